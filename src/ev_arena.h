@@ -1,0 +1,38 @@
+/*
+ * ev_arena.h -- bump allocator for data that lives and dies together.
+ *
+ * Decoded records, normalised events and their strings are carved from an
+ * arena and freed all at once.  Blocks are never moved, so pointers stay
+ * valid until ev_arena_release() (or ev_arena_reset()).  Not thread-safe:
+ * one arena per thread.
+ */
+#ifndef EV_ARENA_H
+#define EV_ARENA_H
+
+#include <stddef.h>
+
+struct ev_arena_block;
+
+struct ev_arena {
+	struct ev_arena_block	*head;	/* current block, linked to older */
+	char			*ptr;	/* next free byte in head */
+	char			*end;
+	size_t			 total;	/* bytes held in blocks */
+};
+
+#define EV_ARENA_INIT { NULL, NULL, NULL, 0 }
+
+void	 ev_arena_init(struct ev_arena *);
+/* Frees every block; the arena is empty and reusable. */
+void	 ev_arena_release(struct ev_arena *);
+/* Keeps the first block, frees the rest, forgets every allocation. */
+void	 ev_arena_reset(struct ev_arena *);
+/* n bytes aligned to 8; NULL when out of memory. */
+void	*ev_arena_alloc(struct ev_arena *, size_t n);
+/* zero-filled ev_arena_alloc */
+void	*ev_arena_calloc(struct ev_arena *, size_t n);
+/* NUL-terminated copy of the n bytes at s; NULL when out of memory. */
+char	*ev_arena_strndup(struct ev_arena *, const char *s, size_t n);
+char	*ev_arena_strdup(struct ev_arena *, const char *s);
+
+#endif

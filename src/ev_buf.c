@@ -1,0 +1,146 @@
+/*
+ * ev_buf.c -- growable NUL-terminated byte buffer (see ev_buf.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ev_buf.h"
+
+char ev_buf_empty[1];
+
+void
+ev_buf_init(struct ev_buf *b)
+{
+	b->buf = ev_buf_empty;
+	b->len = 0;
+	b->cap = 0;
+	b->oom = false;
+}
+
+void
+ev_buf_release(struct ev_buf *b)
+{
+	if (b->cap != 0)
+		free(b->buf);
+	ev_buf_init(b);
+}
+
+void
+ev_buf_reset(struct ev_buf *b)
+{
+	b->len = 0;
+	b->oom = false;
+	if (b->cap != 0)
+		b->buf[0] = '\0';
+}
+
+bool
+ev_buf_grow(struct ev_buf *b, size_t n)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (n > SIZE_MAX / 2 - b->len - 1)
+		goto fail;
+	want = b->len + n + 1;
+	if (want <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap *= 2;
+	p = realloc(b->cap ? b->buf : NULL, cap);
+	if (p == NULL)
+		goto fail;
+	if (b->cap == 0)
+		p[0] = '\0';
+	b->buf = p;
+	b->cap = cap;
+	return true;
+fail:
+	b->oom = true;
+	return false;
+}
+
+void
+ev_buf_add(struct ev_buf *b, const void *p, size_t n)
+{
+	if (!ev_buf_grow(b, n))
+		return;
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void
+ev_buf_adds(struct ev_buf *b, const char *s)
+{
+	ev_buf_add(b, s, strlen(s));
+}
+
+void
+ev_buf_addc(struct ev_buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->buf[b->len++] = c;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	ev_buf_add(b, &c, 1);
+}
+
+void
+ev_buf_vaddf(struct ev_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	if (b->oom)
+		return;
+	va_copy(cp, ap);
+	n = vsnprintf(b->cap ? b->buf + b->len : NULL,
+	    b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	if (b->cap == 0 || (size_t)n >= b->cap - b->len) {
+		if (!ev_buf_grow(b, (size_t)n))
+			return;
+		vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void
+ev_buf_addf(struct ev_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ev_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+ev_buf_detach(struct ev_buf *b, size_t *len)
+{
+	char *s;
+
+	if (b->oom) {
+		ev_buf_release(b);
+		return NULL;
+	}
+	if (b->cap == 0)
+		s = strdup("");
+	else
+		s = b->buf;
+	if (len != NULL)
+		*len = b->len;
+	ev_buf_init(b);
+	return s;
+}

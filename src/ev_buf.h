@@ -1,0 +1,53 @@
+/*
+ * ev_buf.h -- growable byte buffer, always NUL-terminated.
+ *
+ * After ev_buf_init() (or EV_BUF_INIT) b->buf is never NULL: it points to
+ * a static "" until the first append.  Appends may move b->buf, so callers
+ * must not keep pointers into it across an append.  Allocation failure is
+ * sticky: b->oom is set, later appends are ignored, and the caller checks
+ * it once at the end (ev_buf_failed()).
+ */
+#ifndef EV_BUF_H
+#define EV_BUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ev_buf {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;		/* 0 while buf is the static "" */
+	bool	 oom;
+};
+
+extern char ev_buf_empty[];
+#define EV_BUF_INIT { ev_buf_empty, 0, 0, false }
+
+void	 ev_buf_init(struct ev_buf *);
+/* Frees the storage; b is empty and reusable afterwards. */
+void	 ev_buf_release(struct ev_buf *);
+/* Sets the length to 0 and keeps the storage. */
+void	 ev_buf_reset(struct ev_buf *);
+/* Ensures room for n more bytes (plus the NUL); false on failure. */
+bool	 ev_buf_grow(struct ev_buf *, size_t n);
+void	 ev_buf_add(struct ev_buf *, const void *, size_t);
+void	 ev_buf_adds(struct ev_buf *, const char *);
+void	 ev_buf_addc(struct ev_buf *, char);
+void	 ev_buf_addf(struct ev_buf *, const char *, ...)
+	     __attribute__((format(printf, 2, 3)));
+void	 ev_buf_vaddf(struct ev_buf *, const char *, va_list);
+/* true when an append failed since init/reset. */
+static inline bool
+ev_buf_failed(const struct ev_buf *b)
+{
+	return b->oom;
+}
+/*
+ * Hands the string over: returns a malloc'ed NUL-terminated copy (the
+ * buffer itself when it owns storage) and leaves b empty.  NULL when an
+ * allocation failed.  *len, when not NULL, gets the length.
+ */
+char	*ev_buf_detach(struct ev_buf *, size_t *len);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * ev_util.h -- small helpers: little-endian readers, bounded number
+ * parsing, array sizes.
+ */
+#ifndef EV_UTIL_H
+#define EV_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Little-endian field readers over byte arrays (never packed casts). */
+static inline uint16_t
+le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+
+static inline uint32_t
+le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/*
+ * Parses a decimal unsigned number in [min, max] from the whole of s.
+ * Returns 0 and sets *out, or -1 (s not a number, or out of range).
+ */
+int	ev_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * Parses an integer as Windows logs write them: decimal, or hexadecimal
+ * with a 0x prefix ("0x1a4").  Returns 0 and sets *out, or -1.
+ */
+int	ev_parse_int_auto(const char *s, int64_t *out);
+
+#endif

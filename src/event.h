@@ -1,0 +1,194 @@
+/*
+ * event.h -- the event model: raw records from a reader, normalised
+ * events for the store, the rules and the reports.
+ *
+ * Flow: a reader (src/evtx/) delivers a struct ev_record for every record
+ * whose (provider, event id) ev_classify() wants; ev_normalise() turns it
+ * into a struct ev_event whose strings live in the caller's arena.  The
+ * column table ev_cols[] is the single list of typed columns: the store's
+ * `events` table, the CSV/JSONL writers and the differential test all
+ * iterate it, so a column is added in one place.
+ *
+ * All strings are UTF-8 and NUL-terminated.  Readers replace invalid
+ * UTF-16 with U+FFFD and strip trailing NULs, so both readers deliver the
+ * same canonical text (see evtxhunt-db(5), "Canonical values").
+ */
+#ifndef EVENT_H
+#define EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ev_arena;
+
+#define EV_PROVIDER_SECURITY	"Microsoft-Windows-Security-Auditing"
+#define EV_PROVIDER_SYSMON	"Microsoft-Windows-Sysmon"
+#define EV_PROVIDER_EVENTLOG	"Microsoft-Windows-Eventlog"
+
+enum ev_kind {
+	EV_KIND_NONE = 0,	/* not extracted */
+	EV_KIND_PROCESS,	/* Security 4688, Sysmon 1 */
+	EV_KIND_NETWORK,	/* Sysmon 3 */
+	EV_KIND_IMAGE_LOAD,	/* Sysmon 7 */
+	EV_KIND_PROCESS_EXIT,	/* Security 4689, Sysmon 5 */
+	EV_KIND_LOG_CLEAR,	/* Eventlog 1102 (Security), 104 (System) */
+	EV_KIND_MAX
+};
+
+/* "process", "network", "image_load", "process_exit", "log_clear" */
+const char	*ev_kind_name(enum ev_kind);
+
+/*
+ * The kind of a record from its provider name and event id, EV_KIND_NONE
+ * when evtxhunt does not extract it.  The provider is always checked with
+ * the id: a 4688 from another provider is not a process creation.
+ */
+enum ev_kind	 ev_classify(const char *provider, size_t provider_len,
+		    uint32_t event_id);
+
+/* Cheap pre-check on the id alone: false means ev_classify() is NONE. */
+static inline bool
+ev_wanted_id(uint32_t id)
+{
+	switch (id) {
+	case 1: case 3: case 5: case 7: case 104: case 1102: case 4688:
+	case 4689:
+		return true;
+	}
+	return false;
+}
+
+/* One EventData <Data Name=...> (or UserData leaf element) as logged. */
+struct ev_pair {
+	const char	*name;	/* "" for an unnamed Data element */
+	const char	*value;	/* never NULL; "" when empty */
+};
+
+/*
+ * A wanted record as a reader delivers it.  Every pointer is borrowed from
+ * the reader and valid only during the callback that receives it.
+ */
+struct ev_record {
+	uint64_t		 record_id;	/* EventRecordID */
+	uint64_t		 time;		/* TimeCreated, FILETIME */
+	uint64_t		 offset;	/* of the record in the file */
+	uint32_t		 chunk;		/* chunk slot number (0-based) */
+	uint32_t		 event_id;
+	uint8_t			 version;	/* System/Version, 0 if absent */
+	bool			 recovered;	/* from slack / unlisted chunk */
+	enum ev_kind		 kind;		/* ev_classify() of it */
+	const char		*provider;	/* Provider/@Name */
+	const char		*channel;
+	const char		*computer;
+	const char		*user_sid;	/* Security/@UserID or NULL */
+	const struct ev_pair	*data;
+	uint32_t		 ndata;
+};
+
+/* Typed columns of an event, in the order of the `events` table. */
+enum ev_col {
+	EV_COL_COMPUTER,
+	EV_COL_CHANNEL,
+	EV_COL_PROVIDER,
+	EV_COL_PROCESS_GUID,
+	EV_COL_PID,
+	EV_COL_IMAGE,
+	EV_COL_ORIGINAL_FILE_NAME,
+	EV_COL_COMMAND_LINE,
+	EV_COL_CURRENT_DIRECTORY,
+	EV_COL_USER,
+	EV_COL_INTEGRITY_LEVEL,
+	EV_COL_LOGON_ID,
+	EV_COL_HASHES,
+	EV_COL_MD5,
+	EV_COL_SHA1,
+	EV_COL_SHA256,
+	EV_COL_IMPHASH,
+	EV_COL_COMPANY,
+	EV_COL_PRODUCT,
+	EV_COL_DESCRIPTION,
+	EV_COL_FILE_VERSION,
+	EV_COL_PARENT_PROCESS_GUID,
+	EV_COL_PARENT_PID,
+	EV_COL_PARENT_IMAGE,
+	EV_COL_PARENT_COMMAND_LINE,
+	EV_COL_PARENT_USER,
+	EV_COL_IMAGE_LOADED,
+	EV_COL_SIGNED,
+	EV_COL_SIGNATURE,
+	EV_COL_SIGNATURE_STATUS,
+	EV_COL_PROTOCOL,
+	EV_COL_INITIATED,
+	EV_COL_SRC_IP,
+	EV_COL_SRC_PORT,
+	EV_COL_SRC_HOSTNAME,
+	EV_COL_DST_IP,
+	EV_COL_DST_PORT,
+	EV_COL_DST_HOSTNAME,
+	EV_NCOL
+};
+
+enum ev_type {
+	EV_T_TEXT,
+	EV_T_INT,	/* decimal digits, optional '-'; emitted unquoted */
+	EV_T_BOOL,	/* "0" or "1" */
+};
+
+struct ev_col_def {
+	const char	*name;	/* SQL column / CSV header / JSON key */
+	enum ev_type	 type;
+};
+
+extern const struct ev_col_def ev_cols[EV_NCOL];
+
+/*
+ * A normalised event.  Strings live in the arena given to ev_normalise();
+ * col[i] is NULL when the event does not give column i.  Typed columns hold
+ * canonical text: EV_T_INT decimal ("1234" from "0x4d2"), EV_T_BOOL "0"/"1".
+ */
+struct ev_event {
+	uint64_t		 time;		/* FILETIME */
+	uint64_t		 record_id;
+	uint64_t		 offset;	/* provenance: byte offset */
+	uint32_t		 chunk;		/* provenance: chunk slot */
+	uint32_t		 file_id;	/* index into the run's files */
+	uint32_t		 event_id;
+	uint8_t			 version;
+	bool			 recovered;
+	uint8_t			 kind;		/* enum ev_kind */
+	const char		*col[EV_NCOL];
+	const char		*user_sid;	/* System/Security/@UserID */
+	const struct ev_pair	*data;		/* EventData as logged */
+	uint32_t		 ndata;
+
+	/* Filled by later stages; zero after ev_normalise(). */
+	const struct ev_event	*process;	/* 3/7: the process event */
+	uint64_t		 dup_record;	/* Sysmon 1: record id of the
+						   4688 of the same process */
+	const uint32_t		*hits;		/* rule indexes that matched */
+	uint32_t		 nhits;
+	uint32_t		 seq;		/* position in output order */
+};
+
+/*
+ * Normalises rec into *ev, copying every string into arena (SPEC §3):
+ * 4688 versions 0/1/2 by field name, Sysmon fields by name, hex pids to
+ * decimal, user from Target or Subject names (well-known SIDs spelled as
+ * Sysmon does), MandatoryLabel SID to an integrity level name, Hashes
+ * split into md5/sha1/sha256/imphash, typed network columns.
+ * Returns 0, or EV_ENOMEM.
+ */
+int	 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
+	    struct ev_event *ev);
+
+/* Value of EventData name in ev (exact, case-sensitive), or NULL. */
+const char *ev_data(const struct ev_event *ev, const char *name);
+
+/* Name of a well-known SID as Sysmon spells it, or NULL. */
+const char *ev_sid_name(const char *sid);
+
+/* "Low", "Medium", "High", "System", "Untrusted" for a label SID. */
+const char *ev_integrity_name(const char *sid);
+
+#endif

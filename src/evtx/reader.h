@@ -1,0 +1,140 @@
+/*
+ * reader.h -- the reader interface: EVTX file in, wanted records out.
+ *
+ * Two implementations sit behind it: the native zero-copy decoder
+ * (native.c, the default) and libevtx + libxml2 (libevtx.c, the reference,
+ * `--parser libevtx`).  Callers never see which one runs.
+ *
+ * A file is divided into "units" that can be read independently and in
+ * parallel: for the native decoder a unit is one 64 KiB chunk slot after
+ * the 4 KiB file header (slot n starts at byte 4096 + n * 65536; slots
+ * past the header's chunk count are scanned for recovered chunks); the
+ * libevtx reader has a single unit.  evtx_file_read() on one struct
+ * evtx_file may run in several threads at once for disjoint unit ranges.
+ *
+ * Damage below file level (bad CRC, undecodable record, broken chunk) is
+ * never an error of evtx_file_read(): it is counted in struct evtx_stats,
+ * reported through sink->warn, and reading goes on (SPEC §1).
+ */
+#ifndef EVTX_READER_H
+#define EVTX_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ev_err.h"
+#include "../event.h"
+
+enum evtx_parser {
+	EVTX_PARSER_NATIVE,
+	EVTX_PARSER_LIBEVTX,
+};
+
+/* "native" / "libevtx" -> parser; -1 for other names. */
+int		 evtx_parser_from_name(const char *name);
+const char	*evtx_parser_name(enum evtx_parser);
+
+struct evtx_open_opts {
+	enum evtx_parser	 parser;
+	bool			 recovered;	/* deliver recovered records */
+};
+
+/* A break in the sequence of allocated record ids (possible deletion). */
+struct evtx_gap {
+	uint64_t	 after_id;	/* last id before the gap */
+	uint64_t	 before_id;	/* first id after it */
+	uint64_t	 after_time;	/* their times (FILETIME) */
+	uint64_t	 before_time;
+};
+
+/*
+ * Counters for one file or one unit range.  evtx_stats_merge() adds a
+ * range's counters into a file's; ranges must be merged in unit order so
+ * gaps across range boundaries are found.
+ */
+struct evtx_stats {
+	/* from the file header (evtx_file_open) */
+	bool		 dirty;
+	bool		 full;
+	bool		 header_bad;	/* signature/CRC/sizes unusable */
+	uint32_t	 header_chunks;	/* chunk count the header claims */
+	/* from reading */
+	uint32_t	 chunks;	/* chunks found and read */
+	uint32_t	 bad_chunks;	/* failed CRC or header checks */
+	uint64_t	 records;	/* allocated records decoded */
+	uint64_t	 recovered;	/* recovered records decoded */
+	uint64_t	 bad_records;	/* records that could not be decoded */
+	uint64_t	 events;	/* wanted records delivered */
+	uint64_t	 first_id, last_id;	/* allocated record ids seen */
+	uint64_t	 first_time, last_time;	/* over all records, 0 none */
+	struct evtx_gap	*gaps;		/* malloc'ed, in id order */
+	size_t		 ngaps;
+	/* internal: last allocated id/time of this range (gap joining) */
+	uint64_t	 tail_id, tail_time, head_time;
+};
+
+void	evtx_stats_init(struct evtx_stats *);
+void	evtx_stats_release(struct evtx_stats *);
+/* Adds src (a later unit range) into dst.  EV_ENOMEM or 0. */
+int	evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src);
+/* Records one allocated record id in unit order (for gaps); 0/EV_ENOMEM. */
+int	evtx_stats_note_id(struct evtx_stats *, uint64_t id, uint64_t time);
+
+struct evtx_sink {
+	/*
+	 * Called for each wanted record (ev_classify() != NONE), allocated
+	 * ones and, with opts.recovered, recovered ones.  rec is borrowed
+	 * until return.  A negative return stops reading and is returned by
+	 * evtx_file_read().
+	 */
+	int	(*record)(const struct ev_record *rec, void *ctx);
+	/* A damage warning: printf-style text without the file name. */
+	void	(*warn)(void *ctx, const char *msg);
+	void	*ctx;
+};
+
+struct evtx_file;
+
+/*
+ * Opens path read-only (O_NOATIME when permitted).  Returns 0 and *out,
+ * EV_ENOTEVTX (no file signature and no chunk found; empty files too),
+ * EV_EIO, EV_ENOMEM.  st receives the header's facts (dirty, full, ...).
+ */
+int	evtx_file_open(const char *path, const struct evtx_open_opts *opts,
+	    struct evtx_file **out, struct evtx_stats *st, struct ev_err *err);
+void	evtx_file_close(struct evtx_file *);
+
+/* Number of units (>= 1 for an open file). */
+uint32_t evtx_file_units(const struct evtx_file *);
+
+/*
+ * Reads units [first, first + n) and calls sink for each wanted record
+ * in file order, adding to *st.  Returns 0, a negative sink return, or
+ * EV_EIO/EV_ENOMEM when the file cannot be read any more.
+ */
+int	evtx_file_read(struct evtx_file *, uint32_t first, uint32_t n,
+	    const struct evtx_sink *sink, struct evtx_stats *st,
+	    struct ev_err *err);
+
+/*
+ * Implementation entry points behind the interface above (reader.c
+ * dispatches on opts->parser).  Same contracts.
+ */
+struct evtx_impl {
+	int	 (*open)(const char *path, const struct evtx_open_opts *,
+		    void **state, struct evtx_stats *, struct ev_err *);
+	void	 (*close)(void *state);
+	uint32_t (*units)(const void *state);
+	int	 (*read)(void *state, uint32_t first, uint32_t n,
+		    const struct evtx_sink *, struct evtx_stats *,
+		    struct ev_err *);
+};
+
+extern const struct evtx_impl evtx_native_impl;
+extern const struct evtx_impl evtx_libevtx_impl;
+
+/* Opens path read-only for evidence (O_NOATIME retried without). */
+int	evtx_open_evidence(const char *path);
+
+#endif
