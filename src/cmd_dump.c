@@ -1,10 +1,205 @@
-/* cmd_dump.c -- TEMPORARY placeholder until the dump subcommand lands. */
+/*
+ * cmd_dump.c -- `evtxhunt dump`: extract the events, no rules, to CSV,
+ * JSON Lines and/or a SQLite file (evtxhunt-dump(1)).
+ *
+ * With --db the database is written by a second thread while the main
+ * thread writes the text output: both only read the run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "cmd_read.h"
+#include "ev_buf.h"
+#include "report/event_rows.h"
+#include "store.h"
+
+static const char *const dump_usage[] = {
+	"usage: evtxhunt dump [-q] [--db file] [--force] [-f csv|jsonl] "
+	    "[--from time]",
+	"                     [--hash] [-j jobs] [--no-recovered] "
+	    "[-o file]",
+	"                     [--parser native|libevtx] "
+	    "[--progress auto|always|never]",
+	"                     [--strict] [--to time] path ...",
+	NULL
+};
+
+enum { OPT_DB = CMD_OPT_READ_LAST, OPT_FORCE, OPT_HELP };
+
+static const struct option dump_options[] = {
+	CMD_READ_LONGOPTS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum dump_format { FMT_NONE, FMT_JSONL, FMT_CSV };
+
+struct db_job {
+	struct store		*store;
+	const struct ingest_run	*run;
+	struct ev_err		 err;
+	int			 rc;
+};
+
+static void *
+db_thread(void *arg)
+{
+	struct db_job *j = arg;
+
+	j->rc = store_add_run(j->store, j->run, &j->err);
+	return NULL;
+}
+
+/* Writes every event; 0, or -1 when the output failed (errno). */
+static int
+write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	int rc = 0;
+
+	if (fmt == FMT_CSV)
+		report_event_csv_header(&b);
+	for (size_t i = 0; i < run->nevents; i++) {
+		if (fmt == FMT_CSV)
+			report_event_csv(&b, run, run->events[i]);
+		else {
+			report_event_json(&b, run, run->events[i]);
+			ev_buf_addc(&b, '\n');
+		}
+		if (b.len >= 1 << 16 || i + 1 == run->nevents) {
+			if (ev_buf_failed(&b)) {
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			if (fwrite(b.buf, 1, b.len, out) != b.len) {
+				rc = -1;
+				break;
+			}
+			ev_buf_reset(&b);
+		}
+	}
+	if (rc == 0 && b.len > 0 && fwrite(b.buf, 1, b.len, out) != b.len)
+		rc = -1;
+	ev_buf_release(&b);
+	return rc;
+}
 
 int
 cmd_dump(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cmd_warn("dump: not built yet");
-	return CMD_EXIT_ERROR;
+	struct cmd_read rd;
+	struct ingest_run run;
+	struct ev_err err = EV_ERR_INIT;
+	struct db_job job = { 0 };
+	enum dump_format fmt = FMT_NONE;
+	const char *db = NULL, *outpath = NULL;
+	bool force = false, thread = false;
+	FILE *out = stdout;
+	pthread_t tid;
+	double t0 = cmd_now();
+	int opt, rc, status;
+
+	cmd_read_init(&rd);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:o:",
+	    dump_options, NULL)) != -1) {
+		if ((rc = cmd_read_option(&rd, "dump", opt, optarg)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		switch (opt) {
+		case 'f':
+			if (strcmp(optarg, "jsonl") == 0)
+				fmt = FMT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = FMT_CSV;
+			else
+				return cmd_usage_error("dump", "-f: '%s' is "
+				    "not csv or jsonl", optarg);
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_HELP:
+			cmd_print_usage(stdout, dump_usage);
+			return cmd_finish_stdout(CMD_EXIT_OK);
+		default:
+			cmd_print_usage(stderr, dump_usage);
+			return CMD_EXIT_ERROR;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		cmd_print_usage(stderr, dump_usage);
+		return CMD_EXIT_ERROR;
+	}
+	/* JSON Lines on stdout unless only a database was asked for */
+	if (fmt == FMT_NONE && (db == NULL || outpath != NULL))
+		fmt = FMT_JSONL;
+
+	if (db != NULL && store_open(db, force, &job.store, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return CMD_EXIT_ERROR;
+	}
+	if (ingest_run(argv, (size_t)argc, &rd.ingest, &run, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		store_close(job.store, false, NULL);
+		return CMD_EXIT_ERROR;
+	}
+	status = cmd_read_status(&rd, &run);
+	if (job.store != NULL) {
+		job.run = &run;
+		thread = pthread_create(&tid, NULL, db_thread, &job) == 0;
+		if (!thread)
+			db_thread(&job);
+	}
+	if (fmt != FMT_NONE) {
+		if (outpath != NULL && (out = fopen(outpath, "w")) == NULL) {
+			cmd_warn("cannot create '%s': %s", outpath,
+			    strerror(errno));
+			status = CMD_EXIT_ERROR;
+		} else if (write_events(out, fmt, &run) == -1) {
+			cmd_warn("error writing %s: %s", outpath ? outpath :
+			    "standard output", strerror(errno));
+			status = CMD_EXIT_ERROR;
+		}
+		if (out != stdout && out != NULL && fclose(out) != 0) {
+			cmd_warn("error writing %s: %s", outpath,
+			    strerror(errno));
+			status = CMD_EXIT_ERROR;
+		}
+	}
+	if (thread)
+		pthread_join(tid, NULL);
+	if (job.store != NULL) {
+		if (job.rc != 0) {
+			cmd_warn("%s: %s", db, job.err.msg);
+			status = CMD_EXIT_ERROR;
+		}
+		if (store_close(job.store, job.rc == 0, &err) != 0) {
+			cmd_warn("%s", err.msg);
+			status = CMD_EXIT_ERROR;
+		}
+	}
+	cmd_read_summary(&rd, &run, cmd_now() - t0);
+	ingest_release(&run);
+	return cmd_finish_stdout(status);
 }

@@ -1,0 +1,117 @@
+/*
+ * cmd_read.c -- shared reading options, summary and exit status of the
+ * evidence-reading commands (see cmd_read.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "cmd_read.h"
+#include "ev_time.h"
+#include "ev_util.h"
+
+void
+cmd_read_init(struct cmd_read *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ingest.parser = EVTX_PARSER_NATIVE;
+	r->ingest.recovered = true;
+	r->ingest.jobs = ingest_default_jobs();
+	r->ingest.progress = INGEST_PROGRESS_AUTO;
+}
+
+int
+cmd_read_option(struct cmd_read *r, const char *cmd, int opt,
+    const char *arg)
+{
+	uint64_t v;
+	int p;
+
+	switch (opt) {
+	case 'j':
+		if (ev_parse_uint(arg, 1, 256, &v) == -1)
+			return cmd_usage_error(cmd, "-j: '%s' is not a number "
+			    "in 1..256", arg);
+		r->ingest.jobs = (unsigned)v;
+		return 1;
+	case 'q':
+		r->ingest.quiet = true;
+		return 1;
+	case CMD_OPT_NO_RECOVERED:
+		r->ingest.recovered = false;
+		return 1;
+	case CMD_OPT_STRICT:
+		r->strict = true;
+		return 1;
+	case CMD_OPT_HASH:
+		r->ingest.hash = true;
+		return 1;
+	case CMD_OPT_PARSER:
+		if ((p = evtx_parser_from_name(arg)) == -1)
+			return cmd_usage_error(cmd, "--parser: '%s' is not "
+			    "native or libevtx", arg);
+		r->ingest.parser = (enum evtx_parser)p;
+		return 1;
+	case CMD_OPT_FROM:
+	case CMD_OPT_TO:
+		if (ev_time_parse(arg, &v) == -1)
+			return cmd_usage_error(cmd, "%s: '%s' is not an ISO "
+			    "8601 time", opt == CMD_OPT_FROM ? "--from" :
+			    "--to", arg);
+		if (opt == CMD_OPT_FROM)
+			r->ingest.from = v;
+		else
+			r->ingest.to = v;
+		return 1;
+	case CMD_OPT_PROGRESS:
+		if (strcmp(arg, "auto") == 0)
+			r->ingest.progress = INGEST_PROGRESS_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			r->ingest.progress = INGEST_PROGRESS_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			r->ingest.progress = INGEST_PROGRESS_NEVER;
+		else
+			return cmd_usage_error(cmd, "--progress: '%s' is not "
+			    "auto, always or never", arg);
+		return 1;
+	}
+	return 0;
+}
+
+void
+cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
+    double secs)
+{
+	size_t n[4] = { 0 };
+
+	if (r->ingest.quiet)
+		return;
+	for (size_t i = 0; i < run->nfiles; i++)
+		n[run->files[i].status]++;
+	fprintf(stderr, "evtxhunt: %zu files (%zu ok, %zu damaged, %zu empty, "
+	    "%zu unreadable), %llu records (%llu recovered, %llu "
+	    "undecodable), %zu events, %llu duplicates, %.2f s\n",
+	    run->nfiles, n[INGEST_OK], n[INGEST_DAMAGED], n[INGEST_EMPTY],
+	    n[INGEST_UNREADABLE], (unsigned long long)run->records,
+	    (unsigned long long)run->recovered,
+	    (unsigned long long)run->bad_records, run->nevents,
+	    (unsigned long long)run->duplicates, secs);
+}
+
+int
+cmd_read_status(const struct cmd_read *r, const struct ingest_run *run)
+{
+	if (run->input_error || (r->strict && run->damage))
+		return CMD_EXIT_ERROR;
+	return CMD_EXIT_OK;
+}
+
+double
+cmd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

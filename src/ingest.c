@@ -1,0 +1,947 @@
+/*
+ * ingest.c -- the reading stage: walk inputs, read them in worker threads,
+ * merge the per-worker shards in output order (see ingest.h).
+ *
+ * Design (measured, see the notes in evtxhunt-db(5) and the bench):
+ * decoding scales with threads but a single SQLite connection does not
+ * (an insert costs ~2.5 us a row, more than decoding the record), so the
+ * workers never touch SQLite.  Each worker owns a shard: an arena holding
+ * its normalised events and strings, and a pointer vector.  When every
+ * task is done each worker sorts its own shard (in parallel), and the
+ * main thread k-way merges the sorted shards into one array in output
+ * order, dropping duplicates.  The store (store.c) and the writers work
+ * from that array; SQLite is filled only when a database is wanted, by a
+ * thread of its own while the report is written.
+ *
+ * Work is split into tasks: one per small file, several chunk ranges per
+ * big file (native reader), and one hashing task per file with --hash.
+ * Warnings are kept per task and printed after the run in file order, so
+ * stderr is the same for any number of jobs.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ev_arena.h"
+#include "ev_buf.h"
+#include "ingest.h"
+#include "sha256.h"
+
+#define EVTX_HEADER_SIZE	4096
+#define EVTX_CHUNK_SIZE		65536
+#define TASK_CHUNKS		256	/* 16 MiB of chunks per range task */
+#define WARN_KEEP		20	/* warnings printed per file */
+
+const char *
+ingest_status_name(enum ingest_status s)
+{
+	switch (s) {
+	case INGEST_OK:		return "ok";
+	case INGEST_DAMAGED:	return "damaged";
+	case INGEST_EMPTY:	return "empty";
+	case INGEST_UNREADABLE:	return "unreadable";
+	}
+	return "unreadable";
+}
+
+unsigned
+ingest_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
+/* ---- walking the inputs ---- */
+
+struct walk {
+	struct ingest_file	*files;
+	size_t			 nfiles, cap;
+	struct { dev_t dev; ino_t ino; } *seen;	/* directories visited */
+	size_t			 nseen, seencap;
+	bool			 quiet;
+	bool			 error;		/* a PATH was missing etc. */
+	bool			 oom;
+};
+
+static void
+walk_warn(struct walk *w, const char *fmt, const char *path, const char *why)
+{
+	if (!w->quiet) {
+		fprintf(stderr, "evtxhunt: ");
+		fprintf(stderr, fmt, path, why);
+		fputc('\n', stderr);
+	}
+}
+
+static struct ingest_file *
+add_file(struct walk *w, const char *path, uint64_t size)
+{
+	struct ingest_file *f;
+
+	if (w->nfiles == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+
+		f = realloc(w->files, cap * sizeof(*f));
+		if (f == NULL) {
+			w->oom = true;
+			return NULL;
+		}
+		w->files = f;
+		w->cap = cap;
+	}
+	f = &w->files[w->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (f->path == NULL) {
+		w->oom = true;
+		return NULL;
+	}
+	f->size = size;
+	evtx_stats_init(&f->stats);
+	w->nfiles++;
+	return f;
+}
+
+static bool
+has_evtx_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 5 && strcasecmp(path + n - 5, ".evtx") == 0;
+}
+
+/*
+ * Looks at the first bytes: 1 for an EVTX file ("ElfFile\0", or a damaged
+ * header followed by an "ElfChnk\0" chunk), 0 for something else, -1 when
+ * the file cannot be read (errno set).
+ */
+static int
+sniff(const char *path, uint64_t size)
+{
+	unsigned char b[8];
+	int fd, rc = 0;
+
+	if ((fd = evtx_open_evidence(path)) == -1)
+		return -1;
+	if (pread(fd, b, 8, 0) == 8 && memcmp(b, "ElfFile", 8) == 0)
+		rc = 1;
+	else if (size > EVTX_HEADER_SIZE + 8 &&
+	    pread(fd, b, 8, EVTX_HEADER_SIZE) == 8 &&
+	    memcmp(b, "ElfChnk", 8) == 0)
+		rc = 1;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Considers one regular file.  explicit: named on the command line (then a
+ * non-EVTX file is an input error whatever its name).
+ */
+static void
+walk_file(struct walk *w, const char *path, const struct stat *st,
+    bool explicit)
+{
+	struct ingest_file *f;
+	int kind;
+
+	if (st->st_size == 0) {
+		if (!explicit && !has_evtx_name(path))
+			return;
+		if ((f = add_file(w, path, 0)) != NULL) {
+			f->status = INGEST_EMPTY;
+			f->message = strdup("0-byte file");
+		}
+		return;
+	}
+	kind = sniff(path, (uint64_t)st->st_size);
+	if (kind == 0 && !explicit && !has_evtx_name(path))
+		return;		/* not evidence we read: other files in dirs */
+	if ((f = add_file(w, path, (uint64_t)st->st_size)) == NULL)
+		return;
+	if (kind == -1) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+		f->status = INGEST_UNREADABLE;
+		f->message = strdup(msg);
+	} else if (kind == 0 && !has_evtx_name(path) && explicit) {
+		f->status = INGEST_UNREADABLE;
+		f->message = strdup("not an EVTX file (no ElfFile signature)");
+	} else if (kind == 0) {
+		/*
+		 * Named .evtx without a signature: the reader still looks for
+		 * chunks further in (a damaged header) and says no otherwise.
+		 */
+		f->status = INGEST_OK;
+	}
+}
+
+static int
+path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_path(struct walk *, const char *, bool explicit, int depth);
+
+static void
+walk_dir(struct walk *w, const char *path, const struct stat *st, int depth)
+{
+	struct dirent *de;
+	char **names = NULL, **tmp;
+	size_t n = 0, cap = 0;
+	DIR *d;
+
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) {
+			walk_warn(w, "%s: %s, skipped", path,
+			    "directory loop");
+			return;
+		}
+	if (depth > 64) {
+		walk_warn(w, "%s: %s, skipped", path, "directories too deep");
+		return;
+	}
+	if (w->nseen == w->seencap) {
+		size_t c = w->seencap ? w->seencap * 2 : 16;
+		void *p = realloc(w->seen, c * sizeof(*w->seen));
+
+		if (p == NULL) {
+			w->oom = true;
+			return;
+		}
+		w->seen = p;
+		w->seencap = c;
+	}
+	w->seen[w->nseen].dev = st->st_dev;
+	w->seen[w->nseen].ino = st->st_ino;
+	w->nseen++;
+
+	if ((d = opendir(path)) == NULL) {
+		walk_warn(w, "cannot open directory '%s': %s", path,
+		    strerror(errno));
+		w->error = true;
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct ev_buf b = EV_BUF_INIT;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((tmp = realloc(names, cap * sizeof(*names))) ==
+			    NULL) {
+				w->oom = true;
+				break;
+			}
+			names = tmp;
+		}
+		ev_buf_adds(&b, path);
+		if (b.len > 0 && b.buf[b.len - 1] != '/')
+			ev_buf_addc(&b, '/');
+		ev_buf_adds(&b, de->d_name);
+		if ((names[n] = ev_buf_detach(&b, NULL)) == NULL) {
+			w->oom = true;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	/* sorted, so that warnings and file ids do not depend on readdir */
+	qsort(names, n, sizeof(*names), path_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (!w->oom)
+			walk_path(w, names[i], false, depth + 1);
+		free(names[i]);
+	}
+	free(names);
+out:
+	w->nseen--;
+}
+
+static void
+walk_path(struct walk *w, const char *path, bool explicit, int depth)
+{
+	struct stat st, lst;
+
+	if (lstat(path, &lst) == -1) {
+		walk_warn(w, "cannot open '%s': %s", path, strerror(errno));
+		if (explicit)
+			w->error = true;
+		return;
+	}
+	if (stat(path, &st) == -1) {
+		/* dangling symlink */
+		walk_warn(w, "cannot open '%s': %s", path, strerror(errno));
+		if (explicit)
+			w->error = true;
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk_dir(w, path, &st, depth);
+	else if (S_ISREG(st.st_mode))
+		walk_file(w, path, &st, explicit);
+	else {
+		walk_warn(w, "%s: %s, skipped", path, "not a regular file");
+		if (explicit)
+			w->error = true;
+	}
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ingest_file *)a)->path,
+	    ((const struct ingest_file *)b)->path);
+}
+
+/* ---- tasks and workers ---- */
+
+enum task_kind { TASK_READ, TASK_HASH };
+
+struct task {
+	enum task_kind		 kind;
+	uint32_t		 file;
+	uint32_t		 first, n;	/* unit range (TASK_READ) */
+	struct evtx_stats	 stats;
+	struct evtx_stats	 header;	/* from open, first task */
+	int			 open_rc;	/* evtx_file_open() result */
+	char			 open_msg[256];
+	char			*warnings;	/* kept lines, "\n"-separated */
+	size_t			 nwarn_kept;
+	uint64_t		 nwarn;
+	char			 sha256[65];
+};
+
+struct ingest_shard {
+	struct ev_arena		 arena;
+	struct ev_event		**ev;
+	size_t			 n, cap;
+	pthread_t		 thread;
+	void			*worker;	/* hook state */
+	int			 rc;
+	struct ev_err		 err;
+	struct run_ctx		*ctx;
+};
+
+struct run_ctx {
+	const struct ingest_opts *opts;
+	struct ingest_run	*run;
+	struct task		*tasks;
+	size_t			 ntasks;
+	atomic_size_t		 next;
+	atomic_bool		 abort;
+	/* progress */
+	atomic_uint_fast64_t	 bytes_done;
+	atomic_uint_fast64_t	 events_done;
+	atomic_size_t		 tasks_done;
+	uint64_t		 bytes_total;
+};
+
+/* per-record context passed through the reader's sink */
+struct sink_ctx {
+	struct ingest_shard	*shard;
+	struct task		*task;
+	struct run_ctx		*ctx;
+};
+
+static void
+on_warn(void *arg, const char *msg)
+{
+	struct sink_ctx *sc = arg;
+	struct task *t = sc->task;
+	size_t have, add;
+	char *p;
+
+	t->nwarn++;
+	if (t->nwarn_kept >= WARN_KEEP)
+		return;
+	have = t->warnings ? strlen(t->warnings) : 0;
+	add = strlen(msg);
+	if ((p = realloc(t->warnings, have + add + 2)) == NULL)
+		return;
+	memcpy(p + have, msg, add);
+	p[have + add] = '\n';
+	p[have + add + 1] = '\0';
+	t->warnings = p;
+	t->nwarn_kept++;
+}
+
+static int
+on_record(const struct ev_record *rec, void *arg)
+{
+	struct sink_ctx *sc = arg;
+	struct ingest_shard *sh = sc->shard;
+	const struct ingest_opts *o = sc->ctx->opts;
+	struct ev_event *ev;
+	int rc;
+
+	if ((o->from != 0 && rec->time < o->from) ||
+	    (o->to != 0 && rec->time > o->to))
+		return 0;
+	if (atomic_load_explicit(&sc->ctx->abort, memory_order_relaxed))
+		return EV_EUSAGE;
+	ev = ev_arena_alloc(&sh->arena, sizeof(*ev));
+	if (ev == NULL || ev_normalise(rec, &sh->arena, ev) != 0)
+		return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+	ev->file_id = sc->task->file;
+	if (o->on_event != NULL &&
+	    (rc = o->on_event(ev, &sh->arena, sh->worker)) != 0)
+		return EV_ERR(&sh->err, rc, 0, "event hook failed");
+	if (sh->n == sh->cap) {
+		size_t cap = sh->cap ? sh->cap * 2 : 1024;
+		struct ev_event **v = realloc(sh->ev, cap * sizeof(*v));
+
+		if (v == NULL)
+			return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+		sh->ev = v;
+		sh->cap = cap;
+	}
+	sh->ev[sh->n++] = ev;
+	atomic_fetch_add_explicit(&sc->ctx->events_done, 1,
+	    memory_order_relaxed);
+	return 0;
+}
+
+static void
+run_hash(struct run_ctx *ctx, struct task *t)
+{
+	struct ingest_file *f = &ctx->run->files[t->file];
+	struct sha256 s;
+	static const size_t bufsz = 1 << 20;
+	unsigned char *buf;
+	uint64_t off = 0;
+	ssize_t r;
+	int fd;
+
+	if ((buf = malloc(bufsz)) == NULL)
+		return;
+	if ((fd = evtx_open_evidence(f->path)) == -1) {
+		free(buf);
+		return;
+	}
+	sha256_init(&s);
+	while ((r = pread(fd, buf, bufsz, (off_t)off)) > 0) {
+		sha256_update(&s, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	if (r == 0)
+		sha256_final_hex(&s, t->sha256);
+	close(fd);
+	free(buf);
+}
+
+static void
+run_read(struct ingest_shard *sh, struct task *t)
+{
+	struct run_ctx *ctx = sh->ctx;
+	struct ingest_file *f = &ctx->run->files[t->file];
+	struct evtx_open_opts oo = { ctx->opts->parser, ctx->opts->recovered };
+	struct sink_ctx sc = { sh, t, ctx };
+	struct evtx_sink sink = { on_record, on_warn, &sc };
+	struct evtx_file *ef;
+	struct ev_err err = EV_ERR_INIT;
+	uint32_t units, n;
+	int rc;
+
+	rc = evtx_file_open(f->path, &oo, &ef, &t->header, &err);
+	t->open_rc = rc;
+	if (rc != 0) {
+		snprintf(t->open_msg, sizeof(t->open_msg), "%s", err.msg);
+		return;
+	}
+	units = evtx_file_units(ef);
+	if (t->first < units) {
+		n = t->n;
+		if (n > units - t->first || t->n == UINT32_MAX)
+			n = units - t->first;
+		rc = evtx_file_read(ef, t->first, n, &sink, &t->stats, &err);
+		if (rc != 0 && sh->rc == 0 && sh->err.code != 0)
+			sh->rc = sh->err.code;	/* hook/memory failure */
+		else if (rc != 0) {
+			/* the file stopped being readable part way */
+			t->open_rc = rc;
+			snprintf(t->open_msg, sizeof(t->open_msg), "%s",
+			    err.msg);
+		}
+	}
+	evtx_file_close(ef);
+}
+
+static int
+ev_order(const void *a, const void *b);
+
+static void *
+worker_main(void *arg)
+{
+	struct ingest_shard *sh = arg;
+	struct run_ctx *ctx = sh->ctx;
+	size_t i;
+
+	if (ctx->opts->worker_init != NULL)
+		sh->worker = ctx->opts->worker_init(ctx->opts->hook_arg);
+	while (!atomic_load(&ctx->abort) &&
+	    (i = atomic_fetch_add(&ctx->next, 1)) < ctx->ntasks) {
+		struct task *t = &ctx->tasks[i];
+
+		if (t->kind == TASK_HASH)
+			run_hash(ctx, t);
+		else
+			run_read(sh, t);
+		if (sh->rc != 0) {
+			atomic_store(&ctx->abort, true);
+			break;
+		}
+		if (t->kind == TASK_READ)
+			atomic_fetch_add(&ctx->bytes_done,
+			    t->n == UINT32_MAX ? ctx->run->files[t->file].size :
+			    (uint64_t)t->n * EVTX_CHUNK_SIZE);
+		atomic_fetch_add(&ctx->tasks_done, 1);
+	}
+	/* each worker sorts its own shard: the sorts run in parallel */
+	if (sh->rc == 0)
+		qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
+	if (ctx->opts->worker_fini != NULL)
+		ctx->opts->worker_fini(sh->worker);
+	return NULL;
+}
+
+/* ---- ordering and merging ---- */
+
+/* Output order (SPEC §10); file ids follow path order. */
+static int
+ev_cmp(const struct ev_event *x, const struct ev_event *y)
+{
+	int c;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->file_id != y->file_id)
+		return x->file_id < y->file_id ? -1 : 1;
+	if (x->record_id != y->record_id)
+		return x->record_id < y->record_id ? -1 : 1;
+	/* allocated before recovered, then by position: a total order */
+	if (x->recovered != y->recovered)
+		return x->recovered ? 1 : -1;
+	c = (x->offset > y->offset) - (x->offset < y->offset);
+	return c;
+}
+
+static int
+ev_order(const void *a, const void *b)
+{
+	return ev_cmp(*(struct ev_event *const *)a,
+	    *(struct ev_event *const *)b);
+}
+
+/* FNV-1a over a string, for the duplicate table */
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return h ^ 0xff;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+dup_hash(const struct ev_event *e)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, e->col[EV_COL_COMPUTER]);
+	h = fnv(h, e->col[EV_COL_CHANNEL]);
+	h ^= e->record_id * 0x9e3779b97f4a7c15ULL;
+	h ^= (e->time + e->event_id) * 0xc2b2ae3d27d4eb4fULL;
+	return h ^ (h >> 29);
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+dup_equal(const struct ev_event *a, const struct ev_event *b)
+{
+	return a->record_id == b->record_id && a->time == b->time &&
+	    a->event_id == b->event_id &&
+	    str_eq(a->col[EV_COL_COMPUTER], b->col[EV_COL_COMPUTER]) &&
+	    str_eq(a->col[EV_COL_CHANNEL], b->col[EV_COL_CHANNEL]);
+}
+
+/*
+ * Merges the sorted shards into run->events, dropping duplicates: the
+ * first in output order is kept, except that an allocated record replaces
+ * a recovered copy kept earlier.
+ */
+static int
+merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
+{
+	size_t total = 0, out = 0, cap, *pos;
+	struct ev_event **ev, **table;
+
+	for (unsigned i = 0; i < nsh; i++)
+		total += sh[i].n;
+	ev = malloc((total ? total : 1) * sizeof(*ev));
+	pos = calloc(nsh, sizeof(*pos));
+	for (cap = 16; cap < total * 2; cap *= 2)
+		;
+	table = calloc(cap, sizeof(*table));	/* open addressing */
+	if (ev == NULL || pos == NULL || table == NULL) {
+		free(ev);
+		free(pos);
+		free(table);
+		return EV_ENOMEM;
+	}
+	for (;;) {
+		struct ev_event *best = NULL, *e;
+		unsigned bi = 0;
+		size_t slot;
+
+		for (unsigned i = 0; i < nsh; i++) {
+			if (pos[i] == sh[i].n)
+				continue;
+			e = sh[i].ev[pos[i]];
+			if (best == NULL || ev_cmp(e, best) < 0) {
+				best = e;
+				bi = i;
+			}
+		}
+		if (best == NULL)
+			break;
+		pos[bi]++;
+		slot = dup_hash(best) & (cap - 1);
+		while (table[slot] != NULL && !dup_equal(table[slot], best))
+			slot = (slot + 1) & (cap - 1);
+		if (table[slot] == NULL) {
+			table[slot] = best;
+			best->seq = (uint32_t)out;
+			ev[out++] = best;
+			continue;
+		}
+		/* a duplicate */
+		run->duplicates++;
+		run->files[best->file_id].duplicates++;
+		if (table[slot]->recovered && !best->recovered) {
+			struct ev_event *old = table[slot];
+
+			run->files[best->file_id].duplicates--;
+			run->files[old->file_id].duplicates++;
+			best->seq = old->seq;
+			ev[old->seq] = best;
+			table[slot] = best;
+		}
+	}
+	free(pos);
+	free(table);
+	run->events = ev;
+	run->nevents = out;
+	return 0;
+}
+
+/* ---- progress ---- */
+
+struct progress {
+	struct run_ctx	*ctx;
+	pthread_t	 thread;
+	atomic_bool	 stop;
+	bool		 on;
+};
+
+static void
+progress_draw(struct run_ctx *ctx, double secs, bool final)
+{
+	uint64_t b = atomic_load(&ctx->bytes_done);
+	double mb = (double)b / 1e6, rate = secs > 0 ? mb / secs : 0;
+	double eta = rate > 0 ? ((double)ctx->bytes_total / 1e6 - mb) / rate :
+	    0;
+
+	fprintf(stderr, "\r\033[K%zu/%zu tasks  %.1f/%.1f MB  %llu events  "
+	    "%.1f MB/s  ETA %.0fs%s", (size_t)atomic_load(&ctx->tasks_done),
+	    ctx->ntasks, mb, (double)ctx->bytes_total / 1e6,
+	    (unsigned long long)atomic_load(&ctx->events_done), rate,
+	    eta < 0 ? 0 : eta, final ? "\r\033[K" : "");
+	fflush(stderr);
+}
+
+static double
+now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *
+progress_main(void *arg)
+{
+	struct progress *p = arg;
+	double t0 = now_secs();
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+
+	while (!atomic_load(&p->stop)) {
+		nanosleep(&tick, NULL);
+		progress_draw(p->ctx, now_secs() - t0, false);
+	}
+	progress_draw(p->ctx, now_secs() - t0, true);
+	return NULL;
+}
+
+/* ---- the run ---- */
+
+static int
+make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
+{
+	struct ingest_run *run = ctx->run;
+	size_t n = 0, cap = 0;
+	struct task *t;
+
+	for (size_t i = 0; i < run->nfiles; i++) {
+		struct ingest_file *f = &run->files[i];
+		uint64_t slots = 0;
+		uint32_t per;
+
+		if (f->status != INGEST_OK)
+			continue;
+		if (o->parser == EVTX_PARSER_NATIVE && f->size > EVTX_HEADER_SIZE)
+			slots = (f->size - EVTX_HEADER_SIZE + EVTX_CHUNK_SIZE - 1) /
+			    EVTX_CHUNK_SIZE;
+		per = TASK_CHUNKS;
+		if (o->jobs > 1 && slots / o->jobs < per && slots > 64)
+			per = (uint32_t)((slots + o->jobs - 1) / o->jobs);
+		/* one task for the whole file when it is small */
+		for (uint64_t first = 0;; first += per) {
+			if (n + 2 > cap) {
+				cap = cap ? cap * 2 : 256;
+				t = realloc(ctx->tasks, cap * sizeof(*t));
+				if (t == NULL)
+					return EV_ENOMEM;
+				ctx->tasks = t;
+			}
+			t = &ctx->tasks[n++];
+			memset(t, 0, sizeof(*t));
+			t->kind = TASK_READ;
+			t->file = (uint32_t)i;
+			t->first = (uint32_t)first;
+			t->n = slots <= per ? UINT32_MAX : per;
+			evtx_stats_init(&t->stats);
+			evtx_stats_init(&t->header);
+			if (slots <= per || first + per >= slots)
+				break;
+		}
+		if (o->hash) {
+			t = &ctx->tasks[n++];
+			memset(t, 0, sizeof(*t));
+			t->kind = TASK_HASH;
+			t->file = (uint32_t)i;
+		}
+		ctx->bytes_total += f->size;
+	}
+	ctx->ntasks = n;
+	return 0;
+}
+
+/* Folds the tasks of each file into its record, in unit order. */
+static int
+finish_files(struct run_ctx *ctx)
+{
+	struct ingest_run *run = ctx->run;
+	bool quiet = ctx->opts->quiet;
+
+	for (size_t i = 0; i < ctx->ntasks; i++) {
+		struct task *t = &ctx->tasks[i];
+		struct ingest_file *f = &run->files[t->file];
+
+		if (t->kind == TASK_HASH) {
+			memcpy(f->sha256, t->sha256, sizeof(f->sha256));
+			continue;
+		}
+		if (t->first == 0) {
+			f->stats.dirty = t->header.dirty;
+			f->stats.full = t->header.full;
+			f->stats.header_bad = t->header.header_bad;
+			f->stats.header_chunks = t->header.header_chunks;
+		}
+		if (evtx_stats_merge(&f->stats, &t->stats) != 0)
+			return EV_ENOMEM;
+		f->warnings += t->nwarn;
+		if (t->open_rc != 0 && f->message == NULL) {
+			f->message = strdup(t->open_msg);
+			if (t->open_rc == EV_ENOTEVTX || t->first == 0)
+				f->status = INGEST_UNREADABLE;
+		}
+		if (!quiet && t->warnings != NULL) {
+			char *line = t->warnings, *nl;
+
+			while ((nl = strchr(line, '\n')) != NULL) {
+				*nl = '\0';
+				fprintf(stderr, "evtxhunt: %s: %s\n", f->path,
+				    line);
+				line = nl + 1;
+			}
+		}
+		if (!quiet && t->nwarn > t->nwarn_kept)
+			fprintf(stderr, "evtxhunt: %s: %llu more warnings\n",
+			    f->path,
+			    (unsigned long long)(t->nwarn - t->nwarn_kept));
+	}
+	for (size_t i = 0; i < run->nfiles; i++) {
+		struct ingest_file *f = &run->files[i];
+		struct evtx_stats *s = &f->stats;
+
+		if (f->status == INGEST_OK) {
+			if (s->records == 0 && s->recovered == 0 &&
+			    s->bad_records > 0) {
+				f->status = INGEST_UNREADABLE;
+				if (f->message == NULL)
+					f->message = strdup(
+					    "no record could be decoded");
+			} else if (s->records == 0 && s->recovered == 0 &&
+			    s->bad_chunks == 0 && !s->header_bad)
+				f->status = INGEST_EMPTY;
+			else if (s->dirty || s->bad_chunks || s->bad_records ||
+			    s->header_bad || f->warnings > 0)
+				f->status = INGEST_DAMAGED;
+		}
+		if (f->status == INGEST_UNREADABLE) {
+			run->input_error = true;
+			if (!quiet)
+				fprintf(stderr, "evtxhunt: cannot read '%s': "
+				    "%s\n", f->path, f->message ? f->message :
+				    "unknown error");
+		}
+		if (f->status == INGEST_DAMAGED)
+			run->damage = true;
+		run->records += s->records;
+		run->recovered += s->recovered;
+		run->bad_records += s->bad_records;
+		if (f->status != INGEST_UNREADABLE)
+			run->bytes += f->size;
+	}
+	return 0;
+}
+
+int
+ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
+    struct ingest_run *run, struct ev_err *err)
+{
+	struct walk w = { 0 };
+	struct run_ctx ctx;
+	struct progress prog = { 0 };
+	unsigned jobs = opts->jobs ? opts->jobs : 1;
+	int rc = 0;
+
+	memset(run, 0, sizeof(*run));
+	w.quiet = opts->quiet;
+	for (size_t i = 0; i < npaths && !w.oom; i++)
+		walk_path(&w, paths[i], true, 0);
+	free(w.seen);
+	run->files = w.files;
+	run->nfiles = w.nfiles;
+	run->input_error = w.error;
+	if (w.oom)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	/* ids follow path order, so sorting by id sorts by path */
+	qsort(run->files, run->nfiles, sizeof(*run->files), file_cmp);
+	for (size_t i = 0; i < run->nfiles; i++)
+		run->files[i].id = (uint32_t)i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = opts;
+	ctx.run = run;
+	if ((rc = make_tasks(&ctx, opts)) != 0)
+		goto out;
+	if (jobs > ctx.ntasks)
+		jobs = ctx.ntasks ? (unsigned)ctx.ntasks : 1;
+	run->shards = calloc(jobs, sizeof(*run->shards));
+	if (run->shards == NULL) {
+		rc = EV_ENOMEM;
+		goto out;
+	}
+	run->nshards = jobs;
+	prog.ctx = &ctx;
+	prog.on = opts->progress == INGEST_PROGRESS_ALWAYS ||
+	    (opts->progress == INGEST_PROGRESS_AUTO && !opts->quiet &&
+	    isatty(STDERR_FILENO));
+	if (prog.on && pthread_create(&prog.thread, NULL, progress_main,
+	    &prog) != 0)
+		prog.on = false;
+	for (unsigned i = 0; i < jobs; i++) {
+		run->shards[i].ctx = &ctx;
+		ev_arena_init(&run->shards[i].arena);
+	}
+	/* with one job the main thread does the work itself */
+	for (unsigned i = 1; i < jobs; i++)
+		if (pthread_create(&run->shards[i].thread, NULL, worker_main,
+		    &run->shards[i]) != 0) {
+			/* fewer threads: the others take the work */
+			run->shards[i].rc = 1;
+		}
+	worker_main(&run->shards[0]);
+	for (unsigned i = 1; i < jobs; i++)
+		if (run->shards[i].rc != 1)
+			pthread_join(run->shards[i].thread, NULL);
+		else
+			run->shards[i].rc = 0;
+	if (prog.on) {
+		atomic_store(&prog.stop, true);
+		pthread_join(prog.thread, NULL);
+	}
+	for (unsigned i = 0; i < jobs; i++)
+		if (run->shards[i].rc != 0) {
+			rc = run->shards[i].rc;
+			if (err != NULL && err->code == 0)
+				*err = run->shards[i].err;
+			goto out;
+		}
+	if ((rc = finish_files(&ctx)) != 0)
+		goto out;
+	rc = merge_shards(run, run->shards, run->nshards);
+out:
+	for (size_t i = 0; i < ctx.ntasks; i++) {
+		evtx_stats_release(&ctx.tasks[i].stats);
+		evtx_stats_release(&ctx.tasks[i].header);
+		free(ctx.tasks[i].warnings);
+	}
+	free(ctx.tasks);
+	if (rc != 0) {
+		ingest_release(run);
+		return err != NULL && err->code ? err->code :
+		    EV_ERR(err, rc, 0, "%s", ev_err_name(rc));
+	}
+	return 0;
+}
+
+void
+ingest_release(struct ingest_run *run)
+{
+	for (size_t i = 0; i < run->nfiles; i++) {
+		free(run->files[i].path);
+		free(run->files[i].message);
+		evtx_stats_release(&run->files[i].stats);
+	}
+	free(run->files);
+	for (unsigned i = 0; i < run->nshards; i++) {
+		ev_arena_release(&run->shards[i].arena);
+		free(run->shards[i].ev);
+	}
+	free(run->shards);
+	free(run->events);
+	memset(run, 0, sizeof(*run));
+}

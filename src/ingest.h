@@ -1,0 +1,119 @@
+/*
+ * ingest.h -- files in, normalised events out: the reading stage of every
+ * command (dump, scan, baseline learn).
+ *
+ * ingest_run() walks the PATHs (recursively; files recognised by the
+ * ElfFile signature, not by name), reads them with N worker threads (whole
+ * files, and chunk ranges of big files), normalises every wanted record,
+ * runs the caller's per-event hook in the reading thread, and finally
+ * merges the per-worker shards into one array in output order (SPEC §10:
+ * time, then file path bytewise, then record id), dropping duplicates (the
+ * same record in a live log and its backup, or a recovered copy of an
+ * allocated record).  The result is identical for any number of jobs.
+ */
+#ifndef INGEST_H
+#define INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev_err.h"
+#include "event.h"
+#include "evtx/reader.h"
+
+enum ingest_status {
+	INGEST_OK,		/* read without damage */
+	INGEST_DAMAGED,		/* read, with damage counted */
+	INGEST_EMPTY,		/* valid EVTX, zero records */
+	INGEST_UNREADABLE,	/* could not be read at all (missing,
+				   permission, not EVTX, nothing decodable) */
+};
+
+/* "ok", "damaged", "empty", "unreadable" */
+const char *ingest_status_name(enum ingest_status);
+
+struct ingest_file {
+	uint32_t		 id;		/* index in run->files */
+	char			*path;
+	uint64_t		 size;
+	char			 sha256[65];	/* hex, "" without --hash */
+	enum ingest_status	 status;
+	char			*message;	/* why, or NULL */
+	struct evtx_stats	 stats;
+	uint64_t		 warnings;	/* damage warnings issued */
+	uint64_t		 duplicates;	/* its events dropped as dups */
+};
+
+/*
+ * Per-event hook, run in the worker thread that read the event, after
+ * ev_normalise() (ev->file_id is set).  worker is the value the
+ * worker_init hook returned for that thread.  Returns 0, or a negative
+ * EV_E* code that aborts the run.  Allocate per-event data (e.g. hits)
+ * from arena: it lives as long as the event.
+ */
+typedef int	(*ingest_event_fn)(struct ev_event *ev, struct ev_arena *arena,
+		    void *worker);
+
+struct ingest_opts {
+	enum evtx_parser	 parser;
+	bool			 recovered;	/* include recovered records */
+	bool			 hash;		/* SHA-256 of every input */
+	unsigned		 jobs;		/* worker threads, >= 1 */
+	uint64_t		 from, to;	/* FILETIME bounds, 0 = open */
+	bool			 quiet;		/* no warnings on stderr */
+	int			 progress;	/* INGEST_PROGRESS_* */
+	/* optional hooks */
+	ingest_event_fn		 on_event;
+	void			*(*worker_init)(void *arg);
+	void			 (*worker_fini)(void *worker);
+	void			*hook_arg;
+};
+
+#define INGEST_PROGRESS_AUTO	0	/* when stderr is a terminal */
+#define INGEST_PROGRESS_ALWAYS	1
+#define INGEST_PROGRESS_NEVER	2
+
+struct ingest_shard;
+
+struct ingest_run {
+	struct ingest_file	*files;		/* sorted by path */
+	size_t			 nfiles;
+	struct ev_event		**events;	/* output order, no dups */
+	size_t			 nevents;
+	uint64_t		 duplicates;
+	uint64_t		 records;	/* over all files */
+	uint64_t		 recovered;
+	uint64_t		 bad_records;
+	uint64_t		 bytes;		/* input bytes read */
+	bool			 input_error;	/* a file was unreadable or
+						   not EVTX, or a path missing */
+	bool			 damage;	/* some file was damaged */
+	/* internal */
+	struct ingest_shard	*shards;
+	unsigned		 nshards;
+};
+
+/*
+ * Reads every path.  Problems with single files are reported on stderr
+ * (unless quiet) and recorded in run->files; only a failure of the run
+ * itself (out of memory, a hook error) returns a negative code.
+ * On success the caller owns *run: release it with ingest_release().
+ * Events and their strings stay valid until then.
+ */
+int	ingest_run(char *const *paths, size_t npaths,
+	    const struct ingest_opts *opts, struct ingest_run *run,
+	    struct ev_err *err);
+void	ingest_release(struct ingest_run *);
+
+/* The file an event came from. */
+static inline const struct ingest_file *
+ingest_file_of(const struct ingest_run *run, const struct ev_event *ev)
+{
+	return &run->files[ev->file_id];
+}
+
+/* Default jobs: online CPUs (at least 1). */
+unsigned ingest_default_jobs(void);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * escape.h -- making attacker-controlled strings safe for each output.
+ *
+ * Every string that comes from a log (command lines, images, user names,
+ * even field names) is hostile until escaped: terminal escape sequences
+ * could rewrite the analyst's screen, a CSV cell starting with '=' runs a
+ * formula in a spreadsheet, "</script>" ends a script in HTML.  Each
+ * function appends the escaped form of s to b; a NULL s appends nothing
+ * (JSON: null).  Invalid UTF-8 is replaced by U+FFFD in every form.
+ */
+#ifndef REPORT_ESCAPE_H
+#define REPORT_ESCAPE_H
+
+#include "ev_buf.h"
+
+/* JSON string literal with its quotes; controls as \uXXXX, also U+2028/9. */
+void	report_json_str(struct ev_buf *b, const char *s);
+
+/*
+ * One RFC 4180 CSV cell: quoted when it holds a comma, quote, CR or LF;
+ * a cell starting with = + - @ TAB or CR gets a leading ' so that
+ * spreadsheets show it as text instead of evaluating it.
+ */
+void	report_csv_cell(struct ev_buf *b, const char *s);
+
+/*
+ * Text for a terminal: C0 and C1 controls, DEL and ESC are shown as
+ * visible escapes (\e, \x07, \u009b), and bidirectional overrides
+ * (U+202A..U+202E, U+2066..U+2069) as \u202e, so nothing a log holds can
+ * move the cursor, change colours or reorder what is shown.
+ */
+void	report_text_safe(struct ev_buf *b, const char *s);
+
+/* HTML text or attribute value: & < > " ' escaped, controls dropped. */
+void	report_html_str(struct ev_buf *b, const char *s);
+
+/*
+ * Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
+ * and sets *cp, or returns 1 with *cp = 0xFFFD for an invalid byte.
+ */
+int	report_utf8_next(const unsigned char *s, size_t n, unsigned *cp);
+
+#endif

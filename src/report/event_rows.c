@@ -1,0 +1,117 @@
+/*
+ * event_rows.c -- events as CSV rows and JSON objects (see event_rows.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ev_time.h"
+#include "report/escape.h"
+#include "report/event_rows.h"
+#include "store.h"
+
+static const char *const lead[] = {
+	"time", "computer", "channel", "provider", "event_id", "kind",
+	"record_id", "recovered", "file", "chunk", "offset",
+};
+
+void
+report_event_csv_header(struct ev_buf *b)
+{
+	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+		ev_buf_adds(b, lead[i]);
+		ev_buf_addc(b, ',');
+	}
+	for (int i = 0; i < EV_NCOL; i++) {
+		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
+		    i == EV_COL_PROVIDER)
+			continue;
+		ev_buf_adds(b, ev_cols[i].name);
+		ev_buf_addc(b, ',');
+	}
+	ev_buf_adds(b, "user_sid,dup_record,data\r\n");
+}
+
+void
+report_event_csv(struct ev_buf *b, const struct ingest_run *run,
+    const struct ev_event *ev)
+{
+	char iso[EV_TIME_ISO_LEN + 1];
+	struct ev_buf json = EV_BUF_INIT;
+
+	ev_time_iso(ev->time, iso);
+	ev_buf_adds(b, iso);
+	ev_buf_addc(b, ',');
+	report_csv_cell(b, ev->col[EV_COL_COMPUTER]);
+	ev_buf_addc(b, ',');
+	report_csv_cell(b, ev->col[EV_COL_CHANNEL]);
+	ev_buf_addc(b, ',');
+	report_csv_cell(b, ev->col[EV_COL_PROVIDER]);
+	ev_buf_addf(b, ",%" PRIu32 ",%s,%" PRIu64 ",%d,", ev->event_id,
+	    ev_kind_name(ev->kind), ev->record_id, ev->recovered ? 1 : 0);
+	report_csv_cell(b, ingest_file_of(run, ev)->path);
+	ev_buf_addf(b, ",%" PRIu32 ",%" PRIu64 ",", ev->chunk, ev->offset);
+	for (int i = 0; i < EV_NCOL; i++) {
+		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
+		    i == EV_COL_PROVIDER)
+			continue;
+		if (ev->col[i] != NULL) {
+			if (ev_cols[i].type == EV_T_TEXT)
+				report_csv_cell(b, ev->col[i]);
+			else
+				ev_buf_adds(b, ev->col[i]);
+		}
+		ev_buf_addc(b, ',');
+	}
+	report_csv_cell(b, ev->user_sid);
+	ev_buf_addc(b, ',');
+	if (ev->dup_record)
+		ev_buf_addf(b, "%" PRIu64, ev->dup_record);
+	ev_buf_addc(b, ',');
+	store_data_json(&json, ev);
+	report_csv_cell(b, json.buf);
+	ev_buf_release(&json);
+	ev_buf_add(b, "\r\n", 2);
+}
+
+void
+report_event_json(struct ev_buf *b, const struct ingest_run *run,
+    const struct ev_event *ev)
+{
+	char iso[EV_TIME_ISO_LEN + 1];
+
+	ev_time_iso(ev->time, iso);
+	ev_buf_addf(b, "{\"time\":\"%s\",\"computer\":", iso);
+	report_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_buf_adds(b, ",\"channel\":");
+	report_json_str(b, ev->col[EV_COL_CHANNEL]);
+	ev_buf_adds(b, ",\"provider\":");
+	report_json_str(b, ev->col[EV_COL_PROVIDER]);
+	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"kind\":\"%s\","
+	    "\"record_id\":%" PRIu64 ",\"recovered\":%s,\"file\":",
+	    ev->event_id, ev_kind_name(ev->kind), ev->record_id,
+	    ev->recovered ? "true" : "false");
+	report_json_str(b, ingest_file_of(run, ev)->path);
+	ev_buf_addf(b, ",\"chunk\":%" PRIu32 ",\"offset\":%" PRIu64,
+	    ev->chunk, ev->offset);
+	for (int i = 0; i < EV_NCOL; i++) {
+		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
+		    i == EV_COL_PROVIDER || ev->col[i] == NULL)
+			continue;
+		ev_buf_addf(b, ",\"%s\":", ev_cols[i].name);
+		if (ev_cols[i].type == EV_T_INT)
+			ev_buf_adds(b, ev->col[i]);
+		else if (ev_cols[i].type == EV_T_BOOL)
+			ev_buf_adds(b, ev->col[i][0] == '1' ? "true" : "false");
+		else
+			report_json_str(b, ev->col[i]);
+	}
+	if (ev->user_sid != NULL) {
+		ev_buf_adds(b, ",\"user_sid\":");
+		report_json_str(b, ev->user_sid);
+	}
+	if (ev->dup_record)
+		ev_buf_addf(b, ",\"dup_record\":%" PRIu64, ev->dup_record);
+	ev_buf_adds(b, ",\"data\":");
+	store_data_json(b, ev);
+	ev_buf_addc(b, '}');
+}

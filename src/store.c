@@ -1,0 +1,374 @@
+/*
+ * store.c -- writing a run into SQLite (see store.h; the schema is
+ * documented in man/evtxhunt-db.5 and versioned by PRAGMA user_version).
+ *
+ * Speed: one prepared INSERT per table, bound column by column, inside a
+ * single transaction, with journaling and syncing off while the file is
+ * still a temporary (it only gets its name after a successful close).
+ * Indexes are created after the bulk insert.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ev_buf.h"
+#include "report/escape.h"
+#include "store.h"
+
+struct store {
+	sqlite3	*db;
+	char	*path;		/* final name, or NULL in memory */
+	char	*tmp;		/* temporary file name */
+};
+
+int
+store_exec(sqlite3 *db, const char *sql, struct ev_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		EV_ERR(err, EV_ESQL, 0, "sqlite: %s", msg ? msg :
+		    sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return EV_ESQL;
+	}
+	return 0;
+}
+
+static int
+create_schema(sqlite3 *db, struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	int rc;
+
+	ev_buf_adds(&b,
+	    "PRAGMA journal_mode=OFF;"
+	    "PRAGMA synchronous=OFF;"
+	    "PRAGMA temp_store=MEMORY;"
+	    "CREATE TABLE files("
+	    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER,"
+	    " sha256 TEXT, dirty INTEGER, full INTEGER, chunks INTEGER,"
+	    " records INTEGER, recovered INTEGER, bad_chunks INTEGER,"
+	    " bad_records INTEGER, status TEXT NOT NULL, message TEXT,"
+	    " header_bad INTEGER, events INTEGER, duplicates INTEGER,"
+	    " warnings INTEGER, first_record_id INTEGER,"
+	    " last_record_id INTEGER, first_time INTEGER,"
+	    " last_time INTEGER);"
+	    "CREATE TABLE record_gaps("
+	    " file_id INTEGER NOT NULL REFERENCES files(id),"
+	    " after_id INTEGER, before_id INTEGER, after_time INTEGER,"
+	    " before_time INTEGER);"
+	    "CREATE TABLE events("
+	    " id INTEGER PRIMARY KEY,"
+	    " file_id INTEGER NOT NULL REFERENCES files(id),"
+	    " chunk INTEGER, offset INTEGER, record_id INTEGER,"
+	    " recovered INTEGER, time INTEGER, event_id INTEGER,"
+	    " version INTEGER, kind TEXT");
+	for (int i = 0; i < EV_NCOL; i++)
+		ev_buf_addf(&b, ", %s %s", ev_cols[i].name,
+		    ev_cols[i].type == EV_T_TEXT ? "TEXT" : "INTEGER");
+	ev_buf_addf(&b, ", user_sid TEXT, dup_record INTEGER, data TEXT);"
+	    "PRAGMA user_version=%d;", STORE_SCHEMA_VERSION);
+	if (ev_buf_failed(&b))
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	rc = store_exec(db, b.buf, err);
+	ev_buf_release(&b);
+	return rc;
+}
+
+int
+store_open(const char *path, bool force, struct store **out,
+    struct ev_err *err)
+{
+	struct store *s;
+	int fd, rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (path != NULL) {
+		if (!force && access(path, F_OK) == 0) {
+			free(s);
+			return EV_ERR(err, EV_EUSAGE, 0, "'%s' exists "
+			    "(use --force to replace it)", path);
+		}
+		s->path = strdup(path);
+		if (s->path == NULL ||
+		    asprintf(&s->tmp, "%s.XXXXXX", path) == -1) {
+			s->tmp = NULL;
+			goto oom;
+		}
+		if ((fd = mkstemp(s->tmp)) == -1) {
+			rc = EV_ERR_SYS(err, "cannot create '%s'", s->tmp);
+			free(s->tmp);
+			s->tmp = NULL;
+			goto fail;
+		}
+		close(fd);
+	}
+	if (sqlite3_open_v2(s->tmp ? s->tmp : ":memory:", &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s",
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	if ((rc = create_schema(s->db, err)) != 0)
+		goto fail;
+	*out = s;
+	return 0;
+oom:
+	rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+fail:
+	store_close(s, false, NULL);
+	return rc;
+}
+
+sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
+}
+
+void
+store_data_json(struct ev_buf *b, const struct ev_event *ev)
+{
+	ev_buf_addc(b, '{');
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		if (ev->data[i].name[0] == '\0') {
+			char name[24];
+
+			snprintf(name, sizeof(name), "Data%u", i + 1);
+			report_json_str(b, name);
+		} else
+			report_json_str(b, ev->data[i].name);
+		ev_buf_addc(b, ':');
+		report_json_str(b, ev->data[i].value);
+	}
+	ev_buf_addc(b, '}');
+}
+
+static int
+sql_fail(sqlite3 *db, struct ev_err *err)
+{
+	return EV_ERR(err, EV_ESQL, 0, "sqlite: %s", sqlite3_errmsg(db));
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+insert_files(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
+{
+	sqlite3_stmt *st = NULL, *gap = NULL;
+	uint64_t *events;
+	int rc = 0;
+
+	if ((events = calloc(run->nfiles + 1, sizeof(*events))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < run->nevents; i++)
+		events[run->events[i]->file_id]++;
+	if (sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO record_gaps VALUES(?,?,?,?,?)",
+	    -1, &gap, NULL) != SQLITE_OK) {
+		rc = sql_fail(db, err);
+		goto out;
+	}
+	for (size_t i = 0; i < run->nfiles && rc == 0; i++) {
+		const struct ingest_file *f = &run->files[i];
+		const struct evtx_stats *s = &f->stats;
+		int c = 1;
+
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->id);
+		bind_text(st, c++, f->path);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->size);
+		bind_text(st, c++, f->sha256[0] ? f->sha256 : NULL);
+		sqlite3_bind_int(st, c++, s->dirty);
+		sqlite3_bind_int(st, c++, s->full);
+		sqlite3_bind_int64(st, c++, s->chunks);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)s->records);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)s->recovered);
+		sqlite3_bind_int64(st, c++, s->bad_chunks);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)s->bad_records);
+		bind_text(st, c++, ingest_status_name(f->status));
+		bind_text(st, c++, f->message);
+		sqlite3_bind_int(st, c++, s->header_bad);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)events[i]);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->duplicates);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->warnings);
+		if (s->first_id || s->last_id) {
+			sqlite3_bind_int64(st, c++, (sqlite3_int64)s->first_id);
+			sqlite3_bind_int64(st, c++, (sqlite3_int64)s->last_id);
+		} else {
+			sqlite3_bind_null(st, c++);
+			sqlite3_bind_null(st, c++);
+		}
+		if (s->first_time) {
+			sqlite3_bind_int64(st, c++,
+			    (sqlite3_int64)s->first_time);
+			sqlite3_bind_int64(st, c++,
+			    (sqlite3_int64)s->last_time);
+		} else {
+			sqlite3_bind_null(st, c++);
+			sqlite3_bind_null(st, c++);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = sql_fail(db, err);
+		sqlite3_reset(st);
+		for (size_t g = 0; g < s->ngaps && rc == 0; g++) {
+			sqlite3_bind_int64(gap, 1, (sqlite3_int64)f->id);
+			sqlite3_bind_int64(gap, 2,
+			    (sqlite3_int64)s->gaps[g].after_id);
+			sqlite3_bind_int64(gap, 3,
+			    (sqlite3_int64)s->gaps[g].before_id);
+			sqlite3_bind_int64(gap, 4,
+			    (sqlite3_int64)s->gaps[g].after_time);
+			sqlite3_bind_int64(gap, 5,
+			    (sqlite3_int64)s->gaps[g].before_time);
+			if (sqlite3_step(gap) != SQLITE_DONE)
+				rc = sql_fail(db, err);
+			sqlite3_reset(gap);
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(gap);
+	free(events);
+	return rc;
+}
+
+static int
+insert_events(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
+{
+	struct ev_buf sql = EV_BUF_INIT, json = EV_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = 0, ncols = 10 + EV_NCOL + 3;
+
+	ev_buf_adds(&sql, "INSERT INTO events VALUES(?");
+	for (int i = 1; i < ncols; i++)
+		ev_buf_add(&sql, ",?", 2);
+	ev_buf_addc(&sql, ')');
+	if (ev_buf_failed(&sql)) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		rc = sql_fail(db, err);
+		goto out;
+	}
+	for (size_t i = 0; i < run->nevents && rc == 0; i++) {
+		const struct ev_event *ev = run->events[i];
+		int c = 1;
+
+		sqlite3_bind_int64(st, c++, store_event_id(ev));
+		sqlite3_bind_int64(st, c++, ev->file_id);
+		sqlite3_bind_int64(st, c++, ev->chunk);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)ev->offset);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)ev->record_id);
+		sqlite3_bind_int(st, c++, ev->recovered);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)ev->time);
+		sqlite3_bind_int64(st, c++, ev->event_id);
+		sqlite3_bind_int(st, c++, ev->version);
+		sqlite3_bind_text(st, c++, ev_kind_name(ev->kind), -1,
+		    SQLITE_STATIC);
+		for (int k = 0; k < EV_NCOL; k++, c++) {
+			const char *v = ev->col[k];
+
+			if (v == NULL)
+				sqlite3_bind_null(st, c);
+			else if (ev_cols[k].type != EV_T_TEXT)
+				sqlite3_bind_int64(st, c, strtoll(v, NULL, 10));
+			else
+				sqlite3_bind_text(st, c, v, -1, SQLITE_STATIC);
+		}
+		bind_text(st, c++, ev->user_sid);
+		if (ev->dup_record)
+			sqlite3_bind_int64(st, c++,
+			    (sqlite3_int64)ev->dup_record);
+		else
+			sqlite3_bind_null(st, c++);
+		ev_buf_reset(&json);
+		store_data_json(&json, ev);
+		if (ev_buf_failed(&json)) {
+			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			break;
+		}
+		sqlite3_bind_text(st, c++, json.buf, (int)json.len,
+		    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = sql_fail(db, err);
+		sqlite3_reset(st);
+	}
+out:
+	sqlite3_finalize(st);
+	ev_buf_release(&sql);
+	ev_buf_release(&json);
+	return rc;
+}
+
+int
+store_add_run(struct store *s, const struct ingest_run *run,
+    struct ev_err *err)
+{
+	int rc;
+
+	if ((rc = store_exec(s->db, "BEGIN", err)) != 0)
+		return rc;
+	if ((rc = insert_files(s->db, run, err)) != 0 ||
+	    (rc = insert_events(s->db, run, err)) != 0 ||
+	    (rc = store_exec(s->db,
+	    "CREATE INDEX events_time ON events(time);"
+	    "CREATE INDEX events_process_guid ON events(process_guid);"
+	    "CREATE INDEX events_image ON events(image);"
+	    "CREATE INDEX events_computer_pid ON events(computer, pid);",
+	    err)) != 0) {
+		store_exec(s->db, "ROLLBACK", NULL);
+		return rc;
+	}
+	return store_exec(s->db, "COMMIT", err);
+}
+
+int
+store_close(struct store *s, bool commit, struct ev_err *err)
+{
+	int rc = 0, fd;
+
+	if (s == NULL)
+		return 0;
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK) {
+		rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s",
+		    sqlite3_errmsg(s->db));
+		commit = false;
+	}
+	if (s->tmp != NULL) {
+		if (commit) {
+			/* durable before it gets its name */
+			if ((fd = open(s->tmp, O_RDONLY | O_CLOEXEC)) != -1) {
+				if (fsync(fd) == -1)
+					rc = EV_ERR_SYS(err, "cannot sync '%s'",
+					    s->tmp);
+				close(fd);
+			}
+			if (rc == 0 && rename(s->tmp, s->path) == -1)
+				rc = EV_ERR_SYS(err, "cannot rename '%s' to "
+				    "'%s'", s->tmp, s->path);
+		}
+		if (!commit || rc != 0)
+			unlink(s->tmp);
+	}
+	free(s->tmp);
+	free(s->path);
+	free(s);
+	return rc;
+}
