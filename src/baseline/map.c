@@ -1,0 +1,158 @@
+/*
+ * map.c -- open-addressing (linear probing) hash map with a seeded
+ * FNV-1a + murmur finaliser hash; see map.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline/map.h"
+
+static uint64_t map_seed;
+
+static uint64_t
+seed(void)
+{
+	if (map_seed == 0) {
+		uint64_t s = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+
+		s ^= (uint64_t)getpid() << 17;
+		s ^= (uint64_t)(uintptr_t)&map_seed;
+		map_seed = s | 1;
+	}
+	return map_seed;
+}
+
+static uint64_t
+hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed();
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+void
+base_map_init(struct base_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	ev_arena_init(&m->arena);
+}
+
+void
+base_map_release(struct base_map *m)
+{
+	free(m->tab);
+	ev_arena_release(&m->arena);
+	base_map_init(m);
+}
+
+static struct base_map_ent *
+find(const struct base_map *m, const void *key, size_t klen, uint64_t h)
+{
+	size_t mask, i;
+
+	if (m->cap == 0)
+		return NULL;
+	mask = m->cap - 1;
+	for (i = h & mask;; i = (i + 1) & mask) {
+		struct base_map_ent *e = &m->tab[i];
+
+		if (e->key == NULL)
+			return e;
+		if (e->hash == h && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0)
+			return e;
+	}
+}
+
+struct base_map_ent *
+base_map_get(const struct base_map *m, const void *key, size_t klen)
+{
+	struct base_map_ent *e = find(m, key, klen, hash(key, klen));
+
+	return e != NULL && e->key != NULL ? e : NULL;
+}
+
+static int
+grow(struct base_map *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	struct base_map_ent *old = m->tab, *tab;
+	size_t ocap = m->cap;
+
+	if (ncap > SIZE_MAX / sizeof(*tab))
+		return -1;
+	tab = calloc(ncap, sizeof(*tab));
+	if (tab == NULL)
+		return -1;
+	m->tab = tab;
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].key != NULL) {
+			struct base_map_ent *e = find(m, old[i].key,
+			    old[i].klen, old[i].hash);
+
+			*e = old[i];
+		}
+	}
+	free(old);
+	return 0;
+}
+
+struct base_map_ent *
+base_map_put(struct base_map *m, const void *key, size_t klen, bool *isnew)
+{
+	uint64_t h = hash(key, klen);
+	struct base_map_ent *e;
+	char *k;
+
+	if (klen > UINT32_MAX)
+		return NULL;
+	e = find(m, key, klen, h);
+	if (e != NULL && e->key != NULL) {
+		if (isnew != NULL)
+			*isnew = false;
+		return e;
+	}
+	if ((m->n + 1) * 10 > m->cap * 7) {
+		if (grow(m) == -1)
+			return NULL;
+		e = find(m, key, klen, h);
+	}
+	k = ev_arena_alloc(&m->arena, klen + 1);
+	if (k == NULL)
+		return NULL;
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	memset(e, 0, sizeof(*e));
+	e->key = k;
+	e->klen = (uint32_t)klen;
+	e->hash = h;
+	m->n++;
+	if (isnew != NULL)
+		*isnew = true;
+	return e;
+}
+
+struct base_map_ent *
+base_map_next(const struct base_map *m, size_t *pos)
+{
+	while (*pos < m->cap) {
+		struct base_map_ent *e = &m->tab[(*pos)++];
+
+		if (e->key != NULL)
+			return e;
+	}
+	return NULL;
+}

@@ -1,0 +1,594 @@
+/*
+ * correlate.c -- process trees over the events of a run; see correlate.h.
+ *
+ * One pass in time order fills three maps: GUID (computer, ProcessGuid)
+ * -> node, PID (computer, pid) -> the latest live node with that pid,
+ * and event pointer -> node.  A second pass resolves 4688/Sysmon twins
+ * and lays children, network and image-load lists out as arrays (CSR).
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "baseline/map.h"
+#include "correlate.h"
+#include "ev_buf.h"
+
+#define NONE	UINT32_MAX
+#define CHAIN_GUARD	4096	/* bound on walks over crafted trees */
+
+struct proc {
+	struct ev_event		*ev;
+	const struct ev_event	*exit;
+	uint32_t		 parent;	/* node, or NONE */
+	uint32_t		 canon;		/* kept node (self unless dup) */
+	bool			 sysmon;
+};
+
+struct att {
+	uint32_t		 node;
+	const struct ev_event	*ev;
+};
+
+struct list {
+	uint32_t		*off;		/* nprocs + 1 offsets */
+	const struct ev_event	**ev;
+};
+
+struct corr {
+	struct proc	*procs;
+	size_t		 nprocs;
+	struct base_map	 byptr;
+	struct list	 children, net, loads;
+};
+
+static void
+key_add_lower(struct ev_buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		ev_buf_addc(b, (*s >= 'A' && *s <= 'Z') ? (char)(*s + 32) : *s);
+}
+
+/* "computer\x1fid" lower-cased into b; false when either part is absent */
+static bool
+make_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
+{
+	ev_buf_reset(b);
+	if (id == NULL || *id == '\0')
+		return false;
+	key_add_lower(b, ev->col[EV_COL_COMPUTER]);
+	ev_buf_addc(b, '\x1f');
+	key_add_lower(b, id);
+	return !ev_buf_failed(b);
+}
+
+static uint32_t
+lookup(const struct base_map *m, const struct ev_buf *b)
+{
+	const struct base_map_ent *e = base_map_get(m, b->buf, b->len);
+
+	return e != NULL ? e->idx : NONE;
+}
+
+static bool
+same_image(const char *a, const char *b)
+{
+	return a == NULL || b == NULL || *a == '\0' || *b == '\0' ||
+	    strcasecmp(a, b) == 0;
+}
+
+static uint64_t
+tdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+struct build {
+	struct corr	*c;
+	struct base_map	 guid, pid;
+	struct ev_buf	 key;
+	struct att	*att;
+	size_t		 natt;
+};
+
+static int
+set_key(struct build *b, struct base_map *m, uint32_t node)
+{
+	struct base_map_ent *e = base_map_put(m, b->key.buf, b->key.len, NULL);
+
+	if (e == NULL)
+		return EV_ENOMEM;
+	e->idx = node;
+	return 0;
+}
+
+/* The live process with ev's (computer, pid col); NONE if none fits. */
+static uint32_t
+by_pid(struct build *b, const struct ev_event *ev, enum ev_col pidcol,
+    const char *image)
+{
+	uint32_t n;
+
+	if (!make_key(&b->key, ev, ev->col[pidcol]))
+		return NONE;
+	n = lookup(&b->pid, &b->key);
+	if (n == NONE || !same_image(b->c->procs[n].ev->col[EV_COL_IMAGE],
+	    image))
+		return NONE;
+	return n;
+}
+
+static int
+add_process(struct build *b, struct ev_event *ev)
+{
+	struct corr *c = b->c;
+	uint32_t k = (uint32_t)c->nprocs, p = NONE, q;
+	struct proc *np = &c->procs[k];
+	struct base_map_ent *e;
+
+	np->ev = ev;
+	np->exit = NULL;
+	np->canon = k;
+	np->sysmon = ev->event_id == 1;
+	c->nprocs++;
+	e = base_map_put(&c->byptr, &ev, sizeof(ev), NULL);
+	if (e == NULL)
+		return EV_ENOMEM;
+	e->idx = k;
+
+	if (np->sysmon && make_key(&b->key, ev,
+	    ev->col[EV_COL_PARENT_PROCESS_GUID]))
+		p = lookup(&b->guid, &b->key);
+	if (p == NONE)
+		p = by_pid(b, ev, EV_COL_PARENT_PID,
+		    ev->col[EV_COL_PARENT_IMAGE]);
+	np->parent = p;
+
+	/* the same process in Sysmon 1 and 4688? */
+	q = by_pid(b, ev, EV_COL_PID, NULL);
+	if (q != NONE) {
+		struct proc *qp = &c->procs[q];
+
+		if (qp->sysmon != np->sysmon && qp->canon == q &&
+		    qp->ev->col[EV_COL_IMAGE] != NULL &&
+		    ev->col[EV_COL_IMAGE] != NULL &&
+		    strcasecmp(qp->ev->col[EV_COL_IMAGE],
+		    ev->col[EV_COL_IMAGE]) == 0 &&
+		    tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
+			if (np->sysmon && qp->ev->dup_record == 0 &&
+			    ev->dup_record == 0) {
+				qp->canon = k;
+				ev->dup_record = qp->ev->record_id;
+			} else if (!np->sysmon && qp->ev->dup_record == 0) {
+				np->canon = q;
+				qp->ev->dup_record = ev->record_id;
+				return 0;	/* the map keeps the Sysmon */
+			}
+		}
+	}
+	if (np->sysmon && make_key(&b->key, ev, ev->col[EV_COL_PROCESS_GUID]))
+		if (set_key(b, &b->guid, k) != 0)
+			return EV_ENOMEM;
+	if (make_key(&b->key, ev, ev->col[EV_COL_PID]))
+		if (set_key(b, &b->pid, k) != 0)
+			return EV_ENOMEM;
+	return 0;
+}
+
+/* The node a Sysmon 3/5/7 or 4689 event belongs to, or NONE. */
+static uint32_t
+owner(struct build *b, const struct ev_event *ev)
+{
+	uint32_t n = NONE;
+
+	if (ev->event_id != 4689 &&
+	    make_key(&b->key, ev, ev->col[EV_COL_PROCESS_GUID]))
+		n = lookup(&b->guid, &b->key);
+	if (n == NONE)
+		n = by_pid(b, ev, EV_COL_PID, ev->col[EV_COL_IMAGE]);
+	return n == NONE ? NONE : b->c->procs[n].canon;
+}
+
+static void
+end_process(struct build *b, const struct ev_event *ev)
+{
+	struct corr *c = b->c;
+	uint32_t n = owner(b, ev);
+	struct base_map_ent *e;
+
+	if (n == NONE)
+		return;
+	if (c->procs[n].exit == NULL)
+		c->procs[n].exit = ev;
+	/* a later creation with this pid is a new process */
+	if (make_key(&b->key, c->procs[n].ev, c->procs[n].ev->col[EV_COL_PID])
+	    && (e = base_map_get(&b->pid, b->key.buf, b->key.len)) != NULL &&
+	    e->idx != NONE && c->procs[e->idx].canon == n)
+		e->idx = NONE;
+}
+
+/* Counting sort of (node, event) pairs into a CSR list. */
+static int
+layout(struct list *l, size_t nprocs, const struct att *a, size_t na)
+{
+	l->off = calloc(nprocs + 1, sizeof(*l->off));
+	l->ev = na ? calloc(na, sizeof(*l->ev)) : NULL;
+	if (l->off == NULL || (na && l->ev == NULL))
+		return EV_ENOMEM;
+	for (size_t i = 0; i < na; i++)
+		l->off[a[i].node + 1]++;
+	for (size_t i = 0; i < nprocs; i++)
+		l->off[i + 1] += l->off[i];
+	for (size_t i = 0; i < na; i++)
+		l->ev[l->off[a[i].node]++] = a[i].ev;
+	for (size_t i = nprocs; i > 0; i--)
+		l->off[i] = l->off[i - 1];
+	l->off[0] = 0;
+	return 0;
+}
+
+static void
+list_free(struct list *l)
+{
+	free(l->off);
+	free(l->ev);
+}
+
+int
+corr_build(struct ev_event **events, size_t n, struct corr **out,
+    struct ev_err *err)
+{
+	struct build b;
+	struct att *loads = NULL, *kids = NULL;
+	size_t nprocs = 0, nloads = 0, nkids = 0;
+	int rc = EV_ENOMEM;
+
+	memset(&b, 0, sizeof(b));
+	base_map_init(&b.guid);
+	base_map_init(&b.pid);
+	ev_buf_init(&b.key);
+	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
+		goto out;
+	base_map_init(&b.c->byptr);
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_PROCESS)
+			nprocs++;
+	b.c->procs = calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
+	b.att = calloc(n ? n : 1, sizeof(*b.att));
+	loads = calloc(n ? n : 1, sizeof(*loads));
+	if (b.c->procs == NULL || b.att == NULL || loads == NULL)
+		goto out;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ev_event *ev = events[i];
+		uint32_t o;
+
+		switch (ev->kind) {
+		case EV_KIND_PROCESS:
+			if (add_process(&b, ev) != 0)
+				goto out;
+			break;
+		case EV_KIND_PROCESS_EXIT:
+			end_process(&b, ev);
+			break;
+		case EV_KIND_NETWORK:
+		case EV_KIND_IMAGE_LOAD:
+			if ((o = owner(&b, ev)) == NONE)
+				break;
+			if (ev->kind == EV_KIND_NETWORK)
+				b.att[b.natt++] = (struct att){ o, ev };
+			else
+				loads[nloads++] = (struct att){ o, ev };
+			break;
+		}
+	}
+	if (ev_buf_failed(&b.key))
+		goto out;
+
+	/* resolve twins: attachments and parents point at kept nodes */
+	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
+	if (kids == NULL)
+		goto out;
+	for (size_t i = 0; i < nprocs; i++) {
+		struct proc *p = &b.c->procs[i];
+
+		if (p->canon != i) {
+			p->parent = NONE;
+			continue;
+		}
+		if (p->parent != NONE)
+			p->parent = b.c->procs[p->parent].canon;
+		if (p->parent == i)
+			p->parent = NONE;
+		if (p->parent != NONE)
+			kids[nkids++] = (struct att){ p->parent, p->ev };
+	}
+	for (size_t i = 0; i < b.natt; i++) {
+		b.att[i].node = b.c->procs[b.att[i].node].canon;
+		((struct ev_event *)b.att[i].ev)->process =
+		    b.c->procs[b.att[i].node].ev;
+	}
+	for (size_t i = 0; i < nloads; i++) {
+		loads[i].node = b.c->procs[loads[i].node].canon;
+		((struct ev_event *)loads[i].ev)->process =
+		    b.c->procs[loads[i].node].ev;
+	}
+	if (layout(&b.c->children, nprocs, kids, nkids) != 0 ||
+	    layout(&b.c->net, nprocs, b.att, b.natt) != 0 ||
+	    layout(&b.c->loads, nprocs, loads, nloads) != 0)
+		goto out;
+	*out = b.c;
+	b.c = NULL;
+	rc = 0;
+out:
+	if (rc != 0)
+		EV_ERR(err, rc, 0, "correlation: out of memory");
+	corr_free(b.c);
+	base_map_release(&b.guid);
+	base_map_release(&b.pid);
+	ev_buf_release(&b.key);
+	free(b.att);
+	free(loads);
+	free(kids);
+	return rc;
+}
+
+void
+corr_free(struct corr *c)
+{
+	if (c == NULL)
+		return;
+	free(c->procs);
+	base_map_release(&c->byptr);
+	list_free(&c->children);
+	list_free(&c->net);
+	list_free(&c->loads);
+	free(c);
+}
+
+static uint32_t
+node_of(const struct corr *c, const struct ev_event *ev)
+{
+	const struct base_map_ent *e;
+
+	if (ev == NULL || ev->kind != EV_KIND_PROCESS)
+		return NONE;
+	e = base_map_get(&c->byptr, &ev, sizeof(ev));
+	return e != NULL ? e->idx : NONE;
+}
+
+/* the kept node of a process event (or of a 3/7's process) */
+static uint32_t
+kept(const struct corr *c, const struct ev_event *ev)
+{
+	uint32_t n;
+
+	if (ev != NULL && (ev->kind == EV_KIND_NETWORK ||
+	    ev->kind == EV_KIND_IMAGE_LOAD))
+		ev = ev->process;
+	n = node_of(c, ev);
+	return n == NONE ? NONE : c->procs[n].canon;
+}
+
+bool
+corr_is_duplicate(const struct corr *c, const struct ev_event *ev)
+{
+	uint32_t n = node_of(c, ev);
+
+	return n != NONE && c->procs[n].canon != n;
+}
+
+const struct ev_event *
+corr_process(const struct corr *c, const struct ev_event *ev)
+{
+	uint32_t n = kept(c, ev);
+
+	return n == NONE ? NULL : c->procs[n].ev;
+}
+
+const struct ev_event *
+corr_parent(const struct corr *c, const struct ev_event *proc)
+{
+	uint32_t n = kept(c, proc);
+
+	if (n == NONE || c->procs[n].parent == NONE)
+		return NULL;
+	return c->procs[c->procs[n].parent].ev;
+}
+
+size_t
+corr_chain(const struct corr *c, const struct ev_event *proc,
+    const struct ev_event **chain, size_t max)
+{
+	uint32_t n = kept(c, proc);
+	size_t k = 0;
+
+	while (n != NONE && k < max && k < CHAIN_GUARD) {
+		n = c->procs[n].parent;
+		if (n == NONE)
+			break;
+		chain[k++] = c->procs[n].ev;
+	}
+	return k;
+}
+
+static size_t
+list_get(const struct corr *c, const struct list *l,
+    const struct ev_event *proc, const struct ev_event *const **out)
+{
+	uint32_t n = kept(c, proc);
+	size_t cnt;
+
+	*out = NULL;
+	if (n == NONE)
+		return 0;
+	cnt = l->off[n + 1] - l->off[n];
+	if (cnt > 0)
+		*out = &l->ev[l->off[n]];
+	return cnt;
+}
+
+size_t
+corr_children(const struct corr *c, const struct ev_event *proc,
+    const struct ev_event *const **list)
+{
+	return list_get(c, &c->children, proc, list);
+}
+
+size_t
+corr_network(const struct corr *c, const struct ev_event *proc,
+    const struct ev_event *const **list)
+{
+	return list_get(c, &c->net, proc, list);
+}
+
+size_t
+corr_image_loads(const struct corr *c, const struct ev_event *proc,
+    const struct ev_event *const **list)
+{
+	return list_get(c, &c->loads, proc, list);
+}
+
+const struct ev_event *
+corr_exit(const struct corr *c, const struct ev_event *proc)
+{
+	uint32_t n = kept(c, proc);
+
+	return n == NONE ? NULL : c->procs[n].exit;
+}
+
+static int
+sql_fail(sqlite3 *db, struct ev_err *err, const char *what)
+{
+	return EV_ERR(err, EV_ESQL, 0, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static const char corr_schema[] =
+    "CREATE TABLE IF NOT EXISTS processes(event INTEGER PRIMARY KEY,"
+    " computer TEXT, process_guid TEXT, pid INTEGER, image TEXT,"
+    " start INTEGER, end INTEGER, exit_event INTEGER, parent INTEGER,"
+    " depth INTEGER, duplicate_of INTEGER);"
+    "CREATE TABLE IF NOT EXISTS process_edges(parent INTEGER,"
+    " child INTEGER, PRIMARY KEY(parent, child)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS process_edges_child"
+    " ON process_edges(child);"
+    "CREATE TABLE IF NOT EXISTS process_events(process INTEGER,"
+    " event INTEGER, kind TEXT, PRIMARY KEY(process, event))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS process_events_event"
+    " ON process_events(event);";
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_int(sqlite3_stmt *st, int i, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0') {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static int
+step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
+{
+	sqlite3_stmt *ps = NULL, *es = NULL, *as = NULL;
+	int rc = 0;
+
+	if (sqlite3_exec(db, corr_schema, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_fail(db, err, "creating process tables");
+	if (sqlite3_prepare_v2(db, "INSERT INTO processes VALUES"
+	    "(?,?,?,?,?,?,?,?,?,?,?)", -1, &ps, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO process_edges"
+	    " VALUES(?,?)", -1, &es, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO process_events"
+	    " VALUES(?,?,?)", -1, &as, NULL) != SQLITE_OK) {
+		rc = sql_fail(db, err, "preparing process inserts");
+		goto out;
+	}
+	for (size_t i = 0; i < c->nprocs && rc == 0; i++) {
+		const struct proc *p = &c->procs[i];
+		const struct ev_event *ev = p->ev;
+		const struct list *ls[2] = { &c->net, &c->loads };
+		int64_t depth = 0;
+
+		for (uint32_t a = p->parent; a != NONE && depth < CHAIN_GUARD;
+		    a = c->procs[a].parent)
+			depth++;
+		sqlite3_bind_int64(ps, 1, ev->seq);
+		bind_text(ps, 2, ev->col[EV_COL_COMPUTER]);
+		bind_text(ps, 3, ev->col[EV_COL_PROCESS_GUID]);
+		bind_int(ps, 4, ev->col[EV_COL_PID]);
+		bind_text(ps, 5, ev->col[EV_COL_IMAGE]);
+		sqlite3_bind_int64(ps, 6, (sqlite3_int64)ev->time);
+		if (p->canon == i && p->exit != NULL) {
+			sqlite3_bind_int64(ps, 7, (sqlite3_int64)p->exit->time);
+			sqlite3_bind_int64(ps, 8, p->exit->seq);
+		}
+		if (p->canon == i) {
+			if (p->parent != NONE)
+				sqlite3_bind_int64(ps, 9,
+				    c->procs[p->parent].ev->seq);
+			sqlite3_bind_int64(ps, 10, depth);
+		} else
+			sqlite3_bind_int64(ps, 11, c->procs[p->canon].ev->seq);
+		if (step(ps) != 0) {
+			rc = sql_fail(db, err, "inserting a process");
+			break;
+		}
+		if (p->canon != i)
+			continue;
+		if (p->parent != NONE) {
+			sqlite3_bind_int64(es, 1, c->procs[p->parent].ev->seq);
+			sqlite3_bind_int64(es, 2, ev->seq);
+			if (step(es) != 0) {
+				rc = sql_fail(db, err, "inserting an edge");
+				break;
+			}
+		}
+		for (int l = 0; l < 2 && rc == 0; l++) {
+			for (uint32_t j = ls[l]->off[i]; j < ls[l]->off[i + 1];
+			    j++) {
+				sqlite3_bind_int64(as, 1, ev->seq);
+				sqlite3_bind_int64(as, 2, ls[l]->ev[j]->seq);
+				bind_text(as, 3, ev_kind_name(ls[l]->ev[j]->kind));
+				if (step(as) != 0) {
+					rc = sql_fail(db, err,
+					    "inserting a process event");
+					break;
+				}
+			}
+		}
+	}
+out:
+	sqlite3_finalize(ps);
+	sqlite3_finalize(es);
+	sqlite3_finalize(as);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * correlate.h -- process trees: links process creations to their parents,
+ * children, exits, network connections and image loads (SPEC §5).
+ *
+ * corr_build() takes the events of a run in output (time) order and
+ * links them in O(n) with hash maps:
+ *  - Sysmon 1 by (computer, ProcessGuid) / ParentProcessGuid;
+ *  - Security 4688 by (computer, NewProcessId -> ProcessId) in time
+ *    order: pids are reused, so the latest earlier creation of a pid that
+ *    has not exited (4689, Sysmon 5) is the parent;
+ *  - a Sysmon 1 whose parent GUID is not in the evidence falls back to
+ *    the pid link (same computer, ParentImage equal when both are known);
+ *  - Sysmon 3 and 7 are attached to their process by ProcessGuid (pid
+ *    fallback as above) and get ev->process set;
+ *  - one process logged by both Sysmon 1 and 4688 (same computer, pid,
+ *    image compared case-insensitively, times within 2 s) is one process:
+ *    the Sysmon event is kept and its ev->dup_record is set to the 4688
+ *    record id; the 4688 is a duplicate (corr_is_duplicate()).
+ *
+ * Lifetimes: the corr borrows the events (it keeps pointers, and writes
+ * ev->process and ev->dup_record); they must outlive it.  Arrays returned
+ * by the queries are borrowed and valid until corr_free().
+ *
+ * Database (for evtxhunt-db(5); written by corr_store(); event ids are
+ * events.id, i.e. ev->seq):
+ *
+ *   processes(event INTEGER PRIMARY KEY, computer TEXT, process_guid
+ *     TEXT, pid INTEGER, image TEXT, start INTEGER, end INTEGER,
+ *     exit_event INTEGER, parent INTEGER, depth INTEGER,
+ *     duplicate_of INTEGER)
+ *	One row per process creation event (Sysmon 1 or 4688).
+ *	start/end are FILETIMEs (end NULL while no exit was logged);
+ *	exit_event is the 4689 / Sysmon 5 that ended it; parent is the
+ *	event of the parent process (NULL when not in the evidence);
+ *	depth is the number of known ancestors (0 for a root);
+ *	duplicate_of is set on a 4688 that logs the same process as a
+ *	Sysmon 1 (the kept event); such rows have no parent and no edges.
+ *   process_edges(parent INTEGER, child INTEGER)
+ *	parent -> child creation links between processes rows.
+ *   process_events(process INTEGER, event INTEGER, kind TEXT)
+ *	The network ('network', Sysmon 3) and image load ('image_load',
+ *	Sysmon 7) events attached to a process.
+ *   Indexes: process_edges(child), process_events(event).
+ */
+#ifndef CORRELATE_H
+#define CORRELATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev_err.h"
+#include "event.h"
+
+struct sqlite3;
+struct corr;
+
+#define CORR_CHAIN_MAX	5	/* ancestors reported with a finding */
+#define CORR_DUP_WINDOW	20000000ULL	/* 2 s in FILETIME ticks */
+
+/*
+ * Links events[0..n) (output order).  Sets ev->process on Sysmon 3/7
+ * events and ev->dup_record on Sysmon 1 events that have a 4688 twin.
+ * Returns 0 and *out (free with corr_free()), or EV_ENOMEM.
+ */
+int	corr_build(struct ev_event **events, size_t n, struct corr **out,
+	    struct ev_err *err);
+void	corr_free(struct corr *);
+
+/* true when ev is a 4688 that duplicates a Sysmon 1 (skip it). */
+bool	corr_is_duplicate(const struct corr *, const struct ev_event *ev);
+
+/*
+ * The process event for ev: itself for a kept process creation, the kept
+ * Sysmon event for a duplicate 4688, the owning process for Sysmon 3/7,
+ * NULL otherwise or when not in the evidence.
+ */
+const struct ev_event *corr_process(const struct corr *,
+	    const struct ev_event *ev);
+
+/* The parent process event of a process event, or NULL. */
+const struct ev_event *corr_parent(const struct corr *,
+	    const struct ev_event *proc);
+
+/*
+ * Up to max (at most CORR_CHAIN_MAX is what findings show) ancestors of
+ * proc into chain[], parent first.  Returns how many.
+ */
+size_t	corr_chain(const struct corr *, const struct ev_event *proc,
+	    const struct ev_event **chain, size_t max);
+
+/* The children / network events / image loads of proc, in time order;
+ * returns the count and sets *list (borrowed; NULL when 0). */
+size_t	corr_children(const struct corr *, const struct ev_event *proc,
+	    const struct ev_event *const **list);
+size_t	corr_network(const struct corr *, const struct ev_event *proc,
+	    const struct ev_event *const **list);
+size_t	corr_image_loads(const struct corr *, const struct ev_event *proc,
+	    const struct ev_event *const **list);
+
+/* The exit event (4689 / Sysmon 5) of proc, or NULL. */
+const struct ev_event *corr_exit(const struct corr *,
+	    const struct ev_event *proc);
+
+/*
+ * Creates and fills the tables above in db (inside the caller's
+ * transaction, if any).  Returns 0 or EV_ESQL.
+ */
+int	corr_store(const struct corr *, struct sqlite3 *db,
+	    struct ev_err *err);
+
+#endif
