@@ -1,0 +1,34 @@
+#!/bin/sh
+# valgrind.sh -- `make check-valgrind`: the unit tests (in-process, CK_FORK=no)
+# and the commands over testdata/ under valgrind; any error or leak fails.
+set -u
+: "${VALGRIND:?}" "${top_srcdir:?}" "${top_builddir:?}"
+VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
+status=0
+run() {
+	"$@" >/dev/null 2>"$top_builddir/valgrind.err"
+	rc=$?
+	if [ $rc -eq 99 ] || grep -q '==[0-9]*==' "$top_builddir/valgrind.err"; then
+		echo "valgrind: FAIL: $*"
+		cat "$top_builddir/valgrind.err"
+		status=1
+	else
+		echo "valgrind: ok: $*"
+	fi
+}
+CK_FORK=no
+export CK_FORK
+for t in "$top_builddir"/tests/check_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *.o|*.log|*.trs) continue ;; esac
+	run $VG "$t"
+done
+td="$top_srcdir/testdata"
+run $VG "$top_builddir/evtxhunt" dump -j 2 "$td"
+run $VG "$top_builddir/evtxhunt" dump -j 1 -f csv --parser libevtx "$td"
+run $VG "$top_builddir/evtxhunt" dump -j 2 --db "$top_builddir/vg.db" --force "$td"
+rm -f "$top_builddir/vg.db"
+run $VG "$top_builddir/evtxhunt" scan -q -j 2 -r "$top_srcdir/rules" "$td"
+run $VG "$top_builddir/evtxhunt" scan -q -j 1 -f html -r "$top_srcdir/rules" "$td"
+rm -f "$top_builddir/valgrind.err"
+exit $status
