@@ -1,20 +1,575 @@
-/* native.c -- TEMPORARY placeholder until the native reader lands. */
+/*
+ * native.c -- the native EVTX reader: file header, chunks, records,
+ * recovery of records from slack and unlisted chunks (see reader.h; the
+ * BinXML of each record is decoded by binxml.c).
+ *
+ * File header (first 4096 bytes; 128 used):
+ *    0 "ElfFile\0"   8 first chunk no u64   16 last chunk no u64
+ *   24 next record id u64   32 header size u32 (128)   36 minor u16
+ *   38 major u16 (3)   40 header block size u16 (4096)
+ *   42 chunk count u16   120 flags u32 (1 dirty, 2 full)
+ *  124 CRC32 of bytes 0..119
+ * Chunk (64 KiB slots from byte 4096):
+ *    0 "ElfChnk\0"   8 first record no u64   16 last record no u64
+ *   24 first record id u64   32 last record id u64
+ *   40 header size u32 (128)   44 last record offset u32
+ *   48 free-space offset u32   52 records CRC32 (512..free space)
+ *  120 flags u32   124 header CRC32 (bytes 0..119 and 128..511)
+ *  128 string offsets [64] u32   384 template offsets [32] u32
+ *  512 records
+ * Record: 0 0x00002a2a   4 size u32   8 id u64   16 written FILETIME
+ *   24 BinXML ... size-4 size u32 again
+ *
+ * Units are chunk slots.  Each evtx_file_read() call owns its buffers and
+ * decoder, so calls on disjoint ranges can run in parallel; the only
+ * shared mutable state is the lazily built index of allocated record-id
+ * ranges used to drop recovered copies of allocated records (mutex).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../ev_util.h"
+#include "binxml.h"
+#include "crc32.h"
 #include "reader.h"
 
-static int
-open_(const char *path, const struct evtx_open_opts *o, void **s,
-    struct evtx_stats *st, struct ev_err *err)
+#define FILE_HDR	4096
+#define CHUNK_SIZE	65536
+#define CHUNK_HDR	512
+#define REC_MIN		28		/* header 24 + size copy 4 */
+
+static const uint8_t file_sig[8] = "ElfFile";	/* with its NUL */
+static const uint8_t chunk_sig[8] = "ElfChnk";
+static const uint8_t rec_sig[4] = { 0x2a, 0x2a, 0x00, 0x00 };
+
+/* Record-id range of an allocated chunk (for de-duplication). */
+struct idrange {
+	uint64_t	 first, last;
+	uint32_t	 slot;
+};
+
+struct nfile {
+	int			 fd;
+	uint64_t		 size;
+	uint32_t		 nslots;	/* chunk slots in the file */
+	uint32_t		 hdr_chunks;	/* allocated slots */
+	bool			 header_bad;
+	bool			 recovered;	/* deliver recovered records */
+	pthread_mutex_t		 lock;		/* guards the fields below */
+	bool			 ranges_built;
+	struct idrange		*ranges;	/* sorted by first */
+	size_t			 nranges;
+};
+
+/* State of one evtx_file_read() call. */
+struct rctx {
+	struct nfile		*f;
+	const struct evtx_sink	*sink;
+	struct evtx_stats	*st;
+	struct ev_err		*err;
+	uint8_t			*buf;		/* current chunk */
+	uint8_t			*dup;		/* chunk for duplicate checks */
+	uint32_t		 dup_slot;	/* slot in dup, UINT32_MAX none */
+	uint32_t		 dup_len;
+	struct bx_dec		*bx;
+};
+
+static void
+warn(struct rctx *x, const char *fmt, ...)
 {
-	(void)o; (void)s; (void)st;
-	return EV_ERR(err, EV_EUNSUP, 0, "%s: native reader not built yet", path);
+	char msg[256];
+	va_list ap;
+
+	if (x->sink == NULL || x->sink->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	x->sink->warn(x->sink->ctx, msg);
 }
-static void close_(void *s) { (void)s; }
-static uint32_t units_(const void *s) { (void)s; return 1; }
-static int
-read_(void *s, uint32_t f, uint32_t n, const struct evtx_sink *k,
-    struct evtx_stats *st, struct ev_err *err)
+
+/* Reads up to n bytes at off; returns the count read or -1 (errno). */
+static ssize_t
+read_at(int fd, void *buf, size_t n, uint64_t off)
 {
-	(void)s; (void)f; (void)n; (void)k; (void)st; (void)err;
-	return EV_EUNSUP;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, (char *)buf + got, n - got,
+		    (off_t)(off + got));
+
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
 }
-const struct evtx_impl evtx_native_impl = { open_, close_, units_, read_ };
+
+static bool
+chunk_header_crc_ok(const uint8_t *c)
+{
+	uint32_t crc = evtx_crc32(0, c, 120);
+
+	crc = evtx_crc32(crc, c + 128, CHUNK_HDR - 128);
+	return crc == le32(c + 124);
+}
+
+static int
+native_open(const char *path, const struct evtx_open_opts *opts,
+    void **state, struct evtx_stats *st, struct ev_err *err)
+{
+	struct nfile *f;
+	struct stat sb;
+	uint8_t hdr[128];
+	ssize_t n;
+	bool sig;
+
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	f->recovered = opts->recovered;
+	if ((f->fd = evtx_open_evidence(path)) == -1) {
+		free(f);
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	}
+	if (fstat(f->fd, &sb) == -1) {
+		EV_ERR_SYS(err, "cannot stat '%s'", path);
+		goto fail;
+	}
+	f->size = (uint64_t)sb.st_size;
+	f->nslots = f->size > FILE_HDR ? (uint32_t)((f->size - FILE_HDR +
+	    CHUNK_SIZE - 1) / CHUNK_SIZE) : 0;
+	memset(hdr, 0, sizeof(hdr));
+	if ((n = read_at(f->fd, hdr, sizeof(hdr), 0)) == -1) {
+		EV_ERR_SYS(err, "cannot read '%s'", path);
+		goto fail;
+	}
+	sig = n >= 8 && memcmp(hdr, file_sig, 8) == 0;
+	if (sig && n == sizeof(hdr) && evtx_crc32(0, hdr, 120) ==
+	    le32(hdr + 124) && le32(hdr + 32) == 128 && le16(hdr + 38) == 3 &&
+	    le16(hdr + 40) == FILE_HDR) {
+		f->hdr_chunks = le16(hdr + 42);
+		st->dirty = (le32(hdr + 120) & 1) != 0;
+		st->full = (le32(hdr + 120) & 2) != 0;
+	} else {
+		f->header_bad = true;
+		f->hdr_chunks = f->nslots;
+		if (sig && n == sizeof(hdr)) {
+			st->dirty = (le32(hdr + 120) & 1) != 0;
+			st->full = (le32(hdr + 120) & 2) != 0;
+		}
+	}
+	/*
+	 * The header's chunk count is 16 bits: a file of more than 65535
+	 * chunks wraps it.  Take the largest count with the same low 16 bits
+	 * that the file can hold.
+	 */
+	if (!f->header_bad && f->nslots > 65535)
+		while ((uint64_t)f->hdr_chunks + 65536 <= f->nslots)
+			f->hdr_chunks += 65536;
+	st->header_bad = f->header_bad;
+	st->header_chunks = f->hdr_chunks;
+	if (!sig) {
+		/* no file signature: an EVTX only if some chunk is there */
+		uint8_t cs[8];
+		bool found = false;
+
+		for (uint32_t i = 0; i < f->nslots && !found; i++) {
+			n = read_at(f->fd, cs, 8, FILE_HDR + (uint64_t)i *
+			    CHUNK_SIZE);
+			found = n == 8 && memcmp(cs, chunk_sig, 8) == 0;
+		}
+		if (!found) {
+			EV_ERR(err, EV_ENOTEVTX, 0, "'%s': not an EVTX file",
+			    path);
+			goto fail;
+		}
+	}
+	if (f->hdr_chunks > f->nslots)
+		f->hdr_chunks = f->nslots;
+	pthread_mutex_init(&f->lock, NULL);
+	(void)posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	*state = f;
+	return 0;
+fail:
+	close(f->fd);
+	free(f);
+	return err != NULL && err->code != 0 ? err->code : EV_EIO;
+}
+
+static void
+native_close(void *state)
+{
+	struct nfile *f = state;
+
+	if (f == NULL)
+		return;
+	close(f->fd);
+	pthread_mutex_destroy(&f->lock);
+	free(f->ranges);
+	free(f);
+}
+
+static uint32_t
+native_units(const void *state)
+{
+	const struct nfile *f = state;
+
+	return f->nslots > 0 ? f->nslots : 1;
+}
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	const struct idrange *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Builds the id ranges of the allocated chunks once; 0 or EV_*. */
+static int
+build_ranges(struct nfile *f)
+{
+	uint8_t h[CHUNK_HDR];
+	int rc = 0;
+
+	pthread_mutex_lock(&f->lock);
+	if (f->ranges_built)
+		goto out;
+	f->ranges = calloc(f->nslots ? f->nslots : 1, sizeof(*f->ranges));
+	if (f->ranges == NULL) {
+		rc = EV_ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < f->nslots; i++) {
+		if (read_at(f->fd, h, sizeof(h), FILE_HDR + (uint64_t)i *
+		    CHUNK_SIZE) != (ssize_t)sizeof(h))
+			continue;
+		if (memcmp(h, chunk_sig, 8) != 0 || le64(h + 24) > le64(h + 32))
+			continue;
+		if (i >= f->hdr_chunks && !chunk_header_crc_ok(h))
+			continue;	/* read as recovered, see read_slot() */
+		f->ranges[f->nranges].first = le64(h + 24);
+		f->ranges[f->nranges].last = le64(h + 32);
+		f->ranges[f->nranges].slot = i;
+		f->nranges++;
+	}
+	qsort(f->ranges, f->nranges, sizeof(*f->ranges), cmp_range);
+	f->ranges_built = true;
+out:
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+/*
+ * Walks the valid records of chunk c (len bytes) from 512 to lim; returns
+ * the written time of record id in *written, true when found.
+ */
+static bool
+find_record(const uint8_t *c, uint32_t len, uint32_t lim, uint64_t id,
+    uint64_t *written)
+{
+	uint32_t pos = CHUNK_HDR;
+
+	while (pos <= lim && lim - pos >= REC_MIN) {
+		uint32_t size = le32(c + pos + 4);
+
+		if (memcmp(c + pos, rec_sig, 4) != 0 || size < REC_MIN ||
+		    size > len - pos || le32(c + pos + size - 4) != size)
+			return false;
+		if (le64(c + pos + 8) == id) {
+			*written = le64(c + pos + 16);
+			return true;
+		}
+		pos += size;
+	}
+	return false;
+}
+
+/* Is a recovered record (id, written) a copy of an allocated one? */
+static bool
+is_duplicate(struct rctx *x, uint64_t id, uint64_t written)
+{
+	struct nfile *f = x->f;
+	size_t lo = 0, hi;
+
+	if (build_ranges(f) != 0)
+		return false;
+	/* first range with first > id */
+	hi = f->nranges;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (f->ranges[mid].first <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo, tries = 0; i > 0 && tries < 8; i--, tries++) {
+		const struct idrange *r = &f->ranges[i - 1];
+		uint64_t w;
+
+		if (id > r->last)
+			continue;
+		if (x->dup_slot != r->slot) {
+			ssize_t n = read_at(f->fd, x->dup, CHUNK_SIZE,
+			    FILE_HDR + (uint64_t)r->slot * CHUNK_SIZE);
+
+			if (n < CHUNK_HDR) {
+				x->dup_slot = UINT32_MAX;
+				continue;
+			}
+			x->dup_slot = r->slot;
+			x->dup_len = (uint32_t)n;
+		}
+		if (find_record(x->dup, x->dup_len, x->dup_len, id, &w) &&
+		    w == written)
+			return true;
+	}
+	return false;
+}
+
+static void
+note_time(struct evtx_stats *st, uint64_t t)
+{
+	if (t == 0)
+		return;
+	if (st->first_time == 0 || t < st->first_time)
+		st->first_time = t;
+	if (t > st->last_time)
+		st->last_time = t;
+}
+
+/*
+ * Decodes the record at chunk offset pos (size bytes, already checked).
+ * Returns 0 (decoded or not), a negative sink return, or EV_ENOMEM;
+ * *ok tells whether the BinXML decoded.
+ */
+static int
+do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
+    bool recovered, bool *ok)
+{
+	const uint8_t *c = x->buf;
+	struct ev_record rec;
+	uint64_t id = le64(c + pos + 8), written = le64(c + pos + 16);
+	bool deliver;
+	int rc;
+
+	*ok = false;
+	deliver = !recovered || x->f->recovered;
+	rc = bx_record(x->bx, pos + 24, pos + size - 4, false, &rec);
+	if (rc == EV_ENOMEM)
+		return EV_ERR(x->err, EV_ENOMEM, 0, "out of memory");
+	if (rc != 0)
+		return 0;
+	*ok = true;
+	if (recovered) {
+		if (is_duplicate(x, id, written)) {
+			*ok = false;	/* a copy: not counted */
+			return 0;
+		}
+		x->st->recovered++;
+	} else {
+		x->st->records++;
+	}
+	note_time(x->st, rec.time ? rec.time : written);
+	if (rec.kind == EV_KIND_NONE || !deliver)
+		return 0;
+	rec.record_id = id;
+	if (rec.time == 0)
+		rec.time = written;
+	rec.offset = FILE_HDR + (uint64_t)slot * CHUNK_SIZE + pos;
+	rec.chunk = slot;
+	rec.recovered = recovered;
+	x->st->events++;
+	rc = x->sink->record(&rec, x->sink->ctx);
+	return rc < 0 ? rc : 0;
+}
+
+/* A plausible record at pos (signature, size, size copy) within lim? */
+static uint32_t
+record_at(const uint8_t *c, uint32_t lim, uint32_t pos)
+{
+	uint32_t size;
+
+	if (pos > lim || lim - pos < REC_MIN ||
+	    memcmp(c + pos, rec_sig, 4) != 0)
+		return 0;
+	size = le32(c + pos + 4);
+	if (size < REC_MIN || size > lim - pos ||
+	    le32(c + pos + size - 4) != size)
+		return 0;
+	return size;
+}
+
+/* Scans c[from..len) for records that are not allocated ones. */
+static int
+scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
+{
+	const uint8_t *c = x->buf;
+	uint32_t pos = from;
+	bool ok;
+	int rc;
+
+	while (pos + REC_MIN <= len) {
+		const uint8_t *hit = memmem(c + pos, len - pos, rec_sig, 4);
+		uint32_t size;
+
+		if (hit == NULL)
+			break;
+		pos = (uint32_t)(hit - c);
+		size = record_at(c, len, pos);
+		if (size == 0) {
+			pos++;
+			continue;
+		}
+		if ((rc = do_record(x, slot, pos, size, true, &ok)) != 0)
+			return rc;
+		pos += ok ? size : 1;
+	}
+	return 0;
+}
+
+static int
+read_slot(struct rctx *x, uint32_t slot)
+{
+	struct nfile *f = x->f;
+	uint64_t off = FILE_HDR + (uint64_t)slot * CHUNK_SIZE;
+	uint8_t *c = x->buf;
+	uint32_t len, freeoff, pos, size;
+	bool allocated, ok, bad = false;
+	ssize_t n;
+	int rc;
+
+	if (off >= f->size)
+		return 0;
+	n = read_at(f->fd, c, CHUNK_SIZE, off);
+	if (n == -1)
+		return EV_ERR_SYS(x->err, "cannot read chunk %u", slot);
+	len = (uint32_t)n;
+	allocated = slot < f->hdr_chunks;
+	bx_chunk(x->bx, c, len);
+	if (len < CHUNK_HDR || memcmp(c, chunk_sig, 8) != 0) {
+		bool zero = true;
+
+		for (uint32_t i = 0; i < len && zero; i++)
+			zero = c[i] == 0;
+		if (zero)
+			return 0;
+		if (allocated && !f->header_bad) {
+			x->st->bad_chunks++;
+			warn(x, "chunk %u: no chunk signature", slot);
+		}
+		/* carve what records the slot still holds */
+		return scan_slack(x, slot, len, 0);
+	}
+	x->st->chunks++;
+	freeoff = le32(c + 48);
+	if (!chunk_header_crc_ok(c) || le32(c + 40) != 128) {
+		bad = true;
+		warn(x, "chunk %u: header CRC or size mismatch", slot);
+	}
+	/*
+	 * A dirty file's header lags behind its chunks (libevtx reads them
+	 * as allocated too): a sound chunk past the header's count is
+	 * allocated; a damaged one there is only a source of recovered
+	 * records.
+	 */
+	if (!allocated && !bad)
+		allocated = true;
+	if (freeoff < CHUNK_HDR || freeoff > len) {
+		bad = true;
+		warn(x, "chunk %u: free-space offset %u out of range", slot,
+		    freeoff);
+		freeoff = len;
+	} else if (evtx_crc32(0, c + CHUNK_HDR, freeoff - CHUNK_HDR) !=
+	    le32(c + 52)) {
+		bad = true;
+		warn(x, "chunk %u: event records CRC mismatch", slot);
+	}
+	if (bad)
+		x->st->bad_chunks++;
+	pos = CHUNK_HDR;
+	while (pos + REC_MIN <= freeoff) {
+		uint64_t id;
+
+		if ((size = record_at(c, freeoff, pos)) == 0) {
+			/* damaged: count it, go on at the next sound record */
+			const uint8_t *hit;
+
+			x->st->bad_records++;
+			warn(x, "chunk %u: damaged record at offset %u", slot,
+			    pos);
+			do {
+				hit = memmem(c + pos + 1, freeoff - pos - 1,
+				    rec_sig, 4);
+				pos = hit ? (uint32_t)(hit - c) : freeoff;
+			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
+			continue;
+		}
+		id = le64(c + pos + 8);
+		if ((rc = do_record(x, slot, pos, size, !allocated, &ok)) != 0)
+			return rc;
+		if (allocated) {
+			if (!ok) {
+				x->st->bad_records++;
+				warn(x, "chunk %u: record %llu at offset %u "
+				    "cannot be decoded", slot,
+				    (unsigned long long)id, pos);
+			}
+			if (evtx_stats_note_id(x->st, id, le64(c + pos + 16))
+			    != 0)
+				return EV_ERR(x->err, EV_ENOMEM, 0,
+				    "out of memory");
+		}
+		pos += size;
+	}
+	return scan_slack(x, slot, len, pos);
+}
+
+static int
+native_read(void *state, uint32_t first, uint32_t n,
+    const struct evtx_sink *sink, struct evtx_stats *st, struct ev_err *err)
+{
+	struct rctx x;
+	int rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.f = state;
+	x.sink = sink;
+	x.st = st;
+	x.err = err;
+	x.dup_slot = UINT32_MAX;
+	x.buf = malloc(CHUNK_SIZE);
+	x.dup = malloc(CHUNK_SIZE);
+	x.bx = bx_new();
+	if (x.buf == NULL || x.dup == NULL || x.bx == NULL) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	for (uint64_t s = first; s < (uint64_t)first + n &&
+	    s < x.f->nslots; s++)
+		if ((rc = read_slot(&x, (uint32_t)s)) != 0)
+			break;
+out:
+	bx_free(x.bx);
+	free(x.buf);
+	free(x.dup);
+	return rc;
+}
+
+const struct evtx_impl evtx_native_impl = {
+	native_open, native_close, native_units, native_read,
+};

@@ -1,0 +1,1667 @@
+/*
+ * binxml.c -- EVTX binary XML to struct ev_record fields (see binxml.h).
+ *
+ * Token stream (offsets of names and templates are relative to the chunk):
+ *   0x00 EOF
+ *   0x01/0x41 OpenStartElement: [dependency id u16] data size u32,
+ *             name offset u32 [inline name], [0x41: attr list size u32]
+ *   0x02 CloseStartElement   0x03 CloseEmptyElement   0x04 EndElement
+ *   0x05/0x45 Value text: type u8 (0x01), count u16, UTF-16 chars
+ *   0x06/0x46 Attribute: name offset u32 [inline name], then value tokens
+ *   0x07/0x47 CDATA: count u16, UTF-16    0x08/0x48 CharRef: u16
+ *   0x09/0x49 EntityRef: name offset u32 [inline name]
+ *   0x0a PITarget: name     0x0b PIData: count u16, UTF-16
+ *   0x0c TemplateInstance: u8, id u32, definition offset u32, [inline
+ *        definition: next u32, GUID[16], data size u32, data], value
+ *        count u32, count x (size u16, type u8, pad u8), values
+ *   0x0d/0x0e Normal/Optional substitution: index u16, type u8
+ *   0x0f FragmentHeader: major u8, minor u8, flags u8
+ * Name (at its offset): next u32, hash u16, count u16, UTF-16[count], 0 u16
+ *
+ * A stream is parsed into a small tree of nodes (elements, attributes and
+ * text pieces: literal UTF-16, CDATA, references, substitutions, nested
+ * template instances).  Template trees live in the chunk arena and are
+ * built once per chunk; record trees live in the record arena.  Fields are
+ * then found by walking Event/System/... with substitution values from
+ * the record's template instance; nested BinXml values (type 0x21) and
+ * template instances are spliced in place where they occur.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ev_arena.h"
+#include "../ev_err.h"
+#include "../ev_time.h"
+#include "../ev_util.h"
+#include "binxml.h"
+
+enum {
+	T_EOF = 0x00, T_OPEN = 0x01, T_CLOSE_START = 0x02,
+	T_CLOSE_EMPTY = 0x03, T_END = 0x04, T_VALUE = 0x05, T_ATTR = 0x06,
+	T_CDATA = 0x07, T_CHARREF = 0x08, T_ENTREF = 0x09, T_PITARGET = 0x0a,
+	T_PIDATA = 0x0b, T_TEMPLATE = 0x0c, T_SUBST = 0x0d, T_OSUBST = 0x0e,
+	T_FRAGMENT = 0x0f,
+};
+#define T_MORE		0x40
+
+/* value types */
+enum {
+	V_NULL = 0x00, V_STRING = 0x01, V_ANSI = 0x02, V_INT8 = 0x03,
+	V_UINT8 = 0x04, V_INT16 = 0x05, V_UINT16 = 0x06, V_INT32 = 0x07,
+	V_UINT32 = 0x08, V_INT64 = 0x09, V_UINT64 = 0x0a, V_REAL32 = 0x0b,
+	V_REAL64 = 0x0c, V_BOOL = 0x0d, V_BINARY = 0x0e, V_GUID = 0x0f,
+	V_SIZET = 0x10, V_FILETIME = 0x11, V_SYSTIME = 0x12, V_SID = 0x13,
+	V_HEX32 = 0x14, V_HEX64 = 0x15, V_HANDLE = 0x20, V_BINXML = 0x21,
+	V_EVTXML = 0x23, V_ARRAY = 0x80,
+};
+
+enum { NK_ELEM, NK_ATTR, NK_TEXT, NK_CDATA, NK_CHARREF, NK_ENTREF,
+	NK_SUBST, NK_TINST };
+
+enum {
+	NM_OTHER, NM_EVENT, NM_SYSTEM, NM_PROVIDER, NM_NAME, NM_EVENTID,
+	NM_VERSION, NM_TIMECREATED, NM_SYSTEMTIME, NM_EVENTRECORDID,
+	NM_CHANNEL, NM_COMPUTER, NM_SECURITY, NM_USERID, NM_EVENTDATA,
+	NM_USERDATA, NM_DATA, NM_MAX
+};
+
+static const char *const known_names[NM_MAX] = {
+	[NM_EVENT] = "Event", [NM_SYSTEM] = "System",
+	[NM_PROVIDER] = "Provider", [NM_NAME] = "Name",
+	[NM_EVENTID] = "EventID", [NM_VERSION] = "Version",
+	[NM_TIMECREATED] = "TimeCreated", [NM_SYSTEMTIME] = "SystemTime",
+	[NM_EVENTRECORDID] = "EventRecordID", [NM_CHANNEL] = "Channel",
+	[NM_COMPUTER] = "Computer", [NM_SECURITY] = "Security",
+	[NM_USERID] = "UserID", [NM_EVENTDATA] = "EventData",
+	[NM_USERDATA] = "UserData", [NM_DATA] = "Data",
+};
+
+struct bx_name {
+	const char	*s;		/* UTF-8, NUL-terminated */
+	uint32_t	 len;
+	uint8_t		 id;		/* NM_* */
+};
+
+struct bx_val {
+	const uint8_t	*p;
+	uint32_t	 size;
+	uint8_t		 type;
+};
+
+struct bx_tpl;
+
+struct bx_inst {
+	const struct bx_tpl	*tpl;
+	const struct bx_val	*vals;
+	uint32_t		 nvals;
+};
+
+struct bx_node {
+	uint8_t			 kind;		/* NK_* */
+	uint8_t			 vtype;		/* NK_SUBST: declared type */
+	bool			 optional;	/* NK_SUBST */
+	uint16_t		 num;		/* SUBST index, CHARREF value */
+	uint32_t		 len;		/* TEXT/CDATA: UTF-16 units */
+	const uint8_t		*ptr;		/* TEXT/CDATA: UTF-16 data */
+	const struct bx_name	*name;		/* ELEM, ATTR, ENTREF */
+	struct bx_node		*attrs;		/* ELEM */
+	struct bx_node		*kids;		/* ELEM content, ATTR value */
+	struct bx_node		*next;
+	const struct bx_inst	*inst;		/* TINST */
+};
+
+/* Where a field comes from: a node and the values its substitutions use. */
+struct fref {
+	const struct bx_node	*n;
+	const struct bx_inst	*inst;
+};
+
+struct fields {
+	struct fref	 prov, eid, ver, time, chan, comp, uid, edata, udata;
+	bool		 splice;	/* template scan met a splice point */
+};
+
+struct bx_tpl {
+	uint32_t		 off;
+	bool			 busy;		/* being parsed (cycle guard) */
+	bool			 bad;
+	struct bx_node		*top;
+	struct fields		 plan;		/* inst pointers NULL */
+};
+
+#define NAME_SLOTS	2048
+#define TPL_SLOTS	512
+
+struct name_slot {
+	uint32_t		 off, gen;
+	struct bx_name		*nm;
+};
+
+struct tpl_slot {
+	uint32_t		 off, gen;
+	struct bx_tpl		*tpl;
+};
+
+struct sbuf {
+	char		*p;
+	uint32_t	 len, cap;
+	bool		 oom;
+};
+
+struct bx_dec {
+	const uint8_t		*c;		/* chunk */
+	uint32_t		 clen;
+	uint32_t		 gen;
+	struct ev_arena		 carena;	/* names, templates: per chunk */
+	struct ev_arena		 rarena;	/* per record */
+	struct name_slot	 names[NAME_SLOTS];
+	struct tpl_slot		 tpls[TPL_SLOTS];
+	struct sbuf		 sb;
+	struct ev_pair		*pairs;
+	uint32_t		 npairs, cpairs;
+	uint32_t		 work;
+	bool			 oom;
+};
+
+struct parser {
+	struct bx_dec		*d;
+	struct ev_arena		*arena;
+	uint32_t		 end;		/* limit of the stream */
+	bool			 dep;		/* elements carry dependency ids */
+	int			 depth;
+};
+
+static struct bx_tpl *tpl_get(struct bx_dec *, uint32_t off, int depth);
+
+struct bx_dec *
+bx_new(void)
+{
+	struct bx_dec *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	ev_arena_init(&d->carena);
+	ev_arena_init(&d->rarena);
+	d->gen = 1;
+	return d;
+}
+
+void
+bx_free(struct bx_dec *d)
+{
+	if (d == NULL)
+		return;
+	ev_arena_release(&d->carena);
+	ev_arena_release(&d->rarena);
+	free(d->sb.p);
+	free(d->pairs);
+	free(d);
+}
+
+void
+bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
+{
+	d->c = c;
+	d->clen = len;
+	if (++d->gen == 0) {
+		memset(d->names, 0, sizeof(d->names));
+		memset(d->tpls, 0, sizeof(d->tpls));
+		d->gen = 1;
+	}
+	ev_arena_reset(&d->carena);
+}
+
+/* ---- string building ---- */
+
+static bool
+sb_reserve(struct sbuf *b, uint32_t n)
+{
+	uint32_t cap;
+	char *p;
+
+	if (b->cap - b->len > n)
+		return true;
+	if (b->oom || n > (1u << 28))
+		return b->oom = true, false;
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (p == NULL)
+		return b->oom = true, false;
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+static void
+sb_add(struct sbuf *b, const char *s, uint32_t n)
+{
+	if (!sb_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void
+put_cp(char *o, uint32_t *k, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[(*k)++] = (char)cp;
+	} else if (cp < 0x800) {
+		o[(*k)++] = (char)(0xc0 | cp >> 6);
+		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		o[(*k)++] = (char)(0xe0 | cp >> 12);
+		o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		o[(*k)++] = (char)(0xf0 | cp >> 18);
+		o[(*k)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+/*
+ * UTF-16LE p[0..n units) as UTF-8; stops at a NUL.  Unpaired surrogates
+ * become U+FFFD.
+ */
+static void
+sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 0, k;
+	char *o;
+
+	if (!sb_reserve(b, n * 3))
+		return;
+	o = b->p;
+	k = b->len;
+	while (i < n) {
+		uint32_t u = le16(p + 2 * i);
+
+		if (u - 1 < 0x7f) {
+			o[k++] = (char)u;
+			i++;
+			continue;
+		}
+		if (u == 0)
+			break;
+		i++;
+		if (u >= 0xd800 && u <= 0xdbff && i < n) {
+			uint32_t lo = le16(p + 2 * i);
+
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				i++;
+				put_cp(o, &k, 0x10000 + ((u - 0xd800) << 10) +
+				    (lo - 0xdc00));
+				continue;
+			}
+		}
+		if (u >= 0xd800 && u <= 0xdfff)
+			u = 0xfffd;
+		put_cp(o, &k, u);
+	}
+	b->len = k;
+}
+
+/* ---- names and the parser ---- */
+
+static uint32_t
+slot_hash(uint32_t off, uint32_t nslots)
+{
+	return (off * 2654435761u) >> 7 & (nslots - 1);
+}
+
+static const struct bx_name *
+name_get(struct bx_dec *d, uint32_t off)
+{
+	struct name_slot *s = NULL;
+	struct bx_name *nm;
+	struct sbuf tmp = { 0 };
+	uint32_t h, n, i;
+	char *str;
+
+	h = slot_hash(off, NAME_SLOTS);
+	for (i = 0; i < 16; i++) {
+		struct name_slot *t = &d->names[(h + i) & (NAME_SLOTS - 1)];
+
+		if (t->gen != d->gen) {
+			s = t;
+			break;
+		}
+		if (t->off == off)
+			return t->nm;
+	}
+	if (off > d->clen || d->clen - off < 10)
+		return NULL;
+	n = le16(d->c + off + 6);
+	if ((d->clen - off - 8) / 2 < n)
+		return NULL;
+	sb_utf16(&tmp, d->c + off + 8, n);
+	if (tmp.oom) {
+		free(tmp.p);
+		d->oom = true;
+		return NULL;
+	}
+	nm = ev_arena_alloc(&d->carena, sizeof(*nm));
+	str = ev_arena_strndup(&d->carena, tmp.p ? tmp.p : "", tmp.len);
+	free(tmp.p);
+	if (nm == NULL || str == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	nm->s = str;
+	nm->len = tmp.len;
+	nm->id = NM_OTHER;
+	for (int k = 1; k < NM_MAX; k++)
+		if (strcmp(str, known_names[k]) == 0) {
+			nm->id = (uint8_t)k;
+			break;
+		}
+	if (s != NULL) {
+		s->off = off;
+		s->gen = d->gen;
+		s->nm = nm;
+	}
+	return nm;
+}
+
+/* Reads a name reference at *pos; skips an inline name.  NULL on error. */
+static const struct bx_name *
+parse_name(struct parser *p, uint32_t *pos)
+{
+	const uint8_t *c = p->d->c;
+	uint32_t off;
+
+	if (p->end - *pos < 4)
+		return NULL;
+	off = le32(c + *pos);
+	*pos += 4;
+	if (off == *pos) {
+		uint32_t n;
+
+		if (p->end - *pos < 10)
+			return NULL;
+		n = le16(c + off + 6);
+		if ((p->end - *pos - 10) / 2 < n)
+			return NULL;
+		*pos += 10 + 2 * n;
+	}
+	return name_get(p->d, off);
+}
+
+static struct bx_node *
+new_node(struct parser *p, uint8_t kind)
+{
+	struct bx_node *n = ev_arena_calloc(p->arena, sizeof(*n));
+
+	if (n == NULL)
+		p->d->oom = true;
+	else
+		n->kind = kind;
+	return n;
+}
+
+/* A length-prefixed UTF-16 string at *pos into n. */
+static bool
+parse_str16(struct parser *p, uint32_t *pos, struct bx_node *n)
+{
+	uint32_t cnt;
+
+	if (p->end - *pos < 2)
+		return false;
+	cnt = le16(p->d->c + *pos);
+	*pos += 2;
+	if ((p->end - *pos) / 2 < cnt)
+		return false;
+	n->ptr = p->d->c + *pos;
+	n->len = cnt;
+	*pos += 2 * cnt;
+	return true;
+}
+
+static struct bx_node *parse_elem(struct parser *, uint32_t *pos);
+
+static struct bx_node *
+parse_tinst(struct parser *p, uint32_t *pos)
+{
+	const uint8_t *c = p->d->c;
+	struct bx_node *n;
+	struct bx_inst *inst;
+	struct bx_val *vals;
+	const uint8_t *desc;
+	uint32_t def, nvals;
+
+	if (p->end - *pos < 10)
+		return NULL;
+	def = le32(c + *pos + 6);
+	*pos += 10;
+	if (def == *pos) {
+		uint32_t size;
+
+		if (p->end - *pos < 24)
+			return NULL;
+		size = le32(c + *pos + 20);
+		if (p->end - *pos - 24 < size)
+			return NULL;
+		*pos += 24 + size;
+	}
+	if (p->end - *pos < 4)
+		return NULL;
+	nvals = le32(c + *pos);
+	*pos += 4;
+	if ((p->end - *pos) / 4 < nvals)
+		return NULL;
+	desc = c + *pos;
+	*pos += 4 * nvals;
+	n = new_node(p, NK_TINST);
+	inst = ev_arena_alloc(p->arena, sizeof(*inst));
+	vals = ev_arena_alloc(p->arena, (nvals ? nvals : 1) * sizeof(*vals));
+	if (n == NULL || inst == NULL || vals == NULL) {
+		p->d->oom = true;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < nvals; i++) {
+		uint32_t size = le16(desc + 4 * i);
+
+		if (p->end - *pos < size)
+			return NULL;
+		vals[i].p = c + *pos;
+		vals[i].size = size;
+		vals[i].type = desc[4 * i + 2];
+		*pos += size;
+	}
+	inst->tpl = tpl_get(p->d, def, p->depth + 1);
+	if (inst->tpl == NULL)
+		return NULL;
+	inst->vals = vals;
+	inst->nvals = nvals;
+	n->inst = inst;
+	return n;
+}
+
+/*
+ * One content piece at *pos (token t): a node, or NULL with *skip set for
+ * tokens that add nothing (PI, fragment headers), or NULL on error.
+ */
+static struct bx_node *
+parse_piece(struct parser *p, uint32_t *pos, uint8_t t, bool *skip)
+{
+	const uint8_t *c = p->d->c;
+	struct bx_node *n;
+
+	*skip = false;
+	switch (t) {
+	case T_VALUE:
+		if (p->end - *pos < 2)
+			return NULL;
+		if (c[*pos + 1] != V_STRING)
+			return NULL;
+		*pos += 2;
+		if ((n = new_node(p, NK_TEXT)) == NULL ||
+		    !parse_str16(p, pos, n))
+			return NULL;
+		return n;
+	case T_CDATA:
+		(*pos)++;
+		if ((n = new_node(p, NK_CDATA)) == NULL ||
+		    !parse_str16(p, pos, n))
+			return NULL;
+		return n;
+	case T_CHARREF:
+		if (p->end - *pos < 3)
+			return NULL;
+		if ((n = new_node(p, NK_CHARREF)) == NULL)
+			return NULL;
+		n->num = le16(c + *pos + 1);
+		*pos += 3;
+		return n;
+	case T_ENTREF:
+		(*pos)++;
+		if ((n = new_node(p, NK_ENTREF)) == NULL ||
+		    (n->name = parse_name(p, pos)) == NULL)
+			return NULL;
+		return n;
+	case T_SUBST:
+	case T_OSUBST:
+		if (p->end - *pos < 4)
+			return NULL;
+		if ((n = new_node(p, NK_SUBST)) == NULL)
+			return NULL;
+		n->optional = t == T_OSUBST;
+		n->num = le16(c + *pos + 1);
+		n->vtype = c[*pos + 3];
+		*pos += 4;
+		return n;
+	case T_TEMPLATE:
+		return parse_tinst(p, pos);
+	case T_PITARGET:
+		(*pos)++;
+		if (parse_name(p, pos) == NULL)
+			return NULL;
+		*skip = true;
+		return NULL;
+	case T_PIDATA: {
+		struct bx_node tmp;
+
+		(*pos)++;
+		if (!parse_str16(p, pos, &tmp))
+			return NULL;
+		*skip = true;
+		return NULL;
+	}
+	case T_FRAGMENT:
+		if (p->end - *pos < 4)
+			return NULL;
+		*pos += 4;
+		*skip = true;
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Content until EndElement (in_elem) or EOF / end of stream; appends to
+ * *head.  0 or -1.
+ */
+static int
+parse_content(struct parser *p, uint32_t *pos, struct bx_node **head,
+    bool in_elem)
+{
+	struct bx_node **tail = head, *n;
+	bool skip;
+
+	while (*pos < p->end) {
+		uint8_t raw = p->d->c[*pos], t = raw & ~T_MORE;
+
+		if (++p->d->work > BX_MAX_WORK || (raw & 0xb0) != 0)
+			return -1;
+		if (t == T_EOF) {
+			(*pos)++;
+			return in_elem ? -1 : 0;
+		}
+		if (t == T_END) {
+			if (!in_elem)
+				return -1;
+			(*pos)++;
+			return 0;
+		}
+		if (t == T_OPEN)
+			n = parse_elem(p, pos);
+		else if (t == T_CLOSE_START || t == T_CLOSE_EMPTY ||
+		    t == T_ATTR)
+			return -1;
+		else {
+			n = parse_piece(p, pos, t, &skip);
+			if (n == NULL && skip)
+				continue;
+		}
+		if (n == NULL)
+			return -1;
+		*tail = n;
+		tail = &n->next;
+	}
+	return in_elem ? -1 : 0;
+}
+
+/*
+ * Where an element header with (dep) or without a dependency id puts its
+ * name: 2 inline (right after the offset), 1 an earlier offset in the
+ * chunk, 0 nowhere sensible.
+ */
+static int
+elem_name_fit(struct parser *p, uint32_t start, bool dep)
+{
+	uint32_t at = start + 1 + (dep ? 2 : 0) + 4, off, n;
+
+	if (p->end - start < 1 + (dep ? 2u : 0u) + 8)
+		return 0;
+	off = le32(p->d->c + at);
+	if (off == at + 4)
+		return 2;
+	if (off < 512 || off >= start || p->d->clen - off < 10)
+		return 0;
+	n = le16(p->d->c + off + 6);
+	return (p->d->clen - off - 10) / 2 >= n ? 1 : 0;
+}
+
+static struct bx_node *
+parse_elem(struct parser *p, uint32_t *pos)
+{
+	const uint8_t *c = p->d->c;
+	uint8_t t = c[*pos];
+	struct bx_node *n, *a = NULL, **atail, **vtail = NULL, *v;
+	bool dep = p->dep, skip;
+
+	/*
+	 * Template definitions carry a dependency id in element headers,
+	 * records and nested BinXml values do not; writers disagree, so the
+	 * other layout is taken when only it places the name sensibly.
+	 */
+	{
+		int fit = elem_name_fit(p, *pos, dep);
+		int other = elem_name_fit(p, *pos, !dep);
+
+		if (other > fit)
+			dep = !dep;
+		else if (fit == 0)
+			return NULL;
+	}
+	if (p->depth + 1 > BX_MAX_DEPTH)
+		return NULL;
+	*pos += 1 + (dep ? 2 : 0) + 4;
+	if ((n = new_node(p, NK_ELEM)) == NULL ||
+	    (n->name = parse_name(p, pos)) == NULL)
+		return NULL;
+	if (t & T_MORE) {
+		if (p->end - *pos < 4)
+			return NULL;
+		*pos += 4;
+	}
+	atail = &n->attrs;
+	for (;;) {
+		uint8_t raw, u;
+
+		if (*pos >= p->end || ++p->d->work > BX_MAX_WORK)
+			return NULL;
+		raw = c[*pos];
+		u = raw & ~T_MORE;
+		if ((raw & 0xb0) != 0)
+			return NULL;
+		if (u == T_ATTR) {
+			(*pos)++;
+			if ((a = new_node(p, NK_ATTR)) == NULL ||
+			    (a->name = parse_name(p, pos)) == NULL)
+				return NULL;
+			*atail = a;
+			atail = &a->next;
+			vtail = &a->kids;
+			continue;
+		}
+		if (u == T_CLOSE_START) {
+			(*pos)++;
+			p->depth++;
+			if (parse_content(p, pos, &n->kids, true) != 0)
+				return NULL;
+			p->depth--;
+			return n;
+		}
+		if (u == T_CLOSE_EMPTY) {
+			(*pos)++;
+			return n;
+		}
+		if (vtail == NULL || u == T_OPEN || u == T_END || u == T_EOF)
+			return NULL;
+		v = parse_piece(p, pos, u, &skip);
+		if (v == NULL) {
+			if (skip)
+				continue;
+			return NULL;
+		}
+		*vtail = v;
+		vtail = &v->next;
+	}
+}
+
+/* ---- template definitions ---- */
+
+static void scan_list(struct bx_dec *, const struct bx_node *,
+    const struct bx_inst *, int, int, struct fields *);
+
+#define SCAN_TOP	0
+#define SCAN_EVENT	1
+#define SCAN_SYSTEM	2
+
+static struct bx_tpl *
+tpl_get(struct bx_dec *d, uint32_t off, int depth)
+{
+	struct tpl_slot *s = NULL;
+	struct bx_tpl *tpl;
+	struct parser p;
+	uint32_t h, size, pos;
+
+	h = slot_hash(off, TPL_SLOTS);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
+
+		if (t->gen != d->gen) {
+			s = t;
+			break;
+		}
+		if (t->off == off)
+			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
+	}
+	if (depth > BX_MAX_DEPTH || off > d->clen || d->clen - off < 24)
+		return NULL;
+	size = le32(d->c + off + 20);
+	if (d->clen - off - 24 < size)
+		return NULL;
+	if ((tpl = ev_arena_calloc(&d->carena, sizeof(*tpl))) == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	tpl->off = off;
+	tpl->busy = true;
+	if (s != NULL) {
+		s->off = off;
+		s->gen = d->gen;
+		s->tpl = tpl;
+	}
+	p.d = d;
+	p.arena = &d->carena;
+	p.end = off + 24 + size;
+	p.dep = true;
+	p.depth = depth;
+	pos = off + 24;
+	if (parse_content(&p, &pos, &tpl->top, false) != 0)
+		tpl->bad = true;
+	else
+		scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
+	tpl->busy = false;
+	return tpl->bad ? NULL : tpl;
+}
+
+/* ---- finding fields ---- */
+
+static const struct bx_node *
+attr(const struct bx_node *e, int id)
+{
+	for (const struct bx_node *a = e->attrs; a != NULL; a = a->next)
+		if (a->name->id == id)
+			return a;
+	return NULL;
+}
+
+static void
+set_ref(struct fref *r, const struct bx_node *n, const struct bx_inst *inst)
+{
+	if (n != NULL && r->n == NULL) {
+		r->n = n;
+		r->inst = inst;
+	}
+}
+
+/* The value a substitution node stands for, or NULL. */
+static const struct bx_val *
+subst_val(const struct bx_node *n, const struct bx_inst *inst)
+{
+	if (inst == NULL || n->num >= inst->nvals)
+		return NULL;
+	return &inst->vals[n->num];
+}
+
+/* Parses a nested BinXml value into a node list (record arena). */
+static struct bx_node *
+nested(struct bx_dec *d, const struct bx_val *v, int depth)
+{
+	struct parser p;
+	struct bx_node *head = NULL;
+	uint32_t pos;
+
+	if (depth + 1 > BX_MAX_DEPTH)
+		return NULL;
+	p.d = d;
+	p.arena = &d->rarena;
+	pos = (uint32_t)(v->p - d->c);
+	p.end = pos + v->size;
+	p.dep = false;
+	p.depth = depth + 1;
+	if (parse_content(&p, &pos, &head, false) != 0)
+		return NULL;
+	return head;
+}
+
+static void
+scan_elem(struct bx_dec *d, const struct bx_node *e,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	switch (what) {
+	case SCAN_TOP:
+		if (e->name->id == NM_EVENT)
+			scan_list(d, e->kids, inst, SCAN_EVENT, depth + 1, f);
+		break;
+	case SCAN_EVENT:
+		switch (e->name->id) {
+		case NM_SYSTEM:
+			scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
+			break;
+		case NM_EVENTDATA:
+			set_ref(&f->edata, e, inst);
+			break;
+		case NM_USERDATA:
+			set_ref(&f->udata, e, inst);
+			break;
+		}
+		break;
+	case SCAN_SYSTEM:
+		switch (e->name->id) {
+		case NM_PROVIDER:
+			set_ref(&f->prov, attr(e, NM_NAME), inst);
+			break;
+		case NM_EVENTID:
+			set_ref(&f->eid, e, inst);
+			break;
+		case NM_VERSION:
+			set_ref(&f->ver, e, inst);
+			break;
+		case NM_TIMECREATED:
+			set_ref(&f->time, attr(e, NM_SYSTEMTIME), inst);
+			break;
+		case NM_CHANNEL:
+			set_ref(&f->chan, e, inst);
+			break;
+		case NM_COMPUTER:
+			set_ref(&f->comp, e, inst);
+			break;
+		case NM_SECURITY:
+			set_ref(&f->uid, attr(e, NM_USERID), inst);
+			break;
+		}
+		break;
+	}
+}
+
+/*
+ * Walks the element nodes of list (what: which level), splicing nested
+ * BinXml values and template instances in place.  With inst NULL (a
+ * template's own scan) splice points are only noted in f->splice.
+ */
+static void
+scan_list(struct bx_dec *d, const struct bx_node *list,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (depth > BX_MAX_DEPTH)
+		return;
+	for (const struct bx_node *n = list; n != NULL; n = n->next) {
+		if (++d->work > BX_MAX_WORK)
+			return;
+		if (n->kind == NK_ELEM) {
+			scan_elem(d, n, inst, what, depth, f);
+		} else if (n->kind == NK_TINST) {
+			if (inst == NULL)
+				f->splice = true;
+			else
+				scan_list(d, n->inst->tpl->top, n->inst, what,
+				    depth + 1, f);
+		} else if (n->kind == NK_SUBST) {
+			const struct bx_val *v;
+
+			if (inst == NULL) {
+				if (n->vtype == V_BINXML ||
+				    n->vtype == V_EVTXML)
+					f->splice = true;
+				continue;
+			}
+			v = subst_val(n, inst);
+			if (v != NULL && v->type == V_BINXML)
+				scan_list(d, nested(d, v, depth), inst, what,
+				    depth + 1, f);
+		}
+	}
+}
+
+/* ---- values ---- */
+
+static uint32_t
+fmt_u64(char *o, uint64_t v)
+{
+	char tmp[24];
+	uint32_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		o[k++] = tmp[--n];
+	return k;
+}
+
+static uint32_t
+fmt_i64(char *o, int64_t v)
+{
+	if (v < 0) {
+		o[0] = '-';
+		return 1 + fmt_u64(o + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return fmt_u64(o, (uint64_t)v);
+}
+
+static uint32_t
+fmt_hex(char *o, uint64_t v, int digits, bool upper)
+{
+	const char *hx = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+
+	for (int i = digits - 1; i >= 0; i--) {
+		o[i] = hx[v & 15];
+		v >>= 4;
+	}
+	return (uint32_t)digits;
+}
+
+static void
+put2(char *o, unsigned v)
+{
+	o[0] = (char)('0' + v / 10 % 10);
+	o[1] = (char)('0' + v % 10);
+}
+
+/* days since 1970-01-01 -> civil date (Howard Hinnant's algorithm) */
+static void
+civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yy + (*m <= 2);
+}
+
+static uint32_t
+fmt_date(char *o, int64_t y, unsigned mo, unsigned d, unsigned h,
+    unsigned mi, unsigned s)
+{
+	uint32_t k = 0;
+	int64_t yy = y < 0 ? 0 : y % 10000;
+
+	o[k++] = (char)('0' + yy / 1000);
+	o[k++] = (char)('0' + yy / 100 % 10);
+	o[k++] = (char)('0' + yy / 10 % 10);
+	o[k++] = (char)('0' + yy % 10);
+	o[k++] = '-';
+	put2(o + k, mo), k += 2;
+	o[k++] = '-';
+	put2(o + k, d), k += 2;
+	o[k++] = 'T';
+	put2(o + k, h), k += 2;
+	o[k++] = ':';
+	put2(o + k, mi), k += 2;
+	o[k++] = ':';
+	put2(o + k, s), k += 2;
+	return k;
+}
+
+static uint32_t
+fmt_filetime(char *o, uint64_t ft)
+{
+	uint64_t secs = ft / 10000000;
+	uint32_t frac = (uint32_t)(ft % 10000000) * 100, k;
+	int64_t days = (int64_t)(secs / 86400) - 134774, y;
+	unsigned rem = (unsigned)(secs % 86400), m, d;
+
+	civil(days, &y, &m, &d);
+	k = fmt_date(o, y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+	o[k++] = '.';
+	for (int i = 8; i >= 0; i--) {
+		o[k + (uint32_t)i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	k += 9;
+	o[k++] = 'Z';
+	return k;
+}
+
+static const uint16_t cp1252[32] = {
+	0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+	0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+};
+
+/* Fixed element size of a value type (0: variable). */
+static uint32_t
+type_size(uint8_t t)
+{
+	switch (t) {
+	case V_INT8: case V_UINT8:
+		return 1;
+	case V_INT16: case V_UINT16:
+		return 2;
+	case V_INT32: case V_UINT32: case V_REAL32: case V_BOOL:
+	case V_HEX32:
+		return 4;
+	case V_INT64: case V_UINT64: case V_REAL64: case V_FILETIME:
+	case V_HEX64:
+		return 8;
+	case V_GUID: case V_SYSTIME:
+		return 16;
+	}
+	return 0;
+}
+
+/* One scalar value of type t (no array flag) into b. */
+static void
+render_scalar(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
+{
+	char *o;
+	uint32_t k = 0;
+
+	if (t == V_STRING) {
+		sb_utf16(b, p, n / 2);
+		return;
+	}
+	if (t == V_ANSI) {
+		if (!sb_reserve(b, n * 3))
+			return;
+		o = b->p + b->len;
+		for (uint32_t i = 0; i < n && p[i] != 0; i++) {
+			uint32_t ch = p[i];
+
+			if (ch >= 0x80 && ch < 0xa0)
+				ch = cp1252[ch - 0x80];
+			put_cp(o, &k, ch);
+		}
+		b->len += k;
+		return;
+	}
+	if (t == V_BINARY || t == V_HANDLE || t == V_EVTXML ||
+	    t == V_BINXML) {
+		if (!sb_reserve(b, n * 2))
+			return;
+		o = b->p + b->len;
+		for (uint32_t i = 0; i < n; i++)
+			k += fmt_hex(o + k, p[i], 2, true);
+		b->len += k;
+		return;
+	}
+	if (t == V_SID) {
+		uint32_t cnt;
+		uint64_t auth = 0;
+
+		if (n < 8)
+			return;
+		cnt = p[1];
+		if (cnt > (n - 8) / 4)
+			cnt = (n - 8) / 4;
+		if (!sb_reserve(b, 32 + cnt * 12))
+			return;
+		for (int i = 2; i < 8; i++)
+			auth = auth << 8 | p[i];
+		o = b->p + b->len;
+		o[k++] = 'S';
+		o[k++] = '-';
+		k += fmt_u64(o + k, p[0]);
+		o[k++] = '-';
+		k += fmt_u64(o + k, auth);
+		for (uint32_t i = 0; i < cnt; i++) {
+			o[k++] = '-';
+			k += fmt_u64(o + k, le32(p + 8 + 4 * i));
+		}
+		b->len += k;
+		return;
+	}
+	if (t == V_SIZET) {
+		if (n == 4)
+			t = V_HEX32;
+		else if (n == 8)
+			t = V_HEX64;
+		else
+			return;
+	}
+	if (type_size(t) == 0 || n < type_size(t))
+		return;
+	if (!sb_reserve(b, 64))
+		return;
+	o = b->p + b->len;
+	switch (t) {
+	case V_INT8:
+		k = fmt_i64(o, (int8_t)p[0]);
+		break;
+	case V_UINT8:
+		k = fmt_u64(o, p[0]);
+		break;
+	case V_INT16:
+		k = fmt_i64(o, (int16_t)le16(p));
+		break;
+	case V_UINT16:
+		k = fmt_u64(o, le16(p));
+		break;
+	case V_INT32:
+		k = fmt_i64(o, (int32_t)le32(p));
+		break;
+	case V_UINT32:
+		k = fmt_u64(o, le32(p));
+		break;
+	case V_INT64:
+		k = fmt_i64(o, (int64_t)le64(p));
+		break;
+	case V_UINT64:
+		k = fmt_u64(o, le64(p));
+		break;
+	case V_HEX32:
+		o[k++] = '0';
+		o[k++] = 'x';
+		k += fmt_hex(o + k, le32(p), 8, false);
+		break;
+	case V_HEX64:
+		o[k++] = '0';
+		o[k++] = 'x';
+		k += fmt_hex(o + k, le64(p), 16, false);
+		break;
+	case V_BOOL:
+		if (le32(p) != 0)
+			memcpy(o, "true", k = 4);
+		else
+			memcpy(o, "false", k = 5);
+		break;
+	case V_REAL32: {
+		float f;
+		uint32_t u = le32(p);
+
+		memcpy(&f, &u, 4);
+		k = (uint32_t)snprintf(o, 64, "%.6e", (double)f);
+		break;
+	}
+	case V_REAL64: {
+		double f;
+		uint64_t u = le64(p);
+
+		memcpy(&f, &u, 8);
+		k = (uint32_t)snprintf(o, 64, "%.6e", f);
+		break;
+	}
+	case V_GUID:
+		o[k++] = '{';
+		k += fmt_hex(o + k, le32(p), 8, true);
+		o[k++] = '-';
+		k += fmt_hex(o + k, le16(p + 4), 4, true);
+		o[k++] = '-';
+		k += fmt_hex(o + k, le16(p + 6), 4, true);
+		o[k++] = '-';
+		for (int i = 8; i < 16; i++) {
+			if (i == 10)
+				o[k++] = '-';
+			k += fmt_hex(o + k, p[i], 2, true);
+		}
+		o[k++] = '}';
+		break;
+	case V_FILETIME:
+		k = fmt_filetime(o, le64(p));
+		break;
+	case V_SYSTIME: {
+		unsigned ms = le16(p + 14);
+
+		k = fmt_date(o, le16(p), le16(p + 2) % 100, le16(p + 6) % 100,
+		    le16(p + 8) % 100, le16(p + 10) % 100, le16(p + 12) % 100);
+		o[k++] = '.';
+		o[k++] = (char)('0' + ms / 100 % 10);
+		put2(o + k, ms % 100), k += 2;
+		o[k++] = 'Z';
+		break;
+	}
+	}
+	if (k > 64)
+		k = 0;
+	b->len += k;
+}
+
+static void
+render_val(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
+{
+	uint8_t et = t & (uint8_t)~V_ARRAY;
+	uint32_t es;
+	bool first = true;
+
+	if (!(t & V_ARRAY)) {
+		render_scalar(b, t, p, n);
+		return;
+	}
+	if (et == V_STRING) {
+		/* NUL-terminated UTF-16 strings one after the other */
+		uint32_t i = 0, units = n / 2;
+
+		while (i < units) {
+			uint32_t j = i;
+
+			while (j < units && le16(p + 2 * j) != 0)
+				j++;
+			if (!first)
+				sb_add(b, ", ", 2);
+			first = false;
+			sb_utf16(b, p + 2 * i, j - i);
+			i = j + 1;
+		}
+		return;
+	}
+	if (et == V_ANSI) {
+		uint32_t i = 0;
+
+		while (i < n) {
+			uint32_t j = i;
+
+			while (j < n && p[j] != 0)
+				j++;
+			if (!first)
+				sb_add(b, ", ", 2);
+			first = false;
+			render_scalar(b, V_ANSI, p + i, j - i);
+			i = j + 1;
+		}
+		return;
+	}
+	es = type_size(et);
+	if (et == V_SID) {
+		uint32_t i = 0;
+
+		while (i + 8 <= n) {
+			uint32_t len = 8 + 4u * p[i + 1];
+
+			if (len > n - i)
+				break;
+			if (!first)
+				sb_add(b, ", ", 2);
+			first = false;
+			render_scalar(b, V_SID, p + i, len);
+			i += len;
+		}
+		return;
+	}
+	if (et == V_SIZET)
+		es = 8;
+	if (es == 0)
+		return;
+	for (uint32_t i = 0; i + es <= n; i += es) {
+		if (!first)
+			sb_add(b, ", ", 2);
+		first = false;
+		render_scalar(b, et, p + i, es);
+	}
+}
+
+int
+bx_render_value(uint8_t type, const uint8_t *data, uint32_t size, char *buf,
+    uint32_t cap)
+{
+	struct sbuf b = { 0 };
+	int rc = -1;
+
+	render_val(&b, type, data, size);
+	if (!b.oom && b.len < cap) {
+		if (b.len > 0)
+			memcpy(buf, b.p, b.len);
+		buf[b.len] = '\0';
+		rc = (int)b.len;
+	}
+	free(b.p);
+	return rc;
+}
+
+/* ---- text of a field ---- */
+
+static void
+text_list(struct bx_dec *d, const struct bx_node *list,
+    const struct bx_inst *inst, int depth)
+{
+	struct sbuf *b = &d->sb;
+
+	for (const struct bx_node *n = list; n != NULL; n = n->next) {
+		if (++d->work > BX_MAX_WORK)
+			return;
+		switch (n->kind) {
+		case NK_TEXT:
+		case NK_CDATA:
+			sb_utf16(b, n->ptr, n->len);
+			break;
+		case NK_CHARREF:
+			if (n->num != 0 && sb_reserve(b, 4)) {
+				uint32_t cp = n->num;
+
+				if (cp >= 0xd800 && cp <= 0xdfff)
+					cp = 0xfffd;
+				put_cp(b->p, &b->len, cp);
+			}
+			break;
+		case NK_ENTREF: {
+			static const struct { const char *n, *v; } ents[] = {
+				{ "amp", "&" }, { "lt", "<" }, { "gt", ">" },
+				{ "quot", "\"" }, { "apos", "'" },
+			};
+			size_t i;
+
+			for (i = 0; i < NELEM(ents); i++)
+				if (strcmp(n->name->s, ents[i].n) == 0) {
+					sb_add(b, ents[i].v, 1);
+					break;
+				}
+			if (i == NELEM(ents)) {
+				sb_add(b, "&", 1);
+				sb_add(b, n->name->s, n->name->len);
+				sb_add(b, ";", 1);
+			}
+			break;
+		}
+		case NK_SUBST: {
+			const struct bx_val *v = subst_val(n, inst);
+
+			if (v != NULL && v->type != V_BINXML)
+				render_val(b, v->type, v->p, v->size);
+			break;
+		}
+		case NK_TINST:
+			if (depth < BX_MAX_DEPTH)
+				text_list(d, n->inst->tpl->top, n->inst,
+				    depth + 1);
+			break;
+		}
+	}
+}
+
+/* Text of r into d->sb (reset first); false when r is absent. */
+static bool
+text(struct bx_dec *d, const struct fref *r)
+{
+	d->sb.len = 0;
+	if (r->n == NULL)
+		return false;
+	text_list(d, r->n->kids, r->inst, 0);
+	return true;
+}
+
+static const char *
+text_dup(struct bx_dec *d, const struct fref *r, bool null_if_empty)
+{
+	char *s;
+
+	if (!text(d, r) || (null_if_empty && d->sb.len == 0))
+		return NULL;
+	s = ev_arena_strndup(&d->rarena, d->sb.len ? d->sb.p : "", d->sb.len);
+	if (s == NULL)
+		d->oom = true;
+	return s;
+}
+
+/* Unsigned number of a field; its value directly when it is one. */
+static bool
+field_uint(struct bx_dec *d, const struct fref *r, uint64_t *out)
+{
+	const struct bx_node *k;
+	uint64_t v = 0;
+
+	if (r->n == NULL)
+		return false;
+	k = r->n->kids;
+	if (k != NULL && k->next == NULL && k->kind == NK_SUBST) {
+		const struct bx_val *val = subst_val(k, r->inst);
+
+		if (val == NULL)
+			return false;
+		switch (val->type) {
+		case V_UINT8:
+			if (val->size < 1)
+				return false;
+			*out = val->p[0];
+			return true;
+		case V_UINT16:
+			if (val->size < 2)
+				return false;
+			*out = le16(val->p);
+			return true;
+		case V_UINT32:
+			if (val->size < 4)
+				return false;
+			*out = le32(val->p);
+			return true;
+		case V_UINT64:
+			if (val->size < 8)
+				return false;
+			*out = le64(val->p);
+			return true;
+		}
+	}
+	if (!text(d, r) || d->sb.len == 0 || d->sb.len > 20)
+		return false;
+	for (uint32_t i = 0; i < d->sb.len; i++) {
+		char ch = d->sb.p[i];
+
+		if (ch < '0' || ch > '9')
+			return false;
+		v = v * 10 + (uint64_t)(ch - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* TimeCreated/@SystemTime as FILETIME; 0 when absent or not a FILETIME. */
+static uint64_t
+field_time(struct bx_dec *d, const struct fref *r)
+{
+	const struct bx_node *k;
+	uint64_t ft;
+
+	if (r->n == NULL)
+		return 0;
+	k = r->n->kids;
+	if (k != NULL && k->next == NULL && k->kind == NK_SUBST) {
+		const struct bx_val *val = subst_val(k, r->inst);
+
+		if (val != NULL && val->type == V_FILETIME && val->size >= 8)
+			return le64(val->p);
+	}
+	/* text form: parse the ISO date the way it is printed */
+	if (!text(d, r) || !sb_reserve(&d->sb, 1))
+		return 0;
+	d->sb.p[d->sb.len] = '\0';
+	{
+		int y, mo, dd, h, mi, s, nd = 0;
+		char frac[16] = "";
+		uint32_t ticks = 0;
+
+		if (sscanf(d->sb.p, "%4d-%2d-%2dT%2d:%2d:%2d.%15[0-9]", &y, &mo,
+		    &dd, &h, &mi, &s, frac) < 6)
+			return 0;
+		for (int i = 0; i < 7; i++) {
+			if (frac[nd] != '\0')
+				ticks = ticks * 10 + (uint32_t)(frac[nd++] - '0');
+			else
+				ticks *= 10;
+		}
+		if (ev_time_from_fields(y, mo, dd, h, mi, s, ticks, &ft) != 0)
+			return 0;
+	}
+	return ft;
+}
+
+/* ---- EventData / UserData pairs ---- */
+
+static void
+add_pair(struct bx_dec *d, const char *name, uint32_t nlen)
+{
+	struct ev_pair *pp;
+	char *v;
+
+	if (d->npairs == d->cpairs) {
+		uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
+
+		if (cap > 1u << 20 ||
+		    (pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
+			d->oom = true;
+			return;
+		}
+		d->pairs = pp;
+		d->cpairs = cap;
+	}
+	v = ev_arena_strndup(&d->rarena, d->sb.len ? d->sb.p : "", d->sb.len);
+	if (name != NULL)
+		name = ev_arena_strndup(&d->rarena, name, nlen);
+	if (v == NULL || name == NULL) {
+		d->oom = true;
+		return;
+	}
+	d->pairs[d->npairs].name = name;
+	d->pairs[d->npairs].value = v;
+	d->npairs++;
+}
+
+#define WALK_EVENTDATA	0
+#define WALK_USERDATA	1	/* looking for the first child element */
+#define WALK_LEAVES	2
+
+static bool
+has_elem_kids(const struct bx_node *e)
+{
+	for (const struct bx_node *k = e->kids; k != NULL; k = k->next)
+		if (k->kind == NK_ELEM || k->kind == NK_TINST)
+			return true;
+	return false;
+}
+
+/* Walks elements of list with splicing; returns true to stop. */
+static bool
+walk_data(struct bx_dec *d, const struct bx_node *list,
+    const struct bx_inst *inst, int what, int depth)
+{
+	if (depth > BX_MAX_DEPTH)
+		return true;
+	for (const struct bx_node *n = list; n != NULL; n = n->next) {
+		if (++d->work > BX_MAX_WORK || d->oom)
+			return true;
+		if (n->kind == NK_TINST) {
+			if (walk_data(d, n->inst->tpl->top, n->inst, what,
+			    depth + 1))
+				return true;
+			continue;
+		}
+		if (n->kind == NK_SUBST) {
+			const struct bx_val *v = subst_val(n, inst);
+
+			if (v != NULL && v->type == V_BINXML &&
+			    walk_data(d, nested(d, v, depth), inst, what,
+			    depth + 1))
+				return true;
+			continue;
+		}
+		if (n->kind != NK_ELEM)
+			continue;
+		switch (what) {
+		case WALK_EVENTDATA: {
+			const struct bx_node *a;
+			struct fref r = { NULL, inst };
+			char *name = NULL;
+
+			if (n->name->id != NM_DATA)
+				break;
+			if ((a = attr(n, NM_NAME)) != NULL) {
+				r.n = a;
+				text(d, &r);
+				name = ev_arena_strndup(&d->rarena,
+				    d->sb.len ? d->sb.p : "", d->sb.len);
+				if (name == NULL) {
+					d->oom = true;
+					return true;
+				}
+			}
+			r.n = n;
+			text(d, &r);
+			add_pair(d, name ? name : "", name ? (uint32_t)strlen(
+			    name) : 0);
+			break;
+		}
+		case WALK_USERDATA:
+			walk_data(d, n->kids, inst, WALK_LEAVES, depth + 1);
+			return true;
+		case WALK_LEAVES:
+			if (has_elem_kids(n)) {
+				walk_data(d, n->kids, inst, WALK_LEAVES,
+				    depth + 1);
+			} else {
+				struct fref r = { n, inst };
+
+				text(d, &r);
+				add_pair(d, n->name->s, n->name->len);
+			}
+			break;
+		}
+	}
+	return false;
+}
+
+/* ---- records ---- */
+
+int
+bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
+    struct ev_record *rec)
+{
+	struct parser p;
+	struct bx_node *top = NULL;
+	struct fields f;
+	uint32_t pos = off;
+	uint64_t v;
+
+	ev_arena_reset(&d->rarena);
+	d->work = 0;
+	d->oom = false;
+	d->sb.oom = false;
+	d->npairs = 0;
+	rec->event_id = 0;
+	rec->version = 0;
+	rec->time = 0;
+	rec->provider = rec->channel = rec->computer = rec->user_sid = NULL;
+	rec->data = NULL;
+	rec->ndata = 0;
+	rec->kind = EV_KIND_NONE;
+	if (end > d->clen || off >= end)
+		return EV_ECORRUPT;
+	p.d = d;
+	p.arena = &d->rarena;
+	p.end = end;
+	p.dep = false;
+	p.depth = 0;
+	if (parse_content(&p, &pos, &top, false) != 0 || top == NULL)
+		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
+	if (top->kind == NK_TINST && top->next == NULL &&
+	    !top->inst->tpl->plan.splice) {
+		const struct bx_inst *inst = top->inst;
+
+		f = top->inst->tpl->plan;
+		f.prov.inst = f.eid.inst = f.ver.inst = f.time.inst =
+		    f.chan.inst = f.comp.inst = f.uid.inst = f.edata.inst =
+		    f.udata.inst = inst;
+	} else {
+		memset(&f, 0, sizeof(f));
+		scan_list(d, top, NULL, SCAN_TOP, 0, &f);
+		if (f.splice) {
+			memset(&f, 0, sizeof(f));
+			scan_list(d, top, top->kind == NK_TINST ?
+			    top->inst : NULL, SCAN_TOP, 0, &f);
+		}
+	}
+	if (f.eid.n == NULL && f.prov.n == NULL)
+		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
+	if (field_uint(d, &f.eid, &v) && v <= UINT32_MAX)
+		rec->event_id = (uint32_t)v;
+	rec->time = field_time(d, &f.time);
+	if (!all && !ev_wanted_id(rec->event_id))
+		return 0;
+	text(d, &f.prov);
+	rec->kind = ev_classify(d->sb.p ? d->sb.p : "", d->sb.len,
+	    rec->event_id);
+	if (!all && rec->kind == EV_KIND_NONE)
+		return 0;
+	rec->provider = text_dup(d, &f.prov, false);
+	rec->channel = text_dup(d, &f.chan, false);
+	rec->computer = text_dup(d, &f.comp, false);
+	rec->user_sid = text_dup(d, &f.uid, true);
+	if (field_uint(d, &f.ver, &v) && v <= 255)
+		rec->version = (uint8_t)v;
+	if (f.edata.n != NULL)
+		walk_data(d, f.edata.n->kids, f.edata.inst, WALK_EVENTDATA, 0);
+	else if (f.udata.n != NULL)
+		walk_data(d, f.udata.n->kids, f.udata.inst, WALK_USERDATA, 0);
+	if (d->oom || d->sb.oom)
+		return EV_ENOMEM;
+	if (d->work > BX_MAX_WORK)
+		return EV_ECORRUPT;
+	rec->data = d->pairs;
+	rec->ndata = d->npairs;
+	return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * binxml.h -- EVTX binary XML: from a record's token stream straight to
+ * the fields of struct ev_record, without building XML text (internal to
+ * src/evtx; native.c is the user, tests/check_evtx.c tests it directly).
+ *
+ * A decoder holds the state of one chunk: names and template definitions
+ * are decoded once per chunk (cached by chunk offset) and reused by every
+ * record that refers to them.  For each template it also works out once
+ * which nodes give Provider/@Name, EventID, TimeCreated/@SystemTime, ...
+ * so that a record is classified from its substitution values alone, and
+ * unwanted records cost a few table look-ups.
+ *
+ * Canonical text of values (the same as libevtx 20181227 renders them):
+ *   strings: UTF-8, invalid UTF-16 -> U+FFFD, cut at the first NUL
+ *   ints: decimal; HexInt32 "0x%08x", HexInt64 "0x%016llx", SizeT as
+ *   HexInt of its size; Bool "true"/"false"; GUID "{XXXXXXXX-...}" upper
+ *   case; FILETIME "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (9 digits);
+ *   SYSTEMTIME "YYYY-MM-DDTHH:MM:SS.mmmZ"; SID "S-1-5-18"; binary: upper
+ *   case hex; arrays: elements joined with ", "; char/entity references:
+ *   the character they name (unknown entities stay "&name;").
+ */
+#ifndef EVTX_BINXML_H
+#define EVTX_BINXML_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../event.h"
+
+/* Limits that keep hostile input bounded. */
+#define BX_MAX_DEPTH	32		/* element + template nesting */
+#define BX_MAX_WORK	200000		/* nodes visited per record */
+
+struct bx_dec;
+
+/* A decoder, or NULL when out of memory.  bx_free(NULL) is a no-op. */
+struct bx_dec	*bx_new(void);
+void		 bx_free(struct bx_dec *);
+
+/*
+ * Starts on a chunk: c[0..len) is the whole chunk (offsets in BinXML are
+ * relative to it).  Forgets the names and templates of the previous chunk.
+ * c must stay valid and unchanged until the next bx_chunk() or bx_free().
+ */
+void	bx_chunk(struct bx_dec *, const uint8_t *c, uint32_t len);
+
+/*
+ * Decodes the BinXML of one record at chunk bytes [off, end).  Sets in
+ * *rec: event_id, version, time (TimeCreated/@SystemTime, 0 when absent),
+ * provider, channel, computer, user_sid, data/ndata and kind.  When all is
+ * false and the record is not wanted (kind NONE), only event_id, time,
+ * provider and kind are set.  Strings and data are borrowed from the
+ * decoder until the next bx_record() or bx_chunk().
+ * Returns 0, EV_ECORRUPT (not decodable) or EV_ENOMEM.
+ */
+int	bx_record(struct bx_dec *, uint32_t off, uint32_t end, bool all,
+	    struct ev_record *rec);
+
+/*
+ * Canonical text of one substitution value (type as in the value
+ * descriptor, data[0..size)) into buf of cap bytes, NUL-terminated;
+ * returns the length, or -1 when it does not fit or the type is not a
+ * value type.  For tests.
+ */
+int	bx_render_value(uint8_t type, const uint8_t *data, uint32_t size,
+	    char *buf, uint32_t cap);
+
+#endif
