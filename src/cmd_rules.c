@@ -1,10 +1,333 @@
-/* cmd_rules.c -- TEMPORARY placeholder until the rules subcommand lands. */
+/*
+ * cmd_rules.c -- `evtxhunt rules check|list`: load Sigma rules, report
+ * the rejected ones with file:line:column and reason, list the loaded
+ * ones (evtxhunt-rules(1)).  Subcommands dispatch from a table.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cmd.h"
+#include "ev_util.h"
+#include "sigma/sigma.h"
+
+static const char *const check_usage[] = {
+	"usage: evtxhunt rules check [path ...]",
+	NULL
+};
+
+static const char *const list_usage[] = {
+	"usage: evtxhunt rules list [-f text | jsonl] [path ...]",
+	NULL
+};
+
+static const char *const rules_usage[] = {
+	"usage: evtxhunt rules check [path ...]",
+	"       evtxhunt rules list [-f text | jsonl] [path ...]",
+	NULL
+};
+
+/* The installed rules, or the source tree's when not installed. */
+static const char *
+default_rules_dir(void)
+{
+	struct stat st;
+
+	if (stat(EVH_RULESDIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return EVH_RULESDIR;
+	if (stat(EVH_SRC_RULESDIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return EVH_SRC_RULESDIR;
+	return EVH_RULESDIR;
+}
+
+/* Loads paths (or the default dir) into a new set; NULL on error. */
+static struct sigma_set *
+load(int argc, char **argv, int *status)
+{
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+
+	*status = CMD_EXIT_OK;
+	if (set == NULL) {
+		cmd_warn("out of memory");
+		*status = CMD_EXIT_ERROR;
+		return NULL;
+	}
+	if (argc == 0) {
+		const char *dir = default_rules_dir();
+
+		if (sigma_load_path(set, dir, false, &err) != 0) {
+			cmd_warn("%s", err.msg);
+			*status = CMD_EXIT_ERROR;
+		}
+	}
+	for (int i = 0; i < argc; i++) {
+		ev_err_clear(&err);
+		if (sigma_load_path(set, argv[i], true, &err) != 0) {
+			cmd_warn("%s", err.msg);
+			*status = CMD_EXIT_ERROR;
+			if (err.code == EV_ENOMEM)
+				break;
+		}
+	}
+	ev_err_clear(&err);
+	if (sigma_compile(set, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		*status = CMD_EXIT_ERROR;
+	}
+	return set;
+}
+
+struct tally {
+	const char	*what;
+	size_t		 n;
+};
+
+static void
+print_tally(const struct sigma_set *set, enum sigma_status st,
+    const char *label)
+{
+	struct tally t[64];
+	size_t nt = 0, other = 0;
+
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+		size_t j;
+
+		if (r->status != st)
+			continue;
+		for (j = 0; j < nt; j++)
+			if (strcmp(t[j].what, r->reason_class) == 0)
+				break;
+		if (j == nt) {
+			if (nt == NELEM(t)) {
+				other++;
+				continue;
+			}
+			t[nt].what = r->reason_class;
+			t[nt++].n = 0;
+		}
+		t[j].n++;
+	}
+	for (size_t j = 0; j < nt; j++)
+		printf("%s: %zu %s\n", label, t[j].n, t[j].what);
+	if (other)
+		printf("%s: %zu other\n", label, other);
+}
+
+static int
+rules_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sigma_set *set;
+	int c, status;
+	size_t nrej;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			cmd_print_usage(stdout, check_usage);
+			return cmd_finish_stdout(CMD_EXIT_OK);
+		}
+		cmd_print_usage(stderr, check_usage);
+		return CMD_EXIT_ERROR;
+	}
+	set = load(argc - optind, argv + optind, &status);
+	if (set == NULL)
+		return status;
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+
+		if (r->status != SIGMA_REJECTED)
+			continue;
+		if (r->line > 0)
+			printf("%s:%u:%u: %s\n", r->path, r->line, r->column,
+			    r->reason);
+		else
+			printf("%s: %s\n", r->path, r->reason);
+	}
+	nrej = sigma_count_status(set, SIGMA_REJECTED);
+	printf("rules: %zu loaded, %zu skipped, %zu rejected\n",
+	    sigma_count_status(set, SIGMA_LOADED),
+	    sigma_count_status(set, SIGMA_SKIPPED), nrej);
+	print_tally(set, SIGMA_SKIPPED, "skipped");
+	print_tally(set, SIGMA_REJECTED, "rejected");
+	sigma_set_free(set);
+	if (nrej > 0)
+		status = CMD_EXIT_MAX(status, CMD_EXIT_FINDINGS);
+	return cmd_finish_stdout(status);
+}
+
+/* JSON string with the escapes RFC 8259 requires. */
+static void
+json_str(const char *s)
+{
+	if (s == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+/* Text output: control characters from a rule shown as '?'. */
+static void
+text_str(const char *s)
+{
+	if (s == NULL || *s == '\0') {
+		putchar('-');
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+static void
+list_text(const struct sigma_rule *r)
+{
+	text_str(r->id);
+	putchar('\t');
+	text_str(sigma_level_name(r->level));
+	putchar('\t');
+	text_str(r->rule_status);
+	putchar('\t');
+	text_str(r->product);
+	putchar('/');
+	text_str(r->category ? r->category : r->service);
+	putchar('\t');
+	text_str(r->title);
+	putchar('\t');
+	if (r->tags.n == 0)
+		putchar('-');
+	for (size_t i = 0; i < r->tags.n; i++) {
+		if (i)
+			putchar(',');
+		text_str(r->tags.v[i]);
+	}
+	putchar('\t');
+	text_str(r->path);
+	putchar('\n');
+}
+
+static void
+list_jsonl(const struct sigma_rule *r)
+{
+	fputs("{\"id\":", stdout);
+	json_str(r->id);
+	fputs(",\"title\":", stdout);
+	json_str(r->title);
+	fputs(",\"level\":", stdout);
+	json_str(r->level ? sigma_level_name(r->level) : NULL);
+	fputs(",\"status\":", stdout);
+	json_str(r->rule_status);
+	fputs(",\"tags\":[", stdout);
+	for (size_t i = 0; i < r->tags.n; i++) {
+		if (i)
+			putchar(',');
+		json_str(r->tags.v[i]);
+	}
+	fputs("],\"logsource\":{\"product\":", stdout);
+	json_str(r->product);
+	fputs(",\"category\":", stdout);
+	json_str(r->category);
+	fputs(",\"service\":", stdout);
+	json_str(r->service);
+	fputs("},\"path\":", stdout);
+	json_str(r->path);
+	fputs("}\n", stdout);
+}
+
+static int
+rules_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	void (*out)(const struct sigma_rule *) = list_text;
+	struct sigma_set *set;
+	int c, status;
+	size_t nrej;
+
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				out = list_text;
+			else if (strcmp(optarg, "jsonl") == 0)
+				out = list_jsonl;
+			else
+				return cmd_usage_error("rules list",
+				    "-f: '%s' is not text or jsonl", optarg);
+			break;
+		case 'h':
+			cmd_print_usage(stdout, list_usage);
+			return cmd_finish_stdout(CMD_EXIT_OK);
+		default:
+			cmd_print_usage(stderr, list_usage);
+			return CMD_EXIT_ERROR;
+		}
+	}
+	set = load(argc - optind, argv + optind, &status);
+	if (set == NULL)
+		return status;
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+
+		if (r->status == SIGMA_LOADED)
+			out(r);
+	}
+	nrej = sigma_count_status(set, SIGMA_REJECTED);
+	if (nrej > 0)
+		cmd_warn("%zu rules rejected (see 'evtxhunt rules check')",
+		    nrej);
+	sigma_set_free(set);
+	return cmd_finish_stdout(status);
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **);
+} subcommands[] = {
+	{ "check",	rules_check },
+	{ "list",	rules_list },
+};
 
 int
 cmd_rules(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cmd_warn("rules: not built yet");
-	return CMD_EXIT_ERROR;
+	if (argc < 2) {
+		cmd_print_usage(stderr, rules_usage);
+		return CMD_EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_print_usage(stdout, rules_usage);
+		return cmd_finish_stdout(CMD_EXIT_OK);
+	}
+	for (size_t i = 0; i < NELEM(subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			optind = 0;	/* getopt restarts for the subcommand */
+			return subcommands[i].fn(argc - 1, argv + 1);
+		}
+	return cmd_usage_error("rules", "'%s' is not a rules command",
+	    argv[1]);
 }

@@ -1,0 +1,120 @@
+/*
+ * fold.c -- Unicode simple case folding of UTF-8 text (see fold.h).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "fold.h"
+#include "casefold_tab.h"
+
+uint32_t
+sigma_fold_cp(uint32_t c)
+{
+	size_t lo = 0, hi = sizeof(casefold_tab) / sizeof(casefold_tab[0]);
+
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (casefold_tab[mid][0] == c)
+			return casefold_tab[mid][1];
+		if (casefold_tab[mid][0] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c;
+}
+
+size_t
+sigma_utf8_dec(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; c &= 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; c &= 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; c &= 0x07; min = 0x10000;
+	} else {
+		*cp = s[0];
+		return 1;
+	}
+	if (len < n)
+		goto bad;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*cp = c;
+	return n;
+bad:
+	*cp = s[0];
+	return 1;
+}
+
+size_t
+sigma_utf8_enc(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+size_t
+sigma_fold(const char *s, size_t len, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		uint32_t c, f;
+		size_t n;
+
+		if (p[i] < 0x80) {
+			unsigned char b = p[i++];
+
+			out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+			continue;
+		}
+		n = sigma_utf8_dec(p + i, len - i, &c);
+		if (n == 1) {		/* invalid byte: as is */
+			out[o++] = (char)p[i++];
+			continue;
+		}
+		f = sigma_fold_cp(c);
+		if (f == c)
+			memcpy(out + o, p + i, n), o += n;
+		else
+			o += sigma_utf8_enc(f, out + o);
+		i += n;
+	}
+	return o;
+}

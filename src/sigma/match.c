@@ -1,0 +1,637 @@
+/*
+ * match.c -- evaluating compiled rules on one normalised event.
+ *
+ * Per event: fields are resolved and case-folded at most once (cached in
+ * the scratch, stamped with a generation number so nothing is cleared);
+ * the shared prefilter automata run over the fields some rule needs and
+ * mark candidate rules; the candidates and the rules without a prefilter
+ * are evaluated in three-valued logic (TRUE / FALSE / UNKNOWN, where only
+ * 4688 records give UNKNOWN) and a rule hits when its condition is TRUE.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../ev_util.h"
+#include "fold.h"
+#include "sigma_int.h"
+
+enum { F = 0, T = 1, U = 2 };		/* three-valued results */
+enum { ST_ABSENT, ST_PRESENT, ST_UNKNOWN };
+
+struct fval {
+	uint32_t	 stamp;
+	uint8_t		 state;
+	bool		 folded;
+	const char	*v;
+	size_t		 vlen;
+	size_t		 foff, flen;	/* in scratch->fold */
+};
+
+struct sigma_scratch {
+	const struct sigma_set	*set;
+	uint32_t		 stamp;
+	struct fval		*fv;		/* 2 per field: native, 4688 */
+	uint32_t		*mark;		/* per rule: stamp when queued */
+	uint32_t		*cand, ncand;
+	uint32_t		*hits, nhits;
+	char			*fold;
+	size_t			 foldlen, foldcap;
+	pcre2_match_data	*md;
+	struct sigma_match_stats st;
+	/* the event being matched */
+	const struct ev_event	*ev;
+	unsigned		 src;
+	bool			 mapped;	/* rule maps names on 4688 */
+	char			 evid[16];
+};
+
+unsigned
+sigma_event_source(const struct ev_event *ev)
+{
+	switch (ev->kind) {
+	case EV_KIND_PROCESS:
+		return ev->event_id == 4688 ? SIGMA_SRC_4688 :
+		    ev->event_id == 1 ? SIGMA_SRC_SYSMON1 : 0;
+	case EV_KIND_NETWORK:
+		return ev->event_id == 3 ? SIGMA_SRC_SYSMON3 : 0;
+	case EV_KIND_IMAGE_LOAD:
+		return ev->event_id == 7 ? SIGMA_SRC_SYSMON7 : 0;
+	}
+	return 0;
+}
+
+struct sigma_scratch *
+sigma_scratch_new(const struct sigma_set *set)
+{
+	struct sigma_scratch *sc;
+
+	if (!set->compiled)
+		return NULL;
+	sc = calloc(1, sizeof(*sc));
+	if (sc == NULL)
+		return NULL;
+	sc->set = set;
+	sc->fv = calloc((size_t)set->nfields * 2 + 1, sizeof(*sc->fv));
+	sc->mark = calloc(set->nrules + 1, sizeof(*sc->mark));
+	sc->cand = malloc((set->nrules + 1) * sizeof(*sc->cand));
+	sc->hits = malloc((set->nrules + 1) * sizeof(*sc->hits));
+	sc->foldcap = 4096;
+	sc->fold = malloc(sc->foldcap);
+	sc->md = pcre2_match_data_create(1, NULL);
+	if (sc->fv == NULL || sc->mark == NULL || sc->cand == NULL ||
+	    sc->hits == NULL || sc->fold == NULL || sc->md == NULL) {
+		sigma_scratch_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+void
+sigma_scratch_free(struct sigma_scratch *sc)
+{
+	if (sc == NULL)
+		return;
+	free(sc->fv);
+	free(sc->mark);
+	free(sc->cand);
+	free(sc->hits);
+	free(sc->fold);
+	pcre2_match_data_free(sc->md);
+	free(sc);
+}
+
+void
+sigma_scratch_stats(const struct sigma_scratch *sc,
+    struct sigma_match_stats *st)
+{
+	*st = sc->st;
+}
+
+/* EventData value by name: exact, then ignoring ASCII case. */
+static const char *
+data_get(const struct ev_event *ev, const char *name)
+{
+	for (uint32_t i = 0; i < ev->ndata; i++)
+		if (strcmp(ev->data[i].name, name) == 0)
+			return ev->data[i].value;
+	for (uint32_t i = 0; i < ev->ndata; i++)
+		if (strcasecmp(ev->data[i].name, name) == 0)
+			return ev->data[i].value;
+	return NULL;
+}
+
+static void
+resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
+    struct fval *fv)
+{
+	const struct ev_event *ev = sc->ev;
+	const char *v = NULL;
+	uint8_t how = map ? f->src4688 : f->srcsys;
+
+	fv->state = ST_ABSENT;
+	switch (how) {
+	case FS_DATA:
+		v = data_get(ev, f->name);
+		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
+		if (v == NULL && ev->process != NULL &&
+		    (sc->src == SIGMA_SRC_SYSMON3 ||
+		    sc->src == SIGMA_SRC_SYSMON7))
+			v = data_get(ev->process, f->name);
+		break;
+	case FS_DATA_OR_UNKNOWN:
+		v = data_get(ev, f->name4688);
+		if (v == NULL)
+			fv->state = ST_UNKNOWN;
+		break;
+	case FS_COL_OR_UNKNOWN:
+		v = ev->col[f->col4688];
+		if (v == NULL)
+			fv->state = ST_UNKNOWN;
+		break;
+	case FS_COL:
+		v = ev->col[f->col4688];
+		break;
+	case FS_UNKNOWN:
+		fv->state = ST_UNKNOWN;
+		break;
+	case FS_EVENT_ID:
+		snprintf(sc->evid, sizeof(sc->evid), "%u", ev->event_id);
+		v = sc->evid;
+		break;
+	case FS_CHANNEL:
+		v = ev->col[EV_COL_CHANNEL];
+		break;
+	case FS_COMPUTER:
+		v = ev->col[EV_COL_COMPUTER];
+		break;
+	case FS_PROVIDER:
+		v = ev->col[EV_COL_PROVIDER];
+		break;
+	}
+	if (v != NULL) {
+		fv->state = ST_PRESENT;
+		fv->v = v;
+		fv->vlen = strlen(v);
+	}
+}
+
+static int
+fold_room(struct sigma_scratch *sc, size_t need)
+{
+	char *n;
+	size_t cap = sc->foldcap;
+
+	if (sc->foldlen + need <= cap)
+		return 0;
+	while (cap < sc->foldlen + need)
+		cap *= 2;
+	if ((n = realloc(sc->fold, cap)) == NULL)
+		return -1;
+	sc->fold = n;
+	sc->foldcap = cap;
+	return 0;
+}
+
+/*
+ * The field's value, resolved and folded.  Pointers into sc->fold are
+ * valid until the next call (it may grow): use fv->foff.
+ */
+static struct fval *
+resolve(struct sigma_scratch *sc, uint32_t fid)
+{
+	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
+	struct fval *fv = &sc->fv[fid * 2 + map];
+
+	if (fv->stamp != sc->stamp) {
+		fv->stamp = sc->stamp;
+		fv->folded = false;
+		resolve_raw(sc, &sc->set->fields[fid], map, fv);
+	}
+	if (fv->state == ST_PRESENT && !fv->folded) {
+		if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
+			/* out of memory: compare unfolded (cased) */
+			fv->foff = SIZE_MAX;
+		} else {
+			fv->foff = sc->foldlen;
+			fv->flen = sigma_fold(fv->v, fv->vlen,
+			    sc->fold + sc->foldlen);
+			sc->foldlen += fv->flen;
+		}
+		fv->folded = true;
+	}
+	return fv;
+}
+
+static bool
+glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
+{
+	size_t pi = 0, ti = 0, spi = SIZE_MAX, sti = 0;
+	uint32_t cp;
+
+	while (ti < tn) {
+		if (pi < pn && p[pi] == PAT_STAR) {
+			spi = ++pi;
+			sti = ti;
+			continue;
+		}
+		if (pi < pn && p[pi] == PAT_QMARK) {
+			pi++;
+			ti += sigma_utf8_dec(t + ti, tn - ti, &cp);
+			continue;
+		}
+		if (pi < pn) {
+			size_t q = p[pi] == PAT_LIT ? pi + 1 : pi;
+
+			if (q < pn && p[q] == t[ti]) {
+				pi = q + 1;
+				ti++;
+				continue;
+			}
+		}
+		if (spi == SIZE_MAX)
+			return false;
+		pi = spi;
+		sti += sigma_utf8_dec(t + sti, tn - sti, &cp);
+		ti = sti;
+	}
+	while (pi < pn && p[pi] == PAT_STAR)
+		pi++;
+	return pi == pn;
+}
+
+static bool
+str_test(const struct test *t, const char *s, size_t n)
+{
+	switch (t->kind) {
+	case T_EQ:
+		return n == t->len && memcmp(s, t->lit, n) == 0;
+	case T_PREFIX:
+		return n >= t->len && memcmp(s, t->lit, t->len) == 0;
+	case T_SUFFIX:
+		return n >= t->len && memcmp(s + n - t->len, t->lit,
+		    t->len) == 0;
+	case T_CONTAINS:
+		return t->len == 0 || memmem(s, n, t->lit, t->len) != NULL;
+	case T_ANY:
+		return true;
+	case T_GLOB:
+		return glob((const unsigned char *)t->lit, t->len,
+		    (const unsigned char *)s, n);
+	}
+	return false;
+}
+
+static bool
+ip_in(const struct test *t, const char *v, size_t n)
+{
+	char buf[64];
+	uint8_t a[16];
+	int bits = t->bits;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (inet_pton(t->family == 4 ? AF_INET : AF_INET6, buf, a) != 1)
+		return false;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] & m) != t->net[i])
+			return false;
+	}
+	return true;
+}
+
+static bool
+num_test(const struct test *t, const char *v, size_t n)
+{
+	char buf[64], *end;
+	double x;
+	int64_t i;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (ev_parse_int_auto(buf, &i) == 0)
+		x = (double)i;
+	else {
+		errno = 0;
+		x = strtod(buf, &end);
+		if (*end != '\0' || errno != 0 || end == buf)
+			return false;
+	}
+	switch (t->op) {
+	case NUM_GT:	return x > t->num;
+	case NUM_GTE:	return x >= t->num;
+	case NUM_LT:	return x < t->num;
+	default:	return x <= t->num;
+	}
+}
+
+static int
+re_test(struct sigma_scratch *sc, const struct test *t, const char *v,
+    size_t n)
+{
+	int rc = pcre2_match(t->re, (PCRE2_SPTR)v, n, 0, 0, sc->md,
+	    sc->set->mctx);
+
+	if (rc >= 0)
+		return T;
+	if (rc != PCRE2_ERROR_NOMATCH)
+		sc->st.regex_limit++;	/* limit hit: no match, counted */
+	return F;
+}
+
+/* One test on a field value (fv resolved for the item's field). */
+static int
+test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
+    struct fval *fv)
+{
+	const char *fs;
+	size_t fl;
+
+	if (fv->state == ST_UNKNOWN)
+		return U;
+	if (fv->state == ST_ABSENT) {
+		if (t->kind == T_NULL)
+			return T;
+		if (t->kind == T_EXISTS)
+			return t->op ? F : T;
+		return F;
+	}
+	switch (t->kind) {
+	case T_NULL:
+		return fv->vlen == 0 ? T : F;
+	case T_EXISTS:
+		return t->op ? T : F;
+	case T_RE:
+		return re_test(sc, t, fv->v, fv->vlen);
+	case T_CIDR:
+		return ip_in(t, fv->v, fv->vlen) ? T : F;
+	case T_NUM:
+		return num_test(t, fv->v, fv->vlen) ? T : F;
+	case T_FIELDREF: {
+		size_t aoff = fv->foff, alen = fv->flen;
+		const char *av = fv->v;
+		size_t avlen = fv->vlen;
+		struct fval *o = resolve(sc, t->field);
+
+		(void)fid;
+		if (o->state == ST_UNKNOWN)
+			return U;
+		if (o->state == ST_ABSENT)
+			return F;
+		if (t->cased || aoff == SIZE_MAX || o->foff == SIZE_MAX)
+			return avlen == o->vlen &&
+			    memcmp(av, o->v, avlen) == 0 ? T : F;
+		return alen == o->flen &&
+		    memcmp(sc->fold + aoff, sc->fold + o->foff, alen) == 0 ?
+		    T : F;
+	}
+	}
+	if (t->cased || fv->foff == SIZE_MAX) {
+		fs = fv->v;
+		fl = fv->vlen;
+	} else {
+		fs = sc->fold + fv->foff;
+		fl = fv->flen;
+	}
+	return str_test(t, fs, fl) ? T : F;
+}
+
+static int
+or3(int a, int b)
+{
+	return a == T || b == T ? T : a == U || b == U ? U : F;
+}
+
+static int
+and3(int a, int b)
+{
+	return a == F || b == F ? F : a == U || b == U ? U : T;
+}
+
+struct acx {
+	const struct item	*it;
+	size_t			 len;
+};
+
+static int
+ac_hit(uint32_t id, size_t end, void *ctx)
+{
+	const struct acx *x = ctx;
+	const struct test *t = &x->it->tests[x->it->acpat[id]];
+
+	switch (t->kind) {
+	case T_CONTAINS:
+		return 1;
+	case T_PREFIX:
+		return end == t->len;
+	case T_SUFFIX:
+		return end == x->len;
+	case T_EQ:
+		return end == t->len && end == x->len;
+	}
+	return 0;
+}
+
+/* Keyword tests: any EventData value of the event itself. */
+static int
+keyword_group(struct sigma_scratch *sc, const struct item *it,
+    const struct group *g)
+{
+	const struct ev_event *ev = sc->ev;
+
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		const char *v = ev->data[i].value;
+		size_t n = strlen(v), fl, base = sc->foldlen;
+
+		if (fold_room(sc, n * 2 + 1) == -1)
+			return F;
+		fl = sigma_fold(v, n, sc->fold + base);
+		for (uint32_t k = 0; k < g->n; k++) {
+			const struct test *t = &it->tests[g->first + k];
+			bool r;
+
+			if (t->kind == T_RE)
+				r = re_test(sc, t, v, n) == T;
+			else if (t->cased)
+				r = str_test(t, v, n);
+			else
+				r = str_test(t, sc->fold + base, fl);
+			if (r)
+				return T;
+		}
+	}
+	return F;
+}
+
+static int
+eval_item(struct sigma_scratch *sc, const struct item *it)
+{
+	struct fval *fv = NULL;
+	int res = it->all ? T : F;
+
+	if (it->field != ITEM_KEYWORD) {
+		fv = resolve(sc, it->field);
+		if (fv->state == ST_UNKNOWN)
+			return U;
+		if (it->ac != NULL && fv->state == ST_PRESENT &&
+		    fv->foff != SIZE_MAX) {
+			struct acx x = { it, fv->flen };
+
+			return sigma_ac_scan(it->ac, sc->fold + fv->foff,
+			    fv->flen, ac_hit, &x) ? T : F;
+		}
+	}
+	for (uint32_t g = 0; g < it->ngroups; g++) {
+		const struct group *gr = &it->groups[g];
+		int gres = F;
+
+		if (it->field == ITEM_KEYWORD)
+			gres = keyword_group(sc, it, gr);
+		else
+			for (uint32_t k = 0; k < gr->n && gres != T; k++) {
+				gres = or3(gres, test_value(sc,
+				    &it->tests[gr->first + k], it->field, fv));
+				/* fieldref may have moved the fold buffer */
+				fv = resolve(sc, it->field);
+			}
+		if (it->all) {
+			res = and3(res, gres);
+			if (res == F)
+				return F;
+		} else {
+			res = or3(res, gres);
+			if (res == T)
+				return T;
+		}
+	}
+	return res;
+}
+
+static int
+eval(struct sigma_scratch *sc, const struct node *nd)
+{
+	int r;
+
+	switch (nd->op) {
+	case N_ITEM:
+		return eval_item(sc, nd->item);
+	case N_NOT:
+		r = eval(sc, nd->kid[0]);
+		return r == U ? U : r == T ? F : T;
+	case N_AND:
+		r = T;
+		for (uint32_t i = 0; i < nd->n && r != F; i++)
+			r = and3(r, eval(sc, nd->kid[i]));
+		return r;
+	case N_OR:
+		r = F;
+		for (uint32_t i = 0; i < nd->n && r != T; i++)
+			r = or3(r, eval(sc, nd->kid[i]));
+		return r;
+	}
+	return F;
+}
+
+static void
+eval_rule(struct sigma_scratch *sc, uint32_t r)
+{
+	const struct sigma_compiled *c = sc->set->rules[r]->compiled;
+
+	sc->mapped = c->map4688;
+	sc->st.evaluated++;
+	if (eval(sc, c->root) == T)
+		sc->hits[sc->nhits++] = r;
+}
+
+struct scanx {
+	struct sigma_scratch	*sc;
+	const struct field	*f;
+};
+
+static int
+scan_hit(uint32_t id, size_t end, void *ctx)
+{
+	struct scanx *x = ctx;
+	struct sigma_scratch *sc = x->sc;
+	const struct sigma_set *set = sc->set;
+	const uint32_t *rl = x->f->rulelist + x->f->acrules[id];
+
+	(void)end;
+	for (uint32_t i = 0; i < x->f->acnrules[id]; i++) {
+		uint32_t r = rl[i];
+
+		if (sc->mark[r] == sc->stamp ||
+		    !(set->rules[r]->sources & sc->src))
+			continue;
+		sc->mark[r] = sc->stamp;
+		sc->cand[sc->ncand++] = r;
+	}
+	return 0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
+    const struct ev_event *ev, const uint32_t **hits)
+{
+	int si;
+
+	sc->st.events++;
+	sc->nhits = 0;
+	sc->ncand = 0;
+	*hits = sc->hits;
+	sc->src = sigma_event_source(ev);
+	if (sc->src == 0)
+		return 0;
+	si = sc->src == SIGMA_SRC_SYSMON1 ? 0 : sc->src == SIGMA_SRC_4688 ?
+	    1 : sc->src == SIGMA_SRC_SYSMON3 ? 2 : 3;
+	if (++sc->stamp == 0) {
+		/* wrapped: forget every stamp */
+		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
+		memset(sc->mark, 0, set->nrules * sizeof(*sc->mark));
+		sc->stamp = 1;
+	}
+	sc->ev = ev;
+	sc->foldlen = 0;
+	for (uint32_t i = 0; i < set->nalways[si]; i++) {
+		uint32_t r = set->always[si][i];
+
+		sc->mark[r] = sc->stamp;
+		eval_rule(sc, r);
+	}
+	/* the prefilter resolves fields as mapped rules see them */
+	sc->mapped = true;
+	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
+		uint32_t fid = set->fieldscan[si][i];
+		struct fval *fv = resolve(sc, fid);
+		struct scanx x = { sc, &set->fields[fid] };
+
+		if (fv->state != ST_PRESENT)
+			continue;
+		if (fv->foff == SIZE_MAX)
+			return EV_ENOMEM;
+		sigma_ac_scan(set->fields[fid].ac, sc->fold + fv->foff,
+		    fv->flen, scan_hit, &x);
+	}
+	for (uint32_t i = 0; i < sc->ncand; i++)
+		eval_rule(sc, sc->cand[i]);
+	if (sc->nhits > 1)
+		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_u32);
+	return (int)sc->nhits;
+}

@@ -1,0 +1,797 @@
+/*
+ * set.c -- a set of Sigma rules: loading files and directories, the
+ * field table (names and how each maps on 4688), and sigma_compile():
+ * the per-source rule index and the shared literal prefilter.
+ *
+ * Prefilter: for every loaded rule, a set of (field, literal) pairs one
+ * of which must occur (case-folded) for the condition to be true is
+ * derived from its tree (AND: the cheapest child's set; OR: the union;
+ * NOT: nothing).  One automaton per field holds every rule's literals;
+ * an event is scanned once per field and only rules whose literal was
+ * seen (plus rules with no such set) are evaluated.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../ev_util.h"
+#include "fold.h"
+#include "sigma_int.h"
+
+static const char *const level_names[] = {
+	"", "informational", "low", "medium", "high", "critical",
+};
+
+const char *
+sigma_level_name(enum sigma_level l)
+{
+	return (unsigned)l < NELEM(level_names) ? level_names[l] : "";
+}
+
+int
+sigma_level_from_name(const char *s)
+{
+	for (size_t i = 1; i < NELEM(level_names); i++)
+		if (strcasecmp(s, level_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct sigma_set *
+sigma_set_new(void)
+{
+	struct sigma_set *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	ev_arena_init(&s->arena);
+	return s;
+}
+
+void
+sigma_set_free(struct sigma_set *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nres; i++)
+		pcre2_code_free(s->res[i]);
+	for (size_t i = 0; i < s->nacs; i++)
+		sigma_ac_free(s->acs[i]);
+	for (uint32_t i = 0; i < s->nfields; i++) {
+		sigma_ac_free(s->fields[i].ac);
+		free(s->fields[i].acrules);
+		free(s->fields[i].acnrules);
+		free(s->fields[i].rulelist);
+	}
+	for (int i = 0; i < 4; i++) {
+		free(s->always[i]);
+		free(s->fieldscan[i]);
+	}
+	pcre2_match_context_free(s->mctx);
+	free(s->res);
+	free(s->acs);
+	free(s->fields);
+	free(s->rules);
+	ev_arena_release(&s->arena);
+	free(s);
+}
+
+char *
+sigma_set_strdup(struct sigma_set *s, const char *p, size_t n)
+{
+	return ev_arena_strndup(&s->arena, p, n);
+}
+
+static int
+grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	nv = realloc(*v, ncap * size);
+	if (nv == NULL)
+		return EV_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int
+sigma_set_keep_re(struct sigma_set *s, pcre2_code *re)
+{
+	if (grow((void **)&s->res, &s->rescap, s->nres, sizeof(*s->res)))
+		return EV_ENOMEM;
+	s->res[s->nres++] = re;
+	return 0;
+}
+
+int
+sigma_set_keep_ac(struct sigma_set *s, struct sigma_ac *ac)
+{
+	if (grow((void **)&s->acs, &s->acscap, s->nacs, sizeof(*s->acs)))
+		return EV_ENOMEM;
+	s->acs[s->nacs++] = ac;
+	return 0;
+}
+
+/*
+ * Sysmon field names on a 4688 record (SPEC §3, §4; pySigma's Windows
+ * audit pipeline).  Names not listed are looked up as logged.
+ */
+static const struct {
+	const char	*name;
+	uint8_t		 src;
+	const char	*data;
+	int		 col;
+} map4688[] = {
+	{ "Image", FS_DATA_OR_UNKNOWN, "NewProcessName", 0 },
+	{ "ParentImage", FS_DATA_OR_UNKNOWN, "ParentProcessName", 0 },
+	{ "CommandLine", FS_DATA_OR_UNKNOWN, "CommandLine", 0 },
+	{ "LogonId", FS_DATA_OR_UNKNOWN, "SubjectLogonId", 0 },
+	{ "ProcessId", FS_COL_OR_UNKNOWN, NULL, EV_COL_PID },
+	{ "ParentProcessId", FS_COL_OR_UNKNOWN, NULL, EV_COL_PARENT_PID },
+	{ "User", FS_COL_OR_UNKNOWN, NULL, EV_COL_USER },
+	{ "IntegrityLevel", FS_COL_OR_UNKNOWN, NULL, EV_COL_INTEGRITY_LEVEL },
+	/* Sysmon 1 fields a 4688 record never carries */
+	{ "OriginalFileName", FS_UNKNOWN, NULL, 0 },
+	{ "Hashes", FS_UNKNOWN, NULL, 0 },
+	{ "Imphash", FS_UNKNOWN, NULL, 0 },
+	{ "md5", FS_UNKNOWN, NULL, 0 },
+	{ "sha1", FS_UNKNOWN, NULL, 0 },
+	{ "sha256", FS_UNKNOWN, NULL, 0 },
+	{ "ParentCommandLine", FS_UNKNOWN, NULL, 0 },
+	{ "ParentUser", FS_UNKNOWN, NULL, 0 },
+	{ "ParentProcessGuid", FS_UNKNOWN, NULL, 0 },
+	{ "ProcessGuid", FS_UNKNOWN, NULL, 0 },
+	{ "Company", FS_UNKNOWN, NULL, 0 },
+	{ "Product", FS_UNKNOWN, NULL, 0 },
+	{ "Description", FS_UNKNOWN, NULL, 0 },
+	{ "FileVersion", FS_UNKNOWN, NULL, 0 },
+	{ "CurrentDirectory", FS_UNKNOWN, NULL, 0 },
+	{ "LogonGuid", FS_UNKNOWN, NULL, 0 },
+	{ "TerminalSessionId", FS_UNKNOWN, NULL, 0 },
+	{ "RuleName", FS_UNKNOWN, NULL, 0 },
+	{ "UtcTime", FS_UNKNOWN, NULL, 0 },
+};
+
+static uint8_t
+sys_field(const char *name)
+{
+	if (strcmp(name, "EventID") == 0)
+		return FS_EVENT_ID;
+	if (strcmp(name, "Channel") == 0)
+		return FS_CHANNEL;
+	if (strcmp(name, "Computer") == 0 || strcmp(name, "ComputerName") == 0)
+		return FS_COMPUTER;
+	if (strcmp(name, "Provider_Name") == 0)
+		return FS_PROVIDER;
+	return FS_DATA;
+}
+
+int
+sigma_field_id(struct sigma_set *s, const char *name, size_t len,
+    uint32_t *id)
+{
+	struct field *f;
+	size_t cap = s->fieldcap;
+
+	for (uint32_t i = 0; i < s->nfields; i++)
+		if (strlen(s->fields[i].name) == len &&
+		    memcmp(s->fields[i].name, name, len) == 0) {
+			*id = i;
+			return 0;
+		}
+	if (grow((void **)&s->fields, &cap, s->nfields, sizeof(*s->fields)))
+		return EV_ENOMEM;
+	s->fieldcap = (uint32_t)cap;
+	f = &s->fields[s->nfields];
+	memset(f, 0, sizeof(*f));
+	f->name = sigma_set_strdup(s, name, len);
+	if (f->name == NULL)
+		return EV_ENOMEM;
+	f->srcsys = sys_field(f->name);
+	f->src4688 = f->srcsys;
+	f->name4688 = f->name;
+	for (size_t i = 0; i < NELEM(map4688); i++)
+		if (strcmp(map4688[i].name, f->name) == 0) {
+			f->src4688 = map4688[i].src;
+			f->name4688 = map4688[i].data;
+			f->col4688 = (uint32_t)map4688[i].col;
+		}
+	*id = s->nfields++;
+	return 0;
+}
+
+size_t
+sigma_count(const struct sigma_set *s)
+{
+	return s->nrules;
+}
+
+const struct sigma_rule *
+sigma_rule_at(const struct sigma_set *s, size_t i)
+{
+	return i < s->nrules ? s->rules[i] : NULL;
+}
+
+size_t
+sigma_count_status(const struct sigma_set *s, enum sigma_status st)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nrules; i++)
+		n += s->rules[i]->status == st;
+	return n;
+}
+
+static struct sigma_rule *
+new_rule(struct sigma_set *s, const char *path)
+{
+	struct sigma_rule *r;
+
+	if (grow((void **)&s->rules, &s->cap, s->nrules, sizeof(*s->rules)))
+		return NULL;
+	r = ev_arena_calloc(&s->arena, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->path = sigma_set_strdup(s, path, strlen(path));
+	if (r->path == NULL)
+		return NULL;
+	s->rules[s->nrules++] = r;
+	return r;
+}
+
+int
+sigma_load_buffer(struct sigma_set *s, const char *name, const char *text,
+    size_t len, struct ev_err *err)
+{
+	struct sigma_rule *r;
+
+	if (s->compiled)
+		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
+	if ((r = new_rule(s, name)) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (sigma_load_rule(s, r, text, len) != 0)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	return 0;
+}
+
+static void
+reject_file(struct sigma_set *s, struct sigma_rule *r, const char *why)
+{
+	r->status = SIGMA_REJECTED;
+	r->reason = sigma_set_strdup(s, why, strlen(why));
+	r->reason_class = "unreadable";
+}
+
+static int
+load_file(struct sigma_set *s, const char *path, bool explicit,
+    struct ev_err *err)
+{
+	struct sigma_rule *r;
+	char *buf = NULL, msg[300];
+	size_t len = 0;
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && explicit)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	if ((r = new_rule(s, path)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	r->explicit_path = explicit;
+	if (fd == -1) {
+		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+		reject_file(s, r, msg);
+		return 0;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		if (explicit)
+			return EV_ERR(err, EV_EIO, 0, "'%s' is not a file",
+			    path);
+		reject_file(s, r, "not a regular file");
+		return 0;
+	}
+	if ((size_t)st.st_size > SIGMA_MAX_FILE) {
+		close(fd);
+		snprintf(msg, sizeof(msg), "file larger than %u bytes",
+		    SIGMA_MAX_FILE);
+		reject_file(s, r, msg);
+		r->reason_class = "limit";
+		return 0;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		close(fd);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == -1 && explicit) {
+				ret = EV_ERR_SYS(err, "cannot read '%s'", path);
+				goto out;
+			}
+			if (n == -1) {
+				snprintf(msg, sizeof(msg), "cannot read: %s",
+				    strerror(errno));
+				reject_file(s, r, msg);
+				goto out;
+			}
+			break;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (sigma_load_rule(s, r, buf, len) != 0)
+		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+rule_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return (l > 4 && strcmp(n + l - 4, ".yml") == 0) ||
+	    (l > 5 && strcmp(n + l - 5, ".yaml") == 0);
+}
+
+static int
+load_dir(struct sigma_set *s, const char *dir, int depth, bool top,
+    struct ev_err *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int ret = 0;
+
+	if (depth > SIGMA_MAX_DIR_DEPTH)
+		return 0;
+	if ((d = opendir(dir)) == NULL) {
+		if (top)
+			return EV_ERR_SYS(err, "cannot open '%s'", dir);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (grow((void **)&names, &cap, n, sizeof(*names)) ||
+		    (names[n] = strdup(de->d_name)) == NULL) {
+			ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		char *p;
+		struct stat st;
+
+		if (asprintf(&p, "%s/%s", dir, names[i]) == -1) {
+			ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			break;
+		}
+		if (stat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				ret = load_dir(s, p, depth + 1, false, err);
+			else if (S_ISREG(st.st_mode) && rule_name(names[i]))
+				ret = load_file(s, p, false, err);
+		}
+		free(p);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return ret;
+}
+
+int
+sigma_load_path(struct sigma_set *s, const char *path, bool explicit,
+    struct ev_err *err)
+{
+	struct stat st;
+
+	if (s->compiled)
+		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
+	if (stat(path, &st) == -1)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	if (S_ISDIR(st.st_mode))
+		return load_dir(s, path, 0, true, err);
+	return load_file(s, path, explicit, err);
+}
+
+/* ---- prefilter ------------------------------------------------------ */
+
+#define NEED_MIN	3	/* shorter literals are useless filters */
+#define NEED_MAX	4096
+
+struct nl {
+	struct need	*v;
+	size_t		 n, cap;
+	bool		 ok;
+};
+
+static int
+nl_add(struct nl *l, uint32_t field, const char *lit, uint32_t len)
+{
+	if (l->n >= NEED_MAX) {
+		l->ok = false;
+		return 0;
+	}
+	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return EV_ENOMEM;
+	l->v[l->n].field = field;
+	l->v[l->n].lit = lit;
+	l->v[l->n].len = len;
+	l->n++;
+	return 0;
+}
+
+static unsigned
+nl_cost(const struct nl *l)
+{
+	unsigned c = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		c += l->v[i].len >= 8 ? 1 : l->v[i].len >= 5 ? 3 : 10;
+	return c;
+}
+
+/* The longest literal a test requires, folded; 0 when none. */
+static int
+test_literal(struct sigma_set *s, const struct test *t, const char **lit,
+    uint32_t *len)
+{
+	const char *p = t->lit;
+	size_t best = 0, bstart = 0, n;
+	char *run, *f;
+
+	*len = 0;
+	switch (t->kind) {
+	case T_EQ: case T_PREFIX: case T_SUFFIX: case T_CONTAINS:
+		if (t->len < NEED_MIN)
+			return 0;
+		if (!t->cased) {
+			*lit = t->lit;
+			*len = t->len;
+			return 0;
+		}
+		bstart = 0;
+		best = t->len;
+		break;
+	case T_GLOB: {
+		size_t i = 0, start = 0, rl = 0;
+
+		/* runs of literal units; quoted bytes are literal too */
+		run = ev_arena_alloc(&s->arena, t->len + 1);
+		if (run == NULL)
+			return EV_ENOMEM;
+		while (i <= t->len) {
+			unsigned char b = i < t->len ? (unsigned char)p[i] : 0;
+
+			if (i == t->len || b == PAT_STAR || b == PAT_QMARK) {
+				if (rl > best) {
+					best = rl;
+					bstart = start;
+				}
+				rl = 0;
+				i++;
+				continue;
+			}
+			if (rl == 0)
+				start = i;
+			if (b == PAT_LIT)
+				i++;
+			rl++;
+			i++;
+		}
+		if (best < NEED_MIN)
+			return 0;
+		/* decode the chosen run */
+		n = 0;
+		for (size_t j = bstart; n < best; j++) {
+			if ((unsigned char)p[j] == PAT_LIT)
+				j++;
+			run[n++] = p[j];
+		}
+		p = run;
+		bstart = 0;
+		if (!t->cased) {
+			*lit = run;
+			*len = (uint32_t)best;
+			return 0;
+		}
+		break;
+	}
+	default:
+		return 0;
+	}
+	f = ev_arena_alloc(&s->arena, best * 2 + 1);
+	if (f == NULL)
+		return EV_ENOMEM;
+	n = sigma_fold(p + bstart, best, f);
+	*lit = f;
+	*len = (uint32_t)n;
+	return 0;
+}
+
+static int need_of(struct sigma_set *, const struct node *, struct nl *);
+
+static int
+need_item(struct sigma_set *s, const struct item *it, struct nl *out)
+{
+	out->ok = false;
+	if (it->field == ITEM_KEYWORD)
+		return 0;
+	if (it->all) {
+		/* any one group's literals are necessary: the cheapest */
+		struct nl best = { 0 };
+
+		for (uint32_t g = 0; g < it->ngroups; g++) {
+			struct nl cur = { 0 };
+
+			cur.ok = true;
+			for (uint32_t k = 0; k < it->groups[g].n && cur.ok; k++) {
+				const char *lit;
+				uint32_t len;
+
+				if (test_literal(s, &it->tests[it->groups[g].first
+				    + k], &lit, &len) != 0)
+					return EV_ENOMEM;
+				if (len == 0)
+					cur.ok = false;
+				else if (nl_add(&cur, it->field, lit, len))
+					return EV_ENOMEM;
+			}
+			if (cur.ok && (!best.ok || nl_cost(&cur) <
+			    nl_cost(&best))) {
+				free(best.v);
+				best = cur;
+			} else
+				free(cur.v);
+		}
+		*out = best;
+		return 0;
+	}
+	out->ok = true;
+	for (uint32_t k = 0; k < it->ntests && out->ok; k++) {
+		const char *lit;
+		uint32_t len;
+
+		if (test_literal(s, &it->tests[k], &lit, &len) != 0)
+			return EV_ENOMEM;
+		if (len == 0)
+			out->ok = false;
+		else if (nl_add(out, it->field, lit, len))
+			return EV_ENOMEM;
+	}
+	return 0;
+}
+
+static int
+need_of(struct sigma_set *s, const struct node *nd, struct nl *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (nd->op) {
+	case N_ITEM:
+		return need_item(s, nd->item, out);
+	case N_NOT:
+		return 0;
+	case N_AND:
+		for (uint32_t i = 0; i < nd->n; i++) {
+			struct nl k;
+
+			if (need_of(s, nd->kid[i], &k) != 0)
+				return EV_ENOMEM;
+			if (k.ok && (!out->ok || nl_cost(&k) < nl_cost(out))) {
+				free(out->v);
+				*out = k;
+			} else
+				free(k.v);
+		}
+		return 0;
+	case N_OR:
+		out->ok = true;
+		for (uint32_t i = 0; i < nd->n && out->ok; i++) {
+			struct nl k;
+
+			if (need_of(s, nd->kid[i], &k) != 0)
+				return EV_ENOMEM;
+			if (!k.ok)
+				out->ok = false;
+			for (size_t j = 0; j < k.n && out->ok; j++)
+				if (nl_add(out, k.v[j].field, k.v[j].lit,
+				    k.v[j].len))
+					return EV_ENOMEM;
+			free(k.v);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+struct entry {
+	uint32_t	 pat, rule;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->pat != y->pat)
+		return x->pat < y->pat ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static int
+build_field(struct sigma_set *s, uint32_t fid)
+{
+	struct field *f = &s->fields[fid];
+	struct entry *e = NULL;
+	size_t ne = 0, cap = 0, nr = 0;
+	uint32_t np;
+
+	if ((f->ac = sigma_ac_new()) == NULL)
+		return EV_ENOMEM;
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (s->rules[r]->status != SIGMA_LOADED || c->need == NULL)
+			continue;
+		for (uint32_t k = 0; k < c->nneed; k++) {
+			int32_t id;
+
+			if (c->need[k].field != fid)
+				continue;
+			id = sigma_ac_add(f->ac, c->need[k].lit, c->need[k].len);
+			if (id < 0 || grow((void **)&e, &cap, ne, sizeof(*e))) {
+				free(e);
+				return EV_ENOMEM;
+			}
+			e[ne].pat = (uint32_t)id;
+			e[ne].rule = (uint32_t)r;
+			ne++;
+		}
+	}
+	if (sigma_ac_build(f->ac) != 0) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	np = sigma_ac_npatterns(f->ac);
+	if (ne > 1)
+		qsort(e, ne, sizeof(*e), cmp_entry);
+	f->acrules = calloc(np + 1, sizeof(*f->acrules));
+	f->acnrules = calloc(np + 1, sizeof(*f->acnrules));
+	f->rulelist = malloc((ne + 1) * sizeof(*f->rulelist));
+	if (f->acrules == NULL || f->acnrules == NULL || f->rulelist == NULL) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		if (i > 0 && e[i].pat == e[i - 1].pat &&
+		    e[i].rule == e[i - 1].rule)
+			continue;
+		if (f->acnrules[e[i].pat] == 0)
+			f->acrules[e[i].pat] = (uint32_t)nr;
+		f->acnrules[e[i].pat]++;
+		f->rulelist[nr++] = e[i].rule;
+	}
+	free(e);
+	return 0;
+}
+
+int
+sigma_compile(struct sigma_set *s, struct ev_err *err)
+{
+	static const unsigned bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
+	    SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
+	bool *used = NULL;
+	size_t cap[4] = { 0 }, fcap[4] = { 0 };
+
+	if (s->compiled)
+		return 0;
+	s->mctx = pcre2_match_context_create(NULL);
+	if (s->mctx == NULL)
+		goto oom;
+	pcre2_set_match_limit(s->mctx, SIGMA_RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, SIGMA_RE_DEPTH_LIMIT);
+	for (size_t r = 0; r < s->nrules; r++) {
+		struct sigma_compiled *c = s->rules[r]->compiled;
+		struct nl l;
+
+		if (s->rules[r]->status != SIGMA_LOADED)
+			continue;
+		if (need_of(s, c->root, &l) != 0)
+			goto oom;
+		if (l.ok && l.n > 0) {
+			c->need = ev_arena_alloc(&s->arena, l.n * sizeof(*l.v));
+			if (c->need == NULL) {
+				free(l.v);
+				goto oom;
+			}
+			memcpy(c->need, l.v, l.n * sizeof(*l.v));
+			c->nneed = (uint32_t)l.n;
+		}
+		free(l.v);
+		for (int i = 0; i < 4; i++) {
+			if (!(s->rules[r]->sources & bits[i]))
+				continue;
+			s->nrules_src[i]++;
+			/* 4688 under native names (service: security) is
+			   resolved differently from the scan: always run */
+			if (c->need != NULL && (bits[i] != SIGMA_SRC_4688 ||
+			    c->map4688))
+				continue;
+			if (grow((void **)&s->always[i], &cap[i], s->nalways[i],
+			    sizeof(uint32_t)))
+				goto oom;
+			s->always[i][s->nalways[i]++] = (uint32_t)r;
+		}
+	}
+	used = calloc(s->nfields + 1, sizeof(*used) * 4);
+	if (used == NULL)
+		goto oom;
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (s->rules[r]->status != SIGMA_LOADED)
+			continue;
+		for (uint32_t k = 0; k < c->nneed; k++)
+			for (int i = 0; i < 4; i++)
+				if ((s->rules[r]->sources & bits[i]) &&
+				    (bits[i] != SIGMA_SRC_4688 || c->map4688))
+					used[c->need[k].field * 4 + i] = true;
+	}
+	for (uint32_t f = 0; f < s->nfields; f++) {
+		bool any = false;
+
+		for (int i = 0; i < 4; i++) {
+			if (!used[f * 4 + i])
+				continue;
+			any = true;
+			if (grow((void **)&s->fieldscan[i], &fcap[i],
+			    s->nfieldscan[i], sizeof(uint32_t)))
+				goto oom;
+			s->fieldscan[i][s->nfieldscan[i]++] = f;
+		}
+		if (any && build_field(s, f) != 0)
+			goto oom;
+	}
+	free(used);
+	s->compiled = true;
+	return 0;
+oom:
+	free(used);
+	return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+}

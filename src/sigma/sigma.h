@@ -1,0 +1,169 @@
+/*
+ * sigma.h -- Sigma rules: load (libyaml), compile to matchers, match
+ * normalised events (SPEC §4, §10; evtxhunt-rules(5)).
+ *
+ * Life cycle:
+ *	set = sigma_set_new();
+ *	sigma_load_path(set, path, true, &err) ...	(files or directories)
+ *	sigma_compile(set, &err);			(indexes, prefilter)
+ *	scratch = sigma_scratch_new(set);		(one per thread)
+ *	n = sigma_match(set, scratch, ev, &hits);
+ *	sigma_scratch_free(scratch); sigma_set_free(set);
+ *
+ * Every rule file becomes one struct sigma_rule, whatever happens to it:
+ * LOADED (compiled, will be matched), SKIPPED (valid, but its logsource
+ * names events evtxhunt does not extract) or REJECTED (cannot be run
+ * exactly: the reason, with file:line:column, says why).  A rule is never
+ * run approximately.
+ *
+ * Once compiled, a set is read-only: sigma_match() may run in several
+ * threads at once, each with its own scratch.
+ */
+#ifndef SIGMA_H
+#define SIGMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ev_err.h"
+#include "../event.h"
+
+enum sigma_status {
+	SIGMA_LOADED,
+	SIGMA_SKIPPED,
+	SIGMA_REJECTED,
+};
+
+enum sigma_level {
+	SIGMA_LEVEL_NONE = 0,	/* not given or not one of the five */
+	SIGMA_LEVEL_INFORMATIONAL,
+	SIGMA_LEVEL_LOW,
+	SIGMA_LEVEL_MEDIUM,
+	SIGMA_LEVEL_HIGH,
+	SIGMA_LEVEL_CRITICAL,
+};
+
+/* "informational" ... "critical", "" for NONE. */
+const char	*sigma_level_name(enum sigma_level);
+/* Level from its name (case-insensitive); -1 when not a level. */
+int		 sigma_level_from_name(const char *);
+
+/* Events a rule applies to (its logsource), a bit mask. */
+#define SIGMA_SRC_SYSMON1	0x1u	/* Sysmon 1 process creation */
+#define SIGMA_SRC_4688		0x2u	/* Security 4688 (fields mapped) */
+#define SIGMA_SRC_SYSMON3	0x4u	/* Sysmon 3 network connection */
+#define SIGMA_SRC_SYSMON7	0x8u	/* Sysmon 7 image load */
+
+struct sigma_strv {
+	const char *const	*v;
+	size_t			 n;
+};
+
+struct sigma_compiled;
+
+/*
+ * One rule file.  Every string is owned by the set and lives until
+ * sigma_set_free(); any of them may be NULL when the rule does not give
+ * it (path, status and, for a rule not loaded, reason are never NULL).
+ */
+struct sigma_rule {
+	const char		*path;		/* as found (dir + name) */
+	enum sigma_status	 status;
+	/* SKIPPED / REJECTED: why, and where (line/column 0 = whole file) */
+	const char		*reason;	/* "unknown modifier 'windas'" */
+	const char		*reason_class;	/* short, for counting */
+	uint32_t		 line, column;
+	bool			 explicit_path;	/* the file was named itself */
+
+	const char		*id, *title, *rule_status, *description;
+	const char		*author, *date, *modified, *level_name;
+	enum sigma_level	 level;
+	const char		*product, *category, *service;
+	struct sigma_strv	 tags, references, falsepositives, fields;
+	unsigned		 sources;	/* SIGMA_SRC_* (LOADED only) */
+
+	struct sigma_compiled	*compiled;	/* private to the engine */
+};
+
+struct sigma_set;
+
+/* A new empty set, NULL when out of memory. */
+struct sigma_set *sigma_set_new(void);
+/* Frees the set, its rules and matchers.  NULL is a no-op. */
+void	sigma_set_free(struct sigma_set *);
+
+/*
+ * Loads the rule file, or every *.yml / *.yaml file under the directory
+ * (recursively, in bytewise-sorted path order, hidden entries and special
+ * files skipped, depth bounded).  Problems in a rule are recorded in that
+ * rule (REJECTED), never returned.  explicit marks rules of a file given
+ * by name.  Returns 0, EV_EIO when path (or, for explicit files, the file)
+ * cannot be read, EV_EUSAGE after sigma_compile(), EV_ENOMEM.
+ */
+int	sigma_load_path(struct sigma_set *, const char *path, bool explicit,
+	    struct ev_err *err);
+
+/*
+ * Loads one rule from memory (tests, embedded rules); name stands for the
+ * path in messages.  Same returns as sigma_load_path().
+ */
+int	sigma_load_buffer(struct sigma_set *, const char *name,
+	    const char *text, size_t len, struct ev_err *err);
+
+/*
+ * Builds the per-event-kind index and the shared literal prefilter.  No
+ * rule can be loaded afterwards.  Returns 0 or EV_ENOMEM.
+ */
+int	sigma_compile(struct sigma_set *, struct ev_err *err);
+
+/* Number of rules (all statuses) and the i-th, in load order. */
+size_t	 sigma_count(const struct sigma_set *);
+const struct sigma_rule *sigma_rule_at(const struct sigma_set *, size_t i);
+
+/* Count of rules by status. */
+size_t	 sigma_count_status(const struct sigma_set *, enum sigma_status);
+
+/*
+ * Per-thread matching state (pcre2 match data, folded field values,
+ * candidate marks).  sigma_scratch_new() needs a compiled set and is
+ * valid for that set only; NULL when out of memory.
+ */
+struct sigma_scratch;
+struct sigma_scratch *sigma_scratch_new(const struct sigma_set *);
+void	sigma_scratch_free(struct sigma_scratch *);
+
+/*
+ * Matches ev against every loaded rule for its kind.  Returns the number
+ * of matching rules (0..) and sets *hits to their indexes (for
+ * sigma_rule_at()), ascending; *hits is borrowed from scratch until the
+ * next call.  ev->process (for Sysmon 3 and 7) is read when set.
+ * Returns EV_ENOMEM when scratch could not grow.
+ *
+ * 4688 is evaluated in three-valued logic: fields a 4688 record does not
+ * carry are unknown and the rule matches only when its condition is true
+ * whatever they hold.
+ */
+int	sigma_match(const struct sigma_set *, struct sigma_scratch *,
+	    const struct ev_event *ev, const uint32_t **hits);
+
+/* Counters of one scratch since it was made. */
+struct sigma_match_stats {
+	uint64_t	 events;	/* sigma_match() calls */
+	uint64_t	 evaluated;	/* rule evaluations after prefilter */
+	uint64_t	 regex_limit;	/* regex match or depth limit hit
+					   (counted as no match) */
+};
+void	sigma_scratch_stats(const struct sigma_scratch *,
+	    struct sigma_match_stats *);
+
+/* Limits (documented in evtxhunt-rules(5)). */
+#define SIGMA_MAX_FILE		(4u << 20)	/* bytes in a rule file */
+#define SIGMA_MAX_DEPTH		32	/* YAML / condition nesting */
+#define SIGMA_MAX_NODES		100000	/* YAML nodes visited per rule */
+#define SIGMA_MAX_VALUES	100000	/* values after expansion per rule */
+#define SIGMA_MAX_DIR_DEPTH	32
+#define SIGMA_RE_MATCH_LIMIT	100000	/* pcre2_set_match_limit */
+#define SIGMA_RE_DEPTH_LIMIT	10000	/* pcre2_set_depth_limit */
+
+#endif

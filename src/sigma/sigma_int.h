@@ -1,0 +1,165 @@
+/*
+ * sigma_int.h -- the compiled form of Sigma rules, shared by the loader
+ * (load.c: YAML -> matcher tree), the matcher (match.c) and the set
+ * (set.c: indexes, prefilter).  Internal to src/sigma/.
+ *
+ * A rule compiles to a tree of nodes (AND / OR / NOT over items).  An
+ * item tests one field (or, for keywords, every EventData value) against
+ * groups of tests: the item is the OR of its groups (AND with |all), and
+ * a group is the OR of its tests (one value may expand to several tests:
+ * windash, base64offset).  Literals are case-folded at compile time.
+ * Everything lives in the set's arena, except pcre2 codes and automata,
+ * which the set frees.
+ */
+#ifndef SIGMA_INT_H
+#define SIGMA_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../ev_arena.h"
+#include "ac.h"
+#include "sigma.h"
+
+enum test_kind {
+	T_EQ,		/* whole value equals lit */
+	T_PREFIX,
+	T_SUFFIX,
+	T_CONTAINS,
+	T_ANY,		/* '*': any value, even empty */
+	T_GLOB,		/* general wildcard pattern (pat) */
+	T_RE,
+	T_CIDR,
+	T_NUM,		/* gt/gte/lt/lte */
+	T_NULL,		/* absent or empty */
+	T_EXISTS,
+	T_FIELDREF,
+};
+
+enum num_op { NUM_GT, NUM_GTE, NUM_LT, NUM_LTE };
+
+/*
+ * Pattern units as compiled for T_GLOB: plain bytes, with PAT_STAR and
+ * PAT_QMARK as wildcards and PAT_LIT quoting the next byte (so any byte
+ * value can be literal).
+ */
+#define PAT_STAR	0x01
+#define PAT_QMARK	0x02
+#define PAT_LIT		0x03
+
+struct test {
+	uint8_t		 kind;		/* enum test_kind */
+	bool		 cased;		/* compare original bytes */
+	uint8_t		 op;		/* enum num_op; T_EXISTS: wanted */
+	uint8_t		 family;	/* T_CIDR: 4 or 6 */
+	uint32_t	 len;		/* lit / pattern length */
+	const char	*lit;		/* folded unless cased */
+	pcre2_code	*re;
+	double		 num;
+	uint32_t	 field;		/* T_FIELDREF: other field id */
+	uint8_t		 net[16];	/* T_CIDR: network, masked */
+	uint8_t		 bits;		/* T_CIDR: prefix length */
+};
+
+struct group {
+	uint32_t	 first, n;	/* tests[first .. first + n) */
+};
+
+#define ITEM_KEYWORD	UINT32_MAX	/* item.field of a keyword item */
+
+struct item {
+	uint32_t	 field;		/* field id or ITEM_KEYWORD */
+	bool		 all;		/* groups ANDed */
+	uint32_t	 ngroups, ntests;
+	struct group	*groups;
+	struct test	*tests;
+	/*
+	 * Long OR lists of plain literals: one automaton over them;
+	 * acpat[id] is the index of the test of pattern id.
+	 */
+	struct sigma_ac	*ac;
+	uint32_t	*acpat;
+	uint32_t	 nacpat;
+};
+
+enum node_op { N_AND, N_OR, N_NOT, N_ITEM };
+
+struct node {
+	uint8_t		 op;
+	uint32_t	 n;		/* kids */
+	struct node	**kid;
+	struct item	*item;
+};
+
+/* A literal one of which must occur in a field for the rule to be true. */
+struct need {
+	uint32_t	 field;
+	uint32_t	 len;
+	const char	*lit;		/* folded */
+};
+
+struct sigma_compiled {
+	struct node	*root;
+	bool		 map4688;	/* Sysmon names mapped on 4688 */
+	struct need	*need;		/* NULL: evaluate on every event */
+	uint32_t	 nneed;
+};
+
+/* How a field is found on an event of a given source. */
+enum fsrc {
+	FS_DATA,	/* EventData by name */
+	FS_COL,		/* ev->col[] */
+	FS_UNKNOWN,	/* 4688: not carried (three-valued unknown) */
+	FS_DATA_OR_UNKNOWN,	/* 4688: data name; absent -> unknown */
+	FS_COL_OR_UNKNOWN,	/* 4688: col; NULL -> unknown */
+	FS_EVENT_ID,
+	FS_CHANNEL,
+	FS_COMPUTER,
+	FS_PROVIDER,
+};
+
+struct field {
+	const char	*name;		/* as in the rule */
+	uint8_t		 src4688;	/* enum fsrc on 4688 (mapped) */
+	const char	*name4688;	/* FS_DATA*: name on 4688 */
+	uint32_t	 col4688;	/* FS_COL*: column */
+	uint8_t		 srcsys;	/* enum fsrc elsewhere */
+	struct sigma_ac	*ac;		/* prefilter over need literals */
+	uint32_t	*acrules;	/* pattern id -> first in rulelist */
+	uint32_t	*acnrules;
+	uint32_t	*rulelist;
+};
+
+struct sigma_set {
+	struct ev_arena	 arena;		/* rules, nodes, strings */
+	struct sigma_rule **rules;
+	size_t		 nrules, cap;
+	struct field	*fields;
+	uint32_t	 nfields, fieldcap;
+	pcre2_code	**res;		/* to free */
+	size_t		 nres, rescap;
+	struct sigma_ac	**acs;		/* per-item automata, to free */
+	size_t		 nacs, acscap;
+	bool		 compiled;
+	/* after compile: rules per source (0..3), split by prefilter */
+	uint32_t	*always[4], nalways[4];	/* no need: always run */
+	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
+	uint32_t	 nrules_src[4];
+	pcre2_match_context *mctx;
+};
+
+/* set.c */
+int	 sigma_field_id(struct sigma_set *, const char *name, size_t len,
+	    uint32_t *id);
+int	 sigma_set_keep_re(struct sigma_set *, pcre2_code *);
+int	 sigma_set_keep_ac(struct sigma_set *, struct sigma_ac *);
+char	*sigma_set_strdup(struct sigma_set *, const char *s, size_t n);
+
+/* load.c: parses and compiles one rule text into rule (any status). */
+int	 sigma_load_rule(struct sigma_set *, struct sigma_rule *rule,
+	    const char *text, size_t len);
+
+/* match.c: source bit of an event (0 when no rule can apply). */
+unsigned sigma_event_source(const struct ev_event *);
+
+#endif
