@@ -1,0 +1,333 @@
+/*
+ * baseline.h -- per-binary baselines (SPEC §6): which binaries are
+ * watched, how an invocation becomes features (argument shapes, parent,
+ * image, loaded modules, network destinations), how features are counted
+ * into a baseline database, and how an invocation is scored against
+ * prior history (a baseline DB) or against the evidence itself
+ * (stacking, leave-one-out).
+ *
+ * Pipeline:
+ *	base_config_load()		rules/watched.yml
+ *	base_score(cfg, model|NULL, corr, events)	-> struct base_result
+ *	base_counts_add_events() + base_db_add()	learn (and --learn)
+ *	base_db_load()			DB -> struct base_model (prior history)
+ *
+ * Ownership: everything a function returns through an out-parameter
+ * belongs to the caller and is released with the matching *_release() /
+ * *_free().  Findings point at events (borrowed; they must outlive the
+ * result) and at strings in the result's arena.
+ */
+#ifndef BASELINE_H
+#define BASELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "baseline/map.h"
+#include "ev_arena.h"
+#include "ev_buf.h"
+#include "ev_err.h"
+#include "event.h"
+
+struct corr;
+struct sqlite3;
+
+/* ---- features ---------------------------------------------------- */
+
+enum base_ftype {
+	BASE_F_ARG,	/* one argument's shape: "/i:<url:http>" */
+	BASE_F_ARGS,	/* the whole shaped command line, argv[0] dropped */
+	BASE_F_PARENT,	/* parent image: "<windir>\explorer.exe" */
+	BASE_F_IMAGE,	/* the image itself: "<system32>\rundll32.exe" */
+	BASE_F_MODULE,	/* a loaded module (Sysmon 7): "<user-temp>\*.dll" */
+	BASE_F_NET,	/* a destination (Sysmon 3): "public:443/tcp" */
+	BASE_F_NTYPES
+};
+
+/* "arg", "args", "parent", "image", "module", "net"; -1 when unknown */
+const char	*base_ftype_name(enum base_ftype);
+int		 base_ftype_parse(const char *name);
+
+enum base_level {
+	BASE_LEVEL_INFORMATIONAL,
+	BASE_LEVEL_LOW,
+	BASE_LEVEL_MEDIUM,
+	BASE_LEVEL_HIGH,
+	BASE_LEVEL_CRITICAL,
+	BASE_NLEVELS
+};
+
+/* "informational" ... "critical" (Sigma's spelling) */
+const char	*base_level_name(enum base_level);
+int		 base_level_parse(const char *name);
+
+/* ---- configuration: rules/watched.yml ---------------------------- */
+
+struct base_binary {
+	char	*name;		/* canonical, lower case: "rundll32.exe" */
+	char	**names;	/* every image basename / OriginalFileName
+				   that identifies it, lower case */
+	size_t	 nnames;
+	char	*technique;	/* "T1218.011", or NULL */
+	bool	 comma;		/* split "dll,entry" arguments */
+};
+
+struct base_config {
+	struct base_binary	*bins;
+	size_t			 nbins;
+	uint64_t		 min_history;	/* prior invocations needed */
+	double			 alpha;		/* additive smoothing */
+	double			 rare;		/* share at or below which a
+						   seen value still counts */
+	double			 weight[BASE_F_NTYPES];
+	double			 level_score[BASE_NLEVELS]; /* minimum score
+						   per level; [0] unused */
+	enum base_level		 renamed_level;
+	struct base_map		 names;		/* name -> bins index */
+};
+
+/* Defaults when watched.yml does not say (also in the man page). */
+#define BASE_DEF_MIN_HISTORY	20
+#define BASE_DEF_ALPHA		0.5
+#define BASE_DEF_RARE		0.01
+
+/*
+ * Loads the watched list and settings.  Returns 0 and *out (free with
+ * base_config_free()), or EV_EIO / EV_ERULE with "file:line: why".
+ */
+int	base_config_load(const char *path, struct base_config **out,
+	    struct ev_err *err);
+/* Same, from text in memory; name is used in messages. */
+int	base_config_parse(const char *text, size_t len, const char *name,
+	    struct base_config **out, struct ev_err *err);
+void	base_config_free(struct base_config *);
+/*
+ * The installed rules/watched.yml, or the source tree's when the program
+ * runs uninstalled (static string).
+ */
+const char *base_config_default_path(void);
+
+/*
+ * The watched binary ev (a process event) runs, by OriginalFileName or
+ * image basename, or NULL.  *renamed (may be NULL) is set when the
+ * OriginalFileName names a watched binary but the image basename is not
+ * one of its names (a renamed copy).
+ */
+const struct base_binary *base_identify(const struct base_config *,
+	    const struct ev_event *ev, bool *renamed);
+
+/* ---- argument shapes --------------------------------------------- */
+
+/*
+ * Splits a command line as CommandLineToArgvW does (argv[0] by its own
+ * rules; 2n backslashes + quote, 2n+1 backslashes + quote, "" inside
+ * quotes).  Returns 0 and a malloc'ed NULL-terminated *argv of *argc
+ * strings (free with base_argv_free()), or EV_ENOMEM.  At most
+ * BASE_MAX_ARGS arguments are returned; the rest is dropped.
+ */
+#define BASE_MAX_ARGS		256
+#define BASE_MAX_CMDLINE	32768	/* bytes considered */
+#define BASE_MAX_SHAPE		256	/* bytes of one shaped argument */
+int	base_argv(const char *cmdline, char ***argv, size_t *argc);
+void	base_argv_free(char **argv);
+
+/*
+ * Appends the shape of one argument to out: lower case, switches literal
+ * ("/i:" + the shape of its value), URLs "<url:scheme>", paths
+ * "<class>\*.ext", GUIDs "<guid>", IPs "<ip>", hex "<hex>", base64 runs
+ * "<base64>", free-standing numbers "<n>".  comma: shape the two sides
+ * of the first ',' separately (rundll32 "dll,entry").
+ */
+void	base_shape_arg(const char *arg, bool comma, struct ev_buf *out);
+
+/*
+ * Appends the shapes of argv[1..] of a command line, separated by one
+ * space, after removing cmd '^' escapes (outside quotes) and turning
+ * U+2013/2014/2015 into '-'.  Used for BASE_F_ARGS; base_features()
+ * gives the single arguments.
+ */
+void	base_shape_cmdline(const char *cmdline, bool comma, struct ev_buf *out);
+
+/*
+ * base_argv() of the command line after removing cmd '^' escapes and
+ * normalising unicode dashes (what base_shape_cmdline() splits).
+ */
+int	base_shape_args(const char *cmdline, char ***argv, size_t *argc);
+
+/*
+ * Directory class of a Windows path: "<system32>", "<syswow64>",
+ * "<dotnet>", "<windir-temp>", "<windir>", "<program-files>",
+ * "<programdata>", "<users-public>", "<user-temp>", "<user-profile>",
+ * "<unc>", "<device>", "<other>" (other absolute), "<relative>".
+ */
+const char *base_dirclass(const char *path);
+
+/*
+ * Appends "<class>\name" for a file (image, parent, module): the
+ * basename lower-cased with GUIDs, hex and numbers shaped, or "*.ext" in
+ * the user-temp, windir-temp and unc classes where names are throwaway.
+ */
+void	base_shape_file(const char *path, struct ev_buf *out);
+
+/* "loopback", "private", "link-local", "multicast", "unspecified",
+ * "public", or NULL when ip is not an IP address. */
+const char *base_ip_class(const char *ip);
+
+/* ---- one invocation ---------------------------------------------- */
+
+struct base_feat {
+	enum base_ftype	 type;
+	const char	*value;
+};
+
+struct base_inv {
+	const struct ev_event		*ev;
+	const struct base_binary	*bin;
+	bool				 renamed;
+	const char			*host;	/* computer, lower case */
+	struct base_feat		*feat;	/* distinct (type, value) */
+	size_t				 nfeat;
+	struct ev_arena			 arena;	/* all of the above */
+};
+
+/*
+ * Features of ev (a process event running a watched binary; NULL bin
+ * and 0 returned with inv->bin NULL when it is not one).  corr (may be
+ * NULL) gives the Sysmon 7 / 3 events of the process.  Returns 0 or
+ * EV_ENOMEM; release inv with base_inv_release() either way.
+ */
+int	base_features(const struct base_config *, const struct corr *,
+	    const struct ev_event *ev, struct base_inv *inv);
+void	base_inv_release(struct base_inv *);
+
+/* ---- counts (what a baseline DB holds) --------------------------- */
+
+/*
+ * feat: key "binary\x1f" "type\x1f" "value\x1f" "host", count = invocations
+ *	 with that value, first/last = FILETIMEs;
+ * inv:	 key "binary\x1f" "host", count = invocations.
+ */
+struct base_counts {
+	struct base_map	feat;
+	struct base_map	inv;
+};
+
+void	base_counts_init(struct base_counts *);
+void	base_counts_release(struct base_counts *);
+int	base_counts_add(struct base_counts *, const struct base_inv *);
+/*
+ * Adds every watched invocation in events[0..n) (4688 duplicates of a
+ * Sysmon 1 skipped).  Returns 0 or EV_ENOMEM.
+ */
+int	base_counts_add_events(struct base_counts *,
+	    const struct base_config *, const struct corr *,
+	    struct ev_event *const *events, size_t n, struct ev_err *err);
+
+/* ---- the model scoring uses (counts summed over hosts) ----------- */
+
+struct base_model {
+	struct base_map	val;	/* "bin\x1ftype\x1fvalue": count */
+	struct base_map	kinds;	/* "bin\x1ftype": count = distinct values */
+	struct base_map	bin;	/* "bin": count = invocations, idx = hosts,
+				   first/last */
+	struct base_map	host;	/* "bin\x1fhost": count = invocations */
+};
+
+void	base_model_init(struct base_model *);
+void	base_model_release(struct base_model *);
+int	base_model_add_counts(struct base_model *, const struct base_counts *);
+/* Adds count invocations having the value keyed "bin\x1ftype\x1fvalue". */
+int	base_model_add_value(struct base_model *, const char *key, size_t klen,
+	    uint64_t count);
+/* Adds count invocations of bin on host between first and last. */
+int	base_model_add_inv(struct base_model *, const char *bin,
+	    const char *host, uint64_t count, uint64_t first, uint64_t last);
+
+/* ---- baseline database ------------------------------------------- */
+
+#define BASE_DB_VERSION		1		/* PRAGMA user_version */
+#define BASE_DB_APPID		0x45564842	/* "EVHB" application_id */
+
+/*
+ * Opens a baseline DB.  create: make the schema in an empty file
+ * (an existing baseline is accepted as is); otherwise the file must be
+ * a baseline of this version.  Returns 0 and *db, or EV_ESQL / EV_EUSAGE.
+ */
+int	base_db_open(const char *path, bool create, bool readonly,
+	    struct sqlite3 **db, struct ev_err *err);
+/* Adds counts (sums counts, min/max times) in one transaction. */
+int	base_db_add(struct sqlite3 *db, const struct base_counts *,
+	    struct ev_err *err);
+/* Adds the baseline file inpath into db (one transaction). */
+int	base_db_merge(struct sqlite3 *db, const char *inpath,
+	    struct ev_err *err);
+/* Sums the DB over hosts into model. */
+int	base_db_load(struct sqlite3 *db, struct base_model *model,
+	    struct ev_err *err);
+/*
+ * Learns from a run: base_counts_add_events() + base_db_add()
+ * (what scan --learn does after scoring).
+ */
+int	base_learn(struct sqlite3 *db, const struct base_config *,
+	    const struct corr *, struct ev_event *const *events, size_t n,
+	    struct ev_err *err);
+
+/* ---- scoring ----------------------------------------------------- */
+
+struct base_new {
+	enum base_ftype	 type;
+	const char	*value;
+	uint64_t	 seen;		/* prior invocations with it */
+	double		 bits;		/* its surprisal (weighted) */
+};
+
+enum base_finding_kind {
+	BASE_FINDING_UNUSUAL,	/* rare features against history */
+	BASE_FINDING_RENAMED,	/* watched binary under another name */
+};
+
+struct base_finding {
+	const struct ev_event	*ev;
+	enum base_finding_kind	 kind;
+	const char		*binary;	/* canonical name */
+	const char		*technique;	/* or NULL */
+	double			 score;		/* sum of bits */
+	enum base_level		 level;
+	const char		*title;		/* one line */
+	const char		*details;	/* which features, what history */
+	struct base_new		*news;		/* score order, largest first */
+	size_t			 nnews;
+	uint64_t		 history;	/* prior invocations */
+	uint64_t		 hosts;		/* prior hosts */
+};
+
+struct base_unbaselined {
+	const char	*binary;
+	uint64_t	 invocations;	/* in the evidence */
+	uint64_t	 history;	/* prior invocations available */
+};
+
+struct base_result {
+	struct base_finding	*findings;	/* output order of events */
+	size_t			 nfindings;
+	struct base_unbaselined	*unbaselined;	/* by name */
+	size_t			 nunbaselined;
+	uint64_t		 scored;	/* invocations scored */
+	struct ev_arena		 arena;
+};
+
+/*
+ * Scores every watched invocation in events[0..n).  prior: history from
+ * a baseline DB (base_db_load()); NULL: stacking over the events
+ * themselves, each invocation against all the others (leave-one-out).
+ * Findings are invocations whose score reaches the low level, and renamed
+ * binaries.  Returns 0 and fills *res (release with
+ * base_result_release()), or EV_ENOMEM.
+ */
+int	base_score(const struct base_config *, const struct base_model *prior,
+	    const struct corr *, struct ev_event *const *events, size_t n,
+	    struct base_result *res, struct ev_err *err);
+void	base_result_release(struct base_result *);
+
+#endif

@@ -1,0 +1,460 @@
+/*
+ * config.c -- rules/watched.yml: the watched binaries and the baseline
+ * settings (see that file for the format), and base_identify().
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "baseline/baseline.h"
+
+static const char *const ftype_names[BASE_F_NTYPES] = {
+	"arg", "args", "parent", "image", "module", "net",
+};
+
+static const char *const level_names[BASE_NLEVELS] = {
+	"informational", "low", "medium", "high", "critical",
+};
+
+const char *
+base_ftype_name(enum base_ftype t)
+{
+	return (unsigned)t < BASE_F_NTYPES ? ftype_names[t] : "?";
+}
+
+int
+base_ftype_parse(const char *s)
+{
+	for (int i = 0; i < BASE_F_NTYPES; i++)
+		if (strcmp(s, ftype_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+base_level_name(enum base_level l)
+{
+	return (unsigned)l < BASE_NLEVELS ? level_names[l] : "?";
+}
+
+int
+base_level_parse(const char *s)
+{
+	for (int i = 0; i < BASE_NLEVELS; i++)
+		if (strcasecmp(s, level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+base_config_default_path(void)
+{
+	static const char inst[] = EVH_RULESDIR "/watched.yml";
+
+	if (access(inst, R_OK) == 0)
+		return inst;
+	return EVH_SRC_RULESDIR "/watched.yml";
+}
+
+static void
+defaults(struct base_config *c)
+{
+	static const double w[BASE_F_NTYPES] = { 1.0, 0.5, 1.0, 1.0, 0.5,
+	    1.0 };
+
+	c->min_history = BASE_DEF_MIN_HISTORY;
+	c->alpha = BASE_DEF_ALPHA;
+	c->rare = BASE_DEF_RARE;
+	memcpy(c->weight, w, sizeof(w));
+	c->level_score[BASE_LEVEL_INFORMATIONAL] = 0;
+	c->level_score[BASE_LEVEL_LOW] = 5;
+	c->level_score[BASE_LEVEL_MEDIUM] = 10;
+	c->level_score[BASE_LEVEL_HIGH] = 20;
+	c->level_score[BASE_LEVEL_CRITICAL] = 35;
+	c->renamed_level = BASE_LEVEL_HIGH;
+}
+
+void
+base_config_free(struct base_config *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nbins; i++) {
+		for (size_t j = 0; j < c->bins[i].nnames; j++)
+			free(c->bins[i].names[j]);
+		free(c->bins[i].names);
+		free(c->bins[i].name);
+		free(c->bins[i].technique);
+	}
+	free(c->bins);
+	base_map_release(&c->names);
+	free(c);
+}
+
+struct ld {
+	yaml_document_t	*doc;
+	const char	*file;
+	struct ev_err	*err;
+};
+
+static int
+bad(struct ld *l, yaml_node_t *n, const char *why, const char *what)
+{
+	return EV_ERR(l->err, EV_ERULE, 0, "%s:%lu: %s '%s'", l->file,
+	    n ? (unsigned long)n->start_mark.line + 1 : 0UL, why, what);
+}
+
+static const char *
+scalar(yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : NULL;
+}
+
+static int
+number(struct ld *l, yaml_node_t *n, const char *key, double min,
+    double max, double *out)
+{
+	const char *s = scalar(n);
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return bad(l, n, "expected a number for", key);
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v < min || v > max)
+		return bad(l, n, "bad number for", key);
+	*out = v;
+	return 0;
+}
+
+static char *
+lowdup(const char *s)
+{
+	char *d = strdup(s);
+
+	for (char *p = d; p != NULL && *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	return d;
+}
+
+static int
+add_name(struct base_config *c, struct base_binary *b, const char *name)
+{
+	char *n = lowdup(name);
+	char **v;
+	struct base_map_ent *e;
+	bool isnew;
+
+	if (n == NULL)
+		return EV_ENOMEM;
+	v = realloc(b->names, (b->nnames + 1) * sizeof(*v));
+	if (v == NULL) {
+		free(n);
+		return EV_ENOMEM;
+	}
+	b->names = v;
+	b->names[b->nnames++] = n;
+	e = base_map_put(&c->names, n, strlen(n), &isnew);
+	if (e == NULL)
+		return EV_ENOMEM;
+	if (isnew)
+		e->idx = (uint32_t)(b - c->bins);
+	return 0;
+}
+
+static int
+load_settings(struct ld *l, struct base_config *c, yaml_node_t *m)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return bad(l, m, "expected a mapping for", "settings");
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+	    p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		const char *key = scalar(k) ? scalar(k) : "?";
+		double d;
+		int rc = 0, lv;
+
+		if (strcmp(key, "min_history") == 0) {
+			if ((rc = number(l, v, key, 1, 1e12, &d)) == 0)
+				c->min_history = (uint64_t)d;
+		} else if (strcmp(key, "alpha") == 0)
+			rc = number(l, v, key, 1e-6, 100, &c->alpha);
+		else if (strcmp(key, "rare") == 0)
+			rc = number(l, v, key, 0, 1, &c->rare);
+		else if (strcmp(key, "renamed_level") == 0) {
+			if (scalar(v) == NULL ||
+			    (lv = base_level_parse(scalar(v))) < 0)
+				return bad(l, v, "unknown level",
+				    scalar(v) ? scalar(v) : "?");
+			c->renamed_level = (enum base_level)lv;
+		} else if (strcmp(key, "weights") == 0 ||
+		    strcmp(key, "levels") == 0) {
+			bool w = key[0] == 'w';
+
+			if (v->type != YAML_MAPPING_NODE)
+				return bad(l, v, "expected a mapping for", key);
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+			    q < v->data.mapping.pairs.top && rc == 0; q++) {
+				yaml_node_t *k2 = yaml_document_get_node(
+				    l->doc, q->key);
+				yaml_node_t *v2 = yaml_document_get_node(
+				    l->doc, q->value);
+				const char *name = scalar(k2) ? scalar(k2) : "?";
+				int i = w ? base_ftype_parse(name) :
+				    base_level_parse(name);
+
+				if (i < 0 || (!w && i == 0))
+					return bad(l, k2, w ?
+					    "unknown feature" : "unknown level",
+					    name);
+				rc = number(l, v2, name, 0, 1e6, w ?
+				    &c->weight[i] : &c->level_score[i]);
+			}
+		} else
+			return bad(l, k, "unknown setting", key);
+		if (rc != 0)
+			return rc;
+	}
+	for (int i = BASE_LEVEL_LOW + 1; i < BASE_NLEVELS; i++)
+		if (c->level_score[i] < c->level_score[i - 1])
+			return bad(l, m, "levels must not decrease at",
+			    level_names[i]);
+	return 0;
+}
+
+static int
+load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
+{
+	struct base_binary *b = &c->bins[c->nbins];
+	yaml_node_t *names = NULL;
+	const char *name = NULL;
+	int rc;
+
+	c->nbins++;	/* base_config_free() releases b, even on error */
+	if (n->type == YAML_SCALAR_NODE)
+		name = scalar(n);
+	else if (n->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		    p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+			yaml_node_t *v = yaml_document_get_node(l->doc,
+			    p->value);
+			const char *key = scalar(k) ? scalar(k) : "?";
+
+			if (strcmp(key, "name") == 0 && scalar(v) != NULL)
+				name = scalar(v);
+			else if (strcmp(key, "technique") == 0 &&
+			    scalar(v) != NULL) {
+				free(b->technique);
+				if ((b->technique = strdup(scalar(v))) == NULL)
+					return EV_ENOMEM;
+			} else if (strcmp(key, "comma") == 0 && scalar(v))
+				b->comma = strcmp(scalar(v), "true") == 0;
+			else if (strcmp(key, "names") == 0 &&
+			    v->type == YAML_SEQUENCE_NODE)
+				names = v;
+			else
+				return bad(l, k, "unknown or bad key", key);
+		}
+	}
+	if (name == NULL || *name == '\0')
+		return bad(l, n, "a binary needs a", "name");
+	if ((b->name = lowdup(name)) == NULL)
+		return EV_ENOMEM;
+	if (base_map_get(&c->names, b->name, strlen(b->name)) != NULL)
+		return bad(l, n, "binary listed twice:", name);
+	if ((rc = add_name(c, b, name)) != 0)
+		return rc;
+	for (yaml_node_item_t *it = names ? names->data.sequence.items.start :
+	    NULL; names && it < names->data.sequence.items.top; it++) {
+		yaml_node_t *v = yaml_document_get_node(l->doc, *it);
+
+		if (scalar(v) == NULL)
+			return bad(l, v, "expected a name in", "names");
+		if ((rc = add_name(c, b, scalar(v))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+base_config_parse(const char *text, size_t len, const char *file,
+    struct base_config **out, struct ev_err *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct base_config *c;
+	struct ld l = { &doc, file, err };
+	yaml_node_t *root;
+	int rc = 0;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	defaults(c);
+	base_map_init(&c->names);
+	if (!yaml_parser_initialize(&parser)) {
+		free(c);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s", file,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem ? parser.problem : "bad YAML");
+		yaml_parser_delete(&parser);
+		base_config_free(c);
+		return rc;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || root->type != YAML_MAPPING_NODE) {
+		rc = bad(&l, root, "expected a mapping at", "top level");
+		goto out;
+	}
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top && rc == 0; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+		const char *key = scalar(k) ? scalar(k) : "?";
+
+		if (strcmp(key, "settings") == 0)
+			rc = load_settings(&l, c, v);
+		else if (strcmp(key, "binaries") == 0) {
+			size_t n;
+
+			if (v->type != YAML_SEQUENCE_NODE) {
+				rc = bad(&l, v, "expected a list for", key);
+				break;
+			}
+			n = (size_t)(v->data.sequence.items.top -
+			    v->data.sequence.items.start);
+			free(c->bins);
+			c->nbins = 0;
+			if ((c->bins = calloc(n + 1, sizeof(*c->bins))) == NULL) {
+				rc = EV_ENOMEM;
+				break;
+			}
+			for (size_t i = 0; i < n && rc == 0; i++)
+				rc = load_binary(&l, c,
+				    yaml_document_get_node(&doc,
+				    v->data.sequence.items.start[i]));
+		} else
+			rc = bad(&l, k, "unknown key", key);
+	}
+	if (rc == 0 && c->nbins == 0)
+		rc = bad(&l, root, "no binaries listed under", "binaries");
+out:
+	if (rc == EV_ENOMEM)
+		EV_ERR(err, rc, 0, "out of memory");
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc != 0) {
+		base_config_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int
+base_config_load(const char *path, struct base_config **out,
+    struct ev_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	if (f == NULL)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	do {
+		if (len + 4096 > cap) {
+			char *t;
+
+			if (cap > (1u << 24)) {
+				fclose(f);
+				free(text);
+				return EV_ERR(err, EV_ERULE, 0,
+				    "%s: file too large", path);
+			}
+			cap = cap ? cap * 2 : 8192;
+			if ((t = realloc(text, cap)) == NULL) {
+				fclose(f);
+				free(text);
+				return EV_ERR(err, EV_ENOMEM, 0,
+				    "out of memory");
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		rc = EV_ERR_SYS(err, "cannot read '%s'", path);
+		fclose(f);
+		free(text);
+		return rc;
+	}
+	fclose(f);
+	rc = base_config_parse(text, len, path, out, err);
+	free(text);
+	return rc;
+}
+
+static const char *
+basename_ci(const char *path)
+{
+	const char *s = strrchr(path, '\\'), *t = strrchr(path, '/');
+
+	if (t > s)
+		s = t;
+	return s ? s + 1 : path;
+}
+
+/* the binary named by s (case-insensitive), or NULL */
+static const struct base_binary *
+by_name(const struct base_config *c, const char *s)
+{
+	char buf[128];
+	size_t n = strlen(s);
+	const struct base_map_ent *e;
+
+	if (n == 0 || n >= sizeof(buf))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	e = base_map_get(&c->names, buf, n);
+	return e ? &c->bins[e->idx] : NULL;
+}
+
+const struct base_binary *
+base_identify(const struct base_config *c, const struct ev_event *ev,
+    bool *renamed)
+{
+	const char *img = ev->col[EV_COL_IMAGE];
+	const char *ofn = ev->col[EV_COL_ORIGINAL_FILE_NAME];
+	const struct base_binary *bi = NULL, *bo = NULL;
+
+	if (renamed != NULL)
+		*renamed = false;
+	if (ev->kind != EV_KIND_PROCESS)
+		return NULL;
+	if (img != NULL && *img != '\0')
+		bi = by_name(c, basename_ci(img));
+	if (ofn != NULL && *ofn != '\0' && strcmp(ofn, "?") != 0)
+		bo = by_name(c, ofn);
+	if (bo != NULL) {
+		if (bi != bo && renamed != NULL && img != NULL && *img != '\0')
+			*renamed = true;
+		return bo;
+	}
+	return bi;
+}

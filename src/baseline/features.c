@@ -1,0 +1,365 @@
+/*
+ * features.c -- an invocation's features (argument shapes, parent,
+ * image, loaded modules, network destinations), the per-host counts a
+ * baseline holds, and the host-summed model scoring reads.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline/baseline.h"
+#include "correlate.h"
+
+#define MAX_FEATURES	1024	/* per invocation */
+
+static int
+add_feat(struct base_inv *inv, size_t *cap, enum base_ftype t,
+    const char *v, size_t len)
+{
+	char *s;
+
+	for (size_t i = 0; i < inv->nfeat; i++)
+		if (inv->feat[i].type == t && strlen(inv->feat[i].value) == len &&
+		    memcmp(inv->feat[i].value, v, len) == 0)
+			return 0;
+	if (inv->nfeat == MAX_FEATURES)
+		return 0;
+	if (inv->nfeat == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct base_feat *f = realloc(inv->feat, ncap * sizeof(*f));
+
+		if (f == NULL)
+			return EV_ENOMEM;
+		inv->feat = f;
+		*cap = ncap;
+	}
+	if ((s = ev_arena_strndup(&inv->arena, v, len)) == NULL)
+		return EV_ENOMEM;
+	inv->feat[inv->nfeat].type = t;
+	inv->feat[inv->nfeat].value = s;
+	inv->nfeat++;
+	return 0;
+}
+
+static int
+add_buf(struct base_inv *inv, size_t *cap, enum base_ftype t,
+    struct ev_buf *b)
+{
+	int rc;
+
+	if (ev_buf_failed(b))
+		return EV_ENOMEM;
+	rc = add_feat(inv, cap, t, b->buf, b->len);
+	ev_buf_reset(b);
+	return rc;
+}
+
+int
+base_features(const struct base_config *cfg, const struct corr *corr,
+    const struct ev_event *ev, struct base_inv *inv)
+{
+	const struct ev_event *const *list;
+	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+	const char *pimg = ev->col[EV_COL_PARENT_IMAGE];
+	struct ev_buf b = EV_BUF_INIT;
+	size_t cap = 0, n;
+	char *host;
+	int rc = 0;
+
+	memset(inv, 0, sizeof(*inv));
+	ev_arena_init(&inv->arena);
+	inv->ev = ev;
+	inv->bin = base_identify(cfg, ev, &inv->renamed);
+	if (inv->bin == NULL)
+		return 0;
+	host = ev_arena_strdup(&inv->arena, ev->col[EV_COL_COMPUTER] ?
+	    ev->col[EV_COL_COMPUTER] : "");
+	if (host == NULL)
+		return EV_ENOMEM;
+	for (char *p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	inv->host = host;
+
+	if (cmd != NULL) {
+		char **argv;
+		size_t argc;
+
+		if (base_shape_args(cmd, &argv, &argc) != 0)
+			return EV_ENOMEM;
+		for (size_t i = 1; i < argc && rc == 0; i++) {
+			base_shape_arg(argv[i], inv->bin->comma, &b);
+			rc = add_buf(inv, &cap, BASE_F_ARG, &b);
+		}
+		base_argv_free(argv);
+		if (rc != 0)
+			goto out;
+		base_shape_cmdline(cmd, inv->bin->comma, &b);
+		if (b.len == 0)
+			ev_buf_adds(&b, "<none>");
+		if ((rc = add_buf(inv, &cap, BASE_F_ARGS, &b)) != 0)
+			goto out;
+	}
+	if ((pimg == NULL || *pimg == '\0') && corr != NULL) {
+		const struct ev_event *p = corr_parent(corr, ev);
+
+		if (p != NULL)
+			pimg = p->col[EV_COL_IMAGE];
+	}
+	if (pimg != NULL && *pimg != '\0') {
+		base_shape_file(pimg, &b);
+		if ((rc = add_buf(inv, &cap, BASE_F_PARENT, &b)) != 0)
+			goto out;
+	}
+	if (ev->col[EV_COL_IMAGE] != NULL && *ev->col[EV_COL_IMAGE] != '\0') {
+		base_shape_file(ev->col[EV_COL_IMAGE], &b);
+		if ((rc = add_buf(inv, &cap, BASE_F_IMAGE, &b)) != 0)
+			goto out;
+	}
+	if (corr == NULL)
+		goto out;
+	n = corr_image_loads(corr, ev, &list);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *m = list[i]->col[EV_COL_IMAGE_LOADED];
+
+		if (m == NULL || *m == '\0')
+			continue;
+		base_shape_file(m, &b);
+		rc = add_buf(inv, &cap, BASE_F_MODULE, &b);
+	}
+	n = corr_network(corr, ev, &list);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *cls = base_ip_class(list[i]->col[EV_COL_DST_IP]);
+		const char *port = list[i]->col[EV_COL_DST_PORT];
+		const char *proto = list[i]->col[EV_COL_PROTOCOL];
+
+		if (cls == NULL)
+			continue;
+		if (list[i]->col[EV_COL_INITIATED] != NULL &&
+		    strcmp(list[i]->col[EV_COL_INITIATED], "0") == 0) {
+			/* inbound: the local port says more */
+			ev_buf_adds(&b, "in:");
+			cls = base_ip_class(list[i]->col[EV_COL_SRC_IP]);
+			port = list[i]->col[EV_COL_SRC_PORT];
+			if (cls == NULL)
+				cls = "?";
+		}
+		ev_buf_addf(&b, "%s:%s", cls, port ? port : "?");
+		if (proto != NULL && *proto != '\0') {
+			ev_buf_addc(&b, '/');
+			for (const char *p = proto; *p && p - proto < 8; p++)
+				ev_buf_addc(&b, (*p >= 'A' && *p <= 'Z') ?
+				    (char)(*p + 32) : *p);
+		}
+		rc = add_buf(inv, &cap, BASE_F_NET, &b);
+	}
+out:
+	ev_buf_release(&b);
+	return rc;
+}
+
+void
+base_inv_release(struct base_inv *inv)
+{
+	free(inv->feat);
+	ev_arena_release(&inv->arena);
+	memset(inv, 0, sizeof(*inv));
+}
+
+/* ---- counts ------------------------------------------------------ */
+
+void
+base_counts_init(struct base_counts *c)
+{
+	base_map_init(&c->feat);
+	base_map_init(&c->inv);
+}
+
+void
+base_counts_release(struct base_counts *c)
+{
+	base_map_release(&c->feat);
+	base_map_release(&c->inv);
+}
+
+static void
+tally(struct base_map_ent *e, uint64_t count, uint64_t first, uint64_t last)
+{
+	if (e->count == 0 || first < e->first)
+		e->first = first;
+	if (e->count == 0 || last > e->last)
+		e->last = last;
+	e->count += count;
+}
+
+static void
+key(struct ev_buf *b, const char *a, const char *c, const char *d,
+    const char *e)
+{
+	const char *parts[4] = { a, c, d, e };
+
+	ev_buf_reset(b);
+	for (int i = 0; i < 4 && parts[i] != NULL; i++) {
+		if (i > 0)
+			ev_buf_addc(b, '\x1f');
+		ev_buf_adds(b, parts[i]);
+	}
+}
+
+int
+base_counts_add(struct base_counts *c, const struct base_inv *inv)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	struct base_map_ent *e;
+	uint64_t t = inv->ev->time;
+	int rc = 0;
+
+	if (inv->bin == NULL)
+		return 0;
+	key(&b, inv->bin->name, inv->host, NULL, NULL);
+	if (ev_buf_failed(&b) ||
+	    (e = base_map_put(&c->inv, b.buf, b.len, NULL)) == NULL) {
+		rc = EV_ENOMEM;
+		goto out;
+	}
+	tally(e, 1, t, t);
+	for (size_t i = 0; i < inv->nfeat; i++) {
+		key(&b, inv->bin->name, base_ftype_name(inv->feat[i].type),
+		    inv->feat[i].value, inv->host);
+		if (ev_buf_failed(&b) ||
+		    (e = base_map_put(&c->feat, b.buf, b.len, NULL)) == NULL) {
+			rc = EV_ENOMEM;
+			goto out;
+		}
+		tally(e, 1, t, t);
+	}
+out:
+	ev_buf_release(&b);
+	return rc;
+}
+
+int
+base_counts_add_events(struct base_counts *c, const struct base_config *cfg,
+    const struct corr *corr, struct ev_event *const *events, size_t n,
+    struct ev_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct base_inv inv;
+		int rc;
+
+		if (events[i]->kind != EV_KIND_PROCESS ||
+		    (corr != NULL && corr_is_duplicate(corr, events[i])))
+			continue;
+		rc = base_features(cfg, corr, events[i], &inv);
+		if (rc == 0)
+			rc = base_counts_add(c, &inv);
+		base_inv_release(&inv);
+		if (rc != 0)
+			return EV_ERR(err, rc, 0, "baseline: out of memory");
+	}
+	return 0;
+}
+
+/* ---- model ------------------------------------------------------- */
+
+void
+base_model_init(struct base_model *m)
+{
+	base_map_init(&m->val);
+	base_map_init(&m->kinds);
+	base_map_init(&m->bin);
+	base_map_init(&m->host);
+}
+
+void
+base_model_release(struct base_model *m)
+{
+	base_map_release(&m->val);
+	base_map_release(&m->kinds);
+	base_map_release(&m->bin);
+	base_map_release(&m->host);
+}
+
+int
+base_model_add_value(struct base_model *m, const char *k, size_t klen,
+    uint64_t count)
+{
+	struct base_map_ent *e;
+	const char *s2;
+	bool isnew;
+
+	if ((e = base_map_put(&m->val, k, klen, &isnew)) == NULL)
+		return EV_ENOMEM;
+	e->count += count;
+	if (!isnew)
+		return 0;
+	/* a new distinct value of (bin, type) */
+	s2 = memchr(k, '\x1f', klen);
+	s2 = s2 ? memchr(s2 + 1, '\x1f', klen - (size_t)(s2 + 1 - k)) : NULL;
+	if (s2 == NULL)
+		return 0;
+	if ((e = base_map_put(&m->kinds, k, (size_t)(s2 - k), NULL)) == NULL)
+		return EV_ENOMEM;
+	e->count++;
+	return 0;
+}
+
+int
+base_model_add_inv(struct base_model *m, const char *bin, const char *host,
+    uint64_t count, uint64_t first, uint64_t last)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	struct base_map_ent *e, *h;
+	bool isnew;
+	int rc = EV_ENOMEM;
+
+	key(&b, bin, host, NULL, NULL);
+	if (ev_buf_failed(&b) ||
+	    (h = base_map_put(&m->host, b.buf, b.len, &isnew)) == NULL)
+		goto out;
+	h->count += count;
+	if ((e = base_map_put(&m->bin, bin, strlen(bin), NULL)) == NULL)
+		goto out;
+	if (count > 0)
+		tally(e, count, first, last);
+	if (isnew)
+		e->idx++;
+	rc = 0;
+out:
+	ev_buf_release(&b);
+	return rc;
+}
+
+int
+base_model_add_counts(struct base_model *m, const struct base_counts *c)
+{
+	struct base_map_ent *e;
+	size_t pos = 0;
+
+	while ((e = base_map_next(&c->feat, &pos)) != NULL) {
+		/* drop the "\x1fhost" tail */
+		const char *end = memrchr(e->key, '\x1f', e->klen);
+
+		if (end == NULL)
+			continue;
+		if (base_model_add_value(m, e->key, (size_t)(end - e->key),
+		    e->count) != 0)
+			return EV_ENOMEM;
+	}
+	pos = 0;
+	while ((e = base_map_next(&c->inv, &pos)) != NULL) {
+		const char *sep = memchr(e->key, '\x1f', e->klen);
+		char *bin;
+		int rc;
+
+		if (sep == NULL)
+			continue;
+		if ((bin = strndup(e->key, (size_t)(sep - e->key))) == NULL)
+			return EV_ENOMEM;
+		rc = base_model_add_inv(m, bin, sep + 1, e->count, e->first,
+		    e->last);
+		free(bin);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,404 @@
+/*
+ * score.c -- scoring invocations of watched binaries against history.
+ *
+ * For an invocation of binary B with prior history of N invocations on H
+ * hosts, each feature value v of type t seen in c of them adds, when it
+ * is new or rare (c == 0 or c <= rare * N), its smoothed surprisal
+ *	bits(v) = weight[t] * -log2((c + alpha) / (N + alpha * K))
+ * with K the number of distinct values of t seen for B, plus one for the
+ * unseen.  The whole shaped command line (args) only counts when no
+ * single argument was rare (a new combination of known arguments).  The
+ * score is the sum; the level is the highest whose threshold it reaches;
+ * below the low threshold nothing is reported.  Binaries with N <
+ * min_history are listed as unbaselined instead.
+ * Stacking (no prior model): the evidence is the history, and each
+ * invocation is scored against all others (its own counts subtracted).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline/baseline.h"
+#include "correlate.h"
+
+static const char *const nouns[BASE_F_NTYPES] = {
+	"argument", "argument combination", "parent", "image path",
+	"loaded module", "network destination",
+};
+
+/* "4,210" */
+static void
+add_count(struct ev_buf *b, uint64_t n)
+{
+	char tmp[32];
+	size_t len = (size_t)snprintf(tmp, sizeof(tmp), "%llu",
+	    (unsigned long long)n);
+
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			ev_buf_addc(b, ',');
+		ev_buf_addc(b, tmp[i]);
+	}
+}
+
+static const struct base_map_ent *
+get2(const struct base_map *m, struct ev_buf *k, const char *a, const char *b,
+    const char *c)
+{
+	ev_buf_reset(k);
+	ev_buf_adds(k, a);
+	if (b != NULL) {
+		ev_buf_addc(k, '\x1f');
+		ev_buf_adds(k, b);
+	}
+	if (c != NULL) {
+		ev_buf_addc(k, '\x1f');
+		ev_buf_adds(k, c);
+	}
+	return ev_buf_failed(k) ? NULL : base_map_get(m, k->buf, k->len);
+}
+
+static int
+cmp_new(const void *a, const void *b)
+{
+	const struct base_new *x = a, *y = b;
+
+	if (x->bits != y->bits)
+		return x->bits < y->bits ? 1 : -1;
+	if (x->type != y->type)
+		return (int)x->type - (int)y->type;
+	return strcmp(x->value, y->value);
+}
+
+static enum base_level
+level_of(const struct base_config *cfg, double score)
+{
+	enum base_level l = BASE_LEVEL_INFORMATIONAL;
+
+	for (int i = BASE_LEVEL_LOW; i < BASE_NLEVELS; i++)
+		if (score >= cfg->level_score[i])
+			l = (enum base_level)i;
+	return l;
+}
+
+struct scorer {
+	const struct base_config	*cfg;
+	const struct base_model		*model;
+	bool				 loo;
+	struct base_result		*res;
+	struct ev_buf			 key, text;
+	/* findings grow here */
+	size_t				 cap;
+	/* unbaselined: binary -> index in res->unbaselined */
+	struct base_map			 unb;
+	size_t				 ucap;
+};
+
+static char *
+keep(struct scorer *s, const char *str)
+{
+	return ev_arena_strdup(&s->res->arena, str);
+}
+
+static struct base_finding *
+new_finding(struct scorer *s, const struct base_inv *inv)
+{
+	struct base_finding *f;
+
+	if (s->res->nfindings == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 16;
+
+		f = realloc(s->res->findings, ncap * sizeof(*f));
+		if (f == NULL)
+			return NULL;
+		s->res->findings = f;
+		s->cap = ncap;
+	}
+	f = &s->res->findings[s->res->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->ev = inv->ev;
+	f->binary = inv->bin->name;
+	f->technique = inv->bin->technique;
+	return f;
+}
+
+static int
+renamed(struct scorer *s, const struct base_inv *inv)
+{
+	struct base_finding *f = new_finding(s, inv);
+	const char *img = inv->ev->col[EV_COL_IMAGE];
+	const char *ofn = inv->ev->col[EV_COL_ORIGINAL_FILE_NAME];
+	const char *base = strrchr(img, '\\');
+
+	if (f == NULL)
+		return EV_ENOMEM;
+	f->kind = BASE_FINDING_RENAMED;
+	f->level = s->cfg->renamed_level;
+	f->score = s->cfg->level_score[f->level];
+	ev_buf_reset(&s->text);
+	ev_buf_addf(&s->text, "renamed %s running as %s", inv->bin->name,
+	    base ? base + 1 : img);
+	f->title = keep(s, s->text.buf);
+	ev_buf_reset(&s->text);
+	ev_buf_addf(&s->text, "OriginalFileName %s but image %s", ofn, img);
+	f->details = keep(s, s->text.buf);
+	return f->title && f->details && !ev_buf_failed(&s->text) ? 0 :
+	    EV_ENOMEM;
+}
+
+static int
+unbaselined(struct scorer *s, const struct base_inv *inv, uint64_t history)
+{
+	struct base_map_ent *e;
+	struct base_unbaselined *u;
+	bool isnew;
+
+	e = base_map_put(&s->unb, inv->bin->name, strlen(inv->bin->name),
+	    &isnew);
+	if (e == NULL)
+		return EV_ENOMEM;
+	if (isnew) {
+		if (s->res->nunbaselined == s->ucap) {
+			size_t ncap = s->ucap ? s->ucap * 2 : 8;
+
+			u = realloc(s->res->unbaselined, ncap * sizeof(*u));
+			if (u == NULL)
+				return EV_ENOMEM;
+			s->res->unbaselined = u;
+			s->ucap = ncap;
+		}
+		e->idx = (uint32_t)s->res->nunbaselined++;
+		u = &s->res->unbaselined[e->idx];
+		u->binary = inv->bin->name;
+		u->invocations = 0;
+		u->history = history;
+	}
+	u = &s->res->unbaselined[e->idx];
+	u->invocations++;
+	if (history > u->history)
+		u->history = history;
+	return 0;
+}
+
+static int
+score_one(struct scorer *s, const struct base_inv *inv)
+{
+	const struct base_config *cfg = s->cfg;
+	const char *bin = inv->bin->name;
+	const struct base_map_ent *e;
+	struct base_new *news;
+	uint64_t n, hosts, seen;
+	size_t nn = 0;
+	bool rare_arg = false;
+	double score = 0;
+	struct base_finding *f;
+
+	if (inv->renamed && renamed(s, inv) != 0)
+		return EV_ENOMEM;
+	e = get2(&s->model->bin, &s->key, bin, NULL, NULL);
+	n = e ? e->count : 0;
+	hosts = e ? e->idx : 0;
+	if (s->loo && n > 0) {
+		n--;
+		e = get2(&s->model->host, &s->key, bin, inv->host, NULL);
+		if (e != NULL && e->count == 1 && hosts > 0)
+			hosts--;
+	}
+	if (n < cfg->min_history)
+		return unbaselined(s, inv, n);
+	s->res->scored++;
+	if ((news = calloc(inv->nfeat ? inv->nfeat : 1, sizeof(*news))) == NULL)
+		return EV_ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < inv->nfeat; i++) {
+			enum base_ftype t = inv->feat[i].type;
+			const char *tn = base_ftype_name(t);
+			uint64_t k;
+			double bits;
+
+			/* args after the single arguments */
+			if ((t == BASE_F_ARGS) != (pass == 1))
+				continue;
+			if (t == BASE_F_ARGS && rare_arg)
+				continue;
+			e = get2(&s->model->val, &s->key, bin, tn,
+			    inv->feat[i].value);
+			seen = e ? e->count : 0;
+			if (s->loo && seen > 0)
+				seen--;
+			if (seen > 0 && (double)seen > cfg->rare * (double)n)
+				continue;
+			e = get2(&s->model->kinds, &s->key, bin, tn, NULL);
+			k = (e ? e->count : 0) + 1;
+			if (s->loo && seen == 0 && k > 1)
+				k--;	/* its only value was this one */
+			bits = -log2((seen + cfg->alpha) /
+			    ((double)n + cfg->alpha * (double)k));
+			bits *= cfg->weight[t];
+			if (bits <= 0)
+				continue;
+			if (t == BASE_F_ARG)
+				rare_arg = true;
+			news[nn].type = t;
+			news[nn].value = inv->feat[i].value;
+			news[nn].seen = seen;
+			news[nn].bits = bits;
+			score += bits;
+			nn++;
+		}
+	}
+	if (nn == 0 || level_of(cfg, score) == BASE_LEVEL_INFORMATIONAL ||
+	    (f = new_finding(s, inv)) == NULL) {
+		bool oom = nn > 0 && level_of(cfg, score) !=
+		    BASE_LEVEL_INFORMATIONAL;
+
+		free(news);
+		return oom ? EV_ENOMEM : 0;
+	}
+	qsort(news, nn, sizeof(*news), cmp_new);
+	f->kind = BASE_FINDING_UNUSUAL;
+	f->score = score;
+	f->level = level_of(cfg, score);
+	f->history = n;
+	f->hosts = hosts;
+	f->news = ev_arena_alloc(&s->res->arena, nn * sizeof(*news));
+	if (f->news == NULL) {
+		free(news);
+		return EV_ENOMEM;
+	}
+	ev_buf_reset(&s->text);
+	for (size_t i = 0; i < nn; i++) {
+		struct base_new *w = &f->news[i];
+
+		*w = news[i];
+		w->value = keep(s, news[i].value);
+		if (w->value == NULL)
+			break;
+		if (i > 0)
+			ev_buf_adds(&s->text, "; ");
+		ev_buf_addf(&s->text, "%s: %s `%s` ", bin, nouns[w->type],
+		    w->value);
+		if (w->seen == 0)
+			ev_buf_adds(&s->text, "never seen");
+		else if (w->seen == 1)
+			ev_buf_adds(&s->text, "seen once");
+		else {
+			ev_buf_adds(&s->text, "seen ");
+			add_count(&s->text, w->seen);
+			ev_buf_adds(&s->text, " times");
+		}
+		ev_buf_adds(&s->text, " in ");
+		add_count(&s->text, n);
+		ev_buf_adds(&s->text, s->loo ? " other invocations on " :
+		    " prior invocations on ");
+		add_count(&s->text, hosts);
+		ev_buf_adds(&s->text, hosts == 1 ? " host" : " hosts");
+		if (i == 0) {
+			if ((f->title = keep(s, s->text.buf)) == NULL)
+				break;
+		}
+	}
+	f->nnews = nn;
+	free(news);
+	if (f->title == NULL || ev_buf_failed(&s->text))
+		return EV_ENOMEM;
+	ev_buf_addf(&s->text, " (score %.1f)", score);
+	f->details = keep(s, s->text.buf);
+	return f->details ? 0 : EV_ENOMEM;
+}
+
+static int
+cmp_unb(const void *a, const void *b)
+{
+	const struct base_unbaselined *x = a, *y = b;
+
+	return strcmp(x->binary, y->binary);
+}
+
+int
+base_score(const struct base_config *cfg, const struct base_model *prior,
+    const struct corr *corr, struct ev_event *const *events, size_t n,
+    struct base_result *res, struct ev_err *err)
+{
+	struct scorer s;
+	struct base_model own;
+	struct base_counts counts;
+	struct base_inv *invs = NULL;
+	size_t ninv = 0;
+	int rc = EV_ENOMEM;
+
+	memset(res, 0, sizeof(*res));
+	ev_arena_init(&res->arena);
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.res = res;
+	ev_buf_init(&s.key);
+	ev_buf_init(&s.text);
+	base_map_init(&s.unb);
+	base_model_init(&own);
+	base_counts_init(&counts);
+
+	/* the features of every watched invocation, once */
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_PROCESS)
+			ninv++;
+	if ((invs = calloc(ninv ? ninv : 1, sizeof(*invs))) == NULL)
+		goto out;
+	ninv = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct base_inv *inv = &invs[ninv];
+
+		if (events[i]->kind != EV_KIND_PROCESS ||
+		    (corr != NULL && corr_is_duplicate(corr, events[i])))
+			continue;
+		ninv++;
+		if (base_features(cfg, corr, events[i], inv) != 0)
+			goto out;
+		if (inv->bin == NULL) {
+			base_inv_release(inv);
+			ninv--;
+			continue;
+		}
+		if (prior == NULL && base_counts_add(&counts, inv) != 0)
+			goto out;
+	}
+	if (prior == NULL) {
+		if (base_model_add_counts(&own, &counts) != 0)
+			goto out;
+		base_counts_release(&counts);
+		s.model = &own;
+		s.loo = true;
+	} else
+		s.model = prior;
+	for (size_t i = 0; i < ninv; i++)
+		if (score_one(&s, &invs[i]) != 0)
+			goto out;
+	if (res->nunbaselined > 1)
+		qsort(res->unbaselined, res->nunbaselined,
+		    sizeof(*res->unbaselined), cmp_unb);
+	rc = 0;
+out:
+	if (rc != 0) {
+		EV_ERR(err, rc, 0, "baseline scoring: out of memory");
+		base_result_release(res);
+	}
+	for (size_t i = 0; i < ninv; i++)
+		base_inv_release(&invs[i]);
+	free(invs);
+	base_counts_release(&counts);
+	base_model_release(&own);
+	base_map_release(&s.unb);
+	ev_buf_release(&s.key);
+	ev_buf_release(&s.text);
+	return rc;
+}
+
+void
+base_result_release(struct base_result *res)
+{
+	free(res->findings);
+	free(res->unbaselined);
+	ev_arena_release(&res->arena);
+	memset(res, 0, sizeof(*res));
+}
