@@ -118,7 +118,8 @@ struct fref {
 };
 
 struct fields {
-	struct fref	 prov, eid, ver, time, chan, comp, uid, edata, udata;
+	struct fref	 prov, eid, ver, time, recid, chan, comp, uid, edata,
+			 udata;
 	bool		 splice;	/* template scan met a splice point */
 };
 
@@ -848,6 +849,9 @@ scan_elem(struct bx_dec *d, const struct bx_node *e,
 			break;
 		case NM_TIMECREATED:
 			set_ref(&f->time, attr(e, NM_SYSTEMTIME), inst);
+			break;
+		case NM_EVENTRECORDID:
+			set_ref(&f->recid, e, inst);
 			break;
 		case NM_CHANNEL:
 			set_ref(&f->chan, e, inst);
@@ -1602,6 +1606,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	d->oom = false;
 	d->sb.oom = false;
 	d->npairs = 0;
+	rec->record_id = 0;
 	rec->event_id = 0;
 	rec->version = 0;
 	rec->time = 0;
@@ -1624,7 +1629,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 
 		f = top->inst->tpl->plan;
 		f.prov.inst = f.eid.inst = f.ver.inst = f.time.inst =
-		    f.chan.inst = f.comp.inst = f.uid.inst = f.edata.inst =
+		    f.recid.inst = f.chan.inst = f.comp.inst = f.uid.inst = f.edata.inst =
 		    f.udata.inst = inst;
 	} else {
 		memset(&f, 0, sizeof(f));
@@ -1653,6 +1658,8 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->user_sid = text_dup(d, &f.uid, true);
 	if (field_uint(d, &f.ver, &v) && v <= 255)
 		rec->version = (uint8_t)v;
+	if (field_uint(d, &f.recid, &v))
+		rec->record_id = v;
 	if (f.edata.n != NULL)
 		walk_data(d, f.edata.n->kids, f.edata.inst, WALK_EVENTDATA, 0);
 	else if (f.udata.n != NULL)

@@ -46,10 +46,11 @@ void	bx_chunk(struct bx_dec *, const uint8_t *c, uint32_t len);
 
 /*
  * Decodes the BinXML of one record at chunk bytes [off, end).  Sets in
- * *rec: event_id, version, time (TimeCreated/@SystemTime, 0 when absent),
- * provider, channel, computer, user_sid, data/ndata and kind.  When all is
- * false and the record is not wanted (kind NONE), only event_id, time,
- * provider and kind are set.  Strings and data are borrowed from the
+ * *rec: record_id (System/EventRecordID, 0 when absent), event_id,
+ * version, time (TimeCreated/@SystemTime, 0 when absent), provider,
+ * channel, computer, user_sid (NULL when absent or empty), data/ndata and
+ * kind.  When all is false and the record is not wanted (kind NONE), only
+ * event_id and time are set.  Strings and data are borrowed from the
  * decoder until the next bx_record() or bx_chunk().
  * Returns 0, EV_ECORRUPT (not decodable) or EV_ENOMEM.
  */

@@ -387,7 +387,8 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	note_time(x->st, rec.time ? rec.time : written);
 	if (rec.kind == EV_KIND_NONE || !deliver)
 		return 0;
-	rec.record_id = id;
+	if (rec.record_id == 0)
+		rec.record_id = id;	/* no EventRecordID: the header's */
 	if (rec.time == 0)
 		rec.time = written;
 	rec.offset = FILE_HDR + (uint64_t)slot * CHUNK_SIZE + pos;
