@@ -132,6 +132,8 @@ ld32(const uint8_t *p)
 static void
 putbytes(struct evtxw *w, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (w->overflow || n > EVTXW_CHUNK_SIZE - w->pos) {
 		w->overflow = true;
 		return;
