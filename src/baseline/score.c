@@ -8,7 +8,9 @@
  * with K the number of distinct values of t seen for B, plus one for the
  * unseen.  The whole shaped command line (args) only counts when no
  * single argument was rare (a new combination of known arguments).  The
- * score is the sum; the level is the highest whose threshold it reaches;
+ * score is the sum, over at most BASE_MAX_PER_TYPE values per type (the
+ * first ones in command-line order; a long script split into words must
+ * not add up to "critical" on its own); the level is the highest whose threshold it reaches;
  * below the low threshold nothing is reported.  Binaries with N <
  * min_history are listed as unbaselined instead.
  * Stacking (no prior model): the evidence is the history, and each
@@ -189,7 +191,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	const struct base_map_ent *e;
 	struct base_new *news;
 	uint64_t n, hosts, seen;
-	size_t nn = 0;
+	size_t nn = 0, ntype[BASE_F_NTYPES] = { 0 };
 	bool rare_arg = false;
 	double score = 0;
 	struct base_finding *f;
@@ -236,8 +238,9 @@ score_one(struct scorer *s, const struct base_inv *inv)
 			bits = -log2((seen + cfg->alpha) /
 			    ((double)n + cfg->alpha * (double)k));
 			bits *= cfg->weight[t];
-			if (bits <= 0)
+			if (bits <= 0 || ntype[t] == BASE_MAX_PER_TYPE)
 				continue;
+			ntype[t]++;
 			if (t == BASE_F_ARG)
 				rare_arg = true;
 			news[nn].type = t;

@@ -414,20 +414,52 @@ ipv4_at(const char *s, bool *port)
 static size_t
 base64_at(const char *s)
 {
-	size_t n = 0;
+	size_t n = 0, slashes = 0;
 	bool up = false, lo = false, dig = false;
 
 	while (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '/') {
+		slashes += s[n] == '/';
 		up |= isupper((unsigned char)s[n]) != 0;
 		lo |= islower((unsigned char)s[n]) != 0;
 		dig |= isdigit((unsigned char)s[n]) || s[n] == '+' || s[n] == '/';
 		n++;
 	}
-	if (n < 24 || !up || !lo || !dig)
+	/* "a/b/c" paths and URLs have far more '/' than base64's 1 in 64 */
+	if (n < 24 || !up || !lo || !dig || slashes * 16 > n)
 		return 0;
 	while (s[n] == '=')
 		n++;
 	return n;
+}
+
+/*
+ * Length of a run of digits ending a word at s, or 0; "32" and "64"
+ * are kept (shell32, win64: architecture, not a counter).
+ */
+static size_t
+trailing_number(const char *s)
+{
+	size_t n = 0;
+
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	if (n == 0 || is_word((unsigned char)s[n]))
+		return 0;
+	if (n == 2 && ((s[0] == '3' && s[1] == '2') ||
+	    (s[0] == '6' && s[1] == '4')))
+		return 0;
+	return n;
+}
+
+/* true when the word holding s[i] is a file extension ("ps1", "mp4") */
+static bool
+extension(const char *s, size_t i)
+{
+	size_t w = i;
+
+	while (w > 0 && is_word((unsigned char)s[w - 1]))
+		w--;
+	return w > 0 && s[w - 1] == '.' && i - w <= 3;
 }
 
 /* the variable parts of s replaced, the rest lower-cased */
@@ -481,6 +513,13 @@ shape_inline(const char *s, struct ev_buf *out)
 					ev_buf_addc(out, (char)lower(s[i++]));
 				continue;
 			}
+			ev_buf_adds(out, "<n>");
+			i += n;
+		} else if (!bound && isdigit((unsigned char)s[i]) &&
+		    isalpha((unsigned char)s[i - 1]) &&
+		    (n = trailing_number(s + i)) != 0 &&
+		    !extension(s, i)) {
+			/* "seg99", "job2024": a counter on a word */
 			ev_buf_adds(out, "<n>");
 			i += n;
 		} else if (!bound && is_word((unsigned char)s[i])) {
