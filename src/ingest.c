@@ -821,7 +821,13 @@ finish_files(struct run_ctx *ctx)
 		}
 		if (f->status == INGEST_UNREADABLE) {
 			run->input_error = true;
-			if (!quiet)
+			if (quiet)
+				;
+			else if (f->message != NULL &&
+			    strstr(f->message, f->path) != NULL)
+				/* the reader's message names the file */
+				fprintf(stderr, "evtxhunt: %s\n", f->message);
+			else
 				fprintf(stderr, "evtxhunt: cannot read '%s': "
 				    "%s\n", f->path, f->message ? f->message :
 				    "unknown error");

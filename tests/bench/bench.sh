@@ -1,0 +1,165 @@
+#!/bin/sh
+# bench.sh -- `make bench`: one table of throughput and memory, every row
+# measured in this run on the same page-cached 256 MiB inputs, with its
+# ratio to `evtxexport -f xml` (libevtx-utils) on the same file.
+#
+# Inputs: with ../shared, 256 MiB of real chunks built by
+# ../shared/tools/evtx_splice.py (mixed 4688 + Sysmon, and Sysmon only);
+# without it, the project's own writer (tests/evtxgen --big).  Then a 1 GiB
+# input and a sparse file over 4 GiB show that peak memory follows the
+# extracted events, not the input size.
+#
+# Environment: BENCH_DIR (inputs are cached there, default
+# $top_builddir/bench-data), BENCH_REPEAT (best of N for fast rows, 3),
+# BENCH_QUICK=1 (skip evtxexport on big files and the memory rows).
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+EVH=$top_builddir/evtxhunt
+BD=${BENCH_DIR:-$top_builddir/bench-data}
+REPEAT=${BENCH_REPEAT:-3}
+mkdir -p "$BD"
+TIME=/usr/bin/time
+[ -x $TIME ] || { echo "bench: GNU time (/usr/bin/time) is needed: apt-get install time"; exit 1; }
+
+make_inputs() {
+	if [ -n "${SHARED_DIR:-}" ] && [ -x "$SHARED_DIR/tools/evtx_splice.py" ]; then
+		corpus=$("$SHARED_DIR/tools/unpack-corpus" "$BD") || exit 1
+		[ -f "$BD/mixed-256M.evtx" ] ||
+		    "$SHARED_DIR/tools/evtx_splice.py" -o "$BD/mixed-256M.evtx" \
+		    --target-size 256M --index "$BD/index.json" \
+		    --only-with-eids security:4688,sysmon:1,sysmon:3,sysmon:7 \
+		    --balance --seed 1 "$corpus" >/dev/null || exit 1
+		[ -f "$BD/sysmon-256M.evtx" ] ||
+		    "$SHARED_DIR/tools/evtx_splice.py" -o "$BD/sysmon-256M.evtx" \
+		    --target-size 256M --index "$BD/index.json" \
+		    --only-providers sysmon \
+		    --only-with-eids sysmon:1,sysmon:3,sysmon:7 \
+		    --seed 2 "$corpus" >/dev/null || exit 1
+		[ -n "${BENCH_QUICK:-}" ] || [ -f "$BD/mixed-1G.evtx" ] ||
+		    "$SHARED_DIR/tools/evtx_splice.py" -o "$BD/mixed-1G.evtx" \
+		    --target-size 1G --index "$BD/index.json" \
+		    --only-with-eids security:4688,sysmon:1,sysmon:3,sysmon:7 \
+		    --balance --seed 1 "$corpus" >/dev/null || exit 1
+		SOURCE="real chunks (evtx_splice.py)"
+	else
+		# the writer makes one mix (4688 + Sysmon 1/3/7)
+		[ -f "$BD/mixed-256M.evtx" ] ||
+		    "$top_builddir/tests/evtxgen" --big 256 \
+		    "$BD/mixed-256M.evtx" || exit 1
+		[ -n "${BENCH_QUICK:-}" ] || [ -f "$BD/mixed-1G.evtx" ] ||
+		    "$top_builddir/tests/evtxgen" --big 1024 \
+		    "$BD/mixed-1G.evtx" || exit 1
+		SOURCE="generated (tests/evtxgen)"
+	fi
+	[ -n "${BENCH_QUICK:-}" ] || [ -f "$BD/sparse-4G5.evtx" ] ||
+	    "$top_builddir/tests/evtxgen" --sparse "$BD/sparse-4G5.evtx" ||
+	    exit 1
+}
+
+# measure NAME REPS cmd...: sets SECS (best wall time) and RSS (KiB)
+measure() {
+	reps=$1
+	shift
+	SECS=
+	RSS=
+	i=0
+	while [ $i -lt "$reps" ]; do
+		$TIME -f '%e %M' -o "$BD/time.out" "$@" >/dev/null 2>"$BD/err.out"
+		read -r s r < "$BD/time.out"
+		if [ -z "$SECS" ] || awk "BEGIN{exit !($s < $SECS)}"; then
+			SECS=$s
+		fi
+		[ -z "$RSS" ] || [ "$r" -gt "$RSS" ] && RSS=$r
+		i=$((i + 1))
+	done
+	awk "BEGIN{exit !($SECS < 0.01)}" && SECS=0.01
+}
+
+# row LABEL: prints one table row from SECS/RSS and the file's counts
+row() {
+	awk -v l="$1" -v s="$SECS" -v r="$RSS" -v b="$BYTES" -v rec="$RECORDS" \
+	    -v ev="$EVENTS" -v base="$BASE" 'BEGIN {
+		mbs = b / 1e6 / s
+		printf "%-34s %9.1f %12.0f %11.0f %8.0f %9s\n", l, mbs,
+		    rec / s, ev / s, r / 1024,
+		    base > 0 ? sprintf("%.1fx", mbs / base) : "-"
+	}'
+}
+
+bench_file() {
+	f=$1
+	BYTES=$(stat -c %s "$f")
+	cat "$f" > /dev/null; cat "$f" > /dev/null	# page cache
+	"$EVH" dump -q -j 2 "$f" > /dev/null
+	summary=$("$EVH" dump -j 1 --progress never "$f" 2>&1 >/dev/null | tail -n 1)
+	RECORDS=$(echo "$summary" | sed -n 's/.* \([0-9]*\) records.*/\1/p')
+	EVENTS=$(echo "$summary" | sed -n 's/.* \([0-9]*\) events.*/\1/p')
+	echo
+	echo "$(basename "$f"): $((BYTES / 1048576)) MiB, $RECORDS records, $EVENTS events of interest"
+	printf "%-34s %9s %12s %11s %8s %9s\n" "what" "MB/s" "records/s" \
+	    "events/s" "RSS MB" "vs xml"
+	BASE=0
+	if [ -n "${EVTXEXPORT:-}" ]; then
+		measure 1 "$EVTXEXPORT" -f xml "$f"
+		BASE=$(awk -v b="$BYTES" -v s="$SECS" 'BEGIN{print b/1e6/s}')
+		row "evtxexport -f xml (libevtx)"
+	fi
+	measure "$REPEAT" cat "$f"
+	row "cat (page-cached floor)"
+	if [ -x "$top_builddir/tests/bench/bench-decode" ]; then
+		measure "$REPEAT" "$top_builddir/tests/bench/bench-decode" "$f"
+		row "decoder alone, 1 thread"
+	fi
+	measure "$REPEAT" "$EVH" dump -q -j 1 -f jsonl "$f"
+	row "dump --format jsonl -j1"
+	measure "$REPEAT" "$EVH" dump -q -j 2 -f jsonl "$f"
+	row "dump --format jsonl -j2"
+	rm -f "$BD/bench.db"
+	measure 1 "$EVH" dump -q -j 2 --db "$BD/bench.db" --force "$f"
+	row "dump --db -j2"
+	rm -f "$BD/bench.db"
+	measure 1 "$EVH" dump -q -j 1 --parser libevtx "$f"
+	row "dump --parser libevtx -j1"
+	measure "$REPEAT" "$EVH" scan -q -j 1 --no-baseline -r "$top_srcdir/rules" -f jsonl "$f"
+	row "scan shipped rules -j1"
+	measure "$REPEAT" "$EVH" scan -q -j 2 -r "$top_srcdir/rules" -f jsonl "$f"
+	row "scan shipped rules+baseline -j2"
+	if [ -n "${SHARED_DIR:-}" ] && [ -d "$SHARED_DIR/sigma/rules" ]; then
+		set -- -r "$SHARED_DIR/sigma/rules"
+		for d in rules-emerging-threats rules-threat-hunting; do
+			[ -d "$SHARED_DIR/sigma/$d" ] &&
+			    set -- "$@" -r "$SHARED_DIR/sigma/$d"
+		done
+		measure 1 "$EVH" scan -q -j 1 --no-baseline "$@" -f jsonl "$f"
+		row "scan all SigmaHQ rules -j1"
+		measure 1 "$EVH" scan -q -j 2 --no-baseline "$@" -f jsonl "$f"
+		row "scan all SigmaHQ rules -j2"
+		if [ -x "$top_builddir/tests/bench/bench-sigma" ]; then
+			echo "matching alone:"
+			"$top_builddir/tests/bench/bench-sigma" "$@" "$f" || true
+		fi
+	fi
+}
+
+make_inputs
+echo "evtxhunt bench: $(nproc) CPUs, inputs: $SOURCE"
+echo "ratios are MB/s against evtxexport -f xml on the same file, same run"
+bench_file "$BD/mixed-256M.evtx"
+[ -f "$BD/sysmon-256M.evtx" ] && bench_file "$BD/sysmon-256M.evtx"
+
+if [ -z "${BENCH_QUICK:-}" ]; then
+	echo
+	echo "peak memory follows the extracted events, not the input size (dump -j2):"
+	for f in "$BD/mixed-256M.evtx" "$BD/mixed-1G.evtx" "$BD/sparse-4G5.evtx"; do
+		[ -f "$f" ] || continue
+		measure 1 "$EVH" dump -q -j 2 "$f"
+		ev=$("$EVH" dump -j 2 --progress never "$f" 2>&1 >/dev/null | tail -n 1 |
+		    sed -n 's/.* \([0-9]*\) events.*/\1/p')
+		awk -v f="$(basename "$f")" -v sz="$(stat -c %s "$f")" \
+		    -v used="$(du -k "$f" | cut -f1)" -v r="$RSS" -v ev="$ev" \
+		    -v s="$SECS" 'BEGIN {
+			printf "%-18s %7.0f MiB (%6.0f MiB on disk) %8d events  RSS %6.0f MB  %6.2f s\n",
+			    f, sz / 1048576, used / 1024, ev, r / 1024, s
+		}'
+	done
+fi
