@@ -439,7 +439,13 @@ parse_tinst(struct parser *p, uint32_t *pos)
 		return NULL;
 	def = le32(c + *pos + 6);
 	*pos += 10;
-	if (def == *pos) {
+	/*
+	 * The definition follows inline when its offset is here; a record
+	 * copied elsewhere (slack) still carries its inline definition but
+	 * the offset names the original place: same 24-byte header there.
+	 */
+	if (def == *pos || (def < p->d->clen && p->d->clen - def >= 24 &&
+	    p->end - *pos >= 24 && memcmp(c + def, c + *pos, 24) == 0)) {
 		uint32_t size;
 
 		if (p->end - *pos < 24)

@@ -61,6 +61,7 @@ struct nfile {
 	uint32_t		 nslots;	/* chunk slots in the file */
 	uint32_t		 hdr_chunks;	/* allocated slots */
 	bool			 header_bad;
+	bool			 dirty;		/* header flag: count may lag */
 	bool			 recovered;	/* deliver recovered records */
 	pthread_mutex_t		 lock;		/* guards the fields below */
 	bool			 ranges_built;
@@ -163,6 +164,7 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 		f->hdr_chunks = le16(hdr + 42);
 		st->dirty = (le32(hdr + 120) & 1) != 0;
 		st->full = (le32(hdr + 120) & 2) != 0;
+		f->dirty = st->dirty;
 	} else {
 		f->header_bad = true;
 		f->hdr_chunks = f->nslots;
@@ -259,7 +261,8 @@ build_ranges(struct nfile *f)
 			continue;
 		if (memcmp(h, chunk_sig, 8) != 0 || le64(h + 24) > le64(h + 32))
 			continue;
-		if (i >= f->hdr_chunks && !chunk_header_crc_ok(h))
+		if (i >= f->hdr_chunks && (!f->dirty ||
+		    !chunk_header_crc_ok(h)))
 			continue;	/* read as recovered, see read_slot() */
 		f->ranges[f->nranges].first = le64(h + 24);
 		f->ranges[f->nranges].last = le64(h + 32);
@@ -484,11 +487,11 @@ read_slot(struct rctx *x, uint32_t slot)
 	}
 	/*
 	 * A dirty file's header lags behind its chunks (libevtx reads them
-	 * as allocated too): a sound chunk past the header's count is
-	 * allocated; a damaged one there is only a source of recovered
-	 * records.
+	 * as allocated too): there a sound chunk past the header's count is
+	 * allocated.  In a clean file, or when damaged, such a chunk is only
+	 * a source of recovered records.
 	 */
-	if (!allocated && !bad)
+	if (!allocated && !bad && f->dirty)
 		allocated = true;
 	if (freeoff < CHUNK_HDR || freeoff > len) {
 		bad = true;

@@ -1,0 +1,774 @@
+/*
+ * check_evtx.c -- Check suite for the native EVTX decoder (native.c,
+ * binxml.c, crc32.c) through the reader interface and binxml.h.
+ *
+ * TCases:
+ *   header     file header facts and open errors on testdata/ files
+ *   chunk      CRC checks, truncation, parallel reads of unit ranges
+ *   binxml     value rendering (table), hand-built raw BinXML records
+ *              (value text 0x05 in attributes, char/entity refs, CDATA,
+ *              UserData leaves), CRC32 against its table version
+ *   corrupt    numbered regressions: hostile inputs that must neither
+ *              crash nor hang, with the counters they must give
+ *   recovered  slack records, hidden chunks, de-duplication of copies
+ * Files come from $top_srcdir/testdata (written by tests/evtxw.c).
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ev_arena.h"
+#include "ev_err.h"
+#include "ev_util.h"
+#include "event.h"
+#include "evtx/binxml.h"
+#include "evtx/crc32.h"
+#include "evtx/reader.h"
+
+/* ---- helpers ---- */
+
+struct seen {
+	uint64_t	 delivered, recovered_delivered, warnings;
+	uint64_t	 sum_ids;
+	uint32_t	 last_eid;
+	char		 image[256];	/* first Image / NewProcessName */
+};
+
+static int
+on_rec(const struct ev_record *rec, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->delivered++;
+	s->sum_ids += rec->record_id;
+	s->last_eid = rec->event_id;
+	if (rec->recovered)
+		s->recovered_delivered++;
+	ck_assert_ptr_nonnull(rec->provider);
+	for (uint32_t i = 0; i < rec->ndata; i++) {
+		ck_assert_ptr_nonnull(rec->data[i].name);
+		ck_assert_ptr_nonnull(rec->data[i].value);
+		if (s->image[0] == '\0' && (strcmp(rec->data[i].name,
+		    "Image") == 0 || strcmp(rec->data[i].name,
+		    "NewProcessName") == 0))
+			snprintf(s->image, sizeof(s->image), "%s",
+			    rec->data[i].value);
+	}
+	return 0;
+}
+
+static void
+on_warn(void *ctx, const char *msg)
+{
+	struct seen *s = ctx;
+
+	(void)msg;
+	s->warnings++;
+}
+
+static char path_buf[4096];
+
+static const char *
+td(const char *name)
+{
+	const char *top = getenv("top_srcdir");
+
+	snprintf(path_buf, sizeof(path_buf), "%s/testdata/%s",
+	    top ? top : ".", name);
+	return path_buf;
+}
+
+/* Reads path natively; returns the open/read status. */
+static int
+read_file(const char *path, bool recovered, struct evtx_stats *st,
+    struct seen *s)
+{
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, recovered };
+	struct evtx_sink sink = { on_rec, on_warn, s };
+	struct ev_err err = EV_ERR_INIT;
+	struct evtx_file *f;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	evtx_stats_init(st);
+	rc = evtx_file_open(path, &o, &f, st, &err);
+	if (rc != 0)
+		return rc;
+	rc = evtx_file_read(f, 0, evtx_file_units(f), &sink, st, &err);
+	evtx_file_close(f);
+	return rc;
+}
+
+/* Whole file into memory (malloc'ed), *len its size. */
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *b;
+	long n;
+
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	b = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return b;
+}
+
+static char tmp_path[64];
+
+static const char *
+spill(const uint8_t *b, size_t len)
+{
+	int fd;
+
+	snprintf(tmp_path, sizeof(tmp_path), "/tmp/check_evtx.XXXXXX");
+	fd = mkstemp(tmp_path);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	close(fd);
+	return tmp_path;
+}
+
+/* Recomputes a chunk's header CRC and records CRC after a mutation. */
+static void
+fix_chunk_crcs(uint8_t *c)
+{
+	uint32_t crc, freeoff = le32(c + 48);
+
+	crc = evtx_crc32(0, c + 512, freeoff - 512);
+	memcpy(c + 52, &crc, 4);
+	crc = evtx_crc32(evtx_crc32(0, c, 120), c + 128, 384);
+	memcpy(c + 124, &crc, 4);
+}
+
+/* ---- header ---- */
+
+static const struct {
+	const char	*file;
+	int		 rc;
+	uint64_t	 records, events;
+	bool		 dirty, header_bad;
+} header_cases[] = {
+	{ "wks01-sysmon.evtx", 0, 40, 40, false, false },
+	{ "wks01-security.evtx", 0, 25, 24, false, false },
+	{ "ignored-events.evtx", 0, 4, 0, false, false },
+	{ "bad/dirty.evtx", 0, 4, 4, true, false },
+	{ "bad/zero-records.evtx", 0, 0, 0, false, false },
+	{ "bad/empty.evtx", EV_ENOTEVTX, 0, 0, false, false },
+	{ "bad/not-evtx.evtx", EV_ENOTEVTX, 0, 0, false, false },
+	{ "bad/header-damage.evtx", 0, 4, 4, false, true },
+};
+
+START_TEST(header_table)
+{
+	struct evtx_stats st;
+	struct seen s;
+	int rc = read_file(td(header_cases[_i].file), false, &st, &s);
+
+	ck_assert_msg(rc == header_cases[_i].rc, "%s: rc %d",
+	    header_cases[_i].file, rc);
+	if (rc == 0) {
+		ck_assert_msg(st.records == header_cases[_i].records,
+		    "%s: %llu records", header_cases[_i].file,
+		    (unsigned long long)st.records);
+		ck_assert_msg(st.events == header_cases[_i].events &&
+		    s.delivered == st.events, "%s: %llu events",
+		    header_cases[_i].file, (unsigned long long)st.events);
+		ck_assert_msg(st.dirty == header_cases[_i].dirty &&
+		    st.header_bad == header_cases[_i].header_bad,
+		    "%s: dirty %d header_bad %d", header_cases[_i].file,
+		    st.dirty, st.header_bad);
+		ck_assert_uint_eq(st.bad_records, 0);
+	}
+	evtx_stats_release(&st);
+}
+END_TEST
+
+START_TEST(header_fields)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(td("wks01-sysmon.evtx"), false, &st, &s),
+	    0);
+	ck_assert_uint_eq(st.chunks, 3);
+	ck_assert_uint_eq(st.bad_chunks, 0);
+	ck_assert_uint_ne(st.first_time, 0);
+	ck_assert_uint_ge(st.last_time, st.first_time);
+	ck_assert_uint_le(st.first_id, st.last_id);
+	ck_assert_str_ne(s.image, "");
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/* ---- chunk ---- */
+
+START_TEST(chunk_crc)
+{
+	static const char *files[] = { "bad/chunk-crc.evtx",
+	    "bad/chunk-header-crc.evtx" };
+	struct evtx_stats st;
+	struct seen s;
+
+	for (size_t i = 0; i < NELEM(files); i++) {
+		ck_assert_int_eq(read_file(td(files[i]), false, &st, &s), 0);
+		ck_assert_msg(st.bad_chunks >= 1 && s.warnings >= 1,
+		    "%s: bad_chunks %u", files[i], st.bad_chunks);
+		/* still reads every sound record */
+		ck_assert_uint_eq(st.records, 6);
+		evtx_stats_release(&st);
+	}
+}
+END_TEST
+
+START_TEST(chunk_truncated)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(td("bad/truncated.evtx"), false, &st, &s),
+	    0);
+	ck_assert_uint_eq(st.records, 3);
+	ck_assert_uint_ge(st.bad_records + st.bad_chunks, 1);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+struct range_job {
+	struct evtx_file	*f;
+	uint32_t		 first, n;
+	struct evtx_stats	 st;
+	struct seen		 s;
+	int			 rc;
+};
+
+static void *
+range_thread(void *arg)
+{
+	struct range_job *j = arg;
+	struct evtx_sink sink = { on_rec, on_warn, &j->s };
+
+	evtx_stats_init(&j->st);
+	memset(&j->s, 0, sizeof(j->s));
+	j->rc = evtx_file_read(j->f, j->first, j->n, &sink, &j->st, NULL);
+	return NULL;
+}
+
+START_TEST(chunk_parallel)
+{
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, false };
+	struct evtx_stats st, whole;
+	struct evtx_file *f;
+	struct range_job j[3];
+	pthread_t t[3];
+	struct seen s;
+	uint32_t units;
+
+	ck_assert_int_eq(read_file(td("wks01-sysmon.evtx"), false, &whole,
+	    &s), 0);
+	evtx_stats_init(&st);
+	ck_assert_int_eq(evtx_file_open(td("wks01-sysmon.evtx"), &o, &f, &st,
+	    NULL), 0);
+	units = evtx_file_units(f);
+	ck_assert_uint_ge(units, 3);
+	for (int i = 0; i < 3; i++) {
+		j[i].f = f;
+		j[i].first = i == 0 ? 0 : i == 1 ? 1 : 2;
+		j[i].n = i < 2 ? 1 : units - 2;
+		ck_assert_int_eq(pthread_create(&t[i], NULL, range_thread,
+		    &j[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(j[i].rc, 0);
+		ck_assert_int_eq(evtx_stats_merge(&st, &j[i].st), 0);
+		evtx_stats_release(&j[i].st);
+	}
+	evtx_file_close(f);
+	ck_assert_uint_eq(st.records, whole.records);
+	ck_assert_uint_eq(st.events, whole.events);
+	ck_assert_uint_eq(st.first_id, whole.first_id);
+	ck_assert_uint_eq(st.last_id, whole.last_id);
+	ck_assert_uint_eq(st.ngaps, whole.ngaps);
+	evtx_stats_release(&st);
+	evtx_stats_release(&whole);
+}
+END_TEST
+
+/* ---- binxml ---- */
+
+static const struct {
+	const char	*name;
+	uint8_t		 type;
+	uint8_t		 data[40];
+	uint32_t	 size;
+	const char	*want;
+} value_cases[] = {
+	{ "string", 0x01, { 'a', 0, 'b', 0, 0, 0, 0, 0 }, 8, "ab" },
+	{ "string lone surrogate", 0x01, { 0x00, 0xd8, 'x', 0 }, 4,
+	    "\xef\xbf\xbdx" },
+	{ "string pair", 0x01, { 0x3d, 0xd8, 0x00, 0xde }, 4,
+	    "\xf0\x9f\x98\x80" },
+	{ "ansi cp1252", 0x02, { 'A', 0x80, 0 }, 3, "A\xe2\x82\xac" },
+	{ "int8", 0x03, { 0xff }, 1, "-1" },
+	{ "uint16", 0x06, { 0x39, 0x30 }, 2, "12345" },
+	{ "int64 min", 0x09, { 0, 0, 0, 0, 0, 0, 0, 0x80 }, 8,
+	    "-9223372036854775808" },
+	{ "bool", 0x0d, { 1, 0, 0, 0 }, 4, "true" },
+	{ "bool false", 0x0d, { 0, 0, 0, 0 }, 4, "false" },
+	{ "binary", 0x0e, { 0xde, 0xad, 0x01 }, 3, "DEAD01" },
+	{ "guid", 0x0f, { 0x5f, 0x38, 0x70, 0x57, 0x2a, 0xc2, 0xe0, 0x43,
+	    0xbf, 0x4c, 0x06, 0xf5, 0x69, 0x8f, 0xfb, 0xd9 }, 16,
+	    "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}" },
+	{ "sizet 8", 0x10, { 0xa4, 0x01, 0, 0, 0, 0, 0, 0 }, 8,
+	    "0x00000000000001a4" },
+	{ "filetime", 0x11, { 0x00, 0x80, 0x3e, 0xd5, 0xde, 0xb1, 0x9d, 0x01 },
+	    8, "1970-01-01T00:00:00.000000000Z" },
+	{ "systemtime", 0x12, { 0xe8, 0x07, 3, 0, 2, 0, 5, 0, 14, 0, 2, 0,
+	    11, 0, 0x7b, 0 }, 16, "2024-03-05T14:02:11.123Z" },
+	{ "sid", 0x13, { 1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0 }, 12,
+	    "S-1-5-18" },
+	{ "hex32", 0x14, { 0xef, 0xbe, 0xad, 0xde }, 4, "0xdeadbeef" },
+	{ "hex64", 0x15, { 0xe5, 0x03, 0, 0, 0, 0, 0, 0 }, 8,
+	    "0x00000000000003e5" },
+	{ "string array", 0x81, { 'a', 0, 0, 0, 'b', 0, 0, 0 }, 8, "a, b" },
+	{ "uint16 array", 0x86, { 1, 0, 2, 0 }, 4, "1, 2" },
+	{ "short int32", 0x07, { 1 }, 1, "" },
+};
+
+START_TEST(binxml_values)
+{
+	char out[128];
+	int n = bx_render_value(value_cases[_i].type, value_cases[_i].data,
+	    value_cases[_i].size, out, sizeof(out));
+
+	ck_assert_msg(n >= 0 && strcmp(out, value_cases[_i].want) == 0,
+	    "%s: got '%s' want '%s'", value_cases[_i].name, n >= 0 ? out :
+	    "(error)", value_cases[_i].want);
+}
+END_TEST
+
+/* A raw (template-less) BinXML record written at chunk offset 512. */
+struct bb {
+	uint8_t		 c[65536];
+	uint32_t	 n;
+};
+
+static void
+put8(struct bb *b, uint32_t v)
+{
+	b->c[b->n++] = (uint8_t)v;
+}
+
+static void
+put16(struct bb *b, uint32_t v)
+{
+	put8(b, v & 0xff);
+	put8(b, v >> 8 & 0xff);
+}
+
+static void
+put32(struct bb *b, uint32_t v)
+{
+	put16(b, v & 0xffff);
+	put16(b, v >> 16);
+}
+
+static void
+put_str(struct bb *b, const char *s)
+{
+	put16(b, (uint32_t)strlen(s));
+	for (; *s; s++)
+		put16(b, (uint8_t)*s);
+}
+
+/* An inline name (its offset is the next byte). */
+static void
+put_name(struct bb *b, const char *s)
+{
+	put32(b, b->n + 4);
+	put32(b, 0);
+	put16(b, 0);
+	put_str(b, s);
+	put16(b, 0);
+}
+
+static void
+open_el(struct bb *b, const char *name, bool attrs)
+{
+	put8(b, attrs ? 0x41 : 0x01);
+	put32(b, 0);
+	put_name(b, name);
+	if (attrs)
+		put32(b, 0);
+}
+
+static void
+attr_text(struct bb *b, const char *name, const char *v)
+{
+	put8(b, 0x06);
+	put_name(b, name);
+	put8(b, 0x05);		/* value text inside an attribute */
+	put8(b, 0x01);
+	put_str(b, v);
+}
+
+static void
+el_text(struct bb *b, const char *name, const char *v)
+{
+	open_el(b, name, false);
+	put8(b, 0x02);
+	put8(b, 0x05);
+	put8(b, 0x01);
+	put_str(b, v);
+	put8(b, 0x04);
+}
+
+static void
+raw_system(struct bb *b, const char *provider, const char *eid)
+{
+	b->n = 512;
+	put8(b, 0x0f); put8(b, 1); put8(b, 1); put8(b, 0);
+	open_el(b, "Event", false);
+	put8(b, 0x02);
+	open_el(b, "System", false);
+	put8(b, 0x02);
+	open_el(b, "Provider", true);
+	attr_text(b, "Name", provider);
+	put8(b, 0x03);
+	el_text(b, "EventID", eid);
+	el_text(b, "Channel", "Microsoft-Windows-Sysmon/Operational");
+	el_text(b, "EventRecordID", "77");
+	put8(b, 0x04);		/* </System> */
+}
+
+START_TEST(binxml_raw_record)
+{
+	static struct bb b;
+	struct bx_dec *d = bx_new();
+	struct ev_record rec;
+
+	ck_assert_ptr_nonnull(d);
+	memset(&b, 0, sizeof(b));
+	raw_system(&b, "Microsoft-Windows-Sysmon", "1");
+	open_el(&b, "EventData", false);
+	put8(&b, 0x02);
+	open_el(&b, "Data", true);
+	attr_text(&b, "Name", "Image");
+	put8(&b, 0x02);
+	put8(&b, 0x05); put8(&b, 0x01); put_str(&b, "C:\\a");
+	put8(&b, 0x08); put16(&b, 0x20ac);		/* &#x20ac; */
+	put8(&b, 0x09); put_name(&b, "amp");		/* &amp; */
+	put8(&b, 0x07); put_str(&b, "<b>");		/* CDATA */
+	put8(&b, 0x04);
+	open_el(&b, "Data", false);			/* no Name */
+	put8(&b, 0x03);
+	put8(&b, 0x04);		/* </EventData> */
+	put8(&b, 0x04);		/* </Event> */
+	put8(&b, 0x00);
+	bx_chunk(d, b.c, sizeof(b.c));
+	ck_assert_int_eq(bx_record(d, 512, b.n, false, &rec), 0);
+	ck_assert_uint_eq(rec.event_id, 1);
+	ck_assert_uint_eq(rec.record_id, 77);
+	ck_assert_int_eq(rec.kind, EV_KIND_PROCESS);
+	ck_assert_str_eq(rec.provider, "Microsoft-Windows-Sysmon");
+	ck_assert_str_eq(rec.channel, "Microsoft-Windows-Sysmon/Operational");
+	ck_assert_ptr_null(rec.user_sid);
+	ck_assert_uint_eq(rec.ndata, 2);
+	ck_assert_str_eq(rec.data[0].name, "Image");
+	ck_assert_str_eq(rec.data[0].value, "C:\\a\xe2\x82\xac&<b>");
+	ck_assert_str_eq(rec.data[1].name, "");
+	ck_assert_str_eq(rec.data[1].value, "");
+	bx_free(d);
+}
+END_TEST
+
+START_TEST(binxml_userdata)
+{
+	static struct bb b;
+	struct bx_dec *d = bx_new();
+	struct ev_record rec;
+
+	memset(&b, 0, sizeof(b));
+	raw_system(&b, "Microsoft-Windows-Eventlog", "1102");
+	open_el(&b, "UserData", false);
+	put8(&b, 0x02);
+	open_el(&b, "LogFileCleared", false);
+	put8(&b, 0x02);
+	el_text(&b, "SubjectUserSid", "S-1-5-21-1");
+	el_text(&b, "SubjectUserName", "alice");
+	put8(&b, 0x04);
+	put8(&b, 0x04);
+	put8(&b, 0x04);
+	put8(&b, 0x00);
+	bx_chunk(d, b.c, sizeof(b.c));
+	ck_assert_int_eq(bx_record(d, 512, b.n, false, &rec), 0);
+	ck_assert_int_eq(rec.kind, EV_KIND_LOG_CLEAR);
+	ck_assert_uint_eq(rec.ndata, 2);
+	ck_assert_str_eq(rec.data[0].name, "SubjectUserSid");
+	ck_assert_str_eq(rec.data[1].value, "alice");
+	/* unwanted ids are classified without decoding the rest */
+	b.n = 0;
+	raw_system(&b, "Microsoft-Windows-Eventlog", "4624");
+	put8(&b, 0x04);
+	put8(&b, 0x00);
+	bx_chunk(d, b.c, sizeof(b.c));
+	ck_assert_int_eq(bx_record(d, 512, b.n, false, &rec), 0);
+	ck_assert_int_eq(rec.kind, EV_KIND_NONE);
+	ck_assert_uint_eq(rec.event_id, 4624);
+	ck_assert_ptr_null(rec.provider);
+	bx_free(d);
+}
+END_TEST
+
+START_TEST(binxml_crc32)
+{
+	static uint8_t buf[4099];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	ck_assert_uint_eq(evtx_crc32(0, "123456789", 9), 0xcbf43926);
+	for (size_t n = 0; n < sizeof(buf); n += 61)
+		ck_assert_uint_eq(evtx_crc32(0, buf + 3, n - (n ? 3 : 0)),
+		    evtx_crc32_table(0, buf + 3, n - (n ? 3 : 0)));
+}
+END_TEST
+
+/* ---- corrupt ---- */
+
+/*
+ * corrupt_0001_binxml_depth (2024-11, written for the depth cap): 200
+ * nested elements in a raw record; the record is undecodable, no crash.
+ */
+START_TEST(corrupt_0001_binxml_depth)
+{
+	static struct bb b;
+	struct bx_dec *d = bx_new();
+	struct ev_record rec;
+
+	memset(&b, 0, sizeof(b));
+	b.n = 512;
+	put8(&b, 0x0f); put8(&b, 1); put8(&b, 1); put8(&b, 0);
+	for (int i = 0; i < 200; i++) {
+		open_el(&b, "Event", false);
+		put8(&b, 0x02);
+	}
+	for (int i = 0; i < 200; i++)
+		put8(&b, 0x04);
+	put8(&b, 0x00);
+	bx_chunk(d, b.c, sizeof(b.c));
+	ck_assert_int_eq(bx_record(d, 512, b.n, true, &rec), EV_ECORRUPT);
+	bx_free(d);
+}
+END_TEST
+
+/*
+ * corrupt_0002_template_cycle (2024-11, written for the template cycle
+ * guard): a template instance whose inline definition contains an
+ * instance of itself; undecodable, no endless recursion.
+ */
+START_TEST(corrupt_0002_template_cycle)
+{
+	static struct bb b;
+	struct bx_dec *d = bx_new();
+	struct ev_record rec;
+	uint32_t def, size_at;
+
+	memset(&b, 0, sizeof(b));
+	b.n = 512;
+	put8(&b, 0x0f); put8(&b, 1); put8(&b, 1); put8(&b, 0);
+	put8(&b, 0x0c); put8(&b, 1); put32(&b, 7);
+	def = b.n + 4;
+	put32(&b, def);
+	put32(&b, 0);				/* next */
+	for (int i = 0; i < 16; i++)
+		put8(&b, 0);			/* GUID */
+	size_at = b.n;
+	put32(&b, 0);
+	put8(&b, 0x0f); put8(&b, 1); put8(&b, 1); put8(&b, 0);
+	put8(&b, 0x0c); put8(&b, 1); put32(&b, 7); put32(&b, def);
+	put32(&b, 0);				/* no values */
+	put8(&b, 0x00);
+	memcpy(b.c + size_at, &(uint32_t){ b.n - size_at - 4 }, 4);
+	put32(&b, 0);				/* no values */
+	put8(&b, 0x00);
+	bx_chunk(d, b.c, sizeof(b.c));
+	ck_assert_int_eq(bx_record(d, 512, b.n, true, &rec), EV_ECORRUPT);
+	bx_free(d);
+}
+END_TEST
+
+/*
+ * corrupt_0003_mutations (2024-11): 2000 seeded single-byte mutations of
+ * wks01-sysmon.evtx's first chunk, CRCs fixed up so the decoder sees the
+ * damage; every read ends, counts stay within the file's records.
+ */
+START_TEST(corrupt_0003_mutations)
+{
+	size_t len;
+	uint8_t *orig = slurp(td("wks01-sysmon.evtx"), &len);
+	uint8_t *m = malloc(len);
+	uint32_t seed = 12345;
+
+	ck_assert_ptr_nonnull(m);
+	for (int k = 0; k < 2000; k++) {
+		struct evtx_stats st;
+		struct seen s;
+		uint32_t off;
+
+		memcpy(m, orig, len);
+		seed = seed * 1103515245u + 12345u;
+		off = 4096 + 512 + (seed >> 8) % (le32(orig + 4096 + 48) - 512);
+		m[off] ^= (uint8_t)(1u << (seed >> 3 & 7));
+		fix_chunk_crcs(m + 4096);
+		ck_assert_int_eq(read_file(spill(m, len), true, &st, &s), 0);
+		unlink(tmp_path);
+		ck_assert_uint_le(st.records + st.bad_records, 40 + 40);
+		evtx_stats_release(&st);
+	}
+	free(m);
+	free(orig);
+}
+END_TEST
+
+/*
+ * corrupt_0004_broken_binxml (testdata/bad/broken-binxml.evtx): a record
+ * with broken BinXML is counted bad, the others are read.
+ */
+START_TEST(corrupt_0004_broken_binxml)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(td("bad/broken-binxml.evtx"), false, &st,
+	    &s), 0);
+	ck_assert_uint_eq(st.bad_records, 1);
+	ck_assert_uint_eq(st.records, 4);
+	ck_assert_uint_ge(s.warnings, 1);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/* ---- recovered ---- */
+
+START_TEST(recovered_slack)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(td("bad/slack-record.evtx"), false, &st,
+	    &s), 0);
+	ck_assert_uint_eq(st.recovered, 1);
+	ck_assert_uint_eq(s.recovered_delivered, 0);
+	evtx_stats_release(&st);
+	ck_assert_int_eq(read_file(td("bad/slack-record.evtx"), true, &st,
+	    &s), 0);
+	ck_assert_uint_eq(st.recovered, 1);
+	ck_assert_uint_eq(s.recovered_delivered, 1);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+START_TEST(recovered_hidden_chunk)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(td("bad/hidden-chunk.evtx"), true, &st,
+	    &s), 0);
+	ck_assert_uint_eq(st.records, 4);
+	ck_assert_uint_eq(st.recovered, 2);
+	ck_assert_uint_eq(s.recovered_delivered, 2);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/*
+ * A copy of an allocated record placed in the chunk's slack is the same
+ * record id and time: it is dropped, not counted as recovered.
+ */
+START_TEST(recovered_dedup)
+{
+	size_t len;
+	uint8_t *b = slurp(td("wks01-sysmon.evtx"), &len);
+	uint8_t *c = b + 4096;
+	uint32_t freeoff = le32(c + 48), size = le32(c + 512 + 4);
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_uint_le(freeoff + size, 65536);
+	memcpy(c + freeoff, c + 512, size);
+	ck_assert_int_eq(read_file(spill(b, len), true, &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 40);
+	ck_assert_uint_eq(st.recovered, 0);
+	evtx_stats_release(&st);
+	/* with another time it is a recovered record */
+	c[freeoff + 16] ^= 1;
+	ck_assert_int_eq(read_file(spill(b, len), true, &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.recovered, 1);
+	evtx_stats_release(&st);
+	free(b);
+}
+END_TEST
+
+static Suite *
+evtx_suite(void)
+{
+	Suite *s = suite_create("evtx");
+	TCase *tc;
+
+	tc = tcase_create("header");
+	tcase_add_loop_test(tc, header_table, 0, NELEM(header_cases));
+	tcase_add_test(tc, header_fields);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("chunk");
+	tcase_add_test(tc, chunk_crc);
+	tcase_add_test(tc, chunk_truncated);
+	tcase_add_test(tc, chunk_parallel);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("binxml");
+	tcase_add_loop_test(tc, binxml_values, 0, NELEM(value_cases));
+	tcase_add_test(tc, binxml_raw_record);
+	tcase_add_test(tc, binxml_userdata);
+	tcase_add_test(tc, binxml_crc32);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("corrupt");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, corrupt_0001_binxml_depth);
+	tcase_add_test(tc, corrupt_0002_template_cycle);
+	tcase_add_test(tc, corrupt_0003_mutations);
+	tcase_add_test(tc, corrupt_0004_broken_binxml);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("recovered");
+	tcase_add_test(tc, recovered_slack);
+	tcase_add_test(tc, recovered_hidden_chunk);
+	tcase_add_test(tc, recovered_dedup);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(evtx_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
