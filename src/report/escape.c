@@ -118,6 +118,45 @@ report_json_str(struct ev_buf *b, const char *s)
 	ev_buf_addc(b, '"');
 }
 
+static bool
+is_bidi_control(unsigned cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
+	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+void
+report_json_script(struct ev_buf *b, const char *json, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *rep = NULL;
+		size_t skip = 1;
+
+		switch (p[i]) {
+		case '<':	rep = "\\u003c"; break;
+		case '>':	rep = "\\u003e"; break;
+		case '&':	rep = "\\u0026"; break;
+		case 0xe2:
+			if (i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 ||
+			    p[i + 2] == 0xa9)) {
+				rep = p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+				skip = 3;
+			}
+			break;
+		}
+		if (rep == NULL)
+			continue;
+		ev_buf_add(b, json + run, i - run);
+		ev_buf_adds(b, rep);
+		i += skip - 1;
+		run = i + 1;
+	}
+	ev_buf_add(b, json + run, n - run);
+}
+
 void
 report_csv_cell(struct ev_buf *b, const char *s)
 {
@@ -139,7 +178,9 @@ report_csv_cell(struct ev_buf *b, const char *s)
 
 		if (cp == '"')
 			ev_buf_add(b, "\"\"", 2);
-		else if (cp == 0xfffd && len == 1)
+		else if ((cp < 0x20 && cp != '\t' && cp != '\r' &&
+		    cp != '\n') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+		    is_bidi_control(cp) || (cp == 0xfffd && len == 1))
 			add_utf8(b, 0xfffd);
 		else
 			ev_buf_add(b, p, (size_t)len);
@@ -148,13 +189,6 @@ report_csv_cell(struct ev_buf *b, const char *s)
 	}
 	if (quote)
 		ev_buf_addc(b, '"');
-}
-
-static bool
-is_bidi_control(unsigned cp)
-{
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
-	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
 void

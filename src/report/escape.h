@@ -17,9 +17,21 @@
 void	report_json_str(struct ev_buf *b, const char *s);
 
 /*
+ * JSON text (n bytes, as built with report_json_str()) made safe inside an
+ * HTML <script> element: < > & become \u003c \u003e \u0026 and raw
+ * U+2028/U+2029 become \u2028/\u2029.  Those characters can only occur
+ * inside JSON strings, so the value is unchanged, but "</script>" or
+ * "<!--" in a log string can no longer end or confuse the element.
+ */
+void	report_json_script(struct ev_buf *b, const char *json, size_t n);
+
+/*
  * One RFC 4180 CSV cell: quoted when it holds a comma, quote, CR or LF;
  * a cell starting with = + - @ TAB or CR gets a leading ' so that
- * spreadsheets show it as text instead of evaluating it.
+ * spreadsheets show it as text instead of evaluating it.  Controls other
+ * than TAB, CR and LF (ESC...), C1 controls and bidirectional overrides
+ * become U+FFFD, so a CSV shown with cat or in a spreadsheet cannot move
+ * the cursor or reorder text (the exact bytes stay in JSON and the DB).
  */
 void	report_csv_cell(struct ev_buf *b, const char *s);
 

@@ -1,0 +1,875 @@
+/*
+ * report.c -- report_write(): the table of writers, and the analysis they
+ * share (coverage per host, tampering, summary counts, watched binaries,
+ * timeline entries, process context); see report.h and report_int.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline/baseline.h"
+#include "baseline/map.h"
+#include "report/report_int.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(FILE *, const struct rp *, struct ev_err *);
+} writers[] = {
+	{ "text",	report_text },
+	{ "csv",	report_csv },
+	{ "jsonl",	report_jsonl },
+	{ "timesketch",	report_timesketch },
+	{ "html",	report_html },
+};
+
+const char *const report_formats[] = {
+	"text", "csv", "jsonl", "timesketch", "html", NULL
+};
+
+/* SPEC §8: the T1127/T1218 catalog and its neighbours. */
+static const char *const default_watched[] = {
+	"aspnet_compiler.exe", "bginfo.exe", "cdb.exe", "certutil.exe",
+	"cmstp.exe", "control.exe", "csi.exe", "cscript.exe", "dnx.exe",
+	"forfiles.exe", "hh.exe", "ieexec.exe", "iexpress.exe",
+	"infdefaultinstall.exe", "installutil.exe", "mavinject.exe",
+	"microsoft.workflow.compiler.exe", "msbuild.exe", "mshta.exe",
+	"msiexec.exe", "msxsl.exe", "odbcconf.exe", "pcalua.exe",
+	"powershell.exe", "presentationhost.exe", "rcsi.exe", "regasm.exe",
+	"register-cimprovider.exe", "regsvcs.exe", "regsvr32.exe",
+	"rundll32.exe", "scriptrunner.exe", "syncappvpublishingserver.exe",
+	"tracker.exe", "verclsid.exe", "wmic.exe", "wscript.exe",
+};
+
+static const char *const level_names[] = {
+	"", "informational", "low", "medium", "high", "critical",
+};
+
+const char *
+report_level_name(int level)
+{
+	return level >= 1 && level < RP_LEVELS ? level_names[level] : "";
+}
+
+int
+report_write(FILE *out, const struct report *r, struct ev_err *err)
+{
+	const char *fmt = r->opts.format != NULL ? r->opts.format : "text";
+	struct rp rp;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
+		if (strcmp(fmt, writers[i].name) != 0)
+			continue;
+		if ((rc = rp_analyse(&rp, r, err)) != 0)
+			return rc;
+		rc = writers[i].fn(out, &rp, err);
+		rp_release(&rp);
+		if (rc == 0 && fflush(out) == EOF)
+			rc = EV_ERR_SYS(err, "cannot write the report");
+		return rc;
+	}
+	return EV_ERR(err, EV_EUSAGE, 0, "unknown report format '%s'", fmt);
+}
+
+int
+rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
+{
+	if (ev_buf_failed(b)) {
+		ev_buf_release(b);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	if (b->len > 0 && fwrite(b->buf, 1, b->len, out) != b->len) {
+		ev_buf_reset(b);
+		return EV_ERR_SYS(err, "cannot write the report");
+	}
+	ev_buf_reset(b);
+	return 0;
+}
+
+const char *
+rp_basename(const char *path)
+{
+	const char *s;
+
+	if (path == NULL)
+		return NULL;
+	for (s = path; *s != '\0'; s++)
+		if (*s == '\\' || *s == '/')
+			path = s + 1;
+	return path;
+}
+
+const char *
+rp_kind_desc(int kind)
+{
+	switch (kind) {
+	case EV_KIND_PROCESS:		return "Process Creation";
+	case EV_KIND_NETWORK:		return "Network Connection";
+	case EV_KIND_IMAGE_LOAD:	return "Image Load";
+	case EV_KIND_PROCESS_EXIT:	return "Process Exit";
+	case EV_KIND_LOG_CLEAR:		return "Log Cleared";
+	}
+	return "Event";
+}
+
+const char *
+rp_cleared_channel(const struct ev_event *ev)
+{
+	const char *c;
+
+	if (ev->event_id == 1102)
+		return "Security";
+	c = ev_data(ev, "Channel");
+	return c != NULL ? c : "";
+}
+
+/* ---- reasons of a finding ---- */
+
+const char *
+rp_source(const struct report_finding *f)
+{
+	bool rule = false, base = false;
+
+	for (size_t i = 0; i < f->nreasons; i++) {
+		if (f->reasons[i].baseline)
+			base = true;
+		else
+			rule = true;
+	}
+	return rule && base ? "rule+baseline" : base ? "baseline" : "rule";
+}
+
+static void
+join(struct ev_buf *b, const struct report_finding *f, size_t field)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < f->nreasons; i++) {
+		const char *s = *(const char *const *)(const void *)
+		    ((const char *)&f->reasons[i] + field);
+
+		if (s == NULL)
+			continue;
+		if (!first)
+			ev_buf_adds(b, RP_SEP);
+		ev_buf_adds(b, s);
+		first = false;
+	}
+}
+
+void
+rp_join_titles(struct ev_buf *b, const struct report_finding *f)
+{
+	join(b, f, offsetof(struct report_reason, title));
+}
+
+void
+rp_join_ids(struct ev_buf *b, const struct report_finding *f)
+{
+	join(b, f, offsetof(struct report_reason, rule_id));
+}
+
+void
+rp_join_details(struct ev_buf *b, const struct report_finding *f)
+{
+	join(b, f, offsetof(struct report_reason, details));
+}
+
+/* Whether the word [w, w+n) occurs as a space-separated word in s[0..len). */
+static bool
+has_word(const char *s, size_t len, const char *w, size_t n)
+{
+	const char *p = s, *end = s + len;
+
+	while (p < end) {
+		const char *q = p;
+
+		while (q < end && *q != ' ')
+			q++;
+		if ((size_t)(q - p) == n && memcmp(p, w, n) == 0)
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+void
+rp_join_tags(struct ev_buf *b, const struct report_finding *f)
+{
+	size_t start = b->len;
+
+	for (size_t i = 0; i < f->nreasons; i++) {
+		const char *t = f->reasons[i].tags;
+
+		while (t != NULL && *t != '\0') {
+			size_t n;
+
+			while (*t == ' ')
+				t++;
+			n = strcspn(t, " ");
+			if (n > 0 && !has_word(b->buf + start, b->len - start,
+			    t, n)) {
+				if (b->len > start)
+					ev_buf_addc(b, ' ');
+				ev_buf_add(b, t, n);
+			}
+			t += n;
+		}
+	}
+}
+
+double
+rp_score(const struct report_finding *f)
+{
+	double s = -1;
+
+	for (size_t i = 0; i < f->nreasons; i++)
+		if (f->reasons[i].baseline && f->reasons[i].score > s)
+			s = f->reasons[i].score;
+	return s;
+}
+
+size_t
+rp_techniques(const char *tags, void (*fn)(void *, const char *, size_t),
+    void *arg)
+{
+	size_t k = 0;
+
+	while (tags != NULL && *tags != '\0') {
+		size_t n, d;
+
+		while (*tags == ' ')
+			tags++;
+		n = strcspn(tags, " ");
+		/* attack.tNNNN or attack.tNNNN.NNN */
+		if (n >= 12 && strncasecmp(tags, "attack.t", 8) == 0) {
+			for (d = 8; d < n && isdigit((unsigned char)tags[d]);)
+				d++;
+			if (d == 12 && (n == 12 || (n == 16 && tags[12] ==
+			    '.' && isdigit((unsigned char)tags[13]) &&
+			    isdigit((unsigned char)tags[14]) &&
+			    isdigit((unsigned char)tags[15])))) {
+				fn(arg, tags + 7, n - 7);
+				k++;
+			}
+		}
+		tags += n;
+	}
+	return k;
+}
+
+/* ---- coverage ---- */
+
+enum rp_cover
+rp_host_cover(const struct rp_host *h)
+{
+	if (h->sysmon1 == 0 && h->sec4688 == 0)
+		return RP_COVER_BLIND;
+	if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
+		return RP_COVER_NOCMD;
+	if (h->sysmon3 == 0 || h->sysmon7 == 0)
+		return RP_COVER_PARTIAL;
+	return RP_COVER_FULL;
+}
+
+const char *
+rp_cover_name(enum rp_cover c)
+{
+	static const char *const names[] = {
+		"full", "partial", "no-command-lines", "blind",
+	};
+
+	return names[c];
+}
+
+void
+rp_host_missing(const struct rp_host *h, struct ev_buf *b, const char *sep)
+{
+	size_t start = b->len;
+
+#define LINE(s) do {							\
+	if (b->len > start)						\
+		ev_buf_adds(b, sep);					\
+	ev_buf_adds(b, (s));						\
+} while (0)
+	if (h->sysmon1 == 0 && h->sec4688 == 0)
+		LINE("no process creation events (Sysmon 1, Security 4688): "
+		    "no findings here does NOT mean clean");
+	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
+		LINE("4688 without command lines (command-line auditing off "
+		    "or template 0): command-line rules cannot fire, no "
+		    "findings here does NOT mean clean");
+	else if (h->sysmon1 == 0 && h->sec4688_cmd < h->sec4688)
+		LINE("some 4688 events lack command lines");
+	if (h->sysmon1 == 0 && h->sec4688 > 0)
+		LINE("no Sysmon 1: no hashes, no parent command lines, no "
+		    "process GUIDs (parents linked by pid)");
+	if (h->sysmon3 == 0)
+		LINE("no Sysmon 3: network connections not visible");
+	if (h->sysmon7 == 0)
+		LINE("no Sysmon 7: image loads not visible");
+	if (h->sysmon5 == 0 && h->sec4689 == 0)
+		LINE("no process exits (Sysmon 5, 4689): pid reuse guessed");
+#undef LINE
+}
+
+/* ---- analysis ---- */
+
+static int
+cmp_host(const void *a, const void *b)
+{
+	return strcmp(((const struct rp_host *)a)->computer,
+	    ((const struct rp_host *)b)->computer);
+}
+
+static int
+cmp_count_key(const void *a, const void *b)
+{
+	const struct rp_count *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+static int
+cmp_count_n(const void *a, const void *b)
+{
+	const struct rp_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* A growable array of rp_count. */
+struct counts {
+	struct rp_count	*v;
+	size_t		 n, cap;
+	bool		 oom;
+};
+
+static void
+counts_add(struct counts *c, const char *key, const char *title, int level)
+{
+	if (c->oom)
+		return;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct rp_count *v = realloc(c->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			c->oom = true;
+			return;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = (struct rp_count){ key, title, level, 1 };
+}
+
+/* Sorts by key, merges equal keys, then sorts by count. */
+static void
+counts_finish(struct counts *c)
+{
+	size_t k = 0;
+
+	if (c->n == 0)
+		return;
+	qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_key);
+	for (size_t i = 1; i < c->n; i++) {
+		if (strcmp(c->v[i].key, c->v[k].key) == 0) {
+			c->v[k].n += c->v[i].n;
+			if (c->v[i].level > c->v[k].level)
+				c->v[k].level = c->v[i].level;
+		} else
+			c->v[++k] = c->v[i];
+	}
+	c->n = k + 1;
+	qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_n);
+}
+
+struct tech_arg {
+	struct counts	*c;
+	struct ev_arena	*arena;
+};
+
+static void
+tech_add(void *arg, const char *t, size_t n)
+{
+	struct tech_arg *ta = arg;
+	char *s = ev_arena_strndup(ta->arena, t, n);
+
+	if (s == NULL) {
+		ta->c->oom = true;
+		return;
+	}
+	for (char *p = s; *p != '\0'; p++)
+		*p = (char)toupper((unsigned char)*p);
+	counts_add(ta->c, s, NULL, 0);
+}
+
+static bool
+user_writable(const char *path)
+{
+	static const char *const dirs[] = {
+		"\\users\\", "\\programdata\\", "\\windows\\temp\\",
+		"\\temp\\", "\\appdata\\", "\\perflogs\\", "\\$recycle.bin\\",
+		"\\windows\\tasks\\", "\\windows\\tracing\\",
+		"\\windows\\debug\\", "\\downloads\\",
+	};
+
+	if (path == NULL)
+		return false;
+	if (path[0] == '\\' && path[1] == '\\')	/* UNC share */
+		return true;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strcasestr(path, dirs[i]) != NULL)
+			return true;
+	return false;
+}
+
+bool
+rp_load_unusual(const struct rp *rp, const struct ev_event *load)
+{
+	const struct report *r = rp->r;
+
+	if (rp->by_seq != NULL && load->seq < r->run->nevents &&
+	    r->run->events[load->seq] == load && rp->by_seq[load->seq] != NULL)
+		return true;
+	if (r->load_unusual != NULL)
+		return r->load_unusual(r->load_arg, load);
+	return user_writable(load->col[EV_COL_IMAGE_LOADED]);
+}
+
+void
+rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
+{
+	const struct corr *c = rp->r->corr;
+	const struct ev_event *const *loads;
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (c == NULL) {
+		if (ev->kind == EV_KIND_PROCESS)
+			ctx->proc = ev;
+		return;
+	}
+	ctx->proc = corr_process(c, ev);
+	if (ctx->proc == NULL && ev->kind == EV_KIND_PROCESS)
+		ctx->proc = ev;
+	if (ctx->proc == NULL)
+		return;
+	ctx->nchain = corr_chain(c, ctx->proc, ctx->chain, CORR_CHAIN_MAX);
+	ctx->nnet = corr_network(c, ctx->proc, &ctx->net);
+	ctx->nkids = corr_children(c, ctx->proc, &ctx->kids);
+	ctx->loads_all = corr_image_loads(c, ctx->proc, &loads);
+	for (size_t i = 0; i < ctx->loads_all; i++) {
+		if (!rp_load_unusual(rp, loads[i]))
+			continue;
+		if (ctx->nloads < RP_CTX_MAX)
+			ctx->loads[ctx->nloads++] = loads[i];
+		ctx->loads_total++;
+	}
+}
+
+/* Index of the watched binary a process event runs, or -1. */
+static int
+watched_of(const struct report *r, const struct base_map *wm,
+    const struct ev_event *ev)
+{
+	const char *names[2] = {
+		rp_basename(ev->col[EV_COL_IMAGE]),
+		ev->col[EV_COL_ORIGINAL_FILE_NAME],
+	};
+	char low[128];
+
+	if (r->watch != NULL) {
+		const struct base_binary *b = base_identify(r->watch, ev, NULL);
+
+		return b != NULL ? (int)(b - r->watch->bins) : -1;
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct base_map_ent *e;
+		size_t n;
+
+		if (names[k] == NULL || (n = strlen(names[k])) == 0 ||
+		    n >= sizeof(low))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			low[i] = (char)tolower((unsigned char)names[k][i]);
+		if ((e = base_map_get(wm, low, n)) != NULL)
+			return (int)e->idx;
+	}
+	return -1;
+}
+
+struct wcount {
+	int		 w;
+	const char	*cmd;
+	uint64_t	 n;
+};
+
+static int
+cmp_wcount(const void *a, const void *b)
+{
+	const struct wcount *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w < y->w ? -1 : 1;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->cmd, y->cmd);
+}
+
+static int
+analyse_watched(struct rp *rp)
+{
+	const struct report *r = rp->r;
+	const char *const *names = default_watched;
+	size_t nnames = sizeof(default_watched) / sizeof(default_watched[0]);
+	struct base_map wm = BASE_MAP_INIT, cm = BASE_MAP_INIT;
+	struct wcount *wc = NULL;
+	uint64_t *runs = NULL;
+	const char **cnames = NULL;
+	size_t nwc = 0, cap = 0;
+	struct ev_buf key = EV_BUF_INIT;
+	int rc = EV_ENOMEM;
+
+	if (r->watch != NULL) {
+		nnames = r->watch->nbins;
+		if ((cnames = calloc(nnames + 1, sizeof(*cnames))) == NULL)
+			goto out;
+		for (size_t i = 0; i < nnames; i++)
+			cnames[i] = r->watch->bins[i].name;
+		names = cnames;
+	}
+	if ((runs = calloc(nnames + 1, sizeof(*runs))) == NULL)
+		goto out;
+	for (size_t i = 0; r->watch == NULL && i < nnames; i++) {
+		struct base_map_ent *e;
+
+		if ((e = base_map_put(&wm, names[i], strlen(names[i]),
+		    NULL)) == NULL)
+			goto out;
+		e->idx = (uint32_t)i;
+	}
+	for (size_t i = 0; i < r->run->nevents; i++) {
+		const struct ev_event *ev = r->run->events[i];
+		struct base_map_ent *e;
+		const char *cmd;
+		bool isnew;
+		int w;
+
+		if (ev->kind != EV_KIND_PROCESS || (r->corr != NULL &&
+		    corr_is_duplicate(r->corr, ev)))
+			continue;
+		if ((w = watched_of(r, &wm, ev)) < 0)
+			continue;
+		runs[w]++;
+		cmd = ev->col[EV_COL_COMMAND_LINE] != NULL ?
+		    ev->col[EV_COL_COMMAND_LINE] : "";
+		ev_buf_reset(&key);
+		ev_buf_add(&key, &w, sizeof(w));
+		ev_buf_adds(&key, cmd);
+		if (ev_buf_failed(&key))
+			goto out;
+		if ((e = base_map_put(&cm, key.buf, key.len, &isnew)) == NULL)
+			goto out;
+		if (isnew) {
+			if (nwc == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct wcount *v = realloc(wc, ncap *
+				    sizeof(*v));
+
+				if (v == NULL)
+					goto out;
+				wc = v;
+				cap = ncap;
+			}
+			e->idx = (uint32_t)nwc;
+			wc[nwc++] = (struct wcount){ w, cmd, 0 };
+		}
+		wc[e->idx].n++;
+	}
+	if (nwc > 0)
+		qsort(wc, nwc, sizeof(*wc), cmp_wcount);
+	for (size_t i = 0; i < nnames; i++)
+		if (runs[i] > 0)
+			rp->nwatched++;
+	if (rp->nwatched > 0 && (rp->watched = calloc(rp->nwatched,
+	    sizeof(*rp->watched))) == NULL)
+		goto out;
+	/* wc is sorted by watched index; names may be in any order, so
+	 * emit binaries by name */
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < nwc; i++) {
+			struct rp_watched *pw;
+
+			if (i == 0 || wc[i].w != wc[i - 1].w) {
+				pw = &rp->watched[k++];
+				pw->binary = names[wc[i].w];
+				pw->runs = runs[wc[i].w];
+			} else
+				pw = &rp->watched[k - 1];
+			pw->distinct++;
+			if (pw->ntop < RP_TOP_CMDLINES)
+				pw->top[pw->ntop++] = (struct rp_count){
+				    wc[i].cmd, NULL, 0, wc[i].n };
+		}
+	}
+	for (size_t i = 1; i < rp->nwatched; i++)	/* insertion by name */
+		for (size_t j = i; j > 0 && strcmp(rp->watched[j - 1].binary,
+		    rp->watched[j].binary) > 0; j--) {
+			struct rp_watched t = rp->watched[j];
+
+			rp->watched[j] = rp->watched[j - 1];
+			rp->watched[j - 1] = t;
+		}
+	rc = 0;
+out:
+	ev_buf_release(&key);
+	base_map_release(&wm);
+	base_map_release(&cm);
+	free(wc);
+	free(runs);
+	free(cnames);
+	return rc;
+}
+
+static int
+analyse_hosts(struct rp *rp)
+{
+	const struct ingest_run *run = rp->r->run;
+	struct base_map hm = BASE_MAP_INIT;
+	size_t cap = 0, ncl = 0, clcap = 0;
+	int rc = EV_ENOMEM;
+
+	for (size_t i = 0; i < run->nevents; i++) {
+		const struct ev_event *ev = run->events[i];
+		const char *comp = ev->col[EV_COL_COMPUTER] != NULL ?
+		    ev->col[EV_COL_COMPUTER] : "";
+		struct base_map_ent *e;
+		struct rp_host *h;
+		bool isnew;
+
+		if (ev->time != 0) {
+			if (rp->first == 0 || ev->time < rp->first)
+				rp->first = ev->time;
+			if (ev->time > rp->last)
+				rp->last = ev->time;
+		}
+		if ((e = base_map_put(&hm, comp, strlen(comp), &isnew)) ==
+		    NULL)
+			goto out;
+		if (isnew) {
+			if (rp->nhosts == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct rp_host *v = realloc(rp->hosts, ncap *
+				    sizeof(*v));
+
+				if (v == NULL)
+					goto out;
+				rp->hosts = v;
+				cap = ncap;
+			}
+			e->idx = (uint32_t)rp->nhosts;
+			memset(&rp->hosts[rp->nhosts], 0, sizeof(*h));
+			rp->hosts[rp->nhosts++].computer = comp;
+		}
+		h = &rp->hosts[e->idx];
+		h->events++;
+		if (ev->time != 0 && (h->first == 0 || ev->time < h->first))
+			h->first = ev->time;
+		if (ev->time > h->last)
+			h->last = ev->time;
+		switch (ev->kind) {
+		case EV_KIND_PROCESS:
+			if (ev->event_id == 1) {
+				h->sysmon1++;
+				break;
+			}
+			h->sec4688++;
+			h->tmpl[ev->version < 3 ? ev->version : 3]++;
+			if (ev->col[EV_COL_COMMAND_LINE] != NULL &&
+			    ev->col[EV_COL_COMMAND_LINE][0] != '\0')
+				h->sec4688_cmd++;
+			break;
+		case EV_KIND_NETWORK:
+			h->sysmon3++;
+			break;
+		case EV_KIND_IMAGE_LOAD:
+			h->sysmon7++;
+			break;
+		case EV_KIND_PROCESS_EXIT:
+			if (ev->event_id == 5)
+				h->sysmon5++;
+			else
+				h->sec4689++;
+			break;
+		case EV_KIND_LOG_CLEAR:
+			h->clears++;
+			if (ncl == clcap) {
+				size_t ncap = clcap ? clcap * 2 : 8;
+				const struct ev_event **v = realloc(rp->clears,
+				    ncap * sizeof(*v));
+
+				if (v == NULL)
+					goto out;
+				rp->clears = v;
+				clcap = ncap;
+			}
+			rp->clears[ncl++] = ev;
+			rp->nclears = ncl;
+			break;
+		}
+	}
+	/* findings per host */
+	for (size_t i = 0; i < rp->r->nfindings; i++) {
+		const struct report_finding *f = &rp->r->findings[i];
+		const char *comp = f->ev->col[EV_COL_COMPUTER] != NULL ?
+		    f->ev->col[EV_COL_COMPUTER] : "";
+		struct base_map_ent *e = base_map_get(&hm, comp, strlen(comp));
+
+		if (e == NULL)
+			continue;
+		rp->hosts[e->idx].findings++;
+		if (f->level >= 0 && f->level < RP_LEVELS)
+			rp->hosts[e->idx].byl[f->level]++;
+	}
+	if (rp->nhosts > 0)
+		qsort(rp->hosts, rp->nhosts, sizeof(*rp->hosts), cmp_host);
+	rc = 0;
+out:
+	base_map_release(&hm);
+	return rc;
+}
+
+int
+rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
+{
+	const struct ingest_run *run = r->run;
+	struct counts rules = { 0 }, hosts = { 0 }, techs = { 0 };
+	struct tech_arg ta = { &techs, &rp->arena };
+	size_t ng = 0;
+
+	memset(rp, 0, sizeof(*rp));
+	ev_arena_init(&rp->arena);
+	rp->r = r;
+	for (size_t i = 0; i < run->nfiles; i++) {
+		const struct ingest_file *fl = &run->files[i];
+
+		if ((unsigned)fl->status < 4)
+			rp->files_by[fl->status]++;
+		ng += fl->stats.ngaps;
+	}
+	if (ng > 0) {
+		if ((rp->gaps = calloc(ng, sizeof(*rp->gaps))) == NULL)
+			goto oom;
+		for (size_t i = 0; i < run->nfiles; i++)
+			for (size_t j = 0; j < run->files[i].stats.ngaps; j++)
+				rp->gaps[rp->ngaps++] = (struct rp_gap){
+				    &run->files[i], &run->files[i].stats.gaps[j] };
+	}
+	if (run->nevents > 0) {
+		rp->by_seq = calloc(run->nevents, sizeof(*rp->by_seq));
+		if (rp->by_seq == NULL)
+			goto oom;
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct report_finding *f = &r->findings[i];
+		const struct ev_event *ev = f->ev;
+
+		if (ev->seq < run->nevents && run->events[ev->seq] == ev)
+			rp->by_seq[ev->seq] = f;
+		if (ev->time != 0 && (rp->ffirst == 0 || ev->time < rp->ffirst))
+			rp->ffirst = ev->time;
+		if (ev->time > rp->flast)
+			rp->flast = ev->time;
+		if (f->level >= 0 && f->level < RP_LEVELS)
+			rp->byl[f->level]++;
+		counts_add(&hosts, ev->col[EV_COL_COMPUTER] != NULL ?
+		    ev->col[EV_COL_COMPUTER] : "", NULL, 0);
+		for (size_t j = 0; j < f->nreasons; j++) {
+			const struct report_reason *rr = &f->reasons[j];
+
+			rp->by_rule_source[rr->baseline ? 1 : 0]++;
+			counts_add(&rules, rr->rule_id != NULL ? rr->rule_id :
+			    "", rr->title, rr->level);
+		}
+		/* techniques once per finding */
+		{
+			struct ev_buf tags = EV_BUF_INIT;
+			size_t before = techs.n;
+
+			rp_join_tags(&tags, f);
+			if (ev_buf_failed(&tags))
+				techs.oom = true;
+			rp_techniques(tags.buf, tech_add, &ta);
+			/* the same technique twice in one finding counts once */
+			for (size_t a = before; a < techs.n; a++)
+				for (size_t b = a + 1; b < techs.n; b++)
+					if (strcmp(techs.v[a].key,
+					    techs.v[b].key) == 0) {
+						techs.v[b] = techs.v[--techs.n];
+						b--;
+					}
+			ev_buf_release(&tags);
+		}
+	}
+	if (rules.oom || hosts.oom || techs.oom)
+		goto oom;
+	counts_finish(&rules);
+	counts_finish(&hosts);
+	counts_finish(&techs);
+	rp->rules = rules.v;
+	rp->nrules = rules.n;
+	rp->hostc = hosts.v;
+	rp->nhostc = hosts.n;
+	rp->techs = techs.v;
+	rp->ntechs = techs.n;
+	rules.v = hosts.v = techs.v = NULL;
+	if (analyse_hosts(rp) != 0 || analyse_watched(rp) != 0)
+		goto oom;
+	/* the timeline */
+	if (r->opts.all_events) {
+		if (run->nevents > 0 && (rp->items = calloc(run->nevents,
+		    sizeof(*rp->items))) == NULL)
+			goto oom;
+		for (size_t i = 0; i < run->nevents; i++)
+			rp->items[rp->nitems++] = (struct rp_item){
+			    run->events[i], rp->by_seq[i] };
+	} else {
+		if (r->nfindings > 0 && (rp->items = calloc(r->nfindings,
+		    sizeof(*rp->items))) == NULL)
+			goto oom;
+		for (size_t i = 0; i < r->nfindings; i++)
+			rp->items[rp->nitems++] = (struct rp_item){
+			    r->findings[i].ev, &r->findings[i] };
+	}
+	return 0;
+oom:
+	free(rules.v);
+	free(hosts.v);
+	free(techs.v);
+	rp_release(rp);
+	return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+}
+
+void
+rp_release(struct rp *rp)
+{
+	free(rp->hosts);
+	free(rp->clears);
+	free(rp->gaps);
+	free(rp->rules);
+	free(rp->hostc);
+	free(rp->techs);
+	free(rp->watched);
+	free(rp->items);
+	free(rp->by_seq);
+	ev_arena_release(&rp->arena);
+	memset(rp, 0, sizeof(*rp));
+}

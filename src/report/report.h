@@ -1,0 +1,119 @@
+/*
+ * report.h -- the timeline report of a scan, and its writers (one per
+ * format: text, csv, jsonl, timesketch, html; evtxhunt-scan(1)).
+ *
+ * `scan` fills a struct report (everything is borrowed from the run, the
+ * rule set, the correlation and the baseline scoring, which outlive the
+ * report) and calls report_write().  Writers only read it.  Findings are
+ * in output order (time, file path, record id; SPEC §10), one per event:
+ * a rule hit and a baseline anomaly on the same event are one finding
+ * with both reasons.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ev_err.h"
+#include "event.h"
+#include "ingest.h"
+
+struct base_config;
+struct corr;
+struct sigma_set;
+
+/* Levels, ordered: informational < low < medium < high < critical. */
+enum report_level {
+	REPORT_INFORMATIONAL = 1,
+	REPORT_LOW,
+	REPORT_MEDIUM,
+	REPORT_HIGH,
+	REPORT_CRITICAL,
+};
+const char	*report_level_name(int level);	/* "high"; "" otherwise */
+
+/* One reason an event is a finding. */
+struct report_reason {
+	bool		 baseline;	/* false: a rule; true: baseline */
+	int		 level;		/* enum report_level */
+	const char	*title;		/* rule title / baseline headline */
+	const char	*rule_id;	/* rule UUID, or "baseline:<kind>" */
+	const char	*rule_path;	/* rule file, NULL for baseline */
+	const char	*tags;		/* space-separated ATT&CK tags */
+	const char	*details;	/* baseline explanation, or NULL */
+	double		 score;		/* baseline surprisal (bits), or 0 */
+};
+
+struct report_finding {
+	const struct ev_event	*ev;
+	const struct report_reason *reasons;	/* most severe first */
+	size_t			 nreasons;
+	int			 level;		/* max over reasons */
+};
+
+/* A rule the run loaded, skipped or rejected (for the header). */
+struct report_rules {
+	size_t		 loaded, skipped, rejected;
+	const char	*sha256;	/* of the loaded rule files, sorted */
+	/* rejected/skipped counts by reason class */
+	const char	*const *reason_names;
+	const size_t	*reason_counts;
+	size_t		 nreasons;
+};
+
+struct report_opts {
+	const char	*format;	/* "text", "csv", ... */
+	bool		 color;		/* text: ANSI colours allowed */
+	unsigned	 width;		/* text: columns (default 100) */
+	bool		 all_events;	/* timeline of every event */
+	int		 min_level;	/* filter already applied; shown */
+};
+
+struct report {
+	const struct ingest_run		*run;
+	const struct corr		*corr;	/* process context; may be NULL */
+	const struct report_finding	*findings;
+	size_t				 nfindings;
+	struct report_rules		 rules;
+	const char			*baseline;	/* DB path, "self" (stacking),
+							   or NULL (--no-baseline) */
+	const char *const		*unbaselined;	/* watched binaries with
+							   too little history */
+	size_t				 nunbaselined;
+	uint64_t			 suppressed;	/* by --suppress */
+	uint64_t			 filtered;	/* by level/computer/rule */
+	const char			*version;	/* "evtxhunt 0.1.0" */
+	const char			*command;	/* the command line */
+	struct report_opts		 opts;
+
+	/* Optional (zero = default); added after the first draft. */
+	uint64_t			 from, to;	/* --from/--to window as
+							   FILETIME, 0 = open */
+	const struct base_config	*watch;		/* watched binaries
+							   (rules/watched.yml);
+							   NULL: the SPEC §8
+							   names, by basename */
+	/*
+	 * Whether an image load (Sysmon 7) is unusual for its process
+	 * (baseline-flagged).  NULL: loads from user-writable directories
+	 * (\Users\, \ProgramData\, \Windows\Temp\, ...) and loads that
+	 * are findings themselves are shown.
+	 */
+	bool				(*load_unusual)(void *arg,
+					    const struct ev_event *load);
+	void				*load_arg;
+};
+
+/*
+ * Writes the report in opts.format to out.  Returns 0, EV_EUSAGE for an
+ * unknown format, or EV_EIO when writing fails.
+ */
+int	report_write(FILE *out, const struct report *, struct ev_err *err);
+
+/* The format names report_write() knows, NULL-terminated. */
+extern const char *const report_formats[];
+
+#endif

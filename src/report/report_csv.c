@@ -1,0 +1,154 @@
+/*
+ * report_csv.c -- the `csv` report: RFC 4180, CRLF line ends, one header
+ * row, one row per finding (or per event with --all-events).  Only
+ * timeline rows: the header facts (files, rules, coverage, tampering) are
+ * in the other formats.  The columns are fixed by evtxhunt-scan(1) and
+ * only ever appended to.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ev_time.h"
+#include "report/escape.h"
+#include "report/report_int.h"
+
+static const char header[] =
+    "time,computer,source,level,title,rule_id,tags,event_id,image,"
+    "command_line,parent_image,parent_command_line,user,process_guid,pid,"
+    "record_id,file,score,details,channel,kind,recovered,parent_chain,"
+    "network,image_loads\r\n";
+
+static void
+cell(struct ev_buf *b, const char *s)
+{
+	report_csv_cell(b, s);
+	ev_buf_addc(b, ',');
+}
+
+static void
+context_cells(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
+{
+	struct ev_buf t = EV_BUF_INIT;
+	struct rp_ctx c;
+	size_t n;
+
+	rp_context(rp, ev, &c);
+	for (size_t i = 0; i < c.nchain; i++) {
+		const char *img = c.chain[i]->col[EV_COL_IMAGE];
+
+		if (i > 0)
+			ev_buf_adds(&t, " <- ");
+		ev_buf_adds(&t, img != NULL ? img : "?");
+	}
+	cell(b, t.buf);
+	ev_buf_reset(&t);
+	n = c.nnet < RP_CTX_MAX ? c.nnet : RP_CTX_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const struct ev_event *e = c.net[i];
+		const char *ip = e->col[EV_COL_DST_IP];
+		const char *host = e->col[EV_COL_DST_HOSTNAME];
+
+		if (i > 0)
+			ev_buf_adds(&t, "; ");
+		ev_buf_addf(&t, "%s %s%s%s:%s", e->col[EV_COL_PROTOCOL] ?
+		    e->col[EV_COL_PROTOCOL] : "?", ip != NULL &&
+		    strchr(ip, ':') ? "[" : "", ip ? ip : "?", ip != NULL &&
+		    strchr(ip, ':') ? "]" : "", e->col[EV_COL_DST_PORT] ?
+		    e->col[EV_COL_DST_PORT] : "?");
+		if (host != NULL && *host != '\0')
+			ev_buf_addf(&t, " (%s)", host);
+	}
+	if (c.nnet > n)
+		ev_buf_addf(&t, "; +%zu more", c.nnet - n);
+	cell(b, t.buf);
+	ev_buf_reset(&t);
+	for (size_t i = 0; i < c.nloads; i++) {
+		const char *p = c.loads[i]->col[EV_COL_IMAGE_LOADED];
+
+		if (i > 0)
+			ev_buf_adds(&t, "; ");
+		ev_buf_adds(&t, p != NULL ? p : "?");
+	}
+	if (c.loads_total > c.nloads)
+		ev_buf_addf(&t, "; +%zu more", c.loads_total - c.nloads);
+	report_csv_cell(b, t.buf);
+	ev_buf_release(&t);
+}
+
+static void
+row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
+{
+	const struct ev_event *ev = it->ev;
+	const struct report_finding *f = it->f;
+	const struct ingest_run *run = rp->r->run;
+	char iso[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+	double score;
+
+	ev_time_iso(ev->time, iso);
+	ev_buf_adds(b, iso);
+	ev_buf_addc(b, ',');
+	cell(b, ev->col[EV_COL_COMPUTER]);
+	if (f != NULL) {
+		cell(b, rp_source(f));
+		cell(b, report_level_name(f->level));
+		rp_join_titles(&t, f);
+		cell(b, t.buf);
+		ev_buf_reset(&t);
+		rp_join_ids(&t, f);
+		cell(b, t.buf);
+		ev_buf_reset(&t);
+		rp_join_tags(&t, f);
+		cell(b, t.buf);
+		ev_buf_reset(&t);
+	} else
+		ev_buf_adds(b, ",,,,,");
+	ev_buf_addf(b, "%" PRIu32 ",", ev->event_id);
+	cell(b, ev->col[EV_COL_IMAGE]);
+	cell(b, ev->col[EV_COL_COMMAND_LINE]);
+	cell(b, ev->col[EV_COL_PARENT_IMAGE]);
+	cell(b, ev->col[EV_COL_PARENT_COMMAND_LINE]);
+	cell(b, ev->col[EV_COL_USER]);
+	cell(b, ev->col[EV_COL_PROCESS_GUID]);
+	/* an integer column: digits and '-' only, but a leading '-' would
+	 * still be a formula to a spreadsheet, so it goes through the cell
+	 * escaping too */
+	cell(b, ev->col[EV_COL_PID]);
+	ev_buf_addf(b, "%" PRIu64 ",", ev->record_id);
+	cell(b, ev->file_id < run->nfiles ? run->files[ev->file_id].path :
+	    NULL);
+	if (f != NULL && (score = rp_score(f)) >= 0)
+		ev_buf_addf(b, "%.2f", score);
+	ev_buf_addc(b, ',');
+	if (f != NULL)
+		rp_join_details(&t, f);
+	cell(b, t.buf);
+	cell(b, ev->col[EV_COL_CHANNEL]);
+	cell(b, ev_kind_name(ev->kind));
+	ev_buf_adds(b, ev->recovered ? "1," : "0,");
+	if (f != NULL)
+		context_cells(b, rp, ev);
+	else
+		ev_buf_adds(b, ",,");
+	ev_buf_adds(b, "\r\n");
+	ev_buf_release(&t);
+}
+
+int
+report_csv(FILE *out, const struct rp *rp, struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	int rc;
+
+	ev_buf_adds(&b, header);
+	for (size_t i = 0; i < rp->nitems; i++) {
+		row(&b, rp, &rp->items[i]);
+		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
+			ev_buf_release(&b);
+			return rc;
+		}
+	}
+	rc = rp_flush(out, &b, err);
+	ev_buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * report_int.h -- what the report writers share (private to src/report/):
+ * the facts every format shows, computed once by rp_analyse() from a
+ * struct report: per-host telemetry coverage, tampering (log clears and
+ * record-id gaps), summary counts, top command lines of the watched
+ * binaries, the timeline entries and each entry's process context.
+ *
+ * Everything in a struct rp is owned by it (rp_release()) except the
+ * strings, which are borrowed from the run / the findings (they outlive
+ * the report).
+ */
+#ifndef REPORT_INT_H
+#define REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ev_arena.h"
+#include "ev_buf.h"
+#include "correlate.h"
+#include "report/report.h"
+
+#define RP_LEVELS	6	/* index 0: no level; 1..5 enum report_level */
+#define RP_TOP_CMDLINES	5	/* command lines shown per watched binary */
+#define RP_CTX_MAX	20	/* network / loads / children shown per
+				   finding; the rest are counted as "more" */
+
+/* Telemetry one computer gave (coverage section). */
+struct rp_host {
+	const char	*computer;
+	uint64_t	 first, last;		/* event times */
+	uint64_t	 events;
+	uint64_t	 sysmon1, sysmon3, sysmon5, sysmon7;
+	uint64_t	 sec4688, sec4688_cmd;	/* 4688; with a command line */
+	uint64_t	 sec4689;
+	uint64_t	 tmpl[4];		/* 4688 template 0, 1, 2, >2 */
+	uint64_t	 clears;		/* 1102 / 104 */
+	uint64_t	 findings;
+	uint64_t	 byl[RP_LEVELS];	/* findings by level */
+};
+
+/* Verdict of a host's coverage, derived from its counters. */
+enum rp_cover {
+	RP_COVER_FULL,		/* Sysmon 1 or 4688 with command lines,
+				   and Sysmon 3/7 */
+	RP_COVER_PARTIAL,	/* command lines, but no Sysmon 3/7 */
+	RP_COVER_NOCMD,		/* process creations without command lines */
+	RP_COVER_BLIND,		/* no process creation events at all */
+};
+enum rp_cover	 rp_host_cover(const struct rp_host *);
+const char	*rp_cover_name(enum rp_cover);	/* "full", ... */
+/* Missing telemetry as one sentence per line into b ("" when none). */
+void		 rp_host_missing(const struct rp_host *, struct ev_buf *b,
+		    const char *sep);
+
+/* A key counted in the summary. */
+struct rp_count {
+	const char	*key;	/* rule id, computer, technique, cmdline */
+	const char	*title;	/* rule title (by rule), or NULL */
+	int		 level;	/* rule level (by rule) */
+	uint64_t	 n;
+};
+
+/* A watched binary's invocations in the run. */
+struct rp_watched {
+	const char		*binary;	/* lower-case basename */
+	uint64_t		 runs;		/* process events */
+	uint64_t		 distinct;	/* distinct command lines */
+	struct rp_count		 top[RP_TOP_CMDLINES];
+	size_t			 ntop;
+};
+
+/* A record-id gap, with the file it is in. */
+struct rp_gap {
+	const struct ingest_file	*file;
+	const struct evtx_gap		*gap;
+};
+
+/* One line of the timeline: an event, and its finding if it is one. */
+struct rp_item {
+	const struct ev_event		*ev;
+	const struct report_finding	*f;	/* NULL: plain event */
+};
+
+/* Process context of a timeline entry. */
+struct rp_ctx {
+	const struct ev_event	*proc;	/* the process event (itself for a
+					   process creation), or NULL */
+	const struct ev_event	*chain[CORR_CHAIN_MAX];	/* parents first */
+	size_t			 nchain;
+	const struct ev_event	*const *net;	/* network events */
+	size_t			 nnet;
+	const struct ev_event	*loads[RP_CTX_MAX];	/* unusual loads */
+	size_t			 nloads;	/* shown */
+	size_t			 loads_total;	/* unusual, all */
+	size_t			 loads_all;	/* loads of the process */
+	const struct ev_event	*const *kids;	/* child processes */
+	size_t			 nkids;
+};
+
+struct rp {
+	const struct report	*r;
+	uint64_t		 first, last;	/* all events, 0 when none */
+	uint64_t		 ffirst, flast;	/* findings */
+	struct rp_host		*hosts;		/* sorted by computer */
+	size_t			 nhosts;
+	const struct ev_event	**clears;	/* log clears, time order */
+	size_t			 nclears;
+	struct rp_gap		*gaps;
+	size_t			 ngaps;
+	uint64_t		 files_by[4];	/* by enum ingest_status */
+	uint64_t		 byl[RP_LEVELS];	/* findings by level */
+	uint64_t		 by_rule_source[2];	/* reasons: rule, baseline */
+	struct rp_count		*rules;		/* by count desc, key */
+	size_t			 nrules;
+	struct rp_count		*hostc;		/* findings by host */
+	size_t			 nhostc;
+	struct rp_count		*techs;		/* by ATT&CK technique */
+	size_t			 ntechs;
+	struct rp_watched	*watched;	/* binaries seen, by name */
+	size_t			 nwatched;
+	struct rp_item		*items;		/* timeline */
+	size_t			 nitems;
+	/* finding of each event, by ev->seq (NULL without events) */
+	const struct report_finding **by_seq;
+	struct ev_arena		 arena;		/* strings made here */
+};
+
+/* Computes everything above.  0 or EV_ENOMEM. */
+int	rp_analyse(struct rp *, const struct report *, struct ev_err *err);
+void	rp_release(struct rp *);
+
+/* Process context of ev (empty without correlation). */
+void	rp_context(const struct rp *, const struct ev_event *ev,
+	    struct rp_ctx *ctx);
+/* Whether a load is shown as unusual (report->load_unusual, else the
+ * user-writable directory test). */
+bool	rp_load_unusual(const struct rp *, const struct ev_event *load);
+
+/*
+ * Joined values of a finding's reasons (CSV/JSON cells): source "rule",
+ * "baseline" or "rule+baseline"; titles, rule ids and details joined by
+ * RP_SEP; tags: the union, space-separated, in order of first appearance.
+ */
+#define RP_SEP	" | "
+const char *rp_source(const struct report_finding *);
+void	rp_join_titles(struct ev_buf *, const struct report_finding *);
+void	rp_join_ids(struct ev_buf *, const struct report_finding *);
+void	rp_join_details(struct ev_buf *, const struct report_finding *);
+void	rp_join_tags(struct ev_buf *, const struct report_finding *);
+/* Max baseline score of f, or < 0 when no reason has one. */
+double	rp_score(const struct report_finding *);
+
+/* ATT&CK technique ids in tags ("T1218.010"), appended one per call of
+ * fn; returns how many. */
+size_t	rp_techniques(const char *tags, void (*fn)(void *, const char *,
+	    size_t), void *arg);
+
+/* Basename of a Windows or POSIX path (after the last \ or /). */
+const char *rp_basename(const char *path);
+
+/* "Process Creation", "Network Connection", ... for an event kind. */
+const char *rp_kind_desc(int kind);
+
+/* The channel cleared by a log-clear event ("Security" for 1102). */
+const char *rp_cleared_channel(const struct ev_event *);
+
+/* Writes b to out and resets it; EV_EIO when out fails. */
+int	rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err);
+
+/* Shared JSON pieces (jsonl, timesketch, html). */
+void	rp_json_header(struct ev_buf *, const struct rp *);
+void	rp_json_item(struct ev_buf *, const struct rp *,
+	    const struct rp_item *, bool context);
+void	rp_json_summary(struct ev_buf *, const struct rp *);
+
+/* The writers (one file each). */
+int	report_text(FILE *, const struct rp *, struct ev_err *);
+int	report_csv(FILE *, const struct rp *, struct ev_err *);
+int	report_jsonl(FILE *, const struct rp *, struct ev_err *);
+int	report_timesketch(FILE *, const struct rp *, struct ev_err *);
+int	report_html(FILE *, const struct rp *, struct ev_err *);
+
+#endif

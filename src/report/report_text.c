@@ -1,0 +1,727 @@
+/*
+ * report_text.c -- the `text` report, for a terminal or a pager: sections
+ * Scanned, Coverage, Tampering, Timeline, Summary; lines fit opts.width
+ * columns (default 100); every log string passes report_text_safe();
+ * long values wrap onto indented continuation lines (never truncated);
+ * ANSI colours only with opts.color.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ev_time.h"
+#include "report/escape.h"
+#include "report/report_int.h"
+
+#define LABEL_W	10	/* "command   " */
+#define IND	4	/* fields under a timeline entry */
+
+struct tw {
+	struct ev_buf	*b;
+	bool		 color;
+	unsigned	 width;
+	struct ev_buf	 tmp;	/* escaped value being wrapped */
+};
+
+enum { C_OFF, C_BOLD, C_DIM, C_RED, C_YELLOW, C_CYAN, C_MAGENTA, C_GREEN };
+
+static void
+sgr(struct tw *w, int c)
+{
+	static const char *const codes[] = {
+		"0", "1", "2", "31", "33", "36", "1;35", "32",
+	};
+
+	if (w->color)
+		ev_buf_addf(w->b, "\033[%sm", codes[c]);
+}
+
+static int
+level_color(int level)
+{
+	switch (level) {
+	case REPORT_CRITICAL:	return C_MAGENTA;
+	case REPORT_HIGH:	return C_RED;
+	case REPORT_MEDIUM:	return C_YELLOW;
+	case REPORT_LOW:	return C_CYAN;
+	}
+	return C_DIM;
+}
+
+static void
+spaces(struct ev_buf *b, unsigned n)
+{
+	while (n-- > 0)
+		ev_buf_addc(b, ' ');
+}
+
+/* Columns of UTF-8 text (one per code point). */
+static size_t
+cols(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/*
+ * Appends the already safe text s, starting at column col, wrapping at
+ * w->width onto lines indented by ind; breaks after a space when one is
+ * in the second half of the line, else mid-word.  Concatenating the
+ * pieces gives s back exactly.
+ */
+static void
+wrap(struct tw *w, const char *s, unsigned col, unsigned ind)
+{
+	size_t n = strlen(s);
+	unsigned avail = w->width > col + 8 ? w->width - col : 8;
+
+	for (;;) {
+		size_t i = 0, c = 0, brk = 0;
+
+		/* the longest prefix that fits */
+		while (i < n && c < avail) {
+			i++;
+			while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+				i++;
+			c++;
+		}
+		if (i >= n) {
+			ev_buf_add(w->b, s, n);
+			return;
+		}
+		for (size_t k = i; k > 0; k--)
+			if (s[k - 1] == ' ') {
+				if (cols(s, k) > avail / 2)
+					brk = k;
+				break;
+			}
+		if (brk == 0)
+			brk = i;
+		ev_buf_add(w->b, s, brk);
+		ev_buf_addc(w->b, '\n');
+		spaces(w->b, ind);
+		s += brk;
+		n -= brk;
+		avail = w->width > ind + 8 ? w->width - ind : 8;
+	}
+}
+
+/* Hostile text s, made safe, wrapped from column col, indented by ind. */
+static void
+safe_wrap(struct tw *w, const char *s, unsigned col, unsigned ind)
+{
+	ev_buf_reset(&w->tmp);
+	report_text_safe(&w->tmp, s);
+	wrap(w, w->tmp.buf, col, ind);
+}
+
+/* "    label     value\n", value hostile, wrapped under itself. */
+static void
+field(struct tw *w, unsigned ind, const char *label, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	spaces(w->b, ind);
+	sgr(w, C_DIM);
+	ev_buf_addf(w->b, "%-*s", LABEL_W, label);
+	sgr(w, C_OFF);
+	safe_wrap(w, value, ind + LABEL_W, ind + LABEL_W);
+	ev_buf_addc(w->b, '\n');
+}
+
+static void
+heading(struct tw *w, const char *title)
+{
+	size_t n = strlen(title);
+
+	ev_buf_addc(w->b, '\n');
+	sgr(w, C_BOLD);
+	ev_buf_addf(w->b, "== %s ", title);
+	for (size_t i = n + 4; i < w->width; i++)
+		ev_buf_addc(w->b, '=');
+	sgr(w, C_OFF);
+	ev_buf_addc(w->b, '\n');
+}
+
+static const char *
+iso(uint64_t t, char *buf)
+{
+	if (t == 0)
+		return "-";
+	ev_time_iso(t, buf);
+	return buf;
+}
+
+/* ---- header sections ---- */
+
+static void
+scanned(struct tw *w, const struct rp *rp)
+{
+	const struct report *r = rp->r;
+	const struct ingest_run *run = r->run;
+	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+
+	sgr(w, C_BOLD);
+	ev_buf_adds(w->b, "evtxhunt scan report");
+	sgr(w, C_OFF);
+	ev_buf_addc(w->b, '\n');
+	field(w, 0, "version", r->version);
+	field(w, 0, "command", r->command);
+	heading(w, "Scanned");
+	ev_buf_addf(&t, "%zu (ok %" PRIu64 ", damaged %" PRIu64 ", empty %"
+	    PRIu64 ", unreadable %" PRIu64 ")", run->nfiles,
+	    rp->files_by[INGEST_OK], rp->files_by[INGEST_DAMAGED],
+	    rp->files_by[INGEST_EMPTY], rp->files_by[INGEST_UNREADABLE]);
+	field(w, 0, "files", t.buf);
+	for (size_t i = 0; i < run->nfiles; i++) {
+		const struct ingest_file *f = &run->files[i];
+		const struct evtx_stats *s = &f->stats;
+		bool bad = f->status == INGEST_DAMAGED ||
+		    f->status == INGEST_UNREADABLE;
+
+		spaces(w->b, 2);
+		if (bad)
+			sgr(w, f->status == INGEST_UNREADABLE ? C_RED :
+			    C_YELLOW);
+		ev_buf_addf(w->b, "%-11s", ingest_status_name(f->status));
+		if (bad)
+			sgr(w, C_OFF);
+		safe_wrap(w, f->path, 13, 15);
+		ev_buf_addc(w->b, '\n');
+		ev_buf_reset(&t);
+		if (f->status != INGEST_UNREADABLE)
+			ev_buf_addf(&t, "%" PRIu64 " records, %" PRIu64
+			    " recovered, %" PRIu64 " events", s->records,
+			    s->recovered, s->events);
+		if (s->bad_chunks || s->bad_records)
+			ev_buf_addf(&t, ", %" PRIu32 " bad chunks, %" PRIu64
+			    " bad records", s->bad_chunks, s->bad_records);
+		if (s->dirty)
+			ev_buf_adds(&t, ", dirty");
+		if (s->full)
+			ev_buf_adds(&t, ", full");
+		if (s->ngaps)
+			ev_buf_addf(&t, ", %zu record-id gaps", s->ngaps);
+		if (f->sha256[0] != '\0')
+			ev_buf_addf(&t, ", sha256 %s", f->sha256);
+		if (f->message != NULL) {
+			ev_buf_adds(&t, t.len ? ": " : "");
+			ev_buf_adds(&t, f->message);
+		}
+		if (t.len > 0) {
+			spaces(w->b, 12);
+			safe_wrap(w, t.buf, 12, 14);
+			ev_buf_addc(w->b, '\n');
+		}
+	}
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%" PRIu64 " (%" PRIu64 " recovered, %" PRIu64
+	    " undecodable); %zu events extracted, %" PRIu64
+	    " duplicates dropped", run->records, run->recovered,
+	    run->bad_records, run->nevents, run->duplicates);
+	field(w, 0, "records", t.buf);
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%s .. %s", iso(rp->first, a), iso(rp->last, z));
+	if (r->from != 0 || r->to != 0)
+		ev_buf_addf(&t, " (window %s .. %s)", iso(r->from, a),
+		    iso(r->to, z));
+	field(w, 0, "time", t.buf);
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%zu loaded, %zu skipped, %zu rejected",
+	    r->rules.loaded, r->rules.skipped, r->rules.rejected);
+	for (size_t i = 0; i < r->rules.nreasons; i++)
+		ev_buf_addf(&t, "%s%s %zu", i == 0 ? " (" : ", ",
+		    r->rules.reason_names[i], r->rules.reason_counts[i]);
+	if (r->rules.nreasons > 0)
+		ev_buf_addc(&t, ')');
+	field(w, 0, "rules", t.buf);
+	field(w, 0, "rules sha", r->rules.sha256);
+	ev_buf_reset(&t);
+	if (r->baseline == NULL)
+		ev_buf_adds(&t, "none (--no-baseline)");
+	else if (strcmp(r->baseline, "self") == 0)
+		ev_buf_adds(&t, "self (stacking over this evidence)");
+	else
+		ev_buf_adds(&t, r->baseline);
+	field(w, 0, "baseline", t.buf);
+	ev_buf_reset(&t);
+	for (size_t i = 0; i < r->nunbaselined; i++)
+		ev_buf_addf(&t, "%s%s", i ? ", " : "", r->unbaselined[i]);
+	field(w, 0, "too new", t.buf);
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%zu", r->nfindings);
+	if (r->suppressed)
+		ev_buf_addf(&t, ", %" PRIu64 " suppressed", r->suppressed);
+	if (r->filtered)
+		ev_buf_addf(&t, ", %" PRIu64 " filtered out", r->filtered);
+	if (r->opts.min_level > REPORT_INFORMATIONAL)
+		ev_buf_addf(&t, " (minimum level %s)",
+		    report_level_name(r->opts.min_level));
+	field(w, 0, "findings", t.buf);
+	ev_buf_release(&t);
+}
+
+static void
+coverage(struct tw *w, const struct rp *rp)
+{
+	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+
+	heading(w, "Coverage");
+	if (rp->nhosts == 0)
+		ev_buf_adds(w->b, "no events: nothing is known about any "
+		    "host\n");
+	for (size_t i = 0; i < rp->nhosts; i++) {
+		const struct rp_host *h = &rp->hosts[i];
+		enum rp_cover cv = rp_host_cover(h);
+
+		sgr(w, C_BOLD);
+		safe_wrap(w, h->computer[0] ? h->computer : "(no computer)",
+		    0, 2);
+		sgr(w, C_OFF);
+		ev_buf_adds(w->b, "  ");
+		sgr(w, cv == RP_COVER_FULL ? C_GREEN : cv == RP_COVER_PARTIAL ?
+		    C_YELLOW : C_RED);
+		ev_buf_addf(w->b, "[%s]", rp_cover_name(cv));
+		sgr(w, C_OFF);
+		ev_buf_addf(w->b, "  %" PRIu64 " findings\n", h->findings);
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s .. %s", iso(h->first, a), iso(h->last, z));
+		field(w, 2, "time", t.buf);
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "1: %" PRIu64 ", 3: %" PRIu64 ", 5: %" PRIu64
+		    ", 7: %" PRIu64, h->sysmon1, h->sysmon3, h->sysmon5,
+		    h->sysmon7);
+		field(w, 2, "sysmon", t.buf);
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "4688: %" PRIu64 " (%" PRIu64
+		    " with command line", h->sec4688, h->sec4688_cmd);
+		for (int v = 0, k = 0; v < 4; v++)
+			if (h->tmpl[v] > 0)
+				ev_buf_addf(&t, "%s%s%s", k++ ? ", " :
+				    "; template ", v < 3 ? "" : ">",
+				    v < 3 ? (const char *[]){ "0", "1",
+				    "2" }[v] : "2");
+		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
+		field(w, 2, "security", t.buf);
+		ev_buf_reset(&t);
+		rp_host_missing(h, &t, "\n");
+		for (const char *p = t.buf; *p != '\0';) {
+			size_t n = strcspn(p, "\n");
+			struct ev_buf one = EV_BUF_INIT;
+
+			ev_buf_add(&one, p, n);
+			spaces(w->b, 2);
+			sgr(w, cv >= RP_COVER_NOCMD ? C_RED : C_YELLOW);
+			ev_buf_addf(w->b, "%-*s", LABEL_W, "missing");
+			sgr(w, C_OFF);
+			wrap(w, one.buf, 2 + LABEL_W, 2 + LABEL_W);
+			ev_buf_addc(w->b, '\n');
+			ev_buf_release(&one);
+			p += n;
+			if (*p == '\n')
+				p++;
+		}
+	}
+	ev_buf_release(&t);
+}
+
+static void
+tampering(struct tw *w, const struct rp *rp)
+{
+	const struct ingest_run *run = rp->r->run;
+	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+
+	heading(w, "Tampering");
+	if (rp->nclears == 0 && rp->ngaps == 0)
+		ev_buf_adds(w->b, "no log clears (1102, 104), no record-id "
+		    "gaps\n");
+	for (size_t i = 0; i < rp->nclears; i++) {
+		const struct ev_event *ev = rp->clears[i];
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s %s log cleared (%" PRIu32 ") on %s by %s; "
+		    "%s #%" PRIu64, iso(ev->time, a), rp_cleared_channel(ev),
+		    ev->event_id, ev->col[EV_COL_COMPUTER] ?
+		    ev->col[EV_COL_COMPUTER] : "?", ev->col[EV_COL_USER] ?
+		    ev->col[EV_COL_USER] : "?", ev->file_id < run->nfiles ?
+		    run->files[ev->file_id].path : "?", ev->record_id);
+		sgr(w, C_RED);
+		ev_buf_addf(w->b, "%-*s", LABEL_W, "cleared");
+		sgr(w, C_OFF);
+		safe_wrap(w, t.buf, LABEL_W, LABEL_W);
+		ev_buf_addc(w->b, '\n');
+	}
+	for (size_t i = 0; i < rp->ngaps; i++) {
+		const struct evtx_gap *g = rp->gaps[i].gap;
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s: records %" PRIu64 "..%" PRIu64 " missing "
+		    "(%" PRIu64 "), between %s and %s", rp->gaps[i].file->path,
+		    g->after_id + 1, g->before_id - 1, g->before_id >
+		    g->after_id ? g->before_id - g->after_id - 1 : 0,
+		    iso(g->after_time, a), iso(g->before_time, z));
+		sgr(w, C_YELLOW);
+		ev_buf_addf(w->b, "%-*s", LABEL_W, "id gap");
+		sgr(w, C_OFF);
+		safe_wrap(w, t.buf, LABEL_W, LABEL_W);
+		ev_buf_addc(w->b, '\n');
+	}
+	ev_buf_release(&t);
+}
+
+/* ---- timeline ---- */
+
+static void
+proc_line(struct tw *w, unsigned ind, const char *label,
+    const struct ev_event *p)
+{
+	struct ev_buf t = EV_BUF_INIT;
+
+	ev_buf_adds(&t, p->col[EV_COL_IMAGE] ? p->col[EV_COL_IMAGE] : "?");
+	if (p->col[EV_COL_PID])
+		ev_buf_addf(&t, "  pid %s", p->col[EV_COL_PID]);
+	if (p->col[EV_COL_USER])
+		ev_buf_addf(&t, "  %s", p->col[EV_COL_USER]);
+	field(w, ind, label, t.buf);
+	if (p->col[EV_COL_COMMAND_LINE] && p->col[EV_COL_COMMAND_LINE][0]) {
+		spaces(w->b, ind + LABEL_W + 2);
+		safe_wrap(w, p->col[EV_COL_COMMAND_LINE], ind + LABEL_W + 2,
+		    ind + LABEL_W + 2);
+		ev_buf_addc(w->b, '\n');
+	}
+	ev_buf_release(&t);
+}
+
+static void
+context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
+{
+	struct ev_buf t = EV_BUF_INIT;
+	char a[EV_TIME_ISO_LEN + 1];
+	struct rp_ctx c;
+	size_t n;
+
+	rp_context(rp, ev, &c);
+	if (c.proc != NULL && c.proc != ev)
+		proc_line(w, IND, "process", c.proc);
+	for (size_t i = 0; i < c.nchain; i++) {
+		char label[16];
+
+		snprintf(label, sizeof(label), "parent %zu", i + 1);
+		proc_line(w, IND, label, c.chain[i]);
+	}
+	n = c.nnet < RP_CTX_MAX ? c.nnet : RP_CTX_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const struct ev_event *e = c.net[i];
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s %s %s:%s", iso(e->time, a),
+		    e->col[EV_COL_PROTOCOL] ? e->col[EV_COL_PROTOCOL] : "?",
+		    e->col[EV_COL_DST_IP] ? e->col[EV_COL_DST_IP] : "?",
+		    e->col[EV_COL_DST_PORT] ? e->col[EV_COL_DST_PORT] : "?");
+		if (e->col[EV_COL_DST_HOSTNAME] && e->col[EV_COL_DST_HOSTNAME][0])
+			ev_buf_addf(&t, " (%s)", e->col[EV_COL_DST_HOSTNAME]);
+		field(w, IND, i == 0 ? "network" : "", t.buf);
+	}
+	if (c.nnet > n) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "+%zu more connections (see jsonl/--db)",
+		    c.nnet - n);
+		field(w, IND, "", t.buf);
+	}
+	for (size_t i = 0; i < c.nloads; i++) {
+		const struct ev_event *e = c.loads[i];
+
+		ev_buf_reset(&t);
+		ev_buf_adds(&t, e->col[EV_COL_IMAGE_LOADED] ?
+		    e->col[EV_COL_IMAGE_LOADED] : "?");
+		if (e->col[EV_COL_SIGNED])
+			ev_buf_adds(&t, e->col[EV_COL_SIGNED][0] == '1' ?
+			    " (signed)" : " (unsigned)");
+		field(w, IND, i == 0 ? "loads" : "", t.buf);
+	}
+	if (c.loads_total > c.nloads) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "+%zu more unusual loads", c.loads_total -
+		    c.nloads);
+		field(w, IND, "", t.buf);
+	}
+	if (c.nkids > 0) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%zu:", c.nkids);
+		n = c.nkids < RP_CTX_MAX ? c.nkids : RP_CTX_MAX;
+		for (size_t i = 0; i < n; i++) {
+			const char *b = rp_basename(c.kids[i]->col[EV_COL_IMAGE]);
+
+			ev_buf_addf(&t, " %s", b ? b : "?");
+		}
+		if (c.nkids > n)
+			ev_buf_adds(&t, " ...");
+		field(w, IND, "children", t.buf);
+	}
+	ev_buf_release(&t);
+}
+
+static void
+entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
+{
+	const struct ev_event *ev = it->ev;
+	const struct report_finding *f = it->f;
+	const struct ingest_run *run = rp->r->run;
+	char a[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
+	    "?";
+
+	if (f == NULL) {	/* --all-events: one line per plain event */
+		ev_buf_addf(&t, "%s  %-8s %s  ", iso(ev->time, a), "-", comp);
+		switch (ev->kind) {
+		case EV_KIND_NETWORK:
+			ev_buf_addf(&t, "net %s -> %s:%s",
+			    rp_basename(ev->col[EV_COL_IMAGE]) ?
+			    rp_basename(ev->col[EV_COL_IMAGE]) : "?",
+			    ev->col[EV_COL_DST_IP] ? ev->col[EV_COL_DST_IP] :
+			    "?", ev->col[EV_COL_DST_PORT] ?
+			    ev->col[EV_COL_DST_PORT] : "?");
+			break;
+		case EV_KIND_IMAGE_LOAD:
+			ev_buf_addf(&t, "load %s", ev->col[EV_COL_IMAGE_LOADED] ?
+			    ev->col[EV_COL_IMAGE_LOADED] : "?");
+			break;
+		case EV_KIND_LOG_CLEAR:
+			ev_buf_addf(&t, "LOG CLEARED %s by %s",
+			    rp_cleared_channel(ev), ev->col[EV_COL_USER] ?
+			    ev->col[EV_COL_USER] : "?");
+			break;
+		case EV_KIND_PROCESS_EXIT:
+			ev_buf_addf(&t, "exit %s", ev->col[EV_COL_IMAGE] ?
+			    ev->col[EV_COL_IMAGE] : "?");
+			break;
+		default:
+			ev_buf_addf(&t, "proc %s", ev->col[EV_COL_COMMAND_LINE] &&
+			    ev->col[EV_COL_COMMAND_LINE][0] ?
+			    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE] ?
+			    ev->col[EV_COL_IMAGE] : "?");
+		}
+		sgr(w, C_DIM);
+		safe_wrap(w, t.buf, 0, IND + LABEL_W);
+		sgr(w, C_OFF);
+		ev_buf_addc(w->b, '\n');
+		ev_buf_release(&t);
+		return;
+	}
+	ev_buf_addc(w->b, '\n');
+	ev_buf_addf(w->b, "%s  ", iso(ev->time, a));
+	sgr(w, level_color(f->level));
+	ev_buf_addf(w->b, "%-8s", report_level_name(f->level));
+	sgr(w, C_OFF);
+	ev_buf_addc(w->b, ' ');
+	sgr(w, C_BOLD);
+	safe_wrap(w, comp, EV_TIME_ISO_LEN + 11, IND + LABEL_W);
+	sgr(w, C_OFF);
+	ev_buf_addf(w->b, "  %s\n", rp_source(f));
+	for (size_t i = 0; i < f->nreasons; i++) {
+		const struct report_reason *rr = &f->reasons[i];
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "[%s] %s", report_level_name(rr->level),
+		    rr->title ? rr->title : "?");
+		if (rr->baseline && rr->score > 0)
+			ev_buf_addf(&t, " (score %.2f)", rr->score);
+		ev_buf_addf(&t, " -- %s", rr->rule_id ? rr->rule_id : "?");
+		if (rr->tags && rr->tags[0])
+			ev_buf_addf(&t, " -- %s", rr->tags);
+		field(w, IND, i == 0 ? (f->nreasons > 1 ? "reasons" : "reason") :
+		    "", t.buf);
+		if (rr->details)
+			field(w, IND + 2, "", rr->details);
+	}
+	field(w, IND, "image", ev->col[EV_COL_IMAGE]);
+	if (ev->col[EV_COL_ORIGINAL_FILE_NAME] && ev->col[EV_COL_IMAGE] &&
+	    strcasecmp(ev->col[EV_COL_ORIGINAL_FILE_NAME],
+	    rp_basename(ev->col[EV_COL_IMAGE])) != 0)
+		field(w, IND, "orig name", ev->col[EV_COL_ORIGINAL_FILE_NAME]);
+	field(w, IND, "command", ev->col[EV_COL_COMMAND_LINE]);
+	switch (ev->kind) {
+	case EV_KIND_NETWORK:
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s %s:%s -> %s:%s", ev->col[EV_COL_PROTOCOL] ?
+		    ev->col[EV_COL_PROTOCOL] : "?", ev->col[EV_COL_SRC_IP] ?
+		    ev->col[EV_COL_SRC_IP] : "?", ev->col[EV_COL_SRC_PORT] ?
+		    ev->col[EV_COL_SRC_PORT] : "?", ev->col[EV_COL_DST_IP] ?
+		    ev->col[EV_COL_DST_IP] : "?", ev->col[EV_COL_DST_PORT] ?
+		    ev->col[EV_COL_DST_PORT] : "?");
+		if (ev->col[EV_COL_DST_HOSTNAME])
+			ev_buf_addf(&t, " (%s)", ev->col[EV_COL_DST_HOSTNAME]);
+		field(w, IND, "connect", t.buf);
+		break;
+	case EV_KIND_IMAGE_LOAD:
+		field(w, IND, "loaded", ev->col[EV_COL_IMAGE_LOADED]);
+		field(w, IND, "signature", ev->col[EV_COL_SIGNATURE]);
+		break;
+	case EV_KIND_LOG_CLEAR:
+		field(w, IND, "cleared", rp_cleared_channel(ev));
+		break;
+	}
+	ev_buf_reset(&t);
+	if (ev->col[EV_COL_USER])
+		ev_buf_adds(&t, ev->col[EV_COL_USER]);
+	if (ev->col[EV_COL_PID])
+		ev_buf_addf(&t, "%spid %s", t.len ? "  " : "",
+		    ev->col[EV_COL_PID]);
+	if (ev->col[EV_COL_INTEGRITY_LEVEL])
+		ev_buf_addf(&t, "%s%s integrity", t.len ? "  " : "",
+		    ev->col[EV_COL_INTEGRITY_LEVEL]);
+	if (ev->col[EV_COL_PROCESS_GUID])
+		ev_buf_addf(&t, "%s%s", t.len ? "  " : "",
+		    ev->col[EV_COL_PROCESS_GUID]);
+	field(w, IND, "user", t.buf);
+	/* the parent as the event names it, when correlation finds none */
+	if (rp->r->corr == NULL || corr_parent(rp->r->corr,
+	    corr_process(rp->r->corr, ev)) == NULL) {
+		field(w, IND, "parent", ev->col[EV_COL_PARENT_IMAGE]);
+		field(w, IND, "parent cmd", ev->col[EV_COL_PARENT_COMMAND_LINE]);
+	}
+	context(w, rp, ev);
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%s #%" PRIu64 " (%s %" PRIu32 "%s)",
+	    ev->file_id < run->nfiles ? run->files[ev->file_id].path : "?",
+	    ev->record_id, ev->col[EV_COL_CHANNEL] ? ev->col[EV_COL_CHANNEL] :
+	    "?", ev->event_id, ev->recovered ? ", recovered" : "");
+	field(w, IND, "source", t.buf);
+	ev_buf_release(&t);
+}
+
+/* ---- summary ---- */
+
+static void
+counts(struct tw *w, const char *label, const struct rp_count *c, size_t n,
+    size_t max)
+{
+	struct ev_buf t = EV_BUF_INIT;
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%6" PRIu64 "  ", c[i].n);
+		if (c[i].level)
+			ev_buf_addf(&t, "%-8s ", report_level_name(c[i].level));
+		if (c[i].title)
+			ev_buf_addf(&t, "%s  (%s)", c[i].title, c[i].key);
+		else
+			ev_buf_adds(&t, c[i].key[0] ? c[i].key : "?");
+		field(w, 2, i == 0 ? label : "", t.buf);
+	}
+	if (n > max) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "... %zu more (see jsonl)", n - max);
+		field(w, 2, "", t.buf);
+	}
+	ev_buf_release(&t);
+}
+
+static void
+summary(struct tw *w, const struct rp *rp)
+{
+	struct ev_buf t = EV_BUF_INIT;
+	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+
+	heading(w, "Summary");
+	ev_buf_addf(&t, "%zu", rp->r->nfindings);
+	if (rp->r->nfindings > 0)
+		ev_buf_addf(&t, " from %s to %s", iso(rp->ffirst, a),
+		    iso(rp->flast, z));
+	field(w, 0, "findings", t.buf);
+	spaces(w->b, 2);
+	sgr(w, C_DIM);
+	ev_buf_addf(w->b, "%-*s", LABEL_W, "by level");
+	sgr(w, C_OFF);
+	for (int l = RP_LEVELS - 1; l >= 1; l--) {
+		if (rp->byl[l] > 0)
+			sgr(w, level_color(l));
+		ev_buf_addf(w->b, "%s %" PRIu64, report_level_name(l),
+		    rp->byl[l]);
+		if (rp->byl[l] > 0)
+			sgr(w, C_OFF);
+		ev_buf_adds(w->b, l > 1 ? ", " : "\n");
+	}
+	counts(w, "by rule", rp->rules, rp->nrules, 30);
+	counts(w, "by host", rp->hostc, rp->nhostc, 30);
+	counts(w, "technique", rp->techs, rp->ntechs, 30);
+	/* coverage warnings again, where nothing was found */
+	for (size_t i = 0; i < rp->nhosts; i++) {
+		const struct rp_host *h = &rp->hosts[i];
+
+		if (h->findings > 0 || rp_host_cover(h) < RP_COVER_NOCMD)
+			continue;
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s: no findings, but %s: NOT known to be "
+		    "clean", h->computer[0] ? h->computer : "(no computer)",
+		    rp_host_cover(h) == RP_COVER_BLIND ? "no process "
+		    "creation events" : "no command lines logged");
+		spaces(w->b, 2);
+		sgr(w, C_RED);
+		ev_buf_addf(w->b, "%-*s", LABEL_W, "blind");
+		sgr(w, C_OFF);
+		safe_wrap(w, t.buf, 2 + LABEL_W, 2 + LABEL_W);
+		ev_buf_addc(w->b, '\n');
+	}
+	if (rp->nwatched > 0) {
+		ev_buf_adds(w->b, "\n");
+		sgr(w, C_BOLD);
+		ev_buf_adds(w->b, "Top command lines of watched binaries\n");
+		sgr(w, C_OFF);
+	}
+	for (size_t i = 0; i < rp->nwatched; i++) {
+		const struct rp_watched *wb = &rp->watched[i];
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s: %" PRIu64 " runs, %" PRIu64
+		    " distinct command lines", wb->binary, wb->runs,
+		    wb->distinct);
+		spaces(w->b, 2);
+		safe_wrap(w, t.buf, 2, 4);
+		ev_buf_addc(w->b, '\n');
+		for (size_t j = 0; j < wb->ntop; j++) {
+			ev_buf_addf(w->b, "    %6" PRIu64 "  ", wb->top[j].n);
+			safe_wrap(w, wb->top[j].key[0] ? wb->top[j].key :
+			    "(no command line)", 12, 12);
+			ev_buf_addc(w->b, '\n');
+		}
+	}
+	ev_buf_release(&t);
+}
+
+int
+report_text(FILE *out, const struct rp *rp, struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	struct tw w = { &b, rp->r->opts.color, rp->r->opts.width ?
+	    rp->r->opts.width : 100, EV_BUF_INIT };
+	int rc;
+
+	if (w.width < 40)
+		w.width = 40;
+	scanned(&w, rp);
+	coverage(&w, rp);
+	tampering(&w, rp);
+	heading(&w, rp->r->opts.all_events ? "Timeline (all events)" :
+	    "Timeline (findings)");
+	if (rp->nitems == 0)
+		ev_buf_adds(&b, "no findings\n");
+	for (size_t i = 0; i < rp->nitems; i++) {
+		entry(&w, rp, &rp->items[i]);
+		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0)
+			goto out;
+	}
+	summary(&w, rp);
+	rc = rp_flush(out, &b, err);
+out:
+	ev_buf_release(&b);
+	ev_buf_release(&w.tmp);
+	return rc;
+}
