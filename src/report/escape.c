@@ -46,6 +46,13 @@ bad:
 	return 1;
 }
 
+static bool
+is_bidi_control(unsigned cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
+	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
 static void
 add_utf8(struct ev_buf *b, unsigned cp)
 {
@@ -109,20 +116,14 @@ report_json_str(struct ev_buf *b, const char *s)
 		case '\t':	ev_buf_add(b, "\\t", 2); break;
 		default:
 			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 &&
-			    cp < 0xa0) || cp == 0x2028 || cp == 0x2029)
+			    cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+			    is_bidi_control(cp))
 				ev_buf_addf(b, "\\u%04x", cp);
 			else
 				add_utf8(b, cp);
 		}
 	}
 	ev_buf_addc(b, '"');
-}
-
-static bool
-is_bidi_control(unsigned cp)
-{
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
-	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
 void

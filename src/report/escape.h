@@ -13,7 +13,11 @@
 
 #include "ev_buf.h"
 
-/* JSON string literal with its quotes; controls as \uXXXX, also U+2028/9. */
+/*
+ * JSON string literal with its quotes; controls as \uXXXX, also U+2028/9
+ * and the bidirectional controls (so that printing the JSON cannot
+ * reorder a terminal line; the decoded value is unchanged).
+ */
 void	report_json_str(struct ev_buf *b, const char *s);
 
 /*

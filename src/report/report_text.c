@@ -568,19 +568,17 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		field(w, IND, "cleared", rp_cleared_channel(ev));
 		break;
 	}
+	field(w, IND, "user", ev->col[EV_COL_USER]);
 	ev_buf_reset(&t);
-	if (ev->col[EV_COL_USER])
-		ev_buf_adds(&t, ev->col[EV_COL_USER]);
 	if (ev->col[EV_COL_PID])
-		ev_buf_addf(&t, "%spid %s", t.len ? "  " : "",
-		    ev->col[EV_COL_PID]);
+		ev_buf_adds(&t, ev->col[EV_COL_PID]);
 	if (ev->col[EV_COL_INTEGRITY_LEVEL])
 		ev_buf_addf(&t, "%s%s integrity", t.len ? "  " : "",
 		    ev->col[EV_COL_INTEGRITY_LEVEL]);
 	if (ev->col[EV_COL_PROCESS_GUID])
 		ev_buf_addf(&t, "%s%s", t.len ? "  " : "",
 		    ev->col[EV_COL_PROCESS_GUID]);
-	field(w, IND, "user", t.buf);
+	field(w, IND, "pid", t.buf);
 	/* the parent as the event names it, when correlation finds none */
 	if (rp->r->corr == NULL || corr_parent(rp->r->corr,
 	    corr_process(rp->r->corr, ev)) == NULL) {
@@ -614,12 +612,12 @@ counts(struct tw *w, const char *label, const struct rp_count *c, size_t n,
 			ev_buf_addf(&t, "%s  (%s)", c[i].title, c[i].key);
 		else
 			ev_buf_adds(&t, c[i].key[0] ? c[i].key : "?");
-		field(w, 2, i == 0 ? label : "", t.buf);
+		field(w, 0, i == 0 ? label : "", t.buf);
 	}
 	if (n > max) {
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "... %zu more (see jsonl)", n - max);
-		field(w, 2, "", t.buf);
+		field(w, 0, "", t.buf);
 	}
 	ev_buf_release(&t);
 }
@@ -636,7 +634,6 @@ summary(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, " from %s to %s", iso(rp->ffirst, a),
 		    iso(rp->flast, z));
 	field(w, 0, "findings", t.buf);
-	spaces(w->b, 2);
 	sgr(w, C_DIM);
 	ev_buf_addf(w->b, "%-*s", LABEL_W, "by level");
 	sgr(w, C_OFF);
@@ -663,11 +660,10 @@ summary(struct tw *w, const struct rp *rp)
 		    "clean", h->computer[0] ? h->computer : "(no computer)",
 		    rp_host_cover(h) == RP_COVER_BLIND ? "no process "
 		    "creation events" : "no command lines logged");
-		spaces(w->b, 2);
 		sgr(w, C_RED);
 		ev_buf_addf(w->b, "%-*s", LABEL_W, "blind");
 		sgr(w, C_OFF);
-		safe_wrap(w, t.buf, 2 + LABEL_W, 2 + LABEL_W);
+		safe_wrap(w, t.buf, LABEL_W, LABEL_W);
 		ev_buf_addc(w->b, '\n');
 	}
 	if (rp->nwatched > 0) {
