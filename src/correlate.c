@@ -13,6 +13,7 @@
 
 #include "baseline/map.h"
 #include "correlate.h"
+#include "store.h"
 #include "ev_buf.h"
 
 #define NONE	UINT32_MAX
@@ -541,7 +542,7 @@ corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
 		for (uint32_t a = p->parent; a != NONE && depth < CHAIN_GUARD;
 		    a = c->procs[a].parent)
 			depth++;
-		sqlite3_bind_int64(ps, 1, ev->seq);
+		sqlite3_bind_int64(ps, 1, store_event_id(ev));
 		bind_text(ps, 2, ev->col[EV_COL_COMPUTER]);
 		bind_text(ps, 3, ev->col[EV_COL_PROCESS_GUID]);
 		bind_int(ps, 4, ev->col[EV_COL_PID]);
@@ -549,15 +550,15 @@ corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
 		sqlite3_bind_int64(ps, 6, (sqlite3_int64)ev->time);
 		if (p->canon == i && p->exit != NULL) {
 			sqlite3_bind_int64(ps, 7, (sqlite3_int64)p->exit->time);
-			sqlite3_bind_int64(ps, 8, p->exit->seq);
+			sqlite3_bind_int64(ps, 8, store_event_id(p->exit));
 		}
 		if (p->canon == i) {
 			if (p->parent != NONE)
 				sqlite3_bind_int64(ps, 9,
-				    c->procs[p->parent].ev->seq);
+				    store_event_id(c->procs[p->parent].ev));
 			sqlite3_bind_int64(ps, 10, depth);
 		} else
-			sqlite3_bind_int64(ps, 11, c->procs[p->canon].ev->seq);
+			sqlite3_bind_int64(ps, 11, store_event_id(c->procs[p->canon].ev));
 		if (step(ps) != 0) {
 			rc = sql_fail(db, err, "inserting a process");
 			break;
@@ -565,8 +566,8 @@ corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
 		if (p->canon != i)
 			continue;
 		if (p->parent != NONE) {
-			sqlite3_bind_int64(es, 1, c->procs[p->parent].ev->seq);
-			sqlite3_bind_int64(es, 2, ev->seq);
+			sqlite3_bind_int64(es, 1, store_event_id(c->procs[p->parent].ev));
+			sqlite3_bind_int64(es, 2, store_event_id(ev));
 			if (step(es) != 0) {
 				rc = sql_fail(db, err, "inserting an edge");
 				break;
@@ -575,8 +576,8 @@ corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
 		for (int l = 0; l < 2 && rc == 0; l++) {
 			for (uint32_t j = ls[l]->off[i]; j < ls[l]->off[i + 1];
 			    j++) {
-				sqlite3_bind_int64(as, 1, ev->seq);
-				sqlite3_bind_int64(as, 2, ls[l]->ev[j]->seq);
+				sqlite3_bind_int64(as, 1, store_event_id(ev));
+				sqlite3_bind_int64(as, 2, store_event_id(ls[l]->ev[j]));
 				bind_text(as, 3, ev_kind_name(ls[l]->ev[j]->kind));
 				if (step(as) != 0) {
 					rc = sql_fail(db, err,

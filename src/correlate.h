@@ -22,7 +22,7 @@
  * by the queries are borrowed and valid until corr_free().
  *
  * Database (for evtxhunt-db(5); written by corr_store(); event ids are
- * events.id, i.e. ev->seq):
+ * events.id, i.e. store_event_id(ev)):
  *
  *   processes(event INTEGER PRIMARY KEY, computer TEXT, process_guid
  *     TEXT, pid INTEGER, image TEXT, start INTEGER, end INTEGER,

@@ -511,7 +511,7 @@ worker_main(void *arg)
 		atomic_fetch_add(&ctx->tasks_done, 1);
 	}
 	/* each worker sorts its own shard: the sorts run in parallel */
-	if (sh->rc == 0)
+	if (sh->rc == 0 && sh->n > 1)
 		qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
 	if (ctx->opts->worker_fini != NULL)
 		ctx->opts->worker_fini(sh->worker);
