@@ -291,18 +291,19 @@ START_TEST(store)
 	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
 	ck_assert_int_eq(corr_store(corr, db, &err), 0);
 	ck_assert_int_eq(q1(db, "SELECT count(*) FROM processes"), 3);
-	ck_assert_int_eq(q1(db, "SELECT parent FROM processes WHERE event=1"),
-	    0);
-	ck_assert_int_eq(q1(db, "SELECT depth FROM processes WHERE event=1"),
+	/* ids are events.id: output position + 1 (store_event_id()) */
+	ck_assert_int_eq(q1(db, "SELECT parent FROM processes WHERE event=2"),
+	    1);
+	ck_assert_int_eq(q1(db, "SELECT depth FROM processes WHERE event=2"),
 	    1);
 	ck_assert_int_eq(q1(db, "SELECT duplicate_of FROM processes"
-	    " WHERE event=2"), 1);
+	    " WHERE event=3"), 2);
 	ck_assert_int_eq(q1(db, "SELECT exit_event FROM processes"
-	    " WHERE event=1"), 4);
+	    " WHERE event=2"), 5);
 	ck_assert_int_eq(q1(db, "SELECT count(*) FROM process_edges"), 1);
-	ck_assert_int_eq(q1(db, "SELECT child FROM process_edges"), 1);
+	ck_assert_int_eq(q1(db, "SELECT child FROM process_edges"), 2);
 	ck_assert_int_eq(q1(db, "SELECT event FROM process_events"
-	    " WHERE process=1 AND kind='network'"), 3);
+	    " WHERE process=2 AND kind='network'"), 4);
 	sqlite3_close(db);
 }
 END_TEST
