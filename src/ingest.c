@@ -805,6 +805,16 @@ finish_files(struct run_ctx *ctx)
 		struct ingest_file *f = &run->files[i];
 		struct evtx_stats *s = &f->stats;
 
+		if (s->id_backsteps > 0 && s->ngaps > 0) {
+			/*
+			 * Ids that go back mean records of several sources
+			 * interleaved (forwarded events): a jump in ids is
+			 * another source, not a deletion.
+			 */
+			free(s->gaps);
+			s->gaps = NULL;
+			s->ngaps = 0;
+		}
 		if (f->status == INGEST_OK) {
 			if (s->records == 0 && s->recovered == 0 &&
 			    s->bad_records > 0) {

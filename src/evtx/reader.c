@@ -87,8 +87,15 @@ evtx_stats_note_id(struct evtx_stats *st, uint64_t id, uint64_t time)
 		st->first_id = st->last_id = id;
 		st->head_time = time;
 	} else {
-		if (st->tail_id != 0 && id != st->tail_id + 1 &&
-		    id > st->tail_id)
+		/*
+		 * A gap is ids skipped while time goes on.  Ids that step
+		 * back, or a jump back in time, mean interleaved sources (a
+		 * forwarded-events log), not deletion: counted, no gap.
+		 */
+		if (st->tail_id != 0 && id < st->tail_id)
+			st->id_backsteps++;
+		else if (st->tail_id != 0 && id > st->tail_id + 1 &&
+		    time >= st->tail_time)
 			rc = add_gap(st, st->tail_id, st->tail_time, id, time);
 		if (id < st->first_id)
 			st->first_id = id;
@@ -112,6 +119,7 @@ evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src)
 	dst->recovered += src->recovered;
 	dst->bad_records += src->bad_records;
 	dst->events += src->events;
+	dst->id_backsteps += src->id_backsteps;
 	if (src->first_time != 0 &&
 	    (dst->first_time == 0 || src->first_time < dst->first_time))
 		dst->first_time = src->first_time;
@@ -119,7 +127,11 @@ evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src)
 		dst->last_time = src->last_time;
 	if (!src_has)
 		return 0;
-	if (dst_has && dst->tail_id != 0 && src->first_id > dst->tail_id + 1)
+	if (dst_has && dst->tail_id != 0 && src->first_id < dst->tail_id)
+		dst->id_backsteps++;
+	else if (dst_has && dst->tail_id != 0 &&
+	    src->first_id > dst->tail_id + 1 &&
+	    src->head_time >= dst->tail_time)
 		/* the gap spans the boundary between the two ranges */
 		if (add_gap(dst, dst->tail_id, dst->tail_time, src->first_id,
 		    src->head_time) != 0)

@@ -70,6 +70,9 @@ struct evtx_stats {
 	uint64_t	 first_time, last_time;	/* over all records, 0 none */
 	struct evtx_gap	*gaps;		/* malloc'ed, in id order */
 	size_t		 ngaps;
+	uint64_t	 id_backsteps;	/* ids that went back: interleaved
+					   sources (forwarded events), so
+					   gaps say little */
 	/* internal: last allocated id/time of this range (gap joining) */
 	uint64_t	 tail_id, tail_time, head_time;
 };
