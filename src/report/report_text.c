@@ -410,7 +410,7 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 	if (c.proc != NULL && c.proc != ev)
 		proc_line(w, IND, "process", c.proc);
 	for (size_t i = 0; i < c.nchain; i++) {
-		char label[16];
+		char label[32];
 
 		snprintf(label, sizeof(label), "parent %zu", i + 1);
 		proc_line(w, IND, label, c.chain[i]);
