@@ -1,10 +1,1135 @@
-/* cmd_scan.c -- TEMPORARY placeholder until the scan subcommand lands. */
+/*
+ * cmd_scan.c -- `evtxhunt scan`, the main job (evtxhunt-scan(1)): read
+ * the evidence, match Sigma rules in the reading threads, link process
+ * trees, score watched binaries against baselines, and write the
+ * timeline report.
+ *
+ * Order of work:
+ *  1. load and compile the rules (-r, default: the installed rules);
+ *  2. ingest_run(): decode in N threads; process-creation events are
+ *     matched right there, each worker with its own sigma scratch;
+ *  3. corr_build(): process trees; Sysmon 3/7 get their process, then
+ *     they are matched (in N threads) with that enrichment; a 4688 that
+ *     duplicates a Sysmon 1 hands its hits to the Sysmon event;
+ *  4. baselines: score against -b DB or, without it, against the
+ *     evidence itself (stacking); --learn adds the run to the DB;
+ *  5. findings = events with rule hits or baseline findings, filtered
+ *     (level, computer, rule, --suppress), one per event;
+ *  6. --db, then the report (to -o through a temporary file).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "baseline/baseline.h"
 #include "cmd.h"
+#include "cmd_read.h"
+#include "correlate.h"
+#include "ev_arena.h"
+#include "ev_buf.h"
+#include "report/report.h"
+#include "sha256.h"
+#include "sigma/sigma.h"
+#include "store.h"
+#include "version.h"
+
+static const char *const scan_usage[] = {
+	"usage: evtxhunt scan [-aq] [-b db] [--color when] "
+	    "[--computer pattern] [--db file]",
+	"                     [-f format] [--force] [--from time] [--hash] "
+	    "[-j jobs] [-l level]",
+	"                     [--learn] [--no-baseline] [--no-recovered] "
+	    "[--no-rules] [-o file]",
+	"                     [--parser native|libevtx] [--progress when] "
+	    "[-r path]...",
+	"                     [--rule pattern] [--strict] [--suppress file] "
+	    "[--to time] path ...",
+	NULL
+};
+
+enum {
+	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
+	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
+	OPT_HELP
+};
+
+static const struct option scan_options[] = {
+	CMD_READ_LONGOPTS,
+	{ "all-events", no_argument, NULL, 'a' },
+	{ "baseline", required_argument, NULL, 'b' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "computer", required_argument, NULL, OPT_COMPUTER },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "format", required_argument, NULL, 'f' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "min-level", required_argument, NULL, 'l' },
+	{ "learn", no_argument, NULL, OPT_LEARN },
+	{ "no-baseline", no_argument, NULL, OPT_NO_BASELINE },
+	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
+	{ "output", required_argument, NULL, 'o' },
+	{ "rules", required_argument, NULL, 'r' },
+	{ "rule", required_argument, NULL, OPT_RULE },
+	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* One line of a --suppress file: every given pattern must match. */
+struct suppress {
+	char	*rule, *computer, *image, *cmdline;
+};
+
+struct scan {
+	struct cmd_read		 rd;
+	const char		*format, *outpath, *dbpath, *basepath;
+	const char		*computer_pat, *rule_pat, *suppress_path;
+	const char		**rule_paths;
+	size_t			 nrule_paths;
+	int			 color;		/* -1 auto, 0 never, 1 always */
+	int			 min_level;
+	bool			 all_events, force, learn, no_baseline;
+	bool			 no_rules;
+	int			 status;
+
+	struct sigma_set	*rules;
+	char			 rules_sha256[65];
+	struct base_config	*bcfg;
+	struct base_model	 model;
+	bool			 have_model;
+	struct base_result	 bres;
+	struct corr		*corr;
+	struct suppress		*sup;
+	size_t			 nsup;
+	struct ingest_run	 run;
+	bool			 have_run;
+
+	/* findings */
+	struct report_finding	*findings;
+	size_t			 nfindings;
+	struct report_reason	*reasons;	/* all findings' reasons */
+	uint64_t		 suppressed, filtered;
+	struct ev_arena		 arena;
+	const char		**unbaselined;
+};
+
+/* ---- rules ---- */
+
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static const char *
+default_rules_dir(void)
+{
+	/* installed rules, or the source tree's when run uninstalled */
+	if (is_dir(EVH_RULESDIR))
+		return EVH_RULESDIR;
+	return EVH_SRC_RULESDIR;
+}
+
+/* SHA-256 over the loaded rule files, in load (path) order. */
+static void
+hash_rules(struct scan *s)
+{
+	struct sha256 h;
+	char buf[65536];
+	size_t n;
+
+	sha256_init(&h);
+	for (size_t i = 0; i < sigma_count(s->rules); i++) {
+		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
+		FILE *f;
+
+		if (r->status != SIGMA_LOADED)
+			continue;
+		if ((f = fopen(r->path, "rb")) == NULL)
+			continue;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			sha256_update(&h, buf, n);
+		fclose(f);
+	}
+	sha256_final_hex(&h, s->rules_sha256);
+}
+
+static int
+load_rules(struct scan *s)
+{
+	struct ev_err err = EV_ERR_INIT;
+	size_t rejected = 0;
+
+	if ((s->rules = sigma_set_new()) == NULL) {
+		cmd_warn("out of memory");
+		return -1;
+	}
+	if (!s->no_rules) {
+		const char *def = default_rules_dir();
+		size_t n = s->nrule_paths ? s->nrule_paths : 1;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *p = s->nrule_paths ? s->rule_paths[i] : def;
+
+			ev_err_clear(&err);
+			if (sigma_load_path(s->rules, p, !is_dir(p), &err) !=
+			    0) {
+				cmd_warn("%s", err.msg);
+				/* a rule path given explicitly: an error */
+				s->status = CMD_EXIT_ERROR;
+				if (err.code == EV_ENOMEM)
+					return -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < sigma_count(s->rules); i++) {
+		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
+
+		if (r->status != SIGMA_REJECTED)
+			continue;
+		rejected++;
+		if (r->explicit_path)
+			s->status = CMD_EXIT_ERROR;
+		if (!s->rd.ingest.quiet && (r->explicit_path || rejected <= 10))
+			fprintf(stderr, "evtxhunt: %s:%u:%u: %s\n", r->path,
+			    r->line, r->column, r->reason);
+	}
+	if (rejected > 10 && !s->rd.ingest.quiet)
+		fprintf(stderr, "evtxhunt: %zu rules rejected in all; see "
+		    "'evtxhunt rules check'\n", rejected);
+	if (sigma_compile(s->rules, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
+	hash_rules(s);
+	return 0;
+}
+
+/* ---- matching in the reading threads ---- */
+
+/* What each reading thread matches with. */
+struct worker {
+	const struct sigma_set	*rules;
+	struct sigma_scratch	*scratch;	/* NULL: out of memory */
+};
+
+static void *
+worker_init(void *arg)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (w != NULL) {
+		w->rules = arg;
+		w->scratch = sigma_scratch_new(arg);
+	}
+	return w;
+}
+
+static void
+worker_fini(void *arg)
+{
+	struct worker *w = arg;
+
+	if (w != NULL)
+		sigma_scratch_free(w->scratch);
+	free(w);
+}
+
+static int
+match_event(const struct sigma_set *set, struct sigma_scratch *sc,
+    struct ev_event *ev, struct ev_arena *arena)
+{
+	const uint32_t *hits;
+	uint32_t *copy;
+	int n;
+
+	if (sc == NULL)
+		return EV_ENOMEM;
+	n = sigma_match(set, sc, ev, &hits);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return 0;
+	if ((copy = ev_arena_alloc(arena, (size_t)n * sizeof(*copy))) == NULL)
+		return EV_ENOMEM;
+	memcpy(copy, hits, (size_t)n * sizeof(*copy));
+	ev->hits = copy;
+	ev->nhits = (uint32_t)n;
+	return 0;
+}
+
+/* ingest hook: process creations are matched as they are decoded */
+static int
+on_event(struct ev_event *ev, struct ev_arena *arena, void *arg)
+{
+	struct worker *w = arg;
+
+	if (ev->kind != EV_KIND_PROCESS)
+		return 0;	/* 3/7 wait for their process (below) */
+	if (w == NULL)
+		return EV_ENOMEM;
+	return match_event(w->rules, w->scratch, ev, arena);
+}
+
+struct late_job {
+	struct scan	*s;
+	size_t		 from, to;
+	struct ev_arena	 arena;
+	int		 rc;
+};
+
+static void *
+late_main(void *arg)
+{
+	struct late_job *j = arg;
+	struct sigma_scratch *sc = sigma_scratch_new(j->s->rules);
+
+	for (size_t i = j->from; i < j->to && j->rc == 0; i++) {
+		struct ev_event *ev = j->s->run.events[i];
+
+		if (ev->kind == EV_KIND_NETWORK ||
+		    ev->kind == EV_KIND_IMAGE_LOAD)
+			j->rc = match_event(j->s->rules, sc, ev, &j->arena);
+	}
+	sigma_scratch_free(sc);
+	return NULL;
+}
+
+/*
+ * Matches Sysmon 3/7 now that they know their process, in jobs threads
+ * over slices of the event array; hits live in s->arena-owned arenas.
+ */
+static int
+match_late(struct scan *s, struct ev_arena **arenas, size_t *narenas)
+{
+	unsigned jobs = s->rd.ingest.jobs ? s->rd.ingest.jobs : 1;
+	size_t n = s->run.nevents, per;
+	struct late_job *j;
+	pthread_t *t;
+	bool *started;
+	int rc = 0;
+
+	if (n < 4096)
+		jobs = 1;
+	j = calloc(jobs, sizeof(*j));
+	t = calloc(jobs, sizeof(*t));
+	started = calloc(jobs, sizeof(*started));
+	*arenas = calloc(jobs, sizeof(**arenas));
+	if (j == NULL || t == NULL || started == NULL || *arenas == NULL) {
+		free(j);
+		free(t);
+		free(started);
+		return EV_ENOMEM;
+	}
+	per = (n + jobs - 1) / jobs;
+	for (unsigned i = 0; i < jobs; i++) {
+		j[i].s = s;
+		j[i].from = i * per < n ? i * per : n;
+		j[i].to = (i + 1) * per < n ? (i + 1) * per : n;
+		ev_arena_init(&j[i].arena);
+	}
+	for (unsigned i = 1; i < jobs; i++)
+		started[i] = pthread_create(&t[i], NULL, late_main, &j[i]) == 0;
+	late_main(&j[0]);
+	for (unsigned i = 1; i < jobs; i++)
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else
+			late_main(&j[i]);
+	for (unsigned i = 0; i < jobs; i++) {
+		if (j[i].rc != 0)
+			rc = j[i].rc;
+		(*arenas)[i] = j[i].arena;
+	}
+	*narenas = jobs;
+	free(j);
+	free(t);
+	free(started);
+	return rc;
+}
+
+/*
+ * A 4688 that duplicates a Sysmon 1 gives its hits to the Sysmon event
+ * (union, ascending) and keeps none: one finding per rule and process.
+ */
+static int
+fold_duplicates(struct scan *s)
+{
+	for (size_t i = 0; i < s->run.nevents; i++) {
+		struct ev_event *dup = s->run.events[i], *keep;
+		uint32_t *u, n = 0, a = 0, b = 0;
+
+		if (dup->nhits == 0 || !corr_is_duplicate(s->corr, dup))
+			continue;
+		keep = (struct ev_event *)corr_process(s->corr, dup);
+		if (keep == NULL || keep == dup) {
+			dup->nhits = 0;
+			continue;
+		}
+		u = ev_arena_alloc(&s->arena, (keep->nhits + dup->nhits) *
+		    sizeof(*u));
+		if (u == NULL)
+			return EV_ENOMEM;
+		while (a < keep->nhits || b < dup->nhits) {
+			uint32_t x = a < keep->nhits ? keep->hits[a] :
+			    UINT32_MAX;
+			uint32_t y = b < dup->nhits ? dup->hits[b] : UINT32_MAX;
+
+			if (x == y) {
+				u[n++] = x;
+				a++;
+				b++;
+			} else if (x < y) {
+				u[n++] = x;
+				a++;
+			} else {
+				u[n++] = y;
+				b++;
+			}
+		}
+		keep->hits = u;
+		keep->nhits = n;
+		dup->hits = NULL;
+		dup->nhits = 0;
+	}
+	return 0;
+}
+
+/* ---- suppression and filters ---- */
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Reads --suppress FILE: one condition set per line, fields separated by
+ * '|': rule=ID-or-title-glob, computer=GLOB, image=GLOB, cmdline=GLOB;
+ * '#' starts a comment.  Returns 0, or -1 after a message with the line.
+ */
+static int
+load_suppress(struct scan *s)
+{
+	FILE *f = fopen(s->suppress_path, "r");
+	char line[8192];
+	unsigned lineno = 0;
+
+	if (f == NULL) {
+		cmd_warn("cannot open '%s': %s", s->suppress_path,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct suppress *sp, one = { 0 };
+		char *p = line, *field;
+		bool any = false;
+
+		lineno++;
+		if ((field = strchr(p, '#')) != NULL)
+			*field = '\0';
+		if (*trim(p) == '\0')
+			continue;
+		while ((field = strsep(&p, "|")) != NULL) {
+			char *eq, **slot;
+
+			field = trim(field);
+			if (*field == '\0')
+				continue;
+			if ((eq = strchr(field, '=')) == NULL)
+				goto bad;
+			*eq = '\0';
+			if (strcmp(trim(field), "rule") == 0)
+				slot = &one.rule;
+			else if (strcmp(trim(field), "computer") == 0)
+				slot = &one.computer;
+			else if (strcmp(trim(field), "image") == 0)
+				slot = &one.image;
+			else if (strcmp(trim(field), "cmdline") == 0)
+				slot = &one.cmdline;
+			else
+				goto bad;
+			*slot = ev_arena_strdup(&s->arena, trim(eq + 1));
+			any = true;
+		}
+		if (!any)
+			goto bad;
+		sp = realloc(s->sup, (s->nsup + 1) * sizeof(*sp));
+		if (sp == NULL)
+			goto bad;
+		s->sup = sp;
+		s->sup[s->nsup++] = one;
+	}
+	fclose(f);
+	return 0;
+bad:
+	cmd_warn("%s:%u: expected 'rule=|computer=|image=|cmdline=' "
+	    "patterns separated by '|'", s->suppress_path, lineno);
+	fclose(f);
+	return -1;
+}
+
+static bool
+glob(const char *pat, const char *s)
+{
+	return pat == NULL || (s != NULL &&
+	    fnmatch(pat, s, FNM_CASEFOLD) == 0);
+}
+
+static bool
+reason_suppressed(const struct scan *s, const struct ev_event *ev,
+    const struct report_reason *r)
+{
+	for (size_t i = 0; i < s->nsup; i++) {
+		const struct suppress *sp = &s->sup[i];
+
+		if (sp->rule != NULL && !glob(sp->rule, r->rule_id) &&
+		    !glob(sp->rule, r->title))
+			continue;
+		if (glob(sp->computer, ev->col[EV_COL_COMPUTER]) &&
+		    glob(sp->image, ev->col[EV_COL_IMAGE]) &&
+		    glob(sp->cmdline, ev->col[EV_COL_COMMAND_LINE]))
+			return true;
+	}
+	return false;
+}
+
+static bool
+reason_filtered(const struct scan *s, const struct ev_event *ev,
+    const struct report_reason *r)
+{
+	if (r->level < s->min_level)
+		return true;
+	if (s->computer_pat != NULL &&
+	    !glob(s->computer_pat, ev->col[EV_COL_COMPUTER]))
+		return true;
+	if (s->rule_pat != NULL && !glob(s->rule_pat, r->rule_id) &&
+	    !glob(s->rule_pat, r->title))
+		return true;
+	return false;
+}
+
+/* ---- findings ---- */
+
+static const char *
+join_tags(struct scan *s, const struct sigma_rule *r)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	const char *out;
+
+	for (size_t i = 0; i < r->tags.n; i++) {
+		if (i > 0)
+			ev_buf_addc(&b, ' ');
+		ev_buf_adds(&b, r->tags.v[i]);
+	}
+	out = ev_arena_strdup(&s->arena, b.buf);
+	ev_buf_release(&b);
+	return out;
+}
+
+static int
+reason_cmp(const void *a, const void *b)
+{
+	const struct report_reason *x = a, *y = b;
+
+	if (x->level != y->level)
+		return y->level - x->level;
+	if (x->baseline != y->baseline)
+		return x->baseline ? 1 : -1;
+	return strcmp(x->title ? x->title : "", y->title ? y->title : "");
+}
+
+static int
+build_findings(struct scan *s)
+{
+	size_t bi = 0, cap = 0, nreasons = 0;
+	struct report_reason *rs = NULL;
+	const char **tags;
+	size_t nrules = sigma_count(s->rules);
+
+	/* tags of each rule, joined once */
+	tags = calloc(nrules + 1, sizeof(*tags));
+	if (tags == NULL)
+		return EV_ENOMEM;
+	/* reasons first (realloc moves them), findings point in after */
+	struct { size_t first, n; const struct ev_event *ev; } *fs = NULL;
+	size_t nfs = 0, fscap = 0;
+
+	for (size_t i = 0; i < s->run.nevents; i++) {
+		const struct ev_event *ev = s->run.events[i];
+		size_t first = nreasons;
+
+		for (uint32_t h = 0; h < ev->nhits; h++) {
+			const struct sigma_rule *r = sigma_rule_at(s->rules,
+			    ev->hits[h]);
+
+			if (nreasons == cap) {
+				cap = cap ? cap * 2 : 256;
+				void *p = realloc(rs, cap * sizeof(*rs));
+				if (p == NULL)
+					goto oom;
+				rs = p;
+			}
+			if (tags[ev->hits[h]] == NULL)
+				tags[ev->hits[h]] = join_tags(s, r);
+			rs[nreasons] = (struct report_reason){
+				.baseline = false,
+				.level = r->level ? (int)r->level :
+				    REPORT_INFORMATIONAL,
+				.title = r->title,
+				.rule_id = r->id ? r->id : r->path,
+				.rule_path = r->path,
+				.tags = tags[ev->hits[h]],
+			};
+			nreasons++;
+		}
+		while (bi < s->bres.nfindings && s->bres.findings[bi].ev->seq <
+		    ev->seq)
+			bi++;
+		for (; bi < s->bres.nfindings &&
+		    s->bres.findings[bi].ev == ev; bi++) {
+			const struct base_finding *f = &s->bres.findings[bi];
+			struct ev_buf id = EV_BUF_INIT, tg = EV_BUF_INIT;
+
+			if (nreasons == cap) {
+				cap = cap ? cap * 2 : 256;
+				void *p = realloc(rs, cap * sizeof(*rs));
+				if (p == NULL)
+					goto oom;
+				rs = p;
+			}
+			ev_buf_addf(&id, "baseline:%s",
+			    f->kind == BASE_FINDING_RENAMED ? "renamed" :
+			    "unusual");
+			if (f->technique != NULL)
+				ev_buf_addf(&tg, "attack.defense_evasion "
+				    "attack.%s", f->technique);
+			for (char *c = tg.buf; *c; c++)
+				if (*c >= 'A' && *c <= 'Z')
+					*c = (char)(*c - 'A' + 'a');
+			rs[nreasons] = (struct report_reason){
+				.baseline = true,
+				.level = (int)f->level + 1,
+				.title = f->title,
+				.rule_id = ev_arena_strdup(&s->arena, id.buf),
+				.tags = ev_arena_strdup(&s->arena, tg.buf),
+				.details = f->details,
+				.score = f->score,
+			};
+			ev_buf_release(&id);
+			ev_buf_release(&tg);
+			nreasons++;
+		}
+		/* drop suppressed and filtered reasons */
+		size_t w = first;
+
+		for (size_t k = first; k < nreasons; k++) {
+			if (reason_suppressed(s, ev, &rs[k]))
+				s->suppressed++;
+			else if (reason_filtered(s, ev, &rs[k]))
+				s->filtered++;
+			else
+				rs[w++] = rs[k];
+		}
+		nreasons = w;
+		if (nreasons == first)
+			continue;
+		qsort(rs + first, nreasons - first, sizeof(*rs), reason_cmp);
+		if (nfs == fscap) {
+			fscap = fscap ? fscap * 2 : 64;
+			void *p = realloc(fs, fscap * sizeof(*fs));
+			if (p == NULL)
+				goto oom;
+			fs = p;
+		}
+		fs[nfs].first = first;
+		fs[nfs].n = nreasons - first;
+		fs[nfs].ev = ev;
+		nfs++;
+	}
+	s->findings = calloc(nfs ? nfs : 1, sizeof(*s->findings));
+	if (s->findings == NULL)
+		goto oom;
+	for (size_t i = 0; i < nfs; i++) {
+		s->findings[i].ev = fs[i].ev;
+		s->findings[i].reasons = rs + fs[i].first;
+		s->findings[i].nreasons = fs[i].n;
+		s->findings[i].level = rs[fs[i].first].level;
+	}
+	s->nfindings = nfs;
+	s->reasons = rs;
+	free(fs);
+	free(tags);
+	return 0;
+oom:
+	free(fs);
+	free(rs);
+	free(tags);
+	return EV_ENOMEM;
+}
+
+/* ---- database ---- */
+
+static int
+store_scan(struct scan *s, struct ev_err *err)
+{
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *ins = NULL;
+	int rc;
+
+	if ((rc = store_open(s->dbpath, s->force, &st, err)) != 0)
+		return rc;
+	db = store_db(st);
+	if ((rc = store_add_run(st, &s->run, err)) != 0)
+		goto out;
+	if ((rc = store_exec(db, "BEGIN;"
+	    "CREATE TABLE rules(id INTEGER PRIMARY KEY, uuid TEXT, path TEXT,"
+	    " title TEXT, level TEXT, status TEXT, tags TEXT,"
+	    " load_status TEXT NOT NULL, reason TEXT);"
+	    "CREATE TABLE findings(id INTEGER PRIMARY KEY,"
+	    " event INTEGER NOT NULL REFERENCES events(id), source TEXT NOT NULL,"
+	    " rule INTEGER REFERENCES rules(id), level TEXT, score REAL,"
+	    " title TEXT, details TEXT, tags TEXT);", err)) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(db, "INSERT INTO rules VALUES(?,?,?,?,?,?,?,?,?)",
+	    -1, &ins, NULL) != SQLITE_OK)
+		goto sqlfail;
+	for (size_t i = 0; i < sigma_count(s->rules); i++) {
+		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
+		static const char *const st_names[] = { "loaded", "skipped",
+		    "rejected" };
+		char *tg = NULL;
+		struct ev_buf b = EV_BUF_INIT;
+
+		for (size_t t = 0; t < r->tags.n; t++)
+			ev_buf_addf(&b, "%s%s", t ? " " : "", r->tags.v[t]);
+		tg = b.buf;
+		sqlite3_bind_int64(ins, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(ins, 2, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, r->path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, r->level ?
+		    sigma_level_name(r->level) : NULL, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 6, r->rule_status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 7, r->tags.n ? tg : NULL, -1,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 8, st_names[r->status], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(ins, 9, r->status == SIGMA_LOADED ? NULL :
+		    r->reason, -1, SQLITE_STATIC);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(ins);
+		ev_buf_release(&b);
+		if (rc != 0)
+			goto sqlfail;
+	}
+	sqlite3_finalize(ins);
+	ins = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO findings(event, source, rule,"
+	    " level, score, title, details, tags) VALUES(?,?,?,?,?,?,?,?)", -1,
+	    &ins, NULL) != SQLITE_OK)
+		goto sqlfail;
+	for (size_t i = 0; i < s->nfindings; i++) {
+		const struct report_finding *f = &s->findings[i];
+
+		for (size_t k = 0; k < f->nreasons; k++) {
+			const struct report_reason *r = &f->reasons[k];
+
+			sqlite3_bind_int64(ins, 1, store_event_id(f->ev));
+			sqlite3_bind_text(ins, 2, r->baseline ? "baseline" :
+			    "rule", -1, SQLITE_STATIC);
+			sqlite3_bind_null(ins, 3);
+			if (!r->baseline)
+				for (uint32_t h = 0; h < f->ev->nhits; h++)
+					if (sigma_rule_at(s->rules,
+					    f->ev->hits[h])->path == r->rule_path)
+						sqlite3_bind_int64(ins, 3,
+						    f->ev->hits[h] + 1);
+			sqlite3_bind_text(ins, 4, report_level_name(r->level),
+			    -1, SQLITE_STATIC);
+			if (r->baseline)
+				sqlite3_bind_double(ins, 5, r->score);
+			else
+				sqlite3_bind_null(ins, 5);
+			sqlite3_bind_text(ins, 6, r->title, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 7, r->details, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 8, r->tags, -1, SQLITE_STATIC);
+			rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+			sqlite3_reset(ins);
+			if (rc != 0)
+				goto sqlfail;
+		}
+	}
+	sqlite3_finalize(ins);
+	ins = NULL;
+	if (s->corr != NULL && (rc = corr_store(s->corr, db, err)) != 0)
+		goto out;
+	if ((rc = store_exec(db, "CREATE INDEX findings_event ON "
+	    "findings(event); COMMIT;", err)) != 0)
+		goto out;
+	return store_close(st, true, err);
+sqlfail:
+	rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(ins);
+	store_close(st, false, NULL);
+	return rc;
+}
+
+/* ---- output ---- */
+
+static int
+write_report(struct scan *s, const char *cmdline)
+{
+	struct report rep;
+	struct ev_err err = EV_ERR_INIT;
+	const char *nocolor = getenv("NO_COLOR");
+	char *tmp = NULL;
+	FILE *out = stdout;
+	int rc, fd;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.run = &s->run;
+	rep.corr = s->corr;
+	rep.findings = s->findings;
+	rep.nfindings = s->nfindings;
+	rep.rules.loaded = sigma_count_status(s->rules, SIGMA_LOADED);
+	rep.rules.skipped = sigma_count_status(s->rules, SIGMA_SKIPPED);
+	rep.rules.rejected = sigma_count_status(s->rules, SIGMA_REJECTED);
+	rep.rules.sha256 = s->rules_sha256;
+	rep.baseline = s->no_baseline ? NULL : s->basepath ? s->basepath :
+	    "self";
+	rep.unbaselined = s->unbaselined;
+	rep.nunbaselined = s->bres.nunbaselined;
+	rep.suppressed = s->suppressed;
+	rep.filtered = s->filtered;
+	rep.version = version_string();
+	rep.command = cmdline;
+	rep.opts.format = s->format;
+	rep.opts.width = 100;
+	rep.opts.all_events = s->all_events;
+	rep.opts.min_level = s->min_level;
+	if (s->outpath != NULL) {
+		if (asprintf(&tmp, "%s.XXXXXX", s->outpath) == -1 ||
+		    (fd = mkstemp(tmp)) == -1 || (out = fdopen(fd, "w")) ==
+		    NULL) {
+			cmd_warn("cannot create '%s': %s", s->outpath,
+			    strerror(errno));
+			free(tmp);
+			return -1;
+		}
+	}
+	rep.opts.color = s->color == 1 || (s->color == -1 &&
+	    s->outpath == NULL && isatty(STDOUT_FILENO) &&
+	    (nocolor == NULL || *nocolor == '\0'));
+	rc = report_write(out, &rep, &err);
+	if (rc != 0)
+		cmd_warn("%s", err.msg);
+	if (out != stdout) {
+		if (fflush(out) != 0 || fsync(fileno(out)) != 0 ||
+		    ferror(out)) {
+			cmd_warn("error writing '%s': %s", tmp,
+			    strerror(errno));
+			rc = -1;
+		}
+		if (fclose(out) != 0 && rc == 0)
+			rc = -1;
+		if (rc == 0 && rename(tmp, s->outpath) == -1) {
+			cmd_warn("cannot rename '%s' to '%s': %s", tmp,
+			    s->outpath, strerror(errno));
+			rc = -1;
+		}
+		if (rc != 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	return rc;
+}
+
+/* ---- the command ---- */
+
+#define SCAN_HELP	(-1)	/* parse_args(): --help was printed */
+
+/* Returns 0, SCAN_HELP, or an exit status after a usage message. */
+static int
+parse_args(struct scan *s, int argc, char **argv)
+{
+	int opt, rc, lvl;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS
+	    "ab:f:l:o:r:", scan_options, NULL)) != -1) {
+		if ((rc = cmd_read_option(&s->rd, "scan", opt, optarg)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		switch (opt) {
+		case 'a':
+			s->all_events = true;
+			break;
+		case 'b':
+			s->basepath = optarg;
+			break;
+		case 'f':
+			for (rc = 0; report_formats[rc] != NULL; rc++)
+				if (strcmp(report_formats[rc], optarg) == 0)
+					break;
+			if (report_formats[rc] == NULL)
+				return cmd_usage_error("scan", "-f: '%s' is "
+				    "not text, csv, jsonl, timesketch or html",
+				    optarg);
+			s->format = optarg;
+			break;
+		case 'l':
+			if ((lvl = sigma_level_from_name(optarg)) <= 0)
+				return cmd_usage_error("scan", "-l: '%s' is "
+				    "not informational, low, medium, high or "
+				    "critical", optarg);
+			s->min_level = lvl;
+			break;
+		case 'o':
+			s->outpath = optarg;
+			break;
+		case 'r': {
+			const char **p = realloc(s->rule_paths,
+			    (s->nrule_paths + 1) * sizeof(*p));
+
+			if (p == NULL)
+				return CMD_EXIT_ERROR;
+			s->rule_paths = p;
+			s->rule_paths[s->nrule_paths++] = optarg;
+			break;
+		}
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				s->color = -1;
+			else if (strcmp(optarg, "always") == 0)
+				s->color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				s->color = 0;
+			else
+				return cmd_usage_error("scan", "--color: '%s' "
+				    "is not auto, always or never", optarg);
+			break;
+		case OPT_COMPUTER:
+			s->computer_pat = optarg;
+			break;
+		case OPT_DB:
+			s->dbpath = optarg;
+			break;
+		case OPT_FORCE:
+			s->force = true;
+			break;
+		case OPT_LEARN:
+			s->learn = true;
+			break;
+		case OPT_NO_BASELINE:
+			s->no_baseline = true;
+			break;
+		case OPT_NO_RULES:
+			s->no_rules = true;
+			break;
+		case OPT_RULE:
+			s->rule_pat = optarg;
+			break;
+		case OPT_SUPPRESS:
+			s->suppress_path = optarg;
+			break;
+		case OPT_HELP:
+			cmd_print_usage(stdout, scan_usage);
+			return SCAN_HELP;
+		default:
+			cmd_print_usage(stderr, scan_usage);
+			return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		cmd_print_usage(stderr, scan_usage);
+		return CMD_EXIT_ERROR;
+	}
+	if (s->learn && s->basepath == NULL)
+		return cmd_usage_error("scan", "--learn needs -b db");
+	if (s->learn && s->no_baseline)
+		return cmd_usage_error("scan", "--learn and --no-baseline "
+		    "contradict each other");
+	return 0;
+}
+
+static int
+baselines(struct scan *s)
+{
+	struct ev_err err = EV_ERR_INIT;
+	sqlite3 *db = NULL;
+	const char *cfgpath = base_config_default_path();
+
+	if (s->no_baseline)
+		return 0;
+	for (size_t i = 0; i < s->nrule_paths; i++) {
+		/* a rules directory may carry its own watched.yml */
+		struct ev_buf b = EV_BUF_INIT;
+
+		ev_buf_addf(&b, "%s/watched.yml", s->rule_paths[i]);
+		if (access(b.buf, R_OK) == 0)
+			cfgpath = ev_arena_strdup(&s->arena, b.buf);
+		ev_buf_release(&b);
+		if (cfgpath == NULL)
+			return -1;
+		if (cfgpath != base_config_default_path())
+			break;
+	}
+	if (base_config_load(cfgpath, &s->bcfg, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
+	if (s->basepath != NULL) {
+		if (base_db_open(s->basepath, s->learn, !s->learn, &db,
+		    &err) != 0 || base_db_load(db, &s->model, &err) != 0) {
+			cmd_warn("%s: %s", s->basepath, err.msg);
+			sqlite3_close(db);
+			return -1;
+		}
+		s->have_model = true;
+	}
+	if (base_score(s->bcfg, s->have_model ? &s->model : NULL, s->corr,
+	    s->run.events, s->run.nevents, &s->bres, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		sqlite3_close(db);
+		return -1;
+	}
+	if (s->learn && base_learn(db, s->bcfg, s->corr, s->run.events,
+	    s->run.nevents, &err) != 0) {
+		cmd_warn("%s: %s", s->basepath, err.msg);
+		sqlite3_close(db);
+		return -1;
+	}
+	if (db != NULL && sqlite3_close(db) != SQLITE_OK) {
+		cmd_warn("%s: cannot close the baseline", s->basepath);
+		return -1;
+	}
+	s->unbaselined = ev_arena_calloc(&s->arena, (s->bres.nunbaselined +
+	    1) * sizeof(*s->unbaselined));
+	if (s->unbaselined == NULL)
+		return -1;
+	for (size_t i = 0; i < s->bres.nunbaselined; i++)
+		s->unbaselined[i] = s->bres.unbaselined[i].binary;
+	return 0;
+}
+
+static char *
+command_line(int argc, char **argv)
+{
+	struct ev_buf b = EV_BUF_INIT;
+
+	ev_buf_adds(&b, "evtxhunt");
+	for (int i = 0; i < argc; i++) {
+		ev_buf_addc(&b, ' ');
+		ev_buf_adds(&b, argv[i]);
+	}
+	return ev_buf_detach(&b, NULL);
+}
 
 int
 cmd_scan(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cmd_warn("scan: not built yet");
-	return CMD_EXIT_ERROR;
+	struct scan s;
+	struct ev_err err = EV_ERR_INIT;
+	struct ev_arena *late = NULL;
+	size_t nlate = 0;
+	char *cmdline = command_line(argc, argv);
+	double t0 = cmd_now();
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	cmd_read_init(&s.rd);
+	ev_arena_init(&s.arena);
+	base_model_init(&s.model);
+	s.format = "text";
+	s.color = -1;
+	s.status = CMD_EXIT_OK;
+	if ((rc = parse_args(&s, argc, argv)) != 0) {
+		s.status = rc == SCAN_HELP ? CMD_EXIT_OK : rc;
+		goto done;
+	}
+	if (s.suppress_path != NULL && load_suppress(&s) != 0)
+		goto fail;
+	if (load_rules(&s) != 0)
+		goto fail;
+	s.rd.ingest.on_event = on_event;
+	s.rd.ingest.worker_init = worker_init;
+	s.rd.ingest.worker_fini = worker_fini;
+	s.rd.ingest.hook_arg = s.rules;
+	if (ingest_run(argv + optind, (size_t)(argc - optind), &s.rd.ingest,
+	    &s.run, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		goto fail;
+	}
+	s.have_run = true;
+	s.status = CMD_EXIT_MAX(s.status, cmd_read_status(&s.rd, &s.run));
+	if (corr_build(s.run.events, s.run.nevents, &s.corr, &err) != 0 ||
+	    match_late(&s, &late, &nlate) != 0 || fold_duplicates(&s) != 0) {
+		cmd_warn("%s", err.code ? err.msg : "out of memory");
+		goto fail;
+	}
+	if (baselines(&s) != 0)
+		goto fail;
+	if (build_findings(&s) != 0) {
+		cmd_warn("out of memory");
+		goto fail;
+	}
+	if (s.dbpath != NULL && store_scan(&s, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		s.status = CMD_EXIT_ERROR;
+	}
+	if (write_report(&s, cmdline) != 0)
+		goto fail;
+	cmd_read_summary(&s.rd, &s.run, cmd_now() - t0);
+	if (!s.rd.ingest.quiet)
+		fprintf(stderr, "evtxhunt: %zu findings (%llu suppressed, %llu "
+		    "below the filters)\n", s.nfindings,
+		    (unsigned long long)s.suppressed,
+		    (unsigned long long)s.filtered);
+	if (s.nfindings > 0)
+		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_FINDINGS);
+	goto done;
+fail:
+	s.status = CMD_EXIT_ERROR;
+done:
+	for (size_t i = 0; i < nlate; i++)
+		ev_arena_release(&late[i]);
+	free(late);
+	free(s.findings);
+	free(s.reasons);
+	free(s.sup);
+	free(s.rule_paths);
+	base_result_release(&s.bres);
+	base_model_release(&s.model);
+	base_config_free(s.bcfg);
+	corr_free(s.corr);
+	if (s.have_run)
+		ingest_release(&s.run);
+	sigma_set_free(s.rules);
+	ev_arena_release(&s.arena);
+	free(cmdline);
+	return cmd_finish_stdout(s.status);
 }
