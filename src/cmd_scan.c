@@ -798,6 +798,68 @@ out:
 
 /* ---- output ---- */
 
+/*
+ * report.load_unusual: an image load is unusual when the baseline found
+ * its module new for the process that loaded it.
+ */
+static bool
+load_unusual(void *arg, const struct ev_event *load)
+{
+	const struct scan *s = arg;
+	struct ev_buf shape = EV_BUF_INIT;
+	bool found = false;
+
+	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL)
+		return false;
+	for (size_t i = 0; i < s->bres.nfindings && !found; i++) {
+		const struct base_finding *f = &s->bres.findings[i];
+
+		if (f->ev != load->process)
+			continue;
+		if (shape.len == 0)
+			base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
+		for (size_t k = 0; k < f->nnews && !found; k++)
+			found = f->news[k].type == BASE_F_MODULE &&
+			    strcmp(f->news[k].value, shape.buf) == 0;
+	}
+	ev_buf_release(&shape);
+	return found;
+}
+
+/*
+ * Counts of skipped and rejected rules by reason class, for the header.
+ * The arrays live in s->arena.
+ */
+static void
+count_reasons(struct scan *s, struct report_rules *rr)
+{
+	size_t n = sigma_count(s->rules), k = 0;
+	const char **names = ev_arena_calloc(&s->arena, (n + 1) *
+	    sizeof(*names));
+	size_t *counts = ev_arena_calloc(&s->arena, (n + 1) *
+	    sizeof(*counts));
+
+	if (names == NULL || counts == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
+		const char *c = r->reason_class ? r->reason_class : "other";
+		size_t j;
+
+		if (r->status == SIGMA_LOADED)
+			continue;
+		for (j = 0; j < k; j++)
+			if (strcmp(names[j], c) == 0)
+				break;
+		if (j == k)
+			names[k++] = c;
+		counts[j]++;
+	}
+	rr->reason_names = names;
+	rr->reason_counts = counts;
+	rr->nreasons = k;
+}
+
 static int
 write_report(struct scan *s, const char *cmdline)
 {
@@ -817,6 +879,14 @@ write_report(struct scan *s, const char *cmdline)
 	rep.rules.skipped = sigma_count_status(s->rules, SIGMA_SKIPPED);
 	rep.rules.rejected = sigma_count_status(s->rules, SIGMA_REJECTED);
 	rep.rules.sha256 = s->rules_sha256;
+	count_reasons(s, &rep.rules);
+	rep.from = s->rd.ingest.from;
+	rep.to = s->rd.ingest.to;
+	rep.watch = s->bcfg;
+	if (s->bcfg != NULL) {
+		rep.load_unusual = load_unusual;
+		rep.load_arg = s;
+	}
 	rep.baseline = s->no_baseline ? NULL : s->basepath ? s->basepath :
 	    "self";
 	rep.unbaselined = s->unbaselined;
