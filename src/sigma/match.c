@@ -42,6 +42,7 @@ struct sigma_scratch {
 	size_t			 foldlen, foldcap;
 	pcre2_match_data	*md;
 	struct sigma_match_stats st;
+	bool			 noprefilter;
 	/* the event being matched */
 	const struct ev_event	*ev;
 	unsigned		 src;
@@ -102,6 +103,12 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->fold);
 	pcre2_match_data_free(sc->md);
 	free(sc);
+}
+
+void
+sigma_scratch_prefilter(struct sigma_scratch *sc, bool on)
+{
+	sc->noprefilter = !on;
 }
 
 void
@@ -609,6 +616,13 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	}
 	sc->ev = ev;
 	sc->foldlen = 0;
+	if (sc->noprefilter) {
+		for (uint32_t r = 0; r < set->nrules; r++)
+			if (set->rules[r]->status == SIGMA_LOADED &&
+			    (set->rules[r]->sources & sc->src))
+				eval_rule(sc, r);
+		return (int)sc->nhits;
+	}
 	for (uint32_t i = 0; i < set->nalways[si]; i++) {
 		uint32_t r = set->always[si][i];
 

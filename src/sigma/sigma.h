@@ -157,6 +157,13 @@ struct sigma_match_stats {
 void	sigma_scratch_stats(const struct sigma_scratch *,
 	    struct sigma_match_stats *);
 
+/*
+ * For tests and benchmarks: with on false, this scratch evaluates every
+ * rule of the event's kind instead of the prefilter's candidates.  The
+ * hits must be the same either way.  Default on.
+ */
+void	sigma_scratch_prefilter(struct sigma_scratch *, bool on);
+
 /* Limits (documented in evtxhunt-rules(5)). */
 #define SIGMA_MAX_FILE		(4u << 20)	/* bytes in a rule file */
 #define SIGMA_MAX_DEPTH		32	/* YAML / condition nesting */

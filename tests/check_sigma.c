@@ -1,0 +1,731 @@
+/*
+ * check_sigma.c -- unit tests of the Sigma engine through sigma.h:
+ * every modifier, escape and wildcard case of SPEC §4, windash, null vs
+ * empty, three-valued 4688 evaluation, Sysmon 3/7 enrichment, rule
+ * rejections with file:line:column, hostile rules (nesting, huge lists,
+ * catastrophic regexes).  Table-driven: one row per case.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ev_arena.h"
+#include "ev_util.h"
+#include "event.h"
+#include "sigma/sigma.h"
+
+#define MAXPAIRS 32
+
+/* Event kinds the cases use. */
+enum evk { S1, S3, S7, E4688V0, E4688V1, E4688V2 };
+
+struct evspec {
+	enum evk	 k;
+	const char	*data;		/* "Name=Value\n...", "^J": newline */
+};
+
+/*
+ * Builds a normalised event (ev_normalise, as the pipeline does) from
+ * spec; strings live in arena.
+ */
+static struct ev_event *
+make_event(struct ev_arena *a, const struct evspec *sp)
+{
+	static const struct { uint32_t id; uint8_t ver; const char *prov; }
+	    kinds[] = {
+		[S1] = { 1, 5, EV_PROVIDER_SYSMON },
+		[S3] = { 3, 5, EV_PROVIDER_SYSMON },
+		[S7] = { 7, 3, EV_PROVIDER_SYSMON },
+		[E4688V0] = { 4688, 0, EV_PROVIDER_SECURITY },
+		[E4688V1] = { 4688, 1, EV_PROVIDER_SECURITY },
+		[E4688V2] = { 4688, 2, EV_PROVIDER_SECURITY },
+	};
+	struct ev_pair *pairs = ev_arena_calloc(a, MAXPAIRS * sizeof(*pairs));
+	struct ev_record rec;
+	struct ev_event *ev = ev_arena_calloc(a, sizeof(*ev));
+	char *d = ev_arena_strdup(a, sp->data), *line, *save = NULL;
+	uint32_t n = 0;
+
+	ck_assert(pairs != NULL && ev != NULL && d != NULL);
+	for (line = strtok_r(d, "\n", &save); line != NULL && n < MAXPAIRS;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+
+		ck_assert_msg(eq != NULL, "bad event line '%s'", line);
+		*eq = '\0';
+		/* "^J" stands for a newline inside a value */
+		for (char *j = strstr(eq + 1, "^J"); j != NULL;
+		    j = strstr(j, "^J")) {
+			*j = '\n';
+			memmove(j + 1, j + 2, strlen(j + 2) + 1);
+		}
+		pairs[n].name = line;
+		pairs[n].value = eq + 1;
+		n++;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.event_id = kinds[sp->k].id;
+	rec.version = kinds[sp->k].ver;
+	rec.provider = kinds[sp->k].prov;
+	rec.channel = "test";
+	rec.computer = "host";
+	rec.kind = ev_classify(rec.provider, strlen(rec.provider),
+	    rec.event_id);
+	rec.data = pairs;
+	rec.ndata = n;
+	ck_assert_int_eq(ev_normalise(&rec, a, ev), 0);
+	return ev;
+}
+
+/* A rule text around a detection block, for one logsource category. */
+static char *
+rule_text(const char *category, const char *detection)
+{
+	char *s;
+
+	ck_assert(asprintf(&s, "title: test\nid: 00000000-0000-0000-0000-"
+	    "000000000001\nstatus: test\nlevel: high\ntags:\n    - attack."
+	    "t1218\nlogsource:\n    product: windows\n    category: %s\n"
+	    "detection:\n%s", category, detection) != -1);
+	return s;
+}
+
+/* Loads one rule; returns its status.  *setp kept for matching. */
+static enum sigma_status
+load_one(const char *text, struct sigma_set **setp,
+    const struct sigma_rule **rp)
+{
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+
+	ck_assert(set != NULL);
+	ck_assert_int_eq(sigma_load_buffer(set, "t.yml", text, strlen(text),
+	    &err), 0);
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	*setp = set;
+	*rp = sigma_rule_at(set, 0);
+	return (*rp)->status;
+}
+
+/* ---- matching cases -------------------------------------------------- */
+
+struct mcase {
+	const char	*name;
+	const char	*category;
+	const char	*detection;
+	struct evspec	 ev;
+	int		 want;		/* 1 fires, 0 does not */
+};
+
+#define PC "process_creation"
+#define NC "network_connection"
+#define IL "image_load"
+#define SEL(x) "    selection:\n        " x "\n    condition: selection\n"
+
+static const struct mcase mcases[] = {
+	/* plain values: whole field, case-insensitive */
+	{ "eq-case", PC, SEL("Image: 'C:\\Windows\\System32\\cmd.exe'"),
+	    { S1, "Image=c:\\windows\\system32\\CMD.EXE" }, 1 },
+	{ "eq-whole", PC, SEL("Image: 'cmd.exe'"),
+	    { S1, "Image=C:\\Windows\\cmd.exe" }, 0 },
+	{ "star", PC, SEL("Image: '*\\cmd.exe'"),
+	    { S1, "Image=C:\\Windows\\cmd.exe" }, 1 },
+	{ "star-empty", PC, SEL("Image: 'cmd*.exe'"),
+	    { S1, "Image=cmd.exe" }, 1 },
+	{ "qmark", PC, SEL("Image: 'c?d.exe'"), { S1, "Image=cmd.exe" }, 1 },
+	{ "qmark-one", PC, SEL("Image: 'c?d.exe'"), { S1, "Image=cmmd.exe" },
+	    0 },
+	{ "qmark-utf8", PC, SEL("Image: 'c?d.exe'"),
+	    { S1, "Image=c\xc3\xa9" "d.exe" }, 1 },
+	{ "esc-star", PC, SEL("CommandLine: 'a\\*b'"),
+	    { S1, "CommandLine=a*b" }, 1 },
+	{ "esc-star-literal", PC, SEL("CommandLine: 'a\\*b'"),
+	    { S1, "CommandLine=axxb" }, 0 },
+	{ "esc-backslash-star", PC, SEL("CommandLine: 'a\\\\*'"),
+	    { S1, "CommandLine=a\\zzz" }, 1 },
+	{ "esc-backslash-star-no", PC, SEL("CommandLine: 'a\\\\*'"),
+	    { S1, "CommandLine=azzz" }, 0 },
+	{ "esc-qmark", PC, SEL("CommandLine: 'what\\?'"),
+	    { S1, "CommandLine=what?" }, 1 },
+	{ "esc-qmark-literal", PC, SEL("CommandLine: 'what\\?'"),
+	    { S1, "CommandLine=whatx" }, 0 },
+	{ "backslash-other", PC, SEL("Image: 'C:\\Windows\\x.exe'"),
+	    { S1, "Image=C:\\Windows\\x.exe" }, 1 },
+	{ "backslash-trailing", PC, SEL("CommandLine: 'dir\\'"),
+	    { S1, "CommandLine=dir\\" }, 1 },
+	{ "glob-middle", PC, SEL("CommandLine: '*a*b?c*'"),
+	    { S1, "CommandLine=xxAyyBzCq" }, 1 },
+	{ "glob-middle-no", PC, SEL("CommandLine: '*a*b?c*'"),
+	    { S1, "CommandLine=xxAyyBCq" }, 0 },
+	{ "unicode-fold", PC, SEL("Image|endswith: '\\\xc3\x84" "BC.exe'"),
+	    { S1, "Image=C:\\\xc3\xa4" "bc.EXE" }, 1 },
+	{ "unicode-sigma", PC, SEL("CommandLine: '\xce\xa3\xce\x91\xce\xa3'"),
+	    { S1, "CommandLine=\xcf\x83\xce\xb1\xcf\x82" }, 1 },
+	/* contains / startswith / endswith / all */
+	{ "contains", PC, SEL("CommandLine|contains: 'URLCACHE'"),
+	    { S1, "CommandLine=certutil -urlcache -f" }, 1 },
+	{ "startswith", PC, SEL("CommandLine|startswith: 'certutil'"),
+	    { S1, "CommandLine=CertUtil -f" }, 1 },
+	{ "startswith-no", PC, SEL("CommandLine|startswith: 'util'"),
+	    { S1, "CommandLine=CertUtil -f" }, 0 },
+	{ "endswith", PC, SEL("Image|endswith: '\\regsvr32.exe'"),
+	    { S1, "Image=C:\\x\\REGSVR32.exe" }, 1 },
+	{ "list-or", PC, SEL("Image|endswith:\n            - 'a.exe'\n"
+	    "            - 'b.exe'"), { S1, "Image=C:\\b.exe" }, 1 },
+	{ "all", PC, SEL("CommandLine|contains|all:\n            - 'scrobj'\n"
+	    "            - '/i:http'"),
+	    { S1, "CommandLine=regsvr32 /s /i:http://x scrobj.dll" }, 1 },
+	{ "all-missing", PC, SEL("CommandLine|contains|all:\n"
+	    "            - 'scrobj'\n            - '/i:http'"),
+	    { S1, "CommandLine=regsvr32 scrobj.dll" }, 0 },
+	/* windash */
+	{ "windash-slash", PC, SEL("CommandLine|contains|windash: ' -enc '"),
+	    { S1, "CommandLine=powershell /enc AAA" }, 1 },
+	{ "windash-endash", PC, SEL("CommandLine|contains|windash: ' -enc '"),
+	    { S1, "CommandLine=powershell \xe2\x80\x93" "enc AAA" }, 1 },
+	{ "windash-horizbar", PC, SEL("CommandLine|windash|contains: '-enc'"),
+	    { S1, "CommandLine=powershell \xe2\x80\x95" "enc AAA" }, 1 },
+	{ "windash-n2", PC, SEL("CommandLine|windash: 'x -a -b'"),
+	    { S1, "CommandLine=x /a \xe2\x80\x94" "b" }, 1 },
+	{ "windash-n2-mixed", PC, SEL("CommandLine|windash: 'x -a -b'"),
+	    { S1, "CommandLine=x -a /b" }, 1 },
+	{ "windash-n2-no", PC, SEL("CommandLine|windash: 'x -a -b'"),
+	    { S1, "CommandLine=x -a +b" }, 0 },
+	{ "windash-midword", PC, SEL("CommandLine|windash|contains: 'a-b'"),
+	    { S1, "CommandLine=xa/by" }, 0 },
+	/* re */
+	{ "re-cased", PC, SEL("CommandLine|re: 'ab+c'"),
+	    { S1, "CommandLine=xxABBC" }, 0 },
+	{ "re-i", PC, SEL("CommandLine|re|i: 'ab+c'"),
+	    { S1, "CommandLine=xxABBC" }, 1 },
+	{ "re-unanchored", PC, SEL("CommandLine|re: 'ab+c'"),
+	    { S1, "CommandLine=zzabbcz" }, 1 },
+	{ "re-m", PC, SEL("CommandLine|re|m: '^b$'"),
+	    { S1, "CommandLine=a^Jb^Jc" }, 1 },
+	{ "re-no-m", PC, SEL("CommandLine|re: '^b$'"),
+	    { S1, "CommandLine=a^Jb^Jc" }, 0 },
+	{ "re-s", PC, SEL("CommandLine|re|s: 'a.b'"),
+	    { S1, "CommandLine=a^Jb" }, 1 },
+	{ "re-no-s", PC, SEL("CommandLine|re: 'a.b'"),
+	    { S1, "CommandLine=a^Jb" }, 0 },
+	/* cidr */
+	{ "cidr4", NC, SEL("DestinationIp|cidr: '10.0.0.0/8'"),
+	    { S3, "DestinationIp=10.1.2.3" }, 1 },
+	{ "cidr4-no", NC, SEL("DestinationIp|cidr: '10.0.0.0/8'"),
+	    { S3, "DestinationIp=11.0.0.1" }, 0 },
+	{ "cidr4-odd", NC, SEL("DestinationIp|cidr: '172.16.0.0/12'"),
+	    { S3, "DestinationIp=172.31.255.1" }, 1 },
+	{ "cidr6", NC, SEL("DestinationIp|cidr: 'fe80::/10'"),
+	    { S3, "DestinationIp=fe80::1" }, 1 },
+	{ "cidr6-v4", NC, SEL("DestinationIp|cidr: 'fe80::/10'"),
+	    { S3, "DestinationIp=10.0.0.1" }, 0 },
+	{ "cidr-notip", NC, SEL("DestinationIp|cidr: '10.0.0.0/8'"),
+	    { S3, "DestinationIp=10.0.0.1x" }, 0 },
+	/* base64, base64offset, wide */
+	{ "base64", PC, SEL("CommandLine|base64: 'hello'"),
+	    { S1, "CommandLine=aGVsbG8=" }, 1 },
+	{ "base64offset-0", PC, SEL("CommandLine|base64offset|contains: "
+	    "'http://'"), { S1, "CommandLine=x aHR0cDovL y" }, 1 },
+	{ "base64offset-1", PC, SEL("CommandLine|base64offset|contains: "
+	    "'http://'"), { S1, "CommandLine=x h0dHA6Ly y" }, 1 },
+	{ "base64offset-2", PC, SEL("CommandLine|base64offset|contains: "
+	    "'http://'"), { S1, "CommandLine=x odHRwOi8v y" }, 1 },
+	{ "wide-base64offset", PC, SEL("CommandLine|wide|base64offset|"
+	    "contains: 'ping'"), { S1, "CommandLine=-e eHggcABpAG4AZwAgeXk=" },
+	    1 },
+	{ "wide-base64offset-no", PC, SEL("CommandLine|wide|base64offset|"
+	    "contains: 'ping'"), { S1, "CommandLine=-e cGluZw==" }, 0 },
+	/* cased, exists, fieldref, numbers */
+	{ "cased", PC, SEL("CommandLine|cased: 'ABC'"),
+	    { S1, "CommandLine=abc" }, 0 },
+	{ "cased-yes", PC, SEL("CommandLine|contains|cased: 'ABC'"),
+	    { S1, "CommandLine=xABCx" }, 1 },
+	{ "exists", PC, SEL("ParentCommandLine|exists: true"),
+	    { S1, "ParentCommandLine=" }, 1 },
+	{ "exists-false", PC, SEL("ParentCommandLine|exists: false"),
+	    { S1, "Image=x" }, 1 },
+	{ "fieldref", PC, SEL("ParentImage|fieldref: Image"),
+	    { S1, "Image=C:\\A.exe\nParentImage=c:\\a.exe" }, 1 },
+	{ "fieldref-no", PC, SEL("ParentImage|fieldref: Image"),
+	    { S1, "Image=C:\\A.exe\nParentImage=c:\\b.exe" }, 0 },
+	{ "gt", NC, SEL("DestinationPort|gt: 1000"),
+	    { S3, "DestinationPort=8080" }, 1 },
+	{ "gt-no", NC, SEL("DestinationPort|gt: 1000"),
+	    { S3, "DestinationPort=80" }, 0 },
+	{ "lte", NC, SEL("DestinationPort|lte: 80"),
+	    { S3, "DestinationPort=80" }, 1 },
+	{ "gte-nan", NC, SEL("DestinationPort|gte: 1"),
+	    { S3, "DestinationPort=http" }, 0 },
+	{ "number-eq", NC, SEL("DestinationPort: 445"),
+	    { S3, "DestinationPort=445" }, 1 },
+	{ "bool", NC, SEL("Initiated: true"), { S3, "Initiated=true" }, 1 },
+	/* null vs empty */
+	{ "null-absent", PC, SEL("CommandLine: null"), { S1, "Image=x" }, 1 },
+	{ "null-empty", PC, SEL("CommandLine: null"), { S1, "CommandLine=" },
+	    1 },
+	{ "null-value", PC, SEL("CommandLine: null"), { S1, "CommandLine=x" },
+	    0 },
+	{ "empty-empty", PC, SEL("CommandLine: ''"), { S1, "CommandLine=" },
+	    1 },
+	{ "empty-absent", PC, SEL("CommandLine: ''"), { S1, "Image=x" }, 0 },
+	{ "absent-false", PC, SEL("CommandLine|contains: 'x'"),
+	    { S1, "Image=x" }, 0 },
+	/* keywords: EventData values only, full-text */
+	{ "keyword", PC, "    keywords:\n        - '\\perfc.dat'\n"
+	    "    condition: keywords\n",
+	    { S1, "CommandLine=rundll32 C:\\Windows\\PERFC.dat,#1" }, 1 },
+	{ "keyword-no", PC, "    keywords:\n        - '\\perfc.dat'\n"
+	    "    condition: keywords\n", { S1, "CommandLine=rundll32" }, 0 },
+	/* conditions */
+	{ "prec", PC, "    a:\n        Image: 'a'\n    b:\n        Image: 'b'\n"
+	    "    c:\n        CommandLine: 'c'\n"
+	    "    condition: a or b and not c\n",
+	    { S1, "Image=a\nCommandLine=c" }, 1 },
+	{ "prec-2", PC, "    a:\n        Image: 'a'\n    b:\n        Image: 'b'\n"
+	    "    c:\n        CommandLine: 'c'\n"
+	    "    condition: a or b and not c\n",
+	    { S1, "Image=b\nCommandLine=c" }, 0 },
+	{ "parens", PC, "    a:\n        Image: 'a'\n    b:\n        Image: 'b'\n"
+	    "    c:\n        CommandLine: 'c'\n"
+	    "    condition: (a or b) and not c\n",
+	    { S1, "Image=a\nCommandLine=c" }, 0 },
+	{ "1-of", PC, "    sel_a:\n        Image: 'a'\n    sel_b:\n"
+	    "        Image: 'b'\n    condition: 1 of sel_*\n",
+	    { S1, "Image=b" }, 1 },
+	{ "all-of", PC, "    sel_a:\n        Image: 'a'\n    sel_b:\n"
+	    "        CommandLine: 'b'\n    condition: all of sel_*\n",
+	    { S1, "Image=a\nCommandLine=x" }, 0 },
+	{ "them-underscore", PC, "    sel:\n        Image: 'a'\n    _x:\n"
+	    "        Image: 'b'\n    condition: 1 of them\n",
+	    { S1, "Image=b" }, 0 },
+	{ "list-of-maps", PC, "    sel:\n        - Image: 'a'\n"
+	    "        - CommandLine: 'b'\n    condition: sel\n",
+	    { S1, "Image=x\nCommandLine=B" }, 1 },
+	{ "condition-list", PC, "    a:\n        Image: 'a'\n    b:\n"
+	    "        Image: 'b'\n    condition:\n        - a\n        - b\n",
+	    { S1, "Image=b" }, 1 },
+	/* 4688: mapped names, three-valued logic */
+	{ "4688-image", PC, SEL("Image|endswith: '\\cmd.exe'"),
+	    { E4688V2, "NewProcessName=C:\\Windows\\cmd.exe" }, 1 },
+	{ "4688-parent", PC, SEL("ParentImage|endswith: '\\explorer.exe'"),
+	    { E4688V2, "NewProcessName=C:\\x.exe\n"
+	    "ParentProcessName=C:\\Windows\\explorer.exe" }, 1 },
+	{ "4688-user", PC, SEL("User: 'NT AUTHORITY\\SYSTEM'"),
+	    { E4688V2, "NewProcessName=x\nSubjectUserSid=S-1-5-18\n"
+	    "TargetUserSid=S-1-0-0" }, 1 },
+	{ "4688-integrity", PC, SEL("IntegrityLevel: 'High'"),
+	    { E4688V2, "NewProcessName=x\nMandatoryLabel=S-1-16-12288" }, 1 },
+	{ "4688-pid", PC, SEL("ProcessId: 1234"),
+	    { E4688V2, "NewProcessName=x\nNewProcessId=0x4d2" }, 1 },
+	{ "4688-not-unknown", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    filter:\n        ParentCommandLine|contains: 'x'\n"
+	    "    condition: sel and not filter\n",
+	    { E4688V2, "NewProcessName=C:\\cmd.exe\nCommandLine=cmd" }, 0 },
+	{ "sysmon-not-absent", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    filter:\n        ParentCommandLine|contains: 'x'\n"
+	    "    condition: sel and not filter\n",
+	    { S1, "Image=C:\\cmd.exe\nCommandLine=cmd" }, 1 },
+	{ "4688-or-unknown", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    ofn:\n        OriginalFileName: 'cmd.exe'\n"
+	    "    condition: sel or ofn\n",
+	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 1 },
+	{ "4688-and-unknown", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    ofn:\n        OriginalFileName: 'cmd.exe'\n"
+	    "    condition: sel and ofn\n",
+	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 0 },
+	{ "4688-and-false-unknown", PC, "    sel:\n        Image: 'x'\n"
+	    "    ofn:\n        OriginalFileName: 'cmd.exe'\n"
+	    "    condition: not (sel and ofn)\n",
+	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 1 },
+	{ "4688-v0-cmdline", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    f:\n        CommandLine|contains: '/c'\n"
+	    "    condition: sel and not f\n",
+	    { E4688V0, "NewProcessName=C:\\cmd.exe" }, 0 },
+	{ "4688-v1-cmdline", PC, SEL("CommandLine|contains: '/c'"),
+	    { E4688V1, "NewProcessName=C:\\cmd.exe\nCommandLine=cmd /c x" }, 1 },
+	{ "4688-v1-parent", PC, "    sel:\n        Image|endswith: 'cmd.exe'\n"
+	    "    f:\n        ParentImage|endswith: 'explorer.exe'\n"
+	    "    condition: sel and not f\n",
+	    { E4688V1, "NewProcessName=C:\\cmd.exe" }, 0 },
+	{ "4688-null-unknown", PC, SEL("OriginalFileName: null"),
+	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 0 },
+	{ "4688-raw-name", PC, SEL("TokenElevationType: '%%1937'"),
+	    { E4688V2, "NewProcessName=x\nTokenElevationType=%%1937" }, 1 },
+	/* logsource routing */
+	{ "route-il-on-s1", IL, SEL("Image|endswith: 'a.exe'"),
+	    { S1, "Image=a.exe" }, 0 },
+	{ "route-il", IL, SEL("ImageLoaded|endswith: '\\x.dll'"),
+	    { S7, "Image=a.exe\nImageLoaded=C:\\x.dll" }, 1 },
+};
+
+static void
+check_match(const struct mcase *mc)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	const uint32_t *hits;
+	char *text = rule_text(mc->category, mc->detection);
+	int n;
+
+	ck_assert_msg(load_one(text, &set, &r) == SIGMA_LOADED,
+	    "%s: rejected: %s", mc->name, r->reason);
+	sc = sigma_scratch_new(set);
+	ck_assert(sc != NULL);
+	n = sigma_match(set, sc, make_event(&a, &mc->ev), &hits);
+	ck_assert_msg(n == mc->want, "%s: %d hits, want %d", mc->name, n,
+	    mc->want);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+}
+
+START_TEST(test_match)
+{
+	check_match(&mcases[_i]);
+}
+END_TEST
+
+/* ---- rejections ------------------------------------------------------ */
+
+struct rcase {
+	const char	*name;
+	const char	*text;		/* whole rule when not a detection */
+	bool		 whole;
+	const char	*reason;	/* substring of the reason */
+	uint32_t	 line, column;	/* 0: not checked */
+};
+
+static const struct rcase rcases[] = {
+	{ "unknown-modifier", SEL("CommandLine|windas: 'x'"), false,
+	    "unknown modifier 'windas'", 12, 9 },
+	{ "expand", SEL("CommandLine|expand: '%x%'"), false,
+	    "placeholder", 12, 9 },
+	{ "pipe", "    sel:\n        Image: x\n    condition: sel | count() > 5\n",
+	    false, "aggregation", 13, 16 },
+	{ "near", "    sel:\n        Image: x\n    b:\n        Image: y\n"
+	    "    condition: sel | near b\n", false, "not supported", 0, 0 },
+	{ "timeframe", "    sel:\n        Image: x\n    timeframe: 5m\n"
+	    "    condition: sel\n", false, "timeframe", 13, 5 },
+	{ "cond-syntax", "    sel:\n        Image: x\n    condition: sel and\n",
+	    false, "condition", 0, 0 },
+	{ "cond-unknown", "    sel:\n        Image: x\n    condition: sel and b\n",
+	    false, "unknown detection 'b'", 0, 0 },
+	{ "cond-nonsigma", "    sel:\n        Image: x\n"
+	    "    condition: write ProcessGuid from (sel) -> alert\n",
+	    false, "condition", 0, 0 },
+	{ "cond-no-match", "    sel:\n        Image: x\n"
+	    "    condition: 1 of filter_*\n", false, "matches no detection",
+	    0, 0 },
+	{ "cond-empty-parens", "    sel:\n        Image: x\n"
+	    "    condition: ()\n", false, "condition", 0, 0 },
+	{ "no-condition", "    sel:\n        Image: x\n", false,
+	    "no condition", 0, 0 },
+	{ "bad-regex", SEL("CommandLine|re: 'a(b'"), false,
+	    "missing closing parenthesis at offset 3", 12, 25 },
+	{ "bad-cidr", SEL("DestinationIp|cidr: '10.0.0.0/33'"), false,
+	    "cidr", 0, 0 },
+	{ "re-and-contains", SEL("CommandLine|re|contains: 'x'"), false,
+	    "cannot be combined", 0, 0 },
+	{ "gt-string", SEL("CommandLine|gt: 'abc'"), false, "not a number",
+	    0, 0 },
+	{ "base64-wildcard", SEL("CommandLine|base64: 'a*b'"), false,
+	    "wildcards", 0, 0 },
+	{ "utf16-bom", SEL("CommandLine|utf16|base64: 'a'"), false,
+	    "utf16", 0, 0 },
+	{ "yaml-error", "    sel:\n      - a\n     b: [\n", false, "YAML",
+	    0, 0 },
+	{ "correlation", "title: c\ncorrelation:\n    type: event_count\n"
+	    "    rules: [x]\n", true, "correlation", 3, 5 },
+	{ "collection", "action: global\ntitle: x\n", true, "collection", 0,
+	    0 },
+	{ "multi-doc", "title: a\nlogsource:\n    product: windows\n"
+	    "    category: process_creation\ndetection:\n    s:\n"
+	    "        Image: x\n    condition: s\n---\ntitle: b\n", true,
+	    "multi-document", 10, 1 },
+	{ "bad-level", "title: a\nlevel: severe\nlogsource:\n    product: "
+	    "windows\n    category: process_creation\ndetection:\n    s:\n"
+	    "        Image: x\n    condition: s\n", true, "unknown level", 2,
+	    8 },
+};
+
+START_TEST(test_reject)
+{
+	const struct rcase *rc = &rcases[_i];
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	char *text = rc->whole ? strdup(rc->text) : rule_text(PC, rc->text);
+
+	ck_assert_msg(load_one(text, &set, &r) == SIGMA_REJECTED,
+	    "%s: not rejected", rc->name);
+	ck_assert_msg(strstr(r->reason, rc->reason) != NULL,
+	    "%s: reason '%s' lacks '%s'", rc->name, r->reason, rc->reason);
+	if (rc->line)
+		ck_assert_msg(r->line == rc->line && r->column == rc->column,
+		    "%s: at %u:%u, want %u:%u (%s)", rc->name, r->line,
+		    r->column, rc->line, rc->column, r->reason);
+	sigma_set_free(set);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_skip_logsource)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	char *text = rule_text("file_event", SEL("TargetFilename: x"));
+
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_SKIPPED);
+	ck_assert(strstr(r->reason, "category=file_event") != NULL);
+	ck_assert_int_eq(sigma_count_status(set, SIGMA_SKIPPED), 1);
+	sigma_set_free(set);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_metadata)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	char *text = rule_text(PC, SEL("Image: x"));
+
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	ck_assert_str_eq(r->title, "test");
+	ck_assert_str_eq(r->id, "00000000-0000-0000-0000-000000000001");
+	ck_assert_int_eq(r->level, SIGMA_LEVEL_HIGH);
+	ck_assert_str_eq(r->rule_status, "test");
+	ck_assert_uint_eq(r->tags.n, 1);
+	ck_assert_str_eq(r->tags.v[0], "attack.t1218");
+	ck_assert_str_eq(r->category, "process_creation");
+	ck_assert_uint_eq(r->sources, SIGMA_SRC_SYSMON1 | SIGMA_SRC_4688);
+	sigma_set_free(set);
+	free(text);
+}
+END_TEST
+
+/* ---- enrichment (Sysmon 3/7 from their process) ---------------------- */
+
+START_TEST(test_enrichment)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct evspec p = { S1, "ProcessGuid={1}\nImage=C:\\rundll32.exe\n"
+	    "CommandLine=rundll32 javascript:x" };
+	struct evspec n = { S3, "ProcessGuid={1}\nImage=C:\\rundll32.exe\n"
+	    "DestinationIp=1.2.3.4" };
+	char *text = rule_text(NC, SEL("CommandLine|contains: 'javascript:'"));
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	struct ev_event *pe, *ne;
+	const uint32_t *hits;
+
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	sc = sigma_scratch_new(set);
+	pe = make_event(&a, &p);
+	ne = make_event(&a, &n);
+	ck_assert_int_eq(sigma_match(set, sc, ne, &hits), 0);
+	ne->process = pe;
+	ck_assert_int_eq(sigma_match(set, sc, ne, &hits), 1);
+	/* the process's own rule kind does not apply to it */
+	ck_assert_int_eq(sigma_match(set, sc, pe, &hits), 0);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+}
+END_TEST
+
+/* ---- hostile rules ---------------------------------------------------- */
+
+START_TEST(test_deep_condition)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	size_t depth = 200, len = 0;
+	char *det, *text;
+
+	det = malloc(depth * 2 + 200);
+	len += (size_t)sprintf(det, "    sel:\n        Image: x\n    "
+	    "condition: ");
+	for (size_t i = 0; i < depth; i++)
+		det[len++] = '(';
+	len += (size_t)sprintf(det + len, "sel");
+	for (size_t i = 0; i < depth; i++)
+		det[len++] = ')';
+	strcpy(det + len, "\n");
+	text = rule_text(PC, det);
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_REJECTED);
+	ck_assert_msg(strstr(r->reason, "deeper") != NULL, "%s", r->reason);
+	sigma_set_free(set);
+	free(text);
+	free(det);
+}
+END_TEST
+
+START_TEST(test_deep_yaml)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	char *text, *det = malloc(4096);
+	size_t len = 0;
+
+	len += (size_t)sprintf(det, "    sel: ");
+	for (int i = 0; i < 100; i++)
+		det[len++] = '[';
+	for (int i = 0; i < 100; i++)
+		det[len++] = ']';
+	strcpy(det + len, "\n    condition: sel\n");
+	text = rule_text(PC, det);
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_REJECTED);
+	ck_assert_msg(strstr(r->reason, "nesting") != NULL, "%s", r->reason);
+	sigma_set_free(set);
+	free(text);
+	free(det);
+}
+END_TEST
+
+START_TEST(test_huge_list)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	const uint32_t *hits;
+	size_t cap = 20000 * 40 + 200, len = 0;
+	char *det = malloc(cap), *text;
+	struct evspec hit = { S1, "CommandLine=foo tok19999x bar" };
+	struct evspec miss = { S1, "CommandLine=foo tok20000x bar" };
+	struct evspec pre = { S1, "CommandLine=tok7-start" };
+
+	len += (size_t)sprintf(det, "    sel:\n        CommandLine|contains:\n");
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)sprintf(det + len, "            - 'tok%dx'\n", i);
+	len += (size_t)sprintf(det + len, "    s2:\n        CommandLine|"
+	    "startswith:\n");
+	for (int i = 0; i < 50; i++)
+		len += (size_t)sprintf(det + len, "            - 'tok%d-'\n", i);
+	strcpy(det + len, "    condition: sel or s2\n");
+	text = rule_text(PC, det);
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	sc = sigma_scratch_new(set);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &hit), &hits), 1);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &miss), &hits),
+	    0);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &pre), &hits), 1);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+	free(det);
+}
+END_TEST
+
+START_TEST(test_catastrophic_regex)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	struct sigma_match_stats st;
+	const uint32_t *hits;
+	char data[200] = "CommandLine=";
+	struct evspec ev = { S1, data };
+	char *text = rule_text(PC, SEL("CommandLine|re: '^(a+)+$'"));
+	time_t t0 = time(NULL);
+
+	for (int i = 0; i < 60; i++)
+		strcat(data, "a");
+	strcat(data, "!");
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	sc = sigma_scratch_new(set);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &ev), &hits), 0);
+	sigma_scratch_stats(sc, &st);
+	ck_assert_uint_eq(st.regex_limit, 1);
+	ck_assert_msg(time(NULL) - t0 < 10, "regex took too long");
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+}
+END_TEST
+
+/* Several rules in one set: hits are the right indexes, ascending. */
+START_TEST(test_multi_rule)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+	struct sigma_scratch *sc;
+	const uint32_t *hits;
+	struct evspec ev = { S1, "Image=C:\\x\\certutil.exe\n"
+	    "CommandLine=certutil -urlcache -f http://x" };
+	const char *dets[] = {
+		SEL("Image|endswith: '\\certutil.exe'"),
+		SEL("Image|endswith: '\\mshta.exe'"),
+		SEL("CommandLine|contains|windash: '-urlcache'"),
+		SEL("CommandLine|re: 'http://'"),
+		"    sel:\n        Image|endswith: certutil.exe\n    f:\n"
+		"        CommandLine|contains: urlcache\n"
+		"    condition: sel and not f\n",
+	};
+
+	for (size_t i = 0; i < NELEM(dets); i++) {
+		char *t = rule_text(PC, dets[i]);
+
+		ck_assert_int_eq(sigma_load_buffer(set, "m.yml", t, strlen(t),
+		    &err), 0);
+		free(t);
+	}
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	sc = sigma_scratch_new(set);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &ev), &hits), 3);
+	ck_assert_uint_eq(hits[0], 0);
+	ck_assert_uint_eq(hits[1], 2);
+	ck_assert_uint_eq(hits[2], 3);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+}
+END_TEST
+
+static Suite *
+sigma_suite(void)
+{
+	Suite *s = suite_create("sigma");
+	TCase *tc;
+
+	tc = tcase_create("match");
+	tcase_add_loop_test(tc, test_match, 0, NELEM(mcases));
+	tcase_add_test(tc, test_enrichment);
+	tcase_add_test(tc, test_multi_rule);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load");
+	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));
+	tcase_add_test(tc, test_skip_logsource);
+	tcase_add_test(tc, test_metadata);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_deep_condition);
+	tcase_add_test(tc, test_deep_yaml);
+	tcase_add_test(tc, test_huge_list);
+	tcase_add_test(tc, test_catastrophic_regex);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(sigma_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
