@@ -487,6 +487,19 @@ START_TEST(test_skip_logsource)
 }
 END_TEST
 
+/* Other YAML beside the rules (rules/watched.yml) is skipped, not rejected. */
+START_TEST(test_not_a_rule)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+
+	ck_assert_int_eq(load_one("watched:\n    - name: x\n", &set, &r),
+	    SIGMA_SKIPPED);
+	ck_assert_str_eq(r->reason_class, "not a rule");
+	sigma_set_free(set);
+}
+END_TEST
+
 START_TEST(test_metadata)
 {
 	struct sigma_set *set;
@@ -706,6 +719,7 @@ sigma_suite(void)
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));
 	tcase_add_test(tc, test_skip_logsource);
+	tcase_add_test(tc, test_not_a_rule);
 	tcase_add_test(tc, test_metadata);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hostile");

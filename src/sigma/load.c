@@ -17,6 +17,20 @@
 
 #include <yaml.h>
 
+/*
+ * pcre2's JIT code confuses valgrind (uninitialised-value reports inside
+ * generated code): under valgrind the interpreter runs instead.
+ */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SIGMA_UNDER_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef SIGMA_UNDER_VALGRIND
+#define SIGMA_UNDER_VALGRIND() 0
+#endif
+
 #include "../ev_util.h"
 #include "fold.h"
 #include "sigma_int.h"
@@ -679,7 +693,8 @@ compile_re(struct lctx *c, const yaml_node_t *n, unsigned mods,
 		    "invalid regular expression: %s at offset %zu",
 		    (const char *)msg, (size_t)eoff);
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (!SIGMA_UNDER_VALGRIND())
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	if (sigma_set_keep_re(c->set, re) != 0) {
 		pcre2_code_free(re);
 		return -1;
@@ -1617,6 +1632,17 @@ load_doc(struct lctx *c, yaml_node_t *root)
 		return REJECT(c, root, "syntax", "a rule must be a YAML map");
 	if (check_nodes(c, root, 0) == -1)
 		return -1;
+	if (map_get(c, root, "detection") == NULL &&
+	    map_get(c, root, "logsource") == NULL &&
+	    map_get(c, root, "correlation") == NULL &&
+	    map_get(c, root, "action") == NULL &&
+	    map_get(c, root, "filter") == NULL) {
+		/* other YAML beside the rules (rules/watched.yml) */
+		r->status = SIGMA_SKIPPED;
+		r->reason = "not a Sigma rule (no logsource, no detection)";
+		r->reason_class = "not a rule";
+		return 0;
+	}
 	r->id = meta_str(c, root, "id");
 	r->title = meta_str(c, root, "title");
 	r->rule_status = meta_str(c, root, "status");
