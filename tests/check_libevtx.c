@@ -293,6 +293,31 @@ ft(const char *iso)
 	return t;
 }
 
+/* Every delivered allocated record's offset holds a record with its id. */
+static void
+check_offsets(const char *path, const struct got *g)
+{
+	FILE	*fp = fopen(path, "rb");
+	uint8_t	 b[16];
+
+	ck_assert_ptr_nonnull(fp);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct ev_record *r = &g->recs[i].r;
+
+		if (r->recovered)
+			continue;
+		ck_assert_uint_ge(r->offset, 4096 + 512);
+		ck_assert_uint_eq(r->chunk, (r->offset - 4096) / 65536);
+		ck_assert_int_eq(fseeko(fp, (off_t)r->offset, SEEK_SET), 0);
+		ck_assert_uint_eq(fread(b, 1, sizeof(b), fp), sizeof(b));
+		ck_assert_msg(memcmp(b, "**\0\0", 4) == 0 &&
+		    le64(b + 8) == r->record_id, "%s: record %llu at %llu",
+		    path, (unsigned long long)r->record_id,
+		    (unsigned long long)r->offset);
+	}
+	fclose(fp);
+}
+
 START_TEST(corpus_sysmon_fields)
 {
 	struct got		 g;
@@ -346,6 +371,11 @@ START_TEST(corpus_sysmon_fields)
 	}
 	ck_assert_uint_eq(net, 2);
 	ck_assert_uint_eq(st.first_id, 1742);
+	ck_assert_uint_eq(g.recs[0].r.offset, 4096 + 512);
+	ck_assert_uint_eq(g.recs[0].r.chunk, 0);
+	ck_assert_uint_gt(g.recs[g.n - 1].r.chunk, 0);
+	check_offsets(cpath("omerbenamram+evtx/samples/sysmon.evtx"), &g);
+	ck_assert_uint_ge(st.chunks, 2);
 	got_release(&g);
 	evtx_stats_release(&st);
 }
@@ -370,6 +400,7 @@ START_TEST(corpus_security_userdata)
 			n4688++;
 	}
 	ck_assert_uint_eq(n4688, 11);
+	check_offsets(cpath("Velocidex+evtx/testdata/Security.evtx"), &g);
 	ck_assert_ptr_nonnull(r);
 	/* UserData/LogFileCleared leaves, by element name */
 	ck_assert_int_eq(r->kind, EV_KIND_LOG_CLEAR);

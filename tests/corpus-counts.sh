@@ -4,7 +4,8 @@
 # 4688 and Sysmon 1/3/7 counts of the corpus manifest, and no file stops
 # the run.  For the libevtx parser (the reference, built on the library
 # that measured the manifest) the counts must be equal, and so must the
-# allocated / bad record totals and the dirty / full flags.
+# allocated / bad record totals and the dirty / full flags; every
+# delivered allocated record must have its byte offset.
 #
 # PARSER=native|libevtx selects the parser (default libevtx), so another
 # test can run this one for the native decoder:  PARSER=native sh $0
@@ -56,7 +57,7 @@ FNR == NR {
 	# manifest: 2 size 5 dirty 6 full 10 pyevtx_records
 	# 11 pyevtx_bad_alloc 15..18 sec4688 sysmon1 sysmon3 sysmon7
 	# readcount: 2 status 3 records 4 recovered 5 bad 6 events
-	# 7..10 kinds 11 dirty 12 full
+	# 7..10 kinds 11 dirty 12 full 17 delivered without offset
 	if (w[2] == 0) {
 		if ($2 != "not an EVTX file") {
 			printf "%s: empty file read as \"%s\"\n", $1, $2
@@ -82,7 +83,7 @@ FNR == NR {
 	if (parser == "libevtx") {
 		if ($7 != w[15] || $8 != w[16] || $9 != w[17] ||
 		    $10 != w[18] || $3 != w[10] || $5 != w[11] ||
-		    $11 != w[5] || $12 != w[6]) {
+		    $11 != w[5] || $12 != w[6] || $17 != 0) {
 			printf "%s: libevtx differs from the manifest\n", $1
 			bad++
 			next

@@ -8,8 +8,10 @@
  * the corpus manifest):
  *   path status records recovered bad_records events sec4688 sysmon1
  *   sysmon3 sysmon7 dirty full chunks header_chunks first_time last_time
+ *   nooffset
  * status is "ok" or the error code's name; the kind counts are allocated
- * records only (Provider + EventID); times are ISO 8601 or "-".
+ * records only (Provider + EventID); times are ISO 8601 or "-"; nooffset
+ * counts the delivered allocated records whose offset is 0 (unknown).
  * -r delivers recovered records too (counted in events, not in the kinds).
  * -d dumps every delivered record instead, for field comparisons:
  *   R <tab> record_id <tab> event_id <tab> version <tab> time <tab>
@@ -33,6 +35,7 @@ struct counts {
 	const char	*path;
 	bool		 dump;
 	uint64_t	 sec4688, sysmon1, sysmon3, sysmon7;
+	uint64_t	 nooffset;	/* allocated, offset unknown (0) */
 };
 
 static void
@@ -76,6 +79,8 @@ on_record(const struct ev_record *rec, void *ctx)
 	}
 	if (rec->recovered)
 		return 0;
+	if (rec->offset == 0)
+		c->nooffset++;
 	switch (rec->kind) {
 	case EV_KIND_PROCESS:
 		if (rec->event_id == 4688)
@@ -122,7 +127,7 @@ one_file(const char *path, const struct evtx_open_opts *opts, bool dump)
 	struct ev_err		 err = EV_ERR_INIT;
 	struct evtx_stats	 st, rst;
 	struct evtx_file	*f = NULL;
-	struct counts		 c = { path, dump, 0, 0, 0, 0 };
+	struct counts		 c = { path, dump, 0, 0, 0, 0, 0 };
 	struct evtx_sink	 sink = { on_record, on_warn, &c };
 	int			 rc;
 
@@ -159,7 +164,7 @@ one_file(const char *path, const struct evtx_open_opts *opts, bool dump)
 		    st.header_chunks);
 		put_time(st.first_time);
 		put_time(st.last_time);
-		putchar('\n');
+		printf("\t%llu\n", (unsigned long long)c.nooffset);
 	}
 	evtx_stats_release(&st);
 	return rc;

@@ -20,11 +20,16 @@
  * trimmed.
  *
  * What libevtx does not expose, and what is done instead:
- *  - record offsets: libevtx_record_get_offset() gives the record's byte
- *    offset; chunk = (offset - 4096) / 65536 (0 below 4096);
+ *  - record offsets: libevtx_record_get_offset() exists but is 0 for
+ *    every chunk record in 20181227, so locate() walks the chunks on our
+ *    own descriptor beside libevtx (chunk: 0 "ElfChnk\0", 24/32 first/last
+ *    record id, 48 free space offset; record: 0 "**\0\0", 4 size, 8 id)
+ *    and finds each allocated record's offset by its id; chunk = (offset
+ *    - 4096) / 65536.  Recovered records keep offset 0 and chunk 0, and so
+ *    does an allocated record the walk cannot find;
  *  - chunks: no chunk count; stats->chunks counts the distinct chunk slots
- *    that held at least one record read (allocated or recovered), and
- *    header_chunks is the file header's u16 at offset 42;
+ *    that held at least one allocated record read, and header_chunks is
+ *    the file header's u16 at offset 42;
  *  - bad chunks: libevtx skips them silently, so bad_chunks stays 0.
  * An allocated record is bad (stats->bad_records, sink->warn, skipped)
  * when libevtx cannot give it, its id or event id, or, for a wanted
@@ -74,13 +79,15 @@
 #define CHUNK_SIZE	65536
 #define MAX_PAIRS	4096	/* Data elements kept per record */
 #define MAX_DEPTH	32	/* UserData nesting walked */
+#define CHUNK_HDR	512
+#define LOCATE_WINDOW	64	/* chunk slots searched past the cursor */
 
 struct lx_file {
 	libevtx_file_t		*file;
 #ifdef HAVE_LIBBFIO
 	libbfio_handle_t	*bfio;
 #endif
-	int			 fd;		/* -1 once handed to bfio */
+	int			 fd;		/* ours; bfio reads it too */
 	uint64_t		 size;
 	bool			 recovered;	/* deliver recovered ones */
 };
@@ -98,6 +105,11 @@ struct lx_read {
 	uint32_t		 npairs, cap;
 	uint8_t			*seen;		/* chunk slots with records */
 	uint64_t		 nslots;
+	/* record locator (see locate()) */
+	uint8_t			*chunk;		/* CHUNK_SIZE bytes */
+	uint64_t		 slot;		/* slot in chunk, or UINT64_MAX */
+	uint32_t		 pos;		/* next record to look at */
+	uint32_t		 free_off;	/* chunk's free space offset */
 };
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -433,6 +445,91 @@ source_name(struct lx_read *r, libevtx_record_t *lrec, libevtx_error_t **le)
 	return ev_buf_failed(&r->xml) ? EV_ENOMEM : 0;
 }
 
+/* Loads chunk slot s into r->chunk; false when it is no chunk. */
+static bool
+load_slot(struct lx_read *r, uint64_t s)
+{
+	ssize_t got;
+
+	r->slot = UINT64_MAX;
+	do
+		got = pread(r->lf->fd, r->chunk, CHUNK_SIZE,
+		    (off_t)(HDR_SIZE + s * CHUNK_SIZE));
+	while (got == -1 && errno == EINTR);
+	if (got < CHUNK_HDR || memcmp(r->chunk, "ElfChnk", 8) != 0)
+		return false;
+	if (got < CHUNK_SIZE)
+		memset(r->chunk + got, 0, CHUNK_SIZE - (size_t)got);
+	r->slot = s;
+	r->pos = CHUNK_HDR;
+	r->free_off = le32(r->chunk + 48);
+	if (r->free_off > CHUNK_SIZE || r->free_off < CHUNK_HDR)
+		r->free_off = CHUNK_SIZE;
+	return true;
+}
+
+/* Walks the loaded chunk from r->pos for record id; 1 found, 0 not. */
+static int
+walk_slot(struct lx_read *r, uint64_t id, uint64_t *off)
+{
+	const uint8_t	*c = r->chunk;
+	uint32_t	 pos, size;
+
+	for (pos = r->pos; pos <= r->free_off - 24; pos += size) {
+		if (memcmp(c + pos, "**\0\0", 4) != 0)
+			return 0;
+		size = le32(c + pos + 4);
+		if (size < 28 || size > r->free_off - pos)
+			return 0;
+		if (le64(c + pos + 8) == id) {
+			*off = HDR_SIZE + r->slot * CHUNK_SIZE + pos;
+			r->pos = pos + size;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The byte offset of allocated record id, which libevtx does not give
+ * (libevtx_record_get_offset() is 0 for chunk records in 20181227):
+ * libevtx hands out allocated records in chunk and record order, so a
+ * cursor walks the chunks alongside, reading each one once.  A record is
+ * looked for in the current chunk, then in the next LOCATE_WINDOW slots
+ * whose id range holds it; when it is not found the cursor stays and the
+ * offset is 0 (unknown).
+ */
+static uint64_t
+locate(struct lx_read *r, uint64_t id)
+{
+	uint64_t off = 0, s, first, old_slot = r->slot;
+	uint32_t old_pos = r->pos;
+
+	if (r->chunk == NULL || r->nslots == 0)
+		return 0;
+	if (r->slot != UINT64_MAX && walk_slot(r, id, &off))
+		return off;
+	first = r->slot == UINT64_MAX ? 0 : r->slot + 1;
+	if (r->slot != UINT64_MAX && r->pos != CHUNK_HDR) {
+		/* out of order inside the chunk: look from its start */
+		r->pos = CHUNK_HDR;
+		if (walk_slot(r, id, &off))
+			return off;
+	}
+	for (s = first; s < r->nslots && s < first + LOCATE_WINDOW; s++) {
+		if (!load_slot(r, s))
+			continue;
+		if (id < le64(r->chunk + 24) || id > le64(r->chunk + 32))
+			continue;
+		if (walk_slot(r, id, &off))
+			return off;
+	}
+	/* not found: the cursor stays where it was */
+	if (old_slot != UINT64_MAX && load_slot(r, old_slot))
+		r->pos = old_pos;
+	return 0;
+}
+
 /*
  * Reads record idx (allocated or recovered) and delivers it when wanted.
  * Returns 0 (also for a bad record, which is counted and warned about),
@@ -474,7 +571,7 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 	memset(&rec, 0, sizeof(rec));
 	rec.record_id = id;
 	rec.time = wtime;
-	rec.offset = off > 0 ? (uint64_t)off : 0;
+	rec.offset = off > 0 ? (uint64_t)off : recovered ? 0 : locate(r, id);
 	rec.chunk = rec.offset >= HDR_SIZE ?
 	    (uint32_t)((rec.offset - HDR_SIZE) / CHUNK_SIZE) : 0;
 	rec.event_id = eid;
@@ -599,7 +696,9 @@ lx_read(void *state, uint32_t first, uint32_t n,
 			goto done;
 		}
 	}
-	if ((r.ctxt = xmlNewParserCtxt()) == NULL) {
+	r.slot = UINT64_MAX;
+	if ((r.chunk = malloc(CHUNK_SIZE)) == NULL ||
+	    (r.ctxt = xmlNewParserCtxt()) == NULL) {
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto done;
 	}
@@ -628,6 +727,7 @@ done:
 	if (r.ctxt != NULL)
 		xmlFreeParserCtxt(r.ctxt);
 	free(r.seen);
+	free(r.chunk);
 	free(r.pairs);
 	ev_buf_release(&r.raw);
 	ev_buf_release(&r.xml);
@@ -638,7 +738,7 @@ done:
 #ifdef HAVE_LIBBFIO
 /*
  * A libbfio handle over our descriptor, so that libevtx reads through the
- * O_NOATIME descriptor.  The handle owns the descriptor (closed on free).
+ * O_NOATIME descriptor.  The descriptor stays ours (lx_close closes it).
  */
 struct fdio {
 	int		fd;
@@ -655,8 +755,6 @@ fdio_free(intptr_t **h, libbfio_error_t **e)
 	if (h == NULL || *h == NULL)
 		return 1;
 	io = (struct fdio *)*h;
-	if (io->fd != -1)
-		close(io->fd);
 	free(io);
 	*h = NULL;
 	return 1;
@@ -838,7 +936,6 @@ lx_open(const char *path, const struct evtx_open_opts *opts, void **state,
 			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 			goto fail;
 		}
-		lf->fd = -1;	/* the handle owns it now */
 	}
 	if (libevtx_file_open_file_io_handle(lf->file, lf->bfio,
 	    LIBEVTX_OPEN_READ, &le) != 1) {
