@@ -1,11 +1,15 @@
 /*
- * ac.c -- Aho-Corasick automaton over byte classes (see ac.h).
+ * ac.c -- multi-pattern search over bytes (see ac.h).
  *
- * Build: a trie whose edges are kept in a hash of (state, byte) -> child;
- * then a breadth-first pass computes failure links and fills the dense
- * table delta[state * nclass + class] (a DFA: failure links folded in),
- * the pattern ending at each state and the "dictionary link" to the
- * nearest state on the failure chain where a pattern ends.
+ * Measured on real process events, a full Aho-Corasick DFA over every
+ * rule's literals is tens of MB and each text byte is a cache miss, so
+ * the search is hashed instead: patterns are grouped by their first
+ * three bytes; a 2^18-bit filter over hashed 3-byte keys (32 KiB, cache
+ * resident) rejects almost every text position with one load, and the
+ * rest look their key up in an open-addressing table whose entry lists
+ * the patterns with that prefix, each verified with memcmp.  Every
+ * occurrence is reported, as with Aho-Corasick; patterns are at least
+ * SIGMA_AC_MIN bytes.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -14,51 +18,61 @@
 #include "../ev_err.h"
 #include "ac.h"
 
-#define AC_MAX_STATES	(1u << 22)
+#define FILTER_BITS	18
+#define MAX_PATTERNS	(1u << 24)
 
-struct edge {
-	uint32_t	 from;		/* state + 1; 0 = empty slot */
-	uint32_t	 to;
-	uint8_t		 byte;
+struct pat {
+	uint32_t	 off, len;	/* in text[] */
+	uint32_t	 key;		/* first three bytes */
+};
+
+struct slot {
+	uint32_t	 key;		/* UINT32_MAX: empty */
+	uint32_t	 first, n;	/* in order[] */
 };
 
 struct sigma_ac {
-	/* build state */
-	struct edge	*edges;		/* open addressing */
-	size_t		 nedges, edgecap;
-	uint32_t	 nstates;
-	int32_t		*pat;		/* per state: pattern id or -1 */
-	uint32_t	*depth;
-	size_t		 statecap;
-	uint32_t	 npat;
-	bool		 used[256];
+	char		*text;		/* every pattern, concatenated */
+	size_t		 textlen, textcap;
+	struct pat	*pat;
+	uint32_t	 npat, patcap;
+	/* dedup while adding: hash of whole patterns -> id */
+	uint32_t	*dedup;		/* id + 1, 0 empty */
+	size_t		 dedupcap;
 	/* built */
-	uint8_t		 cls[256];
-	uint32_t	 nclass;
-	uint32_t	*delta;
-	uint32_t	*dict;		/* state -> next state with a pattern
-					   on the failure chain, 0 none */
+	uint64_t	*filter;
+	struct slot	*slots;
+	size_t		 nslots;	/* power of two */
+	uint32_t	*order;		/* pattern ids grouped by key */
 	bool		 built;
 };
+
+static uint32_t
+key3(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+static uint32_t
+hkey(uint32_t k)
+{
+	return (k * 0x9e3779b1u) >> (32 - FILTER_BITS);
+}
+
+static uint64_t
+hbytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
 
 struct sigma_ac *
 sigma_ac_new(void)
 {
-	struct sigma_ac *ac = calloc(1, sizeof(*ac));
-
-	if (ac == NULL)
-		return NULL;
-	ac->statecap = 64;
-	ac->pat = malloc(ac->statecap * sizeof(*ac->pat));
-	ac->depth = malloc(ac->statecap * sizeof(*ac->depth));
-	if (ac->pat == NULL || ac->depth == NULL) {
-		sigma_ac_free(ac);
-		return NULL;
-	}
-	ac->nstates = 1;		/* root */
-	ac->pat[0] = -1;
-	ac->depth[0] = 0;
-	return ac;
+	return calloc(1, sizeof(struct sigma_ac));
 }
 
 void
@@ -66,197 +80,143 @@ sigma_ac_free(struct sigma_ac *ac)
 {
 	if (ac == NULL)
 		return;
-	free(ac->edges);
+	free(ac->text);
 	free(ac->pat);
-	free(ac->depth);
-	free(ac->delta);
-	free(ac->dict);
+	free(ac->dedup);
+	free(ac->filter);
+	free(ac->slots);
+	free(ac->order);
 	free(ac);
 }
 
-static size_t
-edge_hash(uint32_t from, uint8_t b, size_t cap)
-{
-	uint64_t h = ((uint64_t)from << 8 | b) * 0x9e3779b97f4a7c15ull;
-
-	return (size_t)(h >> 20) & (cap - 1);
-}
-
-static struct edge *
-edge_find(const struct sigma_ac *ac, uint32_t from, uint8_t b)
-{
-	size_t i;
-
-	if (ac->edgecap == 0)
-		return NULL;
-	i = edge_hash(from, b, ac->edgecap);
-	for (;;) {
-		struct edge *e = &ac->edges[i];
-
-		if (e->from == 0)
-			return e;
-		if (e->from == from + 1 && e->byte == b)
-			return e;
-		i = (i + 1) & (ac->edgecap - 1);
-	}
-}
-
 static int
-edges_grow(struct sigma_ac *ac)
+dedup_grow(struct sigma_ac *ac)
 {
-	size_t ncap = ac->edgecap ? ac->edgecap * 2 : 256;
-	struct edge *old = ac->edges, *ne;
-	size_t ocap = ac->edgecap;
+	size_t ncap = ac->dedupcap ? ac->dedupcap * 2 : 64;
+	uint32_t *nd = calloc(ncap, sizeof(*nd));
 
-	ne = calloc(ncap, sizeof(*ne));
-	if (ne == NULL)
+	if (nd == NULL)
 		return -1;
-	ac->edges = ne;
-	ac->edgecap = ncap;
-	for (size_t i = 0; i < ocap; i++)
-		if (old[i].from != 0)
-			*edge_find(ac, old[i].from - 1, old[i].byte) = old[i];
-	free(old);
+	for (uint32_t id = 0; id < ac->npat; id++) {
+		size_t i = hbytes(ac->text + ac->pat[id].off, ac->pat[id].len) &
+		    (ncap - 1);
+
+		while (nd[i] != 0)
+			i = (i + 1) & (ncap - 1);
+		nd[i] = id + 1;
+	}
+	free(ac->dedup);
+	ac->dedup = nd;
+	ac->dedupcap = ncap;
 	return 0;
-}
-
-static int
-new_state(struct sigma_ac *ac, uint32_t depth)
-{
-	if (ac->nstates >= AC_MAX_STATES)
-		return -1;
-	if (ac->nstates == ac->statecap) {
-		size_t ncap = ac->statecap * 2;
-		int32_t *p = realloc(ac->pat, ncap * sizeof(*p));
-		uint32_t *d;
-
-		if (p == NULL)
-			return -1;
-		ac->pat = p;
-		d = realloc(ac->depth, ncap * sizeof(*d));
-		if (d == NULL)
-			return -1;
-		ac->depth = d;
-		ac->statecap = ncap;
-	}
-	ac->pat[ac->nstates] = -1;
-	ac->depth[ac->nstates] = depth;
-	return (int)ac->nstates++;
 }
 
 int32_t
 sigma_ac_add(struct sigma_ac *ac, const char *s, size_t len)
 {
-	uint32_t st = 0;
+	size_t i;
 
-	if (ac->built || len == 0)
+	if (ac->built || len < SIGMA_AC_MIN || len > UINT32_MAX / 2 ||
+	    ac->npat >= MAX_PATTERNS)
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		uint8_t b = (uint8_t)s[i];
-		struct edge *e;
-		int ns;
+	if ((ac->npat + 1) * 2 > ac->dedupcap && dedup_grow(ac) == -1)
+		return -1;
+	i = hbytes(s, len) & (ac->dedupcap - 1);
+	while (ac->dedup[i] != 0) {
+		const struct pat *p = &ac->pat[ac->dedup[i] - 1];
 
-		if ((ac->nedges + 1) * 2 > ac->edgecap && edges_grow(ac) == -1)
-			return -1;
-		e = edge_find(ac, st, b);
-		if (e->from != 0) {
-			st = e->to;
-			continue;
-		}
-		if ((ns = new_state(ac, (uint32_t)i + 1)) == -1)
-			return -1;
-		e = edge_find(ac, st, b);	/* still the free slot */
-		e->from = st + 1;
-		e->byte = b;
-		e->to = (uint32_t)ns;
-		ac->nedges++;
-		ac->used[b] = true;
-		st = (uint32_t)ns;
+		if (p->len == len && memcmp(ac->text + p->off, s, len) == 0)
+			return (int32_t)(ac->dedup[i] - 1);
+		i = (i + 1) & (ac->dedupcap - 1);
 	}
-	if (ac->pat[st] < 0)
-		ac->pat[st] = (int32_t)ac->npat++;
-	return ac->pat[st];
+	if (ac->npat == ac->patcap) {
+		uint32_t ncap = ac->patcap ? ac->patcap * 2 : 16;
+		struct pat *np = realloc(ac->pat, ncap * sizeof(*np));
+
+		if (np == NULL)
+			return -1;
+		ac->pat = np;
+		ac->patcap = ncap;
+	}
+	if (ac->textlen + len > ac->textcap) {
+		size_t ncap = ac->textcap ? ac->textcap : 256;
+		char *nt;
+
+		while (ncap < ac->textlen + len)
+			ncap *= 2;
+		if ((nt = realloc(ac->text, ncap)) == NULL)
+			return -1;
+		ac->text = nt;
+		ac->textcap = ncap;
+	}
+	memcpy(ac->text + ac->textlen, s, len);
+	ac->pat[ac->npat].off = (uint32_t)ac->textlen;
+	ac->pat[ac->npat].len = (uint32_t)len;
+	ac->pat[ac->npat].key = key3((const unsigned char *)s);
+	ac->textlen += len;
+	ac->dedup[i] = ac->npat + 1;
+	return (int32_t)ac->npat++;
+}
+
+static struct slot *
+slot_find(const struct sigma_ac *ac, uint32_t key)
+{
+	size_t i = (key * 0x85ebca6bu) & (ac->nslots - 1);
+
+	while (ac->slots[i].key != UINT32_MAX && ac->slots[i].key != key)
+		i = (i + 1) & (ac->nslots - 1);
+	return &ac->slots[i];
 }
 
 int
 sigma_ac_build(struct sigma_ac *ac)
 {
-	uint32_t *queue = NULL, *fail = NULL, qh = 0, qt = 0, nc = 1;
-	uint32_t nused = 0;
-	uint8_t rep[256];
+	uint32_t *cnt;
 
 	if (ac->built)
 		return 0;
-	/*
-	 * Class 0 holds every byte no pattern uses (rep[0] is one of them);
-	 * when all 256 are used, classes are the bytes themselves.
-	 */
-	memset(ac->cls, 0, sizeof(ac->cls));
-	rep[0] = 0;
-	for (int b = 0; b < 256; b++)
-		nused += ac->used[b];
-	for (int b = 0; b < 256; b++) {
-		if (!ac->used[b]) {
-			rep[0] = (uint8_t)b;
-			continue;
-		}
-		if (nused == 256)
-			break;
-		rep[nc] = (uint8_t)b;
-		ac->cls[b] = (uint8_t)nc++;
-	}
-	if (nused == 256) {
-		for (int b = 0; b < 256; b++) {
-			rep[b] = (uint8_t)b;
-			ac->cls[b] = (uint8_t)b;
-		}
-		nc = 256;
-	}
-	ac->nclass = nc;
-	ac->delta = calloc((size_t)ac->nstates * nc, sizeof(*ac->delta));
-	ac->dict = calloc(ac->nstates, sizeof(*ac->dict));
-	queue = malloc(ac->nstates * sizeof(*queue));
-	fail = calloc(ac->nstates, sizeof(*fail));
-	if (ac->delta == NULL || ac->dict == NULL || queue == NULL ||
-	    fail == NULL) {
-		free(queue);
-		free(fail);
+	ac->nslots = 16;
+	while (ac->nslots < (size_t)ac->npat * 2)
+		ac->nslots *= 2;
+	ac->filter = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
+	ac->slots = calloc(ac->nslots, sizeof(*ac->slots));
+	ac->order = malloc((ac->npat + 1) * sizeof(*ac->order));
+	cnt = calloc(ac->nslots, sizeof(*cnt));
+	if (ac->filter == NULL || ac->slots == NULL || ac->order == NULL ||
+	    cnt == NULL) {
+		free(cnt);
 		return EV_ENOMEM;
 	}
-	/* root: children or stay */
-	for (uint32_t c = 0; c < nc; c++) {
-		struct edge *e = edge_find(ac, 0, rep[c]);
+	for (size_t i = 0; i < ac->nslots; i++)
+		ac->slots[i].key = UINT32_MAX;
+	/* count per key, then place ids (grouped, in id order) */
+	for (uint32_t id = 0; id < ac->npat; id++) {
+		struct slot *sl = slot_find(ac, ac->pat[id].key);
+		uint32_t h = hkey(ac->pat[id].key);
 
-		if (e != NULL && e->from != 0) {
-			ac->delta[c] = e->to;
-			fail[e->to] = 0;
-			queue[qt++] = e->to;
-		}
+		sl->key = ac->pat[id].key;
+		sl->n++;
+		ac->filter[h >> 6] |= 1ull << (h & 63);
 	}
-	while (qh < qt) {
-		uint32_t s = queue[qh++];
-		uint32_t f = fail[s];
+	{
+		uint32_t next = 0;
 
-		ac->dict[s] = ac->pat[f] >= 0 ? f : ac->dict[f];
-		for (uint32_t c = 0; c < nc; c++) {
-			struct edge *e = edge_find(ac, s, rep[c]);
-
-			if (e != NULL && e->from != 0) {
-				fail[e->to] = ac->delta[(size_t)f * nc + c];
-				ac->delta[(size_t)s * nc + c] = e->to;
-				queue[qt++] = e->to;
-			} else
-				ac->delta[(size_t)s * nc + c] =
-				    ac->delta[(size_t)f * nc + c];
-		}
+		for (size_t i = 0; i < ac->nslots; i++)
+			if (ac->slots[i].key != UINT32_MAX) {
+				ac->slots[i].first = next;
+				next += ac->slots[i].n;
+			}
 	}
-	free(queue);
-	free(fail);
-	free(ac->edges);
-	ac->edges = NULL;
-	ac->edgecap = 0;
-	free(ac->depth);
-	ac->depth = NULL;
+	for (uint32_t id = 0; id < ac->npat; id++) {
+		struct slot *sl = slot_find(ac, ac->pat[id].key);
+		size_t si = (size_t)(sl - ac->slots);
+
+		ac->order[sl->first + cnt[si]++] = id;
+	}
+	free(cnt);
+	free(ac->dedup);
+	ac->dedup = NULL;
+	ac->dedupcap = 0;
 	ac->built = true;
 	return 0;
 }
@@ -270,30 +230,37 @@ sigma_ac_npatterns(const struct sigma_ac *ac)
 size_t
 sigma_ac_memory(const struct sigma_ac *ac)
 {
-	return (size_t)ac->nstates * (ac->nclass + 2) * sizeof(uint32_t);
+	return ac->textlen + (size_t)ac->npat * (sizeof(struct pat) + 4) +
+	    ac->nslots * sizeof(struct slot) + (1u << FILTER_BITS) / 8;
 }
 
 int
 sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
     int (*fn)(uint32_t, size_t, void *), void *ctx)
 {
-	const uint8_t *t = (const uint8_t *)text;
-	const uint32_t *delta = ac->delta;
-	uint32_t nc = ac->nclass, s = 0;
+	const unsigned char *t = (const unsigned char *)text;
+	const uint64_t *filter = ac->filter;
 	int r;
 
-	if (!ac->built)
+	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
 		return 0;
-	for (size_t i = 0; i < len; i++) {
-		s = delta[(size_t)s * nc + ac->cls[t[i]]];
-		if (s == 0)
+	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {
+		uint32_t k = key3(t + i), h = hkey(k);
+		const struct slot *sl;
+
+		if (!(filter[h >> 6] & (1ull << (h & 63))))
 			continue;
-		if (ac->pat[s] >= 0 &&
-		    (r = fn((uint32_t)ac->pat[s], i + 1, ctx)) != 0)
-			return r;
-		for (uint32_t d = ac->dict[s]; d != 0; d = ac->dict[d])
-			if ((r = fn((uint32_t)ac->pat[d], i + 1, ctx)) != 0)
+		sl = slot_find(ac, k);
+		for (uint32_t j = 0; j < sl->n; j++) {
+			uint32_t id = ac->order[sl->first + j];
+			const struct pat *p = &ac->pat[id];
+
+			if (p->len <= len - i &&
+			    memcmp(t + i + 3, ac->text + p->off + 3,
+			    p->len - 3) == 0 &&
+			    (r = fn(id, i + p->len, ctx)) != 0)
 				return r;
+		}
 	}
 	return 0;
 }

@@ -935,8 +935,8 @@ new_node(struct lctx *c, uint8_t op, uint32_t n)
 	return nd;
 }
 
-/* Plain OR lists of this many literals or more get an automaton. */
-#define AC_MIN_LIST	12
+/* Plain OR lists of this many literals or more get a multi-pattern matcher. */
+#define AC_MIN_LIST	8
 
 static int
 item_automaton(struct lctx *c, struct item *it)
@@ -948,7 +948,7 @@ item_automaton(struct lctx *c, struct item *it)
 	for (uint32_t i = 0; i < it->ntests; i++) {
 		const struct test *t = &it->tests[i];
 
-		if (t->cased || t->len == 0 || (t->kind != T_EQ &&
+		if (t->cased || t->len < SIGMA_AC_MIN || (t->kind != T_EQ &&
 		    t->kind != T_PREFIX && t->kind != T_SUFFIX &&
 		    t->kind != T_CONTAINS))
 			return 0;
