@@ -27,6 +27,9 @@
  * template instances are spliced in place where they occur.
  */
 #include <stdio.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,7 +283,30 @@ sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 	o = b->p;
 	k = b->len;
 	while (i < n) {
-		uint32_t u = le16(p + 2 * i);
+		uint32_t u;
+
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* 8 ASCII units (no NUL) at a time */
+		while (n - i >= 8) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 2 * i));
+			__m128i hi = _mm_cmpgt_epi16(_mm_sub_epi16(v,
+			    _mm_set1_epi16(1)), _mm_set1_epi16(0x7e));
+			__m128i neg = _mm_cmplt_epi16(_mm_sub_epi16(v,
+			    _mm_set1_epi16(1)), _mm_setzero_si128());
+
+			if (_mm_movemask_epi8(_mm_or_si128(hi, neg)) != 0)
+				break;
+			_mm_storel_epi64((__m128i *)(void *)(o + k),
+			    _mm_packus_epi16(v, v));
+			k += 8;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+#endif
+		u = le16(p + 2 * i);
 
 		if (u - 1 < 0x7f) {
 			o[k++] = (char)u;
