@@ -5,6 +5,8 @@
  * TCases:
  *   open     error codes of evtx_file_open() on files made here: missing,
  *            empty, not EVTX, signature with garbage, header only
+ *   testdata generated files (testdata/bad): hostile strings as logged,
+ *            a broken record skipped, flags, a slack record
  *   corpus   real files from ../shared (run only when SHARED_DIR is set):
  *            field values by name, UserData, counts, recovered delivery,
  *            damaged files read to the end, sink stop, truncated copies
@@ -264,6 +266,111 @@ START_TEST(open_header_only)
 }
 END_TEST
 
+static const char *
+data(const struct ev_record *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->ndata; i++)
+		if (strcmp(r->data[i].name, name) == 0)
+			return r->data[i].value;
+	return NULL;
+}
+
+/* ---- testdata (written by tests/evtxw.c, see testdata/README) ---- */
+
+static const char *
+dpath(const char *rel)
+{
+	static char	 p[4096];
+	const char	*src = getenv("top_srcdir");
+
+	snprintf(p, sizeof(p), "%s/testdata/%s", src != NULL ? src : ".", rel);
+	return p;
+}
+
+/* Control characters, CR LF, markup and formulas come through as logged. */
+START_TEST(testdata_hostile_strings)
+{
+	struct got		 g;
+	struct evtx_stats	 st;
+	const char		*v;
+	bool			 esc = false, crlf = false, markup = false;
+
+	got_init(&g);
+	ck_assert_int_eq(read_file(dpath("bad/hostile-strings.evtx"), false,
+	    &g, &st), 0);
+	ck_assert_uint_eq(st.bad_records, 0);
+	ck_assert_uint_eq(g.warnings, 0);
+	ck_assert_uint_eq(g.n, st.events);
+	ck_assert_uint_ge(g.n, 10);
+	for (size_t i = 0; i < g.n; i++) {
+		if ((v = data(&g.recs[i].r, "CommandLine")) == NULL)
+			continue;
+		if (strcmp(v, "rundll32.exe \033[2J\033[1;31mC:\\evil.dll"
+		    "\033[0m,#1") == 0)
+			esc = true;
+		if (strstr(v, "-decode a.b64 b.exe\r\n=HYPERLINK(") != NULL &&
+		    strstr(v, "\tX") != NULL)
+			crlf = true;
+		if (strstr(v, "\"a<b>&c\"") != NULL)
+			markup = true;
+		ck_assert_msg(strstr(v, "\xf4\x8f\xbf\xbf") == NULL,
+		    "escape mark left in %s", v);
+	}
+	ck_assert(esc);
+	ck_assert(crlf);
+	ck_assert(markup);
+	got_release(&g);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/* One undecodable record is counted and skipped; the others arrive. */
+START_TEST(testdata_broken_binxml)
+{
+	struct got		g;
+	struct evtx_stats	st;
+
+	got_init(&g);
+	ck_assert_int_eq(read_file(dpath("bad/broken-binxml.evtx"), true,
+	    &g, &st), 0);
+	ck_assert_uint_eq(st.bad_records, 1);
+	ck_assert_uint_eq(g.warnings, 1);
+	ck_assert_msg(strncmp(g.first_warning, "record #", 8) == 0 ||
+	    strncmp(g.first_warning, "record 7003", 11) == 0, "%s",
+	    g.first_warning);
+	ck_assert_uint_eq(st.records, 4);
+	ck_assert_uint_eq(g.n, 4);
+	for (size_t i = 0; i < g.n; i++)
+		ck_assert_uint_ne(g.recs[i].r.record_id, 7003);
+	got_release(&g);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+START_TEST(testdata_flags)
+{
+	struct got		g;
+	struct evtx_stats	st;
+
+	got_init(&g);
+	ck_assert_int_eq(read_file(dpath("bad/dirty.evtx"), false, &g, &st),
+	    0);
+	ck_assert(st.dirty);
+	ck_assert_uint_eq(st.records, 4);
+	got_release(&g);
+	evtx_stats_release(&st);
+	got_init(&g);
+	ck_assert_int_eq(read_file(dpath("bad/slack-record.evtx"), true, &g,
+	    &st), 0);
+	ck_assert_uint_eq(st.recovered, 1);
+	ck_assert_uint_eq(g.n, 4);
+	ck_assert(g.recs[3].r.recovered);
+	ck_assert_uint_eq(g.recs[3].r.record_id, 7004);
+	got_release(&g);
+	evtx_stats_release(&st);
+}
+END_TEST
+
 /* ---- corpus ---- */
 
 static const char *
@@ -273,15 +380,6 @@ cpath(const char *rel)
 
 	snprintf(p, sizeof(p), "%s/%s", corpus, rel);
 	return p;
-}
-
-static const char *
-data(const struct ev_record *r, const char *name)
-{
-	for (uint32_t i = 0; i < r->ndata; i++)
-		if (strcmp(r->data[i].name, name) == 0)
-			return r->data[i].value;
-	return NULL;
 }
 
 static uint64_t
@@ -583,6 +681,12 @@ libevtx_suite(bool with_corpus)
 	tcase_add_test(tc, open_text);
 	tcase_add_test(tc, open_garbage_after_signature);
 	tcase_add_test(tc, open_header_only);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("testdata");
+	tcase_add_test(tc, testdata_hostile_strings);
+	tcase_add_test(tc, testdata_broken_binxml);
+	tcase_add_test(tc, testdata_flags);
 	suite_add_tcase(s, tc);
 
 	if (with_corpus) {

@@ -100,6 +100,7 @@ struct lx_read {
 	xmlParserCtxtPtr	 ctxt;
 	struct ev_buf		 raw;		/* libevtx's UTF-8 */
 	struct ev_buf		 xml;		/* the same, made valid */
+	struct ev_buf		 tmp;		/* UTF-16 fallback */
 	struct ev_arena		 arena;		/* per-record strings */
 	struct ev_pair		*pairs;
 	uint32_t		 npairs, cap;
@@ -151,18 +152,32 @@ lx_errtext(libevtx_error_t **lerr, char *buf, size_t size)
 }
 
 /*
+ * Control characters survive libxml2 through an escape: XML 1.0 forbids
+ * C0 controls other than tab, LF and CR (even as &#..; references), and
+ * a parser turns CR and CRLF into LF.  So in the XML given to libxml2
+ * every C0 byte but tab and LF is written as CTL_MARK followed by the
+ * byte + 0x40, and CTL_MARK itself (U+10FFFF, a noncharacter) as two
+ * CTL_MARKs; ctl_decode() undoes it in every value taken out.
+ */
+#define CTL_MARK	"\xf4\x8f\xbf\xbf"	/* U+10FFFF */
+#define CTL_MARK_LEN	4
+
+/*
  * Appends s[0..len) to out as valid UTF-8, stopping at a NUL: every byte
  * that does not start a well-formed sequence (overlong forms, surrogates
- * and code points above U+10FFFF included) becomes U+FFFD.
+ * and code points above U+10FFFF included) becomes U+FFFD.  With ctl,
+ * also escapes control characters (see CTL_MARK).
  */
 static void
-utf8_clean(struct ev_buf *out, const uint8_t *s, size_t len)
+utf8_clean(struct ev_buf *out, const uint8_t *s, size_t len, bool ctl)
 {
 	size_t i = 0, start;
 
 	while (i < len && s[i] != 0) {
 		start = i;
-		while (i < len && s[i] >= 0x01 && s[i] < 0x80)
+		while (i < len && s[i] < 0x80 &&
+		    (s[i] >= 0x20 || (s[i] != 0 && (!ctl || s[i] == '\t' ||
+		    s[i] == '\n'))))
 			i++;
 		if (i > start)
 			ev_buf_add(out, s + start, i - start);
@@ -173,6 +188,12 @@ utf8_clean(struct ev_buf *out, const uint8_t *s, size_t len)
 		size_t need;
 		uint32_t cp, min;
 
+		if (c < 0x20) {
+			ev_buf_add(out, CTL_MARK, CTL_MARK_LEN);
+			ev_buf_addc(out, (char)(c + 0x40));
+			i++;
+			continue;
+		}
 		if (c >= 0xc2 && c <= 0xdf) {
 			need = 1; cp = c & 0x1f; min = 0x80;
 		} else if (c >= 0xe0 && c <= 0xef) {
@@ -196,16 +217,96 @@ utf8_clean(struct ev_buf *out, const uint8_t *s, size_t len)
 			i++;
 			continue;
 		}
+		if (ctl && cp == 0x10ffff)
+			ev_buf_add(out, CTL_MARK, CTL_MARK_LEN);
 		ev_buf_add(out, s + i, need + 1);
 		i += need + 1;
 	}
+}
+
+/*
+ * Appends UTF-16LE units u[0..n) to out as UTF-8, stopping at a NUL;
+ * a lone surrogate becomes U+FFFD.
+ */
+static void
+utf16_to_utf8(struct ev_buf *out, const uint8_t *u, size_t n)
+{
+	char		b[4];
+	uint32_t	cp;
+
+	for (size_t i = 0; i < n; i++) {
+		cp = le16(u + 2 * i);
+		if (cp == 0)
+			break;
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
+		    le16(u + 2 * i + 2) >= 0xdc00 &&
+		    le16(u + 2 * i + 2) <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) +
+			    (le16(u + 2 * i + 2) - 0xdc00);
+			i++;
+		} else if (cp >= 0xd800 && cp <= 0xdfff)
+			cp = 0xfffd;
+		if (cp < 0x80) {
+			ev_buf_addc(out, (char)cp);
+		} else if (cp < 0x800) {
+			b[0] = (char)(0xc0 | cp >> 6);
+			b[1] = (char)(0x80 | (cp & 0x3f));
+			ev_buf_add(out, b, 2);
+		} else if (cp < 0x10000) {
+			b[0] = (char)(0xe0 | cp >> 12);
+			b[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+			b[2] = (char)(0x80 | (cp & 0x3f));
+			ev_buf_add(out, b, 3);
+		} else {
+			b[0] = (char)(0xf0 | cp >> 18);
+			b[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+			b[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+			b[3] = (char)(0x80 | (cp & 0x3f));
+			ev_buf_add(out, b, 4);
+		}
+	}
+}
+
+/* Undoes the CTL_MARK escape of s (len bytes) into the arena; NULL: OOM. */
+static const char *
+ctl_decode(struct lx_read *r, const char *s, size_t len)
+{
+	char		*d, *p;
+	const char	*m;
+
+	if ((m = memmem(s, len, CTL_MARK, CTL_MARK_LEN)) == NULL)
+		return s;
+	if ((d = p = ev_arena_alloc(&r->arena, len + 1)) == NULL)
+		return NULL;
+	while (m != NULL) {
+		memcpy(p, s, (size_t)(m - s));
+		p += m - s;
+		len -= (size_t)(m - s) + CTL_MARK_LEN;
+		s = m + CTL_MARK_LEN;
+		if (len >= CTL_MARK_LEN && memcmp(s, CTL_MARK,
+		    CTL_MARK_LEN) == 0) {
+			memcpy(p, CTL_MARK, CTL_MARK_LEN);
+			p += CTL_MARK_LEN;
+			s += CTL_MARK_LEN;
+			len -= CTL_MARK_LEN;
+		} else if (len >= 1 && (uint8_t)*s >= 0x40 &&
+		    (uint8_t)*s < 0x60) {
+			*p++ = (char)(*s - 0x40);
+			s++;
+			len--;
+		}
+		m = memmem(s, len, CTL_MARK, CTL_MARK_LEN);
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return d;
 }
 
 /* Text of an element or attribute: its text children concatenated. */
 static const char *
 node_text(struct lx_read *r, xmlNodePtr first)
 {
-	xmlNodePtr	 n;
+	xmlNodePtr	 n, one = NULL;
 	size_t		 len = 0, nt = 0;
 	char		*s, *p;
 
@@ -214,13 +315,12 @@ node_text(struct lx_read *r, xmlNodePtr first)
 		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL) {
 			len += strlen((const char *)n->content);
 			nt++;
+			one = n;
 		}
 	if (nt == 0)
 		return "";
-	for (n = first; nt == 1 && n != NULL; n = n->next)
-		if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
-			return (const char *)n->content;	/* borrowed */
+	if (nt == 1)	/* borrowed from the document when not escaped */
+		return ctl_decode(r, (const char *)one->content, len);
 	if ((s = p = ev_arena_alloc(&r->arena, len + 1)) == NULL)
 		return NULL;
 	for (n = first; n != NULL; n = n->next)
@@ -232,7 +332,7 @@ node_text(struct lx_read *r, xmlNodePtr first)
 			p += l;
 		}
 	*p = '\0';
-	return s;
+	return ctl_decode(r, s, len);
 }
 
 static const char *
@@ -422,7 +522,10 @@ note_time(struct evtx_stats *st, uint64_t t)
 		st->last_time = t;
 }
 
-/* Fetches libevtx's UTF-8 source name into r->xml (cleaned). */
+/*
+ * Fetches libevtx's UTF-8 source name into r->xml (cleaned).  Returns 0,
+ * EV_ECORRUPT with *le set, or EV_ENOMEM.
+ */
 static int
 source_name(struct lx_read *r, libevtx_record_t *lrec, libevtx_error_t **le)
 {
@@ -432,7 +535,7 @@ source_name(struct lx_read *r, libevtx_record_t *lrec, libevtx_error_t **le)
 	ev_buf_reset(&r->xml);
 	got = libevtx_record_get_utf8_source_name_size(lrec, &size, le);
 	if (got < 0)
-		return -1;
+		return EV_ECORRUPT;
 	if (got == 0 || size == 0)
 		return 0;
 	ev_buf_reset(&r->raw);
@@ -440,8 +543,8 @@ source_name(struct lx_read *r, libevtx_record_t *lrec, libevtx_error_t **le)
 		return EV_ENOMEM;
 	if (libevtx_record_get_utf8_source_name(lrec, (uint8_t *)r->raw.buf,
 	    size, le) != 1)
-		return -1;
-	utf8_clean(&r->xml, (const uint8_t *)r->raw.buf, size);
+		return EV_ECORRUPT;
+	utf8_clean(&r->xml, (const uint8_t *)r->raw.buf, size, false);
 	return ev_buf_failed(&r->xml) ? EV_ENOMEM : 0;
 }
 
@@ -531,6 +634,59 @@ locate(struct lx_read *r, uint64_t id)
 }
 
 /*
+ * Renders the record's XML into r->xml (cleaned, controls escaped).
+ * Returns 0, EV_ECORRUPT with *le set, or EV_ENOMEM.  libevtx 20181227
+ * refuses a lone surrogate in UTF-8; UTF-16 is the fallback (where it
+ * passes, the surrogate becomes U+FFFD).
+ */
+static int
+render_xml(struct lx_read *r, libevtx_record_t *lrec, libevtx_error_t **le)
+{
+	libevtx_error_t	*le16 = NULL;
+	size_t		 size = 0;
+
+	ev_buf_reset(&r->raw);
+	ev_buf_reset(&r->xml);
+	if (libevtx_record_get_utf8_xml_string_size(lrec, &size, le) == 1 &&
+	    size > 0) {
+		if (!ev_buf_grow(&r->raw, size))
+			return EV_ENOMEM;
+		if (libevtx_record_get_utf8_xml_string(lrec,
+		    (uint8_t *)r->raw.buf, size, le) == 1) {
+			utf8_clean(&r->xml, (const uint8_t *)r->raw.buf, size,
+			    true);
+			return ev_buf_failed(&r->xml) ? EV_ENOMEM : 0;
+		}
+	}
+	if (libevtx_record_get_utf16_xml_string_size(lrec, &size, &le16) != 1 ||
+	    size == 0)
+		goto fail;
+	if (size > SIZE_MAX / 4 || !ev_buf_grow(&r->raw, size * 2))
+		goto oom;
+	if (libevtx_record_get_utf16_xml_string(lrec, (uint16_t *)r->raw.buf,
+	    size, &le16) != 1)
+		goto fail;
+	ev_buf_reset(&r->tmp);
+	utf16_to_utf8(&r->tmp, (const uint8_t *)r->raw.buf, size);
+	if (ev_buf_failed(&r->tmp))
+		goto oom;
+	utf8_clean(&r->xml, (const uint8_t *)r->tmp.buf, r->tmp.len, true);
+	if (*le != NULL)
+		libevtx_error_free(le);
+	return ev_buf_failed(&r->xml) ? EV_ENOMEM : 0;
+oom:
+	if (le16 != NULL)
+		libevtx_error_free(&le16);
+	return EV_ENOMEM;
+fail:
+	if (*le == NULL)
+		*le = le16;
+	else if (le16 != NULL)
+		libevtx_error_free(&le16);
+	return EV_ECORRUPT;
+}
+
+/*
  * Reads record idx (allocated or recovered) and delivers it when wanted.
  * Returns 0 (also for a bad record, which is counted and warned about),
  * a negative sink return, or EV_ENOMEM.
@@ -548,7 +704,6 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 	bool			 have_id = false;
 	enum ev_kind		 kind;
 	xmlDocPtr		 doc;
-	size_t			 size = 0;
 	int			 rc = 0, got;
 
 	got = recovered ?
@@ -594,25 +749,15 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 
 	/* A wanted record: render, parse, extract by name. */
 	rec.kind = kind;
-	if (libevtx_record_get_utf8_xml_string_size(lrec, &size, &le) != 1)
-		goto bad;
-	ev_buf_reset(&r->raw);
-	if (size == 0 || !ev_buf_grow(&r->raw, size)) {
-		if (size == 0) {
-			snprintf(msg, sizeof(msg), "empty XML");
-			goto badmsg;
-		}
+	if ((got = render_xml(r, lrec, &le)) == EV_ENOMEM) {
 		rc = EV_ENOMEM;
 		goto out;
 	}
-	if (libevtx_record_get_utf8_xml_string(lrec, (uint8_t *)r->raw.buf,
-	    size, &le) != 1)
+	if (got != 0)
 		goto bad;
-	ev_buf_reset(&r->xml);
-	utf8_clean(&r->xml, (const uint8_t *)r->raw.buf, size);
-	if (ev_buf_failed(&r->xml) || r->xml.len > INT_MAX) {
-		rc = EV_ENOMEM;
-		goto out;
+	if (r->xml.len == 0 || r->xml.len > INT_MAX) {
+		snprintf(msg, sizeof(msg), "no XML");
+		goto badmsg;
 	}
 	doc = xmlCtxtReadMemory(r->ctxt, r->xml.buf, (int)r->xml.len, NULL,
 	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -688,6 +833,7 @@ lx_read(void *state, uint32_t first, uint32_t n,
 	r.st = st;
 	ev_buf_init(&r.raw);
 	ev_buf_init(&r.xml);
+	ev_buf_init(&r.tmp);
 	ev_arena_init(&r.arena);
 	if (lf->size > HDR_SIZE) {
 		r.nslots = (lf->size - HDR_SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
@@ -731,6 +877,7 @@ done:
 	free(r.pairs);
 	ev_buf_release(&r.raw);
 	ev_buf_release(&r.xml);
+	ev_buf_release(&r.tmp);
 	ev_arena_release(&r.arena);
 	return rc;
 }
