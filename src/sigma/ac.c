@@ -222,6 +222,12 @@ sigma_ac_build(struct sigma_ac *ac)
 }
 
 uint32_t
+sigma_ac_patlen(const struct sigma_ac *ac, uint32_t id)
+{
+	return id < ac->npat ? ac->pat[id].len : 0;
+}
+
+uint32_t
 sigma_ac_npatterns(const struct sigma_ac *ac)
 {
 	return ac->npat;
@@ -255,10 +261,17 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 			uint32_t id = ac->order[sl->first + j];
 			const struct pat *p = &ac->pat[id];
 
-			if (p->len <= len - i &&
-			    memcmp(t + i + 3, ac->text + p->off + 3,
-			    p->len - 3) == 0 &&
-			    (r = fn(id, i + p->len, ctx)) != 0)
+			const unsigned char *q =
+			    (const unsigned char *)ac->text + p->off;
+
+			if (p->len > len - i)
+				continue;
+			/* the prefix hashed equal: check it, then the rest */
+			if (key3(q) != k || (p->len > 3 && (q[p->len - 1] !=
+			    t[i + p->len - 1] || memcmp(t + i + 3, q + 3,
+			    p->len - 4) != 0)))
+				continue;
+			if ((r = fn(id, i + p->len, ctx)) != 0)
 				return r;
 		}
 	}

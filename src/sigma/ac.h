@@ -33,6 +33,9 @@ int32_t	sigma_ac_add(struct sigma_ac *, const char *s, size_t len);
 /* Builds the lookup tables.  0 or EV_ENOMEM.  No adds afterwards. */
 int	sigma_ac_build(struct sigma_ac *);
 
+/* Length of pattern id. */
+uint32_t sigma_ac_patlen(const struct sigma_ac *, uint32_t id);
+
 /* Number of distinct patterns and bytes of memory held. */
 uint32_t sigma_ac_npatterns(const struct sigma_ac *);
 size_t	sigma_ac_memory(const struct sigma_ac *);

@@ -22,6 +22,12 @@
 enum { F = 0, T = 1, U = 2 };		/* three-valued results */
 enum { ST_ABSENT, ST_PRESENT, ST_UNKNOWN };
 
+/* Where a literal occurred in a field (set by the scan). */
+#define OCC_ANY		0x1
+#define OCC_START	0x2
+#define OCC_END		0x4
+#define OCC_WHOLE	0x8
+
 struct fval {
 	uint32_t	 stamp;
 	uint8_t		 state;
@@ -38,6 +44,8 @@ struct sigma_scratch {
 	uint32_t		*mark;		/* per rule: stamp when queued */
 	uint32_t		*cand, ncand;
 	uint32_t		*hits, nhits;
+	uint8_t			*fflags;	/* per scan pattern: OCC_* */
+	uint32_t		*fstamp;	/* stamp when fflags is valid */
 	char			*fold;
 	size_t			 foldlen, foldcap;
 	pcre2_match_data	*md;
@@ -83,7 +91,9 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->foldcap = 4096;
 	sc->fold = malloc(sc->foldcap);
 	sc->md = pcre2_match_data_create(1, NULL);
-	if (sc->fv == NULL || sc->mark == NULL || sc->cand == NULL ||
+	sc->fflags = calloc(set->nflags + 1, 1);
+	sc->fstamp = calloc(set->nflags + 1, sizeof(*sc->fstamp));
+	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL || sc->mark == NULL || sc->cand == NULL ||
 	    sc->hits == NULL || sc->fold == NULL || sc->md == NULL) {
 		sigma_scratch_free(sc);
 		return NULL;
@@ -101,6 +111,8 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->cand);
 	free(sc->hits);
 	free(sc->fold);
+	free(sc->fflags);
+	free(sc->fstamp);
 	pcre2_match_data_free(sc->md);
 	free(sc);
 }
@@ -288,7 +300,7 @@ contains(const char *s, size_t n, const char *p, size_t m)
 		s = memchr(s, (unsigned char)p[0], (size_t)(end - s));
 		if (s == NULL)
 			return false;
-		if (memcmp(s + 1, p + 1, m - 1) == 0)
+		if (s[m - 1] == p[m - 1] && memcmp(s + 1, p + 1, m - 1) == 0)
 			return true;
 		s++;
 	}
@@ -414,7 +426,6 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 		size_t avlen = fv->vlen;
 		struct fval *o = resolve(sc, t->field);
 
-		(void)fid;
 		if (o->state == ST_UNKNOWN)
 			return U;
 		if (o->state == ST_ABSENT)
@@ -426,6 +437,19 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 		    memcmp(sc->fold + aoff, sc->fold + o->foff, alen) == 0 ?
 		    T : F;
 	}
+	}
+	if (t->acid != ACID_NONE && !sc->noprefilter &&
+	    (sc->src != SIGMA_SRC_4688 || sc->mapped)) {
+		/* answered by the scan of this field */
+		size_t idx = sc->set->fields[fid].flagbase + t->acid;
+		uint8_t occ = sc->fstamp[idx] == sc->stamp ? sc->fflags[idx] : 0;
+
+		switch (t->kind) {
+		case T_CONTAINS:	return occ & OCC_ANY ? T : F;
+		case T_PREFIX:		return occ & OCC_START ? T : F;
+		case T_SUFFIX:		return occ & OCC_END ? T : F;
+		default:		return occ & OCC_WHOLE ? T : F;
+		}
 	}
 	if (t->cased || fv->foff == SIZE_MAX) {
 		fs = fv->v;
@@ -587,6 +611,7 @@ eval_rule(struct sigma_scratch *sc, uint32_t r)
 struct scanx {
 	struct sigma_scratch	*sc;
 	const struct field	*f;
+	size_t			 len;
 };
 
 static int
@@ -596,8 +621,20 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 	struct sigma_scratch *sc = x->sc;
 	const struct sigma_set *set = sc->set;
 	const uint32_t *rl = x->f->rulelist + x->f->acrules[id];
+	size_t idx = x->f->flagbase + id, start = end - x->f->patlen[id];
+	uint8_t occ = OCC_ANY;
 
-	(void)end;
+	if (start == 0)
+		occ |= OCC_START;
+	if (end == x->len)
+		occ |= OCC_END;
+	if (start == 0 && end == x->len)
+		occ |= OCC_WHOLE;
+	if (sc->fstamp[idx] != sc->stamp) {
+		sc->fstamp[idx] = sc->stamp;
+		sc->fflags[idx] = occ;
+	} else
+		sc->fflags[idx] |= occ;
 	for (uint32_t i = 0; i < x->f->acnrules[id]; i++) {
 		uint32_t r = rl[i];
 
@@ -637,6 +674,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		/* wrapped: forget every stamp */
 		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
 		memset(sc->mark, 0, set->nrules * sizeof(*sc->mark));
+		memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
 		sc->stamp = 1;
 	}
 	sc->ev = ev;
@@ -648,26 +686,26 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 				eval_rule(sc, r);
 		return (int)sc->nhits;
 	}
-	for (uint32_t i = 0; i < set->nalways[si]; i++) {
-		uint32_t r = set->always[si][i];
-
-		sc->mark[r] = sc->stamp;
-		eval_rule(sc, r);
-	}
-	/* the prefilter resolves fields as mapped rules see them */
+	/* rules run anyway are not candidates too */
+	for (uint32_t i = 0; i < set->nalways[si]; i++)
+		sc->mark[set->always[si][i]] = sc->stamp;
+	/* scan first: the prefilter, and the literal tests' answers */
 	sc->mapped = true;
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
 		struct fval *fv = resolve(sc, fid);
-		struct scanx x = { sc, &set->fields[fid] };
+		struct scanx x = { sc, &set->fields[fid], 0 };
 
 		if (fv->state != ST_PRESENT)
 			continue;
 		if (fv->foff == SIZE_MAX)
 			return EV_ENOMEM;
+		x.len = fv->flen;
 		sigma_ac_scan(set->fields[fid].ac, sc->fold + fv->foff,
 		    fv->flen, scan_hit, &x);
 	}
+	for (uint32_t i = 0; i < set->nalways[si]; i++)
+		eval_rule(sc, set->always[si][i]);
 	for (uint32_t i = 0; i < sc->ncand; i++)
 		eval_rule(sc, sc->cand[i]);
 	if (sc->nhits > 1)

@@ -68,6 +68,7 @@ sigma_set_free(struct sigma_set *s)
 		free(s->fields[i].acrules);
 		free(s->fields[i].acnrules);
 		free(s->fields[i].rulelist);
+		free(s->fields[i].patlen);
 	}
 	for (int i = 0; i < 4; i++) {
 		free(s->always[i]);
@@ -656,8 +657,48 @@ cmp_entry(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* A literal test of a rule, answered by the scan of its field. */
+struct tref {
+	uint32_t	 field, rule;
+	struct test	*t;
+};
+
+struct trefs {
+	struct tref	*v;
+	size_t		 n, cap;
+};
+
 static int
-build_field(struct sigma_set *s, uint32_t fid)
+collect_tests(const struct node *nd, uint32_t rule, struct trefs *tr)
+{
+	if (nd->op != N_ITEM) {
+		for (uint32_t i = 0; i < nd->n; i++)
+			if (collect_tests(nd->kid[i], rule, tr) != 0)
+				return EV_ENOMEM;
+		return 0;
+	}
+	if (nd->item->field == ITEM_KEYWORD)
+		return 0;
+	for (uint32_t k = 0; k < nd->item->ntests; k++) {
+		struct test *t = &nd->item->tests[k];
+
+		t->acid = ACID_NONE;
+		if (t->cased || t->len < SIGMA_AC_MIN || (t->kind != T_EQ &&
+		    t->kind != T_PREFIX && t->kind != T_SUFFIX &&
+		    t->kind != T_CONTAINS))
+			continue;
+		if (grow((void **)&tr->v, &tr->cap, tr->n, sizeof(*tr->v)))
+			return EV_ENOMEM;
+		tr->v[tr->n].field = nd->item->field;
+		tr->v[tr->n].rule = rule;
+		tr->v[tr->n].t = t;
+		tr->n++;
+	}
+	return 0;
+}
+
+static int
+build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 {
 	struct field *f = &s->fields[fid];
 	struct entry *e = NULL;
@@ -686,11 +727,36 @@ build_field(struct sigma_set *s, uint32_t fid)
 			ne++;
 		}
 	}
+	for (size_t i = 0; i < tr->n; i++) {
+		const struct sigma_compiled *c =
+		    s->rules[tr->v[i].rule]->compiled;
+		int32_t id;
+
+		/* 4688 without mapping is resolved unlike the scan */
+		if (tr->v[i].field != fid || (!c->map4688 &&
+		    s->rules[tr->v[i].rule]->sources == SIGMA_SRC_4688))
+			continue;
+		id = sigma_ac_add(f->ac, tr->v[i].t->lit, tr->v[i].t->len);
+		if (id < 0) {
+			free(e);
+			return EV_ENOMEM;
+		}
+		tr->v[i].t->acid = (uint32_t)id;
+	}
 	if (sigma_ac_build(f->ac) != 0) {
 		free(e);
 		return EV_ENOMEM;
 	}
 	np = sigma_ac_npatterns(f->ac);
+	f->flagbase = s->nflags;
+	s->nflags += np;
+	f->patlen = malloc((np + 1) * sizeof(*f->patlen));
+	if (f->patlen == NULL) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	for (uint32_t i = 0; i < np; i++)
+		f->patlen[i] = sigma_ac_patlen(f->ac, i);
 	if (ne > 1)
 		qsort(e, ne, sizeof(*e), cmp_entry);
 	f->acrules = calloc(np + 1, sizeof(*f->acrules));
@@ -720,6 +786,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	    SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
 	bool *used = NULL;
 	size_t cap[4] = { 0 }, fcap[4] = { 0 };
+	struct trefs tr = { NULL, 0, 0 };
 
 	if (s->compiled)
 		return 0;
@@ -734,7 +801,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
-		if (need_of(s, c->root, &l) != 0)
+		if (collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
+		    need_of(s, c->root, &l) != 0)
 			goto oom;
 		if (l.ok && l.n > 0) {
 			c->need = ev_arena_alloc(&s->arena, l.n * sizeof(*l.v));
@@ -775,6 +843,14 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 				    (bits[i] != SIGMA_SRC_4688 || c->map4688))
 					used[c->need[k].field * 4 + i] = true;
 	}
+	for (size_t k = 0; k < tr.n; k++) {
+		const struct sigma_rule *r = s->rules[tr.v[k].rule];
+
+		for (int i = 0; i < 4; i++)
+			if ((r->sources & bits[i]) &&
+			    (bits[i] != SIGMA_SRC_4688 || r->compiled->map4688))
+				used[tr.v[k].field * 4 + i] = true;
+	}
 	for (uint32_t f = 0; f < s->nfields; f++) {
 		bool any = false;
 
@@ -787,13 +863,15 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 				goto oom;
 			s->fieldscan[i][s->nfieldscan[i]++] = f;
 		}
-		if (any && build_field(s, f) != 0)
+		if (any && build_field(s, f, &tr) != 0)
 			goto oom;
 	}
 	free(used);
+	free(tr.v);
 	s->compiled = true;
 	return 0;
 oom:
 	free(used);
+	free(tr.v);
 	return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 }

@@ -159,8 +159,9 @@ void	sigma_scratch_stats(const struct sigma_scratch *,
 
 /*
  * For tests and benchmarks: with on false, this scratch evaluates every
- * rule of the event's kind instead of the prefilter's candidates.  The
- * hits must be the same either way.  Default on.
+ * rule of the event's kind instead of the prefilter's candidates, and
+ * tests every value directly instead of looking literals up in the
+ * per-field scan.  The hits must be the same either way.  Default on.
  */
 void	sigma_scratch_prefilter(struct sigma_scratch *, bool on);
 

@@ -59,7 +59,11 @@ struct test {
 	uint32_t	 field;		/* T_FIELDREF: other field id */
 	uint8_t		 net[16];	/* T_CIDR: network, masked */
 	uint8_t		 bits;		/* T_CIDR: prefix length */
+	uint32_t	 acid;		/* pattern id in the field's scan
+					   matcher (ACID_NONE: not there) */
 };
+
+#define ACID_NONE	UINT32_MAX
 
 struct group {
 	uint32_t	 first, n;	/* tests[first .. first + n) */
@@ -128,6 +132,9 @@ struct field {
 	uint32_t	*acrules;	/* pattern id -> first in rulelist */
 	uint32_t	*acnrules;
 	uint32_t	*rulelist;
+	uint32_t	*patlen;	/* pattern id -> length */
+	uint32_t	 flagbase;	/* first of this field's patterns in
+					   the scratch's occurrence flags */
 };
 
 struct sigma_set {
@@ -145,6 +152,7 @@ struct sigma_set {
 	uint32_t	*always[4], nalways[4];	/* no need: always run */
 	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
 	uint32_t	 nrules_src[4];
+	uint32_t	 nflags;	/* patterns of all scan matchers */
 	pcre2_match_context *mctx;
 };
 
