@@ -30,6 +30,7 @@
 
 #include <sqlite3.h>
 
+#include "ev_util.h"
 #include "baseline/baseline.h"
 #include "cmd.h"
 #include "cmd_read.h"
@@ -652,7 +653,7 @@ build_findings(struct scan *s)
 		nreasons = w;
 		if (nreasons == first)
 			continue;
-		qsort(rs + first, nreasons - first, sizeof(*rs), reason_cmp);
+		ev_qsort(rs + first, nreasons - first, sizeof(*rs), reason_cmp);
 		if (nfs == fscap) {
 			fscap = fscap ? fscap * 2 : 64;
 			void *p = realloc(fs, fscap * sizeof(*fs));

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -40,6 +41,18 @@ le64(const uint8_t *p)
 	v = __builtin_bswap64(v);
 #endif
 	return v;
+}
+
+/*
+ * qsort(3) that accepts an empty or NULL array: the C library declares
+ * base non-NULL even for n == 0, and UBSan holds us to it.
+ */
+static inline void
+ev_qsort(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
 }
 
 /*

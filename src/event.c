@@ -5,9 +5,11 @@
  * Fields are found by name, never by position: 4688 has three template
  * versions and Sysmon has reordered its fields across schema versions.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ev_arena.h"
 #include "ev_err.h"
@@ -154,10 +156,92 @@ ev_data(const struct ev_event *ev, const char *name)
 	return NULL;
 }
 
+/*
+ * EventData names normalisation reads, and other frequent ones.  Known
+ * names are not copied per event: the event points at this table's
+ * strings.  One pass over the record's data fills norm.f[] by field id,
+ * so every column costs an array index, not a search.
+ */
+#define FIELDS(X) \
+	X(NewProcessName) X(CommandLine) X(ParentProcessName) \
+	X(SubjectLogonId) X(NewProcessId) X(ProcessId) X(TargetUserSid) \
+	X(TargetUserName) X(TargetDomainName) X(SubjectUserSid) \
+	X(SubjectDomainName) X(SubjectUserName) X(MandatoryLabel) \
+	X(ProcessName) X(ProcessGuid) X(Image) X(User) X(OriginalFileName) \
+	X(CurrentDirectory) X(IntegrityLevel) X(LogonId) X(Company) \
+	X(Product) X(Description) X(FileVersion) X(ParentProcessGuid) \
+	X(ParentProcessId) X(ParentImage) X(ParentCommandLine) X(ParentUser) \
+	X(ImageLoaded) X(Signed) X(Signature) X(SignatureStatus) X(Protocol) \
+	X(Initiated) X(SourceIp) X(SourcePort) X(SourceHostname) \
+	X(DestinationIp) X(DestinationPort) X(DestinationHostname) X(Hashes) \
+	X(DomainName) X(UserName) \
+	/* only interned */ \
+	X(RuleName) X(UtcTime) X(LogonGuid) X(TerminalSessionId) \
+	X(TokenElevationType) X(TargetLogonId) X(SourceIsIpv6) \
+	X(SourcePortName) X(DestinationIsIpv6) X(DestinationPortName)
+
+enum field {
+#define AS_ENUM(name) F_##name,
+	FIELDS(AS_ENUM)
+#undef AS_ENUM
+	F_COUNT
+};
+
+static const char *const field_names[F_COUNT] = {
+#define AS_NAME(name) #name,
+	FIELDS(AS_NAME)
+#undef AS_NAME
+};
+
+/* Open-addressing table name -> field id + 1 (0 = empty), built once. */
+#define FIELD_SLOTS	256
+static uint8_t field_table[FIELD_SLOTS];
+static pthread_once_t field_once = PTHREAD_ONCE_INIT;
+
+static uint32_t
+name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ^ (uint32_t)n;
+}
+
+static void
+field_table_build(void)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		const char *nm = field_names[i];
+		uint32_t h = name_hash(nm, strlen(nm)) % FIELD_SLOTS;
+
+		while (field_table[h] != 0)
+			h = (h + 1) % FIELD_SLOTS;
+		field_table[h] = (uint8_t)(i + 1);
+	}
+}
+
+/* The field id of an EventData name, or -1. */
+static int
+field_id(const char *name, size_t n)
+{
+	uint32_t h = name_hash(name, n) % FIELD_SLOTS;
+
+	for (; field_table[h] != 0; h = (h + 1) % FIELD_SLOTS) {
+		int id = field_table[h] - 1;
+
+		if (strncmp(field_names[id], name, n) == 0 &&
+		    field_names[id][n] == '\0')
+			return id;
+	}
+	return -1;
+}
+
 /* Normalisation state: the event being built and where it allocates. */
 struct norm {
 	struct ev_event	*ev;
 	struct ev_arena	*arena;
+	const char	*f[F_COUNT];	/* data values by field id, or NULL */
 	bool		 oom;
 };
 
@@ -174,42 +258,43 @@ copy(struct norm *n, const char *s)
 	return p;
 }
 
-static const char *
-get(const struct ev_event *ev, const char *name)
-{
-	return ev_data(ev, name);
-}
+#define get(n, name)	((n)->f[F_##name])
 
 /* col = data[name] (already in the arena; no copy) */
-static void
-take(struct ev_event *ev, enum ev_col col, const char *name)
-{
-	const char *v = get(ev, name);
-
-	if (v != NULL)
-		ev->col[col] = v;
-}
+#define take(n, column, name) do {					\
+	if (get(n, name) != NULL)					\
+		(n)->ev->col[column] = get(n, name);			\
+} while (0)
 
 /* Integer column from "1234" or "0x4d2"; left NULL when not a number. */
 static void
-take_int(struct norm *n, enum ev_col col, const char *name)
+take_int_value(struct norm *n, enum ev_col col, const char *v)
 {
-	const char *v = get(n->ev, name);
-	char num[24];
+	char num[24], *p = num + sizeof(num);
+	uint64_t u;
 	int64_t x;
+	bool neg;
 
 	if (v == NULL || ev_parse_int_auto(v, &x) == -1)
 		return;
-	snprintf(num, sizeof(num), "%lld", (long long)x);
-	n->ev->col[col] = copy(n, num);
+	/* decimal by hand: this runs for every pid of every event */
+	neg = x < 0;
+	u = neg ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg)
+		*--p = '-';
+	n->ev->col[col] = copy(n, p);
 }
+#define take_int(n, col, name)	take_int_value((n), (col), get(n, name))
 
 /* Boolean column from "true"/"false" (Sysmon spelling) or 1/0. */
 static void
-take_bool(struct ev_event *ev, enum ev_col col, const char *name)
+take_bool_value(struct ev_event *ev, enum ev_col col, const char *v)
 {
-	const char *v = get(ev, name);
-
 	if (v == NULL)
 		return;
 	if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
@@ -217,6 +302,7 @@ take_bool(struct ev_event *ev, enum ev_col col, const char *name)
 	else if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
 		ev->col[col] = "0";
 }
+#define take_bool(n, col, name)	take_bool_value((n)->ev, (col), get(n, name))
 
 /* "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." into the four hash columns. */
 static void
@@ -267,7 +353,7 @@ domain_user(struct norm *n, const char *sid, const char *dom,
 	if (user == NULL || *user == '\0' || strcmp(user, "-") == 0)
 		return NULL;
 	if (dom == NULL || *dom == '\0' || strcmp(dom, "-") == 0)
-		return copy(n, user);
+		return user;	/* already in the arena */
 	dl = strlen(dom);
 	ul = strlen(user);
 	s = ev_arena_alloc(n->arena, dl + ul + 2);
@@ -285,28 +371,27 @@ static void
 norm_4688(struct norm *n)
 {
 	struct ev_event *ev = n->ev;
-	const char *tsid = get(ev, "TargetUserSid");
+	const char *tsid = get(n, TargetUserSid);
 	const char *label;
 
-	take(ev, EV_COL_IMAGE, "NewProcessName");
-	take(ev, EV_COL_COMMAND_LINE, "CommandLine");
-	take(ev, EV_COL_PARENT_IMAGE, "ParentProcessName");
-	take(ev, EV_COL_LOGON_ID, "SubjectLogonId");
-	take_int(n, EV_COL_PID, "NewProcessId");
-	take_int(n, EV_COL_PARENT_PID, "ProcessId");
+	take(n, EV_COL_IMAGE, NewProcessName);
+	take(n, EV_COL_COMMAND_LINE, CommandLine);
+	take(n, EV_COL_PARENT_IMAGE, ParentProcessName);
+	take(n, EV_COL_LOGON_ID, SubjectLogonId);
+	take_int(n, EV_COL_PID, NewProcessId);
+	take_int(n, EV_COL_PARENT_PID, ProcessId);
 	/*
 	 * Version 2 names the new process's user in Target*; when that is
 	 * S-1-0-0 (NULL SID) or absent, the creator (Subject) is the user.
 	 */
 	if (tsid != NULL && strcmp(tsid, "S-1-0-0") != 0 &&
-	    get(ev, "TargetUserName") != NULL)
+	    get(n, TargetUserName) != NULL)
 		ev->col[EV_COL_USER] = domain_user(n, tsid,
-		    get(ev, "TargetDomainName"), get(ev, "TargetUserName"));
+		    get(n, TargetDomainName), get(n, TargetUserName));
 	if (ev->col[EV_COL_USER] == NULL)
-		ev->col[EV_COL_USER] = domain_user(n,
-		    get(ev, "SubjectUserSid"), get(ev, "SubjectDomainName"),
-		    get(ev, "SubjectUserName"));
-	label = ev_integrity_name(get(ev, "MandatoryLabel"));
+		ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+		    get(n, SubjectDomainName), get(n, SubjectUserName));
+	label = ev_integrity_name(get(n, MandatoryLabel));
 	if (label != NULL)
 		ev->col[EV_COL_INTEGRITY_LEVEL] = label;
 }
@@ -316,11 +401,11 @@ norm_4689(struct norm *n)
 {
 	struct ev_event *ev = n->ev;
 
-	take(ev, EV_COL_IMAGE, "ProcessName");
-	take_int(n, EV_COL_PID, "ProcessId");
-	take(ev, EV_COL_LOGON_ID, "SubjectLogonId");
-	ev->col[EV_COL_USER] = domain_user(n, get(ev, "SubjectUserSid"),
-	    get(ev, "SubjectDomainName"), get(ev, "SubjectUserName"));
+	take(n, EV_COL_IMAGE, ProcessName);
+	take_int(n, EV_COL_PID, ProcessId);
+	take(n, EV_COL_LOGON_ID, SubjectLogonId);
+	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName));
 }
 
 static void
@@ -329,53 +414,53 @@ norm_sysmon(struct norm *n)
 	struct ev_event *ev = n->ev;
 	const char *h;
 
-	take(ev, EV_COL_PROCESS_GUID, "ProcessGuid");
-	take_int(n, EV_COL_PID, "ProcessId");
-	take(ev, EV_COL_IMAGE, "Image");
-	take(ev, EV_COL_USER, "User");
+	take(n, EV_COL_PROCESS_GUID, ProcessGuid);
+	take_int(n, EV_COL_PID, ProcessId);
+	take(n, EV_COL_IMAGE, Image);
+	take(n, EV_COL_USER, User);
 	switch (ev->kind) {
 	case EV_KIND_PROCESS:
-		take(ev, EV_COL_ORIGINAL_FILE_NAME, "OriginalFileName");
-		take(ev, EV_COL_COMMAND_LINE, "CommandLine");
-		take(ev, EV_COL_CURRENT_DIRECTORY, "CurrentDirectory");
-		take(ev, EV_COL_INTEGRITY_LEVEL, "IntegrityLevel");
-		take(ev, EV_COL_LOGON_ID, "LogonId");
-		take(ev, EV_COL_COMPANY, "Company");
-		take(ev, EV_COL_PRODUCT, "Product");
-		take(ev, EV_COL_DESCRIPTION, "Description");
-		take(ev, EV_COL_FILE_VERSION, "FileVersion");
-		take(ev, EV_COL_PARENT_PROCESS_GUID, "ParentProcessGuid");
-		take_int(n, EV_COL_PARENT_PID, "ParentProcessId");
-		take(ev, EV_COL_PARENT_IMAGE, "ParentImage");
-		take(ev, EV_COL_PARENT_COMMAND_LINE, "ParentCommandLine");
-		take(ev, EV_COL_PARENT_USER, "ParentUser");
+		take(n, EV_COL_ORIGINAL_FILE_NAME, OriginalFileName);
+		take(n, EV_COL_COMMAND_LINE, CommandLine);
+		take(n, EV_COL_CURRENT_DIRECTORY, CurrentDirectory);
+		take(n, EV_COL_INTEGRITY_LEVEL, IntegrityLevel);
+		take(n, EV_COL_LOGON_ID, LogonId);
+		take(n, EV_COL_COMPANY, Company);
+		take(n, EV_COL_PRODUCT, Product);
+		take(n, EV_COL_DESCRIPTION, Description);
+		take(n, EV_COL_FILE_VERSION, FileVersion);
+		take(n, EV_COL_PARENT_PROCESS_GUID, ParentProcessGuid);
+		take_int(n, EV_COL_PARENT_PID, ParentProcessId);
+		take(n, EV_COL_PARENT_IMAGE, ParentImage);
+		take(n, EV_COL_PARENT_COMMAND_LINE, ParentCommandLine);
+		take(n, EV_COL_PARENT_USER, ParentUser);
 		break;
 	case EV_KIND_IMAGE_LOAD:
-		take(ev, EV_COL_IMAGE_LOADED, "ImageLoaded");
-		take(ev, EV_COL_ORIGINAL_FILE_NAME, "OriginalFileName");
-		take(ev, EV_COL_COMPANY, "Company");
-		take(ev, EV_COL_PRODUCT, "Product");
-		take(ev, EV_COL_DESCRIPTION, "Description");
-		take(ev, EV_COL_FILE_VERSION, "FileVersion");
-		take_bool(ev, EV_COL_SIGNED, "Signed");
-		take(ev, EV_COL_SIGNATURE, "Signature");
-		take(ev, EV_COL_SIGNATURE_STATUS, "SignatureStatus");
+		take(n, EV_COL_IMAGE_LOADED, ImageLoaded);
+		take(n, EV_COL_ORIGINAL_FILE_NAME, OriginalFileName);
+		take(n, EV_COL_COMPANY, Company);
+		take(n, EV_COL_PRODUCT, Product);
+		take(n, EV_COL_DESCRIPTION, Description);
+		take(n, EV_COL_FILE_VERSION, FileVersion);
+		take_bool(n, EV_COL_SIGNED, Signed);
+		take(n, EV_COL_SIGNATURE, Signature);
+		take(n, EV_COL_SIGNATURE_STATUS, SignatureStatus);
 		break;
 	case EV_KIND_NETWORK:
-		take(ev, EV_COL_PROTOCOL, "Protocol");
-		take_bool(ev, EV_COL_INITIATED, "Initiated");
-		take(ev, EV_COL_SRC_IP, "SourceIp");
-		take_int(n, EV_COL_SRC_PORT, "SourcePort");
-		take(ev, EV_COL_SRC_HOSTNAME, "SourceHostname");
-		take(ev, EV_COL_DST_IP, "DestinationIp");
-		take_int(n, EV_COL_DST_PORT, "DestinationPort");
-		take(ev, EV_COL_DST_HOSTNAME, "DestinationHostname");
+		take(n, EV_COL_PROTOCOL, Protocol);
+		take_bool(n, EV_COL_INITIATED, Initiated);
+		take(n, EV_COL_SRC_IP, SourceIp);
+		take_int(n, EV_COL_SRC_PORT, SourcePort);
+		take(n, EV_COL_SRC_HOSTNAME, SourceHostname);
+		take(n, EV_COL_DST_IP, DestinationIp);
+		take_int(n, EV_COL_DST_PORT, DestinationPort);
+		take(n, EV_COL_DST_HOSTNAME, DestinationHostname);
 		break;
 	default:
 		break;
 	}
 	/* Sysmon 1 and 7 both log Hashes (7 since schema 3.x) */
-	if ((h = get(ev, "Hashes")) != NULL) {
+	if ((h = get(n, Hashes)) != NULL) {
 		ev->col[EV_COL_HASHES] = h;
 		split_hashes(n, h);
 	}
@@ -387,22 +472,82 @@ norm_log_clear(struct norm *n)
 	struct ev_event *ev = n->ev;
 
 	/* 1102: UserData/LogFileCleared/Subject*; 104 names no SID */
-	ev->col[EV_COL_USER] = domain_user(n, get(ev, "SubjectUserSid"),
-	    get(ev, "SubjectDomainName"), get(ev, "SubjectUserName"));
+	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName));
 	if (ev->col[EV_COL_USER] == NULL)
 		ev->col[EV_COL_USER] = domain_user(n, NULL,
-		    get(ev, "DomainName"), get(ev, "UserName"));
-	take(ev, EV_COL_LOGON_ID, "SubjectLogonId");
+		    get(n, DomainName), get(n, UserName));
+	take(n, EV_COL_LOGON_ID, SubjectLogonId);
+}
+
+/*
+ * Copies the record's EventData into the arena with one allocation for
+ * every value and unknown name, and indexes the values by field id.
+ */
+static int
+copy_data(struct norm *n, const struct ev_record *rec)
+{
+	struct ev_pair *data;
+	size_t total = 0, len;
+	int ids[256], id;
+	char *buf;
+	uint32_t nd = rec->ndata;
+
+	data = ev_arena_alloc(n->arena, nd * sizeof(*data));
+	if (data == NULL)
+		return EV_ENOMEM;
+	for (uint32_t i = 0; i < nd; i++) {
+		const char *nm = rec->data[i].name ? rec->data[i].name : "";
+		const char *v = rec->data[i].value ? rec->data[i].value : "";
+
+		len = strlen(nm);
+		id = field_id(nm, len);
+		if (i < NELEM(ids))
+			ids[i] = id;
+		if (id < 0)
+			total += len + 1;
+		total += strlen(v) + 1;
+	}
+	if ((buf = ev_arena_alloc(n->arena, total ? total : 1)) == NULL)
+		return EV_ENOMEM;
+	for (uint32_t i = 0; i < nd; i++) {
+		const char *nm = rec->data[i].name ? rec->data[i].name : "";
+		const char *v = rec->data[i].value ? rec->data[i].value : "";
+
+		id = i < NELEM(ids) ? ids[i] : field_id(nm, strlen(nm));
+		if (id >= 0)
+			data[i].name = field_names[id];
+		else {
+			len = strlen(nm) + 1;
+			memcpy(buf, nm, len);
+			data[i].name = buf;
+			buf += len;
+		}
+		len = strlen(v) + 1;
+		memcpy(buf, v, len);
+		data[i].value = buf;
+		buf += len;
+		/* the first value of a name counts, as ev_data() finds it */
+		if (id >= 0 && n->f[id] == NULL)
+			n->f[id] = data[i].value;
+	}
+	n->ev->data = data;
+	n->ev->ndata = nd;
+	return 0;
 }
 
 int
 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
     struct ev_event *ev)
 {
-	struct norm n = { ev, arena, false };
-	struct ev_pair *data = NULL;
+	struct norm n;
 
+	pthread_once(&field_once, field_table_build);
 	memset(ev, 0, sizeof(*ev));
+	n.ev = ev;
+	n.arena = arena;
+	n.oom = false;
+	memset(n.f, 0, sizeof(n.f));
 	ev->time = rec->time;
 	ev->record_id = rec->record_id;
 	ev->offset = rec->offset;
@@ -415,19 +560,7 @@ ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 	ev->col[EV_COL_CHANNEL] = copy(&n, rec->channel);
 	ev->col[EV_COL_PROVIDER] = copy(&n, rec->provider);
 	ev->user_sid = copy(&n, rec->user_sid);
-	if (rec->ndata > 0) {
-		data = ev_arena_alloc(arena, rec->ndata * sizeof(*data));
-		if (data == NULL)
-			return EV_ENOMEM;
-		for (uint32_t i = 0; i < rec->ndata; i++) {
-			data[i].name = copy(&n, rec->data[i].name);
-			data[i].value = copy(&n, rec->data[i].value ?
-			    rec->data[i].value : "");
-		}
-	}
-	ev->data = data;
-	ev->ndata = rec->ndata;
-	if (n.oom)
+	if (n.oom || (rec->ndata > 0 && copy_data(&n, rec) != 0))
 		return EV_ENOMEM;
 
 	switch (rec->event_id) {

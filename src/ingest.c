@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ev_util.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
 #include "ingest.h"
@@ -260,7 +261,7 @@ walk_dir(struct walk *w, const char *path, const struct stat *st, int depth)
 	}
 	closedir(d);
 	/* sorted, so that warnings and file ids do not depend on readdir */
-	qsort(names, n, sizeof(*names), path_cmp);
+	ev_qsort(names, n, sizeof(*names), path_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!w->oom)
 			walk_path(w, names[i], false, depth + 1);
@@ -511,8 +512,8 @@ worker_main(void *arg)
 		atomic_fetch_add(&ctx->tasks_done, 1);
 	}
 	/* each worker sorts its own shard: the sorts run in parallel */
-	if (sh->rc == 0 && sh->n > 1)
-		qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
+	if (sh->rc == 0)
+		ev_qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
 	if (ctx->opts->worker_fini != NULL)
 		ctx->opts->worker_fini(sh->worker);
 	return NULL;
@@ -874,7 +875,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	if (w.oom)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	/* ids follow path order, so sorting by id sorts by path */
-	qsort(run->files, run->nfiles, sizeof(*run->files), file_cmp);
+	ev_qsort(run->files, run->nfiles, sizeof(*run->files), file_cmp);
 	for (size_t i = 0; i < run->nfiles; i++)
 		run->files[i].id = (uint32_t)i;
 

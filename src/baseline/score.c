@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_util.h"
 #include "baseline/baseline.h"
 #include "correlate.h"
 
@@ -259,7 +260,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 		free(news);
 		return oom ? EV_ENOMEM : 0;
 	}
-	qsort(news, nn, sizeof(*news), cmp_new);
+	ev_qsort(news, nn, sizeof(*news), cmp_new);
 	f->kind = BASE_FINDING_UNUSUAL;
 	f->score = score;
 	f->level = level_of(cfg, score);
@@ -378,7 +379,7 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 		if (score_one(&s, &invs[i]) != 0)
 			goto out;
 	if (res->nunbaselined > 1)
-		qsort(res->unbaselined, res->nunbaselined,
+		ev_qsort(res->unbaselined, res->nunbaselined,
 		    sizeof(*res->unbaselined), cmp_unb);
 	rc = 0;
 out:

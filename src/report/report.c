@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_util.h"
 #include "baseline/baseline.h"
 #include "baseline/map.h"
 #include "report/report_int.h"
@@ -377,7 +378,7 @@ counts_finish(struct counts *c)
 
 	if (c->n == 0)
 		return;
-	qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_key);
+	ev_qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_key);
 	for (size_t i = 1; i < c->n; i++) {
 		if (strcmp(c->v[i].key, c->v[k].key) == 0) {
 			c->v[k].n += c->v[i].n;
@@ -387,7 +388,7 @@ counts_finish(struct counts *c)
 			c->v[++k] = c->v[i];
 	}
 	c->n = k + 1;
-	qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_n);
+	ev_qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_n);
 }
 
 struct tech_arg {
@@ -593,7 +594,7 @@ analyse_watched(struct rp *rp)
 		wc[e->idx].n++;
 	}
 	if (nwc > 0)
-		qsort(wc, nwc, sizeof(*wc), cmp_wcount);
+		ev_qsort(wc, nwc, sizeof(*wc), cmp_wcount);
 	for (size_t i = 0; i < nnames; i++)
 		if (runs[i] > 0)
 			rp->nwatched++;
@@ -740,7 +741,7 @@ analyse_hosts(struct rp *rp)
 			rp->hosts[e->idx].byl[f->level]++;
 	}
 	if (rp->nhosts > 0)
-		qsort(rp->hosts, rp->nhosts, sizeof(*rp->hosts), cmp_host);
+		ev_qsort(rp->hosts, rp->nhosts, sizeof(*rp->hosts), cmp_host);
 	rc = 0;
 out:
 	base_map_release(&hm);
