@@ -194,18 +194,20 @@ static const char *const field_names[F_COUNT] = {
 };
 
 /* Open-addressing table name -> field id + 1 (0 = empty), built once. */
-#define FIELD_SLOTS	256
+#define FIELD_SLOTS	512
 static uint8_t field_table[FIELD_SLOTS];
+static uint8_t field_len[F_COUNT];
 static pthread_once_t field_once = PTHREAD_ONCE_INIT;
 
-static uint32_t
+/* Cheap hash: the names differ in length and in a few characters. */
+static inline uint32_t
 name_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h ^ (uint32_t)n;
+	if (n == 0)
+		return 0;
+	return ((uint32_t)n * 31u + (unsigned char)s[0] * 7u +
+	    (unsigned char)s[n - 1] * 13u + (unsigned char)s[n / 2] * 3u +
+	    (unsigned char)s[n / 3]) % FIELD_SLOTS;
 }
 
 static void
@@ -213,25 +215,26 @@ field_table_build(void)
 {
 	for (int i = 0; i < F_COUNT; i++) {
 		const char *nm = field_names[i];
-		uint32_t h = name_hash(nm, strlen(nm)) % FIELD_SLOTS;
+		uint32_t h;
 
+		field_len[i] = (uint8_t)strlen(nm);
+		h = name_hash(nm, field_len[i]);
 		while (field_table[h] != 0)
 			h = (h + 1) % FIELD_SLOTS;
 		field_table[h] = (uint8_t)(i + 1);
 	}
 }
 
-/* The field id of an EventData name, or -1. */
-static int
+/* The field id of an EventData name of n bytes, or -1. */
+static inline int
 field_id(const char *name, size_t n)
 {
-	uint32_t h = name_hash(name, n) % FIELD_SLOTS;
+	uint32_t h = name_hash(name, n);
 
 	for (; field_table[h] != 0; h = (h + 1) % FIELD_SLOTS) {
 		int id = field_table[h] - 1;
 
-		if (strncmp(field_names[id], name, n) == 0 &&
-		    field_names[id][n] == '\0')
+		if (field_len[id] == n && memcmp(field_names[id], name, n) == 0)
 			return id;
 	}
 	return -1;
@@ -488,45 +491,56 @@ static int
 copy_data(struct norm *n, const struct ev_record *rec)
 {
 	struct ev_pair *data;
-	size_t total = 0, len;
-	int ids[256], id;
+	size_t total = 0, vlen[128], nlen[128];
+	int ids[128], id;
 	char *buf;
 	uint32_t nd = rec->ndata;
 
 	data = ev_arena_alloc(n->arena, nd * sizeof(*data));
 	if (data == NULL)
 		return EV_ENOMEM;
+	/* first pass: sizes and field ids (remembered for 128 fields) */
 	for (uint32_t i = 0; i < nd; i++) {
 		const char *nm = rec->data[i].name ? rec->data[i].name : "";
 		const char *v = rec->data[i].value ? rec->data[i].value : "";
+		size_t nl = strlen(nm), vl = strlen(v);
 
-		len = strlen(nm);
-		id = field_id(nm, len);
-		if (i < NELEM(ids))
+		id = field_id(nm, nl);
+		if (i < NELEM(ids)) {
 			ids[i] = id;
+			nlen[i] = nl;
+			vlen[i] = vl;
+		}
 		if (id < 0)
-			total += len + 1;
-		total += strlen(v) + 1;
+			total += nl + 1;
+		total += vl + 1;
 	}
 	if ((buf = ev_arena_alloc(n->arena, total ? total : 1)) == NULL)
 		return EV_ENOMEM;
 	for (uint32_t i = 0; i < nd; i++) {
 		const char *nm = rec->data[i].name ? rec->data[i].name : "";
 		const char *v = rec->data[i].value ? rec->data[i].value : "";
+		size_t nl, vl;
 
-		id = i < NELEM(ids) ? ids[i] : field_id(nm, strlen(nm));
+		if (i < NELEM(ids)) {
+			id = ids[i];
+			nl = nlen[i];
+			vl = vlen[i];
+		} else {
+			nl = strlen(nm);
+			vl = strlen(v);
+			id = field_id(nm, nl);
+		}
 		if (id >= 0)
 			data[i].name = field_names[id];
 		else {
-			len = strlen(nm) + 1;
-			memcpy(buf, nm, len);
+			memcpy(buf, nm, nl + 1);
 			data[i].name = buf;
-			buf += len;
+			buf += nl + 1;
 		}
-		len = strlen(v) + 1;
-		memcpy(buf, v, len);
+		memcpy(buf, v, vl + 1);
 		data[i].value = buf;
-		buf += len;
+		buf += vl + 1;
 		/* the first value of a name counts, as ev_data() finds it */
 		if (id >= 0 && n->f[id] == NULL)
 			n->f[id] = data[i].value;
