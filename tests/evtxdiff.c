@@ -17,8 +17,13 @@
  *     EV_T_BOOL "0"/"1"); a column that is NULL prints as "(null)", so
  *     NULL and "" differ;
  *   - strings are UTF-8 as the readers deliver them: GUIDs upper case in
- *     braces, HexInt32/64 "0x" + 8/16 lower-case digits, invalid UTF-16 as
- *     U+FFFD, trailing NULs stripped; compared byte for byte;
+ *     braces, invalid UTF-16 as U+FFFD, trailing NULs stripped; compared
+ *     byte for byte;
+ *   - HexInt32/64 values are unpadded lower case as Windows shows them
+ *     ("0x3e7", "0x0"); libevtx pads them to 8/16 digits, so in every
+ *     value (and each ", "-separated element of one) "0x" followed by
+ *     exactly 8 or 16 lower-case hex digits loses its leading zeros on
+ *     both sides before the comparison;
  *   - EventData / UserData pairs are compared in order, name and value;
  *   - in the canonical text each field is one "name=value" line, with
  *     backslash, LF, CR and TAB in values written as \\ \n \r \t.
@@ -32,6 +37,7 @@
  * "N passed, N failed" line counting files.  Exit 0 when every file
  * agrees, 1 otherwise, 2 on usage errors.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,16 +86,58 @@ struct side {
 	int		 oom;
 };
 
+/*
+ * Length of a padded hex int at v ("0x" + exactly 8 or 16 lower-case hex
+ * digits, then the end or ", "), 0 when there is none.
+ */
+static size_t
+padded_hex(const char *v)
+{
+	size_t n = 0;
+
+	if (v[0] != '0' || v[1] != 'x')
+		return 0;
+	while ((v[2 + n] >= '0' && v[2 + n] <= '9') ||
+	    (v[2 + n] >= 'a' && v[2 + n] <= 'f'))
+		n++;
+	if (n != 8 && n != 16)
+		return 0;
+	if (v[2 + n] != '\0' && (v[2 + n] != ',' || v[3 + n] != ' '))
+		return 0;
+	return 2 + n;
+}
+
 /* name=value, with \\ \n \r \t escaped so that one field is one line */
 static void
 canon_add(struct ev_buf *b, const char *name, const char *v)
 {
+	bool elem = true;	/* at the start of a ", "-separated element */
+
 	ev_buf_adds(b, name);
 	ev_buf_addc(b, '=');
 	if (v == NULL)
 		ev_buf_adds(b, "(null)");
 	else
-		for (; *v != '\0'; v++)
+		for (; *v != '\0'; v++) {
+			size_t h = elem ? padded_hex(v) : 0;
+
+			if (h != 0) {
+				size_t i = 2;
+
+				while (i + 1 < h && v[i] == '0')
+					i++;
+				ev_buf_adds(b, "0x");
+				ev_buf_add(b, v + i, h - i);
+				v += h - 1;
+				elem = false;
+				continue;
+			}
+			elem = v[0] == ',' && v[1] == ' ';
+			if (elem) {
+				ev_buf_adds(b, ", ");
+				v++;
+				continue;
+			}
 			switch (*v) {
 			case '\\': ev_buf_adds(b, "\\\\"); break;
 			case '\n': ev_buf_adds(b, "\\n"); break;
@@ -97,6 +145,7 @@ canon_add(struct ev_buf *b, const char *name, const char *v)
 			case '\t': ev_buf_adds(b, "\\t"); break;
 			default: ev_buf_addc(b, *v);
 			}
+		}
 	ev_buf_addc(b, '\n');
 }
 

@@ -977,6 +977,19 @@ fmt_hex(char *o, uint64_t v, int digits, bool upper)
 	return (uint32_t)digits;
 }
 
+/* "0x" and lower-case hex without leading zeros, as Windows shows it. */
+static uint32_t
+fmt_hexint(char *o, uint64_t v)
+{
+	int digits = 1;
+
+	while (digits < 16 && v >> (4 * digits) != 0)
+		digits++;
+	o[0] = '0';
+	o[1] = 'x';
+	return 2 + fmt_hex(o + 2, v, digits, false);
+}
+
 static void
 put2(char *o, unsigned v)
 {
@@ -1175,14 +1188,10 @@ render_scalar(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
 		k = fmt_u64(o, le64(p));
 		break;
 	case V_HEX32:
-		o[k++] = '0';
-		o[k++] = 'x';
-		k += fmt_hex(o + k, le32(p), 8, false);
+		k = fmt_hexint(o, le32(p));
 		break;
 	case V_HEX64:
-		o[k++] = '0';
-		o[k++] = 'x';
-		k += fmt_hex(o + k, le64(p), 16, false);
+		k = fmt_hexint(o, le64(p));
 		break;
 	case V_BOOL:
 		if (le32(p) != 0)

@@ -10,10 +10,11 @@
  * so that a record is classified from its substitution values alone, and
  * unwanted records cost a few table look-ups.
  *
- * Canonical text of values (the same as libevtx 20181227 renders them):
+ * Canonical text of values (as libevtx 20181227 renders them, except
+ * hex ints, which are rendered as Windows shows them):
  *   strings: UTF-8, invalid UTF-16 -> U+FFFD, cut at the first NUL
- *   ints: decimal; HexInt32 "0x%08x", HexInt64 "0x%016llx", SizeT as
- *   HexInt of its size; Bool "true"/"false"; GUID "{XXXXXXXX-...}" upper
+ *   ints: decimal; HexInt32/HexInt64 "0x" + lower-case hex without
+ *   leading zeros ("0x3e7", 0 is "0x0"), SizeT as HexInt of its size; Bool "true"/"false"; GUID "{XXXXXXXX-...}" upper
  *   case; FILETIME "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (9 digits);
  *   SYSTEMTIME "YYYY-MM-DDTHH:MM:SS.mmmZ"; SID "S-1-5-18"; binary: upper
  *   case hex; arrays: elements joined with ", "; char/entity references:
