@@ -702,6 +702,9 @@ compile_re(struct lctx *c, const yaml_node_t *n, unsigned mods,
 	memset(t, 0, sizeof(*t));
 	t->kind = T_RE;
 	t->re = re;
+	/* the source, for the prefilter's literal extraction */
+	t->lit = sigma_set_strdup(c->set, sval(n), n->data.scalar.length);
+	t->len = t->lit ? (uint32_t)n->data.scalar.length : 0;
 	return 0;
 }
 

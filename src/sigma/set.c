@@ -10,6 +10,7 @@
  * an event is scanned once per field and only rules whose literal was
  * seen (plus rules with no such set) are evaluated.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -468,6 +469,104 @@ nl_cost(const struct nl *l)
 	return c;
 }
 
+/*
+ * The longest run of ASCII characters a regular expression needs
+ * literally, folded, into out (len + 1 bytes); 0 when none is certain.
+ * Conservative: alternation at the top level, \Q, (?x) and escapes it
+ * does not know give up; groups, classes, '.', anchors and quantified
+ * characters end a run.
+ */
+static size_t
+re_literal(const char *re, size_t n, char *out)
+{
+	char *run = out + n + 1;	/* scratch after out */
+	size_t rl = 0, bl = 0;
+	int depth = 0;
+
+#define END_RUN() do {							\
+	if (rl > bl) {							\
+		memcpy(out, run, rl);					\
+		bl = rl;						\
+	}								\
+	rl = 0;								\
+} while (0)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)re[i];
+
+		if (ch == '\\') {
+			unsigned char d;
+
+			if (i + 1 >= n)
+				return 0;
+			d = (unsigned char)re[++i];
+			if (!isalnum(d)) {
+				if (depth == 0 && d < 0x80) {
+					run[rl++] = (char)tolower(d);
+					continue;
+				}
+				END_RUN();
+				continue;
+			}
+			if (strchr("dDsSwWbBAzZGhHvVRNntrfea", d) == NULL)
+				return 0;	/* \x.. \Q \p{..} \1 ...: give up */
+			END_RUN();
+			continue;
+		}
+		if (ch == '[') {
+			i++;
+			if (i < n && re[i] == '^')
+				i++;
+			if (i < n && re[i] == ']')
+				i++;
+			for (; i < n && re[i] != ']'; i++)
+				if (re[i] == '\\')
+					i++;
+			END_RUN();
+			continue;
+		}
+		if (ch == '(') {
+			if (i + 1 < n && re[i + 1] == '?')
+				for (size_t j = i + 2; j < n && re[j] != ':' &&
+				    re[j] != ')'; j++)
+					if (re[j] == 'x')
+						return 0;
+			depth++;
+			END_RUN();
+			continue;
+		}
+		if (ch == ')') {
+			depth--;
+			END_RUN();
+			continue;
+		}
+		if (ch == '|') {
+			if (depth == 0)
+				return 0;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (ch == '?' || ch == '*' || ch == '+' || ch == '{') {
+			/* the quantified character is not required as is */
+			if (rl > 0)
+				rl--;
+			END_RUN();
+			if (ch == '{')
+				while (i < n && re[i] != '}')
+					i++;
+			continue;
+		}
+		if (ch == '.' || ch == '^' || ch == '$' || ch >= 0x80) {
+			END_RUN();
+			continue;
+		}
+		run[rl++] = (char)tolower(ch);
+	}
+	END_RUN();
+#undef END_RUN
+	return depth == 0 ? bl : 0;
+}
+
 /* The longest literal a test requires, folded; 0 when none. */
 static int
 test_literal(struct sigma_set *s, const struct test *t, const char **lit,
@@ -533,6 +632,18 @@ test_literal(struct sigma_set *s, const struct test *t, const char **lit,
 			return 0;
 		}
 		break;
+	}
+	case T_RE: {
+		char *buf = ev_arena_alloc(&s->arena, 2 * (size_t)t->len + 2);
+
+		if (buf == NULL)
+			return EV_ENOMEM;
+		best = re_literal(t->lit, t->len, buf);
+		if (best >= NEED_MIN) {
+			*lit = buf;
+			*len = (uint32_t)best;
+		}
+		return 0;
 	}
 	default:
 		return 0;

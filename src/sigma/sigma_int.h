@@ -53,7 +53,8 @@ struct test {
 	uint8_t		 op;		/* enum num_op; T_EXISTS: wanted */
 	uint8_t		 family;	/* T_CIDR: 4 or 6 */
 	uint32_t	 len;		/* lit / pattern length */
-	const char	*lit;		/* folded unless cased */
+	const char	*lit;		/* folded unless cased; T_RE: the
+					   expression's source */
 	pcre2_code	*re;
 	double		 num;
 	uint32_t	 field;		/* T_FIELDREF: other field id */
