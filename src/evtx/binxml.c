@@ -108,6 +108,8 @@ struct bx_node {
 	uint32_t		 len;		/* TEXT/CDATA: UTF-16 units */
 	const uint8_t		*ptr;		/* TEXT/CDATA: UTF-16 data */
 	const struct bx_name	*name;		/* ELEM, ATTR, ENTREF */
+	const char		*lit;		/* ATTR Data/@Name of literal
+						   text: its UTF-8 (arena) */
 	struct bx_node		*attrs;		/* ELEM */
 	struct bx_node		*kids;		/* ELEM content, ATTR value */
 	struct bx_node		*next;
@@ -153,6 +155,12 @@ struct sbuf {
 	bool		 oom;
 };
 
+/* A pair before its strings are placed: name or an offset in out. */
+struct pend {
+	const char	*name;		/* NULL: at noff in out */
+	uint32_t	 noff, voff;
+};
+
 struct bx_dec {
 	const uint8_t		*c;		/* chunk */
 	uint32_t		 clen;
@@ -161,7 +169,9 @@ struct bx_dec {
 	struct ev_arena		 rarena;	/* per record */
 	struct name_slot	 names[NAME_SLOTS];
 	struct tpl_slot		 tpls[TPL_SLOTS];
-	struct sbuf		 sb;
+	struct sbuf		 sb;		/* scratch text of a field */
+	struct sbuf		 out;		/* the record's strings */
+	struct pend		*pend;		/* pairs as offsets in out */
 	struct ev_pair		*pairs;
 	uint32_t		 npairs, cpairs;
 	uint32_t		 work;
@@ -199,6 +209,8 @@ bx_free(struct bx_dec *d)
 	ev_arena_release(&d->carena);
 	ev_arena_release(&d->rarena);
 	free(d->sb.p);
+	free(d->out.p);
+	free(d->pend);
 	free(d->pairs);
 	free(d);
 }
@@ -660,6 +672,35 @@ elem_name_fit(struct parser *p, uint32_t start, bool dep)
 	return (p->d->clen - off - 10) / 2 >= n ? 1 : 0;
 }
 
+/*
+ * A Data element whose Name attribute is one literal text: its UTF-8 is
+ * made once here (once per template) and set in the attribute's lit, so
+ * records use it as it is.  false when out of memory.
+ */
+static bool
+data_name(struct parser *p, struct bx_node *e)
+{
+	struct bx_node *a;
+	struct sbuf *b = &p->d->sb;
+
+	if (e->name->id != NM_DATA)
+		return true;
+	for (a = e->attrs; a != NULL; a = a->next)
+		if (a->name->id == NM_NAME)
+			break;
+	if (a == NULL || a->kids == NULL || a->kids->next != NULL ||
+	    a->kids->kind != NK_TEXT)
+		return true;
+	b->len = 0;
+	sb_utf16(b, a->kids->ptr, a->kids->len);
+	if (b->oom || (a->lit = ev_arena_strndup(p->arena, b->len ? b->p : "",
+	    b->len)) == NULL) {
+		p->d->oom = true;
+		return false;
+	}
+	return true;
+}
+
 static struct bx_node *
 parse_elem(struct parser *p, uint32_t *pos)
 {
@@ -719,11 +760,11 @@ parse_elem(struct parser *p, uint32_t *pos)
 			if (parse_content(p, pos, &n->kids, true) != 0)
 				return NULL;
 			p->depth--;
-			return n;
+			return data_name(p, n) ? n : NULL;
 		}
 		if (u == T_CLOSE_EMPTY) {
 			(*pos)++;
-			return n;
+			return data_name(p, n) ? n : NULL;
 		}
 		if (vtail == NULL || u == T_OPEN || u == T_END || u == T_EOF)
 			return NULL;
@@ -1344,11 +1385,9 @@ bx_render_value(uint8_t type, const uint8_t *data, uint32_t size, char *buf,
 /* ---- text of a field ---- */
 
 static void
-text_list(struct bx_dec *d, const struct bx_node *list,
+text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
     const struct bx_inst *inst, int depth)
 {
-	struct sbuf *b = &d->sb;
-
 	for (const struct bx_node *n = list; n != NULL; n = n->next) {
 		if (++d->work > BX_MAX_WORK)
 			return;
@@ -1394,7 +1433,7 @@ text_list(struct bx_dec *d, const struct bx_node *list,
 		}
 		case NK_TINST:
 			if (depth < BX_MAX_DEPTH)
-				text_list(d, n->inst->tpl->top, n->inst,
+				text_list(d, b, n->inst->tpl->top, n->inst,
 				    depth + 1);
 			break;
 		}
@@ -1408,21 +1447,35 @@ text(struct bx_dec *d, const struct fref *r)
 	d->sb.len = 0;
 	if (r->n == NULL)
 		return false;
-	text_list(d, r->n->kids, r->inst, 0);
+	text_list(d, &d->sb, r->n->kids, r->inst, 0);
 	return true;
 }
 
-static const char *
-text_dup(struct bx_dec *d, const struct fref *r, bool null_if_empty)
-{
-	char *s;
+#define NO_OFF	UINT32_MAX
 
-	if (!text(d, r) || (null_if_empty && d->sb.len == 0))
-		return NULL;
-	s = ev_arena_strndup(&d->rarena, d->sb.len ? d->sb.p : "", d->sb.len);
-	if (s == NULL)
-		d->oom = true;
-	return s;
+/*
+ * Text of r appended to d->out with its NUL; returns its offset there, or
+ * NO_OFF when r is absent (or empty with null_if_empty).  Offsets become
+ * pointers in bx_record() once out no longer grows.
+ */
+static uint32_t
+out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
+{
+	uint32_t start = d->out.len;
+
+	if (r->n == NULL)
+		return NO_OFF;
+	text_list(d, &d->out, r->n->kids, r->inst, 0);
+	if (null_if_empty && d->out.len == start)
+		return NO_OFF;
+	sb_add(&d->out, "", 1);
+	return start;
+}
+
+static const char *
+out_ptr(const struct bx_dec *d, uint32_t off)
+{
+	return off == NO_OFF ? NULL : d->out.p + off;
 }
 
 /* Unsigned number of a field; its value directly when it is one. */
@@ -1518,33 +1571,34 @@ field_time(struct bx_dec *d, const struct fref *r)
 
 /* ---- EventData / UserData pairs ---- */
 
+/* A pair: name (or, when NULL, the string at noff in out) and value r. */
 static void
-add_pair(struct bx_dec *d, const char *name, uint32_t nlen)
+add_pair(struct bx_dec *d, const char *name, uint32_t noff,
+    const struct fref *r)
 {
-	struct ev_pair *pp;
-	char *v;
+	struct pend *pe;
 
 	if (d->npairs == d->cpairs) {
 		uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
+		struct ev_pair *pp;
 
 		if (cap > 1u << 20 ||
-		    (pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
+		    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
+			d->oom = true;
+			return;
+		}
+		d->pend = pe;
+		if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
 			d->oom = true;
 			return;
 		}
 		d->pairs = pp;
 		d->cpairs = cap;
 	}
-	v = ev_arena_strndup(&d->rarena, d->sb.len ? d->sb.p : "", d->sb.len);
-	if (name != NULL)
-		name = ev_arena_strndup(&d->rarena, name, nlen);
-	if (v == NULL || name == NULL) {
-		d->oom = true;
-		return;
-	}
-	d->pairs[d->npairs].name = name;
-	d->pairs[d->npairs].value = v;
-	d->npairs++;
+	pe = &d->pend[d->npairs++];
+	pe->name = name;
+	pe->noff = noff;
+	pe->voff = out_text(d, r, false);
 }
 
 #define WALK_EVENTDATA	0
@@ -1591,24 +1645,22 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 		case WALK_EVENTDATA: {
 			const struct bx_node *a;
 			struct fref r = { NULL, inst };
-			char *name = NULL;
+			const char *name = "";
+			uint32_t noff = NO_OFF;
 
 			if (n->name->id != NM_DATA)
 				break;
 			if ((a = attr(n, NM_NAME)) != NULL) {
-				r.n = a;
-				text(d, &r);
-				name = ev_arena_strndup(&d->rarena,
-				    d->sb.len ? d->sb.p : "", d->sb.len);
-				if (name == NULL) {
-					d->oom = true;
-					return true;
+				if (a->lit != NULL) {
+					name = a->lit;
+				} else {
+					r.n = a;
+					name = NULL;
+					noff = out_text(d, &r, false);
 				}
 			}
 			r.n = n;
-			text(d, &r);
-			add_pair(d, name ? name : "", name ? (uint32_t)strlen(
-			    name) : 0);
+			add_pair(d, name, noff, &r);
 			break;
 		}
 		case WALK_USERDATA:
@@ -1621,8 +1673,7 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 			} else {
 				struct fref r = { n, inst };
 
-				text(d, &r);
-				add_pair(d, n->name->s, n->name->len);
+				add_pair(d, n->name->s, NO_OFF, &r);
 			}
 			break;
 		}
@@ -1639,13 +1690,15 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	struct parser p;
 	struct bx_node *top = NULL;
 	struct fields f;
-	uint32_t pos = off;
+	uint32_t pos = off, prov, chan, comp, uid;
 	uint64_t v;
 
 	ev_arena_reset(&d->rarena);
 	d->work = 0;
 	d->oom = false;
 	d->sb.oom = false;
+	d->out.oom = false;
+	d->out.len = 0;
 	d->npairs = 0;
 	rec->record_id = 0;
 	rec->event_id = 0;
@@ -1688,15 +1741,17 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->time = field_time(d, &f.time);
 	if (!all && !ev_wanted_id(rec->event_id))
 		return 0;
-	text(d, &f.prov);
-	rec->kind = ev_classify(d->sb.p ? d->sb.p : "", d->sb.len,
-	    rec->event_id);
+	if ((prov = out_text(d, &f.prov, false)) == NO_OFF) {
+		rec->kind = ev_classify("", 0, rec->event_id);
+	} else {
+		rec->kind = ev_classify(d->out.p + prov, d->out.len - 1 - prov,
+		    rec->event_id);
+	}
 	if (!all && rec->kind == EV_KIND_NONE)
 		return 0;
-	rec->provider = text_dup(d, &f.prov, false);
-	rec->channel = text_dup(d, &f.chan, false);
-	rec->computer = text_dup(d, &f.comp, false);
-	rec->user_sid = text_dup(d, &f.uid, true);
+	chan = out_text(d, &f.chan, false);
+	comp = out_text(d, &f.comp, false);
+	uid = out_text(d, &f.uid, true);
 	if (field_uint(d, &f.ver, &v) && v <= 255)
 		rec->version = (uint8_t)v;
 	if (field_uint(d, &f.recid, &v))
@@ -1705,10 +1760,21 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 		walk_data(d, f.edata.n->kids, f.edata.inst, WALK_EVENTDATA, 0);
 	else if (f.udata.n != NULL)
 		walk_data(d, f.udata.n->kids, f.udata.inst, WALK_USERDATA, 0);
-	if (d->oom || d->sb.oom)
+	if (d->oom || d->sb.oom || d->out.oom)
 		return EV_ENOMEM;
 	if (d->work > BX_MAX_WORK)
 		return EV_ECORRUPT;
+	/* out grows no more: offsets to pointers */
+	rec->provider = out_ptr(d, prov);
+	rec->channel = out_ptr(d, chan);
+	rec->computer = out_ptr(d, comp);
+	rec->user_sid = out_ptr(d, uid);
+	for (uint32_t i = 0; i < d->npairs; i++) {
+		const struct pend *pe = &d->pend[i];
+
+		d->pairs[i].name = pe->name ? pe->name : d->out.p + pe->noff;
+		d->pairs[i].value = d->out.p + pe->voff;
+	}
 	rec->data = d->pairs;
 	rec->ndata = d->npairs;
 	return 0;
