@@ -93,6 +93,18 @@ ev_buf_addc(struct ev_buf *b, char c)
 }
 
 void
+ev_buf_add_u64(struct ev_buf *b, uint64_t v)
+{
+	char tmp[20], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	ev_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
 ev_buf_vaddf(struct ev_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

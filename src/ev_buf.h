@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct ev_buf {
 	char	*buf;
@@ -37,6 +38,8 @@ void	 ev_buf_addc(struct ev_buf *, char);
 void	 ev_buf_addf(struct ev_buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 ev_buf_vaddf(struct ev_buf *, const char *, va_list);
+/* Appends v in decimal. */
+void	 ev_buf_add_u64(struct ev_buf *, uint64_t v);
 /* true when an append failed since init/reset. */
 static inline bool
 ev_buf_failed(const struct ev_buf *b)

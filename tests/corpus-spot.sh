@@ -51,6 +51,12 @@ def esc(s):
     return (s.replace("\\", "\\\\").replace("\t", "\\t")
             .replace("\r", "\\r").replace("\n", "\\n"))
 
+def canon(v):
+    # evtxhunt's canonical form (evtxhunt-db(5)): hex integers unpadded,
+    # as Windows renders them; evtxexport pads them to 8 or 16 digits
+    m = re.fullmatch(r"0x(0[0-9a-fA-F]{7}|0[0-9a-fA-F]{15})", v)
+    return "0x" + (m.group(1).lstrip("0") or "0") if m else v
+
 def local(tag):
     return tag.rsplit("}", 1)[-1]
 
@@ -82,7 +88,7 @@ for block in re.findall(r"<Event .*?</Event>", text, re.S):
         for d in sect:
             if local(d.tag) == "Data":
                 print("D\t%s\t%s" % (esc(d.get("Name", "")),
-                                     esc(d.text or "")))
+                                     esc(canon(d.text or ""))))
 EOF
 
 fail=0 recs=0

@@ -51,6 +51,8 @@
 
 #include <config.h>
 
+#include <ctype.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -362,11 +364,40 @@ has_child_el(xmlNodePtr n)
 	return false;
 }
 
+/*
+ * libevtx pads HexInt32/HexInt64 values to their width
+ * ("0x00000000000003e7"); Windows, and so Sigma rules, write them without
+ * padding ("0x3e7").  The canonical form (evtxhunt-db(5)) is Windows':
+ * a value of exactly "0x" and 8 or 16 hex digits loses its leading zeros.
+ * NULL when out of memory.
+ */
+static const char *
+canon_hex(struct lx_read *r, const char *v)
+{
+	size_t n = strlen(v), z;
+	char *s;
+
+	if ((n != 10 && n != 18) || v[0] != '0' || v[1] != 'x' || v[2] != '0')
+		return v;
+	for (size_t i = 2; i < n; i++)
+		if (!isxdigit((unsigned char)v[i]))
+			return v;
+	for (z = 2; z < n - 1 && v[z] == '0'; z++)
+		;
+	if ((s = ev_arena_alloc(&r->arena, n - z + 3)) == NULL)
+		return NULL;
+	s[0] = '0';
+	s[1] = 'x';
+	memcpy(s + 2, v + z, n - z + 1);
+	return s;
+}
+
 /* 0, EV_ENOMEM; pairs past MAX_PAIRS are dropped. */
 static int
 add_pair(struct lx_read *r, const char *name, const char *value)
 {
-	if (name == NULL || value == NULL)
+	if (name == NULL || value == NULL ||
+	    (value = canon_hex(r, value)) == NULL)
 		return EV_ENOMEM;
 	if (r->npairs >= MAX_PAIRS)
 		return 0;

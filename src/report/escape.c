@@ -2,6 +2,7 @@
  * escape.c -- escaping hostile strings for JSON, CSV, terminals and HTML
  * (see escape.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,52 +79,113 @@ add_utf8(struct ev_buf *b, unsigned cp)
 	}
 }
 
+/* Bytes that stand for themselves inside a JSON string. */
+static const unsigned char json_plain[256] = {
+	[0x20] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \ */, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* DEL */,
+};
+
+static char *
+put_u_escape(char *o, unsigned cp)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*o++ = '\\';
+	*o++ = 'u';
+	*o++ = hex[cp >> 12 & 0xf];
+	*o++ = hex[cp >> 8 & 0xf];
+	*o++ = hex[cp >> 4 & 0xf];
+	*o++ = hex[cp & 0xf];
+	return o;
+}
+
+/*
+ * The hot path of every JSON output: room for the worst case (6 bytes
+ * out per byte in) is made once, then bytes are written directly.
+ */
 void
 report_json_str(struct ev_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	const unsigned char *p = (const unsigned char *)s, *end;
 	unsigned cp;
+	size_t n;
+	char *o;
 
 	if (s == NULL) {
 		ev_buf_add(b, "null", 4);
 		return;
 	}
 	n = strlen(s);
-	ev_buf_addc(b, '"');
-	while (n > 0) {
-		const unsigned char *run = p;
+	if (n > (SIZE_MAX - 16) / 6 || !ev_buf_grow(b, n * 6 + 2))
+		return;
+	o = b->buf + b->len;
+	end = p + n;
+	*o++ = '"';
+	while (p < end) {
+		unsigned char c;
+		int len;
 
-		/* copy the common case, plain printable ASCII, in one go */
-		while (n > 0 && *p >= 0x20 && *p < 0x7f && *p != '"' &&
-		    *p != '\\') {
-			p++;
-			n--;
+		/* eight plain bytes at a time (SWAR): most text is ASCII */
+		while (end - p >= 8) {
+			uint64_t x, t;
+
+			memcpy(&x, p, 8);
+			t = ((x - 0x2020202020202020ULL) |	/* < 0x20 */
+			    ((x ^ 0x2222222222222222ULL) - 0x0101010101010101ULL) |
+			    ((x ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL) |
+			    (x + 0x0101010101010101ULL) |	/* 0x7f */
+			    x) & 0x8080808080808080ULL;	/* >= 0x80 */
+			if (t != 0)
+				break;
+			memcpy(o, p, 8);
+			o += 8;
+			p += 8;
 		}
-		if (p > run)
-			ev_buf_add(b, run, (size_t)(p - run));
-		if (n == 0)
+		if (p >= end)
 			break;
-		int len = report_utf8_next(p, n, &cp);
-
-		p += len;
-		n -= (size_t)len;
-		switch (cp) {
-		case '"':	ev_buf_add(b, "\\\"", 2); break;
-		case '\\':	ev_buf_add(b, "\\\\", 2); break;
-		case '\n':	ev_buf_add(b, "\\n", 2); break;
-		case '\r':	ev_buf_add(b, "\\r", 2); break;
-		case '\t':	ev_buf_add(b, "\\t", 2); break;
-		default:
-			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 &&
-			    cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
-			    is_bidi_control(cp))
-				ev_buf_addf(b, "\\u%04x", cp);
-			else
-				add_utf8(b, cp);
+		c = *p;
+		if (json_plain[c]) {
+			*o++ = (char)c;
+			p++;
+			continue;
 		}
+		if (c == '\\' || c == '"') {
+			*o++ = '\\';
+			*o++ = (char)c;
+			p++;
+			continue;
+		}
+		if (c < 0x80) {
+			p++;
+			*o++ = '\\';
+			switch (c) {
+			case '\n':	*o++ = 'n'; break;
+			case '\r':	*o++ = 'r'; break;
+			case '\t':	*o++ = 't'; break;
+			default:	o = put_u_escape(o - 1, c); break;
+			}
+			continue;
+		}
+		len = report_utf8_next(p, (size_t)(end - p), &cp);
+		if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029 ||
+		    is_bidi_control(cp))
+			o = put_u_escape(o, cp);
+		else if (cp == 0xfffd && len == 1) {
+			memcpy(o, "\xef\xbf\xbd", 3);	/* invalid byte */
+			o += 3;
+		} else {
+			memcpy(o, p, (size_t)len);
+			o += len;
+		}
+		p += len;
 	}
-	ev_buf_addc(b, '"');
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->buf);
 }
 
 void

@@ -73,31 +73,49 @@ report_event_csv(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_add(b, "\r\n", 2);
 }
 
+/* ,"key": */
+static void
+add_key(struct ev_buf *b, const char *key)
+{
+	ev_buf_add(b, ",\"", 2);
+	ev_buf_adds(b, key);
+	ev_buf_add(b, "\":", 2);
+}
+
 void
 report_event_json(struct ev_buf *b, const struct ingest_run *run,
     const struct ev_event *ev)
 {
 	char iso[EV_TIME_ISO_LEN + 1];
 
+	/* the hot path of dump: plain appends, no printf */
 	ev_time_iso(ev->time, iso);
-	ev_buf_addf(b, "{\"time\":\"%s\",\"computer\":", iso);
+	ev_buf_add(b, "{\"time\":\"", 9);
+	ev_buf_add(b, iso, EV_TIME_ISO_LEN);
+	ev_buf_add(b, "\",\"computer\":", 13);
 	report_json_str(b, ev->col[EV_COL_COMPUTER]);
 	ev_buf_adds(b, ",\"channel\":");
 	report_json_str(b, ev->col[EV_COL_CHANNEL]);
 	ev_buf_adds(b, ",\"provider\":");
 	report_json_str(b, ev->col[EV_COL_PROVIDER]);
-	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"kind\":\"%s\","
-	    "\"record_id\":%" PRIu64 ",\"recovered\":%s,\"file\":",
-	    ev->event_id, ev_kind_name(ev->kind), ev->record_id,
-	    ev->recovered ? "true" : "false");
+	ev_buf_adds(b, ",\"event_id\":");
+	ev_buf_add_u64(b, ev->event_id);
+	ev_buf_adds(b, ",\"kind\":\"");
+	ev_buf_adds(b, ev_kind_name(ev->kind));
+	ev_buf_adds(b, "\",\"record_id\":");
+	ev_buf_add_u64(b, ev->record_id);
+	ev_buf_adds(b, ev->recovered ? ",\"recovered\":true,\"file\":" :
+	    ",\"recovered\":false,\"file\":");
 	report_json_str(b, ingest_file_of(run, ev)->path);
-	ev_buf_addf(b, ",\"chunk\":%" PRIu32 ",\"offset\":%" PRIu64,
-	    ev->chunk, ev->offset);
+	ev_buf_adds(b, ",\"chunk\":");
+	ev_buf_add_u64(b, ev->chunk);
+	ev_buf_adds(b, ",\"offset\":");
+	ev_buf_add_u64(b, ev->offset);
 	for (int i = 0; i < EV_NCOL; i++) {
 		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
 		    i == EV_COL_PROVIDER || ev->col[i] == NULL)
 			continue;
-		ev_buf_addf(b, ",\"%s\":", ev_cols[i].name);
+		add_key(b, ev_cols[i].name);
 		if (ev_cols[i].type == EV_T_INT)
 			ev_buf_adds(b, ev->col[i]);
 		else if (ev_cols[i].type == EV_T_BOOL)
@@ -109,8 +127,10 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 		ev_buf_adds(b, ",\"user_sid\":");
 		report_json_str(b, ev->user_sid);
 	}
-	if (ev->dup_record)
-		ev_buf_addf(b, ",\"dup_record\":%" PRIu64, ev->dup_record);
+	if (ev->dup_record) {
+		ev_buf_adds(b, ",\"dup_record\":");
+		ev_buf_add_u64(b, ev->dup_record);
+	}
 	ev_buf_adds(b, ",\"data\":");
 	store_data_json(b, ev);
 	ev_buf_addc(b, '}');
