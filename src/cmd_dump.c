@@ -59,38 +59,95 @@ db_thread(void *arg)
 	return NULL;
 }
 
-/* Writes every event; 0, or -1 when the output failed (errno). */
-static int
-write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run)
-{
-	struct ev_buf b = EV_BUF_INIT;
-	int rc = 0;
+/* One slice of events formatted by one thread. */
+struct fmt_job {
+	enum dump_format	 fmt;
+	const struct ingest_run	*run;
+	size_t			 from, to;
+	struct ev_buf		 out;
+};
 
-	if (fmt == FMT_CSV)
-		report_event_csv_header(&b);
-	for (size_t i = 0; i < run->nevents; i++) {
-		if (fmt == FMT_CSV)
-			report_event_csv(&b, run, run->events[i]);
+static void *
+fmt_main(void *arg)
+{
+	struct fmt_job *j = arg;
+
+	for (size_t i = j->from; i < j->to; i++) {
+		if (j->fmt == FMT_CSV)
+			report_event_csv(&j->out, j->run, j->run->events[i]);
 		else {
-			report_event_json(&b, run, run->events[i]);
-			ev_buf_addc(&b, '\n');
-		}
-		if (b.len >= 1 << 16 || i + 1 == run->nevents) {
-			if (ev_buf_failed(&b)) {
-				errno = ENOMEM;
-				rc = -1;
-				break;
-			}
-			if (fwrite(b.buf, 1, b.len, out) != b.len) {
-				rc = -1;
-				break;
-			}
-			ev_buf_reset(&b);
+			report_event_json(&j->out, j->run, j->run->events[i]);
+			ev_buf_addc(&j->out, '\n');
 		}
 	}
-	if (rc == 0 && b.len > 0 && fwrite(b.buf, 1, b.len, out) != b.len)
-		rc = -1;
-	ev_buf_release(&b);
+	return NULL;
+}
+
+#define FMT_BLOCK	8192	/* events formatted per round */
+
+/*
+ * Writes every event in order; 0, or -1 when the output failed (errno).
+ * Formatting costs more than decoding, so with several jobs each round
+ * of FMT_BLOCK events is formatted by jobs threads over slices, and the
+ * slices are written in order.
+ */
+static int
+write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
+    unsigned jobs)
+{
+	struct fmt_job job[16];
+	pthread_t tid[16];
+	bool started[16];
+	struct ev_buf head = EV_BUF_INIT;
+	int rc = 0;
+
+	if (jobs > 16)
+		jobs = 16;
+	if (jobs < 1)
+		jobs = 1;
+	for (unsigned k = 0; k < jobs; k++) {
+		job[k].fmt = fmt;
+		job[k].run = run;
+		ev_buf_init(&job[k].out);
+	}
+	if (fmt == FMT_CSV) {
+		report_event_csv_header(&head);
+		if (fwrite(head.buf, 1, head.len, out) != head.len)
+			rc = -1;
+		ev_buf_release(&head);
+	}
+	for (size_t base = 0; base < run->nevents && rc == 0;
+	    base += FMT_BLOCK) {
+		size_t end = base + FMT_BLOCK < run->nevents ?
+		    base + FMT_BLOCK : run->nevents;
+		size_t per = (end - base + jobs - 1) / jobs;
+
+		for (unsigned k = 0; k < jobs; k++) {
+			job[k].from = base + k * per < end ? base + k * per :
+			    end;
+			job[k].to = job[k].from + per < end ?
+			    job[k].from + per : end;
+			ev_buf_reset(&job[k].out);
+			started[k] = k > 0 && job[k].from < job[k].to &&
+			    pthread_create(&tid[k], NULL, fmt_main,
+			    &job[k]) == 0;
+		}
+		for (unsigned k = 0; k < jobs; k++)
+			if (!started[k])
+				fmt_main(&job[k]);
+		for (unsigned k = 0; k < jobs; k++) {
+			if (started[k])
+				pthread_join(tid[k], NULL);
+			if (ev_buf_failed(&job[k].out)) {
+				errno = ENOMEM;
+				rc = -1;
+			} else if (rc == 0 && fwrite(job[k].out.buf, 1,
+			    job[k].out.len, out) != job[k].out.len)
+				rc = -1;
+		}
+	}
+	for (unsigned k = 0; k < jobs; k++)
+		ev_buf_release(&job[k].out);
 	return rc;
 }
 
@@ -176,7 +233,8 @@ cmd_dump(int argc, char **argv)
 			cmd_warn("cannot create '%s': %s", outpath,
 			    strerror(errno));
 			status = CMD_EXIT_ERROR;
-		} else if (write_events(out, fmt, &run) == -1) {
+		} else if (write_events(out, fmt, &run,
+		    thread ? 1 : rd.ingest.jobs) == -1) {
 			cmd_warn("error writing %s: %s", outpath ? outpath :
 			    "standard output", strerror(errno));
 			status = CMD_EXIT_ERROR;
