@@ -23,6 +23,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,13 @@ load_rules(struct scan *s)
 struct worker {
 	const struct sigma_set	*rules;
 	struct sigma_scratch	*scratch;	/* NULL: out of memory */
+	_Atomic uint64_t	*findings;	/* for the progress line */
+};
+
+/* Argument of worker_init(). */
+struct worker_arg {
+	const struct sigma_set	*rules;
+	_Atomic uint64_t	*findings;
 };
 
 static void *
@@ -229,9 +237,12 @@ worker_init(void *arg)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 
+	const struct worker_arg *wa = arg;
+
 	if (w != NULL) {
-		w->rules = arg;
-		w->scratch = sigma_scratch_new(arg);
+		w->rules = wa->rules;
+		w->findings = wa->findings;
+		w->scratch = sigma_scratch_new(wa->rules);
 	}
 	return w;
 }
@@ -274,12 +285,16 @@ static int
 on_event(struct ev_event *ev, struct ev_arena *arena, void *arg)
 {
 	struct worker *w = arg;
+	int rc;
 
 	if (ev->kind != EV_KIND_PROCESS)
 		return 0;	/* 3/7 wait for their process (below) */
 	if (w == NULL)
 		return EV_ENOMEM;
-	return match_event(w->rules, w->scratch, ev, arena);
+	rc = match_event(w->rules, w->scratch, ev, arena);
+	if (rc == 0 && ev->nhits > 0)
+		atomic_fetch_add_explicit(w->findings, 1, memory_order_relaxed);
+	return rc;
 }
 
 struct late_job {
@@ -1124,6 +1139,8 @@ int
 cmd_scan(int argc, char **argv)
 {
 	struct scan s;
+	struct worker_arg wa;
+	_Atomic uint64_t findings_seen = 0;
 	struct ev_err err = EV_ERR_INIT;
 	struct ev_arena *late = NULL;
 	size_t nlate = 0;
@@ -1149,7 +1166,10 @@ cmd_scan(int argc, char **argv)
 	s.rd.ingest.on_event = on_event;
 	s.rd.ingest.worker_init = worker_init;
 	s.rd.ingest.worker_fini = worker_fini;
-	s.rd.ingest.hook_arg = s.rules;
+	wa.rules = s.rules;
+	wa.findings = &findings_seen;
+	s.rd.ingest.hook_arg = &wa;
+	s.rd.ingest.findings = &findings_seen;
 	if (ingest_run(argv + optind, (size_t)(argc - optind), &s.rd.ingest,
 	    &s.run, &err) != 0) {
 		cmd_warn("%s", err.msg);

@@ -348,6 +348,8 @@ struct run_ctx {
 	atomic_uint_fast64_t	 bytes_done;
 	atomic_uint_fast64_t	 events_done;
 	atomic_size_t		 tasks_done;
+	atomic_size_t		 files_done;	/* last task of a file done */
+	atomic_uint		*pending;	/* tasks left per file */
 	uint64_t		 bytes_total;
 };
 
@@ -510,6 +512,8 @@ worker_main(void *arg)
 			    t->n == UINT32_MAX ? ctx->run->files[t->file].size :
 			    (uint64_t)t->n * EVTX_CHUNK_SIZE);
 		atomic_fetch_add(&ctx->tasks_done, 1);
+		if (atomic_fetch_sub(&ctx->pending[t->file], 1) == 1)
+			atomic_fetch_add(&ctx->files_done, 1);
 	}
 	/* each worker sorts its own shard: the sorts run in parallel */
 	if (sh->rc == 0)
@@ -668,15 +672,22 @@ static void
 progress_draw(struct run_ctx *ctx, double secs, bool final)
 {
 	uint64_t b = atomic_load(&ctx->bytes_done);
-	double mb = (double)b / 1e6, rate = secs > 0 ? mb / secs : 0;
-	double eta = rate > 0 ? ((double)ctx->bytes_total / 1e6 - mb) / rate :
-	    0;
+	double mb = (double)b / 1e6, total = (double)ctx->bytes_total / 1e6;
+	double rate = secs > 0 ? mb / secs : 0;
+	double eta = rate > 0 ? (total - mb) / rate : 0;
+	char finds[48] = "";
 
-	fprintf(stderr, "\r\033[K%zu/%zu tasks  %.1f/%.1f MB  %llu events  "
-	    "%.1f MB/s  ETA %.0fs%s", (size_t)atomic_load(&ctx->tasks_done),
-	    ctx->ntasks, mb, (double)ctx->bytes_total / 1e6,
-	    (unsigned long long)atomic_load(&ctx->events_done), rate,
-	    eta < 0 ? 0 : eta, final ? "\r\033[K" : "");
+	if (ctx->opts->findings != NULL)
+		snprintf(finds, sizeof(finds), "  %llu findings",
+		    (unsigned long long)atomic_load(ctx->opts->findings));
+	/* one line, redrawn in place; cleared when done */
+	fprintf(stderr, "\r\033[Kfiles %zu/%zu  %.1f/%.1f MB  %llu events%s  "
+	    "%.1f MB/s  ETA %.0fs", (size_t)atomic_load(&ctx->files_done),
+	    ctx->run->nfiles, mb, total,
+	    (unsigned long long)atomic_load(&ctx->events_done), finds, rate,
+	    eta < 0 ? 0 : eta);
+	if (final)
+		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 }
 
@@ -755,6 +766,16 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 		ctx->bytes_total += f->size;
 	}
 	ctx->ntasks = n;
+	/* for progress: tasks left per file; files without tasks are done */
+	ctx->pending = calloc(run->nfiles ? run->nfiles : 1,
+	    sizeof(*ctx->pending));
+	if (ctx->pending == NULL)
+		return EV_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ctx->pending[ctx->tasks[i].file]++;
+	for (size_t i = 0; i < run->nfiles; i++)
+		if (ctx->pending[i] == 0)
+			ctx->files_done++;
 	return 0;
 }
 
@@ -937,6 +958,7 @@ out:
 		free(ctx.tasks[i].warnings);
 	}
 	free(ctx.tasks);
+	free(ctx.pending);
 	if (rc != 0) {
 		ingest_release(run);
 		return err != NULL && err->code ? err->code :

@@ -63,6 +63,8 @@ struct ingest_opts {
 	uint64_t		 from, to;	/* FILETIME bounds, 0 = open */
 	bool			 quiet;		/* no warnings on stderr */
 	int			 progress;	/* INGEST_PROGRESS_* */
+	/* progress shows this count of findings when set (hooks add) */
+	_Atomic uint64_t	*findings;
 	/* optional hooks */
 	ingest_event_fn		 on_event;
 	void			*(*worker_init)(void *arg);
