@@ -3,13 +3,15 @@
  *
  * Measured on real process events, a full Aho-Corasick DFA over every
  * rule's literals is tens of MB and each text byte is a cache miss, so
- * the search is hashed instead: patterns are grouped by their first
- * three bytes; a 2^18-bit filter over hashed 3-byte keys (32 KiB, cache
- * resident) rejects almost every text position with one load, and the
- * rest look their key up in an open-addressing table whose entry lists
- * the patterns with that prefix, each verified with memcmp.  Every
- * occurrence is reported, as with Aho-Corasick; patterns are at least
- * SIGMA_AC_MIN bytes.
+ * the search is hashed instead: patterns are grouped by a prefix key of
+ * 3, 4 or 8 bytes (the longest their length allows: long keys keep
+ * groups small, as many literals share short prefixes like "c:\\w").
+ * Per key length, a 2^17-bit filter over hashed keys (16 KiB, cache
+ * resident) rejects almost every text position with one load; the rest
+ * look their key up in an open-addressing table whose entry lists the
+ * patterns with that prefix, each verified with memcmp.  Every occurrence
+ * is reported, as with Aho-Corasick; patterns are at least SIGMA_AC_MIN
+ * bytes.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -18,17 +20,28 @@
 #include "../ev_err.h"
 #include "ac.h"
 
-#define FILTER_BITS	18
+#define FILTER_BITS	17
 #define MAX_PATTERNS	(1u << 24)
+
+#define NTIER	3
+static const uint32_t tier_len[NTIER] = { 3, 4, 8 };
 
 struct pat {
 	uint32_t	 off, len;	/* in text[] */
-	uint32_t	 key;		/* first three bytes */
+	uint64_t	 key;		/* first tier_len[tier] bytes */
+	uint8_t		 tier;
 };
 
 struct slot {
-	uint32_t	 key;		/* UINT32_MAX: empty */
-	uint32_t	 first, n;	/* in order[] */
+	uint64_t	 key;
+	uint32_t	 first, n;	/* in order[]; n == 0: empty */
+};
+
+struct tier {
+	uint64_t	*filter;
+	struct slot	*slots;
+	size_t		 nslots;	/* power of two */
+	uint32_t	 npat;
 };
 
 struct sigma_ac {
@@ -40,23 +53,40 @@ struct sigma_ac {
 	uint32_t	*dedup;		/* id + 1, 0 empty */
 	size_t		 dedupcap;
 	/* built */
-	uint64_t	*filter;
-	struct slot	*slots;
-	size_t		 nslots;	/* power of two */
+	struct tier	 tier[NTIER];
 	uint32_t	*order;		/* pattern ids grouped by key */
 	bool		 built;
 };
 
-static uint32_t
-key3(const unsigned char *p)
+static inline uint64_t
+key_of(const unsigned char *p, uint32_t n)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+	uint64_t k8;
+	uint32_t k4;
+
+	switch (n) {
+	case 8:
+		memcpy(&k8, p, 8);
+		return k8;
+	case 4:
+		memcpy(&k4, p, 4);
+		return k4;
+	default:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		    (uint64_t)p[2] << 16;
+	}
 }
 
 static uint32_t
-hkey(uint32_t k)
+hkey(uint64_t k)
 {
-	return (k * 0x9e3779b1u) >> (32 - FILTER_BITS);
+	return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - FILTER_BITS));
+}
+
+static uint8_t
+tier_of(size_t len)
+{
+	return len >= 8 ? 2 : len >= 4 ? 1 : 0;
 }
 
 static uint64_t
@@ -83,8 +113,10 @@ sigma_ac_free(struct sigma_ac *ac)
 	free(ac->text);
 	free(ac->pat);
 	free(ac->dedup);
-	free(ac->filter);
-	free(ac->slots);
+	for (int t = 0; t < NTIER; t++) {
+		free(ac->tier[t].filter);
+		free(ac->tier[t].slots);
+	}
 	free(ac->order);
 	free(ac);
 }
@@ -152,73 +184,84 @@ sigma_ac_add(struct sigma_ac *ac, const char *s, size_t len)
 	memcpy(ac->text + ac->textlen, s, len);
 	ac->pat[ac->npat].off = (uint32_t)ac->textlen;
 	ac->pat[ac->npat].len = (uint32_t)len;
-	ac->pat[ac->npat].key = key3((const unsigned char *)s);
+	ac->pat[ac->npat].tier = tier_of(len);
+	ac->pat[ac->npat].key = key_of((const unsigned char *)s,
+	    tier_len[tier_of(len)]);
 	ac->textlen += len;
 	ac->dedup[i] = ac->npat + 1;
 	return (int32_t)ac->npat++;
 }
 
 static struct slot *
-slot_find(const struct sigma_ac *ac, uint32_t key)
+slot_find(const struct tier *tr, uint64_t key)
 {
-	size_t i = (key * 0x85ebca6bu) & (ac->nslots - 1);
+	size_t i = (size_t)((key * 0xff51afd7ed558ccdull) >> 20) &
+	    (tr->nslots - 1);
 
-	while (ac->slots[i].key != UINT32_MAX && ac->slots[i].key != key)
-		i = (i + 1) & (ac->nslots - 1);
-	return &ac->slots[i];
+	while (tr->slots[i].n != 0 && tr->slots[i].key != key)
+		i = (i + 1) & (tr->nslots - 1);
+	return &tr->slots[i];
 }
 
 int
 sigma_ac_build(struct sigma_ac *ac)
 {
-	uint32_t *cnt;
+	uint32_t *cnt[NTIER] = { NULL }, next = 0;
+	int ret = EV_ENOMEM;
 
 	if (ac->built)
 		return 0;
-	ac->nslots = 16;
-	while (ac->nslots < (size_t)ac->npat * 2)
-		ac->nslots *= 2;
-	ac->filter = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
-	ac->slots = calloc(ac->nslots, sizeof(*ac->slots));
+	for (uint32_t id = 0; id < ac->npat; id++)
+		ac->tier[ac->pat[id].tier].npat++;
 	ac->order = malloc((ac->npat + 1) * sizeof(*ac->order));
-	cnt = calloc(ac->nslots, sizeof(*cnt));
-	if (ac->filter == NULL || ac->slots == NULL || ac->order == NULL ||
-	    cnt == NULL) {
-		free(cnt);
+	if (ac->order == NULL)
 		return EV_ENOMEM;
+	for (int t = 0; t < NTIER; t++) {
+		struct tier *tr = &ac->tier[t];
+
+		if (tr->npat == 0)
+			continue;
+		tr->nslots = 16;
+		while (tr->nslots < (size_t)tr->npat * 2)
+			tr->nslots *= 2;
+		tr->filter = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
+		tr->slots = calloc(tr->nslots, sizeof(*tr->slots));
+		cnt[t] = calloc(tr->nslots, sizeof(*cnt[t]));
+		if (tr->filter == NULL || tr->slots == NULL || cnt[t] == NULL)
+			goto out;
 	}
-	for (size_t i = 0; i < ac->nslots; i++)
-		ac->slots[i].key = UINT32_MAX;
 	/* count per key, then place ids (grouped, in id order) */
 	for (uint32_t id = 0; id < ac->npat; id++) {
-		struct slot *sl = slot_find(ac, ac->pat[id].key);
+		struct tier *tr = &ac->tier[ac->pat[id].tier];
+		struct slot *sl = slot_find(tr, ac->pat[id].key);
 		uint32_t h = hkey(ac->pat[id].key);
 
 		sl->key = ac->pat[id].key;
 		sl->n++;
-		ac->filter[h >> 6] |= 1ull << (h & 63);
+		tr->filter[h >> 6] |= 1ull << (h & 63);
 	}
-	{
-		uint32_t next = 0;
-
-		for (size_t i = 0; i < ac->nslots; i++)
-			if (ac->slots[i].key != UINT32_MAX) {
-				ac->slots[i].first = next;
-				next += ac->slots[i].n;
+	for (int t = 0; t < NTIER; t++)
+		for (size_t i = 0; i < ac->tier[t].nslots; i++)
+			if (ac->tier[t].slots[i].n != 0) {
+				ac->tier[t].slots[i].first = next;
+				next += ac->tier[t].slots[i].n;
 			}
-	}
 	for (uint32_t id = 0; id < ac->npat; id++) {
-		struct slot *sl = slot_find(ac, ac->pat[id].key);
-		size_t si = (size_t)(sl - ac->slots);
+		int t = ac->pat[id].tier;
+		struct slot *sl = slot_find(&ac->tier[t], ac->pat[id].key);
+		size_t si = (size_t)(sl - ac->tier[t].slots);
 
-		ac->order[sl->first + cnt[si]++] = id;
+		ac->order[sl->first + cnt[t][si]++] = id;
 	}
-	free(cnt);
 	free(ac->dedup);
 	ac->dedup = NULL;
 	ac->dedupcap = 0;
 	ac->built = true;
-	return 0;
+	ret = 0;
+out:
+	for (int t = 0; t < NTIER; t++)
+		free(cnt[t]);
+	return ret;
 }
 
 uint32_t
@@ -236,8 +279,13 @@ sigma_ac_npatterns(const struct sigma_ac *ac)
 size_t
 sigma_ac_memory(const struct sigma_ac *ac)
 {
-	return ac->textlen + (size_t)ac->npat * (sizeof(struct pat) + 4) +
-	    ac->nslots * sizeof(struct slot) + (1u << FILTER_BITS) / 8;
+	size_t m = ac->textlen + (size_t)ac->npat * (sizeof(struct pat) + 4);
+
+	for (int t = 0; t < NTIER; t++)
+		if (ac->tier[t].npat)
+			m += ac->tier[t].nslots * sizeof(struct slot) +
+			    (1u << FILTER_BITS) / 8;
+	return m;
 }
 
 int
@@ -245,34 +293,38 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
     int (*fn)(uint32_t, size_t, void *), void *ctx)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	const uint64_t *filter = ac->filter;
 	int r;
 
 	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
 		return 0;
 	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {
-		uint32_t k = key3(t + i), h = hkey(k);
-		const struct slot *sl;
+		for (int ti = 0; ti < NTIER; ti++) {
+			const struct tier *tr = &ac->tier[ti];
+			uint32_t kl = tier_len[ti], h;
+			const struct slot *sl;
+			uint64_t k;
 
-		if (!(filter[h >> 6] & (1ull << (h & 63))))
-			continue;
-		sl = slot_find(ac, k);
-		for (uint32_t j = 0; j < sl->n; j++) {
-			uint32_t id = ac->order[sl->first + j];
-			const struct pat *p = &ac->pat[id];
-
-			const unsigned char *q =
-			    (const unsigned char *)ac->text + p->off;
-
-			if (p->len > len - i)
+			if (tr->npat == 0)
 				continue;
-			/* the prefix hashed equal: check it, then the rest */
-			if (key3(q) != k || (p->len > 3 && (q[p->len - 1] !=
-			    t[i + p->len - 1] || memcmp(t + i + 3, q + 3,
-			    p->len - 4) != 0)))
+			if (kl > len - i)
+				break;
+			k = key_of(t + i, kl);
+			h = hkey(k);
+			if (!(tr->filter[h >> 6] & (1ull << (h & 63))))
 				continue;
-			if ((r = fn(id, i + p->len, ctx)) != 0)
-				return r;
+			sl = slot_find(tr, k);
+			for (uint32_t j = 0; j < sl->n; j++) {
+				uint32_t id = ac->order[sl->first + j];
+				const struct pat *p = &ac->pat[id];
+				const unsigned char *q =
+				    (const unsigned char *)ac->text + p->off;
+
+				if (p->len > len - i ||
+				    memcmp(t + i + kl, q + kl, p->len - kl) != 0)
+					continue;
+				if ((r = fn(id, i + p->len, ctx)) != 0)
+					return r;
+			}
 		}
 	}
 	return 0;
