@@ -44,6 +44,7 @@
 #define CHUNK_SIZE	65536
 #define CHUNK_HDR	512
 #define REC_MIN		28		/* header 24 + size copy 4 */
+#define TAB_SLOTS	1024		/* record tables kept (power of 2) */
 
 static const uint8_t file_sig[8] = "ElfFile";	/* with its NUL */
 static const uint8_t chunk_sig[8] = "ElfChnk";
@@ -69,6 +70,22 @@ struct nfile {
 	size_t			 nranges;
 };
 
+/* One record of a chunk's chain: what a duplicate check compares. */
+struct idtime {
+	uint64_t	 id, written;
+};
+
+/*
+ * The chain of records of a chunk read earlier (find_record() walks the
+ * same chain), so copies in later slack are found without reading the
+ * chunk again.  Kept for the last TAB_SLOTS slots, by slot number.
+ */
+struct rtab {
+	uint32_t	 slot;		/* UINT32_MAX: empty */
+	uint32_t	 n, cap;
+	struct idtime	*v;
+};
+
 /* State of one evtx_file_read() call. */
 struct rctx {
 	struct nfile		*f;
@@ -76,10 +93,12 @@ struct rctx {
 	struct evtx_stats	*st;
 	struct ev_err		*err;
 	uint8_t			*buf;		/* current chunk */
+	const uint8_t		*c;		/* = buf */
 	uint8_t			*dup;		/* chunk for duplicate checks */
 	uint32_t		 dup_slot;	/* slot in dup, UINT32_MAX none */
 	uint32_t		 dup_len;
 	struct bx_dec		*bx;
+	struct rtab		*tabs;		/* [TAB_SLOTS] or NULL */
 };
 
 static void
@@ -326,6 +345,19 @@ is_duplicate(struct rctx *x, uint64_t id, uint64_t written)
 
 		if (id > r->last)
 			continue;
+		if (x->tabs != NULL &&
+		    x->tabs[r->slot & (TAB_SLOTS - 1)].slot == r->slot) {
+			const struct rtab *t = &x->tabs[r->slot &
+			    (TAB_SLOTS - 1)];
+			uint32_t k;
+
+			/* the first record of the chain with this id */
+			for (k = 0; k < t->n && t->v[k].id != id; k++)
+				continue;
+			if (k < t->n && t->v[k].written == written)
+				return true;
+			continue;
+		}
 		if (x->dup_slot != r->slot) {
 			ssize_t n = read_at(f->fd, x->dup, CHUNK_SIZE,
 			    FILE_HDR + (uint64_t)r->slot * CHUNK_SIZE);
@@ -342,6 +374,44 @@ is_duplicate(struct rctx *x, uint64_t id, uint64_t written)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Keeps the chain of records of chunk c (len bytes) in slot's table, as
+ * find_record() would walk it.  Out of memory only drops the table.
+ */
+static void
+keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
+{
+	struct rtab *t;
+	uint32_t pos = CHUNK_HDR;
+
+	if (x->tabs == NULL)
+		return;
+	t = &x->tabs[slot & (TAB_SLOTS - 1)];
+	t->slot = UINT32_MAX;
+	t->n = 0;
+	while (pos <= len && len - pos >= REC_MIN) {
+		uint32_t size = le32(c + pos + 4);
+
+		if (memcmp(c + pos, rec_sig, 4) != 0 || size < REC_MIN ||
+		    size > len - pos || le32(c + pos + size - 4) != size)
+			break;
+		if (t->n == t->cap) {
+			uint32_t cap = t->cap ? t->cap * 2 : 256;
+			struct idtime *v = realloc(t->v, cap * sizeof(*v));
+
+			if (v == NULL)
+				return;
+			t->v = v;
+			t->cap = cap;
+		}
+		t->v[t->n].id = le64(c + pos + 8);
+		t->v[t->n].written = le64(c + pos + 16);
+		t->n++;
+		pos += size;
+	}
+	t->slot = slot;
 }
 
 static void
@@ -364,7 +434,7 @@ static int
 do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
     bool recovered, bool *ok)
 {
-	const uint8_t *c = x->buf;
+	const uint8_t *c = x->c;
 	struct ev_record rec;
 	uint64_t id = le64(c + pos + 8), written = le64(c + pos + 16);
 	bool deliver;
@@ -372,21 +442,19 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 
 	*ok = false;
 	deliver = !recovered || x->f->recovered;
+	/* a copy of an allocated record is not counted, decoded or not */
+	if (recovered && is_duplicate(x, id, written))
+		return 0;
 	rc = bx_record(x->bx, pos + 24, pos + size - 4, false, &rec);
 	if (rc == EV_ENOMEM)
 		return EV_ERR(x->err, EV_ENOMEM, 0, "out of memory");
 	if (rc != 0)
 		return 0;
 	*ok = true;
-	if (recovered) {
-		if (is_duplicate(x, id, written)) {
-			*ok = false;	/* a copy: not counted */
-			return 0;
-		}
+	if (recovered)
 		x->st->recovered++;
-	} else {
+	else
 		x->st->records++;
-	}
 	note_time(x->st, rec.time ? rec.time : written);
 	if (rec.kind == EV_KIND_NONE || !deliver)
 		return 0;
@@ -418,17 +486,38 @@ record_at(const uint8_t *c, uint32_t lim, uint32_t pos)
 	return size;
 }
 
+/*
+ * The first record signature in c[from..len), or NULL.  memchr for its
+ * first byte: far faster than memmem on slack, which is mostly zeros.
+ */
+static const uint8_t *
+find_sig(const uint8_t *c, uint32_t from, uint32_t len)
+{
+	const uint8_t *p = c + from, *end = c + len;
+
+	while (end - p >= 4) {
+		p = memchr(p, rec_sig[0], (size_t)(end - p) - 3);
+		if (p == NULL)
+			return NULL;
+		if (p[1] == rec_sig[1] && p[2] == rec_sig[2] &&
+		    p[3] == rec_sig[3])
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* Scans c[from..len) for records that are not allocated ones. */
 static int
 scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
 {
-	const uint8_t *c = x->buf;
+	const uint8_t *c = x->c;
 	uint32_t pos = from;
 	bool ok;
 	int rc;
 
 	while (pos + REC_MIN <= len) {
-		const uint8_t *hit = memmem(c + pos, len - pos, rec_sig, 4);
+		const uint8_t *hit = find_sig(c, pos, len);
 		uint32_t size;
 
 		if (hit == NULL)
@@ -446,12 +535,25 @@ scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
 	return 0;
 }
 
+/*
+ * Reads slot (at offset off of the file) into x->buf.  Returns the byte
+ * count, or -1 (errno).  (Plain 64 KiB preads into one buffer that stays
+ * in cache: faster here than mapped windows of the file, whose page
+ * faults and cache misses cost more than the copy.)
+ */
+static ssize_t
+get_chunk(struct rctx *x, uint64_t off)
+{
+	x->c = x->buf;
+	return read_at(x->f->fd, x->buf, CHUNK_SIZE, off);
+}
+
 static int
 read_slot(struct rctx *x, uint32_t slot)
 {
 	struct nfile *f = x->f;
 	uint64_t off = FILE_HDR + (uint64_t)slot * CHUNK_SIZE;
-	uint8_t *c = x->buf;
+	const uint8_t *c;
 	uint32_t len, freeoff, pos, size;
 	bool allocated, ok, bad = false;
 	ssize_t n;
@@ -459,9 +561,10 @@ read_slot(struct rctx *x, uint32_t slot)
 
 	if (off >= f->size)
 		return 0;
-	n = read_at(f->fd, c, CHUNK_SIZE, off);
+	n = get_chunk(x, off);
 	if (n == -1)
 		return EV_ERR_SYS(x->err, "cannot read chunk %u", slot);
+	c = x->c;
 	len = (uint32_t)n;
 	allocated = slot < f->hdr_chunks;
 	bx_chunk(x->bx, c, len);
@@ -480,6 +583,7 @@ read_slot(struct rctx *x, uint32_t slot)
 		return scan_slack(x, slot, len, 0);
 	}
 	x->st->chunks++;
+	keep_table(x, slot, c, len);
 	freeoff = le32(c + 48);
 	if (!chunk_header_crc_ok(c) || le32(c + 40) != 128) {
 		bad = true;
@@ -517,8 +621,7 @@ read_slot(struct rctx *x, uint32_t slot)
 			warn(x, "chunk %u: damaged record at offset %u", slot,
 			    pos);
 			do {
-				hit = memmem(c + pos + 1, freeoff - pos - 1,
-				    rec_sig, 4);
+				hit = find_sig(c, pos + 1, freeoff);
 				pos = hit ? (uint32_t)(hit - c) : freeoff;
 			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
 			continue;
@@ -559,6 +662,9 @@ native_read(void *state, uint32_t first, uint32_t n,
 	x.buf = malloc(CHUNK_SIZE);
 	x.dup = malloc(CHUNK_SIZE);
 	x.bx = bx_new();
+	if ((x.tabs = calloc(TAB_SLOTS, sizeof(*x.tabs))) != NULL)
+		for (uint32_t i = 0; i < TAB_SLOTS; i++)
+			x.tabs[i].slot = UINT32_MAX;
 	if (x.buf == NULL || x.dup == NULL || x.bx == NULL) {
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto out;
@@ -569,6 +675,10 @@ native_read(void *state, uint32_t first, uint32_t n,
 			break;
 out:
 	bx_free(x.bx);
+	if (x.tabs != NULL)
+		for (uint32_t i = 0; i < TAB_SLOTS; i++)
+			free(x.tabs[i].v);
+	free(x.tabs);
 	free(x.buf);
 	free(x.dup);
 	return rc;
