@@ -10,7 +10,8 @@
  * by ProcessGuid, as the pipeline does) and counts the events the tested
  * rule fires on: it must be at least match_count (1 when absent).  Tests
  * of rules the engine does not load are counted, not failed (the rule
- * check test covers rejections).  Prints one line per failure and
+ * check test covers rejections).  Every event is also matched without
+ * the prefilter: the hits must be the same.  Prints one line per failure and
  * "N passed, N failed, N skipped"; exit 1 on any failure, 77 when
  * SIGMA_DIR is empty or missing.
  */
@@ -168,6 +169,7 @@ struct run {
 	const char		*sigma;
 	struct sigma_set	*set;
 	struct sigma_scratch	*sc;
+	struct sigma_scratch	*plain;		/* without the prefilter */
 	enum evtx_parser	 parser;
 	int			 verbose;
 	unsigned		 passed, failed, skipped;
@@ -236,12 +238,21 @@ run_test(struct run *run, const char *info)
 	evtx_file_close(ef);
 	attach_processes(&e);
 	for (size_t i = 0; i < e.n; i++) {
-		const uint32_t *h;
+		const uint32_t *h, *h2;
 		int n = sigma_match(run->set, run->sc, e.v[i], &h);
+		int n2 = sigma_match(run->set, run->plain, e.v[i], &h2);
 
 		for (int k = 0; k < n; k++)
 			if (h[k] == idx)
 				hits++;
+		/* the prefilter and literal lookups must change nothing */
+		if (n != n2 || (n > 0 && memcmp(h, h2, (size_t)n *
+		    sizeof(*h)) != 0)) {
+			printf("FAIL %s: event %zu: %d hits with the "
+			    "prefilter, %d without\n", file, i, n, n2);
+			run->failed++;
+			goto out;
+		}
 	}
 	if (hits >= t.match_count) {
 		run->passed++;
@@ -333,10 +344,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (sigma_compile(run.set, &err) != 0 ||
-	    (run.sc = sigma_scratch_new(run.set)) == NULL) {
+	    (run.sc = sigma_scratch_new(run.set)) == NULL ||
+	    (run.plain = sigma_scratch_new(run.set)) == NULL) {
 		fprintf(stderr, "compile: %s\n", err.msg);
 		return 2;
 	}
+	sigma_scratch_prefilter(run.plain, false);
 	snprintf(p, sizeof(p), "%s/regression_data", run.sigma);
 	walk(&run, p, 0);
 	sigma_scratch_stats(run.sc, &ms);
@@ -349,6 +362,7 @@ main(int argc, char **argv)
 	printf("%u passed, %u failed, %u skipped\n", run.passed, run.failed,
 	    run.skipped);
 	sigma_scratch_free(run.sc);
+	sigma_scratch_free(run.plain);
 	sigma_set_free(run.set);
 	return run.failed ? 1 : run.passed ? 0 : 77;
 }
