@@ -6,9 +6,9 @@
  * the search is hashed instead: patterns are grouped by a prefix key of
  * 3, 4 or 8 bytes (the longest their length allows: long keys keep
  * groups small, as many literals share short prefixes like "c:\\w").
- * Per key length, a 2^17-bit filter over hashed keys (16 KiB, cache
- * resident) rejects almost every text position with one load; the rest
- * look their key up in an open-addressing table whose entry lists the
+ * A 2^17-bit filter over every pattern's hashed first three bytes (16
+ * KiB, cache resident) rejects almost every text position with one load;
+ * the rest probe a like filter per key length, then look their key up in an open-addressing table whose entry lists the
  * patterns with that prefix, each verified with memcmp.  Every occurrence
  * is reported, as with Aho-Corasick; patterns are at least SIGMA_AC_MIN
  * bytes.
@@ -53,6 +53,8 @@ struct sigma_ac {
 	uint32_t	*dedup;		/* id + 1, 0 empty */
 	size_t		 dedupcap;
 	/* built */
+	uint64_t	*gate;		/* filter over every pattern's first
+					   three bytes: one probe per byte */
 	struct tier	 tier[NTIER];
 	uint32_t	*order;		/* pattern ids grouped by key */
 	bool		 built;
@@ -113,6 +115,7 @@ sigma_ac_free(struct sigma_ac *ac)
 	free(ac->text);
 	free(ac->pat);
 	free(ac->dedup);
+	free(ac->gate);
 	for (int t = 0; t < NTIER; t++) {
 		free(ac->tier[t].filter);
 		free(ac->tier[t].slots);
@@ -214,7 +217,8 @@ sigma_ac_build(struct sigma_ac *ac)
 	for (uint32_t id = 0; id < ac->npat; id++)
 		ac->tier[ac->pat[id].tier].npat++;
 	ac->order = malloc((ac->npat + 1) * sizeof(*ac->order));
-	if (ac->order == NULL)
+	ac->gate = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
+	if (ac->order == NULL || ac->gate == NULL)
 		return EV_ENOMEM;
 	for (int t = 0; t < NTIER; t++) {
 		struct tier *tr = &ac->tier[t];
@@ -239,6 +243,9 @@ sigma_ac_build(struct sigma_ac *ac)
 		sl->key = ac->pat[id].key;
 		sl->n++;
 		tr->filter[h >> 6] |= 1ull << (h & 63);
+		h = hkey(key_of((const unsigned char *)ac->text +
+		    ac->pat[id].off, 3));
+		ac->gate[h >> 6] |= 1ull << (h & 63);
 	}
 	for (int t = 0; t < NTIER; t++)
 		for (size_t i = 0; i < ac->tier[t].nslots; i++)
@@ -285,7 +292,7 @@ sigma_ac_memory(const struct sigma_ac *ac)
 		if (ac->tier[t].npat)
 			m += ac->tier[t].nslots * sizeof(struct slot) +
 			    (1u << FILTER_BITS) / 8;
-	return m;
+	return m + (1u << FILTER_BITS) / 8;
 }
 
 int
@@ -298,6 +305,10 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
 		return 0;
 	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {
+		uint32_t g = hkey(key_of(t + i, 3));
+
+		if (!(ac->gate[g >> 6] & (1ull << (g & 63))))
+			continue;
 		for (int ti = 0; ti < NTIER; ti++) {
 			const struct tier *tr = &ac->tier[ti];
 			uint32_t kl = tier_len[ti], h;
