@@ -362,6 +362,83 @@ START_TEST(binxml_values)
 }
 END_TEST
 
+/* Plain UTF-16LE -> UTF-8 as binxml.h specifies it, one unit at a time. */
+static size_t
+ref_utf8(const uint16_t *u, size_t n, char *o)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && u[i] != 0; i++) {
+		uint32_t cp = u[i];
+
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
+		    u[i + 1] >= 0xdc00 && u[i + 1] <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (u[i + 1] - 0xdc00);
+			i++;
+		} else if (cp >= 0xd800 && cp <= 0xdfff) {
+			cp = 0xfffd;
+		}
+		if (cp < 0x80) {
+			o[k++] = (char)cp;
+		} else if (cp < 0x800) {
+			o[k++] = (char)(0xc0 | cp >> 6);
+			o[k++] = (char)(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			o[k++] = (char)(0xe0 | cp >> 12);
+			o[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			o[k++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			o[k++] = (char)(0xf0 | cp >> 18);
+			o[k++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			o[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			o[k++] = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	o[k] = '\0';
+	return k;
+}
+
+/*
+ * Strings of 1..40 units, ASCII but for one odd unit (or a pair) at each
+ * position: the vector paths (8 units at a time, the overlapping tail)
+ * must give what the plain conversion gives.
+ */
+START_TEST(binxml_utf16_paths)
+{
+	static const uint16_t odd[][2] = {
+		{ 0x00e9, 'x' }, { 0x20ac, 'y' }, { 0xd83d, 0xde00 },
+		{ 0xd800, 'z' }, { 0xdc00, 'w' }, { 0x0000, 'v' },
+		{ 0x007f, 'u' }, { 0x0080, 't' },
+	};
+	uint16_t u[40];
+	uint8_t raw[80];
+	char got[200], want[200];
+
+	for (size_t n = 1; n <= 40; n++)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t o = 0; o < NELEM(odd); o++) {
+				int len;
+
+				for (size_t i = 0; i < n; i++)
+					u[i] = (uint16_t)('A' + i % 26);
+				if (at < n)
+					u[at] = odd[o][0];
+				if (at + 1 < n)
+					u[at + 1] = odd[o][1];
+				for (size_t i = 0; i < n; i++) {
+					raw[2 * i] = (uint8_t)(u[i] & 0xff);
+					raw[2 * i + 1] = (uint8_t)(u[i] >> 8);
+				}
+				ref_utf8(u, n, want);
+				len = bx_render_value(0x01, raw,
+				    (uint32_t)(2 * n), got, sizeof(got));
+				ck_assert_msg(len >= 0 && strcmp(got, want) == 0,
+				    "n %zu at %zu odd %zu: '%s' want '%s'", n, at,
+				    o, len >= 0 ? got : "(error)", want);
+			}
+}
+END_TEST
+
 /* A raw (template-less) BinXML record written at chunk offset 512. */
 struct bb {
 	uint8_t		 c[65536];
@@ -746,6 +823,7 @@ evtx_suite(void)
 
 	tc = tcase_create("binxml");
 	tcase_add_loop_test(tc, binxml_values, 0, NELEM(value_cases));
+	tcase_add_test(tc, binxml_utf16_paths);
 	tcase_add_test(tc, binxml_raw_record);
 	tcase_add_test(tc, binxml_userdata);
 	tcase_add_test(tc, binxml_crc32);

@@ -80,6 +80,15 @@ static const char *const known_names[NM_MAX] = {
 	[NM_USERDATA] = "UserData", [NM_DATA] = "Data",
 };
 
+/* strlen of known_names[] */
+static const uint8_t known_len[NM_MAX] = {
+	[NM_EVENT] = 5, [NM_SYSTEM] = 6, [NM_PROVIDER] = 8, [NM_NAME] = 4,
+	[NM_EVENTID] = 7, [NM_VERSION] = 7, [NM_TIMECREATED] = 11,
+	[NM_SYSTEMTIME] = 10, [NM_EVENTRECORDID] = 13, [NM_CHANNEL] = 7,
+	[NM_COMPUTER] = 8, [NM_SECURITY] = 8, [NM_USERID] = 6,
+	[NM_EVENTDATA] = 9, [NM_USERDATA] = 8, [NM_DATA] = 4,
+};
+
 struct bx_name {
 	const char	*s;		/* UTF-8, NUL-terminated */
 	uint32_t	 len;
@@ -284,6 +293,21 @@ put_cp(char *o, uint32_t *k, uint32_t cp)
  * UTF-16LE p[0..n units) as UTF-8; stops at a NUL.  Unpaired surrogates
  * become U+FFFD.
  */
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define UTF16_SSE2	1
+/* Are the 8 UTF-16 units in v all ASCII 0x01..0x7f? */
+static inline bool
+ascii8(__m128i v)
+{
+	__m128i m = _mm_sub_epi16(v, _mm_set1_epi16(1));
+	__m128i hi = _mm_cmpgt_epi16(m, _mm_set1_epi16(0x7e));
+	__m128i neg = _mm_cmplt_epi16(m, _mm_setzero_si128());
+
+	return _mm_movemask_epi8(_mm_or_si128(hi, neg)) == 0;
+}
+#endif
+
 static void
 sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 {
@@ -297,18 +321,13 @@ sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 	while (i < n) {
 		uint32_t u;
 
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef UTF16_SSE2
 		/* 8 ASCII units (no NUL) at a time */
 		while (n - i >= 8) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
 			    (p + 2 * i));
-			__m128i hi = _mm_cmpgt_epi16(_mm_sub_epi16(v,
-			    _mm_set1_epi16(1)), _mm_set1_epi16(0x7e));
-			__m128i neg = _mm_cmplt_epi16(_mm_sub_epi16(v,
-			    _mm_set1_epi16(1)), _mm_setzero_si128());
 
-			if (_mm_movemask_epi8(_mm_or_si128(hi, neg)) != 0)
+			if (!ascii8(v))
 				break;
 			_mm_storel_epi64((__m128i *)(void *)(o + k),
 			    _mm_packus_epi16(v, v));
@@ -317,6 +336,21 @@ sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 		}
 		if (i >= n)
 			break;
+		/*
+		 * A short tail: the last 8 units again when all are ASCII;
+		 * those before i then went out 1:1 and are written again.
+		 */
+		if (n - i < 8 && n >= 8) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 2 * (n - 8)));
+
+			if (ascii8(v)) {
+				_mm_storel_epi64((__m128i *)(void *)(o + k -
+				    (i - (n - 8))), _mm_packus_epi16(v, v));
+				k += n - i;
+				break;
+			}
+		}
 #endif
 		u = le16(p + 2 * i);
 
@@ -358,7 +392,7 @@ name_get(struct bx_dec *d, uint32_t off)
 {
 	struct name_slot *s = NULL;
 	struct bx_name *nm;
-	struct sbuf tmp = { 0 };
+	struct sbuf *tmp = &d->sb;	/* scratch: no field text is live */
 	uint32_t h, n, i;
 	char *str;
 
@@ -378,24 +412,24 @@ name_get(struct bx_dec *d, uint32_t off)
 	n = le16(d->c + off + 6);
 	if ((d->clen - off - 8) / 2 < n)
 		return NULL;
-	sb_utf16(&tmp, d->c + off + 8, n);
-	if (tmp.oom) {
-		free(tmp.p);
+	tmp->len = 0;
+	sb_utf16(tmp, d->c + off + 8, n);
+	if (tmp->oom) {
 		d->oom = true;
 		return NULL;
 	}
 	nm = ev_arena_alloc(&d->carena, sizeof(*nm));
-	str = ev_arena_strndup(&d->carena, tmp.p ? tmp.p : "", tmp.len);
-	free(tmp.p);
+	str = ev_arena_strndup(&d->carena, tmp->len ? tmp->p : "", tmp->len);
 	if (nm == NULL || str == NULL) {
 		d->oom = true;
 		return NULL;
 	}
 	nm->s = str;
-	nm->len = tmp.len;
+	nm->len = tmp->len;
 	nm->id = NM_OTHER;
 	for (int k = 1; k < NM_MAX; k++)
-		if (strcmp(str, known_names[k]) == 0) {
+		if (known_len[k] == nm->len && memcmp(str, known_names[k],
+		    nm->len) == 0) {
 			nm->id = (uint8_t)k;
 			break;
 		}
@@ -483,7 +517,8 @@ parse_tinst(struct parser *p, uint32_t *pos)
 	 * the offset names the original place: same 24-byte header there.
 	 */
 	if (def == *pos || (def < p->d->clen && p->d->clen - def >= 24 &&
-	    p->end - *pos >= 24 && memcmp(c + def, c + *pos, 24) == 0)) {
+	    p->end - *pos >= 24 && le32(c + def) == le32(c + *pos) &&
+	    memcmp(c + def, c + *pos, 24) == 0)) {
 		uint32_t size;
 
 		if (p->end - *pos < 24)
@@ -1427,7 +1462,11 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 		case NK_SUBST: {
 			const struct bx_val *v = subst_val(n, inst);
 
-			if (v != NULL && v->type != V_BINXML)
+			if (v == NULL || v->type == V_BINXML)
+				break;
+			if (v->type == V_STRING)
+				sb_utf16(b, v->p, v->size / 2);
+			else
 				render_val(b, v->type, v->p, v->size);
 			break;
 		}

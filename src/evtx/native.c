@@ -49,6 +49,7 @@
 static const uint8_t file_sig[8] = "ElfFile";	/* with its NUL */
 static const uint8_t chunk_sig[8] = "ElfChnk";
 static const uint8_t rec_sig[4] = { 0x2a, 0x2a, 0x00, 0x00 };
+#define REC_SIG		0x00002a2au	/* rec_sig as le32 */
 
 /* Record-id range of an allocated chunk (for de-duplication). */
 struct idrange {
@@ -308,7 +309,7 @@ find_record(const uint8_t *c, uint32_t len, uint32_t lim, uint64_t id,
 	while (pos <= lim && lim - pos >= REC_MIN) {
 		uint32_t size = le32(c + pos + 4);
 
-		if (memcmp(c + pos, rec_sig, 4) != 0 || size < REC_MIN ||
+		if (le32(c + pos) != REC_SIG || size < REC_MIN ||
 		    size > len - pos || le32(c + pos + size - 4) != size)
 			return false;
 		if (le64(c + pos + 8) == id) {
@@ -394,7 +395,7 @@ keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
 	while (pos <= len && len - pos >= REC_MIN) {
 		uint32_t size = le32(c + pos + 4);
 
-		if (memcmp(c + pos, rec_sig, 4) != 0 || size < REC_MIN ||
+		if (le32(c + pos) != REC_SIG || size < REC_MIN ||
 		    size > len - pos || le32(c + pos + size - 4) != size)
 			break;
 		if (t->n == t->cap) {
@@ -477,7 +478,7 @@ record_at(const uint8_t *c, uint32_t lim, uint32_t pos)
 	uint32_t size;
 
 	if (pos > lim || lim - pos < REC_MIN ||
-	    memcmp(c + pos, rec_sig, 4) != 0)
+	    le32(c + pos) != REC_SIG)
 		return 0;
 	size = le32(c + pos + 4);
 	if (size < REC_MIN || size > lim - pos ||
