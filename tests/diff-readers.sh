@@ -7,7 +7,7 @@
 # Skips (77) when there is no file to compare.
 set -u
 evtxdiff=$top_builddir/tests/evtxdiff
-log=$top_builddir/tests/diff-readers.log
+log=$top_builddir/tests/diff-readers.out	# not .log: that is the test driver's
 list=$top_builddir/tests/diff-readers.files
 : >"$list"
 for f in "$top_srcdir"/testdata/*.evtx "$top_srcdir"/testdata/bad/*.evtx; do
