@@ -17,7 +17,10 @@ run() {
 	fi
 }
 CK_FORK=no
-export CK_FORK
+# PCRE2's JIT code makes valgrind report uninitialised reads it cannot
+# see through; the interpreter gives the same matches
+EVTXHUNT_NO_JIT=1
+export CK_FORK EVTXHUNT_NO_JIT
 for t in "$top_builddir"/tests/check_*; do
 	[ -x "$t" ] || continue
 	case "$t" in *.o|*.log|*.trs) continue ;; esac
