@@ -319,8 +319,8 @@ diff_file(const char *path, bool verbose, struct totals *t)
 		side_release(&lib);
 		return false;
 	}
-	qsort(nat.v, nat.n, sizeof(*nat.v), cmp_canon);
-	qsort(lib.v, lib.n, sizeof(*lib.v), cmp_canon);
+	ev_qsort(nat.v, nat.n, sizeof(*nat.v), cmp_canon);
+	ev_qsort(lib.v, lib.n, sizeof(*lib.v), cmp_canon);
 	while (i < nat.n || j < lib.n) {
 		int c = i == nat.n ? 1 : j == lib.n ? -1 :
 		    key_cmp(&nat.v[i], &lib.v[j]);
