@@ -132,6 +132,30 @@ expect 1 "scan -b --learn" "$EVTXHUNT" scan -b "$T/base.db" --learn -r "$RULES" 
 expect 1 "baseline only (--no-rules) finds the renamed binary" "$EVTXHUNT" scan --no-rules "$TD/wks01-sysmon.evtx"
 grep -qi "renamed" "$T/out" && ok "renamed binary named" || fail "renamed binary not reported"
 
+# -- the baseline demo: a month of known-good use on six hosts, then the
+#    sample hosts scored against it with baselines alone
+expect 0 "learn the fleet history" "$EVTXHUNT" baseline learn -o "$T/fleet.db" "$TD/history"
+# shellcheck disable=SC2086
+expect 1 "baselines alone flag the attacks" "$EVTXHUNT" scan -q --no-rules -f csv -b "$T/fleet.db" $hosts
+"$PY" - "$T/out" <<'PYEOF' && ok "baseline explanations" || fail "baseline explanations"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+cmds = {r["command_line"]: r for r in rows}
+def flagged(part):
+    return [r for c, r in cmds.items() if part in c]
+# attacks: scriptlet, download, temp DLL by ordinal, remote XSL, temp project
+for part, why in (("/i:http", "/i:<url:http>"), ("-urlcache", "-urlcache"),
+        ("upd.dll,#1", "<user-temp>"), ("evil.xsl", "/format:<url:http>"),
+        ("x.csproj", "<user-temp>\\*.csproj")):
+    hits = flagged(part)
+    assert hits, "not flagged: " + part
+    assert any(why in r["details"] and "never seen in" in r["details"] and
+        "prior invocations on 6 hosts" in r["details"] for r in hits), (part, hits[0]["details"])
+# benign administration seen in the history is not flagged
+for part in ("Control_RunDLL desk.cpl", "7-zip.dll", "-hashfile"):
+    assert not flagged(part), "benign flagged: " + part
+PYEOF
+
 # -- hostile strings stay inert
 "$EVTXHUNT" scan -q -a -r "$RULES" "$TD/bad/hostile-strings.evtx" > "$T/hostile.txt"
 if LC_ALL=C grep -q "$(printf '\033')" "$T/hostile.txt"; then
