@@ -296,15 +296,17 @@ put_cp(char *o, uint32_t *k, uint32_t cp)
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define UTF16_SSE2	1
-/* Are the 8 UTF-16 units in v all ASCII 0x01..0x7f? */
-static inline bool
-ascii8(__m128i v)
+/*
+ * Bytes of the UTF-16 units packed by _mm_packus_epi16 that are not
+ * ASCII 0x01..0x7f: units above 0xff saturate to 0xff and those above
+ * 0x7fff to 0, so a high bit or a zero byte marks every unit that is not
+ * plain ASCII.  One bit a byte.
+ */
+static inline int
+not_ascii(__m128i packed)
 {
-	__m128i m = _mm_sub_epi16(v, _mm_set1_epi16(1));
-	__m128i hi = _mm_cmpgt_epi16(m, _mm_set1_epi16(0x7e));
-	__m128i neg = _mm_cmplt_epi16(m, _mm_setzero_si128());
-
-	return _mm_movemask_epi8(_mm_or_si128(hi, neg)) == 0;
+	return _mm_movemask_epi8(packed) | _mm_movemask_epi8(
+	    _mm_cmpeq_epi8(packed, _mm_setzero_si128()));
 }
 #endif
 
@@ -322,17 +324,28 @@ sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 		uint32_t u;
 
 #ifdef UTF16_SSE2
-		/* 8 ASCII units (no NUL) at a time */
-		while (n - i >= 8) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 2 * i));
+		/* 16, then 8 ASCII units (no NUL) at a time */
+		while (n - i >= 16) {
+			__m128i pk = _mm_packus_epi16(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(p + 2 * i)),
+			    _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 2 * i + 16)));
 
-			if (!ascii8(v))
+			if (not_ascii(pk) != 0)
 				break;
-			_mm_storel_epi64((__m128i *)(void *)(o + k),
-			    _mm_packus_epi16(v, v));
-			k += 8;
-			i += 8;
+			_mm_storeu_si128((__m128i *)(void *)(o + k), pk);
+			k += 16;
+			i += 16;
+		}
+		if (n - i >= 8) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 2 * i)), pk = _mm_packus_epi16(v, v);
+
+			if ((not_ascii(pk) & 0xff) == 0) {
+				_mm_storel_epi64((__m128i *)(void *)(o + k), pk);
+				k += 8;
+				i += 8;
+			}
 		}
 		if (i >= n)
 			break;
@@ -342,11 +355,11 @@ sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 		 */
 		if (n - i < 8 && n >= 8) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 2 * (n - 8)));
+			    (p + 2 * (n - 8))), pk = _mm_packus_epi16(v, v);
 
-			if (ascii8(v)) {
+			if ((not_ascii(pk) & 0xff) == 0) {
 				_mm_storel_epi64((__m128i *)(void *)(o + k -
-				    (i - (n - 8))), _mm_packus_epi16(v, v));
+				    (i - (n - 8))), pk);
 				k += n - i;
 				break;
 			}
@@ -1502,9 +1515,22 @@ out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
 {
 	uint32_t start = d->out.len;
 
+	const struct bx_node *k;
+
 	if (r->n == NULL)
 		return NO_OFF;
-	text_list(d, &d->out, r->n->kids, r->inst, 0);
+	k = r->n->kids;
+	if (k != NULL && k->next == NULL && k->kind == NK_SUBST &&
+	    r->inst != NULL && k->num < r->inst->nvals &&
+	    r->inst->vals[k->num].type == V_STRING) {
+		/* the usual value: one string substitution */
+		const struct bx_val *v = &r->inst->vals[k->num];
+
+		++d->work;
+		sb_utf16(&d->out, v->p, v->size / 2);
+	} else {
+		text_list(d, &d->out, k, r->inst, 0);
+	}
 	if (null_if_empty && d->out.len == start)
 		return NO_OFF;
 	sb_add(&d->out, "", 1);
