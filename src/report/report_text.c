@@ -583,7 +583,8 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	if (rp->r->corr == NULL || corr_parent(rp->r->corr,
 	    corr_process(rp->r->corr, ev)) == NULL) {
 		field(w, IND, "parent", ev->col[EV_COL_PARENT_IMAGE]);
-		field(w, IND, "parent cmd", ev->col[EV_COL_PARENT_COMMAND_LINE]);
+		/* its command line under it, as in the parent chain */
+		field(w, IND + 2, "", ev->col[EV_COL_PARENT_COMMAND_LINE]);
 	}
 	context(w, rp, ev);
 	ev_buf_reset(&t);
