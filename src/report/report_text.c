@@ -13,6 +13,7 @@
 #include "report/report_int.h"
 
 #define LABEL_W	10	/* "command   " */
+#define TEXT_MAX_FILES_LISTED	20	/* more: only files with problems */
 #define IND	4	/* fields under a timeline entry */
 
 struct tw {
@@ -177,11 +178,22 @@ scanned(struct tw *w, const struct rp *rp)
 	    rp->files_by[INGEST_OK], rp->files_by[INGEST_DAMAGED],
 	    rp->files_by[INGEST_EMPTY], rp->files_by[INGEST_UNREADABLE]);
 	field(w, 0, "files", t.buf);
+	/*
+	 * Every file of a small scan; of a big one (an evidence folder of
+	 * hundreds of logs) only those that were not read cleanly.
+	 */
+	if (run->nfiles > TEXT_MAX_FILES_LISTED && rp->files_by[INGEST_OK] > 0)
+		field(w, 0, "", "files read cleanly are not listed; see "
+		    "-f jsonl or --db for all of them");
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct ingest_file *f = &run->files[i];
 		const struct evtx_stats *s = &f->stats;
 		bool bad = f->status == INGEST_DAMAGED ||
 		    f->status == INGEST_UNREADABLE;
+
+		if (f->status == INGEST_OK &&
+		    run->nfiles > TEXT_MAX_FILES_LISTED)
+			continue;
 
 		spaces(w->b, 2);
 		if (bad)
@@ -251,7 +263,8 @@ scanned(struct tw *w, const struct rp *rp)
 	ev_buf_reset(&t);
 	for (size_t i = 0; i < r->nunbaselined; i++)
 		ev_buf_addf(&t, "%s%s", i ? ", " : "", r->unbaselined[i]);
-	field(w, 0, "too new", t.buf);
+	/* watched binaries with less history than a baseline needs */
+	field(w, 0, "unscored", t.buf);
 	ev_buf_reset(&t);
 	ev_buf_addf(&t, "%zu", r->nfindings);
 	if (r->suppressed)
