@@ -542,17 +542,6 @@ warn_bad(struct lx_read *r, int idx, bool have_id, uint64_t id,
 	r->sink->warn(r->sink->ctx, line);
 }
 
-static void
-note_time(struct evtx_stats *st, uint64_t t)
-{
-	if (t == 0)
-		return;
-	if (st->first_time == 0 || t < st->first_time)
-		st->first_time = t;
-	if (t > st->last_time)
-		st->last_time = t;
-}
-
 /*
  * Fetches libevtx's UTF-8 source name into r->xml (cleaned).  Returns 0,
  * EV_ECORRUPT with *le set, or EV_ENOMEM.
@@ -828,7 +817,7 @@ good:
 		if (evtx_stats_note_id(r->st, id, wtime) != 0)
 			rc = EV_ENOMEM;
 	}
-	note_time(r->st, wtime);
+	evtx_stats_note_time(r->st, wtime);
 	goto out;
 bad:
 	lx_errtext(&le, msg, sizeof(msg));

@@ -78,6 +78,17 @@ add_gap(struct evtx_stats *st, uint64_t after, uint64_t after_time,
 	return 0;
 }
 
+void
+evtx_stats_note_time(struct evtx_stats *st, uint64_t t)
+{
+	if (t == 0)
+		return;
+	if (st->first_time == 0 || t < st->first_time)
+		st->first_time = t;
+	if (t > st->last_time)
+		st->last_time = t;
+}
+
 int
 evtx_stats_note_id(struct evtx_stats *st, uint64_t id, uint64_t time)
 {

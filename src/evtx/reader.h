@@ -81,6 +81,8 @@ void	evtx_stats_init(struct evtx_stats *);
 void	evtx_stats_release(struct evtx_stats *);
 /* Adds src (a later unit range) into dst.  EV_ENOMEM or 0. */
 int	evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src);
+/* Widens first_time/last_time to include t (a FILETIME; 0 is ignored). */
+void	evtx_stats_note_time(struct evtx_stats *, uint64_t t);
 /* Records one allocated record id in unit order (for gaps); 0/EV_ENOMEM. */
 int	evtx_stats_note_id(struct evtx_stats *, uint64_t id, uint64_t time);
 
