@@ -89,6 +89,15 @@ rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
 }
 
 const char *
+rp_col(const struct ev_event *ev, int c)
+{
+	if (ev->col[c] == NULL && ev->process != NULL &&
+	    (ev->kind == EV_KIND_NETWORK || ev->kind == EV_KIND_IMAGE_LOAD))
+		return ev->process->col[c];
+	return ev->col[c];
+}
+
+const char *
 rp_basename(const char *path)
 {
 	const char *s;

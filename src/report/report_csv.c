@@ -105,10 +105,10 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		ev_buf_adds(b, ",,,,,");
 	ev_buf_addf(b, "%" PRIu32 ",", ev->event_id);
 	cell(b, ev->col[EV_COL_IMAGE]);
-	cell(b, ev->col[EV_COL_COMMAND_LINE]);
-	cell(b, ev->col[EV_COL_PARENT_IMAGE]);
-	cell(b, ev->col[EV_COL_PARENT_COMMAND_LINE]);
-	cell(b, ev->col[EV_COL_USER]);
+	cell(b, rp_col(ev, EV_COL_COMMAND_LINE));
+	cell(b, rp_col(ev, EV_COL_PARENT_IMAGE));
+	cell(b, rp_col(ev, EV_COL_PARENT_COMMAND_LINE));
+	cell(b, rp_col(ev, EV_COL_USER));
 	cell(b, ev->col[EV_COL_PROCESS_GUID]);
 	/* an integer column: digits and '-' only, but a leading '-' would
 	 * still be a formula to a spreadsheet, so it goes through the cell

@@ -161,6 +161,13 @@ size_t	rp_techniques(const char *tags, void (*fn)(void *, const char *,
 /* Basename of a Windows or POSIX path (after the last \ or /). */
 const char *rp_basename(const char *path);
 
+/*
+ * Column c of ev, or, for a Sysmon 3/7 event that does not log it, of
+ * the process that made the connection or loaded the module (its command
+ * line, parent, user), so every finding row names the process.
+ */
+const char *rp_col(const struct ev_event *ev, int c);
+
 /* "Process Creation", "Network Connection", ... for an event kind. */
 const char *rp_kind_desc(int kind);
 

@@ -143,7 +143,7 @@ json_clear(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"channel\":", ev->event_id);
 	report_json_str(b, rp_cleared_channel(ev));
 	key(b, "user");
-	report_json_str(b, ev->col[EV_COL_USER]);
+	report_json_str(b, rp_col(ev, EV_COL_USER));
 	key(b, "file");
 	jfile(b, rp, ev);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", ev->record_id);
@@ -389,13 +389,13 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", ev->event_id);
 	report_json_str(b, ev->col[EV_COL_IMAGE]);
 	key(b, "command_line");
-	report_json_str(b, ev->col[EV_COL_COMMAND_LINE]);
+	report_json_str(b, rp_col(ev, EV_COL_COMMAND_LINE));
 	key(b, "parent_image");
-	report_json_str(b, ev->col[EV_COL_PARENT_IMAGE]);
+	report_json_str(b, rp_col(ev, EV_COL_PARENT_IMAGE));
 	key(b, "parent_command_line");
-	report_json_str(b, ev->col[EV_COL_PARENT_COMMAND_LINE]);
+	report_json_str(b, rp_col(ev, EV_COL_PARENT_COMMAND_LINE));
 	key(b, "user");
-	report_json_str(b, ev->col[EV_COL_USER]);
+	report_json_str(b, rp_col(ev, EV_COL_USER));
 	key(b, "process_guid");
 	report_json_str(b, ev->col[EV_COL_PROCESS_GUID]);
 	key(b, "pid");
