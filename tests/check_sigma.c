@@ -210,6 +210,37 @@ static const struct mcase mcases[] = {
 	    { S1, "CommandLine=a^Jb" }, 1 },
 	{ "re-no-s", PC, SEL("CommandLine|re: 'a.b'"),
 	    { S1, "CommandLine=a^Jb" }, 0 },
+	/* re: literal chains checked before pcre2, exact for ".*" joins */
+	{ "re-chain", PC, SEL("CommandLine|re: '\\+.*\\+.*\\+'"),
+	    { S1, "CommandLine=a+b+c+" }, 1 },
+	{ "re-chain-short", PC, SEL("CommandLine|re: '\\+.*\\+.*\\+'"),
+	    { S1, "CommandLine=a+b+c" }, 0 },
+	{ "re-chain-lines", PC, SEL("CommandLine|re: '\\+.*\\+.*\\+'"),
+	    { S1, "CommandLine=a+b^J+c+" }, 0 },
+	{ "re-chain-lines-s", PC, SEL("CommandLine|re|s: '\\+.*\\+.*\\+'"),
+	    { S1, "CommandLine=a+b^J+c+" }, 1 },
+	{ "re-chain-cased", PC, SEL("CommandLine|re: 'ab.*cd'"),
+	    { S1, "CommandLine=xABzzCD" }, 0 },
+	{ "re-chain-i", PC, SEL("CommandLine|re|i: 'ab.*cd'"),
+	    { S1, "CommandLine=xABzzCD" }, 1 },
+	{ "re-chain-order", PC, SEL("CommandLine|re|i: 'ab.*cd'"),
+	    { S1, "CommandLine=cd ab" }, 0 },
+	{ "re-chain-kelvin", PC, SEL("CommandLine|re|i: 'k.*s'"),
+	    { S1, "CommandLine=\xe2\x84\xaa x \xc5\xbf" }, 1 },
+	{ "re-chain-invalid-utf8", PC, SEL("CommandLine|re: '\\+.*\\+'"),
+	    { S1, "CommandLine=+\xff+" }, 0 },
+	{ "re-brace-literal", PC, SEL("CommandLine|re: 'xyz{|abc}'"),
+	    { S1, "CommandLine=abc}" }, 1 },
+	{ "re-posix-class", PC, SEL("CommandLine|re: '[[:digit:]]x'"),
+	    { S1, "CommandLine=5x" }, 1 },
+	{ "re-quantified-run", PC, SEL("CommandLine|re: 'abc{0}d'"),
+	    { S1, "CommandLine=abd" }, 1 },
+	{ "re-minlength", PC, SEL("CommandLine|re: 'a[0-9]{6}'"),
+	    { S1, "CommandLine=a12345" }, 0 },
+	{ "glob-chain", PC, SEL("CommandLine|contains: '>?%TEMP%\\'"),
+	    { S1, "CommandLine=echo a >\"%temp%\\x" }, 1 },
+	{ "glob-chain-no", PC, SEL("CommandLine|contains: '>?%TEMP%\\'"),
+	    { S1, "CommandLine=echo a >%temp%\\x" }, 0 },
 	/* cidr */
 	{ "cidr4", NC, SEL("DestinationIp|cidr: '10.0.0.0/8'"),
 	    { S3, "DestinationIp=10.1.2.3" }, 1 },
@@ -278,6 +309,10 @@ static const struct mcase mcases[] = {
 	    { S1, "CommandLine=rundll32 C:\\Windows\\PERFC.dat,#1" }, 1 },
 	{ "keyword-no", PC, "    keywords:\n        - '\\perfc.dat'\n"
 	    "    condition: keywords\n", { S1, "CommandLine=rundll32" }, 0 },
+	{ "keyword-re-chain", PC, "    keywords:\n        '|re': 'a.*b.*c'\n"
+	    "    condition: keywords\n", { S1, "CommandLine=xaybzc" }, 1 },
+	{ "keyword-re-chain-no", PC, "    keywords:\n        '|re': 'a.*b.*c'\n"
+	    "    condition: keywords\n", { S1, "CommandLine=xcybza" }, 0 },
 	/* conditions */
 	{ "prec", PC, "    a:\n        Image: 'a'\n    b:\n        Image: 'b'\n"
 	    "    c:\n        CommandLine: 'c'\n"
@@ -368,6 +403,7 @@ check_match(const struct mcase *mc)
 	const struct sigma_rule *r;
 	struct sigma_scratch *sc;
 	const uint32_t *hits;
+	const struct ev_event *ev;
 	char *text = rule_text(mc->category, mc->detection);
 	int n;
 
@@ -375,9 +411,15 @@ check_match(const struct mcase *mc)
 	    "%s: rejected: %s", mc->name, r->reason);
 	sc = sigma_scratch_new(set);
 	ck_assert(sc != NULL);
-	n = sigma_match(set, sc, make_event(&a, &mc->ev), &hits);
+	ev = make_event(&a, &mc->ev);
+	n = sigma_match(set, sc, ev, &hits);
 	ck_assert_msg(n == mc->want, "%s: %d hits, want %d", mc->name, n,
 	    mc->want);
+	/* every shortcut off: the same answer */
+	sigma_scratch_prefilter(sc, false);
+	n = sigma_match(set, sc, ev, &hits);
+	ck_assert_msg(n == mc->want, "%s: %d hits without prefilter, want %d",
+	    mc->name, n, mc->want);
 	sigma_scratch_free(sc);
 	sigma_set_free(set);
 	ev_arena_release(&a);

@@ -19,7 +19,9 @@
 
 /*
  * pcre2's JIT code confuses valgrind (uninitialised-value reports inside
- * generated code): under valgrind the interpreter runs instead.
+ * generated code): under valgrind, or with EVTXHUNT_NO_JIT set to a
+ * non-empty value other than "0" (evtxhunt-rules(5)), the interpreter
+ * runs instead.  Both give the same matches.
  */
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -668,6 +670,16 @@ vals_group(struct lctx *c, struct vals *v, size_t first)
 	return 0;
 }
 
+static bool
+no_jit(void)
+{
+	const char *e = getenv("EVTXHUNT_NO_JIT");
+
+	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
+		return true;
+	return SIGMA_UNDER_VALGRIND();
+}
+
 static int
 compile_re(struct lctx *c, const yaml_node_t *n, unsigned mods,
     struct test *t)
@@ -693,7 +705,7 @@ compile_re(struct lctx *c, const yaml_node_t *n, unsigned mods,
 		    "invalid regular expression: %s at offset %zu",
 		    (const char *)msg, (size_t)eoff);
 	}
-	if (!SIGMA_UNDER_VALGRIND())
+	if (!no_jit())
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	if (sigma_set_keep_re(c->set, re) != 0) {
 		pcre2_code_free(re);

@@ -32,6 +32,8 @@ struct fval {
 	uint32_t	 stamp;
 	uint8_t		 state;
 	bool		 folded;
+	uint8_t		 plain;		/* 0 not known, 1 printable ASCII
+					   without CR, LF; 2 not */
 	const char	*v;
 	size_t		 vlen;
 	size_t		 foff, flen;	/* in scratch->fold */
@@ -228,6 +230,7 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 	if (fv->stamp != sc->stamp) {
 		fv->stamp = sc->stamp;
 		fv->folded = false;
+		fv->plain = 0;
 		resolve_raw(sc, &sc->set->fields[fid], map, fv);
 	}
 	if (fv->state == ST_PRESENT && !fv->folded) {
@@ -305,6 +308,54 @@ contains(const char *s, size_t n, const char *p, size_t m)
 		s++;
 	}
 	return false;
+}
+
+/*
+ * Whether s[0..n) holds the runs of chain c (see sigma_int.h) in order,
+ * not overlapping: a necessary condition of the test owning the chain.
+ */
+static bool
+chain_ok(const char *c, uint32_t cn, const char *s, size_t n)
+{
+	size_t pos = 0;
+
+	for (uint32_t i = 0; i < cn; ) {
+		uint32_t m = (unsigned char)c[i++];
+		const char *hit;
+
+		if (m > n - pos)
+			return false;
+		if (m == 1)
+			hit = memchr(s + pos, (unsigned char)c[i], n - pos);
+		else
+			hit = memmem(s + pos, n - pos, c + i, m);
+		if (hit == NULL)
+			return false;
+		pos = (size_t)(hit - s) + m;
+		i += m;
+	}
+	return true;
+}
+
+/* Whether s[0..n) is printable ASCII (space to '~', and tab). */
+static bool
+plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool
+fval_plain(struct fval *fv)
+{
+	if (fv->plain == 0)
+		fv->plain = plain(fv->v, fv->vlen) ? 1 : 2;
+	return fv->plain == 1;
 }
 
 static bool
@@ -415,6 +466,17 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	case T_EXISTS:
 		return t->op ? T : F;
 	case T_RE:
+		if (sc->noprefilter)
+			return re_test(sc, t, fv->v, fv->vlen);
+		if (fv->vlen < t->minlen)
+			return F;
+		if (t->chain != NULL && fv->foff != SIZE_MAX) {
+			if (!chain_ok(t->chain, t->chainlen,
+			    sc->fold + fv->foff, fv->flen))
+				return F;
+			if (t->rechain && fval_plain(fv))
+				return T;
+		}
 		return re_test(sc, t, fv->v, fv->vlen);
 	case T_CIDR:
 		return ip_in(t, fv->v, fv->vlen) ? T : F;
@@ -457,6 +519,9 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	} else {
 		fs = sc->fold + fv->foff;
 		fl = fv->flen;
+		if (t->chain != NULL && !sc->noprefilter &&
+		    !chain_ok(t->chain, t->chainlen, fs, fl))
+			return F;
 	}
 	return str_test(t, fs, fl) ? T : F;
 }
@@ -515,8 +580,15 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 			const struct test *t = &it->tests[g->first + k];
 			bool r;
 
-			if (t->kind == T_RE)
-				r = re_test(sc, t, v, n) == T;
+			if (t->chain != NULL && !sc->noprefilter &&
+			    !chain_ok(t->chain, t->chainlen, sc->fold + base,
+			    fl))
+				r = false;
+			else if (t->kind == T_RE && t->rechain &&
+			    !sc->noprefilter && plain(v, n))
+				r = true;	/* chain found: exact */
+			else if (t->kind == T_RE)
+				r = n >= t->minlen && re_test(sc, t, v, n) == T;
 			else if (t->cased)
 				r = str_test(t, v, n);
 			else
@@ -604,8 +676,9 @@ eval_rule(struct sigma_scratch *sc, uint32_t r)
 
 	sc->mapped = c->map4688;
 	sc->st.evaluated++;
-	if (eval(sc, c->root) == T)
+	if (eval(sc, c->root) == T) {
 		sc->hits[sc->nhits++] = r;
+	}
 }
 
 struct scanx {

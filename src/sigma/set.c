@@ -470,23 +470,33 @@ nl_cost(const struct nl *l)
 }
 
 /*
- * The longest run of ASCII characters a regular expression needs
- * literally, folded, into out (len + 1 bytes); 0 when none is certain.
- * Conservative: alternation at the top level, \Q, (?x) and escapes it
- * does not know give up; groups, classes, '.', anchors and quantified
- * characters end a run.
+ * The runs of ASCII characters a regular expression needs literally, in
+ * the order every match holds them (not overlapping), folded, into out
+ * as a chain: <length byte><bytes>..., a run longer than 255 split into
+ * pieces.  out must hold 2 * n + 1 bytes, run (scratch) n + 1.  Returns
+ * the chain's length (0: no run), or -1 when the expression is beyond
+ * this reading.
+ * Conservative: alternation at the top level, \Q, (?x), a '{' that is
+ * not a quantifier and escapes it does not know give up; groups (and
+ * their quantifiers), classes, '.', anchors, non-ASCII characters and
+ * quantified characters end a run and are not in it.  Every match of
+ * the expression, caseless or not, holds the chain's runs in order in
+ * the folded value (pcre2's caseless equivalents of ASCII characters,
+ * such as U+212A for k, fold to them).
  */
-static size_t
-re_literal(const char *re, size_t n, char *out)
+static ssize_t
+re_runs(const char *re, size_t n, char *out, char *run)
 {
-	char *run = out + n + 1;	/* scratch after out */
-	size_t rl = 0, bl = 0;
+	size_t rl = 0, ol = 0;
 	int depth = 0;
 
 #define END_RUN() do {							\
-	if (rl > bl) {							\
-		memcpy(out, run, rl);					\
-		bl = rl;						\
+	for (size_t q_ = 0; q_ < rl; q_ += 255) {			\
+		size_t m_ = rl - q_ < 255 ? rl - q_ : 255;		\
+									\
+		out[ol++] = (char)m_;					\
+		memcpy(out + ol, run + q_, m_);				\
+		ol += m_;						\
 	}								\
 	rl = 0;								\
 } while (0)
@@ -497,7 +507,7 @@ re_literal(const char *re, size_t n, char *out)
 			unsigned char d;
 
 			if (i + 1 >= n)
-				return 0;
+				return -1;
 			d = (unsigned char)re[++i];
 			if (!isalnum(d)) {
 				if (depth == 0 && d < 0x80) {
@@ -508,7 +518,7 @@ re_literal(const char *re, size_t n, char *out)
 				continue;
 			}
 			if (strchr("dDsSwWbBAzZGhHvVRNntrfea", d) == NULL)
-				return 0;	/* \x.. \Q \p{..} \1 ...: give up */
+				return -1;	/* \x.. \Q \p{..} \1 ...: give up */
 			END_RUN();
 			continue;
 		}
@@ -518,9 +528,22 @@ re_literal(const char *re, size_t n, char *out)
 				i++;
 			if (i < n && re[i] == ']')
 				i++;
-			for (; i < n && re[i] != ']'; i++)
+			for (; i < n && re[i] != ']'; i++) {
 				if (re[i] == '\\')
 					i++;
+				else if (re[i] == '[' && i + 1 < n &&
+				    strchr(":.=", re[i + 1]) != NULL) {
+					/* [:alpha:] and the like */
+					char e = re[i + 1];
+
+					for (i += 2; i + 1 < n && !(re[i] == e &&
+					    re[i + 1] == ']'); i++)
+						;
+					i++;
+				}
+			}
+			if (i >= n)
+				return -1;
 			END_RUN();
 			continue;
 		}
@@ -529,7 +552,7 @@ re_literal(const char *re, size_t n, char *out)
 				for (size_t j = i + 2; j < n && re[j] != ':' &&
 				    re[j] != ')'; j++)
 					if (re[j] == 'x')
-						return 0;
+						return -1;
 			depth++;
 			END_RUN();
 			continue;
@@ -541,19 +564,32 @@ re_literal(const char *re, size_t n, char *out)
 		}
 		if (ch == '|') {
 			if (depth == 0)
-				return 0;
+				return -1;
+			continue;
+		}
+		if (ch == '{') {
+			/* a quantifier ({n}, {n,}, {n,m}, {,m}) or give up */
+			size_t j = i + 1;
+
+			while (j < n && (isdigit((unsigned char)re[j]) ||
+			    re[j] == ',' || re[j] == ' '))
+				j++;
+			if (j >= n || re[j] != '}' || j == i + 1)
+				return -1;
+			if (depth == 0 && rl > 0)
+				rl--;
+			if (depth == 0)
+				END_RUN();
+			i = j;
 			continue;
 		}
 		if (depth > 0)
 			continue;
-		if (ch == '?' || ch == '*' || ch == '+' || ch == '{') {
+		if (ch == '?' || ch == '*' || ch == '+') {
 			/* the quantified character is not required as is */
 			if (rl > 0)
 				rl--;
 			END_RUN();
-			if (ch == '{')
-				while (i < n && re[i] != '}')
-					i++;
 			continue;
 		}
 		if (ch == '.' || ch == '^' || ch == '$' || ch >= 0x80) {
@@ -564,7 +600,22 @@ re_literal(const char *re, size_t n, char *out)
 	}
 	END_RUN();
 #undef END_RUN
-	return depth == 0 ? bl : 0;
+	return depth == 0 ? (ssize_t)ol : -1;
+}
+
+/*
+ * The longest run of the chain c[0..n) (see re_runs) into *lit, *len;
+ * 0 when the chain is empty.
+ */
+static void
+chain_longest(const char *c, size_t n, const char **lit, uint32_t *len)
+{
+	*len = 0;
+	for (size_t i = 0; i < n; i += 1 + (unsigned char)c[i])
+		if ((unsigned char)c[i] > *len) {
+			*len = (unsigned char)c[i];
+			*lit = c + i + 1;
+		}
 }
 
 /* The longest literal a test requires, folded; 0 when none. */
@@ -633,18 +684,12 @@ test_literal(struct sigma_set *s, const struct test *t, const char **lit,
 		}
 		break;
 	}
-	case T_RE: {
-		char *buf = ev_arena_alloc(&s->arena, 2 * (size_t)t->len + 2);
-
-		if (buf == NULL)
-			return EV_ENOMEM;
-		best = re_literal(t->lit, t->len, buf);
-		if (best >= NEED_MIN) {
-			*lit = buf;
-			*len = (uint32_t)best;
-		}
+	case T_RE:
+		if (t->chain != NULL)
+			chain_longest(t->chain, t->chainlen, lit, len);
+		if (*len < NEED_MIN)
+			*len = 0;
 		return 0;
-	}
 	default:
 		return 0;
 	}
@@ -656,6 +701,131 @@ test_literal(struct sigma_set *s, const struct test *t, const char **lit,
 		return 0;
 	*lit = f;
 	*len = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * The chain (as re_runs) of a wildcard pattern's literal runs, which a
+ * matching value holds in this order; out holds 2 * n + 1 bytes.
+ */
+static size_t
+glob_runs(const char *p, size_t n, char *out)
+{
+	size_t ol = 0, at = 0, rl = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char b = i < n ? (unsigned char)p[i] : PAT_STAR;
+
+		if (b == PAT_STAR || b == PAT_QMARK || rl == 255) {
+			if (rl > 0) {
+				out[at] = (char)rl;
+				ol = at + 1 + rl;
+				rl = 0;
+			}
+			if (b == PAT_STAR || b == PAT_QMARK)
+				continue;
+		}
+		if (rl == 0)
+			at = ol;
+		if (b == PAT_LIT && i + 1 < n)
+			b = (unsigned char)p[++i];
+		out[at + 1 + rl++] = (char)b;
+	}
+	return ol;
+}
+
+/*
+ * Whether the expression is literal characters joined by ".*" (or
+ * ".*?") and nothing else, with letters only when it is caseless: then
+ * on a value of printable ASCII without line breaks (where '.' matches
+ * every character) it matches exactly when its chain is found.
+ */
+static bool
+re_is_chain(const pcre2_code *re, const char *p, size_t n)
+{
+	uint32_t opts = 0, nl = 0;
+	bool caseless;
+
+	if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &opts) != 0 ||
+	    pcre2_pattern_info(re, PCRE2_INFO_NEWLINE, &nl) != 0 ||
+	    nl == PCRE2_NEWLINE_NUL)
+		return false;
+	if (opts & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL))
+		return false;
+	caseless = (opts & PCRE2_CASELESS) != 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch == '\\') {
+			if (i + 1 >= n)
+				return false;
+			ch = (unsigned char)p[++i];
+			if (isalnum(ch) || ch >= 0x80 || ch < 0x20)
+				return false;
+			continue;
+		}
+		if (ch == '.') {
+			if (i + 1 >= n || p[i + 1] != '*')
+				return false;
+			i++;
+			if (i + 1 < n && p[i + 1] == '?')
+				i++;
+			continue;
+		}
+		if (ch < 0x20 || ch >= 0x7f || strchr("^$|?*+()[]{}", ch))
+			return false;
+		if (isalpha(ch) && !caseless)
+			return false;
+	}
+	return true;
+}
+
+/* Sets the chains (and regex minimum lengths) of an item's tests. */
+static int
+chain_item(struct sigma_set *s, struct item *it)
+{
+	for (uint32_t k = 0; k < it->ntests; k++) {
+		struct test *t = &it->tests[k];
+		char *out, *run;
+		ssize_t n;
+
+		if ((t->kind != T_RE && t->kind != T_GLOB) || t->lit == NULL ||
+		    (t->kind == T_GLOB && t->cased))
+			continue;
+		out = ev_arena_alloc(&s->arena, 2 * (size_t)t->len + 2);
+		if (out == NULL)
+			return EV_ENOMEM;
+		if (t->kind == T_GLOB)
+			n = (ssize_t)glob_runs(t->lit, t->len, out);
+		else {
+			uint32_t ml = 0;
+
+			if ((run = malloc((size_t)t->len + 1)) == NULL)
+				return EV_ENOMEM;
+			n = re_runs(t->lit, t->len, out, run);
+			free(run);
+			if (pcre2_pattern_info(t->re, PCRE2_INFO_MINLENGTH,
+			    &ml) == 0)
+				t->minlen = ml;
+			t->rechain = n > 0 && re_is_chain(t->re, t->lit,
+			    t->len);
+		}
+		if (n > 0) {
+			t->chain = out;
+			t->chainlen = (uint32_t)n;
+		}
+	}
+	return 0;
+}
+
+static int
+chain_node(struct sigma_set *s, const struct node *nd)
+{
+	if (nd->op == N_ITEM)
+		return chain_item(s, nd->item);
+	for (uint32_t i = 0; i < nd->n; i++)
+		if (chain_node(s, nd->kid[i]) != 0)
+			return EV_ENOMEM;
 	return 0;
 }
 
@@ -912,7 +1082,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
-		if (collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
+		if (chain_node(s, c->root) != 0 ||
+		    collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
 		    need_of(s, c->root, &l) != 0)
 			goto oom;
 		if (l.ok && l.n > 0) {

@@ -62,6 +62,22 @@ struct test {
 	uint8_t		 bits;		/* T_CIDR: prefix length */
 	uint32_t	 acid;		/* pattern id in the field's scan
 					   matcher (ACID_NONE: not there) */
+	/*
+	 * T_RE, T_GLOB (set by sigma_compile): runs of bytes every
+	 * matching value holds in this order, folded, as <length byte>
+	 * <bytes>... (chainlen bytes; NULL: none known), and for T_RE
+	 * pcre2's minimum length in characters.  Checked before the
+	 * expression or pattern runs.
+	 */
+	const char	*chain;
+	uint32_t	 chainlen;
+	uint32_t	 minlen;
+	/*
+	 * T_RE: the expression is nothing but its chain's runs joined by
+	 * ".*": on a value of printable ASCII without CR or LF the chain
+	 * answers it exactly.
+	 */
+	bool		 rechain;
 };
 
 #define ACID_NONE	UINT32_MAX
