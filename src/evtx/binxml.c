@@ -245,14 +245,21 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 
 /* ---- string building ---- */
 
-static bool
+static bool	sb_grow(struct sbuf *, uint32_t);
+
+/* Room for n more bytes and one after them; false when out of memory. */
+static inline bool
 sb_reserve(struct sbuf *b, uint32_t n)
+{
+	return b->cap - b->len > n || sb_grow(b, n);
+}
+
+static bool
+sb_grow(struct sbuf *b, uint32_t n)
 {
 	uint32_t cap;
 	char *p;
 
-	if (b->cap - b->len > n)
-		return true;
 	if (b->oom || n > (1u << 28))
 		return b->oom = true, false;
 	cap = b->cap ? b->cap : 256;
@@ -1539,7 +1546,8 @@ out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
 	}
 	if (null_if_empty && d->out.len == start)
 		return NO_OFF;
-	sb_add(&d->out, "", 1);
+	if (sb_reserve(&d->out, 0))
+		d->out.p[d->out.len++] = '\0';
 	return start;
 }
 
