@@ -17,6 +17,9 @@ run() {
 	fi
 }
 CK_FORK=no
+# testdata only: the corpus cases of the unit tests skip without it
+SHARED_DIR=
+export SHARED_DIR
 # PCRE2's JIT code makes valgrind report uninitialised reads it cannot
 # see through; the interpreter gives the same matches
 EVTXHUNT_NO_JIT=1
