@@ -562,22 +562,40 @@ parse_tinst(struct parser *p, uint32_t *pos)
 		return NULL;
 	desc = c + *pos;
 	*pos += 4 * nvals;
-	n = new_node(p, NK_TINST);
-	inst = ev_arena_alloc(p->arena, sizeof(*inst));
-	vals = ev_arena_alloc(p->arena, (nvals ? nvals : 1) * sizeof(*vals));
-	if (n == NULL || inst == NULL || vals == NULL) {
-		p->d->oom = true;
-		return NULL;
-	}
-	for (uint32_t i = 0; i < nvals; i++) {
-		uint32_t size = le16(desc + 4 * i);
+	/* node, instance and values in one piece */
+	{
+		struct tinst_mem {
+			struct bx_node	n;
+			struct bx_inst	inst;
+			struct bx_val	vals[];
+		} *m = ev_arena_alloc(p->arena, sizeof(*m) + (size_t)nvals *
+		    sizeof(m->vals[0]));
 
-		if (p->end - *pos < size)
+		if (m == NULL) {
+			p->d->oom = true;
 			return NULL;
-		vals[i].p = c + *pos;
-		vals[i].size = size;
-		vals[i].type = desc[4 * i + 2];
-		*pos += size;
+		}
+		memset(&m->n, 0, sizeof(m->n));
+		m->n.kind = NK_TINST;
+		n = &m->n;
+		inst = &m->inst;
+		vals = m->vals;
+	}
+	/* (locals: stores to vals[] could alias *pos) */
+	{
+		uint32_t at = *pos, end = p->end;
+
+		for (uint32_t i = 0; i < nvals; i++) {
+			uint32_t size = le16(desc + 4 * i);
+
+			if (end - at < size)
+				return NULL;
+			vals[i].p = c + at;
+			vals[i].size = size;
+			vals[i].type = desc[4 * i + 2];
+			at += size;
+		}
+		*pos = at;
 	}
 	inst->tpl = tpl_get(p->d, def, p->depth + 1);
 	if (inst->tpl == NULL)
