@@ -1552,13 +1552,16 @@ out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
 		return NO_OFF;
 	k = r->n->kids;
 	if (k != NULL && k->next == NULL && k->kind == NK_SUBST &&
-	    r->inst != NULL && k->num < r->inst->nvals &&
-	    r->inst->vals[k->num].type == V_STRING) {
-		/* the usual value: one string substitution */
+	    r->inst != NULL && k->num < r->inst->nvals) {
+		/* the usual value: one substitution (as text_list does it) */
 		const struct bx_val *v = &r->inst->vals[k->num];
 
-		++d->work;
-		sb_utf16(&d->out, v->p, v->size / 2);
+		if (++d->work > BX_MAX_WORK)
+			;	/* over the limit: nothing, as text_list */
+		else if (v->type == V_STRING)
+			sb_utf16(&d->out, v->p, v->size / 2);
+		else if (v->type != V_BINXML)
+			render_val(&d->out, v->type, v->p, v->size);
 	} else {
 		text_list(d, &d->out, k, r->inst, 0);
 	}
@@ -1750,6 +1753,7 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 			if ((a = attr(n, NM_NAME)) != NULL) {
 				if (a->lit != NULL) {
 					name = a->lit;
+					d->work++;	/* its text node */
 				} else {
 					r.n = a;
 					name = NULL;
