@@ -14,6 +14,7 @@
 #include "ev_arena.h"
 #include "ev_util.h"
 #include "event.h"
+#include "sigma/fold.h"
 #include "sigma/sigma.h"
 
 #define MAXPAIRS 32
@@ -237,6 +238,20 @@ static const struct mcase mcases[] = {
 	    { S1, "CommandLine=abd" }, 1 },
 	{ "re-minlength", PC, SEL("CommandLine|re: 'a[0-9]{6}'"),
 	    { S1, "CommandLine=a12345" }, 0 },
+	/* non-ASCII literals never match an ASCII value */
+	{ "nonascii-no", PC, SEL("CommandLine|contains: '\xd0\xb0'"),
+	    { S1, "CommandLine=cmd /c a" }, 0 },
+	{ "nonascii-fold", PC, SEL("CommandLine|contains: '\xd0\xb0'"),
+	    { S1, "CommandLine=cmd /c \xd0\x90" }, 1 },
+	{ "nonascii-list", PC, SEL("CommandLine|contains:\n"
+	    "            - '\xd0\xb0'\n            - '\xd0\xb5'"),
+	    { S1, "CommandLine=cmd /c \xd0\x95" }, 1 },
+	{ "nonascii-glob", PC, SEL("CommandLine: '*\xc3\xa4?x*'"),
+	    { S1, "CommandLine=abc \xc3\x84yx" }, 1 },
+	{ "ascii-kelvin", PC, SEL("CommandLine|contains: 'kb'"),
+	    { S1, "CommandLine=a \xe2\x84\xaa" "B" }, 1 },
+	{ "fold-swar", PC, SEL("CommandLine: 'abcdefghijklmnopqrstuvwxyz@[`{'"),
+	    { S1, "CommandLine=ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{" }, 1 },
 	{ "glob-chain", PC, SEL("CommandLine|contains: '>?%TEMP%\\'"),
 	    { S1, "CommandLine=echo a >\"%temp%\\x" }, 1 },
 	{ "glob-chain-no", PC, SEL("CommandLine|contains: '>?%TEMP%\\'"),
@@ -708,6 +723,31 @@ START_TEST(test_catastrophic_regex)
 }
 END_TEST
 
+/* Folding ASCII 8 bytes at a time agrees with one byte at a time. */
+START_TEST(test_fold_ascii)
+{
+	char in[160], out[320], want[160];
+	bool ascii;
+
+	for (int i = 0; i < 128; i++) {
+		in[i] = (char)i;
+		want[i] = (char)(i >= 'A' && i <= 'Z' ? i + 32 : i);
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; off + n <= 128; n += 7) {
+			ck_assert_uint_eq(sigma_fold_ascii(in + off, n, out,
+			    &ascii), n);
+			ck_assert(ascii);
+			ck_assert(memcmp(out, want + off, n) == 0);
+		}
+	/* a non-ASCII byte anywhere: not ASCII, the rest still folded */
+	memcpy(in, "ABCDEFGH\xc3\x84IJKLMNOP", 18);
+	ck_assert_uint_eq(sigma_fold_ascii(in, 18, out, &ascii), 18);
+	ck_assert(!ascii);
+	ck_assert(memcmp(out, "abcdefgh\xc3\xa4ijklmnop", 18) == 0);
+}
+END_TEST
+
 /* Several rules in one set: hits are the right indexes, ascending. */
 START_TEST(test_multi_rule)
 {
@@ -757,6 +797,7 @@ sigma_suite(void)
 	tcase_add_loop_test(tc, test_match, 0, NELEM(mcases));
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);
+	tcase_add_test(tc, test_fold_ascii);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));

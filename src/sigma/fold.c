@@ -88,22 +88,54 @@ sigma_utf8_enc(uint32_t c, char *o)
 	return 4;
 }
 
+/* ASCII upper case to lower case in 8 bytes none of which is >= 0x80. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	uint64_t ge_a = w + 0x3f3f3f3f3f3f3f3full;	/* >= 'A': bit 7 */
+	uint64_t gt_z = w + 0x2525252525252525ull;	/* > 'Z': bit 7 */
+
+	return w | ((ge_a & ~gt_z & 0x8080808080808080ull) >> 2);
+}
+
 size_t
 sigma_fold(const char *s, size_t len, char *out)
+{
+	bool ascii;
+
+	return sigma_fold_ascii(s, len, out, &ascii);
+}
+
+size_t
+sigma_fold_ascii(const char *s, size_t len, char *out, bool *ascii)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0;
 
+	*ascii = true;
 	while (i < len) {
 		uint32_t c, f;
 		size_t n;
 
+		if (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ull) == 0) {
+				w = lower8(w);
+				memcpy(out + o, &w, 8);
+				i += 8;
+				o += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			unsigned char b = p[i++];
 
 			out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
 			continue;
 		}
+		*ascii = false;
 		n = sigma_utf8_dec(p + i, len - i, &c);
 		if (n == 1) {		/* invalid byte: as is */
 			out[o++] = (char)p[i++];

@@ -7,6 +7,7 @@
 #ifndef SIGMA_FOLD_H
 #define SIGMA_FOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,9 @@ uint32_t	sigma_fold_cp(uint32_t c);
  * the folded length.  Not NUL-terminated.
  */
 size_t		sigma_fold(const char *s, size_t len, char *out);
+/* The same; *ascii tells whether every byte of s (so of out) is ASCII. */
+size_t		sigma_fold_ascii(const char *s, size_t len, char *out,
+		    bool *ascii);
 
 /*
  * Decodes one UTF-8 code point at s (len > 0 bytes left): returns its

@@ -34,6 +34,7 @@ struct fval {
 	bool		 folded;
 	uint8_t		 plain;		/* 0 not known, 1 printable ASCII
 					   without CR, LF; 2 not */
+	bool		 ascii;		/* folded value is all ASCII */
 	const char	*v;
 	size_t		 vlen;
 	size_t		 foff, flen;	/* in scratch->fold */
@@ -239,8 +240,8 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 			fv->foff = SIZE_MAX;
 		} else {
 			fv->foff = sc->foldlen;
-			fv->flen = sigma_fold(fv->v, fv->vlen,
-			    sc->fold + sc->foldlen);
+			fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
+			    sc->fold + sc->foldlen, &fv->ascii);
 			sc->foldlen += fv->flen;
 		}
 		fv->folded = true;
@@ -519,8 +520,9 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	} else {
 		fs = sc->fold + fv->foff;
 		fl = fv->flen;
-		if (t->chain != NULL && !sc->noprefilter &&
-		    !chain_ok(t->chain, t->chainlen, fs, fl))
+		if (!sc->noprefilter && ((t->nonascii && fv->ascii) ||
+		    (t->chain != NULL && !chain_ok(t->chain, t->chainlen,
+		    fs, fl))))
 			return F;
 	}
 	return str_test(t, fs, fl) ? T : F;
@@ -610,6 +612,9 @@ eval_item(struct sigma_scratch *sc, const struct item *it)
 		fv = resolve(sc, it->field);
 		if (fv->state == ST_UNKNOWN)
 			return U;
+		if (it->nonascii && fv->state == ST_PRESENT && fv->ascii &&
+		    fv->foff != SIZE_MAX && !sc->noprefilter)
+			return F;
 		if (it->ac != NULL && fv->state == ST_PRESENT &&
 		    fv->foff != SIZE_MAX) {
 			struct acx x = { it, fv->flen };

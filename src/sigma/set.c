@@ -784,11 +784,20 @@ re_is_chain(const pcre2_code *re, const char *p, size_t n)
 static int
 chain_item(struct sigma_set *s, struct item *it)
 {
+	it->nonascii = it->ntests > 0 && it->field != ITEM_KEYWORD;
 	for (uint32_t k = 0; k < it->ntests; k++) {
 		struct test *t = &it->tests[k];
 		char *out, *run;
 		ssize_t n;
 
+		if (!t->cased && t->lit != NULL && (t->kind == T_EQ ||
+		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||
+		    t->kind == T_CONTAINS || t->kind == T_GLOB))
+			for (uint32_t i = 0; i < t->len; i++)
+				if ((unsigned char)t->lit[i] >= 0x80)
+					t->nonascii = true;
+		if (!t->nonascii)
+			it->nonascii = false;
 		if ((t->kind != T_RE && t->kind != T_GLOB) || t->lit == NULL ||
 		    (t->kind == T_GLOB && t->cased))
 			continue;

@@ -78,6 +78,8 @@ struct test {
 	 * answers it exactly.
 	 */
 	bool		 rechain;
+	/* string tests, not cased: the literal has a byte >= 0x80 */
+	bool		 nonascii;
 };
 
 #define ACID_NONE	UINT32_MAX
@@ -101,6 +103,8 @@ struct item {
 	struct sigma_ac	*ac;
 	uint32_t	*acpat;
 	uint32_t	 nacpat;
+	/* every test has a non-ASCII literal (false on an ASCII value) */
+	bool		 nonascii;
 };
 
 enum node_op { N_AND, N_OR, N_NOT, N_ITEM };
