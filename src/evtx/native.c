@@ -404,7 +404,7 @@ keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
 		    size > len - pos || le32(c + pos + size - 4) != size)
 			break;
 		if (t->n == t->cap) {
-			uint32_t cap = t->cap ? t->cap * 2 : 256;
+			uint32_t cap = t->cap ? t->cap * 2 : 64;
 			struct idtime *v = realloc(t->v, cap * sizeof(*v));
 
 			if (v == NULL)
