@@ -1826,6 +1826,12 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 		f.prov.inst = f.eid.inst = f.ver.inst = f.time.inst =
 		    f.recid.inst = f.chan.inst = f.comp.inst = f.uid.inst = f.edata.inst =
 		    f.udata.inst = inst;
+	} else if (top->kind == NK_TINST && top->next == NULL) {
+		/* splice points: scan with the values (the scan without them
+		   would only meet the instance and note a splice) */
+		memset(&f, 0, sizeof(f));
+		d->work++;
+		scan_list(d, top, top->inst, SCAN_TOP, 0, &f);
 	} else {
 		memset(&f, 0, sizeof(f));
 		scan_list(d, top, NULL, SCAN_TOP, 0, &f);
