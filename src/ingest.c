@@ -351,6 +351,15 @@ struct run_ctx {
 	atomic_size_t		 files_done;	/* last task of a file done */
 	atomic_uint		*pending;	/* tasks left per file */
 	uint64_t		 bytes_total;
+	/*
+	 * Files split into several tasks are opened once, here, and shared
+	 * by their tasks (the reader allows disjoint ranges in parallel), so
+	 * the reader's per-file state (the index of allocated records that
+	 * recovered copies are checked against) is built once.  NULL for
+	 * files read by one task, which opens and closes them itself.
+	 */
+	struct evtx_file	**shared;
+	struct evtx_stats	*shared_header;
 };
 
 /* per-record context passed through the reader's sink */
@@ -459,7 +468,13 @@ run_read(struct ingest_shard *sh, struct task *t)
 	uint32_t units, n;
 	int rc;
 
-	rc = evtx_file_open(f->path, &oo, &ef, &t->header, &err);
+	if ((ef = ctx->shared[t->file]) != NULL) {
+		t->header = ctx->shared_header[t->file];
+		t->header.gaps = NULL;		/* owned by shared_header */
+		t->header.ngaps = 0;
+		rc = 0;
+	} else
+		rc = evtx_file_open(f->path, &oo, &ef, &t->header, &err);
 	t->open_rc = rc;
 	if (rc != 0) {
 		snprintf(t->open_msg, sizeof(t->open_msg), "%s", err.msg);
@@ -480,7 +495,8 @@ run_read(struct ingest_shard *sh, struct task *t)
 			    err.msg);
 		}
 	}
-	evtx_file_close(ef);
+	if (ef != ctx->shared[t->file])
+		evtx_file_close(ef);
 }
 
 static int
@@ -724,6 +740,12 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 	size_t n = 0, cap = 0;
 	struct task *t;
 
+	ctx->shared = calloc(run->nfiles + 1, sizeof(*ctx->shared));
+	ctx->shared_header = calloc(run->nfiles + 1,
+	    sizeof(*ctx->shared_header));
+	if (ctx->shared == NULL || ctx->shared_header == NULL)
+		return EV_ENOMEM;
+
 	for (size_t i = 0; i < run->nfiles; i++) {
 		struct ingest_file *f = &run->files[i];
 		uint64_t slots = 0;
@@ -737,6 +759,15 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 		per = TASK_CHUNKS;
 		if (o->jobs > 1 && slots / o->jobs < per && slots > 64)
 			per = (uint32_t)((slots + o->jobs - 1) / o->jobs);
+		if (slots > per) {
+			struct evtx_open_opts oo = { o->parser, o->recovered };
+
+			/* several tasks: one open file for all of them; when
+			 * it fails, the tasks open it and report why */
+			if (evtx_file_open(f->path, &oo, &ctx->shared[i],
+			    &ctx->shared_header[i], NULL) != 0)
+				ctx->shared[i] = NULL;
+		}
 		/* one task for the whole file when it is small */
 		for (uint64_t first = 0;; first += per) {
 			if (n + 2 > cap) {
@@ -959,6 +990,13 @@ out:
 	}
 	free(ctx.tasks);
 	free(ctx.pending);
+	for (size_t i = 0; ctx.shared != NULL && i < run->nfiles; i++) {
+		evtx_file_close(ctx.shared[i]);
+		if (ctx.shared_header != NULL)
+			evtx_stats_release(&ctx.shared_header[i]);
+	}
+	free(ctx.shared);
+	free(ctx.shared_header);
 	if (rc != 0) {
 		ingest_release(run);
 		return err != NULL && err->code ? err->code :
