@@ -76,12 +76,6 @@ ev_buf_add(struct ev_buf *b, const void *p, size_t n)
 }
 
 void
-ev_buf_adds(struct ev_buf *b, const char *s)
-{
-	ev_buf_add(b, s, strlen(s));
-}
-
-void
 ev_buf_addc(struct ev_buf *b, char c)
 {
 	if (b->len + 1 < b->cap) {

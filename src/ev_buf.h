@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct ev_buf {
 	char	*buf;
@@ -33,7 +34,12 @@ void	 ev_buf_reset(struct ev_buf *);
 /* Ensures room for n more bytes (plus the NUL); false on failure. */
 bool	 ev_buf_grow(struct ev_buf *, size_t n);
 void	 ev_buf_add(struct ev_buf *, const void *, size_t);
-void	 ev_buf_adds(struct ev_buf *, const char *);
+/* inline, so that the length of a string literal is known at compile time */
+static inline void
+ev_buf_adds(struct ev_buf *b, const char *s)
+{
+	ev_buf_add(b, s, strlen(s));
+}
 void	 ev_buf_addc(struct ev_buf *, char);
 void	 ev_buf_addf(struct ev_buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
