@@ -121,7 +121,27 @@ struct scan {
 	uint64_t		 suppressed, filtered;
 	struct ev_arena		 arena;
 	const char		**unbaselined;
+	double			 t_phase;	/* EVTXHUNT_TIMING */
+	bool			 timing;
 };
+
+/*
+ * With EVTXHUNT_TIMING set, prints how long the phase that just ended
+ * took (where the time goes, for benchmarks); name NULL starts the clock.
+ */
+static void
+phase(struct scan *s, const char *name)
+{
+	double now;
+
+	if (!s->timing)
+		return;
+	now = cmd_now();
+	if (name != NULL)
+		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s\n", name,
+		    now - s->t_phase);
+	s->t_phase = now;
+}
 
 /* ---- rules ---- */
 
@@ -1154,6 +1174,7 @@ cmd_scan(int argc, char **argv)
 	base_model_init(&s.model);
 	s.format = "text";
 	s.color = -1;
+	s.timing = getenv("EVTXHUNT_TIMING") != NULL;
 	s.status = CMD_EXIT_OK;
 	if ((rc = parse_args(&s, argc, argv)) != 0) {
 		s.status = rc == SCAN_HELP ? CMD_EXIT_OK : rc;
@@ -1170,6 +1191,7 @@ cmd_scan(int argc, char **argv)
 	wa.findings = &findings_seen;
 	s.rd.ingest.hook_arg = &wa;
 	s.rd.ingest.findings = &findings_seen;
+	phase(&s, NULL);
 	if (ingest_run(argv + optind, (size_t)(argc - optind), &s.rd.ingest,
 	    &s.run, &err) != 0) {
 		cmd_warn("%s", err.msg);
@@ -1177,23 +1199,31 @@ cmd_scan(int argc, char **argv)
 	}
 	s.have_run = true;
 	s.status = CMD_EXIT_MAX(s.status, cmd_read_status(&s.rd, &s.run));
+	phase(&s, "read and match");
 	if (corr_build(s.run.events, s.run.nevents, &s.corr, &err) != 0 ||
-	    match_late(&s, &late, &nlate) != 0 || fold_duplicates(&s) != 0) {
+	    (phase(&s, "correlate"), match_late(&s, &late, &nlate)) != 0 ||
+	    fold_duplicates(&s) != 0) {
 		cmd_warn("%s", err.code ? err.msg : "out of memory");
 		goto fail;
 	}
+	phase(&s, "match 3/7");
 	if (baselines(&s) != 0)
 		goto fail;
+	phase(&s, "baselines");
 	if (build_findings(&s) != 0) {
 		cmd_warn("out of memory");
 		goto fail;
 	}
+	phase(&s, "findings");
 	if (s.dbpath != NULL && store_scan(&s, &err) != 0) {
 		cmd_warn("%s", err.msg);
 		s.status = CMD_EXIT_ERROR;
 	}
+	if (s.dbpath != NULL)
+		phase(&s, "database");
 	if (write_report(&s, cmdline) != 0)
 		goto fail;
+	phase(&s, "report");
 	cmd_read_summary(&s.rd, &s.run, cmd_now() - t0);
 	if (!s.rd.ingest.quiet)
 		fprintf(stderr, "evtxhunt: %zu findings (%llu suppressed, %llu "
