@@ -8,9 +8,15 @@
  * groups small, as many literals share short prefixes like "c:\\w").
  * A 2^17-bit filter over every pattern's hashed first three bytes (16
  * KiB, cache resident) rejects almost every text position with one load;
- * the rest probe a like filter per key length, then look their key up in an open-addressing table whose entry lists the
- * patterns with that prefix, each verified with memcmp.  Every occurrence
- * is reported, as with Aho-Corasick; patterns are at least SIGMA_AC_MIN
+ * the rest probe a like filter per key length, then look their key up in
+ * an open-addressing table whose entry lists the patterns with that
+ * prefix, each verified with memcmp.  Patterns of 8 bytes or more are a
+ * trie of 8-byte chunks instead: hundreds of them can share a prefix
+ * ("c:\windows\system32\"), and a list would be verified one by one at
+ * every such position.  The first chunk's entry leads to a node; a node
+ * lists the patterns ending within its next 8 bytes and finds its
+ * children by the next chunk in one more table.  Every occurrence is
+ * reported, as with Aho-Corasick; patterns are at least SIGMA_AC_MIN
  * bytes.
  */
 #include <stdbool.h>
@@ -34,7 +40,27 @@ struct pat {
 
 struct slot {
 	uint64_t	 key;
-	uint32_t	 first, n;	/* in order[]; n == 0: empty */
+	uint32_t	 first, n;	/* in order[]; n == 0: empty; tier 2:
+					   first is the trie node */
+};
+
+#define TRIE_TIER	2
+#define NO_NODE		UINT32_MAX
+
+/*
+ * A trie node at depth d (d + 1 chunks known): the patterns of length
+ * 8(d+1) .. 8(d+2)-1 with those chunks, order[first .. first + n).
+ */
+struct tnode {
+	uint32_t	 first, n;
+	bool		 kids;
+};
+
+/* Child of node parent by the next 8 bytes (open addressing). */
+struct kid {
+	uint64_t	 key;
+	uint32_t	 parent;	/* NO_NODE: empty */
+	uint32_t	 node;
 };
 
 struct tier {
@@ -57,6 +83,10 @@ struct sigma_ac {
 					   three bytes: one probe per byte */
 	struct tier	 tier[NTIER];
 	uint32_t	*order;		/* pattern ids grouped by key */
+	struct tnode	*nodes;
+	uint32_t	 nnodes;
+	struct kid	*kids;
+	size_t		 nkids;		/* power of two */
 	bool		 built;
 };
 
@@ -121,6 +151,8 @@ sigma_ac_free(struct sigma_ac *ac)
 		free(ac->tier[t].slots);
 	}
 	free(ac->order);
+	free(ac->nodes);
+	free(ac->kids);
 	free(ac);
 }
 
@@ -206,20 +238,74 @@ slot_find(const struct tier *tr, uint64_t key)
 	return &tr->slots[i];
 }
 
+static struct kid *
+kid_slot(const struct sigma_ac *ac, uint32_t parent, uint64_t key)
+{
+	size_t i = (size_t)(((key ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull) *
+	    0xff51afd7ed558ccdull) >> 24) & (ac->nkids - 1);
+
+	while (ac->kids[i].parent != NO_NODE && (ac->kids[i].parent != parent ||
+	    ac->kids[i].key != key))
+		i = (i + 1) & (ac->nkids - 1);
+	return &ac->kids[i];
+}
+
+/* The trie node of a tier-2 pattern (made when new). */
+static uint32_t
+trie_node(struct sigma_ac *ac, const struct pat *p)
+{
+	struct slot *sl = slot_find(&ac->tier[TRIE_TIER], p->key);
+	const unsigned char *q = (const unsigned char *)ac->text + p->off;
+	uint32_t node;
+
+	if (sl->n == 0) {
+		sl->key = p->key;
+		sl->n = 1;
+		sl->first = ac->nnodes++;
+	}
+	node = sl->first;
+	for (uint32_t off = 8; p->len >= off + 8; off += 8) {
+		uint64_t k = key_of(q + off, 8);
+		struct kid *kd = kid_slot(ac, node, k);
+
+		ac->nodes[node].kids = true;
+		if (kd->parent == NO_NODE) {
+			kd->parent = node;
+			kd->key = k;
+			kd->node = ac->nnodes++;
+		}
+		node = kd->node;
+	}
+	return node;
+}
+
 int
 sigma_ac_build(struct sigma_ac *ac)
 {
-	uint32_t *cnt[NTIER] = { NULL }, next = 0;
+	uint32_t *cnt[NTIER] = { NULL }, *pnode = NULL, next = 0;
+	size_t maxnodes = 1;
 	int ret = EV_ENOMEM;
 
 	if (ac->built)
 		return 0;
-	for (uint32_t id = 0; id < ac->npat; id++)
+	for (uint32_t id = 0; id < ac->npat; id++) {
 		ac->tier[ac->pat[id].tier].npat++;
+		if (ac->pat[id].tier == TRIE_TIER)
+			maxnodes += ac->pat[id].len / 8;
+	}
 	ac->order = malloc((ac->npat + 1) * sizeof(*ac->order));
 	ac->gate = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
-	if (ac->order == NULL || ac->gate == NULL)
-		return EV_ENOMEM;
+	ac->nodes = calloc(maxnodes, sizeof(*ac->nodes));
+	pnode = calloc(ac->npat + 1, sizeof(*pnode));
+	ac->nkids = 16;
+	while (ac->nkids < maxnodes * 2)
+		ac->nkids *= 2;
+	ac->kids = malloc(ac->nkids * sizeof(*ac->kids));
+	if (ac->order == NULL || ac->gate == NULL || ac->nodes == NULL ||
+	    pnode == NULL || ac->kids == NULL)
+		goto out;
+	for (size_t i = 0; i < ac->nkids; i++)
+		ac->kids[i].parent = NO_NODE;
 	for (int t = 0; t < NTIER; t++) {
 		struct tier *tr = &ac->tier[t];
 
@@ -234,30 +320,50 @@ sigma_ac_build(struct sigma_ac *ac)
 		if (tr->filter == NULL || tr->slots == NULL || cnt[t] == NULL)
 			goto out;
 	}
-	/* count per key, then place ids (grouped, in id order) */
+	/* count per key (per trie node for tier 2), then place ids */
 	for (uint32_t id = 0; id < ac->npat; id++) {
 		struct tier *tr = &ac->tier[ac->pat[id].tier];
-		struct slot *sl = slot_find(tr, ac->pat[id].key);
 		uint32_t h = hkey(ac->pat[id].key);
 
-		sl->key = ac->pat[id].key;
-		sl->n++;
 		tr->filter[h >> 6] |= 1ull << (h & 63);
 		h = hkey(key_of((const unsigned char *)ac->text +
 		    ac->pat[id].off, 3));
 		ac->gate[h >> 6] |= 1ull << (h & 63);
+		if (ac->pat[id].tier == TRIE_TIER) {
+			pnode[id] = trie_node(ac, &ac->pat[id]);
+			ac->nodes[pnode[id]].n++;
+		} else {
+			struct slot *sl = slot_find(tr, ac->pat[id].key);
+
+			sl->key = ac->pat[id].key;
+			sl->n++;
+		}
 	}
 	for (int t = 0; t < NTIER; t++)
-		for (size_t i = 0; i < ac->tier[t].nslots; i++)
+		for (size_t i = 0; t != TRIE_TIER && i < ac->tier[t].nslots;
+		    i++)
 			if (ac->tier[t].slots[i].n != 0) {
 				ac->tier[t].slots[i].first = next;
 				next += ac->tier[t].slots[i].n;
 			}
+	for (uint32_t nd = 0; nd < ac->nnodes; nd++) {
+		ac->nodes[nd].first = next;
+		next += ac->nodes[nd].n;
+		ac->nodes[nd].n = 0;
+	}
 	for (uint32_t id = 0; id < ac->npat; id++) {
 		int t = ac->pat[id].tier;
-		struct slot *sl = slot_find(&ac->tier[t], ac->pat[id].key);
-		size_t si = (size_t)(sl - ac->tier[t].slots);
+		struct slot *sl;
+		size_t si;
 
+		if (t == TRIE_TIER) {
+			struct tnode *nd = &ac->nodes[pnode[id]];
+
+			ac->order[nd->first + nd->n++] = id;
+			continue;
+		}
+		sl = slot_find(&ac->tier[t], ac->pat[id].key);
+		si = (size_t)(sl - ac->tier[t].slots);
 		ac->order[sl->first + cnt[t][si]++] = id;
 	}
 	free(ac->dedup);
@@ -268,6 +374,7 @@ sigma_ac_build(struct sigma_ac *ac)
 out:
 	for (int t = 0; t < NTIER; t++)
 		free(cnt[t]);
+	free(pnode);
 	return ret;
 }
 
@@ -292,7 +399,42 @@ sigma_ac_memory(const struct sigma_ac *ac)
 		if (ac->tier[t].npat)
 			m += ac->tier[t].nslots * sizeof(struct slot) +
 			    (1u << FILTER_BITS) / 8;
+	m += (size_t)ac->nnodes * sizeof(struct tnode) +
+	    ac->nkids * sizeof(struct kid);
 	return m + (1u << FILTER_BITS) / 8;
+}
+
+/*
+ * The tier-2 patterns at t (n bytes left, at offset at of the text),
+ * from the trie node of t's first 8 bytes.
+ */
+static int
+trie_scan(const struct sigma_ac *ac, uint32_t node, const unsigned char *t,
+    size_t n, size_t at, int (*fn)(uint32_t, size_t, void *), void *ctx)
+{
+	int r;
+
+	for (uint32_t off = 8;; off += 8) {
+		const struct tnode *nd = &ac->nodes[node];
+		const struct kid *kd;
+
+		for (uint32_t j = 0; j < nd->n; j++) {
+			uint32_t id = ac->order[nd->first + j];
+			const struct pat *p = &ac->pat[id];
+
+			if (p->len > n || memcmp(t + off, ac->text + p->off +
+			    off, p->len - off) != 0)
+				continue;
+			if ((r = fn(id, at + p->len, ctx)) != 0)
+				return r;
+		}
+		if (!nd->kids || n - off < 8)
+			return 0;
+		kd = kid_slot(ac, node, key_of(t + off, 8));
+		if (kd->parent == NO_NODE)
+			return 0;
+		node = kd->node;
+	}
 }
 
 int
@@ -324,6 +466,12 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 			if (!(tr->filter[h >> 6] & (1ull << (h & 63))))
 				continue;
 			sl = slot_find(tr, k);
+			if (ti == TRIE_TIER) {
+				if (sl->n != 0 && (r = trie_scan(ac, sl->first,
+				    t + i, len - i, i, fn, ctx)) != 0)
+					return r;
+				continue;
+			}
 			for (uint32_t j = 0; j < sl->n; j++) {
 				uint32_t id = ac->order[sl->first + j];
 				const struct pat *p = &ac->pat[id];

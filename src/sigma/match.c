@@ -22,12 +22,6 @@
 enum { F = 0, T = 1, U = 2 };		/* three-valued results */
 enum { ST_ABSENT, ST_PRESENT, ST_UNKNOWN };
 
-/* Where a literal occurred in a field (set by the scan). */
-#define OCC_ANY		0x1
-#define OCC_START	0x2
-#define OCC_END		0x4
-#define OCC_WHOLE	0x8
-
 struct fval {
 	uint32_t	 stamp;
 	uint8_t		 state;
@@ -35,20 +29,48 @@ struct fval {
 	uint8_t		 plain;		/* 0 not known, 1 printable ASCII
 					   without CR, LF; 2 not */
 	bool		 ascii;		/* folded value is all ASCII */
+	int32_t		 di;		/* index in the event's EventData, or
+					   -1 (not from there, or unfolded) */
 	const char	*v;
 	size_t		 vlen;
 	size_t		 foff, flen;	/* in scratch->fold */
 };
 
+/* Where an EventData name is in an event (see index_event()). */
+struct dslot {
+	uint32_t	 stamp;
+	int32_t		 exact, ci;	/* first index, -1 none */
+};
+
+/* An EventData value of the event, folded (shared by fields, keywords). */
+struct dfold {
+	uint32_t	 stamp;
+	bool		 ascii;
+	size_t		 foff, flen;
+};
+
+/* The scan's finds in one field: found[first .. first + n). */
+struct fhit {
+	uint32_t	 stamp;
+	uint32_t	 first, n;
+};
+
 struct sigma_scratch {
 	const struct sigma_set	*set;
 	uint32_t		 stamp;
+	struct dslot		*dix;		/* 2 per name: event, process */
+	uint32_t		 dixstamp[2];	/* stamp when built */
+	struct dfold		*dfold;		/* per EventData index */
+	uint32_t		 ndfold;
 	struct fval		*fv;		/* 2 per field: native, 4688 */
 	uint32_t		*mark;		/* per rule: stamp when queued */
 	uint32_t		*cand, ncand;
 	uint32_t		*hits, nhits;
 	uint8_t			*fflags;	/* per scan pattern: OCC_* */
 	uint32_t		*fstamp;	/* stamp when fflags is valid */
+	/* pattern ids the scan found, field by field (see fhit) */
+	uint32_t		*found, nfound;
+	struct fhit		*fhit;		/* per field */
 	char			*fold;
 	size_t			 foldlen, foldcap;
 	pcre2_match_data	*md;
@@ -95,9 +117,14 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->fold = malloc(sc->foldcap);
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->fflags = calloc(set->nflags + 1, 1);
+	sc->dix = calloc((size_t)set->nnames * 2 + 1, sizeof(*sc->dix));
 	sc->fstamp = calloc(set->nflags + 1, sizeof(*sc->fstamp));
-	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL || sc->mark == NULL || sc->cand == NULL ||
-	    sc->hits == NULL || sc->fold == NULL || sc->md == NULL) {
+	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
+	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
+	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
+	    sc->mark == NULL || sc->cand == NULL || sc->hits == NULL ||
+	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
+	    sc->found == NULL || sc->fhit == NULL) {
 		sigma_scratch_free(sc);
 		return NULL;
 	}
@@ -110,12 +137,16 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	if (sc == NULL)
 		return;
 	free(sc->fv);
+	free(sc->dix);
+	free(sc->dfold);
 	free(sc->mark);
 	free(sc->cand);
 	free(sc->hits);
 	free(sc->fold);
 	free(sc->fflags);
 	free(sc->fstamp);
+	free(sc->found);
+	free(sc->fhit);
 	pcre2_match_data_free(sc->md);
 	free(sc);
 }
@@ -146,6 +177,95 @@ data_get(const struct ev_event *ev, const char *name)
 	return NULL;
 }
 
+static bool
+ascii_caseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x != y && ((x | 0x20) != (y | 0x20) ||
+		    (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Indexes the EventData names of e (k: 0 the event, 1 its process) that
+ * some field is looked up by: one pass instead of a search per field.
+ */
+static void
+index_event(struct sigma_scratch *sc, const struct ev_event *e, int k)
+{
+	const struct sigma_set *set = sc->set;
+	struct dslot *ds = sc->dix + (size_t)k * set->nnames;
+
+	sc->dixstamp[k] = sc->stamp;
+	for (uint32_t i = 0; i < e->ndata; i++) {
+		const char *nm = e->data[i].name;
+		size_t n = strlen(nm);
+		uint32_t id = set->namehead[sigma_name_hash(nm, n)];
+
+		for (; id != NID_NONE; id = set->names[id].next) {
+			const struct dname *d = &set->names[id];
+			struct dslot *sl = &ds[id];
+
+			if (d->len != n)
+				continue;
+			if (sl->stamp != sc->stamp) {
+				sl->stamp = sc->stamp;
+				sl->exact = sl->ci = -1;
+			}
+			if (memcmp(d->name, nm, n) == 0) {
+				if (sl->exact < 0)
+					sl->exact = (int32_t)i;
+			} else if (sl->ci < 0 && ascii_caseeq(d->name, nm, n))
+				sl->ci = (int32_t)i;
+		}
+	}
+}
+
+/*
+ * The index of the EventData value named nid in e (k as above): the
+ * first exact match, else the first ignoring ASCII case (as data_get()),
+ * or -1.
+ */
+static int32_t
+data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
+    uint32_t nid)
+{
+	const struct dslot *sl;
+
+	if (nid == NID_NONE)
+		return -1;
+	if (sc->dixstamp[k] != sc->stamp)
+		index_event(sc, e, k);
+	sl = &sc->dix[(size_t)k * sc->set->nnames + nid];
+	if (sl->stamp != sc->stamp)
+		return -1;
+	return sl->exact >= 0 ? sl->exact : sl->ci;
+}
+
+/*
+ * EventData value of e by field name (nid its name id): by the index,
+ * or searched when the prefilter is off (so the two ways are compared).
+ * *di gets the index when e is the event itself.
+ */
+static const char *
+data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
+    const char *name, uint32_t nid, int32_t *di)
+{
+	int32_t i;
+
+	if (sc->noprefilter)
+		return data_get(e, name);
+	if ((i = data_index(sc, e, k, nid)) < 0)
+		return NULL;
+	if (k == 0)
+		*di = i;
+	return e->data[i].value;
+}
+
 static void
 resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
     struct fval *fv)
@@ -155,17 +275,20 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 	uint8_t how = map ? f->src4688 : f->srcsys;
 
 	fv->state = ST_ABSENT;
+	fv->di = -1;
 	switch (how) {
 	case FS_DATA:
-		v = data_get(ev, f->name);
+		v = data_value(sc, ev, 0, f->name, map ? f->nid4688 : f->nid,
+		    &fv->di);
 		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
 		if (v == NULL && ev->process != NULL &&
 		    (sc->src == SIGMA_SRC_SYSMON3 ||
 		    sc->src == SIGMA_SRC_SYSMON7))
-			v = data_get(ev->process, f->name);
+			v = data_value(sc, ev->process, 1, f->name,
+			    map ? f->nid4688 : f->nid, &fv->di);
 		break;
 	case FS_DATA_OR_UNKNOWN:
-		v = data_get(ev, f->name4688);
+		v = data_value(sc, ev, 0, f->name4688, f->nid4688, &fv->di);
 		if (v == NULL)
 			fv->state = ST_UNKNOWN;
 		break;
@@ -235,7 +358,13 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 		resolve_raw(sc, &sc->set->fields[fid], map, fv);
 	}
 	if (fv->state == ST_PRESENT && !fv->folded) {
-		if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
+		struct dfold *df = fv->di >= 0 ? &sc->dfold[fv->di] : NULL;
+
+		if (df != NULL && df->stamp == sc->stamp) {
+			fv->foff = df->foff;
+			fv->flen = df->flen;
+			fv->ascii = df->ascii;
+		} else if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
 			/* out of memory: compare unfolded (cased) */
 			fv->foff = SIZE_MAX;
 		} else {
@@ -243,6 +372,12 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 			fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
 			    sc->fold + sc->foldlen, &fv->ascii);
 			sc->foldlen += fv->flen;
+			if (df != NULL) {
+				df->stamp = sc->stamp;
+				df->foff = fv->foff;
+				df->flen = fv->flen;
+				df->ascii = fv->ascii;
+			}
 		}
 		fv->folded = true;
 	}
@@ -312,6 +447,29 @@ contains(const char *s, size_t n, const char *p, size_t m)
 }
 
 /*
+ * First occurrence of p[0..m) (m > 0) in s[0..n), or NULL: memchr to the
+ * first byte, then a compare (values and runs are short).
+ */
+static const char *
+find(const char *s, size_t n, const char *p, size_t m)
+{
+	const char *end;
+
+	if (m > n)
+		return NULL;
+	end = s + (n - m) + 1;
+	while (s < end) {
+		s = memchr(s, (unsigned char)p[0], (size_t)(end - s));
+		if (s == NULL)
+			return NULL;
+		if (memcmp(s + 1, p + 1, m - 1) == 0)
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+/*
  * Whether s[0..n) holds the runs of chain c (see sigma_int.h) in order,
  * not overlapping: a necessary condition of the test owning the chain.
  */
@@ -326,10 +484,7 @@ chain_ok(const char *c, uint32_t cn, const char *s, size_t n)
 
 		if (m > n - pos)
 			return false;
-		if (m == 1)
-			hit = memchr(s + pos, (unsigned char)c[i], n - pos);
-		else
-			hit = memmem(s + pos, n - pos, c + i, m);
+		hit = find(s + pos, n - pos, c + i, m);
 		if (hit == NULL)
 			return false;
 		pos = (size_t)(hit - s) + m;
@@ -573,11 +728,23 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		const char *v = ev->data[i].value;
-		size_t n = strlen(v), fl, base = sc->foldlen;
+		struct dfold *df = &sc->dfold[i];
+		size_t n = strlen(v), fl, base;
 
-		if (fold_room(sc, n * 2 + 1) == -1)
-			return F;
-		fl = sigma_fold(v, n, sc->fold + base);
+		if (df->stamp == sc->stamp) {
+			base = df->foff;
+			fl = df->flen;
+		} else {
+			if (fold_room(sc, n * 2 + 1) == -1)
+				return F;
+			base = sc->foldlen;
+			fl = sigma_fold_ascii(v, n, sc->fold + base,
+			    &df->ascii);
+			sc->foldlen += fl;
+			df->stamp = sc->stamp;
+			df->foff = base;
+			df->flen = fl;
+		}
 		for (uint32_t k = 0; k < g->n; k++) {
 			const struct test *t = &it->tests[g->first + k];
 			bool r;
@@ -602,6 +769,71 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 	return F;
 }
 
+/*
+ * Whether a pattern the scan found in the item's field answers one of
+ * its tests: each test's flags when it has few, else a filter and a
+ * binary search per find.
+ */
+static bool
+aref_hit(const struct sigma_scratch *sc, const struct item *it)
+{
+	const struct fhit *fh = &sc->fhit[it->field];
+	uint32_t base = sc->set->fields[it->field].flagbase;
+
+	if (fh->stamp != sc->stamp || fh->n == 0)
+		return false;
+	if (it->naref <= 2 * fh->n) {
+		for (uint32_t i = 0; i < it->naref; i++) {
+			uint32_t idx = base + it->aref[i].acid;
+
+			if (sc->fstamp[idx] == sc->stamp &&
+			    (sc->fflags[idx] & it->aref[i].occ))
+				return true;
+		}
+		return false;
+	}
+	for (uint32_t i = 0; i < fh->n; i++) {
+		uint32_t id = sc->found[fh->first + i];
+		uint32_t lo = 0, hi = it->naref;
+
+		if (!(it->abloom & AREF_BIT(id)))
+			continue;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (it->aref[mid].acid < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < it->naref && it->aref[lo].acid == id &&
+		    (sc->fflags[base + id] & it->aref[lo].occ))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An OR item on a present value, its literal tests answered by the
+ * scan's finds, the rest one by one.
+ */
+static int
+eval_item_found(struct sigma_scratch *sc, const struct item *it,
+    struct fval *fv)
+{
+	int res = F;
+
+	if (it->naref > 0 && aref_hit(sc, it))
+		return T;
+	for (uint32_t k = 0; k < it->nrest && res != T; k++) {
+		res = or3(res, test_value(sc, &it->tests[it->rest[k]],
+		    it->field, fv));
+		/* fieldref may have moved the fold buffer */
+		fv = resolve(sc, it->field);
+	}
+	return res;
+}
+
 static int
 eval_item(struct sigma_scratch *sc, const struct item *it)
 {
@@ -615,6 +847,10 @@ eval_item(struct sigma_scratch *sc, const struct item *it)
 		if (it->nonascii && fv->state == ST_PRESENT && fv->ascii &&
 		    fv->foff != SIZE_MAX && !sc->noprefilter)
 			return F;
+		if (it->aref != NULL && fv->state == ST_PRESENT &&
+		    !sc->noprefilter && (sc->src != SIGMA_SRC_4688 ||
+		    sc->mapped))
+			return eval_item_found(sc, it, fv);
 		if (it->ac != NULL && fv->state == ST_PRESENT &&
 		    fv->foff != SIZE_MAX) {
 			struct acx x = { it, fv->flen };
@@ -711,6 +947,7 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 	if (sc->fstamp[idx] != sc->stamp) {
 		sc->fstamp[idx] = sc->stamp;
 		sc->fflags[idx] = occ;
+		sc->found[sc->nfound++] = id;
 	} else
 		sc->fflags[idx] |= occ;
 	for (uint32_t i = 0; i < x->f->acnrules[id]; i++) {
@@ -753,10 +990,27 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
 		memset(sc->mark, 0, set->nrules * sizeof(*sc->mark));
 		memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
+		memset(sc->fhit, 0, set->nfields * sizeof(*sc->fhit));
+		memset(sc->dix, 0, (size_t)set->nnames * 2 *
+		    sizeof(*sc->dix));
+		memset(sc->dfold, 0, sc->ndfold * sizeof(*sc->dfold));
+		sc->dixstamp[0] = sc->dixstamp[1] = 0;
 		sc->stamp = 1;
+	}
+	if (ev->ndata > sc->ndfold) {
+		struct dfold *nd = realloc(sc->dfold, ev->ndata *
+		    sizeof(*nd));
+
+		if (nd == NULL)
+			return EV_ENOMEM;
+		memset(nd + sc->ndfold, 0, (ev->ndata - sc->ndfold) *
+		    sizeof(*nd));
+		sc->dfold = nd;
+		sc->ndfold = ev->ndata;
 	}
 	sc->ev = ev;
 	sc->foldlen = 0;
+	sc->nfound = 0;
 	if (sc->noprefilter) {
 		for (uint32_t r = 0; r < set->nrules; r++)
 			if (set->rules[r]->status == SIGMA_LOADED &&
@@ -779,8 +1033,11 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		if (fv->foff == SIZE_MAX)
 			return EV_ENOMEM;
 		x.len = fv->flen;
+		sc->fhit[fid].stamp = sc->stamp;
+		sc->fhit[fid].first = sc->nfound;
 		sigma_ac_scan(set->fields[fid].ac, sc->fold + fv->foff,
 		    fv->flen, scan_hit, &x);
+		sc->fhit[fid].n = sc->nfound - sc->fhit[fid].first;
 	}
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
 		eval_rule(sc, set->always[si][i]);

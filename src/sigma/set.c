@@ -77,6 +77,7 @@ sigma_set_free(struct sigma_set *s)
 	}
 	pcre2_match_context_free(s->mctx);
 	free(s->res);
+	free(s->names);
 	free(s->acs);
 	free(s->fields);
 	free(s->rules);
@@ -1069,6 +1070,111 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 	return 0;
 }
 
+/* The name id of an EventData name (added when new); NID_NONE on ENOMEM. */
+static uint32_t
+name_id(struct sigma_set *s, const char *name, size_t *cap)
+{
+	size_t n = strlen(name);
+	uint32_t h = sigma_name_hash(name, n), id;
+
+	for (id = s->namehead[h]; id != NID_NONE; id = s->names[id].next)
+		if (s->names[id].len == n && memcmp(s->names[id].name, name,
+		    n) == 0)
+			return id;
+	if (grow((void **)&s->names, cap, s->nnames, sizeof(*s->names)))
+		return NID_NONE;
+	id = s->nnames++;
+	s->names[id].name = name;
+	s->names[id].len = (uint32_t)n;
+	s->names[id].next = s->namehead[h];
+	s->namehead[h] = id;
+	return id;
+}
+
+/* Name ids of every field looked up in EventData. */
+static int
+index_names(struct sigma_set *s)
+{
+	size_t cap = 0;
+
+	for (uint32_t b = 0; b < NAME_BUCKETS; b++)
+		s->namehead[b] = NID_NONE;
+	for (uint32_t i = 0; i < s->nfields; i++) {
+		struct field *f = &s->fields[i];
+
+		f->nid = f->nid4688 = NID_NONE;
+		if (f->srcsys == FS_DATA &&
+		    (f->nid = name_id(s, f->name, &cap)) == NID_NONE)
+			return EV_ENOMEM;
+		if ((f->src4688 == FS_DATA || f->src4688 == FS_DATA_OR_UNKNOWN) &&
+		    (f->nid4688 = name_id(s, f->name4688, &cap)) == NID_NONE)
+			return EV_ENOMEM;
+	}
+	return 0;
+}
+
+static int
+cmp_aref(const void *a, const void *b)
+{
+	const struct aref *x = a, *y = b;
+
+	return x->acid < y->acid ? -1 : x->acid > y->acid;
+}
+
+/* An item's tests split into scan-answered (item->aref) and the rest. */
+static int
+split_item(struct sigma_set *s, struct item *it)
+{
+	uint32_t na = 0, nr = 0;
+
+	if (it->all || it->field == ITEM_KEYWORD)
+		return 0;
+	it->aref = ev_arena_alloc(&s->arena, (it->ntests + 1) *
+	    sizeof(*it->aref));
+	it->rest = ev_arena_alloc(&s->arena, (it->ntests + 1) *
+	    sizeof(*it->rest));
+	if (it->aref == NULL || it->rest == NULL)
+		return EV_ENOMEM;
+	for (uint32_t k = 0; k < it->ntests; k++) {
+		const struct test *t = &it->tests[k];
+
+		if (t->acid == ACID_NONE) {
+			it->rest[nr++] = k;
+			continue;
+		}
+		it->aref[na].acid = t->acid;
+		it->aref[na].occ = t->kind == T_CONTAINS ? OCC_ANY :
+		    t->kind == T_PREFIX ? OCC_START :
+		    t->kind == T_SUFFIX ? OCC_END : OCC_WHOLE;
+		na++;
+	}
+	if (na > 1)
+		qsort(it->aref, na, sizeof(*it->aref), cmp_aref);
+	/* one entry per pattern id */
+	it->naref = 0;
+	for (uint32_t i = 0; i < na; i++) {
+		if (it->naref > 0 &&
+		    it->aref[it->naref - 1].acid == it->aref[i].acid)
+			it->aref[it->naref - 1].occ |= it->aref[i].occ;
+		else
+			it->aref[it->naref++] = it->aref[i];
+		it->abloom |= AREF_BIT(it->aref[i].acid);
+	}
+	it->nrest = nr;
+	return 0;
+}
+
+static int
+split_node(struct sigma_set *s, const struct node *nd)
+{
+	if (nd->op == N_ITEM)
+		return split_item(s, nd->item);
+	for (uint32_t i = 0; i < nd->n; i++)
+		if (split_node(s, nd->kid[i]) != 0)
+			return EV_ENOMEM;
+	return 0;
+}
+
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
 {
@@ -1085,6 +1191,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		goto oom;
 	pcre2_set_match_limit(s->mctx, SIGMA_RE_MATCH_LIMIT);
 	pcre2_set_depth_limit(s->mctx, SIGMA_RE_DEPTH_LIMIT);
+	if (index_names(s) != 0)
+		goto oom;
 	for (size_t r = 0; r < s->nrules; r++) {
 		struct sigma_compiled *c = s->rules[r]->compiled;
 		struct nl l;
@@ -1157,6 +1265,10 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		if (any && build_field(s, f, &tr) != 0)
 			goto oom;
 	}
+	for (size_t r = 0; r < s->nrules; r++)
+		if (s->rules[r]->status == SIGMA_LOADED &&
+		    split_node(s, s->rules[r]->compiled->root) != 0)
+			goto oom;
 	free(used);
 	free(tr.v);
 	s->compiled = true;

@@ -84,6 +84,20 @@ struct test {
 
 #define ACID_NONE	UINT32_MAX
 
+/* Where a literal occurred in a field (set by the scan). */
+#define OCC_ANY		0x1
+#define OCC_START	0x2
+#define OCC_END		0x4
+#define OCC_WHOLE	0x8
+
+/* A scan pattern some test of an item looks for, and where it must be. */
+struct aref {
+	uint32_t	 acid;
+	uint8_t		 occ;		/* OCC_* any of which makes one true */
+};
+
+#define AREF_BIT(id)	(1ull << (((id) * 0x9e3779b9u) >> 26))
+
 struct group {
 	uint32_t	 first, n;	/* tests[first .. first + n) */
 };
@@ -105,6 +119,18 @@ struct item {
 	uint32_t	 nacpat;
 	/* every test has a non-ASCII literal (false on an ASCII value) */
 	bool		 nonascii;
+	/*
+	 * Not all, not keywords (set by sigma_compile): the tests answered
+	 * by the field's scan, one entry per pattern id, ascending, and
+	 * the indexes of the other tests.  With the scan's list of what it
+	 * found, the item costs a lookup per pattern found, not a look at
+	 * every test.
+	 */
+	struct aref	*aref;
+	uint32_t	 naref;
+	uint64_t	 abloom;	/* bit AREF_BIT(acid) of every aref */
+	uint32_t	*rest;
+	uint32_t	 nrest;
 };
 
 enum node_op { N_AND, N_OR, N_NOT, N_ITEM };
@@ -156,7 +182,36 @@ struct field {
 	uint32_t	*patlen;	/* pattern id -> length */
 	uint32_t	 flagbase;	/* first of this field's patterns in
 					   the scratch's occurrence flags */
+	uint32_t	 nid, nid4688;	/* EventData name ids (NID_NONE) */
 };
+
+#define NID_NONE	UINT32_MAX
+
+/*
+ * EventData names some field is looked up by, for the per-event index:
+ * chained from a table hashed on the ASCII-lowercased name.
+ */
+struct dname {
+	const char	*name;
+	uint32_t	 len;
+	uint32_t	 next;		/* in the same bucket, or NID_NONE */
+};
+
+#define NAME_BUCKETS	256
+
+/* The bucket of a name: its length and three bytes, ASCII-lowercased. */
+static inline uint32_t
+sigma_name_hash(const char *s, size_t n)
+{
+	unsigned char a, b, c;
+
+	if (n == 0)
+		return 0;
+	a = (unsigned char)s[0] | 0x20;
+	b = (unsigned char)s[n - 1] | 0x20;
+	c = (unsigned char)s[n / 2] | 0x20;
+	return ((uint32_t)n * 131u + a * 31u + b * 7u + c) & (NAME_BUCKETS - 1);
+}
 
 struct sigma_set {
 	struct ev_arena	 arena;		/* rules, nodes, strings */
@@ -174,6 +229,9 @@ struct sigma_set {
 	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
 	uint32_t	 nrules_src[4];
 	uint32_t	 nflags;	/* patterns of all scan matchers */
+	struct dname	*names;		/* EventData names, by name id */
+	uint32_t	 nnames;
+	uint32_t	 namehead[NAME_BUCKETS];	/* first id, NID_NONE */
 	pcre2_match_context *mctx;
 };
 
