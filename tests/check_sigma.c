@@ -238,6 +238,33 @@ static const struct mcase mcases[] = {
 	    { S1, "CommandLine=abd" }, 1 },
 	{ "re-minlength", PC, SEL("CommandLine|re: 'a[0-9]{6}'"),
 	    { S1, "CommandLine=a12345" }, 0 },
+	/* prefilter clauses: every AND child's literals are needed */
+	{ "cnf-both", PC, "    a:\n        Image|endswith: '\\cmd.exe'\n"
+	    "    b:\n        CommandLine|contains: 'whoami'\n"
+	    "    condition: a and b\n",
+	    { S1, "Image=C:\\cmd.exe\nCommandLine=cmd /c whoami" }, 1 },
+	{ "cnf-one", PC, "    a:\n        Image|endswith: '\\cmd.exe'\n"
+	    "    b:\n        CommandLine|contains: 'whoami'\n"
+	    "    condition: a and b\n",
+	    { S1, "Image=C:\\cmd.exe\nCommandLine=cmd /c dir" }, 0 },
+	{ "cnf-not", PC, "    a:\n        Image|endswith: '\\cmd.exe'\n"
+	    "    b:\n        CommandLine|contains: 'whoami'\n"
+	    "    condition: a and not b\n",
+	    { S1, "Image=C:\\cmd.exe\nCommandLine=cmd /c dir" }, 1 },
+	{ "cnf-or-of-and", PC, "    a:\n        Image|endswith: '\\cmd.exe'\n"
+	    "    b:\n        CommandLine|contains: 'whoami'\n"
+	    "    c:\n        Image|endswith: '\\net.exe'\n"
+	    "    d:\n        CommandLine|contains: ' user '\n"
+	    "    condition: (a and b) or (c and d)\n",
+	    { S1, "Image=C:\\net.exe\nCommandLine=net user x" }, 1 },
+	{ "cnf-all-groups", PC, SEL("CommandLine|contains|all:\n"
+	    "            - 'abc'\n            - 'def'\n            - 'ghi'\n"
+	    "            - 'jkl'\n            - 'mno'"),
+	    { S1, "CommandLine=mno jkl ghi def abc" }, 1 },
+	{ "cnf-all-groups-no", PC, SEL("CommandLine|contains|all:\n"
+	    "            - 'abc'\n            - 'def'\n            - 'ghi'\n"
+	    "            - 'jkl'\n            - 'mno'"),
+	    { S1, "CommandLine=mno jkl ghi def ab" }, 0 },
 	/* non-ASCII literals never match an ASCII value */
 	{ "nonascii-no", PC, SEL("CommandLine|contains: '\xd0\xb0'"),
 	    { S1, "CommandLine=cmd /c a" }, 0 },

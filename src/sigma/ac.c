@@ -30,6 +30,7 @@
 #define MAX_PATTERNS	(1u << 24)
 
 #define NTIER	3
+#define FEW_PATTERNS	4	/* searched one by one (scan_few) */
 static const uint32_t tier_len[NTIER] = { 3, 4, 8 };
 
 struct pat {
@@ -437,6 +438,37 @@ trie_scan(const struct sigma_ac *ac, uint32_t node, const unsigned char *t,
 	}
 }
 
+/*
+ * A handful of patterns: each searched on its own with memchr (vector
+ * code) beats probing the filters at every byte.
+ */
+static int
+scan_few(const struct sigma_ac *ac, const unsigned char *t, size_t len,
+    int (*fn)(uint32_t, size_t, void *), void *ctx)
+{
+	int r;
+
+	for (uint32_t id = 0; id < ac->npat; id++) {
+		const unsigned char *q = (const unsigned char *)ac->text +
+		    ac->pat[id].off;
+		size_t m = ac->pat[id].len, i = 0;
+
+		while (m <= len - i) {
+			const unsigned char *s = memchr(t + i, q[0],
+			    len - i - m + 1);
+
+			if (s == NULL)
+				break;
+			i = (size_t)(s - t);
+			if (memcmp(s + 1, q + 1, m - 1) == 0 &&
+			    (r = fn(id, i + m, ctx)) != 0)
+				return r;
+			i++;
+		}
+	}
+	return 0;
+}
+
 int
 sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
     int (*fn)(uint32_t, size_t, void *), void *ctx)
@@ -446,6 +478,8 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 
 	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
 		return 0;
+	if (ac->npat <= FEW_PATTERNS)
+		return scan_few(ac, t, len, fn, ctx);
 	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {
 		uint32_t g = hkey(key_of(t + i, 3));
 

@@ -64,6 +64,8 @@ struct sigma_scratch {
 	uint32_t		 ndfold;
 	struct fval		*fv;		/* 2 per field: native, 4688 */
 	uint32_t		*mark;		/* per rule: stamp when queued */
+	uint32_t		*cstamp;	/* per rule: stamp of cmask */
+	uint8_t			*cmask;		/* per rule: clauses seen */
 	uint32_t		*cand, ncand;
 	uint32_t		*hits, nhits;
 	uint8_t			*fflags;	/* per scan pattern: OCC_* */
@@ -111,6 +113,8 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->set = set;
 	sc->fv = calloc((size_t)set->nfields * 2 + 1, sizeof(*sc->fv));
 	sc->mark = calloc(set->nrules + 1, sizeof(*sc->mark));
+	sc->cstamp = calloc(set->nrules + 1, sizeof(*sc->cstamp));
+	sc->cmask = calloc(set->nrules + 1, 1);
 	sc->cand = malloc((set->nrules + 1) * sizeof(*sc->cand));
 	sc->hits = malloc((set->nrules + 1) * sizeof(*sc->hits));
 	sc->foldcap = 4096;
@@ -124,7 +128,8 @@ sigma_scratch_new(const struct sigma_set *set)
 	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
 	    sc->mark == NULL || sc->cand == NULL || sc->hits == NULL ||
 	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
-	    sc->found == NULL || sc->fhit == NULL) {
+	    sc->found == NULL || sc->fhit == NULL || sc->cstamp == NULL ||
+	    sc->cmask == NULL) {
 		sigma_scratch_free(sc);
 		return NULL;
 	}
@@ -140,6 +145,8 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->dix);
 	free(sc->dfold);
 	free(sc->mark);
+	free(sc->cstamp);
+	free(sc->cmask);
 	free(sc->cand);
 	free(sc->hits);
 	free(sc->fold);
@@ -346,11 +353,9 @@ fold_room(struct sigma_scratch *sc, size_t need)
  * valid until the next call (it may grow): use fv->foff.
  */
 static struct fval *
-resolve(struct sigma_scratch *sc, uint32_t fid)
+resolve_slow(struct sigma_scratch *sc, uint32_t fid, bool map,
+    struct fval *fv)
 {
-	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
-	struct fval *fv = &sc->fv[fid * 2 + map];
-
 	if (fv->stamp != sc->stamp) {
 		fv->stamp = sc->stamp;
 		fv->folded = false;
@@ -382,6 +387,17 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 		fv->folded = true;
 	}
 	return fv;
+}
+
+static inline struct fval *
+resolve(struct sigma_scratch *sc, uint32_t fid)
+{
+	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
+	struct fval *fv = &sc->fv[fid * 2 + map];
+
+	if (fv->stamp == sc->stamp && (fv->folded || fv->state != ST_PRESENT))
+		return fv;
+	return resolve_slow(sc, fid, map, fv);
 }
 
 static bool
@@ -828,8 +844,6 @@ eval_item_found(struct sigma_scratch *sc, const struct item *it,
 	for (uint32_t k = 0; k < it->nrest && res != T; k++) {
 		res = or3(res, test_value(sc, &it->tests[it->rest[k]],
 		    it->field, fv));
-		/* fieldref may have moved the fold buffer */
-		fv = resolve(sc, it->field);
 	}
 	return res;
 }
@@ -869,8 +883,6 @@ eval_item(struct sigma_scratch *sc, const struct item *it)
 			for (uint32_t k = 0; k < gr->n && gres != T; k++) {
 				gres = or3(gres, test_value(sc,
 				    &it->tests[gr->first + k], it->field, fv));
-				/* fieldref may have moved the fold buffer */
-				fv = resolve(sc, it->field);
 			}
 		if (it->all) {
 			res = and3(res, gres);
@@ -951,11 +963,19 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 	} else
 		sc->fflags[idx] |= occ;
 	for (uint32_t i = 0; i < x->f->acnrules[id]; i++) {
-		uint32_t r = rl[i];
+		uint32_t r = rl[i] / MAX_CLAUSES;
 
 		if (sc->mark[r] == sc->stamp ||
 		    !(set->rules[r]->sources & sc->src))
 			continue;
+		if (sc->cstamp[r] != sc->stamp) {
+			sc->cstamp[r] = sc->stamp;
+			sc->cmask[r] = 0;
+		}
+		sc->cmask[r] |= (uint8_t)(1u << (rl[i] % MAX_CLAUSES));
+		if (sc->cmask[r] != set->needfull[r])
+			continue;
+		/* a literal of every clause seen */
 		sc->mark[r] = sc->stamp;
 		sc->cand[sc->ncand++] = r;
 	}
@@ -989,6 +1009,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		/* wrapped: forget every stamp */
 		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
 		memset(sc->mark, 0, set->nrules * sizeof(*sc->mark));
+		memset(sc->cstamp, 0, set->nrules * sizeof(*sc->cstamp));
 		memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
 		memset(sc->fhit, 0, set->nfields * sizeof(*sc->fhit));
 		memset(sc->dix, 0, (size_t)set->nnames * 2 *

@@ -78,6 +78,7 @@ sigma_set_free(struct sigma_set *s)
 	pcre2_match_context_free(s->mctx);
 	free(s->res);
 	free(s->names);
+	free(s->needfull);
 	free(s->acs);
 	free(s->fields);
 	free(s->rules);
@@ -839,46 +840,54 @@ chain_node(struct sigma_set *s, const struct node *nd)
 	return 0;
 }
 
-static int need_of(struct sigma_set *, const struct node *, struct nl *);
+/*
+ * Necessary literal sets of a subtree, as a conjunction of up to
+ * MAX_CLAUSES clauses: every clause has a literal that occurs whenever
+ * the subtree is true.
+ */
+struct cnf {
+	struct nl	 c[MAX_CLAUSES];
+	unsigned	 n;
+};
 
-static int
-need_item(struct sigma_set *s, const struct item *it, struct nl *out)
+static void
+cnf_free(struct cnf *f)
 {
-	out->ok = false;
-	if (it->field == ITEM_KEYWORD)
-		return 0;
-	if (it->all) {
-		/* any one group's literals are necessary: the cheapest */
-		struct nl best = { 0 };
+	for (unsigned i = 0; i < f->n; i++)
+		free(f->c[i].v);
+	f->n = 0;
+}
 
-		for (uint32_t g = 0; g < it->ngroups; g++) {
-			struct nl cur = { 0 };
+/* Adds clause l (taken) to f, keeping the MAX_CLAUSES cheapest. */
+static void
+cnf_add(struct cnf *f, struct nl *l)
+{
+	unsigned worst = 0;
 
-			cur.ok = true;
-			for (uint32_t k = 0; k < it->groups[g].n && cur.ok; k++) {
-				const char *lit;
-				uint32_t len;
-
-				if (test_literal(s, &it->tests[it->groups[g].first
-				    + k], &lit, &len) != 0)
-					return EV_ENOMEM;
-				if (len == 0)
-					cur.ok = false;
-				else if (nl_add(&cur, it->field, lit, len))
-					return EV_ENOMEM;
-			}
-			if (cur.ok && (!best.ok || nl_cost(&cur) <
-			    nl_cost(&best))) {
-				free(best.v);
-				best = cur;
-			} else
-				free(cur.v);
-		}
-		*out = best;
-		return 0;
+	if (f->n < MAX_CLAUSES) {
+		f->c[f->n++] = *l;
+		return;
 	}
+	for (unsigned i = 1; i < f->n; i++)
+		if (nl_cost(&f->c[i]) > nl_cost(&f->c[worst]))
+			worst = i;
+	if (nl_cost(l) < nl_cost(&f->c[worst])) {
+		free(f->c[worst].v);
+		f->c[worst] = *l;
+	} else
+		free(l->v);
+}
+
+static int need_of(struct sigma_set *, const struct node *, struct cnf *);
+
+/* The literals of tests first .. first + n of an item: one clause. */
+static int
+need_tests(struct sigma_set *s, const struct item *it, uint32_t first,
+    uint32_t n, struct nl *out)
+{
+	memset(out, 0, sizeof(*out));
 	out->ok = true;
-	for (uint32_t k = 0; k < it->ntests && out->ok; k++) {
+	for (uint32_t k = first; k < first + n && out->ok; k++) {
 		const char *lit;
 		uint32_t len;
 
@@ -893,43 +902,93 @@ need_item(struct sigma_set *s, const struct item *it, struct nl *out)
 }
 
 static int
-need_of(struct sigma_set *s, const struct node *nd, struct nl *out)
+need_item(struct sigma_set *s, const struct item *it, struct cnf *out)
 {
-	memset(out, 0, sizeof(*out));
+	struct nl cur;
+
+	if (it->field == ITEM_KEYWORD)
+		return 0;
+	if (it->all) {
+		/* every group's literals are necessary */
+		for (uint32_t g = 0; g < it->ngroups; g++) {
+			if (need_tests(s, it, it->groups[g].first,
+			    it->groups[g].n, &cur) != 0) {
+				free(cur.v);
+				return EV_ENOMEM;
+			}
+			if (cur.ok && cur.n > 0)
+				cnf_add(out, &cur);
+			else
+				free(cur.v);
+		}
+		return 0;
+	}
+	if (need_tests(s, it, 0, it->ntests, &cur) != 0) {
+		free(cur.v);
+		return EV_ENOMEM;
+	}
+	if (cur.ok && cur.n > 0)
+		cnf_add(out, &cur);
+	else
+		free(cur.v);
+	return 0;
+}
+
+static int
+need_of(struct sigma_set *s, const struct node *nd, struct cnf *out)
+{
+	out->n = 0;
 	switch (nd->op) {
 	case N_ITEM:
 		return need_item(s, nd->item, out);
 	case N_NOT:
 		return 0;
 	case N_AND:
+		/* every child's clauses are necessary */
 		for (uint32_t i = 0; i < nd->n; i++) {
-			struct nl k;
+			struct cnf k;
 
-			if (need_of(s, nd->kid[i], &k) != 0)
+			if (need_of(s, nd->kid[i], &k) != 0) {
+				cnf_free(out);
 				return EV_ENOMEM;
-			if (k.ok && (!out->ok || nl_cost(&k) < nl_cost(out))) {
-				free(out->v);
-				*out = k;
-			} else
-				free(k.v);
+			}
+			for (unsigned j = 0; j < k.n; j++)
+				cnf_add(out, &k.c[j]);
 		}
 		return 0;
-	case N_OR:
-		out->ok = true;
-		for (uint32_t i = 0; i < nd->n && out->ok; i++) {
-			struct nl k;
+	case N_OR: {
+		/* one clause: the union of each child's cheapest */
+		struct nl u = { 0 };
 
-			if (need_of(s, nd->kid[i], &k) != 0)
+		u.ok = true;
+		for (uint32_t i = 0; i < nd->n && u.ok; i++) {
+			struct cnf k;
+			unsigned best = 0;
+
+			if (need_of(s, nd->kid[i], &k) != 0) {
+				free(u.v);
 				return EV_ENOMEM;
-			if (!k.ok)
-				out->ok = false;
-			for (size_t j = 0; j < k.n && out->ok; j++)
-				if (nl_add(out, k.v[j].field, k.v[j].lit,
-				    k.v[j].len))
+			}
+			if (k.n == 0)
+				u.ok = false;
+			for (unsigned j = 1; j < k.n; j++)
+				if (nl_cost(&k.c[j]) < nl_cost(&k.c[best]))
+					best = j;
+			for (size_t j = 0; u.ok && j < k.c[best].n; j++)
+				if (nl_add(&u, k.c[best].v[j].field,
+				    k.c[best].v[j].lit, k.c[best].v[j].len)) {
+					cnf_free(&k);
+					free(u.v);
 					return EV_ENOMEM;
-			free(k.v);
+				}
+			cnf_free(&k);
 		}
+		if (u.ok && u.n > 0)
+			cnf_add(out, &u);
+		else
+			free(u.v);
 		return 0;
+	}
 	}
 	return 0;
 }
@@ -1014,7 +1073,8 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 				return EV_ENOMEM;
 			}
 			e[ne].pat = (uint32_t)id;
-			e[ne].rule = (uint32_t)r;
+			e[ne].rule = (uint32_t)r * MAX_CLAUSES +
+			    c->need[k].clause;
 			ne++;
 		}
 	}
@@ -1193,9 +1253,13 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	pcre2_set_depth_limit(s->mctx, SIGMA_RE_DEPTH_LIMIT);
 	if (index_names(s) != 0)
 		goto oom;
+	s->needfull = calloc(s->nrules + 1, 1);
+	if (s->needfull == NULL)
+		goto oom;
 	for (size_t r = 0; r < s->nrules; r++) {
 		struct sigma_compiled *c = s->rules[r]->compiled;
-		struct nl l;
+		struct cnf l;
+		size_t nn = 0;
 
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
@@ -1203,16 +1267,23 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		    collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
 		    need_of(s, c->root, &l) != 0)
 			goto oom;
-		if (l.ok && l.n > 0) {
-			c->need = ev_arena_alloc(&s->arena, l.n * sizeof(*l.v));
+		for (unsigned j = 0; j < l.n; j++)
+			nn += l.c[j].n;
+		if (l.n > 0) {
+			c->need = ev_arena_alloc(&s->arena, nn * sizeof(*c->need));
 			if (c->need == NULL) {
-				free(l.v);
+				cnf_free(&l);
 				goto oom;
 			}
-			memcpy(c->need, l.v, l.n * sizeof(*l.v));
-			c->nneed = (uint32_t)l.n;
+			for (unsigned j = 0; j < l.n; j++)
+				for (size_t k = 0; k < l.c[j].n; k++) {
+					l.c[j].v[k].clause = (uint8_t)j;
+					c->need[c->nneed++] = l.c[j].v[k];
+				}
+			c->nclause = (uint8_t)l.n;
+			s->needfull[r] = (uint8_t)((1u << l.n) - 1);
 		}
-		free(l.v);
+		cnf_free(&l);
 		for (int i = 0; i < 4; i++) {
 			if (!(s->rules[r]->sources & bits[i]))
 				continue;

@@ -142,18 +142,25 @@ struct node {
 	struct item	*item;
 };
 
-/* A literal one of which must occur in a field for the rule to be true. */
+/*
+ * A literal in a field; for each clause of a rule, one of its literals
+ * must occur for the rule to be true.
+ */
 struct need {
 	uint32_t	 field;
 	uint32_t	 len;
 	const char	*lit;		/* folded */
+	uint8_t		 clause;	/* 0 .. MAX_CLAUSES - 1 */
 };
+
+#define MAX_CLAUSES	4
 
 struct sigma_compiled {
 	struct node	*root;
 	bool		 map4688;	/* Sysmon names mapped on 4688 */
 	struct need	*need;		/* NULL: evaluate on every event */
 	uint32_t	 nneed;
+	uint8_t		 nclause;
 };
 
 /* How a field is found on an event of a given source. */
@@ -178,7 +185,7 @@ struct field {
 	struct sigma_ac	*ac;		/* prefilter over need literals */
 	uint32_t	*acrules;	/* pattern id -> first in rulelist */
 	uint32_t	*acnrules;
-	uint32_t	*rulelist;
+	uint32_t	*rulelist;	/* rule * MAX_CLAUSES + clause */
 	uint32_t	*patlen;	/* pattern id -> length */
 	uint32_t	 flagbase;	/* first of this field's patterns in
 					   the scratch's occurrence flags */
@@ -229,6 +236,7 @@ struct sigma_set {
 	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
 	uint32_t	 nrules_src[4];
 	uint32_t	 nflags;	/* patterns of all scan matchers */
+	uint8_t		*needfull;	/* per rule: mask of all its clauses */
 	struct dname	*names;		/* EventData names, by name id */
 	uint32_t	 nnames;
 	uint32_t	 namehead[NAME_BUCKETS];	/* first id, NID_NONE */
