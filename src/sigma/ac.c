@@ -474,15 +474,20 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
     int (*fn)(uint32_t, size_t, void *), void *ctx)
 {
 	const unsigned char *t = (const unsigned char *)text;
+	uint64_t k3;
 	int r;
 
 	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
 		return 0;
 	if (ac->npat <= FEW_PATTERNS)
 		return scan_few(ac, t, len, fn, ctx);
+	k3 = (uint64_t)t[0] << 8 | (uint64_t)t[1] << 16;
 	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {
-		uint32_t g = hkey(key_of(t + i, 3));
+		uint32_t g;
 
+		/* the 3-byte key at i, rolled on by one byte */
+		k3 = k3 >> 8 | (uint64_t)t[i + 2] << 16;
+		g = hkey(k3);
 		if (!(ac->gate[g >> 6] & (1ull << (g & 63))))
 			continue;
 		for (int ti = 0; ti < NTIER; ti++) {
@@ -495,7 +500,7 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 				continue;
 			if (kl > len - i)
 				break;
-			k = key_of(t + i, kl);
+			k = ti == 0 ? k3 : key_of(t + i, kl);
 			h = hkey(k);
 			if (!(tr->filter[h >> 6] & (1ull << (h & 63))))
 				continue;

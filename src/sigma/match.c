@@ -55,6 +55,14 @@ struct fhit {
 	uint32_t	 first, n;
 };
 
+/* Per rule, per event: queued, and which prefilter clauses were seen. */
+struct rstate {
+	uint32_t	 mark;		/* stamp when queued (or run anyway) */
+	uint32_t	 cstamp;	/* stamp of cmask */
+	uint8_t		 cmask;
+	uint8_t		 full;		/* every clause (set->needfull) */
+};
+
 struct sigma_scratch {
 	const struct sigma_set	*set;
 	uint32_t		 stamp;
@@ -63,9 +71,7 @@ struct sigma_scratch {
 	struct dfold		*dfold;		/* per EventData index */
 	uint32_t		 ndfold;
 	struct fval		*fv;		/* 2 per field: native, 4688 */
-	uint32_t		*mark;		/* per rule: stamp when queued */
-	uint32_t		*cstamp;	/* per rule: stamp of cmask */
-	uint8_t			*cmask;		/* per rule: clauses seen */
+	struct rstate		*rs;		/* per rule */
 	uint32_t		*cand, ncand;
 	uint32_t		*hits, nhits;
 	uint8_t			*fflags;	/* per scan pattern: OCC_* */
@@ -112,9 +118,9 @@ sigma_scratch_new(const struct sigma_set *set)
 		return NULL;
 	sc->set = set;
 	sc->fv = calloc((size_t)set->nfields * 2 + 1, sizeof(*sc->fv));
-	sc->mark = calloc(set->nrules + 1, sizeof(*sc->mark));
-	sc->cstamp = calloc(set->nrules + 1, sizeof(*sc->cstamp));
-	sc->cmask = calloc(set->nrules + 1, 1);
+	sc->rs = calloc(set->nrules + 1, sizeof(*sc->rs));
+	for (uint32_t r = 0; sc->rs != NULL && r < set->nrules; r++)
+		sc->rs[r].full = set->needfull[r];
 	sc->cand = malloc((set->nrules + 1) * sizeof(*sc->cand));
 	sc->hits = malloc((set->nrules + 1) * sizeof(*sc->hits));
 	sc->foldcap = 4096;
@@ -126,10 +132,9 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
 	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
 	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
-	    sc->mark == NULL || sc->cand == NULL || sc->hits == NULL ||
+	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
 	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
-	    sc->found == NULL || sc->fhit == NULL || sc->cstamp == NULL ||
-	    sc->cmask == NULL) {
+	    sc->found == NULL || sc->fhit == NULL) {
 		sigma_scratch_free(sc);
 		return NULL;
 	}
@@ -144,9 +149,7 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->fv);
 	free(sc->dix);
 	free(sc->dfold);
-	free(sc->mark);
-	free(sc->cstamp);
-	free(sc->cmask);
+	free(sc->rs);
 	free(sc->cand);
 	free(sc->hits);
 	free(sc->fold);
@@ -938,6 +941,7 @@ struct scanx {
 	struct sigma_scratch	*sc;
 	const struct field	*f;
 	size_t			 len;
+	uint32_t		 si;		/* source index */
 };
 
 static int
@@ -945,8 +949,9 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 {
 	struct scanx *x = ctx;
 	struct sigma_scratch *sc = x->sc;
-	const struct sigma_set *set = sc->set;
-	const uint32_t *rl = x->f->rulelist + x->f->acrules[id];
+	size_t li = (size_t)x->si * x->f->npat + id;
+	const uint32_t *rl = x->f->rulelist + x->f->acrules[li];
+	uint32_t nrl = x->f->acnrules[li];
 	size_t idx = x->f->flagbase + id, start = end - x->f->patlen[id];
 	uint8_t occ = OCC_ANY;
 
@@ -962,21 +967,22 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 		sc->found[sc->nfound++] = id;
 	} else
 		sc->fflags[idx] |= occ;
-	for (uint32_t i = 0; i < x->f->acnrules[id]; i++) {
+	for (uint32_t i = 0; i < nrl; i++) {
 		uint32_t r = rl[i] / MAX_CLAUSES;
 
-		if (sc->mark[r] == sc->stamp ||
-		    !(set->rules[r]->sources & sc->src))
+		struct rstate *st = &sc->rs[r];
+
+		if (st->mark == sc->stamp)
 			continue;
-		if (sc->cstamp[r] != sc->stamp) {
-			sc->cstamp[r] = sc->stamp;
-			sc->cmask[r] = 0;
+		if (st->cstamp != sc->stamp) {
+			st->cstamp = sc->stamp;
+			st->cmask = 0;
 		}
-		sc->cmask[r] |= (uint8_t)(1u << (rl[i] % MAX_CLAUSES));
-		if (sc->cmask[r] != set->needfull[r])
+		st->cmask |= (uint8_t)(1u << (rl[i] % MAX_CLAUSES));
+		if (st->cmask != st->full)
 			continue;
 		/* a literal of every clause seen */
-		sc->mark[r] = sc->stamp;
+		st->mark = sc->stamp;
 		sc->cand[sc->ncand++] = r;
 	}
 	return 0;
@@ -1008,8 +1014,8 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	if (++sc->stamp == 0) {
 		/* wrapped: forget every stamp */
 		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
-		memset(sc->mark, 0, set->nrules * sizeof(*sc->mark));
-		memset(sc->cstamp, 0, set->nrules * sizeof(*sc->cstamp));
+		for (uint32_t r = 0; r < set->nrules; r++)
+			sc->rs[r].mark = sc->rs[r].cstamp = 0;
 		memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
 		memset(sc->fhit, 0, set->nfields * sizeof(*sc->fhit));
 		memset(sc->dix, 0, (size_t)set->nnames * 2 *
@@ -1041,13 +1047,13 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	}
 	/* rules run anyway are not candidates too */
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
-		sc->mark[set->always[si][i]] = sc->stamp;
+		sc->rs[set->always[si][i]].mark = sc->stamp;
 	/* scan first: the prefilter, and the literal tests' answers */
 	sc->mapped = true;
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
 		struct fval *fv = resolve(sc, fid);
-		struct scanx x = { sc, &set->fields[fid], 0 };
+		struct scanx x = { sc, &set->fields[fid], 0, (uint32_t)si };
 
 		if (fv->state != ST_PRESENT)
 			continue;

@@ -994,7 +994,7 @@ need_of(struct sigma_set *s, const struct node *nd, struct cnf *out)
 }
 
 struct entry {
-	uint32_t	 pat, rule;
+	uint32_t	 si, pat, rule;
 };
 
 static int
@@ -1002,6 +1002,8 @@ cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 
+	if (x->si != y->si)
+		return x->si < y->si ? -1 : 1;
 	if (x->pat != y->pat)
 		return x->pat < y->pat ? -1 : 1;
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
@@ -1047,6 +1049,10 @@ collect_tests(const struct node *nd, uint32_t rule, struct trefs *tr)
 	return 0;
 }
 
+/* Source bit of each source index (scan lists, always[], fieldscan[]). */
+static const unsigned src_bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
+    SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
+
 static int
 build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 {
@@ -1068,14 +1074,26 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 			if (c->need[k].field != fid)
 				continue;
 			id = sigma_ac_add(f->ac, c->need[k].lit, c->need[k].len);
-			if (id < 0 || grow((void **)&e, &cap, ne, sizeof(*e))) {
+			if (id < 0) {
 				free(e);
 				return EV_ENOMEM;
 			}
-			e[ne].pat = (uint32_t)id;
-			e[ne].rule = (uint32_t)r * MAX_CLAUSES +
-			    c->need[k].clause;
-			ne++;
+			/* one list per event source */
+			for (uint32_t si = 0; si < 4; si++) {
+				if (!(s->rules[r]->sources & src_bits[si]) ||
+				    (src_bits[si] == SIGMA_SRC_4688 &&
+				    !c->map4688))
+					continue;
+				if (grow((void **)&e, &cap, ne, sizeof(*e))) {
+					free(e);
+					return EV_ENOMEM;
+				}
+				e[ne].si = si;
+				e[ne].pat = (uint32_t)id;
+				e[ne].rule = (uint32_t)r * MAX_CLAUSES +
+				    c->need[k].clause;
+				ne++;
+			}
 		}
 	}
 	for (size_t i = 0; i < tr->n; i++) {
@@ -1099,6 +1117,7 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 		return EV_ENOMEM;
 	}
 	np = sigma_ac_npatterns(f->ac);
+	f->npat = np;
 	f->flagbase = s->nflags;
 	s->nflags += np;
 	f->patlen = malloc((np + 1) * sizeof(*f->patlen));
@@ -1110,20 +1129,22 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 		f->patlen[i] = sigma_ac_patlen(f->ac, i);
 	if (ne > 1)
 		qsort(e, ne, sizeof(*e), cmp_entry);
-	f->acrules = calloc(np + 1, sizeof(*f->acrules));
-	f->acnrules = calloc(np + 1, sizeof(*f->acnrules));
+	f->acrules = calloc(4 * (size_t)np + 1, sizeof(*f->acrules));
+	f->acnrules = calloc(4 * (size_t)np + 1, sizeof(*f->acnrules));
 	f->rulelist = malloc((ne + 1) * sizeof(*f->rulelist));
 	if (f->acrules == NULL || f->acnrules == NULL || f->rulelist == NULL) {
 		free(e);
 		return EV_ENOMEM;
 	}
 	for (size_t i = 0; i < ne; i++) {
-		if (i > 0 && e[i].pat == e[i - 1].pat &&
-		    e[i].rule == e[i - 1].rule)
+		size_t k = (size_t)e[i].si * np + e[i].pat;
+
+		if (i > 0 && e[i].si == e[i - 1].si &&
+		    e[i].pat == e[i - 1].pat && e[i].rule == e[i - 1].rule)
 			continue;
-		if (f->acnrules[e[i].pat] == 0)
-			f->acrules[e[i].pat] = (uint32_t)nr;
-		f->acnrules[e[i].pat]++;
+		if (f->acnrules[k] == 0)
+			f->acrules[k] = (uint32_t)nr;
+		f->acnrules[k]++;
 		f->rulelist[nr++] = e[i].rule;
 	}
 	free(e);

@@ -183,10 +183,12 @@ struct field {
 	uint32_t	 col4688;	/* FS_COL*: column */
 	uint8_t		 srcsys;	/* enum fsrc elsewhere */
 	struct sigma_ac	*ac;		/* prefilter over need literals */
-	uint32_t	*acrules;	/* pattern id -> first in rulelist */
+	/* per source index (0..3) and pattern id: [si * npatterns + id] */
+	uint32_t	*acrules;	/* first in rulelist */
 	uint32_t	*acnrules;
 	uint32_t	*rulelist;	/* rule * MAX_CLAUSES + clause */
 	uint32_t	*patlen;	/* pattern id -> length */
+	uint32_t	 npat;		/* patterns of ac */
 	uint32_t	 flagbase;	/* first of this field's patterns in
 					   the scratch's occurrence flags */
 	uint32_t	 nid, nid4688;	/* EventData name ids (NID_NONE) */
