@@ -420,17 +420,6 @@ keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
 	t->slot = slot;
 }
 
-static void
-note_time(struct evtx_stats *st, uint64_t t)
-{
-	if (t == 0)
-		return;
-	if (st->first_time == 0 || t < st->first_time)
-		st->first_time = t;
-	if (t > st->last_time)
-		st->last_time = t;
-}
-
 /*
  * Decodes the record at chunk offset pos (size bytes, already checked).
  * Returns 0 (decoded or not), a negative sink return, or EV_ENOMEM;
@@ -461,7 +450,7 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 		x->st->recovered++;
 	else
 		x->st->records++;
-	note_time(x->st, rec.time ? rec.time : written);
+	evtx_stats_note_time(x->st, rec.time ? rec.time : written);
 	if (rec.kind == EV_KIND_NONE || !deliver)
 		return 0;
 	if (rec.record_id == 0)
