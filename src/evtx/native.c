@@ -294,7 +294,7 @@ build_ranges(struct nfile *f)
 		f->ranges[f->nranges].slot = i;
 		f->nranges++;
 	}
-	qsort(f->ranges, f->nranges, sizeof(*f->ranges), cmp_range);
+	ev_qsort(f->ranges, f->nranges, sizeof(*f->ranges), cmp_range);
 	f->ranges_built = true;
 out:
 	pthread_mutex_unlock(&f->lock);
