@@ -1,12 +1,18 @@
 /*
  * match.c -- evaluating compiled rules on one normalised event.
  *
- * Per event: fields are resolved and case-folded at most once (cached in
- * the scratch, stamped with a generation number so nothing is cleared);
- * the shared prefilter automata run over the fields some rule needs and
- * mark candidate rules; the candidates and the rules without a prefilter
- * are evaluated in three-valued logic (TRUE / FALSE / UNKNOWN, where only
+ * Per event: fields are resolved (through a one-pass index of the
+ * EventData names) and case-folded at most once (cached in the scratch,
+ * stamped with a generation number so nothing is cleared); the shared
+ * prefilter automata run over the fields some rule needs, record what
+ * they found and mark a rule a candidate once a literal of each of its
+ * clauses was seen; the candidates and the rules without a prefilter are
+ * evaluated in three-valued logic (TRUE / FALSE / UNKNOWN, where only
  * 4688 records give UNKNOWN) and a rule hits when its condition is TRUE.
+ * Literal tests are answered from the scan's finds; regex and wildcard
+ * tests check their literal chain first.  With the prefilter off
+ * (sigma_scratch_prefilter) every test runs directly and fields are
+ * searched by name, so the two paths check each other.
  */
 #include <arpa/inet.h>
 #include <errno.h>
