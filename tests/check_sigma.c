@@ -14,6 +14,7 @@
 #include "ev_arena.h"
 #include "ev_util.h"
 #include "event.h"
+#include "sigma/ac.h"
 #include "sigma/fold.h"
 #include "sigma/sigma.h"
 
@@ -775,6 +776,107 @@ START_TEST(test_fold_ascii)
 }
 END_TEST
 
+/* sigma_ac_scan against a naive search: every (pattern, end) once. */
+struct acfind {
+	uint32_t	*id;
+	size_t		*end;
+	size_t		 n, cap;
+};
+
+static int
+ac_collect(uint32_t id, size_t end, void *ctx)
+{
+	struct acfind *f = ctx;
+
+	ck_assert(f->n < f->cap);
+	f->id[f->n] = id;
+	f->end[f->n] = end;
+	f->n++;
+	return 0;
+}
+
+static void
+ac_check(uint32_t npat, unsigned seed)
+{
+	/* a two-letter alphabet: long shared prefixes, many overlaps */
+	enum { TEXT = 300 };
+	char (*pat)[48] = calloc(npat, sizeof(*pat));
+	size_t *plen = calloc(npat, sizeof(*plen));
+	int32_t *pid = calloc(npat, sizeof(*pid));
+	struct sigma_ac *ac = sigma_ac_new();
+	struct acfind f;
+	char text[TEXT];
+
+	ck_assert(pat != NULL && plen != NULL && pid != NULL && ac != NULL);
+	srand(seed);
+	for (uint32_t i = 0; i < npat; i++) {
+		plen[i] = SIGMA_AC_MIN + (size_t)rand() % 30;
+		for (size_t k = 0; k < plen[i]; k++)
+			pat[i][k] = "ab"[rand() % 2];
+		pid[i] = sigma_ac_add(ac, pat[i], plen[i]);
+		ck_assert_int_ge(pid[i], 0);
+	}
+	ck_assert_int_eq(sigma_ac_build(ac), 0);
+	f.cap = (size_t)TEXT * (npat + 1);
+	f.id = malloc(f.cap * sizeof(*f.id));
+	f.end = malloc(f.cap * sizeof(*f.end));
+	ck_assert(f.id != NULL && f.end != NULL);
+	for (int round = 0; round < 20; round++) {
+		size_t len = 0, want = 0;
+
+		/* patterns (so long ones occur) and letters between them */
+		while (len < TEXT - 48) {
+			uint32_t i = (uint32_t)rand() % npat;
+
+			if (rand() % 3 == 0) {
+				text[len++] = "ab"[rand() % 2];
+				continue;
+			}
+			memcpy(text + len, pat[i], plen[i]);
+			len += plen[i];
+		}
+		f.n = 0;
+		ck_assert_int_eq(sigma_ac_scan(ac, text, len, ac_collect, &f), 0);
+		/* every distinct pattern's occurrences are reported */
+		for (uint32_t i = 0; i < npat; i++) {
+			bool first = true;
+
+			for (uint32_t j = 0; j < i; j++)
+				if (pid[j] == pid[i])
+					first = false;
+			if (!first)
+				continue;
+			for (size_t at = 0; at + plen[i] <= len; at++) {
+				bool found = false;
+
+				if (memcmp(text + at, pat[i], plen[i]) != 0)
+					continue;
+				want++;
+				for (size_t q = 0; q < f.n && !found; q++)
+					found = f.id[q] == (uint32_t)pid[i] &&
+					    f.end[q] == at + plen[i];
+				ck_assert_msg(found, "pattern %u at %zu missed", i,
+				    at);
+			}
+		}
+		ck_assert_uint_eq(f.n, want);	/* and nothing else */
+	}
+	free(f.id);
+	free(f.end);
+	sigma_ac_free(ac);
+	free(pat);
+	free(plen);
+	free(pid);
+}
+
+START_TEST(test_ac_naive)
+{
+	ac_check(3, 1);		/* searched one by one */
+	ac_check(40, 2);	/* filters, slots and the 8-byte trie */
+	ac_check(400, 3);
+}
+END_TEST
+
 /* Several rules in one set: hits are the right indexes, ascending. */
 START_TEST(test_multi_rule)
 {
@@ -825,6 +927,7 @@ sigma_suite(void)
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);
 	tcase_add_test(tc, test_fold_ascii);
+	tcase_add_test(tc, test_ac_naive);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));
