@@ -67,7 +67,13 @@ measure() {
 	i=0
 	while [ $i -lt "$reps" ]; do
 		$TIME -f '%e %M' -o "$BD/time.out" "$@" >/dev/null 2>"$BD/err.out"
-		read -r s r < "$BD/time.out"
+		# (GNU time notes a non-zero exit on a line of its own first;
+		# scan exits 1 when it finds something)
+		line=$(tail -n 1 "$BD/time.out")
+		s=${line% *}
+		r=${line#* }
+		$(tail -n 1 "$BD/time.out")
+		EOF
 		if [ -z "$SECS" ] || awk "BEGIN{exit !($s < $SECS)}"; then
 			SECS=$s
 		fi
@@ -84,7 +90,7 @@ row() {
 		mbs = b / 1e6 / s
 		printf "%-34s %9.1f %12.0f %11.0f %8.0f %9s\n", l, mbs,
 		    rec / s, ev / s, r / 1024,
-		    base > 0 ? sprintf("%.1fx", mbs / base) : "-"
+		    (base > 0 ? sprintf("%.1fx", mbs / base) : "-")
 	}'
 }
 
