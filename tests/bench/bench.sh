@@ -72,8 +72,6 @@ measure() {
 		line=$(tail -n 1 "$BD/time.out")
 		s=${line% *}
 		r=${line#* }
-		$(tail -n 1 "$BD/time.out")
-		EOF
 		if [ -z "$SECS" ] || awk "BEGIN{exit !($s < $SECS)}"; then
 			SECS=$s
 		fi
