@@ -113,7 +113,7 @@ bench_file() {
 	measure "$REPEAT" cat "$f"
 	row "cat (page-cached floor)"
 	if [ -x "$top_builddir/tests/bench/bench-decode" ]; then
-		measure "$REPEAT" "$top_builddir/tests/bench/bench-decode" "$f"
+		measure "$REPEAT" "$top_builddir/tests/bench/bench-decode" -n 1 -r "$f"
 		row "decoder alone, 1 thread"
 	fi
 	measure "$REPEAT" "$EVH" dump -q -j 1 -f jsonl "$f"
