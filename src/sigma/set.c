@@ -829,13 +829,15 @@ chain_item(struct sigma_set *s, struct item *it)
 	return 0;
 }
 
+/* Applies fn to every item of the tree under nd; the first error ends it. */
 static int
-chain_node(struct sigma_set *s, const struct node *nd)
+each_item(struct sigma_set *s, const struct node *nd,
+    int (*fn)(struct sigma_set *, struct item *))
 {
 	if (nd->op == N_ITEM)
-		return chain_item(s, nd->item);
+		return fn(s, nd->item);
 	for (uint32_t i = 0; i < nd->n; i++)
-		if (chain_node(s, nd->kid[i]) != 0)
+		if (each_item(s, nd->kid[i], fn) != 0)
 			return EV_ENOMEM;
 	return 0;
 }
@@ -1245,16 +1247,6 @@ split_item(struct sigma_set *s, struct item *it)
 	return 0;
 }
 
-static int
-split_node(struct sigma_set *s, const struct node *nd)
-{
-	if (nd->op == N_ITEM)
-		return split_item(s, nd->item);
-	for (uint32_t i = 0; i < nd->n; i++)
-		if (split_node(s, nd->kid[i]) != 0)
-			return EV_ENOMEM;
-	return 0;
-}
 
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
@@ -1284,7 +1276,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
-		if (chain_node(s, c->root) != 0 ||
+		if (each_item(s, c->root, chain_item) != 0 ||
 		    collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
 		    need_of(s, c->root, &l) != 0)
 			goto oom;
@@ -1359,7 +1351,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	}
 	for (size_t r = 0; r < s->nrules; r++)
 		if (s->rules[r]->status == SIGMA_LOADED &&
-		    split_node(s, s->rules[r]->compiled->root) != 0)
+		    each_item(s, s->rules[r]->compiled->root, split_item) != 0)
 			goto oom;
 	free(used);
 	free(tr.v);
