@@ -4,23 +4,7 @@
 # JSONL that parse, --db (refuses an existing file, schema version),
 # --strict, --from/--to, --hash.
 set -u
-: "${EVTXHUNT:?}" "${top_srcdir:?}"
-TD=$top_srcdir/testdata
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
-# expect STATUS NAME cmd...
-expect() {
-	want=$1 name=$2
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else
-		fail "$name: exit $got, want $want"; cat "$T/err"; fi
-}
-PY=${PYTHON3:-python3}
+. "$top_srcdir/tests/testlib.sh"
 
 good="$TD/wks01-sysmon.evtx $TD/wks01-security.evtx $TD/srv02-sysmon.evtx $TD/srv02-security.evtx $TD/sysmon-schemas.evtx $TD/security-4688-versions.evtx"
 
@@ -150,5 +134,4 @@ for x, y in zip(a, b):
     assert x == y, "\n%r\n%r" % (x, y)
 PYEOF
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -3,23 +3,8 @@
 # (SPEC §1/§10), every format parses, identical findings for any -j,
 # filters, --suppress, --db tables, -o, baselines, hostile strings.
 set -u
-: "${EVTXHUNT:?}" "${top_srcdir:?}"
-TD=$top_srcdir/testdata
+. "$top_srcdir/tests/testlib.sh"
 RULES=$top_srcdir/rules
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
-expect() {
-	want=$1 name=$2
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else
-		fail "$name: exit $got, want $want"; tail -5 "$T/err"; fi
-}
-PY=${PYTHON3:-python3}
 hosts="$TD/wks01-sysmon.evtx $TD/wks01-security.evtx $TD/srv02-sysmon.evtx $TD/srv02-security.evtx $TD/sysmon-schemas.evtx $TD/security-4688-versions.evtx $TD/wec"
 
 # -- exit statuses
@@ -167,5 +152,4 @@ fi
 LC_ALL=C grep -q "$(printf '\033')\[" "$T/color.txt" && ok "--color always colours" ||
     fail "--color always has no colour"
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+finish
