@@ -19,6 +19,26 @@
 #define TEV_T0		132223104000000000ULL
 
 /*
+ * Collects the NULL-terminated name, value pairs of ap into pairs[]
+ * (TEV_MAXPAIRS at most; more aborts the test program).  Returns how many.
+ */
+static inline uint32_t
+tev_pairs(struct ev_pair *pairs, va_list ap)
+{
+	const char *name;
+	uint32_t n = 0;
+
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		if (n == TEV_MAXPAIRS)
+			abort();
+		pairs[n].name = name;
+		pairs[n].value = va_arg(ap, const char *);
+		n++;
+	}
+	return n;
+}
+
+/*
  * A new event in arena: provider/event id, computer, time (seconds after
  * TEV_T0, tenths allowed via ticks), record id, then NULL-terminated
  * name, value pairs.  Aborts the test program on failure.
@@ -30,19 +50,12 @@ tev_make(struct ev_arena *arena, const char *provider, uint32_t id,
 	struct ev_pair pairs[TEV_MAXPAIRS];
 	struct ev_record rec;
 	struct ev_event *ev;
-	const char *name;
 	va_list ap;
-	uint32_t n = 0;
+	uint32_t n;
 
 	memset(&rec, 0, sizeof(rec));
 	va_start(ap, recid);
-	while ((name = va_arg(ap, const char *)) != NULL) {
-		if (n == TEV_MAXPAIRS)
-			abort();
-		pairs[n].name = name;
-		pairs[n].value = va_arg(ap, const char *);
-		n++;
-	}
+	n = tev_pairs(pairs, ap);
 	va_end(ap);
 	rec.record_id = recid;
 	rec.time = TEV_T0 + ticks;

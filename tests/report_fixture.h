@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base_events.h"
 #include "correlate.h"
 #include "ev_arena.h"
 #include "event.h"
@@ -23,7 +24,6 @@
 
 #define FX_SEC		10000000ULL
 #define FX_T0		132223104000000000ULL	/* 2020-01-01T00:00:00Z */
-#define FX_MAXPAIRS	32
 #define FX_MAXEV	64
 
 /* Hostile strings the tests look for in every format. */
@@ -53,22 +53,15 @@ fx_event(struct fx *fx, uint32_t file, const char *provider,
     const char *channel, uint32_t id, uint8_t version, const char *computer,
     uint64_t secs, uint64_t recid, ...)
 {
-	struct ev_pair pairs[FX_MAXPAIRS];
+	struct ev_pair pairs[TEV_MAXPAIRS];
 	struct ev_record rec;
 	struct ev_event *ev;
-	const char *name;
 	va_list ap;
-	uint32_t n = 0;
+	uint32_t n;
 
 	memset(&rec, 0, sizeof(rec));
 	va_start(ap, recid);
-	while ((name = va_arg(ap, const char *)) != NULL) {
-		if (n == FX_MAXPAIRS)
-			abort();
-		pairs[n].name = name;
-		pairs[n].value = va_arg(ap, const char *);
-		n++;
-	}
+	n = tev_pairs(pairs, ap);
 	va_end(ap);
 	rec.record_id = recid;
 	rec.time = FX_T0 + secs * FX_SEC + recid % 7;
