@@ -125,6 +125,7 @@ struct mcase {
 #define NC "network_connection"
 #define IL "image_load"
 #define SEL(x) "    selection:\n        " x "\n    condition: selection\n"
+#define KW(x) "    keywords:\n        " x "\n    condition: keywords\n"
 
 static const struct mcase mcases[] = {
 	/* plain values: whole field, case-insensitive */
@@ -352,6 +353,25 @@ static const struct mcase mcases[] = {
 	    { S1, "CommandLine=rundll32 C:\\Windows\\PERFC.dat,#1" }, 1 },
 	{ "keyword-no", PC, "    keywords:\n        - '\\perfc.dat'\n"
 	    "    condition: keywords\n", { S1, "CommandLine=rundll32" }, 0 },
+	/* keywords on values as logged: ASCII case, anchors, letters only */
+	{ "keyword-upper", PC, KW("- '\\PERFC.DAT'"),
+	    { S1, "Image=x\nCommandLine=c:\\perfc.dat" }, 1 },
+	{ "keyword-at-end", PC, KW("- '.dat'"),
+	    { S1, "CommandLine=a\nImage=C:\\X.DAT" }, 1 },
+	{ "keyword-letters", PC, KW("- 'rundll'"),
+	    { S1, "CommandLine=C:\\RunDLL32.exe" }, 1 },
+	{ "keyword-letters-no", PC, KW("- 'rundll'"),
+	    { S1, "CommandLine=C:\\RunDL32.exe" }, 0 },
+	{ "keyword-longer", PC, KW("- 'abc.def'"),
+	    { S1, "CommandLine=bc.def" }, 0 },
+	{ "keyword-startswith", PC, KW("'|startswith': 'c:\\w'"),
+	    { S1, "CommandLine=x C:\\W\nImage=C:\\Windows" }, 1 },
+	/* (anchors are full-text too: a substring of a value) */
+	{ "keyword-endswith", PC, KW("'|endswith': '.EXE'"),
+	    { S1, "CommandLine=a.exe b" }, 1 },
+	/* U+212A KELVIN SIGN folds to k: a literal with k is folded first */
+	{ "keyword-kelvin", PC, KW("- 'mkdir'"),
+	    { S1, "CommandLine=m\xe2\x84\xaa" "dir x" }, 1 },
 	{ "keyword-re-chain", PC, "    keywords:\n        '|re': 'a.*b.*c'\n"
 	    "    condition: keywords\n", { S1, "CommandLine=xaybzc" }, 1 },
 	{ "keyword-re-chain-no", PC, "    keywords:\n        '|re': 'a.*b.*c'\n"

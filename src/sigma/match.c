@@ -744,7 +744,77 @@ ac_hit(uint32_t id, size_t end, void *ctx)
 	return 0;
 }
 
-/* Keyword tests: any EventData value of the event itself. */
+/* s equals folded ASCII p (n bytes), ignoring ASCII case. */
+static bool
+ci_eq(const char *s, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c |= 0x20;
+		if (c != (unsigned char)p[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether s (n bytes) holds folded ASCII p (m bytes), ignoring ASCII
+ * case: memchr to p's first byte that is not a letter, else a look at
+ * every position.
+ */
+static bool
+ci_contains(const char *s, size_t n, const char *p, size_t m)
+{
+	const char *q, *end;
+	size_t j = 0;
+
+	if (m == 0)
+		return true;
+	if (m > n)
+		return false;
+	while (j < m && p[j] >= 'a' && p[j] <= 'z')
+		j++;
+	if (j == m) {
+		for (size_t i = 0; i + m <= n; i++)
+			if (((unsigned char)s[i] | 0x20) == (unsigned char)p[0] &&
+			    ci_eq(s + i, p, m))
+				return true;
+		return false;
+	}
+	/* byte j of an occurrence at i is at s + i + j, i <= n - m */
+	end = s + n - m + j + 1;
+	for (q = s + j; q < end; q++) {
+		if ((q = memchr(q, p[j], (size_t)(end - q))) == NULL)
+			return false;
+		if (ci_eq(q - j, p, m))
+			return true;
+	}
+	return false;
+}
+
+/* A rawci test (see sigma_int.h) on an unfolded value. */
+static bool
+rawci_test(const struct test *t, const char *s, size_t n)
+{
+	switch (t->kind) {
+	case T_EQ:
+		return n == t->len && ci_eq(s, t->lit, n);
+	case T_PREFIX:
+		return n >= t->len && ci_eq(s, t->lit, t->len);
+	case T_SUFFIX:
+		return n >= t->len && ci_eq(s + n - t->len, t->lit, t->len);
+	case T_CONTAINS:
+		return ci_contains(s, n, t->lit, t->len);
+	}
+	return false;
+}
+
+/*
+ * Keyword tests: any EventData value of the event itself.  Tests that
+ * are all rawci look at the values as logged, without folding each.
+ */
 static int
 keyword_group(struct sigma_scratch *sc, const struct item *it,
     const struct group *g)
@@ -755,6 +825,13 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 		const char *v = ev->data[i].value;
 		struct dfold *df = &sc->dfold[i];
 		size_t n = strlen(v), fl, base;
+
+		if (it->rawci && !sc->noprefilter) {
+			for (uint32_t k = 0; k < g->n; k++)
+				if (rawci_test(&it->tests[g->first + k], v, n))
+					return T;
+			continue;
+		}
 
 		if (df->stamp == sc->stamp) {
 			base = df->foff;

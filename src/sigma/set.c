@@ -787,10 +787,21 @@ static int
 chain_item(struct sigma_set *s, struct item *it)
 {
 	it->nonascii = it->ntests > 0 && it->field != ITEM_KEYWORD;
+	it->rawci = it->ntests > 0;
 	for (uint32_t k = 0; k < it->ntests; k++) {
 		struct test *t = &it->tests[k];
 		char *out, *run;
 		ssize_t n;
+
+		t->rawci = !t->cased && t->lit != NULL && (t->kind == T_EQ ||
+		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||
+		    t->kind == T_CONTAINS);
+		for (uint32_t i = 0; t->rawci && i < t->len; i++)
+			if ((unsigned char)t->lit[i] >= 0x80 ||
+			    t->lit[i] == 'k' || t->lit[i] == 's')
+				t->rawci = false;
+		if (!t->rawci)
+			it->rawci = false;
 
 		if (!t->cased && t->lit != NULL && (t->kind == T_EQ ||
 		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||

@@ -80,6 +80,13 @@ struct test {
 	bool		 rechain;
 	/* string tests, not cased: the literal has a byte >= 0x80 */
 	bool		 nonascii;
+	/*
+	 * Not cased, T_EQ/T_PREFIX/T_SUFFIX/T_CONTAINS, an ASCII literal
+	 * without k or s: on the unfolded value, ignoring ASCII case, the
+	 * test answers as on the folded value (only U+017F and U+212A fold
+	 * to ASCII, to s and k).
+	 */
+	bool		 rawci;
 };
 
 #define ACID_NONE	UINT32_MAX
@@ -119,6 +126,7 @@ struct item {
 	uint32_t	 nacpat;
 	/* every test has a non-ASCII literal (false on an ASCII value) */
 	bool		 nonascii;
+	bool		 rawci;		/* every test is rawci */
 	/*
 	 * Not all, not keywords (set by sigma_compile): the tests answered
 	 * by the field's scan, one entry per pattern id, ascending, and
