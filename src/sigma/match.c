@@ -744,21 +744,6 @@ ac_hit(uint32_t id, size_t end, void *ctx)
 	return 0;
 }
 
-/* s equals folded ASCII p (n bytes), ignoring ASCII case. */
-static bool
-ci_eq(const char *s, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c |= 0x20;
-		if (c != (unsigned char)p[i])
-			return false;
-	}
-	return true;
-}
-
 /*
  * Whether s (n bytes) holds folded ASCII p (m bytes), ignoring ASCII
  * case: memchr to p's first byte that is not a letter, else a look at
@@ -779,7 +764,7 @@ ci_contains(const char *s, size_t n, const char *p, size_t m)
 	if (j == m) {
 		for (size_t i = 0; i + m <= n; i++)
 			if (((unsigned char)s[i] | 0x20) == (unsigned char)p[0] &&
-			    ci_eq(s + i, p, m))
+			    ascii_caseeq(s + i, p, m))
 				return true;
 		return false;
 	}
@@ -788,7 +773,7 @@ ci_contains(const char *s, size_t n, const char *p, size_t m)
 	for (q = s + j; q < end; q++) {
 		if ((q = memchr(q, p[j], (size_t)(end - q))) == NULL)
 			return false;
-		if (ci_eq(q - j, p, m))
+		if (ascii_caseeq(q - j, p, m))
 			return true;
 	}
 	return false;
@@ -800,11 +785,11 @@ rawci_test(const struct test *t, const char *s, size_t n)
 {
 	switch (t->kind) {
 	case T_EQ:
-		return n == t->len && ci_eq(s, t->lit, n);
+		return n == t->len && ascii_caseeq(s, t->lit, n);
 	case T_PREFIX:
-		return n >= t->len && ci_eq(s, t->lit, t->len);
+		return n >= t->len && ascii_caseeq(s, t->lit, t->len);
 	case T_SUFFIX:
-		return n >= t->len && ci_eq(s + n - t->len, t->lit, t->len);
+		return n >= t->len && ascii_caseeq(s + n - t->len, t->lit, t->len);
 	case T_CONTAINS:
 		return ci_contains(s, n, t->lit, t->len);
 	}

@@ -792,25 +792,20 @@ chain_item(struct sigma_set *s, struct item *it)
 		struct test *t = &it->tests[k];
 		char *out, *run;
 		ssize_t n;
-
-		t->rawci = !t->cased && t->lit != NULL && (t->kind == T_EQ ||
+		bool strlit = !t->cased && t->lit != NULL && (t->kind == T_EQ ||
 		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||
-		    t->kind == T_CONTAINS);
-		for (uint32_t i = 0; t->rawci && i < t->len; i++)
-			if ((unsigned char)t->lit[i] >= 0x80 ||
-			    t->lit[i] == 'k' || t->lit[i] == 's')
-				t->rawci = false;
-		if (!t->rawci)
-			it->rawci = false;
+		    t->kind == T_CONTAINS || t->kind == T_GLOB);
 
-		if (!t->cased && t->lit != NULL && (t->kind == T_EQ ||
-		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||
-		    t->kind == T_CONTAINS || t->kind == T_GLOB))
-			for (uint32_t i = 0; i < t->len; i++)
-				if ((unsigned char)t->lit[i] >= 0x80)
-					t->nonascii = true;
+		for (uint32_t i = 0; strlit && i < t->len; i++)
+			if ((unsigned char)t->lit[i] >= 0x80)
+				t->nonascii = true;
 		if (!t->nonascii)
 			it->nonascii = false;
+		t->rawci = strlit && t->kind != T_GLOB && !t->nonascii &&
+		    memchr(t->lit, 'k', t->len) == NULL &&
+		    memchr(t->lit, 's', t->len) == NULL;
+		if (!t->rawci)
+			it->rawci = false;
 		if ((t->kind != T_RE && t->kind != T_GLOB) || t->lit == NULL ||
 		    (t->kind == T_GLOB && t->cased))
 			continue;
