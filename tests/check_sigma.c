@@ -478,6 +478,14 @@ check_match(const struct mcase *mc)
 	n = sigma_match(set, sc, ev, &hits);
 	ck_assert_msg(n == mc->want, "%s: %d hits, want %d", mc->name, n,
 	    mc->want);
+	/* again: now answered from the memo of the values */
+	n = sigma_match(set, sc, ev, &hits);
+	ck_assert_msg(n == mc->want, "%s: %d hits from the memo, want %d",
+	    mc->name, n, mc->want);
+	sigma_scratch_memo(sc, false);
+	n = sigma_match(set, sc, ev, &hits);
+	ck_assert_msg(n == mc->want, "%s: %d hits without memo, want %d",
+	    mc->name, n, mc->want);
 	/* every shortcut off: the same answer */
 	sigma_scratch_prefilter(sc, false);
 	n = sigma_match(set, sc, ev, &hits);
@@ -492,6 +500,70 @@ check_match(const struct mcase *mc)
 START_TEST(test_match)
 {
 	check_match(&mcases[_i]);
+}
+END_TEST
+
+/*
+ * The memo keeps per-value work across events: an event sharing one
+ * value with an earlier one must still be judged on all of its own, and
+ * a field that a 4688 rule reads under Sysmon names (Image is
+ * NewProcessName) and another reads as logged (Image) must not lend one
+ * value's item results to the other.
+ */
+START_TEST(test_memo_across_events)
+{
+	static const char mapped[] = "title: m\nid: 00000000-0000-0000-0000-"
+	    "000000000001\nlogsource:\n    product: windows\n    category: "
+	    "process_creation\ndetection:\n    sel:\n        Image|endswith: "
+	    "'evil.exe'\n    cl:\n        CommandLine|contains: ' /x'\n"
+	    "    condition: sel and cl\n";
+	static const char native[] = "title: n\nid: 00000000-0000-0000-0000-"
+	    "000000000002\nlogsource:\n    product: windows\n    service: "
+	    "security\ndetection:\n    sel:\n        Image|endswith: "
+	    "'evil.exe'\n    condition: sel\n";
+	static const struct { struct evspec ev; int want; uint32_t hit; }
+	    seq[] = {
+		{ { S1, "Image=C:\\t\\evil.exe\nCommandLine=evil /x" }, 1, 0 },
+		{ { S1, "Image=C:\\t\\evil.exe\nCommandLine=evil /y" }, 0, 0 },
+		{ { E4688V2, "NewProcessName=C:\\t\\evil.exe\n"
+		    "Image=C:\\good.exe\nCommandLine=evil /x" }, 1, 0 },
+		{ { E4688V2, "NewProcessName=C:\\good.exe\n"
+		    "Image=C:\\t\\evil.exe\nCommandLine=evil /x" }, 1, 1 },
+		{ { S1, "Image=C:\\t\\evil.exe\nCommandLine=evil /x" }, 1, 0 },
+		{ { E4688V2, "NewProcessName=C:\\good.exe\n"
+		    "Image=C:\\t\\evil.exe\nCommandLine=evil /x" }, 1, 1 },
+	};
+	struct ev_arena a = EV_ARENA_INIT;
+	struct ev_err err = EV_ERR_INIT;
+	struct sigma_set *set = sigma_set_new();
+	struct sigma_scratch *sc;
+	struct sigma_match_stats st;
+	const uint32_t *hits;
+
+	ck_assert(set != NULL);
+	ck_assert_int_eq(sigma_load_buffer(set, "m.yml", mapped,
+	    strlen(mapped), &err), 0);
+	ck_assert_int_eq(sigma_load_buffer(set, "n.yml", native,
+	    strlen(native), &err), 0);
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	ck_assert_int_eq(sigma_count_status(set, SIGMA_LOADED), 2);
+	sc = sigma_scratch_new(set);
+	ck_assert(sc != NULL);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < NELEM(seq); i++) {
+			const struct ev_event *ev = make_event(&a, &seq[i].ev);
+			int n = sigma_match(set, sc, ev, &hits);
+
+			ck_assert_msg(n == seq[i].want, "event %zu pass %d: "
+			    "%d hits, want %d", i, pass, n, seq[i].want);
+			if (n == 1)
+				ck_assert_uint_eq(hits[0], seq[i].hit);
+		}
+	sigma_scratch_stats(sc, &st);
+	ck_assert(st.memo_hits > 0);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
 }
 END_TEST
 
@@ -946,6 +1018,7 @@ sigma_suite(void)
 	tcase_add_loop_test(tc, test_match, 0, NELEM(mcases));
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);
+	tcase_add_test(tc, test_memo_across_events);
 	tcase_add_test(tc, test_fold_ascii);
 	tcase_add_test(tc, test_ac_naive);
 	suite_add_tcase(s, tc);

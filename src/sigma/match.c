@@ -23,6 +23,7 @@
 
 #include "../ev_util.h"
 #include "fold.h"
+#include "memo.h"
 #include "sigma_int.h"
 
 enum { F = 0, T = 1, U = 2 };		/* three-valued results */
@@ -40,6 +41,15 @@ struct fval {
 	const char	*v;
 	size_t		 vlen;
 	size_t		 foff, flen;	/* in scratch->fold */
+	uint32_t	 mstamp;	/* stamp when me was looked up */
+	struct sigma_memo_ent *me;	/* the value's memo entry, or NULL */
+};
+
+/* An item's result this event, from the memo entry ent. */
+struct ires {
+	uint32_t	 stamp;
+	uint8_t		 r;
+	const struct sigma_memo_ent *ent;
 };
 
 /* Where an EventData name is in an event (see index_event()). */
@@ -90,6 +100,8 @@ struct sigma_scratch {
 	pcre2_match_data	*md;
 	struct sigma_match_stats st;
 	bool			 noprefilter;
+	struct sigma_memo	*memo;		/* NULL: off */
+	struct ires		*ires;		/* per item */
 	/* the event being matched */
 	const struct ev_event	*ev;
 	unsigned		 src;
@@ -137,7 +149,10 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->fstamp = calloc(set->nflags + 1, sizeof(*sc->fstamp));
 	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
 	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
-	if (sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
+	sc->memo = sigma_memo_new();
+	sc->ires = calloc(set->nitems + 1, sizeof(*sc->ires));
+	if (sc->memo == NULL || sc->ires == NULL ||
+	    sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
 	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
 	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
 	    sc->found == NULL || sc->fhit == NULL) {
@@ -163,6 +178,8 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->fstamp);
 	free(sc->found);
 	free(sc->fhit);
+	sigma_memo_free(sc->memo);
+	free(sc->ires);
 	pcre2_match_data_free(sc->md);
 	free(sc);
 }
@@ -171,6 +188,23 @@ void
 sigma_scratch_prefilter(struct sigma_scratch *sc, bool on)
 {
 	sc->noprefilter = !on;
+}
+
+void
+sigma_scratch_memo(struct sigma_scratch *sc, bool on)
+{
+	if (on && sc->memo == NULL)
+		sc->memo = sigma_memo_new();	/* NULL: stays off */
+	else if (!on) {
+		sigma_memo_free(sc->memo);
+		sc->memo = NULL;
+	}
+}
+
+void
+sigma_scratch_reset_stats(struct sigma_scratch *sc)
+{
+	memset(&sc->st, 0, sizeof(sc->st));
 }
 
 void
@@ -407,6 +441,40 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 	if (fv->stamp == sc->stamp && (fv->folded || fv->state != ST_PRESENT))
 		return fv;
 	return resolve_slow(sc, fid, map, fv);
+}
+
+/*
+ * The memo entry of a present field value, looked up once per event; on
+ * a hit, the item results it holds become this event's (sc->ires).
+ */
+static struct sigma_memo_ent *
+memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
+{
+	struct sigma_memo_ent *e;
+	bool hit;
+
+	if (fv->mstamp == sc->stamp)
+		return fv->me;
+	fv->mstamp = sc->stamp;
+	fv->me = NULL;
+	if (sc->memo == NULL || sc->noprefilter || fv->foff == SIZE_MAX)
+		return NULL;
+	e = sigma_memo_get(sc->memo, fid, fv->v, fv->vlen, sc->stamp, &hit);
+	if (e == NULL)
+		return NULL;
+	sc->st.memo_lookups++;
+	if (hit) {
+		sc->st.memo_hits++;
+		for (uint32_t k = 0; k < e->nres; k++) {
+			struct ires *ir = &sc->ires[MEMO_RES_ITEM(e->res[k])];
+
+			ir->stamp = sc->stamp;
+			ir->r = (uint8_t)MEMO_RES_VAL(e->res[k]);
+			ir->ent = e;
+		}
+	}
+	fv->me = e;
+	return e;
 }
 
 static bool
@@ -920,7 +988,7 @@ eval_item_found(struct sigma_scratch *sc, const struct item *it,
 }
 
 static int
-eval_item(struct sigma_scratch *sc, const struct item *it)
+eval_item_now(struct sigma_scratch *sc, const struct item *it)
 {
 	struct fval *fv = NULL;
 	int res = it->all ? T : F;
@@ -968,6 +1036,39 @@ eval_item(struct sigma_scratch *sc, const struct item *it)
 	return res;
 }
 
+/*
+ * An item, answered from the memo when it was evaluated on the same
+ * value before (results cut short by a regex limit are not kept).
+ */
+static int
+eval_item(struct sigma_scratch *sc, const struct item *it)
+{
+	struct sigma_memo_ent *e;
+	struct fval *fv;
+	struct ires *ir;
+	uint64_t limits;
+	int r;
+
+	if (!it->memo || sc->memo == NULL || sc->noprefilter)
+		return eval_item_now(sc, it);
+	fv = resolve(sc, it->field);
+	if (fv->state != ST_PRESENT ||
+	    (e = memo_attach(sc, it->field, fv)) == NULL)
+		return eval_item_now(sc, it);
+	ir = &sc->ires[it->id];
+	if (ir->stamp == sc->stamp && ir->ent == e)
+		return ir->r;
+	limits = sc->st.regex_limit;
+	r = eval_item_now(sc, it);
+	if (sc->st.regex_limit == limits &&
+	    sigma_memo_add_res(e, MEMO_RES(it->id, r))) {
+		ir->stamp = sc->stamp;
+		ir->r = (uint8_t)r;
+		ir->ent = e;
+	}
+	return r;
+}
+
 static int
 eval(struct sigma_scratch *sc, const struct node *nd)
 {
@@ -1012,23 +1113,19 @@ struct scanx {
 	uint32_t		 si;		/* source index */
 };
 
-static int
-scan_hit(uint32_t id, size_t end, void *ctx)
+/*
+ * Pattern id of field f found where occ says: its flags, and the rules
+ * (for source index si) that now have a literal of every clause queued.
+ */
+static inline void
+note_find(struct sigma_scratch *sc, const struct field *f, uint32_t si,
+    uint32_t id, uint8_t occ)
 {
-	struct scanx *x = ctx;
-	struct sigma_scratch *sc = x->sc;
-	size_t li = (size_t)x->si * x->f->npat + id;
-	const uint32_t *rl = x->f->rulelist + x->f->acrules[li];
-	uint32_t nrl = x->f->acnrules[li];
-	size_t idx = x->f->flagbase + id, start = end - x->f->patlen[id];
-	uint8_t occ = OCC_ANY;
+	size_t li = (size_t)si * f->npat + id;
+	const uint32_t *rl = f->rulelist + f->acrules[li];
+	uint32_t nrl = f->acnrules[li];
+	size_t idx = f->flagbase + id;
 
-	if (start == 0)
-		occ |= OCC_START;
-	if (end == x->len)
-		occ |= OCC_END;
-	if (start == 0 && end == x->len)
-		occ |= OCC_WHOLE;
 	if (sc->fstamp[idx] != sc->stamp) {
 		sc->fstamp[idx] = sc->stamp;
 		sc->fflags[idx] = occ;
@@ -1053,6 +1150,22 @@ scan_hit(uint32_t id, size_t end, void *ctx)
 		st->mark = sc->stamp;
 		sc->cand[sc->ncand++] = r;
 	}
+}
+
+static int
+scan_hit(uint32_t id, size_t end, void *ctx)
+{
+	const struct scanx *x = ctx;
+	size_t start = end - x->f->patlen[id];
+	uint8_t occ = OCC_ANY;
+
+	if (start == 0)
+		occ |= OCC_START;
+	if (end == x->len)
+		occ |= OCC_END;
+	if (start == 0 && end == x->len)
+		occ |= OCC_WHOLE;
+	note_find(x->sc, x->f, x->si, id, occ);
 	return 0;
 }
 
@@ -1089,6 +1202,9 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		memset(sc->dix, 0, (size_t)set->nnames * 2 *
 		    sizeof(*sc->dix));
 		memset(sc->dfold, 0, sc->ndfold * sizeof(*sc->dfold));
+		memset(sc->ires, 0, set->nitems * sizeof(*sc->ires));
+		if (sc->memo != NULL)
+			sigma_memo_clear_stamps(sc->memo);
 		sc->dixstamp[0] = sc->dixstamp[1] = 0;
 		sc->stamp = 1;
 	}
@@ -1120,19 +1236,36 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	sc->mapped = true;
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
+		const struct field *f = &set->fields[fid];
 		struct fval *fv = resolve(sc, fid);
-		struct scanx x = { sc, &set->fields[fid], 0, (uint32_t)si };
+		struct scanx x = { sc, f, 0, (uint32_t)si };
+		struct sigma_memo_ent *me;
+		uint32_t first = sc->nfound;
 
 		if (fv->state != ST_PRESENT)
 			continue;
 		if (fv->foff == SIZE_MAX)
 			return EV_ENOMEM;
-		x.len = fv->flen;
 		sc->fhit[fid].stamp = sc->stamp;
-		sc->fhit[fid].first = sc->nfound;
-		sigma_ac_scan(set->fields[fid].ac, sc->fold + fv->foff,
-		    fv->flen, scan_hit, &x);
-		sc->fhit[fid].n = sc->nfound - sc->fhit[fid].first;
+		sc->fhit[fid].first = first;
+		me = memo_attach(sc, fid, fv);
+		if (me != NULL && me->scanned) {
+			/* the same value was scanned before */
+			for (uint32_t k = 0; k < me->nfind; k++)
+				note_find(sc, f, (uint32_t)si,
+				    MEMO_FIND_ID(me->find[k]),
+				    MEMO_FIND_OCC(me->find[k]));
+		} else {
+			x.len = fv->flen;
+			sigma_ac_scan(f->ac, sc->fold + fv->foff, fv->flen,
+			    scan_hit, &x);
+			if (me != NULL)
+				(void)sigma_memo_keep_finds(me,
+				    sc->found + first,
+				    sc->fflags + f->flagbase,
+				    sc->nfound - first);
+		}
+		sc->fhit[fid].n = sc->nfound - first;
 	}
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
 		eval_rule(sc, set->always[si][i]);

@@ -1253,6 +1253,17 @@ split_item(struct sigma_set *s, struct item *it)
 	return 0;
 }
 
+/* Numbers an item and says whether its result is a function of its value. */
+static int
+number_item(struct sigma_set *s, struct item *it)
+{
+	it->id = s->nitems++;
+	it->memo = it->field != ITEM_KEYWORD;
+	for (uint32_t k = 0; k < it->ntests && it->memo; k++)
+		if (it->tests[k].kind == T_FIELDREF)
+			it->memo = false;
+	return 0;
+}
 
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
@@ -1357,7 +1368,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	}
 	for (size_t r = 0; r < s->nrules; r++)
 		if (s->rules[r]->status == SIGMA_LOADED &&
-		    each_item(s, s->rules[r]->compiled->root, split_item) != 0)
+		    (each_item(s, s->rules[r]->compiled->root, split_item) != 0 ||
+		    each_item(s, s->rules[r]->compiled->root, number_item) != 0))
 			goto oom;
 	free(used);
 	free(tr.v);

@@ -153,9 +153,12 @@ struct sigma_match_stats {
 	uint64_t	 evaluated;	/* rule evaluations after prefilter */
 	uint64_t	 regex_limit;	/* regex match or depth limit hit
 					   (counted as no match) */
+	uint64_t	 memo_lookups;	/* field values looked up in the memo */
+	uint64_t	 memo_hits;	/* ... and found there */
 };
 void	sigma_scratch_stats(const struct sigma_scratch *,
 	    struct sigma_match_stats *);
+void	sigma_scratch_reset_stats(struct sigma_scratch *);
 
 /*
  * For tests and benchmarks: with on false, this scratch evaluates every
@@ -164,6 +167,13 @@ void	sigma_scratch_stats(const struct sigma_scratch *,
  * per-field scan.  The hits must be the same either way.  Default on.
  */
 void	sigma_scratch_prefilter(struct sigma_scratch *, bool on);
+
+/*
+ * For tests and benchmarks: with on false, this scratch keeps no memo of
+ * per-value work (scan finds, item results; see memo.h) and redoes it
+ * for every event.  The hits must be the same either way.  Default on.
+ */
+void	sigma_scratch_memo(struct sigma_scratch *, bool on);
 
 /* Limits (documented in evtxhunt-rules(5)). */
 #define SIGMA_MAX_FILE		(4u << 20)	/* bytes in a rule file */

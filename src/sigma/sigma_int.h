@@ -139,6 +139,13 @@ struct item {
 	uint64_t	 abloom;	/* bit AREF_BIT(acid) of every aref */
 	uint32_t	*rest;
 	uint32_t	 nrest;
+	/*
+	 * Set by sigma_compile: a number unique in the set, and whether the
+	 * item's result depends on its field's value alone (no keywords,
+	 * no fieldref), so the scratch's memo may keep it per value.
+	 */
+	uint32_t	 id;
+	bool		 memo;
 };
 
 enum node_op { N_AND, N_OR, N_NOT, N_ITEM };
@@ -246,6 +253,7 @@ struct sigma_set {
 	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
 	uint32_t	 nrules_src[4];
 	uint32_t	 nflags;	/* patterns of all scan matchers */
+	uint32_t	 nitems;	/* items of loaded rules (item.id) */
 	uint8_t		*needfull;	/* per rule: mask of all its clauses */
 	struct dname	*names;		/* EventData names, by name id */
 	uint32_t	 nnames;

@@ -6,14 +6,17 @@
  *
  * Loads and compiles the rules, decodes every FILE (one thread, events
  * normalised as the pipeline does; Sysmon 3/7 attached to their Sysmon 1
- * by ProcessGuid), then matches every event against every rule twice:
- * with the shared literal prefilter (the engine's normal path) and with
- * every rule of the event's kind evaluated.  Prints events/s for each and
- * the ratio of matching time to decoding time; exits 1 when the two
- * passes disagree on any hit (the prefilter must never lose a match).
- * The prefilter pass runs reps times (default 3) and the fastest counts.
- * -P skips the second pass (for profiling; with valgrind --tool=callgrind
- * --toggle-collect=match_all and -n 1, instructions of matching alone).
+ * by ProcessGuid), then matches every event against every rule three
+ * times: as the engine does (shared literal prefilter and the memo of
+ * per-value work), without the memo (every value scanned and tested as
+ * if never seen), and with every rule of the event's kind evaluated.
+ * Prints events/s for each, the memo's hit rate and the ratio of
+ * matching time to decoding time; exits 1 when the passes disagree on
+ * any hit (neither prefilter nor memo may change a match).  The first
+ * two passes run reps times (default 3) and the fastest counts; the
+ * memo starts empty in each.  -P runs the first pass only (for
+ * profiling; with valgrind --tool=callgrind --toggle-collect=match_all
+ * and -n 1, instructions of matching alone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,12 +140,12 @@ main(int argc, char **argv)
 	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true };
 	struct sigma_set *set = sigma_set_new();
 	struct sigma_scratch *sc;
-	struct sigma_match_stats ms;
+	struct sigma_match_stats ms1;
 	struct ev_err err = EV_ERR_INIT;
 	struct events e;
 	struct evtx_sink sink = { on_record, on_warn, NULL };
-	uint64_t sum1, sum2, h1, h2, ev0;
-	double t0, tload, tdec, tcomp, tm1 = 1e30, tm2;
+	uint64_t sum1, sum2, sum3, h1, h2, h3;
+	double t0, tload, tdec, tcomp, tm1 = 1e30, tm2, tm3 = 1e30;
 	int i, nrules = 0, only_prefilter = 0;
 	uint64_t reps = 3;
 
@@ -217,18 +220,25 @@ main(int argc, char **argv)
 	    (double)e.records / tdec, (double)e.n / tdec);
 
 	for (uint64_t rep = 0; rep < reps; rep++) {
-		double t = match_all(set, sc, &e, &sum1, &h1);
+		double t;
 
-		if (t < tm1)
+		sigma_scratch_memo(sc, false);	/* starts empty */
+		sigma_scratch_memo(sc, true);
+		t = match_all(set, sc, &e, &sum1, &h1);
+		if (t < tm1) {
 			tm1 = t;
+			sigma_scratch_stats(sc, &ms1);
+		}
+		sigma_scratch_reset_stats(sc);
 	}
-	sigma_scratch_stats(sc, &ms);
-	ev0 = ms.events;
-	printf("match (prefilter): %zu events in %.3f s (%.0f events/s), "
-	    "%llu hits, %.1f rules evaluated per event, %llu regex limits\n",
+	printf("match (as the engine): %zu events in %.3f s (%.0f events/s), "
+	    "%llu hits, %.1f rules evaluated per event, %llu regex limits, "
+	    "memo: %.1f%% of %.1f field values per event known\n",
 	    e.n, tm1, (double)e.n / tm1, (unsigned long long)h1,
-	    ev0 ? (double)ms.evaluated / (double)ev0 : 0.0,
-	    (unsigned long long)ms.regex_limit);
+	    ms1.events ? (double)ms1.evaluated / (double)ms1.events : 0.0,
+	    (unsigned long long)ms1.regex_limit, ms1.memo_lookups ?
+	    100.0 * (double)ms1.memo_hits / (double)ms1.memo_lookups : 0.0,
+	    ms1.events ? (double)ms1.memo_lookups / (double)ms1.events : 0.0);
 	if (only_prefilter) {
 		printf("matching / decoding time: %.2f\n", tm1 / tdec);
 		sigma_scratch_free(sc);
@@ -237,18 +247,29 @@ main(int argc, char **argv)
 		ev_arena_release(&e.arena);
 		return 0;
 	}
+	sigma_scratch_memo(sc, false);
+	for (uint64_t rep = 0; rep < reps; rep++) {
+		double t = match_all(set, sc, &e, &sum3, &h3);
+
+		if (t < tm3)
+			tm3 = t;
+	}
+	printf("match (no memo): %zu events in %.3f s (%.0f events/s), "
+	    "%llu hits\n", e.n, tm3, (double)e.n / tm3,
+	    (unsigned long long)h3);
 	sigma_scratch_prefilter(sc, false);
 	tm2 = match_all(set, sc, &e, &sum2, &h2);
 	printf("match (every rule): %zu events in %.3f s (%.0f events/s), "
 	    "%llu hits\n", e.n, tm2, (double)e.n / tm2,
 	    (unsigned long long)h2);
-	printf("matching / decoding time: %.2f\n", tm1 / tdec);
+	printf("matching / decoding time: %.2f (no memo: %.2f)\n",
+	    tm1 / tdec, tm3 / tdec);
 	sigma_scratch_free(sc);
 	sigma_set_free(set);
 	free(e.v);
 	ev_arena_release(&e.arena);
-	if (sum1 != sum2 || h1 != h2) {
-		printf("FAIL: prefilter changed the hits\n");
+	if (sum1 != sum3 || h1 != h3 || sum1 != sum2 || h1 != h2) {
+		printf("FAIL: prefilter or memo changed the hits\n");
 		return 1;
 	}
 	return 0;

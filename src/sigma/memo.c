@@ -1,0 +1,136 @@
+/*
+ * memo.c -- the per-thread memo of per-value matching work (see memo.h).
+ *
+ * The hash reads the value eight bytes at a time (multiply and fold);
+ * it only picks a slot, the key is compared in full.  Buffers of an
+ * entry are kept when its slot changes hands and grown when needed, so
+ * a warm memo does no allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "memo.h"
+
+struct sigma_memo *
+sigma_memo_new(void)
+{
+	return calloc(1, sizeof(struct sigma_memo));
+}
+
+void
+sigma_memo_free(struct sigma_memo *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < SIGMA_MEMO_SLOTS; i++) {
+		free(m->slot[i].val);
+		free(m->slot[i].find);
+		free(m->slot[i].res);
+	}
+	free(m);
+}
+
+static uint64_t
+memo_hash(uint32_t fid, const char *v, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)fid << 32 | n) * k, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, v + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 31;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, v + i, n - i);
+		h = (h ^ w) * k;
+		h ^= h >> 31;
+	}
+	return h ^ (h >> 29);
+}
+
+/* Makes room for need elements of size sz in *buf (capacity *cap). */
+static bool
+memo_room(void **buf, uint32_t *cap, uint32_t need, size_t sz)
+{
+	uint32_t ncap = *cap ? *cap : 16;
+	void *nb;
+
+	if (need <= *cap)
+		return true;
+	while (ncap < need)
+		ncap *= 2;
+	if ((nb = realloc(*buf, (size_t)ncap * sz)) == NULL)
+		return false;
+	*buf = nb;
+	*cap = ncap;
+	return true;
+}
+
+struct sigma_memo_ent *
+sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
+    uint32_t stamp, bool *hit)
+{
+	uint64_t h;
+	struct sigma_memo_ent *e;
+
+	*hit = false;
+	if (n > SIGMA_MEMO_MAXVAL)
+		return NULL;
+	h = memo_hash(fid, v, n);
+	e = &m->slot[h >> (64 - SIGMA_MEMO_BITS)];
+	if (e->used && e->hash == h && e->fid == fid && e->vlen == n &&
+	    memcmp(e->val, v, n) == 0) {
+		e->stamp = stamp;
+		*hit = true;
+		return e;
+	}
+	if (e->used && e->stamp == stamp)
+		return NULL;		/* held by another value of this event */
+	e->used = false;
+	if (!memo_room((void **)&e->val, &e->valcap, (uint32_t)n + 1, 1))
+		return NULL;
+	memcpy(e->val, v, n);
+	e->hash = h;
+	e->fid = fid;
+	e->vlen = (uint32_t)n;
+	e->stamp = stamp;
+	e->scanned = false;
+	e->nfind = e->nres = 0;
+	e->used = true;
+	return e;
+}
+
+bool
+sigma_memo_keep_finds(struct sigma_memo_ent *e, const uint32_t *ids,
+    const uint8_t *occ_by_id, uint32_t n)
+{
+	if (n > SIGMA_MEMO_MAXFIND ||
+	    !memo_room((void **)&e->find, &e->findcap, n + 1, sizeof(uint32_t)))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		e->find[i] = MEMO_FIND(ids[i], occ_by_id[ids[i]]);
+	e->nfind = n;
+	e->scanned = true;
+	return true;
+}
+
+bool
+sigma_memo_add_res(struct sigma_memo_ent *e, uint32_t res)
+{
+	if (e->nres >= SIGMA_MEMO_MAXRES ||
+	    !memo_room((void **)&e->res, &e->rescap, e->nres + 1,
+	    sizeof(uint32_t)))
+		return false;
+	e->res[e->nres++] = res;
+	return true;
+}
+
+void
+sigma_memo_clear_stamps(struct sigma_memo *m)
+{
+	for (size_t i = 0; i < SIGMA_MEMO_SLOTS; i++)
+		m->slot[i].stamp = 0;
+}

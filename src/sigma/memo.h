@@ -1,0 +1,82 @@
+/*
+ * memo.h -- per-thread memo of the matching work done on one field value
+ * (internal to the sigma module).
+ *
+ * Logs repeat values: the same Image, ParentImage and command lines of
+ * services, scheduled tasks and agents come back thousands of times.
+ * What matching works out from a field value alone -- which shared
+ * literals the field's scan finds, and the result of every item that
+ * looks at that field only -- is the same each time, so the scratch keeps
+ * it here, keyed by field id and the value's exact bytes (a hash picks
+ * the slot; the bytes are compared, so a collision costs a miss, never a
+ * wrong answer).
+ *
+ * A fixed number of slots, direct-mapped: a new value takes its slot's
+ * place unless that slot was used by the event being matched (its stamp),
+ * so entries the event holds stay put.  Values longer than
+ * SIGMA_MEMO_MAXVAL, and lists past their caps, are simply not kept.
+ * Memory is bounded by slots * (value + lists), a few MB per thread.
+ */
+#ifndef SIGMA_MEMO_H
+#define SIGMA_MEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIGMA_MEMO_BITS		12
+#define SIGMA_MEMO_SLOTS	(1u << SIGMA_MEMO_BITS)
+#define SIGMA_MEMO_MAXVAL	1024	/* longest value kept, bytes */
+#define SIGMA_MEMO_MAXFIND	256	/* scan finds kept per value */
+#define SIGMA_MEMO_MAXRES	512	/* item results kept per value */
+
+/* A scan find: pattern id (< 2^24) and its OCC_* flags. */
+#define MEMO_FIND(id, occ)	((uint32_t)(id) | (uint32_t)(occ) << 24)
+#define MEMO_FIND_ID(x)		((x) & 0xffffffu)
+#define MEMO_FIND_OCC(x)	((uint8_t)((x) >> 24))
+
+/* An item result: item id and a three-valued result (0..2). */
+#define MEMO_RES(item, r)	((uint32_t)(item) << 2 | (uint32_t)(r))
+#define MEMO_RES_ITEM(x)	((x) >> 2)
+#define MEMO_RES_VAL(x)		((int)((x) & 3u))
+
+struct sigma_memo_ent {
+	uint64_t	 hash;
+	uint32_t	 fid;
+	uint32_t	 stamp;		/* last event that used it; 0 none */
+	uint32_t	 vlen;
+	bool		 used;		/* holds a key */
+	bool		 scanned;	/* find[] is the field's scan */
+	char		*val;		/* vlen bytes (valcap) */
+	uint32_t	 valcap;
+	uint32_t	*find, nfind, findcap;
+	uint32_t	*res, nres, rescap;
+};
+
+struct sigma_memo {
+	struct sigma_memo_ent	 slot[SIGMA_MEMO_SLOTS];
+};
+
+struct sigma_memo *sigma_memo_new(void);
+void	sigma_memo_free(struct sigma_memo *);
+
+/*
+ * The entry of (fid, v[0..n)) for the event stamped stamp: the one held
+ * (*hit true) or a fresh empty one in its slot (*hit false).  NULL when
+ * the value is too long, the slot is held by another value in this
+ * event, or out of memory: then the caller works without the memo.
+ */
+struct sigma_memo_ent *sigma_memo_get(struct sigma_memo *, uint32_t fid,
+	    const char *v, size_t n, uint32_t stamp, bool *hit);
+
+/* Keeps the scan's finds (MEMO_FIND values); false past the cap. */
+bool	sigma_memo_keep_finds(struct sigma_memo_ent *, const uint32_t *ids,
+	    const uint8_t *occ_by_id, uint32_t n);
+
+/* Adds an item result (MEMO_RES value); false past the cap or OOM. */
+bool	sigma_memo_add_res(struct sigma_memo_ent *, uint32_t res);
+
+/* Forgets every stamp (when the scratch's stamp wraps). */
+void	sigma_memo_clear_stamps(struct sigma_memo *);
+
+#endif
