@@ -150,7 +150,7 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
 	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
 	sc->memo = sigma_memo_new();
-	sc->ires = calloc(set->nitems + 1, sizeof(*sc->ires));
+	sc->ires = calloc(set->nmemo + 1, sizeof(*sc->ires));
 	if (sc->memo == NULL || sc->ires == NULL ||
 	    sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
 	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
@@ -1036,37 +1036,43 @@ eval_item_now(struct sigma_scratch *sc, const struct item *it)
 	return res;
 }
 
+static int eval(struct sigma_scratch *, const struct node *);
+
 /*
- * An item, answered from the memo when it was evaluated on the same
- * value before (results cut short by a regex limit are not kept).
+ * What an item or a rule (memo id mid, looking at field fid alone)
+ * gives, answered from the memo when it was worked out on the same value
+ * before; else evaluated (the item, or the rule's tree) and kept,
+ * unless a regex limit cut it short.
  */
 static int
-eval_item(struct sigma_scratch *sc, const struct item *it)
+eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
+    const struct item *it, const struct node *root)
 {
-	struct sigma_memo_ent *e;
-	struct fval *fv;
-	struct ires *ir;
-	uint64_t limits;
+	struct sigma_memo_ent *e = NULL;
+	struct fval *fv = resolve(sc, fid);
+	struct ires *ir = &sc->ires[mid];
+	uint64_t limits = sc->st.regex_limit;
 	int r;
 
-	if (!it->memo || sc->memo == NULL || sc->noprefilter)
-		return eval_item_now(sc, it);
-	fv = resolve(sc, it->field);
-	if (fv->state != ST_PRESENT ||
-	    (e = memo_attach(sc, it->field, fv)) == NULL)
-		return eval_item_now(sc, it);
-	ir = &sc->ires[it->id];
-	if (ir->stamp == sc->stamp && ir->ent == e)
+	if (fv->state == ST_PRESENT && (e = memo_attach(sc, fid, fv)) != NULL &&
+	    ir->stamp == sc->stamp && ir->ent == e)
 		return ir->r;
-	limits = sc->st.regex_limit;
-	r = eval_item_now(sc, it);
-	if (sc->st.regex_limit == limits &&
-	    sigma_memo_add_res(e, MEMO_RES(it->id, r))) {
+	r = it != NULL ? eval_item_now(sc, it) : eval(sc, root);
+	if (e != NULL && sc->st.regex_limit == limits &&
+	    sigma_memo_add_res(sc->memo, e, MEMO_RES(mid, r))) {
 		ir->stamp = sc->stamp;
 		ir->r = (uint8_t)r;
 		ir->ent = e;
 	}
 	return r;
+}
+
+static inline int
+eval_item(struct sigma_scratch *sc, const struct item *it)
+{
+	if (!it->memo || sc->memo == NULL || sc->noprefilter)
+		return eval_item_now(sc, it);
+	return eval_memo(sc, it->id, it->field, it, NULL);
 }
 
 static int
@@ -1098,12 +1104,16 @@ static void
 eval_rule(struct sigma_scratch *sc, uint32_t r)
 {
 	const struct sigma_compiled *c = sc->set->rules[r]->compiled;
+	int res;
 
 	sc->mapped = c->map4688;
 	sc->st.evaluated++;
-	if (eval(sc, c->root) == T) {
+	if (c->mfield != FIELD_NONE && sc->memo != NULL && !sc->noprefilter)
+		res = eval_memo(sc, c->mid, c->mfield, NULL, c->root);
+	else
+		res = eval(sc, c->root);
+	if (res == T)
 		sc->hits[sc->nhits++] = r;
-	}
 }
 
 struct scanx {
@@ -1202,7 +1212,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		memset(sc->dix, 0, (size_t)set->nnames * 2 *
 		    sizeof(*sc->dix));
 		memset(sc->dfold, 0, sc->ndfold * sizeof(*sc->dfold));
-		memset(sc->ires, 0, set->nitems * sizeof(*sc->ires));
+		memset(sc->ires, 0, set->nmemo * sizeof(*sc->ires));
 		if (sc->memo != NULL)
 			sigma_memo_clear_stamps(sc->memo);
 		sc->dixstamp[0] = sc->dixstamp[1] = 0;
@@ -1260,7 +1270,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 			sigma_ac_scan(f->ac, sc->fold + fv->foff, fv->flen,
 			    scan_hit, &x);
 			if (me != NULL)
-				(void)sigma_memo_keep_finds(me,
+				(void)sigma_memo_keep_finds(sc->memo, me,
 				    sc->found + first,
 				    sc->fflags + f->flagbase,
 				    sc->nfound - first);

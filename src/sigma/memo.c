@@ -51,9 +51,13 @@ memo_hash(uint32_t fid, const char *v, size_t n)
 	return h ^ (h >> 29);
 }
 
-/* Makes room for need elements of size sz in *buf (capacity *cap). */
+/*
+ * Makes room for need elements of size sz in *buf (capacity *cap),
+ * within the memo's budget.
+ */
 static bool
-memo_room(void **buf, uint32_t *cap, uint32_t need, size_t sz)
+memo_room(struct sigma_memo *m, void **buf, uint32_t *cap, uint32_t need,
+    size_t sz)
 {
 	uint32_t ncap = *cap ? *cap : 16;
 	void *nb;
@@ -62,8 +66,10 @@ memo_room(void **buf, uint32_t *cap, uint32_t need, size_t sz)
 		return true;
 	while (ncap < need)
 		ncap *= 2;
-	if ((nb = realloc(*buf, (size_t)ncap * sz)) == NULL)
+	if (m->bytes + (size_t)(ncap - *cap) * sz > SIGMA_MEMO_BUDGET ||
+	    (nb = realloc(*buf, (size_t)ncap * sz)) == NULL)
 		return false;
+	m->bytes += (size_t)(ncap - *cap) * sz;
 	*buf = nb;
 	*cap = ncap;
 	return true;
@@ -90,7 +96,7 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 	if (e->used && e->stamp == stamp)
 		return NULL;		/* held by another value of this event */
 	e->used = false;
-	if (!memo_room((void **)&e->val, &e->valcap, (uint32_t)n + 1, 1))
+	if (!memo_room(m, (void **)&e->val, &e->valcap, (uint32_t)n + 1, 1))
 		return NULL;
 	memcpy(e->val, v, n);
 	e->hash = h;
@@ -104,11 +110,11 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 }
 
 bool
-sigma_memo_keep_finds(struct sigma_memo_ent *e, const uint32_t *ids,
-    const uint8_t *occ_by_id, uint32_t n)
+sigma_memo_keep_finds(struct sigma_memo *m, struct sigma_memo_ent *e,
+    const uint32_t *ids, const uint8_t *occ_by_id, uint32_t n)
 {
-	if (n > SIGMA_MEMO_MAXFIND ||
-	    !memo_room((void **)&e->find, &e->findcap, n + 1, sizeof(uint32_t)))
+	if (n > SIGMA_MEMO_MAXFIND || !memo_room(m, (void **)&e->find,
+	    &e->findcap, n + 1, sizeof(uint32_t)))
 		return false;
 	for (uint32_t i = 0; i < n; i++)
 		e->find[i] = MEMO_FIND(ids[i], occ_by_id[ids[i]]);
@@ -118,11 +124,11 @@ sigma_memo_keep_finds(struct sigma_memo_ent *e, const uint32_t *ids,
 }
 
 bool
-sigma_memo_add_res(struct sigma_memo_ent *e, uint32_t res)
+sigma_memo_add_res(struct sigma_memo *m, struct sigma_memo_ent *e,
+    uint32_t res)
 {
-	if (e->nres >= SIGMA_MEMO_MAXRES ||
-	    !memo_room((void **)&e->res, &e->rescap, e->nres + 1,
-	    sizeof(uint32_t)))
+	if (e->nres >= SIGMA_MEMO_MAXRES || !memo_room(m, (void **)&e->res,
+	    &e->rescap, e->nres + 1, sizeof(uint32_t)))
 		return false;
 	e->res[e->nres++] = res;
 	return true;

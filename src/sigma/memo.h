@@ -14,8 +14,9 @@
  * A fixed number of slots, direct-mapped: a new value takes its slot's
  * place unless that slot was used by the event being matched (its stamp),
  * so entries the event holds stay put.  Values longer than
- * SIGMA_MEMO_MAXVAL, and lists past their caps, are simply not kept.
- * Memory is bounded by slots * (value + lists), a few MB per thread.
+ * SIGMA_MEMO_MAXVAL, lists past their caps, and anything that would take
+ * the entries' buffers past SIGMA_MEMO_BUDGET bytes are simply not kept:
+ * a memo holds at most the slot table (2.5 MB) and the budget.
  */
 #ifndef SIGMA_MEMO_H
 #define SIGMA_MEMO_H
@@ -24,11 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIGMA_MEMO_BITS		12
+#define SIGMA_MEMO_BITS		15
 #define SIGMA_MEMO_SLOTS	(1u << SIGMA_MEMO_BITS)
 #define SIGMA_MEMO_MAXVAL	1024	/* longest value kept, bytes */
 #define SIGMA_MEMO_MAXFIND	256	/* scan finds kept per value */
 #define SIGMA_MEMO_MAXRES	512	/* item results kept per value */
+#define SIGMA_MEMO_BUDGET	(16u << 20)	/* bytes of entry buffers */
 
 /* A scan find: pattern id (< 2^24) and its OCC_* flags. */
 #define MEMO_FIND(id, occ)	((uint32_t)(id) | (uint32_t)(occ) << 24)
@@ -54,6 +56,7 @@ struct sigma_memo_ent {
 };
 
 struct sigma_memo {
+	size_t			 bytes;		/* in entry buffers */
 	struct sigma_memo_ent	 slot[SIGMA_MEMO_SLOTS];
 };
 
@@ -70,11 +73,12 @@ struct sigma_memo_ent *sigma_memo_get(struct sigma_memo *, uint32_t fid,
 	    const char *v, size_t n, uint32_t stamp, bool *hit);
 
 /* Keeps the scan's finds (MEMO_FIND values); false past the cap. */
-bool	sigma_memo_keep_finds(struct sigma_memo_ent *, const uint32_t *ids,
-	    const uint8_t *occ_by_id, uint32_t n);
+bool	sigma_memo_keep_finds(struct sigma_memo *, struct sigma_memo_ent *,
+	    const uint32_t *ids, const uint8_t *occ_by_id, uint32_t n);
 
 /* Adds an item result (MEMO_RES value); false past the cap or OOM. */
-bool	sigma_memo_add_res(struct sigma_memo_ent *, uint32_t res);
+bool	sigma_memo_add_res(struct sigma_memo *, struct sigma_memo_ent *,
+	    uint32_t res);
 
 /* Forgets every stamp (when the scratch's stamp wraps). */
 void	sigma_memo_clear_stamps(struct sigma_memo *);

@@ -1257,12 +1257,33 @@ split_item(struct sigma_set *s, struct item *it)
 static int
 number_item(struct sigma_set *s, struct item *it)
 {
-	it->id = s->nitems++;
+	it->id = s->nmemo++;
 	it->memo = it->field != ITEM_KEYWORD;
 	for (uint32_t k = 0; k < it->ntests && it->memo; k++)
 		if (it->tests[k].kind == T_FIELDREF)
 			it->memo = false;
 	return 0;
+}
+
+/*
+ * The one field every item under nd looks at when all are memo, else
+ * FIELD_NONE (*f starts as ITEM_KEYWORD: none seen yet).
+ */
+static void
+rule_field(const struct node *nd, uint32_t *f)
+{
+	if (*f == FIELD_NONE)
+		return;
+	if (nd->op == N_ITEM) {
+		if (!nd->item->memo ||
+		    (*f != ITEM_KEYWORD && *f != nd->item->field))
+			*f = FIELD_NONE;
+		else
+			*f = nd->item->field;
+		return;
+	}
+	for (uint32_t i = 0; i < nd->n; i++)
+		rule_field(nd->kid[i], f);
 }
 
 int
@@ -1371,6 +1392,18 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		    (each_item(s, s->rules[r]->compiled->root, split_item) != 0 ||
 		    each_item(s, s->rules[r]->compiled->root, number_item) != 0))
 			goto oom;
+	for (size_t r = 0; r < s->nrules; r++) {
+		struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (s->rules[r]->status != SIGMA_LOADED)
+			continue;
+		c->mfield = ITEM_KEYWORD;
+		rule_field(c->root, &c->mfield);
+		if (c->mfield == ITEM_KEYWORD)
+			c->mfield = FIELD_NONE;
+		if (c->mfield != FIELD_NONE)
+			c->mid = s->nmemo++;
+	}
 	free(used);
 	free(tr.v);
 	s->compiled = true;

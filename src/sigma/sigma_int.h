@@ -140,9 +140,10 @@ struct item {
 	uint32_t	*rest;
 	uint32_t	 nrest;
 	/*
-	 * Set by sigma_compile: a number unique in the set, and whether the
-	 * item's result depends on its field's value alone (no keywords,
-	 * no fieldref), so the scratch's memo may keep it per value.
+	 * Set by sigma_compile: its memo id (see sigma_set.nmemo), and
+	 * whether the item's result depends on its field's value alone (no
+	 * keywords, no fieldref), so the scratch's memo may keep it per
+	 * value.
 	 */
 	uint32_t	 id;
 	bool		 memo;
@@ -176,7 +177,16 @@ struct sigma_compiled {
 	struct need	*need;		/* NULL: evaluate on every event */
 	uint32_t	 nneed;
 	uint8_t		 nclause;
+	/*
+	 * Set by sigma_compile: when every item is memo and on one field,
+	 * that field (the rule's result is a function of its value, kept
+	 * in the memo under id mid); else FIELD_NONE.
+	 */
+	uint32_t	 mfield;
+	uint32_t	 mid;
 };
+
+#define FIELD_NONE	UINT32_MAX
 
 /* How a field is found on an event of a given source. */
 enum fsrc {
@@ -253,7 +263,8 @@ struct sigma_set {
 	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
 	uint32_t	 nrules_src[4];
 	uint32_t	 nflags;	/* patterns of all scan matchers */
-	uint32_t	 nitems;	/* items of loaded rules (item.id) */
+	uint32_t	 nmemo;		/* memo ids: items of loaded rules,
+					   then single-field rules */
 	uint8_t		*needfull;	/* per rule: mask of all its clauses */
 	struct dname	*names;		/* EventData names, by name id */
 	uint32_t	 nnames;
