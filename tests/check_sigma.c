@@ -16,6 +16,7 @@
 #include "event.h"
 #include "sigma/ac.h"
 #include "sigma/fold.h"
+#include "sigma/memo.h"
 #include "sigma/sigma.h"
 
 #define MAXPAIRS 32
@@ -961,6 +962,60 @@ ac_check(uint32_t npat, unsigned seed)
 	free(pid);
 }
 
+/*
+ * The memo on its own: a value comes back with what was kept for it,
+ * a value of another field or other bytes does not, an entry held by
+ * the current event is not taken, and a flood of distinct long values
+ * stays within the budget.
+ */
+START_TEST(test_memo_table)
+{
+	struct sigma_memo *m = sigma_memo_new();
+	struct sigma_memo_ent *e, *e2;
+	uint32_t ids[2] = { 7, 9 };
+	uint8_t occ[16] = { 0 };
+	char big[SIGMA_MEMO_MAXVAL];
+	bool hit;
+
+	ck_assert(m != NULL);
+	occ[7] = 1;
+	occ[9] = 6;
+	e = sigma_memo_get(m, 3, "cmd.exe", 7, 1, &hit);
+	ck_assert(e != NULL && !hit);
+	ck_assert(sigma_memo_keep_finds(m, e, ids, occ, 2));
+	ck_assert(sigma_memo_add_res(m, e, MEMO_RES(5, 2)));
+	e = sigma_memo_get(m, 3, "cmd.exe", 7, 2, &hit);
+	ck_assert(e != NULL && hit && e->scanned && e->nfind == 2);
+	ck_assert_uint_eq(MEMO_FIND_ID(e->find[1]), 9);
+	ck_assert_uint_eq(MEMO_FIND_OCC(e->find[1]), 6);
+	ck_assert_uint_eq(MEMO_RES_ITEM(e->res[0]), 5);
+	ck_assert_int_eq(MEMO_RES_VAL(e->res[0]), 2);
+	e2 = sigma_memo_get(m, 4, "cmd.exe", 7, 2, &hit);
+	ck_assert(e2 == NULL || (!hit && e2 != e));
+	e2 = sigma_memo_get(m, 3, "cmd.exE", 7, 2, &hit);
+	ck_assert(e2 == NULL || !hit);
+	e2 = sigma_memo_get(m, 3, "cmd.ex", 6, 2, &hit);
+	ck_assert(e2 == NULL || !hit);
+	ck_assert(sigma_memo_get(m, 3, big, sizeof(big) + 1, 3, &hit) == NULL);
+	for (uint32_t i = 0; i < 4 * SIGMA_MEMO_SLOTS; i++) {
+		memset(big, 'a' + (int)(i % 26), sizeof(big));
+		memcpy(big, &i, sizeof(i));
+		e = sigma_memo_get(m, 1, big, sizeof(big), 10 + i, &hit);
+		ck_assert(!hit);
+		if (e != NULL) {
+			ck_assert(memcmp(e->val, big, sizeof(big)) == 0);
+			/* held by this event: another value may not take it */
+			big[5] ^= 1;
+			e2 = sigma_memo_get(m, 1, big, sizeof(big), 10 + i,
+			    &hit);
+			ck_assert(e2 != e);
+		}
+		ck_assert(m->bytes <= SIGMA_MEMO_BUDGET);
+	}
+	sigma_memo_free(m);
+}
+END_TEST
+
 START_TEST(test_ac_naive)
 {
 	ac_check(3, 1);		/* searched one by one */
@@ -1021,6 +1076,7 @@ sigma_suite(void)
 	tcase_add_test(tc, test_memo_across_events);
 	tcase_add_test(tc, test_fold_ascii);
 	tcase_add_test(tc, test_ac_naive);
+	tcase_add_test(tc, test_memo_table);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));
