@@ -37,6 +37,11 @@ make_inputs() {
 		    --only-providers sysmon \
 		    --only-with-eids sysmon:1,sysmon:3,sysmon:7 \
 		    --seed 2 "$corpus" >/dev/null || exit 1
+		# the same pool as mixed-256M, every chunk once
+		[ -f "$BD/unique-mixed.evtx" ] ||
+		    "$top_srcdir/tests/bench/unique-chunks.py" \
+		    "$SHARED_DIR/tools" "$BD/index.json" \
+		    "$BD/unique-mixed.evtx" 2>/dev/null || exit 1
 		SOURCE="real chunks (evtx_splice.py; its first run indexes the corpus, which takes a while)"
 	else
 		# the writer makes one mix (4688 + Sysmon 1/3/7)
@@ -152,6 +157,20 @@ echo "evtxhunt bench: $(nproc) CPUs, inputs: $SOURCE"
 echo "ratios are MB/s against evtxexport -f xml on the same file, same run"
 bench_file "$BD/mixed-256M.evtx"
 [ -f "$BD/sysmon-256M.evtx" ] && bench_file "$BD/sysmon-256M.evtx"
+if [ -f "$BD/unique-mixed.evtx" ] &&
+    [ -x "$top_builddir/tests/bench/bench-sigma" ]; then
+	# the 256 MiB files repeat their richest chunks dozens of times,
+	# which flatters the matching memo: here every chunk comes once
+	echo
+	echo "matching alone, $(basename "$BD/unique-mixed.evtx") (each chunk of the mixed pool once):"
+	set -- -r "$SHARED_DIR/sigma/rules"
+	for d in rules-emerging-threats rules-threat-hunting; do
+		[ -d "$SHARED_DIR/sigma/$d" ] &&
+		    set -- "$@" -r "$SHARED_DIR/sigma/$d"
+	done
+	"$top_builddir/tests/bench/bench-sigma" -n 20 "$@" \
+	    "$BD/unique-mixed.evtx" || true
+fi
 
 if [ -z "${BENCH_QUICK:-}" ]; then
 	echo

@@ -214,7 +214,7 @@ main(int argc, char **argv)
 	}
 	tdec = now() - t0;
 	attach(&e);
-	printf("decode: %llu records, %zu events in %.3f s "
+	printf("decode: %llu records, %zu events in %.4f s "
 	    "(%.0f records/s, %.0f events/s)\n",
 	    (unsigned long long)e.records, e.n, tdec,
 	    (double)e.records / tdec, (double)e.n / tdec);
@@ -231,7 +231,7 @@ main(int argc, char **argv)
 		}
 		sigma_scratch_reset_stats(sc);
 	}
-	printf("match (as the engine): %zu events in %.3f s (%.0f events/s), "
+	printf("match (as the engine): %zu events in %.4f s (%.0f events/s), "
 	    "%llu hits, %.1f rules evaluated per event, %llu regex limits, "
 	    "memo: %.1f%% of %.1f field values per event known\n",
 	    e.n, tm1, (double)e.n / tm1, (unsigned long long)h1,
@@ -254,12 +254,12 @@ main(int argc, char **argv)
 		if (t < tm3)
 			tm3 = t;
 	}
-	printf("match (no memo): %zu events in %.3f s (%.0f events/s), "
+	printf("match (no memo): %zu events in %.4f s (%.0f events/s), "
 	    "%llu hits\n", e.n, tm3, (double)e.n / tm3,
 	    (unsigned long long)h3);
 	sigma_scratch_prefilter(sc, false);
 	tm2 = match_all(set, sc, &e, &sum2, &h2);
-	printf("match (every rule): %zu events in %.3f s (%.0f events/s), "
+	printf("match (every rule): %zu events in %.4f s (%.0f events/s), "
 	    "%llu hits\n", e.n, tm2, (double)e.n / tm2,
 	    (unsigned long long)h2);
 	printf("matching / decoding time: %.2f (no memo: %.2f)\n",
