@@ -392,55 +392,64 @@ fold_room(struct sigma_scratch *sc, size_t need)
 }
 
 /*
- * The field's value, resolved and folded.  Pointers into sc->fold are
- * valid until the next call (it may grow): use fv->foff.
+ * Folds a present value (once per event).  Pointers into sc->fold are
+ * valid until the next fold (it may grow): use fv->foff.
  */
-static struct fval *
-resolve_slow(struct sigma_scratch *sc, uint32_t fid, bool map,
-    struct fval *fv)
+static void
+fold_value(struct sigma_scratch *sc, struct fval *fv)
 {
+	struct dfold *df = fv->di >= 0 ? &sc->dfold[fv->di] : NULL;
+
+	if (df != NULL && df->stamp == sc->stamp) {
+		fv->foff = df->foff;
+		fv->flen = df->flen;
+		fv->ascii = df->ascii;
+	} else if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
+		/* out of memory: compare unfolded (cased) */
+		fv->foff = SIZE_MAX;
+	} else {
+		fv->foff = sc->foldlen;
+		fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
+		    sc->fold + sc->foldlen, &fv->ascii);
+		sc->foldlen += fv->flen;
+		if (df != NULL) {
+			df->stamp = sc->stamp;
+			df->foff = fv->foff;
+			df->flen = fv->flen;
+			df->ascii = fv->ascii;
+		}
+	}
+	fv->folded = true;
+}
+
+/*
+ * The field's value on this event (under the current rule's names),
+ * resolved once per event but not folded: enough for the memo.
+ */
+static inline struct fval *
+resolve_value(struct sigma_scratch *sc, uint32_t fid)
+{
+	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
+	struct fval *fv = &sc->fv[fid * 2 + map];
+
 	if (fv->stamp != sc->stamp) {
 		fv->stamp = sc->stamp;
 		fv->folded = false;
 		fv->plain = 0;
 		resolve_raw(sc, &sc->set->fields[fid], map, fv);
 	}
-	if (fv->state == ST_PRESENT && !fv->folded) {
-		struct dfold *df = fv->di >= 0 ? &sc->dfold[fv->di] : NULL;
-
-		if (df != NULL && df->stamp == sc->stamp) {
-			fv->foff = df->foff;
-			fv->flen = df->flen;
-			fv->ascii = df->ascii;
-		} else if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
-			/* out of memory: compare unfolded (cased) */
-			fv->foff = SIZE_MAX;
-		} else {
-			fv->foff = sc->foldlen;
-			fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
-			    sc->fold + sc->foldlen, &fv->ascii);
-			sc->foldlen += fv->flen;
-			if (df != NULL) {
-				df->stamp = sc->stamp;
-				df->foff = fv->foff;
-				df->flen = fv->flen;
-				df->ascii = fv->ascii;
-			}
-		}
-		fv->folded = true;
-	}
 	return fv;
 }
 
+/* The field's value, resolved and, when present, folded. */
 static inline struct fval *
 resolve(struct sigma_scratch *sc, uint32_t fid)
 {
-	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
-	struct fval *fv = &sc->fv[fid * 2 + map];
+	struct fval *fv = resolve_value(sc, fid);
 
-	if (fv->stamp == sc->stamp && (fv->folded || fv->state != ST_PRESENT))
-		return fv;
-	return resolve_slow(sc, fid, map, fv);
+	if (fv->state == ST_PRESENT && !fv->folded)
+		fold_value(sc, fv);
+	return fv;
 }
 
 /*
@@ -457,7 +466,7 @@ memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
 		return fv->me;
 	fv->mstamp = sc->stamp;
 	fv->me = NULL;
-	if (sc->memo == NULL || sc->noprefilter || fv->foff == SIZE_MAX)
+	if (sc->memo == NULL || sc->noprefilter)
 		return NULL;
 	e = sigma_memo_get(sc->memo, fid, fv->v, fv->vlen, sc->stamp, &hit);
 	if (e == NULL)
@@ -1049,7 +1058,7 @@ eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
     const struct item *it, const struct node *root)
 {
 	struct sigma_memo_ent *e = NULL;
-	struct fval *fv = resolve(sc, fid);
+	struct fval *fv = resolve_value(sc, fid);
 	struct ires *ir = &sc->ires[mid];
 	uint64_t limits = sc->st.regex_limit;
 	int r;
@@ -1058,7 +1067,9 @@ eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
 	    ir->stamp == sc->stamp && ir->ent == e)
 		return ir->r;
 	r = it != NULL ? eval_item_now(sc, it) : eval(sc, root);
+	/* (not when folding ran out of memory: tests compared cased) */
 	if (e != NULL && sc->st.regex_limit == limits &&
+	    !(fv->folded && fv->foff == SIZE_MAX) &&
 	    sigma_memo_add_res(sc->memo, e, MEMO_RES(mid, r))) {
 		ir->stamp = sc->stamp;
 		ir->r = (uint8_t)r;
@@ -1247,15 +1258,13 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
 		const struct field *f = &set->fields[fid];
-		struct fval *fv = resolve(sc, fid);
+		struct fval *fv = resolve_value(sc, fid);
 		struct scanx x = { sc, f, 0, (uint32_t)si };
 		struct sigma_memo_ent *me;
 		uint32_t first = sc->nfound;
 
 		if (fv->state != ST_PRESENT)
 			continue;
-		if (fv->foff == SIZE_MAX)
-			return EV_ENOMEM;
 		sc->fhit[fid].stamp = sc->stamp;
 		sc->fhit[fid].first = first;
 		me = memo_attach(sc, fid, fv);
@@ -1266,6 +1275,9 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 				    MEMO_FIND_ID(me->find[k]),
 				    MEMO_FIND_OCC(me->find[k]));
 		} else {
+			fold_value(sc, fv);
+			if (fv->foff == SIZE_MAX)
+				return EV_ENOMEM;
 			x.len = fv->flen;
 			sigma_ac_scan(f->ac, sc->fold + fv->foff, fv->flen,
 			    scan_hit, &x);
