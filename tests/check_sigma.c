@@ -562,6 +562,8 @@ START_TEST(test_memo_across_events)
 		}
 	sigma_scratch_stats(sc, &st);
 	ck_assert(st.memo_hits > 0);
+	/* n looks at Image alone: answered whole when Image comes back */
+	ck_assert(st.memo_rules > 0);
 	sigma_scratch_free(sc);
 	sigma_set_free(set);
 	ev_arena_release(&a);

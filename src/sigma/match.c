@@ -1064,8 +1064,11 @@ eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
 	int r;
 
 	if (fv->state == ST_PRESENT && (e = memo_attach(sc, fid, fv)) != NULL &&
-	    ir->stamp == sc->stamp && ir->ent == e)
+	    ir->stamp == sc->stamp && ir->ent == e) {
+		if (it == NULL)
+			sc->st.memo_rules++;
 		return ir->r;
+	}
 	r = it != NULL ? eval_item_now(sc, it) : eval(sc, root);
 	/* (not when folding ran out of memory: tests compared cased) */
 	if (e != NULL && sc->st.regex_limit == limits &&

@@ -1265,9 +1265,11 @@ number_item(struct sigma_set *s, struct item *it)
 	return 0;
 }
 
+#define FIELD_UNSEEN	(UINT32_MAX - 1)	/* rule_field(): none yet */
+
 /*
  * The one field every item under nd looks at when all are memo, else
- * FIELD_NONE (*f starts as ITEM_KEYWORD: none seen yet).
+ * FIELD_NONE (*f starts as FIELD_UNSEEN).
  */
 static void
 rule_field(const struct node *nd, uint32_t *f)
@@ -1276,7 +1278,7 @@ rule_field(const struct node *nd, uint32_t *f)
 		return;
 	if (nd->op == N_ITEM) {
 		if (!nd->item->memo ||
-		    (*f != ITEM_KEYWORD && *f != nd->item->field))
+		    (*f != FIELD_UNSEEN && *f != nd->item->field))
 			*f = FIELD_NONE;
 		else
 			*f = nd->item->field;
@@ -1397,9 +1399,9 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
-		c->mfield = ITEM_KEYWORD;
+		c->mfield = FIELD_UNSEEN;
 		rule_field(c->root, &c->mfield);
-		if (c->mfield == ITEM_KEYWORD)
+		if (c->mfield == FIELD_UNSEEN)
 			c->mfield = FIELD_NONE;
 		if (c->mfield != FIELD_NONE)
 			c->mid = s->nmemo++;

@@ -155,6 +155,7 @@ struct sigma_match_stats {
 					   (counted as no match) */
 	uint64_t	 memo_lookups;	/* field values looked up in the memo */
 	uint64_t	 memo_hits;	/* ... and found there */
+	uint64_t	 memo_rules;	/* rules answered whole by the memo */
 };
 void	sigma_scratch_stats(const struct sigma_scratch *,
 	    struct sigma_match_stats *);
