@@ -494,10 +494,11 @@ copy_data(struct norm *n, const struct ev_record *rec)
 	size_t total = 0, vlen[128], nlen[128];
 	int ids[128], id;
 	char *buf;
-	uint32_t nd = rec->ndata;
+	uint32_t nd = rec->ndata, *dlen;
 
 	data = ev_arena_alloc(n->arena, nd * sizeof(*data));
-	if (data == NULL)
+	dlen = ev_arena_alloc(n->arena, nd * sizeof(*dlen));
+	if (data == NULL || dlen == NULL)
 		return EV_ENOMEM;
 	/* first pass: sizes and field ids (remembered for 128 fields) */
 	for (uint32_t i = 0; i < nd; i++) {
@@ -540,12 +541,14 @@ copy_data(struct norm *n, const struct ev_record *rec)
 		}
 		memcpy(buf, v, vl + 1);
 		data[i].value = buf;
+		dlen[i] = vl > UINT32_MAX ? UINT32_MAX : (uint32_t)vl;
 		buf += vl + 1;
 		/* the first value of a name counts, as ev_data() finds it */
 		if (id >= 0 && n->f[id] == NULL)
 			n->f[id] = data[i].value;
 	}
 	n->ev->data = data;
+	n->ev->dlen = dlen;
 	n->ev->ndata = nd;
 	return 0;
 }

@@ -161,6 +161,8 @@ struct ev_event {
 	const char		*user_sid;	/* System/Security/@UserID */
 	const struct ev_pair	*data;		/* EventData as logged */
 	uint32_t		 ndata;
+	const uint32_t		*dlen;		/* strlen of each data value
+						   (ev_normalise), or NULL */
 
 	/* Filled by later stages; zero after ev_normalise(). */
 	const struct ev_event	*process;	/* 3/7: the process event */

@@ -343,6 +343,9 @@ START_TEST(test_norm_4688_v2)
 	ck_assert_str_eq(ev.col[EV_COL_COMMAND_LINE], "mshta.exe javascript:a");
 	ck_assert_ptr_null(ev.col[EV_COL_ORIGINAL_FILE_NAME]);
 	ck_assert_uint_eq(ev.ndata, NELEM(d));
+	ck_assert_ptr_nonnull(ev.dlen);
+	for (uint32_t i = 0; i < ev.ndata; i++)
+		ck_assert_uint_eq(ev.dlen[i], strlen(ev.data[i].value));
 	ck_assert_str_eq(ev_data(&ev, "TokenElevationType"), "%%1936");
 	ck_assert_int_eq(ev.kind, EV_KIND_PROCESS);
 	ck_assert_uint_eq(ev.version, 2);

@@ -299,11 +299,12 @@ data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
 /*
  * EventData value of e by field name (nid its name id): by the index,
  * or searched when the prefilter is off (so the two ways are compared).
- * *di gets the index when e is the event itself.
+ * *di gets the index when e is the event itself, *len the value's
+ * length when the normaliser noted it (else it stays SIZE_MAX).
  */
 static const char *
 data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
-    const char *name, uint32_t nid, int32_t *di)
+    const char *name, uint32_t nid, int32_t *di, size_t *len)
 {
 	int32_t i;
 
@@ -313,6 +314,8 @@ data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
 		return NULL;
 	if (k == 0)
 		*di = i;
+	if (e->dlen != NULL && e->dlen[i] != UINT32_MAX)
+		*len = e->dlen[i];
 	return e->data[i].value;
 }
 
@@ -323,22 +326,24 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 	const struct ev_event *ev = sc->ev;
 	const char *v = NULL;
 	uint8_t how = map ? f->src4688 : f->srcsys;
+	size_t len = SIZE_MAX;
 
 	fv->state = ST_ABSENT;
 	fv->di = -1;
 	switch (how) {
 	case FS_DATA:
 		v = data_value(sc, ev, 0, f->name, map ? f->nid4688 : f->nid,
-		    &fv->di);
+		    &fv->di, &len);
 		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
 		if (v == NULL && ev->process != NULL &&
 		    (sc->src == SIGMA_SRC_SYSMON3 ||
 		    sc->src == SIGMA_SRC_SYSMON7))
 			v = data_value(sc, ev->process, 1, f->name,
-			    map ? f->nid4688 : f->nid, &fv->di);
+			    map ? f->nid4688 : f->nid, &fv->di, &len);
 		break;
 	case FS_DATA_OR_UNKNOWN:
-		v = data_value(sc, ev, 0, f->name4688, f->nid4688, &fv->di);
+		v = data_value(sc, ev, 0, f->name4688, f->nid4688, &fv->di,
+		    &len);
 		if (v == NULL)
 			fv->state = ST_UNKNOWN;
 		break;
@@ -370,7 +375,7 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 	if (v != NULL) {
 		fv->state = ST_PRESENT;
 		fv->v = v;
-		fv->vlen = strlen(v);
+		fv->vlen = len != SIZE_MAX ? len : strlen(v);
 	}
 }
 
@@ -886,7 +891,8 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		const char *v = ev->data[i].value;
 		struct dfold *df = &sc->dfold[i];
-		size_t n = strlen(v), fl, base;
+		size_t n = ev->dlen != NULL && ev->dlen[i] != UINT32_MAX ?
+		    ev->dlen[i] : strlen(v), fl, base;
 
 		if (it->rawci && !sc->noprefilter) {
 			for (uint32_t k = 0; k < g->n; k++)
