@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ev_buf.h"
+#include "ev_util.h"
 
 char ev_buf_empty[1];
 
@@ -96,6 +97,14 @@ ev_buf_add_u64(struct ev_buf *b, uint64_t v)
 		v /= 10;
 	} while (v != 0);
 	ev_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+ev_buf_add_utf8(struct ev_buf *b, uint32_t cp)
+{
+	char u[4];
+
+	ev_buf_add(b, u, ev_utf8_put(cp, u));
 }
 
 void

@@ -46,6 +46,8 @@ void	 ev_buf_addf(struct ev_buf *, const char *, ...)
 void	 ev_buf_vaddf(struct ev_buf *, const char *, va_list);
 /* Appends v in decimal. */
 void	 ev_buf_add_u64(struct ev_buf *, uint64_t v);
+/* Appends code point cp in UTF-8 (see ev_utf8_put() in ev_util.h). */
+void	 ev_buf_add_utf8(struct ev_buf *, uint32_t cp);
 /* true when an append failed since init/reset. */
 static inline bool
 ev_buf_failed(const struct ev_buf *b)

@@ -1,6 +1,6 @@
 /*
- * ev_util.h -- small helpers: little-endian readers, bounded number
- * parsing, array sizes.
+ * ev_util.h -- small helpers: little-endian readers, UTF-8 encoding,
+ * bounded number parsing, array sizes.
  */
 #ifndef EV_UTIL_H
 #define EV_UTIL_H
@@ -11,6 +11,36 @@
 #include <string.h>
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Writes code point cp to o as UTF-8 and returns the 1 to 4 bytes
+ * written.  cp is at most U+10FFFF and not a surrogate: callers replace
+ * those first (each reader and writer has its own rule for them).
+ */
+static inline size_t
+ev_utf8_put(uint32_t cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
 
 /* Little-endian field readers over byte arrays (never packed casts). */
 static inline uint16_t

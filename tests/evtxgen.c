@@ -93,31 +93,6 @@ fail(const struct ev_err *e)
 
 /* ---- rendering values the way libevtx 20181227 prints them ---- */
 
-static void
-add_utf8(struct ev_buf *b, uint32_t c)
-{
-	char u[4];
-
-	if (c < 0x80) {
-		ev_buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		ev_buf_add(b, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		ev_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		ev_buf_add(b, u, 4);
-	}
-}
-
 /*
  * Renders d's value into b.  With `quirk`, as libevtx 20181227 does: a
  * high surrogate followed by a non-low unit swallows that unit into one
@@ -150,7 +125,7 @@ render(const struct evtxw_data *d, struct ev_buf *b, bool quirk)
 				i++;
 			} else if (c >= 0xd800 && c < 0xe000)
 				c = 0xfffd;	/* a lone surrogate */
-			add_utf8(b, c);
+			ev_buf_add_utf8(b, c);
 		}
 		return;
 	}

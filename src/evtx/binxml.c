@@ -282,24 +282,10 @@ sb_add(struct sbuf *b, const char *s, uint32_t n)
 	b->len += n;
 }
 
-static void
+static inline void
 put_cp(char *o, uint32_t *k, uint32_t cp)
 {
-	if (cp < 0x80) {
-		o[(*k)++] = (char)cp;
-	} else if (cp < 0x800) {
-		o[(*k)++] = (char)(0xc0 | cp >> 6);
-		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		o[(*k)++] = (char)(0xe0 | cp >> 12);
-		o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		o[(*k)++] = (char)(0xf0 | cp >> 18);
-		o[(*k)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	}
+	*k += (uint32_t)ev_utf8_put(cp, o + *k);
 }
 
 /*

@@ -233,7 +233,6 @@ utf8_clean(struct ev_buf *out, const uint8_t *s, size_t len, bool ctl)
 static void
 utf16_to_utf8(struct ev_buf *out, const uint8_t *u, size_t n)
 {
-	char		b[4];
 	uint32_t	cp;
 
 	for (size_t i = 0; i < n; i++) {
@@ -248,24 +247,7 @@ utf16_to_utf8(struct ev_buf *out, const uint8_t *u, size_t n)
 			i++;
 		} else if (cp >= 0xd800 && cp <= 0xdfff)
 			cp = 0xfffd;
-		if (cp < 0x80) {
-			ev_buf_addc(out, (char)cp);
-		} else if (cp < 0x800) {
-			b[0] = (char)(0xc0 | cp >> 6);
-			b[1] = (char)(0x80 | (cp & 0x3f));
-			ev_buf_add(out, b, 2);
-		} else if (cp < 0x10000) {
-			b[0] = (char)(0xe0 | cp >> 12);
-			b[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-			b[2] = (char)(0x80 | (cp & 0x3f));
-			ev_buf_add(out, b, 3);
-		} else {
-			b[0] = (char)(0xf0 | cp >> 18);
-			b[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-			b[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-			b[3] = (char)(0x80 | (cp & 0x3f));
-			ev_buf_add(out, b, 4);
-		}
+		ev_buf_add_utf8(out, cp);
 	}
 }
 

@@ -54,31 +54,6 @@ is_bidi_control(unsigned cp)
 	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
-static void
-add_utf8(struct ev_buf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		ev_buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		ev_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		ev_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		ev_buf_add(b, u, 4);
-	}
-}
-
 /* Bytes that stand for themselves inside a JSON string. */
 static const unsigned char json_plain[256] = {
 	[0x20] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -244,7 +219,7 @@ report_csv_cell(struct ev_buf *b, const char *s)
 		else if ((cp < 0x20 && cp != '\t' && cp != '\r' &&
 		    cp != '\n') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
 		    is_bidi_control(cp) || (cp == 0xfffd && len == 1))
-			add_utf8(b, 0xfffd);
+			ev_buf_add_utf8(b, 0xfffd);
 		else
 			ev_buf_add(b, p, (size_t)len);
 		p += len;
@@ -273,7 +248,7 @@ report_text_safe(struct ev_buf *b, const char *s)
 		else if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
 			ev_buf_addf(b, "\\u%04x", cp);
 		else if (cp == 0xfffd && len == 1)
-			add_utf8(b, 0xfffd);
+			ev_buf_add_utf8(b, 0xfffd);
 		else
 			ev_buf_add(b, p, (size_t)len);
 		p += len;
@@ -304,7 +279,7 @@ report_html_str(struct ev_buf *b, const char *s)
 			    cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 				ev_buf_addf(b, "&#xfffd;");
 			else if (cp == 0xfffd && len == 1)
-				add_utf8(b, 0xfffd);
+				ev_buf_add_utf8(b, 0xfffd);
 			else
 				ev_buf_add(b, p, (size_t)len);
 		}

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "../ev_util.h"
 #include "fold.h"
 #include "casefold_tab.h"
 
@@ -63,31 +64,6 @@ bad:
 	return 1;
 }
 
-size_t
-sigma_utf8_enc(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | c >> 18);
-	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* ASCII upper case to lower case in 8 bytes none of which is >= 0x80. */
 static inline uint64_t
 lower8(uint64_t w)
@@ -145,7 +121,7 @@ sigma_fold_ascii(const char *s, size_t len, char *out, bool *ascii)
 		if (f == c)
 			memcpy(out + o, p + i, n), o += n;
 		else
-			o += sigma_utf8_enc(f, out + o);
+			o += ev_utf8_put(f, out + o);
 		i += n;
 	}
 	return o;

@@ -29,7 +29,5 @@ size_t		sigma_fold_ascii(const char *s, size_t len, char *out,
  * length in bytes (1 for an invalid byte, whose value goes to *cp).
  */
 size_t		sigma_utf8_dec(const unsigned char *s, size_t len, uint32_t *cp);
-/* Encodes c into out (4 bytes room); returns the length. */
-size_t		sigma_utf8_enc(uint32_t c, char *out);
 
 #endif
