@@ -296,11 +296,20 @@ data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
 	return sl->exact >= 0 ? sl->exact : sl->ci;
 }
 
+/* Length of EventData value i of e: as the normaliser noted it, else strlen. */
+static inline size_t
+data_len(const struct ev_event *e, uint32_t i)
+{
+	if (e->dlen != NULL && e->dlen[i] != UINT32_MAX)
+		return e->dlen[i];
+	return strlen(e->data[i].value);
+}
+
 /*
  * EventData value of e by field name (nid its name id): by the index,
  * or searched when the prefilter is off (so the two ways are compared).
  * *di gets the index when e is the event itself, *len the value's
- * length when the normaliser noted it (else it stays SIZE_MAX).
+ * length (it stays SIZE_MAX when the value was searched by name).
  */
 static const char *
 data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
@@ -314,8 +323,7 @@ data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
 		return NULL;
 	if (k == 0)
 		*di = i;
-	if (e->dlen != NULL && e->dlen[i] != UINT32_MAX)
-		*len = e->dlen[i];
+	*len = data_len(e, (uint32_t)i);
 	return e->data[i].value;
 }
 
@@ -529,33 +537,9 @@ glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
 }
 
 /*
- * Substring search tuned for short texts and needles (values of one
- * event): memchr to the first byte, memcmp the rest.
- */
-static bool
-contains(const char *s, size_t n, const char *p, size_t m)
-{
-	const char *end;
-
-	if (m == 0)
-		return true;
-	if (m > n)
-		return false;
-	end = s + (n - m) + 1;
-	while (s < end) {
-		s = memchr(s, (unsigned char)p[0], (size_t)(end - s));
-		if (s == NULL)
-			return false;
-		if (s[m - 1] == p[m - 1] && memcmp(s + 1, p + 1, m - 1) == 0)
-			return true;
-		s++;
-	}
-	return false;
-}
-
-/*
- * First occurrence of p[0..m) (m > 0) in s[0..n), or NULL: memchr to the
- * first byte, then a compare (values and runs are short).
+ * First occurrence of p[0..m) (m > 0) in s[0..n), or NULL.  Tuned for
+ * short texts and needles (values of one event): memchr to the first
+ * byte, a look at the last, memcmp the rest.
  */
 static const char *
 find(const char *s, size_t n, const char *p, size_t m)
@@ -569,11 +553,18 @@ find(const char *s, size_t n, const char *p, size_t m)
 		s = memchr(s, (unsigned char)p[0], (size_t)(end - s));
 		if (s == NULL)
 			return NULL;
-		if (memcmp(s + 1, p + 1, m - 1) == 0)
+		if (s[m - 1] == p[m - 1] && memcmp(s + 1, p + 1, m - 1) == 0)
 			return s;
 		s++;
 	}
 	return NULL;
+}
+
+/* Whether s[0..n) holds p[0..m). */
+static inline bool
+contains(const char *s, size_t n, const char *p, size_t m)
+{
+	return m == 0 || find(s, n, p, m) != NULL;
 }
 
 /*
@@ -891,8 +882,7 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		const char *v = ev->data[i].value;
 		struct dfold *df = &sc->dfold[i];
-		size_t n = ev->dlen != NULL && ev->dlen[i] != UINT32_MAX ?
-		    ev->dlen[i] : strlen(v), fl, base;
+		size_t n = data_len(ev, i), fl, base;
 
 		if (it->rawci && !sc->noprefilter) {
 			for (uint32_t k = 0; k < g->n; k++)

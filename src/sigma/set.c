@@ -909,29 +909,14 @@ need_tests(struct sigma_set *s, const struct item *it, uint32_t first,
 	return 0;
 }
 
+/* The literals of tests[first .. first + n) as one clause of out, if any. */
 static int
-need_item(struct sigma_set *s, const struct item *it, struct cnf *out)
+need_clause(struct sigma_set *s, const struct item *it, uint32_t first,
+    uint32_t n, struct cnf *out)
 {
 	struct nl cur;
 
-	if (it->field == ITEM_KEYWORD)
-		return 0;
-	if (it->all) {
-		/* every group's literals are necessary */
-		for (uint32_t g = 0; g < it->ngroups; g++) {
-			if (need_tests(s, it, it->groups[g].first,
-			    it->groups[g].n, &cur) != 0) {
-				free(cur.v);
-				return EV_ENOMEM;
-			}
-			if (cur.ok && cur.n > 0)
-				cnf_add(out, &cur);
-			else
-				free(cur.v);
-		}
-		return 0;
-	}
-	if (need_tests(s, it, 0, it->ntests, &cur) != 0) {
+	if (need_tests(s, it, first, n, &cur) != 0) {
 		free(cur.v);
 		return EV_ENOMEM;
 	}
@@ -939,6 +924,21 @@ need_item(struct sigma_set *s, const struct item *it, struct cnf *out)
 		cnf_add(out, &cur);
 	else
 		free(cur.v);
+	return 0;
+}
+
+static int
+need_item(struct sigma_set *s, const struct item *it, struct cnf *out)
+{
+	if (it->field == ITEM_KEYWORD)
+		return 0;
+	if (!it->all)
+		return need_clause(s, it, 0, it->ntests, out);
+	/* every group's literals are necessary */
+	for (uint32_t g = 0; g < it->ngroups; g++)
+		if (need_clause(s, it, it->groups[g].first, it->groups[g].n,
+		    out) != 0)
+			return EV_ENOMEM;
 	return 0;
 }
 
