@@ -48,15 +48,17 @@ struct events {
 	uint64_t		 sum, nhits;
 };
 
+/* Matches event i, adding its hits to a checksum and a count. */
 static void
-match_one(struct events *e, size_t i)
+match_one(const struct sigma_set *set, struct sigma_scratch *sc,
+    const struct events *e, size_t i, uint64_t *sum, uint64_t *nhits)
 {
 	const uint32_t *h;
-	int n = sigma_match(e->set, e->sc, e->v[i], &h);
+	int n = sigma_match(set, sc, e->v[i], &h);
 
 	for (int k = 0; k < n; k++)
-		e->sum += (uint64_t)(i + 1) * 2654435761u ^ h[k];
-	e->nhits += (uint64_t)(n > 0 ? n : 0);
+		*sum += (uint64_t)(i + 1) * 2654435761u ^ h[k];
+	*nhits += (uint64_t)(n > 0 ? n : 0);
 }
 
 static double
@@ -95,7 +97,7 @@ on_record(const struct ev_record *rec, void *ctx)
 		return EV_ENOMEM;
 	e->v[e->n++] = ev;
 	if (e->set != NULL && ev->kind == EV_KIND_PROCESS)
-		match_one(e, e->n - 1);
+		match_one(e->set, e->sc, e, e->n - 1, &e->sum, &e->nhits);
 	return 0;
 }
 
@@ -187,7 +189,8 @@ decode(char **files, int nfiles, struct events *e, bool keep,
 		for (size_t i = 0; i < e->n; i++)
 			if (e->v[i]->kind == EV_KIND_NETWORK ||
 			    e->v[i]->kind == EV_KIND_IMAGE_LOAD)
-				match_one(e, i);
+				match_one(e->set, e->sc, e, i, &e->sum,
+				    &e->nhits);
 	return now() - t0;
 }
 
@@ -200,14 +203,8 @@ match_all(const struct sigma_set *set, struct sigma_scratch *sc,
 
 	*sum = 0;
 	*nhits = 0;
-	for (size_t i = 0; i < e->n; i++) {
-		const uint32_t *h;
-		int n = sigma_match(set, sc, e->v[i], &h);
-
-		for (int k = 0; k < n; k++)
-			*sum += (uint64_t)(i + 1) * 2654435761u ^ h[k];
-		*nhits += (uint64_t)(n > 0 ? n : 0);
-	}
+	for (size_t i = 0; i < e->n; i++)
+		match_one(set, sc, e, i, sum, nhits);
 	return now() - t0;
 }
 
