@@ -452,6 +452,27 @@ static const struct mcase mcases[] = {
 	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 0 },
 	{ "4688-raw-name", PC, SEL("TokenElevationType: '%%1937'"),
 	    { E4688V2, "NewProcessName=x\nTokenElevationType=%%1937" }, 1 },
+	/* short literals: the prefilter needs one rare byte of theirs */
+	{ "short-caret", PC, SEL("CommandLine|contains: '^^'"),
+	    { S1, "CommandLine=c^^md /c x" }, 1 },
+	{ "short-caret-one", PC, SEL("CommandLine|contains: '^^'"),
+	    { S1, "CommandLine=c^md /c x" }, 0 },
+	{ "short-letter-case", PC, SEL("CommandLine|contains: 'a;'"),
+	    { S1, "CommandLine=XA;Y" }, 1 },
+	{ "short-cased", PC, SEL("CommandLine|contains|cased: 'A;'"),
+	    { S1, "CommandLine=xa;y" }, 0 },
+	{ "short-cased-2", PC, SEL("CommandLine|contains|cased: 'A;'"),
+	    { S1, "CommandLine=xA;y" }, 1 },
+	{ "short-nonascii-fold", PC, SEL("CommandLine|contains: '\xd0\x90'"),
+	    { S1, "CommandLine=p\xd0\xb0th" }, 1 },
+	{ "short-nonascii-ascii", PC, SEL("CommandLine|contains: '\xd0\x90'"),
+	    { S1, "CommandLine=path" }, 0 },
+	{ "short-re-runs", PC, SEL("CommandLine|re: '\\w+`\\w+'"),
+	    { S1, "CommandLine=iE`x" }, 1 },
+	{ "short-glob", PC, SEL("CommandLine|contains: 'a*|'"),
+	    { S1, "CommandLine=xA b | y" }, 1 },
+	{ "short-glob-order", PC, SEL("CommandLine|contains: 'a*|'"),
+	    { S1, "CommandLine=x | bA" }, 0 },
 	/* logsource routing */
 	{ "route-il-on-s1", IL, SEL("Image|endswith: 'a.exe'"),
 	    { S1, "Image=a.exe" }, 0 },
@@ -1026,6 +1047,93 @@ START_TEST(test_ac_naive)
 }
 END_TEST
 
+/* One-byte patterns: each reported once, where it first occurs. */
+START_TEST(test_ac_bytes)
+{
+	static const char *const pats[] = { "^", "`", "abc", "^", "\xd0",
+	    "bcd", "xyz", "abcdefghij", "q" };
+	static const char text[] = "zabcd^x^`abcdefghij\xd0\xb0";
+	struct sigma_ac *ac = sigma_ac_new();
+	int32_t id[NELEM(pats)];
+	uint32_t id_n[16];
+	size_t end_n[16];
+	struct acfind f = { id_n, end_n, 0, 16 };
+	struct { int32_t id; size_t end; } want[8];
+	size_t nwant = 0;
+
+	ck_assert(ac != NULL);
+	for (size_t i = 0; i < NELEM(pats); i++) {
+		id[i] = sigma_ac_add(ac, pats[i], strlen(pats[i]));
+		ck_assert_int_ge(id[i], 0);
+	}
+	ck_assert_int_eq(id[3], id[0]);		/* equal bytes, one id */
+	ck_assert_int_lt(sigma_ac_add(ac, "ab", 2), 0);	/* 2 bytes: no */
+	ck_assert_int_eq(sigma_ac_build(ac), 0);
+	ck_assert_uint_eq(sigma_ac_patlen(ac, (uint32_t)id[1]), 1);
+	ck_assert_int_eq(sigma_ac_scan(ac, text, strlen(text), ac_collect,
+	    &f), 0);
+	want[nwant].id = id[2]; want[nwant++].end = 4;		/* abc */
+	want[nwant].id = id[5]; want[nwant++].end = 5;		/* bcd */
+	want[nwant].id = id[0]; want[nwant++].end = 6;		/* ^, once */
+	want[nwant].id = id[1]; want[nwant++].end = 9;		/* ` */
+	want[nwant].id = id[2]; want[nwant++].end = 12;		/* abc */
+	want[nwant].id = id[5]; want[nwant++].end = 13;		/* bcd */
+	want[nwant].id = id[7]; want[nwant++].end = 19;		/* abc..j */
+	want[nwant].id = id[4]; want[nwant++].end = 20;		/* 0xd0 */
+	ck_assert_uint_eq(f.n, nwant);
+	for (size_t w = 0; w < nwant; w++) {
+		bool found = false;
+
+		for (size_t q = 0; q < f.n && !found; q++)
+			found = f.id[q] == (uint32_t)want[w].id &&
+			    f.end[q] == want[w].end;
+		ck_assert_msg(found, "find %zu missing", w);
+	}
+	/* a one-byte text: only the byte patterns can be in it */
+	f.n = 0;
+	ck_assert_int_eq(sigma_ac_scan(ac, "`", 1, ac_collect, &f), 0);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_uint_eq(f.id[0], (uint32_t)id[1]);
+	sigma_ac_free(ac);
+}
+END_TEST
+
+/*
+ * A rule whose literals are all short is not run on every event: its
+ * rare byte is a prefilter need, so an event without it evaluates
+ * nothing.
+ */
+START_TEST(test_short_literal_need)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	struct sigma_match_stats st;
+	const uint32_t *hits;
+	struct evspec plain = { S1, "CommandLine=cmd /c dir" };
+	struct evspec caret = { S1, "CommandLine=c^^md /c dir" };
+	char *text = rule_text(PC, SEL("CommandLine|contains:\n"
+	    "            - '^^'\n            - ',;,'"));
+
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	sc = sigma_scratch_new(set);
+	ck_assert(sc != NULL);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &plain), &hits),
+	    0);
+	sigma_scratch_stats(sc, &st);
+	ck_assert_uint_eq(st.evaluated, 0);
+	ck_assert_int_eq(sigma_match(set, sc, make_event(&a, &caret), &hits),
+	    1);
+	sigma_scratch_stats(sc, &st);
+	ck_assert_uint_eq(st.evaluated, 1);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+}
+END_TEST
+
 /* Several rules in one set: hits are the right indexes, ascending. */
 START_TEST(test_multi_rule)
 {
@@ -1078,6 +1186,8 @@ sigma_suite(void)
 	tcase_add_test(tc, test_memo_across_events);
 	tcase_add_test(tc, test_fold_ascii);
 	tcase_add_test(tc, test_ac_naive);
+	tcase_add_test(tc, test_ac_bytes);
+	tcase_add_test(tc, test_short_literal_need);
 	tcase_add_test(tc, test_memo_table);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");

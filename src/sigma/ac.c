@@ -17,7 +17,9 @@
  * lists the patterns ending within its next 8 bytes and finds its
  * children by the next chunk in one more table.  Every occurrence is
  * reported, as with Aho-Corasick; patterns are at least SIGMA_AC_MIN
- * bytes.
+ * bytes.  One-byte patterns (rare bytes the prefilter needs, such as
+ * '^') are apart: a 256-bit set, and a pass over the text that reports
+ * each at its first occurrence.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -36,8 +38,10 @@ static const uint32_t tier_len[NTIER] = { 3, 4, 8 };
 struct pat {
 	uint32_t	 off, len;	/* in text[] */
 	uint64_t	 key;		/* first tier_len[tier] bytes */
-	uint8_t		 tier;
+	uint8_t		 tier;		/* BYTE_TIER: one byte */
 };
+
+#define BYTE_TIER	NTIER
 
 struct slot {
 	uint64_t	 key;
@@ -76,6 +80,10 @@ struct sigma_ac {
 	size_t		 textlen, textcap;
 	struct pat	*pat;
 	uint32_t	 npat, patcap;
+	/* one-byte patterns: the set, and id + 1 by byte */
+	uint64_t	 byteset[4];
+	uint32_t	 byteid[256];
+	uint32_t	 nbyte;
 	/* dedup while adding: hash of whole patterns -> id */
 	uint32_t	*dedup;		/* id + 1, 0 empty */
 	size_t		 dedupcap;
@@ -184,13 +192,15 @@ sigma_ac_add(struct sigma_ac *ac, const char *s, size_t len)
 {
 	size_t i;
 
-	if (ac->built || len < SIGMA_AC_MIN || len > UINT32_MAX / 2 ||
-	    ac->npat >= MAX_PATTERNS)
+	if (ac->built || len == 0 || (len < SIGMA_AC_MIN && len != 1) ||
+	    len > UINT32_MAX / 2 || ac->npat >= MAX_PATTERNS)
 		return -1;
+	if (len == 1 && ac->byteid[(unsigned char)s[0]] != 0)
+		return (int32_t)(ac->byteid[(unsigned char)s[0]] - 1);
 	if ((ac->npat + 1) * 2 > ac->dedupcap && dedup_grow(ac) == -1)
 		return -1;
 	i = hbytes(s, len) & (ac->dedupcap - 1);
-	while (ac->dedup[i] != 0) {
+	while (len > 1 && ac->dedup[i] != 0) {
 		const struct pat *p = &ac->pat[ac->dedup[i] - 1];
 
 		if (p->len == len && memcmp(ac->text + p->off, s, len) == 0)
@@ -220,11 +230,21 @@ sigma_ac_add(struct sigma_ac *ac, const char *s, size_t len)
 	memcpy(ac->text + ac->textlen, s, len);
 	ac->pat[ac->npat].off = (uint32_t)ac->textlen;
 	ac->pat[ac->npat].len = (uint32_t)len;
-	ac->pat[ac->npat].tier = tier_of(len);
-	ac->pat[ac->npat].key = key_of((const unsigned char *)s,
-	    tier_len[tier_of(len)]);
+	if (len >= SIGMA_AC_MIN) {
+		ac->pat[ac->npat].tier = tier_of(len);
+		ac->pat[ac->npat].key = key_of((const unsigned char *)s,
+		    tier_len[tier_of(len)]);
+	}
 	ac->textlen += len;
-	ac->dedup[i] = ac->npat + 1;
+	if (len == 1) {
+		unsigned char b = (unsigned char)s[0];
+
+		ac->pat[ac->npat].tier = BYTE_TIER;
+		ac->byteset[b >> 6] |= 1ull << (b & 63);
+		ac->byteid[b] = ac->npat + 1;
+		ac->nbyte++;
+	} else
+		ac->dedup[i] = ac->npat + 1;
 	return (int32_t)ac->npat++;
 }
 
@@ -290,6 +310,8 @@ sigma_ac_build(struct sigma_ac *ac)
 	if (ac->built)
 		return 0;
 	for (uint32_t id = 0; id < ac->npat; id++) {
+		if (ac->pat[id].tier == BYTE_TIER)
+			continue;
 		ac->tier[ac->pat[id].tier].npat++;
 		if (ac->pat[id].tier == TRIE_TIER)
 			maxnodes += ac->pat[id].len / 8;
@@ -323,9 +345,13 @@ sigma_ac_build(struct sigma_ac *ac)
 	}
 	/* count per key (per trie node for tier 2), then place ids */
 	for (uint32_t id = 0; id < ac->npat; id++) {
-		struct tier *tr = &ac->tier[ac->pat[id].tier];
-		uint32_t h = hkey(ac->pat[id].key);
+		struct tier *tr;
+		uint32_t h;
 
+		if (ac->pat[id].tier == BYTE_TIER)
+			continue;
+		tr = &ac->tier[ac->pat[id].tier];
+		h = hkey(ac->pat[id].key);
 		tr->filter[h >> 6] |= 1ull << (h & 63);
 		h = hkey(key_of((const unsigned char *)ac->text +
 		    ac->pat[id].off, 3));
@@ -357,6 +383,8 @@ sigma_ac_build(struct sigma_ac *ac)
 		struct slot *sl;
 		size_t si;
 
+		if (t == BYTE_TIER)
+			continue;
 		if (t == TRIE_TIER) {
 			struct tnode *nd = &ac->nodes[pnode[id]];
 
@@ -453,6 +481,8 @@ scan_few(const struct sigma_ac *ac, const unsigned char *t, size_t len,
 		    ac->pat[id].off;
 		size_t m = ac->pat[id].len, i = 0;
 
+		if (ac->pat[id].tier == BYTE_TIER)
+			continue;
 		while (m <= len - i) {
 			const unsigned char *s = memchr(t + i, q[0],
 			    len - i - m + 1);
@@ -469,6 +499,33 @@ scan_few(const struct sigma_ac *ac, const unsigned char *t, size_t len,
 	return 0;
 }
 
+/*
+ * The one-byte patterns, each at its first occurrence.  They are rare
+ * bytes, so the loop seldom leaves its one load and test per byte.
+ */
+static int
+scan_bytes(const struct sigma_ac *ac, const unsigned char *t, size_t len,
+    int (*fn)(uint32_t, size_t, void *), void *ctx)
+{
+	uint64_t left[4];
+	uint32_t nleft = ac->nbyte;
+	int r;
+
+	memcpy(left, ac->byteset, sizeof(left));
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = t[i];
+
+		if (!(left[b >> 6] & (1ull << (b & 63))))
+			continue;
+		left[b >> 6] &= ~(1ull << (b & 63));
+		if ((r = fn(ac->byteid[b] - 1, i + 1, ctx)) != 0)
+			return r;
+		if (--nleft == 0)
+			break;
+	}
+	return 0;
+}
+
 int
 sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
     int (*fn)(uint32_t, size_t, void *), void *ctx)
@@ -477,9 +534,13 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 	uint64_t k3;
 	int r;
 
-	if (!ac->built || ac->npat == 0 || len < SIGMA_AC_MIN)
+	if (!ac->built)
 		return 0;
-	if (ac->npat <= FEW_PATTERNS)
+	if (ac->nbyte > 0 && (r = scan_bytes(ac, t, len, fn, ctx)) != 0)
+		return r;
+	if (ac->npat == ac->nbyte || len < SIGMA_AC_MIN)
+		return 0;
+	if (ac->npat - ac->nbyte <= FEW_PATTERNS)
 		return scan_few(ac, t, len, fn, ctx);
 	k3 = (uint64_t)t[0] << 8 | (uint64_t)t[1] << 16;
 	for (size_t i = 0; i + SIGMA_AC_MIN <= len; i++) {

@@ -19,11 +19,12 @@ struct sigma_ac;
 struct sigma_ac *sigma_ac_new(void);
 void	sigma_ac_free(struct sigma_ac *);
 
-/* Patterns are at least this long. */
+/* Patterns are at least this long, or one byte. */
 #define SIGMA_AC_MIN	3
 
 /*
- * Adds pattern s[0..len) (len >= SIGMA_AC_MIN) before sigma_ac_build().
+ * Adds pattern s[0..len) (len >= SIGMA_AC_MIN, or 1) before
+ * sigma_ac_build().
  * Returns its id: equal patterns share one id (ids count from 0 in order
  * of first addition).  Returns -1 when len is out of range, out of
  * memory or too many patterns.
@@ -43,7 +44,7 @@ size_t	sigma_ac_memory(const struct sigma_ac *);
 /*
  * Scans text; for every occurrence of a pattern calls fn(id, end, ctx)
  * where end is the offset just past the occurrence (in no particular
- * order).  A non-zero return of fn stops the scan and is returned;
+ * order), but for a one-byte pattern only at its first occurrence.  A non-zero return of fn stops the scan and is returned;
  * else 0.
  */
 int	sigma_ac_scan(const struct sigma_ac *, const char *text, size_t len,

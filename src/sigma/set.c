@@ -707,6 +707,96 @@ test_literal(struct sigma_set *s, const struct test *t, const char **lit,
 }
 
 /*
+ * How rare a byte is in logged values, lower is rarer: punctuation
+ * that paths and ordinary command lines hardly use, then bytes of
+ * non-ASCII characters, then shell and variable syntax; 3 for the rest
+ * (letters, digits, space, path and option syntax), which is too common
+ * to be worth a look.
+ */
+static int
+byte_rarity(unsigned char b)
+{
+	if ((b < 0x20 && b != '\t') || b == 0x7f)
+		return 0;
+	if (b >= 0x80)
+		return 1;
+	if (strchr("^`~{}[]|;!@#<>*?+", b) != NULL)
+		return 0;
+	if (strchr("$%&'", b) != NULL)
+		return 2;
+	return 3;
+}
+
+/*
+ * Of the n bytes at p (folded), the rarest worth a look as a need of its
+ * own; -1 when none is.  With ascii_only (literals compared cased, which
+ * the scan sees folded), only ASCII bytes that are not letters, which
+ * folding leaves alone.
+ */
+static int
+rare_byte(const char *p, size_t n, bool ascii_only)
+{
+	int best = -1, brank = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[i];
+		int r = byte_rarity(b);
+
+		if (r < brank && !(ascii_only && b >= 0x80)) {
+			brank = r;
+			best = b;
+		}
+	}
+	return best;
+}
+
+/*
+ * The literal a test requires (test_literal), or failing that one rare
+ * byte it requires (rare_byte): shorter literals, and regular
+ * expressions and wildcard patterns with only short runs, still make a
+ * filter when they hold a byte like '^', '`' or a non-ASCII character.
+ */
+static int
+test_need(struct sigma_set *s, const struct test *t, const char **lit,
+    uint32_t *len)
+{
+	int b = -1;
+	char *one;
+
+	if (test_literal(s, t, lit, len) != 0)
+		return EV_ENOMEM;
+	if (*len > 0)
+		return 0;
+	switch (t->kind) {
+	case T_EQ: case T_PREFIX: case T_SUFFIX: case T_CONTAINS:
+		b = rare_byte(t->lit, t->len, t->cased);
+		break;
+	case T_GLOB: case T_RE:
+		/* the chain's length bytes are rare too: skip them */
+		for (uint32_t i = 0; t->chain != NULL && i < t->chainlen;
+		    i += 1 + (unsigned char)t->chain[i]) {
+			int c = rare_byte(t->chain + i + 1,
+			    (unsigned char)t->chain[i], false);
+
+			if (c >= 0 && (b < 0 || byte_rarity((unsigned char)c) <
+			    byte_rarity((unsigned char)b)))
+				b = c;
+		}
+		break;
+	default:
+		break;
+	}
+	if (b < 0)
+		return 0;
+	if ((one = ev_arena_alloc(&s->arena, 1)) == NULL)
+		return EV_ENOMEM;
+	one[0] = (char)b;
+	*lit = one;
+	*len = 1;
+	return 0;
+}
+
+/*
  * The chain (as re_runs) of a wildcard pattern's literal runs, which a
  * matching value holds in this order; out holds 2 * n + 1 bytes.
  */
@@ -899,7 +989,7 @@ need_tests(struct sigma_set *s, const struct item *it, uint32_t first,
 		const char *lit;
 		uint32_t len;
 
-		if (test_literal(s, &it->tests[k], &lit, &len) != 0)
+		if (test_need(s, &it->tests[k], &lit, &len) != 0)
 			return EV_ENOMEM;
 		if (len == 0)
 			out->ok = false;
