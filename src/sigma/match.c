@@ -227,6 +227,17 @@ data_get(const struct ev_event *ev, const char *name)
 	return NULL;
 }
 
+/* Whether the n bytes at s are all ASCII. */
+static bool
+ascii_only(const char *s, size_t n)
+{
+	unsigned char acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return acc < 0x80;
+}
+
 static bool
 ascii_caseeq(const char *a, const char *b, size_t n)
 {
@@ -737,15 +748,28 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	case T_NUM:
 		return num_test(t, fv->v, fv->vlen) ? T : F;
 	case T_FIELDREF: {
-		size_t aoff = fv->foff, alen = fv->flen;
+		size_t aoff, alen;
 		const char *av = fv->v;
 		size_t avlen = fv->vlen;
-		struct fval *o = resolve(sc, t->field);
+		struct fval *o = resolve_value(sc, t->field);
 
 		if (o->state == ST_UNKNOWN)
 			return U;
 		if (o->state == ST_ABSENT)
 			return F;
+		/* equal as logged, or ASCII and unequal ignoring case:
+		   settled without folding the other value */
+		if (avlen == o->vlen && memcmp(av, o->v, avlen) == 0)
+			return T;
+		if (!t->cased && !sc->noprefilter && ascii_only(av, avlen) &&
+		    ascii_only(o->v, o->vlen))
+			return avlen == o->vlen &&
+			    ascii_caseeq(av, o->v, avlen) ? T : F;
+		if (!fv->folded)
+			fold_value(sc, fv);	/* (an item of nofold) */
+		aoff = fv->foff;
+		alen = fv->flen;
+		o = resolve(sc, t->field);
 		if (t->cased || aoff == SIZE_MAX || o->foff == SIZE_MAX)
 			return avlen == o->vlen &&
 			    memcmp(av, o->v, avlen) == 0 ? T : F;
@@ -999,7 +1023,8 @@ eval_item_now(struct sigma_scratch *sc, const struct item *it)
 	int res = it->all ? T : F;
 
 	if (it->field != ITEM_KEYWORD) {
-		fv = resolve(sc, it->field);
+		fv = it->nofold && !sc->noprefilter ?
+		    resolve_value(sc, it->field) : resolve(sc, it->field);
 		if (fv->state == ST_UNKNOWN)
 			return U;
 		if (it->nonascii && fv->state == ST_PRESENT && fv->ascii &&

@@ -878,6 +878,7 @@ chain_item(struct sigma_set *s, struct item *it)
 {
 	it->nonascii = it->ntests > 0 && it->field != ITEM_KEYWORD;
 	it->rawci = it->ntests > 0;
+	it->nofold = it->field != ITEM_KEYWORD;
 	for (uint32_t k = 0; k < it->ntests; k++) {
 		struct test *t = &it->tests[k];
 		char *out, *run;
@@ -885,6 +886,10 @@ chain_item(struct sigma_set *s, struct item *it)
 		bool strlit = !t->cased && t->lit != NULL && (t->kind == T_EQ ||
 		    t->kind == T_PREFIX || t->kind == T_SUFFIX ||
 		    t->kind == T_CONTAINS || t->kind == T_GLOB);
+
+		if (t->kind != T_FIELDREF && t->kind != T_EXISTS &&
+		    t->kind != T_NULL && t->kind != T_NUM && t->kind != T_CIDR)
+			it->nofold = false;
 
 		for (uint32_t i = 0; strlit && i < t->len; i++)
 			if ((unsigned char)t->lit[i] >= 0x80)

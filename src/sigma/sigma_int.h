@@ -127,6 +127,9 @@ struct item {
 	/* every test has a non-ASCII literal (false on an ASCII value) */
 	bool		 nonascii;
 	bool		 rawci;		/* every test is rawci */
+	/* no test reads the folded value (fieldref, exists, null, numbers,
+	   cidr): the item does not fold its field */
+	bool		 nofold;
 	/*
 	 * Not all, not keywords (set by sigma_compile): the tests answered
 	 * by the field's scan, one entry per pattern id, ascending, and
