@@ -519,6 +519,8 @@ glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
 	while (ti < tn) {
 		if (pi < pn && p[pi] == PAT_STAR) {
 			spi = ++pi;
+			if (spi == pn)
+				return true;	/* a last star takes the rest */
 			sti = ti;
 			continue;
 		}
@@ -540,6 +542,24 @@ glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
 			return false;
 		pi = spi;
 		sti += sigma_utf8_dec(t + sti, tn - sti, &cp);
+		if (p[pi] != PAT_QMARK) {
+			/*
+			 * The next try must start on the literal byte after
+			 * the star: jump to it.  A byte that is not a UTF-8
+			 * continuation byte starts a character wherever it
+			 * is, as sigma_utf8_dec steps.
+			 */
+			unsigned char c = p[p[pi] == PAT_LIT ? pi + 1 : pi];
+			const unsigned char *x;
+
+			if (c < 0x80 || c >= 0xc0) {
+				x = sti < tn ? memchr(t + sti, c, tn - sti) :
+				    NULL;
+				if (x == NULL)
+					return false;
+				sti = (size_t)(x - t);
+			}
+		}
 		ti = sti;
 	}
 	while (pi < pn && p[pi] == PAT_STAR)
