@@ -602,6 +602,66 @@ START_TEST(test_memo_across_events)
 	ck_assert(st.memo_hits > 0);
 	/* n looks at Image alone: answered whole when Image comes back */
 	ck_assert(st.memo_rules > 0);
+	/* the second pass's events were seen whole in the first */
+	ck_assert(st.evmemo_hits >= NELEM(seq));
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+}
+END_TEST
+
+/*
+ * The event memo answers for the rules that read only the scanned
+ * fields; the others are evaluated again on every event, even when
+ * every scanned value is as before: here a keyword rule reads a value
+ * no rule scans, and a fieldref rule compares two fields.
+ */
+START_TEST(test_event_memo_undecided)
+{
+	static const char *const rules[] = {
+	    "    sel:\n        Image|endswith: 'a.exe'\n"
+	    "    condition: sel\n",
+	    "    kw:\n        - 'evilword'\n    condition: kw\n",
+	    "    sel:\n        ParentCommandLine|fieldref: CommandLine\n"
+	    "    condition: sel\n",
+	};
+	static const struct { struct evspec ev; int want; } seq[] = {
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run\n"
+		    "RuleName=evilword\nParentCommandLine=run" }, 3 },
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run\n"
+		    "RuleName=none\nParentCommandLine=run" }, 2 },
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run\n"
+		    "RuleName=none\nParentCommandLine=walk" }, 1 },
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run\n"
+		    "RuleName=evilword\nParentCommandLine=run" }, 3 },
+	};
+	struct ev_arena a = EV_ARENA_INIT;
+	struct ev_err err = EV_ERR_INIT;
+	struct sigma_set *set = sigma_set_new();
+	struct sigma_scratch *sc;
+	struct sigma_match_stats st;
+	const uint32_t *hits;
+
+	ck_assert(set != NULL);
+	for (size_t i = 0; i < NELEM(rules); i++) {
+		char *text = rule_text(PC, rules[i]);
+
+		ck_assert_int_eq(sigma_load_buffer(set, "r.yml", text,
+		    strlen(text), &err), 0);
+		free(text);
+	}
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	ck_assert_int_eq(sigma_count_status(set, SIGMA_LOADED), 3);
+	sc = sigma_scratch_new(set);
+	ck_assert(sc != NULL);
+	for (size_t i = 0; i < NELEM(seq); i++) {
+		int n = sigma_match(set, sc, make_event(&a, &seq[i].ev), &hits);
+
+		ck_assert_msg(n == seq[i].want, "event %zu: %d hits, want %d",
+		    i, n, seq[i].want);
+	}
+	sigma_scratch_stats(sc, &st);
+	ck_assert_uint_ge(st.evmemo_hits, 2);
 	sigma_scratch_free(sc);
 	sigma_set_free(set);
 	ev_arena_release(&a);
@@ -1201,6 +1261,7 @@ sigma_suite(void)
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);
 	tcase_add_test(tc, test_memo_across_events);
+	tcase_add_test(tc, test_event_memo_undecided);
 	tcase_add_test(tc, test_fold_ascii);
 	tcase_add_test(tc, test_ac_naive);
 	tcase_add_test(tc, test_ac_bytes);

@@ -42,6 +42,8 @@ struct fval {
 	size_t		 vlen;
 	size_t		 foff, flen;	/* in scratch->fold */
 	uint32_t	 mstamp;	/* stamp when me was looked up */
+	uint32_t	 rstamp;	/* stamp when me's results were
+					   made this event's (sc->ires) */
 	struct sigma_memo_ent *me;	/* the value's memo entry, or NULL */
 };
 
@@ -101,6 +103,10 @@ struct sigma_scratch {
 	struct sigma_match_stats st;
 	bool			 noprefilter;
 	struct sigma_memo	*memo;		/* NULL: off */
+	struct sigma_evmemo	*evmemo;	/* NULL: off */
+	uint64_t		*key;		/* the event memo's key */
+	uint32_t		*und;		/* rules it evaluates again */
+	bool			 degraded;	/* folding ran out of memory */
 	struct ires		*ires;		/* per item */
 	/* the event being matched */
 	const struct ev_event	*ev;
@@ -150,8 +156,12 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
 	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
 	sc->memo = sigma_memo_new();
+	sc->evmemo = sigma_evmemo_new();
+	sc->key = malloc(SIGMA_EVMEMO_MAXKEY * sizeof(*sc->key));
+	sc->und = malloc((set->nrules + 1) * sizeof(*sc->und));
 	sc->ires = calloc(set->nmemo + 1, sizeof(*sc->ires));
-	if (sc->memo == NULL || sc->ires == NULL ||
+	if (sc->memo == NULL || sc->ires == NULL || sc->evmemo == NULL ||
+	    sc->key == NULL || sc->und == NULL ||
 	    sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
 	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
 	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
@@ -179,6 +189,9 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->found);
 	free(sc->fhit);
 	sigma_memo_free(sc->memo);
+	sigma_evmemo_free(sc->evmemo);
+	free(sc->key);
+	free(sc->und);
 	free(sc->ires);
 	pcre2_match_data_free(sc->md);
 	free(sc);
@@ -193,11 +206,14 @@ sigma_scratch_prefilter(struct sigma_scratch *sc, bool on)
 void
 sigma_scratch_memo(struct sigma_scratch *sc, bool on)
 {
-	if (on && sc->memo == NULL)
+	if (on && sc->memo == NULL) {
 		sc->memo = sigma_memo_new();	/* NULL: stays off */
-	else if (!on) {
+		sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
+	} else if (!on) {
 		sigma_memo_free(sc->memo);
+		sigma_evmemo_free(sc->evmemo);
 		sc->memo = NULL;
+		sc->evmemo = NULL;
 	}
 }
 
@@ -431,6 +447,7 @@ fold_value(struct sigma_scratch *sc, struct fval *fv)
 	} else if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
 		/* out of memory: compare unfolded (cased) */
 		fv->foff = SIZE_MAX;
+		sc->degraded = true;
 	} else {
 		fv->foff = sc->foldlen;
 		fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
@@ -477,8 +494,9 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 }
 
 /*
- * The memo entry of a present field value, looked up once per event; on
- * a hit, the item results it holds become this event's (sc->ires).
+ * The memo entry of a present field value, looked up once per event.
+ * The item results it holds become this event's (sc->ires) when an item
+ * first asks (memo_results()): with the event memo's answer, few do.
  */
 static struct sigma_memo_ent *
 memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
@@ -496,17 +514,28 @@ memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
 	if (e == NULL)
 		return NULL;
 	sc->st.memo_lookups++;
-	if (hit) {
+	if (hit)
 		sc->st.memo_hits++;
-		for (uint32_t k = 0; k < e->nres; k++) {
-			struct ires *ir = &sc->ires[MEMO_RES_ITEM(e->res[k])];
-
-			ir->stamp = sc->stamp;
-			ir->r = (uint8_t)MEMO_RES_VAL(e->res[k]);
-			ir->ent = e;
-		}
-	}
 	fv->me = e;
+	return e;
+}
+
+/* memo_attach(), and the entry's item results made this event's. */
+static struct sigma_memo_ent *
+memo_results(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
+{
+	struct sigma_memo_ent *e = memo_attach(sc, fid, fv);
+
+	if (e == NULL || fv->rstamp == sc->stamp)
+		return e;
+	fv->rstamp = sc->stamp;
+	for (uint32_t k = 0; k < e->nres; k++) {
+		struct ires *ir = &sc->ires[MEMO_RES_ITEM(e->res[k])];
+
+		ir->stamp = sc->stamp;
+		ir->r = (uint8_t)MEMO_RES_VAL(e->res[k]);
+		ir->ent = e;
+	}
 	return e;
 }
 
@@ -939,8 +968,10 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 			base = df->foff;
 			fl = df->flen;
 		} else {
-			if (fold_room(sc, n * 2 + 1) == -1)
+			if (fold_room(sc, n * 2 + 1) == -1) {
+				sc->degraded = true;
 				return F;
+			}
 			base = sc->foldlen;
 			fl = sigma_fold_ascii(v, n, sc->fold + base,
 			    &df->ascii);
@@ -1104,7 +1135,7 @@ eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
 	uint64_t limits = sc->st.regex_limit;
 	int r;
 
-	if (fv->state == ST_PRESENT && (e = memo_attach(sc, fid, fv)) != NULL &&
+	if (fv->state == ST_PRESENT && (e = memo_results(sc, fid, fv)) != NULL &&
 	    ir->stamp == sc->stamp && ir->ent == e) {
 		if (it == NULL)
 			sc->st.memo_rules++;
@@ -1183,12 +1214,9 @@ struct scanx {
  * (for source index si) that now have a literal of every clause queued.
  */
 static inline void
-note_find(struct sigma_scratch *sc, const struct field *f, uint32_t si,
-    uint32_t id, uint8_t occ)
+note_flags(struct sigma_scratch *sc, const struct field *f, uint32_t id,
+    uint8_t occ)
 {
-	size_t li = (size_t)si * f->npat + id;
-	const uint32_t *rl = f->rulelist + f->acrules[li];
-	uint32_t nrl = f->acnrules[li];
 	size_t idx = f->flagbase + id;
 
 	if (sc->fstamp[idx] != sc->stamp) {
@@ -1197,6 +1225,17 @@ note_find(struct sigma_scratch *sc, const struct field *f, uint32_t si,
 		sc->found[sc->nfound++] = id;
 	} else
 		sc->fflags[idx] |= occ;
+}
+
+static inline void
+note_find(struct sigma_scratch *sc, const struct field *f, uint32_t si,
+    uint32_t id, uint8_t occ)
+{
+	size_t li = (size_t)si * f->npat + id;
+	const uint32_t *rl = f->rulelist + f->acrules[li];
+	uint32_t nrl = f->acnrules[li];
+
+	note_flags(sc, f, id, occ);
 	for (uint32_t i = 0; i < nrl; i++) {
 		uint32_t r = rl[i] / MAX_CLAUSES;
 
@@ -1242,10 +1281,90 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The event memo's key of this event (source index si): per field the
+ * source scans, its memo entry's slot and generation, or its state when
+ * not present.  Sets *nkey (0 when there is no key: memo off, a
+ * value not kept) and *hash; returns the event memo's entry of the key,
+ * or NULL.  Attaches the values' memo entries on the way.
+ */
+static const struct sigma_evmemo_ent *
+event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
+    uint64_t *hash)
+{
+	const struct sigma_set *set = sc->set;
+	const struct sigma_evmemo_ent *ee;
+	uint32_t n = 0;
+
+	*nkey = 0;
+	if (sc->evmemo == NULL || set->nfieldscan[si] + 1 > SIGMA_EVMEMO_MAXKEY)
+		return NULL;
+	sc->key[n++] = si;
+	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
+		uint32_t fid = set->fieldscan[si][i];
+		struct fval *fv = resolve_value(sc, fid);
+		struct sigma_memo_ent *me;
+
+		if (fv->state != ST_PRESENT) {
+			sc->key[n++] = 1ull << 63 | fv->state;
+			continue;
+		}
+		if ((me = memo_attach(sc, fid, fv)) == NULL)
+			return NULL;
+		/* the entry's slot and generation name the value */
+		sc->key[n++] = (uint64_t)(me - sc->memo->slot) |
+		    (uint64_t)me->gen << SIGMA_MEMO_BITS;
+	}
+	*nkey = n;
+	*hash = sigma_evmemo_hash(sc->key, n);
+	sc->st.evmemo_lookups++;
+	ee = sigma_evmemo_find(sc->evmemo, sc->key, n, *hash);
+	if (ee == NULL)
+		return NULL;
+	/* every value's finds must be there to answer tests */
+	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
+		const struct fval *fv = resolve_value(sc, set->fieldscan[si][i]);
+
+		if (fv->state == ST_PRESENT && !fv->me->scanned)
+			return NULL;
+	}
+	return ee;
+}
+
+/*
+ * Keeps this event's outcome under its key: the hits of the rules the
+ * key decides, and the other rules evaluated (always run, candidates).
+ */
+static void
+event_keep(struct sigma_scratch *sc, uint32_t si, uint32_t nkey,
+    uint64_t hash)
+{
+	const struct sigma_set *set = sc->set;
+	uint32_t nh = 0, nu = 0;
+
+	/* hits[] is rebuilt in place: decided hits first */
+	for (uint32_t i = 0; i < sc->nhits; i++)
+		if (set->rules[sc->hits[i]]->compiled->decided & (1u << si))
+			sc->und[nu++] = sc->hits[i];
+	nh = nu;
+	for (uint32_t i = 0; i < set->nalways[si]; i++)
+		if (!(set->rules[set->always[si][i]]->compiled->decided &
+		    (1u << si)))
+			sc->und[nu++] = set->always[si][i];
+	for (uint32_t i = 0; i < sc->ncand; i++)
+		if (!(set->rules[sc->cand[i]]->compiled->decided & (1u << si)))
+			sc->und[nu++] = sc->cand[i];
+	(void)sigma_evmemo_put(sc->evmemo, sc->key, nkey, hash, sc->und, nh,
+	    sc->und + nh, nu - nh);
+}
+
 int
 sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
     const struct ev_event *ev, const uint32_t **hits)
 {
+	const struct sigma_evmemo_ent *ee;
+	uint32_t nkey;
+	uint64_t hash = 0;
 	int si;
 
 	sc->st.events++;
@@ -1297,8 +1416,10 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	/* rules run anyway are not candidates too */
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
 		sc->rs[set->always[si][i]].mark = sc->stamp;
-	/* scan first: the prefilter, and the literal tests' answers */
 	sc->mapped = true;
+	sc->degraded = false;
+	ee = event_key(sc, (uint32_t)si, &nkey, &hash);
+	/* scan first: the prefilter, and the literal tests' answers */
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
 		const struct field *f = &set->fields[fid];
@@ -1313,11 +1434,17 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		sc->fhit[fid].first = first;
 		me = memo_attach(sc, fid, fv);
 		if (me != NULL && me->scanned) {
-			/* the same value was scanned before */
+			/* the same value was scanned before; with the
+			   event memo's answer, its finds only answer tests */
 			for (uint32_t k = 0; k < me->nfind; k++)
-				note_find(sc, f, (uint32_t)si,
-				    MEMO_FIND_ID(me->find[k]),
-				    MEMO_FIND_OCC(me->find[k]));
+				if (ee != NULL)
+					note_flags(sc, f,
+					    MEMO_FIND_ID(me->find[k]),
+					    MEMO_FIND_OCC(me->find[k]));
+				else
+					note_find(sc, f, (uint32_t)si,
+					    MEMO_FIND_ID(me->find[k]),
+					    MEMO_FIND_OCC(me->find[k]));
 		} else {
 			fold_value(sc, fv);
 			if (fv->foff == SIZE_MAX)
@@ -1333,10 +1460,23 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		}
 		sc->fhit[fid].n = sc->nfound - first;
 	}
-	for (uint32_t i = 0; i < set->nalways[si]; i++)
-		eval_rule(sc, set->always[si][i]);
-	for (uint32_t i = 0; i < sc->ncand; i++)
-		eval_rule(sc, sc->cand[i]);
+	if (ee != NULL) {
+		/* the decided rules' hits, and the others evaluated again */
+		sc->st.evmemo_hits++;
+		memcpy(sc->hits, ee->list, ee->nhit * sizeof(*sc->hits));
+		sc->nhits = ee->nhit;
+		for (uint32_t i = 0; i < ee->nund; i++)
+			eval_rule(sc, ee->list[ee->nhit + i]);
+	} else {
+		uint64_t limits = sc->st.regex_limit;
+
+		for (uint32_t i = 0; i < set->nalways[si]; i++)
+			eval_rule(sc, set->always[si][i]);
+		for (uint32_t i = 0; i < sc->ncand; i++)
+			eval_rule(sc, sc->cand[i]);
+		if (nkey > 0 && sc->st.regex_limit == limits && !sc->degraded)
+			event_keep(sc, (uint32_t)si, nkey, hash);
+	}
 	if (sc->nhits > 1)
 		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_u32);
 	return (int)sc->nhits;

@@ -4,7 +4,8 @@
  * The hash reads the value eight bytes at a time (multiply and fold);
  * it only picks a slot, the key is compared in full.  Buffers of an
  * entry are kept when its slot changes hands and grown when needed, so
- * a warm memo does no allocation.
+ * a warm memo does no allocation.  The event memo (keys of memo entries)
+ * is built the same way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,34 +31,38 @@ sigma_memo_free(struct sigma_memo *m)
 	free(m);
 }
 
+static inline uint64_t
+memo_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 31;
+}
+
 static uint64_t
 memo_hash(uint32_t fid, const char *v, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = ((uint64_t)fid << 32 | n) * k, w;
+	uint64_t h = ((uint64_t)fid << 32 | n) * 0x9e3779b97f4a7c15ull, w;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, v + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 31;
+		h = memo_mix(h, w);
 	}
 	if (i < n) {
 		w = 0;
 		memcpy(&w, v + i, n - i);
-		h = (h ^ w) * k;
-		h ^= h >> 31;
+		h = memo_mix(h, w);
 	}
 	return h ^ (h >> 29);
 }
 
 /*
- * Makes room for need elements of size sz in *buf (capacity *cap),
- * within the memo's budget.
+ * Makes room for need elements of size sz in *buf (capacity *cap), the
+ * bytes held (*bytes) staying within budget.
  */
 static bool
-memo_room(struct sigma_memo *m, void **buf, uint32_t *cap, uint32_t need,
-    size_t sz)
+memo_room(size_t *bytes, size_t budget, void **buf, uint32_t *cap,
+    uint32_t need, size_t sz)
 {
 	uint32_t ncap = *cap ? *cap : 16;
 	void *nb;
@@ -66,10 +71,10 @@ memo_room(struct sigma_memo *m, void **buf, uint32_t *cap, uint32_t need,
 		return true;
 	while (ncap < need)
 		ncap *= 2;
-	if (m->bytes + (size_t)(ncap - *cap) * sz > SIGMA_MEMO_BUDGET ||
+	if (*bytes + (size_t)(ncap - *cap) * sz > budget ||
 	    (nb = realloc(*buf, (size_t)ncap * sz)) == NULL)
 		return false;
-	m->bytes += (size_t)(ncap - *cap) * sz;
+	*bytes += (size_t)(ncap - *cap) * sz;
 	*buf = nb;
 	*cap = ncap;
 	return true;
@@ -96,13 +101,15 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 	if (e->used && e->stamp == stamp)
 		return NULL;		/* held by another value of this event */
 	e->used = false;
-	if (!memo_room(m, (void **)&e->val, &e->valcap, (uint32_t)n + 1, 1))
+	if (!memo_room(&m->bytes, SIGMA_MEMO_BUDGET, (void **)&e->val,
+	    &e->valcap, (uint32_t)n + 1, 1))
 		return NULL;
 	memcpy(e->val, v, n);
 	e->hash = h;
 	e->fid = fid;
 	e->vlen = (uint32_t)n;
 	e->stamp = stamp;
+	e->gen++;
 	e->scanned = false;
 	e->nfind = e->nres = 0;
 	e->used = true;
@@ -113,8 +120,9 @@ bool
 sigma_memo_keep_finds(struct sigma_memo *m, struct sigma_memo_ent *e,
     const uint32_t *ids, const uint8_t *occ_by_id, uint32_t n)
 {
-	if (n > SIGMA_MEMO_MAXFIND || !memo_room(m, (void **)&e->find,
-	    &e->findcap, n + 1, sizeof(uint32_t)))
+	if (n > SIGMA_MEMO_MAXFIND || !memo_room(&m->bytes,
+	    SIGMA_MEMO_BUDGET, (void **)&e->find, &e->findcap, n + 1,
+	    sizeof(uint32_t)))
 		return false;
 	for (uint32_t i = 0; i < n; i++)
 		e->find[i] = MEMO_FIND(ids[i], occ_by_id[ids[i]]);
@@ -127,8 +135,9 @@ bool
 sigma_memo_add_res(struct sigma_memo *m, struct sigma_memo_ent *e,
     uint32_t res)
 {
-	if (e->nres >= SIGMA_MEMO_MAXRES || !memo_room(m, (void **)&e->res,
-	    &e->rescap, e->nres + 1, sizeof(uint32_t)))
+	if (e->nres >= SIGMA_MEMO_MAXRES || !memo_room(&m->bytes,
+	    SIGMA_MEMO_BUDGET, (void **)&e->res, &e->rescap, e->nres + 1,
+	    sizeof(uint32_t)))
 		return false;
 	e->res[e->nres++] = res;
 	return true;
@@ -139,4 +148,72 @@ sigma_memo_clear_stamps(struct sigma_memo *m)
 {
 	for (size_t i = 0; i < SIGMA_MEMO_SLOTS; i++)
 		m->slot[i].stamp = 0;
+}
+
+struct sigma_evmemo *
+sigma_evmemo_new(void)
+{
+	return calloc(1, sizeof(struct sigma_evmemo));
+}
+
+void
+sigma_evmemo_free(struct sigma_evmemo *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < SIGMA_EVMEMO_SLOTS; i++)
+		free(m->slot[i].key);
+	free(m);
+}
+
+uint64_t
+sigma_evmemo_hash(const uint64_t *key, uint32_t nkey)
+{
+	uint64_t h = nkey;
+
+	/* the multiplies are independent; only xor and rotate chain */
+	for (uint32_t i = 0; i < nkey; i++) {
+		h ^= key[i] * 0x9e3779b97f4a7c15ull;
+		h = h << 27 | h >> 37;
+	}
+	return memo_mix(h, nkey);
+}
+
+const struct sigma_evmemo_ent *
+sigma_evmemo_find(const struct sigma_evmemo *m, const uint64_t *key,
+    uint32_t nkey, uint64_t hash)
+{
+	const struct sigma_evmemo_ent *e =
+	    &m->slot[hash >> (64 - SIGMA_EVMEMO_BITS)];
+
+	if (e->nkey != nkey || e->hash != hash ||
+	    memcmp(e->key, key, nkey * sizeof(*key)) != 0)
+		return NULL;
+	return e;
+}
+
+bool
+sigma_evmemo_put(struct sigma_evmemo *m, const uint64_t *key, uint32_t nkey,
+    uint64_t hash, const uint32_t *hits, uint32_t nhit, const uint32_t *und,
+    uint32_t nund)
+{
+	struct sigma_evmemo_ent *e = &m->slot[hash >> (64 - SIGMA_EVMEMO_BITS)];
+
+	uint32_t nw = nkey + (nhit + nund + 1) / 2;	/* words */
+
+	e->nkey = 0;
+	if (nkey == 0 || nkey > SIGMA_EVMEMO_MAXKEY ||
+	    !memo_room(&m->bytes, SIGMA_EVMEMO_BUDGET, (void **)&e->key,
+	    &e->cap, nw, sizeof(*key)))
+		return false;
+	/* one buffer: the key, then the hits and rules */
+	memcpy(e->key, key, nkey * sizeof(*key));
+	e->list = (uint32_t *)(e->key + nkey);
+	memcpy(e->list, hits, nhit * sizeof(*hits));
+	memcpy(e->list + nhit, und, nund * sizeof(*und));
+	e->nhit = nhit;
+	e->nund = nund;
+	e->hash = hash;
+	e->nkey = nkey;
+	return true;
 }

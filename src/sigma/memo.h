@@ -47,6 +47,8 @@ struct sigma_memo_ent {
 	uint32_t	 fid;
 	uint32_t	 stamp;		/* last event that used it; 0 none */
 	uint32_t	 vlen;
+	uint32_t	 gen;		/* bumped whenever the key changes
+					   (at most once an event) */
 	bool		 used;		/* holds a key */
 	bool		 scanned;	/* find[] is the field's scan */
 	char		*val;		/* vlen bytes (valcap) */
@@ -82,5 +84,51 @@ bool	sigma_memo_add_res(struct sigma_memo *, struct sigma_memo_ent *,
 
 /* Forgets every stamp (when the scratch's stamp wraps). */
 void	sigma_memo_clear_stamps(struct sigma_memo *);
+
+/*
+ * The event memo: what the rules made of a whole event, keyed by the
+ * memo entries (and their generations) of every field the event's source
+ * scans, so by the values of those fields.  Kept: the hits of the rules
+ * that read nothing else (decided by the key), and the other rules the
+ * event had to evaluate (always run, or candidates by the scan), which
+ * an event with the same key evaluates again.  Direct-mapped; an entry's
+ * buffers stay with its slot; nothing past SIGMA_EVMEMO_BUDGET bytes.
+ */
+#define SIGMA_EVMEMO_BITS	14
+#define SIGMA_EVMEMO_SLOTS	(1u << SIGMA_EVMEMO_BITS)
+#define SIGMA_EVMEMO_MAXKEY	128	/* key words */
+#define SIGMA_EVMEMO_BUDGET	(8u << 20)
+
+struct sigma_evmemo_ent {
+	uint64_t	 hash;
+	uint64_t	*key;		/* nkey words (nkey 0: empty), then
+					   the list, in one buffer (cap
+					   words) */
+	uint32_t	*list;		/* nhit hits, then nund rules */
+	uint32_t	 nkey, nhit, nund, cap;
+};
+
+struct sigma_evmemo {
+	size_t			 bytes;
+	struct sigma_evmemo_ent	 slot[SIGMA_EVMEMO_SLOTS];
+};
+
+struct sigma_evmemo *sigma_evmemo_new(void);
+void	sigma_evmemo_free(struct sigma_evmemo *);
+
+/* The hash of key words (for the two calls below). */
+uint64_t sigma_evmemo_hash(const uint64_t *key, uint32_t nkey);
+
+/* The entry of the key, or NULL. */
+const struct sigma_evmemo_ent *sigma_evmemo_find(const struct sigma_evmemo *,
+	    const uint64_t *key, uint32_t nkey, uint64_t hash);
+
+/*
+ * Keeps hits and und (the rules to evaluate again) under the key, in
+ * place of its slot's entry; false when past the budget or OOM.
+ */
+bool	sigma_evmemo_put(struct sigma_evmemo *, const uint64_t *key,
+	    uint32_t nkey, uint64_t hash, const uint32_t *hits, uint32_t nhit,
+	    const uint32_t *und, uint32_t nund);
 
 #endif

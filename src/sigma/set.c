@@ -1383,6 +1383,23 @@ rule_field(const struct node *nd, uint32_t *f)
 		rule_field(nd->kid[i], f);
 }
 
+/*
+ * Whether every item under nd is a memo item on a field that source
+ * index si scans (used[field * 4 + si]): then the fields' values decide
+ * the result.
+ */
+static bool
+decided_by(const struct node *nd, const bool *used, int si)
+{
+	if (nd->op == N_ITEM)
+		return nd->item->memo && nd->item->field != ITEM_KEYWORD &&
+		    used[(size_t)nd->item->field * 4 + (size_t)si];
+	for (uint32_t i = 0; i < nd->n; i++)
+		if (!decided_by(nd->kid[i], used, si))
+			return false;
+	return true;
+}
+
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
 {
@@ -1500,6 +1517,17 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 			c->mfield = FIELD_NONE;
 		if (c->mfield != FIELD_NONE)
 			c->mid = s->nmemo++;
+	}
+	for (size_t r = 0; r < s->nrules; r++) {
+		struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (s->rules[r]->status != SIGMA_LOADED)
+			continue;
+		for (int i = 0; i < 4; i++)
+			if ((s->rules[r]->sources & bits[i]) &&
+			    (bits[i] != SIGMA_SRC_4688 || c->map4688) &&
+			    decided_by(c->root, used, i))
+				c->decided |= (uint8_t)(1u << i);
 	}
 	free(used);
 	free(tr.v);

@@ -156,6 +156,8 @@ struct sigma_match_stats {
 	uint64_t	 memo_lookups;	/* field values looked up in the memo */
 	uint64_t	 memo_hits;	/* ... and found there */
 	uint64_t	 memo_rules;	/* rules answered whole by the memo */
+	uint64_t	 evmemo_lookups; /* events looked up in the event memo */
+	uint64_t	 evmemo_hits;	/* ... and found there */
 };
 void	sigma_scratch_stats(const struct sigma_scratch *,
 	    struct sigma_match_stats *);

@@ -187,6 +187,13 @@ struct sigma_compiled {
 	 */
 	uint32_t	 mfield;
 	uint32_t	 mid;
+	/*
+	 * Set by sigma_compile, bit si per source index: every item reads
+	 * a field the source scans, through the memo (no keywords, no
+	 * fieldref), and 4688 names are mapped -- so the event memo's key
+	 * decides the rule's result.
+	 */
+	uint8_t		 decided;
 };
 
 #define FIELD_NONE	UINT32_MAX

@@ -319,12 +319,15 @@ main(int argc, char **argv)
 	}
 	printf("match (as the engine): %zu events in %.4f s (%.0f events/s), "
 	    "%llu hits, %.1f rules evaluated per event, %llu regex limits, "
-	    "memo: %.1f%% of %.1f field values per event known\n",
+	    "memo: %.1f%% of %.1f field values per event known, "
+	    "%.1f%% of events' scanned values all seen together before\n",
 	    e.n, tm1, (double)e.n / tm1, (unsigned long long)h1,
 	    ms1.events ? (double)ms1.evaluated / (double)ms1.events : 0.0,
 	    (unsigned long long)ms1.regex_limit, ms1.memo_lookups ?
 	    100.0 * (double)ms1.memo_hits / (double)ms1.memo_lookups : 0.0,
-	    ms1.events ? (double)ms1.memo_lookups / (double)ms1.events : 0.0);
+	    ms1.events ? (double)ms1.memo_lookups / (double)ms1.events : 0.0,
+	    ms1.evmemo_lookups ? 100.0 * (double)ms1.evmemo_hits /
+	    (double)ms1.evmemo_lookups : 0.0);
 	if (only_prefilter) {
 		printf("matching / decoding time: %.2f\n", tm1 / tdec);
 		sigma_scratch_free(sc);
