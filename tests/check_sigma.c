@@ -614,7 +614,8 @@ END_TEST
  * The event memo answers for the rules that read only the scanned
  * fields; the others are evaluated again on every event, even when
  * every scanned value is as before: here a keyword rule reads a value
- * no rule scans, and a fieldref rule compares two fields.
+ * no rule scans, and a fieldref rule compares two fields.  A keyword in
+ * a value a field scans is answered by that scan's finds.
  */
 START_TEST(test_event_memo_undecided)
 {
@@ -623,6 +624,8 @@ START_TEST(test_event_memo_undecided)
 	    "    condition: sel\n",
 	    "    kw:\n        - 'evilword'\n    condition: kw\n",
 	    "    sel:\n        ParentCommandLine|fieldref: CommandLine\n"
+	    "    condition: sel\n",
+	    "    sel:\n        CommandLine|contains: 'xyz'\n"
 	    "    condition: sel\n",
 	};
 	static const struct { struct evspec ev; int want; } seq[] = {
@@ -634,6 +637,11 @@ START_TEST(test_event_memo_undecided)
 		    "RuleName=none\nParentCommandLine=walk" }, 1 },
 		{ { S1, "Image=C:\\a.exe\nCommandLine=run\n"
 		    "RuleName=evilword\nParentCommandLine=run" }, 3 },
+		/* the keyword in a scanned value: answered by the scan */
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run EVILWORD\n"
+		    "RuleName=none\nParentCommandLine=x" }, 2 },
+		{ { S1, "Image=C:\\a.exe\nCommandLine=run evilwor\n"
+		    "RuleName=none\nParentCommandLine=x" }, 1 },
 	};
 	struct ev_arena a = EV_ARENA_INIT;
 	struct ev_err err = EV_ERR_INIT;
@@ -651,7 +659,7 @@ START_TEST(test_event_memo_undecided)
 		free(text);
 	}
 	ck_assert_int_eq(sigma_compile(set, &err), 0);
-	ck_assert_int_eq(sigma_count_status(set, SIGMA_LOADED), 3);
+	ck_assert_int_eq(sigma_count_status(set, SIGMA_LOADED), 4);
 	sc = sigma_scratch_new(set);
 	ck_assert(sc != NULL);
 	for (size_t i = 0; i < NELEM(seq); i++) {

@@ -65,6 +65,8 @@ struct dfold {
 	uint32_t	 stamp;
 	bool		 ascii;
 	size_t		 foff, flen;
+	uint32_t	 scanstamp;	/* stamp when scanned as field sfid */
+	uint32_t	 sfid;
 };
 
 /* The scan's finds in one field: found[first .. first + n). */
@@ -942,8 +944,20 @@ rawci_test(const struct test *t, const char *s, size_t n)
 	return false;
 }
 
+/* Whether field fid's scan found its pattern acid (anywhere). */
+static inline bool
+kw_found(const struct sigma_scratch *sc, uint32_t fid, uint32_t acid)
+{
+	size_t idx = sc->set->fields[fid].flagbase + acid;
+
+	return sc->fstamp[idx] == sc->stamp &&
+	    (sc->fflags[idx] & OCC_ANY) != 0;
+}
+
 /*
- * Keyword tests: any EventData value of the event itself.  Tests that
+ * Keyword tests: any EventData value of the event itself.  A value some
+ * field scanned this event is answered by the scan's finds when the
+ * keyword's literal is in that field's matcher (kwacid).  Tests that
  * are all rawci look at the values as logged, without folding each.
  */
 static int
@@ -956,11 +970,19 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 		const char *v = ev->data[i].value;
 		struct dfold *df = &sc->dfold[i];
 		size_t n = data_len(ev, i), fl, base;
+		uint32_t sfid = df->scanstamp == sc->stamp ? df->sfid :
+		    FIELD_NONE;
 
 		if (it->rawci && !sc->noprefilter) {
-			for (uint32_t k = 0; k < g->n; k++)
-				if (rawci_test(&it->tests[g->first + k], v, n))
+			for (uint32_t k = 0; k < g->n; k++) {
+				const struct test *t = &it->tests[g->first + k];
+
+				if (sfid != FIELD_NONE && t->kwacid != NULL &&
+				    t->kwacid[sfid] != ACID_NONE ?
+				    kw_found(sc, sfid, t->kwacid[sfid]) :
+				    rawci_test(t, v, n))
 					return T;
+			}
 			continue;
 		}
 
@@ -984,7 +1006,10 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 			const struct test *t = &it->tests[g->first + k];
 			bool r;
 
-			if (t->chain != NULL && !sc->noprefilter &&
+			if (sfid != FIELD_NONE && t->kwacid != NULL &&
+			    t->kwacid[sfid] != ACID_NONE && !sc->noprefilter)
+				r = kw_found(sc, sfid, t->kwacid[sfid]);
+			else if (t->chain != NULL && !sc->noprefilter &&
 			    !chain_ok(t->chain, t->chainlen, sc->fold + base,
 			    fl))
 				r = false;
@@ -1432,6 +1457,11 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 			continue;
 		sc->fhit[fid].stamp = sc->stamp;
 		sc->fhit[fid].first = first;
+		if (fv->di >= 0) {
+			/* keywords read this value's finds (kwacid) */
+			sc->dfold[fv->di].scanstamp = sc->stamp;
+			sc->dfold[fv->di].sfid = fid;
+		}
 		me = memo_attach(sc, fid, fv);
 		if (me != NULL && me->scanned) {
 			/* the same value was scanned before; with the

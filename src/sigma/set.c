@@ -1124,16 +1124,15 @@ struct trefs {
 };
 
 static int
-collect_tests(const struct node *nd, uint32_t rule, struct trefs *tr)
+collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
+    struct trefs *tr)
 {
 	if (nd->op != N_ITEM) {
 		for (uint32_t i = 0; i < nd->n; i++)
-			if (collect_tests(nd->kid[i], rule, tr) != 0)
+			if (collect_tests(s, nd->kid[i], rule, tr) != 0)
 				return EV_ENOMEM;
 		return 0;
 	}
-	if (nd->item->field == ITEM_KEYWORD)
-		return 0;
 	for (uint32_t k = 0; k < nd->item->ntests; k++) {
 		struct test *t = &nd->item->tests[k];
 
@@ -1142,6 +1141,15 @@ collect_tests(const struct node *nd, uint32_t rule, struct trefs *tr)
 		    t->kind != T_PREFIX && t->kind != T_SUFFIX &&
 		    t->kind != T_CONTAINS))
 			continue;
+		/* keywords: looked for in every scanned field (build_field) */
+		if (nd->item->field == ITEM_KEYWORD) {
+			if (t->kind != T_CONTAINS ||
+			    (t->kwacid = ev_arena_alloc(&s->arena,
+			    (s->nfields + 1) * sizeof(*t->kwacid))) == NULL)
+				continue;
+			for (uint32_t f = 0; f <= s->nfields; f++)
+				t->kwacid[f] = ACID_NONE;
+		}
 		if (grow((void **)&tr->v, &tr->cap, tr->n, sizeof(*tr->v)))
 			return EV_ENOMEM;
 		tr->v[tr->n].field = nd->item->field;
@@ -1214,6 +1222,21 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 			return EV_ENOMEM;
 		}
 		tr->v[i].t->acid = (uint32_t)id;
+	}
+	/* keyword literals, when the field's value is an EventData value */
+	for (size_t i = 0; i < tr->n; i++) {
+		int32_t id;
+
+		if (tr->v[i].field != ITEM_KEYWORD ||
+		    tr->v[i].t->kwacid == NULL || (f->srcsys != FS_DATA &&
+		    f->src4688 != FS_DATA && f->src4688 != FS_DATA_OR_UNKNOWN))
+			continue;
+		id = sigma_ac_add(f->ac, tr->v[i].t->lit, tr->v[i].t->len);
+		if (id < 0) {
+			free(e);
+			return EV_ENOMEM;
+		}
+		tr->v[i].t->kwacid[fid] = (uint32_t)id;
 	}
 	if (sigma_ac_build(f->ac) != 0) {
 		free(e);
@@ -1429,7 +1452,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
 		if (each_item(s, c->root, chain_item) != 0 ||
-		    collect_tests(c->root, (uint32_t)r, &tr) != 0 ||
+		    collect_tests(s, c->root, (uint32_t)r, &tr) != 0 ||
 		    need_of(s, c->root, &l) != 0)
 			goto oom;
 		for (unsigned j = 0; j < l.n; j++)
@@ -1481,6 +1504,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	for (size_t k = 0; k < tr.n; k++) {
 		const struct sigma_rule *r = s->rules[tr.v[k].rule];
 
+		if (tr.v[k].field == ITEM_KEYWORD)
+			continue;
 		for (int i = 0; i < 4; i++)
 			if ((r->sources & bits[i]) &&
 			    (bits[i] != SIGMA_SRC_4688 || r->compiled->map4688))

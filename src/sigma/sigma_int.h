@@ -87,6 +87,12 @@ struct test {
 	 * to ASCII, to s and k).
 	 */
 	bool		 rawci;
+	/*
+	 * Keyword T_CONTAINS tests (set by sigma_compile): per field id,
+	 * the literal's pattern id in that field's scan matcher, so a value
+	 * a field scanned is answered by its finds (NULL: none).
+	 */
+	uint32_t	*kwacid;
 };
 
 #define ACID_NONE	UINT32_MAX
