@@ -1,8 +1,8 @@
 /*
  * memo.c -- the per-thread memo of per-value matching work (see memo.h).
  *
- * The hash reads the value eight bytes at a time (multiply and fold);
- * it only picks a slot, the key is compared in full.  Buffers of an
+ * The hash reads the value eight bytes at a time (multiply and fold,
+ * in two lanes); it only picks a slot, the key is compared in full.  Buffers of an
  * entry are kept when its slot changes hands and grown when needed, so
  * a warm memo does no allocation.  The event memo (keys of memo entries)
  * is built the same way.
@@ -41,19 +41,28 @@ memo_mix(uint64_t h, uint64_t w)
 static uint64_t
 memo_hash(uint32_t fid, const char *v, size_t n)
 {
-	uint64_t h = ((uint64_t)fid << 32 | n) * 0x9e3779b97f4a7c15ull, w;
+	uint64_t a = ((uint64_t)fid << 32 | n) * 0x9e3779b97f4a7c15ull;
+	uint64_t b = a ^ 0x243f6a8885a308d3ull, w, x;
 	size_t i = 0;
 
+	/* two lanes of multiply and fold, so that the multiplies overlap */
+	for (; i + 16 <= n; i += 16) {
+		memcpy(&w, v + i, 8);
+		memcpy(&x, v + i + 8, 8);
+		a = memo_mix(a, w);
+		b = memo_mix(b, x);
+	}
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, v + i, 8);
-		h = memo_mix(h, w);
+		a = memo_mix(a, w);
 	}
 	if (i < n) {
 		w = 0;
-		memcpy(&w, v + i, n - i);
-		h = memo_mix(h, w);
+		for (size_t k = 0; i + k < n; k++)
+			w |= (uint64_t)(unsigned char)v[i + k] << (8 * k);
+		b = memo_mix(b, w);
 	}
-	return h ^ (h >> 29);
+	return memo_mix(a, b);
 }
 
 /*
