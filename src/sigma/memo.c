@@ -15,7 +15,13 @@
 struct sigma_memo *
 sigma_memo_new(void)
 {
-	return calloc(1, sizeof(struct sigma_memo));
+	/* slots on cache lines: a short value shares its slot's lines */
+	size_t sz = (sizeof(struct sigma_memo) + 63) & ~(size_t)63;
+	struct sigma_memo *m = aligned_alloc(64, sz);
+
+	if (m != NULL)
+		memset(m, 0, sz);
+	return m;
 }
 
 void
@@ -24,7 +30,7 @@ sigma_memo_free(struct sigma_memo *m)
 	if (m == NULL)
 		return;
 	for (size_t i = 0; i < SIGMA_MEMO_SLOTS; i++) {
-		free(m->slot[i].val);
+		free(m->slot[i].heap);
 		free(m->slot[i].find);
 		free(m->slot[i].res);
 	}
@@ -110,8 +116,12 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 	if (e->used && e->stamp == stamp)
 		return NULL;		/* held by another value of this event */
 	e->used = false;
-	if (!memo_room(&m->bytes, SIGMA_MEMO_BUDGET, (void **)&e->val,
-	    &e->valcap, (uint32_t)n + 1, 1))
+	if (n <= SIGMA_MEMO_INLINE)
+		e->val = e->inl;
+	else if (memo_room(&m->bytes, SIGMA_MEMO_BUDGET, (void **)&e->heap,
+	    &e->heapcap, (uint32_t)n, 1))
+		e->val = e->heap;
+	else
 		return NULL;
 	memcpy(e->val, v, n);
 	e->hash = h;

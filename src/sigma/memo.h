@@ -16,7 +16,7 @@
  * so entries the event holds stay put.  Values longer than
  * SIGMA_MEMO_MAXVAL, lists past their caps, and anything that would take
  * the entries' buffers past SIGMA_MEMO_BUDGET bytes are simply not kept:
- * a memo holds at most the slot table (2.5 MB) and the budget.
+ * a memo holds at most the slot table (4 MB) and the budget.
  */
 #ifndef SIGMA_MEMO_H
 #define SIGMA_MEMO_H
@@ -31,6 +31,7 @@
 #define SIGMA_MEMO_MAXFIND	256	/* scan finds kept per value */
 #define SIGMA_MEMO_MAXRES	512	/* item results kept per value */
 #define SIGMA_MEMO_BUDGET	(16u << 20)	/* bytes of entry buffers */
+#define SIGMA_MEMO_INLINE	40	/* values kept in the slot, bytes */
 
 /* A scan find: pattern id (< 2^24) and its OCC_* flags. */
 #define MEMO_FIND(id, occ)	((uint32_t)(id) | (uint32_t)(occ) << 24)
@@ -51,15 +52,18 @@ struct sigma_memo_ent {
 					   (at most once an event) */
 	bool		 used;		/* holds a key */
 	bool		 scanned;	/* find[] is the field's scan */
-	char		*val;		/* vlen bytes (valcap) */
-	uint32_t	 valcap;
+	char		*val;		/* vlen bytes: inl, or heap */
 	uint32_t	*find, nfind, findcap;
 	uint32_t	*res, nres, rescap;
+	char		*heap;		/* values longer than inl (heapcap) */
+	uint32_t	 heapcap;
+	/* short values in the slot itself: no second cache miss */
+	char		 inl[SIGMA_MEMO_INLINE];
 };
 
 struct sigma_memo {
-	size_t			 bytes;		/* in entry buffers */
 	struct sigma_memo_ent	 slot[SIGMA_MEMO_SLOTS];
+	size_t			 bytes;		/* in entry buffers */
 };
 
 struct sigma_memo *sigma_memo_new(void);
