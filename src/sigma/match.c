@@ -9,10 +9,17 @@
  * clauses was seen; the candidates and the rules without a prefilter are
  * evaluated in three-valued logic (TRUE / FALSE / UNKNOWN, where only
  * 4688 records give UNKNOWN) and a rule hits when its condition is TRUE.
- * Literal tests are answered from the scan's finds; regex and wildcard
- * tests check their literal chain first.  With the prefilter off
- * (sigma_scratch_prefilter) every test runs directly and fields are
- * searched by name, so the two paths check each other.
+ * Literal tests are answered from the scan's finds (keywords too, for
+ * the values a field scanned); regex and wildcard tests check their
+ * literal chain first.
+ *
+ * Two memos spare repeated work (memo.h): per field value, the scan's
+ * finds and the results of items that read that value alone; per event,
+ * keyed by the memo entries of every scanned value, the hits of the
+ * rules those values decide, so an event seen before only re-evaluates
+ * the rules that read something else.  With the prefilter off
+ * (sigma_scratch_prefilter) every test runs directly, fields are
+ * searched by name and no memo is used, so the paths check each other.
  */
 #include <arpa/inet.h>
 #include <errno.h>
