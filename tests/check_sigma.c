@@ -1073,8 +1073,9 @@ ac_check(uint32_t npat, unsigned seed)
 /*
  * The memo on its own: a value comes back with what was kept for it,
  * a value of another field or other bytes does not, an entry held by
- * the current event is not taken, and a flood of distinct long values
- * stays within the budget.
+ * the current event is not taken, a flood of distinct long values
+ * stays within the budget, and in a full table a value takes a slot
+ * only when it comes a second time.
  */
 START_TEST(test_memo_table)
 {
@@ -1108,17 +1109,51 @@ START_TEST(test_memo_table)
 	for (uint32_t i = 0; i < 4 * SIGMA_MEMO_SLOTS; i++) {
 		memset(big, 'a' + (int)(i % 26), sizeof(big));
 		memcpy(big, &i, sizeof(i));
-		e = sigma_memo_get(m, 1, big, sizeof(big), 10 + i, &hit);
+		/* twice: a value seen once may not take a used slot */
+		e = sigma_memo_get(m, 1, big, sizeof(big), 10 + 2 * i, &hit);
+		ck_assert(!hit);
+		if (e == NULL)
+			e = sigma_memo_get(m, 1, big, sizeof(big),
+			    11 + 2 * i, &hit);
 		ck_assert(!hit);
 		if (e != NULL) {
 			ck_assert(memcmp(e->val, big, sizeof(big)) == 0);
 			/* held by this event: another value may not take it */
 			big[5] ^= 1;
-			e2 = sigma_memo_get(m, 1, big, sizeof(big), 10 + i,
-			    &hit);
+			e2 = sigma_memo_get(m, 1, big, sizeof(big),
+			    e->stamp, &hit);
 			ck_assert(e2 != e);
 		}
 		ck_assert(m->bytes <= SIGMA_MEMO_BUDGET);
+	}
+	/* the table full of short values: a new value waits for its
+	   second sighting */
+	for (uint32_t i = 0; i < 8 * SIGMA_MEMO_SLOTS; i++) {
+		char v[16];
+		int n = snprintf(v, sizeof(v), "v%u", i);
+
+		for (uint32_t k = 0; k < 2; k++)
+			(void)sigma_memo_get(m, 2, v, (size_t)n,
+			    (1u << 29) + 2 * i + k, &hit);
+	}
+	{
+		uint32_t waited = 0;
+
+		for (uint32_t i = 0; i < 1000; i++) {
+			char v[16];
+			int n = snprintf(v, sizeof(v), "once%u", i);
+			uint32_t st0 = (1u << 30) + 3 * i;
+
+			/* (the seen bits are a filter: some pass at once) */
+			if (sigma_memo_get(m, 3, v, (size_t)n, st0, &hit) ==
+			    NULL)
+				waited++;
+			e = sigma_memo_get(m, 3, v, (size_t)n, st0 + 1, &hit);
+			ck_assert(e != NULL);
+			e = sigma_memo_get(m, 3, v, (size_t)n, st0 + 2, &hit);
+			ck_assert(e != NULL && hit);
+		}
+		ck_assert_uint_gt(waited, 500);
 	}
 	sigma_memo_free(m);
 }

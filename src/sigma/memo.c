@@ -115,6 +115,24 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 	}
 	if (e->used && e->stamp == stamp)
 		return NULL;		/* held by another value of this event */
+	if (e->used) {
+		/*
+		 * A value takes another's slot only when seen before
+		 * (a bit per hash, cleared when a quarter are set): values
+		 * that come once (ports, GUIDs) do not push out those that
+		 * come back.
+		 */
+		uint32_t b = (uint32_t)(h & ((1u << SIGMA_MEMO_SEEN_BITS) - 1));
+
+		if (!(m->seen[b >> 6] & (1ull << (b & 63)))) {
+			m->seen[b >> 6] |= 1ull << (b & 63);
+			if (++m->nseen > (1u << SIGMA_MEMO_SEEN_BITS) / 4) {
+				memset(m->seen, 0, sizeof(m->seen));
+				m->nseen = 0;
+			}
+			return NULL;
+		}
+	}
 	e->used = false;
 	if (n <= SIGMA_MEMO_INLINE)
 		e->val = e->inl;

@@ -13,7 +13,9 @@
  *
  * A fixed number of slots, direct-mapped: a new value takes its slot's
  * place unless that slot was used by the event being matched (its stamp),
- * so entries the event holds stay put.  Values longer than
+ * so entries the event holds stay put, and only when it was seen before
+ * (a filter of hashes), so values that come once (source ports, GUIDs)
+ * do not push out the ones that come back.  Values longer than
  * SIGMA_MEMO_MAXVAL, lists past their caps, and anything that would take
  * the entries' buffers past SIGMA_MEMO_BUDGET bytes are simply not kept:
  * a memo holds at most the slot table (4 MB) and the budget.
@@ -61,9 +63,13 @@ struct sigma_memo_ent {
 	char		 inl[SIGMA_MEMO_INLINE];
 };
 
+#define SIGMA_MEMO_SEEN_BITS	18	/* the doorkeeper (sigma_memo_get) */
+
 struct sigma_memo {
 	struct sigma_memo_ent	 slot[SIGMA_MEMO_SLOTS];
 	size_t			 bytes;		/* in entry buffers */
+	uint64_t		 seen[(1u << SIGMA_MEMO_SEEN_BITS) / 64];
+	uint32_t		 nseen;		/* bits set since cleared */
 };
 
 struct sigma_memo *sigma_memo_new(void);
