@@ -330,6 +330,7 @@ struct ingest_shard {
 	struct ev_arena		 arena;
 	struct ev_event		**ev;
 	size_t			 n, cap;
+	size_t			 hooked;	/* ev[0 .. hooked) went to on_event */
 	pthread_t		 thread;
 	void			*worker;	/* hook state */
 	int			 rc;
@@ -391,6 +392,23 @@ on_warn(void *arg, const char *msg)
 	t->nwarn_kept++;
 }
 
+/* Runs on_event over the events not given to it yet.  0 or an error. */
+static int
+run_hook(struct ingest_shard *sh, const struct ingest_opts *o)
+{
+	int rc;
+
+	if (o->on_event == NULL) {
+		sh->hooked = sh->n;
+		return 0;
+	}
+	for (; sh->hooked < sh->n; sh->hooked++)
+		if ((rc = o->on_event(sh->ev[sh->hooked], &sh->arena,
+		    sh->worker)) != 0)
+			return EV_ERR(&sh->err, rc, 0, "event hook failed");
+	return 0;
+}
+
 static int
 on_record(const struct ev_record *rec, void *arg)
 {
@@ -409,9 +427,6 @@ on_record(const struct ev_record *rec, void *arg)
 	if (ev == NULL || ev_normalise(rec, &sh->arena, ev) != 0)
 		return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
 	ev->file_id = sc->task->file;
-	if (o->on_event != NULL &&
-	    (rc = o->on_event(ev, &sh->arena, sh->worker)) != 0)
-		return EV_ERR(&sh->err, rc, 0, "event hook failed");
 	if (sh->n == sh->cap) {
 		size_t cap = sh->cap ? sh->cap * 2 : 1024;
 		struct ev_event **v = realloc(sh->ev, cap * sizeof(*v));
@@ -424,6 +439,8 @@ on_record(const struct ev_record *rec, void *arg)
 	sh->ev[sh->n++] = ev;
 	atomic_fetch_add_explicit(&sc->ctx->events_done, 1,
 	    memory_order_relaxed);
+	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH && (rc = run_hook(sh, o)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -486,6 +503,9 @@ run_read(struct ingest_shard *sh, struct task *t)
 		if (n > units - t->first || t->n == UINT32_MAX)
 			n = units - t->first;
 		rc = evtx_file_read(ef, t->first, n, &sink, &t->stats, &err);
+		/* the last batch, also when the file stopped part way */
+		if (sh->err.code == 0 && run_hook(sh, ctx->opts) != 0)
+			rc = sh->err.code;
 		if (rc != 0 && sh->rc == 0 && sh->err.code != 0)
 			sh->rc = sh->err.code;	/* hook/memory failure */
 		else if (rc != 0) {

@@ -47,13 +47,22 @@ struct ingest_file {
 
 /*
  * Per-event hook, run in the worker thread that read the event, after
- * ev_normalise() (ev->file_id is set).  worker is the value the
+ * ev_normalise() (ev->file_id is set), over batches of events in the
+ * order they were decoded; every event of a read task has been through
+ * it when the task ends.  worker is the value the
  * worker_init hook returned for that thread.  Returns 0, or a negative
  * EV_E* code that aborts the run.  Allocate per-event data (e.g. hits)
  * from arena: it lives as long as the event.
  */
 typedef int	(*ingest_event_fn)(struct ev_event *ev, struct ev_arena *arena,
 		    void *worker);
+
+/*
+ * Events per hook batch: decoding and matching each keep their caches
+ * warm for a while instead of evicting each other at every event
+ * (tests/bench/bench-sigma's pass "as scan does" batches the same way).
+ */
+#define INGEST_HOOK_BATCH	256
 
 struct ingest_opts {
 	enum evtx_parser	 parser;

@@ -9,7 +9,8 @@
  * best of reps), then what matching adds to decoding when done as scan
  * does it: decoding while keeping the events (Sysmon 3/7 attached to
  * their Sysmon 1 by ProcessGuid) is timed with and without matching
- * process events as they are decoded and Sysmon 3/7 once attached (best
+ * process events as they are decoded (in batches of INGEST_HOOK_BATCH,
+ * as scan's hook runs) and Sysmon 3/7 once attached (best
  * of reps each, the memo empty at the start).  The events of a last
  * decoding are then matched against every rule in separate passes, three
  * times: as the engine does (shared literal prefilter and the memo of
@@ -34,6 +35,7 @@
 #include "ev_util.h"
 #include "event.h"
 #include "evtx/reader.h"
+#include "ingest.h"
 #include "sigma/sigma.h"
 
 struct events {
@@ -46,6 +48,7 @@ struct events {
 	const struct sigma_set	*set;	/* NULL: not */
 	struct sigma_scratch	*sc;
 	uint64_t		 sum, nhits;
+	size_t			 hooked;	/* v[0 .. hooked) matched */
 };
 
 /* Matches event i, adding its hits to a checksum and a count. */
@@ -68,6 +71,16 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The process events decoded since the last batch, as scan's hook. */
+static void
+match_batch(struct events *e)
+{
+	for (; e->hooked < e->n; e->hooked++)
+		if (e->v[e->hooked]->kind == EV_KIND_PROCESS)
+			match_one(e->set, e->sc, e, e->hooked, &e->sum,
+			    &e->nhits);
 }
 
 static int
@@ -96,8 +109,8 @@ on_record(const struct ev_record *rec, void *ctx)
 	if (ev == NULL || ev_normalise(rec, &e->arena, ev) != 0)
 		return EV_ENOMEM;
 	e->v[e->n++] = ev;
-	if (e->set != NULL && ev->kind == EV_KIND_PROCESS)
-		match_one(e->set, e->sc, e, e->n - 1, &e->sum, &e->nhits);
+	if (e->set != NULL && e->n - e->hooked >= INGEST_HOOK_BATCH)
+		match_batch(e);
 	return 0;
 }
 
@@ -148,8 +161,8 @@ attach(struct events *e)
 
 /*
  * Decodes files, keeping the events or not; with e->set, matches them
- * as scan does: process events as they are decoded, Sysmon 3/7 once
- * their process is attached.  Seconds, or -1.
+ * as scan does: process events as they are decoded (in batches), Sysmon
+ * 3/7 once their process is attached.  Seconds, or -1.
  */
 static double
 decode(char **files, int nfiles, struct events *e, bool keep,
@@ -162,6 +175,7 @@ decode(char **files, int nfiles, struct events *e, bool keep,
 	ev_arena_reset(&e->arena);
 	e->keep = keep;
 	e->n = 0;
+	e->hooked = 0;
 	e->records = 0;
 	e->sum = e->nhits = 0;
 	for (int i = 0; i < nfiles; i++) {
@@ -175,6 +189,8 @@ decode(char **files, int nfiles, struct events *e, bool keep,
 			return -1;
 		}
 		rc = evtx_file_read(f, 0, evtx_file_units(f), &sink, &st, &err);
+		if (e->set != NULL)
+			match_batch(e);
 		e->records += st.records + st.recovered;
 		evtx_file_close(f);
 		evtx_stats_release(&st);
