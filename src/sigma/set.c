@@ -1164,6 +1164,18 @@ collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
 static const unsigned src_bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
     SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
 
+/*
+ * Whether the field scans serve rule r on events of source index si: it
+ * applies there, and on 4688 reads Sysmon names (rules under native
+ * names, service: security, resolve fields unlike the scan).
+ */
+static bool
+scan_serves(const struct sigma_rule *r, int si)
+{
+	return (r->sources & src_bits[si]) &&
+	    (src_bits[si] != SIGMA_SRC_4688 || r->compiled->map4688);
+}
+
 static int
 build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 {
@@ -1191,9 +1203,7 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 			}
 			/* one list per event source */
 			for (uint32_t si = 0; si < 4; si++) {
-				if (!(s->rules[r]->sources & src_bits[si]) ||
-				    (src_bits[si] == SIGMA_SRC_4688 &&
-				    !c->map4688))
+				if (!scan_serves(s->rules[r], (int)si))
 					continue;
 				if (grow((void **)&e, &cap, ne, sizeof(*e))) {
 					free(e);
@@ -1407,15 +1417,15 @@ rule_field(const struct node *nd, uint32_t *f)
 }
 
 /*
- * Whether every item under nd is a memo item on a field that source
- * index si scans (used[field * 4 + si]): then the fields' values decide
- * the result.
+ * Whether every item under nd is a memo item (so not a keyword) on a
+ * field that source index si scans (used[field * 4 + si]): then the
+ * fields' values decide the result.
  */
 static bool
 decided_by(const struct node *nd, const bool *used, int si)
 {
 	if (nd->op == N_ITEM)
-		return nd->item->memo && nd->item->field != ITEM_KEYWORD &&
+		return nd->item->memo &&
 		    used[(size_t)nd->item->field * 4 + (size_t)si];
 	for (uint32_t i = 0; i < nd->n; i++)
 		if (!decided_by(nd->kid[i], used, si))
@@ -1426,8 +1436,6 @@ decided_by(const struct node *nd, const bool *used, int si)
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
 {
-	static const unsigned bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
-	    SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
 	bool *used = NULL;
 	size_t cap[4] = { 0 }, fcap[4] = { 0 };
 	struct trefs tr = { NULL, 0, 0 };
@@ -1473,13 +1481,10 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		}
 		cnf_free(&l);
 		for (int i = 0; i < 4; i++) {
-			if (!(s->rules[r]->sources & bits[i]))
+			if (!(s->rules[r]->sources & src_bits[i]))
 				continue;
 			s->nrules_src[i]++;
-			/* 4688 under native names (service: security) is
-			   resolved differently from the scan: always run */
-			if (c->need != NULL && (bits[i] != SIGMA_SRC_4688 ||
-			    c->map4688))
+			if (c->need != NULL && scan_serves(s->rules[r], i))
 				continue;
 			if (grow((void **)&s->always[i], &cap[i], s->nalways[i],
 			    sizeof(uint32_t)))
@@ -1497,8 +1502,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++)
 			for (int i = 0; i < 4; i++)
-				if ((s->rules[r]->sources & bits[i]) &&
-				    (bits[i] != SIGMA_SRC_4688 || c->map4688))
+				if (scan_serves(s->rules[r], i))
 					used[c->need[k].field * 4 + i] = true;
 	}
 	for (size_t k = 0; k < tr.n; k++) {
@@ -1507,8 +1511,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		if (tr.v[k].field == ITEM_KEYWORD)
 			continue;
 		for (int i = 0; i < 4; i++)
-			if ((r->sources & bits[i]) &&
-			    (bits[i] != SIGMA_SRC_4688 || r->compiled->map4688))
+			if (scan_serves(r, i))
 				used[tr.v[k].field * 4 + i] = true;
 	}
 	for (uint32_t f = 0; f < s->nfields; f++) {
@@ -1542,15 +1545,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 			c->mfield = FIELD_NONE;
 		if (c->mfield != FIELD_NONE)
 			c->mid = s->nmemo++;
-	}
-	for (size_t r = 0; r < s->nrules; r++) {
-		struct sigma_compiled *c = s->rules[r]->compiled;
-
-		if (s->rules[r]->status != SIGMA_LOADED)
-			continue;
 		for (int i = 0; i < 4; i++)
-			if ((s->rules[r]->sources & bits[i]) &&
-			    (bits[i] != SIGMA_SRC_4688 || c->map4688) &&
+			if (scan_serves(s->rules[r], i) &&
 			    decided_by(c->root, used, i))
 				c->decided |= (uint8_t)(1u << i);
 	}
