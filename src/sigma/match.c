@@ -951,12 +951,20 @@ rawci_test(const struct test *t, const char *s, size_t n)
 	return false;
 }
 
-/* Whether field fid's scan found its pattern acid (anywhere). */
-static inline bool
-kw_found(const struct sigma_scratch *sc, uint32_t fid, uint32_t acid)
+/*
+ * A keyword test on a value field sfid scanned this event (FIELD_NONE:
+ * none did): 1 or 0 from the scan's finds when the test's literal is in
+ * that field's matcher, else -1 (the value must be searched).
+ */
+static inline int
+kw_found(const struct sigma_scratch *sc, const struct test *t, uint32_t sfid)
 {
-	size_t idx = sc->set->fields[fid].flagbase + acid;
+	size_t idx;
 
+	if (sfid == FIELD_NONE || t->kwacid == NULL ||
+	    t->kwacid[sfid] == ACID_NONE)
+		return -1;
+	idx = sc->set->fields[sfid].flagbase + t->kwacid[sfid];
 	return sc->fstamp[idx] == sc->stamp &&
 	    (sc->fflags[idx] & OCC_ANY) != 0;
 }
@@ -977,17 +985,16 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 		const char *v = ev->data[i].value;
 		struct dfold *df = &sc->dfold[i];
 		size_t n = data_len(ev, i), fl, base;
+		/* (no field scans with the prefilter off) */
 		uint32_t sfid = df->scanstamp == sc->stamp ? df->sfid :
 		    FIELD_NONE;
 
 		if (it->rawci && !sc->noprefilter) {
 			for (uint32_t k = 0; k < g->n; k++) {
 				const struct test *t = &it->tests[g->first + k];
+				int kw = kw_found(sc, t, sfid);
 
-				if (sfid != FIELD_NONE && t->kwacid != NULL &&
-				    t->kwacid[sfid] != ACID_NONE ?
-				    kw_found(sc, sfid, t->kwacid[sfid]) :
-				    rawci_test(t, v, n))
+				if (kw > 0 || (kw < 0 && rawci_test(t, v, n)))
 					return T;
 			}
 			continue;
@@ -1011,11 +1018,11 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 		}
 		for (uint32_t k = 0; k < g->n; k++) {
 			const struct test *t = &it->tests[g->first + k];
+			int kw = kw_found(sc, t, sfid);
 			bool r;
 
-			if (sfid != FIELD_NONE && t->kwacid != NULL &&
-			    t->kwacid[sfid] != ACID_NONE && !sc->noprefilter)
-				r = kw_found(sc, sfid, t->kwacid[sfid]);
+			if (kw >= 0)
+				r = kw > 0;
 			else if (t->chain != NULL && !sc->noprefilter &&
 			    !chain_ok(t->chain, t->chainlen, sc->fold + base,
 			    fl))
@@ -1167,7 +1174,8 @@ eval_memo(struct sigma_scratch *sc, uint32_t mid, uint32_t fid,
 	uint64_t limits = sc->st.regex_limit;
 	int r;
 
-	if (fv->state == ST_PRESENT && (e = memo_results(sc, fid, fv)) != NULL &&
+	if (fv->state == ST_PRESENT &&
+	    (e = memo_results(sc, fid, fv)) != NULL &&
 	    ir->stamp == sc->stamp && ir->ent == e) {
 		if (it == NULL)
 			sc->st.memo_rules++;
@@ -1241,10 +1249,7 @@ struct scanx {
 	uint32_t		 si;		/* source index */
 };
 
-/*
- * Pattern id of field f found where occ says: its flags, and the rules
- * (for source index si) that now have a literal of every clause queued.
- */
+/* Pattern id of field f found where occ says: its flags, for the tests. */
 static inline void
 note_flags(struct sigma_scratch *sc, const struct field *f, uint32_t id,
     uint8_t occ)
@@ -1259,6 +1264,10 @@ note_flags(struct sigma_scratch *sc, const struct field *f, uint32_t id,
 		sc->fflags[idx] |= occ;
 }
 
+/*
+ * The same, and the rules (for source index si) that now have a literal
+ * of every clause queued.
+ */
 static inline void
 note_find(struct sigma_scratch *sc, const struct field *f, uint32_t si,
     uint32_t id, uint8_t occ)
@@ -1327,6 +1336,7 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 	const struct sigma_set *set = sc->set;
 	const struct sigma_evmemo_ent *ee;
 	uint32_t n = 0;
+	bool scanned = true;
 
 	*nkey = 0;
 	if (sc->evmemo == NULL || set->nfieldscan[si] + 1 > SIGMA_EVMEMO_MAXKEY)
@@ -1343,6 +1353,7 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 		}
 		if ((me = memo_attach(sc, fid, fv)) == NULL)
 			return NULL;
+		scanned = scanned && me->scanned;
 		/* the entry's slot and generation name the value */
 		sc->key[n++] = (uint64_t)(me - sc->memo->slot) |
 		    (uint64_t)me->gen << SIGMA_MEMO_BITS;
@@ -1351,16 +1362,15 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 	*hash = sigma_evmemo_hash(sc->key, n);
 	sc->st.evmemo_lookups++;
 	ee = sigma_evmemo_find(sc->evmemo, sc->key, n, *hash);
-	if (ee == NULL)
-		return NULL;
 	/* every value's finds must be there to answer tests */
-	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
-		const struct fval *fv = resolve_value(sc, set->fieldscan[si][i]);
+	return scanned ? ee : NULL;
+}
 
-		if (fv->state == ST_PRESENT && !fv->me->scanned)
-			return NULL;
-	}
-	return ee;
+/* Whether the event memo's key decides rule r on source index si. */
+static inline bool
+decided(const struct sigma_set *set, uint32_t r, uint32_t si)
+{
+	return (set->rules[r]->compiled->decided & (1u << si)) != 0;
 }
 
 /*
@@ -1372,19 +1382,18 @@ event_keep(struct sigma_scratch *sc, uint32_t si, uint32_t nkey,
     uint64_t hash)
 {
 	const struct sigma_set *set = sc->set;
-	uint32_t nh = 0, nu = 0;
+	uint32_t nh, nu = 0;
 
-	/* hits[] is rebuilt in place: decided hits first */
+	/* into und[]: the decided hits, then the rules to run again */
 	for (uint32_t i = 0; i < sc->nhits; i++)
-		if (set->rules[sc->hits[i]]->compiled->decided & (1u << si))
+		if (decided(set, sc->hits[i], si))
 			sc->und[nu++] = sc->hits[i];
 	nh = nu;
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
-		if (!(set->rules[set->always[si][i]]->compiled->decided &
-		    (1u << si)))
+		if (!decided(set, set->always[si][i], si))
 			sc->und[nu++] = set->always[si][i];
 	for (uint32_t i = 0; i < sc->ncand; i++)
-		if (!(set->rules[sc->cand[i]]->compiled->decided & (1u << si)))
+		if (!decided(set, sc->cand[i], si))
 			sc->und[nu++] = sc->cand[i];
 	(void)sigma_evmemo_put(sc->evmemo, sc->key, nkey, hash, sc->und, nh,
 	    sc->und + nh, nu - nh);
