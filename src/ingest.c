@@ -439,7 +439,8 @@ on_record(const struct ev_record *rec, void *arg)
 	sh->ev[sh->n++] = ev;
 	atomic_fetch_add_explicit(&sc->ctx->events_done, 1,
 	    memory_order_relaxed);
-	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH && (rc = run_hook(sh, o)) != 0)
+	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH &&
+	    (rc = run_hook(sh, o)) != 0)
 		return rc;
 	return 0;
 }

@@ -49,8 +49,8 @@ struct ingest_file {
  * Per-event hook, run in the worker thread that read the event, after
  * ev_normalise() (ev->file_id is set), over batches of events in the
  * order they were decoded; every event of a read task has been through
- * it when the task ends.  worker is the value the
- * worker_init hook returned for that thread.  Returns 0, or a negative
+ * it when the task ends.  worker is the value the worker_init hook
+ * returned for that thread.  Returns 0, or a negative
  * EV_E* code that aborts the run.  Allocate per-event data (e.g. hits)
  * from arena: it lives as long as the event.
  */

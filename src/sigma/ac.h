@@ -44,8 +44,8 @@ size_t	sigma_ac_memory(const struct sigma_ac *);
 /*
  * Scans text; for every occurrence of a pattern calls fn(id, end, ctx)
  * where end is the offset just past the occurrence (in no particular
- * order), but for a one-byte pattern only at its first occurrence.  A non-zero return of fn stops the scan and is returned;
- * else 0.
+ * order), but for a one-byte pattern only at its first occurrence.  A
+ * non-zero return of fn stops the scan and is returned; else 0.
  */
 int	sigma_ac_scan(const struct sigma_ac *, const char *text, size_t len,
 	    int (*fn)(uint32_t id, size_t end, void *ctx), void *ctx);

@@ -2,10 +2,10 @@
  * memo.c -- the per-thread memo of per-value matching work (see memo.h).
  *
  * The hash reads the value eight bytes at a time (multiply and fold,
- * in two lanes); it only picks a slot, the key is compared in full.  Buffers of an
- * entry are kept when its slot changes hands and grown when needed, so
- * a warm memo does no allocation.  The event memo (keys of memo entries)
- * is built the same way.
+ * in two lanes); it only picks a slot, the key is compared in full.
+ * Buffers of an entry are kept when its slot changes hands and grown
+ * when needed, so a warm memo does no allocation.  The event memo (keys
+ * of memo entries) is built the same way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +235,6 @@ sigma_evmemo_put(struct sigma_evmemo *m, const uint64_t *key, uint32_t nkey,
     uint32_t nund)
 {
 	struct sigma_evmemo_ent *e = &m->slot[hash >> (64 - SIGMA_EVMEMO_BITS)];
-
 	uint32_t nw = nkey + (nhit + nund + 1) / 2;	/* words */
 
 	e->nkey = 0;

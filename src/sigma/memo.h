@@ -79,7 +79,8 @@ void	sigma_memo_free(struct sigma_memo *);
  * The entry of (fid, v[0..n)) for the event stamped stamp: the one held
  * (*hit true) or a fresh empty one in its slot (*hit false).  NULL when
  * the value is too long, the slot is held by another value in this
- * event, or out of memory: then the caller works without the memo.
+ * event, the slot is used and the value was not seen before (it is
+ * noted), or out of memory: then the caller works without the memo.
  */
 struct sigma_memo_ent *sigma_memo_get(struct sigma_memo *, uint32_t fid,
 	    const char *v, size_t n, uint32_t stamp, bool *hit);
