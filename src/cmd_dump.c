@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "cmd_read.h"
 #include "ev_buf.h"
+#include "ev_par.h"
 #include "report/event_rows.h"
 #include "store.h"
 
@@ -67,23 +68,24 @@ struct fmt_job {
 	struct ev_buf		 out;
 };
 
-static void *
-fmt_main(void *arg)
+/* ev_par_for() body: formats slice i of a round */
+static void
+fmt_main(void *arg, unsigned i)
 {
-	struct fmt_job *j = arg;
+	struct fmt_job *j = (struct fmt_job *)arg + i;
 
-	for (size_t i = j->from; i < j->to; i++) {
+	for (size_t k = j->from; k < j->to; k++) {
 		if (j->fmt == FMT_CSV)
-			report_event_csv(&j->out, j->run, j->run->events[i]);
+			report_event_csv(&j->out, j->run, j->run->events[k]);
 		else {
-			report_event_json(&j->out, j->run, j->run->events[i]);
+			report_event_json(&j->out, j->run, j->run->events[k]);
 			ev_buf_addc(&j->out, '\n');
 		}
 	}
-	return NULL;
 }
 
 #define FMT_BLOCK	8192	/* events formatted per round */
+#define FMT_JOBS	16	/* most slices per round */
 
 /*
  * Writes every event in order; 0, or -1 when the output failed (errno).
@@ -95,14 +97,12 @@ static int
 write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
     unsigned jobs)
 {
-	struct fmt_job job[16];
-	pthread_t tid[16];
-	bool started[16];
+	struct fmt_job job[FMT_JOBS];
 	struct ev_buf head = EV_BUF_INIT;
 	int rc = 0;
 
-	if (jobs > 16)
-		jobs = 16;
+	if (jobs > FMT_JOBS)
+		jobs = FMT_JOBS;
 	if (jobs < 1)
 		jobs = 1;
 	for (unsigned k = 0; k < jobs; k++) {
@@ -128,16 +128,9 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 			job[k].to = job[k].from + per < end ?
 			    job[k].from + per : end;
 			ev_buf_reset(&job[k].out);
-			started[k] = k > 0 && job[k].from < job[k].to &&
-			    pthread_create(&tid[k], NULL, fmt_main,
-			    &job[k]) == 0;
 		}
-		for (unsigned k = 0; k < jobs; k++)
-			if (!started[k])
-				fmt_main(&job[k]);
+		ev_par_for(jobs, jobs, fmt_main, job);
 		for (unsigned k = 0; k < jobs; k++) {
-			if (started[k])
-				pthread_join(tid[k], NULL);
 			if (ev_buf_failed(&job[k].out)) {
 				errno = ENOMEM;
 				rc = -1;
@@ -167,7 +160,6 @@ cmd_dump(int argc, char **argv)
 	int opt, rc, status;
 
 	cmd_read_init(&rd);
-	optind = 1;
 	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:o:",
 	    dump_options, NULL)) != -1) {
 		if ((rc = cmd_read_option(&rd, "dump", opt, optarg)) != 0) {

@@ -34,6 +34,7 @@
 #include "ev_util.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
+#include "ev_par.h"
 #include "ingest.h"
 #include "sha256.h"
 
@@ -331,7 +332,6 @@ struct ingest_shard {
 	struct ev_event		**ev;
 	size_t			 n, cap;
 	size_t			 hooked;	/* ev[0 .. hooked) went to on_event */
-	pthread_t		 thread;
 	void			*worker;	/* hook state */
 	int			 rc;
 	struct ev_err		 err;
@@ -523,10 +523,11 @@ run_read(struct ingest_shard *sh, struct task *t)
 static int
 ev_order(const void *a, const void *b);
 
-static void *
-worker_main(void *arg)
+/* ev_par_for() body: worker i of run->shards takes tasks until none is left */
+static void
+worker_main(void *arg, unsigned idx)
 {
-	struct ingest_shard *sh = arg;
+	struct ingest_shard *sh = (struct ingest_shard *)arg + idx;
 	struct run_ctx *ctx = sh->ctx;
 	size_t i;
 
@@ -557,7 +558,6 @@ worker_main(void *arg)
 		ev_qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
 	if (ctx->opts->worker_fini != NULL)
 		ctx->opts->worker_fini(sh->worker);
-	return NULL;
 }
 
 /* ---- ordering and merging ---- */
@@ -977,18 +977,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		ev_arena_init(&run->shards[i].arena);
 	}
 	/* with one job the main thread does the work itself */
-	for (unsigned i = 1; i < jobs; i++)
-		if (pthread_create(&run->shards[i].thread, NULL, worker_main,
-		    &run->shards[i]) != 0) {
-			/* fewer threads: the others take the work */
-			run->shards[i].rc = 1;
-		}
-	worker_main(&run->shards[0]);
-	for (unsigned i = 1; i < jobs; i++)
-		if (run->shards[i].rc != 1)
-			pthread_join(run->shards[i].thread, NULL);
-		else
-			run->shards[i].rc = 0;
+	ev_par_for(jobs, jobs, worker_main, run->shards);
 	if (prog.on) {
 		atomic_store(&prog.stop, true);
 		pthread_join(prog.thread, NULL);

@@ -1,0 +1,26 @@
+/*
+ * ev_par.h -- the one parallel-for every thread loop of evtxhunt uses
+ * (ingest's read workers and their shard sorts, dump's formatting
+ * rounds, scan's late matching).
+ *
+ * ev_par_for(n, threads, fn, arg) calls fn(arg, i) once for every i in
+ * [0, n), on at most `threads` threads of which the calling thread is one,
+ * and returns when every call has returned.  Indexes are handed out in
+ * ascending order to whichever thread is free, so a thread that could not
+ * be created costs speed, never work: the others take its share.  Callers
+ * that need a result per index keep it in their own slot i (there is no
+ * shared state between calls but arg).
+ *
+ * Threading: fn runs concurrently with itself for different i; what it
+ * touches through arg must be safe for that.  Not reentrant from inside
+ * fn in any useful way (it works, but runs the inner loop on one thread).
+ */
+#ifndef EV_PAR_H
+#define EV_PAR_H
+
+typedef void	(*ev_par_fn)(void *arg, unsigned i);
+
+/* threads 0 counts as 1; threads beyond n are not started. */
+void	ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg);
+
+#endif
