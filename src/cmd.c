@@ -2,6 +2,7 @@
  * cmd.c -- what every subcommand shares: messages, usage, stdout checks.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,4 +51,36 @@ cmd_finish_stdout(int status)
 		return CMD_EXIT_ERROR;
 	}
 	return status;
+}
+
+int
+cmd_dispatch(const char *cmd, const struct cmd_sub *subs, size_t nsubs,
+    void (*usage)(FILE *), int argc, char **argv)
+{
+	char names[256] = "";
+	size_t len = 0;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return cmd_finish_stdout(CMD_EXIT_OK);
+	}
+	for (size_t i = 0; i < nsubs; i++)
+		if (strcmp(argv[1], subs[i].name) == 0) {
+			optind = 1;	/* getopt restarts for the command */
+			return subs[i].fn(argc - 1, argv + 1);
+		}
+	if (cmd == NULL) {
+		cmd_warn("'%s' is not a command", argv[1]);
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < nsubs && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+		    "%s%s", i > 0 ? ", " : "", subs[i].name);
+	return cmd_usage_error(cmd, "'%s' is not a %s command (%s)", argv[1],
+	    cmd, names);
 }

@@ -24,6 +24,27 @@ int	cmd_scan(int argc, char **argv);
 int	cmd_rules(int argc, char **argv);
 int	cmd_baseline(int argc, char **argv);
 
+/*
+ * One row of a command table: main() dispatches the first word through
+ * one, `rules` and `baseline` the second.  what: one line for a usage
+ * list, or NULL.
+ */
+struct cmd_sub {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*what;
+};
+
+/*
+ * Runs the row of subs named argv[1] with (argc - 1, argv + 1), getopt
+ * reset (optind = 1), and returns its status.  cmd is the command the
+ * table belongs to ("rules"), NULL for the top level.  No word: usage on
+ * stderr and 2; "--help" or "-h": usage on stdout and 0; a word not in the
+ * table: "'x' is not a CMD command (a, b)" and 2.
+ */
+int	cmd_dispatch(const char *cmd, const struct cmd_sub *subs, size_t nsubs,
+	    void (*usage)(FILE *), int argc, char **argv);
+
 /* The program name for messages ("evtxhunt"). */
 extern const char *cmd_progname;
 

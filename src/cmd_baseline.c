@@ -149,7 +149,6 @@ learn(int argc, char **argv)
 	int opt, rc, status;
 
 	cmd_read_init(&rd);
-	optind = 1;
 	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "o:w:", opts,
 	    NULL)) != -1) {
 		if ((rc = cmd_read_option(&rd, "baseline learn", opt,
@@ -386,7 +385,6 @@ merge(int argc, char **argv)
 	bool ok = true;
 	int opt;
 
-	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
@@ -424,29 +422,21 @@ merge(int argc, char **argv)
 	return cmd_finish_stdout(ok ? CMD_EXIT_OK : CMD_EXIT_ERROR);
 }
 
-static const struct subcommand {
-	const char	*name;
-	int		(*fn)(int, char **);
-} subcommands[] = {
-	{ "learn",	learn },
-	{ "show",	show },
-	{ "merge",	merge },
+static const struct cmd_sub subcommands[] = {
+	{ "learn",	learn,	NULL },
+	{ "show",	show,	NULL },
+	{ "merge",	merge,	NULL },
 };
+
+static void
+usage(FILE *f)
+{
+	cmd_print_usage(f, baseline_usage);
+}
 
 int
 cmd_baseline(int argc, char **argv)
 {
-	if (argc < 2) {
-		cmd_print_usage(stderr, baseline_usage);
-		return CMD_EXIT_ERROR;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		cmd_print_usage(stdout, baseline_usage);
-		return cmd_finish_stdout(CMD_EXIT_OK);
-	}
-	for (size_t i = 0; i < NELEM(subcommands); i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			return subcommands[i].fn(argc - 1, argv + 1);
-	return cmd_usage_error("baseline", "'%s' is not a baseline command "
-	    "(learn, show, merge)", argv[1]);
+	return cmd_dispatch("baseline", subcommands, NELEM(subcommands),
+	    usage, argc, argv);
 }

@@ -304,30 +304,20 @@ rules_list(int argc, char **argv)
 	return cmd_finish_stdout(status);
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char **);
-} subcommands[] = {
-	{ "check",	rules_check },
-	{ "list",	rules_list },
+static const struct cmd_sub subcommands[] = {
+	{ "check",	rules_check,	NULL },
+	{ "list",	rules_list,	NULL },
 };
+
+static void
+usage(FILE *f)
+{
+	cmd_print_usage(f, rules_usage);
+}
 
 int
 cmd_rules(int argc, char **argv)
 {
-	if (argc < 2) {
-		cmd_print_usage(stderr, rules_usage);
-		return CMD_EXIT_ERROR;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		cmd_print_usage(stdout, rules_usage);
-		return cmd_finish_stdout(CMD_EXIT_OK);
-	}
-	for (size_t i = 0; i < NELEM(subcommands); i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0) {
-			optind = 0;	/* getopt restarts for the subcommand */
-			return subcommands[i].fn(argc - 1, argv + 1);
-		}
-	return cmd_usage_error("rules", "'%s' is not a rules command",
-	    argv[1]);
+	return cmd_dispatch("rules", subcommands, NELEM(subcommands), usage,
+	    argc, argv);
 }

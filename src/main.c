@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,11 +12,7 @@
 
 const char *cmd_progname = "evtxhunt";
 
-static const struct command {
-	const char	*name;
-	int		(*fn)(int, char **);
-	const char	*what;
-} commands[] = {
+static const struct cmd_sub commands[] = {
 	{ "scan",	cmd_scan,	"detect proxy execution and write a timeline report" },
 	{ "dump",	cmd_dump,	"extract process events to CSV, JSON Lines or SQLite" },
 	{ "baseline",	cmd_baseline,	"learn, show and merge per-binary baselines" },
@@ -37,22 +32,11 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CMD_EXIT_ERROR;
-	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "-V") == 0)) {
 		version_print(stdout);
 		return cmd_finish_stdout(CMD_EXIT_OK);
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return cmd_finish_stdout(CMD_EXIT_OK);
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "evtxhunt: '%s' is not a command\n", argv[1]);
-	usage(stderr);
-	return CMD_EXIT_ERROR;
+	return cmd_dispatch(NULL, commands, sizeof(commands) /
+	    sizeof(commands[0]), usage, argc, argv);
 }
