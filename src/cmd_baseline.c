@@ -207,10 +207,10 @@ learn(int argc, char **argv)
 	}
 	if (!rd.ingest.quiet && status != CMD_EXIT_ERROR) {
 		uint64_t inv = 0;
-		struct base_map_ent *e;
+		struct ev_map_ent *e;
 		size_t pos = 0;
 
-		while ((e = base_map_next(&counts.inv, &pos)) != NULL)
+		while ((e = ev_map_next(&counts.inv, &pos)) != NULL)
 			inv += e->count;
 		fprintf(stderr, "%s: learned %llu invocations of watched "
 		    "binaries into %s\n", cmd_progname,

@@ -205,7 +205,7 @@ list_text(const struct sigma_rule *r)
 {
 	text_str(r->id);
 	putchar('\t');
-	text_str(sigma_level_name(r->level));
+	text_str(ev_level_name(r->level));
 	putchar('\t');
 	text_str(r->rule_status);
 	putchar('\t');
@@ -235,7 +235,7 @@ list_jsonl(const struct sigma_rule *r)
 	fputs(",\"title\":", stdout);
 	json_str(r->title);
 	fputs(",\"level\":", stdout);
-	json_str(r->level ? sigma_level_name(r->level) : NULL);
+	json_str(r->level ? ev_level_name(r->level) : NULL);
 	fputs(",\"status\":", stdout);
 	json_str(r->rule_status);
 	fputs(",\"tags\":[", stdout);

@@ -97,7 +97,7 @@ struct scan {
 	const char		**rule_paths;
 	size_t			 nrule_paths;
 	int			 color;		/* -1 auto, 0 never, 1 always */
-	int			 min_level;
+	enum ev_level		 min_level;
 	bool			 all_events, force, learn, no_baseline;
 	bool			 no_rules;
 	int			 status;
@@ -628,8 +628,8 @@ build_findings(struct scan *s)
 				tags[ev->hits[h]] = join_tags(s, r);
 			rs[nreasons] = (struct report_reason){
 				.baseline = false,
-				.level = r->level ? (int)r->level :
-				    REPORT_INFORMATIONAL,
+				.level = r->level ? r->level :
+				    EV_LEVEL_INFORMATIONAL,
 				.title = r->title,
 				.rule_id = r->id ? r->id : r->path,
 				.rule_path = r->path,
@@ -663,7 +663,7 @@ build_findings(struct scan *s)
 					*c = (char)(*c - 'A' + 'a');
 			rs[nreasons] = (struct report_reason){
 				.baseline = true,
-				.level = (int)f->level + 1,
+				.level = f->level,
 				.title = f->title,
 				.rule_id = ev_arena_strdup(&s->arena, id.buf),
 				.tags = ev_arena_strdup(&s->arena, tg.buf),
@@ -764,7 +764,7 @@ store_scan(struct scan *s, struct ev_err *err)
 		sqlite3_bind_text(ins, 3, r->path, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 5, r->level ?
-		    sigma_level_name(r->level) : NULL, -1, SQLITE_STATIC);
+		    ev_level_name(r->level) : NULL, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 6, r->rule_status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 7, r->tags.n ? tg : NULL, -1,
 		    SQLITE_TRANSIENT);
@@ -800,7 +800,7 @@ store_scan(struct scan *s, struct ev_err *err)
 					    f->ev->hits[h])->path == r->rule_path)
 						sqlite3_bind_int64(ins, 3,
 						    f->ev->hits[h] + 1);
-			sqlite3_bind_text(ins, 4, report_level_name(r->level),
+			sqlite3_bind_text(ins, 4, ev_level_name(r->level),
 			    -1, SQLITE_STATIC);
 			if (r->baseline)
 				sqlite3_bind_double(ins, 5, r->score);
@@ -980,7 +980,8 @@ write_report(struct scan *s, const char *cmdline)
 static int
 parse_args(struct scan *s, int argc, char **argv)
 {
-	int opt, rc, lvl;
+	int opt, rc;
+	enum ev_level lvl;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS
@@ -1008,7 +1009,7 @@ parse_args(struct scan *s, int argc, char **argv)
 			s->format = optarg;
 			break;
 		case 'l':
-			if ((lvl = sigma_level_from_name(optarg)) <= 0)
+			if ((lvl = ev_level_parse(optarg)) == EV_LEVEL_NONE)
 				return cmd_usage_error("scan", "-l: '%s' is "
 				    "not informational, low, medium, high or "
 				    "critical", optarg);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "baseline/map.h"
+#include "ev_map.h"
 #include "correlate.h"
 #include "store.h"
 #include "ev_buf.h"
@@ -40,7 +40,7 @@ struct list {
 struct corr {
 	struct proc	*procs;
 	size_t		 nprocs;
-	struct base_map	 byptr;
+	struct ev_map	 byptr;
 	struct list	 children, net, loads;
 };
 
@@ -65,9 +65,9 @@ make_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
 }
 
 static uint32_t
-lookup(const struct base_map *m, const struct ev_buf *b)
+lookup(const struct ev_map *m, const struct ev_buf *b)
 {
-	const struct base_map_ent *e = base_map_get(m, b->buf, b->len);
+	const struct ev_map_ent *e = ev_map_get(m, b->buf, b->len);
 
 	return e != NULL ? e->idx : NONE;
 }
@@ -87,16 +87,16 @@ tdiff(uint64_t a, uint64_t b)
 
 struct build {
 	struct corr	*c;
-	struct base_map	 guid, pid;
+	struct ev_map	 guid, pid;
 	struct ev_buf	 key;
 	struct att	*att;
 	size_t		 natt;
 };
 
 static int
-set_key(struct build *b, struct base_map *m, uint32_t node)
+set_key(struct build *b, struct ev_map *m, uint32_t node)
 {
-	struct base_map_ent *e = base_map_put(m, b->key.buf, b->key.len, NULL);
+	struct ev_map_ent *e = ev_map_put(m, b->key.buf, b->key.len, NULL);
 
 	if (e == NULL)
 		return EV_ENOMEM;
@@ -126,14 +126,14 @@ add_process(struct build *b, struct ev_event *ev)
 	struct corr *c = b->c;
 	uint32_t k = (uint32_t)c->nprocs, p = NONE, q;
 	struct proc *np = &c->procs[k];
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 
 	np->ev = ev;
 	np->exit = NULL;
 	np->canon = k;
 	np->sysmon = ev->event_id == 1;
 	c->nprocs++;
-	e = base_map_put(&c->byptr, &ev, sizeof(ev), NULL);
+	e = ev_map_put(&c->byptr, &ev, sizeof(ev), NULL);
 	if (e == NULL)
 		return EV_ENOMEM;
 	e->idx = k;
@@ -196,7 +196,7 @@ end_process(struct build *b, const struct ev_event *ev)
 {
 	struct corr *c = b->c;
 	uint32_t n = owner(b, ev);
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 
 	if (n == NONE)
 		return;
@@ -204,7 +204,7 @@ end_process(struct build *b, const struct ev_event *ev)
 		c->procs[n].exit = ev;
 	/* a later creation with this pid is a new process */
 	if (make_key(&b->key, c->procs[n].ev, c->procs[n].ev->col[EV_COL_PID])
-	    && (e = base_map_get(&b->pid, b->key.buf, b->key.len)) != NULL &&
+	    && (e = ev_map_get(&b->pid, b->key.buf, b->key.len)) != NULL &&
 	    e->idx != NONE && c->procs[e->idx].canon == n)
 		e->idx = NONE;
 }
@@ -246,12 +246,12 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	int rc = EV_ENOMEM;
 
 	memset(&b, 0, sizeof(b));
-	base_map_init(&b.guid);
-	base_map_init(&b.pid);
+	ev_map_init(&b.guid);
+	ev_map_init(&b.pid);
 	ev_buf_init(&b.key);
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
-	base_map_init(&b.c->byptr);
+	ev_map_init(&b.c->byptr);
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_PROCESS)
 			nprocs++;
@@ -326,8 +326,8 @@ out:
 	if (rc != 0)
 		EV_ERR(err, rc, 0, "correlation: out of memory");
 	corr_free(b.c);
-	base_map_release(&b.guid);
-	base_map_release(&b.pid);
+	ev_map_release(&b.guid);
+	ev_map_release(&b.pid);
 	ev_buf_release(&b.key);
 	free(b.att);
 	free(loads);
@@ -341,7 +341,7 @@ corr_free(struct corr *c)
 	if (c == NULL)
 		return;
 	free(c->procs);
-	base_map_release(&c->byptr);
+	ev_map_release(&c->byptr);
 	list_free(&c->children);
 	list_free(&c->net);
 	list_free(&c->loads);
@@ -351,11 +351,11 @@ corr_free(struct corr *c)
 static uint32_t
 node_of(const struct corr *c, const struct ev_event *ev)
 {
-	const struct base_map_ent *e;
+	const struct ev_map_ent *e;
 
 	if (ev == NULL || ev->kind != EV_KIND_PROCESS)
 		return NONE;
-	e = base_map_get(&c->byptr, &ev, sizeof(ev));
+	e = ev_map_get(&c->byptr, &ev, sizeof(ev));
 	return e != NULL ? e->idx : NONE;
 }
 

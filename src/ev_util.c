@@ -1,5 +1,5 @@
 /*
- * ev_util.c -- bounded number parsing (see ev_util.h).
+ * ev_util.c -- UTF-8 decoding and bounded number parsing (see ev_util.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -52,3 +52,51 @@ ev_parse_int_auto(const char *s, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+int
+ev_utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0], v;
+	int len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+	} else
+		goto bad;
+	if ((size_t)len > n)
+		goto bad;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 ||
+	    v > 0x10ffff)) || (v >= 0xd800 && v <= 0xdfff))
+		goto bad;
+	*cp = v;
+	return len;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
+
+bool
+ev_bidi_control(unsigned cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
+	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+

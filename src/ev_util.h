@@ -1,10 +1,12 @@
 /*
- * ev_util.h -- small helpers: little-endian readers, UTF-8 encoding,
+ * ev_util.h -- small helpers: little-endian readers, UTF-8 encoding and
+ * decoding,
  * bounded number parsing, array sizes.
  */
 #ifndef EV_UTIL_H
 #define EV_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +43,20 @@ ev_utf8_put(uint32_t cp, char *o)
 	o[3] = (char)(0x80 | (cp & 0x3f));
 	return 4;
 }
+
+/*
+ * Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
+ * and sets *cp, or returns 1 with *cp = 0xFFFD for an invalid byte
+ * (overlong forms, surrogates and values past U+10FFFF are invalid).
+ */
+int	ev_utf8_next(const unsigned char *s, size_t n, unsigned *cp);
+
+/*
+ * Whether cp is a bidirectional control (U+202A..U+202E, U+2066..U+2069,
+ * LRM, RLM, ALM): every writer escapes them so that showing a value
+ * cannot reorder the text around it.
+ */
+bool	ev_bidi_control(unsigned cp);
 
 /* Little-endian field readers over byte arrays (never packed casts). */
 static inline uint16_t

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "ev_buf.h"
-#include "report/escape.h"
+#include "ev_json.h"
 #include "store.h"
 
 struct store {
@@ -130,26 +130,6 @@ sqlite3 *
 store_db(struct store *s)
 {
 	return s->db;
-}
-
-void
-store_data_json(struct ev_buf *b, const struct ev_event *ev)
-{
-	ev_buf_addc(b, '{');
-	for (uint32_t i = 0; i < ev->ndata; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		if (ev->data[i].name[0] == '\0') {
-			char name[24];
-
-			snprintf(name, sizeof(name), "Data%u", i + 1);
-			report_json_str(b, name);
-		} else
-			report_json_str(b, ev->data[i].name);
-		ev_buf_addc(b, ':');
-		report_json_str(b, ev->data[i].value);
-	}
-	ev_buf_addc(b, '}');
 }
 
 static int
@@ -299,7 +279,7 @@ insert_events(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 		else
 			sqlite3_bind_null(st, c++);
 		ev_buf_reset(&json);
-		store_data_json(&json, ev);
+		ev_json_data(&json, ev);
 		if (ev_buf_failed(&json)) {
 			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 			break;

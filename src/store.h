@@ -57,11 +57,4 @@ store_event_id(const struct ev_event *ev)
  */
 int	 store_exec(sqlite3 *db, const char *sql, struct ev_err *err);
 
-/*
- * Appends the EventData of ev as a JSON object to b: names as logged,
- * an unnamed Data element as "Data1", "Data2"... by position.
- */
-struct ev_buf;
-void	 store_data_json(struct ev_buf *b, const struct ev_event *ev);
-
 #endif

@@ -246,9 +246,9 @@ START_TEST(config_shipped)
 	ck_assert_uint_ge(cfg->nbins, 35);
 	ck_assert_uint_eq(cfg->min_history, 20);
 	for (size_t i = 0; i < NELEM(must); i++)
-		ck_assert_msg(base_map_get(&cfg->names, must[i],
+		ck_assert_msg(ev_map_get(&cfg->names, must[i],
 		    strlen(must[i])) != NULL, "%s not watched", must[i]);
-	ck_assert(cfg->level_score[BASE_LEVEL_LOW] > 0);
+	ck_assert(cfg->level_score[EV_LEVEL_LOW] > 0);
 }
 END_TEST
 
@@ -493,7 +493,7 @@ check_result(const struct base_result *r, size_t first, bool stacking)
 			f = finding_for(r, ev, BASE_FINDING_RENAMED);
 			ck_assert_msg(f != NULL, "renamed binary not flagged");
 			ck_assert_str_eq(f->binary, "rundll32.exe");
-			ck_assert_int_eq(f->level, BASE_LEVEL_HIGH);
+			ck_assert_int_eq(f->level, EV_LEVEL_HIGH);
 			ck_assert(strstr(f->title, "svc.exe") != NULL);
 			/* its image path is new as well */
 			f = finding_for(r, ev, BASE_FINDING_UNUSUAL);
@@ -510,7 +510,7 @@ check_result(const struct base_result *r, size_t first, bool stacking)
 		ck_assert_msg(strstr(f->details, attacks[a].expect) != NULL,
 		    "%s:\n details '%s'\n want '%s'", attacks[a].cmd,
 		    f->details, attacks[a].expect);
-		ck_assert(f->level >= BASE_LEVEL_LOW);
+		ck_assert(f->level >= EV_LEVEL_LOW);
 		ck_assert(f->nnews > 0 && f->news[0].bits > 0);
 		ck_assert(strstr(f->details, stacking ? "other invocations" :
 		    "prior invocations") != NULL);
@@ -541,7 +541,7 @@ START_TEST(score_stacking)
 	ck_assert(strstr(f->details, "loaded module `<user-temp>\\*.dll`"));
 	ck_assert(strstr(f->details, "network destination `public:443/tcp`"));
 	ck_assert(strstr(f->details, "parent `<system32>\\cmd.exe`"));
-	ck_assert_int_ge(f->level, BASE_LEVEL_HIGH);
+	ck_assert_int_ge(f->level, EV_LEVEL_HIGH);
 	ck_assert_uint_eq(f->history, 31);	/* + the renamed one */
 	ck_assert_uint_eq(f->hosts, 5);
 	ck_assert_uint_eq(r.nunbaselined, 0);

@@ -8,6 +8,7 @@
 
 #include "ev_arena.h"
 #include "ev_buf.h"
+#include "ev_json.h"
 #include "ev_time.h"
 #include "ev_util.h"
 #include "event.h"
@@ -228,7 +229,7 @@ START_TEST(test_escape)
 {
 	struct ev_buf b = EV_BUF_INIT;
 
-	report_json_str(&b, esc_cases[_i].in);
+	ev_json_str(&b, esc_cases[_i].in);
 	ck_assert_msg(strcmp(b.buf, esc_cases[_i].json) == 0,
 	    "%s: json '%s'", esc_cases[_i].name, b.buf);
 	ev_buf_reset(&b);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_json.h"
 #include "report/escape.h"
 #include "report_fixture.h"
 
@@ -94,7 +95,7 @@ START_TEST(escape_table)
 {
 	struct ev_buf b = EV_BUF_INIT;
 
-	report_json_str(&b, esc[_i].in);
+	ev_json_str(&b, esc[_i].in);
 	ck_assert_msg(strcmp(b.buf, esc[_i].json) == 0, "%s json: %s",
 	    esc[_i].name, b.buf);
 	ev_buf_reset(&b);
@@ -117,7 +118,7 @@ START_TEST(escape_script_json)
 {
 	struct ev_buf j = EV_BUF_INIT, b = EV_BUF_INIT;
 
-	report_json_str(&j, "</script><!-- a&b \xe2\x80\xa8");
+	ev_json_str(&j, "</script><!-- a&b \xe2\x80\xa8");
 	/* a raw U+2029 too, as if some JSON were built without escaping */
 	ev_buf_adds(&j, "\xe2\x80\xa9");
 	report_json_script(&b, j.buf, j.len);
@@ -133,7 +134,7 @@ START_TEST(escape_null)
 {
 	struct ev_buf b = EV_BUF_INIT;
 
-	report_json_str(&b, NULL);
+	ev_json_str(&b, NULL);
 	ck_assert_str_eq(b.buf, "null");
 	ev_buf_reset(&b);
 	report_csv_cell(&b, NULL);
@@ -490,11 +491,11 @@ START_TEST(api_errors)
 		fclose(full);
 	}
 	fx_release(&fx);
-	ck_assert_str_eq(report_level_name(REPORT_CRITICAL), "critical");
-	ck_assert_str_eq(report_level_name(REPORT_INFORMATIONAL),
+	ck_assert_str_eq(ev_level_name(EV_LEVEL_CRITICAL), "critical");
+	ck_assert_str_eq(ev_level_name(EV_LEVEL_INFORMATIONAL),
 	    "informational");
-	ck_assert_str_eq(report_level_name(0), "");
-	ck_assert_str_eq(report_level_name(9), "");
+	ck_assert_str_eq(ev_level_name(0), "");
+	ck_assert_str_eq(ev_level_name(9), "");
 }
 END_TEST
 

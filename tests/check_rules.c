@@ -130,7 +130,7 @@ START_TEST(test_all_loaded)
 		ck_assert_msg(r->status == SIGMA_LOADED, "%s: not loaded: %s",
 		    r->path, r->reason != NULL ? r->reason : "?");
 		ck_assert_msg(r->id != NULL && r->title != NULL &&
-		    r->level != SIGMA_LEVEL_NONE && r->tags.n > 0 &&
+		    r->level != EV_LEVEL_NONE && r->tags.n > 0 &&
 		    r->references.n > 0 && r->falsepositives.n > 0 &&
 		    r->author != NULL && strcmp(r->author,
 		    "evtxhunt project") == 0,

@@ -795,7 +795,7 @@ START_TEST(test_metadata)
 	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
 	ck_assert_str_eq(r->title, "test");
 	ck_assert_str_eq(r->id, "00000000-0000-0000-0000-000000000001");
-	ck_assert_int_eq(r->level, SIGMA_LEVEL_HIGH);
+	ck_assert_int_eq(r->level, EV_LEVEL_HIGH);
 	ck_assert_str_eq(r->rule_status, "test");
 	ck_assert_uint_eq(r->tags.n, 1);
 	ck_assert_str_eq(r->tags.v[0], "attack.t1218");

@@ -237,35 +237,35 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	if (corr_build(fx->ev, fx->nev, &fx->corr, &err) != 0)
 		abort();
 
-	fx_reason(fx, 0, false, REPORT_HIGH, "Regsvr32 remote scriptlet "
+	fx_reason(fx, 0, false, EV_LEVEL_HIGH, "Regsvr32 remote scriptlet "
 	    "(Squiblydoo)", "9b0e7c1a-3f52-4c1e-8a57-3d3f0b7e2a10",
 	    "attack.defense-evasion attack.t1218.010", NULL, 0);
-	fx_reason(fx, 1, true, REPORT_MEDIUM, "regsvr32.exe: new argument "
+	fx_reason(fx, 1, true, EV_LEVEL_MEDIUM, "regsvr32.exe: new argument "
 	    "shape", "baseline:args", "attack.t1218.010", "argument "
 	    "`/i:<url:http>` never seen in 4,210 prior invocations on 37 hosts",
 	    12.5);
-	fx_reason(fx, 2, false, REPORT_CRITICAL, "Mshta with javascript: "
+	fx_reason(fx, 2, false, EV_LEVEL_CRITICAL, "Mshta with javascript: "
 	    "</script><b>x</b>", "5d0c2a8e-1b7f-4e0d-9c3a-6a1e2f4b8c01",
 	    "attack.t1218.005 attack.t1218.005 attack.execution", NULL, 0);
-	fx_reason(fx, 3, false, REPORT_MEDIUM, "Rundll32 without DLL "
+	fx_reason(fx, 3, false, EV_LEVEL_MEDIUM, "Rundll32 without DLL "
 	    "=HYPERLINK(\"http://x\")", "2c4e6a80-9b1d-4f3e-8a5c-7d9e0f1a2b3c",
 	    "attack.t1218.011", NULL, 0);
-	fx_reason(fx, 4, false, REPORT_HIGH, "Certutil download",
+	fx_reason(fx, 4, false, EV_LEVEL_HIGH, "Certutil download",
 	    "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
 	    "attack.command-and-control attack.t1105", NULL, 0);
-	fx_reason(fx, 5, true, REPORT_LOW, "regsvr32.exe: module never loaded "
+	fx_reason(fx, 5, true, EV_LEVEL_LOW, "regsvr32.exe: module never loaded "
 	    "before", "baseline:module", NULL, "module `<user-temp>\\*.dll` "
 	    "never seen in 4,210 prior invocations", 4.25);
 	fx->findings[0] = (struct report_finding){ regsvr, &fx->reasons[0], 2,
-	    REPORT_HIGH };
+	    EV_LEVEL_HIGH };
 	fx->findings[1] = (struct report_finding){ load, &fx->reasons[5], 1,
-	    REPORT_LOW };
+	    EV_LEVEL_LOW };
 	fx->findings[2] = (struct report_finding){ mshta, &fx->reasons[2], 1,
-	    REPORT_CRITICAL };
+	    EV_LEVEL_CRITICAL };
 	fx->findings[3] = (struct report_finding){ cert, &fx->reasons[4], 1,
-	    REPORT_HIGH };
+	    EV_LEVEL_HIGH };
 	fx->findings[4] = (struct report_finding){ rundll, &fx->reasons[3], 1,
-	    REPORT_MEDIUM };
+	    EV_LEVEL_MEDIUM };
 
 	fx->rep.run = &fx->run;
 	fx->rep.corr = fx->corr;

@@ -53,14 +53,14 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 		int level;
 
 		if (ev->kind == EV_KIND_LOG_CLEAR) {
-			rs[nf] = (struct report_reason){ false, REPORT_HIGH,
+			rs[nf] = (struct report_reason){ false, EV_LEVEL_HIGH,
 			    "Event log cleared", "sample-log-clear", NULL,
 			    "attack.defense-evasion attack.t1070.001", NULL, 0 };
 		} else if (ev->kind == EV_KIND_PROCESS &&
 		    !corr_is_duplicate(corr, ev) &&
 		    (b = base_identify(cfg, ev, NULL)) != NULL) {
 			level = cmd != NULL && strstr(cmd, "http") ?
-			    REPORT_HIGH : REPORT_MEDIUM;
+			    EV_LEVEL_HIGH : EV_LEVEL_MEDIUM;
 			snprintf(titles[nf], sizeof(titles[nf]),
 			    "Sample: %s proxy execution", b->name);
 			rs[nf] = (struct report_reason){ false, level,

@@ -24,10 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "baseline/map.h"
+#include "ev_map.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
 #include "ev_err.h"
+#include "ev_level.h"
 #include "event.h"
 
 struct corr;
@@ -49,19 +50,6 @@ enum base_ftype {
 const char	*base_ftype_name(enum base_ftype);
 int		 base_ftype_parse(const char *name);
 
-enum base_level {
-	BASE_LEVEL_INFORMATIONAL,
-	BASE_LEVEL_LOW,
-	BASE_LEVEL_MEDIUM,
-	BASE_LEVEL_HIGH,
-	BASE_LEVEL_CRITICAL,
-	BASE_NLEVELS
-};
-
-/* "informational" ... "critical" (Sigma's spelling) */
-const char	*base_level_name(enum base_level);
-int		 base_level_parse(const char *name);
-
 /* ---- configuration: rules/watched.yml ---------------------------- */
 
 struct base_binary {
@@ -81,10 +69,10 @@ struct base_config {
 	double			 rare;		/* share at or below which a
 						   seen value still counts */
 	double			 weight[BASE_F_NTYPES];
-	double			 level_score[BASE_NLEVELS]; /* minimum score
+	double			 level_score[EV_NLEVELS]; /* minimum score
 						   per level; [0] unused */
-	enum base_level		 renamed_level;
-	struct base_map		 names;		/* name -> bins index */
+	enum ev_level			 renamed_level;
+	struct ev_map		 names;		/* name -> bins index */
 };
 
 /* Defaults when watched.yml does not say (also in the man page). */
@@ -209,8 +197,8 @@ void	base_inv_release(struct base_inv *);
  * inv:	 key "binary\x1f" "host", count = invocations.
  */
 struct base_counts {
-	struct base_map	feat;
-	struct base_map	inv;
+	struct ev_map	feat;
+	struct ev_map	inv;
 };
 
 void	base_counts_init(struct base_counts *);
@@ -227,11 +215,11 @@ int	base_counts_add_events(struct base_counts *,
 /* ---- the model scoring uses (counts summed over hosts) ----------- */
 
 struct base_model {
-	struct base_map	val;	/* "bin\x1ftype\x1fvalue": count */
-	struct base_map	kinds;	/* "bin\x1ftype": count = distinct values */
-	struct base_map	bin;	/* "bin": count = invocations, idx = hosts,
+	struct ev_map	val;	/* "bin\x1ftype\x1fvalue": count */
+	struct ev_map	kinds;	/* "bin\x1ftype": count = distinct values */
+	struct ev_map	bin;	/* "bin": count = invocations, idx = hosts,
 				   first/last */
-	struct base_map	host;	/* "bin\x1fhost": count = invocations */
+	struct ev_map	host;	/* "bin\x1fhost": count = invocations */
 };
 
 void	base_model_init(struct base_model *);
@@ -295,7 +283,7 @@ struct base_finding {
 	const char		*binary;	/* canonical name */
 	const char		*technique;	/* or NULL */
 	double			 score;		/* sum of bits */
-	enum base_level		 level;
+	enum ev_level			 level;
 	const char		*title;		/* one line */
 	const char		*details;	/* which features, what history */
 	struct base_new		*news;		/* score order, largest first */

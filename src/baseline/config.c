@@ -16,10 +16,6 @@ static const char *const ftype_names[BASE_F_NTYPES] = {
 	"arg", "args", "parent", "image", "module", "net",
 };
 
-static const char *const level_names[BASE_NLEVELS] = {
-	"informational", "low", "medium", "high", "critical",
-};
-
 const char *
 base_ftype_name(enum base_ftype t)
 {
@@ -31,21 +27,6 @@ base_ftype_parse(const char *s)
 {
 	for (int i = 0; i < BASE_F_NTYPES; i++)
 		if (strcmp(s, ftype_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-base_level_name(enum base_level l)
-{
-	return (unsigned)l < BASE_NLEVELS ? level_names[l] : "?";
-}
-
-int
-base_level_parse(const char *s)
-{
-	for (int i = 0; i < BASE_NLEVELS; i++)
-		if (strcasecmp(s, level_names[i]) == 0)
 			return i;
 	return -1;
 }
@@ -70,12 +51,12 @@ defaults(struct base_config *c)
 	c->alpha = BASE_DEF_ALPHA;
 	c->rare = BASE_DEF_RARE;
 	memcpy(c->weight, w, sizeof(w));
-	c->level_score[BASE_LEVEL_INFORMATIONAL] = 0;
-	c->level_score[BASE_LEVEL_LOW] = 5;
-	c->level_score[BASE_LEVEL_MEDIUM] = 10;
-	c->level_score[BASE_LEVEL_HIGH] = 20;
-	c->level_score[BASE_LEVEL_CRITICAL] = 35;
-	c->renamed_level = BASE_LEVEL_HIGH;
+	c->level_score[EV_LEVEL_INFORMATIONAL] = 0;
+	c->level_score[EV_LEVEL_LOW] = 5;
+	c->level_score[EV_LEVEL_MEDIUM] = 10;
+	c->level_score[EV_LEVEL_HIGH] = 20;
+	c->level_score[EV_LEVEL_CRITICAL] = 35;
+	c->renamed_level = EV_LEVEL_HIGH;
 }
 
 void
@@ -91,7 +72,7 @@ base_config_free(struct base_config *c)
 		free(c->bins[i].technique);
 	}
 	free(c->bins);
-	base_map_release(&c->names);
+	ev_map_release(&c->names);
 	free(c);
 }
 
@@ -150,7 +131,7 @@ add_name(struct base_config *c, struct base_binary *b, const char *name)
 {
 	char *n = lowdup(name);
 	char **v;
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	bool isnew;
 
 	if (n == NULL)
@@ -162,7 +143,7 @@ add_name(struct base_config *c, struct base_binary *b, const char *name)
 	}
 	b->names = v;
 	b->names[b->nnames++] = n;
-	e = base_map_put(&c->names, n, strlen(n), &isnew);
+	e = ev_map_put(&c->names, n, strlen(n), &isnew);
 	if (e == NULL)
 		return EV_ENOMEM;
 	if (isnew)
@@ -192,10 +173,10 @@ load_settings(struct ld *l, struct base_config *c, yaml_node_t *m)
 			rc = number(l, v, key, 0, 1, &c->rare);
 		else if (strcmp(key, "renamed_level") == 0) {
 			if (scalar(v) == NULL ||
-			    (lv = base_level_parse(scalar(v))) < 0)
+			    (lv = ev_level_parse(scalar(v))) == EV_LEVEL_NONE)
 				return bad(l, v, "unknown level",
 				    scalar(v) ? scalar(v) : "?");
-			c->renamed_level = (enum base_level)lv;
+			c->renamed_level = (enum ev_level)lv;
 		} else if (strcmp(key, "weights") == 0 ||
 		    strcmp(key, "levels") == 0) {
 			bool w = key[0] == 'w';
@@ -210,9 +191,9 @@ load_settings(struct ld *l, struct base_config *c, yaml_node_t *m)
 				    l->doc, q->value);
 				const char *name = scalar(k2) ? scalar(k2) : "?";
 				int i = w ? base_ftype_parse(name) :
-				    base_level_parse(name);
+				    (int)ev_level_parse(name);
 
-				if (i < 0 || (!w && i == 0))
+				if (i < 0 || (!w && i <= EV_LEVEL_INFORMATIONAL))
 					return bad(l, k2, w ?
 					    "unknown feature" : "unknown level",
 					    name);
@@ -224,10 +205,10 @@ load_settings(struct ld *l, struct base_config *c, yaml_node_t *m)
 		if (rc != 0)
 			return rc;
 	}
-	for (int i = BASE_LEVEL_LOW + 1; i < BASE_NLEVELS; i++)
+	for (int i = EV_LEVEL_LOW + 1; i < EV_NLEVELS; i++)
 		if (c->level_score[i] < c->level_score[i - 1])
 			return bad(l, m, "levels must not decrease at",
-			    level_names[i]);
+			    ev_level_name((enum ev_level)i));
 	return 0;
 }
 
@@ -270,7 +251,7 @@ load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 		return bad(l, n, "a binary needs a", "name");
 	if ((b->name = lowdup(name)) == NULL)
 		return EV_ENOMEM;
-	if (base_map_get(&c->names, b->name, strlen(b->name)) != NULL)
+	if (ev_map_get(&c->names, b->name, strlen(b->name)) != NULL)
 		return bad(l, n, "binary listed twice:", name);
 	if ((rc = add_name(c, b, name)) != 0)
 		return rc;
@@ -300,7 +281,7 @@ base_config_parse(const char *text, size_t len, const char *file,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	defaults(c);
-	base_map_init(&c->names);
+	ev_map_init(&c->names);
 	if (!yaml_parser_initialize(&parser)) {
 		free(c);
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
@@ -425,13 +406,13 @@ by_name(const struct base_config *c, const char *s)
 {
 	char buf[128];
 	size_t n = strlen(s);
-	const struct base_map_ent *e;
+	const struct ev_map_ent *e;
 
 	if (n == 0 || n >= sizeof(buf))
 		return NULL;
 	for (size_t i = 0; i <= n; i++)
 		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-	e = base_map_get(&c->names, buf, n);
+	e = ev_map_get(&c->names, buf, n);
 	return e ? &c->bins[e->idx] : NULL;
 }
 

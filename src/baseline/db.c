@@ -143,17 +143,17 @@ split(char *buf, char **parts, size_t n)
 }
 
 static int
-put_rows(sqlite3 *db, const struct base_map *m, const char *sql,
+put_rows(sqlite3 *db, const struct ev_map *m, const char *sql,
     size_t nparts, struct ev_err *err)
 {
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	sqlite3_stmt *st;
 	size_t pos = 0;
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(db, err, "preparing baseline insert");
-	while ((e = base_map_next(m, &pos)) != NULL) {
+	while ((e = ev_map_next(m, &pos)) != NULL) {
 		char *parts[4], *buf = strndup(e->key, e->klen);
 		int i;
 

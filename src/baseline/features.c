@@ -170,19 +170,19 @@ base_inv_release(struct base_inv *inv)
 void
 base_counts_init(struct base_counts *c)
 {
-	base_map_init(&c->feat);
-	base_map_init(&c->inv);
+	ev_map_init(&c->feat);
+	ev_map_init(&c->inv);
 }
 
 void
 base_counts_release(struct base_counts *c)
 {
-	base_map_release(&c->feat);
-	base_map_release(&c->inv);
+	ev_map_release(&c->feat);
+	ev_map_release(&c->inv);
 }
 
 static void
-tally(struct base_map_ent *e, uint64_t count, uint64_t first, uint64_t last)
+tally(struct ev_map_ent *e, uint64_t count, uint64_t first, uint64_t last)
 {
 	if (e->count == 0 || first < e->first)
 		e->first = first;
@@ -209,7 +209,7 @@ int
 base_counts_add(struct base_counts *c, const struct base_inv *inv)
 {
 	struct ev_buf b = EV_BUF_INIT;
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	uint64_t t = inv->ev->time;
 	int rc = 0;
 
@@ -217,7 +217,7 @@ base_counts_add(struct base_counts *c, const struct base_inv *inv)
 		return 0;
 	key(&b, inv->bin->name, inv->host, NULL, NULL);
 	if (ev_buf_failed(&b) ||
-	    (e = base_map_put(&c->inv, b.buf, b.len, NULL)) == NULL) {
+	    (e = ev_map_put(&c->inv, b.buf, b.len, NULL)) == NULL) {
 		rc = EV_ENOMEM;
 		goto out;
 	}
@@ -226,7 +226,7 @@ base_counts_add(struct base_counts *c, const struct base_inv *inv)
 		key(&b, inv->bin->name, base_ftype_name(inv->feat[i].type),
 		    inv->feat[i].value, inv->host);
 		if (ev_buf_failed(&b) ||
-		    (e = base_map_put(&c->feat, b.buf, b.len, NULL)) == NULL) {
+		    (e = ev_map_put(&c->feat, b.buf, b.len, NULL)) == NULL) {
 			rc = EV_ENOMEM;
 			goto out;
 		}
@@ -264,30 +264,30 @@ base_counts_add_events(struct base_counts *c, const struct base_config *cfg,
 void
 base_model_init(struct base_model *m)
 {
-	base_map_init(&m->val);
-	base_map_init(&m->kinds);
-	base_map_init(&m->bin);
-	base_map_init(&m->host);
+	ev_map_init(&m->val);
+	ev_map_init(&m->kinds);
+	ev_map_init(&m->bin);
+	ev_map_init(&m->host);
 }
 
 void
 base_model_release(struct base_model *m)
 {
-	base_map_release(&m->val);
-	base_map_release(&m->kinds);
-	base_map_release(&m->bin);
-	base_map_release(&m->host);
+	ev_map_release(&m->val);
+	ev_map_release(&m->kinds);
+	ev_map_release(&m->bin);
+	ev_map_release(&m->host);
 }
 
 int
 base_model_add_value(struct base_model *m, const char *k, size_t klen,
     uint64_t count)
 {
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	const char *s2;
 	bool isnew;
 
-	if ((e = base_map_put(&m->val, k, klen, &isnew)) == NULL)
+	if ((e = ev_map_put(&m->val, k, klen, &isnew)) == NULL)
 		return EV_ENOMEM;
 	e->count += count;
 	if (!isnew)
@@ -297,7 +297,7 @@ base_model_add_value(struct base_model *m, const char *k, size_t klen,
 	s2 = s2 ? memchr(s2 + 1, '\x1f', klen - (size_t)(s2 + 1 - k)) : NULL;
 	if (s2 == NULL)
 		return 0;
-	if ((e = base_map_put(&m->kinds, k, (size_t)(s2 - k), NULL)) == NULL)
+	if ((e = ev_map_put(&m->kinds, k, (size_t)(s2 - k), NULL)) == NULL)
 		return EV_ENOMEM;
 	e->count++;
 	return 0;
@@ -308,16 +308,16 @@ base_model_add_inv(struct base_model *m, const char *bin, const char *host,
     uint64_t count, uint64_t first, uint64_t last)
 {
 	struct ev_buf b = EV_BUF_INIT;
-	struct base_map_ent *e, *h;
+	struct ev_map_ent *e, *h;
 	bool isnew;
 	int rc = EV_ENOMEM;
 
 	key(&b, bin, host, NULL, NULL);
 	if (ev_buf_failed(&b) ||
-	    (h = base_map_put(&m->host, b.buf, b.len, &isnew)) == NULL)
+	    (h = ev_map_put(&m->host, b.buf, b.len, &isnew)) == NULL)
 		goto out;
 	h->count += count;
-	if ((e = base_map_put(&m->bin, bin, strlen(bin), NULL)) == NULL)
+	if ((e = ev_map_put(&m->bin, bin, strlen(bin), NULL)) == NULL)
 		goto out;
 	if (count > 0)
 		tally(e, count, first, last);
@@ -332,10 +332,10 @@ out:
 int
 base_model_add_counts(struct base_model *m, const struct base_counts *c)
 {
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	size_t pos = 0;
 
-	while ((e = base_map_next(&c->feat, &pos)) != NULL) {
+	while ((e = ev_map_next(&c->feat, &pos)) != NULL) {
 		/* drop the "\x1fhost" tail */
 		const char *end = memrchr(e->key, '\x1f', e->klen);
 
@@ -346,7 +346,7 @@ base_model_add_counts(struct base_model *m, const struct base_counts *c)
 			return EV_ENOMEM;
 	}
 	pos = 0;
-	while ((e = base_map_next(&c->inv, &pos)) != NULL) {
+	while ((e = ev_map_next(&c->inv, &pos)) != NULL) {
 		const char *sep = memchr(e->key, '\x1f', e->klen);
 		char *bin;
 		int rc;

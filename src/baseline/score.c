@@ -45,8 +45,8 @@ add_count(struct ev_buf *b, uint64_t n)
 	}
 }
 
-static const struct base_map_ent *
-get2(const struct base_map *m, struct ev_buf *k, const char *a, const char *b,
+static const struct ev_map_ent *
+get2(const struct ev_map *m, struct ev_buf *k, const char *a, const char *b,
     const char *c)
 {
 	ev_buf_reset(k);
@@ -59,7 +59,7 @@ get2(const struct base_map *m, struct ev_buf *k, const char *a, const char *b,
 		ev_buf_addc(k, '\x1f');
 		ev_buf_adds(k, c);
 	}
-	return ev_buf_failed(k) ? NULL : base_map_get(m, k->buf, k->len);
+	return ev_buf_failed(k) ? NULL : ev_map_get(m, k->buf, k->len);
 }
 
 static int
@@ -74,14 +74,14 @@ cmp_new(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-static enum base_level
+static enum ev_level
 level_of(const struct base_config *cfg, double score)
 {
-	enum base_level l = BASE_LEVEL_INFORMATIONAL;
+	enum ev_level l = EV_LEVEL_INFORMATIONAL;
 
-	for (int i = BASE_LEVEL_LOW; i < BASE_NLEVELS; i++)
+	for (int i = EV_LEVEL_LOW; i < EV_NLEVELS; i++)
 		if (score >= cfg->level_score[i])
-			l = (enum base_level)i;
+			l = (enum ev_level)i;
 	return l;
 }
 
@@ -94,7 +94,7 @@ struct scorer {
 	/* findings grow here */
 	size_t				 cap;
 	/* unbaselined: binary -> index in res->unbaselined */
-	struct base_map			 unb;
+	struct ev_map			 unb;
 	size_t				 ucap;
 };
 
@@ -153,11 +153,11 @@ renamed(struct scorer *s, const struct base_inv *inv)
 static int
 unbaselined(struct scorer *s, const struct base_inv *inv, uint64_t history)
 {
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	struct base_unbaselined *u;
 	bool isnew;
 
-	e = base_map_put(&s->unb, inv->bin->name, strlen(inv->bin->name),
+	e = ev_map_put(&s->unb, inv->bin->name, strlen(inv->bin->name),
 	    &isnew);
 	if (e == NULL)
 		return EV_ENOMEM;
@@ -189,7 +189,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 {
 	const struct base_config *cfg = s->cfg;
 	const char *bin = inv->bin->name;
-	const struct base_map_ent *e;
+	const struct ev_map_ent *e;
 	struct base_new *news;
 	uint64_t n, hosts, seen;
 	size_t nn = 0, ntype[BASE_F_NTYPES] = { 0 };
@@ -252,10 +252,10 @@ score_one(struct scorer *s, const struct base_inv *inv)
 			nn++;
 		}
 	}
-	if (nn == 0 || level_of(cfg, score) == BASE_LEVEL_INFORMATIONAL ||
+	if (nn == 0 || level_of(cfg, score) == EV_LEVEL_INFORMATIONAL ||
 	    (f = new_finding(s, inv)) == NULL) {
 		bool oom = nn > 0 && level_of(cfg, score) !=
-		    BASE_LEVEL_INFORMATIONAL;
+		    EV_LEVEL_INFORMATIONAL;
 
 		free(news);
 		return oom ? EV_ENOMEM : 0;
@@ -339,7 +339,7 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 	s.res = res;
 	ev_buf_init(&s.key);
 	ev_buf_init(&s.text);
-	base_map_init(&s.unb);
+	ev_map_init(&s.unb);
 	base_model_init(&own);
 	base_counts_init(&counts);
 
@@ -392,7 +392,7 @@ out:
 	free(invs);
 	base_counts_release(&counts);
 	base_model_release(&own);
-	base_map_release(&s.unb);
+	ev_map_release(&s.unb);
 	ev_buf_release(&s.key);
 	ev_buf_release(&s.text);
 	return rc;

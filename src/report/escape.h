@@ -14,14 +14,7 @@
 #include "ev_buf.h"
 
 /*
- * JSON string literal with its quotes; controls as \uXXXX, also U+2028/9
- * and the bidirectional controls (so that printing the JSON cannot
- * reorder a terminal line; the decoded value is unchanged).
- */
-void	report_json_str(struct ev_buf *b, const char *s);
-
-/*
- * JSON text (n bytes, as built with report_json_str()) made safe inside an
+ * JSON text (n bytes, as built with ev_json_str()) made safe inside an
  * HTML <script> element: < > & become \u003c \u003e \u0026 and raw
  * U+2028/U+2029 become \u2028/\u2029.  Those characters can only occur
  * inside JSON strings, so the value is unchanged, but "</script>" or
@@ -49,11 +42,5 @@ void	report_text_safe(struct ev_buf *b, const char *s);
 
 /* HTML text or attribute value: & < > " ' escaped, controls dropped. */
 void	report_html_str(struct ev_buf *b, const char *s);
-
-/*
- * Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
- * and sets *cp, or returns 1 with *cp = 0xFFFD for an invalid byte.
- */
-int	report_utf8_next(const unsigned char *s, size_t n, unsigned *cp);
 
 #endif

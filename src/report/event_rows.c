@@ -4,10 +4,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "ev_json.h"
 #include "ev_time.h"
 #include "report/escape.h"
 #include "report/event_rows.h"
-#include "store.h"
 
 static const char *const lead[] = {
 	"time", "computer", "channel", "provider", "event_id", "kind",
@@ -67,7 +67,7 @@ report_event_csv(struct ev_buf *b, const struct ingest_run *run,
 	if (ev->dup_record)
 		ev_buf_addf(b, "%" PRIu64, ev->dup_record);
 	ev_buf_addc(b, ',');
-	store_data_json(&json, ev);
+	ev_json_data(&json, ev);
 	report_csv_cell(b, json.buf);
 	ev_buf_release(&json);
 	ev_buf_add(b, "\r\n", 2);
@@ -93,11 +93,11 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_add(b, "{\"time\":\"", 9);
 	ev_buf_add(b, iso, EV_TIME_ISO_LEN);
 	ev_buf_add(b, "\",\"computer\":", 13);
-	report_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
 	ev_buf_adds(b, ",\"channel\":");
-	report_json_str(b, ev->col[EV_COL_CHANNEL]);
+	ev_json_str(b, ev->col[EV_COL_CHANNEL]);
 	ev_buf_adds(b, ",\"provider\":");
-	report_json_str(b, ev->col[EV_COL_PROVIDER]);
+	ev_json_str(b, ev->col[EV_COL_PROVIDER]);
 	ev_buf_adds(b, ",\"event_id\":");
 	ev_buf_add_u64(b, ev->event_id);
 	ev_buf_adds(b, ",\"kind\":\"");
@@ -106,7 +106,7 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_add_u64(b, ev->record_id);
 	ev_buf_adds(b, ev->recovered ? ",\"recovered\":true,\"file\":" :
 	    ",\"recovered\":false,\"file\":");
-	report_json_str(b, ingest_file_of(run, ev)->path);
+	ev_json_str(b, ingest_file_of(run, ev)->path);
 	ev_buf_adds(b, ",\"chunk\":");
 	ev_buf_add_u64(b, ev->chunk);
 	ev_buf_adds(b, ",\"offset\":");
@@ -121,17 +121,17 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 		else if (ev_cols[i].type == EV_T_BOOL)
 			ev_buf_adds(b, ev->col[i][0] == '1' ? "true" : "false");
 		else
-			report_json_str(b, ev->col[i]);
+			ev_json_str(b, ev->col[i]);
 	}
 	if (ev->user_sid != NULL) {
 		ev_buf_adds(b, ",\"user_sid\":");
-		report_json_str(b, ev->user_sid);
+		ev_json_str(b, ev->user_sid);
 	}
 	if (ev->dup_record) {
 		ev_buf_adds(b, ",\"dup_record\":");
 		ev_buf_add_u64(b, ev->dup_record);
 	}
 	ev_buf_adds(b, ",\"data\":");
-	store_data_json(b, ev);
+	ev_json_data(b, ev);
 	ev_buf_addc(b, '}');
 }

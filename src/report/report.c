@@ -10,7 +10,7 @@
 
 #include "ev_util.h"
 #include "baseline/baseline.h"
-#include "baseline/map.h"
+#include "ev_map.h"
 #include "report/report_int.h"
 
 static const struct {
@@ -41,16 +41,6 @@ static const char *const default_watched[] = {
 	"rundll32.exe", "scriptrunner.exe", "syncappvpublishingserver.exe",
 	"tracker.exe", "verclsid.exe", "wmic.exe", "wscript.exe",
 };
-
-static const char *const level_names[] = {
-	"", "informational", "low", "medium", "high", "critical",
-};
-
-const char *
-report_level_name(int level)
-{
-	return level >= 1 && level < RP_LEVELS ? level_names[level] : "";
-}
 
 int
 report_write(FILE *out, const struct report *r, struct ev_err *err)
@@ -485,7 +475,7 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 
 /* Index of the watched binary a process event runs, or -1. */
 static int
-watched_of(const struct report *r, const struct base_map *wm,
+watched_of(const struct report *r, const struct ev_map *wm,
     const struct ev_event *ev)
 {
 	const char *names[2] = {
@@ -500,7 +490,7 @@ watched_of(const struct report *r, const struct base_map *wm,
 		return b != NULL ? (int)(b - r->watch->bins) : -1;
 	}
 	for (int k = 0; k < 2; k++) {
-		const struct base_map_ent *e;
+		const struct ev_map_ent *e;
 		size_t n;
 
 		if (names[k] == NULL || (n = strlen(names[k])) == 0 ||
@@ -508,7 +498,7 @@ watched_of(const struct report *r, const struct base_map *wm,
 			continue;
 		for (size_t i = 0; i < n; i++)
 			low[i] = (char)tolower((unsigned char)names[k][i]);
-		if ((e = base_map_get(wm, low, n)) != NULL)
+		if ((e = ev_map_get(wm, low, n)) != NULL)
 			return (int)e->idx;
 	}
 	return -1;
@@ -538,7 +528,7 @@ analyse_watched(struct rp *rp)
 	const struct report *r = rp->r;
 	const char *const *names = default_watched;
 	size_t nnames = sizeof(default_watched) / sizeof(default_watched[0]);
-	struct base_map wm = BASE_MAP_INIT, cm = BASE_MAP_INIT;
+	struct ev_map wm = EV_MAP_INIT, cm = EV_MAP_INIT;
 	struct wcount *wc = NULL;
 	uint64_t *runs = NULL;
 	const char **cnames = NULL;
@@ -557,16 +547,16 @@ analyse_watched(struct rp *rp)
 	if ((runs = calloc(nnames + 1, sizeof(*runs))) == NULL)
 		goto out;
 	for (size_t i = 0; r->watch == NULL && i < nnames; i++) {
-		struct base_map_ent *e;
+		struct ev_map_ent *e;
 
-		if ((e = base_map_put(&wm, names[i], strlen(names[i]),
+		if ((e = ev_map_put(&wm, names[i], strlen(names[i]),
 		    NULL)) == NULL)
 			goto out;
 		e->idx = (uint32_t)i;
 	}
 	for (size_t i = 0; i < r->run->nevents; i++) {
 		const struct ev_event *ev = r->run->events[i];
-		struct base_map_ent *e;
+		struct ev_map_ent *e;
 		const char *cmd;
 		bool isnew;
 		int w;
@@ -584,7 +574,7 @@ analyse_watched(struct rp *rp)
 		ev_buf_adds(&key, cmd);
 		if (ev_buf_failed(&key))
 			goto out;
-		if ((e = base_map_put(&cm, key.buf, key.len, &isnew)) == NULL)
+		if ((e = ev_map_put(&cm, key.buf, key.len, &isnew)) == NULL)
 			goto out;
 		if (isnew) {
 			if (nwc == cap) {
@@ -641,8 +631,8 @@ analyse_watched(struct rp *rp)
 	rc = 0;
 out:
 	ev_buf_release(&key);
-	base_map_release(&wm);
-	base_map_release(&cm);
+	ev_map_release(&wm);
+	ev_map_release(&cm);
 	free(wc);
 	free(runs);
 	free(cnames);
@@ -653,7 +643,7 @@ static int
 analyse_hosts(struct rp *rp)
 {
 	const struct ingest_run *run = rp->r->run;
-	struct base_map hm = BASE_MAP_INIT;
+	struct ev_map hm = EV_MAP_INIT;
 	size_t cap = 0, ncl = 0, clcap = 0;
 	int rc = EV_ENOMEM;
 
@@ -661,7 +651,7 @@ analyse_hosts(struct rp *rp)
 		const struct ev_event *ev = run->events[i];
 		const char *comp = ev->col[EV_COL_COMPUTER] != NULL ?
 		    ev->col[EV_COL_COMPUTER] : "";
-		struct base_map_ent *e;
+		struct ev_map_ent *e;
 		struct rp_host *h;
 		bool isnew;
 
@@ -671,7 +661,7 @@ analyse_hosts(struct rp *rp)
 			if (ev->time > rp->last)
 				rp->last = ev->time;
 		}
-		if ((e = base_map_put(&hm, comp, strlen(comp), &isnew)) ==
+		if ((e = ev_map_put(&hm, comp, strlen(comp), &isnew)) ==
 		    NULL)
 			goto out;
 		if (isnew) {
@@ -741,19 +731,19 @@ analyse_hosts(struct rp *rp)
 		const struct report_finding *f = &rp->r->findings[i];
 		const char *comp = f->ev->col[EV_COL_COMPUTER] != NULL ?
 		    f->ev->col[EV_COL_COMPUTER] : "";
-		struct base_map_ent *e = base_map_get(&hm, comp, strlen(comp));
+		struct ev_map_ent *e = ev_map_get(&hm, comp, strlen(comp));
 
 		if (e == NULL)
 			continue;
 		rp->hosts[e->idx].findings++;
-		if (f->level >= 0 && f->level < RP_LEVELS)
+		if ((unsigned)f->level < EV_NLEVELS)
 			rp->hosts[e->idx].byl[f->level]++;
 	}
 	if (rp->nhosts > 0)
 		ev_qsort(rp->hosts, rp->nhosts, sizeof(*rp->hosts), cmp_host);
 	rc = 0;
 out:
-	base_map_release(&hm);
+	ev_map_release(&hm);
 	return rc;
 }
 
@@ -798,7 +788,7 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 			rp->ffirst = ev->time;
 		if (ev->time > rp->flast)
 			rp->flast = ev->time;
-		if (f->level >= 0 && f->level < RP_LEVELS)
+		if ((unsigned)f->level < EV_NLEVELS)
 			rp->byl[f->level]++;
 		counts_add(&hosts, ev->col[EV_COL_COMPUTER] != NULL ?
 		    ev->col[EV_COL_COMPUTER] : "", NULL, 0);

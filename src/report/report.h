@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "ev_err.h"
+#include "ev_level.h"
 #include "event.h"
 #include "ingest.h"
 
@@ -25,20 +26,10 @@ struct base_config;
 struct corr;
 struct sigma_set;
 
-/* Levels, ordered: informational < low < medium < high < critical. */
-enum report_level {
-	REPORT_INFORMATIONAL = 1,
-	REPORT_LOW,
-	REPORT_MEDIUM,
-	REPORT_HIGH,
-	REPORT_CRITICAL,
-};
-const char	*report_level_name(int level);	/* "high"; "" otherwise */
-
 /* One reason an event is a finding. */
 struct report_reason {
 	bool		 baseline;	/* false: a rule; true: baseline */
-	int		 level;		/* enum report_level */
+	enum ev_level	 level;
 	const char	*title;		/* rule title / baseline headline */
 	const char	*rule_id;	/* rule UUID, or "baseline:<kind>" */
 	const char	*rule_path;	/* rule file, NULL for baseline */
@@ -51,7 +42,7 @@ struct report_finding {
 	const struct ev_event	*ev;
 	const struct report_reason *reasons;	/* most severe first */
 	size_t			 nreasons;
-	int			 level;		/* max over reasons */
+	enum ev_level		 level;		/* max over reasons */
 };
 
 /* A rule the run loaded, skipped or rejected (for the header). */
@@ -69,7 +60,7 @@ struct report_opts {
 	bool		 color;		/* text: ANSI colours allowed */
 	unsigned	 width;		/* text: columns (default 100) */
 	bool		 all_events;	/* timeline of every event */
-	int		 min_level;	/* filter already applied; shown */
+	enum ev_level	 min_level;	/* filter already applied; shown */
 };
 
 struct report {

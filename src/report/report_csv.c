@@ -91,7 +91,7 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	cell(b, ev->col[EV_COL_COMPUTER]);
 	if (f != NULL) {
 		cell(b, rp_source(f));
-		cell(b, report_level_name(f->level));
+		cell(b, ev_level_name(f->level));
 		rp_join_titles(&t, f);
 		cell(b, t.buf);
 		ev_buf_reset(&t);

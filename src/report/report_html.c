@@ -278,11 +278,11 @@ static const char js[] =
 static void
 hist(struct ev_buf *b, const struct rp *rp)
 {
-	static const char *const colors[RP_LEVELS] = {
+	static const char *const colors[EV_NLEVELS] = {
 		"#8a94a6", "#8a94a6", "#2a8bd4", "#e69500", "#d62d20",
 		"#a0168c",
 	};
-	uint64_t cnt[HIST_BUCKETS][RP_LEVELS], tot[HIST_BUCKETS], max = 0;
+	uint64_t cnt[HIST_BUCKETS][EV_NLEVELS], tot[HIST_BUCKETS], max = 0;
 	uint64_t lo = rp->ffirst, span;
 	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
 	const double W = 1000, H = 150, top = 10, left = 40;
@@ -307,7 +307,7 @@ hist(struct ev_buf *b, const struct rp *rp)
 		k = (size_t)((double)(t - lo) / (double)span * HIST_BUCKETS);
 		if (k >= HIST_BUCKETS)
 			k = HIST_BUCKETS - 1;
-		cnt[k][f->level >= 0 && f->level < RP_LEVELS ? f->level : 0]++;
+		cnt[k][(unsigned)f->level < EV_NLEVELS ? f->level : 0]++;
 		if (++tot[k] > max)
 			max = tot[k];
 	}
@@ -334,7 +334,7 @@ hist(struct ev_buf *b, const struct rp *rp)
 		ev_time_iso(b0, t0);
 		ev_buf_addf(b, "<g><title>%s: %" PRIu64 " findings</title>",
 		    t0, tot[k]);
-		for (int l = RP_LEVELS - 1; l >= 0; l--) {
+		for (int l = EV_NLEVELS - 1; l >= 0; l--) {
 			double h;
 
 			if (cnt[k][l] == 0)

@@ -22,7 +22,6 @@
 #include "correlate.h"
 #include "report/report.h"
 
-#define RP_LEVELS	6	/* index 0: no level; 1..5 enum report_level */
 #define RP_TOP_CMDLINES	5	/* command lines shown per watched binary */
 #define RP_CTX_MAX	20	/* network / loads / children shown per
 				   finding; the rest are counted as "more" */
@@ -38,7 +37,7 @@ struct rp_host {
 	uint64_t	 tmpl[4];		/* 4688 template 0, 1, 2, >2 */
 	uint64_t	 clears;		/* 1102 / 104 */
 	uint64_t	 findings;
-	uint64_t	 byl[RP_LEVELS];	/* findings by level */
+	uint64_t	 byl[EV_NLEVELS];	/* findings by level */
 };
 
 /* Verdict of a host's coverage, derived from its counters. */
@@ -111,7 +110,7 @@ struct rp {
 	struct rp_gap		*gaps;
 	size_t			 ngaps;
 	uint64_t		 files_by[4];	/* by enum ingest_status */
-	uint64_t		 byl[RP_LEVELS];	/* findings by level */
+	uint64_t		 byl[EV_NLEVELS];	/* findings by level */
 	uint64_t		 by_rule_source[2];	/* reasons: rule, baseline */
 	struct rp_count		*rules;		/* by count desc, key */
 	size_t			 nrules;

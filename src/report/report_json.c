@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_json.h"
 #include "ev_time.h"
 #include "report/escape.h"
 #include "report/report_int.h"
@@ -54,7 +55,7 @@ jfile(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 {
 	const struct ingest_run *run = rp->r->run;
 
-	report_json_str(b, ev->file_id < run->nfiles ?
+	ev_json_str(b, ev->file_id < run->nfiles ?
 	    run->files[ev->file_id].path : NULL);
 }
 
@@ -66,12 +67,12 @@ json_file(struct ev_buf *b, const struct ingest_file *f)
 	const struct evtx_stats *s = &f->stats;
 
 	ev_buf_adds(b, "{\"path\":");
-	report_json_str(b, f->path);
+	ev_json_str(b, f->path);
 	ev_buf_addf(b, ",\"size\":%" PRIu64 ",\"sha256\":", f->size);
-	report_json_str(b, f->sha256[0] != '\0' ? f->sha256 : NULL);
+	ev_json_str(b, f->sha256[0] != '\0' ? f->sha256 : NULL);
 	ev_buf_addf(b, ",\"status\":\"%s\",\"message\":",
 	    ingest_status_name(f->status));
-	report_json_str(b, f->message);
+	ev_json_str(b, f->message);
 	ev_buf_addf(b, ",\"dirty\":%s,\"full\":%s,\"chunks\":%" PRIu32
 	    ",\"bad_chunks\":%" PRIu32 ",\"records\":%" PRIu64
 	    ",\"recovered\":%" PRIu64 ",\"bad_records\":%" PRIu64
@@ -93,7 +94,7 @@ json_host(struct ev_buf *b, const struct rp_host *h)
 	const char *p;
 
 	ev_buf_adds(b, "{\"computer\":");
-	report_json_str(b, h->computer);
+	ev_json_str(b, h->computer);
 	ev_buf_addf(b, ",\"verdict\":\"%s\"", rp_cover_name(rp_host_cover(h)));
 	key(b, "first");
 	jtime(b, h->first);
@@ -123,7 +124,7 @@ json_host(struct ev_buf *b, const struct rp_host *h)
 
 		if (p != miss.buf)
 			ev_buf_addc(b, ',');
-		report_json_str(b, line != NULL ? line : "");
+		ev_json_str(b, line != NULL ? line : "");
 		free(line);
 		p += n;
 		if (*p == '\n')
@@ -139,11 +140,11 @@ json_clear(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, ev->time);
 	key(b, "computer");
-	report_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"channel\":", ev->event_id);
-	report_json_str(b, rp_cleared_channel(ev));
+	ev_json_str(b, rp_cleared_channel(ev));
 	key(b, "user");
-	report_json_str(b, rp_col(ev, EV_COL_USER));
+	ev_json_str(b, rp_col(ev, EV_COL_USER));
 	key(b, "file");
 	jfile(b, rp, ev);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", ev->record_id);
@@ -156,9 +157,9 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 	const struct ingest_run *run = r->run;
 
 	ev_buf_adds(b, "{\"type\":\"header\",\"version\":");
-	report_json_str(b, r->version);
+	ev_json_str(b, r->version);
 	key(b, "command");
-	report_json_str(b, r->command);
+	ev_json_str(b, r->command);
 	ev_buf_adds(b, ",\"files\":[");
 	for (size_t i = 0; i < run->nfiles; i++) {
 		if (i > 0)
@@ -184,27 +185,27 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 	ev_buf_addf(b, "},\"rules\":{\"loaded\":%zu,\"skipped\":%zu,"
 	    "\"rejected\":%zu,\"sha256\":", r->rules.loaded, r->rules.skipped,
 	    r->rules.rejected);
-	report_json_str(b, r->rules.sha256);
+	ev_json_str(b, r->rules.sha256);
 	ev_buf_adds(b, ",\"by_reason\":{");
 	for (size_t i = 0; i < r->rules.nreasons; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		report_json_str(b, r->rules.reason_names[i]);
+		ev_json_str(b, r->rules.reason_names[i]);
 		ev_buf_addf(b, ":%zu", r->rules.reason_counts[i]);
 	}
 	ev_buf_adds(b, "}},\"baseline\":");
-	report_json_str(b, r->baseline);
+	ev_json_str(b, r->baseline);
 	ev_buf_adds(b, ",\"unbaselined\":[");
 	for (size_t i = 0; i < r->nunbaselined; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		report_json_str(b, r->unbaselined[i]);
+		ev_json_str(b, r->unbaselined[i]);
 	}
 	ev_buf_addf(b, "],\"findings\":%zu,\"suppressed\":%" PRIu64
 	    ",\"filtered\":%" PRIu64 ",\"min_level\":", r->nfindings,
 	    r->suppressed, r->filtered);
-	report_json_str(b, r->opts.min_level > 0 ?
-	    report_level_name(r->opts.min_level) : NULL);
+	ev_json_str(b, r->opts.min_level > 0 ?
+	    ev_level_name(r->opts.min_level) : NULL);
 	ev_buf_addf(b, ",\"all_events\":%s,\"coverage\":[",
 	    r->opts.all_events ? "true" : "false");
 	for (size_t i = 0; i < rp->nhosts; i++) {
@@ -225,7 +226,7 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 		if (i > 0)
 			ev_buf_addc(b, ',');
 		ev_buf_adds(b, "{\"file\":");
-		report_json_str(b, rp->gaps[i].file->path);
+		ev_json_str(b, rp->gaps[i].file->path);
 		ev_buf_addf(b, ",\"after_id\":%" PRIu64 ",\"before_id\":%"
 		    PRIu64 ",\"missing\":%" PRIu64 ",\"after_time\":",
 		    g->after_id, g->before_id, g->before_id > g->after_id ?
@@ -246,15 +247,15 @@ json_proc(struct ev_buf *b, const struct rp *rp, const struct ev_event *p)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, p->time);
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", p->event_id);
-	report_json_str(b, p->col[EV_COL_IMAGE]);
+	ev_json_str(b, p->col[EV_COL_IMAGE]);
 	key(b, "command_line");
-	report_json_str(b, p->col[EV_COL_COMMAND_LINE]);
+	ev_json_str(b, p->col[EV_COL_COMMAND_LINE]);
 	key(b, "user");
-	report_json_str(b, p->col[EV_COL_USER]);
+	ev_json_str(b, p->col[EV_COL_USER]);
 	key(b, "pid");
 	jint_col(b, p, EV_COL_PID);
 	key(b, "process_guid");
-	report_json_str(b, p->col[EV_COL_PROCESS_GUID]);
+	ev_json_str(b, p->col[EV_COL_PROCESS_GUID]);
 	key(b, "file");
 	jfile(b, rp, p);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", p->record_id);
@@ -266,19 +267,19 @@ json_net(struct ev_buf *b, const struct ev_event *n)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, n->time);
 	key(b, "protocol");
-	report_json_str(b, n->col[EV_COL_PROTOCOL]);
+	ev_json_str(b, n->col[EV_COL_PROTOCOL]);
 	key(b, "initiated");
 	jbool_col(b, n, EV_COL_INITIATED);
 	key(b, "src_ip");
-	report_json_str(b, n->col[EV_COL_SRC_IP]);
+	ev_json_str(b, n->col[EV_COL_SRC_IP]);
 	key(b, "src_port");
 	jint_col(b, n, EV_COL_SRC_PORT);
 	key(b, "dst_ip");
-	report_json_str(b, n->col[EV_COL_DST_IP]);
+	ev_json_str(b, n->col[EV_COL_DST_IP]);
 	key(b, "dst_port");
 	jint_col(b, n, EV_COL_DST_PORT);
 	key(b, "dst_hostname");
-	report_json_str(b, n->col[EV_COL_DST_HOSTNAME]);
+	ev_json_str(b, n->col[EV_COL_DST_HOSTNAME]);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", n->record_id);
 }
 
@@ -288,13 +289,13 @@ json_load(struct ev_buf *b, const struct ev_event *l)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, l->time);
 	key(b, "image_loaded");
-	report_json_str(b, l->col[EV_COL_IMAGE_LOADED]);
+	ev_json_str(b, l->col[EV_COL_IMAGE_LOADED]);
 	key(b, "signed");
 	jbool_col(b, l, EV_COL_SIGNED);
 	key(b, "signature");
-	report_json_str(b, l->col[EV_COL_SIGNATURE]);
+	ev_json_str(b, l->col[EV_COL_SIGNATURE]);
 	key(b, "sha256");
-	report_json_str(b, l->col[EV_COL_SHA256]);
+	ev_json_str(b, l->col[EV_COL_SHA256]);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", l->record_id);
 }
 
@@ -366,38 +367,38 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	ev_buf_adds(b, "\"time\":");
 	jtime(b, ev->time);
 	key(b, "computer");
-	report_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
 	key(b, "source");
-	report_json_str(b, f != NULL ? rp_source(f) : NULL);
+	ev_json_str(b, f != NULL ? rp_source(f) : NULL);
 	key(b, "level");
-	report_json_str(b, f != NULL ? report_level_name(f->level) : NULL);
+	ev_json_str(b, f != NULL ? ev_level_name(f->level) : NULL);
 	if (f != NULL) {
 		key(b, "title");
 		rp_join_titles(&t, f);
-		report_json_str(b, t.buf);
+		ev_json_str(b, t.buf);
 		ev_buf_reset(&t);
 		key(b, "rule_id");
 		rp_join_ids(&t, f);
-		report_json_str(b, t.buf);
+		ev_json_str(b, t.buf);
 		ev_buf_reset(&t);
 		key(b, "tags");
 		rp_join_tags(&t, f);
-		report_json_str(b, t.len > 0 ? t.buf : NULL);
+		ev_json_str(b, t.len > 0 ? t.buf : NULL);
 		ev_buf_reset(&t);
 	} else
 		ev_buf_adds(b, ",\"title\":null,\"rule_id\":null,\"tags\":null");
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", ev->event_id);
-	report_json_str(b, ev->col[EV_COL_IMAGE]);
+	ev_json_str(b, ev->col[EV_COL_IMAGE]);
 	key(b, "command_line");
-	report_json_str(b, rp_col(ev, EV_COL_COMMAND_LINE));
+	ev_json_str(b, rp_col(ev, EV_COL_COMMAND_LINE));
 	key(b, "parent_image");
-	report_json_str(b, rp_col(ev, EV_COL_PARENT_IMAGE));
+	ev_json_str(b, rp_col(ev, EV_COL_PARENT_IMAGE));
 	key(b, "parent_command_line");
-	report_json_str(b, rp_col(ev, EV_COL_PARENT_COMMAND_LINE));
+	ev_json_str(b, rp_col(ev, EV_COL_PARENT_COMMAND_LINE));
 	key(b, "user");
-	report_json_str(b, rp_col(ev, EV_COL_USER));
+	ev_json_str(b, rp_col(ev, EV_COL_USER));
 	key(b, "process_guid");
-	report_json_str(b, ev->col[EV_COL_PROCESS_GUID]);
+	ev_json_str(b, ev->col[EV_COL_PROCESS_GUID]);
 	key(b, "pid");
 	jint_col(b, ev, EV_COL_PID);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 ",\"file\":", ev->record_id);
@@ -410,24 +411,24 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	key(b, "details");
 	if (f != NULL) {
 		rp_join_details(&t, f);
-		report_json_str(b, t.len > 0 ? t.buf : NULL);
+		ev_json_str(b, t.len > 0 ? t.buf : NULL);
 		ev_buf_reset(&t);
 	} else
 		ev_buf_adds(b, "null");
 	key(b, "channel");
-	report_json_str(b, ev->col[EV_COL_CHANNEL]);
+	ev_json_str(b, ev->col[EV_COL_CHANNEL]);
 	ev_buf_addf(b, ",\"kind\":\"%s\",\"recovered\":%s",
 	    ev_kind_name(ev->kind), ev->recovered ? "true" : "false");
 	key(b, "parent_pid");
 	jint_col(b, ev, EV_COL_PARENT_PID);
 	key(b, "parent_process_guid");
-	report_json_str(b, ev->col[EV_COL_PARENT_PROCESS_GUID]);
+	ev_json_str(b, ev->col[EV_COL_PARENT_PROCESS_GUID]);
 	key(b, "original_file_name");
-	report_json_str(b, ev->col[EV_COL_ORIGINAL_FILE_NAME]);
+	ev_json_str(b, ev->col[EV_COL_ORIGINAL_FILE_NAME]);
 	key(b, "integrity_level");
-	report_json_str(b, ev->col[EV_COL_INTEGRITY_LEVEL]);
+	ev_json_str(b, ev->col[EV_COL_INTEGRITY_LEVEL]);
 	key(b, "sha256");
-	report_json_str(b, ev->col[EV_COL_SHA256]);
+	ev_json_str(b, ev->col[EV_COL_SHA256]);
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		key(b, "network");
@@ -439,7 +440,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		break;
 	case EV_KIND_LOG_CLEAR:
 		key(b, "cleared_channel");
-		report_json_str(b, rp_cleared_channel(ev));
+		ev_json_str(b, rp_cleared_channel(ev));
 		break;
 	}
 	ev_buf_adds(b, ",\"techniques\":[");
@@ -456,17 +457,17 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 			ev_buf_addc(b, ',');
 		ev_buf_addf(b, "{\"source\":\"%s\",\"level\":",
 		    rr->baseline ? "baseline" : "rule");
-		report_json_str(b, report_level_name(rr->level));
+		ev_json_str(b, ev_level_name(rr->level));
 		key(b, "title");
-		report_json_str(b, rr->title);
+		ev_json_str(b, rr->title);
 		key(b, "rule_id");
-		report_json_str(b, rr->rule_id);
+		ev_json_str(b, rr->rule_id);
 		key(b, "rule_path");
-		report_json_str(b, rr->rule_path);
+		ev_json_str(b, rr->rule_path);
 		key(b, "tags");
-		report_json_str(b, rr->tags);
+		ev_json_str(b, rr->tags);
 		key(b, "details");
-		report_json_str(b, rr->details);
+		ev_json_str(b, rr->details);
 		key(b, "score");
 		if (rr->baseline)
 			ev_buf_addf(b, "%.2f}", rr->score);
@@ -505,12 +506,12 @@ json_counts(struct ev_buf *b, const char *name, const char *keyname,
 		if (i > 0)
 			ev_buf_addc(b, ',');
 		ev_buf_addf(b, "{\"%s\":", keyname);
-		report_json_str(b, c[i].key);
+		ev_json_str(b, c[i].key);
 		if (rule) {
 			key(b, "title");
-			report_json_str(b, c[i].title);
+			ev_json_str(b, c[i].title);
 			key(b, "level");
-			report_json_str(b, report_level_name(c[i].level));
+			ev_json_str(b, ev_level_name(c[i].level));
 		}
 		ev_buf_addf(b, ",\"count\":%" PRIu64 "}", c[i].n);
 	}
@@ -522,8 +523,8 @@ rp_json_summary(struct ev_buf *b, const struct rp *rp)
 {
 	ev_buf_addf(b, "{\"type\":\"summary\",\"findings\":%zu,\"by_level\":{",
 	    rp->r->nfindings);
-	for (int l = RP_LEVELS - 1; l >= 1; l--)
-		ev_buf_addf(b, "\"%s\":%" PRIu64 "%s", report_level_name(l),
+	for (int l = EV_NLEVELS - 1; l >= 1; l--)
+		ev_buf_addf(b, "\"%s\":%" PRIu64 "%s", ev_level_name(l),
 		    rp->byl[l], l > 1 ? "," : "");
 	ev_buf_addf(b, "},\"by_source\":{\"rule\":%" PRIu64 ",\"baseline\":%"
 	    PRIu64 "}", rp->by_rule_source[0], rp->by_rule_source[1]);
@@ -538,14 +539,14 @@ rp_json_summary(struct ev_buf *b, const struct rp *rp)
 		if (i > 0)
 			ev_buf_addc(b, ',');
 		ev_buf_adds(b, "{\"binary\":");
-		report_json_str(b, w->binary);
+		ev_json_str(b, w->binary);
 		ev_buf_addf(b, ",\"runs\":%" PRIu64 ",\"distinct\":%" PRIu64
 		    ",\"top\":[", w->runs, w->distinct);
 		for (size_t j = 0; j < w->ntop; j++) {
 			if (j > 0)
 				ev_buf_addc(b, ',');
 			ev_buf_adds(b, "{\"command_line\":");
-			report_json_str(b, w->top[j].key);
+			ev_json_str(b, w->top[j].key);
 			ev_buf_addf(b, ",\"count\":%" PRIu64 "}", w->top[j].n);
 		}
 		ev_buf_adds(b, "]}");
@@ -587,7 +588,7 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	const char *what;
 
 	if (it->f != NULL) {
-		ev_buf_addf(&m, "[%s] ", report_level_name(it->f->level));
+		ev_buf_addf(&m, "[%s] ", ev_level_name(it->f->level));
 		rp_join_titles(&m, it->f);
 		ev_buf_adds(&m, ": ");
 	}
@@ -613,7 +614,7 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 		    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE];
 		ev_buf_adds(&m, what != NULL ? what : "?");
 	}
-	report_json_str(b, m.buf);
+	ev_json_str(b, m.buf);
 	ev_buf_release(&m);
 }
 
@@ -641,7 +642,7 @@ report_timesketch(FILE *out, const struct rp *rp, struct ev_err *err)
 		ev_buf_adds(&b, ",\"tag\":[");
 		if (it->f != NULL)
 			ev_buf_addf(&b, "\"evtxhunt\",\"%s\"",
-			    report_level_name(it->f->level));
+			    ev_level_name(it->f->level));
 		ev_buf_adds(&b, "]}\n");
 		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
 			ev_buf_release(&b);

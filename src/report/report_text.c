@@ -40,10 +40,10 @@ static int
 level_color(int level)
 {
 	switch (level) {
-	case REPORT_CRITICAL:	return C_MAGENTA;
-	case REPORT_HIGH:	return C_RED;
-	case REPORT_MEDIUM:	return C_YELLOW;
-	case REPORT_LOW:	return C_CYAN;
+	case EV_LEVEL_CRITICAL:	return C_MAGENTA;
+	case EV_LEVEL_HIGH:	return C_RED;
+	case EV_LEVEL_MEDIUM:	return C_YELLOW;
+	case EV_LEVEL_LOW:	return C_CYAN;
 	}
 	return C_DIM;
 }
@@ -271,9 +271,9 @@ scanned(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, ", %" PRIu64 " suppressed", r->suppressed);
 	if (r->filtered)
 		ev_buf_addf(&t, ", %" PRIu64 " filtered out", r->filtered);
-	if (r->opts.min_level > REPORT_INFORMATIONAL)
+	if (r->opts.min_level > EV_LEVEL_INFORMATIONAL)
 		ev_buf_addf(&t, " (minimum level %s)",
-		    report_level_name(r->opts.min_level));
+		    ev_level_name(r->opts.min_level));
 	field(w, 0, "findings", t.buf);
 	ev_buf_release(&t);
 }
@@ -531,7 +531,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	ev_buf_addc(w->b, '\n');
 	ev_buf_addf(w->b, "%s  ", iso(ev->time, a));
 	sgr(w, level_color(f->level));
-	ev_buf_addf(w->b, "%-8s", report_level_name(f->level));
+	ev_buf_addf(w->b, "%-8s", ev_level_name(f->level));
 	sgr(w, C_OFF);
 	ev_buf_addc(w->b, ' ');
 	sgr(w, C_BOLD);
@@ -542,7 +542,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		const struct report_reason *rr = &f->reasons[i];
 
 		ev_buf_reset(&t);
-		ev_buf_addf(&t, "[%s] %s", report_level_name(rr->level),
+		ev_buf_addf(&t, "[%s] %s", ev_level_name(rr->level),
 		    rr->title ? rr->title : "?");
 		if (rr->baseline && rr->score > 0)
 			ev_buf_addf(&t, " (score %.2f)", rr->score);
@@ -621,7 +621,7 @@ counts(struct tw *w, const char *label, const struct rp_count *c, size_t n,
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "%6" PRIu64 "  ", c[i].n);
 		if (c[i].level)
-			ev_buf_addf(&t, "%-8s ", report_level_name(c[i].level));
+			ev_buf_addf(&t, "%-8s ", ev_level_name(c[i].level));
 		if (c[i].title)
 			ev_buf_addf(&t, "%s  (%s)", c[i].title, c[i].key);
 		else
@@ -651,10 +651,10 @@ summary(struct tw *w, const struct rp *rp)
 	sgr(w, C_DIM);
 	ev_buf_addf(w->b, "%-*s", LABEL_W, "by level");
 	sgr(w, C_OFF);
-	for (int l = RP_LEVELS - 1; l >= 1; l--) {
+	for (int l = EV_NLEVELS - 1; l >= 1; l--) {
 		if (rp->byl[l] > 0)
 			sgr(w, level_color(l));
-		ev_buf_addf(w->b, "%s %" PRIu64, report_level_name(l),
+		ev_buf_addf(w->b, "%s %" PRIu64, ev_level_name(l),
 		    rp->byl[l]);
 		if (rp->byl[l] > 0)
 			sgr(w, C_OFF);

@@ -1667,11 +1667,8 @@ load_doc(struct lctx *c, yaml_node_t *root)
 	r->date = meta_str(c, root, "date");
 	r->modified = meta_str(c, root, "modified");
 	r->level_name = meta_str(c, root, "level");
-	if (r->level_name != NULL) {
-		int lv = sigma_level_from_name(r->level_name);
-
-		r->level = lv < 0 ? SIGMA_LEVEL_NONE : (enum sigma_level)lv;
-	}
+	if (r->level_name != NULL)
+		r->level = ev_level_parse(r->level_name);
 	meta_list(c, root, "tags", &r->tags);
 	meta_list(c, root, "references", &r->references);
 	meta_list(c, root, "falsepositives", &r->falsepositives);
@@ -1693,7 +1690,7 @@ load_doc(struct lctx *c, yaml_node_t *root)
 	r->product = meta_str(c, ls, "product");
 	r->category = meta_str(c, ls, "category");
 	r->service = meta_str(c, ls, "service");
-	if (r->level_name != NULL && r->level == SIGMA_LEVEL_NONE)
+	if (r->level_name != NULL && r->level == EV_LEVEL_NONE)
 		return REJECT(c, map_get(c, root, "level"), "syntax",
 		    "unknown level '%s'", r->level_name);
 	if (logsource(c, root) != 0)

@@ -25,25 +25,6 @@
 #include "fold.h"
 #include "sigma_int.h"
 
-static const char *const level_names[] = {
-	"", "informational", "low", "medium", "high", "critical",
-};
-
-const char *
-sigma_level_name(enum sigma_level l)
-{
-	return (unsigned)l < NELEM(level_names) ? level_names[l] : "";
-}
-
-int
-sigma_level_from_name(const char *s)
-{
-	for (size_t i = 1; i < NELEM(level_names); i++)
-		if (strcasecmp(s, level_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 struct sigma_set *
 sigma_set_new(void)
 {

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "../ev_err.h"
+#include "../ev_level.h"
 #include "../event.h"
 
 enum sigma_status {
@@ -35,19 +36,6 @@ enum sigma_status {
 	SIGMA_REJECTED,
 };
 
-enum sigma_level {
-	SIGMA_LEVEL_NONE = 0,	/* not given or not one of the five */
-	SIGMA_LEVEL_INFORMATIONAL,
-	SIGMA_LEVEL_LOW,
-	SIGMA_LEVEL_MEDIUM,
-	SIGMA_LEVEL_HIGH,
-	SIGMA_LEVEL_CRITICAL,
-};
-
-/* "informational" ... "critical", "" for NONE. */
-const char	*sigma_level_name(enum sigma_level);
-/* Level from its name (case-insensitive); -1 when not a level. */
-int		 sigma_level_from_name(const char *);
 
 /* Events a rule applies to (its logsource), a bit mask. */
 #define SIGMA_SRC_SYSMON1	0x1u	/* Sysmon 1 process creation */
@@ -78,7 +66,7 @@ struct sigma_rule {
 
 	const char		*id, *title, *rule_status, *description;
 	const char		*author, *date, *modified, *level_name;
-	enum sigma_level	 level;
+	enum ev_level		 level;
 	const char		*product, *category, *service;
 	struct sigma_strv	 tags, references, falsepositives, fields;
 	unsigned		 sources;	/* SIGMA_SRC_* (LOADED only) */

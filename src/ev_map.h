@@ -1,17 +1,17 @@
 /*
- * map.h -- open-addressing hash map from byte-string keys to a small
- * fixed record (an index and three counters), shared by correlation and
- * the baseline counters.
+ * ev_map.h -- open-addressing hash map from byte-string keys to a small
+ * fixed record (an index and three counters), shared by correlation,
+ * the baseline counters and the report.
  *
  * Keys are copied into the map's own arena, so callers may pass
- * temporary buffers.  Entry pointers returned by base_map_get() and
- * base_map_put() stay valid only until the next base_map_put() (the table
- * may grow and move); keys stay valid until base_map_release().
+ * temporary buffers.  Entry pointers returned by ev_map_get() and
+ * ev_map_put() stay valid only until the next ev_map_put() (the table
+ * may grow and move); keys stay valid until ev_map_release().
  * The hash is seeded per process, so an attacker who controls the keys
  * (host names, command lines) cannot force collisions offline.
  */
-#ifndef BASE_MAP_H
-#define BASE_MAP_H
+#ifndef EV_MAP_H
+#define EV_MAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,7 +19,7 @@
 
 #include "ev_arena.h"
 
-struct base_map_ent {
+struct ev_map_ent {
 	const char	*key;		/* NULL: free slot */
 	uint32_t	 klen;
 	uint32_t	 idx;		/* caller's value */
@@ -29,31 +29,31 @@ struct base_map_ent {
 	uint64_t	 last;
 };
 
-struct base_map {
-	struct base_map_ent	*tab;
+struct ev_map {
+	struct ev_map_ent	*tab;
 	size_t			 cap;	/* power of two, or 0 */
 	size_t			 n;
 	struct ev_arena		 arena;	/* key storage */
 };
 
-#define BASE_MAP_INIT { NULL, 0, 0, EV_ARENA_INIT }
+#define EV_MAP_INIT { NULL, 0, 0, EV_ARENA_INIT }
 
-void	base_map_init(struct base_map *);
+void	ev_map_init(struct ev_map *);
 /* Frees everything; the map is empty and reusable. */
-void	base_map_release(struct base_map *);
+void	ev_map_release(struct ev_map *);
 
 /* The entry for key, or NULL. */
-struct base_map_ent *base_map_get(const struct base_map *, const void *key,
+struct ev_map_ent *ev_map_get(const struct ev_map *, const void *key,
 	    size_t klen);
 
 /*
  * The entry for key, created zeroed (idx, counters 0) when absent; *isnew
  * (may be NULL) says which.  NULL when out of memory.
  */
-struct base_map_ent *base_map_put(struct base_map *, const void *key,
+struct ev_map_ent *ev_map_put(struct ev_map *, const void *key,
 	    size_t klen, bool *isnew);
 
 /* Iteration: *pos starts at 0; returns the next used entry or NULL. */
-struct base_map_ent *base_map_next(const struct base_map *, size_t *pos);
+struct ev_map_ent *ev_map_next(const struct ev_map *, size_t *pos);
 
 #endif

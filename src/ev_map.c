@@ -1,13 +1,13 @@
 /*
- * map.c -- open-addressing (linear probing) hash map with a seeded
- * FNV-1a + murmur finaliser hash; see map.h.
+ * ev_map.c -- open-addressing (linear probing) hash map with a seeded
+ * FNV-1a + murmur finaliser hash; see ev_map.h.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "baseline/map.h"
+#include "ev_map.h"
 
 static uint64_t map_seed;
 
@@ -43,22 +43,22 @@ hash(const void *key, size_t len)
 }
 
 void
-base_map_init(struct base_map *m)
+ev_map_init(struct ev_map *m)
 {
 	memset(m, 0, sizeof(*m));
 	ev_arena_init(&m->arena);
 }
 
 void
-base_map_release(struct base_map *m)
+ev_map_release(struct ev_map *m)
 {
 	free(m->tab);
 	ev_arena_release(&m->arena);
-	base_map_init(m);
+	ev_map_init(m);
 }
 
-static struct base_map_ent *
-find(const struct base_map *m, const void *key, size_t klen, uint64_t h)
+static struct ev_map_ent *
+find(const struct ev_map *m, const void *key, size_t klen, uint64_t h)
 {
 	size_t mask, i;
 
@@ -66,7 +66,7 @@ find(const struct base_map *m, const void *key, size_t klen, uint64_t h)
 		return NULL;
 	mask = m->cap - 1;
 	for (i = h & mask;; i = (i + 1) & mask) {
-		struct base_map_ent *e = &m->tab[i];
+		struct ev_map_ent *e = &m->tab[i];
 
 		if (e->key == NULL)
 			return e;
@@ -76,19 +76,19 @@ find(const struct base_map *m, const void *key, size_t klen, uint64_t h)
 	}
 }
 
-struct base_map_ent *
-base_map_get(const struct base_map *m, const void *key, size_t klen)
+struct ev_map_ent *
+ev_map_get(const struct ev_map *m, const void *key, size_t klen)
 {
-	struct base_map_ent *e = find(m, key, klen, hash(key, klen));
+	struct ev_map_ent *e = find(m, key, klen, hash(key, klen));
 
 	return e != NULL && e->key != NULL ? e : NULL;
 }
 
 static int
-grow(struct base_map *m)
+grow(struct ev_map *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64;
-	struct base_map_ent *old = m->tab, *tab;
+	struct ev_map_ent *old = m->tab, *tab;
 	size_t ocap = m->cap;
 
 	if (ncap > SIZE_MAX / sizeof(*tab))
@@ -100,7 +100,7 @@ grow(struct base_map *m)
 	m->cap = ncap;
 	for (size_t i = 0; i < ocap; i++) {
 		if (old[i].key != NULL) {
-			struct base_map_ent *e = find(m, old[i].key,
+			struct ev_map_ent *e = find(m, old[i].key,
 			    old[i].klen, old[i].hash);
 
 			*e = old[i];
@@ -110,11 +110,11 @@ grow(struct base_map *m)
 	return 0;
 }
 
-struct base_map_ent *
-base_map_put(struct base_map *m, const void *key, size_t klen, bool *isnew)
+struct ev_map_ent *
+ev_map_put(struct ev_map *m, const void *key, size_t klen, bool *isnew)
 {
 	uint64_t h = hash(key, klen);
-	struct base_map_ent *e;
+	struct ev_map_ent *e;
 	char *k;
 
 	if (klen > UINT32_MAX)
@@ -145,11 +145,11 @@ base_map_put(struct base_map *m, const void *key, size_t klen, bool *isnew)
 	return e;
 }
 
-struct base_map_ent *
-base_map_next(const struct base_map *m, size_t *pos)
+struct ev_map_ent *
+ev_map_next(const struct ev_map *m, size_t *pos)
 {
 	while (*pos < m->cap) {
-		struct base_map_ent *e = &m->tab[(*pos)++];
+		struct ev_map_ent *e = &m->tab[(*pos)++];
 
 		if (e->key != NULL)
 			return e;
