@@ -115,9 +115,9 @@ struct scan {
 	bool			 have_run;
 
 	/* findings */
-	struct report_finding	*findings;
+	struct finding	*findings;
 	size_t			 nfindings;
-	struct report_reason	*reasons;	/* all findings' reasons */
+	struct finding_reason	*reasons;	/* all findings' reasons */
 	uint64_t		 suppressed, filtered;
 	struct ev_arena		 arena;
 	const char		**unbaselined;
@@ -532,7 +532,7 @@ glob(const char *pat, const char *s)
 
 static bool
 reason_suppressed(const struct scan *s, const struct ev_event *ev,
-    const struct report_reason *r)
+    const struct finding_reason *r)
 {
 	for (size_t i = 0; i < s->nsup; i++) {
 		const struct suppress *sp = &s->sup[i];
@@ -550,7 +550,7 @@ reason_suppressed(const struct scan *s, const struct ev_event *ev,
 
 static bool
 reason_filtered(const struct scan *s, const struct ev_event *ev,
-    const struct report_reason *r)
+    const struct finding_reason *r)
 {
 	if (r->level < s->min_level)
 		return true;
@@ -584,7 +584,7 @@ join_tags(struct scan *s, const struct sigma_rule *r)
 static int
 reason_cmp(const void *a, const void *b)
 {
-	const struct report_reason *x = a, *y = b;
+	const struct finding_reason *x = a, *y = b;
 
 	if (x->level != y->level)
 		return y->level - x->level;
@@ -597,7 +597,7 @@ static int
 build_findings(struct scan *s)
 {
 	size_t bi = 0, cap = 0, nreasons = 0;
-	struct report_reason *rs = NULL;
+	struct finding_reason *rs = NULL;
 	const char **tags;
 	size_t nrules = sigma_count(s->rules);
 
@@ -626,7 +626,7 @@ build_findings(struct scan *s)
 			}
 			if (tags[ev->hits[h]] == NULL)
 				tags[ev->hits[h]] = join_tags(s, r);
-			rs[nreasons] = (struct report_reason){
+			rs[nreasons] = (struct finding_reason){
 				.baseline = false,
 				.level = r->level ? r->level :
 				    EV_LEVEL_INFORMATIONAL,
@@ -634,6 +634,7 @@ build_findings(struct scan *s)
 				.rule_id = r->id ? r->id : r->path,
 				.rule_path = r->path,
 				.tags = tags[ev->hits[h]],
+				.rule = ev->hits[h],
 			};
 			nreasons++;
 		}
@@ -661,7 +662,7 @@ build_findings(struct scan *s)
 			for (char *c = tg.buf; *c; c++)
 				if (*c >= 'A' && *c <= 'Z')
 					*c = (char)(*c - 'A' + 'a');
-			rs[nreasons] = (struct report_reason){
+			rs[nreasons] = (struct finding_reason){
 				.baseline = true,
 				.level = f->level,
 				.title = f->title,
@@ -724,112 +725,53 @@ oom:
 
 /* ---- database ---- */
 
+/* The rule set as rows of the rules table (tags joined in s->arena). */
+static struct store_rule *
+rule_rows(struct scan *s)
+{
+	static const char *const st_names[] = { "loaded", "skipped",
+	    "rejected" };
+	size_t n = sigma_count(s->rules);
+	struct store_rule *rows = calloc(n + 1, sizeof(*rows));
+
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
+
+		rows[i] = (struct store_rule){
+			.uuid = r->id, .path = r->path, .title = r->title,
+			.level = r->level, .status = r->rule_status,
+			.tags = r->tags.n ? join_tags(s, r) : NULL,
+			.load_status = st_names[r->status],
+			.reason = r->status == SIGMA_LOADED ? NULL : r->reason,
+		};
+	}
+	return rows;
+}
+
 static int
 store_scan(struct scan *s, struct ev_err *err)
 {
 	struct store *st;
-	sqlite3 *db;
-	sqlite3_stmt *ins = NULL;
+	struct store_rule *rules = rule_rows(s);
 	int rc;
 
-	if ((rc = store_open(s->dbpath, s->force, &st, err)) != 0)
+	if (rules == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if ((rc = store_open(s->dbpath, s->force, &st, err)) != 0) {
+		free(rules);
 		return rc;
-	db = store_db(st);
-	if ((rc = store_add_run(st, &s->run, err)) != 0)
-		goto out;
-	if ((rc = store_exec(db, "BEGIN;"
-	    "CREATE TABLE rules(id INTEGER PRIMARY KEY, uuid TEXT, path TEXT,"
-	    " title TEXT, level TEXT, status TEXT, tags TEXT,"
-	    " load_status TEXT NOT NULL, reason TEXT);"
-	    "CREATE TABLE findings(id INTEGER PRIMARY KEY,"
-	    " event INTEGER NOT NULL REFERENCES events(id), source TEXT NOT NULL,"
-	    " rule INTEGER REFERENCES rules(id), level TEXT, score REAL,"
-	    " title TEXT, details TEXT, tags TEXT);", err)) != 0)
-		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO rules VALUES(?,?,?,?,?,?,?,?,?)",
-	    -1, &ins, NULL) != SQLITE_OK)
-		goto sqlfail;
-	for (size_t i = 0; i < sigma_count(s->rules); i++) {
-		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
-		static const char *const st_names[] = { "loaded", "skipped",
-		    "rejected" };
-		char *tg = NULL;
-		struct ev_buf b = EV_BUF_INIT;
-
-		for (size_t t = 0; t < r->tags.n; t++)
-			ev_buf_addf(&b, "%s%s", t ? " " : "", r->tags.v[t]);
-		tg = b.buf;
-		sqlite3_bind_int64(ins, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_text(ins, 2, r->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, r->path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, r->level ?
-		    ev_level_name(r->level) : NULL, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 6, r->rule_status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 7, r->tags.n ? tg : NULL, -1,
-		    SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 8, st_names[r->status], -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 9, r->status == SIGMA_LOADED ? NULL :
-		    r->reason, -1, SQLITE_STATIC);
-		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
-		sqlite3_reset(ins);
-		ev_buf_release(&b);
-		if (rc != 0)
-			goto sqlfail;
 	}
-	sqlite3_finalize(ins);
-	ins = NULL;
-	if (sqlite3_prepare_v2(db, "INSERT INTO findings(event, source, rule,"
-	    " level, score, title, details, tags) VALUES(?,?,?,?,?,?,?,?)", -1,
-	    &ins, NULL) != SQLITE_OK)
-		goto sqlfail;
-	for (size_t i = 0; i < s->nfindings; i++) {
-		const struct report_finding *f = &s->findings[i];
-
-		for (size_t k = 0; k < f->nreasons; k++) {
-			const struct report_reason *r = &f->reasons[k];
-
-			sqlite3_bind_int64(ins, 1, store_event_id(f->ev));
-			sqlite3_bind_text(ins, 2, r->baseline ? "baseline" :
-			    "rule", -1, SQLITE_STATIC);
-			sqlite3_bind_null(ins, 3);
-			if (!r->baseline)
-				for (uint32_t h = 0; h < f->ev->nhits; h++)
-					if (sigma_rule_at(s->rules,
-					    f->ev->hits[h])->path == r->rule_path)
-						sqlite3_bind_int64(ins, 3,
-						    f->ev->hits[h] + 1);
-			sqlite3_bind_text(ins, 4, ev_level_name(r->level),
-			    -1, SQLITE_STATIC);
-			if (r->baseline)
-				sqlite3_bind_double(ins, 5, r->score);
-			else
-				sqlite3_bind_null(ins, 5);
-			sqlite3_bind_text(ins, 6, r->title, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 7, r->details, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 8, r->tags, -1, SQLITE_STATIC);
-			rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
-			sqlite3_reset(ins);
-			if (rc != 0)
-				goto sqlfail;
-		}
+	if ((rc = store_add_run(st, &s->run, err)) != 0 ||
+	    (rc = store_add_rules(st, rules, sigma_count(s->rules), err)) !=
+	    0 || (rc = store_add_findings(st, s->findings, s->nfindings,
+	    err)) != 0 || (s->corr != NULL && (rc = store_add_processes(st,
+	    s->corr, err)) != 0)) {
+		free(rules);
+		store_close(st, false, NULL);
+		return rc;
 	}
-	sqlite3_finalize(ins);
-	ins = NULL;
-	if (s->corr != NULL && (rc = corr_store(s->corr, db, err)) != 0)
-		goto out;
-	if ((rc = store_exec(db, "CREATE INDEX findings_event ON "
-	    "findings(event); COMMIT;", err)) != 0)
-		goto out;
+	free(rules);
 	return store_close(st, true, err);
-sqlfail:
-	rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s", sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(ins);
-	store_close(st, false, NULL);
-	return rc;
 }
 
 /* ---- output ---- */

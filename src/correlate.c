@@ -6,14 +6,12 @@
  * and event pointer -> node.  A second pass resolves 4688/Sysmon twins
  * and lays children, network and image-load lists out as arrays (CSR).
  */
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ev_map.h"
 #include "correlate.h"
-#include "store.h"
 #include "ev_buf.h"
 
 #define NONE	UINT32_MAX
@@ -459,137 +457,31 @@ corr_exit(const struct corr *c, const struct ev_event *proc)
 	return n == NONE ? NULL : c->procs[n].exit;
 }
 
-static int
-sql_fail(sqlite3 *db, struct ev_err *err, const char *what)
+size_t
+corr_nprocs(const struct corr *c)
 {
-	return EV_ERR(err, EV_ESQL, 0, "%s: %s", what, sqlite3_errmsg(db));
+	return c->nprocs;
 }
 
-static const char corr_schema[] =
-    "CREATE TABLE IF NOT EXISTS processes(event INTEGER PRIMARY KEY,"
-    " computer TEXT, process_guid TEXT, pid INTEGER, image TEXT,"
-    " start INTEGER, end INTEGER, exit_event INTEGER, parent INTEGER,"
-    " depth INTEGER, duplicate_of INTEGER);"
-    "CREATE TABLE IF NOT EXISTS process_edges(parent INTEGER,"
-    " child INTEGER, PRIMARY KEY(parent, child)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS process_edges_child"
-    " ON process_edges(child);"
-    "CREATE TABLE IF NOT EXISTS process_events(process INTEGER,"
-    " event INTEGER, kind TEXT, PRIMARY KEY(process, event))"
-    " WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS process_events_event"
-    " ON process_events(event);";
-
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+void
+corr_row(const struct corr *c, size_t i, struct corr_row *row)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
+	const struct proc *p = &c->procs[i];
 
-static void
-bind_int(sqlite3_stmt *st, int i, const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0') {
-		sqlite3_bind_null(st, i);
+	memset(row, 0, sizeof(*row));
+	row->ev = p->ev;
+	if (p->canon != i) {
+		row->duplicate_of = c->procs[p->canon].ev;
 		return;
 	}
-	v = strtoll(s, &end, 10);
-	if (*end != '\0')
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
-
-static int
-step(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-corr_store(const struct corr *c, sqlite3 *db, struct ev_err *err)
-{
-	sqlite3_stmt *ps = NULL, *es = NULL, *as = NULL;
-	int rc = 0;
-
-	if (sqlite3_exec(db, corr_schema, NULL, NULL, NULL) != SQLITE_OK)
-		return sql_fail(db, err, "creating process tables");
-	if (sqlite3_prepare_v2(db, "INSERT INTO processes VALUES"
-	    "(?,?,?,?,?,?,?,?,?,?,?)", -1, &ps, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO process_edges"
-	    " VALUES(?,?)", -1, &es, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO process_events"
-	    " VALUES(?,?,?)", -1, &as, NULL) != SQLITE_OK) {
-		rc = sql_fail(db, err, "preparing process inserts");
-		goto out;
-	}
-	for (size_t i = 0; i < c->nprocs && rc == 0; i++) {
-		const struct proc *p = &c->procs[i];
-		const struct ev_event *ev = p->ev;
-		const struct list *ls[2] = { &c->net, &c->loads };
-		int64_t depth = 0;
-
-		for (uint32_t a = p->parent; a != NONE && depth < CHAIN_GUARD;
-		    a = c->procs[a].parent)
-			depth++;
-		sqlite3_bind_int64(ps, 1, store_event_id(ev));
-		bind_text(ps, 2, ev->col[EV_COL_COMPUTER]);
-		bind_text(ps, 3, ev->col[EV_COL_PROCESS_GUID]);
-		bind_int(ps, 4, ev->col[EV_COL_PID]);
-		bind_text(ps, 5, ev->col[EV_COL_IMAGE]);
-		sqlite3_bind_int64(ps, 6, (sqlite3_int64)ev->time);
-		if (p->canon == i && p->exit != NULL) {
-			sqlite3_bind_int64(ps, 7, (sqlite3_int64)p->exit->time);
-			sqlite3_bind_int64(ps, 8, store_event_id(p->exit));
-		}
-		if (p->canon == i) {
-			if (p->parent != NONE)
-				sqlite3_bind_int64(ps, 9,
-				    store_event_id(c->procs[p->parent].ev));
-			sqlite3_bind_int64(ps, 10, depth);
-		} else
-			sqlite3_bind_int64(ps, 11, store_event_id(c->procs[p->canon].ev));
-		if (step(ps) != 0) {
-			rc = sql_fail(db, err, "inserting a process");
-			break;
-		}
-		if (p->canon != i)
-			continue;
-		if (p->parent != NONE) {
-			sqlite3_bind_int64(es, 1, store_event_id(c->procs[p->parent].ev));
-			sqlite3_bind_int64(es, 2, store_event_id(ev));
-			if (step(es) != 0) {
-				rc = sql_fail(db, err, "inserting an edge");
-				break;
-			}
-		}
-		for (int l = 0; l < 2 && rc == 0; l++) {
-			for (uint32_t j = ls[l]->off[i]; j < ls[l]->off[i + 1];
-			    j++) {
-				sqlite3_bind_int64(as, 1, store_event_id(ev));
-				sqlite3_bind_int64(as, 2, store_event_id(ls[l]->ev[j]));
-				bind_text(as, 3, ev_kind_name(ls[l]->ev[j]->kind));
-				if (step(as) != 0) {
-					rc = sql_fail(db, err,
-					    "inserting a process event");
-					break;
-				}
-			}
-		}
-	}
-out:
-	sqlite3_finalize(ps);
-	sqlite3_finalize(es);
-	sqlite3_finalize(as);
-	return rc;
+	row->exit = p->exit;
+	if (p->parent != NONE)
+		row->parent = c->procs[p->parent].ev;
+	for (uint32_t a = p->parent; a != NONE && row->depth < CHAIN_GUARD;
+	    a = c->procs[a].parent)
+		row->depth++;
+	row->nnet = c->net.off[i + 1] - c->net.off[i];
+	row->net = row->nnet ? &c->net.ev[c->net.off[i]] : NULL;
+	row->nloads = c->loads.off[i + 1] - c->loads.off[i];
+	row->loads = row->nloads ? &c->loads.ev[c->loads.off[i]] : NULL;
 }

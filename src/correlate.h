@@ -21,26 +21,8 @@
  * ev->process and ev->dup_record); they must outlive it.  Arrays returned
  * by the queries are borrowed and valid until corr_free().
  *
- * Database (for evtxhunt-db(5); written by corr_store(); event ids are
- * events.id, i.e. store_event_id(ev)):
- *
- *   processes(event INTEGER PRIMARY KEY, computer TEXT, process_guid
- *     TEXT, pid INTEGER, image TEXT, start INTEGER, end INTEGER,
- *     exit_event INTEGER, parent INTEGER, depth INTEGER,
- *     duplicate_of INTEGER)
- *	One row per process creation event (Sysmon 1 or 4688).
- *	start/end are FILETIMEs (end NULL while no exit was logged);
- *	exit_event is the 4689 / Sysmon 5 that ended it; parent is the
- *	event of the parent process (NULL when not in the evidence);
- *	depth is the number of known ancestors (0 for a root);
- *	duplicate_of is set on a 4688 that logs the same process as a
- *	Sysmon 1 (the kept event); such rows have no parent and no edges.
- *   process_edges(parent INTEGER, child INTEGER)
- *	parent -> child creation links between processes rows.
- *   process_events(process INTEGER, event INTEGER, kind TEXT)
- *	The network ('network', Sysmon 3) and image load ('image_load',
- *	Sysmon 7) events attached to a process.
- *   Indexes: process_edges(child), process_events(event).
+ * The store writes the processes of a correlation to the run database
+ * (evtxhunt-db(5)) from corr_row(), one row per process creation event.
  */
 #ifndef CORRELATE_H
 #define CORRELATE_H
@@ -52,7 +34,6 @@
 #include "ev_err.h"
 #include "event.h"
 
-struct sqlite3;
 struct corr;
 
 #define CORR_CHAIN_MAX	5	/* ancestors reported with a finding */
@@ -102,11 +83,23 @@ size_t	corr_image_loads(const struct corr *, const struct ev_event *proc,
 const struct ev_event *corr_exit(const struct corr *,
 	    const struct ev_event *proc);
 
-/*
- * Creates and fills the tables above in db (inside the caller's
- * transaction, if any).  Returns 0 or EV_ESQL.
- */
-int	corr_store(const struct corr *, struct sqlite3 *db,
-	    struct ev_err *err);
+/* One process creation event as the database shows it (corr_row()). */
+struct corr_row {
+	const struct ev_event	*ev;		/* Sysmon 1 or 4688 */
+	const struct ev_event	*duplicate_of;	/* a 4688 twin: the kept Sysmon
+						   event; then nothing below is
+						   set */
+	const struct ev_event	*exit;		/* 4689 / Sysmon 5, or NULL */
+	const struct ev_event	*parent;	/* parent process, or NULL */
+	size_t			 depth;		/* known ancestors; 0: a root */
+	const struct ev_event	*const *net;	/* its Sysmon 3, time order */
+	size_t			 nnet;
+	const struct ev_event	*const *loads;	/* its Sysmon 7, time order */
+	size_t			 nloads;
+};
+
+/* Process creation events linked, and row i of them (0 <= i < n). */
+size_t	corr_nprocs(const struct corr *);
+void	corr_row(const struct corr *, size_t i, struct corr_row *row);
 
 #endif

@@ -14,8 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "ev_buf.h"
 #include "ev_json.h"
+#include "ev_level.h"
 #include "store.h"
 
 struct store {
@@ -24,7 +27,7 @@ struct store {
 	char	*tmp;		/* temporary file name */
 };
 
-int
+static int
 store_exec(sqlite3 *db, const char *sql, struct ev_err *err)
 {
 	char *msg = NULL;
@@ -126,16 +129,16 @@ fail:
 	return rc;
 }
 
-sqlite3 *
-store_db(struct store *s)
-{
-	return s->db;
-}
-
 static int
 sql_fail(sqlite3 *db, struct ev_err *err)
 {
 	return EV_ERR(err, EV_ESQL, 0, "sqlite: %s", sqlite3_errmsg(db));
+}
+
+static int
+sql_fail_in(sqlite3 *db, struct ev_err *err, const char *what)
+{
+	return EV_ERR(err, EV_ESQL, 0, "%s: %s", what, sqlite3_errmsg(db));
 }
 
 static void
@@ -145,6 +148,35 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* An integer column from a logged value; text when it is not a number. */
+static void
+bind_int(sqlite3_stmt *st, int i, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0') {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+/* Runs a prepared INSERT and makes it ready for the next row. */
+static int
+step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -313,6 +345,196 @@ store_add_run(struct store *s, const struct ingest_run *run,
 	    "CREATE INDEX events_image ON events(image);"
 	    "CREATE INDEX events_computer_pid ON events(computer, pid);",
 	    err)) != 0) {
+		store_exec(s->db, "ROLLBACK", NULL);
+		return rc;
+	}
+	return store_exec(s->db, "COMMIT", err);
+}
+
+int
+store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
+    struct ev_err *err)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+
+	if ((rc = store_exec(s->db, "BEGIN;"
+	    "CREATE TABLE rules(id INTEGER PRIMARY KEY, uuid TEXT, path TEXT,"
+	    " title TEXT, level TEXT, status TEXT, tags TEXT,"
+	    " load_status TEXT NOT NULL, reason TEXT);", err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO rules VALUES"
+	    "(?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct store_rule *r = &rules[i];
+
+		sqlite3_bind_int64(ins, 1, (sqlite3_int64)i + 1);
+		bind_text(ins, 2, r->uuid);
+		bind_text(ins, 3, r->path);
+		bind_text(ins, 4, r->title);
+		bind_text(ins, 5, r->level != EV_LEVEL_NONE ?
+		    ev_level_name(r->level) : NULL);
+		bind_text(ins, 6, r->status);
+		bind_text(ins, 7, r->tags);
+		bind_text(ins, 8, r->load_status);
+		bind_text(ins, 9, r->reason);
+		if (step(ins) != 0)
+			goto fail;
+	}
+	sqlite3_finalize(ins);
+	return store_exec(s->db, "COMMIT", err);
+fail:
+	rc = sql_fail(s->db, err);
+	sqlite3_finalize(ins);
+	store_exec(s->db, "ROLLBACK", NULL);
+	return rc;
+}
+
+int
+store_add_findings(struct store *s, const struct finding *f, size_t n,
+    struct ev_err *err)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+
+	if ((rc = store_exec(s->db, "BEGIN;"
+	    "CREATE TABLE findings(id INTEGER PRIMARY KEY,"
+	    " event INTEGER NOT NULL REFERENCES events(id), source TEXT NOT NULL,"
+	    " rule INTEGER REFERENCES rules(id), level TEXT, score REAL,"
+	    " title TEXT, details TEXT, tags TEXT);", err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO findings(event, source,"
+	    " rule, level, score, title, details, tags) VALUES(?,?,?,?,?,?,?,?)",
+	    -1, &ins, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < f[i].nreasons; k++) {
+			const struct finding_reason *r = &f[i].reasons[k];
+
+			sqlite3_bind_int64(ins, 1, store_event_id(f[i].ev));
+			bind_text(ins, 2, r->baseline ? "baseline" : "rule");
+			if (!r->baseline)
+				sqlite3_bind_int64(ins, 3,
+				    (sqlite3_int64)r->rule + 1);
+			bind_text(ins, 4, ev_level_name(r->level));
+			if (r->baseline)
+				sqlite3_bind_double(ins, 5, r->score);
+			bind_text(ins, 6, r->title);
+			bind_text(ins, 7, r->details);
+			bind_text(ins, 8, r->tags);
+			if (step(ins) != 0)
+				goto fail;
+		}
+	}
+	sqlite3_finalize(ins);
+	return store_exec(s->db, "CREATE INDEX findings_event ON "
+	    "findings(event); COMMIT;", err);
+fail:
+	rc = sql_fail(s->db, err);
+	sqlite3_finalize(ins);
+	store_exec(s->db, "ROLLBACK", NULL);
+	return rc;
+}
+
+static const char process_schema[] =
+    "CREATE TABLE IF NOT EXISTS processes(event INTEGER PRIMARY KEY,"
+    " computer TEXT, process_guid TEXT, pid INTEGER, image TEXT,"
+    " start INTEGER, end INTEGER, exit_event INTEGER, parent INTEGER,"
+    " depth INTEGER, duplicate_of INTEGER);"
+    "CREATE TABLE IF NOT EXISTS process_edges(parent INTEGER,"
+    " child INTEGER, PRIMARY KEY(parent, child)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS process_edges_child"
+    " ON process_edges(child);"
+    "CREATE TABLE IF NOT EXISTS process_events(process INTEGER,"
+    " event INTEGER, kind TEXT, PRIMARY KEY(process, event))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS process_events_event"
+    " ON process_events(event);";
+
+/* The edge to its parent and the 3/7 events of one kept process. */
+static int
+insert_links(sqlite3_stmt *es, sqlite3_stmt *as, const struct corr_row *p)
+{
+	const struct ev_event *const *ls[2] = { p->net, p->loads };
+	size_t ns[2] = { p->nnet, p->nloads };
+
+	if (p->parent != NULL) {
+		sqlite3_bind_int64(es, 1, store_event_id(p->parent));
+		sqlite3_bind_int64(es, 2, store_event_id(p->ev));
+		if (step(es) != 0)
+			return -1;
+	}
+	for (int l = 0; l < 2; l++) {
+		for (size_t j = 0; j < ns[l]; j++) {
+			sqlite3_bind_int64(as, 1, store_event_id(p->ev));
+			sqlite3_bind_int64(as, 2, store_event_id(ls[l][j]));
+			bind_text(as, 3, ev_kind_name(ls[l][j]->kind));
+			if (step(as) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_add_processes(struct store *s, const struct corr *c,
+    struct ev_err *err)
+{
+	sqlite3_stmt *ps = NULL, *es = NULL, *as = NULL;
+	int rc;
+
+	if ((rc = store_exec(s->db, "BEGIN", err)) != 0)
+		return rc;
+	if (sqlite3_exec(s->db, process_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		rc = sql_fail_in(s->db, err, "creating process tables");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO processes VALUES"
+	    "(?,?,?,?,?,?,?,?,?,?,?)", -1, &ps, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO process_edges"
+	    " VALUES(?,?)", -1, &es, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO process_events"
+	    " VALUES(?,?,?)", -1, &as, NULL) != SQLITE_OK) {
+		rc = sql_fail_in(s->db, err, "preparing process inserts");
+		goto out;
+	}
+	for (size_t i = 0; i < corr_nprocs(c) && rc == 0; i++) {
+		struct corr_row p;
+		const struct ev_event *ev;
+
+		corr_row(c, i, &p);
+		ev = p.ev;
+		sqlite3_bind_int64(ps, 1, store_event_id(ev));
+		bind_text(ps, 2, ev->col[EV_COL_COMPUTER]);
+		bind_text(ps, 3, ev->col[EV_COL_PROCESS_GUID]);
+		bind_int(ps, 4, ev->col[EV_COL_PID]);
+		bind_text(ps, 5, ev->col[EV_COL_IMAGE]);
+		sqlite3_bind_int64(ps, 6, (sqlite3_int64)ev->time);
+		if (p.exit != NULL) {
+			sqlite3_bind_int64(ps, 7, (sqlite3_int64)p.exit->time);
+			sqlite3_bind_int64(ps, 8, store_event_id(p.exit));
+		}
+		if (p.duplicate_of == NULL) {
+			if (p.parent != NULL)
+				sqlite3_bind_int64(ps, 9,
+				    store_event_id(p.parent));
+			sqlite3_bind_int64(ps, 10, (sqlite3_int64)p.depth);
+		} else
+			sqlite3_bind_int64(ps, 11,
+			    store_event_id(p.duplicate_of));
+		if (step(ps) != 0)
+			rc = sql_fail_in(s->db, err, "inserting a process");
+		else if (p.duplicate_of == NULL &&
+		    insert_links(es, as, &p) != 0)
+			rc = sql_fail_in(s->db, err, "inserting a process link");
+	}
+out:
+	sqlite3_finalize(ps);
+	sqlite3_finalize(es);
+	sqlite3_finalize(as);
+	if (rc != 0) {
 		store_exec(s->db, "ROLLBACK", NULL);
 		return rc;
 	}

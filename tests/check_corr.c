@@ -1,15 +1,18 @@
 /*
  * check_corr.c -- tests for src/correlate.c: Sysmon and 4688 process
  * trees, pid reuse and exits, Sysmon 3/7 attachment, 4688/Sysmon 1
- * de-duplication, and the tables corr_store() writes.
+ * de-duplication, and the process tables the store writes from them
+ * (corr_row(), store_add_processes()).
  */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base_events.h"
 #include "correlate.h"
 #include "ev_util.h"
+#include "store.h"
 
 #define S	TEV_SECOND
 #define G(n)	"{00000000-0000-0000-0000-00000000000" #n "}"
@@ -277,7 +280,10 @@ q1(sqlite3 *db, const char *sql)
 START_TEST(store)
 {
 	struct ev_err err = EV_ERR_INIT;
+	char path[] = "/tmp/check_corr.XXXXXX";
+	struct store *st;
 	sqlite3 *db;
+	int fd;
 
 	sysmon1("WS1", 1 * S, G(1), "100", "C:\\a.exe", G(0), "4", "C:\\s.exe");
 	sysmon1("WS1", 2 * S, G(2), "200", "C:\\b.exe", G(1), "100",
@@ -288,8 +294,12 @@ START_TEST(store)
 	push(TEV_SYSMON(&arena, 5, "WS1", 4 * S, 62, "ProcessGuid", G(2),
 	    "ProcessId", "200", NULL));
 	build();
-	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-	ck_assert_int_eq(corr_store(corr, db, &err), 0);
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	close(fd);
+	ck_assert_int_eq(store_open(path, true, &st, &err), 0);
+	ck_assert_int_eq(store_add_processes(st, corr, &err), 0);
+	ck_assert_int_eq(store_close(st, true, &err), 0);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(q1(db, "SELECT count(*) FROM processes"), 3);
 	/* ids are events.id: output position + 1 (store_event_id()) */
 	ck_assert_int_eq(q1(db, "SELECT parent FROM processes WHERE event=2"),
@@ -305,6 +315,7 @@ START_TEST(store)
 	ck_assert_int_eq(q1(db, "SELECT event FROM process_events"
 	    " WHERE process=2 AND kind='network'"), 4);
 	sqlite3_close(db);
+	unlink(path);
 }
 END_TEST
 

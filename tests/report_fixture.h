@@ -41,8 +41,8 @@ struct fx {
 	struct evtx_gap		 gap;
 	struct ingest_run	 run;
 	struct corr		*corr;
-	struct report_reason	 reasons[8];
-	struct report_finding	 findings[8];
+	struct finding_reason	 reasons[8];
+	struct finding		 findings[8];
 	struct report		 rep;
 };
 
@@ -94,8 +94,8 @@ static void
 fx_reason(struct fx *fx, size_t k, bool baseline, int level, const char *title,
     const char *id, const char *tags, const char *details, double score)
 {
-	fx->reasons[k] = (struct report_reason){ baseline, level, title, id,
-	    baseline ? NULL : "rules/proxy_exec.yml", tags, details, score };
+	fx->reasons[k] = (struct finding_reason){ baseline, level, title, id,
+	    baseline ? NULL : "rules/proxy_exec.yml", tags, details, score, 0 };
 }
 
 /* Builds the scan; abort()s on failure (a broken fixture, not a test). */
@@ -256,15 +256,15 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	fx_reason(fx, 5, true, EV_LEVEL_LOW, "regsvr32.exe: module never loaded "
 	    "before", "baseline:module", NULL, "module `<user-temp>\\*.dll` "
 	    "never seen in 4,210 prior invocations", 4.25);
-	fx->findings[0] = (struct report_finding){ regsvr, &fx->reasons[0], 2,
+	fx->findings[0] = (struct finding){ regsvr, &fx->reasons[0], 2,
 	    EV_LEVEL_HIGH };
-	fx->findings[1] = (struct report_finding){ load, &fx->reasons[5], 1,
+	fx->findings[1] = (struct finding){ load, &fx->reasons[5], 1,
 	    EV_LEVEL_LOW };
-	fx->findings[2] = (struct report_finding){ mshta, &fx->reasons[2], 1,
+	fx->findings[2] = (struct finding){ mshta, &fx->reasons[2], 1,
 	    EV_LEVEL_CRITICAL };
-	fx->findings[3] = (struct report_finding){ cert, &fx->reasons[4], 1,
+	fx->findings[3] = (struct finding){ cert, &fx->reasons[4], 1,
 	    EV_LEVEL_HIGH };
-	fx->findings[4] = (struct report_finding){ rundll, &fx->reasons[3], 1,
+	fx->findings[4] = (struct finding){ rundll, &fx->reasons[3], 1,
 	    EV_LEVEL_MEDIUM };
 
 	fx->rep.run = &fx->run;

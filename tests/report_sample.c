@@ -24,8 +24,8 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 	struct ev_err err = EV_ERR_INIT;
 	struct base_config *cfg = NULL;
 	struct report rep = { 0 };
-	struct report_reason *rs;
-	struct report_finding *fs;
+	struct finding_reason *rs;
+	struct finding *fs;
 	struct corr *corr = NULL;
 	char (*titles)[128];
 	size_t nf = 0;
@@ -53,9 +53,9 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 		int level;
 
 		if (ev->kind == EV_KIND_LOG_CLEAR) {
-			rs[nf] = (struct report_reason){ false, EV_LEVEL_HIGH,
+			rs[nf] = (struct finding_reason){ false, EV_LEVEL_HIGH,
 			    "Event log cleared", "sample-log-clear", NULL,
-			    "attack.defense-evasion attack.t1070.001", NULL, 0 };
+			    "attack.defense-evasion attack.t1070.001", NULL, 0, 0 };
 		} else if (ev->kind == EV_KIND_PROCESS &&
 		    !corr_is_duplicate(corr, ev) &&
 		    (b = base_identify(cfg, ev, NULL)) != NULL) {
@@ -63,12 +63,12 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 			    EV_LEVEL_HIGH : EV_LEVEL_MEDIUM;
 			snprintf(titles[nf], sizeof(titles[nf]),
 			    "Sample: %s proxy execution", b->name);
-			rs[nf] = (struct report_reason){ false, level,
+			rs[nf] = (struct finding_reason){ false, level,
 			    titles[nf], "sample-watched", NULL, b->technique ?
-			    "attack.defense-evasion" : NULL, NULL, 0 };
+			    "attack.defense-evasion" : NULL, NULL, 0, 0 };
 		} else
 			continue;
-		fs[nf] = (struct report_finding){ ev, &rs[nf], 1,
+		fs[nf] = (struct finding){ ev, &rs[nf], 1,
 		    rs[nf].level };
 		nf++;
 	}

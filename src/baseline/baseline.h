@@ -70,9 +70,9 @@ struct base_config {
 						   seen value still counts */
 	double			 weight[BASE_F_NTYPES];
 	double			 level_score[EV_NLEVELS]; /* minimum score
-						   per level; [0] unused */
-	enum ev_level			 renamed_level;
-	struct ev_map		 names;		/* name -> bins index */
+						   per level; [NONE] unused */
+	enum ev_level	 renamed_level;
+	struct ev_map	 names;		/* name -> bins index */
 };
 
 /* Defaults when watched.yml does not say (also in the man page). */
@@ -283,7 +283,7 @@ struct base_finding {
 	const char		*binary;	/* canonical name */
 	const char		*technique;	/* or NULL */
 	double			 score;		/* sum of bits */
-	enum ev_level			 level;
+	enum ev_level		 level;
 	const char		*title;		/* one line */
 	const char		*details;	/* which features, what history */
 	struct base_new		*news;		/* score order, largest first */

@@ -127,7 +127,7 @@ rp_cleared_channel(const struct ev_event *ev)
 /* ---- reasons of a finding ---- */
 
 const char *
-rp_source(const struct report_finding *f)
+rp_source(const struct finding *f)
 {
 	bool rule = false, base = false;
 
@@ -141,7 +141,7 @@ rp_source(const struct report_finding *f)
 }
 
 static void
-join(struct ev_buf *b, const struct report_finding *f, size_t field)
+join(struct ev_buf *b, const struct finding *f, size_t field)
 {
 	bool first = true;
 
@@ -159,21 +159,21 @@ join(struct ev_buf *b, const struct report_finding *f, size_t field)
 }
 
 void
-rp_join_titles(struct ev_buf *b, const struct report_finding *f)
+rp_join_titles(struct ev_buf *b, const struct finding *f)
 {
-	join(b, f, offsetof(struct report_reason, title));
+	join(b, f, offsetof(struct finding_reason, title));
 }
 
 void
-rp_join_ids(struct ev_buf *b, const struct report_finding *f)
+rp_join_ids(struct ev_buf *b, const struct finding *f)
 {
-	join(b, f, offsetof(struct report_reason, rule_id));
+	join(b, f, offsetof(struct finding_reason, rule_id));
 }
 
 void
-rp_join_details(struct ev_buf *b, const struct report_finding *f)
+rp_join_details(struct ev_buf *b, const struct finding *f)
 {
-	join(b, f, offsetof(struct report_reason, details));
+	join(b, f, offsetof(struct finding_reason, details));
 }
 
 /* Whether the word [w, w+n) occurs as a space-separated word in s[0..len). */
@@ -195,7 +195,7 @@ has_word(const char *s, size_t len, const char *w, size_t n)
 }
 
 void
-rp_join_tags(struct ev_buf *b, const struct report_finding *f)
+rp_join_tags(struct ev_buf *b, const struct finding *f)
 {
 	size_t start = b->len;
 
@@ -220,7 +220,7 @@ rp_join_tags(struct ev_buf *b, const struct report_finding *f)
 }
 
 double
-rp_score(const struct report_finding *f)
+rp_score(const struct finding *f)
 {
 	double s = -1;
 
@@ -728,7 +728,7 @@ analyse_hosts(struct rp *rp)
 	}
 	/* findings per host */
 	for (size_t i = 0; i < rp->r->nfindings; i++) {
-		const struct report_finding *f = &rp->r->findings[i];
+		const struct finding *f = &rp->r->findings[i];
 		const char *comp = f->ev->col[EV_COL_COMPUTER] != NULL ?
 		    f->ev->col[EV_COL_COMPUTER] : "";
 		struct ev_map_ent *e = ev_map_get(&hm, comp, strlen(comp));
@@ -779,7 +779,7 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 			goto oom;
 	}
 	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct report_finding *f = &r->findings[i];
+		const struct finding *f = &r->findings[i];
 		const struct ev_event *ev = f->ev;
 
 		if (ev->seq < run->nevents && run->events[ev->seq] == ev)
@@ -793,7 +793,7 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 		counts_add(&hosts, ev->col[EV_COL_COMPUTER] != NULL ?
 		    ev->col[EV_COL_COMPUTER] : "", NULL, 0);
 		for (size_t j = 0; j < f->nreasons; j++) {
-			const struct report_reason *rr = &f->reasons[j];
+			const struct finding_reason *rr = &f->reasons[j];
 
 			rp->by_rule_source[rr->baseline ? 1 : 0]++;
 			counts_add(&rules, rr->rule_id != NULL ? rr->rule_id :

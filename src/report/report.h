@@ -20,30 +20,12 @@
 #include "ev_err.h"
 #include "ev_level.h"
 #include "event.h"
+#include "findings.h"
 #include "ingest.h"
 
 struct base_config;
 struct corr;
 struct sigma_set;
-
-/* One reason an event is a finding. */
-struct report_reason {
-	bool		 baseline;	/* false: a rule; true: baseline */
-	enum ev_level	 level;
-	const char	*title;		/* rule title / baseline headline */
-	const char	*rule_id;	/* rule UUID, or "baseline:<kind>" */
-	const char	*rule_path;	/* rule file, NULL for baseline */
-	const char	*tags;		/* space-separated ATT&CK tags */
-	const char	*details;	/* baseline explanation, or NULL */
-	double		 score;		/* baseline surprisal (bits), or 0 */
-};
-
-struct report_finding {
-	const struct ev_event	*ev;
-	const struct report_reason *reasons;	/* most severe first */
-	size_t			 nreasons;
-	enum ev_level		 level;		/* max over reasons */
-};
 
 /* A rule the run loaded, skipped or rejected (for the header). */
 struct report_rules {
@@ -66,7 +48,7 @@ struct report_opts {
 struct report {
 	const struct ingest_run		*run;
 	const struct corr		*corr;	/* process context; may be NULL */
-	const struct report_finding	*findings;
+	const struct finding		*findings;
 	size_t				 nfindings;
 	struct report_rules		 rules;
 	const char			*baseline;	/* DB path, "self" (stacking),

@@ -79,7 +79,7 @@ static void
 row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 {
 	const struct ev_event *ev = it->ev;
-	const struct report_finding *f = it->f;
+	const struct finding *f = it->f;
 	const struct ingest_run *run = rp->r->run;
 	char iso[EV_TIME_ISO_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;

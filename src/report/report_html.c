@@ -298,7 +298,7 @@ hist(struct ev_buf *b, const struct rp *rp)
 	memset(cnt, 0, sizeof(cnt));
 	memset(tot, 0, sizeof(tot));
 	for (size_t i = 0; i < rp->r->nfindings; i++) {
-		const struct report_finding *f = &rp->r->findings[i];
+		const struct finding *f = &rp->r->findings[i];
 		uint64_t t = f->ev->time;
 		size_t k;
 

@@ -80,7 +80,7 @@ struct rp_gap {
 /* One line of the timeline: an event, and its finding if it is one. */
 struct rp_item {
 	const struct ev_event		*ev;
-	const struct report_finding	*f;	/* NULL: plain event */
+	const struct finding		*f;	/* NULL: plain event */
 };
 
 /* Process context of a timeline entry. */
@@ -123,7 +123,7 @@ struct rp {
 	struct rp_item		*items;		/* timeline */
 	size_t			 nitems;
 	/* finding of each event, by ev->seq (NULL without events) */
-	const struct report_finding **by_seq;
+	const struct finding **by_seq;
 	struct ev_arena		 arena;		/* strings made here */
 };
 
@@ -144,13 +144,13 @@ bool	rp_load_unusual(const struct rp *, const struct ev_event *load);
  * RP_SEP; tags: the union, space-separated, in order of first appearance.
  */
 #define RP_SEP	" | "
-const char *rp_source(const struct report_finding *);
-void	rp_join_titles(struct ev_buf *, const struct report_finding *);
-void	rp_join_ids(struct ev_buf *, const struct report_finding *);
-void	rp_join_details(struct ev_buf *, const struct report_finding *);
-void	rp_join_tags(struct ev_buf *, const struct report_finding *);
+const char *rp_source(const struct finding *);
+void	rp_join_titles(struct ev_buf *, const struct finding *);
+void	rp_join_ids(struct ev_buf *, const struct finding *);
+void	rp_join_details(struct ev_buf *, const struct finding *);
+void	rp_join_tags(struct ev_buf *, const struct finding *);
 /* Max baseline score of f, or < 0 when no reason has one. */
-double	rp_score(const struct report_finding *);
+double	rp_score(const struct finding *);
 
 /* ATT&CK technique ids in tags ("T1218.010"), appended one per call of
  * fn; returns how many. */

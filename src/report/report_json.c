@@ -360,7 +360,7 @@ static void
 json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 {
 	const struct ev_event *ev = it->ev;
-	const struct report_finding *f = it->f;
+	const struct finding *f = it->f;
 	struct ev_buf t = EV_BUF_INIT;
 	double score;
 
@@ -451,7 +451,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	}
 	ev_buf_adds(b, "],\"reasons\":[");
 	for (size_t i = 0; f != NULL && i < f->nreasons; i++) {
-		const struct report_reason *rr = &f->reasons[i];
+		const struct finding_reason *rr = &f->reasons[i];
 
 		if (i > 0)
 			ev_buf_addc(b, ',');

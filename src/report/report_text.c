@@ -484,7 +484,7 @@ static void
 entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 {
 	const struct ev_event *ev = it->ev;
-	const struct report_finding *f = it->f;
+	const struct finding *f = it->f;
 	const struct ingest_run *run = rp->r->run;
 	char a[EV_TIME_ISO_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
@@ -539,7 +539,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	sgr(w, C_OFF);
 	ev_buf_addf(w->b, "  %s\n", rp_source(f));
 	for (size_t i = 0; i < f->nreasons; i++) {
-		const struct report_reason *rr = &f->reasons[i];
+		const struct finding_reason *rr = &f->reasons[i];
 
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "[%s] %s", ev_level_name(rr->level),
