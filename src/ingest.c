@@ -35,11 +35,10 @@
 #include "ev_arena.h"
 #include "ev_buf.h"
 #include "ev_par.h"
+#include "evtx/format.h"
 #include "ingest.h"
 #include "sha256.h"
 
-#define EVTX_HEADER_SIZE	4096
-#define EVTX_CHUNK_SIZE		65536
 #define TASK_CHUNKS		256	/* 16 MiB of chunks per range task */
 #define WARN_KEEP		20	/* warnings printed per file */
 
@@ -135,11 +134,11 @@ sniff(const char *path, uint64_t size)
 
 	if ((fd = evtx_open_evidence(path)) == -1)
 		return -1;
-	if (pread(fd, b, 8, 0) == 8 && memcmp(b, "ElfFile", 8) == 0)
+	if (pread(fd, b, 8, 0) == 8 && memcmp(b, EVTX_FILE_SIG, 8) == 0)
 		rc = 1;
-	else if (size > EVTX_HEADER_SIZE + 8 &&
-	    pread(fd, b, 8, EVTX_HEADER_SIZE) == 8 &&
-	    memcmp(b, "ElfChnk", 8) == 0)
+	else if (size > EVTX_FILE_HDR_SIZE + 8 &&
+	    pread(fd, b, 8, EVTX_FILE_HDR_SIZE) == 8 &&
+	    memcmp(b, EVTX_CHUNK_SIG, 8) == 0)
 		rc = 1;
 	close(fd);
 	return rc;
@@ -774,9 +773,10 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 
 		if (f->status != INGEST_OK)
 			continue;
-		if (o->parser == EVTX_PARSER_NATIVE && f->size > EVTX_HEADER_SIZE)
-			slots = (f->size - EVTX_HEADER_SIZE + EVTX_CHUNK_SIZE - 1) /
-			    EVTX_CHUNK_SIZE;
+		if (o->parser == EVTX_PARSER_NATIVE &&
+		    f->size > EVTX_FILE_HDR_SIZE)
+			slots = (f->size - EVTX_FILE_HDR_SIZE +
+			    EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
 		per = TASK_CHUNKS;
 		if (o->jobs > 1 && slots / o->jobs < per && slots > 64)
 			per = (uint32_t)((slots + o->jobs - 1) / o->jobs);

@@ -75,13 +75,11 @@
 #include "../ev_buf.h"
 #include "../ev_time.h"
 #include "../ev_util.h"
+#include "format.h"
 #include "reader.h"
 
-#define HDR_SIZE	4096
-#define CHUNK_SIZE	65536
 #define MAX_PAIRS	4096	/* Data elements kept per record */
 #define MAX_DEPTH	32	/* UserData nesting walked */
-#define CHUNK_HDR	512
 #define LOCATE_WINDOW	64	/* chunk slots searched past the cursor */
 
 struct lx_file {
@@ -109,7 +107,7 @@ struct lx_read {
 	uint8_t			*seen;		/* chunk slots with records */
 	uint64_t		 nslots;
 	/* record locator (see locate()) */
-	uint8_t			*chunk;		/* CHUNK_SIZE bytes */
+	uint8_t			*chunk;		/* EVTX_CHUNK_SIZE bytes */
 	uint64_t		 slot;		/* slot in chunk, or UINT64_MAX */
 	uint32_t		 pos;		/* next record to look at */
 	uint32_t		 free_off;	/* chunk's free space offset */
@@ -558,18 +556,19 @@ load_slot(struct lx_read *r, uint64_t s)
 
 	r->slot = UINT64_MAX;
 	do
-		got = pread(r->lf->fd, r->chunk, CHUNK_SIZE,
-		    (off_t)(HDR_SIZE + s * CHUNK_SIZE));
+		got = pread(r->lf->fd, r->chunk, EVTX_CHUNK_SIZE,
+		    (off_t)EVTX_SLOT_OFF(s));
 	while (got == -1 && errno == EINTR);
-	if (got < CHUNK_HDR || memcmp(r->chunk, "ElfChnk", 8) != 0)
+	if (got < EVTX_CHUNK_HDR_SIZE ||
+	    memcmp(r->chunk, EVTX_CHUNK_SIG, 8) != 0)
 		return false;
-	if (got < CHUNK_SIZE)
-		memset(r->chunk + got, 0, CHUNK_SIZE - (size_t)got);
+	if (got < EVTX_CHUNK_SIZE)
+		memset(r->chunk + got, 0, EVTX_CHUNK_SIZE - (size_t)got);
 	r->slot = s;
-	r->pos = CHUNK_HDR;
-	r->free_off = le32(r->chunk + 48);
-	if (r->free_off > CHUNK_SIZE || r->free_off < CHUNK_HDR)
-		r->free_off = CHUNK_SIZE;
+	r->pos = EVTX_CHUNK_HDR_SIZE;
+	r->free_off = le32(r->chunk + EVTX_CH_FREE);
+	if (r->free_off > EVTX_CHUNK_SIZE || r->free_off < EVTX_CHUNK_HDR_SIZE)
+		r->free_off = EVTX_CHUNK_SIZE;
 	return true;
 }
 
@@ -580,14 +579,14 @@ walk_slot(struct lx_read *r, uint64_t id, uint64_t *off)
 	const uint8_t	*c = r->chunk;
 	uint32_t	 pos, size;
 
-	for (pos = r->pos; pos <= r->free_off - 24; pos += size) {
-		if (memcmp(c + pos, "**\0\0", 4) != 0)
+	for (pos = r->pos; pos <= r->free_off - EVTX_REC_HDR; pos += size) {
+		if (le32(c + pos) != EVTX_REC_SIG)
 			return 0;
-		size = le32(c + pos + 4);
-		if (size < 28 || size > r->free_off - pos)
+		size = le32(c + pos + EVTX_REC_SIZE);
+		if (size < EVTX_REC_MIN || size > r->free_off - pos)
 			return 0;
-		if (le64(c + pos + 8) == id) {
-			*off = HDR_SIZE + r->slot * CHUNK_SIZE + pos;
+		if (le64(c + pos + EVTX_REC_ID) == id) {
+			*off = EVTX_SLOT_OFF(r->slot) + pos;
 			r->pos = pos + size;
 			return 1;
 		}
@@ -615,16 +614,17 @@ locate(struct lx_read *r, uint64_t id)
 	if (r->slot != UINT64_MAX && walk_slot(r, id, &off))
 		return off;
 	first = r->slot == UINT64_MAX ? 0 : r->slot + 1;
-	if (r->slot != UINT64_MAX && r->pos != CHUNK_HDR) {
+	if (r->slot != UINT64_MAX && r->pos != EVTX_CHUNK_HDR_SIZE) {
 		/* out of order inside the chunk: look from its start */
-		r->pos = CHUNK_HDR;
+		r->pos = EVTX_CHUNK_HDR_SIZE;
 		if (walk_slot(r, id, &off))
 			return off;
 	}
 	for (s = first; s < r->nslots && s < first + LOCATE_WINDOW; s++) {
 		if (!load_slot(r, s))
 			continue;
-		if (id < le64(r->chunk + 24) || id > le64(r->chunk + 32))
+		if (id < le64(r->chunk + EVTX_CH_FIRST_ID) ||
+		    id > le64(r->chunk + EVTX_CH_LAST_ID))
 			continue;
 		if (walk_slot(r, id, &off))
 			return off;
@@ -729,11 +729,12 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 	rec.record_id = id;
 	rec.time = wtime;
 	rec.offset = off > 0 ? (uint64_t)off : recovered ? 0 : locate(r, id);
-	rec.chunk = rec.offset >= HDR_SIZE ?
-	    (uint32_t)((rec.offset - HDR_SIZE) / CHUNK_SIZE) : 0;
+	rec.chunk = rec.offset >= EVTX_FILE_HDR_SIZE ?
+	    (uint32_t)((rec.offset - EVTX_FILE_HDR_SIZE) / EVTX_CHUNK_SIZE) : 0;
 	rec.event_id = eid;
 	rec.recovered = recovered;
-	if (rec.offset >= HDR_SIZE && rec.chunk < r->nslots && r->seen != NULL)
+	if (rec.offset >= EVTX_FILE_HDR_SIZE && rec.chunk < r->nslots &&
+	    r->seen != NULL)
 		r->seen[rec.chunk] = 1;
 
 	kind = EV_KIND_NONE;
@@ -837,15 +838,16 @@ lx_read(void *state, uint32_t first, uint32_t n,
 	ev_buf_init(&r.xml);
 	ev_buf_init(&r.tmp);
 	ev_arena_init(&r.arena);
-	if (lf->size > HDR_SIZE) {
-		r.nslots = (lf->size - HDR_SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
+	if (lf->size > EVTX_FILE_HDR_SIZE) {
+		r.nslots = (lf->size - EVTX_FILE_HDR_SIZE + EVTX_CHUNK_SIZE -
+		    1) / EVTX_CHUNK_SIZE;
 		if ((r.seen = calloc(r.nslots, 1)) == NULL) {
 			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 			goto done;
 		}
 	}
 	r.slot = UINT64_MAX;
-	if ((r.chunk = malloc(CHUNK_SIZE)) == NULL ||
+	if ((r.chunk = malloc(EVTX_CHUNK_SIZE)) == NULL ||
 	    (r.ctxt = xmlNewParserCtxt()) == NULL) {
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto done;
@@ -1020,7 +1022,7 @@ lx_open(const char *path, const struct evtx_open_opts *opts, void **state,
 	struct lx_file	*lf;
 	libevtx_error_t	*le = NULL;
 	struct stat	 sb;
-	uint8_t		 hdr[HDR_SIZE];
+	uint8_t		 hdr[EVTX_FILE_HDR_SIZE];
 	char		 msg[256];
 	uint32_t	 flags = 0;
 	ssize_t		 got;
@@ -1052,13 +1054,13 @@ lx_open(const char *path, const struct evtx_open_opts *opts, void **state,
 		rc = EV_ERR_SYS(err, "cannot read '%s'", path);
 		goto fail;
 	}
-	if (got < 8 || memcmp(hdr, "ElfFile", 8) != 0) {
+	if (got < 8 || memcmp(hdr, EVTX_FILE_SIG, 8) != 0) {
 		rc = EV_ERR(err, EV_ENOTEVTX, 0, "'%s' is not an EVTX file "
 		    "(no ElfFile signature)", path);
 		goto fail;
 	}
-	if (got >= 44)
-		st->header_chunks = le16(hdr + 42);
+	if (got >= EVTX_FH_CHUNKS + 2)
+		st->header_chunks = le16(hdr + EVTX_FH_CHUNKS);
 
 	if (libevtx_file_initialize(&lf->file, &le) != 1) {
 		libevtx_error_free(&le);

@@ -3,22 +3,7 @@
  * recovery of records from slack and unlisted chunks (see reader.h; the
  * BinXML of each record is decoded by binxml.c).
  *
- * File header (first 4096 bytes; 128 used):
- *    0 "ElfFile\0"   8 first chunk no u64   16 last chunk no u64
- *   24 next record id u64   32 header size u32 (128)   36 minor u16
- *   38 major u16 (3)   40 header block size u16 (4096)
- *   42 chunk count u16   120 flags u32 (1 dirty, 2 full)
- *  124 CRC32 of bytes 0..119
- * Chunk (64 KiB slots from byte 4096):
- *    0 "ElfChnk\0"   8 first record no u64   16 last record no u64
- *   24 first record id u64   32 last record id u64
- *   40 header size u32 (128)   44 last record offset u32
- *   48 free-space offset u32   52 records CRC32 (512..free space)
- *  120 flags u32   124 header CRC32 (bytes 0..119 and 128..511)
- *  128 string offsets [64] u32   384 template offsets [32] u32
- *  512 records
- * Record: 0 0x00002a2a   4 size u32   8 id u64   16 written FILETIME
- *   24 BinXML ... size-4 size u32 again
+ * The on-disk layout (offsets, sizes, signatures) is in format.h.
  *
  * Units are chunk slots.  Each evtx_file_read() call owns its buffers and
  * decoder, so calls on disjoint ranges can run in parallel; the only
@@ -43,18 +28,11 @@
 #include "../ev_util.h"
 #include "binxml.h"
 #include "crc32.h"
+#include "format.h"
 #include "reader.h"
 
-#define FILE_HDR	4096
-#define CHUNK_SIZE	65536
-#define CHUNK_HDR	512
-#define REC_MIN		28		/* header 24 + size copy 4 */
 #define TAB_SLOTS	1024		/* record tables kept (power of 2) */
 
-static const uint8_t file_sig[8] = "ElfFile";	/* with its NUL */
-static const uint8_t chunk_sig[8] = "ElfChnk";
-static const uint8_t rec_sig[4] = { 0x2a, 0x2a, 0x00, 0x00 };
-#define REC_SIG		0x00002a2au	/* rec_sig as le32 */
 
 /* Record-id range of an allocated chunk (for de-duplication). */
 struct idrange {
@@ -146,10 +124,11 @@ read_at(int fd, void *buf, size_t n, uint64_t off)
 static bool
 chunk_header_crc_ok(const uint8_t *c)
 {
-	uint32_t crc = evtx_crc32(0, c, 120);
+	uint32_t crc = evtx_crc32(0, c, EVTX_CH_CRC_PART);
 
-	crc = evtx_crc32(crc, c + 128, CHUNK_HDR - 128);
-	return crc == le32(c + 124);
+	crc = evtx_crc32(crc, c + EVTX_CH_TABLES, EVTX_CHUNK_HDR_SIZE -
+	    EVTX_CH_TABLES);
+	return crc == le32(c + EVTX_CH_HDR_CRC);
 }
 
 static int
@@ -158,7 +137,7 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 {
 	struct nfile *f;
 	struct stat sb;
-	uint8_t hdr[128];
+	uint8_t hdr[EVTX_FILE_HDR_USED];
 	ssize_t n;
 	bool sig;
 
@@ -175,27 +154,31 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 		goto fail;
 	}
 	f->size = (uint64_t)sb.st_size;
-	f->nslots = f->size > FILE_HDR ? (uint32_t)((f->size - FILE_HDR +
-	    CHUNK_SIZE - 1) / CHUNK_SIZE) : 0;
+	f->nslots = f->size > EVTX_FILE_HDR_SIZE ? (uint32_t)((f->size -
+	    EVTX_FILE_HDR_SIZE + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE) : 0;
 	memset(hdr, 0, sizeof(hdr));
 	if ((n = read_at(f->fd, hdr, sizeof(hdr), 0)) == -1) {
 		EV_ERR_SYS(err, "cannot read '%s'", path);
 		goto fail;
 	}
-	sig = n >= 8 && memcmp(hdr, file_sig, 8) == 0;
-	if (sig && n == sizeof(hdr) && evtx_crc32(0, hdr, 120) ==
-	    le32(hdr + 124) && le32(hdr + 32) == 128 && le16(hdr + 38) == 3 &&
-	    le16(hdr + 40) == FILE_HDR) {
-		f->hdr_chunks = le16(hdr + 42);
-		st->dirty = (le32(hdr + 120) & 1) != 0;
-		st->full = (le32(hdr + 120) & 2) != 0;
+	sig = n >= 8 && memcmp(hdr, EVTX_FILE_SIG, 8) == 0;
+	if (sig && n == sizeof(hdr) && evtx_crc32(0, hdr, EVTX_FH_FLAGS) ==
+	    le32(hdr + EVTX_FH_CRC) &&
+	    le32(hdr + EVTX_FH_HDR_SIZE) == EVTX_FILE_HDR_USED &&
+	    le16(hdr + EVTX_FH_MAJOR) == EVTX_MAJOR &&
+	    le16(hdr + EVTX_FH_BLOCK_SIZE) == EVTX_FILE_HDR_SIZE) {
+		f->hdr_chunks = le16(hdr + EVTX_FH_CHUNKS);
+		st->dirty = (le32(hdr + EVTX_FH_FLAGS) & EVTX_FLAG_DIRTY) != 0;
+		st->full = (le32(hdr + EVTX_FH_FLAGS) & EVTX_FLAG_FULL) != 0;
 		f->dirty = st->dirty;
 	} else {
 		f->header_bad = true;
 		f->hdr_chunks = f->nslots;
 		if (sig && n == sizeof(hdr)) {
-			st->dirty = (le32(hdr + 120) & 1) != 0;
-			st->full = (le32(hdr + 120) & 2) != 0;
+			st->dirty = (le32(hdr + EVTX_FH_FLAGS) &
+			    EVTX_FLAG_DIRTY) != 0;
+			st->full = (le32(hdr + EVTX_FH_FLAGS) &
+			    EVTX_FLAG_FULL) != 0;
 		}
 	}
 	/*
@@ -214,9 +197,8 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 		bool found = false;
 
 		for (uint32_t i = 0; i < f->nslots && !found; i++) {
-			n = read_at(f->fd, cs, 8, FILE_HDR + (uint64_t)i *
-			    CHUNK_SIZE);
-			found = n == 8 && memcmp(cs, chunk_sig, 8) == 0;
+			n = read_at(f->fd, cs, 8, EVTX_SLOT_OFF(i));
+			found = n == 8 && memcmp(cs, EVTX_CHUNK_SIG, 8) == 0;
 		}
 		if (!found) {
 			EV_ERR(err, EV_ENOTEVTX, 0, "'%s': not an EVTX file",
@@ -269,7 +251,7 @@ cmp_range(const void *a, const void *b)
 static int
 build_ranges(struct nfile *f)
 {
-	uint8_t h[CHUNK_HDR];
+	uint8_t h[EVTX_CHUNK_HDR_SIZE];
 	int rc = 0;
 
 	pthread_mutex_lock(&f->lock);
@@ -281,16 +263,17 @@ build_ranges(struct nfile *f)
 		goto out;
 	}
 	for (uint32_t i = 0; i < f->nslots; i++) {
-		if (read_at(f->fd, h, sizeof(h), FILE_HDR + (uint64_t)i *
-		    CHUNK_SIZE) != (ssize_t)sizeof(h))
+		if (read_at(f->fd, h, sizeof(h), EVTX_SLOT_OFF(i)) !=
+		    (ssize_t)sizeof(h))
 			continue;
-		if (memcmp(h, chunk_sig, 8) != 0 || le64(h + 24) > le64(h + 32))
+		if (memcmp(h, EVTX_CHUNK_SIG, 8) != 0 ||
+		    le64(h + EVTX_CH_FIRST_ID) > le64(h + EVTX_CH_LAST_ID))
 			continue;
 		if (i >= f->hdr_chunks && (!f->dirty ||
 		    !chunk_header_crc_ok(h)))
 			continue;	/* read as recovered, see read_slot() */
-		f->ranges[f->nranges].first = le64(h + 24);
-		f->ranges[f->nranges].last = le64(h + 32);
+		f->ranges[f->nranges].first = le64(h + EVTX_CH_FIRST_ID);
+		f->ranges[f->nranges].last = le64(h + EVTX_CH_LAST_ID);
 		f->ranges[f->nranges].slot = i;
 		f->nranges++;
 	}
@@ -309,16 +292,16 @@ static bool
 find_record(const uint8_t *c, uint32_t len, uint32_t lim, uint64_t id,
     uint64_t *written)
 {
-	uint32_t pos = CHUNK_HDR;
+	uint32_t pos = EVTX_CHUNK_HDR_SIZE;
 
-	while (pos <= lim && lim - pos >= REC_MIN) {
-		uint32_t size = le32(c + pos + 4);
+	while (pos <= lim && lim - pos >= EVTX_REC_MIN) {
+		uint32_t size = le32(c + pos + EVTX_REC_SIZE);
 
-		if (le32(c + pos) != REC_SIG || size < REC_MIN ||
+		if (le32(c + pos) != EVTX_REC_SIG || size < EVTX_REC_MIN ||
 		    size > len - pos || le32(c + pos + size - 4) != size)
 			return false;
-		if (le64(c + pos + 8) == id) {
-			*written = le64(c + pos + 16);
+		if (le64(c + pos + EVTX_REC_ID) == id) {
+			*written = le64(c + pos + EVTX_REC_WRITTEN);
 			return true;
 		}
 		pos += size;
@@ -365,10 +348,10 @@ is_duplicate(struct rctx *x, uint64_t id, uint64_t written)
 			continue;
 		}
 		if (x->dup_slot != r->slot) {
-			ssize_t n = read_at(f->fd, x->dup, CHUNK_SIZE,
-			    FILE_HDR + (uint64_t)r->slot * CHUNK_SIZE);
+			ssize_t n = read_at(f->fd, x->dup, EVTX_CHUNK_SIZE,
+			    EVTX_SLOT_OFF(r->slot));
 
-			if (n < CHUNK_HDR) {
+			if (n < EVTX_CHUNK_HDR_SIZE) {
 				x->dup_slot = UINT32_MAX;
 				continue;
 			}
@@ -390,17 +373,17 @@ static void
 keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
 {
 	struct rtab *t;
-	uint32_t pos = CHUNK_HDR;
+	uint32_t pos = EVTX_CHUNK_HDR_SIZE;
 
 	if (x->tabs == NULL)
 		return;
 	t = &x->tabs[slot & (TAB_SLOTS - 1)];
 	t->slot = UINT32_MAX;
 	t->n = 0;
-	while (pos <= len && len - pos >= REC_MIN) {
-		uint32_t size = le32(c + pos + 4);
+	while (pos <= len && len - pos >= EVTX_REC_MIN) {
+		uint32_t size = le32(c + pos + EVTX_REC_SIZE);
 
-		if (le32(c + pos) != REC_SIG || size < REC_MIN ||
+		if (le32(c + pos) != EVTX_REC_SIG || size < EVTX_REC_MIN ||
 		    size > len - pos || le32(c + pos + size - 4) != size)
 			break;
 		if (t->n == t->cap) {
@@ -412,8 +395,8 @@ keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
 			t->v = v;
 			t->cap = cap;
 		}
-		t->v[t->n].id = le64(c + pos + 8);
-		t->v[t->n].written = le64(c + pos + 16);
+		t->v[t->n].id = le64(c + pos + EVTX_REC_ID);
+		t->v[t->n].written = le64(c + pos + EVTX_REC_WRITTEN);
 		t->n++;
 		pos += size;
 	}
@@ -431,7 +414,8 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 {
 	const uint8_t *c = x->c;
 	struct ev_record rec;
-	uint64_t id = le64(c + pos + 8), written = le64(c + pos + 16);
+	uint64_t id = le64(c + pos + EVTX_REC_ID);
+	uint64_t written = le64(c + pos + EVTX_REC_WRITTEN);
 	bool deliver;
 	int rc;
 
@@ -440,7 +424,7 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	/* a copy of an allocated record is not counted, decoded or not */
 	if (recovered && is_duplicate(x, id, written))
 		return 0;
-	rc = bx_record(x->bx, pos + 24, pos + size - 4, false, &rec);
+	rc = bx_record(x->bx, pos + EVTX_REC_HDR, pos + size - 4, false, &rec);
 	if (rc == EV_ENOMEM)
 		return EV_ERR(x->err, EV_ENOMEM, 0, "out of memory");
 	if (rc != 0)
@@ -457,7 +441,7 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 		rec.record_id = id;	/* no EventRecordID: the header's */
 	if (rec.time == 0)
 		rec.time = written;
-	rec.offset = FILE_HDR + (uint64_t)slot * CHUNK_SIZE + pos;
+	rec.offset = EVTX_SLOT_OFF(slot) + pos;
 	rec.chunk = slot;
 	rec.recovered = recovered;
 	x->st->events++;
@@ -471,11 +455,11 @@ record_at(const uint8_t *c, uint32_t lim, uint32_t pos)
 {
 	uint32_t size;
 
-	if (pos > lim || lim - pos < REC_MIN ||
-	    le32(c + pos) != REC_SIG)
+	if (pos > lim || lim - pos < EVTX_REC_MIN ||
+	    le32(c + pos) != EVTX_REC_SIG)
 		return 0;
-	size = le32(c + pos + 4);
-	if (size < REC_MIN || size > lim - pos ||
+	size = le32(c + pos + EVTX_REC_SIZE);
+	if (size < EVTX_REC_MIN || size > lim - pos ||
 	    le32(c + pos + size - 4) != size)
 		return 0;
 	return size;
@@ -491,11 +475,10 @@ find_sig(const uint8_t *c, uint32_t from, uint32_t len)
 	const uint8_t *p = c + from, *end = c + len;
 
 	while (end - p >= 4) {
-		p = memchr(p, rec_sig[0], (size_t)(end - p) - 3);
+		p = memchr(p, EVTX_REC_SIG & 0xff, (size_t)(end - p) - 3);
 		if (p == NULL)
 			return NULL;
-		if (p[1] == rec_sig[1] && p[2] == rec_sig[2] &&
-		    p[3] == rec_sig[3])
+		if (le32(p) == EVTX_REC_SIG)
 			return p;
 		p++;
 	}
@@ -511,7 +494,7 @@ scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
 	bool ok;
 	int rc;
 
-	while (pos + REC_MIN <= len) {
+	while (pos + EVTX_REC_MIN <= len) {
 		const uint8_t *hit = find_sig(c, pos, len);
 		uint32_t size;
 
@@ -540,14 +523,14 @@ static ssize_t
 get_chunk(struct rctx *x, uint64_t off)
 {
 	x->c = x->buf;
-	return read_at(x->f->fd, x->buf, CHUNK_SIZE, off);
+	return read_at(x->f->fd, x->buf, EVTX_CHUNK_SIZE, off);
 }
 
 static int
 read_slot(struct rctx *x, uint32_t slot)
 {
 	struct nfile *f = x->f;
-	uint64_t off = FILE_HDR + (uint64_t)slot * CHUNK_SIZE;
+	uint64_t off = EVTX_SLOT_OFF(slot);
 	const uint8_t *c;
 	uint32_t len, freeoff, pos, size;
 	bool allocated, ok, bad = false;
@@ -563,7 +546,7 @@ read_slot(struct rctx *x, uint32_t slot)
 	len = (uint32_t)n;
 	allocated = slot < f->hdr_chunks;
 	bx_chunk(x->bx, c, len);
-	if (len < CHUNK_HDR || memcmp(c, chunk_sig, 8) != 0) {
+	if (len < EVTX_CHUNK_HDR_SIZE || memcmp(c, EVTX_CHUNK_SIG, 8) != 0) {
 		bool zero = true;
 
 		for (uint32_t i = 0; i < len && zero; i++)
@@ -579,8 +562,9 @@ read_slot(struct rctx *x, uint32_t slot)
 	}
 	x->st->chunks++;
 	keep_table(x, slot, c, len);
-	freeoff = le32(c + 48);
-	if (!chunk_header_crc_ok(c) || le32(c + 40) != 128) {
+	freeoff = le32(c + EVTX_CH_FREE);
+	if (!chunk_header_crc_ok(c) || le32(c + EVTX_CH_HDR_SIZE) !=
+	    EVTX_CHUNK_HDR_LEN) {
 		bad = true;
 		warn(x, "chunk %u: header CRC or size mismatch", slot);
 	}
@@ -592,20 +576,21 @@ read_slot(struct rctx *x, uint32_t slot)
 	 */
 	if (!allocated && !bad && f->dirty)
 		allocated = true;
-	if (freeoff < CHUNK_HDR || freeoff > len) {
+	if (freeoff < EVTX_CHUNK_HDR_SIZE || freeoff > len) {
 		bad = true;
 		warn(x, "chunk %u: free-space offset %u out of range", slot,
 		    freeoff);
 		freeoff = len;
-	} else if (evtx_crc32(0, c + CHUNK_HDR, freeoff - CHUNK_HDR) !=
-	    le32(c + 52)) {
+	} else if (evtx_crc32(0, c + EVTX_CHUNK_HDR_SIZE, freeoff -
+	    EVTX_CHUNK_HDR_SIZE) !=
+	    le32(c + EVTX_CH_DATA_CRC)) {
 		bad = true;
 		warn(x, "chunk %u: event records CRC mismatch", slot);
 	}
 	if (bad)
 		x->st->bad_chunks++;
-	pos = CHUNK_HDR;
-	while (pos + REC_MIN <= freeoff) {
+	pos = EVTX_CHUNK_HDR_SIZE;
+	while (pos + EVTX_REC_MIN <= freeoff) {
 		uint64_t id;
 
 		if ((size = record_at(c, freeoff, pos)) == 0) {
@@ -621,7 +606,7 @@ read_slot(struct rctx *x, uint32_t slot)
 			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
 			continue;
 		}
-		id = le64(c + pos + 8);
+		id = le64(c + pos + EVTX_REC_ID);
 		if ((rc = do_record(x, slot, pos, size, !allocated, &ok)) != 0)
 			return rc;
 		if (allocated) {
@@ -631,8 +616,8 @@ read_slot(struct rctx *x, uint32_t slot)
 				    "cannot be decoded", slot,
 				    (unsigned long long)id, pos);
 			}
-			if (evtx_stats_note_id(x->st, id, le64(c + pos + 16))
-			    != 0)
+			if (evtx_stats_note_id(x->st, id, le64(c + pos +
+			    EVTX_REC_WRITTEN)) != 0)
 				return EV_ERR(x->err, EV_ENOMEM, 0,
 				    "out of memory");
 		}
@@ -654,8 +639,8 @@ native_read(void *state, uint32_t first, uint32_t n,
 	x.st = st;
 	x.err = err;
 	x.dup_slot = UINT32_MAX;
-	x.buf = malloc(CHUNK_SIZE);
-	x.dup = malloc(CHUNK_SIZE);
+	x.buf = malloc(EVTX_CHUNK_SIZE);
+	x.dup = malloc(EVTX_CHUNK_SIZE);
 	x.bx = bx_new();
 	if ((x.tabs = calloc(TAB_SLOTS, sizeof(*x.tabs))) != NULL)
 		for (uint32_t i = 0; i < TAB_SLOTS; i++)
