@@ -29,13 +29,10 @@
  * Speed (the hot path never calls malloc once buffers have grown): every
  * string a record delivers is rendered once, straight into one per-record
  * buffer (out), at offsets that become pointers when the record is done;
- * Data/@Name literals are converted once per template (node lit); UTF-16
- * goes to UTF-8 16 ASCII units at a time with SSE2.
+ * Data/@Name literals are converted once per template (node lit).  Value
+ * text and UTF-16 conversion are in binxml_value.c.
  */
 #include <stdio.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +41,7 @@
 #include "../ev_time.h"
 #include "../ev_util.h"
 #include "binxml.h"
+#include "binxml_value.h"
 
 enum {
 	T_EOF = 0x00, T_OPEN = 0x01, T_CLOSE_START = 0x02,
@@ -54,16 +52,6 @@ enum {
 };
 #define T_MORE		0x40
 
-/* value types */
-enum {
-	V_NULL = 0x00, V_STRING = 0x01, V_ANSI = 0x02, V_INT8 = 0x03,
-	V_UINT8 = 0x04, V_INT16 = 0x05, V_UINT16 = 0x06, V_INT32 = 0x07,
-	V_UINT32 = 0x08, V_INT64 = 0x09, V_UINT64 = 0x0a, V_REAL32 = 0x0b,
-	V_REAL64 = 0x0c, V_BOOL = 0x0d, V_BINARY = 0x0e, V_GUID = 0x0f,
-	V_SIZET = 0x10, V_FILETIME = 0x11, V_SYSTIME = 0x12, V_SID = 0x13,
-	V_HEX32 = 0x14, V_HEX64 = 0x15, V_HANDLE = 0x20, V_BINXML = 0x21,
-	V_EVTXML = 0x23, V_ARRAY = 0x80,
-};
 
 enum { NK_ELEM, NK_ATTR, NK_TEXT, NK_CDATA, NK_CHARREF, NK_ENTREF,
 	NK_SUBST, NK_TINST };
@@ -164,12 +152,6 @@ struct tpl_slot {
 	struct bx_tpl		*tpl;
 };
 
-struct sbuf {
-	char		*p;
-	uint32_t	 len, cap;
-	bool		 oom;
-};
-
 /* A pair before its strings are placed: name or an offset in out. */
 struct pend {
 	const char	*name;		/* NULL: at noff in out */
@@ -243,154 +225,6 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 	ev_arena_reset(&d->carena);
 }
 
-/* ---- string building ---- */
-
-static bool	sb_grow(struct sbuf *, uint32_t);
-
-/* Room for n more bytes and one after them; false when out of memory. */
-static inline bool
-sb_reserve(struct sbuf *b, uint32_t n)
-{
-	return b->cap - b->len > n || sb_grow(b, n);
-}
-
-static bool
-sb_grow(struct sbuf *b, uint32_t n)
-{
-	uint32_t cap;
-	char *p;
-
-	if (b->oom || n > (1u << 28))
-		return b->oom = true, false;
-	cap = b->cap ? b->cap : 256;
-	while (cap - b->len <= n)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (p == NULL)
-		return b->oom = true, false;
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void
-sb_add(struct sbuf *b, const char *s, uint32_t n)
-{
-	if (!sb_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static inline void
-put_cp(char *o, uint32_t *k, uint32_t cp)
-{
-	*k += (uint32_t)ev_utf8_put(cp, o + *k);
-}
-
-/*
- * UTF-16LE p[0..n units) as UTF-8; stops at a NUL.  Unpaired surrogates
- * become U+FFFD.
- */
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define UTF16_SSE2	1
-/*
- * Bytes of the UTF-16 units packed by _mm_packus_epi16 that are not
- * ASCII 0x01..0x7f: units above 0xff saturate to 0xff and those above
- * 0x7fff to 0, so a high bit or a zero byte marks every unit that is not
- * plain ASCII.  One bit a byte.
- */
-static inline int
-not_ascii(__m128i packed)
-{
-	return _mm_movemask_epi8(packed) | _mm_movemask_epi8(
-	    _mm_cmpeq_epi8(packed, _mm_setzero_si128()));
-}
-#endif
-
-static void
-sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
-{
-	uint32_t i = 0, k;
-	char *o;
-
-	if (!sb_reserve(b, n * 3))
-		return;
-	o = b->p;
-	k = b->len;
-	while (i < n) {
-		uint32_t u;
-
-#ifdef UTF16_SSE2
-		/* 16, then 8 ASCII units (no NUL) at a time */
-		while (n - i >= 16) {
-			__m128i pk = _mm_packus_epi16(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(p + 2 * i)),
-			    _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 2 * i + 16)));
-
-			if (not_ascii(pk) != 0)
-				break;
-			_mm_storeu_si128((__m128i *)(void *)(o + k), pk);
-			k += 16;
-			i += 16;
-		}
-		if (n - i >= 8) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 2 * i)), pk = _mm_packus_epi16(v, v);
-
-			if ((not_ascii(pk) & 0xff) == 0) {
-				_mm_storel_epi64((__m128i *)(void *)(o + k), pk);
-				k += 8;
-				i += 8;
-			}
-		}
-		if (i >= n)
-			break;
-		/*
-		 * A short tail: the last 8 units again when all are ASCII;
-		 * those before i then went out 1:1 and are written again.
-		 */
-		if (n - i < 8 && n >= 8) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 2 * (n - 8))), pk = _mm_packus_epi16(v, v);
-
-			if ((not_ascii(pk) & 0xff) == 0) {
-				_mm_storel_epi64((__m128i *)(void *)(o + k -
-				    (i - (n - 8))), pk);
-				k += n - i;
-				break;
-			}
-		}
-#endif
-		u = le16(p + 2 * i);
-
-		if (u - 1 < 0x7f) {
-			o[k++] = (char)u;
-			i++;
-			continue;
-		}
-		if (u == 0)
-			break;
-		i++;
-		if (u >= 0xd800 && u <= 0xdbff && i < n) {
-			uint32_t lo = le16(p + 2 * i);
-
-			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				i++;
-				put_cp(o, &k, 0x10000 + ((u - 0xd800) << 10) +
-				    (lo - 0xdc00));
-				continue;
-			}
-		}
-		if (u >= 0xd800 && u <= 0xdfff)
-			u = 0xfffd;
-		put_cp(o, &k, u);
-	}
-	b->len = k;
-}
-
 /* ---- names and the parser ---- */
 
 static uint32_t
@@ -425,7 +259,7 @@ name_get(struct bx_dec *d, uint32_t off)
 	if ((d->clen - off - 8) / 2 < n)
 		return NULL;
 	tmp->len = 0;
-	sb_utf16(tmp, d->c + off + 8, n);
+	bx_sb_utf16(tmp, d->c + off + 8, n);
 	if (tmp->oom) {
 		d->oom = true;
 		return NULL;
@@ -757,7 +591,7 @@ data_name(struct parser *p, struct bx_node *e)
 	    a->kids->kind != NK_TEXT)
 		return true;
 	b->len = 0;
-	sb_utf16(b, a->kids->ptr, a->kids->len);
+	bx_sb_utf16(b, a->kids->ptr, a->kids->len);
 	if (b->oom || (a->lit = ev_arena_strndup(p->arena, b->len ? b->p : "",
 	    b->len)) == NULL) {
 		p->d->oom = true;
@@ -1044,409 +878,6 @@ scan_list(struct bx_dec *d, const struct bx_node *list,
 	}
 }
 
-/* ---- values ---- */
-
-static uint32_t
-fmt_u64(char *o, uint64_t v)
-{
-	char tmp[24];
-	uint32_t n = 0, k = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		o[k++] = tmp[--n];
-	return k;
-}
-
-static uint32_t
-fmt_i64(char *o, int64_t v)
-{
-	if (v < 0) {
-		o[0] = '-';
-		return 1 + fmt_u64(o + 1, (uint64_t)0 - (uint64_t)v);
-	}
-	return fmt_u64(o, (uint64_t)v);
-}
-
-static uint32_t
-fmt_hex(char *o, uint64_t v, int digits, bool upper)
-{
-	const char *hx = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-
-	for (int i = digits - 1; i >= 0; i--) {
-		o[i] = hx[v & 15];
-		v >>= 4;
-	}
-	return (uint32_t)digits;
-}
-
-/* "0x" and lower-case hex without leading zeros, as Windows shows it. */
-static uint32_t
-fmt_hexint(char *o, uint64_t v)
-{
-	int digits = 1;
-
-	while (digits < 16 && v >> (4 * digits) != 0)
-		digits++;
-	o[0] = '0';
-	o[1] = 'x';
-	return 2 + fmt_hex(o + 2, v, digits, false);
-}
-
-static void
-put2(char *o, unsigned v)
-{
-	o[0] = (char)('0' + v / 10 % 10);
-	o[1] = (char)('0' + v % 10);
-}
-
-/* days since 1970-01-01 -> civil date (Howard Hinnant's algorithm) */
-static void
-civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
-static uint32_t
-fmt_date(char *o, int64_t y, unsigned mo, unsigned d, unsigned h,
-    unsigned mi, unsigned s)
-{
-	uint32_t k = 0;
-	int64_t yy = y < 0 ? 0 : y % 10000;
-
-	o[k++] = (char)('0' + yy / 1000);
-	o[k++] = (char)('0' + yy / 100 % 10);
-	o[k++] = (char)('0' + yy / 10 % 10);
-	o[k++] = (char)('0' + yy % 10);
-	o[k++] = '-';
-	put2(o + k, mo), k += 2;
-	o[k++] = '-';
-	put2(o + k, d), k += 2;
-	o[k++] = 'T';
-	put2(o + k, h), k += 2;
-	o[k++] = ':';
-	put2(o + k, mi), k += 2;
-	o[k++] = ':';
-	put2(o + k, s), k += 2;
-	return k;
-}
-
-static uint32_t
-fmt_filetime(char *o, uint64_t ft)
-{
-	uint64_t secs = ft / 10000000;
-	uint32_t frac = (uint32_t)(ft % 10000000) * 100, k;
-	int64_t days = (int64_t)(secs / 86400) - 134774, y;
-	unsigned rem = (unsigned)(secs % 86400), m, d;
-
-	civil(days, &y, &m, &d);
-	k = fmt_date(o, y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
-	o[k++] = '.';
-	for (int i = 8; i >= 0; i--) {
-		o[k + (uint32_t)i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	k += 9;
-	o[k++] = 'Z';
-	return k;
-}
-
-static const uint16_t cp1252[32] = {
-	0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
-	0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
-};
-
-/* Fixed element size of a value type (0: variable). */
-static uint32_t
-type_size(uint8_t t)
-{
-	switch (t) {
-	case V_INT8: case V_UINT8:
-		return 1;
-	case V_INT16: case V_UINT16:
-		return 2;
-	case V_INT32: case V_UINT32: case V_REAL32: case V_BOOL:
-	case V_HEX32:
-		return 4;
-	case V_INT64: case V_UINT64: case V_REAL64: case V_FILETIME:
-	case V_HEX64:
-		return 8;
-	case V_GUID: case V_SYSTIME:
-		return 16;
-	}
-	return 0;
-}
-
-/* One scalar value of type t (no array flag) into b. */
-static void
-render_scalar(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
-{
-	char *o;
-	uint32_t k = 0;
-
-	if (t == V_STRING) {
-		sb_utf16(b, p, n / 2);
-		return;
-	}
-	if (t == V_ANSI) {
-		if (!sb_reserve(b, n * 3))
-			return;
-		o = b->p + b->len;
-		for (uint32_t i = 0; i < n && p[i] != 0; i++) {
-			uint32_t ch = p[i];
-
-			if (ch >= 0x80 && ch < 0xa0)
-				ch = cp1252[ch - 0x80];
-			put_cp(o, &k, ch);
-		}
-		b->len += k;
-		return;
-	}
-	if (t == V_BINARY || t == V_HANDLE || t == V_EVTXML ||
-	    t == V_BINXML) {
-		if (!sb_reserve(b, n * 2))
-			return;
-		o = b->p + b->len;
-		for (uint32_t i = 0; i < n; i++)
-			k += fmt_hex(o + k, p[i], 2, true);
-		b->len += k;
-		return;
-	}
-	if (t == V_SID) {
-		uint32_t cnt;
-		uint64_t auth = 0;
-
-		if (n < 8)
-			return;
-		cnt = p[1];
-		if (cnt > (n - 8) / 4)
-			cnt = (n - 8) / 4;
-		if (!sb_reserve(b, 32 + cnt * 12))
-			return;
-		for (int i = 2; i < 8; i++)
-			auth = auth << 8 | p[i];
-		o = b->p + b->len;
-		o[k++] = 'S';
-		o[k++] = '-';
-		k += fmt_u64(o + k, p[0]);
-		o[k++] = '-';
-		k += fmt_u64(o + k, auth);
-		for (uint32_t i = 0; i < cnt; i++) {
-			o[k++] = '-';
-			k += fmt_u64(o + k, le32(p + 8 + 4 * i));
-		}
-		b->len += k;
-		return;
-	}
-	if (t == V_SIZET) {
-		if (n == 4)
-			t = V_HEX32;
-		else if (n == 8)
-			t = V_HEX64;
-		else
-			return;
-	}
-	if (type_size(t) == 0 || n < type_size(t))
-		return;
-	if (!sb_reserve(b, 64))
-		return;
-	o = b->p + b->len;
-	switch (t) {
-	case V_INT8:
-		k = fmt_i64(o, (int8_t)p[0]);
-		break;
-	case V_UINT8:
-		k = fmt_u64(o, p[0]);
-		break;
-	case V_INT16:
-		k = fmt_i64(o, (int16_t)le16(p));
-		break;
-	case V_UINT16:
-		k = fmt_u64(o, le16(p));
-		break;
-	case V_INT32:
-		k = fmt_i64(o, (int32_t)le32(p));
-		break;
-	case V_UINT32:
-		k = fmt_u64(o, le32(p));
-		break;
-	case V_INT64:
-		k = fmt_i64(o, (int64_t)le64(p));
-		break;
-	case V_UINT64:
-		k = fmt_u64(o, le64(p));
-		break;
-	case V_HEX32:
-		k = fmt_hexint(o, le32(p));
-		break;
-	case V_HEX64:
-		k = fmt_hexint(o, le64(p));
-		break;
-	case V_BOOL:
-		if (le32(p) != 0)
-			memcpy(o, "true", k = 4);
-		else
-			memcpy(o, "false", k = 5);
-		break;
-	case V_REAL32: {
-		float f;
-		uint32_t u = le32(p);
-
-		memcpy(&f, &u, 4);
-		k = (uint32_t)snprintf(o, 64, "%.6e", (double)f);
-		break;
-	}
-	case V_REAL64: {
-		double f;
-		uint64_t u = le64(p);
-
-		memcpy(&f, &u, 8);
-		k = (uint32_t)snprintf(o, 64, "%.6e", f);
-		break;
-	}
-	case V_GUID:
-		o[k++] = '{';
-		k += fmt_hex(o + k, le32(p), 8, true);
-		o[k++] = '-';
-		k += fmt_hex(o + k, le16(p + 4), 4, true);
-		o[k++] = '-';
-		k += fmt_hex(o + k, le16(p + 6), 4, true);
-		o[k++] = '-';
-		for (int i = 8; i < 16; i++) {
-			if (i == 10)
-				o[k++] = '-';
-			k += fmt_hex(o + k, p[i], 2, true);
-		}
-		o[k++] = '}';
-		break;
-	case V_FILETIME:
-		k = fmt_filetime(o, le64(p));
-		break;
-	case V_SYSTIME: {
-		unsigned ms = le16(p + 14);
-
-		k = fmt_date(o, le16(p), le16(p + 2) % 100, le16(p + 6) % 100,
-		    le16(p + 8) % 100, le16(p + 10) % 100, le16(p + 12) % 100);
-		o[k++] = '.';
-		o[k++] = (char)('0' + ms / 100 % 10);
-		put2(o + k, ms % 100), k += 2;
-		o[k++] = 'Z';
-		break;
-	}
-	}
-	if (k > 64)
-		k = 0;
-	b->len += k;
-}
-
-static void
-render_val(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
-{
-	uint8_t et = t & (uint8_t)~V_ARRAY;
-	uint32_t es;
-	bool first = true;
-
-	if (!(t & V_ARRAY)) {
-		render_scalar(b, t, p, n);
-		return;
-	}
-	if (et == V_STRING) {
-		/* NUL-terminated UTF-16 strings one after the other */
-		uint32_t i = 0, units = n / 2;
-
-		while (i < units) {
-			uint32_t j = i;
-
-			while (j < units && le16(p + 2 * j) != 0)
-				j++;
-			if (!first)
-				sb_add(b, ", ", 2);
-			first = false;
-			sb_utf16(b, p + 2 * i, j - i);
-			i = j + 1;
-		}
-		return;
-	}
-	if (et == V_ANSI) {
-		uint32_t i = 0;
-
-		while (i < n) {
-			uint32_t j = i;
-
-			while (j < n && p[j] != 0)
-				j++;
-			if (!first)
-				sb_add(b, ", ", 2);
-			first = false;
-			render_scalar(b, V_ANSI, p + i, j - i);
-			i = j + 1;
-		}
-		return;
-	}
-	es = type_size(et);
-	if (et == V_SID) {
-		uint32_t i = 0;
-
-		while (i + 8 <= n) {
-			uint32_t len = 8 + 4u * p[i + 1];
-
-			if (len > n - i)
-				break;
-			if (!first)
-				sb_add(b, ", ", 2);
-			first = false;
-			render_scalar(b, V_SID, p + i, len);
-			i += len;
-		}
-		return;
-	}
-	if (et == V_SIZET)
-		es = 8;
-	if (es == 0)
-		return;
-	for (uint32_t i = 0; i + es <= n; i += es) {
-		if (!first)
-			sb_add(b, ", ", 2);
-		first = false;
-		render_scalar(b, et, p + i, es);
-	}
-}
-
-int
-bx_render_value(uint8_t type, const uint8_t *data, uint32_t size, char *buf,
-    uint32_t cap)
-{
-	struct sbuf b = { 0 };
-	int rc = -1;
-
-	render_val(&b, type, data, size);
-	if (!b.oom && b.len < cap) {
-		if (b.len > 0)
-			memcpy(buf, b.p, b.len);
-		buf[b.len] = '\0';
-		rc = (int)b.len;
-	}
-	free(b.p);
-	return rc;
-}
-
 /* ---- text of a field ---- */
 
 static void
@@ -1459,7 +890,7 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 		switch (n->kind) {
 		case NK_TEXT:
 		case NK_CDATA:
-			sb_utf16(b, n->ptr, n->len);
+			bx_sb_utf16(b, n->ptr, n->len);
 			break;
 		case NK_CHARREF:
 			if (n->num != 0 && sb_reserve(b, 4)) {
@@ -1479,13 +910,13 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 
 			for (i = 0; i < NELEM(ents); i++)
 				if (strcmp(n->name->s, ents[i].n) == 0) {
-					sb_add(b, ents[i].v, 1);
+					bx_sb_add(b, ents[i].v, 1);
 					break;
 				}
 			if (i == NELEM(ents)) {
-				sb_add(b, "&", 1);
-				sb_add(b, n->name->s, n->name->len);
-				sb_add(b, ";", 1);
+				bx_sb_add(b, "&", 1);
+				bx_sb_add(b, n->name->s, n->name->len);
+				bx_sb_add(b, ";", 1);
 			}
 			break;
 		}
@@ -1495,9 +926,9 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 			if (v == NULL || v->type == V_BINXML)
 				break;
 			if (v->type == V_STRING)
-				sb_utf16(b, v->p, v->size / 2);
+				bx_sb_utf16(b, v->p, v->size / 2);
 			else
-				render_val(b, v->type, v->p, v->size);
+				bx_render_val(b, v->type, v->p, v->size);
 			break;
 		}
 		case NK_TINST:
@@ -1545,9 +976,9 @@ out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
 		if (++d->work > BX_MAX_WORK)
 			;	/* over the limit: nothing, as text_list */
 		else if (v->type == V_STRING)
-			sb_utf16(&d->out, v->p, v->size / 2);
+			bx_sb_utf16(&d->out, v->p, v->size / 2);
 		else if (v->type != V_BINXML)
-			render_val(&d->out, v->type, v->p, v->size);
+			bx_render_val(&d->out, v->type, v->p, v->size);
 	} else {
 		text_list(d, &d->out, k, r->inst, 0);
 	}
