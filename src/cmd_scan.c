@@ -36,6 +36,7 @@
 #include "cmd.h"
 #include "cmd_read.h"
 #include "correlate.h"
+#include "findings.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
 #include "report/report.h"
@@ -85,19 +86,14 @@ static const struct option scan_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* One line of a --suppress file: every given pattern must match. */
-struct suppress {
-	char	*rule, *computer, *image, *cmdline;
-};
-
 struct scan {
 	struct cmd_read		 rd;
 	const char		*format, *outpath, *dbpath, *basepath;
-	const char		*computer_pat, *rule_pat, *suppress_path;
+	const char		*suppress_path;
+	struct findings_filter	 filter;	/* -l, --computer, --rule */
 	const char		**rule_paths;
 	size_t			 nrule_paths;
 	int			 color;		/* -1 auto, 0 never, 1 always */
-	enum ev_level		 min_level;
 	bool			 all_events, force, learn, no_baseline;
 	bool			 no_rules;
 	int			 status;
@@ -109,16 +105,9 @@ struct scan {
 	bool			 have_model;
 	struct base_result	 bres;
 	struct corr		*corr;
-	struct suppress		*sup;
-	size_t			 nsup;
 	struct ingest_run	 run;
 	bool			 have_run;
-
-	/* findings */
-	struct finding	*findings;
-	size_t			 nfindings;
-	struct finding_reason	*reasons;	/* all findings' reasons */
-	uint64_t		 suppressed, filtered;
+	struct findings		 fs;
 	struct ev_arena		 arena;
 	const char		**unbaselined;
 	double			 t_phase;	/* EVTXHUNT_TIMING */
@@ -237,492 +226,6 @@ load_rules(struct scan *s)
 	return 0;
 }
 
-/* ---- matching in the reading threads ---- */
-
-/* What each reading thread matches with. */
-struct worker {
-	const struct sigma_set	*rules;
-	struct sigma_scratch	*scratch;	/* NULL: out of memory */
-	_Atomic uint64_t	*findings;	/* for the progress line */
-};
-
-/* Argument of worker_init(). */
-struct worker_arg {
-	const struct sigma_set	*rules;
-	_Atomic uint64_t	*findings;
-};
-
-static void *
-worker_init(void *arg)
-{
-	struct worker *w = calloc(1, sizeof(*w));
-
-	const struct worker_arg *wa = arg;
-
-	if (w != NULL) {
-		w->rules = wa->rules;
-		w->findings = wa->findings;
-		w->scratch = sigma_scratch_new(wa->rules);
-	}
-	return w;
-}
-
-static void
-worker_fini(void *arg)
-{
-	struct worker *w = arg;
-
-	if (w != NULL)
-		sigma_scratch_free(w->scratch);
-	free(w);
-}
-
-static int
-match_event(const struct sigma_set *set, struct sigma_scratch *sc,
-    struct ev_event *ev, struct ev_arena *arena)
-{
-	const uint32_t *hits;
-	uint32_t *copy;
-	int n;
-
-	if (sc == NULL)
-		return EV_ENOMEM;
-	n = sigma_match(set, sc, ev, &hits);
-	if (n < 0)
-		return n;
-	if (n == 0)
-		return 0;
-	if ((copy = ev_arena_alloc(arena, (size_t)n * sizeof(*copy))) == NULL)
-		return EV_ENOMEM;
-	memcpy(copy, hits, (size_t)n * sizeof(*copy));
-	ev->hits = copy;
-	ev->nhits = (uint32_t)n;
-	return 0;
-}
-
-/* ingest hook: process creations are matched as they are decoded */
-static int
-on_event(struct ev_event *ev, struct ev_arena *arena, void *arg)
-{
-	struct worker *w = arg;
-	int rc;
-
-	if (ev->kind != EV_KIND_PROCESS)
-		return 0;	/* 3/7 wait for their process (below) */
-	if (w == NULL)
-		return EV_ENOMEM;
-	rc = match_event(w->rules, w->scratch, ev, arena);
-	if (rc == 0 && ev->nhits > 0)
-		atomic_fetch_add_explicit(w->findings, 1, memory_order_relaxed);
-	return rc;
-}
-
-struct late_job {
-	struct scan	*s;
-	size_t		 from, to;
-	struct ev_arena	 arena;
-	int		 rc;
-};
-
-static void *
-late_main(void *arg)
-{
-	struct late_job *j = arg;
-	struct sigma_scratch *sc = sigma_scratch_new(j->s->rules);
-
-	for (size_t i = j->from; i < j->to && j->rc == 0; i++) {
-		struct ev_event *ev = j->s->run.events[i];
-
-		if (ev->kind == EV_KIND_NETWORK ||
-		    ev->kind == EV_KIND_IMAGE_LOAD)
-			j->rc = match_event(j->s->rules, sc, ev, &j->arena);
-	}
-	sigma_scratch_free(sc);
-	return NULL;
-}
-
-/*
- * Matches Sysmon 3/7 now that they know their process, in jobs threads
- * over slices of the event array; hits live in s->arena-owned arenas.
- */
-static int
-match_late(struct scan *s, struct ev_arena **arenas, size_t *narenas)
-{
-	unsigned jobs = s->rd.ingest.jobs ? s->rd.ingest.jobs : 1;
-	size_t n = s->run.nevents, per;
-	struct late_job *j;
-	pthread_t *t;
-	bool *started;
-	int rc = 0;
-
-	if (n < 4096)
-		jobs = 1;
-	j = calloc(jobs, sizeof(*j));
-	t = calloc(jobs, sizeof(*t));
-	started = calloc(jobs, sizeof(*started));
-	*arenas = calloc(jobs, sizeof(**arenas));
-	if (j == NULL || t == NULL || started == NULL || *arenas == NULL) {
-		free(j);
-		free(t);
-		free(started);
-		return EV_ENOMEM;
-	}
-	per = (n + jobs - 1) / jobs;
-	for (unsigned i = 0; i < jobs; i++) {
-		j[i].s = s;
-		j[i].from = i * per < n ? i * per : n;
-		j[i].to = (i + 1) * per < n ? (i + 1) * per : n;
-		ev_arena_init(&j[i].arena);
-	}
-	for (unsigned i = 1; i < jobs; i++)
-		started[i] = pthread_create(&t[i], NULL, late_main, &j[i]) == 0;
-	late_main(&j[0]);
-	for (unsigned i = 1; i < jobs; i++)
-		if (started[i])
-			pthread_join(t[i], NULL);
-		else
-			late_main(&j[i]);
-	for (unsigned i = 0; i < jobs; i++) {
-		if (j[i].rc != 0)
-			rc = j[i].rc;
-		(*arenas)[i] = j[i].arena;
-	}
-	*narenas = jobs;
-	free(j);
-	free(t);
-	free(started);
-	return rc;
-}
-
-/*
- * A 4688 that duplicates a Sysmon 1 gives its hits to the Sysmon event
- * (union, ascending) and keeps none: one finding per rule and process.
- */
-static int
-fold_duplicates(struct scan *s)
-{
-	for (size_t i = 0; i < s->run.nevents; i++) {
-		struct ev_event *dup = s->run.events[i], *keep;
-		uint32_t *u, n = 0, a = 0, b = 0;
-
-		if (dup->nhits == 0 || !corr_is_duplicate(s->corr, dup))
-			continue;
-		keep = (struct ev_event *)corr_process(s->corr, dup);
-		if (keep == NULL || keep == dup) {
-			dup->nhits = 0;
-			continue;
-		}
-		u = ev_arena_alloc(&s->arena, (keep->nhits + dup->nhits) *
-		    sizeof(*u));
-		if (u == NULL)
-			return EV_ENOMEM;
-		while (a < keep->nhits || b < dup->nhits) {
-			uint32_t x = a < keep->nhits ? keep->hits[a] :
-			    UINT32_MAX;
-			uint32_t y = b < dup->nhits ? dup->hits[b] : UINT32_MAX;
-
-			if (x == y) {
-				u[n++] = x;
-				a++;
-				b++;
-			} else if (x < y) {
-				u[n++] = x;
-				a++;
-			} else {
-				u[n++] = y;
-				b++;
-			}
-		}
-		keep->hits = u;
-		keep->nhits = n;
-		dup->hits = NULL;
-		dup->nhits = 0;
-	}
-	return 0;
-}
-
-/* ---- suppression and filters ---- */
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-/*
- * Reads --suppress FILE: one condition set per line, fields separated by
- * '|': rule=ID-or-title-glob, computer=GLOB, image=GLOB, cmdline=GLOB;
- * '#' starts a comment.  Returns 0, or -1 after a message with the line.
- */
-static int
-load_suppress(struct scan *s)
-{
-	FILE *f = fopen(s->suppress_path, "r");
-	char line[8192];
-	unsigned lineno = 0;
-
-	if (f == NULL) {
-		cmd_warn("cannot open '%s': %s", s->suppress_path,
-		    strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		struct suppress *sp, one = { 0 };
-		char *p = line, *field;
-		bool any = false;
-
-		lineno++;
-		if ((field = strchr(p, '#')) != NULL)
-			*field = '\0';
-		if (*trim(p) == '\0')
-			continue;
-		while ((field = strsep(&p, "|")) != NULL) {
-			char *eq, **slot;
-
-			field = trim(field);
-			if (*field == '\0')
-				continue;
-			if ((eq = strchr(field, '=')) == NULL)
-				goto bad;
-			*eq = '\0';
-			if (strcmp(trim(field), "rule") == 0)
-				slot = &one.rule;
-			else if (strcmp(trim(field), "computer") == 0)
-				slot = &one.computer;
-			else if (strcmp(trim(field), "image") == 0)
-				slot = &one.image;
-			else if (strcmp(trim(field), "cmdline") == 0)
-				slot = &one.cmdline;
-			else
-				goto bad;
-			*slot = ev_arena_strdup(&s->arena, trim(eq + 1));
-			any = true;
-		}
-		if (!any)
-			goto bad;
-		sp = realloc(s->sup, (s->nsup + 1) * sizeof(*sp));
-		if (sp == NULL)
-			goto bad;
-		s->sup = sp;
-		s->sup[s->nsup++] = one;
-	}
-	fclose(f);
-	return 0;
-bad:
-	cmd_warn("%s:%u: expected 'rule=|computer=|image=|cmdline=' "
-	    "patterns separated by '|'", s->suppress_path, lineno);
-	fclose(f);
-	return -1;
-}
-
-static bool
-glob(const char *pat, const char *s)
-{
-	return pat == NULL || (s != NULL &&
-	    fnmatch(pat, s, FNM_CASEFOLD) == 0);
-}
-
-static bool
-reason_suppressed(const struct scan *s, const struct ev_event *ev,
-    const struct finding_reason *r)
-{
-	for (size_t i = 0; i < s->nsup; i++) {
-		const struct suppress *sp = &s->sup[i];
-
-		if (sp->rule != NULL && !glob(sp->rule, r->rule_id) &&
-		    !glob(sp->rule, r->title))
-			continue;
-		if (glob(sp->computer, ev->col[EV_COL_COMPUTER]) &&
-		    glob(sp->image, ev->col[EV_COL_IMAGE]) &&
-		    glob(sp->cmdline, ev->col[EV_COL_COMMAND_LINE]))
-			return true;
-	}
-	return false;
-}
-
-static bool
-reason_filtered(const struct scan *s, const struct ev_event *ev,
-    const struct finding_reason *r)
-{
-	if (r->level < s->min_level)
-		return true;
-	if (s->computer_pat != NULL &&
-	    !glob(s->computer_pat, ev->col[EV_COL_COMPUTER]))
-		return true;
-	if (s->rule_pat != NULL && !glob(s->rule_pat, r->rule_id) &&
-	    !glob(s->rule_pat, r->title))
-		return true;
-	return false;
-}
-
-/* ---- findings ---- */
-
-static const char *
-join_tags(struct scan *s, const struct sigma_rule *r)
-{
-	struct ev_buf b = EV_BUF_INIT;
-	const char *out;
-
-	for (size_t i = 0; i < r->tags.n; i++) {
-		if (i > 0)
-			ev_buf_addc(&b, ' ');
-		ev_buf_adds(&b, r->tags.v[i]);
-	}
-	out = ev_arena_strdup(&s->arena, b.buf);
-	ev_buf_release(&b);
-	return out;
-}
-
-static int
-reason_cmp(const void *a, const void *b)
-{
-	const struct finding_reason *x = a, *y = b;
-
-	if (x->level != y->level)
-		return y->level - x->level;
-	if (x->baseline != y->baseline)
-		return x->baseline ? 1 : -1;
-	return strcmp(x->title ? x->title : "", y->title ? y->title : "");
-}
-
-static int
-build_findings(struct scan *s)
-{
-	size_t bi = 0, cap = 0, nreasons = 0;
-	struct finding_reason *rs = NULL;
-	const char **tags;
-	size_t nrules = sigma_count(s->rules);
-
-	/* tags of each rule, joined once */
-	tags = calloc(nrules + 1, sizeof(*tags));
-	if (tags == NULL)
-		return EV_ENOMEM;
-	/* reasons first (realloc moves them), findings point in after */
-	struct { size_t first, n; const struct ev_event *ev; } *fs = NULL;
-	size_t nfs = 0, fscap = 0;
-
-	for (size_t i = 0; i < s->run.nevents; i++) {
-		const struct ev_event *ev = s->run.events[i];
-		size_t first = nreasons;
-
-		for (uint32_t h = 0; h < ev->nhits; h++) {
-			const struct sigma_rule *r = sigma_rule_at(s->rules,
-			    ev->hits[h]);
-
-			if (nreasons == cap) {
-				cap = cap ? cap * 2 : 256;
-				void *p = realloc(rs, cap * sizeof(*rs));
-				if (p == NULL)
-					goto oom;
-				rs = p;
-			}
-			if (tags[ev->hits[h]] == NULL)
-				tags[ev->hits[h]] = join_tags(s, r);
-			rs[nreasons] = (struct finding_reason){
-				.baseline = false,
-				.level = r->level ? r->level :
-				    EV_LEVEL_INFORMATIONAL,
-				.title = r->title,
-				.rule_id = r->id ? r->id : r->path,
-				.rule_path = r->path,
-				.tags = tags[ev->hits[h]],
-				.rule = ev->hits[h],
-			};
-			nreasons++;
-		}
-		while (bi < s->bres.nfindings && s->bres.findings[bi].ev->seq <
-		    ev->seq)
-			bi++;
-		for (; bi < s->bres.nfindings &&
-		    s->bres.findings[bi].ev == ev; bi++) {
-			const struct base_finding *f = &s->bres.findings[bi];
-			struct ev_buf id = EV_BUF_INIT, tg = EV_BUF_INIT;
-
-			if (nreasons == cap) {
-				cap = cap ? cap * 2 : 256;
-				void *p = realloc(rs, cap * sizeof(*rs));
-				if (p == NULL)
-					goto oom;
-				rs = p;
-			}
-			ev_buf_addf(&id, "baseline:%s",
-			    f->kind == BASE_FINDING_RENAMED ? "renamed" :
-			    "unusual");
-			if (f->technique != NULL)
-				ev_buf_addf(&tg, "attack.defense_evasion "
-				    "attack.%s", f->technique);
-			for (char *c = tg.buf; *c; c++)
-				if (*c >= 'A' && *c <= 'Z')
-					*c = (char)(*c - 'A' + 'a');
-			rs[nreasons] = (struct finding_reason){
-				.baseline = true,
-				.level = f->level,
-				.title = f->title,
-				.rule_id = ev_arena_strdup(&s->arena, id.buf),
-				.tags = ev_arena_strdup(&s->arena, tg.buf),
-				.details = f->details,
-				.score = f->score,
-			};
-			ev_buf_release(&id);
-			ev_buf_release(&tg);
-			nreasons++;
-		}
-		/* drop suppressed and filtered reasons */
-		size_t w = first;
-
-		for (size_t k = first; k < nreasons; k++) {
-			if (reason_suppressed(s, ev, &rs[k]))
-				s->suppressed++;
-			else if (reason_filtered(s, ev, &rs[k]))
-				s->filtered++;
-			else
-				rs[w++] = rs[k];
-		}
-		nreasons = w;
-		if (nreasons == first)
-			continue;
-		ev_qsort(rs + first, nreasons - first, sizeof(*rs), reason_cmp);
-		if (nfs == fscap) {
-			fscap = fscap ? fscap * 2 : 64;
-			void *p = realloc(fs, fscap * sizeof(*fs));
-			if (p == NULL)
-				goto oom;
-			fs = p;
-		}
-		fs[nfs].first = first;
-		fs[nfs].n = nreasons - first;
-		fs[nfs].ev = ev;
-		nfs++;
-	}
-	s->findings = calloc(nfs ? nfs : 1, sizeof(*s->findings));
-	if (s->findings == NULL)
-		goto oom;
-	for (size_t i = 0; i < nfs; i++) {
-		s->findings[i].ev = fs[i].ev;
-		s->findings[i].reasons = rs + fs[i].first;
-		s->findings[i].nreasons = fs[i].n;
-		s->findings[i].level = rs[fs[i].first].level;
-	}
-	s->nfindings = nfs;
-	s->reasons = rs;
-	free(fs);
-	free(tags);
-	return 0;
-oom:
-	free(fs);
-	free(rs);
-	free(tags);
-	return EV_ENOMEM;
-}
-
 /* ---- database ---- */
 
 /* The rule set as rows of the rules table (tags joined in s->arena). */
@@ -740,7 +243,8 @@ rule_rows(struct scan *s)
 		rows[i] = (struct store_rule){
 			.uuid = r->id, .path = r->path, .title = r->title,
 			.level = r->level, .status = r->rule_status,
-			.tags = r->tags.n ? join_tags(s, r) : NULL,
+			.tags = r->tags.v,
+			.ntags = r->tags.n,
 			.load_status = st_names[r->status],
 			.reason = r->status == SIGMA_LOADED ? NULL : r->reason,
 		};
@@ -763,7 +267,7 @@ store_scan(struct scan *s, struct ev_err *err)
 	}
 	if ((rc = store_add_run(st, &s->run, err)) != 0 ||
 	    (rc = store_add_rules(st, rules, sigma_count(s->rules), err)) !=
-	    0 || (rc = store_add_findings(st, s->findings, s->nfindings,
+	    0 || (rc = store_add_findings(st, s->fs.v, s->fs.n,
 	    err)) != 0 || (s->corr != NULL && (rc = store_add_processes(st,
 	    s->corr, err)) != 0)) {
 		free(rules);
@@ -851,8 +355,8 @@ write_report(struct scan *s, const char *cmdline)
 	memset(&rep, 0, sizeof(rep));
 	rep.run = &s->run;
 	rep.corr = s->corr;
-	rep.findings = s->findings;
-	rep.nfindings = s->nfindings;
+	rep.findings = s->fs.v;
+	rep.nfindings = s->fs.n;
 	rep.rules.loaded = sigma_count_status(s->rules, SIGMA_LOADED);
 	rep.rules.skipped = sigma_count_status(s->rules, SIGMA_SKIPPED);
 	rep.rules.rejected = sigma_count_status(s->rules, SIGMA_REJECTED);
@@ -869,14 +373,14 @@ write_report(struct scan *s, const char *cmdline)
 	    "self";
 	rep.unbaselined = s->unbaselined;
 	rep.nunbaselined = s->bres.nunbaselined;
-	rep.suppressed = s->suppressed;
-	rep.filtered = s->filtered;
+	rep.suppressed = s->fs.suppressed;
+	rep.filtered = s->fs.filtered;
 	rep.version = version_string();
 	rep.command = cmdline;
 	rep.opts.format = s->format;
 	rep.opts.width = 100;
 	rep.opts.all_events = s->all_events;
-	rep.opts.min_level = s->min_level;
+	rep.opts.min_level = s->filter.min_level;
 	if (s->outpath != NULL) {
 		if (asprintf(&tmp, "%s.XXXXXX", s->outpath) == -1 ||
 		    (fd = mkstemp(tmp)) == -1 || (out = fdopen(fd, "w")) ==
@@ -955,7 +459,7 @@ parse_args(struct scan *s, int argc, char **argv)
 				return cmd_usage_error("scan", "-l: '%s' is "
 				    "not informational, low, medium, high or "
 				    "critical", optarg);
-			s->min_level = lvl;
+			s->filter.min_level = lvl;
 			break;
 		case 'o':
 			s->outpath = optarg;
@@ -982,7 +486,7 @@ parse_args(struct scan *s, int argc, char **argv)
 				    "is not auto, always or never", optarg);
 			break;
 		case OPT_COMPUTER:
-			s->computer_pat = optarg;
+			s->filter.computer = optarg;
 			break;
 		case OPT_DB:
 			s->dbpath = optarg;
@@ -1000,7 +504,7 @@ parse_args(struct scan *s, int argc, char **argv)
 			s->no_rules = true;
 			break;
 		case OPT_RULE:
-			s->rule_pat = optarg;
+			s->filter.rule = optarg;
 			break;
 		case OPT_SUPPRESS:
 			s->suppress_path = optarg;
@@ -1102,11 +606,8 @@ int
 cmd_scan(int argc, char **argv)
 {
 	struct scan s;
-	struct worker_arg wa;
-	_Atomic uint64_t findings_seen = 0;
+	struct findings_hook hook = { 0 };
 	struct ev_err err = EV_ERR_INIT;
-	struct ev_arena *late = NULL;
-	size_t nlate = 0;
 	char *cmdline = command_line(argc, argv);
 	double t0 = cmd_now();
 	int rc;
@@ -1114,6 +615,7 @@ cmd_scan(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	cmd_read_init(&s.rd);
 	ev_arena_init(&s.arena);
+	findings_init(&s.fs);
 	base_model_init(&s.model);
 	s.format = "text";
 	s.color = -1;
@@ -1123,17 +625,19 @@ cmd_scan(int argc, char **argv)
 		s.status = rc == SCAN_HELP ? CMD_EXIT_OK : rc;
 		goto done;
 	}
-	if (s.suppress_path != NULL && load_suppress(&s) != 0)
+	if (s.suppress_path != NULL && findings_load_suppress(&s.fs,
+	    s.suppress_path, &err) != 0) {
+		cmd_warn("%s", err.msg);
 		goto fail;
+	}
 	if (load_rules(&s) != 0)
 		goto fail;
-	s.rd.ingest.on_event = on_event;
-	s.rd.ingest.worker_init = worker_init;
-	s.rd.ingest.worker_fini = worker_fini;
-	wa.rules = s.rules;
-	wa.findings = &findings_seen;
-	s.rd.ingest.hook_arg = &wa;
-	s.rd.ingest.findings = &findings_seen;
+	hook.rules = s.rules;
+	s.rd.ingest.on_event = findings_on_event;
+	s.rd.ingest.worker_init = findings_worker_init;
+	s.rd.ingest.worker_fini = findings_worker_fini;
+	s.rd.ingest.hook_progress = findings_progress;
+	s.rd.ingest.hook_arg = &hook;
 	phase(&s, NULL);
 	if (ingest_run(argv + optind, (size_t)(argc - optind), &s.rd.ingest,
 	    &s.run, &err) != 0) {
@@ -1144,8 +648,10 @@ cmd_scan(int argc, char **argv)
 	s.status = CMD_EXIT_MAX(s.status, cmd_read_status(&s.rd, &s.run));
 	phase(&s, "read and match");
 	if (corr_build(s.run.events, s.run.nevents, &s.corr, &err) != 0 ||
-	    (phase(&s, "correlate"), match_late(&s, &late, &nlate)) != 0 ||
-	    fold_duplicates(&s) != 0) {
+	    (phase(&s, "correlate"), findings_match_late(&s.fs, s.rules,
+	    s.run.events, s.run.nevents, s.rd.ingest.jobs)) != 0 ||
+	    findings_fold_twins(&s.fs, s.corr, s.run.events,
+	    s.run.nevents) != 0) {
 		cmd_warn("%s", err.code ? err.msg : "out of memory");
 		goto fail;
 	}
@@ -1153,7 +659,8 @@ cmd_scan(int argc, char **argv)
 	if (baselines(&s) != 0)
 		goto fail;
 	phase(&s, "baselines");
-	if (build_findings(&s) != 0) {
+	if (findings_build(&s.fs, s.rules, &s.bres, s.run.events,
+	    s.run.nevents, &s.filter) != 0) {
 		cmd_warn("out of memory");
 		goto fail;
 	}
@@ -1170,21 +677,16 @@ cmd_scan(int argc, char **argv)
 	cmd_read_summary(&s.rd, &s.run, cmd_now() - t0);
 	if (!s.rd.ingest.quiet)
 		fprintf(stderr, "evtxhunt: %zu findings (%llu suppressed, %llu "
-		    "below the filters)\n", s.nfindings,
-		    (unsigned long long)s.suppressed,
-		    (unsigned long long)s.filtered);
-	if (s.nfindings > 0)
+		    "below the filters)\n", s.fs.n,
+		    (unsigned long long)s.fs.suppressed,
+		    (unsigned long long)s.fs.filtered);
+	if (s.fs.n > 0)
 		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_FINDINGS);
 	goto done;
 fail:
 	s.status = CMD_EXIT_ERROR;
 done:
-	for (size_t i = 0; i < nlate; i++)
-		ev_arena_release(&late[i]);
-	free(late);
-	free(s.findings);
-	free(s.reasons);
-	free(s.sup);
+	findings_release(&s.fs);
 	free(s.rule_paths);
 	base_result_release(&s.bres);
 	base_model_release(&s.model);

@@ -55,4 +55,84 @@ struct finding {
 	enum ev_level			 level;		/* max over reasons */
 };
 
+/* The report filters (-l, --computer, --rule); NULL patterns match all. */
+struct findings_filter {
+	enum ev_level	 min_level;
+	const char	*computer;	/* glob on the computer */
+	const char	*rule;		/* glob on the rule id or title */
+};
+
+struct findings_suppress;
+
+struct findings {
+	struct finding		*v;		/* output order of events */
+	size_t			 n;
+	uint64_t		 suppressed;	/* reasons dropped by --suppress */
+	uint64_t		 filtered;	/* reasons below the filters */
+
+	/* private */
+	struct finding_reason	*reasons;	/* every finding's reasons */
+	struct findings_suppress *sup;		/* --suppress lines */
+	size_t			 nsup;
+	struct ev_arena		*late;		/* hits of late matching */
+	size_t			 nlate;
+	struct ev_arena		 arena;		/* hits of folds, strings */
+};
+
+void	findings_init(struct findings *);
+void	findings_release(struct findings *);
+
+/*
+ * Reads a --suppress file: one condition set per line, fields separated
+ * by '|': rule=ID-or-title-glob, computer=GLOB, image=GLOB, cmdline=GLOB
+ * (all must match, case-insensitively); '#' starts a comment.  Returns 0,
+ * or an error naming the file (and the line).
+ */
+int	findings_load_suppress(struct findings *, const char *path,
+	    struct ev_err *err);
+
+/*
+ * Matching in ingest's reading threads: set ingest_opts.worker_init,
+ * worker_fini, on_event and hook_progress to these, and hook_arg to a
+ * struct findings_hook that outlives the run.  Process creations get
+ * ev->hits (ascending rule indexes) in the event's arena; Sysmon 3/7 wait
+ * for findings_match_late().
+ */
+struct findings_hook {
+	const struct sigma_set	*rules;		/* compiled */
+	_Atomic uint64_t	 matched;	/* events with hits so far */
+};
+void	*findings_worker_init(void *hook);
+void	 findings_worker_fini(void *worker);
+int	 findings_on_event(struct ev_event *ev, struct ev_arena *arena,
+	    void *worker);
+void	 findings_progress(void *hook, char *buf, size_t size);
+
+/*
+ * Matches the Sysmon 3/7 events of events[0..n) now that corr_build()
+ * gave them their process, in up to jobs threads.  Their hits live in
+ * fs.  0 or EV_ENOMEM.
+ */
+int	findings_match_late(struct findings *, const struct sigma_set *,
+	    struct ev_event *const *events, size_t n, unsigned jobs);
+
+/*
+ * A 4688 that duplicates a Sysmon 1 (corr_is_duplicate()) hands its hits
+ * to the Sysmon event (union, ascending) and keeps none: one finding per
+ * rule and process.  events[0..n) in output order (events[i]->seq == i).
+ * 0 or EV_ENOMEM.
+ */
+int	findings_fold_twins(struct findings *, const struct corr *,
+	    struct ev_event *const *events, size_t n);
+
+/*
+ * Builds fs->v: one finding per event with rule hits (rules) or baseline
+ * findings (base, may be NULL), reasons most severe first, without the
+ * reasons --suppress drops (counted in fs->suppressed) or the filter
+ * drops (fs->filtered).  0 or EV_ENOMEM.
+ */
+int	findings_build(struct findings *, const struct sigma_set *rules,
+	    const struct base_result *base, struct ev_event *const *events,
+	    size_t n, const struct findings_filter *filter);
+
 #endif

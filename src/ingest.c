@@ -713,9 +713,9 @@ progress_draw(struct run_ctx *ctx, double secs, bool final)
 	double eta = rate > 0 ? (total - mb) / rate : 0;
 	char finds[48] = "";
 
-	if (ctx->opts->findings != NULL)
-		snprintf(finds, sizeof(finds), "  %llu findings",
-		    (unsigned long long)atomic_load(ctx->opts->findings));
+	if (ctx->opts->hook_progress != NULL)
+		ctx->opts->hook_progress(ctx->opts->hook_arg, finds,
+		    sizeof(finds));
 	/* one line, redrawn in place; cleared when done */
 	fprintf(stderr, "\r\033[Kfiles %zu/%zu  %.1f/%.1f MB  %llu events%s  "
 	    "%.1f MB/s  ETA %.0fs", (size_t)atomic_load(&ctx->files_done),

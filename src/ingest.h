@@ -72,12 +72,13 @@ struct ingest_opts {
 	uint64_t		 from, to;	/* FILETIME bounds, 0 = open */
 	bool			 quiet;		/* no warnings on stderr */
 	int			 progress;	/* INGEST_PROGRESS_* */
-	/* progress shows this count of findings when set (hooks add) */
-	_Atomic uint64_t	*findings;
 	/* optional hooks */
 	ingest_event_fn		 on_event;
 	void			*(*worker_init)(void *arg);
 	void			 (*worker_fini)(void *worker);
+	/* the hooks' part of the progress line (from its own thread) */
+	void			 (*hook_progress)(void *arg, char *buf,
+				    size_t size);
 	void			*hook_arg;
 };
 

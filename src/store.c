@@ -356,6 +356,7 @@ store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
     struct ev_err *err)
 {
 	sqlite3_stmt *ins = NULL;
+	struct ev_buf tags = EV_BUF_INIT;
 	int rc;
 
 	if ((rc = store_exec(s->db, "BEGIN;"
@@ -376,17 +377,27 @@ store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
 		bind_text(ins, 5, r->level != EV_LEVEL_NONE ?
 		    ev_level_name(r->level) : NULL);
 		bind_text(ins, 6, r->status);
-		bind_text(ins, 7, r->tags);
+		ev_buf_reset(&tags);
+		for (size_t t = 0; t < r->ntags; t++)
+			ev_buf_addf(&tags, "%s%s", t ? " " : "", r->tags[t]);
+		if (ev_buf_failed(&tags)) {
+			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			goto out;
+		}
+		bind_text(ins, 7, r->ntags ? tags.buf : NULL);
 		bind_text(ins, 8, r->load_status);
 		bind_text(ins, 9, r->reason);
 		if (step(ins) != 0)
 			goto fail;
 	}
 	sqlite3_finalize(ins);
+	ev_buf_release(&tags);
 	return store_exec(s->db, "COMMIT", err);
 fail:
 	rc = sql_fail(s->db, err);
+out:
 	sqlite3_finalize(ins);
+	ev_buf_release(&tags);
 	store_exec(s->db, "ROLLBACK", NULL);
 	return rc;
 }

@@ -87,7 +87,8 @@ struct store_rule {
 	const char	*uuid, *path, *title;
 	enum ev_level	 level;		/* NONE: NULL */
 	const char	*status;	/* the rule's own status: field */
-	const char	*tags;		/* space-separated */
+	const char *const *tags;	/* joined with spaces; none: NULL */
+	size_t		 ntags;
 	const char	*load_status;	/* "loaded", "skipped", "rejected" */
 	const char	*reason;	/* why not loaded, or NULL */
 };

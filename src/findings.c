@@ -1,0 +1,546 @@
+/*
+ * findings.c -- from rule hits and baseline findings to findings (see
+ * findings.h): matching in the reading threads and after correlation,
+ * twin folding, --suppress and the report filters.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline/baseline.h"
+#include "correlate.h"
+#include "ev_buf.h"
+#include "ev_par.h"
+#include "ev_util.h"
+#include "findings.h"
+#include "sigma/sigma.h"
+
+/* One line of a --suppress file: every given pattern must match. */
+struct findings_suppress {
+	char	*rule, *computer, *image, *cmdline;
+};
+
+void
+findings_init(struct findings *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+	ev_arena_init(&fs->arena);
+}
+
+void
+findings_release(struct findings *fs)
+{
+	for (size_t i = 0; i < fs->nlate; i++)
+		ev_arena_release(&fs->late[i]);
+	free(fs->late);
+	free(fs->v);
+	free(fs->reasons);
+	free(fs->sup);
+	ev_arena_release(&fs->arena);
+	memset(fs, 0, sizeof(*fs));
+}
+
+/* ---- matching ---- */
+
+/* What each reading thread matches with. */
+struct worker {
+	struct findings_hook	*hook;
+	struct sigma_scratch	*scratch;	/* NULL: out of memory */
+};
+
+void *
+findings_worker_init(void *arg)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (w != NULL) {
+		w->hook = arg;
+		w->scratch = sigma_scratch_new(w->hook->rules);
+	}
+	return w;
+}
+
+void
+findings_worker_fini(void *arg)
+{
+	struct worker *w = arg;
+
+	if (w != NULL)
+		sigma_scratch_free(w->scratch);
+	free(w);
+}
+
+static int
+match_event(const struct sigma_set *set, struct sigma_scratch *sc,
+    struct ev_event *ev, struct ev_arena *arena)
+{
+	const uint32_t *hits;
+	uint32_t *copy;
+	int n;
+
+	if (sc == NULL)
+		return EV_ENOMEM;
+	n = sigma_match(set, sc, ev, &hits);
+	if (n <= 0)
+		return n;
+	if ((copy = ev_arena_alloc(arena, (size_t)n * sizeof(*copy))) == NULL)
+		return EV_ENOMEM;
+	memcpy(copy, hits, (size_t)n * sizeof(*copy));
+	ev->hits = copy;
+	ev->nhits = (uint32_t)n;
+	return 0;
+}
+
+int
+findings_on_event(struct ev_event *ev, struct ev_arena *arena, void *arg)
+{
+	struct worker *w = arg;
+	int rc;
+
+	if (ev->kind != EV_KIND_PROCESS)
+		return 0;	/* 3/7 wait for their process */
+	if (w == NULL)
+		return EV_ENOMEM;
+	rc = match_event(w->hook->rules, w->scratch, ev, arena);
+	if (rc == 0 && ev->nhits > 0)
+		atomic_fetch_add_explicit(&w->hook->matched, 1,
+		    memory_order_relaxed);
+	return rc;
+}
+
+void
+findings_progress(void *arg, char *buf, size_t size)
+{
+	struct findings_hook *hook = arg;
+
+	snprintf(buf, size, "  %llu findings",
+	    (unsigned long long)atomic_load(&hook->matched));
+}
+
+/* One slice of the event array, matched by one ev_par_for() call. */
+struct late {
+	const struct sigma_set	*rules;
+	struct ev_event *const	*events;
+	size_t			 n, per;
+	struct ev_arena		*arenas;	/* one per slice */
+	int			*rc;		/* one per slice */
+};
+
+static void
+late_slice(void *arg, unsigned i)
+{
+	struct late *l = arg;
+	struct sigma_scratch *sc = sigma_scratch_new(l->rules);
+	size_t from = i * l->per, to = from + l->per;
+
+	if (to > l->n)
+		to = l->n;
+	for (size_t k = from; k < to && l->rc[i] == 0; k++) {
+		struct ev_event *ev = l->events[k];
+
+		if (ev->kind == EV_KIND_NETWORK ||
+		    ev->kind == EV_KIND_IMAGE_LOAD)
+			l->rc[i] = match_event(l->rules, sc, ev,
+			    &l->arenas[i]);
+	}
+	sigma_scratch_free(sc);
+}
+
+int
+findings_match_late(struct findings *fs, const struct sigma_set *rules,
+    struct ev_event *const *events, size_t n, unsigned jobs)
+{
+	struct late l = { rules, events, n, 0, NULL, NULL };
+	int rc = 0;
+
+	if (jobs == 0 || n < 4096)
+		jobs = 1;
+	l.per = (n + jobs - 1) / jobs;
+	l.arenas = calloc(jobs, sizeof(*l.arenas));
+	l.rc = calloc(jobs, sizeof(*l.rc));
+	if (l.arenas == NULL || l.rc == NULL) {
+		free(l.arenas);
+		free(l.rc);
+		return EV_ENOMEM;
+	}
+	for (unsigned i = 0; i < jobs; i++)
+		ev_arena_init(&l.arenas[i]);
+	ev_par_for(jobs, jobs, late_slice, &l);
+	for (unsigned i = 0; i < jobs; i++)
+		if (l.rc[i] != 0)
+			rc = l.rc[i];
+	fs->late = l.arenas;
+	fs->nlate = jobs;
+	free(l.rc);
+	return rc;
+}
+
+/* The sorted union of two ascending hit lists into u; its length. */
+static uint32_t
+hits_union(const uint32_t *x, uint32_t nx, const uint32_t *y, uint32_t ny,
+    uint32_t *u)
+{
+	uint32_t n = 0, a = 0, b = 0;
+
+	while (a < nx || b < ny) {
+		uint32_t p = a < nx ? x[a] : UINT32_MAX;
+		uint32_t q = b < ny ? y[b] : UINT32_MAX;
+
+		u[n++] = p <= q ? p : q;
+		a += p <= q;
+		b += q <= p;
+	}
+	return n;
+}
+
+int
+findings_fold_twins(struct findings *fs, const struct corr *c,
+    struct ev_event *const *events, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ev_event *dup = events[i], *keep;
+		const struct ev_event *k;
+		uint32_t *u;
+
+		if (dup->nhits == 0 || !corr_is_duplicate(c, dup))
+			continue;
+		/* the kept event, writable through the run's own array */
+		k = corr_process(c, dup);
+		keep = k != NULL && k->seq < n && events[k->seq] == k ?
+		    events[k->seq] : NULL;
+		if (keep != NULL && keep != dup) {
+			u = ev_arena_alloc(&fs->arena, (keep->nhits +
+			    dup->nhits) * sizeof(*u));
+			if (u == NULL)
+				return EV_ENOMEM;
+			keep->nhits = hits_union(keep->hits, keep->nhits,
+			    dup->hits, dup->nhits, u);
+			keep->hits = u;
+		}
+		dup->hits = NULL;
+		dup->nhits = 0;
+	}
+	return 0;
+}
+
+/* ---- suppression and filters ---- */
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Parses one non-empty line into *one; false when it is not valid. */
+static bool
+suppress_line(struct findings *fs, char *p, struct findings_suppress *one)
+{
+	char *field;
+	bool any = false;
+
+	while ((field = strsep(&p, "|")) != NULL) {
+		char *eq, **slot;
+
+		field = trim(field);
+		if (*field == '\0')
+			continue;
+		if ((eq = strchr(field, '=')) == NULL)
+			return false;
+		*eq = '\0';
+		if (strcmp(trim(field), "rule") == 0)
+			slot = &one->rule;
+		else if (strcmp(trim(field), "computer") == 0)
+			slot = &one->computer;
+		else if (strcmp(trim(field), "image") == 0)
+			slot = &one->image;
+		else if (strcmp(trim(field), "cmdline") == 0)
+			slot = &one->cmdline;
+		else
+			return false;
+		*slot = ev_arena_strdup(&fs->arena, trim(eq + 1));
+		any = true;
+	}
+	return any;
+}
+
+int
+findings_load_suppress(struct findings *fs, const char *path,
+    struct ev_err *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	unsigned lineno = 0;
+
+	if (f == NULL)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct findings_suppress *sp, one = { 0 };
+		char *hash;
+
+		lineno++;
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		if (*trim(line) == '\0')
+			continue;
+		if (!suppress_line(fs, line, &one) || (sp = realloc(fs->sup,
+		    (fs->nsup + 1) * sizeof(*sp))) == NULL) {
+			fclose(f);
+			return EV_ERR(err, EV_EUSAGE, 0, "%s:%u: expected "
+			    "'rule=|computer=|image=|cmdline=' patterns "
+			    "separated by '|'", path, lineno);
+		}
+		fs->sup = sp;
+		fs->sup[fs->nsup++] = one;
+	}
+	fclose(f);
+	return 0;
+}
+
+static bool
+glob(const char *pat, const char *s)
+{
+	return pat == NULL || (s != NULL &&
+	    fnmatch(pat, s, FNM_CASEFOLD) == 0);
+}
+
+static bool
+reason_suppressed(const struct findings *fs, const struct ev_event *ev,
+    const struct finding_reason *r)
+{
+	for (size_t i = 0; i < fs->nsup; i++) {
+		const struct findings_suppress *sp = &fs->sup[i];
+
+		if (sp->rule != NULL && !glob(sp->rule, r->rule_id) &&
+		    !glob(sp->rule, r->title))
+			continue;
+		if (glob(sp->computer, ev->col[EV_COL_COMPUTER]) &&
+		    glob(sp->image, ev->col[EV_COL_IMAGE]) &&
+		    glob(sp->cmdline, ev->col[EV_COL_COMMAND_LINE]))
+			return true;
+	}
+	return false;
+}
+
+static bool
+reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
+    const struct finding_reason *r)
+{
+	if (r->level < flt->min_level)
+		return true;
+	if (flt->computer != NULL &&
+	    !glob(flt->computer, ev->col[EV_COL_COMPUTER]))
+		return true;
+	if (flt->rule != NULL && !glob(flt->rule, r->rule_id) &&
+	    !glob(flt->rule, r->title))
+		return true;
+	return false;
+}
+
+/* ---- findings ---- */
+
+/* The building state: reasons grow here, findings point in at the end. */
+struct build {
+	struct findings			*fs;
+	const struct sigma_set		*rules;
+	const struct base_result	*base;
+	const struct findings_filter	*filter;
+	const char			**tags;	/* per rule, joined once */
+	struct finding_reason		*rs;
+	size_t				 nrs, cap;
+	size_t				 bi;	/* next baseline finding */
+};
+
+static const char *
+join_tags(struct ev_arena *arena, const struct sigma_rule *r)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	const char *out;
+
+	for (size_t i = 0; i < r->tags.n; i++) {
+		if (i > 0)
+			ev_buf_addc(&b, ' ');
+		ev_buf_adds(&b, r->tags.v[i]);
+	}
+	out = ev_arena_strdup(arena, b.buf);
+	ev_buf_release(&b);
+	return out;
+}
+
+static struct finding_reason *
+new_reason(struct build *b)
+{
+	if (b->nrs == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		struct finding_reason *p = realloc(b->rs, cap * sizeof(*p));
+
+		if (p == NULL)
+			return NULL;
+		b->rs = p;
+		b->cap = cap;
+	}
+	return &b->rs[b->nrs++];
+}
+
+static int
+rule_reasons(struct build *b, const struct ev_event *ev)
+{
+	for (uint32_t h = 0; h < ev->nhits; h++) {
+		const struct sigma_rule *r = sigma_rule_at(b->rules,
+		    ev->hits[h]);
+		struct finding_reason *rr = new_reason(b);
+
+		if (rr == NULL)
+			return EV_ENOMEM;
+		if (b->tags[ev->hits[h]] == NULL)
+			b->tags[ev->hits[h]] = join_tags(&b->fs->arena, r);
+		*rr = (struct finding_reason){
+			.baseline = false,
+			.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
+			.title = r->title,
+			.rule_id = r->id ? r->id : r->path,
+			.rule_path = r->path,
+			.tags = b->tags[ev->hits[h]],
+			.rule = ev->hits[h],
+		};
+	}
+	return 0;
+}
+
+static int
+baseline_reasons(struct build *b, const struct ev_event *ev)
+{
+	const struct base_result *br = b->base;
+
+	if (br == NULL)
+		return 0;
+	while (b->bi < br->nfindings && br->findings[b->bi].ev->seq < ev->seq)
+		b->bi++;
+	for (; b->bi < br->nfindings && br->findings[b->bi].ev == ev;
+	    b->bi++) {
+		const struct base_finding *f = &br->findings[b->bi];
+		struct finding_reason *rr = new_reason(b);
+		struct ev_buf tg = EV_BUF_INIT;
+
+		if (rr == NULL)
+			return EV_ENOMEM;
+		if (f->technique != NULL)
+			ev_buf_addf(&tg, "attack.defense_evasion attack.%s",
+			    f->technique);
+		for (char *c = tg.buf; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		*rr = (struct finding_reason){
+			.baseline = true,
+			.level = f->level,
+			.title = f->title,
+			.rule_id = f->kind == BASE_FINDING_RENAMED ?
+			    "baseline:renamed" : "baseline:unusual",
+			.tags = ev_arena_strdup(&b->fs->arena, tg.buf),
+			.details = f->details,
+			.score = f->score,
+		};
+		ev_buf_release(&tg);
+	}
+	return 0;
+}
+
+static int
+reason_cmp(const void *a, const void *b)
+{
+	const struct finding_reason *x = a, *y = b;
+
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	if (x->baseline != y->baseline)
+		return x->baseline ? 1 : -1;
+	return strcmp(x->title ? x->title : "", y->title ? y->title : "");
+}
+
+/* Drops the suppressed and filtered reasons from first on; how many stay. */
+static size_t
+keep_reasons(struct build *b, const struct ev_event *ev, size_t first)
+{
+	size_t w = first;
+
+	for (size_t k = first; k < b->nrs; k++) {
+		if (reason_suppressed(b->fs, ev, &b->rs[k]))
+			b->fs->suppressed++;
+		else if (reason_filtered(b->filter, ev, &b->rs[k]))
+			b->fs->filtered++;
+		else
+			b->rs[w++] = b->rs[k];
+	}
+	b->nrs = w;
+	return w - first;
+}
+
+/* Room for one more finding (and its first reason's index). */
+static bool
+grow_findings(struct findings *fs, size_t **first, size_t nf, size_t *cap)
+{
+	struct finding *v;
+	size_t *f;
+
+	if (nf < *cap)
+		return true;
+	*cap = *cap ? *cap * 2 : 64;
+	if ((v = realloc(fs->v, *cap * sizeof(*v))) != NULL)
+		fs->v = v;
+	if ((f = realloc(*first, *cap * sizeof(*f))) != NULL)
+		*first = f;
+	return v != NULL && f != NULL;
+}
+
+int
+findings_build(struct findings *fs, const struct sigma_set *rules,
+    const struct base_result *base, struct ev_event *const *events,
+    size_t n, const struct findings_filter *filter)
+{
+	struct build b = { fs, rules, base, filter, NULL, NULL, 0, 0, 0 };
+	size_t *first = NULL, nf = 0, cap = 0;
+	int rc = EV_ENOMEM;
+
+	if ((b.tags = calloc(sigma_count(rules) + 1, sizeof(*b.tags))) ==
+	    NULL || !grow_findings(fs, &first, 0, &cap))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct ev_event *ev = events[i];
+		size_t f0 = b.nrs, k;
+
+		if (rule_reasons(&b, ev) != 0 || baseline_reasons(&b, ev) != 0)
+			goto out;
+		if ((k = keep_reasons(&b, ev, f0)) == 0)
+			continue;
+		ev_qsort(b.rs + f0, k, sizeof(*b.rs), reason_cmp);
+		if (!grow_findings(fs, &first, nf, &cap))
+			goto out;
+		/* reasons move as they grow: point into them at the end */
+		first[nf] = f0;
+		fs->v[nf].ev = ev;
+		fs->v[nf].nreasons = k;
+		fs->v[nf].level = b.rs[f0].level;
+		nf++;
+	}
+	for (size_t i = 0; i < nf; i++)
+		fs->v[i].reasons = b.rs + first[i];
+	fs->n = nf;
+	fs->reasons = b.rs;
+	b.rs = NULL;
+	rc = 0;
+out:
+	free(b.rs);
+	free(b.tags);
+	free(first);
+	return rc;
+}
