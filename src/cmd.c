@@ -8,18 +8,37 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "ev_buf.h"
+#include "ev_term.h"
+
+/*
+ * The one way a message reaches stderr: formatted whole, then escaped
+ * for the terminal (ev_term_safe()), so a file name or a rule value can
+ * neither run escape sequences nor start a line of its own.
+ */
+static void
+vmessage(const char *cmd, const char *fmt, va_list ap)
+{
+	struct ev_buf raw = EV_BUF_INIT, safe = EV_BUF_INIT;
+
+	ev_buf_vaddf(&raw, fmt, ap);
+	ev_term_safe(&safe, raw.buf);
+	fflush(stdout);
+	fprintf(stderr, "%s%s%s: %s\n", cmd_progname, cmd ? " " : "",
+	    cmd ? cmd : "", ev_buf_failed(&raw) || ev_buf_failed(&safe) ?
+	    "out of memory" : safe.buf);
+	ev_buf_release(&raw);
+	ev_buf_release(&safe);
+}
 
 void
 cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", cmd_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
@@ -27,11 +46,10 @@ cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", cmd_progname, cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(cmd, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry '%s %s --help'\n", cmd_progname, cmd);
+	fprintf(stderr, "try '%s %s --help'\n", cmd_progname, cmd);
 	return CMD_EXIT_ERROR;
 }
 

@@ -50,7 +50,11 @@ extern const char *cmd_progname;
 
 /*
  * Messages on stderr, worded as SPEC/STYLE H10 says:
- * "evtxhunt: cannot open 'x': No such file or directory".
+ * "evtxhunt: cannot open 'x': No such file or directory".  Every message
+ * of every command goes through cmd_warn() or cmd_usage_error(): the
+ * whole line is escaped for the terminal as the text report is
+ * (ev_term.h), so names and values from files cannot forge lines or run
+ * escape sequences.
  */
 void	cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then "try 'evtxhunt CMD --help'"; returns 2. */

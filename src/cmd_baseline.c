@@ -184,8 +184,7 @@ learn(int argc, char **argv)
 		cmd_warn("%s", err.msg);
 		return CMD_EXIT_ERROR;
 	}
-	if (ingest_run(argv, (size_t)argc, &rd.ingest, &run, &err) != 0) {
-		cmd_warn("%s", err.msg);
+	if (cmd_read_run(&rd, argv, (size_t)argc, &run) != 0) {
 		base_config_free(cfg);
 		return CMD_EXIT_ERROR;
 	}
@@ -212,9 +211,8 @@ learn(int argc, char **argv)
 
 		while ((e = ev_map_next(&counts.inv, &pos)) != NULL)
 			inv += e->count;
-		fprintf(stderr, "%s: learned %llu invocations of watched "
-		    "binaries into %s\n", cmd_progname,
-		    (unsigned long long)inv, outpath);
+		cmd_warn("learned %llu invocations of watched binaries "
+		    "into %s", (unsigned long long)inv, outpath);
 	}
 	cmd_read_summary(&rd, &run, cmd_now() - t0);
 	base_counts_release(&counts);

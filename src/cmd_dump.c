@@ -208,8 +208,7 @@ cmd_dump(int argc, char **argv)
 		cmd_warn("%s", err.msg);
 		return CMD_EXIT_ERROR;
 	}
-	if (ingest_run(argv, (size_t)argc, &rd.ingest, &run, &err) != 0) {
-		cmd_warn("%s", err.msg);
+	if (cmd_read_run(&rd, argv, (size_t)argc, &run) != 0) {
 		store_close(job.store, false, NULL);
 		return CMD_EXIT_ERROR;
 	}

@@ -79,6 +79,21 @@ cmd_read_option(struct cmd_read *r, const char *cmd, int opt,
 	return 0;
 }
 
+int
+cmd_read_run(struct cmd_read *r, char *const *paths, size_t npaths,
+    struct ingest_run *run)
+{
+	struct ev_err err = EV_ERR_INIT;
+
+	if (ingest_run(paths, npaths, &r->ingest, run, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return CMD_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < run->nmessages && !r->ingest.quiet; i++)
+		cmd_warn("%s", run->messages[i]);
+	return 0;
+}
+
 void
 cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
     double secs)
@@ -89,9 +104,9 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
 		return;
 	for (size_t i = 0; i < run->nfiles; i++)
 		n[run->files[i].status]++;
-	fprintf(stderr, "evtxhunt: %zu files (%zu ok, %zu damaged, %zu empty, "
+	cmd_warn("%zu files (%zu ok, %zu damaged, %zu empty, "
 	    "%zu unreadable), %llu records (%llu recovered, %llu "
-	    "undecodable), %zu events, %llu duplicates, %.2f s\n",
+	    "undecodable), %zu events, %llu duplicates, %.2f s",
 	    run->nfiles, n[INGEST_OK], n[INGEST_DAMAGED], n[INGEST_EMPTY],
 	    n[INGEST_UNREADABLE], (unsigned long long)run->records,
 	    (unsigned long long)run->recovered,

@@ -54,6 +54,14 @@ int	cmd_read_option(struct cmd_read *, const char *cmd, int opt,
 	    const char *arg);
 
 /*
+ * Reads paths (ingest_run()) and prints its messages through cmd_warn()
+ * unless quiet.  Returns 0 (release run with ingest_release()), or
+ * CMD_EXIT_ERROR after printing why the run failed.
+ */
+int	cmd_read_run(struct cmd_read *, char *const *paths, size_t npaths,
+	    struct ingest_run *run);
+
+/*
  * The one-line summary on stderr (unless quiet): files by status,
  * records, recovered, undecodable, events, duplicates, seconds.
  */

@@ -212,8 +212,8 @@ load_rules(struct scan *s)
 		if (r->explicit_path)
 			s->status = CMD_EXIT_ERROR;
 		if (!s->rd.ingest.quiet && (r->explicit_path || rejected <= 10))
-			fprintf(stderr, "evtxhunt: %s:%u:%u: %s\n", r->path,
-			    r->line, r->column, r->reason);
+			cmd_warn("%s:%u:%u: %s", r->path, r->line, r->column,
+			    r->reason);
 	}
 	if (rejected > 10 && !s->rd.ingest.quiet)
 		fprintf(stderr, "evtxhunt: %zu rules rejected in all; see "
@@ -639,11 +639,9 @@ cmd_scan(int argc, char **argv)
 	s.rd.ingest.hook_progress = findings_progress;
 	s.rd.ingest.hook_arg = &hook;
 	phase(&s, NULL);
-	if (ingest_run(argv + optind, (size_t)(argc - optind), &s.rd.ingest,
-	    &s.run, &err) != 0) {
-		cmd_warn("%s", err.msg);
+	if (cmd_read_run(&s.rd, argv + optind, (size_t)(argc - optind),
+	    &s.run) != 0)
 		goto fail;
-	}
 	s.have_run = true;
 	s.status = CMD_EXIT_MAX(s.status, cmd_read_status(&s.rd, &s.run));
 	phase(&s, "read and match");

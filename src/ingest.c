@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,23 +66,48 @@ ingest_default_jobs(void)
 /* ---- walking the inputs ---- */
 
 struct walk {
+	struct ingest_run	*run;		/* for messages */
 	struct ingest_file	*files;
 	size_t			 nfiles, cap;
 	struct { dev_t dev; ino_t ino; } *seen;	/* directories visited */
 	size_t			 nseen, seencap;
-	bool			 quiet;
 	bool			 error;		/* a PATH was missing etc. */
 	bool			 oom;
 };
 
-static void
-walk_warn(struct walk *w, const char *fmt, const char *path, const char *why)
+/* Adds a message for the command to print (ingest.h); false: no memory. */
+static bool __attribute__((format(printf, 2, 3)))
+run_msg(struct ingest_run *run, const char *fmt, ...)
 {
-	if (!w->quiet) {
-		fprintf(stderr, "evtxhunt: ");
-		fprintf(stderr, fmt, path, why);
-		fputc('\n', stderr);
+	struct ev_buf b = EV_BUF_INIT;
+	char **v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ev_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (ev_buf_failed(&b) || (v = realloc(run->messages,
+	    (run->nmessages + 1) * sizeof(*v))) == NULL) {
+		ev_buf_release(&b);
+		return false;
 	}
+	run->messages = v;
+	v[run->nmessages++] = ev_buf_detach(&b, NULL);
+	return true;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+walk_warn(struct walk *w, const char *fmt, ...)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ev_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (ev_buf_failed(&b) || !run_msg(w->run, "%s", b.buf))
+		w->oom = true;
+	ev_buf_release(&b);
 }
 
 static struct ingest_file *
@@ -836,7 +862,6 @@ static int
 finish_files(struct run_ctx *ctx)
 {
 	struct ingest_run *run = ctx->run;
-	bool quiet = ctx->opts->quiet;
 
 	for (size_t i = 0; i < ctx->ntasks; i++) {
 		struct task *t = &ctx->tasks[i];
@@ -860,20 +885,20 @@ finish_files(struct run_ctx *ctx)
 			if (t->open_rc == EV_ENOTEVTX || t->first == 0)
 				f->status = INGEST_UNREADABLE;
 		}
-		if (!quiet && t->warnings != NULL) {
+		if (t->warnings != NULL) {
 			char *line = t->warnings, *nl;
 
 			while ((nl = strchr(line, '\n')) != NULL) {
 				*nl = '\0';
-				fprintf(stderr, "evtxhunt: %s: %s\n", f->path,
-				    line);
+				if (!run_msg(run, "%s: %s", f->path, line))
+					return EV_ENOMEM;
 				line = nl + 1;
 			}
 		}
-		if (!quiet && t->nwarn > t->nwarn_kept)
-			fprintf(stderr, "evtxhunt: %s: %llu more warnings\n",
-			    f->path,
-			    (unsigned long long)(t->nwarn - t->nwarn_kept));
+		if (t->nwarn > t->nwarn_kept && !run_msg(run,
+		    "%s: %llu more warnings", f->path,
+		    (unsigned long long)(t->nwarn - t->nwarn_kept)))
+			return EV_ENOMEM;
 	}
 	for (size_t i = 0; i < run->nfiles; i++) {
 		struct ingest_file *f = &run->files[i];
@@ -904,17 +929,19 @@ finish_files(struct run_ctx *ctx)
 				f->status = INGEST_DAMAGED;
 		}
 		if (f->status == INGEST_UNREADABLE) {
+			bool ok;
+
 			run->input_error = true;
-			if (quiet)
-				;
-			else if (f->message != NULL &&
+			if (f->message != NULL &&
 			    strstr(f->message, f->path) != NULL)
 				/* the reader's message names the file */
-				fprintf(stderr, "evtxhunt: %s\n", f->message);
+				ok = run_msg(run, "%s", f->message);
 			else
-				fprintf(stderr, "evtxhunt: cannot read '%s': "
-				    "%s\n", f->path, f->message ? f->message :
+				ok = run_msg(run, "cannot read '%s': %s",
+				    f->path, f->message ? f->message :
 				    "unknown error");
+			if (!ok)
+				return EV_ENOMEM;
 		}
 		if (f->status == INGEST_DAMAGED)
 			run->damage = true;
@@ -938,7 +965,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	int rc = 0;
 
 	memset(run, 0, sizeof(*run));
-	w.quiet = opts->quiet;
+	w.run = run;
 	for (size_t i = 0; i < npaths && !w.oom; i++)
 		walk_path(&w, paths[i], true, 0);
 	free(w.seen);
@@ -1024,6 +1051,9 @@ ingest_release(struct ingest_run *run)
 		evtx_stats_release(&run->files[i].stats);
 	}
 	free(run->files);
+	for (size_t i = 0; i < run->nmessages; i++)
+		free(run->messages[i]);
+	free(run->messages);
 	for (unsigned i = 0; i < run->nshards; i++) {
 		ev_arena_release(&run->shards[i].arena);
 		free(run->shards[i].ev);

@@ -70,7 +70,8 @@ struct ingest_opts {
 	bool			 hash;		/* SHA-256 of every input */
 	unsigned		 jobs;		/* worker threads, >= 1 */
 	uint64_t		 from, to;	/* FILETIME bounds, 0 = open */
-	bool			 quiet;		/* no warnings on stderr */
+	bool			 quiet;		/* no progress (the command
+						   skips the messages) */
 	int			 progress;	/* INGEST_PROGRESS_* */
 	/* optional hooks */
 	ingest_event_fn		 on_event;
@@ -101,14 +102,24 @@ struct ingest_run {
 	bool			 input_error;	/* a file was unreadable or
 						   not EVTX, or a path missing */
 	bool			 damage;	/* some file was damaged */
+	/*
+	 * Warnings and errors about single files and paths, in the order
+	 * stderr has always had them (walk, then each file's, then the
+	 * unreadable): "cannot open 'x': reason", "x: chunk 3: ...".
+	 * Unescaped text: the command prints each through its escaping
+	 * message function (library code never prints).
+	 */
+	char			**messages;
+	size_t			 nmessages;
 	/* internal */
 	struct ingest_shard	*shards;
 	unsigned		 nshards;
 };
 
 /*
- * Reads every path.  Problems with single files are reported on stderr
- * (unless quiet) and recorded in run->files; only a failure of the run
+ * Reads every path.  Problems with single files are recorded in
+ * run->files and as run->messages for the command to print; only a
+ * failure of the run
  * itself (out of memory, a hook error) returns a negative code.
  * On success the caller owns *run: release it with ingest_release().
  * Events and their strings stay valid until then.

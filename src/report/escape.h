@@ -12,6 +12,7 @@
 #define REPORT_ESCAPE_H
 
 #include "ev_buf.h"
+#include "ev_term.h"
 
 /*
  * JSON text (n bytes, as built with ev_json_str()) made safe inside an
@@ -33,12 +34,11 @@ void	report_json_script(struct ev_buf *b, const char *json, size_t n);
 void	report_csv_cell(struct ev_buf *b, const char *s);
 
 /*
- * Text for a terminal: C0 and C1 controls, DEL and ESC are shown as
- * visible escapes (\e, \x07, \u009b), and bidirectional overrides
- * (U+202A..U+202E, U+2066..U+2069) as \u202e, so nothing a log holds can
- * move the cursor, change colours or reorder what is shown.
+ * Text for a terminal: the core's escaping (ev_term.h), the same as every
+ * message on standard error gets, so nothing a log holds can move the
+ * cursor, change colours or reorder what is shown.
  */
-void	report_text_safe(struct ev_buf *b, const char *s);
+#define report_text_safe	ev_term_safe
 
 /* HTML text or attribute value: & < > " ' escaped, controls dropped. */
 void	report_html_str(struct ev_buf *b, const char *s);
