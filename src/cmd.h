@@ -8,7 +8,11 @@
 #ifndef CMD_H
 #define CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+struct ingest_skip;
 
 #define CMD_EXIT_OK		0	/* success, nothing found */
 #define CMD_EXIT_FINDINGS	1	/* success, findings reported
@@ -67,5 +71,73 @@ void	cmd_print_usage(FILE *f, const char *const *lines);
  * writing failed (a full disk must not pass for success).
  */
 int	cmd_finish_stdout(int status);
+
+/*
+ * ---- outputs: one policy for every command and format ----
+ *
+ * A report, an event dump, a database or a baseline is written to a
+ * temporary "PATH.XXXXXX" beside PATH, checked (fflush, ferror, fsync,
+ * fclose) and renamed onto PATH only when complete, so a full disk or a
+ * crash never leaves a truncated file in place of the old one.  PATH may
+ * be a new name or a regular file; a symbolic link at PATH is replaced,
+ * not followed (its target is left alone), unless it leads to a device or
+ * FIFO; a device, a FIFO or "-" (standard output) is written directly.
+ * Files are created with mode 0666 minus the umask.  The temporaries of
+ * a run are removed on SIGINT, SIGTERM and SIGHUP (the handler unlinks
+ * them, then dies of the signal).
+ *
+ * An output is claimed (cmd_out_claim()) while the options are parsed,
+ * before any input is read: then cmd_out_is_claimed() refuses an input
+ * that is an output (same device and inode), and the reading stage skips
+ * a file of a walked directory that is one (a previous run's report), or
+ * refuses the run if that file is EVTX evidence.
+ */
+#define CMD_OUT_DB	0x1	/* a database: a regular file or a new name */
+#define CMD_OUT_NEW	0x2	/* refuse an existing PATH (no --force) */
+
+struct cmd_out {
+	const char	*path;		/* as given; NULL or "-": stdout */
+	char		*tmp;		/* the temporary, NULL when direct */
+	FILE		*fp;		/* the stream (not for CMD_OUT_DB) */
+	int		 slot;		/* signal cleanup slot, or -1 */
+	unsigned	 flags;
+};
+
+/*
+ * Claims path (NULL: a no-op) for this run.  Returns 0, or
+ * CMD_EXIT_ERROR after a message: a directory, a database to a device,
+ * FIFO or "-", or an existing file with CMD_OUT_NEW.
+ */
+int	cmd_out_claim(const char *path, unsigned flags);
+
+/*
+ * True when path names (after symbolic links) a claimed output or one
+ * of this run's temporaries.  A missing path is not.
+ */
+bool	cmd_out_is_claimed(const char *path);
+
+/*
+ * The identities (device, inode) claimed so far, for the reading stage:
+ * *n set, the array borrowed until the next claim or open.
+ */
+const struct ingest_skip *cmd_out_claims(size_t *n);
+
+/*
+ * Opens an output as the policy above says.  For CMD_OUT_DB, o->tmp is
+ * the empty file to write the database into (close it before the
+ * commit); otherwise write to o->fp.  Returns 0, or -1 after a message
+ * (nothing is left behind).
+ */
+int	cmd_out_open(struct cmd_out *o, const char *path, unsigned flags);
+
+/*
+ * Finishes o: flushes, checks and syncs, closes, and renames the
+ * temporary onto PATH.  Returns 0, or -1 after a message naming PATH
+ * (then the temporary is removed and PATH is as it was).
+ */
+int	cmd_out_commit(struct cmd_out *o);
+
+/* Abandons o: closes it and removes the temporary.  Safe after commit. */
+void	cmd_out_abort(struct cmd_out *o);
 
 #endif

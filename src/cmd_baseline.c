@@ -4,9 +4,9 @@
  * logs, print one, add baselines together.  The second word is
  * dispatched from a table, as main() dispatches the first.
  *
- * A new baseline file is written as DB.XXXXXX beside DB and renamed into
- * place when complete; an existing one is updated in one transaction per
- * input, so a failed run leaves it as it was before that input.
+ * A baseline file is written as every output is (cmd_out_open()): as
+ * DB.XXXXXX beside DB, starting from a copy of DB when it exists, and
+ * renamed into place when complete, so a failed run leaves DB as it was.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -53,10 +53,15 @@ static const char *const baseline_usage[] = {
 
 enum { OPT_HELP = CMD_OPT_READ_LAST };
 
-/* An output baseline: the file itself, or a temporary to rename. */
+/*
+ * An output baseline, written as every output is (cmd_out_open()): a
+ * temporary beside it, renamed into place when complete.  When the file
+ * exists, the temporary starts as a copy of it (merged in, read-only and
+ * checked as any input baseline), so adding to a baseline never changes
+ * it until the whole run has succeeded.
+ */
 struct outdb {
-	const char	*path;
-	char		*tmp;		/* NULL when updating path in place */
+	struct cmd_out	 o;
 	sqlite3		*db;
 };
 
@@ -64,67 +69,35 @@ static int
 out_open(struct outdb *o, const char *path)
 {
 	struct ev_err err = EV_ERR_INIT;
-	const char *target;
-	int fd;
+	struct stat st;
+	bool existed = stat(path, &st) == 0 && S_ISREG(st.st_mode);
 
-	memset(o, 0, sizeof(*o));
-	o->path = path;
-	if (access(path, F_OK) != 0) {
-		if (errno != ENOENT) {
-			cmd_warn("cannot access '%s': %s", path,
-			    strerror(errno));
-			return -1;
-		}
-		if ((o->tmp = malloc(strlen(path) + 8)) == NULL) {
-			cmd_warn("out of memory");
-			return -1;
-		}
-		sprintf(o->tmp, "%s.XXXXXX", path);
-		if ((fd = mkstemp(o->tmp)) == -1) {
-			cmd_warn("cannot create '%s': %s", o->tmp,
-			    strerror(errno));
-			free(o->tmp);
-			o->tmp = NULL;
-			return -1;
-		}
-		close(fd);
-	}
-	target = o->tmp ? o->tmp : path;
-	if (base_db_open(target, o->tmp != NULL, false, &o->db, &err) != 0) {
+	o->db = NULL;
+	if (cmd_out_open(&o->o, path, CMD_OUT_DB) != 0)
+		return -1;
+	if (base_db_open(o->o.tmp, true, false, &o->db, &err) != 0 ||
+	    (existed && base_db_merge(o->db, path, &err) != 0)) {
 		cmd_warn("%s", err.msg);
-		if (o->tmp != NULL) {
-			unlink(o->tmp);
-			free(o->tmp);
-			o->tmp = NULL;
-		}
+		sqlite3_close(o->db);
+		cmd_out_abort(&o->o);
 		return -1;
 	}
 	return 0;
 }
 
-/* Closes; with ok, a temporary file is renamed into place. */
+/* Closes; with ok, the temporary is renamed into place. */
 static int
 out_close(struct outdb *o, bool ok)
 {
-	int rc = 0;
-
 	if (sqlite3_close(o->db) != SQLITE_OK) {
-		cmd_warn("%s: %s", o->path, sqlite3_errmsg(o->db));
+		cmd_warn("%s: %s", o->o.path, sqlite3_errmsg(o->db));
 		ok = false;
-		rc = -1;
 	}
-	if (o->tmp != NULL) {
-		if (ok && rename(o->tmp, o->path) != 0) {
-			cmd_warn("cannot rename '%s' to '%s': %s", o->tmp,
-			    o->path, strerror(errno));
-			rc = -1;
-			ok = false;
-		}
-		if (!ok)
-			unlink(o->tmp);
-		free(o->tmp);
+	if (!ok) {
+		cmd_out_abort(&o->o);
+		return -1;
 	}
-	return ok ? rc : -1;
+	return cmd_out_commit(&o->o);
 }
 
 static int
@@ -178,6 +151,8 @@ learn(int argc, char **argv)
 		cmd_print_usage(stderr, learn_usage);
 		return CMD_EXIT_ERROR;
 	}
+	if (cmd_out_claim(outpath, CMD_OUT_DB) != 0)
+		return CMD_EXIT_ERROR;
 	if (watched == NULL)
 		watched = base_config_default_path();
 	if (base_config_load(watched, &cfg, &err) != 0) {
@@ -360,15 +335,6 @@ show(int argc, char **argv)
 	return cmd_finish_stdout(rc == 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR);
 }
 
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static int
 merge(int argc, char **argv)
 {
@@ -402,8 +368,10 @@ merge(int argc, char **argv)
 		cmd_print_usage(stderr, merge_usage);
 		return CMD_EXIT_ERROR;
 	}
+	if (cmd_out_claim(outpath, CMD_OUT_DB) != 0)
+		return CMD_EXIT_ERROR;
 	for (int i = 0; i < argc; i++)
-		if (same_file(argv[i], outpath))
+		if (cmd_out_is_claimed(argv[i]))
 			return cmd_usage_error("baseline merge", "'%s' is the "
 			    "output; it would be counted twice", argv[i]);
 	if (out_open(&out, outpath) != 0)

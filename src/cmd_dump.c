@@ -2,12 +2,12 @@
  * cmd_dump.c -- `evtxhunt dump`: extract the events, no rules, to CSV,
  * JSON Lines and/or a SQLite file (evtxhunt-dump(1)).
  *
- * With --db the database is written by a second thread while the main
- * thread writes the text output: both only read the run.
+ * With --db the database is filled by one thread while another writes
+ * the text output: both only read the run.  Every output goes through
+ * the one output policy (cmd_out_open(), cmd.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,22 +43,6 @@ static const struct option dump_options[] = {
 };
 
 enum dump_format { FMT_NONE, FMT_JSONL, FMT_CSV };
-
-struct db_job {
-	struct store		*store;
-	const struct ingest_run	*run;
-	struct ev_err		 err;
-	int			 rc;
-};
-
-static void *
-db_thread(void *arg)
-{
-	struct db_job *j = arg;
-
-	j->rc = store_add_run(j->store, j->run, &j->err);
-	return NULL;
-}
 
 /* One slice of events formatted by one thread. */
 struct fmt_job {
@@ -144,18 +128,46 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 	return rc;
 }
 
+/* What dump writes: the database and/or the text, both from the run. */
+struct dump_job {
+	const struct ingest_run	*run;
+	struct store		*store;		/* NULL: no database */
+	struct ev_err		 err;
+	int			 rc;		/* store_add_run() */
+	enum dump_format	 fmt;		/* FMT_NONE: no text */
+	FILE			*out;
+	unsigned		 jobs;		/* formatting threads */
+	int			 wrc, werrno;	/* write_events() */
+};
+
+/*
+ * ev_par_for() body: with a database, part 0 fills it and part 1 writes
+ * the text; without, part 0 writes the text.
+ */
+static void
+dump_part(void *arg, unsigned i)
+{
+	struct dump_job *j = arg;
+
+	if (i == 0 && j->store != NULL)
+		j->rc = store_add_run(j->store, j->run, &j->err);
+	else if (j->fmt != FMT_NONE) {
+		j->wrc = write_events(j->out, j->fmt, j->run, j->jobs);
+		j->werrno = errno;
+	}
+}
+
 int
 cmd_dump(int argc, char **argv)
 {
 	struct cmd_read rd;
 	struct ingest_run run;
 	struct ev_err err = EV_ERR_INIT;
-	struct db_job job = { 0 };
+	struct dump_job job = { 0 };
+	struct cmd_out out = { 0 }, dbout = { 0 };
 	enum dump_format fmt = FMT_NONE;
 	const char *db = NULL, *outpath = NULL;
-	bool force = false, thread = false;
-	FILE *out = stdout;
-	pthread_t tid;
+	bool force = false;
 	double t0 = cmd_now();
 	int opt, rc, status;
 
@@ -204,49 +216,56 @@ cmd_dump(int argc, char **argv)
 	if (fmt == FMT_NONE && (db == NULL || outpath != NULL))
 		fmt = FMT_JSONL;
 
-	if (db != NULL && store_open(db, force, &job.store, &err) != 0) {
-		cmd_warn("%s", err.msg);
+	if (cmd_out_claim(db, CMD_OUT_DB | (force ? 0 : CMD_OUT_NEW)) != 0 ||
+	    (fmt != FMT_NONE && cmd_out_claim(outpath, 0) != 0))
+		return CMD_EXIT_ERROR;
+	if (db != NULL && cmd_out_open(&dbout, db, CMD_OUT_DB) != 0)
+		return CMD_EXIT_ERROR;
+	if (db != NULL && store_open(dbout.tmp, &job.store, &err) != 0) {
+		cmd_warn("%s: %s", db, err.msg);
+		cmd_out_abort(&dbout);
+		return CMD_EXIT_ERROR;
+	}
+	if (fmt != FMT_NONE && cmd_out_open(&out, outpath, 0) != 0) {
+		store_close(job.store, NULL);
+		cmd_out_abort(&dbout);
 		return CMD_EXIT_ERROR;
 	}
 	if (cmd_read_run(&rd, argv, (size_t)argc, &run) != 0) {
-		store_close(job.store, false, NULL);
+		store_close(job.store, NULL);
+		cmd_out_abort(&dbout);
+		cmd_out_abort(&out);
 		return CMD_EXIT_ERROR;
 	}
 	status = cmd_read_status(&rd, &run);
-	if (job.store != NULL) {
-		job.run = &run;
-		thread = pthread_create(&tid, NULL, db_thread, &job) == 0;
-		if (!thread)
-			db_thread(&job);
-	}
+	job.run = &run;
+	job.fmt = fmt;
+	job.out = out.fp;
+	/* the database and the text at once, each formatting alone */
+	job.jobs = job.store != NULL ? 1 : rd.ingest.jobs;
+	ev_par_for(job.store != NULL ? 2 : 1, 2, dump_part, &job);
 	if (fmt != FMT_NONE) {
-		if (outpath != NULL && (out = fopen(outpath, "w")) == NULL) {
-			cmd_warn("cannot create '%s': %s", outpath,
-			    strerror(errno));
+		if (job.wrc == -1) {
+			cmd_warn("error writing '%s': %s", outpath ? outpath :
+			    "standard output", strerror(job.werrno));
+			cmd_out_abort(&out);
 			status = CMD_EXIT_ERROR;
-		} else if (write_events(out, fmt, &run,
-		    thread ? 1 : rd.ingest.jobs) == -1) {
-			cmd_warn("error writing %s: %s", outpath ? outpath :
-			    "standard output", strerror(errno));
+		} else if (cmd_out_commit(&out) != 0)
 			status = CMD_EXIT_ERROR;
-		}
-		if (out != stdout && out != NULL && fclose(out) != 0) {
-			cmd_warn("error writing %s: %s", outpath,
-			    strerror(errno));
-			status = CMD_EXIT_ERROR;
-		}
 	}
-	if (thread)
-		pthread_join(tid, NULL);
 	if (job.store != NULL) {
 		if (job.rc != 0) {
 			cmd_warn("%s: %s", db, job.err.msg);
 			status = CMD_EXIT_ERROR;
 		}
-		if (store_close(job.store, job.rc == 0, &err) != 0) {
-			cmd_warn("%s", err.msg);
+		if (store_close(job.store, &err) != 0) {
+			cmd_warn("%s: %s", db, err.msg);
 			status = CMD_EXIT_ERROR;
 		}
+		if (status == CMD_EXIT_ERROR && job.rc != 0)
+			cmd_out_abort(&dbout);
+		else if (cmd_out_commit(&dbout) != 0)
+			status = CMD_EXIT_ERROR;
 	}
 	cmd_read_summary(&rd, &run, cmd_now() - t0);
 	ingest_release(&run);

@@ -85,6 +85,14 @@ cmd_read_run(struct cmd_read *r, char *const *paths, size_t npaths,
 {
 	struct ev_err err = EV_ERR_INIT;
 
+	/* the output never replaces an input: refused before any reading */
+	for (size_t i = 0; i < npaths; i++)
+		if (cmd_out_is_claimed(paths[i])) {
+			cmd_warn("'%s' is an input and the output; nothing was "
+			    "read", paths[i]);
+			return CMD_EXIT_ERROR;
+		}
+	r->ingest.skip = cmd_out_claims(&r->ingest.nskip);
 	if (ingest_run(paths, npaths, &r->ingest, run, &err) != 0) {
 		cmd_warn("%s", err.msg);
 		return CMD_EXIT_ERROR;

@@ -55,7 +55,9 @@ int	cmd_read_option(struct cmd_read *, const char *cmd, int opt,
 
 /*
  * Reads paths (ingest_run()) and prints its messages through cmd_warn()
- * unless quiet.  Returns 0 (release run with ingest_release()), or
+ * unless quiet.  Claim the outputs first (cmd_out_claim()): a path that
+ * is one is refused before anything is read, and directory walks skip
+ * them.  Returns 0 (release run with ingest_release()), or
  * CMD_EXIT_ERROR after printing why the run failed.
  */
 int	cmd_read_run(struct cmd_read *, char *const *paths, size_t npaths,

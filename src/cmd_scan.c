@@ -257,12 +257,18 @@ store_scan(struct scan *s, struct ev_err *err)
 {
 	struct store *st;
 	struct store_rule *rules = rule_rows(s);
+	struct cmd_out o;
 	int rc;
 
 	if (rules == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if ((rc = store_open(s->dbpath, s->force, &st, err)) != 0) {
+	if (cmd_out_open(&o, s->dbpath, CMD_OUT_DB) != 0) {
 		free(rules);
+		return EV_ERR(err, EV_EIO, 0, "no database written");
+	}
+	if ((rc = store_open(o.tmp, &st, err)) != 0) {
+		free(rules);
+		cmd_out_abort(&o);
 		return rc;
 	}
 	if ((rc = store_add_run(st, &s->run, err)) != 0 ||
@@ -271,11 +277,17 @@ store_scan(struct scan *s, struct ev_err *err)
 	    err)) != 0 || (s->corr != NULL && (rc = store_add_processes(st,
 	    s->corr, err)) != 0)) {
 		free(rules);
-		store_close(st, false, NULL);
+		store_close(st, NULL);
+		cmd_out_abort(&o);
 		return rc;
 	}
 	free(rules);
-	return store_close(st, true, err);
+	if ((rc = store_close(st, err)) != 0) {
+		cmd_out_abort(&o);
+		return rc;
+	}
+	return cmd_out_commit(&o) == 0 ? 0 : EV_ERR(err, EV_EIO, 0,
+	    "no database written");
 }
 
 /* ---- output ---- */
@@ -348,9 +360,8 @@ write_report(struct scan *s, const char *cmdline)
 	struct report rep;
 	struct ev_err err = EV_ERR_INIT;
 	const char *nocolor = getenv("NO_COLOR");
-	char *tmp = NULL;
-	FILE *out = stdout;
-	int rc, fd;
+	struct cmd_out out;
+	int rc;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.run = &s->run;
@@ -381,40 +392,17 @@ write_report(struct scan *s, const char *cmdline)
 	rep.opts.width = 100;
 	rep.opts.all_events = s->all_events;
 	rep.opts.min_level = s->filter.min_level;
-	if (s->outpath != NULL) {
-		if (asprintf(&tmp, "%s.XXXXXX", s->outpath) == -1 ||
-		    (fd = mkstemp(tmp)) == -1 || (out = fdopen(fd, "w")) ==
-		    NULL) {
-			cmd_warn("cannot create '%s': %s", s->outpath,
-			    strerror(errno));
-			free(tmp);
-			return -1;
-		}
-	}
+	if (cmd_out_open(&out, s->outpath, 0) != 0)
+		return -1;
 	rep.opts.color = s->color == 1 || (s->color == -1 &&
 	    s->outpath == NULL && isatty(STDOUT_FILENO) &&
 	    (nocolor == NULL || *nocolor == '\0'));
-	rc = report_write(out, &rep, &err);
-	if (rc != 0)
+	rc = report_write(out.fp, &rep, &err);
+	if (rc != 0) {
 		cmd_warn("%s", err.msg);
-	if (out != stdout) {
-		if (fflush(out) != 0 || fsync(fileno(out)) != 0 ||
-		    ferror(out)) {
-			cmd_warn("error writing '%s': %s", tmp,
-			    strerror(errno));
-			rc = -1;
-		}
-		if (fclose(out) != 0 && rc == 0)
-			rc = -1;
-		if (rc == 0 && rename(tmp, s->outpath) == -1) {
-			cmd_warn("cannot rename '%s' to '%s': %s", tmp,
-			    s->outpath, strerror(errno));
-			rc = -1;
-		}
-		if (rc != 0)
-			unlink(tmp);
-		free(tmp);
-	}
+		cmd_out_abort(&out);
+	} else if (cmd_out_commit(&out) != 0)
+		rc = -1;
 	return rc;
 }
 
@@ -526,6 +514,18 @@ parse_args(struct scan *s, int argc, char **argv)
 	if (s->learn && s->no_baseline)
 		return cmd_usage_error("scan", "--learn and --no-baseline "
 		    "contradict each other");
+	/* outputs, claimed before anything is read (cmd.h) */
+	if (cmd_out_claim(s->outpath, 0) != 0 || cmd_out_claim(s->dbpath,
+	    CMD_OUT_DB | (s->force ? 0 : CMD_OUT_NEW)) != 0)
+		return CMD_EXIT_ERROR;
+	for (size_t i = 0; i < s->nrule_paths; i++)
+		if (cmd_out_is_claimed(s->rule_paths[i]))
+			return cmd_usage_error("scan", "'%s' is a rule file "
+			    "and an output", s->rule_paths[i]);
+	if (cmd_out_is_claimed(s->basepath) ||
+	    cmd_out_is_claimed(s->suppress_path))
+		return cmd_usage_error("scan", "an output is also the "
+		    "baseline or the suppress list");
 	return 0;
 }
 

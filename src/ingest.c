@@ -71,6 +71,8 @@ struct walk {
 	size_t			 nfiles, cap;
 	struct { dev_t dev; ino_t ino; } *seen;	/* directories visited */
 	size_t			 nseen, seencap;
+	const struct ingest_opts *opts;
+	char			*clash;		/* evidence that is an output */
 	bool			 error;		/* a PATH was missing etc. */
 	bool			 oom;
 };
@@ -181,6 +183,17 @@ walk_file(struct walk *w, const char *path, const struct stat *st,
 	struct ingest_file *f;
 	int kind;
 
+	for (size_t i = 0; i < w->opts->nskip; i++) {
+		if (w->opts->skip[i].dev != st->st_dev ||
+		    w->opts->skip[i].ino != st->st_ino)
+			continue;
+		/* the run's own output: skipped, unless it is evidence */
+		if ((explicit || (st->st_size > 0 &&
+		    sniff(path, (uint64_t)st->st_size) == 1)) &&
+		    w->clash == NULL && (w->clash = strdup(path)) == NULL)
+			w->oom = true;
+		return;
+	}
 	if (st->st_size == 0) {
 		if (!explicit && !has_evtx_name(path))
 			return;
@@ -966,14 +979,24 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 
 	memset(run, 0, sizeof(*run));
 	w.run = run;
+	w.opts = opts;
 	for (size_t i = 0; i < npaths && !w.oom; i++)
 		walk_path(&w, paths[i], true, 0);
 	free(w.seen);
 	run->files = w.files;
 	run->nfiles = w.nfiles;
 	run->input_error = w.error;
-	if (w.oom)
+	if (w.clash != NULL) {
+		rc = EV_ERR(err, EV_EUSAGE, 0, "'%s' is an input and the "
+		    "output; nothing was read", w.clash);
+		free(w.clash);
+		ingest_release(run);
+		return rc;
+	}
+	if (w.oom) {
+		ingest_release(run);
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
 	/* ids follow path order, so sorting by id sorts by path */
 	ev_qsort(run->files, run->nfiles, sizeof(*run->files), file_cmp);
 	for (size_t i = 0; i < run->nfiles; i++)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ev_err.h"
 #include "event.h"
@@ -64,6 +65,12 @@ typedef int	(*ingest_event_fn)(struct ev_event *ev, struct ev_arena *arena,
  */
 #define INGEST_HOOK_BATCH	256
 
+/* A file the walk must not read: the run's own output (cmd.h). */
+struct ingest_skip {
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
 struct ingest_opts {
 	enum evtx_parser	 parser;
 	bool			 recovered;	/* include recovered records */
@@ -81,6 +88,13 @@ struct ingest_opts {
 	void			 (*hook_progress)(void *arg, char *buf,
 				    size_t size);
 	void			*hook_arg;
+	/*
+	 * The run's outputs: a file found in a directory that is one is
+	 * skipped (a previous run's report), or, when it is EVTX evidence,
+	 * the run fails with EV_EUSAGE before anything is read.
+	 */
+	const struct ingest_skip *skip;
+	size_t			 nskip;
 };
 
 #define INGEST_PROGRESS_AUTO	0	/* when stderr is a terminal */

@@ -3,16 +3,13 @@
  * documented in man/evtxhunt-db.5 and versioned by PRAGMA user_version).
  *
  * Speed: one prepared INSERT per table, bound column by column, inside a
- * single transaction, with journaling and syncing off while the file is
- * still a temporary (it only gets its name after a successful close).
+ * single transaction, with journaling and syncing off: the file is the
+ * command's temporary (cmd_out_open()), named only once complete.
  * Indexes are created after the bulk insert.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -23,8 +20,6 @@
 
 struct store {
 	sqlite3	*db;
-	char	*path;		/* final name, or NULL in memory */
-	char	*tmp;		/* temporary file name */
 };
 
 static int
@@ -83,35 +78,14 @@ create_schema(sqlite3 *db, struct ev_err *err)
 }
 
 int
-store_open(const char *path, bool force, struct store **out,
-    struct ev_err *err)
+store_open(const char *path, struct store **out, struct ev_err *err)
 {
 	struct store *s;
-	int fd, rc;
+	int rc;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if (path != NULL) {
-		if (!force && access(path, F_OK) == 0) {
-			free(s);
-			return EV_ERR(err, EV_EUSAGE, 0, "'%s' exists "
-			    "(use --force to replace it)", path);
-		}
-		s->path = strdup(path);
-		if (s->path == NULL ||
-		    asprintf(&s->tmp, "%s.XXXXXX", path) == -1) {
-			s->tmp = NULL;
-			goto oom;
-		}
-		if ((fd = mkstemp(s->tmp)) == -1) {
-			rc = EV_ERR_SYS(err, "cannot create '%s'", s->tmp);
-			free(s->tmp);
-			s->tmp = NULL;
-			goto fail;
-		}
-		close(fd);
-	}
-	if (sqlite3_open_v2(s->tmp ? s->tmp : ":memory:", &s->db,
+	if (sqlite3_open_v2(path ? path : ":memory:", &s->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s",
@@ -122,10 +96,8 @@ store_open(const char *path, bool force, struct store **out,
 		goto fail;
 	*out = s;
 	return 0;
-oom:
-	rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 fail:
-	store_close(s, false, NULL);
+	store_close(s, NULL);
 	return rc;
 }
 
@@ -553,35 +525,15 @@ out:
 }
 
 int
-store_close(struct store *s, bool commit, struct ev_err *err)
+store_close(struct store *s, struct ev_err *err)
 {
-	int rc = 0, fd;
+	int rc = 0;
 
 	if (s == NULL)
 		return 0;
-	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK) {
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		rc = EV_ERR(err, EV_ESQL, 0, "sqlite: %s",
 		    sqlite3_errmsg(s->db));
-		commit = false;
-	}
-	if (s->tmp != NULL) {
-		if (commit) {
-			/* durable before it gets its name */
-			if ((fd = open(s->tmp, O_RDONLY | O_CLOEXEC)) != -1) {
-				if (fsync(fd) == -1)
-					rc = EV_ERR_SYS(err, "cannot sync '%s'",
-					    s->tmp);
-				close(fd);
-			}
-			if (rc == 0 && rename(s->tmp, s->path) == -1)
-				rc = EV_ERR_SYS(err, "cannot rename '%s' to "
-				    "'%s'", s->tmp, s->path);
-		}
-		if (!commit || rc != 0)
-			unlink(s->tmp);
-	}
-	free(s->tmp);
-	free(s->path);
 	free(s);
 	return rc;
 }

@@ -7,10 +7,10 @@
  * stages' results into theirs: the rules of a scan (store_add_rules()),
  * its findings (store_add_findings()) and the process trees
  * (store_add_processes()).  Each call writes its tables in a transaction
- * of its own.  A database is either in memory or a file: a file is
- * written as a temporary "PATH.XXXXXX" beside PATH and renamed into place
- * by store_close(), so a crash never leaves a half-written database under
- * the requested name, and an existing PATH is refused unless force.
+ * of its own.  A database is either in memory or the file it is given:
+ * the command gives it a temporary and renames that into place once the
+ * store is closed (cmd_out_open(), the one output policy), so a crash
+ * never leaves a half-written database under the requested name.
  *
  * Event ids: events.id is the event's position in output order plus one
  * (store_event_id()), so other tables can reference an event they hold
@@ -60,21 +60,17 @@
 struct store;
 
 /*
- * Opens a new database: path NULL for an in-memory one.  With a path,
- * EV_EUSAGE when it exists and !force.  Creates the schema.
+ * Opens a new database in path, an empty or missing file (NULL: in
+ * memory), with journaling and syncing off, and creates the schema.
  */
-int	 store_open(const char *path, bool force, struct store **out,
-	    struct ev_err *err);
+int	 store_open(const char *path, struct store **out, struct ev_err *err);
 
 /* Inserts the files, events and record gaps of run, in one transaction. */
 int	 store_add_run(struct store *, const struct ingest_run *run,
 	    struct ev_err *err);
 
-/*
- * Closes the database.  commit: for a file, sync it and rename it into
- * place (else it is removed).  Returns 0 or an error.  NULL is a no-op.
- */
-int	 store_close(struct store *, bool commit, struct ev_err *err);
+/* Closes the database.  Returns 0 or an error.  NULL is a no-op. */
+int	 store_close(struct store *, struct ev_err *err);
 
 static inline long long
 store_event_id(const struct ev_event *ev)

@@ -296,9 +296,9 @@ START_TEST(store)
 	build();
 	ck_assert_int_ne(fd = mkstemp(path), -1);
 	close(fd);
-	ck_assert_int_eq(store_open(path, true, &st, &err), 0);
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_add_processes(st, corr, &err), 0);
-	ck_assert_int_eq(store_close(st, true, &err), 0);
+	ck_assert_int_eq(store_close(st, &err), 0);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(q1(db, "SELECT count(*) FROM processes"), 3);
 	/* ids are events.id: output position + 1 (store_event_id()) */

@@ -37,4 +37,159 @@ for cmd in "dump" "scan --no-baseline" "baseline learn -o $T/n.db"; do
 done
 rm -f "$T/n.db"
 
+# no temporary of an output may survive: "NAME.XXXXXX" beside NAME
+no_tmp() {
+	if ls "$1"/*.?????? > /dev/null 2>&1; then
+		fail "$2: a temporary was left: $(ls "$1"/*.??????)"
+	else
+		ok "$2: no temporary left"
+	fi
+}
+
+# hostile_0002_output_special (issue 15 #1): an output at a device or a
+# FIFO is written directly; it is never replaced by a regular file.  The
+# device case needs mknod (root); the FIFO case runs always.
+mkdir "$T/o"
+if [ "$(id -u)" -eq 0 ] && mknod "$T/o/devnull" c 1 3 2>/dev/null; then
+	expect 1 "hostile_0002: scan -o device" "$EVTXHUNT" scan -q \
+	    --no-baseline -o "$T/o/devnull" "$ev"
+	[ -c "$T/o/devnull" ] && ok "hostile_0002: the device stays" ||
+	    fail "hostile_0002: scan -o replaced the device"
+	expect 0 "hostile_0002: dump -o device" "$EVTXHUNT" dump -q \
+	    -o "$T/o/devnull" "$ev"
+	[ -c "$T/o/devnull" ] && ok "hostile_0002: the device stays" ||
+	    fail "hostile_0002: dump -o replaced the device"
+	expect 2 "hostile_0002: --force --db device" "$EVTXHUNT" scan -q \
+	    --no-baseline --force --db "$T/o/devnull" "$ev"
+	[ -c "$T/o/devnull" ] && ok "hostile_0002: the device stays" ||
+	    fail "hostile_0002: --db replaced the device"
+	rm -f "$T/o/devnull"
+else
+	echo "ok - hostile_0002: device case skipped (needs root and mknod)"
+fi
+mkfifo "$T/o/fifo"
+cat "$T/o/fifo" > "$T/o/fifo.out" &
+reader=$!
+expect 1 "hostile_0002: scan -o FIFO" "$EVTXHUNT" scan -q --no-baseline \
+    -o "$T/o/fifo" "$ev"
+[ -p "$T/o/fifo" ] || kill $reader	# replaced: nobody will write to it
+wait $reader
+[ -p "$T/o/fifo" ] && ok "hostile_0002: the FIFO stays" ||
+    fail "hostile_0002: scan -o replaced the FIFO"
+grep -q 'findings' "$T/o/fifo.out" && ok "hostile_0002: report went through" ||
+    fail "hostile_0002: nothing came out of the FIFO"
+expect 2 "hostile_0002: --db FIFO" "$EVTXHUNT" dump -q --force \
+    --db "$T/o/fifo" "$ev"
+[ -p "$T/o/fifo" ] && ok "hostile_0002: the FIFO stays (--db)" ||
+    fail "hostile_0002: --db replaced the FIFO"
+expect 2 "hostile_0002: --db -" "$EVTXHUNT" dump -q --db - "$ev"
+no_tmp "$T/o" "hostile_0002"
+
+# hostile_0003_output_is_input (issue 15 #2): an output that names an
+# input fails before anything is read, with exit 2, the input untouched;
+# also when the input is found in a directory.  A previous run's report
+# in a walked directory is skipped, not read and not refused.
+cp "$ev" "$T/o/in.evtx"
+sum=$(cksum < "$T/o/in.evtx")
+for args in "dump -f csv -o" "scan -o" "dump --force --db" \
+    "baseline learn -o"; do
+	# shellcheck disable=SC2086
+	expect 2 "hostile_0003: $args in.evtx in.evtx" "$EVTXHUNT" $args \
+	    "$T/o/in.evtx" "$T/o/in.evtx"
+	grep -q "is an input and the output" "$T/err" ||
+	    fail "hostile_0003: $args: no message"
+	[ "$(cksum < "$T/o/in.evtx")" = "$sum" ] &&
+	    ok "hostile_0003: $args: the input is untouched" ||
+	    fail "hostile_0003: $args: the input was changed"
+done
+expect 2 "hostile_0003: scan -o dir/in.evtx dir" "$EVTXHUNT" scan -q \
+    --no-baseline -o "$T/o/in.evtx" "$T/o"
+[ "$(cksum < "$T/o/in.evtx")" = "$sum" ] &&
+    ok "hostile_0003: evidence in a walked directory is untouched" ||
+    fail "hostile_0003: evidence in a walked directory was replaced"
+expect 0 "hostile_0003: dump -o dir/out.jsonl dir" "$EVTXHUNT" dump -q \
+    -o "$T/o/out.jsonl" "$T/o"
+expect 0 "hostile_0003: again, the old report in the walk" "$EVTXHUNT" \
+    dump -o "$T/o/out.jsonl" "$T/o"
+grep -q "out.jsonl" "$T/err" && fail "hostile_0003: the old report was read" ||
+    ok "hostile_0003: the old report was skipped"
+expect 2 "hostile_0003: merge into an input" "$EVTXHUNT" baseline merge \
+    -o "$T/o/in.evtx" "$T/o/in.evtx"
+no_tmp "$T/o" "hostile_0003"
+
+# hostile_0004_output_symlink (issue 15 #1): a symbolic link at the output
+# is replaced by the output; the file it pointed to is left alone.
+echo precious > "$T/o/target"
+ln -s target "$T/o/link"
+expect 0 "hostile_0004: dump -o link" "$EVTXHUNT" dump -q -o "$T/o/link" "$ev"
+[ ! -L "$T/o/link" ] && [ "$(cat "$T/o/target")" = precious ] &&
+    ok "hostile_0004: link replaced, its target kept" ||
+    fail "hostile_0004: the link was followed"
+
+# hostile_0005_output_mode (issue 15 #13): every output's mode follows the
+# umask (scan wrote 0600, dump 0644).
+for m in 022 077; do
+	rm -f "$T/o/m."*
+	(umask $m
+	 "$EVTXHUNT" scan -q --no-baseline -o "$T/o/m.txt" --db "$T/o/m.db" "$ev"
+	 "$EVTXHUNT" dump -q -o "$T/o/m.jsonl" --db "$T/o/m.dump.db" "$ev"
+	 "$EVTXHUNT" baseline learn -q -o "$T/o/m.base" "$ev")
+	want=$(printf '%o' $((0666 & ~0$m)))
+	for f in m.txt m.db m.jsonl m.dump.db m.base; do
+		got=$($PY -c 'import os,sys; print("%o" % (os.stat(sys.argv[1]).st_mode & 0o777))' "$T/o/$f")
+		[ "$got" = "$want" ] && ok "hostile_0005: umask $m: $f is $got" ||
+		    fail "hostile_0005: umask $m: $f is $got, want $want"
+	done
+done
+
+# hostile_0006_output_full_disk (issue 15 #13): a write that fails (the
+# file size limit stands in for a full disk) leaves the old output as it
+# was, no temporary, and exit 2.
+for args in "dump -o" "scan --no-baseline -o" "dump --force --db"; do
+	echo old > "$T/o/full"
+	# shellcheck disable=SC2086
+	(ulimit -f 4; trap '' XFSZ; exec "$EVTXHUNT" $args "$T/o/full" \
+	    "$TD/wks01-sysmon.evtx" "$TD/srv02-sysmon.evtx") \
+	    > /dev/null 2> "$T/err"
+	st=$?
+	[ $st -eq 2 ] && [ "$(cat "$T/o/full")" = old ] &&
+	    ok "hostile_0006: $args: exit 2, old output kept" ||
+	    fail "hostile_0006: $args: exit $st, output $(head -c 20 "$T/o/full")"
+done
+no_tmp "$T/o" "hostile_0006"
+
+# hostile_0007_output_signal (issue 15 #13): a signal during a run leaves
+# no temporary behind.  The -o FIFO has no reader, so dump waits in its
+# open, after the --db temporary was made; then SIGTERM/INT/HUP.  (A
+# background job of a script ignores SIGINT: the wrapper restores it.)
+for sig in TERM INT HUP; do
+	rm -f "$T/o/fifo"
+	mkfifo "$T/o/fifo"
+	$PY -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$EVTXHUNT" dump -q --db "$T/o/sig.db" \
+	    -o "$T/o/fifo" "$ev" > /dev/null 2>&1 &
+	pid=$!
+	n=0
+	while ! ls "$T/o"/sig.db.?????? > /dev/null 2>&1 && [ $n -lt 500 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+	[ $n -lt 500 ] || fail "hostile_0007: no temporary seen"
+	kill -$sig $pid
+	n=0
+	while kill -0 $pid 2> /dev/null && [ $n -lt 500 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+	if kill -0 $pid 2> /dev/null; then
+		fail "hostile_0007: SIG$sig did not end the run"
+		kill -KILL $pid
+	fi
+	wait $pid
+	[ ! -e "$T/o/sig.db" ] && ok "hostile_0007: SIG$sig: no database" ||
+	    fail "hostile_0007: SIG$sig: a database was written"
+	no_tmp "$T/o" "hostile_0007: SIG$sig"
+done
+
 finish
