@@ -152,12 +152,18 @@ rules_check(int argc, char **argv)
 		else
 			printf("%s: %s\n", r->path, r->reason);
 	}
+	for (size_t i = 0; i < sigma_skip_count(set); i++)
+		printf("%s: not loaded: %s\n", sigma_skip_at(set, i)->path,
+		    sigma_skip_at(set, i)->reason);
 	nrej = sigma_count_status(set, SIGMA_REJECTED);
 	printf("rules: %zu loaded, %zu skipped, %zu rejected\n",
 	    sigma_count_status(set, SIGMA_LOADED),
 	    sigma_count_status(set, SIGMA_SKIPPED), nrej);
 	print_tally(set, SIGMA_SKIPPED, "skipped");
 	print_tally(set, SIGMA_REJECTED, "rejected");
+	if (sigma_skip_count(set) > 0)
+		printf("entries not loaded: %zu (see above)\n",
+		    sigma_skip_count(set));
 	sigma_set_free(set);
 	if (nrej > 0)
 		status = CMD_EXIT_MAX(status, CMD_EXIT_FINDINGS);

@@ -218,6 +218,11 @@ load_rules(struct scan *s)
 	if (rejected > 10 && !s->rd.ingest.quiet)
 		fprintf(stderr, "evtxhunt: %zu rules rejected in all; see "
 		    "'evtxhunt rules check'\n", rejected);
+	for (size_t i = 0; i < sigma_skip_count(s->rules); i++)
+		if (!s->rd.ingest.quiet)
+			fprintf(stderr, "evtxhunt: %s: not loaded: %s\n",
+			    sigma_skip_at(s->rules, i)->path,
+			    sigma_skip_at(s->rules, i)->reason);
 	if (sigma_compile(s->rules, &err) != 0) {
 		cmd_warn("%s", err.msg);
 		return -1;
@@ -328,9 +333,9 @@ static void
 count_reasons(struct scan *s, struct report_rules *rr)
 {
 	size_t n = sigma_count(s->rules), k = 0;
-	const char **names = ev_arena_calloc(&s->arena, (n + 1) *
+	const char **names = ev_arena_calloc(&s->arena, (n + 2) *
 	    sizeof(*names));
-	size_t *counts = ev_arena_calloc(&s->arena, (n + 1) *
+	size_t *counts = ev_arena_calloc(&s->arena, (n + 2) *
 	    sizeof(*counts));
 
 	if (names == NULL || counts == NULL)
@@ -340,8 +345,19 @@ count_reasons(struct scan *s, struct report_rules *rr)
 		const char *c = r->reason_class ? r->reason_class : "other";
 		size_t j;
 
-		if (r->status == SIGMA_LOADED)
+		if (r->status == SIGMA_LOADED) {
+			/* events the rule may have missed */
+			char what[300];
+
+			counts[k] = (size_t)sigma_regex_limits(s->rules, i);
+			snprintf(what, sizeof(what), "regex limit %s",
+			    r->id ? r->id : r->path);
+			if (counts[k] > 0 && (names[k] = ev_arena_strdup(
+			    &s->arena, what)) != NULL)
+				k++;
+			counts[k] = 0;
 			continue;
+		}
 		for (j = 0; j < k; j++)
 			if (strcmp(names[j], c) == 0)
 				break;
@@ -349,6 +365,8 @@ count_reasons(struct scan *s, struct report_rules *rr)
 			names[k++] = c;
 		counts[j]++;
 	}
+	if ((counts[k] = sigma_skip_count(s->rules)) > 0)
+		names[k++] = "entries not loaded";
 	rr->reason_names = names;
 	rr->reason_counts = counts;
 	rr->nreasons = k;
@@ -654,6 +672,16 @@ cmd_scan(int argc, char **argv)
 		goto fail;
 	}
 	phase(&s, "match 3/7");
+	for (size_t i = 0; i < sigma_count(s.rules); i++) {
+		const struct sigma_rule *r = sigma_rule_at(s.rules, i);
+		uint64_t nl = sigma_regex_limits(s.rules, i);
+
+		if (nl > 0 && !s.rd.ingest.quiet)
+			fprintf(stderr, "evtxhunt: %s: rule %s: regex limit "
+			    "hit on %llu events, counted as no match\n",
+			    r->path, r->id ? r->id : "(no id)",
+			    (unsigned long long)nl);
+	}
 	if (baselines(&s) != 0)
 		goto fail;
 	phase(&s, "baselines");

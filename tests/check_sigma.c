@@ -6,10 +6,14 @@
  * catastrophic regexes).  Table-driven: one row per case.
  */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ev_arena.h"
 #include "ev_util.h"
@@ -18,6 +22,7 @@
 #include "sigma/fold.h"
 #include "sigma/memo.h"
 #include "sigma/sigma.h"
+#include "sigma/sigma_int.h"
 
 #define MAXPAIRS 32
 
@@ -952,6 +957,219 @@ START_TEST(test_catastrophic_regex)
 }
 END_TEST
 
+/*
+ * Numbered hostile-rule regressions (as the decoder's corrupt_000N
+ * cases): each one a reproducer of issue 15 that once crashed, hung,
+ * ran away or was silent.
+ */
+
+/*
+ * hostile_rule_0001_deep_flow: 400 KB of '[' took libyaml minutes
+ * (its scanner's work per token grows with the open flow levels) before
+ * the depth limit saw the document.  The nesting pre-pass rejects it
+ * after a bounded number of parser events and input bytes.
+ */
+START_TEST(hostile_rule_0001_deep_flow)
+{
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	size_t n = 400000, len = 0;
+	char *det = malloc(n * 2 + 100), *text;
+
+	len += (size_t)sprintf(det, "    sel: ");
+	memset(det + len, '[', n);
+	len += n;
+	memset(det + len, ']', n);
+	len += n;
+	strcpy(det + len, "\n    condition: sel\n");
+	text = rule_text(PC, det);
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_REJECTED);
+	ck_assert_str_eq(r->reason_class, "limit");
+	ck_assert_msg(strstr(r->reason, "nesting deeper than 32") != NULL,
+	    "%s", r->reason);
+	/* the header's nodes, then SIGMA_MAX_DEPTH + 1 sequences */
+	ck_assert_uint_gt(set->yaml_events, SIGMA_MAX_DEPTH);
+	ck_assert_uint_le(set->yaml_events, SIGMA_MAX_DEPTH + 40);
+	/* the scanner's look-ahead is bounded (a simple key: 1024) */
+	ck_assert_uint_le(set->yaml_bytes, 4096);
+	sigma_set_free(set);
+	free(text);
+	free(det);
+}
+END_TEST
+
+/*
+ * hostile_rule_0002_regex_limit: a rule whose regex hits pcre2's match
+ * limit did not fire and said nothing.  The hit is counted per rule,
+ * once per event, the memo never hiding a repeat.
+ */
+START_TEST(hostile_rule_0002_regex_limit)
+{
+	static const char *const det[] = {
+		SEL("CommandLine|re: '(A+)+Z|AAAAA$'"),
+		SEL("CommandLine|re: 'AAAAA$'"),
+	};
+	struct ev_arena a = EV_ARENA_INIT;
+	struct ev_err err = EV_ERR_INIT;
+	struct sigma_set *set = sigma_set_new();
+	struct sigma_scratch *sc;
+	const uint32_t *hits;
+	size_t n = 30000;
+	char *data = malloc(n + 40);
+	struct evspec ev = { S1, data };
+	struct ev_event *e;
+
+	strcpy(data, "CommandLine=x ");
+	memset(data + strlen(data), 'A', n);
+	data[14 + n] = '\0';
+	for (size_t i = 0; i < NELEM(det); i++) {
+		char *text = rule_text(PC, det[i]);
+
+		ck_assert_int_eq(sigma_load_buffer(set, "re.yml", text,
+		    strlen(text), &err), 0);
+		free(text);
+	}
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	ck_assert_uint_eq(sigma_regex_limits(set, 0), 0);
+	sc = sigma_scratch_new(set);
+	e = make_event(&a, &ev);
+	for (int k = 1; k <= 3; k++) {
+		ck_assert_int_eq(sigma_match(set, sc, e, &hits), 1);
+		ck_assert_uint_eq(hits[0], 1);
+		ck_assert_uint_eq(sigma_regex_limits(set, 0), (uint64_t)k);
+		ck_assert_uint_eq(sigma_regex_limits(set, 1), 0);
+	}
+	ck_assert_uint_eq(sigma_regex_limits(set, 2), 0);
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(data);
+}
+END_TEST
+
+static char *
+tpath(const char *dir, const char *name)
+{
+	char *p;
+
+	ck_assert(asprintf(&p, "%s/%s", dir, name) != -1);
+	return p;
+}
+
+static void
+tsymlink(const char *target, const char *dir, const char *name)
+{
+	char *p = tpath(dir, name);
+
+	ck_assert_msg(symlink(target, p) == 0, "symlink %s: %s", p,
+	    strerror(errno));
+	free(p);
+}
+
+static void
+twrite(const char *dir, const char *name, const char *text)
+{
+	char *p = tpath(dir, name);
+	FILE *f = fopen(p, "w");
+
+	ck_assert(f != NULL);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	free(p);
+}
+
+/* How many skips have a reason containing what. */
+static size_t
+nskips(const struct sigma_set *set, const char *what)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sigma_skip_count(set); i++)
+		n += strstr(sigma_skip_at(set, i)->reason, what) != NULL;
+	return n;
+}
+
+/*
+ * hostile_rule_0003_dir_loops: 'up -> ..' and 'self -> .' in a rules
+ * directory were followed until the depth limit: 262,142 copies of one
+ * rule from two links.  Each directory is now read once; the links
+ * that lead back are counted as skips, and so are a FIFO, a dangling
+ * link and a link to a device (once silently passed over).
+ */
+START_TEST(hostile_rule_0003_dir_loops)
+{
+	char tmpl[] = "/tmp/check_sigma.XXXXXX", *top, *l, *p;
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+	char *text = rule_text(PC, SEL("Image: x"));
+
+	ck_assert((top = mkdtemp(tmpl)) != NULL);
+	l = tpath(top, "l");
+	ck_assert_int_eq(mkdir(l, 0700), 0);
+	twrite(l, "a.yml", text);
+	tsymlink("..", l, "up");
+	tsymlink(".", l, "self");
+	tsymlink(".", l, "self2");
+	tsymlink("nowhere.yml", l, "dangling.yml");
+	tsymlink("/dev/zero", l, "zero.yml");
+	p = tpath(l, "fifo.yml");
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	free(p);
+	ck_assert_int_eq(sigma_load_path(set, l, false, &err), 0);
+	/* one copy of the rule, and the skips counted with their reasons */
+	ck_assert_uint_eq(sigma_count(set), 1);
+	ck_assert_int_eq(sigma_rule_at(set, 0)->status, SIGMA_LOADED);
+	ck_assert_uint_eq(nskips(set, "already visited"), 3);
+	ck_assert_uint_eq(nskips(set, "dangling"), 1);
+	ck_assert_uint_eq(nskips(set, "a FIFO"), 1);
+	ck_assert_uint_eq(nskips(set, "character device"), 1);
+	/* through 'up': the parent, whose only entry is l, seen already */
+	ck_assert_uint_eq(sigma_skip_count(set), 6);
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	sigma_set_free(set);
+	ck_assert(asprintf(&p, "rm -rf '%s'", top) != -1);
+	ck_assert_int_eq(system(p), 0);
+	free(p);
+	free(l);
+	free(text);
+}
+END_TEST
+
+/*
+ * hostile_rule_0004_explicit_special: 'ln -s /dev/zero z.yml' given as
+ * a rule left a rule LOADED without a matcher and sigma_compile()
+ * crashed; a FIFO given as a rule blocked in open() forever.  Both are
+ * refused with an error before any rule is made.
+ */
+START_TEST(hostile_rule_0004_explicit_special)
+{
+	char tmpl[] = "/tmp/check_sigma.XXXXXX", *top, *p, *cmd;
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+
+	ck_assert((top = mkdtemp(tmpl)) != NULL);
+	tsymlink("/dev/zero", top, "z.yml");
+	p = tpath(top, "z.yml");
+	ck_assert_int_eq(sigma_load_path(set, p, true, &err), EV_EIO);
+	ck_assert_msg(strstr(err.msg, "character device, not a regular "
+	    "file") != NULL, "%s", err.msg);
+	free(p);
+	p = tpath(top, "f.yml");
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ev_err_clear(&err);
+	ck_assert_int_eq(sigma_load_path(set, p, true, &err), EV_EIO);
+	ck_assert_msg(strstr(err.msg, "a FIFO") != NULL, "%s", err.msg);
+	free(p);
+	ck_assert_uint_eq(sigma_count(set), 0);
+	ev_err_clear(&err);
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	sigma_set_free(set);
+	ck_assert(asprintf(&cmd, "rm -rf '%s'", top) != -1);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+END_TEST
+
 /* Folding ASCII 8 bytes at a time agrees with one byte at a time. */
 START_TEST(test_fold_ascii)
 {
@@ -1323,6 +1541,10 @@ sigma_suite(void)
 	tcase_add_test(tc, test_deep_yaml);
 	tcase_add_test(tc, test_huge_list);
 	tcase_add_test(tc, test_catastrophic_regex);
+	tcase_add_test(tc, hostile_rule_0001_deep_flow);
+	tcase_add_test(tc, hostile_rule_0002_regex_limit);
+	tcase_add_test(tc, hostile_rule_0003_dir_loops);
+	tcase_add_test(tc, hostile_rule_0004_explicit_special);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1698,6 +1698,62 @@ load_doc(struct lctx *c, yaml_node_t *root)
 	return compile_detection(c, map_get(c, root, "detection"));
 }
 
+/*
+ * The nesting of every YAML document in text, from the parser's events,
+ * before a document is built: libyaml's scanner does work proportional
+ * to the open flow collections for every token, so a deep '[[[...' is
+ * quadratic.  A node deeper than SIGMA_MAX_DEPTH rejects the rule as
+ * check_nodes() would (same message and mark) after at most that many
+ * collection events and the scanner's bounded look-ahead.  A syntax
+ * error ends the pass; the document load reports it.  Counts the
+ * events and input bytes the pass visited in the set (for tests).
+ */
+static int
+check_depth(struct lctx *c, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, ret = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return EV_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	while (!done && yaml_parser_parse(&parser, &ev)) {
+		c->set->yaml_events++;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			if (depth > SIGMA_MAX_DEPTH) {
+				reject_at(c, &ev.start_mark, "limit",
+				    "nesting deeper than %d",
+				    SIGMA_MAX_DEPTH);
+				ret = -1;
+				done = true;
+			} else if (ev.type == YAML_SEQUENCE_START_EVENT ||
+			    ev.type == YAML_MAPPING_START_EVENT)
+				depth++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	c->set->yaml_bytes += parser.mark.index;
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
 int
 sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
     const char *text, size_t len)
@@ -1716,6 +1772,11 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	    sizeof(*rule->compiled));
 	if (rule->compiled == NULL)
 		return EV_ENOMEM;
+	if ((ret = check_depth(&c, text, len)) != 0) {
+		if (ret == -1)
+			ret = 0;	/* rejected */
+		goto out;
+	}
 	if (!yaml_parser_initialize(&parser))
 		return EV_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,

@@ -1232,12 +1232,17 @@ eval_rule(struct sigma_scratch *sc, uint32_t r)
 	const struct sigma_compiled *c = sc->set->rules[r]->compiled;
 	int res;
 
+	uint64_t limits = sc->st.regex_limit;
+
 	sc->mapped = c->map4688;
 	sc->st.evaluated++;
 	if (c->mfield != FIELD_NONE && sc->memo != NULL && !sc->noprefilter)
 		res = eval_memo(sc, c->mid, c->mfield, NULL, c->root);
 	else
 		res = eval(sc, c->root);
+	if (sc->st.regex_limit != limits)
+		atomic_fetch_add_explicit(&sc->set->relimit[r], 1,
+		    memory_order_relaxed);
 	if (res == T)
 		sc->hits[sc->nhits++] = r;
 }

@@ -1,5 +1,5 @@
 /*
- * set.c -- a set of Sigma rules: loading files and directories, the
+ * set.c -- a set of Sigma rules: the rule list (files.c fills it), the
  * field table (names and how each maps on 4688), and sigma_compile():
  * the per-source rule index and the shared literal prefilter.
  *
@@ -11,15 +11,11 @@
  * seen (plus rules with no such set) are evaluated.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../ev_util.h"
 #include "fold.h"
@@ -63,6 +59,8 @@ sigma_set_free(struct sigma_set *s)
 	free(s->acs);
 	free(s->fields);
 	free(s->rules);
+	free(s->skips);
+	free(s->relimit);
 	ev_arena_release(&s->arena);
 	free(s);
 }
@@ -73,8 +71,8 @@ sigma_set_strdup(struct sigma_set *s, const char *p, size_t n)
 	return ev_arena_strndup(&s->arena, p, n);
 }
 
-static int
-grow(void **v, size_t *cap, size_t n, size_t size)
+int
+sigma_grow(void **v, size_t *cap, size_t n, size_t size)
 {
 	void *nv;
 	size_t ncap;
@@ -93,7 +91,7 @@ grow(void **v, size_t *cap, size_t n, size_t size)
 int
 sigma_set_keep_re(struct sigma_set *s, pcre2_code *re)
 {
-	if (grow((void **)&s->res, &s->rescap, s->nres, sizeof(*s->res)))
+	if (sigma_grow((void **)&s->res, &s->rescap, s->nres, sizeof(*s->res)))
 		return EV_ENOMEM;
 	s->res[s->nres++] = re;
 	return 0;
@@ -102,7 +100,7 @@ sigma_set_keep_re(struct sigma_set *s, pcre2_code *re)
 int
 sigma_set_keep_ac(struct sigma_set *s, struct sigma_ac *ac)
 {
-	if (grow((void **)&s->acs, &s->acscap, s->nacs, sizeof(*s->acs)))
+	if (sigma_grow((void **)&s->acs, &s->acscap, s->nacs, sizeof(*s->acs)))
 		return EV_ENOMEM;
 	s->acs[s->nacs++] = ac;
 	return 0;
@@ -175,7 +173,8 @@ sigma_field_id(struct sigma_set *s, const char *name, size_t len,
 			*id = i;
 			return 0;
 		}
-	if (grow((void **)&s->fields, &cap, s->nfields, sizeof(*s->fields)))
+	if (sigma_grow((void **)&s->fields, &cap, s->nfields,
+	    sizeof(*s->fields)))
 		return EV_ENOMEM;
 	s->fieldcap = (uint32_t)cap;
 	f = &s->fields[s->nfields];
@@ -194,6 +193,14 @@ sigma_field_id(struct sigma_set *s, const char *name, size_t len,
 		}
 	*id = s->nfields++;
 	return 0;
+}
+
+uint64_t
+sigma_regex_limits(const struct sigma_set *s, size_t i)
+{
+	if (s->relimit == NULL || i >= s->nrules)
+		return 0;
+	return atomic_load_explicit(&s->relimit[i], memory_order_relaxed);
 }
 
 size_t
@@ -218,203 +225,6 @@ sigma_count_status(const struct sigma_set *s, enum sigma_status st)
 	return n;
 }
 
-static struct sigma_rule *
-new_rule(struct sigma_set *s, const char *path)
-{
-	struct sigma_rule *r;
-
-	if (grow((void **)&s->rules, &s->cap, s->nrules, sizeof(*s->rules)))
-		return NULL;
-	r = ev_arena_calloc(&s->arena, sizeof(*r));
-	if (r == NULL)
-		return NULL;
-	r->path = sigma_set_strdup(s, path, strlen(path));
-	if (r->path == NULL)
-		return NULL;
-	s->rules[s->nrules++] = r;
-	return r;
-}
-
-int
-sigma_load_buffer(struct sigma_set *s, const char *name, const char *text,
-    size_t len, struct ev_err *err)
-{
-	struct sigma_rule *r;
-
-	if (s->compiled)
-		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
-	if ((r = new_rule(s, name)) == NULL)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if (sigma_load_rule(s, r, text, len) != 0)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	return 0;
-}
-
-static void
-reject_file(struct sigma_set *s, struct sigma_rule *r, const char *why)
-{
-	r->status = SIGMA_REJECTED;
-	r->reason = sigma_set_strdup(s, why, strlen(why));
-	r->reason_class = "unreadable";
-}
-
-static int
-load_file(struct sigma_set *s, const char *path, bool explicit,
-    struct ev_err *err)
-{
-	struct sigma_rule *r;
-	char *buf = NULL, msg[300];
-	size_t len = 0;
-	struct stat st;
-	int fd, ret = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1 && explicit)
-		return EV_ERR_SYS(err, "cannot open '%s'", path);
-	if ((r = new_rule(s, path)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	r->explicit_path = explicit;
-	if (fd == -1) {
-		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-		reject_file(s, r, msg);
-		return 0;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		if (explicit)
-			return EV_ERR(err, EV_EIO, 0, "'%s' is not a file",
-			    path);
-		reject_file(s, r, "not a regular file");
-		return 0;
-	}
-	if ((size_t)st.st_size > SIGMA_MAX_FILE) {
-		close(fd);
-		snprintf(msg, sizeof(msg), "file larger than %u bytes",
-		    SIGMA_MAX_FILE);
-		reject_file(s, r, msg);
-		r->reason_class = "limit";
-		return 0;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		close(fd);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == -1 && explicit) {
-				ret = EV_ERR_SYS(err, "cannot read '%s'", path);
-				goto out;
-			}
-			if (n == -1) {
-				snprintf(msg, sizeof(msg), "cannot read: %s",
-				    strerror(errno));
-				reject_file(s, r, msg);
-				goto out;
-			}
-			break;
-		}
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	if (sigma_load_rule(s, r, buf, len) != 0)
-		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool
-rule_name(const char *n)
-{
-	size_t l = strlen(n);
-
-	return (l > 4 && strcmp(n + l - 4, ".yml") == 0) ||
-	    (l > 5 && strcmp(n + l - 5, ".yaml") == 0);
-}
-
-static int
-load_dir(struct sigma_set *s, const char *dir, int depth, bool top,
-    struct ev_err *err)
-{
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int ret = 0;
-
-	if (depth > SIGMA_MAX_DIR_DEPTH)
-		return 0;
-	if ((d = opendir(dir)) == NULL) {
-		if (top)
-			return EV_ERR_SYS(err, "cannot open '%s'", dir);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (grow((void **)&names, &cap, n, sizeof(*names)) ||
-		    (names[n] = strdup(de->d_name)) == NULL) {
-			ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-			goto out;
-		}
-		n++;
-	}
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n && ret == 0; i++) {
-		char *p;
-		struct stat st;
-
-		if (asprintf(&p, "%s/%s", dir, names[i]) == -1) {
-			ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-			break;
-		}
-		if (stat(p, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				ret = load_dir(s, p, depth + 1, false, err);
-			else if (S_ISREG(st.st_mode) && rule_name(names[i]))
-				ret = load_file(s, p, false, err);
-		}
-		free(p);
-	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
-	return ret;
-}
-
-int
-sigma_load_path(struct sigma_set *s, const char *path, bool explicit,
-    struct ev_err *err)
-{
-	struct stat st;
-
-	if (s->compiled)
-		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
-	if (stat(path, &st) == -1)
-		return EV_ERR_SYS(err, "cannot open '%s'", path);
-	if (S_ISDIR(st.st_mode))
-		return load_dir(s, path, 0, true, err);
-	return load_file(s, path, explicit, err);
-}
-
 /* ---- prefilter ------------------------------------------------------ */
 
 #define NEED_MIN	3	/* shorter literals are useless filters */
@@ -433,7 +243,7 @@ nl_add(struct nl *l, uint32_t field, const char *lit, uint32_t len)
 		l->ok = false;
 		return 0;
 	}
-	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+	if (sigma_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
 		return EV_ENOMEM;
 	l->v[l->n].field = field;
 	l->v[l->n].lit = lit;
@@ -1131,7 +941,8 @@ collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
 			for (uint32_t f = 0; f <= s->nfields; f++)
 				t->kwacid[f] = ACID_NONE;
 		}
-		if (grow((void **)&tr->v, &tr->cap, tr->n, sizeof(*tr->v)))
+		if (sigma_grow((void **)&tr->v, &tr->cap, tr->n,
+		    sizeof(*tr->v)))
 			return EV_ENOMEM;
 		tr->v[tr->n].field = nd->item->field;
 		tr->v[tr->n].rule = rule;
@@ -1186,7 +997,8 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 			for (uint32_t si = 0; si < 4; si++) {
 				if (!scan_serves(s->rules[r], (int)si))
 					continue;
-				if (grow((void **)&e, &cap, ne, sizeof(*e))) {
+				if (sigma_grow((void **)&e, &cap, ne,
+				    sizeof(*e))) {
 					free(e);
 					return EV_ENOMEM;
 				}
@@ -1279,7 +1091,7 @@ name_id(struct sigma_set *s, const char *name, size_t *cap)
 		if (s->names[id].len == n && memcmp(s->names[id].name, name,
 		    n) == 0)
 			return id;
-	if (grow((void **)&s->names, cap, s->nnames, sizeof(*s->names)))
+	if (sigma_grow((void **)&s->names, cap, s->nnames, sizeof(*s->names)))
 		return NID_NONE;
 	id = s->nnames++;
 	s->names[id].name = name;
@@ -1431,7 +1243,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	if (index_names(s) != 0)
 		goto oom;
 	s->needfull = calloc(s->nrules + 1, 1);
-	if (s->needfull == NULL)
+	s->relimit = calloc(s->nrules + 1, sizeof(*s->relimit));
+	if (s->needfull == NULL || s->relimit == NULL)
 		goto oom;
 	for (size_t r = 0; r < s->nrules; r++) {
 		struct sigma_compiled *c = s->rules[r]->compiled;
@@ -1467,8 +1280,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 			s->nrules_src[i]++;
 			if (c->need != NULL && scan_serves(s->rules[r], i))
 				continue;
-			if (grow((void **)&s->always[i], &cap[i], s->nalways[i],
-			    sizeof(uint32_t)))
+			if (sigma_grow((void **)&s->always[i], &cap[i],
+			    s->nalways[i], sizeof(uint32_t)))
 				goto oom;
 			s->always[i][s->nalways[i]++] = (uint32_t)r;
 		}
@@ -1502,7 +1315,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 			if (!used[f * 4 + i])
 				continue;
 			any = true;
-			if (grow((void **)&s->fieldscan[i], &fcap[i],
+			if (sigma_grow((void **)&s->fieldscan[i], &fcap[i],
 			    s->nfieldscan[i], sizeof(uint32_t)))
 				goto oom;
 			s->fieldscan[i][s->nfieldscan[i]++] = f;

@@ -83,11 +83,14 @@ void	sigma_set_free(struct sigma_set *);
 
 /*
  * Loads the rule file, or every *.yml / *.yaml file under the directory
- * (recursively, in bytewise-sorted path order, hidden entries and special
- * files skipped, depth bounded).  Problems in a rule are recorded in that
- * rule (REJECTED), never returned.  explicit marks rules of a file given
- * by name.  Returns 0, EV_EIO when path (or, for explicit files, the file)
- * cannot be read, EV_EUSAGE after sigma_compile(), EV_ENOMEM.
+ * (recursively, in bytewise-sorted path order, hidden entries skipped,
+ * each directory once, depth bounded; what else is not loaded is listed
+ * by sigma_skip_at()).  Problems in a rule are recorded in that rule
+ * (REJECTED), never returned.  explicit marks rules of a file given by
+ * name.  Returns 0, EV_EIO when path (or, for explicit files, the file)
+ * cannot be read or is not a regular file (a FIFO is never opened for
+ * reading; no rule is added then), EV_EUSAGE after sigma_compile(),
+ * EV_ENOMEM.
  */
 int	sigma_load_path(struct sigma_set *, const char *path, bool explicit,
 	    struct ev_err *err);
@@ -111,6 +114,28 @@ const struct sigma_rule *sigma_rule_at(const struct sigma_set *, size_t i);
 
 /* Count of rules by status. */
 size_t	 sigma_count_status(const struct sigma_set *, enum sigma_status);
+
+/*
+ * Entries the directory walks of sigma_load_path() skipped without
+ * making a rule of them: FIFOs, devices, sockets, dangling links,
+ * directories seen before (symbolic link loops), too deep or unreadable.
+ * Strings owned by the set; the i-th in walk order, NULL past the end.
+ */
+struct sigma_skip {
+	const char	*path;		/* as found (dir + name) */
+	const char	*reason;	/* "a FIFO, not a regular file" */
+};
+size_t	 sigma_skip_count(const struct sigma_set *);
+const struct sigma_skip *sigma_skip_at(const struct sigma_set *, size_t i);
+
+/*
+ * Events on which a regular expression of rule i hit pcre2's match or
+ * depth limit (SIGMA_RE_*_LIMIT), since sigma_compile(), summed over
+ * every scratch (and thread); such a test counts as no match, so the
+ * rule may have missed those events.  0 for rules not loaded.  Safe to
+ * call while other threads match.
+ */
+uint64_t sigma_regex_limits(const struct sigma_set *, size_t i);
 
 /*
  * Per-thread matching state (pcre2 match data, folded field values,

@@ -17,6 +17,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <stdatomic.h>
+
 #include "../ev_arena.h"
 #include "ac.h"
 #include "sigma.h"
@@ -286,9 +288,23 @@ struct sigma_set {
 	uint32_t	 nnames;
 	uint32_t	 namehead[NAME_BUCKETS];	/* first id, NID_NONE */
 	pcre2_match_context *mctx;
+	/* entries the directory walks skipped (files.c) */
+	struct sigma_skip *skips;
+	size_t		 nskips, skipcap;
+	/*
+	 * Per rule (after compile): events on which a regex of the rule hit
+	 * a pcre2 limit.  Atomic: the one thing matching writes in the set,
+	 * from every thread, and only when a limit is hit.
+	 */
+	_Atomic uint64_t *relimit;
+	/* work of load.c's nesting pre-pass, all rules: parser events, and
+	   input bytes the scanner read (for tests of its bound) */
+	uint64_t	 yaml_events, yaml_bytes;
 };
 
 /* set.c */
+/* Grows *v (n used, *cap allocated, of size bytes each) to hold n + 1. */
+int	 sigma_grow(void **v, size_t *cap, size_t n, size_t size);
 int	 sigma_field_id(struct sigma_set *, const char *name, size_t len,
 	    uint32_t *id);
 int	 sigma_set_keep_re(struct sigma_set *, pcre2_code *);

@@ -1,0 +1,426 @@
+/*
+ * files.c -- rule files and directories into a set: what
+ * sigma_load_path() and sigma_load_buffer() do before load.c parses a
+ * rule text.
+ *
+ * A rule file must be a regular file: a path is checked with stat()
+ * first and then opened with O_NONBLOCK and checked again with fstat()
+ * (a FIFO swapped in between neither blocks the open nor gets read).
+ * A rule enters the set only once its file is known to be readable as
+ * a regular file, or, inside a directory, as REJECTED with the reason.
+ *
+ * Directories are walked recursively in bytewise-sorted name order,
+ * hidden entries skipped.  Entries that are neither directories nor
+ * regular files (FIFOs, devices, sockets, dangling links), directories
+ * already visited (a symlink loop, or a second link to one directory),
+ * directories deeper than SIGMA_MAX_DIR_DEPTH and directories that
+ * cannot be read are recorded as skips (sigma_skip_at()): each
+ * directory is read at most once, so a walk does at most one pass per
+ * directory whatever its links.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sigma_int.h"
+
+/* Directories visited by one walk: an open-addressed set of dev+ino. */
+struct visited {
+	struct dirid {
+		dev_t	 dev;
+		ino_t	 ino;
+		bool	 used;
+	}		*v;
+	size_t		 n, cap;	/* cap: 0 or a power of two */
+};
+
+static size_t
+dirid_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = (uint64_t)dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)ino;
+
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	return (size_t)h & (cap - 1);
+}
+
+/* Adds dev+ino; 1 when it was there already, 0 added, EV_ENOMEM. */
+static int
+visited_add(struct visited *vs, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	if (vs->cap > 0)
+		for (i = dirid_hash(dev, ino, vs->cap); vs->v[i].used;
+		    i = (i + 1) & (vs->cap - 1))
+			if (vs->v[i].dev == dev && vs->v[i].ino == ino)
+				return 1;
+	if ((vs->n + 1) * 2 > vs->cap) {
+		size_t ncap = vs->cap ? vs->cap * 2 : 64;
+		struct dirid *nv = calloc(ncap, sizeof(*nv));
+
+		if (nv == NULL)
+			return EV_ENOMEM;
+		for (size_t k = 0; k < vs->cap; k++) {
+			if (!vs->v[k].used)
+				continue;
+			for (i = dirid_hash(vs->v[k].dev, vs->v[k].ino, ncap);
+			    nv[i].used; i = (i + 1) & (ncap - 1))
+				;
+			nv[i] = vs->v[k];
+		}
+		free(vs->v);
+		vs->v = nv;
+		vs->cap = ncap;
+	}
+	for (i = dirid_hash(dev, ino, vs->cap); vs->v[i].used;
+	    i = (i + 1) & (vs->cap - 1))
+		;
+	vs->v[i].dev = dev;
+	vs->v[i].ino = ino;
+	vs->v[i].used = true;
+	vs->n++;
+	return 0;
+}
+
+struct walk {
+	struct sigma_set	*set;
+	struct visited		 seen;
+	struct ev_err		*err;
+};
+
+static struct sigma_rule *
+new_rule(struct sigma_set *s, const char *path)
+{
+	struct sigma_rule *r;
+
+	if (sigma_grow((void **)&s->rules, &s->cap, s->nrules,
+	    sizeof(*s->rules)))
+		return NULL;
+	r = ev_arena_calloc(&s->arena, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->path = sigma_set_strdup(s, path, strlen(path));
+	if (r->path == NULL)
+		return NULL;
+	/* until sigma_load_rule() has read it */
+	r->status = SIGMA_REJECTED;
+	r->reason = "not read";
+	r->reason_class = "unreadable";
+	s->rules[s->nrules++] = r;
+	return r;
+}
+
+int
+sigma_load_buffer(struct sigma_set *s, const char *name, const char *text,
+    size_t len, struct ev_err *err)
+{
+	struct sigma_rule *r;
+
+	if (s->compiled)
+		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
+	if ((r = new_rule(s, name)) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (sigma_load_rule(s, r, text, len) != 0)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	return 0;
+}
+
+/* What a file that is not regular or a directory is, for messages. */
+static const char *
+kind_name(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISDIR(m))
+		return "a directory";
+	return "not a regular file";
+}
+
+/* Records a skip of the walk: path and why (copied). */
+static int
+add_skip(struct walk *w, const char *path, const char *why)
+{
+	struct sigma_set *s = w->set;
+	struct sigma_skip *k;
+
+	if (sigma_grow((void **)&s->skips, &s->skipcap, s->nskips,
+	    sizeof(*s->skips)))
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	k = &s->skips[s->nskips];
+	k->path = sigma_set_strdup(s, path, strlen(path));
+	k->reason = sigma_set_strdup(s, why, strlen(why));
+	if (k->path == NULL || k->reason == NULL)
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	s->nskips++;
+	return 0;
+}
+
+static void
+reject_file(struct sigma_set *s, struct sigma_rule *r, const char *why)
+{
+	r->status = SIGMA_REJECTED;
+	r->reason = sigma_set_strdup(s, why, strlen(why));
+	r->reason_class = "unreadable";
+}
+
+/* Reads the regular file open at fd (size from st) into *buf. */
+static int
+read_all(int fd, const struct stat *st, char **buf, size_t *len)
+{
+	size_t want = (size_t)st->st_size;
+
+	*len = 0;
+	if ((*buf = malloc(want + 1)) == NULL)
+		return EV_ENOMEM;
+	while (*len < want) {
+		ssize_t n = read(fd, *buf + *len, want - *len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return EV_EIO;
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+/*
+ * Loads the rule file at path.  Explicit: every problem with the file
+ * itself is returned (and no rule is added); else it is recorded in a
+ * REJECTED rule.
+ */
+static int
+load_file(struct sigma_set *s, const char *path, bool explicit,
+    struct ev_err *err)
+{
+	struct sigma_rule *r;
+	char *buf = NULL, msg[300];
+	size_t len = 0;
+	struct stat st;
+	int fd, ret = 0, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 && explicit)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	if (fd != -1 && fstat(fd, &st) == -1) {
+		if (explicit) {
+			ret = EV_ERR_SYS(err, "cannot stat '%s'", path);
+			close(fd);
+			return ret;
+		}
+		snprintf(msg, sizeof(msg), "cannot stat: %s",
+		    strerror(errno));
+		close(fd);
+		fd = -1;
+	} else if (fd != -1 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		if (explicit)
+			return EV_ERR(err, EV_EIO, 0,
+			    "cannot load '%s': %s, not a regular file", path,
+			    kind_name(st.st_mode));
+		snprintf(msg, sizeof(msg), "%s, not a regular file",
+		    kind_name(st.st_mode));
+		fd = -1;
+	} else if (fd == -1)
+		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+	if ((r = new_rule(s, path)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	r->explicit_path = explicit;
+	if (fd == -1) {
+		reject_file(s, r, msg);
+		return 0;
+	}
+	if ((size_t)st.st_size > SIGMA_MAX_FILE) {
+		close(fd);
+		snprintf(msg, sizeof(msg), "file larger than %u bytes",
+		    SIGMA_MAX_FILE);
+		reject_file(s, r, msg);
+		r->reason_class = "limit";
+		return 0;
+	}
+	rc = read_all(fd, &st, &buf, &len);
+	if (rc == EV_ENOMEM) {
+		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	} else if (rc != 0 && explicit) {
+		ret = EV_ERR_SYS(err, "cannot read '%s'", path);
+	} else if (rc != 0) {
+		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
+		reject_file(s, r, msg);
+	} else if (sigma_load_rule(s, r, buf, len) != 0)
+		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+rule_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return (l > 4 && strcmp(n + l - 4, ".yml") == 0) ||
+	    (l > 5 && strcmp(n + l - 5, ".yaml") == 0);
+}
+
+static int load_dir(struct walk *, const char *dir, int depth, bool top);
+
+/* One entry p (name n) of a directory at depth. */
+static int
+load_entry(struct walk *w, const char *p, const char *n, int depth)
+{
+	struct stat st, lst;
+	char msg[300];
+
+	if (stat(p, &st) == -1) {
+		if (errno == ENOENT && lstat(p, &lst) == 0 &&
+		    S_ISLNK(lst.st_mode))
+			return add_skip(w, p, "dangling symbolic link");
+		snprintf(msg, sizeof(msg), "cannot stat: %s", strerror(errno));
+		return add_skip(w, p, msg);
+	}
+	if (S_ISDIR(st.st_mode))
+		return load_dir(w, p, depth + 1, false);
+	if (S_ISREG(st.st_mode))
+		return rule_name(n) ? load_file(w->set, p, false, w->err) : 0;
+	snprintf(msg, sizeof(msg), "%s, not a regular file",
+	    kind_name(st.st_mode));
+	return add_skip(w, p, msg);
+}
+
+/* The sorted non-hidden names in d (*names, *n; the caller frees). */
+static int
+read_names(DIR *d, char ***names, size_t *n)
+{
+	struct dirent *de;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (sigma_grow((void **)names, &cap, *n, sizeof(**names)) ||
+		    ((*names)[*n] = strdup(de->d_name)) == NULL)
+			return EV_ENOMEM;
+		(*n)++;
+	}
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), cmp_str);
+	return 0;
+}
+
+static int
+load_dir(struct walk *w, const char *dir, int depth, bool top)
+{
+	DIR *d;
+	struct stat st;
+	char **names = NULL, msg[300];
+	size_t n = 0;
+	int ret = 0;
+
+	if (depth > SIGMA_MAX_DIR_DEPTH) {
+		snprintf(msg, sizeof(msg), "directory deeper than %d levels",
+		    SIGMA_MAX_DIR_DEPTH);
+		return add_skip(w, dir, msg);
+	}
+	if ((d = opendir(dir)) == NULL) {
+		if (top)
+			return EV_ERR_SYS(w->err, "cannot open '%s'", dir);
+		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+		return add_skip(w, dir, msg);
+	}
+	if (fstat(dirfd(d), &st) == -1) {
+		ret = top ? EV_ERR_SYS(w->err, "cannot stat '%s'", dir) :
+		    add_skip(w, dir, "cannot stat");
+		closedir(d);
+		return ret;
+	}
+	if ((ret = visited_add(&w->seen, st.st_dev, st.st_ino)) != 0) {
+		closedir(d);
+		if (ret == 1)
+			return add_skip(w, dir, "directory already "
+			    "visited (a symbolic link loop or a second link)");
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	}
+	if (read_names(d, &names, &n) != 0)
+		ret = EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		char *p;
+
+		if (asprintf(&p, "%s/%s", dir, names[i]) == -1) {
+			ret = EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+			break;
+		}
+		ret = load_entry(w, p, names[i], depth);
+		free(p);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return ret;
+}
+
+int
+sigma_load_path(struct sigma_set *s, const char *path, bool explicit,
+    struct ev_err *err)
+{
+	struct stat st;
+	struct walk w;
+	int ret;
+
+	if (s->compiled)
+		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
+	if (stat(path, &st) == -1)
+		return EV_ERR_SYS(err, "cannot open '%s'", path);
+	if (S_ISDIR(st.st_mode)) {
+		memset(&w, 0, sizeof(w));
+		w.set = s;
+		w.err = err;
+		ret = load_dir(&w, path, 0, true);
+		free(w.seen.v);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode) && explicit)
+		return EV_ERR(err, EV_EIO, 0,
+		    "cannot load '%s': %s, not a regular file", path,
+		    kind_name(st.st_mode));
+	return load_file(s, path, explicit, err);
+}
+
+size_t
+sigma_skip_count(const struct sigma_set *s)
+{
+	return s->nskips;
+}
+
+const struct sigma_skip *
+sigma_skip_at(const struct sigma_set *s, size_t i)
+{
+	return i < s->nskips ? &s->skips[i] : NULL;
+}
