@@ -111,7 +111,8 @@ struct sigma_scratch {
 	pcre2_match_data	*md;
 	struct sigma_match_stats st;
 	bool			 noprefilter;
-	struct sigma_memo	*memo;		/* NULL: off */
+	bool			 memo_want;	/* sigma_scratch_memo() */
+	struct sigma_memo	*memo;		/* NULL: off, or not made yet */
 	struct sigma_evmemo	*evmemo;	/* NULL: off */
 	uint64_t		*key;		/* the event memo's key */
 	uint32_t		*und;		/* rules it evaluates again */
@@ -164,13 +165,11 @@ sigma_scratch_new(const struct sigma_set *set)
 	sc->fstamp = calloc(set->nflags + 1, sizeof(*sc->fstamp));
 	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
 	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
-	sc->memo = sigma_memo_new();
-	sc->evmemo = sigma_evmemo_new();
+	sc->memo_want = true;	/* the memos are made by the first match */
 	sc->key = malloc(SIGMA_EVMEMO_MAXKEY * sizeof(*sc->key));
 	sc->und = malloc((set->nrules + 1) * sizeof(*sc->und));
 	sc->ires = calloc(set->nmemo + 1, sizeof(*sc->ires));
-	if (sc->memo == NULL || sc->ires == NULL || sc->evmemo == NULL ||
-	    sc->key == NULL || sc->und == NULL ||
+	if (sc->ires == NULL || sc->key == NULL || sc->und == NULL ||
 	    sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
 	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
 	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
@@ -215,10 +214,8 @@ sigma_scratch_prefilter(struct sigma_scratch *sc, bool on)
 void
 sigma_scratch_memo(struct sigma_scratch *sc, bool on)
 {
-	if (on && sc->memo == NULL) {
-		sc->memo = sigma_memo_new();	/* NULL: stays off */
-		sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
-	} else if (!on) {
+	sc->memo_want = on;
+	if (!on) {
 		sigma_memo_free(sc->memo);
 		sigma_evmemo_free(sc->evmemo);
 		sc->memo = NULL;
@@ -1464,6 +1461,17 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		sc->rs[set->always[si][i]].mark = sc->stamp;
 	sc->mapped = true;
 	sc->degraded = false;
+	if (sc->memo_want && sc->memo == NULL) {
+		/* made here, not with the scratch: ~5 MB a scratch that
+		   never matches with them should not pay for */
+		sc->memo = sigma_memo_new();
+		sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
+		if (sc->evmemo == NULL) {
+			sigma_memo_free(sc->memo);
+			sc->memo = NULL;
+			sc->memo_want = false;	/* out of memory: off */
+		}
+	}
 	ee = event_key(sc, (uint32_t)si, &nkey, &hash);
 	/* scan first: the prefilter, and the literal tests' answers */
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {

@@ -15,12 +15,18 @@
 struct sigma_memo *
 sigma_memo_new(void)
 {
-	/* slots on cache lines: a short value shares its slot's lines */
-	size_t sz = (sizeof(struct sigma_memo) + 63) & ~(size_t)63;
-	struct sigma_memo *m = aligned_alloc(64, sz);
+	/*
+	 * Slots on cache lines: a short value shares its slot's lines.
+	 * calloc, not aligned_alloc and memset: fresh pages come zeroed,
+	 * so the slots a thread never uses are never touched.
+	 */
+	char *raw = calloc(1, sizeof(struct sigma_memo) + 64);
+	struct sigma_memo *m;
 
-	if (m != NULL)
-		memset(m, 0, sz);
+	if (raw == NULL)
+		return NULL;
+	m = (struct sigma_memo *)(void *)(raw + 64 - (uintptr_t)raw % 64);
+	m->raw = raw;
 	return m;
 }
 
@@ -34,7 +40,7 @@ sigma_memo_free(struct sigma_memo *m)
 		free(m->slot[i].find);
 		free(m->slot[i].res);
 	}
-	free(m);
+	free(m->raw);
 }
 
 static inline uint64_t

@@ -70,6 +70,7 @@ struct sigma_memo {
 	size_t			 bytes;		/* in entry buffers */
 	uint64_t		 seen[(1u << SIGMA_MEMO_SEEN_BITS) / 64];
 	uint32_t		 nseen;		/* bits set since cleared */
+	void			*raw;		/* what was allocated */
 };
 
 struct sigma_memo *sigma_memo_new(void);
