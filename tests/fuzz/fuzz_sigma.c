@@ -1,0 +1,141 @@
+/*
+ * fuzz_sigma.c -- libFuzzer harness for the Sigma loader: the input is
+ * one rule file's text, loaded (YAML, nesting pre-pass, metadata,
+ * detection values and modifiers, the condition), compiled (prefilter,
+ * indexes) and, when loaded, matched against a few fixed events (Sysmon
+ * 1, 3, 7 and a 4688 that leaves fields unknown), twice with the
+ * prefilter and memos and once without: the hits must agree (abort()
+ * otherwise, so the fuzzer reports it).  Built by `make
+ * fuzz-sigma` / `make fuzz-smoke` (tests/sigma.am) with clang
+ * -fsanitize=fuzzer,address,undefined; seeded with rules/ and
+ * tests/fuzz/sigma-seeds/.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ev_arena.h"
+#include "ev_err.h"
+#include "ev_util.h"
+#include "event.h"
+#include "sigma/sigma.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct ev_arena arena = EV_ARENA_INIT;
+static struct ev_event evs[4];
+static size_t nevs;
+
+static void
+add_event(const char *provider, uint32_t id, uint8_t version,
+    const struct ev_pair *pairs, uint32_t n)
+{
+	struct ev_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.event_id = id;
+	rec.version = version;
+	rec.provider = provider;
+	rec.channel = "fuzz";
+	rec.computer = "HOST";
+	rec.kind = ev_classify(provider, strlen(provider), id);
+	rec.data = pairs;
+	rec.ndata = n;
+	if (ev_normalise(&rec, &arena, &evs[nevs]) == 0)
+		nevs++;
+}
+
+static void
+make_events(void)
+{
+	static const struct ev_pair s1[] = {
+		{ "Image", "C:\\Windows\\System32\\cmd.exe" },
+		{ "CommandLine", "cmd.exe /c whoami -all AAAAAAAAAAAA" },
+		{ "ParentImage", "C:\\Windows\\explorer.exe" },
+		{ "ProcessGuid", "{6A3E1F0C-2B7D-65F1-1000-00100000A1B2}" },
+		{ "ProcessId", "4100" },
+		{ "User", "CORP\\alice" },
+		{ "Hashes", "SHA256=00FF,IMPHASH=AB" },
+		{ "OriginalFileName", "Cmd.Exe" },
+	};
+	static const struct ev_pair s3[] = {
+		{ "Image", "C:\\Windows\\System32\\rundll32.exe" },
+		{ "DestinationIp", "10.1.2.3" },
+		{ "DestinationPort", "443" },
+		{ "Initiated", "true" },
+	};
+	static const struct ev_pair s7[] = {
+		{ "Image", "C:\\Windows\\System32\\svchost.exe" },
+		{ "ImageLoaded", "C:\\Temp\\evil.dll" },
+		{ "Signed", "false" },
+	};
+	static const struct ev_pair e4688[] = {
+		{ "NewProcessName", "C:\\Windows\\System32\\certutil.exe" },
+		{ "CommandLine", "certutil -urlcache -f http://x/y" },
+		{ "ParentProcessName", "C:\\Windows\\System32\\cmd.exe" },
+		{ "SubjectUserName", "alice" },
+	};
+
+	add_event(EV_PROVIDER_SYSMON, 1, 5, s1, NELEM(s1));
+	add_event(EV_PROVIDER_SYSMON, 3, 5, s3, NELEM(s3));
+	add_event(EV_PROVIDER_SYSMON, 7, 3, s7, NELEM(s7));
+	add_event(EV_PROVIDER_SECURITY, 4688, 2, e4688, NELEM(e4688));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sigma_set *set;
+	struct sigma_scratch *sc, *sn;
+	struct ev_err err = EV_ERR_INIT;
+	const uint32_t *hits, *hits2;
+	volatile size_t touched = 0;
+
+	if (nevs == 0)
+		make_events();
+	if (size > SIGMA_MAX_FILE || (set = sigma_set_new()) == NULL)
+		return 0;
+	if (sigma_load_buffer(set, "fuzz.yml", (const char *)data, size,
+	    &err) != 0 || sigma_compile(set, &err) != 0) {
+		sigma_set_free(set);
+		return 0;
+	}
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+
+		touched += strlen(r->path);
+		if (r->status != SIGMA_LOADED)
+			touched += strlen(r->reason) + strlen(r->reason_class);
+		touched += r->title ? strlen(r->title) : 0;
+		for (size_t k = 0; k < r->tags.n; k++)
+			touched += strlen(r->tags.v[k]);
+	}
+	sc = sigma_scratch_new(set);
+	sn = sigma_scratch_new(set);
+	if (sc != NULL && sn != NULL) {
+		sigma_scratch_prefilter(sn, false);
+		sigma_scratch_memo(sn, false);
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < nevs; i++) {
+				int n = sigma_match(set, sc, &evs[i], &hits);
+				int m = sigma_match(set, sn, &evs[i], &hits2);
+
+				if (n < 0 || m < 0)
+					continue;	/* out of memory */
+				if (n != m || memcmp(hits, hits2, (size_t)n *
+				    sizeof(*hits)) != 0) {
+					fprintf(stderr, "event %zu pass %d: "
+					    "%d hits with the prefilter, %d "
+					    "without\n", i, pass, n, m);
+					abort();
+				}
+				touched += (size_t)n;
+			}
+	}
+	sigma_scratch_free(sc);
+	sigma_scratch_free(sn);
+	sigma_set_free(set);
+	(void)touched;
+	return 0;
+}
