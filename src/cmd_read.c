@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "cmd_read.h"
+#include "ev_buf.h"
 #include "ev_time.h"
 #include "ev_util.h"
 
@@ -107,19 +108,22 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
     double secs)
 {
 	size_t n[4] = { 0 };
+	struct ev_buf dmg = EV_BUF_INIT;
 
 	if (r->ingest.quiet)
 		return;
 	for (size_t i = 0; i < run->nfiles; i++)
 		n[run->files[i].status]++;
+	ingest_damage_text(run, &dmg);
 	cmd_warn("%zu files (%zu ok, %zu damaged, %zu empty, "
-	    "%zu unreadable), %llu records (%llu recovered, %llu "
+	    "%zu unreadable%s), %llu records (%llu recovered, %llu "
 	    "undecodable), %zu events, %llu duplicates, %.2f s",
 	    run->nfiles, n[INGEST_OK], n[INGEST_DAMAGED], n[INGEST_EMPTY],
-	    n[INGEST_UNREADABLE], (unsigned long long)run->records,
+	    n[INGEST_UNREADABLE], dmg.buf, (unsigned long long)run->records,
 	    (unsigned long long)run->recovered,
 	    (unsigned long long)run->bad_records, run->nevents,
 	    (unsigned long long)run->duplicates, secs);
+	ev_buf_release(&dmg);
 }
 
 int

@@ -22,6 +22,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -870,6 +871,63 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 	return 0;
 }
 
+/*
+ * The message of a file with structural damage (SPEC §2: truncation and
+ * hidden records are evidence): what is missing, in one line.  Left as
+ * it is when the file has a message already.
+ */
+static void
+struct_damage(struct ingest_file *f)
+{
+	const struct evtx_stats *s = &f->stats;
+	struct ev_buf b = EV_BUF_INIT;
+
+	if (f->message != NULL)
+		return;
+	if (s->truncated)
+		ev_buf_addf(&b, "truncated: the header announces %" PRIu32
+		    " chunks", s->header_chunks);
+	if (s->missing_chunks > 0)
+		ev_buf_addf(&b, "%s%" PRIu32 " announced chunk%s missing",
+		    b.len ? ", " : "", s->missing_chunks,
+		    s->missing_chunks == 1 ? "" : "s");
+	if (s->cut_records > 0)
+		ev_buf_addf(&b, "%s%" PRIu64 " listed record%s past a "
+		    "chunk's free-space offset", b.len ? "; " : "",
+		    s->cut_records, s->cut_records == 1 ? "" : "s");
+	if (s->id_breaks > 0)
+		ev_buf_addf(&b, "%s%" PRIu64 " record-id break%s inside "
+		    "chunks", b.len ? "; " : "", s->id_breaks,
+		    s->id_breaks == 1 ? "" : "s");
+	if (b.len > 0)
+		f->message = ev_buf_detach(&b, NULL);
+	ev_buf_release(&b);
+}
+
+void
+ingest_damage_text(const struct ingest_run *run, struct ev_buf *b)
+{
+	const char *sep = "; ";
+
+	if (run->truncated > 0) {
+		ev_buf_addf(b, "%s%zu truncated", sep, run->truncated);
+		sep = ", ";
+	}
+	if (run->missing_chunks > 0) {
+		ev_buf_addf(b, "%s%" PRIu64 " chunk%s missing", sep,
+		    run->missing_chunks, run->missing_chunks == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (run->cut_records > 0) {
+		ev_buf_addf(b, "%s%" PRIu64 " record%s past free space", sep,
+		    run->cut_records, run->cut_records == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (run->id_breaks > 0)
+		ev_buf_addf(b, "%s%" PRIu64 " id break%s", sep,
+		    run->id_breaks, run->id_breaks == 1 ? "" : "s");
+}
+
 /* Folds the tasks of each file into its record, in unit order. */
 static int
 finish_files(struct run_ctx *ctx)
@@ -928,17 +986,21 @@ finish_files(struct run_ctx *ctx)
 			s->ngaps = 0;
 		}
 		if (f->status == INGEST_OK) {
+			struct_damage(f);
 			if (s->records == 0 && s->recovered == 0 &&
-			    s->bad_records > 0) {
+			    (s->bad_records > 0 || s->missing_chunks > 0)) {
 				f->status = INGEST_UNREADABLE;
 				if (f->message == NULL)
 					f->message = strdup(
 					    "no record could be decoded");
 			} else if (s->records == 0 && s->recovered == 0 &&
-			    s->bad_chunks == 0 && !s->header_bad)
+			    s->bad_chunks == 0 && !s->header_bad &&
+			    !s->truncated)
 				f->status = INGEST_EMPTY;
 			else if (s->dirty || s->bad_chunks || s->bad_records ||
-			    s->header_bad || f->warnings > 0)
+			    s->header_bad || s->truncated ||
+			    s->missing_chunks || s->cut_records ||
+			    s->id_breaks || f->warnings > 0)
 				f->status = INGEST_DAMAGED;
 		}
 		if (f->status == INGEST_UNREADABLE) {
@@ -961,6 +1023,10 @@ finish_files(struct run_ctx *ctx)
 		run->records += s->records;
 		run->recovered += s->recovered;
 		run->bad_records += s->bad_records;
+		run->truncated += s->truncated;
+		run->missing_chunks += s->missing_chunks;
+		run->cut_records += s->cut_records;
+		run->id_breaks += s->id_breaks;
 		if (f->status != INGEST_UNREADABLE)
 			run->bytes += f->size;
 	}

@@ -125,6 +125,11 @@ struct ingest_run {
 	 */
 	char			**messages;
 	size_t			 nmessages;
+	/* structural damage over all files (see struct evtx_stats) */
+	size_t			 truncated;	/* files */
+	uint64_t		 missing_chunks;
+	uint64_t		 cut_records;
+	uint64_t		 id_breaks;
 	/* internal */
 	struct ingest_shard	*shards;
 	unsigned		 nshards;
@@ -149,6 +154,14 @@ ingest_file_of(const struct ingest_run *run, const struct ev_event *ev)
 {
 	return &run->files[ev->file_id];
 }
+
+/*
+ * Appends the structural damage of the run to b as "; 1 truncated, 2
+ * chunks missing, 14 records past free space, 1 id break" (each count
+ * only when not 0; nothing at all when all are 0), for summary lines.
+ */
+struct ev_buf;
+void	ingest_damage_text(const struct ingest_run *, struct ev_buf *b);
 
 /* Default jobs: online CPUs (at least 1). */
 unsigned ingest_default_jobs(void);

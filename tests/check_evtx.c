@@ -14,6 +14,8 @@
  * Files come from $top_srcdir/testdata (written by tests/evtxw.c).
  */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "evtx/binxml.h"
 #include "evtx/crc32.h"
 #include "evtx/reader.h"
+#include "evtxw.h"
 
 /* ---- helpers ---- */
 
@@ -742,6 +745,255 @@ START_TEST(corrupt_0004_broken_binxml)
 }
 END_TEST
 
+/*
+ * wks01-sysmon.evtx as the project's writer builds it from its spec (40
+ * records: 14 + 16 + 10 in 3 chunks), then the named mutation (NULL:
+ * none) applied; the result is spilled to tmp_path.
+ */
+static const char *
+build_mutant(const char *mutation)
+{
+	char spec[4096];
+	struct evtxw_spec *sp;
+	struct evtxw *w;
+	struct ev_err err = EV_ERR_INIT;
+	const uint8_t *b;
+	size_t len;
+
+	snprintf(spec, sizeof(spec), "%s", td("spec/wks01-sysmon.spec"));
+	ck_assert_int_eq(evtxw_spec_load(spec, &sp, &err), 0);
+	ck_assert_int_eq(evtxw_spec_build(sp, &w, &err), 0);
+	if (mutation != NULL)
+		ck_assert_msg(evtxw_mutate(w, mutation, &err) == 0, "%s: %s",
+		    mutation, err.msg);
+	b = evtxw_bytes(w, &len);
+	spill(b, len);
+	evtxw_free(w);
+	evtxw_spec_free(sp);
+	return tmp_path;
+}
+
+/* Offset in the file of chunk 0's k-th record (0-based). */
+static uint32_t
+rec_off(const char *path, unsigned k)
+{
+	size_t len;
+	uint8_t *b = slurp(path, &len);
+	uint32_t pos = 512;
+
+	for (unsigned i = 0; i < k; i++)
+		pos += le32(b + 4096 + pos + 4);
+	free(b);
+	return pos;
+}
+
+/*
+ * corrupt_0005_truncated (2026-12, issue 15 reproducer 3: `head -c 69632`
+ * of a 3-chunk log was read as a sound 14-record file): the chunks the
+ * header announces past the end are missing, the file truncated; a cut
+ * inside a chunk is that chunk cut short; a header alone is 3 missing.
+ */
+START_TEST(corrupt_0005_truncated)
+{
+	static const struct {
+		const char	*mutation;
+		uint64_t	 records;
+		uint32_t	 missing, bad_chunks;
+	} cases[] = {
+		{ NULL, 40, 0, 0 },
+		{ "truncate 69632", 14, 2, 0 },
+		{ "truncate 100000", 30, 1, 1 },	/* chunk 1 fits */
+		{ "truncate 4096", 0, 3, 0 },
+	};
+	struct evtx_stats st;
+	struct seen s;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		const char *m = cases[i].mutation;
+
+		ck_assert_int_eq(read_file(build_mutant(m), true, &st, &s), 0);
+		unlink(tmp_path);
+		ck_assert_msg(st.records == cases[i].records &&
+		    st.missing_chunks == cases[i].missing &&
+		    st.bad_chunks == cases[i].bad_chunks &&
+		    st.truncated == (m != NULL), "%s: records %llu missing "
+		    "%u bad chunks %u truncated %d", m ? m : "none",
+		    (unsigned long long)st.records, st.missing_chunks,
+		    st.bad_chunks, st.truncated);
+		ck_assert_uint_eq(s.warnings > 0, m != NULL);
+		evtx_stats_release(&st);
+	}
+}
+END_TEST
+
+/*
+ * corrupt_0006_free_space_cut (2026-12, issue 15 reproducer 4: chunk 0's
+ * free-space offset set to 0x200 with both CRCs fixed hid its 14 records,
+ * neither read nor carved): the records the chunk header lists past the
+ * free space are carved as recovered and counted; also with the offset
+ * set to the 6th record (9 cut), and to inside it (the record across the
+ * free space is carved too).
+ */
+START_TEST(corrupt_0006_free_space_cut)
+{
+	char m[64];
+	uint32_t sixth;
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(build_mutant("free-space 0 512"), true,
+	    &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 26);
+	ck_assert_uint_eq(st.recovered, 14);
+	ck_assert_uint_eq(st.cut_records, 14);
+	ck_assert_uint_eq(st.bad_chunks, 0);
+	ck_assert_uint_eq(st.id_breaks, 0);
+	ck_assert_uint_eq(s.recovered_delivered, 14);
+	ck_assert_uint_eq(s.warnings, 1);
+	evtx_stats_release(&st);
+
+	sixth = rec_off(build_mutant(NULL), 5);
+	unlink(tmp_path);
+	for (int inside = 0; inside < 2; inside++) {
+		snprintf(m, sizeof(m), "free-space 0 %u", sixth + inside * 100);
+		ck_assert_int_eq(read_file(build_mutant(m), true, &st, &s), 0);
+		unlink(tmp_path);
+		ck_assert_uint_eq(st.records, 40 - 9);
+		ck_assert_uint_eq(st.recovered, 9);
+		ck_assert_uint_eq(st.cut_records, 9);
+		ck_assert_uint_eq(st.bad_records, (unsigned)inside);
+		evtx_stats_release(&st);
+	}
+	/* without the recovered option they are counted, not delivered */
+	ck_assert_int_eq(read_file(build_mutant("free-space 0 512"), false,
+	    &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.cut_records, 14);
+	ck_assert_uint_eq(s.recovered_delivered, 0);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/*
+ * corrupt_0007_unlinked_record (2026-12, issue 15: record-id sequences
+ * broken inside a chunk): a record hidden inside the one before it, CRCs
+ * fixed, is a break in the chunk's id sequence; the last record of a
+ * chunk hidden so is a record the chunk header lists but that is missing.
+ */
+START_TEST(corrupt_0007_unlinked_record)
+{
+	struct evtx_stats st;
+	struct seen s;
+
+	ck_assert_int_eq(read_file(build_mutant("unlink-record 5"), true,
+	    &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 39);
+	ck_assert_uint_eq(st.id_breaks, 1);
+	ck_assert_uint_eq(st.bad_chunks, 0);
+	ck_assert_uint_eq(s.warnings, 1);
+	evtx_stats_release(&st);
+	ck_assert_int_eq(read_file(build_mutant("unlink-record 13"), true,
+	    &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 39);
+	ck_assert_uint_eq(st.id_breaks, 1);
+	ck_assert_uint_eq(st.cut_records, 0);
+	evtx_stats_release(&st);
+	/* ids that step back (interleaved sources): no break counted */
+	ck_assert_int_eq(read_file(td("wec/ForwardedEvents.evtx"), true, &st,
+	    &s), 0);
+	ck_assert_uint_eq(st.id_breaks, 0);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/*
+ * corrupt_0008_zero_chunk (2026-12, issue 15: chunks announced but
+ * absent): chunk 1 of 3 zero-filled is one missing chunk, one warning.
+ */
+START_TEST(corrupt_0008_zero_chunk)
+{
+	size_t len;
+	uint8_t *b;
+	struct evtx_stats st;
+	struct seen s;
+
+	b = slurp(build_mutant(NULL), &len);
+	unlink(tmp_path);
+	memset(b + 4096 + 65536, 0, 65536);
+	ck_assert_int_eq(read_file(spill(b, len), true, &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 24);
+	ck_assert_uint_eq(st.missing_chunks, 1);
+	ck_assert(!st.truncated);
+	ck_assert_uint_eq(s.warnings, 1);
+	evtx_stats_release(&st);
+	free(b);
+}
+END_TEST
+
+/*
+ * corrupt_0009_sparse_file (2026-12, issue 15 reproducer 15: a 16 GiB
+ * sparse file holding a 200 KB log was read byte by byte, 35 s): holes
+ * are skipped with SEEK_DATA/SEEK_HOLE, so a few chunks are read.  Holes
+ * past the header's chunk count are no damage; holes inside it are
+ * missing chunks, warned about once per run.  Skipped where the file
+ * system makes no holes, and under valgrind (EVH_TEST_QUICK).
+ */
+START_TEST(corrupt_0009_sparse_file)
+{
+	const uint64_t big = 16ULL << 30;
+	size_t len;
+	uint8_t *b;
+	int fd;
+	struct evtx_stats st;
+	struct seen s;
+
+	if (getenv("EVH_TEST_QUICK") != NULL)
+		return;
+	b = slurp(build_mutant(NULL), &len);
+	if ((fd = open(tmp_path, O_WRONLY)) == -1 ||
+	    ftruncate(fd, (off_t)big) == -1 ||
+	    lseek(fd, 0, SEEK_HOLE) >= (off_t)big) {
+		printf("corrupt_0009_sparse_file: skipped: no sparse files "
+		    "here (%s)\n", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(tmp_path);
+		free(b);
+		return;
+	}
+	close(fd);
+	ck_assert_int_eq(read_file(tmp_path, true, &st, &s), 0);
+	ck_assert_uint_eq(st.records, 40);
+	ck_assert_uint_eq(st.missing_chunks, 0);
+	ck_assert_uint_eq(s.warnings, 0);
+	/* 3 chunks read, the rest (over 262,000 slots) skipped unread */
+	ck_assert_uint_le(st.bytes_read, 3 * 65536);
+	ck_assert_uint_eq(st.sparse_slots, (big - 4096 + 65535) / 65536 - 3);
+	evtx_stats_release(&st);
+	unlink(tmp_path);
+
+	/* chunk 1 punched out of the announced 3: a hole, a missing chunk */
+	memset(b + 4096 + 65536, 0, 65536);
+	spill(b, 4096 + 65536);
+	ck_assert((fd = open(tmp_path, O_WRONLY)) != -1);
+	ck_assert_int_eq(pwrite(fd, b + 4096 + 2 * 65536, 65536,
+	    4096 + 2 * 65536), 65536);
+	close(fd);
+	ck_assert_int_eq(read_file(tmp_path, true, &st, &s), 0);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.records, 24);
+	ck_assert_uint_eq(st.missing_chunks, 1);
+	ck_assert_uint_eq(s.warnings, 1);
+	ck_assert_uint_le(st.bytes_read, 2 * 65536);
+	evtx_stats_release(&st);
+	free(b);
+}
+END_TEST
+
 /* ---- recovered ---- */
 
 START_TEST(recovered_slack)
@@ -837,6 +1089,11 @@ evtx_suite(void)
 	tcase_add_test(tc, corrupt_0002_template_cycle);
 	tcase_add_test(tc, corrupt_0003_mutations);
 	tcase_add_test(tc, corrupt_0004_broken_binxml);
+	tcase_add_test(tc, corrupt_0005_truncated);
+	tcase_add_test(tc, corrupt_0006_free_space_cut);
+	tcase_add_test(tc, corrupt_0007_unlinked_record);
+	tcase_add_test(tc, corrupt_0008_zero_chunk);
+	tcase_add_test(tc, corrupt_0009_sparse_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("recovered");

@@ -22,7 +22,8 @@
  *   file chunk-limit N     start a new chunk once N bytes of it are used
  *   mutate M               damage the finished file (applied in order):
  *                          truncate N | chunk-crc C | chunk-header-crc C |
- *                          binxml R | header-damage | poke OFF HEXBYTES
+ *                          binxml R | header-damage | poke OFF HEXBYTES |
+ *                          free-space C OFF | unlink-record R
  *   verify drift-only      --verify only compares bytes (libevtx cannot
  *                          read the file, e.g. a string ending in a lone
  *                          high surrogate)

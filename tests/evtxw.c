@@ -1389,6 +1389,19 @@ evtxw_mutate(struct evtxw *w, const char *m, struct ev_err *err)
 		}
 		return 0;
 	}
+	if (strcmp(name, "free-space") == 0) {
+		/* chunk C's free-space offset set to OFF, CRCs made right */
+		unsigned long long ch;
+		unsigned off;
+
+		if (sscanf(rest, "%llu %u", &ch, &off) != 2 || off > 65536 ||
+		    (c = chunk_at(w, ch)) == NULL)
+			return EV_ERR(err, EV_EUSAGE, 0, "free-space: '%s' is "
+			    "not a chunk and an offset", rest);
+		st32(c + 48, off);
+		chunk_seal(c);
+		return 0;
+	}
 	if (parse_u64(rest, UINT64_MAX, &n) == -1)
 		return EV_ERR(err, EV_EUSAGE, 0, "%s: '%s' is not a number",
 		    name, rest);
@@ -1404,6 +1417,29 @@ evtxw_mutate(struct evtxw *w, const char *m, struct ev_err *err)
 			return EV_ERR(err, EV_EUSAGE, 0, "no chunk %llu",
 			    (unsigned long long)n);
 		c[name[6] == 'c' ? 52 : 124] ^= 0x5a;
+		return 0;
+	}
+	if (strcmp(name, "unlink-record") == 0) {
+		/*
+		 * Record R hidden inside the record before it, as log editors
+		 * delete records: that record's size grows over R (its size
+		 * copy moved to R's end), CRCs made right.
+		 */
+		struct recidx *r, *p;
+
+		if (n == 0 || n >= w->nrecs || w->recs[n].slack ||
+		    w->recs[n - 1].chunk != w->recs[n].chunk)
+			return EV_ERR(err, EV_EUSAGE, 0, "record %llu has no "
+			    "record before it in its chunk",
+			    (unsigned long long)n);
+		r = &w->recs[n];
+		p = &w->recs[n - 1];
+		if ((c = chunk_at(w, r->chunk)) == NULL)
+			return EV_ERR(err, EV_EUSAGE, 0, "record %llu cut "
+			    "off", (unsigned long long)n);
+		st32(w->file + p->off + 4, p->size + r->size);
+		st32(w->file + r->off + r->size - 4, p->size + r->size);
+		chunk_seal(c);
 		return 0;
 	}
 	if (strcmp(name, "binxml") == 0) {

@@ -154,6 +154,10 @@ int	evtxw_finish(struct evtxw *, struct ev_err *);
  *   "chunk-header-crc C" break the header CRC32 of chunk C
  *   "binxml R"           break the binary XML of record R (0-based, in
  *                        write order) and fix the chunk CRCs again
+ *   "free-space C OFF"   set chunk C's free-space offset to OFF and fix
+ *                        its CRCs (records past OFF are cut off)
+ *   "unlink-record R"    hide record R (0-based) inside the record before
+ *                        it, as log editors delete records; CRCs fixed
  *   "header-damage"      garble the file header after its signature
  *   "poke OFF HEX..."    overwrite bytes at OFF (CRCs left as they are)
  * Returns 0 or EV_EUSAGE.

@@ -34,6 +34,18 @@
 #define TAB_SLOTS	1024		/* record tables kept (power of 2) */
 
 
+/*
+ * A sparse file's data extents, found with SEEK_DATA/SEEK_HOLE: holes read
+ * as zeros, so a slot inside one holds no chunk and need not be read
+ * (a 16 GiB sparse file around a small log is read in a few preads).
+ * Where the file system lacks them, everything is data.
+ */
+struct extent {
+	uint64_t	 lo, hi;	/* data found last: [lo, hi) */
+};
+
+#define EXTENT_INIT	{ 0, 0 }
+
 /* Record-id range of an allocated chunk (for de-duplication). */
 struct idrange {
 	uint64_t	 first, last;
@@ -45,6 +57,8 @@ struct nfile {
 	uint64_t		 size;
 	uint32_t		 nslots;	/* chunk slots in the file */
 	uint32_t		 hdr_chunks;	/* allocated slots */
+	uint32_t		 announced;	/* header's chunk count, 0 when
+						   the header is unusable */
 	bool			 header_bad;
 	bool			 dirty;		/* header flag: count may lag */
 	bool			 recovered;	/* deliver recovered records */
@@ -83,6 +97,12 @@ struct rctx {
 	uint32_t		 dup_len;
 	struct bx_dec		*bx;
 	struct rtab		*tabs;		/* [TAB_SLOTS] or NULL */
+	/* listed ids of the current chunk past its free space (cut off) */
+	uint64_t		 cut_lo, cut_hi, cut_n;
+	struct extent		 data;		/* see slot_is_hole() */
+	/* a run of announced slots without a chunk, warned about once */
+	uint32_t		 miss_first, miss_n;
+	const char		*miss_what;
 };
 
 static void
@@ -129,6 +149,29 @@ chunk_header_crc_ok(const uint8_t *c)
 	crc = evtx_crc32(crc, c + EVTX_CH_TABLES, EVTX_CHUNK_HDR_SIZE -
 	    EVTX_CH_TABLES);
 	return crc == le32(c + EVTX_CH_HDR_CRC);
+}
+
+/* Is the chunk slot at off entirely inside a hole of fd's file? */
+static bool
+slot_is_hole(int fd, uint64_t off, struct extent *e)
+{
+	off_t d, h;
+
+	if (off >= e->hi) {
+		/* the next data extent; lseek's file position is unused */
+		d = lseek(fd, (off_t)off, SEEK_DATA);
+		if (d == -1 && errno == ENXIO) {
+			e->lo = e->hi = UINT64_MAX;	/* no data after off */
+		} else if (d == -1) {
+			e->lo = 0;		/* no SEEK_DATA: all data */
+			e->hi = UINT64_MAX;
+		} else {
+			h = lseek(fd, d, SEEK_HOLE);
+			e->lo = (uint64_t)d;
+			e->hi = h == -1 || h <= d ? UINT64_MAX : (uint64_t)h;
+		}
+	}
+	return off + EVTX_CHUNK_SIZE <= e->lo;
 }
 
 static int
@@ -184,19 +227,31 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 	/*
 	 * The header's chunk count is 16 bits: a file of more than 65535
 	 * chunks wraps it.  Take the largest count with the same low 16 bits
-	 * that the file can hold.
+	 * whose last chunk is in the file (a small log at the start of a big
+	 * sparse or preallocated file keeps its count).
 	 */
 	if (!f->header_bad && f->nslots > 65535)
-		while ((uint64_t)f->hdr_chunks + 65536 <= f->nslots)
+		while ((uint64_t)f->hdr_chunks + 65536 <= f->nslots) {
+			uint8_t cs[8];
+
+			if (read_at(f->fd, cs, 8, EVTX_SLOT_OFF((uint64_t)
+			    f->hdr_chunks + 65535)) != 8 ||
+			    memcmp(cs, EVTX_CHUNK_SIG, 8) != 0)
+				break;
 			f->hdr_chunks += 65536;
+		}
 	st->header_bad = f->header_bad;
 	st->header_chunks = f->hdr_chunks;
+	f->announced = f->header_bad ? 0 : f->hdr_chunks;
 	if (!sig) {
 		/* no file signature: an EVTX only if some chunk is there */
 		uint8_t cs[8];
 		bool found = false;
+		struct extent e = EXTENT_INIT;
 
 		for (uint32_t i = 0; i < f->nslots && !found; i++) {
+			if (slot_is_hole(f->fd, EVTX_SLOT_OFF(i), &e))
+				continue;
 			n = read_at(f->fd, cs, 8, EVTX_SLOT_OFF(i));
 			found = n == 8 && memcmp(cs, EVTX_CHUNK_SIG, 8) == 0;
 		}
@@ -252,6 +307,7 @@ static int
 build_ranges(struct nfile *f)
 {
 	uint8_t h[EVTX_CHUNK_HDR_SIZE];
+	struct extent e = EXTENT_INIT;
 	int rc = 0;
 
 	pthread_mutex_lock(&f->lock);
@@ -263,7 +319,8 @@ build_ranges(struct nfile *f)
 		goto out;
 	}
 	for (uint32_t i = 0; i < f->nslots; i++) {
-		if (read_at(f->fd, h, sizeof(h), EVTX_SLOT_OFF(i)) !=
+		if (slot_is_hole(f->fd, EVTX_SLOT_OFF(i), &e) ||
+		    read_at(f->fd, h, sizeof(h), EVTX_SLOT_OFF(i)) !=
 		    (ssize_t)sizeof(h))
 			continue;
 		if (memcmp(h, EVTX_CHUNK_SIG, 8) != 0 ||
@@ -282,6 +339,19 @@ build_ranges(struct nfile *f)
 out:
 	pthread_mutex_unlock(&f->lock);
 	return rc;
+}
+
+/*
+ * The end of the allocated records of chunk c (len bytes): its free-space
+ * offset when that is plausible, else len.  Records past it are slack:
+ * never "allocated", so never a reason to drop a recovered record.
+ */
+static uint32_t
+alloc_end(const uint8_t *c, uint32_t len)
+{
+	uint32_t freeoff = le32(c + EVTX_CH_FREE);
+
+	return freeoff < EVTX_CHUNK_HDR_SIZE || freeoff > len ? len : freeoff;
 }
 
 /*
@@ -358,16 +428,17 @@ is_duplicate(struct rctx *x, uint64_t id, uint64_t written)
 			x->dup_slot = r->slot;
 			x->dup_len = (uint32_t)n;
 		}
-		if (find_record(x->dup, x->dup_len, x->dup_len, id, &w) &&
-		    w == written)
+		if (find_record(x->dup, alloc_end(x->dup, x->dup_len),
+		    alloc_end(x->dup, x->dup_len), id, &w) && w == written)
 			return true;
 	}
 	return false;
 }
 
 /*
- * Keeps the chain of records of chunk c (len bytes) in slot's table, as
- * find_record() would walk it.  Out of memory only drops the table.
+ * Keeps the chain of allocated records of chunk c (up to len, its
+ * alloc_end()) in slot's table, as find_record() would walk it.  Out of
+ * memory only drops the table.
  */
 static void
 keep_table(struct rctx *x, uint32_t slot, const uint8_t *c, uint32_t len)
@@ -506,6 +577,10 @@ scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
 			pos++;
 			continue;
 		}
+		if (x->cut_hi != 0 &&
+		    le64(c + pos + EVTX_REC_ID) >= x->cut_lo &&
+		    le64(c + pos + EVTX_REC_ID) <= x->cut_hi)
+			x->cut_n++;
 		if ((rc = do_record(x, slot, pos, size, true, &ok)) != 0)
 			return rc;
 		pos += ok ? size : 1;
@@ -522,8 +597,111 @@ scan_slack(struct rctx *x, uint32_t slot, uint32_t len, uint32_t from)
 static ssize_t
 get_chunk(struct rctx *x, uint64_t off)
 {
+	ssize_t n;
+
 	x->c = x->buf;
-	return read_at(x->f->fd, x->buf, EVTX_CHUNK_SIZE, off);
+	n = read_at(x->f->fd, x->buf, EVTX_CHUNK_SIZE, off);
+	if (n > 0)
+		x->st->bytes_read += (uint64_t)n;
+	return n;
+}
+
+/* Warns about the run of missing slots kept by missing_slot(). */
+static void
+flush_missing(struct rctx *x)
+{
+	if (x->miss_n == 1)
+		warn(x, "chunk %u: announced by the file header but %s",
+		    x->miss_first, x->miss_what);
+	else if (x->miss_n > 1)
+		warn(x, "chunks %u..%u: announced by the file header but %s",
+		    x->miss_first, x->miss_first + x->miss_n - 1, x->miss_what);
+	x->miss_n = 0;
+}
+
+/*
+ * An announced slot without a chunk (what: "zero-filled", "in a hole"):
+ * counted, and warned about once per run of such slots.
+ */
+static void
+missing_slot(struct rctx *x, uint32_t slot, const char *what)
+{
+	if (slot >= x->f->announced)
+		return;
+	x->st->missing_chunks++;
+	if (x->miss_n > 0 && x->miss_first + x->miss_n == slot &&
+	    x->miss_what == what) {
+		x->miss_n++;
+		return;
+	}
+	flush_missing(x);
+	x->miss_first = slot;
+	x->miss_n = 1;
+	x->miss_what = what;
+}
+
+/*
+ * The record-id sequence of one sound allocated chunk: Windows writes a
+ * chunk's records with consecutive ids, first..last as its header lists
+ * them.  Ids that step back mean records of several sources interleaved
+ * (a forwarded-events log as written by some collectors), and then a jump
+ * says nothing: such a chunk's breaks are not counted (as for gaps, see
+ * evtx_stats_note_id()).
+ */
+struct idseq {
+	uint64_t	 prev;		/* id before, 0 none (or after damage) */
+	uint64_t	 nbreak;
+	bool		 back;		/* an id stepped back */
+	char		 what[160];	/* the first break */
+};
+
+static void
+seq_break(struct idseq *q, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (q->nbreak++ > 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(q->what, sizeof(q->what), fmt, ap);
+	va_end(ap);
+}
+
+/* Notes record id (at pos) of chunk c in q. */
+static void
+seq_note(struct idseq *q, const uint8_t *c, uint64_t id, uint32_t pos)
+{
+	uint64_t first = le64(c + EVTX_CH_FIRST_ID);
+	uint64_t last = le64(c + EVTX_CH_LAST_ID);
+	bool listed = first != 0 && first <= last && last != UINT64_MAX;
+
+	if (q->prev != 0 && id <= q->prev)
+		q->back = true;
+	else if (q->prev != 0 && id != q->prev + 1)
+		seq_break(q, "record id %llu at offset %u follows %llu",
+		    (unsigned long long)id, pos, (unsigned long long)q->prev);
+	else if (q->prev == 0 && listed && id != first &&
+	    pos == EVTX_CHUNK_HDR_SIZE)
+		seq_break(q, "first record id %llu, the chunk header says "
+		    "%llu", (unsigned long long)id, (unsigned long long)first);
+	else if (listed && id > last && (q->prev == 0 || q->prev <= last))
+		seq_break(q, "record id %llu past the chunk header's last id "
+		    "%llu", (unsigned long long)id, (unsigned long long)last);
+	q->prev = id;
+}
+
+/* Counts and warns about the breaks of a chunk's sequence q. */
+static void
+seq_done(struct rctx *x, uint32_t slot, const struct idseq *q)
+{
+	if (q->back || q->nbreak == 0)
+		return;
+	x->st->id_breaks += q->nbreak;
+	if (q->nbreak == 1)
+		warn(x, "chunk %u: %s", slot, q->what);
+	else
+		warn(x, "chunk %u: %s (and %llu more record-id breaks)", slot,
+		    q->what, (unsigned long long)(q->nbreak - 1));
 }
 
 static int
@@ -532,8 +710,10 @@ read_slot(struct rctx *x, uint32_t slot)
 	struct nfile *f = x->f;
 	uint64_t off = EVTX_SLOT_OFF(slot);
 	const uint8_t *c;
-	uint32_t len, freeoff, pos, size;
-	bool allocated, ok, bad = false;
+	uint32_t len, freeoff, pos, size, slack_from;
+	uint64_t top = 0, first, last;
+	struct idseq seq;
+	bool allocated, ok, bad = false, sound, cut_short = false;
 	ssize_t n;
 	int rc;
 
@@ -547,12 +727,13 @@ read_slot(struct rctx *x, uint32_t slot)
 	allocated = slot < f->hdr_chunks;
 	bx_chunk(x->bx, c, len);
 	if (len < EVTX_CHUNK_HDR_SIZE || memcmp(c, EVTX_CHUNK_SIG, 8) != 0) {
-		bool zero = true;
-
-		for (uint32_t i = 0; i < len && zero; i++)
-			zero = c[i] == 0;
-		if (zero)
+		/* all zero: c[0] == 0 and every byte equals the next */
+		if (len == 0 ||
+		    (c[0] == 0 && memcmp(c, c + 1, len - 1) == 0)) {
+			missing_slot(x, slot, "zero-filled");
 			return 0;
+		}
+		flush_missing(x);
 		if (allocated && !f->header_bad) {
 			x->st->bad_chunks++;
 			warn(x, "chunk %u: no chunk signature", slot);
@@ -560,9 +741,15 @@ read_slot(struct rctx *x, uint32_t slot)
 		/* carve what records the slot still holds */
 		return scan_slack(x, slot, len, 0);
 	}
+	flush_missing(x);
 	x->st->chunks++;
-	keep_table(x, slot, c, len);
 	freeoff = le32(c + EVTX_CH_FREE);
+	if (len < EVTX_CHUNK_SIZE && slot < f->announced) {
+		bad = cut_short = true;
+		x->st->truncated = true;
+		warn(x, "chunk %u: cut short by the end of the file (%u of "
+		    "%u bytes)", slot, len, EVTX_CHUNK_SIZE);
+	}
 	if (!chunk_header_crc_ok(c) || le32(c + EVTX_CH_HDR_SIZE) !=
 	    EVTX_CHUNK_HDR_LEN) {
 		bad = true;
@@ -577,9 +764,11 @@ read_slot(struct rctx *x, uint32_t slot)
 	if (!allocated && !bad && f->dirty)
 		allocated = true;
 	if (freeoff < EVTX_CHUNK_HDR_SIZE || freeoff > len) {
+		if (!cut_short || freeoff < EVTX_CHUNK_HDR_SIZE ||
+		    freeoff > EVTX_CHUNK_SIZE)
+			warn(x, "chunk %u: free-space offset %u out of range",
+			    slot, freeoff);
 		bad = true;
-		warn(x, "chunk %u: free-space offset %u out of range", slot,
-		    freeoff);
 		freeoff = len;
 	} else if (evtx_crc32(0, c + EVTX_CHUNK_HDR_SIZE, freeoff -
 	    EVTX_CHUNK_HDR_SIZE) !=
@@ -589,13 +778,22 @@ read_slot(struct rctx *x, uint32_t slot)
 	}
 	if (bad)
 		x->st->bad_chunks++;
-	pos = EVTX_CHUNK_HDR_SIZE;
+	keep_table(x, slot, c, freeoff);
+	/*
+	 * A sound chunk (both CRCs right) that is allocated must hold the
+	 * records its header lists, in sequence: if not, records were
+	 * removed or hidden (SPEC §2: damage, warned and counted).
+	 */
+	sound = allocated && !bad;
+	memset(&seq, 0, sizeof(seq));
+	pos = slack_from = EVTX_CHUNK_HDR_SIZE;
 	while (pos + EVTX_REC_MIN <= freeoff) {
 		uint64_t id;
 
 		if ((size = record_at(c, freeoff, pos)) == 0) {
 			/* damaged: count it, go on at the next sound record */
 			const uint8_t *hit;
+			uint32_t at = pos;
 
 			x->st->bad_records++;
 			warn(x, "chunk %u: damaged record at offset %u", slot,
@@ -604,9 +802,16 @@ read_slot(struct rctx *x, uint32_t slot)
 				hit = find_sig(c, pos + 1, freeoff);
 				pos = hit ? (uint32_t)(hit - c) : freeoff;
 			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
+			/* a record across the free space is carved below */
+			slack_from = hit == NULL ? at : pos;
+			seq.prev = 0;
 			continue;
 		}
 		id = le64(c + pos + EVTX_REC_ID);
+		if (sound)
+			seq_note(&seq, c, id, pos);
+		if (id > top)
+			top = id;
 		if ((rc = do_record(x, slot, pos, size, !allocated, &ok)) != 0)
 			return rc;
 		if (allocated) {
@@ -622,8 +827,63 @@ read_slot(struct rctx *x, uint32_t slot)
 				    "out of memory");
 		}
 		pos += size;
+		slack_from = pos;
 	}
-	return scan_slack(x, slot, len, pos);
+	if (sound)
+		seq_done(x, slot, &seq);
+	first = le64(c + EVTX_CH_FIRST_ID);
+	last = le64(c + EVTX_CH_LAST_ID);
+	x->cut_hi = 0;
+	if (sound && first != 0 && first <= last && last != UINT64_MAX &&
+	    top < last) {
+		/* listed ids the chain does not reach: past the free space? */
+		x->cut_lo = top < first ? first : top + 1;
+		x->cut_hi = last;
+		x->cut_n = 0;
+	}
+	rc = scan_slack(x, slot, len, slack_from);
+	if (rc == 0 && x->cut_hi != 0) {
+		uint64_t want = x->cut_hi - x->cut_lo + 1;
+
+		if (x->cut_n > 0) {
+			x->st->cut_records += x->cut_n;
+			warn(x, "chunk %u: %llu records the chunk header lists "
+			    "lie past its free-space offset %u (read as "
+			    "recovered)", slot, (unsigned long long)x->cut_n,
+			    freeoff);
+		}
+		if (x->cut_n < want) {
+			x->st->id_breaks++;
+			warn(x, "chunk %u: %llu of the records %llu..%llu the "
+			    "chunk header lists are missing", slot,
+			    (unsigned long long)(want - x->cut_n),
+			    (unsigned long long)x->cut_lo,
+			    (unsigned long long)x->cut_hi);
+		}
+	}
+	x->cut_hi = 0;
+	return rc;
+}
+
+/*
+ * The range that holds the file's last slot reports the announced chunks
+ * past the end of the file (once per file).
+ */
+static void
+check_end(struct rctx *x)
+{
+	struct nfile *f = x->f;
+	uint32_t missing;
+
+	if (f->announced <= f->nslots)
+		return;
+	missing = f->announced - f->nslots;
+	x->st->truncated = true;
+	x->st->missing_chunks += missing;
+	warn(x, "chunks %u..%u: announced by the file header but past the "
+	    "end of the file (%llu bytes; %u chunks need %llu)", f->nslots,
+	    f->announced - 1, (unsigned long long)f->size, f->announced,
+	    (unsigned long long)EVTX_SLOT_OFF(f->announced));
 }
 
 static int
@@ -650,9 +910,21 @@ native_read(void *state, uint32_t first, uint32_t n,
 		goto out;
 	}
 	for (uint64_t s = first; s < (uint64_t)first + n &&
-	    s < x.f->nslots; s++)
+	    s < x.f->nslots; s++) {
+		/* a sparse file's holes are zeros: skipped, not read */
+		if (slot_is_hole(x.f->fd, EVTX_SLOT_OFF(s), &x.data)) {
+			st->sparse_slots++;
+			missing_slot(&x, (uint32_t)s, "in a hole of the "
+			    "sparse file");
+			continue;
+		}
 		if ((rc = read_slot(&x, (uint32_t)s)) != 0)
 			break;
+	}
+	flush_missing(&x);
+	/* the range holding the last unit (nslots may be 0: unit 0) */
+	if (rc == 0 && (uint64_t)first + n >= native_units(x.f))
+		check_end(&x);
 out:
 	bx_free(x.bx);
 	if (x.tabs != NULL)

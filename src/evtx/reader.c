@@ -131,6 +131,12 @@ evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src)
 	dst->bad_records += src->bad_records;
 	dst->events += src->events;
 	dst->id_backsteps += src->id_backsteps;
+	dst->truncated |= src->truncated;
+	dst->missing_chunks += src->missing_chunks;
+	dst->cut_records += src->cut_records;
+	dst->id_breaks += src->id_breaks;
+	dst->bytes_read += src->bytes_read;
+	dst->sparse_slots += src->sparse_slots;
 	if (src->first_time != 0 &&
 	    (dst->first_time == 0 || src->first_time < dst->first_time))
 		dst->first_time = src->first_time;

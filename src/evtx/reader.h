@@ -73,6 +73,21 @@ struct evtx_stats {
 	uint64_t	 id_backsteps;	/* ids that went back: interleaved
 					   sources (forwarded events), so
 					   gaps say little */
+	/*
+	 * Structural damage (native reader), each also a warning naming
+	 * the chunk: the file ends before the chunks its header announces;
+	 * announced chunks absent (past the end of the file, zero-filled
+	 * or a sparse hole); records a sound chunk's header lists that lie
+	 * past its free-space offset (carved, counted in recovered too);
+	 * breaks in the record-id sequence inside a sound chunk.
+	 */
+	bool		 truncated;
+	uint32_t	 missing_chunks;
+	uint64_t	 cut_records;
+	uint64_t	 id_breaks;
+	/* work done: evidence bytes read, chunk slots skipped as holes */
+	uint64_t	 bytes_read;
+	uint64_t	 sparse_slots;
 	/* internal: last allocated id/time of this range (gap joining) */
 	uint64_t	 tail_id, tail_time, head_time;
 };

@@ -174,9 +174,11 @@ scanned(struct tw *w, const struct rp *rp)
 	field(w, 0, "command", r->command);
 	heading(w, "Scanned");
 	ev_buf_addf(&t, "%zu (ok %" PRIu64 ", damaged %" PRIu64 ", empty %"
-	    PRIu64 ", unreadable %" PRIu64 ")", run->nfiles,
+	    PRIu64 ", unreadable %" PRIu64, run->nfiles,
 	    rp->files_by[INGEST_OK], rp->files_by[INGEST_DAMAGED],
 	    rp->files_by[INGEST_EMPTY], rp->files_by[INGEST_UNREADABLE]);
+	ingest_damage_text(run, &t);
+	ev_buf_addc(&t, ')');
 	field(w, 0, "files", t.buf);
 	/*
 	 * Every file of a small scan; of a big one (an evidence folder of
