@@ -718,6 +718,56 @@ START_TEST(merge_equals_learn)
 }
 END_TEST
 
+/*
+ * hostile_0008_baseline_budget (2026-12, issue 15 #11): a statement that
+ * never ends on a baseline connection is stopped by the work bound, and
+ * a baseline holding a view or a trigger is refused when opened or
+ * merged (the reproducer: `features` replaced by a recursive-CTE view).
+ */
+START_TEST(hostile_0008_baseline_budget)
+{
+	struct ev_err err = EV_ERR_INIT;
+	char path[256];
+	sqlite3 *db = db_new("h.db"), *h;
+	int rc;
+
+	rc = sqlite3_exec(db, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM r) SELECT count(*) FROM r", NULL, NULL, NULL);
+	ck_assert_int_eq(rc, SQLITE_INTERRUPT);
+	sqlite3_close(db);
+	/* the file made hostile behind evtxhunt's back */
+	snprintf(path, sizeof(path), "%s/h.db", tmpdir);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "ALTER TABLE features RENAME TO f0;"
+	    "CREATE VIEW features AS WITH RECURSIVE r(i) AS (SELECT 1 UNION"
+	    " ALL SELECT i + 1 FROM r) SELECT 'a' AS binary, 'b' AS feature,"
+	    " 'c' AS value, 'h' AS host, i AS count, 0 AS first, 0 AS last"
+	    " FROM r", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_ne(base_db_open(path, false, true, &db, &err), 0);
+	ck_assert_msg(strstr(err.msg, "view 'features'") != NULL, "%s",
+	    err.msg);
+	db = db_new("m.db");
+	ev_err_clear(&err);
+	ck_assert_int_ne(base_db_merge(db, path, &err), 0);
+	ck_assert_msg(strstr(err.msg, "view 'features'") != NULL, "%s",
+	    err.msg);
+	sqlite3_close(db);
+	/* a trigger is refused the same way */
+	db = db_new("t.db");
+	sqlite3_close(db);
+	snprintf(path, sizeof(path), "%s/t.db", tmpdir);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER t AFTER INSERT ON"
+	    " features BEGIN DELETE FROM invocations; END", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h);
+	ev_err_clear(&err);
+	ck_assert_int_ne(base_db_open(path, true, false, &db, &err), 0);
+	ck_assert_msg(strstr(err.msg, "trigger 't'") != NULL, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(identify)
 {
 	char guid[40];
@@ -815,6 +865,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, score_with_db);
 	tcase_add_test(tc, merge_equals_learn);
+	tcase_add_test(tc, hostile_0008_baseline_budget);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);

@@ -192,4 +192,36 @@ os.execv(sys.argv[1], sys.argv[1:])' "$EVTXHUNT" dump -q --db "$T/o/sig.db" \
 	no_tmp "$T/o" "hostile_0007: SIG$sig"
 done
 
+# hostile_0008_baseline_view (issue 15 #11): a baseline whose features
+# table was replaced by a recursive-CTE view made scan -b and baseline
+# show spin until killed.  Every command now refuses it at once, naming
+# the view (the work bound itself is tested in check_base).
+"$EVTXHUNT" baseline learn -q -o "$T/o/h.db" "$ev" || fail "hostile_0008: learn"
+$PY - "$T/o/h.db" << 'PYEOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("""ALTER TABLE features RENAME TO f0;
+CREATE VIEW features AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL
+  SELECT i + 1 FROM r) SELECT 'a' AS binary, 'b' AS feature, 'c' AS value,
+  'h' AS host, i AS count, 0 AS first, 0 AS last FROM r;""")
+c.commit()
+PYEOF
+for args in "baseline show" "scan -q -b" "baseline merge -o $T/o/merged.db" \
+    "baseline learn -q -w $top_srcdir/rules/watched.yml -o"; do
+	case $args in
+	"baseline learn"*) tail=$ev ;;
+	"scan"*) tail=$ev ;;
+	*) tail= ;;
+	esac
+	# shellcheck disable=SC2086
+	expect 2 "hostile_0008: $args" timeout 60 "$EVTXHUNT" $args \
+	    "$T/o/h.db" $tail
+	grep -q "holds a view 'features'" "$T/err" &&
+	    ok "hostile_0008: $args: the view is named" ||
+	    fail "hostile_0008: $args: no clear message"
+done
+[ ! -e "$T/o/merged.db" ] && ok "hostile_0008: no merged output" ||
+    fail "hostile_0008: a merged output was written"
+no_tmp "$T/o" "hostile_0008"
+
 finish

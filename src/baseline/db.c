@@ -13,6 +13,8 @@
  * min(first) / max(last), so the result does not depend on order.
  */
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +40,95 @@ static const char schema[] =
     " count = count + excluded.count, first = min(first, excluded.first)," \
     " last = max(last, excluded.last)"
 
+/*
+ * Baselines are input like evidence: a file from elsewhere may hold
+ * views, triggers or schema tricks that turn a read into unbounded work
+ * (a `features` view over a recursive CTE spins forever).  So every
+ * connection is defensive (SQLITE_DBCONFIG_DEFENSIVE, no trusted schema,
+ * views and triggers off), a baseline whose schema holds anything but
+ * tables and their indexes is refused, and a progress handler stops any
+ * statement once the connection has run more virtual-machine steps than
+ * its files' size can need: BUDGET_BASE plus BUDGET_PER_PAGE per page
+ * (a page holds at most a few hundred rows; a merge or a grouped read
+ * costs well under a thousand steps a row, so the bound is ~10x beyond
+ * the largest honest need).
+ */
+#define BUDGET_TICK	1000		/* VM steps per progress call */
+#define BUDGET_BASE	10000000ULL	/* steps any baseline may take */
+#define BUDGET_PER_PAGE	1000000ULL	/* and per page of its files */
+
+struct budget {
+	uint64_t	steps, limit;
+	bool		hit;
+};
+
+static int
+budget_check(void *arg)
+{
+	struct budget *b = arg;
+
+	b->steps += BUDGET_TICK;
+	if (b->steps <= b->limit)
+		return 0;
+	b->hit = true;
+	return 1;		/* interrupts the statement */
+}
+
+/* evtxhunt_budget(pages): adds the allowance of a file of that size */
+static void
+budget_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct budget *b = sqlite3_user_data(ctx);
+	sqlite3_int64 pages = argc == 1 ? sqlite3_value_int64(argv[0]) : 0;
+
+	if (pages > 0 && (uint64_t)pages < UINT64_MAX / BUDGET_PER_PAGE)
+		b->limit += (uint64_t)pages * BUDGET_PER_PAGE;
+	sqlite3_result_null(ctx);
+}
+
+/* Allows the work a schema's file may need; 0 or -1. */
+static int
+budget_add(sqlite3 *db, const char *schema_name)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SELECT evtxhunt_budget(page_count) FROM "
+	    "pragma_page_count('%s')", schema_name);
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* The defensive settings and the budget of every baseline connection. */
+static int
+harden(sqlite3 *db)
+{
+	struct budget *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return -1;
+	b->limit = BUDGET_BASE;
+	/* the function owns b: freed when the connection closes */
+	if (sqlite3_create_function_v2(db, "evtxhunt_budget", 1, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, b, budget_fn, NULL, NULL, free) != SQLITE_OK)
+		return -1;
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_progress_handler(db, BUDGET_TICK, budget_check, b);
+	return 0;
+}
+
 static int
 fail(sqlite3 *db, struct ev_err *err, const char *what)
 {
+	if (db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
+		return EV_ERR(err, EV_ESQL, 0, "%s: stopped: more work than a "
+		    "baseline of this size can need (a hostile file?)", what);
 	return EV_ERR(err, EV_ESQL, 0, "%s: %s", what,
 	    db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -61,13 +149,20 @@ pragma(sqlite3 *db, const char *schema_name, const char *name)
 	return v;
 }
 
-/* 0 when schema_name is a baseline of this version, else EV_EUSAGE */
+/*
+ * 0 when schema_name is a baseline of this version holding only tables
+ * and indexes (invocations and features among the tables), else
+ * EV_EUSAGE naming what is wrong.
+ */
 static int
 check(sqlite3 *db, const char *schema_name, const char *path,
     struct ev_err *err)
 {
 	int64_t v = pragma(db, schema_name, "user_version");
 	int64_t a = pragma(db, schema_name, "application_id");
+	sqlite3_stmt *st;
+	char *sql;
+	int s, tables = 0, rc = 0;
 
 	if (a != BASE_DB_APPID)
 		return EV_ERR(err, EV_EUSAGE, 0,
@@ -76,7 +171,37 @@ check(sqlite3 *db, const char *schema_name, const char *path,
 		return EV_ERR(err, EV_EUSAGE, 0,
 		    "'%s': baseline version %lld, expected %d", path,
 		    (long long)v, BASE_DB_VERSION);
-	return 0;
+	sql = sqlite3_mprintf("SELECT type, name FROM \"%w\".sqlite_master",
+	    schema_name);
+	if (sql == NULL || sqlite3_prepare_v2(db, sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_free(sql);
+		return fail(db, err, path);
+	}
+	sqlite3_free(sql);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		if (type == NULL || name == NULL)
+			continue;
+		if (strcmp(type, "table") == 0 && (strcmp(name,
+		    "invocations") == 0 || strcmp(name, "features") == 0))
+			tables++;
+		else if (strcmp(type, "table") != 0 &&
+		    strcmp(type, "index") != 0)
+			rc = EV_ERR(err, EV_EUSAGE, 0, "'%s' is not a plain "
+			    "evtxhunt baseline: it holds a %s '%s' (views and "
+			    "triggers are refused)", path, type, name);
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = fail(db, err, path);
+	sqlite3_finalize(st);
+	if (rc == 0 && tables != 2)
+		rc = EV_ERR(err, EV_EUSAGE, 0, "'%s' is not a plain evtxhunt "
+		    "baseline: the invocations or features table is missing",
+		    path);
+	return rc;
 }
 
 int
@@ -95,6 +220,11 @@ base_db_open(const char *path, bool create, bool readonly, sqlite3 **out,
 		return rc;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	if (harden(db) != 0 || budget_add(db, "main") != 0) {
+		rc = fail(db, err, path);
+		sqlite3_close(db);
+		return rc;
+	}
 	if (create && pragma(db, "main", "user_version") == 0 &&
 	    pragma(db, "main", "application_id") == 0) {
 		char *sql = sqlite3_mprintf("BEGIN; %s PRAGMA user_version = %d;"
@@ -226,15 +356,20 @@ base_db_merge(sqlite3 *db, const char *inpath, struct ev_err *err)
 		return rc;
 	}
 	sqlite3_finalize(st);
-	if ((rc = check(db, "src", inpath, err)) == 0) {
+	if ((rc = check(db, "src", inpath, err)) == 0 &&
+	    budget_add(db, "src") != 0)
+		rc = fail(db, err, inpath);
+	if (rc == 0) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE;"
 		    " INSERT INTO main.invocations SELECT binary, host, count,"
 		    " first, last FROM src.invocations WHERE true" UPSERT_INV ";"
 		    " INSERT INTO main.features SELECT binary, feature, value,"
 		    " host, count, first, last FROM src.features WHERE true"
 		    UPSERT_FEAT "; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			rc = EV_ERR(err, EV_ESQL, 0, "merging '%s': %s", inpath,
-			    sqlite3_errmsg(db));
+			char what[300];
+
+			snprintf(what, sizeof(what), "merging '%s'", inpath);
+			rc = fail(db, err, what);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		}
 	}
