@@ -220,7 +220,7 @@ load_rules(struct scan *s)
 		    "'evtxhunt rules check'\n", rejected);
 	for (size_t i = 0; i < sigma_skip_count(s->rules); i++)
 		if (!s->rd.ingest.quiet)
-			fprintf(stderr, "evtxhunt: %s: not loaded: %s\n",
+			cmd_warn("%s: not loaded: %s",
 			    sigma_skip_at(s->rules, i)->path,
 			    sigma_skip_at(s->rules, i)->reason);
 	if (sigma_compile(s->rules, &err) != 0) {
@@ -677,8 +677,8 @@ cmd_scan(int argc, char **argv)
 		uint64_t nl = sigma_regex_limits(s.rules, i);
 
 		if (nl > 0 && !s.rd.ingest.quiet)
-			fprintf(stderr, "evtxhunt: %s: rule %s: regex limit "
-			    "hit on %llu events, counted as no match\n",
+			cmd_warn("%s: rule %s: regex limit hit on %llu "
+			    "events, counted as no match",
 			    r->path, r->id ? r->id : "(no id)",
 			    (unsigned long long)nl);
 	}

@@ -61,6 +61,14 @@ grep -q "^rules .*1 loaded.*entries not loaded 7" "$T/rep" &&
     ok "scan: count in report" || { fail "scan: count in report";
     grep "^rules " "$T/rep"; }
 
+# a hostile name of a skipped entry is escaped on stderr like any message
+mkdir "$T/esc"
+mkfifo "$T/esc/$(printf 'x\033]0;PWN\007.yml')"
+expect 0 "scan -r escaped skip" "$EVTXHUNT" scan -r "$T/esc" -o "$T/rep" \
+    --no-baseline "$W"
+if grep -q "not loaded: a FIFO" "$T/err" && ! grep -q "$(printf '\033')" \
+    "$T/err"; then ok "skip name escaped"; else fail "skip name escaped"; fi
+
 # hostile_rule_0002: regex limit hits, per rule, on stderr and in the report
 mkdir "$T/re"
 for k in 1 2; do
