@@ -1,7 +1,11 @@
 /*
- * sigma_int.h -- the compiled form of Sigma rules, shared by the loader
- * (load.c: YAML -> matcher tree), the matcher (match.c) and the set
- * (set.c: indexes, prefilter).  Internal to src/sigma/.
+ * sigma_int.h -- the compiled form of Sigma rules, shared by the files
+ * (files.c: paths -> rule texts), the loader (load.c, value.c: YAML ->
+ * matcher tree), the set (set.c), sigma_compile() (prefilter.c: indexes,
+ * prefilter) and the matcher (match.c).  Internal to src/sigma/.
+ *
+ * Calls run one way: files.c -> load.c -> value.c -> set.c, and
+ * prefilter.c -> set.c; set.c calls none of them.
  *
  * A rule compiles to a tree of nodes (AND / OR / NOT over items).  An
  * item tests one field (or, for keywords, every EventData value) against
