@@ -1,25 +1,53 @@
 /*
  * match.c -- evaluating compiled rules on one normalised event.
  *
- * Per event: fields are resolved (through a one-pass index of the
- * EventData names) and case-folded at most once (cached in the scratch,
- * stamped with a generation number so nothing is cleared); the shared
- * prefilter automata run over the fields some rule needs, record what
- * they found and mark a rule a candidate once a literal of each of its
- * clauses was seen; the candidates and the rules without a prefilter are
- * evaluated in three-valued logic (TRUE / FALSE / UNKNOWN, where only
- * 4688 records give UNKNOWN) and a rule hits when its condition is TRUE.
- * Literal tests are answered from the scan's finds (keywords too, for
- * the values a field scanned); regex and wildcard tests check their
- * literal chain first.
+ * FIELD VALUES
  *
- * Two memos spare repeated work (memo.h): per field value, the scan's
- * finds and the results of items that read that value alone; per event,
- * keyed by the memo entries of every scanned value, the hits of the
- * rules those values decide, so an event seen before only re-evaluates
- * the rules that read something else.  With the prefilter off
- * (sigma_scratch_prefilter) every test runs directly, fields are
- * searched by name and no memo is used, so the paths check each other.
+ * A field is found on an event through a one-pass index of the event's
+ * EventData names (index_event), or a column, by its source's mapping
+ * (4688 maps Sysmon names; fields it does not carry are UNKNOWN).  Each
+ * value is resolved and case-folded at most once per event and kept in
+ * the scratch, stamped with the event's generation number, so nothing
+ * is cleared between events (next_stamp clears all when it wraps).
+ *
+ * THE PREFILTER SCAN
+ *
+ * For the event's source, every field some rule needs is scanned once
+ * by that field's automaton (prefilter.c builds them) over the folded
+ * value (scan_fields).  A find marks, per rule, the need clause its
+ * literal belongs to; a rule whose every clause was seen becomes a
+ * candidate.  Only candidates and the rules with no need list (always
+ * run) are evaluated.
+ *
+ * EVALUATION
+ *
+ * A rule's tree is evaluated in three-valued logic (TRUE / FALSE /
+ * UNKNOWN; only 4688 records give UNKNOWN) and the rule hits when its
+ * condition is TRUE.  Literal tests are answered from the scan's finds
+ * (an item's arefs, a keyword's kwacid) instead of searching again;
+ * regex and wildcard tests check their literal chain before running.  A
+ * regex that hits pcre2's match or depth limit counts as no match and
+ * is counted, in the scratch's stats and per rule in the set
+ * (sigma_regex_limits), once per rule and event.
+ *
+ * THE MEMOS
+ *
+ * Logs repeat values, so two memos (memo.h) spare repeated work.  The
+ * value memo keeps, per field value, the scan's finds and the results
+ * of the items that read that value alone (eval_memo).  The event memo
+ * is keyed by the value memo entries of every scanned field of the
+ * event: it keeps the hits of the rules those values decide, so an
+ * event seen before only re-evaluates the rules that read something
+ * else (event_key, event_keep).  A result cut short by a regex limit or
+ * by folding out of memory is never kept.  Both are made by the first
+ * match that uses them.
+ *
+ * WITHOUT THE PREFILTER
+ *
+ * With the prefilter off (sigma_scratch_prefilter) every rule of the
+ * event's source is evaluated, every test runs directly, fields are
+ * searched by name and no memo is used, so the two paths check each
+ * other (tests, bench-sigma, the fuzz target).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1401,6 +1429,103 @@ event_keep(struct sigma_scratch *sc, uint32_t si, uint32_t nkey,
 	    sc->und + nh, nu - nh);
 }
 
+/* A new event: the next stamp; when it wraps, every stamp forgotten. */
+static void
+next_stamp(struct sigma_scratch *sc)
+{
+	const struct sigma_set *set = sc->set;
+
+	if (++sc->stamp != 0)
+		return;
+	memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
+	for (uint32_t r = 0; r < set->nrules; r++)
+		sc->rs[r].mark = sc->rs[r].cstamp = 0;
+	memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
+	memset(sc->fhit, 0, set->nfields * sizeof(*sc->fhit));
+	memset(sc->dix, 0, (size_t)set->nnames * 2 * sizeof(*sc->dix));
+	memset(sc->dfold, 0, sc->ndfold * sizeof(*sc->dfold));
+	memset(sc->ires, 0, set->nmemo * sizeof(*sc->ires));
+	if (sc->memo != NULL)
+		sigma_memo_clear_stamps(sc->memo);
+	sc->dixstamp[0] = sc->dixstamp[1] = 0;
+	sc->stamp = 1;
+}
+
+/*
+ * The memos, made by the first match that uses them, not with the
+ * scratch: ~5 MB a scratch that never matches with them should not pay
+ * for.  Out of memory: the scratch works without.
+ */
+static void
+memo_start(struct sigma_scratch *sc)
+{
+	sc->memo = sigma_memo_new();
+	sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
+	if (sc->evmemo == NULL) {
+		sigma_memo_free(sc->memo);
+		sc->memo = NULL;
+		sc->memo_want = false;
+	}
+}
+
+/*
+ * Scans every field source index si scans: the prefilter's candidates
+ * and the literal tests' answers (from the memo when the value was
+ * scanned before; with the event memo's answer ee, the finds only
+ * answer tests).  Returns 0 or EV_ENOMEM.
+ */
+static int
+scan_fields(struct sigma_scratch *sc, uint32_t si,
+    const struct sigma_evmemo_ent *ee)
+{
+	const struct sigma_set *set = sc->set;
+
+	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
+		uint32_t fid = set->fieldscan[si][i];
+		const struct field *f = &set->fields[fid];
+		struct fval *fv = resolve_value(sc, fid);
+		struct scanx x = { sc, f, 0, si };
+		struct sigma_memo_ent *me;
+		uint32_t first = sc->nfound;
+
+		if (fv->state != ST_PRESENT)
+			continue;
+		sc->fhit[fid].stamp = sc->stamp;
+		sc->fhit[fid].first = first;
+		if (fv->di >= 0) {
+			/* keywords read this value's finds (kwacid) */
+			sc->dfold[fv->di].scanstamp = sc->stamp;
+			sc->dfold[fv->di].sfid = fid;
+		}
+		me = memo_attach(sc, fid, fv);
+		if (me != NULL && me->scanned) {
+			for (uint32_t k = 0; k < me->nfind; k++)
+				if (ee != NULL)
+					note_flags(sc, f,
+					    MEMO_FIND_ID(me->find[k]),
+					    MEMO_FIND_OCC(me->find[k]));
+				else
+					note_find(sc, f, si,
+					    MEMO_FIND_ID(me->find[k]),
+					    MEMO_FIND_OCC(me->find[k]));
+		} else {
+			fold_value(sc, fv);
+			if (fv->foff == SIZE_MAX)
+				return EV_ENOMEM;
+			x.len = fv->flen;
+			sigma_ac_scan(f->ac, sc->fold + fv->foff, fv->flen,
+			    scan_hit, &x);
+			if (me != NULL)
+				(void)sigma_memo_keep_finds(sc->memo, me,
+				    sc->found + first,
+				    sc->fflags + f->flagbase,
+				    sc->nfound - first);
+		}
+		sc->fhit[fid].n = sc->nfound - first;
+	}
+	return 0;
+}
+
 int
 sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
     const struct ev_event *ev, const uint32_t **hits)
@@ -1419,22 +1544,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		return 0;
 	si = sc->src == SIGMA_SRC_SYSMON1 ? 0 : sc->src == SIGMA_SRC_4688 ?
 	    1 : sc->src == SIGMA_SRC_SYSMON3 ? 2 : 3;
-	if (++sc->stamp == 0) {
-		/* wrapped: forget every stamp */
-		memset(sc->fv, 0, (size_t)set->nfields * 2 * sizeof(*sc->fv));
-		for (uint32_t r = 0; r < set->nrules; r++)
-			sc->rs[r].mark = sc->rs[r].cstamp = 0;
-		memset(sc->fstamp, 0, set->nflags * sizeof(*sc->fstamp));
-		memset(sc->fhit, 0, set->nfields * sizeof(*sc->fhit));
-		memset(sc->dix, 0, (size_t)set->nnames * 2 *
-		    sizeof(*sc->dix));
-		memset(sc->dfold, 0, sc->ndfold * sizeof(*sc->dfold));
-		memset(sc->ires, 0, set->nmemo * sizeof(*sc->ires));
-		if (sc->memo != NULL)
-			sigma_memo_clear_stamps(sc->memo);
-		sc->dixstamp[0] = sc->dixstamp[1] = 0;
-		sc->stamp = 1;
-	}
+	next_stamp(sc);
 	if (ev->ndata > sc->ndfold) {
 		struct dfold *nd = realloc(sc->dfold, ev->ndata *
 		    sizeof(*nd));
@@ -1461,64 +1571,12 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 		sc->rs[set->always[si][i]].mark = sc->stamp;
 	sc->mapped = true;
 	sc->degraded = false;
-	if (sc->memo_want && sc->memo == NULL) {
-		/* made here, not with the scratch: ~5 MB a scratch that
-		   never matches with them should not pay for */
-		sc->memo = sigma_memo_new();
-		sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
-		if (sc->evmemo == NULL) {
-			sigma_memo_free(sc->memo);
-			sc->memo = NULL;
-			sc->memo_want = false;	/* out of memory: off */
-		}
-	}
+	if (sc->memo_want && sc->memo == NULL)
+		memo_start(sc);
 	ee = event_key(sc, (uint32_t)si, &nkey, &hash);
 	/* scan first: the prefilter, and the literal tests' answers */
-	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
-		uint32_t fid = set->fieldscan[si][i];
-		const struct field *f = &set->fields[fid];
-		struct fval *fv = resolve_value(sc, fid);
-		struct scanx x = { sc, f, 0, (uint32_t)si };
-		struct sigma_memo_ent *me;
-		uint32_t first = sc->nfound;
-
-		if (fv->state != ST_PRESENT)
-			continue;
-		sc->fhit[fid].stamp = sc->stamp;
-		sc->fhit[fid].first = first;
-		if (fv->di >= 0) {
-			/* keywords read this value's finds (kwacid) */
-			sc->dfold[fv->di].scanstamp = sc->stamp;
-			sc->dfold[fv->di].sfid = fid;
-		}
-		me = memo_attach(sc, fid, fv);
-		if (me != NULL && me->scanned) {
-			/* the same value was scanned before; with the
-			   event memo's answer, its finds only answer tests */
-			for (uint32_t k = 0; k < me->nfind; k++)
-				if (ee != NULL)
-					note_flags(sc, f,
-					    MEMO_FIND_ID(me->find[k]),
-					    MEMO_FIND_OCC(me->find[k]));
-				else
-					note_find(sc, f, (uint32_t)si,
-					    MEMO_FIND_ID(me->find[k]),
-					    MEMO_FIND_OCC(me->find[k]));
-		} else {
-			fold_value(sc, fv);
-			if (fv->foff == SIZE_MAX)
-				return EV_ENOMEM;
-			x.len = fv->flen;
-			sigma_ac_scan(f->ac, sc->fold + fv->foff, fv->flen,
-			    scan_hit, &x);
-			if (me != NULL)
-				(void)sigma_memo_keep_finds(sc->memo, me,
-				    sc->found + first,
-				    sc->fflags + f->flagbase,
-				    sc->nfound - first);
-		}
-		sc->fhit[fid].n = sc->nfound - first;
-	}
+	if (scan_fields(sc, (uint32_t)si, ee) != 0)
+		return EV_ENOMEM;
 	if (ee != NULL) {
 		/* the decided rules' hits, and the others evaluated again */
 		sc->st.evmemo_hits++;
