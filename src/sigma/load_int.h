@@ -1,0 +1,101 @@
+/*
+ * load_int.h -- what the YAML walk (load.c) and value compilation
+ * (value.c) share while one rule loads.  Internal to src/sigma/.
+ *
+ * load.c walks the document (metadata, logsource, detection maps and
+ * lists, the condition) and calls value.c for each "Field|mod|mod:
+ * values" entry and keyword value; value.c calls nothing in load.c but
+ * reject_at() and the scalar helpers.
+ */
+#ifndef SIGMA_LOAD_INT_H
+#define SIGMA_LOAD_INT_H
+
+#include <yaml.h>
+
+#include "sigma_int.h"
+
+struct ident {
+	const char	*name;
+	yaml_node_t	*node;
+	struct node	*compiled;
+	bool		 busy;
+};
+
+struct lctx {
+	struct sigma_set	*set;
+	struct sigma_rule	*rule;
+	yaml_document_t		*doc;
+	struct ev_arena		 tmp;		/* freed after the rule */
+	struct ident		*ids;
+	size_t			 nids;
+	uint32_t		 nvalues;
+	bool			 failed;
+	/* condition parsing */
+	yaml_node_t		*condnode;
+	const char		*cond;
+	size_t			 pos;
+	int			 depth;
+	char			 tok[256];
+	int			 toktype;
+};
+
+/*
+ * Rejects the rule (once: the first reason wins) with a reason of class
+ * cls at mark m (NULL: the whole file).  Returns -1.
+ */
+int	reject_at(struct lctx *c, const yaml_mark_t *m, const char *cls,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define REJECT(c, node, cls, ...) \
+	reject_at((c), (node) ? &(node)->start_mark : NULL, (cls), __VA_ARGS__)
+
+static inline yaml_node_t *
+get_node(struct lctx *c, int idx)
+{
+	return yaml_document_get_node(c->doc, idx);
+}
+
+static inline bool
+is_scalar(const yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE;
+}
+
+static inline const char *
+sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* PyYAML (YAML 1.1) resolution of plain scalars that pySigma sees. */
+enum stype { S_STR, S_NULL, S_BOOL_TRUE, S_BOOL_FALSE, S_INT, S_FLOAT };
+
+enum stype scalar_type(const yaml_node_t *);
+
+/* Tests and groups of one item, while its values compile (value.c). */
+struct vals {
+	struct test	*tests;
+	size_t		 ntests, cap;
+	struct group	*groups;
+	size_t		 ngroups, gcap;
+};
+
+struct mod;
+
+/* value.c */
+/*
+ * One value of a field item (or a keyword: mods 0, no order) through the
+ * modifiers: a group of tests added to v.  -1 when the rule was rejected
+ * or memory ran out.
+ */
+int	 compile_value(struct lctx *, yaml_node_t *n, unsigned mods,
+	    const struct mod *order, size_t norder, struct vals *v);
+/* An item node of field over v's tests; NULL on rejection or ENOMEM. */
+struct node *make_item(struct lctx *, uint32_t field, bool all,
+	    struct vals *v);
+/* "Field|mod|mod": value (scalar, null or list) -> item node, or NULL. */
+struct node *compile_field_item(struct lctx *, yaml_node_t *key,
+	    yaml_node_t *val);
+/* A node of n kids in the set's arena; NULL when out of memory. */
+struct node *new_node(struct lctx *, uint8_t op, uint32_t n);
+
+#endif
