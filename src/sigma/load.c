@@ -24,6 +24,13 @@
 #include "load_int.h"
 
 int
+nomem(struct lctx *c)
+{
+	c->oom = true;
+	return -1;
+}
+
+int
 reject_at(struct lctx *c, const yaml_mark_t *m, const char *cls,
     const char *fmt, ...)
 {
@@ -37,7 +44,7 @@ reject_at(struct lctx *c, const yaml_mark_t *m, const char *cls,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	c->rule->status = SIGMA_REJECTED;
-	c->rule->reason = sigma_set_strdup(c->set, msg, strlen(msg));
+	c->rule->reason = l_strdup(c, msg, strlen(msg));
 	c->rule->reason_class = cls;
 	if (m != NULL) {
 		c->rule->line = (uint32_t)m->line + 1;
@@ -113,7 +120,7 @@ meta_str(struct lctx *c, yaml_node_t *map, const char *key)
 
 	if (!is_scalar(n) || scalar_type(n) == S_NULL)
 		return NULL;
-	return sigma_set_strdup(c->set, sval(n), n->data.scalar.length);
+	return l_strdup(c, sval(n), n->data.scalar.length);
 }
 
 static void
@@ -131,17 +138,17 @@ meta_list(struct lctx *c, yaml_node_t *map, const char *key,
 	if (is_scalar(n)) {
 		if (scalar_type(n) == S_NULL)
 			return;
-		v = ev_arena_alloc(&c->set->arena, sizeof(*v));
+		v = l_alloc(c, &c->set->arena, sizeof(*v));
 		if (v == NULL)
 			return;
-		v[0] = sigma_set_strdup(c->set, sval(n), n->data.scalar.length);
+		v[0] = l_strdup(c, sval(n), n->data.scalar.length);
 		out->v = v;
 		out->n = 1;
 		return;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return;
-	v = ev_arena_alloc(&c->set->arena, sizeof(*v) *
+	v = l_alloc(c, &c->set->arena, sizeof(*v) *
 	    (size_t)(n->data.sequence.items.top - n->data.sequence.items.start
 	    + 1));
 	if (v == NULL)
@@ -151,7 +158,7 @@ meta_list(struct lctx *c, yaml_node_t *map, const char *key,
 		yaml_node_t *e = get_node(c, *it);
 
 		if (is_scalar(e) && scalar_type(e) != S_NULL)
-			v[cnt++] = sigma_set_strdup(c->set, sval(e),
+			v[cnt++] = l_strdup(c, sval(e),
 			    e->data.scalar.length);
 	}
 	out->v = v;
@@ -566,7 +573,7 @@ compile_detection(struct lctx *c, yaml_node_t *det)
 	c->nvalues = 0;
 	n = (size_t)(det->data.mapping.pairs.top -
 	    det->data.mapping.pairs.start);
-	c->ids = ev_arena_alloc(&c->tmp, (n + 1) * sizeof(*c->ids));
+	c->ids = l_alloc(c, &c->tmp, (n + 1) * sizeof(*c->ids));
 	if (c->ids == NULL)
 		return -1;
 	for (yaml_node_pair_t *p = det->data.mapping.pairs.start;
@@ -662,7 +669,7 @@ logsource(struct lctx *c, yaml_node_t *root)
 	    r->category ? " category=" : "", r->category ? r->category : "",
 	    r->service ? " service=" : "", r->service ? r->service : "");
 	r->status = SIGMA_SKIPPED;
-	r->reason = sigma_set_strdup(c->set, msg, strlen(msg));
+	r->reason = l_strdup(c, msg, strlen(msg));
 	r->reason_class = "logsource not supported";
 	(void)root;
 	return 1;
@@ -747,7 +754,7 @@ check_depth(struct lctx *c, const char *text, size_t len)
 	bool done = false;
 
 	if (!yaml_parser_initialize(&parser))
-		return EV_ENOMEM;
+		return nomem(c);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
 	while (!done && yaml_parser_parse(&parser, &ev)) {
@@ -779,6 +786,8 @@ check_depth(struct lctx *c, const char *text, size_t len)
 		}
 		yaml_event_delete(&ev);
 	}
+	if (parser.error == YAML_MEMORY_ERROR)
+		ret = nomem(c);
 	c->set->yaml_bytes += parser.mark.index;
 	yaml_parser_delete(&parser);
 	return ret;
@@ -798,24 +807,23 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	c.rule = rule;
 	ev_arena_init(&c.tmp);
 	rule->status = SIGMA_LOADED;
-	rule->compiled = ev_arena_calloc(&set->arena,
-	    sizeof(*rule->compiled));
-	if (rule->compiled == NULL)
-		return EV_ENOMEM;
-	if ((ret = check_depth(&c, text, len)) != 0) {
-		if (ret == -1)
-			ret = 0;	/* rejected */
+	rule->compiled = l_calloc(&c, &set->arena, sizeof(*rule->compiled));
+	if (rule->compiled == NULL || check_depth(&c, text, len) != 0)
+		goto out;
+	if (!yaml_parser_initialize(&parser)) {
+		nomem(&c);
 		goto out;
 	}
-	if (!yaml_parser_initialize(&parser))
-		return EV_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		reject_at(&c, &parser.problem_mark, "yaml", "YAML: %s%s%s",
-		    parser.problem ? parser.problem : "syntax error",
-		    parser.context ? " " : "",
-		    parser.context ? parser.context : "");
+		if (parser.error == YAML_MEMORY_ERROR)
+			nomem(&c);
+		else
+			reject_at(&c, &parser.problem_mark, "yaml",
+			    "YAML: %s%s%s", parser.problem ? parser.problem :
+			    "syntax error", parser.context ? " " : "",
+			    parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		goto out;
 	}
@@ -826,6 +834,8 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	    !c.failed) {
 		/* a second document makes a collection (pySigma) */
 		if (!yaml_parser_load(&parser, &doc2)) {
+			if (parser.error == YAML_MEMORY_ERROR)
+				nomem(&c);
 			reject_at(&c, &parser.problem_mark, "yaml",
 			    "YAML: %s", parser.problem ? parser.problem :
 			    "syntax error");
@@ -842,13 +852,19 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 out:
-	if (!c.failed && rule->status == SIGMA_LOADED &&
+	if (c.oom) {
+		/* noted where it failed; no half-built rule is LOADED */
+		rule->status = SIGMA_REJECTED;
+		rule->reason = "out of memory";
+		rule->reason_class = "memory";
+		rule->line = rule->column = 0;
+		ret = EV_ENOMEM;
+	} else if (!c.failed && rule->status == SIGMA_LOADED &&
 	    rule->compiled->root == NULL) {
-		/* an allocation failed on the way */
-		ret = EV_ENOMEM;
+		/* neither rejected nor out of memory: never run it */
+		reject_at(&c, NULL, "internal",
+		    "internal error: the rule compiled to nothing");
 	}
-	if (c.failed && rule->reason == NULL)
-		ret = EV_ENOMEM;
 	if (rule->status != SIGMA_LOADED)
 		rule->compiled = NULL;
 	ev_arena_release(&c.tmp);

@@ -29,7 +29,8 @@ struct lctx {
 	struct ident		*ids;
 	size_t			 nids;
 	uint32_t		 nvalues;
-	bool			 failed;
+	bool			 failed;	/* rejected (reject_at) */
+	bool			 oom;		/* an allocation failed */
 	/* condition parsing */
 	yaml_node_t		*condnode;
 	const char		*cond;
@@ -70,6 +71,43 @@ sval(const yaml_node_t *n)
 enum stype { S_STR, S_NULL, S_BOOL_TRUE, S_BOOL_FALSE, S_INT, S_FLOAT };
 
 enum stype scalar_type(const yaml_node_t *);
+
+/*
+ * Allocation for the rule being loaded: every failure is noted in c->oom
+ * where it happens, so "out of memory" is never guessed from a missing
+ * reason or tree afterwards.  nomem() notes one and returns -1.
+ */
+int	 nomem(struct lctx *c);
+
+static inline void *
+l_alloc(struct lctx *c, struct ev_arena *a, size_t n)
+{
+	void *p = ev_arena_alloc(a, n);
+
+	if (p == NULL)
+		c->oom = true;
+	return p;
+}
+
+static inline void *
+l_calloc(struct lctx *c, struct ev_arena *a, size_t n)
+{
+	void *p = ev_arena_calloc(a, n);
+
+	if (p == NULL)
+		c->oom = true;
+	return p;
+}
+
+static inline char *
+l_strdup(struct lctx *c, const char *s, size_t n)
+{
+	char *p = sigma_set_strdup(c->set, s, n);
+
+	if (p == NULL)
+		c->oom = true;
+	return p;
+}
 
 /* Tests and groups of one item, while its values compile (value.c). */
 struct vals {

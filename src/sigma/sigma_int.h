@@ -315,7 +315,12 @@ int	 sigma_set_keep_re(struct sigma_set *, pcre2_code *);
 int	 sigma_set_keep_ac(struct sigma_set *, struct sigma_ac *);
 char	*sigma_set_strdup(struct sigma_set *, const char *s, size_t n);
 
-/* load.c: parses and compiles one rule text into rule (any status). */
+/*
+ * load.c: parses and compiles one rule text into rule.  0: the rule is
+ * LOADED, SKIPPED or REJECTED (with its reason); EV_ENOMEM: memory ran
+ * out (noted where it happened, never inferred), the rule REJECTED as
+ * "out of memory".
+ */
 int	 sigma_load_rule(struct sigma_set *, struct sigma_rule *rule,
 	    const char *text, size_t len);
 

@@ -51,7 +51,7 @@ struct pat {
 static int
 pat_alloc(struct lctx *c, struct pat *p, size_t n)
 {
-	p->u = ev_arena_alloc(&c->tmp, (n ? n : 1) * sizeof(*p->u));
+	p->u = l_alloc(c, &c->tmp, (n ? n : 1) * sizeof(*p->u));
 	p->n = 0;
 	return p->u == NULL ? -1 : 0;
 }
@@ -162,7 +162,7 @@ pat_windash(struct lctx *c, const struct pat *p, struct pat **out,
 		pos[k++] = i;
 		total *= 5;
 	}
-	*out = ev_arena_alloc(&c->tmp, total * sizeof(**out));
+	*out = l_alloc(c, &c->tmp, total * sizeof(**out));
 	if (*out == NULL)
 		return -1;
 	for (size_t x = 0; x < total; x++) {
@@ -270,9 +270,9 @@ pat_base64(struct lctx *c, const struct pat *p, bool offset,
 	if (pat_special(p))
 		return REJECT(c, at, "modifier",
 		    "base64: values with wildcards cannot be encoded");
-	buf = ev_arena_alloc(&c->tmp, p->n + 3);
-	enc = ev_arena_alloc(&c->tmp, (p->n + 3) / 3 * 4 + 8);
-	*out = ev_arena_alloc(&c->tmp, nv * sizeof(**out));
+	buf = l_alloc(c, &c->tmp, p->n + 3);
+	enc = l_alloc(c, &c->tmp, (p->n + 3) / 3 * 4 + 8);
+	*out = l_alloc(c, &c->tmp, nv * sizeof(**out));
 	if (buf == NULL || enc == NULL || *out == NULL)
 		return -1;
 	for (size_t i = 0; i < nv; i++) {
@@ -298,7 +298,7 @@ pat_base64(struct lctx *c, const struct pat *p, bool offset,
 static char *
 fold_dup(struct lctx *c, const char *s, size_t n, bool cased, size_t *outn)
 {
-	char *o = ev_arena_alloc(&c->set->arena, n * 2 + 1);
+	char *o = l_alloc(c, &c->set->arena, n * 2 + 1);
 
 	if (o == NULL)
 		return NULL;
@@ -337,9 +337,9 @@ test_from_pat(struct lctx *c, const struct pat *p, bool cased,
 	}
 	if (glob) {
 		/* encode: fold each literal run, quote bytes <= 3 */
-		char *o = ev_arena_alloc(&c->set->arena, p->n * 4 + 1);
-		char *run = ev_arena_alloc(&c->tmp, p->n + 1);
-		char *frun = ev_arena_alloc(&c->tmp, p->n * 2 + 1);
+		char *o = l_alloc(c, &c->set->arena, p->n * 4 + 1);
+		char *run = l_alloc(c, &c->tmp, p->n + 1);
+		char *frun = l_alloc(c, &c->tmp, p->n * 2 + 1);
 		size_t on = 0, i = 0;
 
 		if (o == NULL || run == NULL || frun == NULL)
@@ -378,7 +378,7 @@ test_from_pat(struct lctx *c, const struct pat *p, bool cased,
 		hi--;
 	t->kind = lo && hi < p->n ? T_CONTAINS : lo ? T_SUFFIX :
 	    hi < p->n ? T_PREFIX : T_EQ;
-	raw = ev_arena_alloc(&c->tmp, hi - lo + 1);
+	raw = l_alloc(c, &c->tmp, hi - lo + 1);
 	if (raw == NULL)
 		return -1;
 	for (size_t i = lo; i < hi; i++)
@@ -442,7 +442,7 @@ vals_add(struct lctx *c, struct vals *v, const struct test *t)
 		    "more than %u values after expansion", SIGMA_MAX_VALUES);
 	if (v->ntests == v->cap) {
 		size_t ncap = v->cap ? v->cap * 2 : 8;
-		struct test *nt = ev_arena_alloc(&c->tmp, ncap * sizeof(*nt));
+		struct test *nt = l_alloc(c, &c->tmp, ncap * sizeof(*nt));
 
 		if (nt == NULL)
 			return -1;
@@ -460,7 +460,7 @@ vals_group(struct lctx *c, struct vals *v, size_t first)
 {
 	if (v->ngroups == v->gcap) {
 		size_t ncap = v->gcap ? v->gcap * 2 : 8;
-		struct group *ng = ev_arena_alloc(&c->tmp, ncap * sizeof(*ng));
+		struct group *ng = l_alloc(c, &c->tmp, ncap * sizeof(*ng));
 
 		if (ng == NULL)
 			return -1;
@@ -514,13 +514,13 @@ compile_re(struct lctx *c, const yaml_node_t *n, unsigned mods,
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	if (sigma_set_keep_re(c->set, re) != 0) {
 		pcre2_code_free(re);
-		return -1;
+		return nomem(c);
 	}
 	memset(t, 0, sizeof(*t));
 	t->kind = T_RE;
 	t->re = re;
 	/* the source, for the prefilter's literal extraction */
-	t->lit = sigma_set_strdup(c->set, sval(n), n->data.scalar.length);
+	t->lit = l_strdup(c, sval(n), n->data.scalar.length);
 	t->len = t->lit ? (uint32_t)n->data.scalar.length : 0;
 	return 0;
 }
@@ -631,7 +631,7 @@ value_fieldref(struct lctx *c, const yaml_node_t *n, enum stype st,
 		    "fieldref: value must be a field name");
 	if (sigma_field_id(c->set, sval(n), n->data.scalar.length,
 	    &t->field) != 0)
-		return -1;
+		return nomem(c);
 	t->cased = (mods & M_CASED) != 0;
 	return 0;
 }
@@ -736,8 +736,8 @@ apply_mods(struct lctx *c, const yaml_node_t *n, const struct mod *order,
 			struct pat **parts;
 			size_t *counts, total = 0;
 
-			parts = ev_arena_alloc(&c->tmp, ncur * sizeof(*parts));
-			counts = ev_arena_alloc(&c->tmp, ncur * sizeof(*counts));
+			parts = l_alloc(c, &c->tmp, ncur * sizeof(*parts));
+			counts = l_alloc(c, &c->tmp, ncur * sizeof(*counts));
 			if (parts == NULL || counts == NULL)
 				return -1;
 			for (size_t i = 0; i < ncur; i++) {
@@ -756,7 +756,7 @@ apply_mods(struct lctx *c, const yaml_node_t *n, const struct mod *order,
 				return REJECT(c, n, "limit",
 				    "value expands to more than %u patterns",
 				    SIGMA_MAX_VALUES);
-			next = ev_arena_alloc(&c->tmp, total * sizeof(*next));
+			next = l_alloc(c, &c->tmp, total * sizeof(*next));
 			if (next == NULL)
 				return -1;
 			for (size_t i = 0; i < ncur; i++)
@@ -796,7 +796,7 @@ compile_value(struct lctx *c, yaml_node_t *n, unsigned mods,
 			return -1;
 		return vals_group(c, v, first);
 	}
-	cur = ev_arena_alloc(&c->tmp, sizeof(*cur));
+	cur = l_alloc(c, &c->tmp, sizeof(*cur));
 	if (cur == NULL || string_pat(c, n, st, cur) == -1 ||
 	    apply_mods(c, n, order, norder, &cur, &ncur) == -1)
 		return -1;
@@ -811,14 +811,14 @@ compile_value(struct lctx *c, yaml_node_t *n, unsigned mods,
 struct node *
 new_node(struct lctx *c, uint8_t op, uint32_t n)
 {
-	struct node *nd = ev_arena_calloc(&c->set->arena, sizeof(*nd));
+	struct node *nd = l_calloc(c, &c->set->arena, sizeof(*nd));
 
 	if (nd == NULL)
 		return NULL;
 	nd->op = op;
 	nd->n = n;
 	if (n > 0) {
-		nd->kid = ev_arena_calloc(&c->set->arena, n * sizeof(*nd->kid));
+		nd->kid = l_calloc(c, &c->set->arena, n * sizeof(*nd->kid));
 		if (nd->kid == NULL)
 			return NULL;
 	}
@@ -844,12 +844,12 @@ item_automaton(struct lctx *c, struct item *it)
 			return 0;
 	}
 	if ((ac = sigma_ac_new()) == NULL)
-		return -1;
+		return nomem(c);
 	if (sigma_set_keep_ac(c->set, ac) != 0) {
 		sigma_ac_free(ac);
-		return -1;
+		return nomem(c);
 	}
-	it->acpat = ev_arena_alloc(&c->set->arena,
+	it->acpat = l_alloc(c, &c->set->arena,
 	    it->ntests * sizeof(*it->acpat));
 	if (it->acpat == NULL)
 		return -1;
@@ -863,13 +863,13 @@ item_automaton(struct lctx *c, struct item *it)
 		    it->tests[i].len);
 
 		if (id < 0)
-			return -1;
+			return nomem(c);	/* or too many patterns */
 		if ((uint32_t)id != it->nacpat)
 			return 0;	/* duplicate literal: linear tests */
 		it->acpat[it->nacpat++] = i;
 	}
 	if (sigma_ac_build(ac) != 0)
-		return -1;
+		return nomem(c);
 	it->ac = ac;
 	return 0;
 }
@@ -882,16 +882,16 @@ make_item(struct lctx *c, uint32_t field, bool all, struct vals *v)
 
 	if (nd == NULL)
 		return NULL;
-	it = ev_arena_calloc(&c->set->arena, sizeof(*it));
+	it = l_calloc(c, &c->set->arena, sizeof(*it));
 	if (it == NULL)
 		return NULL;
 	it->field = field;
 	it->all = all;
 	it->ngroups = (uint32_t)v->ngroups;
 	it->ntests = (uint32_t)v->ntests;
-	it->groups = ev_arena_alloc(&c->set->arena,
+	it->groups = l_alloc(c, &c->set->arena,
 	    v->ngroups * sizeof(*it->groups) + 1);
-	it->tests = ev_arena_alloc(&c->set->arena,
+	it->tests = l_alloc(c, &c->set->arena,
 	    v->ntests * sizeof(*it->tests) + 1);
 	if (it->groups == NULL || it->tests == NULL)
 		return NULL;
@@ -963,8 +963,10 @@ compile_field_item(struct lctx *c, yaml_node_t *key, yaml_node_t *val)
 		return NULL;
 	}
 	if (flen > 0) {
-		if (sigma_field_id(c->set, k, flen, &field) != 0)
+		if (sigma_field_id(c->set, k, flen, &field) != 0) {
+			nomem(c);
 			return NULL;
+		}
 	} else if (mods & (M_TYPE & ~M_RE)) {
 		REJECT(c, key, "modifier",
 		    "keyword search cannot use modifier '%s'", k + 1);
