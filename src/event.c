@@ -572,6 +572,7 @@ ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 	ev->event_id = rec->event_id;
 	ev->version = rec->version;
 	ev->recovered = rec->recovered;
+	ev->unresolved = rec->unresolved;
 	ev->kind = (uint8_t)rec->kind;
 	ev->col[EV_COL_COMPUTER] = copy(&n, rec->computer);
 	ev->col[EV_COL_CHANNEL] = copy(&n, rec->channel);

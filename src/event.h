@@ -77,6 +77,9 @@ struct ev_record {
 	uint32_t		 event_id;
 	uint8_t			 version;	/* System/Version, 0 if absent */
 	bool			 recovered;	/* from slack / unlisted chunk */
+	bool			 unresolved;	/* template: unresolved: data
+						   named "#1", "#2"... by
+						   position */
 	enum ev_kind		 kind;		/* ev_classify() of it */
 	const char		*provider;	/* Provider/@Name */
 	const char		*channel;
@@ -156,6 +159,8 @@ struct ev_event {
 	uint32_t		 event_id;
 	uint8_t			 version;
 	bool			 recovered;
+	bool			 unresolved;	/* template: unresolved (data
+						   named "#1"... by position) */
 	uint8_t			 kind;		/* enum ev_kind */
 	const char		*col[EV_NCOL];
 	const char		*user_sid;	/* System/Security/@UserID */

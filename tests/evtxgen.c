@@ -27,12 +27,17 @@
  *   verify drift-only      --verify only compares bytes (libevtx cannot
  *                          read the file, e.g. a string ending in a lone
  *                          high surrogate)
- *   record [slack] [newchunk]
+ *   record [slack] [newchunk] [stale-template]
  *                          start a record.  It copies the System fields of
  *                          the previous record (record id + 1); data is
  *                          not copied.  slack: written after the last
  *                          allocated record of its chunk (recoverable);
- *                          newchunk: begins a new chunk.
+ *                          newchunk: begins a new chunk; stale-template:
+ *                          its EventData template instance names the
+ *                          offset of the System template (a definition
+ *                          overwritten by another template) and carries
+ *                          no definition (one only if another record of
+ *                          the same shape wrote it).
  *   provider NAME [GUID]   or an alias: security, sysmon, eventlog
  *   eventid N              also resets version, level, task, opcode and
  *                          keywords to Windows' values for the provider and

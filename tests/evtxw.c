@@ -63,6 +63,8 @@ struct evtxw {
 	uint64_t	 first_id, last_id, nrec;	/* open chunk */
 	uint64_t	 nchunks;	/* chunks closed or skipped */
 	uint64_t	 next_id;	/* after the highest allocated id */
+	uint32_t	 last_def;	/* definition offset last referred to */
+	bool		 stale;		/* next instance: EVTXW_EV_STALE_TPL */
 	struct recidx	*recs;
 	size_t		 nrecs, caprecs;
 };
@@ -425,13 +427,19 @@ template_instance(struct evtxw *w, const char *key, body_fn body,
 	put8(w, 0x0c);
 	put8(w, 0x01);
 	put32(w, id);
+	if (w->stale) {
+		put32(w, w->last_def);
+		return 0;
+	}
 	head = ld32(w->chunk + HDR_TPLTAB + 4 * (id % 32));
 	for (off = head; off != 0; off = ld32(w->chunk + off))
 		if (memcmp(w->chunk + off + 4, guid, 16) == 0) {
 			put32(w, off);
+			w->last_def = off;
 			return 0;
 		}
 	cur = w->pos + 4;
+	w->last_def = cur;
 	put32(w, cur);
 	put32(w, head);
 	putbytes(w, guid, 16);
@@ -927,7 +935,10 @@ put_body(struct evtxw *w, const struct evtxw_event *ev, struct ev_err *err)
 	put8(w, 0x01);
 	put8(w, 0x01);
 	put8(w, 0x00);
-	if (template_instance(w, key, data_body, ev, err) < 0) {
+	w->stale = (ev->flags & EVTXW_EV_STALE_TPL) != 0;
+	rc = template_instance(w, key, data_body, ev, err);
+	w->stale = false;
+	if (rc < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -1895,6 +1906,8 @@ spec_line(struct evtxw_spec *s, char *kw, char *arg, size_t *cap,
 			next.flags |= EVTXW_EV_SLACK;
 		if (strstr(arg, "newchunk") != NULL)
 			next.flags |= EVTXW_EV_NEWCHUNK;
+		if (strstr(arg, "stale-template") != NULL)
+			next.flags |= EVTXW_EV_STALE_TPL;
 		if (s->nev == s->capev) {
 			size_t ncap = s->capev ? s->capev * 2 : 32;
 			struct evtxw_event *p = realloc(s->evs,

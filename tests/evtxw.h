@@ -89,6 +89,13 @@ enum evtxw_body {
 					 * record (chunk slack); the next
 					 * record starts a new chunk */
 #define EVTXW_EV_NEWCHUNK	0x2	/* start a new chunk first */
+#define EVTXW_EV_STALE_TPL	0x4	/* the EventData/UserData template
+					 * instance names, as its definition,
+					 * the offset of the System template
+					 * just used (a definition overwritten
+					 * by another template) and carries
+					 * none itself: its definition is only
+					 * where another record wrote it */
 
 struct evtxw_event {
 	const char	*provider;	/* Provider Name */

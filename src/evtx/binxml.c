@@ -98,7 +98,8 @@ struct bx_val {
 struct bx_tpl;
 
 struct bx_inst {
-	const struct bx_tpl	*tpl;
+	const struct bx_tpl	*tpl;		/* NULL: no verified template
+						   (values named #1, #2...) */
 	const struct bx_val	*vals;
 	uint32_t		 nvals;
 };
@@ -128,16 +129,23 @@ struct fref {
 struct fields {
 	struct fref	 prov, eid, ver, time, recid, chan, comp, uid, edata,
 			 udata;
+	const struct bx_inst *unres;	/* first unresolved instance met */
 	bool		 splice;	/* template scan met a splice point */
 };
 
 struct bx_tpl {
 	uint32_t		 off;
+	uint32_t		 id;		/* first 4 bytes of its GUID */
 	bool			 busy;		/* being parsed (cycle guard) */
 	bool			 bad;
 	struct bx_node		*top;
 	struct fields		 plan;		/* inst pointers NULL */
+	uint8_t			*decl;		/* declared type by index,
+						   DECL_NONE: index unused */
+	uint32_t		 nsub;		/* highest index + 1 */
 };
+
+#define DECL_NONE	0xff
 
 #define NAME_SLOTS	2048
 #define TPL_SLOTS	512
@@ -173,6 +181,10 @@ struct bx_dec {
 	uint32_t		 npairs, cpairs;
 	uint32_t		 work;
 	bool			 oom;
+	bool			 unres;		/* record: an instance without
+						   a verified template */
+	uint32_t		*defs;		/* def_index() of the chunk */
+	uint32_t		 ndefs, cdefs, defs_gen;
 };
 
 struct parser {
@@ -181,9 +193,16 @@ struct parser {
 	uint32_t		 end;		/* limit of the stream */
 	bool			 dep;		/* elements carry dependency ids */
 	int			 depth;
+	struct bx_tpl		*tpl;		/* a definition's: its table of
+						   substitutions, else NULL */
+	uint32_t		 cap;		/* of tpl->decl */
 };
 
+#define NO_TPL	UINT32_MAX
+
 static struct bx_tpl *tpl_get(struct bx_dec *, uint32_t off, int depth);
+static const struct bx_tpl *tpl_resolve(struct bx_dec *, uint32_t id,
+    uint32_t def, uint32_t own, const struct bx_inst *, int depth);
 
 struct bx_dec *
 bx_new(void)
@@ -209,6 +228,7 @@ bx_free(struct bx_dec *d)
 	free(d->out.p);
 	free(d->pend);
 	free(d->pairs);
+	free(d->defs);
 	free(d);
 }
 
@@ -220,6 +240,7 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 	if (++d->gen == 0) {
 		memset(d->names, 0, sizeof(d->names));
 		memset(d->tpls, 0, sizeof(d->tpls));
+		d->defs_gen = 0;
 		d->gen = 1;
 	}
 	ev_arena_reset(&d->carena);
@@ -231,6 +252,23 @@ static uint32_t
 slot_hash(uint32_t off, uint32_t nslots)
 {
 	return (off * 2654435761u) >> 7 & (nslots - 1);
+}
+
+/*
+ * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
+ * (low 16 bits of h = h * 65599 + unit over the units) the one stored?
+ * A name overwritten since a template referred to it seldom is.
+ */
+static bool
+name_sound(const uint8_t *p, uint32_t n)
+{
+	uint32_t h = 0;
+
+	if (le16(p + 8 + 2 * n) != 0)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		h = h * 65599 + le16(p + 8 + 2 * i);
+	return (h & 0xffff) == le16(p + 4);
 }
 
 static const struct bx_name *
@@ -256,8 +294,14 @@ name_get(struct bx_dec *d, uint32_t off)
 	if (off > d->clen || d->clen - off < 10)
 		return NULL;
 	n = le16(d->c + off + 6);
-	if ((d->clen - off - 8) / 2 < n)
+	if ((d->clen - off - 10) / 2 < n || !name_sound(d->c + off, n)) {
+		if (s != NULL) {	/* remembered: not hashed again */
+			s->off = off;
+			s->gen = d->gen;
+			s->nm = NULL;
+		}
 		return NULL;
+	}
 	tmp->len = 0;
 	bx_sb_utf16(tmp, d->c + off + 8, n);
 	if (tmp->oom) {
@@ -343,6 +387,53 @@ parse_str16(struct parser *p, uint32_t *pos, struct bx_node *n)
 
 static struct bx_node *parse_elem(struct parser *, uint32_t *pos);
 
+#define MAX_SUBST	1024	/* substitution indexes of a template */
+
+/*
+ * Notes the declared type of substitution index num in the template
+ * being parsed (the first declaration of an index counts); false when
+ * out of memory or past MAX_SUBST.
+ */
+static bool
+note_subst(struct parser *p, uint32_t num, uint8_t type)
+{
+	struct bx_tpl *t = p->tpl;
+
+	if (num >= MAX_SUBST)
+		return false;
+	if (num >= p->cap) {
+		uint32_t cap = p->cap ? p->cap : 32;
+		uint8_t *v;
+
+		while (cap <= num)
+			cap *= 2;
+		if ((v = ev_arena_alloc(p->arena, cap)) == NULL) {
+			p->d->oom = true;
+			return false;
+		}
+		if (t->nsub > 0)
+			memcpy(v, t->decl, t->nsub);
+		t->decl = v;
+		p->cap = cap;
+	}
+	if (num >= t->nsub) {
+		memset(t->decl + t->nsub, DECL_NONE, num + 1 - t->nsub);
+		t->nsub = num + 1;
+	}
+	if (t->decl[num] == DECL_NONE)
+		t->decl[num] = type;
+	return true;
+}
+
+/*
+ * Template instance at *pos (its token): 0x0c, u8, template id u32 (the
+ * first 4 bytes of the definition's GUID), definition offset u32, then
+ * the definition when it follows inline, the value count and values.
+ * A record copied elsewhere (slack) still carries the inline definition
+ * of the template it introduced, while its offset names the original
+ * place, where another template may live now.  The template is used
+ * only once verified (tpl_resolve()); when none is, inst->tpl is NULL.
+ */
 static struct bx_node *
 parse_tinst(struct parser *p, uint32_t *pos)
 {
@@ -351,20 +442,15 @@ parse_tinst(struct parser *p, uint32_t *pos)
 	struct bx_inst *inst;
 	struct bx_val *vals;
 	const uint8_t *desc;
-	uint32_t def, nvals;
+	uint32_t id, def, own = NO_TPL, nvals;
 
 	if (p->end - *pos < 10)
 		return NULL;
+	id = le32(c + *pos + 2);
 	def = le32(c + *pos + 6);
 	*pos += 10;
-	/*
-	 * The definition follows inline when its offset is here; a record
-	 * copied elsewhere (slack) still carries its inline definition but
-	 * the offset names the original place: same 24-byte header there.
-	 */
-	if (def == *pos || (def < p->d->clen && p->d->clen - def >= 24 &&
-	    p->end - *pos >= 24 && le32(c + def) == le32(c + *pos) &&
-	    memcmp(c + def, c + *pos, 24) == 0)) {
+	if (def == *pos || (p->end - *pos >= 24 && le32(c + *pos + 4) == id &&
+	    le32(c + *pos + 20) <= p->end - *pos - 24)) {
 		uint32_t size;
 
 		if (p->end - *pos < 24)
@@ -372,6 +458,7 @@ parse_tinst(struct parser *p, uint32_t *pos)
 		size = le32(c + *pos + 20);
 		if (p->end - *pos - 24 < size)
 			return NULL;
+		own = *pos;
 		*pos += 24 + size;
 	}
 	if (p->end - *pos < 4)
@@ -417,11 +504,11 @@ parse_tinst(struct parser *p, uint32_t *pos)
 		}
 		*pos = at;
 	}
-	inst->tpl = tpl_get(p->d, def, p->depth + 1);
-	if (inst->tpl == NULL)
-		return NULL;
 	inst->vals = vals;
 	inst->nvals = nvals;
+	inst->tpl = tpl_resolve(p->d, id, def, own, inst, p->depth + 1);
+	if (p->d->oom)
+		return NULL;
 	n->inst = inst;
 	return n;
 }
@@ -478,6 +565,8 @@ parse_piece(struct parser *p, uint32_t *pos, uint8_t t, bool *skip)
 		n->num = le16(c + *pos + 1);
 		n->vtype = c[*pos + 3];
 		*pos += 4;
+		if (p->tpl != NULL && !note_subst(p, n->num, n->vtype))
+			return NULL;
 		return n;
 	case T_TEMPLATE:
 		return parse_tinst(p, pos);
@@ -683,6 +772,7 @@ parse_elem(struct parser *p, uint32_t *pos)
 static void scan_list(struct bx_dec *, const struct bx_node *,
     const struct bx_inst *, int, int, struct fields *);
 
+
 #define SCAN_TOP	0
 #define SCAN_EVENT	1
 #define SCAN_SYSTEM	2
@@ -716,6 +806,7 @@ tpl_get(struct bx_dec *d, uint32_t off, int depth)
 		return NULL;
 	}
 	tpl->off = off;
+	tpl->id = le32(d->c + off + 4);
 	tpl->busy = true;
 	if (s != NULL) {
 		s->off = off;
@@ -727,6 +818,8 @@ tpl_get(struct bx_dec *d, uint32_t off, int depth)
 	p.end = off + 24 + size;
 	p.dep = true;
 	p.depth = depth;
+	p.tpl = tpl;
+	p.cap = 0;
 	pos = off + 24;
 	if (parse_content(&p, &pos, &tpl->top, false) != 0)
 		tpl->bad = true;
@@ -734,6 +827,158 @@ tpl_get(struct bx_dec *d, uint32_t off, int depth)
 		scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
 	tpl->busy = false;
 	return tpl->bad ? NULL : tpl;
+}
+
+
+/* Integer, string or other: the classes a declared type may differ in. */
+static int
+type_class(uint8_t t)
+{
+	switch (t) {
+	case V_INT8: case V_UINT8: case V_INT16: case V_UINT16:
+	case V_INT32: case V_UINT32: case V_INT64: case V_UINT64:
+	case V_HEX32: case V_HEX64: case V_SIZET: case V_BOOL:
+		return 1;
+	case V_STRING: case V_ANSI:
+		return 2;
+	}
+	return 3 + t;
+}
+
+/*
+ * Does instance inst (template id) fit template t: same identifier, one
+ * value for each substitution index, each of the declared type or one
+ * of its class (Windows declares SizeT and writes HexInt64, ...), or
+ * NULL / empty as Windows writes absent optional values?
+ */
+static bool
+tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
+{
+	if (t->id != id || inst->nvals != t->nsub)
+		return false;
+	for (uint32_t i = 0; i < t->nsub; i++) {
+		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
+
+		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
+		    vt == V_NULL || inst->vals[i].size == 0)
+			continue;
+		if ((dt & V_ARRAY) != (vt & V_ARRAY) ||
+		    type_class(dt & (uint8_t)~V_ARRAY) !=
+		    type_class(vt & (uint8_t)~V_ARRAY))
+			return false;
+	}
+	return true;
+}
+
+#define TPL_TABLE	384	/* chunk header: 32 template chain heads */
+#define TPL_CHAIN	64	/* definitions followed per chain */
+#define TPL_HITS	64	/* definitions tried in a chunk scan */
+
+/*
+ * The places in the chunk's slack that look like a template definition
+ * (24-byte header, then a fragment header 0f 01 01 00, a size that fits),
+ * in byte order: the inline copies in records of an earlier life of the
+ * chunk are in no template table (those of its allocated records are).
+ * Found with one pass over the slack (from the header's free-space offset,
+ * or 512 when that is not sane) the first time a record of the chunk needs
+ * them; false when out of memory.
+ */
+static bool
+def_index(struct bx_dec *d)
+{
+	static const uint8_t frag[4] = { 0x0f, 0x01, 0x01, 0x00 };
+	uint32_t from = d->clen >= 512 ? le32(d->c + 48) : 512;
+	const uint8_t *h, *end = d->c + d->clen;
+
+	if (from < 512 || from > d->clen)
+		from = 512;
+	h = d->c + from + 24;
+
+	if (d->defs_gen == d->gen)
+		return true;
+	d->ndefs = 0;
+	while (h < end &&
+	    (h = memmem(h, (size_t)(end - h), frag, 4)) != NULL) {
+		uint32_t o = (uint32_t)(h - d->c) - 24;
+
+		h++;
+		if (le32(d->c + o + 20) > d->clen - o - 24)
+			continue;
+		if (d->ndefs == d->cdefs) {
+			uint32_t cap = d->cdefs ? d->cdefs * 2 : 256;
+			uint32_t *v = realloc(d->defs, cap * sizeof(*v));
+
+			if (v == NULL) {
+				d->oom = true;
+				return false;
+			}
+			d->defs = v;
+			d->cdefs = cap;
+		}
+		d->defs[d->ndefs++] = o;
+	}
+	d->defs_gen = d->gen;
+	return true;
+}
+
+/* A definition with identifier id anywhere in the chunk that fits. */
+static const struct bx_tpl *
+tpl_scan(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
+    const struct bx_inst *inst, int depth)
+{
+	const struct bx_tpl *t;
+	int tried = 0;
+
+	if (!def_index(d))
+		return NULL;
+	for (uint32_t i = 0; i < d->ndefs && tried < TPL_HITS; i++) {
+		uint32_t o = d->defs[i];
+
+		if (le32(d->c + o + 4) != id || o == def || o == own)
+			continue;
+		tried++;
+		if ((t = tpl_get(d, o, depth)) != NULL && tpl_fits(t, id, inst))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * The verified template for an instance with template id and values
+ * inst: the definition at its offset def, else its own inline copy at
+ * own (NO_TPL: none), else another definition of the chunk with the same
+ * identifier whose substitutions fit: first those the template table
+ * chains (in table order), then any in the chunk's bytes (tpl_scan()).
+ * NULL when there is none.
+ */
+static const struct bx_tpl *
+tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
+    const struct bx_inst *inst, int depth)
+{
+	const struct bx_tpl *t;
+
+	if (def < d->clen && d->clen - def >= 24 &&
+	    le32(d->c + def + 4) == id &&
+	    (t = tpl_get(d, def, depth)) != NULL && tpl_fits(t, id, inst))
+		return t;
+	if (own != NO_TPL && own != def &&
+	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst))
+		return t;
+	if (d->clen < 512)
+		return NULL;
+	for (uint32_t b = 0; b < 32; b++) {
+		uint32_t o = le32(d->c + TPL_TABLE + 4 * b);
+
+		for (int k = 0; k < TPL_CHAIN && o >= 512 && o < d->clen &&
+		    d->clen - o >= 24; k++, o = le32(d->c + o)) {
+			if (o == def || o == own || le32(d->c + o + 4) != id)
+				continue;
+			if ((t = tpl_get(d, o, depth)) != NULL &&
+			    tpl_fits(t, id, inst))
+				return t;
+		}
+	}
+	return tpl_scan(d, id, def, own, inst, depth);
 }
 
 /* ---- finding fields ---- */
@@ -781,6 +1026,7 @@ nested(struct bx_dec *d, const struct bx_val *v, int depth)
 	p.end = pos + v->size;
 	p.dep = false;
 	p.depth = depth + 1;
+	p.tpl = NULL;
 	if (parse_content(&p, &pos, &head, false) != 0)
 		return NULL;
 	return head;
@@ -858,7 +1104,10 @@ scan_list(struct bx_dec *d, const struct bx_node *list,
 		} else if (n->kind == NK_TINST) {
 			if (inst == NULL)
 				f->splice = true;
-			else
+			else if (n->inst->tpl == NULL) {
+				if (f->unres == NULL)
+					f->unres = n->inst;
+			} else
 				scan_list(d, n->inst->tpl->top, n->inst, what,
 				    depth + 1, f);
 		} else if (n->kind == NK_SUBST) {
@@ -932,7 +1181,7 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 			break;
 		}
 		case NK_TINST:
-			if (depth < BX_MAX_DEPTH)
+			if (depth < BX_MAX_DEPTH && n->inst->tpl != NULL)
 				text_list(d, b, n->inst->tpl->top, n->inst,
 				    depth + 1);
 			break;
@@ -1088,34 +1337,78 @@ field_time(struct bx_dec *d, const struct fref *r)
 
 /* ---- EventData / UserData pairs ---- */
 
+/* A new pending pair, or NULL when out of memory. */
+static struct pend *
+pend_new(struct bx_dec *d)
+{
+	if (d->npairs == d->cpairs) {
+		uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
+		struct ev_pair *pp;
+		struct pend *pe;
+
+		if (cap > 1u << 20 ||
+		    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
+			d->oom = true;
+			return NULL;
+		}
+		d->pend = pe;
+		if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
+			d->oom = true;
+			return NULL;
+		}
+		d->pairs = pp;
+		d->cpairs = cap;
+	}
+	return &d->pend[d->npairs++];
+}
+
 /* A pair: name (or, when NULL, the string at noff in out) and value r. */
 static void
 add_pair(struct bx_dec *d, const char *name, uint32_t noff,
     const struct fref *r)
 {
-	struct pend *pe;
+	struct pend *pe = pend_new(d);
 
-	if (d->npairs == d->cpairs) {
-		uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
-		struct ev_pair *pp;
-
-		if (cap > 1u << 20 ||
-		    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
-			d->oom = true;
-			return;
-		}
-		d->pend = pe;
-		if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
-			d->oom = true;
-			return;
-		}
-		d->pairs = pp;
-		d->cpairs = cap;
-	}
-	pe = &d->pend[d->npairs++];
+	if (pe == NULL)
+		return;
 	pe->name = name;
 	pe->noff = noff;
 	pe->voff = out_text(d, r, false);
+}
+
+/*
+ * The values of an instance without a verified template, in order, as
+ * pairs named "#1", "#2", ... by position (nested BinXml values are
+ * left out; their positions stay unused); marks the record unresolved.
+ */
+static void
+add_positional(struct bx_dec *d, const struct bx_inst *inst)
+{
+	d->unres = true;
+	for (uint32_t i = 0; i < inst->nvals; i++) {
+		const struct bx_val *v = &inst->vals[i];
+		struct pend *pe;
+		uint32_t noff;
+
+		if (++d->work > BX_MAX_WORK || d->oom)
+			return;
+		if (v->type == V_BINXML || !sb_reserve(&d->out, 12))
+			continue;
+		noff = d->out.len;
+		d->out.len += (uint32_t)snprintf(d->out.p + noff, 12, "#%u",
+		    i + 1) + 1;
+		if ((pe = pend_new(d)) == NULL)
+			return;
+		pe->name = NULL;
+		pe->noff = noff;
+		pe->voff = d->out.len;
+		if (v->type == V_STRING)
+			bx_sb_utf16(&d->out, v->p, v->size / 2);
+		else
+			bx_render_val(&d->out, v->type, v->p, v->size);
+		if (sb_reserve(&d->out, 0))
+			d->out.p[d->out.len++] = '\0';
+	}
 }
 
 #define WALK_EVENTDATA	0
@@ -1142,8 +1435,10 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 		if (++d->work > BX_MAX_WORK || d->oom)
 			return true;
 		if (n->kind == NK_TINST) {
-			if (walk_data(d, n->inst->tpl->top, n->inst, what,
-			    depth + 1))
+			if (n->inst->tpl == NULL)
+				add_positional(d, n->inst);
+			else if (walk_data(d, n->inst->tpl->top, n->inst,
+			    what, depth + 1))
 				return true;
 			continue;
 		}
@@ -1214,6 +1509,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	ev_arena_reset(&d->rarena);
 	d->work = 0;
 	d->oom = false;
+	d->unres = false;
 	d->sb.oom = false;
 	d->out.oom = false;
 	d->out.len = 0;
@@ -1226,6 +1522,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->data = NULL;
 	rec->ndata = 0;
 	rec->kind = EV_KIND_NONE;
+	rec->unresolved = false;
 	if (end > d->clen || off >= end)
 		return EV_ECORRUPT;
 	p.d = d;
@@ -1233,8 +1530,11 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	p.end = end;
 	p.dep = false;
 	p.depth = 0;
+	p.tpl = NULL;
 	if (parse_content(&p, &pos, &top, false) != 0 || top == NULL)
 		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
+	if (top->kind == NK_TINST && top->inst->tpl == NULL)
+		return EV_ECORRUPT;	/* no System values without one */
 	if (top->kind == NK_TINST && top->next == NULL &&
 	    !top->inst->tpl->plan.splice) {
 		const struct bx_inst *inst = top->inst;
@@ -1284,6 +1584,8 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 		walk_data(d, f.edata.n->kids, f.edata.inst, WALK_EVENTDATA, 0);
 	else if (f.udata.n != NULL)
 		walk_data(d, f.udata.n->kids, f.udata.inst, WALK_USERDATA, 0);
+	else if (f.unres != NULL)
+		add_positional(d, f.unres);
 	if (d->oom || d->sb.oom || d->out.oom)
 		return EV_ENOMEM;
 	if (d->work > BX_MAX_WORK)
@@ -1301,5 +1603,6 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	}
 	rec->data = d->pairs;
 	rec->ndata = d->npairs;
+	rec->unresolved = d->unres;
 	return 0;
 }

@@ -516,6 +516,8 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	rec.chunk = slot;
 	rec.recovered = recovered;
 	x->st->events++;
+	if (rec.unresolved)
+		x->st->unresolved++;
 	rc = x->sink->record(&rec, x->sink->ctx);
 	return rc < 0 ? rc : 0;
 }

@@ -128,6 +128,7 @@ evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src)
 	dst->bad_chunks += src->bad_chunks;
 	dst->records += src->records;
 	dst->recovered += src->recovered;
+	dst->unresolved += src->unresolved;
 	dst->bad_records += src->bad_records;
 	dst->events += src->events;
 	dst->id_backsteps += src->id_backsteps;

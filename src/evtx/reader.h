@@ -66,6 +66,8 @@ struct evtx_stats {
 	uint64_t	 recovered;	/* recovered records decoded */
 	uint64_t	 bad_records;	/* records that could not be decoded */
 	uint64_t	 events;	/* wanted records delivered */
+	uint64_t	 unresolved;	/* ... of them with template:
+					   unresolved (positional data) */
 	uint64_t	 first_id, last_id;	/* allocated record ids seen */
 	uint64_t	 first_time, last_time;	/* over all records, 0 none */
 	struct evtx_gap	*gaps;		/* malloc'ed, in id order */

@@ -104,8 +104,11 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_adds(b, ev_kind_name(ev->kind));
 	ev_buf_adds(b, "\",\"record_id\":");
 	ev_buf_add_u64(b, ev->record_id);
-	ev_buf_adds(b, ev->recovered ? ",\"recovered\":true,\"file\":" :
-	    ",\"recovered\":false,\"file\":");
+	ev_buf_adds(b, ev->recovered ? ",\"recovered\":true" :
+	    ",\"recovered\":false");
+	if (ev->unresolved)
+		ev_buf_adds(b, ",\"template\":\"unresolved\"");
+	ev_buf_adds(b, ",\"file\":");
 	ev_json_str(b, ingest_file_of(run, ev)->path);
 	ev_buf_adds(b, ",\"chunk\":");
 	ev_buf_add_u64(b, ev->chunk);

@@ -80,6 +80,8 @@ json_file(struct ev_buf *b, const struct ingest_file *f)
 	    s->dirty ? "true" : "false", s->full ? "true" : "false",
 	    s->chunks, s->bad_chunks, s->records, s->recovered,
 	    s->bad_records, s->events, f->duplicates);
+	if (s->unresolved > 0)
+		ev_buf_addf(b, ",\"unresolved\":%" PRIu64, s->unresolved);
 	key(b, "first_time");
 	jtime(b, s->first_time);
 	key(b, "last_time");

@@ -211,6 +211,9 @@ scanned(struct tw *w, const struct rp *rp)
 			ev_buf_addf(&t, "%" PRIu64 " records, %" PRIu64
 			    " recovered, %" PRIu64 " events", s->records,
 			    s->recovered, s->events);
+		if (s->unresolved > 0)
+			ev_buf_addf(&t, " (%" PRIu64 " with template "
+			    "unresolved)", s->unresolved);
 		if (s->bad_chunks || s->bad_records)
 			ev_buf_addf(&t, ", %" PRIu32 " bad chunks, %" PRIu64
 			    " bad records", s->bad_chunks, s->bad_records);

@@ -33,6 +33,7 @@ on_record(const struct ev_record *rec, void *ctx)
 	touched += rec->channel ? strlen(rec->channel) : 0;
 	touched += rec->computer ? strlen(rec->computer) : 0;
 	touched += rec->user_sid ? strlen(rec->user_sid) : 0;
+	touched += rec->unresolved;	/* values named by position */
 	for (uint32_t i = 0; i < rec->ndata; i++)
 		touched += strlen(rec->data[i].name) +
 		    strlen(rec->data[i].value);
