@@ -107,7 +107,7 @@ void
 cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
     double secs)
 {
-	size_t n[4] = { 0 };
+	size_t n[INGEST_NSTATUS] = { 0 };
 	struct ev_buf dmg = EV_BUF_INIT;
 
 	if (r->ingest.quiet)
@@ -129,7 +129,8 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
 int
 cmd_read_status(const struct cmd_read *r, const struct ingest_run *run)
 {
-	if (run->input_error || (r->strict && run->damage))
+	if (run->input_error || (r->strict && (run->damage ||
+	    run->skipped > 0)))
 		return CMD_EXIT_ERROR;
 	return CMD_EXIT_OK;
 }

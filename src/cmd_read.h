@@ -72,7 +72,8 @@ void	cmd_read_summary(const struct cmd_read *, const struct ingest_run *,
 
 /*
  * Exit status from the reading alone: CMD_EXIT_ERROR when an input could
- * not be read, or damage was found under --strict; else CMD_EXIT_OK.
+ * not be read, or damage was found or a file skipped under --strict; else
+ * CMD_EXIT_OK.
  */
 int	cmd_read_status(const struct cmd_read *, const struct ingest_run *);
 

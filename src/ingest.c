@@ -52,6 +52,7 @@ ingest_status_name(enum ingest_status s)
 	case INGEST_DAMAGED:	return "damaged";
 	case INGEST_EMPTY:	return "empty";
 	case INGEST_UNREADABLE:	return "unreadable";
+	case INGEST_SKIPPED:	return "skipped";
 	}
 	return "unreadable";
 }
@@ -140,6 +141,24 @@ add_file(struct walk *w, const char *path, uint64_t size)
 	evtx_stats_init(&f->stats);
 	w->nfiles++;
 	return f;
+}
+
+/*
+ * A path the walk does not read (a loop, too deep, a special file): a
+ * message, and a file of status skipped, so that the report lists it and
+ * --strict fails.
+ */
+static void
+walk_skip(struct walk *w, const char *path, const char *why)
+{
+	struct ingest_file *f;
+
+	walk_warn(w, "%s: %s, skipped", path, why);
+	if ((f = add_file(w, path, 0)) != NULL) {
+		f->status = INGEST_SKIPPED;
+		if ((f->message = strdup(why)) == NULL)
+			w->oom = true;
+	}
 }
 
 static bool
@@ -245,12 +264,11 @@ walk_dir(struct walk *w, const char *path, const struct stat *st, int depth)
 
 	for (size_t i = 0; i < w->nseen; i++)
 		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) {
-			walk_warn(w, "%s: %s, skipped", path,
-			    "directory loop");
+			walk_skip(w, path, "directory loop");
 			return;
 		}
 	if (depth > 64) {
-		walk_warn(w, "%s: %s, skipped", path, "directories too deep");
+		walk_skip(w, path, "directories too deep");
 		return;
 	}
 	if (w->nseen == w->seencap) {
@@ -335,7 +353,7 @@ walk_path(struct walk *w, const char *path, bool explicit, int depth)
 	else if (S_ISREG(st.st_mode))
 		walk_file(w, path, &st, explicit);
 	else {
-		walk_warn(w, "%s: %s, skipped", path, "not a regular file");
+		walk_skip(w, path, "not a regular file");
 		if (explicit)
 			w->error = true;
 	}
@@ -909,6 +927,10 @@ ingest_damage_text(const struct ingest_run *run, struct ev_buf *b)
 {
 	const char *sep = "; ";
 
+	if (run->skipped > 0) {
+		ev_buf_addf(b, "%s%zu skipped", sep, run->skipped);
+		sep = ", ";
+	}
 	if (run->truncated > 0) {
 		ev_buf_addf(b, "%s%zu truncated", sep, run->truncated);
 		sep = ", ";
@@ -1020,6 +1042,8 @@ finish_files(struct run_ctx *ctx)
 		}
 		if (f->status == INGEST_DAMAGED)
 			run->damage = true;
+		if (f->status == INGEST_SKIPPED)
+			run->skipped++;
 		run->records += s->records;
 		run->recovered += s->recovered;
 		run->bad_records += s->bad_records;

@@ -29,7 +29,11 @@ enum ingest_status {
 	INGEST_EMPTY,		/* valid EVTX, zero records */
 	INGEST_UNREADABLE,	/* could not be read at all (missing,
 				   permission, not EVTX, nothing decodable) */
+	INGEST_SKIPPED,		/* found by a directory walk and not read:
+				   a loop, too deep, a special file */
 };
+
+#define INGEST_NSTATUS	5	/* arrays indexed by enum ingest_status */
 
 /* "ok", "damaged", "empty", "unreadable" */
 const char *ingest_status_name(enum ingest_status);
@@ -126,6 +130,7 @@ struct ingest_run {
 	char			**messages;
 	size_t			 nmessages;
 	/* structural damage over all files (see struct evtx_stats) */
+	size_t			 skipped;	/* files, INGEST_SKIPPED */
 	size_t			 truncated;	/* files */
 	uint64_t		 missing_chunks;
 	uint64_t		 cut_records;
@@ -156,7 +161,8 @@ ingest_file_of(const struct ingest_run *run, const struct ev_event *ev)
 }
 
 /*
- * Appends the structural damage of the run to b as "; 1 truncated, 2
+ * Appends the skipped files and the structural damage of the run to b as
+ * "; 1 skipped, 1 truncated, 2
  * chunks missing, 14 records past free space, 1 id break" (each count
  * only when not 0; nothing at all when all are 0), for summary lines.
  */

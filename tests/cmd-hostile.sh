@@ -224,4 +224,31 @@ done
     fail "hostile_0008: a merged output was written"
 no_tmp "$T/o" "hostile_0008"
 
+# hostile_0009_skipped_inputs (issue 15 #14): files a directory walk
+# skips (a loop, directories too deep, a special file) were only on
+# stderr: the report said "1 files (1 ok)" and --strict exited 0.  Now
+# each is a file of status skipped in the report, and --strict exits 2.
+mkdir -p "$T/s/d"
+cp "$ev" "$T/s/d/a.evtx"
+ln -s .. "$T/s/d/up"
+mkfifo "$T/s/d/fifo"
+p="$T/s/d"
+for i in $(seq 70); do p=$p/x; done
+mkdir -p "$p"
+cp "$ev" "$p/deep.evtx"
+expect 1 "hostile_0009: scan" "$EVTXHUNT" scan --no-baseline "$T/s/d"
+grep -q "^  skipped .*fifo" "$T/out" && grep -q "^  skipped .*/up" "$T/out" &&
+    grep -q "^  skipped .*/x/x" "$T/out" &&
+    ok "hostile_0009: the loop, the FIFO and the deep directory are listed" ||
+    { fail "hostile_0009: skipped files not in the report"; head -20 "$T/out"; }
+grep -q "^files .*; 3 skipped" "$T/out" &&
+    ok "hostile_0009: the report counts them" ||
+    fail "hostile_0009: the report does not count them"
+expect 2 "hostile_0009: scan --strict" "$EVTXHUNT" scan --no-baseline \
+    --strict "$T/s/d"
+expect 2 "hostile_0009: dump --strict" "$EVTXHUNT" dump --strict "$T/s/d"
+grep -q "3 skipped" "$T/err" && ok "hostile_0009: the summary counts them" ||
+    fail "hostile_0009: the summary does not count them"
+expect 0 "hostile_0009: dump without --strict" "$EVTXHUNT" dump -q "$T/s/d"
+
 finish

@@ -109,7 +109,7 @@ struct rp {
 	size_t			 nclears;
 	struct rp_gap		*gaps;
 	size_t			 ngaps;
-	uint64_t		 files_by[4];	/* by enum ingest_status */
+	uint64_t		 files_by[INGEST_NSTATUS]; /* by ingest_status */
 	uint64_t		 byl[EV_NLEVELS];	/* findings by level */
 	uint64_t		 by_rule_source[2];	/* reasons: rule, baseline */
 	struct rp_count		*rules;		/* by count desc, key */

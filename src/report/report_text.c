@@ -191,7 +191,8 @@ scanned(struct tw *w, const struct rp *rp)
 		const struct ingest_file *f = &run->files[i];
 		const struct evtx_stats *s = &f->stats;
 		bool bad = f->status == INGEST_DAMAGED ||
-		    f->status == INGEST_UNREADABLE;
+		    f->status == INGEST_UNREADABLE ||
+		    f->status == INGEST_SKIPPED;
 
 		if (f->status == INGEST_OK &&
 		    run->nfiles > TEXT_MAX_FILES_LISTED)
@@ -207,7 +208,8 @@ scanned(struct tw *w, const struct rp *rp)
 		safe_wrap(w, f->path, 13, 15);
 		ev_buf_addc(w->b, '\n');
 		ev_buf_reset(&t);
-		if (f->status != INGEST_UNREADABLE)
+		if (f->status != INGEST_UNREADABLE &&
+		    f->status != INGEST_SKIPPED)
 			ev_buf_addf(&t, "%" PRIu64 " records, %" PRIu64
 			    " recovered, %" PRIu64 " events", s->records,
 			    s->recovered, s->events);
