@@ -1044,6 +1044,12 @@ finish_files(struct run_ctx *ctx)
 			run->damage = true;
 		if (f->status == INGEST_SKIPPED)
 			run->skipped++;
+		/* not damage, but never silent (binxml.h) */
+		if (s->nul_values > 0 && !run_msg(run, "%s: %llu value%s with "
+		    "an embedded NUL, shown as U+2400 \xe2\x90\x80", f->path,
+		    (unsigned long long)s->nul_values,
+		    s->nul_values == 1 ? "" : "s"))
+			return EV_ENOMEM;
 		run->records += s->records;
 		run->recovered += s->recovered;
 		run->bad_records += s->bad_records;

@@ -369,12 +369,17 @@ END_TEST
 static size_t
 ref_utf8(const uint16_t *u, size_t n, char *o)
 {
-	size_t k = 0;
+	size_t k = 0, end = n;
 
-	for (size_t i = 0; i < n && u[i] != 0; i++) {
+	/* NULs at the end dropped, one inside shown as U+2400 */
+	while (end > 0 && u[end - 1] == 0)
+		end--;
+	for (size_t i = 0; i < end; i++) {
 		uint32_t cp = u[i];
 
-		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
+		if (cp == 0) {
+			cp = 0x2400;
+		} else if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
 		    u[i + 1] >= 0xdc00 && u[i + 1] <= 0xdfff) {
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (u[i + 1] - 0xdc00);
 			i++;
@@ -998,6 +1003,89 @@ START_TEST(corrupt_0009_sparse_file)
 }
 END_TEST
 
+/* The value of Data name in what on_nul() saw, "" when absent. */
+static char nul_cmd[256], nul_img[256];
+
+static int
+on_nul(const struct ev_record *rec, void *ctx)
+{
+	(void)ctx;
+	for (uint32_t i = 0; i < rec->ndata; i++) {
+		if (strcmp(rec->data[i].name, "CommandLine") == 0)
+			snprintf(nul_cmd, sizeof(nul_cmd), "%s",
+			    rec->data[i].value);
+		if (strcmp(rec->data[i].name, "Image") == 0)
+			snprintf(nul_img, sizeof(nul_img), "%s",
+			    rec->data[i].value);
+	}
+	return 0;
+}
+
+/*
+ * corrupt_0010_nul_in_value (2026-12, issue 15 reproducer 12: a NUL
+ * inside a value cut it silently, in every output and in what rules
+ * see): the NUL is shown as U+2400 and the rest kept; NULs at the end
+ * (terminator, padding) are dropped as before; values with one are
+ * counted per file.
+ */
+START_TEST(corrupt_0010_nul_in_value)
+{
+	static const char cmd[] = "calc.exe\0 -evil\0\0";	/* 18 units */
+	uint16_t u_cmd[sizeof(cmd) - 1], u_img[12];
+	struct evtxw_data d[2];
+	struct evtxw_event ev;
+	struct evtxw_opts o = EVTXW_OPTS_INIT;
+	struct ev_err err = EV_ERR_INIT;
+	struct evtxw *w = evtxw_new(&o);
+	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true };
+	struct evtx_sink sink = { on_nul, NULL, NULL };
+	struct evtxw_spec *sp;
+	struct evtx_stats st;
+	struct evtx_file *f;
+	const uint8_t *b;
+	size_t len;
+
+	for (size_t i = 0; i < NELEM(u_cmd); i++)
+		u_cmd[i] = (uint8_t)cmd[i];
+	for (size_t i = 0; i < NELEM(u_img); i++)
+		u_img[i] = i < 8 ? (uint16_t)"calc.exe"[i] : 0;
+	memset(d, 0, sizeof(d));
+	d[0].name = "Image";
+	d[0].type = EVTXW_T_STRING;
+	d[0].u16 = u_img;		/* only NULs after the text */
+	d[0].u16len = NELEM(u_img);
+	d[1].name = "CommandLine";
+	d[1].type = EVTXW_T_STRING;
+	d[1].u16 = u_cmd;
+	d[1].u16len = NELEM(u_cmd);
+	/* the System fields of wks01-sysmon's first event */
+	ck_assert_int_eq(evtxw_spec_load(td("spec/wks01-sysmon.spec"), &sp,
+	    &err), 0);
+	ev = *evtxw_spec_event(sp, 0);
+	ev.data = d;
+	ev.ndata = NELEM(d);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(evtxw_add(w, &ev, &err), 0);
+	ck_assert_int_eq(evtxw_finish(w, &err), 0);
+	b = evtxw_bytes(w, &len);
+	spill(b, len);
+	evtxw_free(w);
+	evtxw_spec_free(sp);
+
+	evtx_stats_init(&st);
+	ck_assert_int_eq(evtx_file_open(tmp_path, &oo, &f, &st, NULL), 0);
+	ck_assert_int_eq(evtx_file_read(f, 0, evtx_file_units(f), &sink, &st,
+	    NULL), 0);
+	evtx_file_close(f);
+	unlink(tmp_path);
+	ck_assert_uint_eq(st.events, 1);
+	ck_assert_str_eq(nul_cmd, "calc.exe\xe2\x90\x80 -evil");
+	ck_assert_str_eq(nul_img, "calc.exe");
+	ck_assert_uint_eq(st.nul_values, 1);
+	evtx_stats_release(&st);
+}
+END_TEST
+
 /* ---- recovered ---- */
 
 START_TEST(recovered_slack)
@@ -1294,6 +1382,7 @@ evtx_suite(void)
 	tcase_add_test(tc, corrupt_0007_unlinked_record);
 	tcase_add_test(tc, corrupt_0008_zero_chunk);
 	tcase_add_test(tc, corrupt_0009_sparse_file);
+	tcase_add_test(tc, corrupt_0010_nul_in_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("recovered");

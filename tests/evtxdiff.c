@@ -71,6 +71,10 @@ static const struct {
 	/* libevtx 20181227 decodes the surrogate pair of U+1F600 as U+1F201 */
 	{ "testdata/bad/lone-surrogate-end.evtx", 8202,
 	  "libevtx mis-decodes a surrogate pair" },
+	/* a NUL inside a value: libevtx's text stops there; native shows
+	   it as U+2400 and keeps the rest (binxml.h) */
+	{ "testdata/bad/lone-surrogate-end.evtx", 8203,
+	  "an embedded NUL cuts libevtx's value" },
 };
 struct ev_canon {
 	uint64_t	 id, time;

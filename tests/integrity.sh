@@ -65,6 +65,29 @@ grep -q "1 id break)" "$T/err" && ok "summary counts the break" ||
 expect 2 "unlinked record: dump --strict" "$EVTXHUNT" dump --strict \
     "$T/ul.evtx"
 
+# reproducer 12: a NUL inside a value is shown as U+2400, never cut
+nul=$(printf '\342\220\200')
+cat > "$T/nul.yml" <<EOR
+title: Text after a NUL in a command line
+id: 6a0d2b1e-7c4f-4e8a-9b3d-2f5e8c1a4d70
+status: test
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    sel:
+        CommandLine|endswith: 'echo a${nul}b'
+    condition: sel
+level: high
+EOR
+expect 1 "NUL in a value: a rule sees the text after it" "$EVTXHUNT" scan \
+    -r "$T/nul.yml" "$TD/bad/lone-surrogate-end.evtx"
+grep -q "lone-surrogate-end.evtx: 1 value with an embedded NUL, shown as U+2400" \
+    "$T/err" && ok "NUL values counted per file" || fail "no NUL count"
+"$EVTXHUNT" dump -q -f jsonl "$TD/bad/lone-surrogate-end.evtx" > "$T/nul.jsonl"
+grep -q "echo a$(printf '\342\220\200')b" "$T/nul.jsonl" &&
+    ok "NUL shown as U+2400 in JSON" || fail "NUL not shown in JSON"
+
 # the sound file stays ok
 expect 0 "sound file --strict" "$EVTXHUNT" dump --strict \
     "$TD/wks01-sysmon.evtx"

@@ -1139,7 +1139,7 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 		switch (n->kind) {
 		case NK_TEXT:
 		case NK_CDATA:
-			bx_sb_utf16(b, n->ptr, n->len);
+			bx_sb_utf16_val(b, n->ptr, n->len);
 			break;
 		case NK_CHARREF:
 			if (n->num != 0 && sb_reserve(b, 4)) {
@@ -1175,7 +1175,7 @@ text_list(struct bx_dec *d, struct sbuf *b, const struct bx_node *list,
 			if (v == NULL || v->type == V_BINXML)
 				break;
 			if (v->type == V_STRING)
-				bx_sb_utf16(b, v->p, v->size / 2);
+				bx_sb_utf16_val(b, v->p, v->size / 2);
 			else
 				bx_render_val(b, v->type, v->p, v->size);
 			break;
@@ -1225,7 +1225,7 @@ out_text(struct bx_dec *d, const struct fref *r, bool null_if_empty)
 		if (++d->work > BX_MAX_WORK)
 			;	/* over the limit: nothing, as text_list */
 		else if (v->type == V_STRING)
-			bx_sb_utf16(&d->out, v->p, v->size / 2);
+			bx_sb_utf16_val(&d->out, v->p, v->size / 2);
 		else if (v->type != V_BINXML)
 			bx_render_val(&d->out, v->type, v->p, v->size);
 	} else {
@@ -1403,7 +1403,7 @@ add_positional(struct bx_dec *d, const struct bx_inst *inst)
 		pe->noff = noff;
 		pe->voff = d->out.len;
 		if (v->type == V_STRING)
-			bx_sb_utf16(&d->out, v->p, v->size / 2);
+			bx_sb_utf16_val(&d->out, v->p, v->size / 2);
 		else
 			bx_render_val(&d->out, v->type, v->p, v->size);
 		if (sb_reserve(&d->out, 0))
@@ -1512,6 +1512,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	d->unres = false;
 	d->sb.oom = false;
 	d->out.oom = false;
+	d->sb.nuls = d->out.nuls = 0;
 	d->out.len = 0;
 	d->npairs = 0;
 	rec->record_id = 0;
@@ -1605,4 +1606,10 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->ndata = d->npairs;
 	rec->unresolved = d->unres;
 	return 0;
+}
+
+uint32_t
+bx_record_nuls(const struct bx_dec *d)
+{
+	return d->sb.nuls + d->out.nuls;
 }

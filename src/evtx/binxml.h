@@ -12,7 +12,9 @@
  *
  * Canonical text of values (as libevtx 20181227 renders them, except
  * hex ints, which are rendered as Windows shows them):
- *   strings: UTF-8, invalid UTF-16 -> U+FFFD, cut at the first NUL
+ *   strings: UTF-8, invalid UTF-16 -> U+FFFD, NULs at the end dropped,
+ *   an embedded NUL shown as U+2400 (SYMBOL FOR NULL: never a silent cut;
+ *   see bx_record_nuls())
  *   ints: decimal; HexInt32/HexInt64 "0x" + lower-case hex without
  *   leading zeros ("0x3e7", 0 is "0x0"), SizeT as HexInt of its size; Bool "true"/"false"; GUID "{XXXXXXXX-...}" upper
  *   case; FILETIME "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (9 digits);
@@ -57,6 +59,12 @@ void	bx_chunk(struct bx_dec *, const uint8_t *c, uint32_t len);
  */
 int	bx_record(struct bx_dec *, uint32_t off, uint32_t end, bool all,
 	    struct ev_record *rec);
+
+/*
+ * Strings of the last bx_record() that held an embedded NUL (each shown
+ * with U+2400 in its place).
+ */
+uint32_t	bx_record_nuls(const struct bx_dec *);
 
 /*
  * Canonical text of one substitution value (type as in the value

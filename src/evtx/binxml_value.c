@@ -45,8 +45,9 @@ bx_sb_add(struct sbuf *b, const char *s, uint32_t n)
 }
 
 /*
- * UTF-16LE p[0..n units) as UTF-8; stops at a NUL.  Unpaired surrogates
- * become U+FFFD.
+ * UTF-16LE p[0..n units) as UTF-8; with mark, trailing NULs end it and an
+ * embedded NUL becomes BX_NUL_MARK, else the first NUL ends it (see
+ * binxml_value.h).  Unpaired surrogates become U+FFFD.
  */
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -65,10 +66,11 @@ not_ascii(__m128i packed)
 }
 #endif
 
-void
-bx_sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
+static void
+utf16(struct sbuf *b, const uint8_t *p, uint32_t n, bool mark)
 {
 	uint32_t i = 0, k;
+	bool marked = false;
 	char *o;
 
 	if (!sb_reserve(b, n * 3))
@@ -127,8 +129,21 @@ bx_sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 			i++;
 			continue;
 		}
-		if (u == 0)
-			break;
+		if (u == 0) {
+			/* trailing NULs end the string; one inside shows */
+			uint32_t j = i + 1;
+
+			while (mark && j < n && le16(p + 2 * j) == 0)
+				j++;
+			if (!mark || j == n)
+				break;
+			put_cp(o, &k, BX_NUL_MARK);	/* 3 bytes for 1 unit */
+			if (!marked)
+				b->nuls++;
+			marked = true;
+			i++;
+			continue;
+		}
 		i++;
 		if (u >= 0xd800 && u <= 0xdbff && i < n) {
 			uint32_t lo = le16(p + 2 * i);
@@ -145,6 +160,18 @@ bx_sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
 		put_cp(o, &k, u);
 	}
 	b->len = k;
+}
+
+void
+bx_sb_utf16(struct sbuf *b, const uint8_t *p, uint32_t n)
+{
+	utf16(b, p, n, false);
+}
+
+void
+bx_sb_utf16_val(struct sbuf *b, const uint8_t *p, uint32_t n)
+{
+	utf16(b, p, n, true);
 }
 
 /* ---- values ---- */
@@ -297,20 +324,28 @@ bx_type_size(uint8_t t)
 	return 0;
 }
 
-/* ANSI text (Windows-1252) up to a NUL. */
+/* ANSI text (Windows-1252); NULs as in bx_sb_utf16_val(). */
 static void
 render_ansi(struct sbuf *b, const uint8_t *p, uint32_t n)
 {
-	uint32_t k = 0;
+	uint32_t k = 0, end = n;
+	bool marked = false;
 	char *o;
 
 	if (!sb_reserve(b, n * 3))
 		return;
+	while (end > 0 && p[end - 1] == 0)
+		end--;
 	o = b->p + b->len;
-	for (uint32_t i = 0; i < n && p[i] != 0; i++) {
+	for (uint32_t i = 0; i < end; i++) {
 		uint32_t ch = p[i];
 
-		if (ch >= 0x80 && ch < 0xa0)
+		if (ch == 0) {
+			if (!marked)
+				b->nuls++;
+			marked = true;
+			ch = BX_NUL_MARK;
+		} else if (ch >= 0x80 && ch < 0xa0)
 			ch = cp1252[ch - 0x80];
 		put_cp(o, &k, ch);
 	}
@@ -467,7 +502,7 @@ render_scalar(struct sbuf *b, uint8_t t, const uint8_t *p, uint32_t n)
 
 	switch (t) {
 	case V_STRING:
-		bx_sb_utf16(b, p, n / 2);
+		bx_sb_utf16_val(b, p, n / 2);
 		return;
 	case V_ANSI:
 		render_ansi(b, p, n);

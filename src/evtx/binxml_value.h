@@ -30,7 +30,12 @@ struct sbuf {
 	char		*p;
 	uint32_t	 len, cap;
 	bool		 oom;
+	uint32_t	 nuls;		/* strings appended with an embedded
+					   NUL (shown as U+2400) */
 };
+
+/* What an embedded NUL is shown as: U+2400 SYMBOL FOR NULL. */
+#define BX_NUL_MARK	0x2400
 
 /* Makes room for n more bytes and one after them; false (oom) on failure. */
 bool	bx_sb_grow(struct sbuf *, uint32_t n);
@@ -53,10 +58,17 @@ put_cp(char *o, uint32_t *k, uint32_t cp)
 void	bx_sb_add(struct sbuf *, const char *s, uint32_t n);
 
 /*
- * Appends UTF-16LE p[0..n units) as UTF-8; stops at a NUL.  Unpaired
- * surrogates become U+FFFD.
+ * Appends UTF-16LE p[0..n units) as UTF-8, up to the first NUL: for
+ * names.  Unpaired surrogates become U+FFFD.
  */
 void	bx_sb_utf16(struct sbuf *, const uint8_t *p, uint32_t n);
+
+/*
+ * The same for values and text: NULs at the end (terminator, padding) end
+ * the string; a NUL with anything but NULs after it is never a silent
+ * cut: it becomes BX_NUL_MARK and the string counts in nuls.
+ */
+void	bx_sb_utf16_val(struct sbuf *, const uint8_t *p, uint32_t n);
 
 /*
  * Appends the canonical text of a value of type t (array flag allowed)

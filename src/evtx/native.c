@@ -518,6 +518,8 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	x->st->events++;
 	if (rec.unresolved)
 		x->st->unresolved++;
+	/* values delivered with an embedded NUL (shown as U+2400) */
+	x->st->nul_values += bx_record_nuls(x->bx);
 	rc = x->sink->record(&rec, x->sink->ctx);
 	return rc < 0 ? rc : 0;
 }

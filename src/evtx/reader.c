@@ -136,6 +136,7 @@ evtx_stats_merge(struct evtx_stats *dst, const struct evtx_stats *src)
 	dst->missing_chunks += src->missing_chunks;
 	dst->cut_records += src->cut_records;
 	dst->id_breaks += src->id_breaks;
+	dst->nul_values += src->nul_values;
 	dst->bytes_read += src->bytes_read;
 	dst->sparse_slots += src->sparse_slots;
 	if (src->first_time != 0 &&

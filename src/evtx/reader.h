@@ -87,6 +87,9 @@ struct evtx_stats {
 	uint32_t	 missing_chunks;
 	uint64_t	 cut_records;
 	uint64_t	 id_breaks;
+	/* strings of delivered records with an embedded NUL, shown as
+	   U+2400 (not damage; native reader) */
+	uint64_t	 nul_values;
 	/* work done: evidence bytes read, chunk slots skipped as holes */
 	uint64_t	 bytes_read;
 	uint64_t	 sparse_slots;

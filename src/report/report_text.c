@@ -219,6 +219,9 @@ scanned(struct tw *w, const struct rp *rp)
 		if (s->bad_chunks || s->bad_records)
 			ev_buf_addf(&t, ", %" PRIu32 " bad chunks, %" PRIu64
 			    " bad records", s->bad_chunks, s->bad_records);
+		if (s->nul_values)
+			ev_buf_addf(&t, ", %" PRIu64 " values with NUL (shown "
+			    "as \xe2\x90\x80)", s->nul_values);
 		if (s->dirty)
 			ev_buf_adds(&t, ", dirty");
 		if (s->full)
