@@ -5,42 +5,32 @@
  * timeline report.
  *
  * Order of work:
- *  1. load and compile the rules (-r, default: the installed rules);
- *  2. ingest_run(): decode in N threads; process-creation events are
- *     matched right there, each worker with its own sigma scratch;
- *  3. corr_build(): process trees; Sysmon 3/7 get their process, then
- *     they are matched (in N threads) with that enrichment; a 4688 that
- *     duplicates a Sysmon 1 hands its hits to the Sysmon event;
- *  4. baselines: score against -b DB or, without it, against the
- *     evidence itself (stacking); --learn adds the run to the DB;
- *  5. findings = events with rule hits or baseline findings, filtered
- *     (level, computer, rule, --suppress), one per event;
- *  6. --db, then the report (to -o through a temporary file).
+ *  1. the rules (cmd_ruleset.h: -r, default: the installed rules);
+ *  2. ingest_run(): decode in N threads; process creations are matched
+ *     right there (findings.h's hook);
+ *  3. corr_build(): process trees; then Sysmon 3/7 are matched with
+ *     their process, and 4688 twins fold into their Sysmon 1;
+ *  4. base_run(): score against -b DB or the evidence itself
+ *     (stacking); --learn adds the run to the DB;
+ *  5. findings_build(): rule hits and baseline findings, filtered;
+ *  6. --db (store.h), then the report (to -o through a temporary file).
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "ev_util.h"
 #include "baseline/baseline.h"
 #include "cmd.h"
 #include "cmd_read.h"
+#include "cmd_ruleset.h"
 #include "correlate.h"
-#include "findings.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
+#include "findings.h"
 #include "report/report.h"
-#include "sha256.h"
 #include "sigma/sigma.h"
 #include "store.h"
 #include "version.h"
@@ -100,16 +90,13 @@ struct scan {
 
 	struct sigma_set	*rules;
 	char			 rules_sha256[65];
-	struct base_config	*bcfg;
-	struct base_model	 model;
-	bool			 have_model;
-	struct base_result	 bres;
+	struct base_run		 base;
+	bool			 have_base;
 	struct corr		*corr;
 	struct ingest_run	 run;
 	bool			 have_run;
 	struct findings		 fs;
 	struct ev_arena		 arena;
-	const char		**unbaselined;
 	double			 t_phase;	/* EVTXHUNT_TIMING */
 	bool			 timing;
 };
@@ -132,136 +119,13 @@ phase(struct scan *s, const char *name)
 	s->t_phase = now;
 }
 
-/* ---- rules ---- */
-
-static bool
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *
-default_rules_dir(void)
-{
-	/* installed rules, or the source tree's when run uninstalled */
-	if (is_dir(EVH_RULESDIR))
-		return EVH_RULESDIR;
-	return EVH_SRC_RULESDIR;
-}
-
-/* SHA-256 over the loaded rule files, in load (path) order. */
-static void
-hash_rules(struct scan *s)
-{
-	struct sha256 h;
-	char buf[65536];
-	size_t n;
-
-	sha256_init(&h);
-	for (size_t i = 0; i < sigma_count(s->rules); i++) {
-		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
-		FILE *f;
-
-		if (r->status != SIGMA_LOADED)
-			continue;
-		if ((f = fopen(r->path, "rb")) == NULL)
-			continue;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			sha256_update(&h, buf, n);
-		fclose(f);
-	}
-	sha256_final_hex(&h, s->rules_sha256);
-}
-
-static int
-load_rules(struct scan *s)
-{
-	struct ev_err err = EV_ERR_INIT;
-	size_t rejected = 0;
-
-	if ((s->rules = sigma_set_new()) == NULL) {
-		cmd_warn("out of memory");
-		return -1;
-	}
-	if (!s->no_rules) {
-		const char *def = default_rules_dir();
-		size_t n = s->nrule_paths ? s->nrule_paths : 1;
-
-		for (size_t i = 0; i < n; i++) {
-			const char *p = s->nrule_paths ? s->rule_paths[i] : def;
-
-			ev_err_clear(&err);
-			if (sigma_load_path(s->rules, p, !is_dir(p), &err) !=
-			    0) {
-				cmd_warn("%s", err.msg);
-				/* a rule path given explicitly: an error */
-				s->status = CMD_EXIT_ERROR;
-				if (err.code == EV_ENOMEM)
-					return -1;
-			}
-		}
-	}
-	for (size_t i = 0; i < sigma_count(s->rules); i++) {
-		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
-
-		if (r->status != SIGMA_REJECTED)
-			continue;
-		rejected++;
-		if (r->explicit_path)
-			s->status = CMD_EXIT_ERROR;
-		if (!s->rd.ingest.quiet && (r->explicit_path || rejected <= 10))
-			cmd_warn("%s:%u:%u: %s", r->path, r->line, r->column,
-			    r->reason);
-	}
-	if (rejected > 10 && !s->rd.ingest.quiet)
-		fprintf(stderr, "evtxhunt: %zu rules rejected in all; see "
-		    "'evtxhunt rules check'\n", rejected);
-	for (size_t i = 0; i < sigma_skip_count(s->rules); i++)
-		if (!s->rd.ingest.quiet)
-			cmd_warn("%s: not loaded: %s",
-			    sigma_skip_at(s->rules, i)->path,
-			    sigma_skip_at(s->rules, i)->reason);
-	if (sigma_compile(s->rules, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		return -1;
-	}
-	hash_rules(s);
-	return 0;
-}
-
 /* ---- database ---- */
-
-/* The rule set as rows of the rules table (tags joined in s->arena). */
-static struct store_rule *
-rule_rows(struct scan *s)
-{
-	static const char *const st_names[] = { "loaded", "skipped",
-	    "rejected" };
-	size_t n = sigma_count(s->rules);
-	struct store_rule *rows = calloc(n + 1, sizeof(*rows));
-
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
-
-		rows[i] = (struct store_rule){
-			.uuid = r->id, .path = r->path, .title = r->title,
-			.level = r->level, .status = r->rule_status,
-			.tags = r->tags.v,
-			.ntags = r->tags.n,
-			.load_status = st_names[r->status],
-			.reason = r->status == SIGMA_LOADED ? NULL : r->reason,
-		};
-	}
-	return rows;
-}
 
 static int
 store_scan(struct scan *s, struct ev_err *err)
 {
 	struct store *st;
-	struct store_rule *rules = rule_rows(s);
+	struct store_rule *rules = cmd_rules_rows(s->rules);
 	struct cmd_out o;
 	int rc;
 
@@ -297,81 +161,6 @@ store_scan(struct scan *s, struct ev_err *err)
 
 /* ---- output ---- */
 
-/*
- * report.load_unusual: an image load is unusual when the baseline found
- * its module new for the process that loaded it.
- */
-static bool
-load_unusual(void *arg, const struct ev_event *load)
-{
-	const struct scan *s = arg;
-	struct ev_buf shape = EV_BUF_INIT;
-	bool found = false;
-
-	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL)
-		return false;
-	for (size_t i = 0; i < s->bres.nfindings && !found; i++) {
-		const struct base_finding *f = &s->bres.findings[i];
-
-		if (f->ev != load->process)
-			continue;
-		if (shape.len == 0)
-			base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
-		for (size_t k = 0; k < f->nnews && !found; k++)
-			found = f->news[k].type == BASE_F_MODULE &&
-			    strcmp(f->news[k].value, shape.buf) == 0;
-	}
-	ev_buf_release(&shape);
-	return found;
-}
-
-/*
- * Counts of skipped and rejected rules by reason class, for the header.
- * The arrays live in s->arena.
- */
-static void
-count_reasons(struct scan *s, struct report_rules *rr)
-{
-	size_t n = sigma_count(s->rules), k = 0;
-	const char **names = ev_arena_calloc(&s->arena, (n + 2) *
-	    sizeof(*names));
-	size_t *counts = ev_arena_calloc(&s->arena, (n + 2) *
-	    sizeof(*counts));
-
-	if (names == NULL || counts == NULL)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		const struct sigma_rule *r = sigma_rule_at(s->rules, i);
-		const char *c = r->reason_class ? r->reason_class : "other";
-		size_t j;
-
-		if (r->status == SIGMA_LOADED) {
-			/* events the rule may have missed */
-			char what[300];
-
-			counts[k] = (size_t)sigma_regex_limits(s->rules, i);
-			snprintf(what, sizeof(what), "regex limit %s",
-			    r->id ? r->id : r->path);
-			if (counts[k] > 0 && (names[k] = ev_arena_strdup(
-			    &s->arena, what)) != NULL)
-				k++;
-			counts[k] = 0;
-			continue;
-		}
-		for (j = 0; j < k; j++)
-			if (strcmp(names[j], c) == 0)
-				break;
-		if (j == k)
-			names[k++] = c;
-		counts[j]++;
-	}
-	if ((counts[k] = sigma_skip_count(s->rules)) > 0)
-		names[k++] = "entries not loaded";
-	rr->reason_names = names;
-	rr->reason_counts = counts;
-	rr->nreasons = k;
-}
-
 static int
 write_report(struct scan *s, const char *cmdline)
 {
@@ -386,22 +175,19 @@ write_report(struct scan *s, const char *cmdline)
 	rep.corr = s->corr;
 	rep.findings = s->fs.v;
 	rep.nfindings = s->fs.n;
-	rep.rules.loaded = sigma_count_status(s->rules, SIGMA_LOADED);
-	rep.rules.skipped = sigma_count_status(s->rules, SIGMA_SKIPPED);
-	rep.rules.rejected = sigma_count_status(s->rules, SIGMA_REJECTED);
+	cmd_rules_summary(s->rules, &s->arena, &rep.rules);
 	rep.rules.sha256 = s->rules_sha256;
-	count_reasons(s, &rep.rules);
 	rep.from = s->rd.ingest.from;
 	rep.to = s->rd.ingest.to;
-	rep.watch = s->bcfg;
-	if (s->bcfg != NULL) {
-		rep.load_unusual = load_unusual;
-		rep.load_arg = s;
+	rep.watch = s->base.cfg;
+	if (s->base.cfg != NULL) {
+		rep.load_unusual = base_load_unusual;
+		rep.load_arg = &s->base;
 	}
 	rep.baseline = s->no_baseline ? NULL : s->basepath ? s->basepath :
 	    "self";
-	rep.unbaselined = s->unbaselined;
-	rep.nunbaselined = s->bres.nunbaselined;
+	rep.unbaselined = s->base.unbaselined;
+	rep.nunbaselined = s->base.res.nunbaselined;
 	rep.suppressed = s->fs.suppressed;
 	rep.filtered = s->fs.filtered;
 	rep.version = version_string();
@@ -432,6 +218,7 @@ write_report(struct scan *s, const char *cmdline)
 static int
 parse_args(struct scan *s, int argc, char **argv)
 {
+	struct ev_err err = EV_ERR_INIT;
 	int opt, rc;
 	enum ev_level lvl;
 
@@ -451,13 +238,9 @@ parse_args(struct scan *s, int argc, char **argv)
 			s->basepath = optarg;
 			break;
 		case 'f':
-			for (rc = 0; report_formats[rc] != NULL; rc++)
-				if (strcmp(report_formats[rc], optarg) == 0)
-					break;
-			if (report_formats[rc] == NULL)
-				return cmd_usage_error("scan", "-f: '%s' is "
-				    "not text, csv, jsonl, timesketch or html",
-				    optarg);
+			if (report_format_check(optarg, &err) < 0)
+				return cmd_usage_error("scan", "-f: %s",
+				    err.msg);
 			s->format = optarg;
 			break;
 		case 'l':
@@ -547,66 +330,6 @@ parse_args(struct scan *s, int argc, char **argv)
 	return 0;
 }
 
-static int
-baselines(struct scan *s)
-{
-	struct ev_err err = EV_ERR_INIT;
-	sqlite3 *db = NULL;
-	const char *cfgpath = base_config_default_path();
-
-	if (s->no_baseline)
-		return 0;
-	for (size_t i = 0; i < s->nrule_paths; i++) {
-		/* a rules directory may carry its own watched.yml */
-		struct ev_buf b = EV_BUF_INIT;
-
-		ev_buf_addf(&b, "%s/watched.yml", s->rule_paths[i]);
-		if (access(b.buf, R_OK) == 0)
-			cfgpath = ev_arena_strdup(&s->arena, b.buf);
-		ev_buf_release(&b);
-		if (cfgpath == NULL)
-			return -1;
-		if (cfgpath != base_config_default_path())
-			break;
-	}
-	if (base_config_load(cfgpath, &s->bcfg, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		return -1;
-	}
-	if (s->basepath != NULL) {
-		if (base_db_open(s->basepath, s->learn, !s->learn, &db,
-		    &err) != 0 || base_db_load(db, &s->model, &err) != 0) {
-			cmd_warn("%s: %s", s->basepath, err.msg);
-			sqlite3_close(db);
-			return -1;
-		}
-		s->have_model = true;
-	}
-	if (base_score(s->bcfg, s->have_model ? &s->model : NULL, s->corr,
-	    s->run.events, s->run.nevents, &s->bres, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		sqlite3_close(db);
-		return -1;
-	}
-	if (s->learn && base_learn(db, s->bcfg, s->corr, s->run.events,
-	    s->run.nevents, &err) != 0) {
-		cmd_warn("%s: %s", s->basepath, err.msg);
-		sqlite3_close(db);
-		return -1;
-	}
-	if (db != NULL && sqlite3_close(db) != SQLITE_OK) {
-		cmd_warn("%s: cannot close the baseline", s->basepath);
-		return -1;
-	}
-	s->unbaselined = ev_arena_calloc(&s->arena, (s->bres.nunbaselined +
-	    1) * sizeof(*s->unbaselined));
-	if (s->unbaselined == NULL)
-		return -1;
-	for (size_t i = 0; i < s->bres.nunbaselined; i++)
-		s->unbaselined[i] = s->bres.unbaselined[i].binary;
-	return 0;
-}
-
 static char *
 command_line(int argc, char **argv)
 {
@@ -625,6 +348,7 @@ cmd_scan(int argc, char **argv)
 {
 	struct scan s;
 	struct findings_hook hook = { 0 };
+	const char *defdir = cmd_rules_default_dir();
 	struct ev_err err = EV_ERR_INIT;
 	char *cmdline = command_line(argc, argv);
 	double t0 = cmd_now();
@@ -634,7 +358,6 @@ cmd_scan(int argc, char **argv)
 	cmd_read_init(&s.rd);
 	ev_arena_init(&s.arena);
 	findings_init(&s.fs);
-	base_model_init(&s.model);
 	s.format = "text";
 	s.color = -1;
 	s.timing = getenv("EVTXHUNT_TIMING") != NULL;
@@ -648,8 +371,11 @@ cmd_scan(int argc, char **argv)
 		cmd_warn("%s", err.msg);
 		goto fail;
 	}
-	if (load_rules(&s) != 0)
+	if (cmd_rules_load(&s.rules, s.no_rules ? NULL : s.nrule_paths ?
+	    s.rule_paths : &defdir, s.no_rules ? 0 : s.nrule_paths ?
+	    s.nrule_paths : 1, s.rd.ingest.quiet, &s.status) != 0)
 		goto fail;
+	cmd_rules_sha256(s.rules, s.rules_sha256);
 	hook.rules = s.rules;
 	s.rd.ingest.on_event = findings_on_event;
 	s.rd.ingest.worker_init = findings_worker_init;
@@ -682,10 +408,15 @@ cmd_scan(int argc, char **argv)
 			    r->path, r->id ? r->id : "(no id)",
 			    (unsigned long long)nl);
 	}
-	if (baselines(&s) != 0)
+	s.have_base = !s.no_baseline;
+	if (s.have_base && base_run(&s.base, s.rule_paths, s.nrule_paths,
+	    s.basepath, s.learn, s.corr, s.run.events, s.run.nevents,
+	    &err) != 0) {
+		cmd_warn("%s", err.msg);
 		goto fail;
+	}
 	phase(&s, "baselines");
-	if (findings_build(&s.fs, s.rules, &s.bres, s.run.events,
+	if (findings_build(&s.fs, s.rules, &s.base.res, s.run.events,
 	    s.run.nevents, &s.filter) != 0) {
 		cmd_warn("out of memory");
 		goto fail;
@@ -714,9 +445,8 @@ fail:
 done:
 	findings_release(&s.fs);
 	free(s.rule_paths);
-	base_result_release(&s.bres);
-	base_model_release(&s.model);
-	base_config_free(s.bcfg);
+	if (s.have_base)
+		base_run_release(&s.base);
 	corr_free(s.corr);
 	if (s.have_run)
 		ingest_release(&s.run);

@@ -11,6 +11,7 @@
  *	base_score(cfg, model|NULL, corr, events)	-> struct base_result
  *	base_counts_add_events() + base_db_add()	learn (and --learn)
  *	base_db_load()			DB -> struct base_model (prior history)
+ *	base_run()			all of it, as scan does
  *
  * Ownership: everything a function returns through an out-parameter
  * belongs to the caller and is released with the matching *_release() /
@@ -319,5 +320,34 @@ int	base_score(const struct base_config *, const struct base_model *prior,
 	    const struct corr *, struct ev_event *const *events, size_t n,
 	    struct base_result *res, struct ev_err *err);
 void	base_result_release(struct base_result *);
+
+/* ---- the baselines step of a scan -------------------------------- */
+
+struct base_run {
+	struct base_config	*cfg;		/* the watched list */
+	struct base_model	 model;		/* prior history, if any */
+	bool			 have_model;
+	struct base_result	 res;
+	const char		**unbaselined;	/* res.unbaselined's names */
+};
+
+/*
+ * Loads the watched list (the watched.yml of the first of rule_dirs that
+ * has one, else base_config_default_path()), scores events[0..n) against
+ * the baseline DB dbpath (NULL: stacking) and, with learn, adds them to
+ * it.  Errors about the DB name it.  Release r with base_run_release()
+ * (also after a failure).
+ */
+int	base_run(struct base_run *r, const char *const *rule_dirs,
+	    size_t ndirs, const char *dbpath, bool learn, const struct corr *,
+	    struct ev_event *const *events, size_t n, struct ev_err *err);
+void	base_run_release(struct base_run *);
+
+/*
+ * Whether the scoring of run (a struct base_run *) found the module of
+ * image load `load` new for the process that loaded it (the report's
+ * load_unusual).
+ */
+bool	base_load_unusual(void *run, const struct ev_event *load);
 
 #endif

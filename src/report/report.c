@@ -13,20 +13,33 @@
 #include "ev_map.h"
 #include "report/report_int.h"
 
-static const struct {
-	const char	*name;
-	int		(*fn)(FILE *, const struct rp *, struct ev_err *);
-} writers[] = {
-	{ "text",	report_text },
-	{ "csv",	report_csv },
-	{ "jsonl",	report_jsonl },
-	{ "timesketch",	report_timesketch },
-	{ "html",	report_html },
-};
-
+/* The one format table: names, and the writers in the same order. */
 const char *const report_formats[] = {
 	"text", "csv", "jsonl", "timesketch", "html", NULL
 };
+static int (*const writers[])(FILE *, const struct rp *, struct ev_err *) = {
+	report_text, report_csv, report_jsonl, report_timesketch, report_html,
+};
+_Static_assert(sizeof(writers) / sizeof(writers[0]) + 1 ==
+    sizeof(report_formats) / sizeof(report_formats[0]),
+    "a writer for every format name");
+
+int
+report_format_check(const char *name, struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	size_t n = sizeof(writers) / sizeof(writers[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, report_formats[i]) == 0)
+			return (int)i;
+	for (size_t i = 0; i < n; i++)
+		ev_buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 < n ? ", " :
+		    " or ", report_formats[i]);
+	EV_ERR(err, EV_EUSAGE, 0, "'%s' is not %s", name, b.buf);
+	ev_buf_release(&b);
+	return -1;
+}
 
 /* SPEC §8: the T1127/T1218 catalog and its neighbours. */
 static const char *const default_watched[] = {
@@ -49,18 +62,17 @@ report_write(FILE *out, const struct report *r, struct ev_err *err)
 	struct rp rp;
 	int rc;
 
-	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
-		if (strcmp(fmt, writers[i].name) != 0)
-			continue;
-		if ((rc = rp_analyse(&rp, r, err)) != 0)
-			return rc;
-		rc = writers[i].fn(out, &rp, err);
-		rp_release(&rp);
-		if (rc == 0 && fflush(out) == EOF)
-			rc = EV_ERR_SYS(err, "cannot write the report");
+	int i = report_format_check(fmt, err);
+
+	if (i < 0)
+		return EV_EUSAGE;
+	if ((rc = rp_analyse(&rp, r, err)) != 0)
 		return rc;
-	}
-	return EV_ERR(err, EV_EUSAGE, 0, "unknown report format '%s'", fmt);
+	rc = writers[i](out, &rp, err);
+	rp_release(&rp);
+	if (rc == 0 && fflush(out) == EOF)
+		rc = EV_ERR_SYS(err, "cannot write the report");
+	return rc;
 }
 
 int

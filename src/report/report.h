@@ -89,4 +89,10 @@ int	report_write(FILE *out, const struct report *, struct ev_err *err);
 /* The format names report_write() knows, NULL-terminated. */
 extern const char *const report_formats[];
 
+/*
+ * The index of format name in report_formats[], or -1 with the message
+ * "'name' is not text, csv, ..." (EV_EUSAGE).
+ */
+int	report_format_check(const char *name, struct ev_err *err);
+
 #endif

@@ -1,0 +1,120 @@
+/*
+ * run.c -- the baselines step of a scan (see base_run() in baseline.h):
+ * the watched list, the prior history of a baseline DB or stacking,
+ * scoring, --learn, and which image loads the scoring found unusual.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "baseline/baseline.h"
+#include "correlate.h"
+
+void
+base_run_release(struct base_run *r)
+{
+	base_result_release(&r->res);
+	base_model_release(&r->model);
+	base_config_free(r->cfg);
+	free(r->unbaselined);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Closes db; a failure to close is an error when none came before. */
+static int
+close_db(sqlite3 *db, const char *path, int rc, struct ev_err *err)
+{
+	if (db != NULL && sqlite3_close(db) != SQLITE_OK && rc == 0)
+		rc = EV_ERR(err, EV_ESQL, 0, "%s: cannot close the baseline",
+		    path);
+	return rc;
+}
+
+/* Loads the watched.yml of the first of dirs with one, else the default. */
+static int
+load_config(struct base_run *r, const char *const *dirs, size_t ndirs,
+    struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < ndirs; i++) {
+		ev_buf_reset(&b);
+		ev_buf_addf(&b, "%s/watched.yml", dirs[i]);
+		if (ev_buf_failed(&b)) {
+			ev_buf_release(&b);
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		}
+		if (access(b.buf, R_OK) == 0)
+			break;
+		ev_buf_reset(&b);
+	}
+	rc = base_config_load(b.len > 0 ? b.buf : base_config_default_path(),
+	    &r->cfg, err);
+	ev_buf_release(&b);
+	return rc;
+}
+
+int
+base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
+    const char *dbpath, bool learn, const struct corr *corr,
+    struct ev_event *const *events, size_t n, struct ev_err *err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	base_model_init(&r->model);
+	if ((rc = load_config(r, rule_dirs, ndirs, err)) != 0)
+		return rc;
+	if (dbpath != NULL) {
+		if ((rc = base_db_open(dbpath, learn, !learn, &db, err)) != 0 ||
+		    (rc = base_db_load(db, &r->model, err)) != 0) {
+			ev_err_wrap(err, "%s", dbpath);
+			return close_db(db, dbpath, rc, err);
+		}
+		r->have_model = true;
+	}
+	if ((rc = base_score(r->cfg, r->have_model ? &r->model : NULL, corr,
+	    events, n, &r->res, err)) != 0)
+		return close_db(db, dbpath, rc, err);
+	if (learn && (rc = base_learn(db, r->cfg, corr, events, n, err)) !=
+	    0) {
+		ev_err_wrap(err, "%s", dbpath);
+		return close_db(db, dbpath, rc, err);
+	}
+	if ((rc = close_db(db, dbpath, 0, err)) != 0)
+		return rc;
+	r->unbaselined = calloc(r->res.nunbaselined + 1,
+	    sizeof(*r->unbaselined));
+	if (r->unbaselined == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < r->res.nunbaselined; i++)
+		r->unbaselined[i] = r->res.unbaselined[i].binary;
+	return 0;
+}
+
+bool
+base_load_unusual(void *arg, const struct ev_event *load)
+{
+	const struct base_run *r = arg;
+	struct ev_buf shape = EV_BUF_INIT;
+	bool found = false;
+
+	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL)
+		return false;
+	for (size_t i = 0; i < r->res.nfindings && !found; i++) {
+		const struct base_finding *f = &r->res.findings[i];
+
+		if (f->ev != load->process)
+			continue;
+		if (shape.len == 0)
+			base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
+		for (size_t k = 0; k < f->nnews && !found; k++)
+			found = f->news[k].type == BASE_F_MODULE &&
+			    strcmp(f->news[k].value, shape.buf) == 0;
+	}
+	ev_buf_release(&shape);
+	return found;
+}
