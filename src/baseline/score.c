@@ -184,6 +184,29 @@ unbaselined(struct scorer *s, const struct base_inv *inv, uint64_t history)
 	return 0;
 }
 
+/* "bin: argument `x` never seen in 4,210 prior invocations on 37 hosts" */
+static void
+describe_new(struct scorer *s, const char *bin, const struct base_new *w,
+    uint64_t n, uint64_t hosts)
+{
+	ev_buf_addf(&s->text, "%s: %s `%s` ", bin, nouns[w->type], w->value);
+	if (w->seen == 0)
+		ev_buf_adds(&s->text, "never seen");
+	else if (w->seen == 1)
+		ev_buf_adds(&s->text, "seen once");
+	else {
+		ev_buf_adds(&s->text, "seen ");
+		add_count(&s->text, w->seen);
+		ev_buf_adds(&s->text, " times");
+	}
+	ev_buf_adds(&s->text, " in ");
+	add_count(&s->text, n);
+	ev_buf_adds(&s->text, s->loo ? " other invocations on " :
+	    " prior invocations on ");
+	add_count(&s->text, hosts);
+	ev_buf_adds(&s->text, hosts == 1 ? " host" : " hosts");
+}
+
 static int
 score_one(struct scorer *s, const struct base_inv *inv)
 {
@@ -281,23 +304,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 			break;
 		if (i > 0)
 			ev_buf_adds(&s->text, "; ");
-		ev_buf_addf(&s->text, "%s: %s `%s` ", bin, nouns[w->type],
-		    w->value);
-		if (w->seen == 0)
-			ev_buf_adds(&s->text, "never seen");
-		else if (w->seen == 1)
-			ev_buf_adds(&s->text, "seen once");
-		else {
-			ev_buf_adds(&s->text, "seen ");
-			add_count(&s->text, w->seen);
-			ev_buf_adds(&s->text, " times");
-		}
-		ev_buf_adds(&s->text, " in ");
-		add_count(&s->text, n);
-		ev_buf_adds(&s->text, s->loo ? " other invocations on " :
-		    " prior invocations on ");
-		add_count(&s->text, hosts);
-		ev_buf_adds(&s->text, hosts == 1 ? " host" : " hosts");
+		describe_new(s, bin, w, n, hosts);
 		if (i == 0) {
 			if ((f->title = keep(s, s->text.buf)) == NULL)
 				break;

@@ -490,6 +490,51 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 	ev_buf_release(&t);
 }
 
+/* One line of a plain event (--all-events). */
+static void
+plain_entry(struct tw *w, const struct ev_event *ev)
+{
+	char a[EV_TIME_ISO_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
+	    "?";
+
+	ev_buf_addf(&t, "%s  %-8s %s  ", iso(ev->time, a), "-", comp);
+	switch (ev->kind) {
+	case EV_KIND_NETWORK:
+		ev_buf_addf(&t, "net %s -> %s:%s",
+		    rp_basename(ev->col[EV_COL_IMAGE]) ?
+		    rp_basename(ev->col[EV_COL_IMAGE]) : "?",
+		    ev->col[EV_COL_DST_IP] ? ev->col[EV_COL_DST_IP] :
+		    "?", ev->col[EV_COL_DST_PORT] ?
+		    ev->col[EV_COL_DST_PORT] : "?");
+		break;
+	case EV_KIND_IMAGE_LOAD:
+		ev_buf_addf(&t, "load %s", ev->col[EV_COL_IMAGE_LOADED] ?
+		    ev->col[EV_COL_IMAGE_LOADED] : "?");
+		break;
+	case EV_KIND_LOG_CLEAR:
+		ev_buf_addf(&t, "LOG CLEARED %s by %s",
+		    rp_cleared_channel(ev), ev->col[EV_COL_USER] ?
+		    ev->col[EV_COL_USER] : "?");
+		break;
+	case EV_KIND_PROCESS_EXIT:
+		ev_buf_addf(&t, "exit %s", ev->col[EV_COL_IMAGE] ?
+		    ev->col[EV_COL_IMAGE] : "?");
+		break;
+	default:
+		ev_buf_addf(&t, "proc %s", ev->col[EV_COL_COMMAND_LINE] &&
+		    ev->col[EV_COL_COMMAND_LINE][0] ?
+		    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE] ?
+		    ev->col[EV_COL_IMAGE] : "?");
+	}
+	sgr(w, C_DIM);
+	safe_wrap(w, t.buf, 0, IND + LABEL_W);
+	sgr(w, C_OFF);
+	ev_buf_addc(w->b, '\n');
+	ev_buf_release(&t);
+}
+
 static void
 entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 {
@@ -502,40 +547,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	    "?";
 
 	if (f == NULL) {	/* --all-events: one line per plain event */
-		ev_buf_addf(&t, "%s  %-8s %s  ", iso(ev->time, a), "-", comp);
-		switch (ev->kind) {
-		case EV_KIND_NETWORK:
-			ev_buf_addf(&t, "net %s -> %s:%s",
-			    rp_basename(ev->col[EV_COL_IMAGE]) ?
-			    rp_basename(ev->col[EV_COL_IMAGE]) : "?",
-			    ev->col[EV_COL_DST_IP] ? ev->col[EV_COL_DST_IP] :
-			    "?", ev->col[EV_COL_DST_PORT] ?
-			    ev->col[EV_COL_DST_PORT] : "?");
-			break;
-		case EV_KIND_IMAGE_LOAD:
-			ev_buf_addf(&t, "load %s", ev->col[EV_COL_IMAGE_LOADED] ?
-			    ev->col[EV_COL_IMAGE_LOADED] : "?");
-			break;
-		case EV_KIND_LOG_CLEAR:
-			ev_buf_addf(&t, "LOG CLEARED %s by %s",
-			    rp_cleared_channel(ev), ev->col[EV_COL_USER] ?
-			    ev->col[EV_COL_USER] : "?");
-			break;
-		case EV_KIND_PROCESS_EXIT:
-			ev_buf_addf(&t, "exit %s", ev->col[EV_COL_IMAGE] ?
-			    ev->col[EV_COL_IMAGE] : "?");
-			break;
-		default:
-			ev_buf_addf(&t, "proc %s", ev->col[EV_COL_COMMAND_LINE] &&
-			    ev->col[EV_COL_COMMAND_LINE][0] ?
-			    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE] ?
-			    ev->col[EV_COL_IMAGE] : "?");
-		}
-		sgr(w, C_DIM);
-		safe_wrap(w, t.buf, 0, IND + LABEL_W);
-		sgr(w, C_OFF);
-		ev_buf_addc(w->b, '\n');
-		ev_buf_release(&t);
+		plain_entry(w, ev);
 		return;
 	}
 	ev_buf_addc(w->b, '\n');
