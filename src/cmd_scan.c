@@ -124,7 +124,7 @@ phase(struct scan *s, const char *name)
 static int
 store_scan(struct scan *s, struct ev_err *err)
 {
-	struct store *st;
+	struct store *st = NULL;
 	struct store_rule *rules = cmd_rules_rows(s->rules);
 	struct cmd_out o;
 	int rc;
@@ -135,28 +135,20 @@ store_scan(struct scan *s, struct ev_err *err)
 		free(rules);
 		return EV_ERR(err, EV_EIO, 0, "no database written");
 	}
-	if ((rc = store_open(o.tmp, &st, err)) != 0) {
-		free(rules);
-		cmd_out_abort(&o);
-		return rc;
-	}
-	if ((rc = store_add_run(st, &s->run, err)) != 0 ||
+	if ((rc = store_open(o.tmp, &st, err)) != 0 ||
+	    (rc = store_add_run(st, &s->run, err)) != 0 ||
 	    (rc = store_add_rules(st, rules, sigma_count(s->rules), err)) !=
 	    0 || (rc = store_add_findings(st, s->fs.v, s->fs.n,
 	    err)) != 0 || (s->corr != NULL && (rc = store_add_processes(st,
 	    s->corr, err)) != 0)) {
-		free(rules);
 		store_close(st, NULL);
 		cmd_out_abort(&o);
-		return rc;
-	}
-	free(rules);
-	if ((rc = store_close(st, err)) != 0) {
+	} else if ((rc = store_close(st, err)) != 0)
 		cmd_out_abort(&o);
-		return rc;
-	}
-	return cmd_out_commit(&o) == 0 ? 0 : EV_ERR(err, EV_EIO, 0,
-	    "no database written");
+	else if (cmd_out_commit(&o) != 0)
+		rc = EV_ERR(err, EV_EIO, 0, "no database written");
+	free(rules);
+	return rc;
 }
 
 /* ---- output ---- */
