@@ -58,100 +58,7 @@
 
 #include "../ev_util.h"
 #include "fold.h"
-#include "memo.h"
-#include "sigma_int.h"
-
-enum { F = 0, T = 1, U = 2 };		/* three-valued results */
-enum { ST_ABSENT, ST_PRESENT, ST_UNKNOWN };
-
-struct fval {
-	uint32_t	 stamp;
-	uint8_t		 state;
-	bool		 folded;
-	uint8_t		 plain;		/* 0 not known, 1 printable ASCII
-					   without CR, LF; 2 not */
-	bool		 ascii;		/* folded value is all ASCII */
-	int32_t		 di;		/* index in the event's EventData, or
-					   -1 (not from there, or unfolded) */
-	const char	*v;
-	size_t		 vlen;
-	size_t		 foff, flen;	/* in scratch->fold */
-	uint32_t	 mstamp;	/* stamp when me was looked up */
-	uint32_t	 rstamp;	/* stamp when me's results were
-					   made this event's (sc->ires) */
-	struct sigma_memo_ent *me;	/* the value's memo entry, or NULL */
-};
-
-/* An item's result this event, from the memo entry ent. */
-struct ires {
-	uint32_t	 stamp;
-	uint8_t		 r;
-	const struct sigma_memo_ent *ent;
-};
-
-/* Where an EventData name is in an event (see index_event()). */
-struct dslot {
-	uint32_t	 stamp;
-	int32_t		 exact, ci;	/* first index, -1 none */
-};
-
-/* An EventData value of the event, folded (shared by fields, keywords). */
-struct dfold {
-	uint32_t	 stamp;
-	bool		 ascii;
-	size_t		 foff, flen;
-	uint32_t	 scanstamp;	/* stamp when scanned as field sfid */
-	uint32_t	 sfid;
-};
-
-/* The scan's finds in one field: found[first .. first + n). */
-struct fhit {
-	uint32_t	 stamp;
-	uint32_t	 first, n;
-};
-
-/* Per rule, per event: queued, and which prefilter clauses were seen. */
-struct rstate {
-	uint32_t	 mark;		/* stamp when queued (or run anyway) */
-	uint32_t	 cstamp;	/* stamp of cmask */
-	uint8_t		 cmask;
-	uint8_t		 full;		/* every clause (set->needfull) */
-};
-
-struct sigma_scratch {
-	const struct sigma_set	*set;
-	uint32_t		 stamp;
-	struct dslot		*dix;		/* 2 per name: event, process */
-	uint32_t		 dixstamp[2];	/* stamp when built */
-	struct dfold		*dfold;		/* per EventData index */
-	uint32_t		 ndfold;
-	struct fval		*fv;		/* 2 per field: native, 4688 */
-	struct rstate		*rs;		/* per rule */
-	uint32_t		*cand, ncand;
-	uint32_t		*hits, nhits;
-	uint8_t			*fflags;	/* per scan pattern: OCC_* */
-	uint32_t		*fstamp;	/* stamp when fflags is valid */
-	/* pattern ids the scan found, field by field (see fhit) */
-	uint32_t		*found, nfound;
-	struct fhit		*fhit;		/* per field */
-	char			*fold;
-	size_t			 foldlen, foldcap;
-	pcre2_match_data	*md;
-	struct sigma_match_stats st;
-	bool			 noprefilter;
-	bool			 memo_want;	/* sigma_scratch_memo() */
-	struct sigma_memo	*memo;		/* NULL: off, or not made yet */
-	struct sigma_evmemo	*evmemo;	/* NULL: off */
-	uint64_t		*key;		/* the event memo's key */
-	uint32_t		*und;		/* rules it evaluates again */
-	bool			 degraded;	/* folding ran out of memory */
-	struct ires		*ires;		/* per item */
-	/* the event being matched */
-	const struct ev_event	*ev;
-	unsigned		 src;
-	bool			 mapped;	/* rule maps names on 4688 */
-	char			 evid[16];
-};
+#include "match_int.h"
 
 unsigned
 sigma_event_source(const struct ev_event *ev)
@@ -166,102 +73,6 @@ sigma_event_source(const struct ev_event *ev)
 		return ev->event_id == 7 ? SIGMA_SRC_SYSMON7 : 0;
 	}
 	return 0;
-}
-
-struct sigma_scratch *
-sigma_scratch_new(const struct sigma_set *set)
-{
-	struct sigma_scratch *sc;
-
-	if (!set->compiled)
-		return NULL;
-	sc = calloc(1, sizeof(*sc));
-	if (sc == NULL)
-		return NULL;
-	sc->set = set;
-	sc->fv = calloc((size_t)set->nfields * 2 + 1, sizeof(*sc->fv));
-	sc->rs = calloc(set->nrules + 1, sizeof(*sc->rs));
-	for (uint32_t r = 0; sc->rs != NULL && r < set->nrules; r++)
-		sc->rs[r].full = set->needfull[r];
-	sc->cand = malloc((set->nrules + 1) * sizeof(*sc->cand));
-	sc->hits = malloc((set->nrules + 1) * sizeof(*sc->hits));
-	sc->foldcap = 4096;
-	sc->fold = malloc(sc->foldcap);
-	sc->md = pcre2_match_data_create(1, NULL);
-	sc->fflags = calloc(set->nflags + 1, 1);
-	sc->dix = calloc((size_t)set->nnames * 2 + 1, sizeof(*sc->dix));
-	sc->fstamp = calloc(set->nflags + 1, sizeof(*sc->fstamp));
-	sc->found = malloc((set->nflags + 1) * sizeof(*sc->found));
-	sc->fhit = calloc(set->nfields + 1, sizeof(*sc->fhit));
-	sc->memo_want = true;	/* the memos are made by the first match */
-	sc->key = malloc(SIGMA_EVMEMO_MAXKEY * sizeof(*sc->key));
-	sc->und = malloc((set->nrules + 1) * sizeof(*sc->und));
-	sc->ires = calloc(set->nmemo + 1, sizeof(*sc->ires));
-	if (sc->ires == NULL || sc->key == NULL || sc->und == NULL ||
-	    sc->fflags == NULL || sc->fstamp == NULL || sc->fv == NULL ||
-	    sc->rs == NULL || sc->cand == NULL || sc->hits == NULL ||
-	    sc->fold == NULL || sc->md == NULL || sc->dix == NULL ||
-	    sc->found == NULL || sc->fhit == NULL) {
-		sigma_scratch_free(sc);
-		return NULL;
-	}
-	return sc;
-}
-
-void
-sigma_scratch_free(struct sigma_scratch *sc)
-{
-	if (sc == NULL)
-		return;
-	free(sc->fv);
-	free(sc->dix);
-	free(sc->dfold);
-	free(sc->rs);
-	free(sc->cand);
-	free(sc->hits);
-	free(sc->fold);
-	free(sc->fflags);
-	free(sc->fstamp);
-	free(sc->found);
-	free(sc->fhit);
-	sigma_memo_free(sc->memo);
-	sigma_evmemo_free(sc->evmemo);
-	free(sc->key);
-	free(sc->und);
-	free(sc->ires);
-	pcre2_match_data_free(sc->md);
-	free(sc);
-}
-
-void
-sigma_scratch_prefilter(struct sigma_scratch *sc, bool on)
-{
-	sc->noprefilter = !on;
-}
-
-void
-sigma_scratch_memo(struct sigma_scratch *sc, bool on)
-{
-	sc->memo_want = on;
-	if (!on) {
-		sigma_memo_free(sc->memo);
-		sigma_evmemo_free(sc->evmemo);
-		sc->memo = NULL;
-		sc->evmemo = NULL;
-	}
-}
-
-void
-sigma_scratch_reset_stats(struct sigma_scratch *sc)
-{
-	memset(&sc->st, 0, sizeof(sc->st));
-}
-
-void
-sigma_scratch_stats(const struct sigma_scratch *sc,
-    struct sigma_match_stats *st)
-{
-	*st = sc->st;
 }
 
 /* EventData value by name: exact, then ignoring ASCII case. */
@@ -516,6 +327,12 @@ resolve_value(struct sigma_scratch *sc, uint32_t fid)
 	return fv;
 }
 
+struct fval *
+match_value(struct sigma_scratch *sc, uint32_t fid)
+{
+	return resolve_value(sc, fid);
+}
+
 /* The field's value, resolved and, when present, folded. */
 static inline struct fval *
 resolve(struct sigma_scratch *sc, uint32_t fid)
@@ -525,52 +342,6 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 	if (fv->state == ST_PRESENT && !fv->folded)
 		fold_value(sc, fv);
 	return fv;
-}
-
-/*
- * The memo entry of a present field value, looked up once per event.
- * The item results it holds become this event's (sc->ires) when an item
- * first asks (memo_results()): with the event memo's answer, few do.
- */
-static struct sigma_memo_ent *
-memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
-{
-	struct sigma_memo_ent *e;
-	bool hit;
-
-	if (fv->mstamp == sc->stamp)
-		return fv->me;
-	fv->mstamp = sc->stamp;
-	fv->me = NULL;
-	if (sc->memo == NULL || sc->noprefilter)
-		return NULL;
-	e = sigma_memo_get(sc->memo, fid, fv->v, fv->vlen, sc->stamp, &hit);
-	if (e == NULL)
-		return NULL;
-	sc->st.memo_lookups++;
-	if (hit)
-		sc->st.memo_hits++;
-	fv->me = e;
-	return e;
-}
-
-/* memo_attach(), and the entry's item results made this event's. */
-static struct sigma_memo_ent *
-memo_results(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
-{
-	struct sigma_memo_ent *e = memo_attach(sc, fid, fv);
-
-	if (e == NULL || fv->rstamp == sc->stamp)
-		return e;
-	fv->rstamp = sc->stamp;
-	for (uint32_t k = 0; k < e->nres; k++) {
-		struct ires *ir = &sc->ires[MEMO_RES_ITEM(e->res[k])];
-
-		ir->stamp = sc->stamp;
-		ir->r = (uint8_t)MEMO_RES_VAL(e->res[k]);
-		ir->ent = e;
-	}
-	return e;
 }
 
 static bool
@@ -1352,83 +1123,6 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * The event memo's key of this event (source index si): per field the
- * source scans, its memo entry's slot and generation, or its state when
- * not present.  Sets *nkey (0 when there is no key: memo off, a
- * value not kept) and *hash; returns the event memo's entry of the key,
- * or NULL.  Attaches the values' memo entries on the way.
- */
-static const struct sigma_evmemo_ent *
-event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
-    uint64_t *hash)
-{
-	const struct sigma_set *set = sc->set;
-	const struct sigma_evmemo_ent *ee;
-	uint32_t n = 0;
-	bool scanned = true;
-
-	*nkey = 0;
-	if (sc->evmemo == NULL || set->nfieldscan[si] + 1 > SIGMA_EVMEMO_MAXKEY)
-		return NULL;
-	sc->key[n++] = si;
-	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
-		uint32_t fid = set->fieldscan[si][i];
-		struct fval *fv = resolve_value(sc, fid);
-		struct sigma_memo_ent *me;
-
-		if (fv->state != ST_PRESENT) {
-			sc->key[n++] = 1ull << 63 | fv->state;
-			continue;
-		}
-		if ((me = memo_attach(sc, fid, fv)) == NULL)
-			return NULL;
-		scanned = scanned && me->scanned;
-		/* the entry's slot and generation name the value */
-		sc->key[n++] = (uint64_t)(me - sc->memo->slot) |
-		    (uint64_t)me->gen << SIGMA_MEMO_BITS;
-	}
-	*nkey = n;
-	*hash = sigma_evmemo_hash(sc->key, n);
-	sc->st.evmemo_lookups++;
-	ee = sigma_evmemo_find(sc->evmemo, sc->key, n, *hash);
-	/* every value's finds must be there to answer tests */
-	return scanned ? ee : NULL;
-}
-
-/* Whether the event memo's key decides rule r on source index si. */
-static inline bool
-decided(const struct sigma_set *set, uint32_t r, uint32_t si)
-{
-	return (set->rules[r]->compiled->decided & (1u << si)) != 0;
-}
-
-/*
- * Keeps this event's outcome under its key: the hits of the rules the
- * key decides, and the other rules evaluated (always run, candidates).
- */
-static void
-event_keep(struct sigma_scratch *sc, uint32_t si, uint32_t nkey,
-    uint64_t hash)
-{
-	const struct sigma_set *set = sc->set;
-	uint32_t nh, nu = 0;
-
-	/* into und[]: the decided hits, then the rules to run again */
-	for (uint32_t i = 0; i < sc->nhits; i++)
-		if (decided(set, sc->hits[i], si))
-			sc->und[nu++] = sc->hits[i];
-	nh = nu;
-	for (uint32_t i = 0; i < set->nalways[si]; i++)
-		if (!decided(set, set->always[si][i], si))
-			sc->und[nu++] = set->always[si][i];
-	for (uint32_t i = 0; i < sc->ncand; i++)
-		if (!decided(set, sc->cand[i], si))
-			sc->und[nu++] = sc->cand[i];
-	(void)sigma_evmemo_put(sc->evmemo, sc->key, nkey, hash, sc->und, nh,
-	    sc->und + nh, nu - nh);
-}
-
 /* A new event: the next stamp; when it wraps, every stamp forgotten. */
 static void
 next_stamp(struct sigma_scratch *sc)
@@ -1449,23 +1143,6 @@ next_stamp(struct sigma_scratch *sc)
 		sigma_memo_clear_stamps(sc->memo);
 	sc->dixstamp[0] = sc->dixstamp[1] = 0;
 	sc->stamp = 1;
-}
-
-/*
- * The memos, made by the first match that uses them, not with the
- * scratch: ~5 MB a scratch that never matches with them should not pay
- * for.  Out of memory: the scratch works without.
- */
-static void
-memo_start(struct sigma_scratch *sc)
-{
-	sc->memo = sigma_memo_new();
-	sc->evmemo = sc->memo != NULL ? sigma_evmemo_new() : NULL;
-	if (sc->evmemo == NULL) {
-		sigma_memo_free(sc->memo);
-		sc->memo = NULL;
-		sc->memo_want = false;
-	}
 }
 
 /*

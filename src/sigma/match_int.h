@@ -1,0 +1,164 @@
+/*
+ * match_int.h -- a matching thread's scratch, shared by the matcher
+ * (match.c) and the scratch's life cycle and memo use (scratch.c).
+ * Internal to src/sigma/.
+ */
+#ifndef SIGMA_MATCH_INT_H
+#define SIGMA_MATCH_INT_H
+
+#include "memo.h"
+#include "sigma_int.h"
+
+enum { F = 0, T = 1, U = 2 };		/* three-valued results */
+enum { ST_ABSENT, ST_PRESENT, ST_UNKNOWN };
+
+struct fval {
+	uint32_t	 stamp;
+	uint8_t		 state;
+	bool		 folded;
+	uint8_t		 plain;		/* 0 not known, 1 printable ASCII
+					   without CR, LF; 2 not */
+	bool		 ascii;		/* folded value is all ASCII */
+	int32_t		 di;		/* index in the event's EventData, or
+					   -1 (not from there, or unfolded) */
+	const char	*v;
+	size_t		 vlen;
+	size_t		 foff, flen;	/* in scratch->fold */
+	uint32_t	 mstamp;	/* stamp when me was looked up */
+	uint32_t	 rstamp;	/* stamp when me's results were
+					   made this event's (sc->ires) */
+	struct sigma_memo_ent *me;	/* the value's memo entry, or NULL */
+};
+
+/* An item's result this event, from the memo entry ent. */
+struct ires {
+	uint32_t	 stamp;
+	uint8_t		 r;
+	const struct sigma_memo_ent *ent;
+};
+
+/* Where an EventData name is in an event (see index_event()). */
+struct dslot {
+	uint32_t	 stamp;
+	int32_t		 exact, ci;	/* first index, -1 none */
+};
+
+/* An EventData value of the event, folded (shared by fields, keywords). */
+struct dfold {
+	uint32_t	 stamp;
+	bool		 ascii;
+	size_t		 foff, flen;
+	uint32_t	 scanstamp;	/* stamp when scanned as field sfid */
+	uint32_t	 sfid;
+};
+
+/* The scan's finds in one field: found[first .. first + n). */
+struct fhit {
+	uint32_t	 stamp;
+	uint32_t	 first, n;
+};
+
+/* Per rule, per event: queued, and which prefilter clauses were seen. */
+struct rstate {
+	uint32_t	 mark;		/* stamp when queued (or run anyway) */
+	uint32_t	 cstamp;	/* stamp of cmask */
+	uint8_t		 cmask;
+	uint8_t		 full;		/* every clause (set->needfull) */
+};
+
+struct sigma_scratch {
+	const struct sigma_set	*set;
+	uint32_t		 stamp;
+	struct dslot		*dix;		/* 2 per name: event, process */
+	uint32_t		 dixstamp[2];	/* stamp when built */
+	struct dfold		*dfold;		/* per EventData index */
+	uint32_t		 ndfold;
+	struct fval		*fv;		/* 2 per field: native, 4688 */
+	struct rstate		*rs;		/* per rule */
+	uint32_t		*cand, ncand;
+	uint32_t		*hits, nhits;
+	uint8_t			*fflags;	/* per scan pattern: OCC_* */
+	uint32_t		*fstamp;	/* stamp when fflags is valid */
+	/* pattern ids the scan found, field by field (see fhit) */
+	uint32_t		*found, nfound;
+	struct fhit		*fhit;		/* per field */
+	char			*fold;
+	size_t			 foldlen, foldcap;
+	pcre2_match_data	*md;
+	struct sigma_match_stats st;
+	bool			 noprefilter;
+	bool			 memo_want;	/* sigma_scratch_memo() */
+	struct sigma_memo	*memo;		/* NULL: off, or not made yet */
+	struct sigma_evmemo	*evmemo;	/* NULL: off */
+	uint64_t		*key;		/* the event memo's key */
+	uint32_t		*und;		/* rules it evaluates again */
+	bool			 degraded;	/* folding ran out of memory */
+	struct ires		*ires;		/* per item */
+	/* the event being matched */
+	const struct ev_event	*ev;
+	unsigned		 src;
+	bool			 mapped;	/* rule maps names on 4688 */
+	char			 evid[16];
+};
+
+/* match.c: field fid's value this event (resolved, not folded). */
+struct fval *match_value(struct sigma_scratch *, uint32_t fid);
+
+/*
+ * The memos as matching uses them (match.c: THE MEMOS): inline here, as
+ * both files use them on every field value; the rest is in scratch.c.
+ */
+/*
+ * The memo entry of a present field value, looked up once per event.
+ * The item results it holds become this event's (sc->ires) when an item
+ * first asks (memo_results()): with the event memo's answer, few do.
+ */
+static inline struct sigma_memo_ent *
+memo_attach(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
+{
+	struct sigma_memo_ent *e;
+	bool hit;
+
+	if (fv->mstamp == sc->stamp)
+		return fv->me;
+	fv->mstamp = sc->stamp;
+	fv->me = NULL;
+	if (sc->memo == NULL || sc->noprefilter)
+		return NULL;
+	e = sigma_memo_get(sc->memo, fid, fv->v, fv->vlen, sc->stamp, &hit);
+	if (e == NULL)
+		return NULL;
+	sc->st.memo_lookups++;
+	if (hit)
+		sc->st.memo_hits++;
+	fv->me = e;
+	return e;
+}
+
+/* memo_attach(), and the entry's item results made this event's. */
+static inline struct sigma_memo_ent *
+memo_results(struct sigma_scratch *sc, uint32_t fid, struct fval *fv)
+{
+	struct sigma_memo_ent *e = memo_attach(sc, fid, fv);
+
+	if (e == NULL || fv->rstamp == sc->stamp)
+		return e;
+	fv->rstamp = sc->stamp;
+	for (uint32_t k = 0; k < e->nres; k++) {
+		struct ires *ir = &sc->ires[MEMO_RES_ITEM(e->res[k])];
+
+		ir->stamp = sc->stamp;
+		ir->r = (uint8_t)MEMO_RES_VAL(e->res[k]);
+		ir->ent = e;
+	}
+	return e;
+}
+
+/* scratch.c */
+const struct sigma_evmemo_ent *event_key(struct sigma_scratch *,
+	    uint32_t si, uint32_t *nkey, uint64_t *hash);
+void	 event_keep(struct sigma_scratch *, uint32_t si, uint32_t nkey,
+	    uint64_t hash);
+void	 memo_start(struct sigma_scratch *);
+
+#endif
