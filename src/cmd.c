@@ -476,3 +476,32 @@ cmd_out_abort(struct cmd_out *o)
 	}
 	forget_tmp(o);
 }
+
+char *
+cmd_line_join(const char *prog, int argc, char **argv)
+{
+	struct ev_buf b = EV_BUF_INIT;
+
+	ev_buf_adds(&b, prog);
+	for (int i = 0; i < argc; i++) {
+		ev_buf_addc(&b, ' ');
+		ev_buf_adds(&b, argv[i]);
+	}
+	return ev_buf_detach(&b, NULL);
+}
+
+int
+cmd_out_db(const char *path, int (*fn)(const char *, void *, struct ev_err *),
+    void *arg, struct ev_err *err)
+{
+	struct cmd_out o;
+	int rc;
+
+	if (cmd_out_open(&o, path, CMD_OUT_DB) != 0)
+		return EV_ERR(err, EV_EIO, 0, "%s: not written", path);
+	if ((rc = fn(o.tmp, arg, err)) != 0)
+		cmd_out_abort(&o);
+	else if (cmd_out_commit(&o) != 0)
+		rc = EV_ERR(err, EV_EIO, 0, "%s: not written", path);
+	return rc;
+}

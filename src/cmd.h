@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct ev_err;
 struct ingest_skip;
 
 #define CMD_EXIT_OK		0	/* success, nothing found */
@@ -139,5 +140,21 @@ int	cmd_out_commit(struct cmd_out *o);
 
 /* Abandons o: closes it and removes the temporary.  Safe after commit. */
 void	cmd_out_abort(struct cmd_out *o);
+
+/*
+ * Writes the database path as every output is written: fn(tmp, arg, err)
+ * fills the new, empty file tmp, which is renamed onto path only when fn
+ * returned 0.  Returns fn's result, or EV_EIO in err when path cannot be
+ * written (after a message naming it; path is then as it was).
+ */
+int	cmd_out_db(const char *path,
+	    int (*fn)(const char *tmp, void *arg, struct ev_err *err),
+	    void *arg, struct ev_err *err);
+
+/*
+ * prog and argv[0..argc) joined by spaces (as recorded in a run's
+ * database): a string the caller frees, or NULL when out of memory.
+ */
+char	*cmd_line_join(const char *prog, int argc, char **argv);
 
 #endif

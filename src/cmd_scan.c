@@ -121,34 +121,38 @@ phase(struct scan *s, const char *name)
 
 /* ---- database ---- */
 
+/* Fills the new database file tmp (cmd_out_db()). */
 static int
-store_scan(struct scan *s, struct ev_err *err)
+store_scan(const char *tmp, void *arg, struct ev_err *err)
 {
+	struct scan *s = arg;
 	struct store *st = NULL;
 	struct store_rule *rules = cmd_rules_rows(s->rules);
-	struct cmd_out o;
 	int rc;
 
 	if (rules == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if (cmd_out_open(&o, s->dbpath, CMD_OUT_DB) != 0) {
-		free(rules);
-		return EV_ERR(err, EV_EIO, 0, "no database written");
-	}
-	if ((rc = store_open(o.tmp, &st, err)) != 0 ||
+	if ((rc = store_open(tmp, &st, err)) != 0 ||
 	    (rc = store_add_run(st, &s->run, err)) != 0 ||
 	    (rc = store_add_rules(st, rules, sigma_count(s->rules), err)) !=
 	    0 || (rc = store_add_findings(st, s->fs.v, s->fs.n,
 	    err)) != 0 || (s->corr != NULL && (rc = store_add_processes(st,
-	    s->corr, err)) != 0)) {
+	    s->corr, err)) != 0))
 		store_close(st, NULL);
-		cmd_out_abort(&o);
-	} else if ((rc = store_close(st, err)) != 0)
-		cmd_out_abort(&o);
-	else if (cmd_out_commit(&o) != 0)
-		rc = EV_ERR(err, EV_EIO, 0, "no database written");
+	else
+		rc = store_close(st, err);
 	free(rules);
 	return rc;
+}
+
+/* The baselines step; with --learn, tmp is the baseline's temporary. */
+static int
+baselines(const char *tmp, void *arg, struct ev_err *err)
+{
+	struct scan *s = arg;
+
+	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
+	    tmp, s->corr, s->run.events, s->run.nevents, err);
 }
 
 /* ---- output ---- */
@@ -319,20 +323,10 @@ parse_args(struct scan *s, int argc, char **argv)
 	    cmd_out_is_claimed(s->suppress_path))
 		return cmd_usage_error("scan", "an output is also the "
 		    "baseline or the suppress list");
+	/* with --learn the baseline is an output too, written as one */
+	if (s->learn && cmd_out_claim(s->basepath, CMD_OUT_DB) != 0)
+		return CMD_EXIT_ERROR;
 	return 0;
-}
-
-static char *
-command_line(int argc, char **argv)
-{
-	struct ev_buf b = EV_BUF_INIT;
-
-	ev_buf_adds(&b, "evtxhunt");
-	for (int i = 0; i < argc; i++) {
-		ev_buf_addc(&b, ' ');
-		ev_buf_adds(&b, argv[i]);
-	}
-	return ev_buf_detach(&b, NULL);
 }
 
 int
@@ -342,7 +336,7 @@ cmd_scan(int argc, char **argv)
 	struct findings_hook hook = { 0 };
 	const char *defdir = cmd_rules_default_dir();
 	struct ev_err err = EV_ERR_INIT;
-	char *cmdline = command_line(argc, argv);
+	char *cmdline = cmd_line_join("evtxhunt", argc, argv);
 	double t0 = cmd_now();
 	int rc;
 
@@ -401,9 +395,9 @@ cmd_scan(int argc, char **argv)
 			    (unsigned long long)nl);
 	}
 	s.have_base = !s.no_baseline;
-	if (s.have_base && base_run(&s.base, s.rule_paths, s.nrule_paths,
-	    s.basepath, s.learn, s.corr, s.run.events, s.run.nevents,
-	    &err) != 0) {
+	/* with --learn the baseline is an output, written as one */
+	if (s.have_base && (s.learn ? cmd_out_db(s.basepath, baselines, &s,
+	    &err) : baselines(NULL, &s, &err)) != 0) {
 		cmd_warn("%s", err.msg);
 		goto fail;
 	}
@@ -414,7 +408,8 @@ cmd_scan(int argc, char **argv)
 		goto fail;
 	}
 	phase(&s, "findings");
-	if (s.dbpath != NULL && store_scan(&s, &err) != 0) {
+	if (s.dbpath != NULL && cmd_out_db(s.dbpath, store_scan, &s,
+	    &err) != 0) {
 		cmd_warn("%s", err.msg);
 		s.status = CMD_EXIT_ERROR;
 	}

@@ -1518,6 +1518,9 @@ sigma_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("match");
+	/* test_memo_table walks the whole memo several times: seconds
+	   under valgrind or a loaded machine, not Check's default 4 */
+	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_match, 0, NELEM(mcases));
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);

@@ -251,4 +251,40 @@ grep -q "3 skipped" "$T/err" && ok "hostile_0009: the summary counts them" ||
     fail "hostile_0009: the summary does not count them"
 expect 0 "hostile_0009: dump without --strict" "$EVTXHUNT" dump -q "$T/s/d"
 
+
+# hostile_0010_learn_in_place (issue 15 #13): `scan --learn -b DB`
+# updated DB in place, so a failed run left it half written.  Now the
+# baseline is an output like any other: learned into a temporary beside
+# it, renamed only when the whole step succeeded.
+mkdir "$T/l"
+expect 0 "hostile_0010: learn a baseline" "$EVTXHUNT" baseline learn -q \
+    -o "$T/l/b.db" "$TD/history"
+cp "$T/l/b.db" "$T/l/b.orig"
+(ulimit -f 64; trap '' XFSZ; exec "$EVTXHUNT" scan -q --learn \
+    -b "$T/l/b.db" "$TD/history" "$TD/wks01-sysmon.evtx") \
+    > /dev/null 2> "$T/err"
+st=$?
+[ $st -eq 2 ] && cmp -s "$T/l/b.db" "$T/l/b.orig" &&
+    ok "hostile_0010: a failed --learn leaves the baseline as it was" ||
+    fail "hostile_0010: exit $st; baseline changed: $(head -3 "$T/err")"
+no_tmp "$T/l" "hostile_0010"
+ln -s b.db "$T/l/link.db"
+"$EVTXHUNT" scan -q --learn -b "$T/l/link.db" "$TD/wks01-sysmon.evtx" \
+    > /dev/null 2> "$T/err"
+[ -f "$T/l/link.db" ] && [ ! -L "$T/l/link.db" ] &&
+    cmp -s "$T/l/b.db" "$T/l/b.orig" &&
+    ok "hostile_0010: a link at -b is replaced, its target left alone" ||
+    fail "hostile_0010: --learn followed the link at -b"
+"$EVTXHUNT" baseline show "$T/l/link.db" > "$T/l/new.txt" 2>&1
+"$EVTXHUNT" baseline show "$T/l/b.db" > "$T/l/old.txt" 2>&1
+cmp -s "$T/l/new.txt" "$T/l/old.txt" &&
+    fail "hostile_0010: --learn added nothing" ||
+    ok "hostile_0010: --learn added the run"
+"$EVTXHUNT" scan -q --learn -b "$T/l/fresh.db" "$TD/wks01-sysmon.evtx" \
+    > /dev/null 2> "$T/err"
+"$EVTXHUNT" baseline show "$T/l/fresh.db" > /dev/null 2>&1 &&
+    ok "hostile_0010: --learn creates a new baseline" ||
+    fail "hostile_0010: --learn did not create $(head -2 "$T/err")"
+no_tmp "$T/l" "hostile_0010"
+
 finish

@@ -334,12 +334,15 @@ struct base_run {
 /*
  * Loads the watched list (the watched.yml of the first of rule_dirs that
  * has one, else base_config_default_path()), scores events[0..n) against
- * the baseline DB dbpath (NULL: stacking) and, with learn, adds them to
- * it.  Errors about the DB name it.  Release r with base_run_release()
- * (also after a failure).
+ * the baseline DB dbpath (NULL: stacking; opened read-only) and, when
+ * learn_into is not NULL, writes dbpath's contents plus these events
+ * into the new, empty database file learn_into (the command's temporary
+ * for dbpath: dbpath itself is never written).  Errors about a DB name
+ * it.  Release r with base_run_release() (also after a failure).
  */
 int	base_run(struct base_run *r, const char *const *rule_dirs,
-	    size_t ndirs, const char *dbpath, bool learn, const struct corr *,
+	    size_t ndirs, const char *dbpath, const char *learn_into,
+	    const struct corr *,
 	    struct ev_event *const *events, size_t n, struct ev_err *err);
 void	base_run_release(struct base_run *);
 

@@ -3,6 +3,7 @@
  * the watched list, the prior history of a baseline DB or stacking,
  * scoring, --learn, and which image loads the scoring found unusual.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +59,24 @@ load_config(struct base_run *r, const char *const *dirs, size_t ndirs,
 
 int
 base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
-    const char *dbpath, bool learn, const struct corr *corr,
+    const char *dbpath, const char *learn_into, const struct corr *corr,
     struct ev_event *const *events, size_t n, struct ev_err *err)
 {
 	sqlite3 *db = NULL;
+	bool fresh;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	base_model_init(&r->model);
 	if ((rc = load_config(r, rule_dirs, ndirs, err)) != 0)
 		return rc;
-	if (dbpath != NULL) {
-		if ((rc = base_db_open(dbpath, learn, !learn, &db, err)) != 0 ||
+	/* --learn into a new baseline: an empty history, nothing to merge */
+	fresh = learn_into != NULL && access(dbpath, F_OK) != 0 &&
+	    errno == ENOENT;
+	if (dbpath != NULL && fresh)
+		r->have_model = true;
+	else if (dbpath != NULL) {
+		if ((rc = base_db_open(dbpath, false, true, &db, err)) != 0 ||
 		    (rc = base_db_load(db, &r->model, err)) != 0) {
 			ev_err_wrap(err, "%s", dbpath);
 			return close_db(db, dbpath, rc, err);
@@ -79,13 +86,20 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 	if ((rc = base_score(r->cfg, r->have_model ? &r->model : NULL, corr,
 	    events, n, &r->res, err)) != 0)
 		return close_db(db, dbpath, rc, err);
-	if (learn && (rc = base_learn(db, r->cfg, corr, events, n, err)) !=
-	    0) {
-		ev_err_wrap(err, "%s", dbpath);
-		return close_db(db, dbpath, rc, err);
-	}
 	if ((rc = close_db(db, dbpath, 0, err)) != 0)
 		return rc;
+	if (learn_into != NULL) {
+		db = NULL;
+		if ((rc = base_db_open(learn_into, true, false, &db, err)) !=
+		    0 || (!fresh && (rc = base_db_merge(db, dbpath, err)) !=
+		    0) ||
+		    (rc = base_learn(db, r->cfg, corr, events, n, err)) != 0) {
+			ev_err_wrap(err, "%s", dbpath);
+			return close_db(db, dbpath, rc, err);
+		}
+		if ((rc = close_db(db, dbpath, 0, err)) != 0)
+			return rc;
+	}
 	r->unbaselined = calloc(r->res.nunbaselined + 1,
 	    sizeof(*r->unbaselined));
 	if (r->unbaselined == NULL)
