@@ -329,9 +329,10 @@ cmd_out_open(struct cmd_out *o, const char *path, unsigned flags)
 		return 0;
 	}
 	/* a link is replaced unless it leads to a device or FIFO */
-	if (lstat(path, &lst) == 0 && !S_ISLNK(lst.st_mode) &&
-	    !S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode) &&
-	    (flags & CMD_OUT_DB) == 0)
+	memset(&lst, 0, sizeof(lst));	/* read only when lstat() filled it */
+	if ((flags & CMD_OUT_DB) == 0 && lstat(path, &lst) == 0 &&
+	    !S_ISLNK(lst.st_mode) &&
+	    !S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode))
 		direct = 1;
 	else if ((direct = direct_target(path, flags)) == -1)
 		return -1;
