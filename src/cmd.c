@@ -313,7 +313,7 @@ direct_target(const char *path, unsigned flags)
 int
 cmd_out_open(struct cmd_out *o, const char *path, unsigned flags)
 {
-	struct stat lst, st;
+	struct stat st;
 	int fd = -1, direct;
 
 	memset(o, 0, sizeof(*o));
@@ -329,12 +329,7 @@ cmd_out_open(struct cmd_out *o, const char *path, unsigned flags)
 		return 0;
 	}
 	/* a link is replaced unless it leads to a device or FIFO */
-	memset(&lst, 0, sizeof(lst));	/* read only when lstat() filled it */
-	if ((flags & CMD_OUT_DB) == 0 && lstat(path, &lst) == 0 &&
-	    !S_ISLNK(lst.st_mode) &&
-	    !S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode))
-		direct = 1;
-	else if ((direct = direct_target(path, flags)) == -1)
+	if ((direct = direct_target(path, flags)) == -1)
 		return -1;
 	if (direct) {
 		if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
