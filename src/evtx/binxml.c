@@ -40,28 +40,7 @@
 #include "../ev_err.h"
 #include "../ev_time.h"
 #include "../ev_util.h"
-#include "binxml.h"
-#include "binxml_value.h"
-
-enum {
-	T_EOF = 0x00, T_OPEN = 0x01, T_CLOSE_START = 0x02,
-	T_CLOSE_EMPTY = 0x03, T_END = 0x04, T_VALUE = 0x05, T_ATTR = 0x06,
-	T_CDATA = 0x07, T_CHARREF = 0x08, T_ENTREF = 0x09, T_PITARGET = 0x0a,
-	T_PIDATA = 0x0b, T_TEMPLATE = 0x0c, T_SUBST = 0x0d, T_OSUBST = 0x0e,
-	T_FRAGMENT = 0x0f,
-};
-#define T_MORE		0x40
-
-
-enum { NK_ELEM, NK_ATTR, NK_TEXT, NK_CDATA, NK_CHARREF, NK_ENTREF,
-	NK_SUBST, NK_TINST };
-
-enum {
-	NM_OTHER, NM_EVENT, NM_SYSTEM, NM_PROVIDER, NM_NAME, NM_EVENTID,
-	NM_VERSION, NM_TIMECREATED, NM_SYSTEMTIME, NM_EVENTRECORDID,
-	NM_CHANNEL, NM_COMPUTER, NM_SECURITY, NM_USERID, NM_EVENTDATA,
-	NM_USERDATA, NM_DATA, NM_MAX
-};
+#include "binxml_int.h"
 
 static const char *const known_names[NM_MAX] = {
 	[NM_EVENT] = "Event", [NM_SYSTEM] = "System",
@@ -82,127 +61,6 @@ static const uint8_t known_len[NM_MAX] = {
 	[NM_COMPUTER] = 8, [NM_SECURITY] = 8, [NM_USERID] = 6,
 	[NM_EVENTDATA] = 9, [NM_USERDATA] = 8, [NM_DATA] = 4,
 };
-
-struct bx_name {
-	const char	*s;		/* UTF-8, NUL-terminated */
-	uint32_t	 len;
-	uint8_t		 id;		/* NM_* */
-};
-
-struct bx_val {
-	const uint8_t	*p;
-	uint32_t	 size;
-	uint8_t		 type;
-};
-
-struct bx_tpl;
-
-struct bx_inst {
-	const struct bx_tpl	*tpl;		/* NULL: no verified template
-						   (values named #1, #2...) */
-	const struct bx_val	*vals;
-	uint32_t		 nvals;
-};
-
-struct bx_node {
-	uint8_t			 kind;		/* NK_* */
-	uint8_t			 vtype;		/* NK_SUBST: declared type */
-	bool			 optional;	/* NK_SUBST */
-	uint16_t		 num;		/* SUBST index, CHARREF value */
-	uint32_t		 len;		/* TEXT/CDATA: UTF-16 units */
-	const uint8_t		*ptr;		/* TEXT/CDATA: UTF-16 data */
-	const struct bx_name	*name;		/* ELEM, ATTR, ENTREF */
-	const char		*lit;		/* ATTR Data/@Name of literal
-						   text: its UTF-8 (arena) */
-	struct bx_node		*attrs;		/* ELEM */
-	struct bx_node		*kids;		/* ELEM content, ATTR value */
-	struct bx_node		*next;
-	const struct bx_inst	*inst;		/* TINST */
-};
-
-/* Where a field comes from: a node and the values its substitutions use. */
-struct fref {
-	const struct bx_node	*n;
-	const struct bx_inst	*inst;
-};
-
-struct fields {
-	struct fref	 prov, eid, ver, time, recid, chan, comp, uid, edata,
-			 udata;
-	const struct bx_inst *unres;	/* first unresolved instance met */
-	bool		 splice;	/* template scan met a splice point */
-};
-
-struct bx_tpl {
-	uint32_t		 off;
-	uint32_t		 id;		/* first 4 bytes of its GUID */
-	bool			 busy;		/* being parsed (cycle guard) */
-	bool			 bad;
-	struct bx_node		*top;
-	struct fields		 plan;		/* inst pointers NULL */
-	uint8_t			*decl;		/* declared type by index,
-						   DECL_NONE: index unused */
-	uint32_t		 nsub;		/* highest index + 1 */
-};
-
-#define DECL_NONE	0xff
-
-#define NAME_SLOTS	2048
-#define TPL_SLOTS	512
-
-struct name_slot {
-	uint32_t		 off, gen;
-	struct bx_name		*nm;
-};
-
-struct tpl_slot {
-	uint32_t		 off, gen;
-	struct bx_tpl		*tpl;
-};
-
-/* A pair before its strings are placed: name or an offset in out. */
-struct pend {
-	const char	*name;		/* NULL: at noff in out */
-	uint32_t	 noff, voff;
-};
-
-struct bx_dec {
-	const uint8_t		*c;		/* chunk */
-	uint32_t		 clen;
-	uint32_t		 gen;
-	struct ev_arena		 carena;	/* names, templates: per chunk */
-	struct ev_arena		 rarena;	/* per record */
-	struct name_slot	 names[NAME_SLOTS];
-	struct tpl_slot		 tpls[TPL_SLOTS];
-	struct sbuf		 sb;		/* scratch text of a field */
-	struct sbuf		 out;		/* the record's strings */
-	struct pend		*pend;		/* pairs as offsets in out */
-	struct ev_pair		*pairs;
-	uint32_t		 npairs, cpairs;
-	uint32_t		 work;
-	bool			 oom;
-	bool			 unres;		/* record: an instance without
-						   a verified template */
-	uint32_t		*defs;		/* def_index() of the chunk */
-	uint32_t		 ndefs, cdefs, defs_gen;
-};
-
-struct parser {
-	struct bx_dec		*d;
-	struct ev_arena		*arena;
-	uint32_t		 end;		/* limit of the stream */
-	bool			 dep;		/* elements carry dependency ids */
-	int			 depth;
-	struct bx_tpl		*tpl;		/* a definition's: its table of
-						   substitutions, else NULL */
-	uint32_t		 cap;		/* of tpl->decl */
-};
-
-#define NO_TPL	UINT32_MAX
-
-static struct bx_tpl *tpl_get(struct bx_dec *, uint32_t off, int depth);
-static const struct bx_tpl *tpl_resolve(struct bx_dec *, uint32_t id,
-    uint32_t def, uint32_t own, const struct bx_inst *, int depth);
 
 struct bx_dec *
 bx_new(void)
@@ -248,11 +106,6 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 
 /* ---- names and the parser ---- */
 
-static uint32_t
-slot_hash(uint32_t off, uint32_t nslots)
-{
-	return (off * 2654435761u) >> 7 & (nslots - 1);
-}
 
 /*
  * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
@@ -280,7 +133,7 @@ name_get(struct bx_dec *d, uint32_t off)
 	uint32_t h, n, i;
 	char *str;
 
-	h = slot_hash(off, NAME_SLOTS);
+	h = bx_slot_hash(off, NAME_SLOTS);
 	for (i = 0; i < 16; i++) {
 		struct name_slot *t = &d->names[(h + i) & (NAME_SLOTS - 1)];
 
@@ -432,7 +285,7 @@ note_subst(struct parser *p, uint32_t num, uint8_t type)
  * A record copied elsewhere (slack) still carries the inline definition
  * of the template it introduced, while its offset names the original
  * place, where another template may live now.  The template is used
- * only once verified (tpl_resolve()); when none is, inst->tpl is NULL.
+ * only once verified (bx_tpl_resolve()); when none is, inst->tpl is NULL.
  */
 static struct bx_node *
 parse_tinst(struct parser *p, uint32_t *pos)
@@ -506,7 +359,7 @@ parse_tinst(struct parser *p, uint32_t *pos)
 	}
 	inst->vals = vals;
 	inst->nvals = nvals;
-	inst->tpl = tpl_resolve(p->d, id, def, own, inst, p->depth + 1);
+	inst->tpl = bx_tpl_resolve(p->d, id, def, own, inst, p->depth + 1);
 	if (p->d->oom)
 		return NULL;
 	n->inst = inst;
@@ -599,8 +452,8 @@ parse_piece(struct parser *p, uint32_t *pos, uint8_t t, bool *skip)
  * Content until EndElement (in_elem) or EOF / end of stream; appends to
  * *head.  0 or -1.
  */
-static int
-parse_content(struct parser *p, uint32_t *pos, struct bx_node **head,
+int
+bx_parse_content(struct parser *p, uint32_t *pos, struct bx_node **head,
     bool in_elem)
 {
 	struct bx_node **tail = head, *n;
@@ -745,7 +598,7 @@ parse_elem(struct parser *p, uint32_t *pos)
 		if (u == T_CLOSE_START) {
 			(*pos)++;
 			p->depth++;
-			if (parse_content(p, pos, &n->kids, true) != 0)
+			if (bx_parse_content(p, pos, &n->kids, true) != 0)
 				return NULL;
 			p->depth--;
 			return data_name(p, n) ? n : NULL;
@@ -765,220 +618,6 @@ parse_elem(struct parser *p, uint32_t *pos)
 		*vtail = v;
 		vtail = &v->next;
 	}
-}
-
-/* ---- template definitions ---- */
-
-static void scan_list(struct bx_dec *, const struct bx_node *,
-    const struct bx_inst *, int, int, struct fields *);
-
-
-#define SCAN_TOP	0
-#define SCAN_EVENT	1
-#define SCAN_SYSTEM	2
-
-static struct bx_tpl *
-tpl_get(struct bx_dec *d, uint32_t off, int depth)
-{
-	struct tpl_slot *s = NULL;
-	struct bx_tpl *tpl;
-	struct parser p;
-	uint32_t h, size, pos;
-
-	h = slot_hash(off, TPL_SLOTS);
-	for (uint32_t i = 0; i < 16; i++) {
-		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
-
-		if (t->gen != d->gen) {
-			s = t;
-			break;
-		}
-		if (t->off == off)
-			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
-	}
-	if (depth > BX_MAX_DEPTH || off > d->clen || d->clen - off < 24)
-		return NULL;
-	size = le32(d->c + off + 20);
-	if (d->clen - off - 24 < size)
-		return NULL;
-	if ((tpl = ev_arena_calloc(&d->carena, sizeof(*tpl))) == NULL) {
-		d->oom = true;
-		return NULL;
-	}
-	tpl->off = off;
-	tpl->id = le32(d->c + off + 4);
-	tpl->busy = true;
-	if (s != NULL) {
-		s->off = off;
-		s->gen = d->gen;
-		s->tpl = tpl;
-	}
-	p.d = d;
-	p.arena = &d->carena;
-	p.end = off + 24 + size;
-	p.dep = true;
-	p.depth = depth;
-	p.tpl = tpl;
-	p.cap = 0;
-	pos = off + 24;
-	if (parse_content(&p, &pos, &tpl->top, false) != 0)
-		tpl->bad = true;
-	else
-		scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
-	tpl->busy = false;
-	return tpl->bad ? NULL : tpl;
-}
-
-
-/* Integer, string or other: the classes a declared type may differ in. */
-static int
-type_class(uint8_t t)
-{
-	switch (t) {
-	case V_INT8: case V_UINT8: case V_INT16: case V_UINT16:
-	case V_INT32: case V_UINT32: case V_INT64: case V_UINT64:
-	case V_HEX32: case V_HEX64: case V_SIZET: case V_BOOL:
-		return 1;
-	case V_STRING: case V_ANSI:
-		return 2;
-	}
-	return 3 + t;
-}
-
-/*
- * Does instance inst (template id) fit template t: same identifier, one
- * value for each substitution index, each of the declared type or one
- * of its class (Windows declares SizeT and writes HexInt64, ...), or
- * NULL / empty as Windows writes absent optional values?
- */
-static bool
-tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
-{
-	if (t->id != id || inst->nvals != t->nsub)
-		return false;
-	for (uint32_t i = 0; i < t->nsub; i++) {
-		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
-
-		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
-		    vt == V_NULL || inst->vals[i].size == 0)
-			continue;
-		if ((dt & V_ARRAY) != (vt & V_ARRAY) ||
-		    type_class(dt & (uint8_t)~V_ARRAY) !=
-		    type_class(vt & (uint8_t)~V_ARRAY))
-			return false;
-	}
-	return true;
-}
-
-#define TPL_TABLE	384	/* chunk header: 32 template chain heads */
-#define TPL_CHAIN	64	/* definitions followed per chain */
-#define TPL_HITS	64	/* definitions tried in a chunk scan */
-
-/*
- * The places in the chunk's slack that look like a template definition
- * (24-byte header, then a fragment header 0f 01 01 00, a size that fits),
- * in byte order: the inline copies in records of an earlier life of the
- * chunk are in no template table (those of its allocated records are).
- * Found with one pass over the slack (from the header's free-space offset,
- * or 512 when that is not sane) the first time a record of the chunk needs
- * them; false when out of memory.
- */
-static bool
-def_index(struct bx_dec *d)
-{
-	static const uint8_t frag[4] = { 0x0f, 0x01, 0x01, 0x00 };
-	uint32_t from = d->clen >= 512 ? le32(d->c + 48) : 512;
-	const uint8_t *h, *end = d->c + d->clen;
-
-	if (from < 512 || from > d->clen)
-		from = 512;
-	h = d->c + from + 24;
-
-	if (d->defs_gen == d->gen)
-		return true;
-	d->ndefs = 0;
-	while (h < end &&
-	    (h = memmem(h, (size_t)(end - h), frag, 4)) != NULL) {
-		uint32_t o = (uint32_t)(h - d->c) - 24;
-
-		h++;
-		if (le32(d->c + o + 20) > d->clen - o - 24)
-			continue;
-		if (d->ndefs == d->cdefs) {
-			uint32_t cap = d->cdefs ? d->cdefs * 2 : 256;
-			uint32_t *v = realloc(d->defs, cap * sizeof(*v));
-
-			if (v == NULL) {
-				d->oom = true;
-				return false;
-			}
-			d->defs = v;
-			d->cdefs = cap;
-		}
-		d->defs[d->ndefs++] = o;
-	}
-	d->defs_gen = d->gen;
-	return true;
-}
-
-/* A definition with identifier id anywhere in the chunk that fits. */
-static const struct bx_tpl *
-tpl_scan(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
-    const struct bx_inst *inst, int depth)
-{
-	const struct bx_tpl *t;
-	int tried = 0;
-
-	if (!def_index(d))
-		return NULL;
-	for (uint32_t i = 0; i < d->ndefs && tried < TPL_HITS; i++) {
-		uint32_t o = d->defs[i];
-
-		if (le32(d->c + o + 4) != id || o == def || o == own)
-			continue;
-		tried++;
-		if ((t = tpl_get(d, o, depth)) != NULL && tpl_fits(t, id, inst))
-			return t;
-	}
-	return NULL;
-}
-
-/*
- * The verified template for an instance with template id and values
- * inst: the definition at its offset def, else its own inline copy at
- * own (NO_TPL: none), else another definition of the chunk with the same
- * identifier whose substitutions fit: first those the template table
- * chains (in table order), then any in the chunk's bytes (tpl_scan()).
- * NULL when there is none.
- */
-static const struct bx_tpl *
-tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
-    const struct bx_inst *inst, int depth)
-{
-	const struct bx_tpl *t;
-
-	if (def < d->clen && d->clen - def >= 24 &&
-	    le32(d->c + def + 4) == id &&
-	    (t = tpl_get(d, def, depth)) != NULL && tpl_fits(t, id, inst))
-		return t;
-	if (own != NO_TPL && own != def &&
-	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst))
-		return t;
-	if (d->clen < 512)
-		return NULL;
-	for (uint32_t b = 0; b < 32; b++) {
-		uint32_t o = le32(d->c + TPL_TABLE + 4 * b);
-
-		for (int k = 0; k < TPL_CHAIN && o >= 512 && o < d->clen &&
-		    d->clen - o >= 24; k++, o = le32(d->c + o)) {
-			if (o == def || o == own || le32(d->c + o + 4) != id)
-				continue;
-			if ((t = tpl_get(d, o, depth)) != NULL &&
-			    tpl_fits(t, id, inst))
-				return t;
-		}
-	}
-	return tpl_scan(d, id, def, own, inst, depth);
 }
 
 /* ---- finding fields ---- */
@@ -1027,7 +666,7 @@ nested(struct bx_dec *d, const struct bx_val *v, int depth)
 	p.dep = false;
 	p.depth = depth + 1;
 	p.tpl = NULL;
-	if (parse_content(&p, &pos, &head, false) != 0)
+	if (bx_parse_content(&p, &pos, &head, false) != 0)
 		return NULL;
 	return head;
 }
@@ -1039,12 +678,12 @@ scan_elem(struct bx_dec *d, const struct bx_node *e,
 	switch (what) {
 	case SCAN_TOP:
 		if (e->name->id == NM_EVENT)
-			scan_list(d, e->kids, inst, SCAN_EVENT, depth + 1, f);
+			bx_scan_list(d, e->kids, inst, SCAN_EVENT, depth + 1, f);
 		break;
 	case SCAN_EVENT:
 		switch (e->name->id) {
 		case NM_SYSTEM:
-			scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
+			bx_scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
 			break;
 		case NM_EVENTDATA:
 			set_ref(&f->edata, e, inst);
@@ -1090,8 +729,8 @@ scan_elem(struct bx_dec *d, const struct bx_node *e,
  * BinXml values and template instances in place.  With inst NULL (a
  * template's own scan) splice points are only noted in f->splice.
  */
-static void
-scan_list(struct bx_dec *d, const struct bx_node *list,
+void
+bx_scan_list(struct bx_dec *d, const struct bx_node *list,
     const struct bx_inst *inst, int what, int depth, struct fields *f)
 {
 	if (depth > BX_MAX_DEPTH)
@@ -1108,7 +747,7 @@ scan_list(struct bx_dec *d, const struct bx_node *list,
 				if (f->unres == NULL)
 					f->unres = n->inst;
 			} else
-				scan_list(d, n->inst->tpl->top, n->inst, what,
+				bx_scan_list(d, n->inst->tpl->top, n->inst, what,
 				    depth + 1, f);
 		} else if (n->kind == NK_SUBST) {
 			const struct bx_val *v;
@@ -1121,7 +760,7 @@ scan_list(struct bx_dec *d, const struct bx_node *list,
 			}
 			v = subst_val(n, inst);
 			if (v != NULL && v->type == V_BINXML)
-				scan_list(d, nested(d, v, depth), inst, what,
+				bx_scan_list(d, nested(d, v, depth), inst, what,
 				    depth + 1, f);
 		}
 	}
@@ -1532,7 +1171,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	p.dep = false;
 	p.depth = 0;
 	p.tpl = NULL;
-	if (parse_content(&p, &pos, &top, false) != 0 || top == NULL)
+	if (bx_parse_content(&p, &pos, &top, false) != 0 || top == NULL)
 		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
 	if (top->kind == NK_TINST && top->inst->tpl == NULL)
 		return EV_ECORRUPT;	/* no System values without one */
@@ -1549,13 +1188,13 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 		   would only meet the instance and note a splice) */
 		memset(&f, 0, sizeof(f));
 		d->work++;
-		scan_list(d, top, top->inst, SCAN_TOP, 0, &f);
+		bx_scan_list(d, top, top->inst, SCAN_TOP, 0, &f);
 	} else {
 		memset(&f, 0, sizeof(f));
-		scan_list(d, top, NULL, SCAN_TOP, 0, &f);
+		bx_scan_list(d, top, NULL, SCAN_TOP, 0, &f);
 		if (f.splice) {
 			memset(&f, 0, sizeof(f));
-			scan_list(d, top, top->kind == NK_TINST ?
+			bx_scan_list(d, top, top->kind == NK_TINST ?
 			    top->inst : NULL, SCAN_TOP, 0, &f);
 		}
 	}

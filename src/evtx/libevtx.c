@@ -688,6 +688,58 @@ fail:
 	return EV_ECORRUPT;
 }
 
+#define BAD_LE	1	/* a bad record: the reason in *le */
+#define BAD_MSG	2	/* a bad record: the reason in msg */
+
+/*
+ * Renders wanted record lrec as XML, parses it, fills rec from it by name
+ * and delivers it.  Returns 0, a negative sink return, EV_ENOMEM, BAD_LE
+ * or BAD_MSG.
+ */
+static int
+deliver_xml(struct lx_read *r, libevtx_record_t *lrec, struct ev_record *rec,
+    libevtx_error_t **le, char *msg, size_t msgsz)
+{
+	xmlDocPtr doc;
+	int rc;
+
+	if ((rc = render_xml(r, lrec, le)) == EV_ENOMEM)
+		return EV_ENOMEM;
+	if (rc != 0)
+		return BAD_LE;
+	if (r->xml.len == 0 || r->xml.len > INT_MAX) {
+		snprintf(msg, msgsz, "no XML");
+		return BAD_MSG;
+	}
+	doc = xmlCtxtReadMemory(r->ctxt, r->xml.buf, (int)r->xml.len, NULL,
+	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+	if (doc == NULL) {
+		const xmlError *xe = xmlCtxtGetLastError(r->ctxt);
+
+		snprintf(msg, msgsz, "unparsable XML: %s",
+		    xe != NULL && xe->message != NULL ? xe->message :
+		    "libxml2 failed");
+		msg[strcspn(msg, "\n")] = '\0';
+		return BAD_MSG;
+	}
+	ev_arena_reset(&r->arena);
+	rc = from_doc(r, doc, rec);
+	if (rc == EV_ECORRUPT) {
+		xmlFreeDoc(doc);
+		snprintf(msg, msgsz, "XML without Event/System");
+		return BAD_MSG;
+	}
+	if (rc == 0) {
+		r->st->events++;
+		rc = r->sink->record(rec, r->sink->ctx);
+		if (rc > 0)
+			rc = 0;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
 /*
  * Reads record idx (allocated or recovered) and delivers it when wanted.
  * Returns 0 (also for a bad record, which is counted and warned about),
@@ -705,7 +757,6 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 	uint32_t		 eid = 0;
 	bool			 have_id = false;
 	enum ev_kind		 kind;
-	xmlDocPtr		 doc;
 	int			 rc = 0, got;
 
 	got = recovered ?
@@ -752,43 +803,13 @@ one_record(struct lx_read *r, int idx, bool recovered, bool deliver)
 
 	/* A wanted record: render, parse, extract by name. */
 	rec.kind = kind;
-	if ((got = render_xml(r, lrec, &le)) == EV_ENOMEM) {
-		rc = EV_ENOMEM;
-		goto out;
-	}
-	if (got != 0)
+	rc = deliver_xml(r, lrec, &rec, &le, msg, sizeof(msg));
+	if (rc == BAD_LE)
 		goto bad;
-	if (r->xml.len == 0 || r->xml.len > INT_MAX) {
-		snprintf(msg, sizeof(msg), "no XML");
-		goto badmsg;
-	}
-	doc = xmlCtxtReadMemory(r->ctxt, r->xml.buf, (int)r->xml.len, NULL,
-	    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (doc == NULL) {
-		const xmlError *xe = xmlCtxtGetLastError(r->ctxt);
-
-		snprintf(msg, sizeof(msg), "unparsable XML: %s",
-		    xe != NULL && xe->message != NULL ? xe->message :
-		    "libxml2 failed");
-		msg[strcspn(msg, "\n")] = '\0';
-		goto badmsg;
-	}
-	ev_arena_reset(&r->arena);
-	rc = from_doc(r, doc, &rec);
-	if (rc == EV_ECORRUPT) {
-		xmlFreeDoc(doc);
-		snprintf(msg, sizeof(msg), "XML without Event/System");
+	if (rc == BAD_MSG) {
 		rc = 0;
 		goto badmsg;
 	}
-	if (rc == 0) {
-		r->st->events++;
-		rc = r->sink->record(&rec, r->sink->ctx);
-		if (rc > 0)
-			rc = 0;
-	}
-	xmlFreeDoc(doc);
 	if (rc != 0)
 		goto out;
 	/* FALLTHROUGH */

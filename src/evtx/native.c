@@ -708,16 +708,126 @@ seq_done(struct rctx *x, uint32_t slot, const struct idseq *q)
 		    q->what, (unsigned long long)(q->nbreak - 1));
 }
 
+/*
+ * Decodes the chain of records of chunk slot up to freeoff (allocated:
+ * as allocated records, else as recovered ones), noting the sequence of a
+ * sound chunk; *slack_from receives where carving starts and *top the
+ * highest record id met.  0, a negative sink return or EV_ENOMEM.
+ */
+static int
+read_chain(struct rctx *x, uint32_t slot, uint32_t freeoff, bool allocated,
+    bool sound, uint32_t *slack_from, uint64_t *top)
+{
+	const uint8_t *c = x->c;
+	uint32_t pos, size;
+	struct idseq seq;
+	bool ok;
+	int rc;
+
+	memset(&seq, 0, sizeof(seq));
+	pos = *slack_from = EVTX_CHUNK_HDR_SIZE;
+	while (pos + EVTX_REC_MIN <= freeoff) {
+		uint64_t id;
+
+		if ((size = record_at(c, freeoff, pos)) == 0) {
+			/* damaged: count it, go on at the next sound record */
+			const uint8_t *hit;
+			uint32_t at = pos;
+
+			x->st->bad_records++;
+			warn(x, "chunk %u: damaged record at offset %u", slot,
+			    pos);
+			do {
+				hit = find_sig(c, pos + 1, freeoff);
+				pos = hit ? (uint32_t)(hit - c) : freeoff;
+			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
+			/* a record across the free space is carved below */
+			*slack_from = hit == NULL ? at : pos;
+			seq.prev = 0;
+			continue;
+		}
+		id = le64(c + pos + EVTX_REC_ID);
+		if (sound)
+			seq_note(&seq, c, id, pos);
+		if (id > *top)
+			*top = id;
+		if ((rc = do_record(x, slot, pos, size, !allocated, &ok)) != 0)
+			return rc;
+		if (allocated) {
+			if (!ok) {
+				x->st->bad_records++;
+				warn(x, "chunk %u: record %llu at offset %u "
+				    "cannot be decoded", slot,
+				    (unsigned long long)id, pos);
+			}
+			if (evtx_stats_note_id(x->st, id, le64(c + pos +
+			    EVTX_REC_WRITTEN)) != 0)
+				return EV_ERR(x->err, EV_ENOMEM, 0,
+				    "out of memory");
+		}
+		pos += size;
+		*slack_from = pos;
+	}
+	if (sound)
+		seq_done(x, slot, &seq);
+	return 0;
+}
+
+/*
+ * Carves the slack of a chunk from slack_from, and for a sound chunk
+ * whose chain stopped (highest id top) before the last id its header
+ * lists, counts the listed records met past the free space and warns
+ * about those missing.
+ */
+static int
+carve_chunk(struct rctx *x, uint32_t slot, uint32_t len, uint32_t freeoff,
+    bool sound, uint32_t slack_from, uint64_t top)
+{
+	uint64_t first = le64(x->c + EVTX_CH_FIRST_ID);
+	uint64_t last = le64(x->c + EVTX_CH_LAST_ID);
+	int rc;
+
+	x->cut_hi = 0;
+	if (sound && first != 0 && first <= last && last != UINT64_MAX &&
+	    top < last) {
+		/* listed ids the chain does not reach: past the free space? */
+		x->cut_lo = top < first ? first : top + 1;
+		x->cut_hi = last;
+		x->cut_n = 0;
+	}
+	rc = scan_slack(x, slot, len, slack_from);
+	if (rc == 0 && x->cut_hi != 0) {
+		uint64_t want = x->cut_hi - x->cut_lo + 1;
+
+		if (x->cut_n > 0) {
+			x->st->cut_records += x->cut_n;
+			warn(x, "chunk %u: %llu records the chunk header lists "
+			    "lie past its free-space offset %u (read as "
+			    "recovered)", slot, (unsigned long long)x->cut_n,
+			    freeoff);
+		}
+		if (x->cut_n < want) {
+			x->st->id_breaks++;
+			warn(x, "chunk %u: %llu of the records %llu..%llu the "
+			    "chunk header lists are missing", slot,
+			    (unsigned long long)(want - x->cut_n),
+			    (unsigned long long)x->cut_lo,
+			    (unsigned long long)x->cut_hi);
+		}
+	}
+	x->cut_hi = 0;
+	return rc;
+}
+
 static int
 read_slot(struct rctx *x, uint32_t slot)
 {
 	struct nfile *f = x->f;
 	uint64_t off = EVTX_SLOT_OFF(slot);
 	const uint8_t *c;
-	uint32_t len, freeoff, pos, size, slack_from;
-	uint64_t top = 0, first, last;
-	struct idseq seq;
-	bool allocated, ok, bad = false, sound, cut_short = false;
+	uint32_t len, freeoff, slack_from;
+	uint64_t top = 0;
+	bool allocated, bad = false, sound, cut_short = false;
 	ssize_t n;
 	int rc;
 
@@ -789,84 +899,10 @@ read_slot(struct rctx *x, uint32_t slot)
 	 * removed or hidden (SPEC §2: damage, warned and counted).
 	 */
 	sound = allocated && !bad;
-	memset(&seq, 0, sizeof(seq));
-	pos = slack_from = EVTX_CHUNK_HDR_SIZE;
-	while (pos + EVTX_REC_MIN <= freeoff) {
-		uint64_t id;
-
-		if ((size = record_at(c, freeoff, pos)) == 0) {
-			/* damaged: count it, go on at the next sound record */
-			const uint8_t *hit;
-			uint32_t at = pos;
-
-			x->st->bad_records++;
-			warn(x, "chunk %u: damaged record at offset %u", slot,
-			    pos);
-			do {
-				hit = find_sig(c, pos + 1, freeoff);
-				pos = hit ? (uint32_t)(hit - c) : freeoff;
-			} while (hit != NULL && record_at(c, freeoff, pos) == 0);
-			/* a record across the free space is carved below */
-			slack_from = hit == NULL ? at : pos;
-			seq.prev = 0;
-			continue;
-		}
-		id = le64(c + pos + EVTX_REC_ID);
-		if (sound)
-			seq_note(&seq, c, id, pos);
-		if (id > top)
-			top = id;
-		if ((rc = do_record(x, slot, pos, size, !allocated, &ok)) != 0)
-			return rc;
-		if (allocated) {
-			if (!ok) {
-				x->st->bad_records++;
-				warn(x, "chunk %u: record %llu at offset %u "
-				    "cannot be decoded", slot,
-				    (unsigned long long)id, pos);
-			}
-			if (evtx_stats_note_id(x->st, id, le64(c + pos +
-			    EVTX_REC_WRITTEN)) != 0)
-				return EV_ERR(x->err, EV_ENOMEM, 0,
-				    "out of memory");
-		}
-		pos += size;
-		slack_from = pos;
-	}
-	if (sound)
-		seq_done(x, slot, &seq);
-	first = le64(c + EVTX_CH_FIRST_ID);
-	last = le64(c + EVTX_CH_LAST_ID);
-	x->cut_hi = 0;
-	if (sound && first != 0 && first <= last && last != UINT64_MAX &&
-	    top < last) {
-		/* listed ids the chain does not reach: past the free space? */
-		x->cut_lo = top < first ? first : top + 1;
-		x->cut_hi = last;
-		x->cut_n = 0;
-	}
-	rc = scan_slack(x, slot, len, slack_from);
-	if (rc == 0 && x->cut_hi != 0) {
-		uint64_t want = x->cut_hi - x->cut_lo + 1;
-
-		if (x->cut_n > 0) {
-			x->st->cut_records += x->cut_n;
-			warn(x, "chunk %u: %llu records the chunk header lists "
-			    "lie past its free-space offset %u (read as "
-			    "recovered)", slot, (unsigned long long)x->cut_n,
-			    freeoff);
-		}
-		if (x->cut_n < want) {
-			x->st->id_breaks++;
-			warn(x, "chunk %u: %llu of the records %llu..%llu the "
-			    "chunk header lists are missing", slot,
-			    (unsigned long long)(want - x->cut_n),
-			    (unsigned long long)x->cut_lo,
-			    (unsigned long long)x->cut_hi);
-		}
-	}
-	x->cut_hi = 0;
-	return rc;
+	if ((rc = read_chain(x, slot, freeoff, allocated, sound, &slack_from,
+	    &top)) != 0)
+		return rc;
+	return carve_chunk(x, slot, len, freeoff, sound, slack_from, top);
 }
 
 /*

@@ -1,0 +1,188 @@
+/*
+ * binxml_int.h -- internals shared by binxml.c (the parser and the field
+ * walk) and template.c (finding and verifying template definitions);
+ * nothing outside src/evtx includes it.  See binxml.h for the contract.
+ *
+ * A decoder (struct bx_dec) is used by one thread.  Nodes, names and
+ * templates point into the chunk given to bx_chunk() and into the
+ * decoder's arenas: they live until the next bx_chunk() (templates,
+ * names) or bx_record() (record trees).
+ */
+#ifndef EVTX_BINXML_INT_H
+#define EVTX_BINXML_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../ev_arena.h"
+#include "binxml.h"
+#include "binxml_value.h"
+
+enum {
+	T_EOF = 0x00, T_OPEN = 0x01, T_CLOSE_START = 0x02,
+	T_CLOSE_EMPTY = 0x03, T_END = 0x04, T_VALUE = 0x05, T_ATTR = 0x06,
+	T_CDATA = 0x07, T_CHARREF = 0x08, T_ENTREF = 0x09, T_PITARGET = 0x0a,
+	T_PIDATA = 0x0b, T_TEMPLATE = 0x0c, T_SUBST = 0x0d, T_OSUBST = 0x0e,
+	T_FRAGMENT = 0x0f,
+};
+#define T_MORE		0x40
+
+
+enum { NK_ELEM, NK_ATTR, NK_TEXT, NK_CDATA, NK_CHARREF, NK_ENTREF,
+	NK_SUBST, NK_TINST };
+
+enum {
+	NM_OTHER, NM_EVENT, NM_SYSTEM, NM_PROVIDER, NM_NAME, NM_EVENTID,
+	NM_VERSION, NM_TIMECREATED, NM_SYSTEMTIME, NM_EVENTRECORDID,
+	NM_CHANNEL, NM_COMPUTER, NM_SECURITY, NM_USERID, NM_EVENTDATA,
+	NM_USERDATA, NM_DATA, NM_MAX
+};
+
+
+struct bx_name {
+	const char	*s;		/* UTF-8, NUL-terminated */
+	uint32_t	 len;
+	uint8_t		 id;		/* NM_* */
+};
+
+struct bx_val {
+	const uint8_t	*p;
+	uint32_t	 size;
+	uint8_t		 type;
+};
+
+struct bx_tpl;
+
+struct bx_inst {
+	const struct bx_tpl	*tpl;		/* NULL: no verified template
+						   (values named #1, #2...) */
+	const struct bx_val	*vals;
+	uint32_t		 nvals;
+};
+
+struct bx_node {
+	uint8_t			 kind;		/* NK_* */
+	uint8_t			 vtype;		/* NK_SUBST: declared type */
+	bool			 optional;	/* NK_SUBST */
+	uint16_t		 num;		/* SUBST index, CHARREF value */
+	uint32_t		 len;		/* TEXT/CDATA: UTF-16 units */
+	const uint8_t		*ptr;		/* TEXT/CDATA: UTF-16 data */
+	const struct bx_name	*name;		/* ELEM, ATTR, ENTREF */
+	const char		*lit;		/* ATTR Data/@Name of literal
+						   text: its UTF-8 (arena) */
+	struct bx_node		*attrs;		/* ELEM */
+	struct bx_node		*kids;		/* ELEM content, ATTR value */
+	struct bx_node		*next;
+	const struct bx_inst	*inst;		/* TINST */
+};
+
+/* Where a field comes from: a node and the values its substitutions use. */
+struct fref {
+	const struct bx_node	*n;
+	const struct bx_inst	*inst;
+};
+
+struct fields {
+	struct fref	 prov, eid, ver, time, recid, chan, comp, uid, edata,
+			 udata;
+	const struct bx_inst *unres;	/* first unresolved instance met */
+	bool		 splice;	/* template scan met a splice point */
+};
+
+struct bx_tpl {
+	uint32_t		 off;
+	uint32_t		 id;		/* first 4 bytes of its GUID */
+	bool			 busy;		/* being parsed (cycle guard) */
+	bool			 bad;
+	struct bx_node		*top;
+	struct fields		 plan;		/* inst pointers NULL */
+	uint8_t			*decl;		/* declared type by index,
+						   DECL_NONE: index unused */
+	uint32_t		 nsub;		/* highest index + 1 */
+};
+
+#define DECL_NONE	0xff
+
+#define NAME_SLOTS	2048
+#define TPL_SLOTS	512
+
+struct name_slot {
+	uint32_t		 off, gen;
+	struct bx_name		*nm;
+};
+
+struct tpl_slot {
+	uint32_t		 off, gen;
+	struct bx_tpl		*tpl;
+};
+
+/* A pair before its strings are placed: name or an offset in out. */
+struct pend {
+	const char	*name;		/* NULL: at noff in out */
+	uint32_t	 noff, voff;
+};
+
+struct bx_dec {
+	const uint8_t		*c;		/* chunk */
+	uint32_t		 clen;
+	uint32_t		 gen;
+	struct ev_arena		 carena;	/* names, templates: per chunk */
+	struct ev_arena		 rarena;	/* per record */
+	struct name_slot	 names[NAME_SLOTS];
+	struct tpl_slot		 tpls[TPL_SLOTS];
+	struct sbuf		 sb;		/* scratch text of a field */
+	struct sbuf		 out;		/* the record's strings */
+	struct pend		*pend;		/* pairs as offsets in out */
+	struct ev_pair		*pairs;
+	uint32_t		 npairs, cpairs;
+	uint32_t		 work;
+	bool			 oom;
+	bool			 unres;		/* record: an instance without
+						   a verified template */
+	uint32_t		*defs;		/* def_index() of the chunk */
+	uint32_t		 ndefs, cdefs, defs_gen;
+};
+
+struct parser {
+	struct bx_dec		*d;
+	struct ev_arena		*arena;
+	uint32_t		 end;		/* limit of the stream */
+	bool			 dep;		/* elements carry dependency ids */
+	int			 depth;
+	struct bx_tpl		*tpl;		/* a definition's: its table of
+						   substitutions, else NULL */
+	uint32_t		 cap;		/* of tpl->decl */
+};
+
+#define NO_TPL	UINT32_MAX
+
+#define SCAN_TOP	0
+#define SCAN_EVENT	1
+#define SCAN_SYSTEM	2
+
+/* Slot of chunk offset off in a table of nslots (a power of 2). */
+static inline uint32_t
+bx_slot_hash(uint32_t off, uint32_t nslots)
+{
+	return (off * 2654435761u) >> 7 & (nslots - 1);
+}
+
+/* binxml.c: content tokens from *pos up to p->end into *head; 0 or -1. */
+int	bx_parse_content(struct parser *, uint32_t *pos, struct bx_node **head,
+	    bool in_elem);
+/*
+ * binxml.c: finds the fields of list (with substitution values inst, NULL
+ * for a template's own scan) into *f.
+ */
+void	bx_scan_list(struct bx_dec *, const struct bx_node *list,
+	    const struct bx_inst *inst, int what, int depth, struct fields *f);
+
+/*
+ * template.c: the verified template for an instance with template id and
+ * values inst, whose definition offset is def and whose inline copy of
+ * the definition is at own (NO_TPL: none); NULL when there is none.
+ */
+const struct bx_tpl *bx_tpl_resolve(struct bx_dec *, uint32_t id,
+	    uint32_t def, uint32_t own, const struct bx_inst *inst, int depth);
+
+#endif

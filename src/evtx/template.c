@@ -1,0 +1,219 @@
+/*
+ * template.c -- template definitions of a chunk: parsed once per chunk
+ * (cached by offset), and found for a template instance only once
+ * verified (see bx_tpl_resolve()): the definition carries the identifier
+ * the instance names, and the instance's values fit its substitution
+ * tokens.  When the referenced definition is gone (a record copied into
+ * slack names the original place, where another template may live now),
+ * the instance's inline copy, the chunk's template table chains and the
+ * definitions left in the chunk's slack are tried, by identifier.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ev_util.h"
+#include "binxml_int.h"
+
+static struct bx_tpl *
+tpl_get(struct bx_dec *d, uint32_t off, int depth)
+{
+	struct tpl_slot *s = NULL;
+	struct bx_tpl *tpl;
+	struct parser p;
+	uint32_t h, size, pos;
+
+	h = bx_slot_hash(off, TPL_SLOTS);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
+
+		if (t->gen != d->gen) {
+			s = t;
+			break;
+		}
+		if (t->off == off)
+			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
+	}
+	if (depth > BX_MAX_DEPTH || off > d->clen || d->clen - off < 24)
+		return NULL;
+	size = le32(d->c + off + 20);
+	if (d->clen - off - 24 < size)
+		return NULL;
+	if ((tpl = ev_arena_calloc(&d->carena, sizeof(*tpl))) == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	tpl->off = off;
+	tpl->id = le32(d->c + off + 4);
+	tpl->busy = true;
+	if (s != NULL) {
+		s->off = off;
+		s->gen = d->gen;
+		s->tpl = tpl;
+	}
+	p.d = d;
+	p.arena = &d->carena;
+	p.end = off + 24 + size;
+	p.dep = true;
+	p.depth = depth;
+	p.tpl = tpl;
+	p.cap = 0;
+	pos = off + 24;
+	if (bx_parse_content(&p, &pos, &tpl->top, false) != 0)
+		tpl->bad = true;
+	else
+		bx_scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
+	tpl->busy = false;
+	return tpl->bad ? NULL : tpl;
+}
+
+
+/* Integer, string or other: the classes a declared type may differ in. */
+static int
+type_class(uint8_t t)
+{
+	switch (t) {
+	case V_INT8: case V_UINT8: case V_INT16: case V_UINT16:
+	case V_INT32: case V_UINT32: case V_INT64: case V_UINT64:
+	case V_HEX32: case V_HEX64: case V_SIZET: case V_BOOL:
+		return 1;
+	case V_STRING: case V_ANSI:
+		return 2;
+	}
+	return 3 + t;
+}
+
+/*
+ * Does instance inst (template id) fit template t: same identifier, one
+ * value for each substitution index, each of the declared type or one
+ * of its class (Windows declares SizeT and writes HexInt64, ...), or
+ * NULL / empty as Windows writes absent optional values?
+ */
+static bool
+tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
+{
+	if (t->id != id || inst->nvals != t->nsub)
+		return false;
+	for (uint32_t i = 0; i < t->nsub; i++) {
+		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
+
+		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
+		    vt == V_NULL || inst->vals[i].size == 0)
+			continue;
+		if ((dt & V_ARRAY) != (vt & V_ARRAY) ||
+		    type_class(dt & (uint8_t)~V_ARRAY) !=
+		    type_class(vt & (uint8_t)~V_ARRAY))
+			return false;
+	}
+	return true;
+}
+
+#define TPL_TABLE	384	/* chunk header: 32 template chain heads */
+#define TPL_CHAIN	64	/* definitions followed per chain */
+#define TPL_HITS	64	/* definitions tried in a chunk scan */
+
+/*
+ * The places in the chunk's slack that look like a template definition
+ * (24-byte header, then a fragment header 0f 01 01 00, a size that fits),
+ * in byte order: the inline copies in records of an earlier life of the
+ * chunk are in no template table (those of its allocated records are).
+ * Found with one pass over the slack (from the header's free-space offset,
+ * or 512 when that is not sane) the first time a record of the chunk needs
+ * them; false when out of memory.
+ */
+static bool
+def_index(struct bx_dec *d)
+{
+	static const uint8_t frag[4] = { 0x0f, 0x01, 0x01, 0x00 };
+	uint32_t from = d->clen >= 512 ? le32(d->c + 48) : 512;
+	const uint8_t *h, *end = d->c + d->clen;
+
+	if (from < 512 || from > d->clen)
+		from = 512;
+	h = d->c + from + 24;
+
+	if (d->defs_gen == d->gen)
+		return true;
+	d->ndefs = 0;
+	while (h < end &&
+	    (h = memmem(h, (size_t)(end - h), frag, 4)) != NULL) {
+		uint32_t o = (uint32_t)(h - d->c) - 24;
+
+		h++;
+		if (le32(d->c + o + 20) > d->clen - o - 24)
+			continue;
+		if (d->ndefs == d->cdefs) {
+			uint32_t cap = d->cdefs ? d->cdefs * 2 : 256;
+			uint32_t *v = realloc(d->defs, cap * sizeof(*v));
+
+			if (v == NULL) {
+				d->oom = true;
+				return false;
+			}
+			d->defs = v;
+			d->cdefs = cap;
+		}
+		d->defs[d->ndefs++] = o;
+	}
+	d->defs_gen = d->gen;
+	return true;
+}
+
+/* A definition with identifier id anywhere in the chunk that fits. */
+static const struct bx_tpl *
+tpl_scan(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
+    const struct bx_inst *inst, int depth)
+{
+	const struct bx_tpl *t;
+	int tried = 0;
+
+	if (!def_index(d))
+		return NULL;
+	for (uint32_t i = 0; i < d->ndefs && tried < TPL_HITS; i++) {
+		uint32_t o = d->defs[i];
+
+		if (le32(d->c + o + 4) != id || o == def || o == own)
+			continue;
+		tried++;
+		if ((t = tpl_get(d, o, depth)) != NULL && tpl_fits(t, id, inst))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * The verified template for an instance with template id and values
+ * inst: the definition at its offset def, else its own inline copy at
+ * own (NO_TPL: none), else another definition of the chunk with the same
+ * identifier whose substitutions fit: first those the template table
+ * chains (in table order), then any in the chunk's bytes (tpl_scan()).
+ * NULL when there is none.
+ */
+const struct bx_tpl *
+bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
+    const struct bx_inst *inst, int depth)
+{
+	const struct bx_tpl *t;
+
+	if (def < d->clen && d->clen - def >= 24 &&
+	    le32(d->c + def + 4) == id &&
+	    (t = tpl_get(d, def, depth)) != NULL && tpl_fits(t, id, inst))
+		return t;
+	if (own != NO_TPL && own != def &&
+	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst))
+		return t;
+	if (d->clen < 512)
+		return NULL;
+	for (uint32_t b = 0; b < 32; b++) {
+		uint32_t o = le32(d->c + TPL_TABLE + 4 * b);
+
+		for (int k = 0; k < TPL_CHAIN && o >= 512 && o < d->clen &&
+		    d->clen - o >= 24; k++, o = le32(d->c + o)) {
+			if (o == def || o == own || le32(d->c + o + 4) != id)
+				continue;
+			if ((t = tpl_get(d, o, depth)) != NULL &&
+			    tpl_fits(t, id, inst))
+				return t;
+		}
+	}
+	return tpl_scan(d, id, def, own, inst, depth);
+}
