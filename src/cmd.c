@@ -206,6 +206,37 @@ claim_add(const struct stat *st)
 	}
 }
 
+/*
+ * Whether the temporary beside path can be created: its directory exists
+ * and is writable.  Prints "cannot create 'path': reason" when not.
+ */
+static bool
+dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int e = 0;
+
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir == NULL) {
+		cmd_warn("out of memory");
+		return false;
+	}
+	if (access(dir, W_OK | X_OK) == -1)
+		e = errno;
+	free(dir);
+	if (e != 0) {
+		cmd_warn("cannot create '%s': %s", path, strerror(e));
+		return false;
+	}
+	return true;
+}
+
 int
 cmd_out_claim(const char *path, unsigned flags)
 {
@@ -221,8 +252,8 @@ cmd_out_claim(const char *path, unsigned flags)
 		return 0;
 	}
 	if (lstat(path, &lst) == -1) {
-		if (errno == ENOENT)
-			return 0;	/* a new name */
+		if (errno == ENOENT)	/* a new name */
+			return dir_writable(path) ? 0 : CMD_EXIT_ERROR;
 		cmd_warn("cannot access '%s': %s", path, strerror(errno));
 		return CMD_EXIT_ERROR;
 	}
@@ -247,6 +278,10 @@ cmd_out_claim(const char *path, unsigned flags)
 		    path);
 		return CMD_EXIT_ERROR;
 	}
+	/* replaced through a temporary beside it */
+	if ((S_ISREG(lst.st_mode) || S_ISLNK(lst.st_mode)) &&
+	    !dir_writable(path))
+		return CMD_EXIT_ERROR;
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 /*
  * cmd.h -- subcommand entry points and the exit statuses they return.
  *
- * Exit status (SPEC §1, §10): 2 beats 1 beats 0.  Only main() and the
- * cmd_* functions turn errors into exit statuses; library code never
- * calls exit().
+ * Exit status (SPEC §1, §10): 2 beats 1 beats 3 beats 0 (3 is scan's
+ * alone).  Only main() and the cmd_* functions turn errors into exit
+ * statuses; library code never calls exit().
  */
 #ifndef CMD_H
 #define CMD_H
@@ -19,9 +19,30 @@ struct ingest_skip;
 #define CMD_EXIT_FINDINGS	1	/* success, findings reported
 					   (rules check: a rule rejected) */
 #define CMD_EXIT_ERROR		2	/* usage, unreadable input, ... */
+#define CMD_EXIT_UNEXAMINED	3	/* scan: success, but no host had
+					   events the rules can examine
+					   (ev_examined()): silence means
+					   nothing */
 
-/* max of two statuses under the precedence 2 > 1 > 0 */
-#define CMD_EXIT_MAX(a, b)	((a) > (b) ? (a) : (b))
+/* The rank of a status in the precedence 2 > 1 > 3 > 0. */
+static inline int
+cmd_exit_rank(int status)
+{
+	switch (status) {
+	case CMD_EXIT_OK:
+		return 0;
+	case CMD_EXIT_UNEXAMINED:
+		return 1;
+	case CMD_EXIT_FINDINGS:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* The stronger of two statuses under the precedence 2 > 1 > 3 > 0. */
+#define CMD_EXIT_MAX(a, b)	\
+	(cmd_exit_rank(a) >= cmd_exit_rank(b) ? (a) : (b))
 
 /* Each takes argv with argv[0] the subcommand name ("scan"). */
 int	cmd_dump(int argc, char **argv);

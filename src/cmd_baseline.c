@@ -151,6 +151,8 @@ learn(int argc, char **argv)
 		cmd_print_usage(stderr, learn_usage);
 		return CMD_EXIT_ERROR;
 	}
+	if (cmd_read_check(&rd, "baseline learn") != 0)
+		return CMD_EXIT_ERROR;
 	if (cmd_out_claim(outpath, CMD_OUT_DB) != 0)
 		return CMD_EXIT_ERROR;
 	if (watched == NULL)

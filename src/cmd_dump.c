@@ -212,6 +212,8 @@ cmd_dump(int argc, char **argv)
 		cmd_print_usage(stderr, dump_usage);
 		return CMD_EXIT_ERROR;
 	}
+	if (cmd_read_check(&rd, "dump") != 0)
+		return CMD_EXIT_ERROR;
 	/* JSON Lines on stdout unless only a database was asked for */
 	if (fmt == FMT_NONE && (db == NULL || outpath != NULL))
 		fmt = FMT_JSONL;

@@ -56,7 +56,8 @@ cmd_read_option(struct cmd_read *r, const char *cmd, int opt,
 		return 1;
 	case CMD_OPT_FROM:
 	case CMD_OPT_TO:
-		if (ev_time_parse(arg, &v) == -1)
+		if ((opt == CMD_OPT_FROM ? ev_time_parse(arg, &v) :
+		    ev_time_parse_end(arg, &v)) == -1)
 			return cmd_usage_error(cmd, "%s: '%s' is not an ISO "
 			    "8601 time", opt == CMD_OPT_FROM ? "--from" :
 			    "--to", arg);
@@ -76,6 +77,21 @@ cmd_read_option(struct cmd_read *r, const char *cmd, int opt,
 			return cmd_usage_error(cmd, "--progress: '%s' is not "
 			    "auto, always or never", arg);
 		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_read_check(const struct cmd_read *r, const char *cmd)
+{
+	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+
+	if (r->ingest.from != 0 && r->ingest.to != 0 &&
+	    r->ingest.from > r->ingest.to) {
+		ev_time_iso(r->ingest.from, a);
+		ev_time_iso(r->ingest.to, z);
+		return cmd_usage_error(cmd, "--from %s is after --to %s: the "
+		    "window is empty", a, z);
 	}
 	return 0;
 }

@@ -54,6 +54,13 @@ int	cmd_read_option(struct cmd_read *, const char *cmd, int opt,
 	    const char *arg);
 
 /*
+ * Checks the shared options together once all are parsed: an inverted
+ * window (--from after --to) is a usage error.  Returns 0, or
+ * CMD_EXIT_ERROR after the message.
+ */
+int	cmd_read_check(const struct cmd_read *, const char *cmd);
+
+/*
  * Reads paths (ingest_run()) and prints its messages through cmd_warn()
  * unless quiet.  Claim the outputs first (cmd_out_claim()): a path that
  * is one is refused before anything is read, and directory walks skip

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "correlate.h"
 #include "ev_arena.h"
 #include "ev_buf.h"
+#include "ev_time.h"
 #include "findings.h"
 #include "report/report.h"
 #include "sigma/sigma.h"
@@ -45,14 +47,15 @@ static const char *const scan_usage[] = {
 	"                     [--parser native|libevtx] [--progress when] "
 	    "[-r path]...",
 	"                     [--rule pattern] [--strict] [--suppress file] "
-	    "[--to time] path ...",
+	    "[--to time]",
+	"                     [--tz zone] path ...",
 	NULL
 };
 
 enum {
 	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
 	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_HELP
+	OPT_TZ, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -72,6 +75,7 @@ static const struct option scan_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -80,6 +84,7 @@ struct scan {
 	struct cmd_read		 rd;
 	const char		*format, *outpath, *dbpath, *basepath;
 	const char		*suppress_path;
+	const char		*tz;		/* --tz, NULL: TZ or UTC */
 	struct findings_filter	 filter;	/* -l, --computer, --rule */
 	const char		**rule_paths;
 	size_t			 nrule_paths;
@@ -153,6 +158,31 @@ baselines(const char *tmp, void *arg, struct ev_err *err)
 
 	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
 	    tmp, s->corr, s->run.events, s->run.nevents, err);
+}
+
+/*
+ * Opens the baseline -b names (as the baselines step will) and closes it
+ * again, so that a missing or foreign database stops the run before any
+ * evidence is read.  A new file for --learn is fine.  Returns 0, or -1
+ * after a message.
+ */
+static int
+check_baseline(const struct scan *s)
+{
+	struct ev_err err = EV_ERR_INIT;
+	sqlite3 *db = NULL;
+
+	if (s->basepath == NULL || s->no_baseline)
+		return 0;
+	if (s->learn && access(s->basepath, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	if (base_db_open(s->basepath, false, true, &db, &err) != 0) {
+		sqlite3_close(db);
+		cmd_warn("%s: %s", s->basepath, err.msg);
+		return -1;
+	}
+	sqlite3_close(db);
+	return 0;
 }
 
 /* ---- output ---- */
@@ -294,6 +324,9 @@ parse_args(struct scan *s, int argc, char **argv)
 		case OPT_SUPPRESS:
 			s->suppress_path = optarg;
 			break;
+		case OPT_TZ:
+			s->tz = optarg;
+			break;
 		case OPT_HELP:
 			cmd_print_usage(stdout, scan_usage);
 			return SCAN_HELP;
@@ -306,6 +339,16 @@ parse_args(struct scan *s, int argc, char **argv)
 		cmd_print_usage(stderr, scan_usage);
 		return CMD_EXIT_ERROR;
 	}
+	if (cmd_read_check(&s->rd, "scan") != 0)
+		return CMD_EXIT_ERROR;
+	/* the zone of the human formats: --tz, else TZ, else UTC */
+	if (s->tz != NULL && ev_time_set_zone(s->tz) != 0)
+		return cmd_usage_error("scan", "--tz: '%s' is not a time zone "
+		    "(a name such as Europe/Berlin, a POSIX TZ string, or UTC)",
+		    s->tz);
+	if (s->tz == NULL && ev_time_set_zone(getenv("TZ")) != 0)
+		cmd_warn("TZ: '%s' is not a time zone; times are shown in UTC",
+		    getenv("TZ"));
 	if (s->learn && s->basepath == NULL)
 		return cmd_usage_error("scan", "--learn needs -b db");
 	if (s->learn && s->no_baseline)
@@ -361,6 +404,11 @@ cmd_scan(int argc, char **argv)
 	    s.rule_paths : &defdir, s.no_rules ? 0 : s.nrule_paths ?
 	    s.nrule_paths : 1, s.rd.ingest.quiet, &s.status) != 0)
 		goto fail;
+	/* a rule path that cannot be loaded stops the run before reading */
+	if (s.status == CMD_EXIT_ERROR || check_baseline(&s) != 0) {
+		cmd_warn("nothing was read");
+		goto fail;
+	}
 	cmd_rules_sha256(s.rules, s.rules_sha256);
 	hook.rules = s.rules;
 	s.rd.ingest.on_event = findings_on_event;
@@ -424,6 +472,13 @@ cmd_scan(int argc, char **argv)
 		    "below the filters)\n", s.fs.n,
 		    (unsigned long long)s.fs.suppressed,
 		    (unsigned long long)s.fs.filtered);
+	if (!ev_examined(s.run.events, s.run.nevents)) {
+		if (!s.rd.ingest.quiet)
+			cmd_warn("no host had process creations with command "
+			    "lines: nothing could be examined, finding nothing "
+			    "does not mean clean");
+		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_UNEXAMINED);
+	}
 	if (s.fs.n > 0)
 		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_FINDINGS);
 	goto done;

@@ -1,11 +1,14 @@
 /*
- * ev_time.c -- FILETIME <-> ISO 8601 UTC, without the C library's
- * time zone machinery (output is always UTC, TZ is ignored).
+ * ev_time.c -- FILETIME <-> ISO 8601.  UTC is computed here, without the
+ * C library; only a display zone set by ev_time_set_zone() goes through
+ * TZ and localtime_r() (for its offset at each instant).
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ev_time.h"
 
@@ -73,6 +76,119 @@ ev_time_iso(uint64_t ft, char *buf)
 	put_digits(buf + 14, rem / 60 % 60, 2);
 	put_digits(buf + 17, rem % 60, 2);
 	put_digits(buf + 20, frac, 7);
+}
+
+static bool zone_local;		/* ev_time_set_zone() chose a zone */
+
+/* Whether name is a TZif file of the zone database. */
+static bool
+zone_file(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char path[4096], magic[4];
+	FILE *f;
+	bool ok;
+
+	if (name[0] == '\0' || strstr(name, "..") != NULL)
+		return false;
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir !=
+		    '\0' ? dir : "/usr/share/zoneinfo", name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return false;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+/* Whether s is a POSIX TZ string: a name (3+ letters or <...>), then an
+   offset (the rest is checked by the C library). */
+static bool
+zone_posix(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '<') {
+		const char *e = strchr(s, '>');
+
+		if (e == NULL || e - s < 4)
+			return false;
+		s = e + 1;
+	} else {
+		while (isalpha((unsigned char)s[n]))
+			n++;
+		if (n < 3)
+			return false;
+		s += n;
+	}
+	if (*s == '+' || *s == '-')
+		s++;
+	return isdigit((unsigned char)*s);
+}
+
+int
+ev_time_set_zone(const char *zone)
+{
+	const char *z = zone;
+
+	if (z != NULL && *z == ':')
+		z++;
+	if (z == NULL || *z == '\0' || strcmp(z, "UTC") == 0 ||
+	    strcmp(z, "Z") == 0) {
+		zone_local = false;
+		return 0;
+	}
+	if (!zone_file(z) && !zone_posix(z))
+		return -1;
+	if (setenv("TZ", z, 1) != 0)
+		return -1;
+	tzset();
+	zone_local = true;
+	return 0;
+}
+
+int
+ev_time_zone_set(void)
+{
+	return zone_local;
+}
+
+char *
+ev_time_format(uint64_t ft, unsigned flags, char *buf)
+{
+	time_t t;
+	struct tm tm;
+	long off;
+	unsigned long aoff;
+	uint64_t local;
+
+	if (!(flags & EV_TIME_LOCAL) || !zone_local) {
+		ev_time_iso(ft, buf);
+		return buf;
+	}
+	t = (time_t)ev_time_unix(ft);
+	if (localtime_r(&t, &tm) == NULL) {
+		ev_time_iso(ft, buf);
+		return buf;
+	}
+	off = tm.tm_gmtoff;
+	if (off < 0 && (uint64_t)-off * TICKS_PER_SEC > ft) {
+		ev_time_iso(ft, buf);	/* before 1601 in that zone */
+		return buf;
+	}
+	local = off < 0 ? ft - (uint64_t)-off * TICKS_PER_SEC :
+	    ft + (uint64_t)off * TICKS_PER_SEC;
+	ev_time_iso(local, buf);
+	buf[EV_TIME_ISO_LEN - 1] = off < 0 ? '-' : '+';
+	/* offsets are whole minutes in practice; seconds are dropped */
+	aoff = off < 0 ? (unsigned long)-off : (unsigned long)off;
+	put_digits(buf + EV_TIME_ISO_LEN, (unsigned)(aoff / 3600 % 100), 2);
+	buf[EV_TIME_ISO_LEN + 2] = ':';
+	put_digits(buf + EV_TIME_ISO_LEN + 3, (unsigned)(aoff / 60 % 60), 2);
+	buf[EV_TIME_MAX_LEN] = '\0';
+	return buf;
 }
 
 int64_t
@@ -181,6 +297,22 @@ ev_time_parse(const char *s, uint64_t *out)
 		} else
 			ft += off;
 	}
+	*out = ft;
+	return 0;
+}
+
+int
+ev_time_parse_end(const char *s, uint64_t *out)
+{
+	uint64_t ft;
+	size_t n = strlen(s);
+
+	if (ev_time_parse(s, &ft) == -1)
+		return -1;
+	/* a date alone: "YYYY-MM-DD", then nothing, Z or an offset */
+	if (n == 10 || (n > 10 && s[10] != 'T' && s[10] != 't' &&
+	    s[10] != ' '))
+		ft += 86400 * TICKS_PER_SEC - 1;
 	*out = ft;
 	return 0;
 }

@@ -156,6 +156,27 @@ ev_data(const struct ev_event *ev, const char *name)
 	return NULL;
 }
 
+bool
+ev_examinable(const struct ev_event *ev)
+{
+	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+
+	if (ev->kind != EV_KIND_PROCESS)
+		return false;
+	/* Sysmon 1 always carries its command line; a 4688 only with
+	   command-line auditing on (template 2) */
+	return ev->event_id == 1 || (cmd != NULL && cmd[0] != '\0');
+}
+
+bool
+ev_examined(struct ev_event *const *events, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev_examinable(events[i]))
+			return true;
+	return false;
+}
+
 /*
  * EventData names normalisation reads, and other frequent ones.  Known
  * names are not copied per event: the event points at this table's

@@ -189,6 +189,22 @@ struct ev_event {
 int	 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 	    struct ev_event *ev);
 
+/*
+ * Whether ev lets the rules see what ran on its host: a process creation
+ * with its command line (a Sysmon 1, or a 4688 with CommandLine).  A host
+ * without one is "blind" or "no-command-lines" in the report's coverage.
+ * New event sources that show activity to the rules (PowerShell script
+ * blocks, service installs, ...) are added here.
+ */
+bool	 ev_examinable(const struct ev_event *ev);
+
+/*
+ * Whether the evidence events[0..n) could be examined at all: some event
+ * is ev_examinable().  When not, finding nothing means nothing (scan
+ * exits 3).
+ */
+bool	 ev_examined(struct ev_event *const *events, size_t n);
+
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);
 

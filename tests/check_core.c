@@ -70,6 +70,72 @@ START_TEST(test_time_fields)
 }
 END_TEST
 
+/* the end of a window: a date alone covers the whole day */
+START_TEST(test_time_end)
+{
+	static const struct {
+		const char	*in, *iso;
+	} c[] = {
+		{ "2019-05-02", "2019-05-02T23:59:59.9999999Z" },
+		{ "2019-05-02Z", "2019-05-02T23:59:59.9999999Z" },
+		{ "2019-05-02+02:00", "2019-05-02T21:59:59.9999999Z" },
+		{ "2019-05-02T00:00", "2019-05-02T00:00:00.0000000Z" },
+		{ "2019-05-02 10:00:00Z", "2019-05-02T10:00:00.0000000Z" },
+	};
+	char iso[EV_TIME_ISO_LEN + 1];
+	uint64_t ft, from;
+
+	for (size_t i = 0; i < NELEM(c); i++) {
+		ck_assert_int_eq(ev_time_parse_end(c[i].in, &ft), 0);
+		ev_time_iso(ft, iso);
+		ck_assert_str_eq(iso, c[i].iso);
+	}
+	ck_assert_int_eq(ev_time_parse_end("2019-05-32", &ft), -1);
+	/* --from D --to D is the whole day, not an empty window */
+	ck_assert_int_eq(ev_time_parse("2019-05-02", &from), 0);
+	ck_assert_int_eq(ev_time_parse_end("2019-05-02", &ft), 0);
+	ck_assert_uint_eq(ft - from, 864000000000ULL - 1);
+}
+END_TEST
+
+/* human formats in a display zone, with the offset of each instant */
+START_TEST(test_time_zone)
+{
+	char buf[EV_TIME_MAX_LEN + 1];
+	uint64_t winter, summer;
+
+	ck_assert_int_eq(ev_time_parse("2024-01-15T12:00:00.5Z", &winter), 0);
+	ck_assert_int_eq(ev_time_parse("2024-07-15T12:00:00Z", &summer), 0);
+	/* no zone: UTC with Z, also for a human format */
+	ck_assert_int_eq(ev_time_set_zone(NULL), 0);
+	ck_assert_str_eq(ev_time_format(winter, EV_TIME_LOCAL, buf),
+	    "2024-01-15T12:00:00.5000000Z");
+	ck_assert_int_eq(ev_time_set_zone("Europe/Berlin"), 0);
+	ck_assert_str_eq(ev_time_format(winter, EV_TIME_LOCAL, buf),
+	    "2024-01-15T13:00:00.5000000+01:00");
+	ck_assert_str_eq(ev_time_format(summer, EV_TIME_LOCAL, buf),
+	    "2024-07-15T14:00:00.0000000+02:00");
+	/* machine formats stay UTC */
+	ck_assert_str_eq(ev_time_format(summer, 0, buf),
+	    "2024-07-15T12:00:00.0000000Z");
+	ck_assert_int_eq(ev_time_set_zone("America/St_Johns"), 0);
+	ck_assert_str_eq(ev_time_format(winter, EV_TIME_LOCAL, buf),
+	    "2024-01-15T08:30:00.5000000-03:30");
+	ck_assert_int_eq(ev_time_set_zone("EST5EDT,M3.2.0,M11.1.0"), 0);
+	ck_assert_str_eq(ev_time_format(summer, EV_TIME_LOCAL, buf),
+	    "2024-07-15T08:00:00.0000000-04:00");
+	/* unknown names are refused and leave the zone as it was */
+	ck_assert_int_eq(ev_time_set_zone("Mars/Olympus_Mons"), -1);
+	ck_assert_int_eq(ev_time_set_zone("../../etc/passwd"), -1);
+	ck_assert_int_eq(ev_time_set_zone("xy"), -1);
+	ck_assert_str_eq(ev_time_format(summer, EV_TIME_LOCAL, buf),
+	    "2024-07-15T08:00:00.0000000-04:00");
+	ck_assert_int_eq(ev_time_set_zone("UTC"), 0);
+	ck_assert_str_eq(ev_time_format(summer, EV_TIME_LOCAL, buf),
+	    "2024-07-15T12:00:00.0000000Z");
+}
+END_TEST
+
 /* ---- buffers and arenas ---- */
 
 START_TEST(test_buf)
@@ -463,6 +529,8 @@ core_suite(void)
 	tc = tcase_create("time");
 	tcase_add_loop_test(tc, test_time_roundtrip, 0, NELEM(time_cases));
 	tcase_add_test(tc, test_time_fields);
+	tcase_add_test(tc, test_time_end);
+	tcase_add_test(tc, test_time_zone);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("memory");

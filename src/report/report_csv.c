@@ -81,11 +81,11 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	const struct ev_event *ev = it->ev;
 	const struct finding *f = it->f;
 	const struct ingest_run *run = rp->r->run;
-	char iso[EV_TIME_ISO_LEN + 1];
+	char iso[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 	double score;
 
-	ev_time_iso(ev->time, iso);
+	ev_time_format(ev->time, EV_TIME_LOCAL, iso);
 	ev_buf_adds(b, iso);
 	ev_buf_addc(b, ',');
 	cell(b, ev->col[EV_COL_COMPUTER]);

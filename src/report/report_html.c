@@ -284,7 +284,7 @@ hist(struct ev_buf *b, const struct rp *rp)
 	};
 	uint64_t cnt[HIST_BUCKETS][EV_NLEVELS], tot[HIST_BUCKETS], max = 0;
 	uint64_t lo = rp->ffirst, span;
-	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 	const double W = 1000, H = 150, top = 10, left = 40;
 	double bw, bucket;
 
@@ -312,8 +312,8 @@ hist(struct ev_buf *b, const struct rp *rp)
 			max = tot[k];
 	}
 	bw = (W - left) / HIST_BUCKETS;
-	ev_time_iso(lo, a);
-	ev_time_iso(lo + span, z);
+	ev_time_format(lo, EV_TIME_LOCAL, a);
+	ev_time_format(lo + span, EV_TIME_LOCAL, z);
 	ev_buf_addf(b, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 	    "aria-label=\"findings over time\">\n", W, H + 46);
 	ev_buf_addf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
@@ -327,11 +327,11 @@ hist(struct ev_buf *b, const struct rp *rp)
 	for (size_t k = 0; k < HIST_BUCKETS; k++) {
 		double y = top + H;
 		uint64_t b0 = lo + span * k / HIST_BUCKETS;
-		char t0[EV_TIME_ISO_LEN + 1];
+		char t0[EV_TIME_MAX_LEN + 1];
 
 		if (tot[k] == 0)
 			continue;
-		ev_time_iso(b0, t0);
+		ev_time_format(b0, EV_TIME_LOCAL, t0);
 		ev_buf_addf(b, "<g><title>%s: %" PRIu64 " findings</title>",
 		    t0, tot[k]);
 		for (int l = EV_NLEVELS - 1; l >= 0; l--) {

@@ -18,16 +18,18 @@ key(struct ev_buf *b, const char *k)
 	ev_buf_addf(b, ",\"%s\":", k);
 }
 
+/* A time: UTC, or in the display zone when the JSON is the HTML page's. */
 static void
-jtime(struct ev_buf *b, uint64_t t)
+jtime(struct ev_buf *b, const struct rp *rp, uint64_t t)
 {
-	char iso[EV_TIME_ISO_LEN + 1];
+	char iso[EV_TIME_MAX_LEN + 1];
 
 	if (t == 0) {
 		ev_buf_adds(b, "null");
 		return;
 	}
-	ev_time_iso(t, iso);
+	ev_time_format(t, rp->r->opts.format != NULL &&
+	    strcmp(rp->r->opts.format, "html") == 0 ? EV_TIME_LOCAL : 0, iso);
 	ev_buf_addf(b, "\"%s\"", iso);
 }
 
@@ -62,7 +64,7 @@ jfile(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 /* ---- header ---- */
 
 static void
-json_file(struct ev_buf *b, const struct ingest_file *f)
+json_file(struct ev_buf *b, const struct rp *rp, const struct ingest_file *f)
 {
 	const struct evtx_stats *s = &f->stats;
 
@@ -83,14 +85,14 @@ json_file(struct ev_buf *b, const struct ingest_file *f)
 	if (s->unresolved > 0)
 		ev_buf_addf(b, ",\"unresolved\":%" PRIu64, s->unresolved);
 	key(b, "first_time");
-	jtime(b, s->first_time);
+	jtime(b, rp, s->first_time);
 	key(b, "last_time");
-	jtime(b, s->last_time);
+	jtime(b, rp, s->last_time);
 	ev_buf_addf(b, ",\"gaps\":%zu}", s->ngaps);
 }
 
 static void
-json_host(struct ev_buf *b, const struct rp_host *h)
+json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 {
 	struct ev_buf miss = EV_BUF_INIT;
 	const char *p;
@@ -99,9 +101,9 @@ json_host(struct ev_buf *b, const struct rp_host *h)
 	ev_json_str(b, h->computer);
 	ev_buf_addf(b, ",\"verdict\":\"%s\"", rp_cover_name(rp_host_cover(h)));
 	key(b, "first");
-	jtime(b, h->first);
+	jtime(b, rp, h->first);
 	key(b, "last");
-	jtime(b, h->last);
+	jtime(b, rp, h->last);
 	ev_buf_addf(b, ",\"events\":%" PRIu64 ",\"sysmon_1\":%" PRIu64
 	    ",\"sysmon_3\":%" PRIu64 ",\"sysmon_5\":%" PRIu64
 	    ",\"sysmon_7\":%" PRIu64 ",\"security_4688\":%" PRIu64
@@ -140,7 +142,7 @@ static void
 json_clear(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 {
 	ev_buf_adds(b, "{\"time\":");
-	jtime(b, ev->time);
+	jtime(b, rp, ev->time);
 	key(b, "computer");
 	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"channel\":", ev->event_id);
@@ -166,7 +168,7 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 	for (size_t i = 0; i < run->nfiles; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		json_file(b, &run->files[i]);
+		json_file(b, rp, &run->files[i]);
 	}
 	ev_buf_addf(b, "],\"files_by_status\":{\"ok\":%" PRIu64 ",\"damaged\":%"
 	    PRIu64 ",\"empty\":%" PRIu64 ",\"unreadable\":%" PRIu64 "}",
@@ -177,13 +179,13 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 	    PRIu64 ",\"bytes\":%" PRIu64, run->records, run->recovered,
 	    run->bad_records, run->nevents, run->duplicates, run->bytes);
 	ev_buf_adds(b, ",\"time_range\":{\"first\":");
-	jtime(b, rp->first);
+	jtime(b, rp, rp->first);
 	key(b, "last");
-	jtime(b, rp->last);
+	jtime(b, rp, rp->last);
 	key(b, "from");
-	jtime(b, r->from);
+	jtime(b, rp, r->from);
 	key(b, "to");
-	jtime(b, r->to);
+	jtime(b, rp, r->to);
 	ev_buf_addf(b, "},\"rules\":{\"loaded\":%zu,\"skipped\":%zu,"
 	    "\"rejected\":%zu,\"sha256\":", r->rules.loaded, r->rules.skipped,
 	    r->rules.rejected);
@@ -213,7 +215,7 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 	for (size_t i = 0; i < rp->nhosts; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		json_host(b, &rp->hosts[i]);
+		json_host(b, rp, &rp->hosts[i]);
 	}
 	ev_buf_adds(b, "],\"tampering\":{\"log_clears\":[");
 	for (size_t i = 0; i < rp->nclears; i++) {
@@ -233,9 +235,9 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 		    PRIu64 ",\"missing\":%" PRIu64 ",\"after_time\":",
 		    g->after_id, g->before_id, g->before_id > g->after_id ?
 		    g->before_id - g->after_id - 1 : 0);
-		jtime(b, g->after_time);
+		jtime(b, rp, g->after_time);
 		key(b, "before_time");
-		jtime(b, g->before_time);
+		jtime(b, rp, g->before_time);
 		ev_buf_addc(b, '}');
 	}
 	ev_buf_adds(b, "]}}");
@@ -247,7 +249,7 @@ static void
 json_proc(struct ev_buf *b, const struct rp *rp, const struct ev_event *p)
 {
 	ev_buf_adds(b, "{\"time\":");
-	jtime(b, p->time);
+	jtime(b, rp, p->time);
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", p->event_id);
 	ev_json_str(b, p->col[EV_COL_IMAGE]);
 	key(b, "command_line");
@@ -264,10 +266,10 @@ json_proc(struct ev_buf *b, const struct rp *rp, const struct ev_event *p)
 }
 
 static void
-json_net(struct ev_buf *b, const struct ev_event *n)
+json_net(struct ev_buf *b, const struct rp *rp, const struct ev_event *n)
 {
 	ev_buf_adds(b, "{\"time\":");
-	jtime(b, n->time);
+	jtime(b, rp, n->time);
 	key(b, "protocol");
 	ev_json_str(b, n->col[EV_COL_PROTOCOL]);
 	key(b, "initiated");
@@ -286,10 +288,10 @@ json_net(struct ev_buf *b, const struct ev_event *n)
 }
 
 static void
-json_load(struct ev_buf *b, const struct ev_event *l)
+json_load(struct ev_buf *b, const struct rp *rp, const struct ev_event *l)
 {
 	ev_buf_adds(b, "{\"time\":");
-	jtime(b, l->time);
+	jtime(b, rp, l->time);
 	key(b, "image_loaded");
 	ev_json_str(b, l->col[EV_COL_IMAGE_LOADED]);
 	key(b, "signed");
@@ -324,13 +326,13 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		json_net(b, c.net[i]);
+		json_net(b, rp, c.net[i]);
 	}
 	ev_buf_addf(b, "],\"network_total\":%zu,\"image_loads\":[", c.nnet);
 	for (size_t i = 0; i < c.nloads; i++) {
 		if (i > 0)
 			ev_buf_addc(b, ',');
-		json_load(b, c.loads[i]);
+		json_load(b, rp, c.loads[i]);
 	}
 	ev_buf_addf(b, "],\"image_loads_unusual\":%zu,\"image_loads_total\":%zu"
 	    ",\"children\":[", c.loads_total, c.loads_all);
@@ -367,7 +369,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	double score;
 
 	ev_buf_adds(b, "\"time\":");
-	jtime(b, ev->time);
+	jtime(b, rp, ev->time);
 	key(b, "computer");
 	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
 	key(b, "source");
@@ -434,11 +436,11 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		key(b, "network");
-		json_net(b, ev);
+		json_net(b, rp, ev);
 		break;
 	case EV_KIND_IMAGE_LOAD:
 		key(b, "image_load");
-		json_load(b, ev);
+		json_load(b, rp, ev);
 		break;
 	case EV_KIND_LOG_CLEAR:
 		key(b, "cleared_channel");

@@ -152,8 +152,7 @@ iso(uint64_t t, char *buf)
 {
 	if (t == 0)
 		return "-";
-	ev_time_iso(t, buf);
-	return buf;
+	return ev_time_format(t, EV_TIME_LOCAL, buf);
 }
 
 /* ---- header sections ---- */
@@ -163,7 +162,7 @@ scanned(struct tw *w, const struct rp *rp)
 {
 	const struct report *r = rp->r;
 	const struct ingest_run *run = r->run;
-	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 
 	sgr(w, C_BOLD);
@@ -291,7 +290,7 @@ scanned(struct tw *w, const struct rp *rp)
 static void
 coverage(struct tw *w, const struct rp *rp)
 {
-	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 
 	heading(w, "Coverage");
@@ -357,7 +356,7 @@ static void
 tampering(struct tw *w, const struct rp *rp)
 {
 	const struct ingest_run *run = rp->r->run;
-	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 
 	heading(w, "Tampering");
@@ -425,7 +424,7 @@ static void
 context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 {
 	struct ev_buf t = EV_BUF_INIT;
-	char a[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1];
 	struct rp_ctx c;
 	size_t n;
 
@@ -494,7 +493,7 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 static void
 plain_entry(struct tw *w, const struct ev_event *ev)
 {
-	char a[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
 	    "?";
@@ -541,7 +540,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	const struct ev_event *ev = it->ev;
 	const struct finding *f = it->f;
 	const struct ingest_run *run = rp->r->run;
-	char a[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
 	    "?";
@@ -557,7 +556,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	sgr(w, C_OFF);
 	ev_buf_addc(w->b, ' ');
 	sgr(w, C_BOLD);
-	safe_wrap(w, comp, EV_TIME_ISO_LEN + 11, IND + LABEL_W);
+	safe_wrap(w, comp, strlen(a) + 11, IND + LABEL_W);
 	sgr(w, C_OFF);
 	ev_buf_addf(w->b, "  %s\n", rp_source(f));
 	for (size_t i = 0; i < f->nreasons; i++) {
@@ -662,7 +661,7 @@ static void
 summary(struct tw *w, const struct rp *rp)
 {
 	struct ev_buf t = EV_BUF_INIT;
-	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 
 	heading(w, "Summary");
 	ev_buf_addf(&t, "%zu", rp->r->nfindings);
