@@ -77,6 +77,13 @@ same_image(const char *a, const char *b)
 	    strcasecmp(a, b) == 0;
 }
 
+/* Equal strings, NULL equal only to NULL. */
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static uint64_t
 tdiff(uint64_t a, uint64_t b)
 {
@@ -144,26 +151,40 @@ add_process(struct build *b, struct ev_event *ev)
 		    ev->col[EV_COL_PARENT_IMAGE]);
 	np->parent = p;
 
-	/* the same process in Sysmon 1 and 4688? */
+	/*
+	 * The same process in Sysmon 1 and 4688, or in two copies of one
+	 * 4688 (a Security log and its forwarded or cleared-and-saved copy:
+	 * other record ids, so not merged by the reader)?  The pid map holds
+	 * the latest node only, so a copy is folded into the node already
+	 * there and leaves the map to it: a Sysmon 1 then finds the first
+	 * 4688, and a Sysmon 1 that came first takes every copy.
+	 */
 	q = by_pid(b, ev, EV_COL_PID, NULL);
 	if (q != NONE) {
 		struct proc *qp = &c->procs[q];
-
-		if (qp->sysmon != np->sysmon && qp->canon == q &&
+		bool same = qp->canon == q &&
 		    qp->ev->col[EV_COL_IMAGE] != NULL &&
 		    ev->col[EV_COL_IMAGE] != NULL &&
 		    strcasecmp(qp->ev->col[EV_COL_IMAGE],
-		    ev->col[EV_COL_IMAGE]) == 0 &&
+		    ev->col[EV_COL_IMAGE]) == 0;
+
+		if (same && qp->sysmon != np->sysmon &&
 		    tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
 			if (np->sysmon && qp->ev->dup_record == 0 &&
 			    ev->dup_record == 0) {
 				qp->canon = k;
 				ev->dup_record = qp->ev->record_id;
-			} else if (!np->sysmon && qp->ev->dup_record == 0) {
+			} else if (!np->sysmon) {
 				np->canon = q;
-				qp->ev->dup_record = ev->record_id;
+				if (qp->ev->dup_record == 0)
+					qp->ev->dup_record = ev->record_id;
 				return 0;	/* the map keeps the Sysmon */
 			}
+		} else if (same && !qp->sysmon && !np->sysmon &&
+		    qp->ev->time == ev->time && str_eq(qp->ev->col[
+		    EV_COL_COMMAND_LINE], ev->col[EV_COL_COMMAND_LINE])) {
+			np->canon = q;	/* a copy of the 4688 q */
+			return 0;	/* the map keeps the first */
 		}
 	}
 	if (np->sysmon && make_key(&b->key, ev, ev->col[EV_COL_PROCESS_GUID]))
@@ -289,6 +310,12 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
 	if (kids == NULL)
 		goto out;
+	/* a 4688 copy points at the first 4688, which a Sysmon 1 may have
+	   taken since: one step reaches the kept node (a kept node is its
+	   own canon, and only a 4688 that is its own canon is pointed at) */
+	for (size_t i = 0; i < nprocs; i++)
+		b.c->procs[i].canon =
+		    b.c->procs[b.c->procs[i].canon].canon;
 	for (size_t i = 0; i < nprocs; i++) {
 		struct proc *p = &b.c->procs[i];
 

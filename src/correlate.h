@@ -48,7 +48,11 @@ int	corr_build(struct ev_event **events, size_t n, struct corr **out,
 	    struct ev_err *err);
 void	corr_free(struct corr *);
 
-/* true when ev is a 4688 that duplicates a Sysmon 1 (skip it). */
+/*
+ * true when ev is a 4688 that duplicates a Sysmon 1, or a copy of another
+ * 4688 (same computer, pid, image, time and command line, another record
+ * id: a forwarded or saved copy of the log): skip it.
+ */
 bool	corr_is_duplicate(const struct corr *, const struct ev_event *ev);
 
 /*

@@ -263,6 +263,51 @@ START_TEST(dedup)
 }
 END_TEST
 
+/*
+ * One process in two copies of a 4688 (a log and its forwarded or saved
+ * copy: other record ids) and a Sysmon 1: one process, in either order
+ * (issue 19: msxsl.exe pid 8756 on WKS01 gave two findings).
+ */
+START_TEST(dedup_copies)
+{
+	struct ev_event *a1, *a2, *s1, *b1, *b2, *s2, *c1, *c2, *d1, *d2;
+
+	/* two copies, then the Sysmon 1 a second later */
+	a1 = sec4688("WS1", 10 * S, 20134, "0x2234", "C:\\t\\msxsl.exe", "0x4",
+	    NULL);
+	a2 = sec4688("WS1", 10 * S, 20170, "0x2234", "C:\\t\\msxsl.exe", "0x4",
+	    NULL);
+	s1 = sysmon1("WS1", 11 * S, G(1), "8756", "C:\\t\\msxsl.exe", G(0), "4",
+	    "C:\\s.exe");
+	/* the Sysmon 1 first, then two copies */
+	s2 = sysmon1("WS1", 20 * S, G(2), "2000", "C:\\b.exe", G(0), "4",
+	    "C:\\s.exe");
+	b1 = sec4688("WS1", 21 * S, 30001, "0x7d0", "C:\\b.exe", "0x4", NULL);
+	b2 = sec4688("WS1", 21 * S, 40001, "0x7d0", "C:\\b.exe", "0x4", NULL);
+	/* two copies and no Sysmon: one process */
+	c1 = sec4688("WS1", 30 * S, 30002, "0xbb8", "C:\\c.exe", "0x4", NULL);
+	c2 = sec4688("WS1", 30 * S, 40002, "0xbb8", "C:\\c.exe", "0x4", NULL);
+	/* same pid and image 5 s apart: a new process, not a copy */
+	d1 = sec4688("WS1", 40 * S, 30003, "0xfa0", "C:\\d.exe", "0x4", NULL);
+	d2 = sec4688("WS1", 45 * S, 30004, "0xfa0", "C:\\d.exe", "0x4", NULL);
+	build();
+	ck_assert(corr_is_duplicate(corr, a1));
+	ck_assert(corr_is_duplicate(corr, a2));
+	ck_assert(!corr_is_duplicate(corr, s1));
+	ck_assert_ptr_eq(corr_process(corr, a1), s1);
+	ck_assert_ptr_eq(corr_process(corr, a2), s1);
+	ck_assert_uint_eq(s1->dup_record, 20134);
+	ck_assert(corr_is_duplicate(corr, b1));
+	ck_assert(corr_is_duplicate(corr, b2));
+	ck_assert_ptr_eq(corr_process(corr, b2), s2);
+	ck_assert(!corr_is_duplicate(corr, c1));
+	ck_assert(corr_is_duplicate(corr, c2));
+	ck_assert_ptr_eq(corr_process(corr, c2), c1);
+	ck_assert(!corr_is_duplicate(corr, d1));
+	ck_assert(!corr_is_duplicate(corr, d2));
+}
+END_TEST
+
 static long long
 q1(sqlite3 *db, const char *sql)
 {
@@ -341,6 +386,7 @@ main(void)
 	tcase_add_test(tc, sysmon_exit);
 	tcase_add_test(tc, attach_3_7);
 	tcase_add_test(tc, dedup);
+	tcase_add_test(tc, dedup_copies);
 	tcase_add_test(tc, store);
 	tcase_add_test(tc, empty);
 	suite_add_tcase(s, tc);

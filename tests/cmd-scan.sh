@@ -35,6 +35,11 @@ expect 2 "bad level" "$EVTXHUNT" scan -l severe "$TD/wks01-sysmon.evtx"
 expect 2 "bad format" "$EVTXHUNT" scan -f pdf "$TD/wks01-sysmon.evtx"
 expect 0 "--help" "$EVTXHUNT" scan --help
 
+# -- one process in two 4688 copies and a Sysmon 1 is one finding (SPEC §4)
+"$EVTXHUNT" scan -q -f csv -r "$RULES" "$TD" > "$T/all.csv"
+[ "$(grep -c 'msxsl.exe C:' "$T/all.csv")" -eq 1 ] && ok "msxsl pid 8756 folded into one finding" ||
+    fail "msxsl pid 8756: $(grep -c 'msxsl.exe C:' "$T/all.csv") findings"
+
 # -- filters and suppression
 expect 0 "-l critical filters everything" "$EVTXHUNT" scan -l critical -r "$RULES" "$TD/wks01-sysmon.evtx"
 expect 0 "--computer filter" "$EVTXHUNT" scan --computer 'nohost*' -r "$RULES" "$TD/wks01-sysmon.evtx"
