@@ -42,8 +42,9 @@ static const char *const scan_usage[] = {
 	    "[--computer pattern] [--db file]",
 	"                     [-f format] [--force] [--from time] [--hash] "
 	    "[-j jobs] [-l level]",
-	"                     [--learn] [--no-baseline] [--no-recovered] "
-	    "[--no-rules] [-o file]",
+	"                     [--learn] [--learn-all] [--no-baseline] "
+	    "[--no-recovered] [--no-rules]",
+	"                     [-o file]",
 	"                     [--parser native|libevtx] [--progress when] "
 	    "[-r path]...",
 	"                     [--rule pattern] [--strict] [--suppress file] "
@@ -55,7 +56,7 @@ static const char *const scan_usage[] = {
 enum {
 	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
 	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_TZ, OPT_HELP
+	OPT_TZ, OPT_LEARN_ALL, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -69,6 +70,7 @@ static const struct option scan_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "min-level", required_argument, NULL, 'l' },
 	{ "learn", no_argument, NULL, OPT_LEARN },
+	{ "learn-all", no_argument, NULL, OPT_LEARN_ALL },
 	{ "no-baseline", no_argument, NULL, OPT_NO_BASELINE },
 	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
 	{ "output", required_argument, NULL, 'o' },
@@ -89,7 +91,8 @@ struct scan {
 	const char		**rule_paths;
 	size_t			 nrule_paths;
 	int			 color;		/* -1 auto, 0 never, 1 always */
-	bool			 all_events, force, learn, no_baseline;
+	bool			 all_events, force, learn, learn_all;
+	bool			 no_baseline;
 	bool			 no_rules;
 	int			 status;
 
@@ -150,6 +153,30 @@ store_scan(const char *tmp, void *arg, struct ev_err *err)
 	return rc;
 }
 
+/*
+ * Whether --learn may add ev to the baseline: not when it is reported at
+ * medium or above, by a rule or by the scoring that just ran (an attack
+ * learned would hide its next run), unless --learn-all.
+ */
+static bool
+learnable(void *arg, const struct ev_event *ev)
+{
+	const struct scan *s = arg;
+	const struct base_result *res = &s->base.res;
+
+	if (s->learn_all)
+		return true;
+	for (uint32_t i = 0; i < ev->nhits; i++)
+		if (sigma_rule_at(s->rules, ev->hits[i])->level >=
+		    EV_LEVEL_MEDIUM)
+			return false;
+	for (size_t i = 0; i < res->nfindings; i++)
+		if (res->findings[i].ev == ev &&
+		    res->findings[i].level >= EV_LEVEL_MEDIUM)
+			return false;
+	return true;
+}
+
 /* The baselines step; with --learn, tmp is the baseline's temporary. */
 static int
 baselines(const char *tmp, void *arg, struct ev_err *err)
@@ -157,7 +184,7 @@ baselines(const char *tmp, void *arg, struct ev_err *err)
 	struct scan *s = arg;
 
 	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
-	    tmp, s->corr, s->run.events, s->run.nevents, err);
+	    tmp, learnable, s, s->corr, s->run.events, s->run.nevents, err);
 }
 
 /*
@@ -311,6 +338,9 @@ parse_args(struct scan *s, int argc, char **argv)
 			break;
 		case OPT_LEARN:
 			s->learn = true;
+			break;
+		case OPT_LEARN_ALL:
+			s->learn = s->learn_all = true;
 			break;
 		case OPT_NO_BASELINE:
 			s->no_baseline = true;

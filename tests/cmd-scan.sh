@@ -146,6 +146,22 @@ for part in ("Control_RunDLL desk.cpl", "7-zip.dll", "-hashfile"):
     assert not flagged(part), "benign flagged: " + part
 PYEOF
 
+# -- --learn keeps what it reported at medium or above out of the baseline
+nbase() { cut -d, -f3 "$1" | grep -c baseline; }
+for m in learn learn-all; do
+	cp "$T/fleet.db" "$T/$m.db"
+	# shellcheck disable=SC2086
+	"$EVTXHUNT" scan -q -f csv -b "$T/$m.db" --$m -r "$RULES" $hosts > "$T/$m-1.csv"
+	# shellcheck disable=SC2086
+	"$EVTXHUNT" scan -q -f csv -b "$T/$m.db" -r "$RULES" $hosts > "$T/$m-2.csv"
+done
+[ "$(nbase "$T/learn-1.csv")" -gt 0 ] &&
+    [ "$(nbase "$T/learn-2.csv")" -eq "$(nbase "$T/learn-1.csv")" ] &&
+    ok "--learn: a rescan keeps its $(nbase "$T/learn-1.csv") baseline findings" ||
+    fail "--learn learned findings: $(nbase "$T/learn-1.csv") -> $(nbase "$T/learn-2.csv")"
+[ "$(nbase "$T/learn-all-2.csv")" -lt "$(nbase "$T/learn-all-1.csv")" ] &&
+    ok "--learn-all learns everything" || fail "--learn-all did not learn the findings"
+
 # -- hostile strings stay inert
 "$EVTXHUNT" scan -q -a -r "$RULES" "$TD/bad/hostile-strings.evtx" > "$T/hostile.txt"
 if LC_ALL=C grep -q "$(printf '\033')" "$T/hostile.txt"; then

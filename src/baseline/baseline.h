@@ -337,12 +337,15 @@ struct base_run {
  * the baseline DB dbpath (NULL: stacking; opened read-only) and, when
  * learn_into is not NULL, writes dbpath's contents plus these events
  * into the new, empty database file learn_into (the command's temporary
- * for dbpath: dbpath itself is never written).  Errors about a DB name
+ * for dbpath: dbpath itself is never written); only the events
+ * learnable(learn_arg, ev) accepts are learned (NULL: all), asked after
+ * the scoring, so r->res is there to consult.  Errors about a DB name
  * it.  Release r with base_run_release() (also after a failure).
  */
 int	base_run(struct base_run *r, const char *const *rule_dirs,
 	    size_t ndirs, const char *dbpath, const char *learn_into,
-	    const struct corr *,
+	    bool (*learnable)(void *arg, const struct ev_event *ev),
+	    void *learn_arg, const struct corr *,
 	    struct ev_event *const *events, size_t n, struct ev_err *err);
 void	base_run_release(struct base_run *);
 

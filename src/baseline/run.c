@@ -57,10 +57,28 @@ load_config(struct base_run *r, const char *const *dirs, size_t ndirs,
 	return rc;
 }
 
+/* The events learnable() accepts (all when NULL): *out to free, or NULL
+   when out of memory. */
+static struct ev_event **
+learn_set(struct ev_event *const *events, size_t n,
+    bool (*learnable)(void *, const struct ev_event *), void *arg,
+    size_t *nout)
+{
+	struct ev_event **v = malloc((n ? n : 1) * sizeof(*v));
+
+	*nout = 0;
+	for (size_t i = 0; v != NULL && i < n; i++)
+		if (learnable == NULL || learnable(arg, events[i]))
+			v[(*nout)++] = events[i];
+	return v;
+}
+
 int
 base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
-    const char *dbpath, const char *learn_into, const struct corr *corr,
-    struct ev_event *const *events, size_t n, struct ev_err *err)
+    const char *dbpath, const char *learn_into,
+    bool (*learnable)(void *, const struct ev_event *), void *learn_arg,
+    const struct corr *corr, struct ev_event *const *events, size_t n,
+    struct ev_err *err)
 {
 	sqlite3 *db = NULL;
 	bool fresh;
@@ -89,14 +107,22 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 	if ((rc = close_db(db, dbpath, 0, err)) != 0)
 		return rc;
 	if (learn_into != NULL) {
+		size_t nl;
+		struct ev_event **lv = learn_set(events, n, learnable,
+		    learn_arg, &nl);
+
+		if (lv == NULL)
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		db = NULL;
 		if ((rc = base_db_open(learn_into, true, false, &db, err)) !=
 		    0 || (!fresh && (rc = base_db_merge(db, dbpath, err)) !=
 		    0) ||
-		    (rc = base_learn(db, r->cfg, corr, events, n, err)) != 0) {
+		    (rc = base_learn(db, r->cfg, corr, lv, nl, err)) != 0) {
+			free(lv);
 			ev_err_wrap(err, "%s", dbpath);
 			return close_db(db, dbpath, rc, err);
 		}
+		free(lv);
 		if ((rc = close_db(db, dbpath, 0, err)) != 0)
 			return rc;
 	}
