@@ -51,7 +51,27 @@ static const char *const baseline_usage[] = {
 	NULL
 };
 
-enum { OPT_HELP = CMD_OPT_READ_LAST };
+static const struct cmd_opt_help learn_help[] = {
+	{ "-h, --help", "this help" },
+	{ "-o, --output db", "the baseline to write (added to when it "
+	    "exists)" },
+	{ "-w, --watched file", "the watched binaries (default: the installed "
+	    "watched.yml)" },
+	CMD_READ_HELP,
+	{ NULL, NULL }
+};
+
+static const struct cmd_opt_help show_help[] = {
+	{ "-h, --help", "this help" },
+	{ NULL, NULL }
+};
+
+static const struct cmd_opt_help merge_help[] = {
+	{ "-h, --help", "this help" },
+	{ "-o, --output db", "the baseline to write (added to when it "
+	    "exists)" },
+	{ NULL, NULL }
+};
 
 /*
  * An output baseline, written as every output is (cmd_out_open()): a
@@ -107,7 +127,7 @@ learn(int argc, char **argv)
 		CMD_READ_LONGOPTS,
 		{ "output", required_argument, NULL, 'o' },
 		{ "watched", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, OPT_HELP },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmd_read rd;
@@ -122,7 +142,7 @@ learn(int argc, char **argv)
 	int opt, rc, status;
 
 	cmd_read_init(&rd);
-	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "o:w:", opts,
+	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "ho:w:", opts,
 	    NULL)) != -1) {
 		if ((rc = cmd_read_option(&rd, "baseline learn", opt,
 		    optarg)) != 0) {
@@ -137,9 +157,8 @@ learn(int argc, char **argv)
 		case 'w':
 			watched = optarg;
 			break;
-		case OPT_HELP:
-			cmd_print_usage(stdout, learn_usage);
-			return cmd_finish_stdout(CMD_EXIT_OK);
+		case 'h':
+			return cmd_print_help(learn_usage, learn_help);
 		default:
 			cmd_print_usage(stderr, learn_usage);
 			return CMD_EXIT_ERROR;
@@ -318,10 +337,9 @@ show(int argc, char **argv)
 	sqlite3 *db;
 	int rc;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		cmd_print_usage(stdout, show_usage);
-		return cmd_finish_stdout(CMD_EXIT_OK);
-	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return cmd_print_help(show_usage, show_help);
 	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
 		cmd_print_usage(stderr, show_usage);
 		return CMD_EXIT_ERROR;
@@ -342,7 +360,7 @@ merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, OPT_HELP },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ev_err err = EV_ERR_INIT;
@@ -351,14 +369,13 @@ merge(int argc, char **argv)
 	bool ok = true;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outpath = optarg;
 			break;
-		case OPT_HELP:
-			cmd_print_usage(stdout, merge_usage);
-			return cmd_finish_stdout(CMD_EXIT_OK);
+		case 'h':
+			return cmd_print_help(merge_usage, merge_help);
 		default:
 			cmd_print_usage(stderr, merge_usage);
 			return CMD_EXIT_ERROR;

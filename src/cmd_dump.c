@@ -30,7 +30,17 @@ static const char *const dump_usage[] = {
 	NULL
 };
 
-enum { OPT_DB = CMD_OPT_READ_LAST, OPT_FORCE, OPT_HELP };
+enum { OPT_DB = CMD_OPT_READ_LAST, OPT_FORCE };
+
+static const struct cmd_opt_help dump_help[] = {
+	{ "--db file", "write the events to a new SQLite database" },
+	{ "-f, --format csv|jsonl", "the output format (default: jsonl)" },
+	{ "--force", "replace an existing --db file" },
+	{ "-h, --help", "this help" },
+	{ "-o, --output file", "write to file (default: stdout)" },
+	CMD_READ_HELP,
+	{ NULL, NULL }
+};
 
 static const struct option dump_options[] = {
 	CMD_READ_LONGOPTS,
@@ -38,7 +48,7 @@ static const struct option dump_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -172,7 +182,7 @@ cmd_dump(int argc, char **argv)
 	int opt, rc, status;
 
 	cmd_read_init(&rd);
-	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:o:",
+	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:ho:",
 	    dump_options, NULL)) != -1) {
 		if ((rc = cmd_read_option(&rd, "dump", opt, optarg)) != 0) {
 			if (rc != 1)
@@ -198,9 +208,8 @@ cmd_dump(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
-		case OPT_HELP:
-			cmd_print_usage(stdout, dump_usage);
-			return cmd_finish_stdout(CMD_EXIT_OK);
+		case 'h':
+			return cmd_print_help(dump_usage, dump_help);
 		default:
 			cmd_print_usage(stderr, dump_usage);
 			return CMD_EXIT_ERROR;

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
+#include "cmd_ruleset.h"
 #include "ev_util.h"
 #include "sigma/sigma.h"
 
@@ -25,24 +25,22 @@ static const char *const list_usage[] = {
 	NULL
 };
 
+static const struct cmd_opt_help check_help[] = {
+	{ "-h, --help", "this help" },
+	{ NULL, NULL }
+};
+
+static const struct cmd_opt_help list_help[] = {
+	{ "-f, --format text|jsonl", "one line per rule, or JSON Lines" },
+	{ "-h, --help", "this help" },
+	{ NULL, NULL }
+};
+
 static const char *const rules_usage[] = {
 	"usage: evtxhunt rules check [path ...]",
 	"       evtxhunt rules list [-f text | jsonl] [path ...]",
 	NULL
 };
-
-/* The installed rules, or the source tree's when not installed. */
-static const char *
-default_rules_dir(void)
-{
-	struct stat st;
-
-	if (stat(EVH_RULESDIR, &st) == 0 && S_ISDIR(st.st_mode))
-		return EVH_RULESDIR;
-	if (stat(EVH_SRC_RULESDIR, &st) == 0 && S_ISDIR(st.st_mode))
-		return EVH_SRC_RULESDIR;
-	return EVH_RULESDIR;
-}
 
 /* Loads paths (or the default dir) into a new set; NULL on error. */
 static struct sigma_set *
@@ -58,7 +56,7 @@ load(int argc, char **argv, int *status)
 		return NULL;
 	}
 	if (argc == 0) {
-		const char *dir = default_rules_dir();
+		const char *dir = cmd_rules_default_dir();
 
 		if (sigma_load_path(set, dir, false, &err) != 0) {
 			cmd_warn("%s", err.msg);
@@ -131,10 +129,8 @@ rules_check(int argc, char **argv)
 	size_t nrej;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			cmd_print_usage(stdout, check_usage);
-			return cmd_finish_stdout(CMD_EXIT_OK);
-		}
+		if (c == 'h')
+			return cmd_print_help(check_usage, check_help);
 		cmd_print_usage(stderr, check_usage);
 		return CMD_EXIT_ERROR;
 	}
@@ -286,8 +282,7 @@ rules_list(int argc, char **argv)
 				    "-f: '%s' is not text or jsonl", optarg);
 			break;
 		case 'h':
-			cmd_print_usage(stdout, list_usage);
-			return cmd_finish_stdout(CMD_EXIT_OK);
+			return cmd_print_help(list_usage, list_help);
 		default:
 			cmd_print_usage(stderr, list_usage);
 			return CMD_EXIT_ERROR;

@@ -22,8 +22,9 @@ is_dir(const char *path)
 const char *
 cmd_rules_default_dir(void)
 {
-	/* installed rules, or the source tree's when run uninstalled */
-	if (is_dir(EVH_RULESDIR))
+	/* installed rules, or the source tree's when run uninstalled; when
+	   neither is there, the installed path is the one to name */
+	if (is_dir(EVH_RULESDIR) || !is_dir(EVH_SRC_RULESDIR))
 		return EVH_RULESDIR;
 	return EVH_SRC_RULESDIR;
 }

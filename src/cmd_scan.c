@@ -56,7 +56,36 @@ static const char *const scan_usage[] = {
 enum {
 	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
 	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_TZ, OPT_LEARN_ALL, OPT_HELP
+	OPT_TZ, OPT_LEARN_ALL
+};
+
+static const struct cmd_opt_help scan_help[] = {
+	{ "-a, --all-events", "timeline of every extracted event, findings "
+	    "marked" },
+	{ "-b, --baseline db", "score against this baseline (default: the "
+	    "evidence itself)" },
+	{ "--color auto|always|never", "colour the text report" },
+	{ "--computer pattern", "report only hosts matching the glob" },
+	{ "--db file", "also write the whole SQLite database to file" },
+	{ "-f, --format format", "text, csv, jsonl, timesketch or html" },
+	{ "--force", "replace an existing --db file" },
+	{ "-h, --help", "this help" },
+	{ "-l, --min-level level", "report findings of at least level" },
+	{ "--learn", "add this scan to the -b baseline (not what is "
+	    "reported at medium+)" },
+	{ "--learn-all", "as --learn, findings included" },
+	{ "--no-baseline", "rules only" },
+	{ "--no-rules", "baselines only" },
+	{ "-o, --output file", "write the report to file (default: stdout)" },
+	{ "-r, --rules path", "rule file or directory (repeatable; default: "
+	    "the installed rules)" },
+	{ "--rule pattern", "run only rules whose id, title or file matches "
+	    "the glob" },
+	{ "--suppress file", "drop the findings file describes" },
+	{ "--tz zone", "human formats in zone, with offsets (default: TZ, "
+	    "else UTC)" },
+	CMD_READ_HELP,
+	{ NULL, NULL }
 };
 
 static const struct option scan_options[] = {
@@ -78,7 +107,7 @@ static const struct option scan_options[] = {
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 	{ "tz", required_argument, NULL, OPT_TZ },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -277,7 +306,7 @@ parse_args(struct scan *s, int argc, char **argv)
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS
-	    "ab:f:l:o:r:", scan_options, NULL)) != -1) {
+	    "ab:f:hl:o:r:", scan_options, NULL)) != -1) {
 		if ((rc = cmd_read_option(&s->rd, "scan", opt, optarg)) != 0) {
 			if (rc != 1)
 				return rc;
@@ -357,8 +386,8 @@ parse_args(struct scan *s, int argc, char **argv)
 		case OPT_TZ:
 			s->tz = optarg;
 			break;
-		case OPT_HELP:
-			cmd_print_usage(stdout, scan_usage);
+		case 'h':
+			cmd_print_help(scan_usage, scan_help);
 			return SCAN_HELP;
 		default:
 			cmd_print_usage(stderr, scan_usage);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# help-vs-man.sh -- the usage each command prints with --help names the
-# same options as the SYNOPSIS of its manual page.
+# help-vs-man.sh -- the usage each command prints with --help (and -h)
+# names the same options as the SYNOPSIS of its manual page, and each of
+# them has a line of its own under "options:".
 set -u
 : "${EVTXHUNT:?}" "${top_srcdir:?}"
 PY=${PYTHON3:-python3}
@@ -14,6 +15,14 @@ check() {
 	for c in "$@"; do
 		# shellcheck disable=SC2086
 		"$EVTXHUNT" $c --help >> "$TMPF" 2>&1
+		# -h is --help
+		# shellcheck disable=SC2086
+		if "$EVTXHUNT" $c -h > "$TMPF.h" 2>&1 &&
+		    "$EVTXHUNT" $c --help | cmp -s - "$TMPF.h"; then
+			echo "ok - $c -h"
+		else
+			echo "FAIL - $c -h is not --help"; fails=$((fails + 1))
+		fi
 	done
 	if "$PY" - "$top_srcdir/man/$page" "$TMPF" <<'PYEOF'
 import re, sys
@@ -39,16 +48,40 @@ def help_opts(text):
     for m in re.finditer(r"(?<![\[\w-])(-[a-zA-Z])\b", text):
         out.add(m.group(1))
     return out
-a, b = man_opts(syn), help_opts(helptext)
+# each command's help: usage lines, then "options:" and a line per option
+usage, lines = [], []
+for block in helptext.split("usage: ")[1:]:
+    u, _, o = block.partition("\noptions:\n")
+    usage.append(u)
+    lines += [l for l in o.splitlines() if l.startswith("  -")]
+def line_opts(ls):
+    out = set()
+    for l in ls:
+        for f in re.findall(r"(?:^|, )(--?[\w-]+)", l.strip().split("  ")[0]):
+            out.add(f)
+    return out
+a, b = man_opts(syn), help_opts("\n".join(usage))
+c = line_opts(lines)
+bad = False
 if a != b:
     print("%s: only in the page: %s; only in --help: %s" % (sys.argv[1],
         sorted(a - b), sorted(b - a)))
-    sys.exit(1)
+    bad = True
+# every option of the synopsis has its line (by short or long name)
+longs = {l.strip().split("  ")[0]: l for l in lines}
+for o in sorted(a):
+    if o not in c:
+        print("%s: %s has no line in --help" % (sys.argv[1], o))
+        bad = True
+if "-h" not in c or "--help" not in c:
+    print("%s: no -h, --help line" % sys.argv[1])
+    bad = True
+sys.exit(1 if bad else 0)
 PYEOF
 	then echo "ok - $page"; else echo "FAIL - $page"; fails=$((fails + 1)); fi
 }
 TMPF=$(mktemp)
-trap 'rm -f "$TMPF"' EXIT
+trap 'rm -f "$TMPF" "$TMPF.h"' EXIT
 check evtxhunt-dump.1 dump
 check evtxhunt-scan.1 scan
 check evtxhunt-rules.1 "rules check" "rules list"
