@@ -107,6 +107,18 @@ cmd_rules_load(struct sigma_set **out, const char *const *paths,
 		cmd_warn("%s", err.msg);
 		return -1;
 	}
+	/* the readers decode what the loaded rules read */
+	switch (sigma_want_install(set)) {
+	case 0:
+		break;
+	case EV_ENOMEM:
+		cmd_warn("out of memory");
+		return -1;
+	default:
+		cmd_warn("the rules read more than %d (channel, event id) "
+		    "pairs", EV_WANT_MAX);
+		return -1;
+	}
 	return 0;
 }
 

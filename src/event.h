@@ -33,19 +33,53 @@ enum ev_kind {
 	EV_KIND_IMAGE_LOAD,	/* Sysmon 7 */
 	EV_KIND_PROCESS_EXIT,	/* Security 4689, Sysmon 5 */
 	EV_KIND_LOG_CLEAR,	/* Eventlog 1102 (Security), 104 (System) */
+	EV_KIND_GENERIC,	/* another record a loaded rule wants
+				   (ev_want_add): provider, channel, event
+				   id and data as logged, no model */
 	EV_KIND_MAX
 };
 
-/* "process", "network", "image_load", "process_exit", "log_clear" */
+/* "process", "network", "image_load", "process_exit", "log_clear",
+   "generic" */
 const char	*ev_kind_name(enum ev_kind);
+
+/*
+ * The wanted set: the records readers deliver beyond the built-in kinds
+ * above, as (provider or channel name, event id or EV_WANT_ANY) pairs
+ * the loaded rules read (sigma_want_install()).  Names compare ignoring
+ * ASCII case, as Windows does.  Process-wide: ev_want_reset() and
+ * ev_want_add() run before any reader starts and never while one runs;
+ * readers only read the set.  Empty at start (built-in kinds only).
+ */
+#define EV_WANT_ANY	UINT32_MAX
+#define EV_WANT_MAX	4096	/* pairs; ev_want_add() refuses more */
+
+void	ev_want_reset(void);
+/* Adds a pair (a duplicate is a no-op).  0, EV_ENOMEM or EV_EUSAGE
+   (more than EV_WANT_MAX pairs). */
+int	ev_want_add(const char *name, bool channel, uint32_t event_id);
+/* Pairs in the set. */
+size_t	ev_want_count(void);
 
 /*
  * The kind of a record from its provider name and event id, EV_KIND_NONE
  * when evtxhunt does not extract it.  The provider is always checked with
- * the id: a 4688 from another provider is not a process creation.
+ * the id: a 4688 from another provider is not a process creation.  A
+ * record no built-in kind takes is EV_KIND_GENERIC when the wanted set
+ * names its provider with that id, or names a channel with that id (the
+ * channel is not known here: callers that know it use
+ * ev_classify_full(), which decides).
  */
 enum ev_kind	 ev_classify(const char *provider, size_t provider_len,
 		    uint32_t event_id);
+/* The same, knowing the channel (NULL: not known, as ev_classify()). */
+enum ev_kind	 ev_classify_full(const char *provider, size_t provider_len,
+		    const char *channel, size_t channel_len,
+		    uint32_t event_id);
+
+/* Ids of the wanted set (internal to ev_wanted_id()). */
+extern uint64_t	 ev_want_ids[1024];	/* bit per id < 65536 */
+extern bool	 ev_want_bigids;	/* EV_WANT_ANY or an id >= 65536 */
 
 /* Cheap pre-check on the id alone: false means ev_classify() is NONE. */
 static inline bool
@@ -56,7 +90,9 @@ ev_wanted_id(uint32_t id)
 	case 4689:
 		return true;
 	}
-	return false;
+	if (id < 65536)
+		return (ev_want_ids[id >> 6] >> (id & 63)) & 1;
+	return ev_want_bigids;
 }
 
 /* One EventData <Data Name=...> (or UserData leaf element) as logged. */

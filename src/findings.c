@@ -100,7 +100,7 @@ findings_on_event(struct ev_event *ev, struct ev_arena *arena, void *arg)
 	struct worker *w = arg;
 	int rc;
 
-	if (ev->kind != EV_KIND_PROCESS)
+	if (ev->kind == EV_KIND_NETWORK || ev->kind == EV_KIND_IMAGE_LOAD)
 		return 0;	/* 3/7 wait for their process */
 	if (w == NULL)
 		return EV_ENOMEM;

@@ -764,17 +764,320 @@ START_TEST(test_reject)
 }
 END_TEST
 
+static char *gen_rule(const char *, const char *, const char *,
+    const char *);
+
 START_TEST(test_skip_logsource)
 {
 	struct sigma_set *set;
 	const struct sigma_rule *r;
-	char *text = rule_text("file_event", SEL("TargetFilename: x"));
+	char *text = rule_text("file_access", SEL("TargetFilename: x"));
 
 	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_SKIPPED);
-	ck_assert(strstr(r->reason, "category=file_event") != NULL);
+	ck_assert(strstr(r->reason, "category=file_access") != NULL);
+	ck_assert_str_eq(r->reason_class, "Windows logsource not supported");
 	ck_assert_int_eq(sigma_count_status(set, SIGMA_SKIPPED), 1);
 	sigma_set_free(set);
 	free(text);
+	text = gen_rule("product: linux", "category: process_creation",
+	    "1", SEL("Image: x"));
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_SKIPPED);
+	ck_assert_str_eq(r->reason_class, "not a Windows logsource");
+	sigma_set_free(set);
+	free(text);
+}
+END_TEST
+
+/* ---- log sources beyond process events (logsrc.c) -------------------- */
+
+/* A rule for any logsource: "product: x", "category: y" or "service: z". */
+static char *
+gen_rule(const char *product, const char *src, const char *id,
+    const char *detection)
+{
+	char *s;
+
+	ck_assert(asprintf(&s, "title: t%s\nid: 00000000-0000-0000-0000-"
+	    "%012d\nlevel: high\nlogsource:\n    %s\n    %s\n"
+	    "detection:\n%s", id, atoi(id), product, src, detection) != -1);
+	return s;
+}
+
+/* What each logsource names (tests/thor.yml of SigmaHQ, pySigma). */
+static const struct {
+	const char	*src;		/* "category: x" or "service: y" */
+	const char	*src2;		/* a second key, or NULL */
+	unsigned	 has[6];	/* classes it names (0-terminated) */
+	unsigned	 hasnt[6];	/* and some it does not */
+} lscases[] = {
+	{ "category: process_creation", NULL, { LS_SYSMON(1), LS_4688 },
+	    { LS_SECURITY, LS_SYSMON(5) } },
+	{ "category: process_creation", "service: security", { LS_4688 },
+	    { LS_SYSMON(1), LS_SECURITY } },
+	{ "category: registry_add", NULL, { LS_SYSMON_12_ADD },
+	    { LS_SYSMON(12), LS_SYSMON_12_DEL, LS_SYSMON(13) } },
+	{ "category: registry_delete", NULL, { LS_SYSMON_12_DEL },
+	    { LS_SYSMON(12), LS_SYSMON_12_ADD } },
+	{ "category: registry_event", NULL, { LS_SYSMON(12),
+	    LS_SYSMON_12_ADD, LS_SYSMON_12_DEL, LS_SYSMON(14) },
+	    { LS_SYSMON(15) } },
+	{ "category: pipe_created", NULL, { LS_SYSMON(17), LS_SYSMON(18) },
+	    { LS_SYSMON(19) } },
+	{ "category: sysmon_error", NULL, { LS_SYSMON_255 },
+	    { LS_SYSMON_OTHER } },
+	{ "category: ps_script", NULL, { LS_PS_4104 },
+	    { LS_PS_4103, LS_PS_OTHER } },
+	{ "category: ps_classic_start", NULL, { LS_PSC_400 },
+	    { LS_PSC_800 } },
+	{ "service: security", NULL, { LS_4688, LS_SECURITY },
+	    { LS_SYSMON(1) } },
+	{ "service: sysmon", NULL, { LS_SYSMON(1), LS_SYSMON(29),
+	    LS_SYSMON_OTHER, LS_SYSMON_12_DEL }, { LS_4688 } },
+	{ "service: powershell", NULL, { LS_PS_4103, LS_PS_4104,
+	    LS_PS_OTHER }, { LS_PSC_400 } },
+	{ "category: dns_query", "service: sysmon", { LS_SYSMON(22) },
+	    { LS_SYSMON(1) } },
+};
+
+START_TEST(test_logsource_map)
+{
+	for (size_t i = 0; i < NELEM(lscases); i++) {
+		struct sigma_set *set;
+		const struct sigma_rule *r;
+		char *text, *src;
+
+		ck_assert(asprintf(&src, "%s%s%s", lscases[i].src,
+		    lscases[i].src2 ? "\n    " : "",
+		    lscases[i].src2 ? lscases[i].src2 : "") != -1);
+		text = gen_rule("product: windows", src, "1",
+		    SEL("Field: x"));
+		ck_assert_msg(load_one(text, &set, &r) == SIGMA_LOADED,
+		    "%s: %s", src, r->reason);
+		for (size_t k = 0; lscases[i].has[k] != 0; k++)
+			ck_assert_msg(sigma_srcset_has(&r->sources,
+			    lscases[i].has[k]), "%s: lacks class %u", src,
+			    lscases[i].has[k]);
+		for (size_t k = 0; lscases[i].hasnt[k] != 0; k++)
+			ck_assert_msg(!sigma_srcset_has(&r->sources,
+			    lscases[i].hasnt[k]), "%s: has class %u", src,
+			    lscases[i].hasnt[k]);
+		sigma_set_free(set);
+		free(text);
+		free(src);
+	}
+}
+END_TEST
+
+/* Logsources evtxhunt has no events for are skipped, not approximated. */
+START_TEST(test_logsource_unknown)
+{
+	static const char *const srcs[] = {
+		"service: no-such-service", "category: no_such_category",
+		"category: ps_script\n    service: sysmon",
+	};
+
+	for (size_t i = 0; i < NELEM(srcs); i++) {
+		struct sigma_set *set;
+		const struct sigma_rule *r;
+		char *text = gen_rule("product: windows", srcs[i], "1",
+		    SEL("Field: x"));
+
+		ck_assert_msg(load_one(text, &set, &r) == SIGMA_SKIPPED,
+		    "%s loaded", srcs[i]);
+		sigma_set_free(set);
+		free(text);
+	}
+}
+END_TEST
+
+/* A generic event as a reader delivers it. */
+static struct ev_event *
+gen_event(struct ev_arena *a, const char *prov, const char *chan,
+    uint32_t id, const char *name, const char *value)
+{
+	struct ev_pair *pair = ev_arena_calloc(a, sizeof(*pair));
+	struct ev_event *ev = ev_arena_calloc(a, sizeof(*ev));
+	struct ev_record rec;
+
+	ck_assert(pair != NULL && ev != NULL);
+	pair->name = name;
+	pair->value = value;
+	memset(&rec, 0, sizeof(rec));
+	rec.event_id = id;
+	rec.provider = prov;
+	rec.channel = chan;
+	rec.computer = "host";
+	rec.kind = EV_KIND_GENERIC;
+	rec.data = pair;
+	rec.ndata = 1;
+	ck_assert_int_eq(ev_normalise(&rec, a, ev), 0);
+	return ev;
+}
+
+/* Rules of each source fire on its events and on no other's. */
+START_TEST(test_logsource_match)
+{
+	static const struct {
+		const char	*src;
+		const char	*prov, *chan;
+		uint32_t	 id;
+		const char	*name, *value;
+		int		 want;
+	} cases[] = {
+		{ "category: dns_query", EV_PROVIDER_SYSMON, "x", 22,
+		    "QueryName", "evil.example", 1 },
+		{ "category: dns_query", EV_PROVIDER_SYSMON, "x", 23,
+		    "QueryName", "evil.example", 0 },
+		{ "category: dns_query", "Other", "x", 22,
+		    "QueryName", "evil.example", 0 },
+		{ "category: registry_add", EV_PROVIDER_SYSMON, "x", 12,
+		    "EventType", "CreateKey", 1 },
+		{ "category: registry_add", EV_PROVIDER_SYSMON, "x", 12,
+		    "EventType", "DeleteKey", 0 },
+		{ "category: registry_delete", EV_PROVIDER_SYSMON, "x", 12,
+		    "EventType", "deletevalue", 1 },
+		{ "category: ps_script", "Microsoft-Windows-PowerShell",
+		    "PowerShellCore/Operational", 4104, "ScriptBlockText",
+		    "evil.example", 1 },
+		{ "category: ps_script", "Microsoft-Windows-PowerShell",
+		    "Microsoft-Windows-PowerShell/Operational", 4103,
+		    "ScriptBlockText", "evil.example", 0 },
+		{ "category: ps_classic_script", "PowerShell",
+		    "Windows PowerShell", 800, "Data", "evil.example", 1 },
+		{ "service: system", "Service Control Manager", "SYSTEM", 7045,
+		    "ImagePath", "evil.example", 1 },
+		{ "service: system", "Service Control Manager", "Application",
+		    7045, "ImagePath", "evil.example", 0 },
+		{ "service: security", EV_PROVIDER_SECURITY, "Security", 4698,
+		    "TaskContent", "evil.example", 1 },
+		{ "service: windefend", "Microsoft-Windows-Windows Defender",
+		    "Microsoft-Windows-Windows Defender/Operational", 1116,
+		    "Path", "evil.example", 1 },
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct sigma_set *set;
+		const struct sigma_rule *r;
+		struct sigma_scratch *sc;
+		struct ev_arena a;
+		const uint32_t *hits;
+		char *det, *text;
+
+		ck_assert(asprintf(&det, SEL("%s|contains: evil.ex"),
+		    strcmp(cases[i].name, "EventType") == 0 ? "TargetObject" :
+		    cases[i].name) != -1);
+		text = gen_rule("product: windows", cases[i].src, "1", det);
+		ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+		ev_arena_init(&a);
+		sc = sigma_scratch_new(set);
+		ck_assert(sc != NULL);
+		for (int pf = 0; pf < 2; pf++) {
+			struct ev_event *ev = gen_event(&a, cases[i].prov,
+			    cases[i].chan, cases[i].id, cases[i].name,
+			    cases[i].value);
+			struct ev_pair *two = ev_arena_calloc(&a,
+			    2 * sizeof(*two));
+
+			/* registry cases: the value the rule reads, too */
+			two[0] = ev->data[0];
+			two[1].name = "TargetObject";
+			two[1].value = "HKLM\\evil.example";
+			ev->data = two;
+			ev->ndata = 2;
+			ev->dlen = NULL;
+			sigma_scratch_prefilter(sc, pf == 1);
+			ck_assert_msg(sigma_match(set, sc, ev, &hits) ==
+			    cases[i].want, "%s on %s/%u (prefilter %d)",
+			    cases[i].src, cases[i].chan, cases[i].id, pf);
+		}
+		sigma_scratch_free(sc);
+		ev_arena_release(&a);
+		sigma_set_free(set);
+		free(text);
+		free(det);
+	}
+}
+END_TEST
+
+/*
+ * The wanted set follows the loaded rules: their classes, narrowed to
+ * the event ids their conditions require.
+ */
+START_TEST(test_logsource_wants)
+{
+	static const char *const texts[][2] = {
+		{ "service: security", "    sel:\n        EventID:\n"
+		    "            - 4624\n            - 4625\n"
+		    "        LogonType: 3\n    condition: sel\n" },
+		{ "category: ps_script", SEL("ScriptBlockText|contains: x") },
+		{ "category: dns_query", SEL("QueryName: x") },
+		{ "service: application", SEL("Data|contains: x") },
+		{ "service: system", "    a:\n        EventID: 7045\n"
+		    "    b:\n        EventID: 7036\n    c:\n"
+		    "        Param1: x\n    condition: (a or b) and c\n" },
+	};
+	struct sigma_set *set;
+	struct ev_err err = EV_ERR_INIT;
+
+	/* first without the whole-channel rule: ids are narrowed */
+	for (int pass = 0; pass < 2; pass++) {
+		ck_assert((set = sigma_set_new()) != NULL);
+		for (size_t i = 0; i < NELEM(texts); i++) {
+			char id[8], *t;
+
+			if (pass == 0 && i == 3)
+				continue;
+			snprintf(id, sizeof(id), "%zu", i + 1);
+			t = gen_rule("product: windows", texts[i][0], id,
+			    texts[i][1]);
+			ck_assert_int_eq(sigma_load_buffer(set, "t.yml", t,
+			    strlen(t), &err), 0);
+			free(t);
+		}
+		ck_assert_int_eq(sigma_compile(set, &err), 0);
+		ck_assert_uint_eq(sigma_count_status(set, SIGMA_LOADED),
+		    NELEM(texts) - (pass == 0));
+		ck_assert_int_eq(sigma_want_install(set), 0);
+		if (pass == 1)
+			break;
+		ck_assert(ev_wanted_id(4624) && ev_wanted_id(7045));
+		ck_assert(!ev_wanted_id(4634) && !ev_wanted_id(70000));
+		ck_assert_int_eq(ev_classify_full("any", 3, "Application", 11,
+		    1000), EV_KIND_NONE);
+		sigma_set_free(set);
+	}
+#define CL(p, c, id) ev_classify_full(p, strlen(p), c, strlen(c), id)
+	ck_assert_int_eq(CL(EV_PROVIDER_SECURITY, "Security", 4624),
+	    EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("x", "security", 4625), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL(EV_PROVIDER_SECURITY, "Security", 4634),
+	    EV_KIND_NONE);
+	ck_assert_int_eq(CL(EV_PROVIDER_SECURITY, "Security", 4688),
+	    EV_KIND_PROCESS);
+	ck_assert_int_eq(CL("y", "Microsoft-Windows-PowerShell/Operational",
+	    4104), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("y", "PowerShellCore/Operational", 4104),
+	    EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("y", "Microsoft-Windows-PowerShell/Operational",
+	    4103), EV_KIND_NONE);
+	ck_assert_int_eq(CL(EV_PROVIDER_SYSMON, "z", 22), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL(EV_PROVIDER_SYSMON, "z", 23), EV_KIND_NONE);
+	ck_assert_int_eq(CL(EV_PROVIDER_SYSMON, "z", 1), EV_KIND_PROCESS);
+	/* a whole channel: every id of it, and of no other */
+	ck_assert_int_eq(CL("any", "Application", 1), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("any", "Application", 70000), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("any", "Setup", 1), EV_KIND_NONE);
+	ck_assert_int_eq(CL("any", "System", 7045), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("any", "System", 7036), EV_KIND_GENERIC);
+	ck_assert_int_eq(CL("any", "System", 7040), EV_KIND_NONE);
+	/* the channel unknown yet (libevtx): a channel want may take it */
+	ck_assert_int_eq(ev_classify("any", 3, 7045), EV_KIND_GENERIC);
+#undef CL
+	ev_want_reset();
+	ck_assert_uint_eq(ev_want_count(), 0);
+	ck_assert_int_eq(ev_classify("any", 3, 7045), EV_KIND_NONE);
+	ck_assert(!ev_wanted_id(7045));
+	sigma_set_free(set);
 }
 END_TEST
 
@@ -805,7 +1108,9 @@ START_TEST(test_metadata)
 	ck_assert_uint_eq(r->tags.n, 1);
 	ck_assert_str_eq(r->tags.v[0], "attack.t1218");
 	ck_assert_str_eq(r->category, "process_creation");
-	ck_assert_uint_eq(r->sources, SIGMA_SRC_SYSMON1 | SIGMA_SRC_4688);
+	for (unsigned c = 0; c < SIGMA_NCLASS; c++)
+		ck_assert_int_eq(sigma_srcset_has(&r->sources, c),
+		    c == LS_SYSMON(1) || c == LS_4688);
 	sigma_set_free(set);
 	free(text);
 }
@@ -1535,6 +1840,10 @@ sigma_suite(void)
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));
 	tcase_add_test(tc, test_skip_logsource);
+	tcase_add_test(tc, test_logsource_map);
+	tcase_add_test(tc, test_logsource_unknown);
+	tcase_add_test(tc, test_logsource_match);
+	tcase_add_test(tc, test_logsource_wants);
 	tcase_add_test(tc, test_not_a_rule);
 	tcase_add_test(tc, test_metadata);
 	suite_add_tcase(s, tc);

@@ -1,8 +1,9 @@
 /*
  * sigma-regress.c -- conformance test: runs SigmaHQ's regression tests
- * (../shared/sigma/regression_data) through the engine.
+ * (../shared/sigma/regression_data, and ../shared/sigma-full/regression_data
+ * for the other log sources) through the engine.
  *
- * usage: sigma-regress [-v] [-p native|libevtx] SIGMA_DIR
+ * usage: sigma-regress [-sv] [-p native|libevtx] SIGMA_DIR
  *
  * Loads every rule under SIGMA_DIR/rules* and, for each info.yml under
  * SIGMA_DIR/regression_data, reads its .evtx with the reader interface,
@@ -10,7 +11,7 @@
  * by ProcessGuid, as the pipeline does) and counts the events the tested
  * rule fires on: it must be at least match_count (1 when absent).  Tests
  * of rules the engine does not load are counted, not failed (the rule
- * check test covers rejections).  Every event is also matched without
+ * check test covers rejections), unless -s (strict) is given.  Every event is also matched without
  * the prefilter: the hits must be the same.  Prints one line per failure and
  * "N passed, N failed, N skipped"; exit 1 on any failure, 77 when
  * SIGMA_DIR is empty or missing.
@@ -129,7 +130,11 @@ sval(yaml_node_t *n)
 	    (const char *)n->data.scalar.value : NULL;
 }
 
-/* Reads info.yml: rule id, evtx path (relative to sigma dir), count. */
+/*
+ * Reads info.yml: rule id, evtx path (relative to sigma dir), count.
+ * -1 when unreadable, -2 when it has no .evtx test (a Cisco rule's raw
+ * log, or its test commented out).
+ */
 static int
 read_info(const char *file, struct test *t)
 {
@@ -137,7 +142,7 @@ read_info(const char *file, struct test *t)
 	yaml_parser_t p;
 	yaml_document_t d;
 	yaml_node_t *root, *meta, *info;
-	const char *id, *path, *mc;
+	const char *id, *path, *mc, *type;
 	int ret = -1;
 
 	if (f == NULL)
@@ -152,7 +157,11 @@ read_info(const char *file, struct test *t)
 	id = sval(mget(&d, meta, "id"));
 	path = sval(mget(&d, info, "path"));
 	mc = sval(mget(&d, info, "match_count"));
-	if (id != NULL && path != NULL) {
+	type = sval(mget(&d, info, "type"));
+	if (id != NULL && (info == NULL || (type != NULL &&
+	    strcmp(type, "evtx") != 0)))
+		ret = -2;
+	else if (id != NULL && path != NULL) {
 		snprintf(t->rule_id, sizeof(t->rule_id), "%s", id);
 		snprintf(t->path, sizeof(t->path), "%s", path);
 		t->match_count = mc ? strtol(mc, NULL, 10) : 1;
@@ -172,6 +181,7 @@ struct run {
 	struct sigma_scratch	*plain;		/* without the prefilter */
 	enum evtx_parser	 parser;
 	int			 verbose;
+	int			 strict;	/* -s */
 	unsigned		 passed, failed, skipped;
 };
 
@@ -204,16 +214,24 @@ run_test(struct run *run, const char *info)
 	size_t idx;
 	long hits = 0;
 
-	if (read_info(info, &t) == -1) {
+	switch (read_info(info, &t)) {
+	case -1:
 		printf("FAIL %s: cannot read info.yml\n", info);
 		run->failed++;
+		return;
+	case -2:
+		printf("SKIP %s: no .evtx test\n", info);
+		run->skipped++;
 		return;
 	}
 	r = find_rule(run->set, t.rule_id, &idx);
 	if (r == NULL || r->status != SIGMA_LOADED) {
-		printf("SKIP %s: rule %s %s\n", info, t.rule_id,
-		    r == NULL ? "not found" : r->reason);
-		run->skipped++;
+		printf("%s %s: rule %s %s\n", run->strict ? "FAIL" : "SKIP",
+		    info, t.rule_id, r == NULL ? "not found" : r->reason);
+		if (run->strict)
+			run->failed++;
+		else
+			run->skipped++;
 		return;
 	}
 	snprintf(file, sizeof(file), "%s/%s", run->sigma, t.path);
@@ -308,6 +326,8 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0)
 			run.verbose = 1;
+		else if (strcmp(argv[i], "-s") == 0)
+			run.strict = 1;
 		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
 			int x = evtx_parser_from_name(argv[++i]);
 
@@ -317,7 +337,7 @@ main(int argc, char **argv)
 			}
 			run.parser = (enum evtx_parser)x;
 		} else {
-			fprintf(stderr, "usage: sigma-regress [-v] "
+			fprintf(stderr, "usage: sigma-regress [-sv] "
 			    "[-p native|libevtx] SIGMA_DIR\n");
 			return 2;
 		}
@@ -347,6 +367,11 @@ main(int argc, char **argv)
 	    (run.sc = sigma_scratch_new(run.set)) == NULL ||
 	    (run.plain = sigma_scratch_new(run.set)) == NULL) {
 		fprintf(stderr, "compile: %s\n", err.msg);
+		return 2;
+	}
+	/* the readers decode what the rules read, as scan has them do */
+	if (sigma_want_install(run.set) != 0) {
+		fprintf(stderr, "out of memory\n");
 		return 2;
 	}
 	sigma_scratch_prefilter(run.plain, false);

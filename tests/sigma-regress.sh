@@ -7,5 +7,11 @@ status=0
 for p in native libevtx; do
 	echo "# parser $p"
 	"$top_builddir/tests/sigma-regress" -p $p "$SHARED_DIR/sigma" || status=1
+	# the other log sources (registry, files, PowerShell, services...)
+	if [ -d "$SHARED_DIR/sigma-full/regression_data" ]; then
+		echo "# parser $p, sigma-full"
+		"$top_builddir/tests/sigma-regress" -s -p $p \
+		    "$SHARED_DIR/sigma-full" || status=1
+	fi
 done
 exit $status

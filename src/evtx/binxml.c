@@ -1142,7 +1142,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	struct parser p;
 	struct bx_node *top = NULL;
 	struct fields f;
-	uint32_t pos = off, prov, chan, comp, uid;
+	uint32_t pos = off, prov, chan, comp, uid, plen;
 	uint64_t v;
 
 	ev_arena_reset(&d->rarena);
@@ -1205,15 +1205,21 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->time = field_time(d, &f.time);
 	if (!all && !ev_wanted_id(rec->event_id))
 		return 0;
-	if ((prov = out_text(d, &f.prov, false)) == NO_OFF) {
-		rec->kind = ev_classify("", 0, rec->event_id);
-	} else {
-		rec->kind = ev_classify(d->out.p + prov, d->out.len - 1 - prov,
-		    rec->event_id);
-	}
+	prov = out_text(d, &f.prov, false);
+	plen = prov == NO_OFF ? 0 : d->out.len - 1 - prov;
+	rec->kind = ev_classify(prov == NO_OFF ? "" : d->out.p + prov, plen,
+	    rec->event_id);
 	if (!all && rec->kind == EV_KIND_NONE)
 		return 0;
 	chan = out_text(d, &f.chan, false);
+	/* a wanted channel decides, now that it is known */
+	if (rec->kind == EV_KIND_GENERIC)
+		rec->kind = ev_classify_full(prov == NO_OFF ? "" :
+		    d->out.p + prov, plen, chan == NO_OFF ? "" :
+		    d->out.p + chan, chan == NO_OFF ? 0 :
+		    d->out.len - 1 - chan, rec->event_id);
+	if (!all && rec->kind == EV_KIND_NONE)
+		return 0;
 	comp = out_text(d, &f.comp, false);
 	uid = out_text(d, &f.uid, true);
 	if (field_uint(d, &f.ver, &v) && v <= 255)

@@ -730,7 +730,13 @@ deliver_xml(struct lx_read *r, libevtx_record_t *lrec, struct ev_record *rec,
 		snprintf(msg, msgsz, "XML without Event/System");
 		return BAD_MSG;
 	}
-	if (rc == 0) {
+	/* the channel decides records the wanted set names by channel */
+	if (rc == 0 && rec->kind == EV_KIND_GENERIC)
+		rec->kind = ev_classify_full(rec->provider ? rec->provider :
+		    "", rec->provider ? strlen(rec->provider) : 0,
+		    rec->channel ? rec->channel : "",
+		    rec->channel ? strlen(rec->channel) : 0, rec->event_id);
+	if (rc == 0 && rec->kind != EV_KIND_NONE) {
 		r->st->events++;
 		rc = r->sink->record(rec, r->sink->ctx);
 		if (rc > 0)

@@ -632,45 +632,23 @@ static int
 logsource(struct lctx *c, yaml_node_t *root)
 {
 	struct sigma_rule *r = c->rule;
-	unsigned src = 0;
 	char msg[256];
 
-	if (r->category != NULL) {
-		if (strcasecmp(r->category, "process_creation") == 0)
-			src = SIGMA_SRC_SYSMON1 | SIGMA_SRC_4688;
-		else if (strcasecmp(r->category, "image_load") == 0)
-			src = SIGMA_SRC_SYSMON7;
-		else if (strcasecmp(r->category, "network_connection") == 0)
-			src = SIGMA_SRC_SYSMON3;
-		if (r->service != NULL) {
-			if (strcasecmp(r->service, "sysmon") == 0)
-				src &= ~SIGMA_SRC_4688;
-			else if (strcasecmp(r->service, "security") == 0)
-				src &= SIGMA_SRC_4688;
-			else
-				src = 0;
-		}
+	/* Sysmon names are mapped on 4688 for category rules */
+	if (r->category != NULL)
 		c->rule->compiled->map4688 = true;
-	} else if (r->service != NULL) {
-		if (strcasecmp(r->service, "sysmon") == 0)
-			src = SIGMA_SRC_SYSMON1 | SIGMA_SRC_SYSMON3 |
-			    SIGMA_SRC_SYSMON7;
-		else if (strcasecmp(r->service, "security") == 0)
-			src = SIGMA_SRC_4688;
-	}
-	if (r->product == NULL || strcasecmp(r->product, "windows") != 0)
-		src = 0;
-	if (src != 0) {
-		r->sources = src;
+	if (sigma_logsource(r->product, r->category, r->service,
+	    &r->sources) == 0)
 		return 0;
-	}
 	snprintf(msg, sizeof(msg), "logsource%s%s%s%s%s%s not supported",
 	    r->product ? " product=" : "", r->product ? r->product : "",
 	    r->category ? " category=" : "", r->category ? r->category : "",
 	    r->service ? " service=" : "", r->service ? r->service : "");
 	r->status = SIGMA_SKIPPED;
 	r->reason = l_strdup(c, msg, strlen(msg));
-	r->reason_class = "logsource not supported";
+	r->reason_class = r->product != NULL &&
+	    strcasecmp(r->product, "windows") == 0 ?
+	    "Windows logsource not supported" : "not a Windows logsource";
 	(void)root;
 	return 1;
 }

@@ -60,22 +60,29 @@
 #include "fold.h"
 #include "match_int.h"
 
-unsigned
-sigma_event_source(const struct ev_event *ev)
+/*
+ * Whether data name nm (n bytes, with a space) is name without its
+ * spaces: Defender logs "Threat Name" where rules say ThreatName.
+ */
+static bool
+nosp_eq(const char *nm, size_t n, const char *name, size_t len)
 {
-	switch (ev->kind) {
-	case EV_KIND_PROCESS:
-		return ev->event_id == 4688 ? SIGMA_SRC_4688 :
-		    ev->event_id == 1 ? SIGMA_SRC_SYSMON1 : 0;
-	case EV_KIND_NETWORK:
-		return ev->event_id == 3 ? SIGMA_SRC_SYSMON3 : 0;
-	case EV_KIND_IMAGE_LOAD:
-		return ev->event_id == 7 ? SIGMA_SRC_SYSMON7 : 0;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (nm[i] == ' ')
+			continue;
+		if (j == len || nm[i] != name[j])
+			return false;
+		j++;
 	}
-	return 0;
+	return j == len;
 }
 
-/* EventData value by name: exact, then ignoring ASCII case. */
+/*
+ * EventData value by name: exact, then ignoring ASCII case, then
+ * ignoring the data name's spaces.
+ */
 static const char *
 data_get(const struct ev_event *ev, const char *name)
 {
@@ -85,6 +92,13 @@ data_get(const struct ev_event *ev, const char *name)
 	for (uint32_t i = 0; i < ev->ndata; i++)
 		if (strcasecmp(ev->data[i].name, name) == 0)
 			return ev->data[i].value;
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		const char *nm = ev->data[i].name;
+
+		if (strchr(nm, ' ') != NULL && nosp_eq(nm, strlen(nm), name,
+		    strlen(name)))
+			return ev->data[i].value;
+	}
 	return NULL;
 }
 
@@ -112,6 +126,38 @@ ascii_caseeq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* A data name with spaces, under the field name it is without them. */
+static void
+index_nosp(struct sigma_scratch *sc, struct dslot *ds, const char *nm,
+    size_t n, uint32_t i)
+{
+	const struct sigma_set *set = sc->set;
+	char buf[256];
+	size_t m = 0;
+	uint32_t id;
+
+	for (size_t j = 0; j < n; j++)
+		if (nm[j] != ' ') {
+			if (m == sizeof(buf))
+				return;
+			buf[m++] = nm[j];
+		}
+	for (id = set->namehead[sigma_name_hash(buf, m)]; id != NID_NONE;
+	    id = set->names[id].next) {
+		const struct dname *d = &set->names[id];
+		struct dslot *sl = &ds[id];
+
+		if (d->len != m || memcmp(d->name, buf, m) != 0)
+			continue;
+		if (sl->stamp != sc->stamp) {
+			sl->stamp = sc->stamp;
+			sl->exact = sl->ci = sl->nosp = -1;
+		}
+		if (sl->nosp < 0)
+			sl->nosp = (int32_t)i;
+	}
+}
+
 /*
  * Indexes the EventData names of e (k: 0 the event, 1 its process) that
  * some field is looked up by: one pass instead of a search per field.
@@ -136,7 +182,7 @@ index_event(struct sigma_scratch *sc, const struct ev_event *e, int k)
 				continue;
 			if (sl->stamp != sc->stamp) {
 				sl->stamp = sc->stamp;
-				sl->exact = sl->ci = -1;
+				sl->exact = sl->ci = sl->nosp = -1;
 			}
 			if (memcmp(d->name, nm, n) == 0) {
 				if (sl->exact < 0)
@@ -144,13 +190,15 @@ index_event(struct sigma_scratch *sc, const struct ev_event *e, int k)
 			} else if (sl->ci < 0 && ascii_caseeq(d->name, nm, n))
 				sl->ci = (int32_t)i;
 		}
+		if (memchr(nm, ' ', n) != NULL)
+			index_nosp(sc, ds, nm, n, i);
 	}
 }
 
 /*
  * The index of the EventData value named nid in e (k as above): the
- * first exact match, else the first ignoring ASCII case (as data_get()),
- * or -1.
+ * first exact match, else the first ignoring ASCII case, else the first
+ * named so but for spaces (as data_get()), or -1.
  */
 static int32_t
 data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
@@ -165,7 +213,7 @@ data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
 	sl = &sc->dix[(size_t)k * sc->set->nnames + nid];
 	if (sl->stamp != sc->stamp)
 		return -1;
-	return sl->exact >= 0 ? sl->exact : sl->ci;
+	return sl->exact >= 0 ? sl->exact : sl->ci >= 0 ? sl->ci : sl->nosp;
 }
 
 /* Length of EventData value i of e: as the normaliser noted it, else strlen. */
@@ -216,8 +264,7 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 		    &fv->di, &len);
 		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
 		if (v == NULL && ev->process != NULL &&
-		    (sc->src == SIGMA_SRC_SYSMON3 ||
-		    sc->src == SIGMA_SRC_SYSMON7))
+		    (sc->cls == LS_SYSMON(3) || sc->cls == LS_SYSMON(7)))
 			v = data_value(sc, ev->process, 1, f->name,
 			    map ? f->nid4688 : f->nid, &fv->di, &len);
 		break;
@@ -315,7 +362,7 @@ fold_value(struct sigma_scratch *sc, struct fval *fv)
 static inline struct fval *
 resolve_value(struct sigma_scratch *sc, uint32_t fid)
 {
-	bool map = sc->mapped && sc->src == SIGMA_SRC_4688;
+	bool map = sc->mapped && sc->cls == LS_4688;
 	struct fval *fv = &sc->fv[fid * 2 + map];
 
 	if (fv->stamp != sc->stamp) {
@@ -633,7 +680,7 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	}
 	}
 	if (t->acid != ACID_NONE && !sc->noprefilter &&
-	    (sc->src != SIGMA_SRC_4688 || sc->mapped)) {
+	    (sc->cls != LS_4688 || sc->mapped)) {
 		/* answered by the scan of this field */
 		size_t idx = sc->set->fields[fid].flagbase + t->acid;
 		uint8_t occ = sc->fstamp[idx] == sc->stamp ? sc->fflags[idx] : 0;
@@ -917,7 +964,7 @@ eval_item_now(struct sigma_scratch *sc, const struct item *it)
 		    fv->foff != SIZE_MAX && !sc->noprefilter)
 			return F;
 		if (it->aref != NULL && fv->state == ST_PRESENT &&
-		    !sc->noprefilter && (sc->src != SIGMA_SRC_4688 ||
+		    !sc->noprefilter && (sc->cls != LS_4688 ||
 		    sc->mapped))
 			return eval_item_found(sc, it, fv);
 		if (it->ac != NULL && fv->state == ST_PRESENT &&
@@ -1210,17 +1257,15 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	const struct sigma_evmemo_ent *ee;
 	uint32_t nkey;
 	uint64_t hash = 0;
-	int si;
+	uint32_t si;
 
 	sc->st.events++;
 	sc->nhits = 0;
 	sc->ncand = 0;
 	*hits = sc->hits;
-	sc->src = sigma_event_source(ev);
-	if (sc->src == 0)
+	sc->cls = sigma_event_class(ev);
+	if (sc->cls == LS_NONE || (si = set->si_of[sc->cls]) == SI_NONE)
 		return 0;
-	si = sc->src == SIGMA_SRC_SYSMON1 ? 0 : sc->src == SIGMA_SRC_4688 ?
-	    1 : sc->src == SIGMA_SRC_SYSMON3 ? 2 : 3;
 	next_stamp(sc);
 	if (ev->ndata > sc->ndfold) {
 		struct dfold *nd = realloc(sc->dfold, ev->ndata *
@@ -1239,7 +1284,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	if (sc->noprefilter) {
 		for (uint32_t r = 0; r < set->nrules; r++)
 			if (set->rules[r]->status == SIGMA_LOADED &&
-			    (set->rules[r]->sources & sc->src))
+			    sigma_srcset_has(&set->rules[r]->sources, sc->cls))
 				eval_rule(sc, r);
 		return (int)sc->nhits;
 	}

@@ -41,6 +41,8 @@ struct ires {
 struct dslot {
 	uint32_t	 stamp;
 	int32_t		 exact, ci;	/* first index, -1 none */
+	int32_t		 nosp;		/* first named so without its
+					   spaces ("Threat Name") */
 };
 
 /* An EventData value of the event, folded (shared by fields, keywords). */
@@ -96,7 +98,7 @@ struct sigma_scratch {
 	struct ires		*ires;		/* per item */
 	/* the event being matched */
 	const struct ev_event	*ev;
-	unsigned		 src;
+	unsigned		 cls;		/* its class (logsrc.c) */
 	bool			 mapped;	/* rule maps names on 4688 */
 	char			 evid[16];
 };

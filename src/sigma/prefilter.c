@@ -752,9 +752,6 @@ collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
 	return 0;
 }
 
-/* Source bit of each source index (scan lists, always[], fieldscan[]). */
-static const unsigned src_bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
-    SIGMA_SRC_SYSMON3, SIGMA_SRC_SYSMON7 };
 
 /*
  * Whether the field scans serve rule r on events of source index si: it
@@ -762,10 +759,23 @@ static const unsigned src_bits[4] = { SIGMA_SRC_SYSMON1, SIGMA_SRC_4688,
  * names, service: security, resolve fields unlike the scan).
  */
 static bool
-scan_serves(const struct sigma_rule *r, int si)
+scan_serves(const struct sigma_set *s, const struct sigma_rule *r,
+    uint32_t si)
 {
-	return (r->sources & src_bits[si]) &&
-	    (src_bits[si] != SIGMA_SRC_4688 || r->compiled->map4688);
+	unsigned cls = s->cls_of[si];
+
+	return sigma_srcset_has(&r->sources, cls) &&
+	    (cls != LS_4688 || r->compiled->map4688);
+}
+
+/* Whether the scans serve rule r on some source index. */
+static bool
+scan_serves_any(const struct sigma_set *s, const struct sigma_rule *r)
+{
+	for (uint32_t si = 0; si < s->nsi; si++)
+		if (scan_serves(s, r, si))
+			return true;
+	return false;
 }
 
 static int
@@ -794,8 +804,8 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 				return EV_ENOMEM;
 			}
 			/* one list per event source */
-			for (uint32_t si = 0; si < 4; si++) {
-				if (!scan_serves(s->rules[r], (int)si))
+			for (uint32_t si = 0; si < s->nsi; si++) {
+				if (!scan_serves(s, s->rules[r], si))
 					continue;
 				if (sigma_grow((void **)&e, &cap, ne,
 				    sizeof(*e))) {
@@ -811,13 +821,11 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 		}
 	}
 	for (size_t i = 0; i < tr->n; i++) {
-		const struct sigma_compiled *c =
-		    s->rules[tr->v[i].rule]->compiled;
 		int32_t id;
 
 		/* 4688 without mapping is resolved unlike the scan */
-		if (tr->v[i].field != fid || (!c->map4688 &&
-		    s->rules[tr->v[i].rule]->sources == SIGMA_SRC_4688))
+		if (tr->v[i].field != fid ||
+		    !scan_serves_any(s, s->rules[tr->v[i].rule]))
 			continue;
 		id = sigma_ac_add(f->ac, tr->v[i].t->lit, tr->v[i].t->len);
 		if (id < 0) {
@@ -858,8 +866,8 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 		f->patlen[i] = sigma_ac_patlen(f->ac, i);
 	if (ne > 1)
 		qsort(e, ne, sizeof(*e), cmp_entry);
-	f->acrules = calloc(4 * (size_t)np + 1, sizeof(*f->acrules));
-	f->acnrules = calloc(4 * (size_t)np + 1, sizeof(*f->acnrules));
+	f->acrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acrules));
+	f->acnrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acnrules));
 	f->rulelist = malloc((ne + 1) * sizeof(*f->rulelist));
 	if (f->acrules == NULL || f->acnrules == NULL || f->rulelist == NULL) {
 		free(e);
@@ -1011,17 +1019,18 @@ rule_field(const struct node *nd, uint32_t *f)
 
 /*
  * Whether every item under nd is a memo item (so not a keyword) on a
- * field that source index si scans (used[field * 4 + si]): then the
+ * field that source index si scans (used[field * nsi + si]): then the
  * fields' values decide the result.
  */
 static bool
-decided_by(const struct node *nd, const bool *used, int si)
+decided_by(const struct node *nd, const bool *used, uint32_t nsi,
+    uint32_t si)
 {
 	if (nd->op == N_ITEM)
 		return nd->item->memo &&
-		    used[(size_t)nd->item->field * 4 + (size_t)si];
+		    used[(size_t)nd->item->field * nsi + si];
 	for (uint32_t i = 0; i < nd->n; i++)
-		if (!decided_by(nd->kid[i], used, si))
+		if (!decided_by(nd->kid[i], used, nsi, si))
 			return false;
 	return true;
 }
@@ -1059,11 +1068,11 @@ rule_needs(struct sigma_set *s, size_t r, struct trefs *tr, size_t *cap)
 		s->needfull[r] = (uint8_t)((1u << l.n) - 1);
 	}
 	cnf_free(&l);
-	for (int i = 0; i < 4; i++) {
-		if (!(s->rules[r]->sources & src_bits[i]))
+	for (uint32_t i = 0; i < s->nsi; i++) {
+		if (!sigma_srcset_has(&s->rules[r]->sources, s->cls_of[i]))
 			continue;
 		s->nrules_src[i]++;
-		if (c->need != NULL && scan_serves(s->rules[r], i))
+		if (c->need != NULL && scan_serves(s, s->rules[r], i))
 			continue;
 		if (sigma_grow((void **)&s->always[i], &cap[i],
 		    s->nalways[i], sizeof(uint32_t)))
@@ -1074,14 +1083,15 @@ rule_needs(struct sigma_set *s, size_t r, struct trefs *tr, size_t *cap)
 }
 
 /*
- * The fields each source scans (used[field * 4 + si]: a need literal or
+ * The fields each source scans (used[field * nsi + si]: a need literal or
  * a literal test of a rule the scan serves is there) and their scan
  * automata.
  */
 static int
 scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 {
-	size_t fcap[4] = { 0 };
+	size_t fcap[LS_MAX] = { 0 };
+	uint32_t nsi = s->nsi;
 
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
@@ -1089,24 +1099,25 @@ scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 		if (s->rules[r]->status != SIGMA_LOADED)
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++)
-			for (int i = 0; i < 4; i++)
-				if (scan_serves(s->rules[r], i))
-					used[c->need[k].field * 4 + i] = true;
+			for (uint32_t i = 0; i < nsi; i++)
+				if (scan_serves(s, s->rules[r], i))
+					used[c->need[k].field * nsi + i] =
+					    true;
 	}
 	for (size_t k = 0; k < tr->n; k++) {
 		const struct sigma_rule *r = s->rules[tr->v[k].rule];
 
 		if (tr->v[k].field == ITEM_KEYWORD)
 			continue;
-		for (int i = 0; i < 4; i++)
-			if (scan_serves(r, i))
-				used[tr->v[k].field * 4 + i] = true;
+		for (uint32_t i = 0; i < nsi; i++)
+			if (scan_serves(s, r, i))
+				used[tr->v[k].field * nsi + i] = true;
 	}
 	for (uint32_t f = 0; f < s->nfields; f++) {
 		bool any = false;
 
-		for (int i = 0; i < 4; i++) {
-			if (!used[f * 4 + i])
+		for (uint32_t i = 0; i < nsi; i++) {
+			if (!used[f * nsi + i])
 				continue;
 			any = true;
 			if (sigma_grow((void **)&s->fieldscan[i], &fcap[i],
@@ -1144,10 +1155,10 @@ memo_ids(struct sigma_set *s, const bool *used)
 			c->mfield = FIELD_NONE;
 		if (c->mfield != FIELD_NONE)
 			c->mid = s->nmemo++;
-		for (int i = 0; i < 4; i++)
-			if (scan_serves(s->rules[r], i) &&
-			    decided_by(c->root, used, i))
-				c->decided |= (uint8_t)(1u << i);
+		for (uint32_t i = 0; i < s->nsi; i++)
+			if (scan_serves(s, s->rules[r], i) &&
+			    decided_by(c->root, used, s->nsi, i))
+				c->decided.w[i >> 6] |= (uint64_t)1 << (i & 63);
 	}
 	return 0;
 }
@@ -1156,7 +1167,7 @@ int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
 {
 	bool *used = NULL;
-	size_t cap[4] = { 0 };
+	size_t cap[LS_MAX] = { 0 };
 	struct trefs tr = { NULL, 0, 0 };
 
 	if (s->compiled)
@@ -1168,6 +1179,16 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	pcre2_set_depth_limit(s->mctx, SIGMA_RE_DEPTH_LIMIT);
 	if (index_names(s) != 0)
 		goto oom;
+	/* source indexes: the classes some loaded rule applies to */
+	memset(s->si_of, SI_NONE, sizeof(s->si_of));
+	for (size_t r = 0; r < s->nrules; r++)
+		for (unsigned c = 1; c < LS_MAX; c++)
+			if (s->rules[r]->status == SIGMA_LOADED &&
+			    sigma_srcset_has(&s->rules[r]->sources, c) &&
+			    s->si_of[c] == SI_NONE) {
+				s->cls_of[s->nsi] = (uint8_t)c;
+				s->si_of[c] = (uint8_t)s->nsi++;
+			}
 	s->needfull = calloc(s->nrules + 1, 1);
 	s->relimit = calloc(s->nrules + 1, sizeof(*s->relimit));
 	if (s->needfull == NULL || s->relimit == NULL)
@@ -1176,7 +1197,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		if (s->rules[r]->status == SIGMA_LOADED &&
 		    rule_needs(s, r, &tr, cap) != 0)
 			goto oom;
-	used = calloc(s->nfields + 1, sizeof(*used) * 4);
+	used = calloc(s->nfields + 1, sizeof(*used) * (s->nsi + 1));
 	if (used == NULL || scan_fields(s, &tr, used) != 0 ||
 	    memo_ids(s, used) != 0)
 		goto oom;

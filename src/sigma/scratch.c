@@ -155,7 +155,7 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 static inline bool
 decided(const struct sigma_set *set, uint32_t r, uint32_t si)
 {
-	return (set->rules[r]->compiled->decided & (1u << si)) != 0;
+	return sigma_srcset_has(&set->rules[r]->compiled->decided, si);
 }
 
 /*

@@ -42,7 +42,7 @@ sigma_set_free(struct sigma_set *s)
 		free(s->fields[i].rulelist);
 		free(s->fields[i].patlen);
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < LS_MAX; i++) {
 		free(s->always[i]);
 		free(s->fieldscan[i]);
 	}

@@ -37,11 +37,21 @@ enum sigma_status {
 };
 
 
-/* Events a rule applies to (its logsource), a bit mask. */
-#define SIGMA_SRC_SYSMON1	0x1u	/* Sysmon 1 process creation */
-#define SIGMA_SRC_4688		0x2u	/* Security 4688 (fields mapped) */
-#define SIGMA_SRC_SYSMON3	0x4u	/* Sysmon 3 network connection */
-#define SIGMA_SRC_SYSMON7	0x8u	/* Sysmon 7 image load */
+/*
+ * Classes of events a rule applies to (its logsource), a bit set over
+ * the classes of logsrc.c (a Sysmon event id, 4688, the rest of the
+ * Security channel, PowerShell 4104, a service's channels...).
+ */
+#define SIGMA_NCLASS	128
+struct sigma_srcset {
+	uint64_t	 w[SIGMA_NCLASS / 64];
+};
+
+static inline bool
+sigma_srcset_has(const struct sigma_srcset *s, unsigned c)
+{
+	return c < SIGMA_NCLASS && ((s->w[c >> 6] >> (c & 63)) & 1) != 0;
+}
 
 struct sigma_strv {
 	const char *const	*v;
@@ -69,7 +79,7 @@ struct sigma_rule {
 	enum ev_level		 level;
 	const char		*product, *category, *service;
 	struct sigma_strv	 tags, references, falsepositives, fields;
-	unsigned		 sources;	/* SIGMA_SRC_* (LOADED only) */
+	struct sigma_srcset	 sources;	/* LOADED only */
 
 	struct sigma_compiled	*compiled;	/* private to the engine */
 };
@@ -111,6 +121,15 @@ int	sigma_compile(struct sigma_set *, struct ev_err *err);
 /* Number of rules (all statuses) and the i-th, in load order. */
 size_t	 sigma_count(const struct sigma_set *);
 const struct sigma_rule *sigma_rule_at(const struct sigma_set *, size_t i);
+
+/*
+ * Replaces the readers' wanted set (ev_want_reset, ev_want_add) with the
+ * records the set's loaded rules read beyond the built-in kinds: per
+ * class, its provider (Sysmon) or channels, with the event ids the
+ * rule's condition requires (an EventID item under the top AND) or any.
+ * Process-wide: call before any reader runs.  0 or EV_ENOMEM/EV_EUSAGE.
+ */
+int	 sigma_want_install(const struct sigma_set *);
 
 /* Count of rules by status. */
 size_t	 sigma_count_status(const struct sigma_set *, enum sigma_status);

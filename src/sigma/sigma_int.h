@@ -27,6 +27,31 @@
 #include "ac.h"
 #include "sigma.h"
 
+/*
+ * logsrc.c: event classes.  LS_SYSMON(n) is Sysmon event id n (1..29);
+ * 12 with EventType CreateKey or DeleteKey/DeleteValue has classes of its
+ * own; LS_SERVICE + i is the i-th service of logsrc.c's table.
+ */
+enum {
+	LS_NONE = 0,
+	LS_SYSMON_255 = 30,
+	LS_SYSMON_OTHER = 31,
+	LS_SYSMON_12_ADD = 32,
+	LS_SYSMON_12_DEL = 33,
+	LS_4688 = 34,
+	LS_SECURITY = 35,	/* Security channel but 4688 */
+	LS_PS_4103 = 36,
+	LS_PS_4104 = 37,
+	LS_PS_OTHER = 38,
+	LS_PSC_400 = 39,
+	LS_PSC_600 = 40,
+	LS_PSC_800 = 41,
+	LS_PSC_OTHER = 42,
+	LS_SERVICE = 43,
+	LS_MAX = SIGMA_NCLASS
+};
+#define LS_SYSMON(n)	(n)
+
 enum test_kind {
 	T_EQ,		/* whole value equals lit */
 	T_PREFIX,
@@ -205,10 +230,11 @@ struct sigma_compiled {
 	 * fieldref), and 4688 names are mapped -- so the event memo's key
 	 * decides the rule's result.
 	 */
-	uint8_t		 decided;
+	struct sigma_srcset decided;
 };
 
 #define FIELD_NONE	UINT32_MAX
+#define SI_NONE		0xffu
 
 /* How a field is found on an event of a given source. */
 enum fsrc {
@@ -230,7 +256,7 @@ struct field {
 	uint32_t	 col4688;	/* FS_COL*: column */
 	uint8_t		 srcsys;	/* enum fsrc elsewhere */
 	struct sigma_ac	*ac;		/* prefilter over need literals */
-	/* per source index (0..3) and pattern id: [si * npatterns + id] */
+	/* per source index and pattern id: [si * npatterns + id] */
 	uint32_t	*acrules;	/* first in rulelist */
 	uint32_t	*acnrules;
 	uint32_t	*rulelist;	/* rule * MAX_CLAUSES + clause */
@@ -280,10 +306,19 @@ struct sigma_set {
 	struct sigma_ac	**acs;		/* per-item automata, to free */
 	size_t		 nacs, acscap;
 	bool		 compiled;
-	/* after compile: rules per source (0..3), split by prefilter */
-	uint32_t	*always[4], nalways[4];	/* no need: always run */
-	uint32_t	*fieldscan[4], nfieldscan[4];	/* fields to scan */
-	uint32_t	 nrules_src[4];
+	/*
+	 * After compile: the classes some loaded rule applies to, numbered
+	 * densely as source indexes (si_of[class], SI_NONE; cls_of[si]),
+	 * and per source index the rules, split by prefilter.
+	 */
+	uint8_t		 si_of[LS_MAX];
+	uint8_t		 cls_of[LS_MAX];
+	uint32_t	 nsi;
+	uint32_t	*always[LS_MAX], nalways[LS_MAX];	/* no need:
+							   always run */
+	uint32_t	*fieldscan[LS_MAX], nfieldscan[LS_MAX];	/* fields to
+							   scan */
+	uint32_t	 nrules_src[LS_MAX];
 	uint32_t	 nflags;	/* patterns of all scan matchers */
 	uint32_t	 nmemo;		/* memo ids: items of loaded rules,
 					   then single-field rules */
@@ -324,7 +359,11 @@ char	*sigma_set_strdup(struct sigma_set *, const char *s, size_t n);
 int	 sigma_load_rule(struct sigma_set *, struct sigma_rule *rule,
 	    const char *text, size_t len);
 
-/* match.c: source bit of an event (0 when no rule can apply). */
-unsigned sigma_event_source(const struct ev_event *);
+
+/* The classes a logsource names; -1 when evtxhunt has none of them. */
+int	 sigma_logsource(const char *product, const char *category,
+	    const char *service, struct sigma_srcset *out);
+/* The class of an event (LS_NONE when no logsource names it). */
+unsigned sigma_event_class(const struct ev_event *);
 
 #endif

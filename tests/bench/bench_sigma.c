@@ -276,6 +276,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tcomp = now() - t0;
+	/* decode what the rules read, as scan does */
+	if (sigma_want_install(set) != 0) {
+		fprintf(stderr, "bench-sigma: out of memory\n");
+		return 2;
+	}
 	printf("rules: %zu loaded, %zu skipped, %zu rejected "
 	    "(load %.3f s, compile %.3f s)\n",
 	    sigma_count_status(set, SIGMA_LOADED),
