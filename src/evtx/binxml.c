@@ -87,6 +87,7 @@ bx_free(struct bx_dec *d)
 	free(d->pend);
 	free(d->pairs);
 	free(d->defs);
+	free(d->tdefs);
 	free(d);
 }
 
@@ -98,7 +99,7 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 	if (++d->gen == 0) {
 		memset(d->names, 0, sizeof(d->names));
 		memset(d->tpls, 0, sizeof(d->tpls));
-		d->defs_gen = 0;
+		d->defs_gen = d->tdefs_gen = 0;
 		d->gen = 1;
 	}
 	ev_arena_reset(&d->carena);
@@ -359,6 +360,7 @@ parse_tinst(struct parser *p, uint32_t *pos)
 	}
 	inst->vals = vals;
 	inst->nvals = nvals;
+	inst->id = id;
 	inst->tpl = bx_tpl_resolve(p->d, id, def, own, inst, p->depth + 1);
 	if (p->d->oom)
 		return NULL;
@@ -658,6 +660,11 @@ nested(struct bx_dec *d, const struct bx_val *v, int depth)
 	uint32_t pos;
 
 	if (depth + 1 > BX_MAX_DEPTH)
+		return NULL;
+	/* (a value of another chunk's template: not this chunk's bytes) */
+	if ((uintptr_t)v->p < (uintptr_t)d->c ||
+	    (uintptr_t)v->p - (uintptr_t)d->c > d->clen ||
+	    d->clen - (uint32_t)((uintptr_t)v->p - (uintptr_t)d->c) < v->size)
 		return NULL;
 	p.d = d;
 	p.arena = &d->rarena;
@@ -1023,6 +1030,8 @@ add_pair(struct bx_dec *d, const char *name, uint32_t noff,
 static void
 add_positional(struct bx_dec *d, const struct bx_inst *inst)
 {
+	if (!d->unres)
+		d->unres_id = inst->id;
 	d->unres = true;
 	for (uint32_t i = 0; i < inst->nvals; i++) {
 		const struct bx_val *v = &inst->vals[i];
@@ -1135,8 +1144,8 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 
 /* ---- records ---- */
 
-int
-bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
+static int
+record_once(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
     struct ev_record *rec)
 {
 	struct parser p;
@@ -1251,6 +1260,40 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	rec->ndata = d->npairs;
 	rec->unresolved = d->unres;
 	return 0;
+}
+
+/*
+ * A template is first looked up without the scan of the chunk's slack
+ * (most records never need it, and unwanted ones never do); a record
+ * that then cannot be decoded, or is wanted with values left
+ * positional, is decoded again with it.
+ */
+int
+bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
+    struct ev_record *rec)
+{
+	int rc;
+
+	d->full = false;
+	d->missed = false;
+	rc = record_once(d, off, end, all, rec);
+	if (d->missed && (rc == EV_ECORRUPT || (rc == 0 && rec->unresolved))) {
+		d->full = true;
+		rc = record_once(d, off, end, all, rec);
+	}
+	return rc;
+}
+
+void
+bx_sound(struct bx_dec *d, bool sound)
+{
+	d->sound = sound;
+}
+
+uint32_t
+bx_record_unres_id(const struct bx_dec *d)
+{
+	return d->unres_id;
 }
 
 uint32_t

@@ -61,6 +61,31 @@ int	bx_record(struct bx_dec *, uint32_t off, uint32_t end, bool all,
 	    struct ev_record *rec);
 
 /*
+ * Tells the decoder whether the next records are allocated records of a
+ * chunk whose header and records CRCs hold: their template instances are
+ * then checked for identifier and value count, not for value types (the
+ * definition is the one the chunk was written with).  Default false.
+ */
+void	bx_sound(struct bx_dec *, bool sound);
+
+/*
+ * The template id (first 4 bytes of the GUID) of the first instance of
+ * the last bx_record() left without a verified template (when the record
+ * came out unresolved).
+ */
+uint32_t	bx_record_unres_id(const struct bx_dec *);
+
+/*
+ * Gives the decoder a template definition of another chunk: for the next
+ * bx_record() calls, an instance whose template its own chunk does not
+ * give also tries the definition at offset def of the chunk that other
+ * was given (bx_chunk()), used only when it carries the instance's
+ * identifier and its substitutions fit.  The strings and the chunk of
+ * other must stay until then.  other NULL: none.
+ */
+void	bx_foreign(struct bx_dec *, struct bx_dec *other, uint32_t def);
+
+/*
  * Strings of the last bx_record() that held an embedded NUL (each shown
  * with U+2400 in its place).
  */

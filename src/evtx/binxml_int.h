@@ -58,6 +58,7 @@ struct bx_inst {
 						   (values named #1, #2...) */
 	const struct bx_val	*vals;
 	uint32_t		 nvals;
+	uint32_t		 id;		/* template id it names */
 };
 
 struct bx_node {
@@ -122,6 +123,11 @@ struct pend {
 	uint32_t	 noff, voff;
 };
 
+/* A definition of the chunk's template table: identifier, offset, order. */
+struct bx_tdef {
+	uint32_t		 id, off, seq;
+};
+
 struct bx_dec {
 	const uint8_t		*c;		/* chunk */
 	uint32_t		 clen;
@@ -139,8 +145,17 @@ struct bx_dec {
 	bool			 oom;
 	bool			 unres;		/* record: an instance without
 						   a verified template */
-	uint32_t		*defs;		/* def_index() of the chunk */
+	uint32_t		 unres_id;	/* ... the first one's id */
+	bool			 full;		/* look in the chunk's slack */
+	bool			 missed;	/* a look-up stopped before the
+						   slack (!full) */
+	bool			 sound;		/* bx_sound() */
+	struct bx_tdef		*tdefs;		/* tdef_index() of the chunk */
+	uint32_t		 ntdefs, ctdefs, tdefs_gen;
+	struct bx_tdef		*defs;		/* def_index() of the chunk */
 	uint32_t		 ndefs, cdefs, defs_gen;
+	struct bx_dec		*foreign;	/* bx_foreign(), or NULL */
+	uint32_t		 foreign_def;
 };
 
 struct parser {

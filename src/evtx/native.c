@@ -100,6 +100,8 @@ struct rctx {
 	/* listed ids of the current chunk past its free space (cut off) */
 	uint64_t		 cut_lo, cut_hi, cut_n;
 	struct extent		 data;		/* see slot_is_hole() */
+	bool			 sound;		/* current chunk: allocated,
+						   CRCs right */
 	/* a run of announced slots without a chunk, warned about once */
 	uint32_t		 miss_first, miss_n;
 	const char		*miss_what;
@@ -495,6 +497,7 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	/* a copy of an allocated record is not counted, decoded or not */
 	if (recovered && is_duplicate(x, id, written))
 		return 0;
+	bx_sound(x->bx, !recovered && x->sound);
 	rc = bx_record(x->bx, pos + EVTX_REC_HDR, pos + size - 4, false, &rec);
 	if (rc == EV_ENOMEM)
 		return EV_ERR(x->err, EV_ENOMEM, 0, "out of memory");
@@ -899,8 +902,10 @@ read_slot(struct rctx *x, uint32_t slot)
 	 * removed or hidden (SPEC §2: damage, warned and counted).
 	 */
 	sound = allocated && !bad;
-	if ((rc = read_chain(x, slot, freeoff, allocated, sound, &slack_from,
-	    &top)) != 0)
+	x->sound = sound;
+	rc = read_chain(x, slot, freeoff, allocated, sound, &slack_from, &top);
+	x->sound = false;
+	if (rc != 0)
 		return rc;
 	return carve_chunk(x, slot, len, freeoff, sound, slack_from, top);
 }

@@ -86,13 +86,20 @@ type_class(uint8_t t)
  * Does instance inst (template id) fit template t: same identifier, one
  * value for each substitution index, each of the declared type or one
  * of its class (Windows declares SizeT and writes HexInt64, ...), or
- * NULL / empty as Windows writes absent optional values?
+ * NULL / empty as Windows writes absent optional values?  The types are
+ * not compared when !types: for an allocated record of a chunk whose
+ * CRCs hold (bx_sound()), whose definition is the one the chunk's writer
+ * made it against (a mismatch there is no overwrite but a forgery of
+ * the whole chunk, which could as well forge the values).
  */
 static bool
-tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
+tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst,
+    bool types)
 {
 	if (t->id != id || inst->nvals != t->nsub)
 		return false;
+	if (!types)
+		return true;
 	for (uint32_t i = 0; i < t->nsub; i++) {
 		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
 
@@ -111,10 +118,20 @@ tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
 #define TPL_CHAIN	64	/* definitions followed per chain */
 #define TPL_HITS	64	/* definitions tried in a chunk scan */
 
+static int
+tdef_cmp(const void *a, const void *b)
+{
+	const struct bx_tdef *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /*
  * The places in the chunk's slack that look like a template definition
  * (24-byte header, then a fragment header 0f 01 01 00, a size that fits),
- * in byte order: the inline copies in records of an earlier life of the
+ * sorted by identifier, then in byte order: the inline copies in records of an earlier life of the
  * chunk are in no template table (those of its allocated records are).
  * Found with one pass over the slack (from the header's free-space offset,
  * or 512 when that is not sane) the first time a record of the chunk needs
@@ -123,27 +140,27 @@ tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
 static bool
 def_index(struct bx_dec *d)
 {
-	static const uint8_t frag[4] = { 0x0f, 0x01, 0x01, 0x00 };
 	uint32_t from = d->clen >= 512 ? le32(d->c + 48) : 512;
 	const uint8_t *h, *end = d->c + d->clen;
 
+	if (d->defs_gen == d->gen)
+		return true;
 	if (from < 512 || from > d->clen)
 		from = 512;
 	h = d->c + from + 24;
-
-	if (d->defs_gen == d->gen)
-		return true;
 	d->ndefs = 0;
-	while (h < end &&
-	    (h = memmem(h, (size_t)(end - h), frag, 4)) != NULL) {
+	/* memchr for the first byte (0x0f is rare in slack): far faster
+	   than memmem */
+	while (end - h >= 4 &&
+	    (h = memchr(h, 0x0f, (size_t)(end - h) - 3)) != NULL) {
 		uint32_t o = (uint32_t)(h - d->c) - 24;
 
-		h++;
-		if (le32(d->c + o + 20) > d->clen - o - 24)
+		if (le32(h++) != 0x0001010f ||
+		    le32(d->c + o + 20) > d->clen - o - 24)
 			continue;
 		if (d->ndefs == d->cdefs) {
 			uint32_t cap = d->cdefs ? d->cdefs * 2 : 256;
-			uint32_t *v = realloc(d->defs, cap * sizeof(*v));
+			struct bx_tdef *v = realloc(d->defs, cap * sizeof(*v));
 
 			if (v == NULL) {
 				d->oom = true;
@@ -152,32 +169,106 @@ def_index(struct bx_dec *d)
 			d->defs = v;
 			d->cdefs = cap;
 		}
-		d->defs[d->ndefs++] = o;
+		d->defs[d->ndefs].id = le32(d->c + o + 4);
+		d->defs[d->ndefs].off = o;
+		d->defs[d->ndefs].seq = d->ndefs;
+		d->ndefs++;
 	}
+	qsort(d->defs, d->ndefs, sizeof(*d->defs), tdef_cmp);
 	d->defs_gen = d->gen;
 	return true;
 }
 
-/* A definition with identifier id anywhere in the chunk that fits. */
+/*
+ * The definitions the chunk's template table chains (at most TPL_CHAIN a
+ * chain), sorted by identifier and then in table order, built the first
+ * time an instance of the chunk misses its definition; false when out of
+ * memory.
+ */
+static bool
+tdef_index(struct bx_dec *d)
+{
+	if (d->tdefs_gen == d->gen)
+		return true;
+	d->ntdefs = 0;
+	for (uint32_t b = 0; b < 32 && d->clen >= 512; b++) {
+		uint32_t o = le32(d->c + TPL_TABLE + 4 * b);
+
+		for (int k = 0; k < TPL_CHAIN && o >= 512 && o < d->clen &&
+		    d->clen - o >= 24; k++, o = le32(d->c + o)) {
+			if (d->ntdefs == d->ctdefs) {
+				uint32_t cap = d->ctdefs ? d->ctdefs * 2 : 128;
+				struct bx_tdef *v = realloc(d->tdefs,
+				    cap * sizeof(*v));
+
+				if (v == NULL) {
+					d->oom = true;
+					return false;
+				}
+				d->tdefs = v;
+				d->ctdefs = cap;
+			}
+			d->tdefs[d->ntdefs].id = le32(d->c + o + 4);
+			d->tdefs[d->ntdefs].off = o;
+			d->tdefs[d->ntdefs].seq = d->ntdefs;
+			d->ntdefs++;
+		}
+	}
+	qsort(d->tdefs, d->ntdefs, sizeof(*d->tdefs), tdef_cmp);
+	d->tdefs_gen = d->gen;
+	return true;
+}
+
+/*
+ * The first definition of v[0..n) (sorted by tdef_cmp()) with identifier
+ * id, other than def and own, that fits inst; at most TPL_HITS tried.
+ */
 static const struct bx_tpl *
-tpl_scan(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
-    const struct bx_inst *inst, int depth)
+tpl_find(struct bx_dec *d, const struct bx_tdef *v, uint32_t n, uint32_t id,
+    uint32_t def, uint32_t own, const struct bx_inst *inst, int depth)
 {
 	const struct bx_tpl *t;
+	uint32_t lo = 0, hi = n;
 	int tried = 0;
 
-	if (!def_index(d))
-		return NULL;
-	for (uint32_t i = 0; i < d->ndefs && tried < TPL_HITS; i++) {
-		uint32_t o = d->defs[i];
+	while (lo < hi) {		/* the first entry with id */
+		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (le32(d->c + o + 4) != id || o == def || o == own)
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && v[lo].id == id && tried < TPL_HITS; lo++) {
+		uint32_t o = v[lo].off;
+
+		if (o == def || o == own)
 			continue;
 		tried++;
-		if ((t = tpl_get(d, o, depth)) != NULL && tpl_fits(t, id, inst))
+		if ((t = tpl_get(d, o, depth)) != NULL &&
+		    tpl_fits(t, id, inst, true))
 			return t;
 	}
 	return NULL;
+}
+
+/* The definition bx_foreign() gave, when it has identifier id and fits. */
+static const struct bx_tpl *
+foreign(struct bx_dec *d, uint32_t id, const struct bx_inst *inst, int depth)
+{
+	struct bx_dec *o = d->foreign;
+	const struct bx_tpl *t;
+	uint32_t def = d->foreign_def;
+
+	if (o == NULL || def >= o->clen || o->clen - def < 24 ||
+	    le32(o->c + def + 4) != id)
+		return NULL;
+	o->work = 0;
+	o->oom = false;
+	t = tpl_get(o, def, depth);
+	if (o->oom)
+		d->oom = true;
+	return t != NULL && tpl_fits(t, id, inst, true) ? t : NULL;
 }
 
 /*
@@ -185,8 +276,9 @@ tpl_scan(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
  * inst: the definition at its offset def, else its own inline copy at
  * own (NO_TPL: none), else another definition of the chunk with the same
  * identifier whose substitutions fit: first those the template table
- * chains (in table order), then any in the chunk's bytes (tpl_scan()).
- * NULL when there is none.
+ * chains (in table order), then any in the chunk's slack (def_index(),
+ * only when d->full: else d->missed is set), then the definition of
+ * another chunk that bx_foreign() gave.  NULL when there is none.
  */
 const struct bx_tpl *
 bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
@@ -196,24 +288,28 @@ bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
 
 	if (def < d->clen && d->clen - def >= 24 &&
 	    le32(d->c + def + 4) == id &&
-	    (t = tpl_get(d, def, depth)) != NULL && tpl_fits(t, id, inst))
+	    (t = tpl_get(d, def, depth)) != NULL &&
+	    tpl_fits(t, id, inst, !d->sound))
 		return t;
 	if (own != NO_TPL && own != def &&
-	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst))
+	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst, true))
 		return t;
-	if (d->clen < 512)
+	if (tdef_index(d) && (t = tpl_find(d, d->tdefs, d->ntdefs, id, def,
+	    own, inst, depth)) != NULL)
+		return t;
+	if (!d->full) {
+		d->missed = true;
 		return NULL;
-	for (uint32_t b = 0; b < 32; b++) {
-		uint32_t o = le32(d->c + TPL_TABLE + 4 * b);
-
-		for (int k = 0; k < TPL_CHAIN && o >= 512 && o < d->clen &&
-		    d->clen - o >= 24; k++, o = le32(d->c + o)) {
-			if (o == def || o == own || le32(d->c + o + 4) != id)
-				continue;
-			if ((t = tpl_get(d, o, depth)) != NULL &&
-			    tpl_fits(t, id, inst))
-				return t;
-		}
 	}
-	return tpl_scan(d, id, def, own, inst, depth);
+	if (def_index(d) && (t = tpl_find(d, d->defs, d->ndefs, id, def,
+	    own, inst, depth)) != NULL)
+		return t;
+	return foreign(d, id, inst, depth);
+}
+
+void
+bx_foreign(struct bx_dec *d, struct bx_dec *other, uint32_t def)
+{
+	d->foreign = other;
+	d->foreign_def = def;
 }
