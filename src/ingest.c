@@ -418,6 +418,8 @@ struct run_ctx {
 	 */
 	struct evtx_file	**shared;
 	struct evtx_stats	*shared_header;
+	/* recovered records named once every file is read (reader.h) */
+	struct evtx_tpls	*tpls;
 };
 
 /* per-record context passed through the reader's sink */
@@ -467,23 +469,25 @@ run_hook(struct ingest_shard *sh, const struct ingest_opts *o)
 }
 
 static int
-on_record(const struct ev_record *rec, void *arg)
+ev_order(const void *a, const void *b);
+
+/* Adds the event of rec (of file) to shard sh.  0 or an error. */
+static int
+add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 {
-	struct sink_ctx *sc = arg;
-	struct ingest_shard *sh = sc->shard;
-	const struct ingest_opts *o = sc->ctx->opts;
+	const struct ingest_opts *o = sh->ctx->opts;
 	struct ev_event *ev;
 	int rc;
 
 	if ((o->from != 0 && rec->time < o->from) ||
 	    (o->to != 0 && rec->time > o->to))
 		return 0;
-	if (atomic_load_explicit(&sc->ctx->abort, memory_order_relaxed))
+	if (atomic_load_explicit(&sh->ctx->abort, memory_order_relaxed))
 		return EV_EUSAGE;
 	ev = ev_arena_alloc(&sh->arena, sizeof(*ev));
 	if (ev == NULL || ev_normalise(rec, &sh->arena, ev) != 0)
 		return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
-	ev->file_id = sc->task->file;
+	ev->file_id = file;
 	if (sh->n == sh->cap) {
 		size_t cap = sh->cap ? sh->cap * 2 : 1024;
 		struct ev_event **v = realloc(sh->ev, cap * sizeof(*v));
@@ -494,12 +498,60 @@ on_record(const struct ev_record *rec, void *arg)
 		sh->cap = cap;
 	}
 	sh->ev[sh->n++] = ev;
-	atomic_fetch_add_explicit(&sc->ctx->events_done, 1,
+	atomic_fetch_add_explicit(&sh->ctx->events_done, 1,
 	    memory_order_relaxed);
 	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH &&
 	    (rc = run_hook(sh, o)) != 0)
 		return rc;
 	return 0;
+}
+
+static int
+on_record(const struct ev_record *rec, void *arg)
+{
+	struct sink_ctx *sc = arg;
+
+	return add_event(sc->shard, sc->task->file, rec);
+}
+
+/* A recovered record named after every file was read (reader.h). */
+static int
+on_late(uint32_t file, const struct ev_record *rec, uint32_t nuls, void *arg)
+{
+	struct ingest_shard *sh = arg;
+	struct evtx_stats *st = &sh->ctx->run->files[file].stats;
+
+	st->events++;
+	if (rec->unresolved)
+		st->unresolved++;
+	st->nul_values += nuls;
+	return add_event(sh, file, rec);
+}
+
+/*
+ * Delivers the recovered records kept for the run's template registry
+ * into shard sh (the last one), as a worker would.  0 or an error.
+ */
+static int
+run_late(struct run_ctx *ctx, struct ingest_shard *sh, struct ev_err *err)
+{
+	const struct ingest_opts *o = ctx->opts;
+	int rc;
+
+	if (ctx->tpls == NULL)
+		return 0;
+	if (o->worker_init != NULL)
+		sh->worker = o->worker_init(o->hook_arg);
+	rc = evtx_tpls_finish(ctx->tpls, on_late, sh, err);
+	if (rc == 0 && sh->err.code == 0)
+		rc = run_hook(sh, o);
+	if (rc != 0 && sh->err.code != 0 && err != NULL)
+		*err = sh->err;
+	if (rc == 0)
+		ev_qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
+	if (o->worker_fini != NULL)
+		o->worker_fini(sh->worker);
+	return rc;
 }
 
 static void
@@ -535,7 +587,8 @@ run_read(struct ingest_shard *sh, struct task *t)
 {
 	struct run_ctx *ctx = sh->ctx;
 	struct ingest_file *f = &ctx->run->files[t->file];
-	struct evtx_open_opts oo = { ctx->opts->parser, ctx->opts->recovered };
+	struct evtx_open_opts oo = { ctx->opts->parser, ctx->opts->recovered,
+	    ctx->tpls, t->file };
 	struct sink_ctx sc = { sh, t, ctx };
 	struct evtx_sink sink = { on_record, on_warn, &sc };
 	struct evtx_file *ef;
@@ -576,9 +629,6 @@ run_read(struct ingest_shard *sh, struct task *t)
 	if (ef != ctx->shared[t->file])
 		evtx_file_close(ef);
 }
-
-static int
-ev_order(const void *a, const void *b);
 
 /* ev_par_for() body: worker i of run->shards takes tasks until none is left */
 static void
@@ -839,7 +889,8 @@ make_tasks(struct run_ctx *ctx, const struct ingest_opts *o)
 		if (o->jobs > 1 && slots / o->jobs < per && slots > 64)
 			per = (uint32_t)((slots + o->jobs - 1) / o->jobs);
 		if (slots > per) {
-			struct evtx_open_opts oo = { o->parser, o->recovered };
+			struct evtx_open_opts oo = { o->parser, o->recovered,
+			    ctx->tpls, (uint32_t)i };
 
 			/* several tasks: one open file for all of them; when
 			 * it fails, the tasks open it and report why */
@@ -1101,16 +1152,22 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
 	ctx.run = run;
+	if (opts->recovered && opts->parser == EVTX_PARSER_NATIVE &&
+	    (ctx.tpls = evtx_tpls_new()) == NULL) {
+		rc = EV_ENOMEM;
+		goto out;
+	}
 	if ((rc = make_tasks(&ctx, opts)) != 0)
 		goto out;
 	if (jobs > ctx.ntasks)
 		jobs = ctx.ntasks ? (unsigned)ctx.ntasks : 1;
-	run->shards = calloc(jobs, sizeof(*run->shards));
+	/* one more shard for the records named last (run_late()) */
+	run->shards = calloc(jobs + 1, sizeof(*run->shards));
 	if (run->shards == NULL) {
 		rc = EV_ENOMEM;
 		goto out;
 	}
-	run->nshards = jobs;
+	run->nshards = jobs + 1;
 	prog.ctx = &ctx;
 	prog.on = opts->progress == INGEST_PROGRESS_ALWAYS ||
 	    (opts->progress == INGEST_PROGRESS_AUTO && !opts->quiet &&
@@ -1118,7 +1175,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	if (prog.on && pthread_create(&prog.thread, NULL, progress_main,
 	    &prog) != 0)
 		prog.on = false;
-	for (unsigned i = 0; i < jobs; i++) {
+	for (unsigned i = 0; i <= jobs; i++) {
 		run->shards[i].ctx = &ctx;
 		ev_arena_init(&run->shards[i].arena);
 	}
@@ -1135,6 +1192,8 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 				*err = run->shards[i].err;
 			goto out;
 		}
+	if ((rc = run_late(&ctx, &run->shards[jobs], err)) != 0)
+		goto out;
 	if ((rc = finish_files(&ctx)) != 0)
 		goto out;
 	rc = merge_shards(run, run->shards, run->nshards);
@@ -1153,6 +1212,7 @@ out:
 	}
 	free(ctx.shared);
 	free(ctx.shared_header);
+	evtx_tpls_free(ctx.tpls);
 	if (rc != 0) {
 		ingest_release(run);
 		return err != NULL && err->code ? err->code :

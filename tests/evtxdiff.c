@@ -220,7 +220,7 @@ side_release(struct side *s)
 static int
 read_side(const char *path, enum evtx_parser p, struct side *s)
 {
-	struct evtx_open_opts opts = { p, false };
+	struct evtx_open_opts opts = { p, false, NULL, 0 };
 	struct evtx_sink sink = { on_record, on_warn, s };
 	struct ev_err err = EV_ERR_INIT;
 	struct evtx_stats st;

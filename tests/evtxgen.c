@@ -38,6 +38,10 @@
  *                          overwritten by another template) and carries
  *                          no definition (one only if another record of
  *                          the same shape wrote it).
+ *   template-key TEXT      the record's EventData template GUID is made
+ *                          from TEXT, not from its shape: records of two
+ *                          shapes with one key forge two templates with
+ *                          one GUID
  *   provider NAME [GUID]   or an alias: security, sysmon, eventlog
  *   eventid N              also resets version, level, task, opcode and
  *                          keywords to Windows' values for the provider and

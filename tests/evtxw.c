@@ -903,6 +903,9 @@ put_body(struct evtxw *w, const struct evtxw_event *ev, struct ev_err *err)
 		    ev->data[i].name, decl_type(&ev->data[i]));
 	if (kl >= sizeof(key))
 		return EV_ERR(err, EV_EUSAGE, 0, "too many data names");
+	if (ev->tpl_key != NULL && snprintf(key, sizeof(key), "key|%s",
+	    ev->tpl_key) >= (int)sizeof(key))
+		return EV_ERR(err, EV_EUSAGE, 0, "template key too long");
 
 	vals = calloc(ev->ndata + 1, sizeof(*vals));
 	store = malloc(cap);
@@ -1902,6 +1905,7 @@ spec_line(struct evtxw_spec *s, char *kw, char *arg, size_t *cap,
 		next.body = EVTXW_BODY_EVENTDATA;
 		next.ud_name = next.ud_ns = NULL;
 		next.flags = 0;
+		next.tpl_key = NULL;
 		if (strstr(arg, "slack") != NULL)
 			next.flags |= EVTXW_EV_SLACK;
 		if (strstr(arg, "newchunk") != NULL)
@@ -1992,6 +1996,9 @@ spec_line(struct evtxw_spec *s, char *kw, char *arg, size_t *cap,
 		ev->time = v;
 		return 0;
 	}
+	if (strcmp(kw, "template-key") == 0)
+		return (ev->tpl_key = own_str(s, arg)) == NULL ?
+		    EV_ERR(err, EV_ENOMEM, 0, "out of memory") : 0;
 	if (strcmp(kw, "channel") == 0 || strcmp(kw, "computer") == 0) {
 		char *p = own_str(s, arg);
 

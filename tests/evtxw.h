@@ -117,6 +117,10 @@ struct evtxw_event {
 	const struct evtxw_data *data;
 	size_t		 ndata;
 	unsigned	 flags;		/* EVTXW_EV_* */
+	const char	*tpl_key;	/* the EventData/UserData template's
+					 * GUID is made from this text, not
+					 * from its shape (a forgery: two
+					 * shapes, one GUID); NULL: shape */
 };
 
 struct evtxw_opts {

@@ -173,7 +173,7 @@ one_file(const char *path, const struct evtx_open_opts *opts, bool dump)
 int
 main(int argc, char **argv)
 {
-	struct evtx_open_opts	 opts = { EVTX_PARSER_NATIVE, false };
+	struct evtx_open_opts	 opts = { EVTX_PARSER_NATIVE, false, NULL, 0 };
 	bool			 dump = false, parser_set = false;
 	int			 i, p, status = 0;
 

@@ -204,7 +204,7 @@ run_test(struct run *run, const char *info)
 {
 	struct test t;
 	struct events e;
-	struct evtx_open_opts oo = { run->parser, false };
+	struct evtx_open_opts oo = { run->parser, false, NULL, 0 };
 	struct evtx_sink sink;
 	struct evtx_stats st;
 	struct evtx_file *ef;

@@ -29,6 +29,7 @@
 #include "binxml.h"
 #include "crc32.h"
 #include "format.h"
+#include "late.h"
 #include "reader.h"
 
 #define TAB_SLOTS	1024		/* record tables kept (power of 2) */
@@ -62,6 +63,8 @@ struct nfile {
 	bool			 header_bad;
 	bool			 dirty;		/* header flag: count may lag */
 	bool			 recovered;	/* deliver recovered records */
+	struct evtx_tpls	*tpls;		/* opts.tpls (with recovered) */
+	uint32_t		 file;		/* opts.file */
 	pthread_mutex_t		 lock;		/* guards the fields below */
 	bool			 ranges_built;
 	struct idrange		*ranges;	/* sorted by first */
@@ -92,6 +95,7 @@ struct rctx {
 	struct ev_err		*err;
 	uint8_t			*buf;		/* current chunk */
 	const uint8_t		*c;		/* = buf */
+	uint32_t		 clen;		/* bytes in it */
 	uint8_t			*dup;		/* chunk for duplicate checks */
 	uint32_t		 dup_slot;	/* slot in dup, UINT32_MAX none */
 	uint32_t		 dup_len;
@@ -102,6 +106,7 @@ struct rctx {
 	struct extent		 data;		/* see slot_is_hole() */
 	bool			 sound;		/* current chunk: allocated,
 						   CRCs right */
+	struct late_buf		 late;		/* for f->tpls */
 	/* a run of announced slots without a chunk, warned about once */
 	uint32_t		 miss_first, miss_n;
 	const char		*miss_what;
@@ -190,6 +195,14 @@ native_open(const char *path, const struct evtx_open_opts *opts,
 	if (f == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	f->recovered = opts->recovered;
+	if (opts->recovered && opts->tpls != NULL) {
+		if (late_path(opts->tpls, opts->file, path) != 0) {
+			free(f);
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		}
+		f->tpls = opts->tpls;
+		f->file = opts->file;
+	}
 	if ((f->fd = evtx_open_evidence(path)) == -1) {
 		free(f);
 		return EV_ERR_SYS(err, "cannot open '%s'", path);
@@ -510,6 +523,11 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 		x->st->records++;
 	evtx_stats_note_time(x->st, rec.time ? rec.time : written);
 	if (rec.kind == EV_KIND_NONE || !deliver)
+		return 0;
+	/* named after every file is read, when another chunk can tell */
+	if (rec.unresolved && x->f->tpls != NULL &&
+	    late_defer(&x->late, x->f->file, slot, c, x->clen, pos, size,
+	    bx_record_unres_id(x->bx)))
 		return 0;
 	if (rec.record_id == 0)
 		rec.record_id = id;	/* no EventRecordID: the header's */
@@ -840,7 +858,7 @@ read_slot(struct rctx *x, uint32_t slot)
 	if (n == -1)
 		return EV_ERR_SYS(x->err, "cannot read chunk %u", slot);
 	c = x->c;
-	len = (uint32_t)n;
+	len = x->clen = (uint32_t)n;
 	allocated = slot < f->hdr_chunks;
 	bx_chunk(x->bx, c, len);
 	if (len < EVTX_CHUNK_HDR_SIZE || memcmp(c, EVTX_CHUNK_SIG, 8) != 0) {
@@ -860,6 +878,8 @@ read_slot(struct rctx *x, uint32_t slot)
 	}
 	flush_missing(x);
 	x->st->chunks++;
+	if (f->tpls != NULL)
+		late_note_defs(&x->late, f->file, slot, c, len);
 	freeoff = le32(c + EVTX_CH_FREE);
 	if (len < EVTX_CHUNK_SIZE && slot < f->announced) {
 		bad = cut_short = true;
@@ -970,7 +990,11 @@ native_read(void *state, uint32_t first, uint32_t n,
 	/* the range holding the last unit (nslots may be 0: unit 0) */
 	if (rc == 0 && (uint64_t)first + n >= native_units(x.f))
 		check_end(&x);
+	if (x.f->tpls != NULL && late_flush(x.f->tpls, &x.late) != 0 &&
+	    rc == 0)
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 out:
+	late_buf_free(&x.late);
 	bx_free(x.bx);
 	if (x.tabs != NULL)
 		for (uint32_t i = 0; i < TAB_SLOTS; i++)

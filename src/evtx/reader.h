@@ -35,9 +35,15 @@ enum evtx_parser {
 int		 evtx_parser_from_name(const char *name);
 const char	*evtx_parser_name(enum evtx_parser);
 
+struct evtx_tpls;
+
 struct evtx_open_opts {
 	enum evtx_parser	 parser;
 	bool			 recovered;	/* deliver recovered records */
+	struct evtx_tpls	*tpls;		/* the run's template registry
+						   (native reader), or NULL */
+	uint32_t		 file;		/* this file's number in the
+						   run (path order), for tpls */
 };
 
 /* A break in the sequence of allocated record ids (possible deletion). */
@@ -158,6 +164,39 @@ struct evtx_impl {
 
 extern const struct evtx_impl evtx_native_impl;
 extern const struct evtx_impl evtx_libevtx_impl;
+
+/*
+ * A run's template registry, for recovered records whose template
+ * definition their own chunk no longer holds (overwritten since).  With
+ * opts.tpls, the native reader notes in it the definitions every chunk
+ * chains in its template table and, instead of delivering it, keeps each
+ * recovered record that it could only deliver with positional values
+ * (ev_record.unresolved; counted in recovered, not yet in events).  Once
+ * every file of the run was read, evtx_tpls_finish() looks each one's
+ * template up by its identifier (the first 4 bytes of the template GUID,
+ * all an instance carries): in the other chunks of its file by nearest
+ * chunk, then in the other files by file number (callers number files in
+ * path order), using the first definition that carries the identifier
+ * and whose substitution tokens fit the values; a record none fits keeps
+ * its positional values.  Then fn gets each, in file, chunk and offset
+ * order, with its file number and its count of values with an embedded
+ * NUL (see reader.h's nul_values); a negative return stops and is
+ * returned.  The result depends neither on threads nor on the order
+ * files were read in.
+ *
+ * Reading threads share a registry (it has a lock); evtx_tpls_finish()
+ * runs once, alone, after every read.  It reads candidate chunks again
+ * from the files' paths.  Only definitions of template tables are noted
+ * (16 bytes each, no copy); a kept record holds a copy of its chunk.
+ */
+typedef int	(*evtx_late_fn)(uint32_t file, const struct ev_record *rec,
+		    uint32_t nuls, void *ctx);
+
+struct evtx_tpls *evtx_tpls_new(void);	/* NULL when out of memory */
+void		 evtx_tpls_free(struct evtx_tpls *);
+/* 0, a negative return of fn, or EV_ENOMEM. */
+int		 evtx_tpls_finish(struct evtx_tpls *, evtx_late_fn fn,
+		    void *ctx, struct ev_err *err);
 
 /* Opens path read-only for evidence (O_NOATIME retried without). */
 int	evtx_open_evidence(const char *path);

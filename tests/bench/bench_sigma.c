@@ -227,7 +227,7 @@ match_all(const struct sigma_set *set, struct sigma_scratch *sc,
 int
 main(int argc, char **argv)
 {
-	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true };
+	struct evtx_open_opts oo = { EVTX_PARSER_NATIVE, true, NULL, 0 };
 	struct sigma_set *set = sigma_set_new();
 	struct sigma_scratch *sc;
 	struct sigma_match_stats ms1;

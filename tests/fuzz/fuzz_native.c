@@ -47,22 +47,41 @@ on_warn(void *ctx, const char *msg)
 	touched += strlen(msg);
 }
 
+static int
+on_late(uint32_t file, const struct ev_record *rec, uint32_t nuls, void *ctx)
+{
+	touched += file + nuls;
+	return on_record(rec, ctx);
+}
+
+/*
+ * Reads the input twice, as files 0 and 1 of one run with a template
+ * registry, then names the records kept for it (the cross-chunk and
+ * cross-file look-up of reader.h).
+ */
 static void
 read_fd(int fd)
 {
-	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true };
+	struct evtx_open_opts o = { EVTX_PARSER_NATIVE, true, NULL, 0 };
 	struct evtx_sink sink = { on_record, on_warn, NULL };
 	struct evtx_stats st;
 	struct evtx_file *f;
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	evtx_stats_init(&st);
-	if (evtx_file_open(path, &o, &f, &st, NULL) == 0) {
-		evtx_file_read(f, 0, evtx_file_units(f), &sink, &st, NULL);
-		evtx_file_close(f);
+	o.tpls = evtx_tpls_new();
+	for (o.file = 0; o.file < 2; o.file++) {
+		evtx_stats_init(&st);
+		if (evtx_file_open(path, &o, &f, &st, NULL) == 0) {
+			evtx_file_read(f, 0, evtx_file_units(f), &sink, &st,
+			    NULL);
+			evtx_file_close(f);
+		}
+		evtx_stats_release(&st);
 	}
-	evtx_stats_release(&st);
+	if (o.tpls != NULL)
+		evtx_tpls_finish(o.tpls, on_late, NULL, NULL);
+	evtx_tpls_free(o.tpls);
 }
 
 int

@@ -1,0 +1,456 @@
+/*
+ * late.c -- a run's template registry: recovered records whose template
+ * definition their own chunk no longer holds, named after every file of
+ * the run was read (see reader.h, struct evtx_tpls).
+ *
+ * While reading, each evtx_file_read() call notes the definitions its
+ * chunks chain in their template tables (identifier, file, slot, offset:
+ * 16 bytes each, no copy) and keeps the records it could only deliver
+ * with positional values, with a copy of their chunk.  evtx_tpls_finish()
+ * sorts both, then tries for each record the definitions with its
+ * template identifier: those of the same file by nearest chunk (the
+ * lower slot first on a tie), then those of the other files in file
+ * order (the caller numbers files in path order), each by slot and
+ * offset; a candidate's chunk is read again from its file, and the
+ * decoder uses the definition only when it carries the identifier and
+ * its substitutions fit the record's values (binxml.h, bx_foreign()).
+ * The order never depends on threads or argument order.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../ev_util.h"
+#include "binxml.h"
+#include "format.h"
+#include "late.h"
+#include "reader.h"
+
+#define LATE_CHAIN	64	/* definitions followed per table chain */
+#define LATE_TRIES	64	/* candidate definitions tried per record */
+
+struct evtx_tpls {
+	pthread_mutex_t	 lock;
+	struct late_buf	 all;		/* what the calls handed over */
+	char		**paths;	/* by file number */
+	uint32_t	 npaths;
+	bool		 oom;
+};
+
+struct evtx_tpls *
+evtx_tpls_new(void)
+{
+	struct evtx_tpls *t = calloc(1, sizeof(*t));
+
+	if (t != NULL)
+		pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void
+late_buf_free(struct late_buf *b)
+{
+	for (size_t i = 0; i < b->ncopies; i++)
+		free(b->copies[i].c);
+	free(b->defs);
+	free(b->recs);
+	free(b->copies);
+	memset(b, 0, sizeof(*b));
+}
+
+void
+evtx_tpls_free(struct evtx_tpls *t)
+{
+	if (t == NULL)
+		return;
+	late_buf_free(&t->all);
+	for (uint32_t i = 0; i < t->npaths; i++)
+		free(t->paths[i]);
+	free(t->paths);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+int
+late_path(struct evtx_tpls *t, uint32_t file, const char *path)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (file >= t->npaths) {
+		char **v = realloc(t->paths, ((size_t)file + 1) * sizeof(*v));
+
+		if (v == NULL) {
+			rc = EV_ENOMEM;
+			goto out;
+		}
+		memset(v + t->npaths, 0, (file + 1 - t->npaths) * sizeof(*v));
+		t->paths = v;
+		t->npaths = file + 1;
+	}
+	if (t->paths[file] == NULL && (t->paths[file] = strdup(path)) == NULL)
+		rc = EV_ENOMEM;
+out:
+	if (rc != 0)
+		t->oom = true;
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+/* Room for one more of n elements of size sz in *v (capacity *cap). */
+static bool
+grow(void *vp, size_t *cap, size_t n, size_t sz)
+{
+	void **v = vp;
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	c = *cap ? *cap * 2 : 64;
+	if ((p = realloc(*v, c * sz)) == NULL)
+		return false;
+	*v = p;
+	*cap = c;
+	return true;
+}
+
+void
+late_note_defs(struct late_buf *b, uint32_t file, uint32_t slot,
+    const uint8_t *c, uint32_t len)
+{
+	if (len < EVTX_CHUNK_HDR_SIZE || b->oom)
+		return;
+	for (uint32_t k = 0; k < 32; k++) {
+		uint32_t o = le32(c + EVTX_CH_TABLES + 256 + 4 * k);
+
+		for (int i = 0; i < LATE_CHAIN && o >= EVTX_CHUNK_HDR_SIZE &&
+		    o < len && len - o >= 24; i++, o = le32(c + o)) {
+			if (!grow(&b->defs, &b->cdefs, b->ndefs,
+			    sizeof(*b->defs))) {
+				b->oom = true;
+				return;
+			}
+			b->defs[b->ndefs].id = le32(c + o + 4);
+			b->defs[b->ndefs].file = file;
+			b->defs[b->ndefs].slot = slot;
+			b->defs[b->ndefs].off = o;
+			b->ndefs++;
+		}
+	}
+}
+
+bool
+late_defer(struct late_buf *b, uint32_t file, uint32_t slot,
+    const uint8_t *c, uint32_t len, uint32_t pos, uint32_t size, uint32_t id)
+{
+	struct late_rec *r;
+
+	if (b->oom)
+		return false;
+	if (b->copy_slot != slot + 1) {
+		uint8_t *p;
+
+		if (!grow(&b->copies, &b->ccopies, b->ncopies,
+		    sizeof(*b->copies)) || (p = malloc(len)) == NULL)
+			return false;
+		memcpy(p, c, len);
+		b->copies[b->ncopies].c = p;
+		b->copies[b->ncopies].len = len;
+		b->ncopies++;
+		b->copy_slot = slot + 1;
+	}
+	if (!grow(&b->recs, &b->crecs, b->nrecs, sizeof(*b->recs)))
+		return false;
+	r = &b->recs[b->nrecs++];
+	r->file = file;
+	r->slot = slot;
+	r->pos = pos;
+	r->size = size;
+	r->id = id;
+	r->copy = (uint32_t)b->ncopies - 1;
+	return true;
+}
+
+/* Appends n elements of size sz at src to *dst (count *dn, capacity *dc). */
+static bool
+append(void *dst, size_t *dn, size_t *dc, const void *src, size_t n,
+    size_t sz)
+{
+	void **v = dst;
+
+	if (n == 0)
+		return true;
+	if (*dn + n > *dc) {
+		size_t c = *dc ? *dc : 64;
+		void *p;
+
+		while (c < *dn + n)
+			c *= 2;
+		if ((p = realloc(*v, c * sz)) == NULL)
+			return false;
+		*v = p;
+		*dc = c;
+	}
+	memcpy((char *)*v + *dn * sz, src, n * sz);
+	*dn += n;
+	return true;
+}
+
+int
+late_flush(struct evtx_tpls *t, struct late_buf *b)
+{
+	struct late_buf *a = &t->all;
+	size_t base;
+	bool ok;
+
+	pthread_mutex_lock(&t->lock);
+	base = a->ncopies;
+	ok = !b->oom && append(&a->defs, &a->ndefs, &a->cdefs, b->defs,
+	    b->ndefs, sizeof(*b->defs)) && append(&a->copies, &a->ncopies,
+	    &a->ccopies, b->copies, b->ncopies, sizeof(*b->copies));
+	if (ok) {
+		size_t from = a->nrecs;
+
+		b->ncopies = 0;		/* the registry owns them now */
+		ok = append(&a->recs, &a->nrecs, &a->crecs, b->recs, b->nrecs,
+		    sizeof(*b->recs));
+		for (size_t i = from; ok && i < a->nrecs; i++)
+			a->recs[i].copy += (uint32_t)base;
+	}
+	if (!ok)
+		t->oom = true;
+	pthread_mutex_unlock(&t->lock);
+	late_buf_free(b);
+	return ok ? 0 : EV_ENOMEM;
+}
+
+static int
+def_cmp(const void *a, const void *b)
+{
+	const struct late_def *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct late_rec *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* A candidate definition and its place in the tie-break order. */
+struct cand {
+	uint64_t	 key;
+	const struct late_def *def;
+};
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return def_cmp(x->def, y->def);
+}
+
+/* State of evtx_tpls_finish(). */
+struct fin {
+	struct evtx_tpls *t;
+	struct bx_dec	*d, *od;	/* the record's chunk, the other */
+	uint8_t		*ob;		/* the other chunk */
+	uint32_t	 ofile, oslot;	/* what ob holds (ofile UINT32_MAX:
+					   nothing) */
+	int		 fd;
+	uint32_t	 fdfile;
+	struct cand	*cv;
+	size_t		 ccap;
+};
+
+/* Loads chunk slot of file into f->ob for f->od; false when it cannot. */
+static bool
+load(struct fin *f, uint32_t file, uint32_t slot)
+{
+	ssize_t n;
+
+	if (f->ofile == file && f->oslot == slot)
+		return true;
+	f->ofile = UINT32_MAX;
+	if (f->fd == -1 || f->fdfile != file) {
+		if (f->fd != -1)
+			close(f->fd);
+		f->fd = -1;
+		if (file >= f->t->npaths || f->t->paths[file] == NULL ||
+		    (f->fd = evtx_open_evidence(f->t->paths[file])) == -1)
+			return false;
+		f->fdfile = file;
+	}
+	n = pread(f->fd, f->ob, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
+	if (n < EVTX_CHUNK_HDR_SIZE)
+		return false;
+	bx_chunk(f->od, f->ob, (uint32_t)n);
+	f->ofile = file;
+	f->oslot = slot;
+	return true;
+}
+
+/*
+ * The candidates for record r, in tie-break order, into f->cv; their
+ * count (at most LATE_TRIES), or -1 when out of memory.
+ */
+static long
+candidates(struct fin *f, const struct late_rec *r)
+{
+	const struct late_buf *a = &f->t->all;
+	size_t lo = 0, hi = a->ndefs, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->defs[mid].id < r->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->ndefs && a->defs[lo].id == r->id; lo++) {
+		const struct late_def *d = &a->defs[lo];
+		uint64_t key;
+
+		if (d->file == r->file && d->slot == r->slot)
+			continue;	/* its own chunk: tried while reading */
+		if (d->file == r->file)
+			key = d->slot > r->slot ? d->slot - r->slot :
+			    r->slot - d->slot;
+		else
+			key = ((uint64_t)1 << 40) + ((uint64_t)d->file << 32 |
+			    d->slot);
+		if (n == f->ccap) {
+			size_t c = f->ccap ? f->ccap * 2 : 64;
+			struct cand *v = realloc(f->cv, c * sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			f->cv = v;
+			f->ccap = c;
+		}
+		f->cv[n].key = key;
+		f->cv[n].def = d;
+		n++;
+	}
+	if (n > 1)
+		qsort(f->cv, n, sizeof(*f->cv), cand_cmp);
+	return (long)(n < LATE_TRIES ? n : LATE_TRIES);
+}
+
+/*
+ * Decodes late record r (its chunk given to f->d) with the first
+ * candidate whose definition fits, else with positional values, and
+ * delivers it.  0, a negative return of fn, or EV_ENOMEM.
+ */
+static int
+one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
+    evtx_late_fn fn, void *ctx)
+{
+	struct ev_record rec;
+	long n;
+	int rc = EV_ECORRUPT;
+
+	if ((n = candidates(f, r)) < 0)
+		return EV_ENOMEM;
+	for (long i = 0; i < n; i++) {
+		const struct late_def *d = f->cv[i].def;
+
+		if (!load(f, d->file, d->slot))
+			continue;
+		bx_foreign(f->d, f->od, d->off);
+		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4,
+		    false, &rec);
+		if (rc == EV_ENOMEM)
+			return rc;
+		if (rc == 0 && rec.kind != EV_KIND_NONE && !rec.unresolved)
+			break;
+		rc = EV_ECORRUPT;
+	}
+	if (rc != 0) {
+		/* none fits: by position, as the reader found it */
+		bx_foreign(f->d, NULL, 0);
+		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size -
+		    4, false, &rec);
+		if (rc != 0 || rec.kind == EV_KIND_NONE)
+			return rc == EV_ENOMEM ? rc : 0;
+	}
+	if (rec.record_id == 0)
+		rec.record_id = le64(c + r->pos + EVTX_REC_ID);
+	if (rec.time == 0)
+		rec.time = le64(c + r->pos + EVTX_REC_WRITTEN);
+	rec.offset = EVTX_SLOT_OFF(r->slot) + r->pos;
+	rec.chunk = r->slot;
+	rec.recovered = true;
+	rc = fn(r->file, &rec, bx_record_nuls(f->d), ctx);
+	return rc < 0 ? rc : 0;
+}
+
+int
+evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
+    struct ev_err *err)
+{
+	struct late_buf *a = &t->all;
+	struct fin f;
+	uint32_t copy = UINT32_MAX;
+	int rc = 0;
+
+	if (t->oom)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (a->nrecs == 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	f.t = t;
+	f.fd = -1;
+	f.ofile = UINT32_MAX;
+	f.d = bx_new();
+	f.od = bx_new();
+	f.ob = malloc(EVTX_CHUNK_SIZE);
+	if (f.d == NULL || f.od == NULL || f.ob == NULL) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	if (a->ndefs > 1)
+		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
+	qsort(a->recs, a->nrecs, sizeof(*a->recs), rec_cmp);	/* nrecs > 0 */
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct late_rec *r = &a->recs[i];
+		const struct late_copy *cp = &a->copies[r->copy];
+
+		if (r->copy != copy) {
+			bx_chunk(f.d, cp->c, cp->len);
+			copy = r->copy;
+		}
+		if ((rc = one_late(&f, r, cp->c, fn, ctx)) != 0) {
+			if (rc == EV_ENOMEM)
+				EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			break;
+		}
+	}
+out:
+	if (f.fd != -1)
+		close(f.fd);
+	bx_free(f.d);
+	bx_free(f.od);
+	free(f.ob);
+	free(f.cv);
+	return rc;
+}

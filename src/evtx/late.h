@@ -1,0 +1,72 @@
+/*
+ * late.h -- internal to src/evtx: how the native reader fills a run's
+ * template registry (struct evtx_tpls, see reader.h).
+ *
+ * Each evtx_file_read() call collects into its own struct late_buf (no
+ * lock while reading) and hands it over with late_flush() when it ends;
+ * evtx_tpls_finish() sorts what every call handed over, so what it
+ * delivers does not depend on the order the calls ran in.
+ */
+#ifndef EVTX_LATE_H
+#define EVTX_LATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reader.h"
+
+/* A template definition of a chunk's template table. */
+struct late_def {
+	uint32_t	 id;		/* first 4 bytes of its GUID */
+	uint32_t	 file, slot, off;
+};
+
+/* A recovered record left for evtx_tpls_finish(). */
+struct late_rec {
+	uint32_t	 file, slot, pos, size;
+	uint32_t	 id;		/* template id its values miss */
+	uint32_t	 copy;		/* index of its chunk's copy */
+};
+
+/* A copy of a chunk holding late records. */
+struct late_copy {
+	uint8_t		*c;
+	uint32_t	 len;
+};
+
+struct late_buf {
+	struct late_def	*defs;
+	size_t		 ndefs, cdefs;
+	struct late_rec	*recs;
+	size_t		 nrecs, crecs;
+	struct late_copy *copies;
+	size_t		 ncopies, ccopies;
+	uint32_t	 copy_slot;	/* slot of the last copy + 1, 0 none */
+	bool		 oom;
+};
+
+/* Notes path as file number file of the run; 0 or EV_ENOMEM. */
+int	late_path(struct evtx_tpls *, uint32_t file, const char *path);
+
+/*
+ * Notes the definitions chunk c (len bytes, slot of file) chains in its
+ * template table (bounded as the decoder follows them).
+ */
+void	late_note_defs(struct late_buf *, uint32_t file, uint32_t slot,
+	    const uint8_t *c, uint32_t len);
+
+/*
+ * Keeps the record at pos (size bytes) of chunk c (slot of file), whose
+ * values miss template id, for evtx_tpls_finish(); the chunk is copied
+ * once per call.  false when out of memory (the record is then delivered
+ * as it is).
+ */
+bool	late_defer(struct late_buf *, uint32_t file, uint32_t slot,
+	    const uint8_t *c, uint32_t len, uint32_t pos, uint32_t size,
+	    uint32_t id);
+
+/* Hands b over to the registry and empties it; 0 or EV_ENOMEM. */
+int	late_flush(struct evtx_tpls *, struct late_buf *);
+void	late_buf_free(struct late_buf *);
+
+#endif
