@@ -983,29 +983,36 @@ field_time(struct bx_dec *d, const struct fref *r)
 
 /* ---- EventData / UserData pairs ---- */
 
-/* A new pending pair, or NULL when out of memory. */
+/* pend_new() when the arrays are full: grows them. */
 static struct pend *
+pend_grow(struct bx_dec *d)
+{
+	uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
+	struct ev_pair *pp;
+	struct pend *pe;
+
+	if (cap > 1u << 20 ||
+	    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	d->pend = pe;
+	if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
+		d->oom = true;
+		return NULL;
+	}
+	d->pairs = pp;
+	d->cpairs = cap;
+	return &d->pend[d->npairs++];
+}
+
+/* A new pending pair, or NULL when out of memory. */
+static inline struct pend *
 pend_new(struct bx_dec *d)
 {
-	if (d->npairs == d->cpairs) {
-		uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
-		struct ev_pair *pp;
-		struct pend *pe;
-
-		if (cap > 1u << 20 ||
-		    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
-			d->oom = true;
-			return NULL;
-		}
-		d->pend = pe;
-		if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
-			d->oom = true;
-			return NULL;
-		}
-		d->pairs = pp;
-		d->cpairs = cap;
-	}
-	return &d->pend[d->npairs++];
+	if (d->npairs < d->cpairs)
+		return &d->pend[d->npairs++];
+	return pend_grow(d);
 }
 
 /* A pair: name (or, when NULL, the string at noff in out) and value r. */

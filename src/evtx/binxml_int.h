@@ -123,9 +123,9 @@ struct pend {
 	uint32_t	 noff, voff;
 };
 
-/* A definition of the chunk's template table: identifier, offset, order. */
+/* A definition of the chunk: identifier, offset. */
 struct bx_tdef {
-	uint32_t		 id, off, seq;
+	uint32_t		 id, off;
 };
 
 struct bx_dec {

@@ -14,25 +14,18 @@
 #include "../ev_util.h"
 #include "binxml_int.h"
 
+/*
+ * Parses the definition at chunk offset off into the chunk's arena and
+ * keeps it in slot s (NULL: the probe found no free slot); NULL when it
+ * is not sound.
+ */
 static struct bx_tpl *
-tpl_get(struct bx_dec *d, uint32_t off, int depth)
+tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 {
-	struct tpl_slot *s = NULL;
 	struct bx_tpl *tpl;
 	struct parser p;
-	uint32_t h, size, pos;
+	uint32_t size, pos;
 
-	h = bx_slot_hash(off, TPL_SLOTS);
-	for (uint32_t i = 0; i < 16; i++) {
-		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
-
-		if (t->gen != d->gen) {
-			s = t;
-			break;
-		}
-		if (t->off == off)
-			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
-	}
 	if (depth > BX_MAX_DEPTH || off > d->clen || d->clen - off < 24)
 		return NULL;
 	size = le32(d->c + off + 20);
@@ -64,6 +57,23 @@ tpl_get(struct bx_dec *d, uint32_t off, int depth)
 		bx_scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
 	tpl->busy = false;
 	return tpl->bad ? NULL : tpl;
+}
+
+/* The definition at chunk offset off, parsed once per chunk, or NULL. */
+static inline struct bx_tpl *
+tpl_get(struct bx_dec *d, uint32_t off, int depth)
+{
+	uint32_t h = bx_slot_hash(off, TPL_SLOTS);
+
+	for (uint32_t i = 0; i < 16; i++) {
+		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
+
+		if (t->gen != d->gen)
+			return tpl_parse(d, t, off, depth);
+		if (t->off == off)
+			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
+	}
+	return tpl_parse(d, NULL, off, depth);
 }
 
 
@@ -118,20 +128,10 @@ tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst,
 #define TPL_CHAIN	64	/* definitions followed per chain */
 #define TPL_HITS	64	/* definitions tried in a chunk scan */
 
-static int
-tdef_cmp(const void *a, const void *b)
-{
-	const struct bx_tdef *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /*
  * The places in the chunk's slack that look like a template definition
  * (24-byte header, then a fragment header 0f 01 01 00, a size that fits),
- * sorted by identifier, then in byte order: the inline copies in records of an earlier life of the
+ * in byte order: the inline copies in records of an earlier life of the
  * chunk are in no template table (those of its allocated records are).
  * Found with one pass over the slack (from the header's free-space offset,
  * or 512 when that is not sane) the first time a record of the chunk needs
@@ -171,18 +171,17 @@ def_index(struct bx_dec *d)
 		}
 		d->defs[d->ndefs].id = le32(d->c + o + 4);
 		d->defs[d->ndefs].off = o;
-		d->defs[d->ndefs].seq = d->ndefs;
 		d->ndefs++;
 	}
-	qsort(d->defs, d->ndefs, sizeof(*d->defs), tdef_cmp);
 	d->defs_gen = d->gen;
 	return true;
 }
 
 /*
  * The definitions the chunk's template table chains (at most TPL_CHAIN a
- * chain), sorted by identifier and then in table order, built the first
- * time an instance of the chunk misses its definition; false when out of
+ * chain), in table order, built the first time an instance of the chunk
+ * misses its definition (a compact array: a scan of it is cheaper than
+ * following the chains through the chunk again); false when out of
  * memory.
  */
 static bool
@@ -210,39 +209,28 @@ tdef_index(struct bx_dec *d)
 			}
 			d->tdefs[d->ntdefs].id = le32(d->c + o + 4);
 			d->tdefs[d->ntdefs].off = o;
-			d->tdefs[d->ntdefs].seq = d->ntdefs;
 			d->ntdefs++;
 		}
 	}
-	qsort(d->tdefs, d->ntdefs, sizeof(*d->tdefs), tdef_cmp);
 	d->tdefs_gen = d->gen;
 	return true;
 }
 
 /*
- * The first definition of v[0..n) (sorted by tdef_cmp()) with identifier
- * id, other than def and own, that fits inst; at most TPL_HITS tried.
+ * The first definition of v[0..n) with identifier id, other than def and
+ * own, that fits inst; at most TPL_HITS tried.
  */
 static const struct bx_tpl *
 tpl_find(struct bx_dec *d, const struct bx_tdef *v, uint32_t n, uint32_t id,
     uint32_t def, uint32_t own, const struct bx_inst *inst, int depth)
 {
 	const struct bx_tpl *t;
-	uint32_t lo = 0, hi = n;
 	int tried = 0;
 
-	while (lo < hi) {		/* the first entry with id */
-		uint32_t mid = lo + (hi - lo) / 2;
+	for (uint32_t i = 0; i < n && tried < TPL_HITS; i++) {
+		uint32_t o = v[i].off;
 
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && v[lo].id == id && tried < TPL_HITS; lo++) {
-		uint32_t o = v[lo].off;
-
-		if (o == def || o == own)
+		if (v[i].id != id || o == def || o == own)
 			continue;
 		tried++;
 		if ((t = tpl_get(d, o, depth)) != NULL &&
