@@ -27,7 +27,9 @@
 #define MAXPAIRS 32
 
 /* Event kinds the cases use. */
-enum evk { S1, S3, S7, E4688V0, E4688V1, E4688V2 };
+enum evk { S1, S3, S7, E4688V0, E4688V1, E4688V2,
+	S1U	/* Sysmon 1, template: unresolved (positional values) */
+};
 
 struct evspec {
 	enum evk	 k;
@@ -49,6 +51,7 @@ make_event(struct ev_arena *a, const struct evspec *sp)
 		[E4688V0] = { 4688, 0, EV_PROVIDER_SECURITY },
 		[E4688V1] = { 4688, 1, EV_PROVIDER_SECURITY },
 		[E4688V2] = { 4688, 2, EV_PROVIDER_SECURITY },
+		[S1U] = { 1, 5, EV_PROVIDER_SYSMON },
 	};
 	struct ev_pair *pairs = ev_arena_calloc(a, MAXPAIRS * sizeof(*pairs));
 	struct ev_record rec;
@@ -83,6 +86,7 @@ make_event(struct ev_arena *a, const struct evspec *sp)
 	    rec.event_id);
 	rec.data = pairs;
 	rec.ndata = n;
+	rec.unresolved = sp->k == S1U;
 	ck_assert_int_eq(ev_normalise(&rec, a, ev), 0);
 	return ev;
 }
@@ -474,6 +478,17 @@ static const struct mcase mcases[] = {
 	    { E4688V2, "NewProcessName=C:\\cmd.exe" }, 0 },
 	{ "4688-raw-name", PC, SEL("TokenElevationType: '%%1937'"),
 	    { E4688V2, "NewProcessName=x\nTokenElevationType=%%1937" }, 1 },
+	/* template: unresolved: named fields unknown, keywords on values */
+	{ "unresolved-not", PC, "    sel:\n        Image|endswith: 'x.exe'\n"
+	    "    condition: not sel\n",
+	    { S1U, "#1=-\n#5=C:\\cmd.exe" }, 0 },
+	{ "positional-not", PC, "    sel:\n        Image|endswith: 'x.exe'\n"
+	    "    condition: not sel\n",
+	    { S1, "#1=-\n#5=C:\\cmd.exe" }, 1 },
+	{ "unresolved-null", PC, SEL("CommandLine: null"),
+	    { S1U, "#1=-\n#5=C:\\cmd.exe" }, 0 },
+	{ "unresolved-keyword", PC, KW("- '\\cmd.exe'"),
+	    { S1U, "#1=-\n#5=C:\\cmd.exe" }, 1 },
 	/* short literals: the prefilter needs one rare byte of theirs */
 	{ "short-caret", PC, SEL("CommandLine|contains: '^^'"),
 	    { S1, "CommandLine=c^^md /c x" }, 1 },

@@ -5,7 +5,9 @@
  *
  * A field is found on an event through a one-pass index of the event's
  * EventData names (index_event), or a column, by its source's mapping
- * (4688 maps Sysmon names; fields it does not carry are UNKNOWN).  Each
+ * (4688 maps Sysmon names; fields it does not carry are UNKNOWN, as are
+ * the EventData fields and columns of a record whose template was not
+ * found, template: unresolved, whose values are positional).  Each
  * value is resolved and case-folded at most once per event and kept in
  * the scratch, stamped with the event's generation number, so nothing
  * is cleared between events (next_stamp clears all when it wraps).
@@ -22,8 +24,8 @@
  * EVALUATION
  *
  * A rule's tree is evaluated in three-valued logic (TRUE / FALSE /
- * UNKNOWN; only 4688 records give UNKNOWN) and the rule hits when its
- * condition is TRUE.  Literal tests are answered from the scan's finds
+ * UNKNOWN; only 4688 and unresolved records give UNKNOWN) and the rule
+ * hits when its condition is TRUE.  Literal tests are answered from the scan's finds
  * (an item's arefs, a keyword's kwacid) instead of searching again;
  * regex and wildcard tests check their literal chain before running.  A
  * regex that hits pcre2's match or depth limit counts as no match and
@@ -303,6 +305,11 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 		fv->state = ST_PRESENT;
 		fv->v = v;
 		fv->vlen = len != SIZE_MAX ? len : strlen(v);
+	} else if (ev->unresolved && (how == FS_DATA || how == FS_COL ||
+	    how == FS_DATA_OR_UNKNOWN || how == FS_COL_OR_UNKNOWN)) {
+		/* template: unresolved: its values are positional, so its
+		   named fields are unknown, never absent (SPEC §4) */
+		fv->state = ST_UNKNOWN;
 	}
 }
 
