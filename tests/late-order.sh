@@ -68,6 +68,15 @@ recovered | grep -q '"template":"unresolved"' &&
     recovered | grep -q '"#5":"C:\\\\Windows\\\\System32\\\\mshta.exe"' &&
     ok "alone: positional, marked unresolved" ||
     fail "alone: not positional: $(recovered)"
+expect 0 "dump -f csv b.evtx alone" "$EVTXHUNT" dump -f csv "$T/in/b.evtx"
+"$PY" - "$T/out" <<'PYEOF' && ok "csv: template column says unresolved" ||
+    fail "csv: no unresolved marker"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+rec = [r for r in rows if r["recovered"] == "1"]
+assert len(rec) == 1 and rec[0]["template"] == "unresolved", rec
+assert all(r["template"] == "" for r in rows if r["recovered"] == "0")
+PYEOF
 expect 0 "dump -j1 a b" "$EVTXHUNT" dump -j 1 -f jsonl "$T/in/a.evtx" \
     "$T/in/b.evtx"
 cp "$T/out" "$T/j1"

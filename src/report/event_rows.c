@@ -11,7 +11,7 @@
 
 static const char *const lead[] = {
 	"time", "computer", "channel", "provider", "event_id", "kind",
-	"record_id", "recovered", "file", "chunk", "offset",
+	"record_id", "recovered", "template", "file", "chunk", "offset",
 };
 
 void
@@ -46,8 +46,9 @@ report_event_csv(struct ev_buf *b, const struct ingest_run *run,
 	report_csv_cell(b, ev->col[EV_COL_CHANNEL]);
 	ev_buf_addc(b, ',');
 	report_csv_cell(b, ev->col[EV_COL_PROVIDER]);
-	ev_buf_addf(b, ",%" PRIu32 ",%s,%" PRIu64 ",%d,", ev->event_id,
-	    ev_kind_name(ev->kind), ev->record_id, ev->recovered ? 1 : 0);
+	ev_buf_addf(b, ",%" PRIu32 ",%s,%" PRIu64 ",%d,%s,", ev->event_id,
+	    ev_kind_name(ev->kind), ev->record_id, ev->recovered ? 1 : 0,
+	    ev->unresolved ? "unresolved" : "");
 	report_csv_cell(b, ingest_file_of(run, ev)->path);
 	ev_buf_addf(b, ",%" PRIu32 ",%" PRIu64 ",", ev->chunk, ev->offset);
 	for (int i = 0; i < EV_NCOL; i++) {
