@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "cmd_ruleset.h"
 #include "ev_util.h"
+#include "sigma/correlation.h"
 #include "sigma/sigma.h"
 
 static const char *const check_usage[] = {
@@ -117,6 +118,42 @@ print_tally(const struct sigma_set *set, enum sigma_status st,
 		printf("%s: %zu other\n", label, other);
 }
 
+static void text_str(const char *);
+
+/*
+ * The loaded correlations, one line each (rejected ones are listed with
+ * the other rejections), and their tally, when there are any.
+ */
+static void
+print_correlations(const struct sigma_set *set)
+{
+	size_t nrej = 0;
+	char cond[128];
+
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+
+		if (r->correlation == NULL && (r->status != SIGMA_REJECTED ||
+		    strcmp(r->reason_class, "correlation") != 0))
+			continue;
+		if (r->status != SIGMA_LOADED) {
+			nrej++;
+			continue;
+		}
+		sigma_corr_cond_text(r->correlation, cond, sizeof(cond));
+		printf("%s:%u: correlation ", r->path, r->doc_line);
+		text_str(r->title);
+		printf(": %s of %u rule%s within %s (%s)%s\n",
+		    r->correlation->type_name, r->correlation->nrefs,
+		    r->correlation->nrefs == 1 ? "" : "s",
+		    r->correlation->timespan_text, cond,
+		    r->silent ? ", part of another" : "");
+	}
+	if (sigma_corr_count(set) + nrej > 0)
+		printf("correlations: %zu loaded, %zu rejected\n",
+		    sigma_corr_count(set), nrej);
+}
+
 static int
 rules_check(int argc, char **argv)
 {
@@ -151,6 +188,7 @@ rules_check(int argc, char **argv)
 	for (size_t i = 0; i < sigma_skip_count(set); i++)
 		printf("%s: not loaded: %s\n", sigma_skip_at(set, i)->path,
 		    sigma_skip_at(set, i)->reason);
+	print_correlations(set);
 	nrej = sigma_count_status(set, SIGMA_REJECTED);
 	printf("rules: %zu loaded, %zu skipped, %zu rejected\n",
 	    sigma_count_status(set, SIGMA_LOADED),

@@ -10,6 +10,7 @@
  *     right there (findings.h's hook);
  *  3. corr_build(): process trees; then Sysmon 3/7 are matched with
  *     their process, and 4688 twins fold into their Sysmon 1;
+ *     sigcorr_run(): Sigma correlation rules over the hits;
  *  4. base_run(): score against -b DB or the evidence itself
  *     (stacking); --learn adds the run to the DB;
  *  5. findings_build(): rule hits and baseline findings, filtered;
@@ -33,6 +34,8 @@
 #include "ev_time.h"
 #include "findings.h"
 #include "report/report.h"
+#include "sigcorr.h"
+#include "sigma/correlation.h"
 #include "sigma/sigma.h"
 #include "store.h"
 #include "version.h"
@@ -133,6 +136,7 @@ struct scan {
 	struct ingest_run	 run;
 	bool			 have_run;
 	struct findings		 fs;
+	struct sigcorr		 sigcorr;
 	struct ev_arena		 arena;
 	double			 t_phase;	/* EVTXHUNT_TIMING */
 	bool			 timing;
@@ -239,6 +243,27 @@ check_baseline(const struct scan *s)
 	}
 	sqlite3_close(db);
 	return 0;
+}
+
+/* Sigma correlation rules over the hits; findings_build() reports them. */
+static int
+correlations(struct scan *s, struct ev_err *err)
+{
+	const char **names;
+	int rc;
+
+	if (sigma_corr_count(s->rules) == 0)
+		return 0;
+	if ((names = calloc(s->run.nfiles + 1, sizeof(*names))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < s->run.nfiles; i++)
+		names[i] = s->run.files[i].path;
+	rc = sigcorr_run(&s->sigcorr, s->rules, s->run.events,
+	    s->run.nevents, names, s->run.nfiles, err);
+	free(names);
+	s->fs.correlations = &s->sigcorr;
+	phase(s, "sigma correlations");
+	return rc;
 }
 
 /* ---- output ---- */
@@ -446,6 +471,7 @@ cmd_scan(int argc, char **argv)
 	cmd_read_init(&s.rd);
 	ev_arena_init(&s.arena);
 	findings_init(&s.fs);
+	sigcorr_init(&s.sigcorr);
 	s.format = "text";
 	s.color = -1;
 	s.timing = getenv("EVTXHUNT_TIMING") != NULL;
@@ -491,6 +517,10 @@ cmd_scan(int argc, char **argv)
 		goto fail;
 	}
 	phase(&s, "match 3/7");
+	if (correlations(&s, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		goto fail;
+	}
 	for (size_t i = 0; i < sigma_count(s.rules); i++) {
 		const struct sigma_rule *r = sigma_rule_at(s.rules, i);
 		uint64_t nl = sigma_regex_limits(s.rules, i);
@@ -545,6 +575,7 @@ fail:
 	s.status = CMD_EXIT_ERROR;
 done:
 	findings_release(&s.fs);
+	sigcorr_release(&s.sigcorr);
 	free(s.rule_paths);
 	if (s.have_base)
 		base_run_release(&s.base);

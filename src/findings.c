@@ -16,6 +16,7 @@
 #include "ev_par.h"
 #include "ev_util.h"
 #include "findings.h"
+#include "sigcorr.h"
 #include "sigma/sigma.h"
 
 /* One line of a --suppress file: every given pattern must match. */
@@ -356,6 +357,9 @@ struct build {
 	const struct base_result	*base;
 	const struct findings_filter	*filter;
 	const char			**tags;	/* per rule, joined once */
+	const struct sigcorr_match	**cm;	/* reported correlation
+						   matches, by event */
+	size_t				 ncm, ci;
 	struct finding_reason		*rs;
 	size_t				 nrs, cap;
 	size_t				 bi;	/* next baseline finding */
@@ -398,9 +402,11 @@ rule_reasons(struct build *b, const struct ev_event *ev)
 	for (uint32_t h = 0; h < ev->nhits; h++) {
 		const struct sigma_rule *r = sigma_rule_at(b->rules,
 		    ev->hits[h]);
-		struct finding_reason *rr = new_reason(b);
+		struct finding_reason *rr;
 
-		if (rr == NULL)
+		if (r->silent)
+			continue;	/* reported by its correlations */
+		if ((rr = new_reason(b)) == NULL)
 			return EV_ENOMEM;
 		if (b->tags[ev->hits[h]] == NULL)
 			b->tags[ev->hits[h]] = join_tags(&b->fs->arena, r);
@@ -412,6 +418,62 @@ rule_reasons(struct build *b, const struct ev_event *ev)
 			.rule_path = r->path,
 			.tags = b->tags[ev->hits[h]],
 			.rule = ev->hits[h],
+		};
+	}
+	return 0;
+}
+
+static int
+cm_cmp(const void *a, const void *b)
+{
+	const struct sigcorr_match *x = *(const struct sigcorr_match *const *)a;
+	const struct sigcorr_match *y = *(const struct sigcorr_match *const *)b;
+
+	if (x->last->seq != y->last->seq)
+		return x->last->seq < y->last->seq ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The reported correlation matches in event order, in b->cm. */
+static int
+sort_matches(struct build *b)
+{
+	const struct sigcorr *sc = b->fs->correlations;
+
+	if (sc == NULL || sc->n == 0)
+		return 0;
+	if ((b->cm = calloc(sc->n, sizeof(*b->cm))) == NULL)
+		return EV_ENOMEM;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->v[i].reported)
+			b->cm[b->ncm++] = &sc->v[i];
+	ev_qsort(b->cm, b->ncm, sizeof(*b->cm), cm_cmp);
+	return 0;
+}
+
+static int
+correlation_reasons(struct build *b, const struct ev_event *ev)
+{
+	while (b->ci < b->ncm && b->cm[b->ci]->last->seq < ev->seq)
+		b->ci++;
+	for (; b->ci < b->ncm && b->cm[b->ci]->last == ev; b->ci++) {
+		const struct sigcorr_match *m = b->cm[b->ci];
+		const struct sigma_rule *r = sigma_rule_at(b->rules, m->rule);
+		struct finding_reason *rr = new_reason(b);
+
+		if (rr == NULL)
+			return EV_ENOMEM;
+		if (b->tags[m->rule] == NULL)
+			b->tags[m->rule] = join_tags(&b->fs->arena, r);
+		*rr = (struct finding_reason){
+			.correlation = true,
+			.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
+			.title = r->title,
+			.rule_id = r->id ? r->id : r->path,
+			.rule_path = r->path,
+			.tags = b->tags[m->rule],
+			.details = m->details,
+			.rule = m->rule,
 		};
 	}
 	return 0;
@@ -507,18 +569,22 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
     const struct base_result *base, struct ev_event *const *events,
     size_t n, const struct findings_filter *filter)
 {
-	struct build b = { fs, rules, base, filter, NULL, NULL, 0, 0, 0 };
+	struct build b = { fs, rules, base, filter, NULL, NULL, 0, 0, NULL,
+	    0, 0, 0 };
 	size_t *first = NULL, nf = 0, cap = 0;
 	int rc = EV_ENOMEM;
 
 	if ((b.tags = calloc(sigma_count(rules) + 1, sizeof(*b.tags))) ==
-	    NULL || !grow_findings(fs, &first, 0, &cap))
+	    NULL || !grow_findings(fs, &first, 0, &cap) ||
+	    sort_matches(&b) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct ev_event *ev = events[i];
 		size_t f0 = b.nrs, k;
 
-		if (rule_reasons(&b, ev) != 0 || baseline_reasons(&b, ev) != 0)
+		if (rule_reasons(&b, ev) != 0 ||
+		    correlation_reasons(&b, ev) != 0 ||
+		    baseline_reasons(&b, ev) != 0)
 			goto out;
 		if ((k = keep_reasons(&b, ev, f0)) == 0)
 			continue;
@@ -541,6 +607,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 out:
 	free(b.rs);
 	free(b.tags);
+	free(b.cm);
 	free(first);
 	return rc;
 }

@@ -8,7 +8,10 @@
  *	findings_match_late()		Sysmon 3/7, once they know their process
  *	findings_fold_twins()		a 4688 twin of a Sysmon 1 hands its hits
  *					to the Sysmon event (one finding)
- *	findings_build()		rule hits + baseline findings -> findings,
+ *	sigcorr_run()			correlation rules over the hits
+ *					(fs->correlations)
+ *	findings_build()		rule hits + baseline findings +
+ *					correlation matches -> findings,
  *					minus --suppress and the level, computer
  *					and rule filters
  *
@@ -33,6 +36,7 @@
 
 struct base_result;
 struct corr;
+struct sigcorr;
 struct sigma_set;
 
 /* One reason an event is a finding. */
@@ -43,9 +47,13 @@ struct finding_reason {
 	const char	*rule_id;	/* rule UUID, or "baseline:<kind>" */
 	const char	*rule_path;	/* rule file, NULL for baseline */
 	const char	*tags;		/* space-separated ATT&CK tags */
-	const char	*details;	/* baseline explanation, or NULL */
+	const char	*details;	/* baseline explanation, the
+					   correlation's match, or NULL */
 	double		 score;		/* baseline surprisal (bits), or 0 */
 	uint32_t	 rule;		/* a rule: its index in the rule set */
+	bool		 correlation;	/* a rule that is a correlation: the
+					   event completed its match; details
+					   list the correlated events */
 };
 
 struct finding {
@@ -69,6 +77,9 @@ struct findings {
 	size_t			 n;
 	uint64_t		 suppressed;	/* reasons dropped by --suppress */
 	uint64_t		 filtered;	/* reasons below the filters */
+	/* correlation matches (sigcorr.h) findings_build() reports, set
+	   by the caller before it (NULL: none); borrowed */
+	const struct sigcorr	*correlations;
 
 	/* private */
 	struct finding_reason	*reasons;	/* every finding's reasons */
@@ -127,7 +138,9 @@ int	findings_fold_twins(struct findings *, const struct corr *,
 
 /*
  * Builds fs->v: one finding per event with rule hits (rules) or baseline
- * findings (base, may be NULL), reasons most severe first, without the
+ * findings (base, may be NULL) or that completed a correlation match
+ * (fs->correlations), reasons most severe first; hits of a rule that is
+ * silent (only part of correlations, sigma.h) are no reason, without the
  * reasons --suppress drops (counted in fs->suppressed) or the filter
  * drops (fs->filtered).  0 or EV_ENOMEM.
  */

@@ -396,7 +396,8 @@ store_add_findings(struct store *s, const struct finding *f, size_t n,
 			const struct finding_reason *r = &f[i].reasons[k];
 
 			sqlite3_bind_int64(ins, 1, store_event_id(f[i].ev));
-			bind_text(ins, 2, r->baseline ? "baseline" : "rule");
+			bind_text(ins, 2, r->baseline ? "baseline" :
+			    r->correlation ? "correlation" : "rule");
 			if (!r->baseline)
 				sqlite3_bind_int64(ins, 3,
 				    (sqlite3_int64)r->rule + 1);

@@ -746,13 +746,9 @@ static const struct rcase rcases[] = {
 	{ "yaml-error", "    sel:\n      - a\n     b: [\n", false, "YAML",
 	    0, 0 },
 	{ "correlation", "title: c\ncorrelation:\n    type: event_count\n"
-	    "    rules: [x]\n", true, "correlation", 3, 5 },
+	    "    rules: [x]\n", true, "correlation has no 'timespan'", 3, 5 },
 	{ "collection", "action: global\ntitle: x\n", true, "collection", 0,
 	    0 },
-	{ "multi-doc", "title: a\nlogsource:\n    product: windows\n"
-	    "    category: process_creation\ndetection:\n    s:\n"
-	    "        Image: x\n    condition: s\n---\ntitle: b\n", true,
-	    "multi-document", 10, 1 },
 	{ "bad-level", "title: a\nlevel: severe\nlogsource:\n    product: "
 	    "windows\n    category: process_creation\ndetection:\n    s:\n"
 	    "        Image: x\n    condition: s\n", true, "unknown level", 2,

@@ -95,7 +95,8 @@ fx_reason(struct fx *fx, size_t k, bool baseline, int level, const char *title,
     const char *id, const char *tags, const char *details, double score)
 {
 	fx->reasons[k] = (struct finding_reason){ baseline, level, title, id,
-	    baseline ? NULL : "rules/proxy_exec.yml", tags, details, score, 0 };
+	    baseline ? NULL : "rules/proxy_exec.yml", tags, details, score, 0,
+	    false };
 }
 
 /* Builds the scan; abort()s on failure (a broken fixture, not a test). */

@@ -55,7 +55,7 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 		if (ev->kind == EV_KIND_LOG_CLEAR) {
 			rs[nf] = (struct finding_reason){ false, EV_LEVEL_HIGH,
 			    "Event log cleared", "sample-log-clear", NULL,
-			    "attack.defense-evasion attack.t1070.001", NULL, 0, 0 };
+			    "attack.defense-evasion attack.t1070.001", NULL, 0, 0, false };
 		} else if (ev->kind == EV_KIND_PROCESS &&
 		    !corr_is_duplicate(corr, ev) &&
 		    (b = base_identify(cfg, ev, NULL)) != NULL) {
@@ -65,7 +65,7 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 			    "Sample: %s proxy execution", b->name);
 			rs[nf] = (struct finding_reason){ false, level,
 			    titles[nf], "sample-watched", NULL, b->technique ?
-			    "attack.defense-evasion" : NULL, NULL, 0, 0 };
+			    "attack.defense-evasion" : NULL, NULL, 0, 0, false };
 		} else
 			continue;
 		fs[nf] = (struct finding){ ev, &rs[nf], 1,

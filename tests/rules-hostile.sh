@@ -108,4 +108,54 @@ grep -q "^rules .*regex limit 0b0b0b0b-0000-0000-0000-000000000001 1" \
     grep "^rules " "$T/rep"; }
 grep -q "regex 2" "$T/rep" && ok "regex limit: r2 fires" ||
     fail "regex limit: r2 fires"
+# malformed and hostile correlation rules: rejected with a reason, in
+# bounded time, never a crash (the library cases: check_sigcorr.c)
+mkdir "$T/corr"
+"$PY" - "$T/corr" <<'PY'
+import sys
+d = sys.argv[1]
+base = ("---\ntitle: base\nname: base\nlogsource: {product: windows, "
+        "category: process_creation}\ndetection: {s: {Image: x}, "
+        "condition: s}\n")
+def corr(name, rules, extra=""):
+    return ("---\ntitle: %s\nname: %s\ncorrelation: {type: temporal, "
+            "rules: [%s], timespan: 1m%s}\n" % (name, name, rules, extra))
+# a chain 999 deep, each naming the next
+open(d + "/chain.yml", "w").write(
+    "".join(corr("c%d" % i, "c%d" % (i + 1) if i < 998 else "base")
+            for i in range(999)) + base)
+# a cycle through 999 correlations
+open(d + "/cycle.yml", "w").write(
+    "".join(corr("y%d" % i, "y%d" % ((i + 1) % 999)) for i in range(999)))
+# too many rules, NUL in a name, an alias bomb, a huge count
+open(d + "/odd.yml", "w").write(
+    corr("many", ", ".join(["base"] * 1000)) +
+    "---\ntitle: nul\ncorrelation: {type: temporal, rules: [\"a\\0b\"], "
+    "timespan: 1m}\n" +
+    "---\ntitle: bomb\ncorrelation:\n  type: temporal\n  rules: &a [base]\n"
+    "  timespan: 1m\n  aliases: &b {x: {base: User}, y: *a}\n"
+    "  group-by: *a\n" +
+    "---\ntitle: huge\ncorrelation: {type: event_count, rules: [base], "
+    "timespan: 1m, condition: {gte: 99999999999999999999999999}}\n" +
+    "---\ntitle: span\ncorrelation: {type: event_count, rules: [base], "
+    "timespan: 1m1s, condition: {gte: 1}}\n" + base)
+PY
+expect 1 "rules check hostile correlations" timeout 60 "$EVTXHUNT" rules \
+    check "$T/corr"
+grep -q "chain.yml:.*correlations chained deeper than 8" "$T/out" &&
+    ok "correlations: chain depth" || fail "correlations: chain depth"
+n=$(grep -c "cycle.yml:[0-9]*:[0-9]*: correlation" "$T/out")
+[ "$n" -eq 999 ] && ok "correlations: every cycle member rejected" ||
+    fail "correlations: $n cycle members rejected"
+for e in "'rules' has more than 32 entries" \
+    "'rules' entries must be non-empty names" \
+    "an alias maps rule names to field names" \
+    "'gte' needs a count from 0 to 10000" "timespan '1m1s'"; do
+	grep -q "odd.yml:.*$e" "$T/out" && ok "correlations: $e" ||
+	    fail "correlations: $e"
+done
+expect 0 "scan -r hostile correlations" timeout 60 "$EVTXHUNT" scan -q \
+    --no-baseline -r "$T/corr" -o "$T/rep" "$W"
+grep -q "^rules .*rejected" "$T/rep" && ok "scan: rejections counted" ||
+    fail "scan: rejections counted"
 finish

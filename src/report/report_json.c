@@ -460,7 +460,8 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		if (i > 0)
 			ev_buf_addc(b, ',');
 		ev_buf_addf(b, "{\"source\":\"%s\",\"level\":",
-		    rr->baseline ? "baseline" : "rule");
+		    rr->baseline ? "baseline" : rr->correlation ?
+		    "correlation" : "rule");
 		ev_json_str(b, ev_level_name(rr->level));
 		key(b, "title");
 		ev_json_str(b, rr->title);

@@ -95,28 +95,6 @@ struct walk {
 	struct ev_err		*err;
 };
 
-static struct sigma_rule *
-new_rule(struct sigma_set *s, const char *path)
-{
-	struct sigma_rule *r;
-
-	if (sigma_grow((void **)&s->rules, &s->cap, s->nrules,
-	    sizeof(*s->rules)))
-		return NULL;
-	r = ev_arena_calloc(&s->arena, sizeof(*r));
-	if (r == NULL)
-		return NULL;
-	r->path = sigma_set_strdup(s, path, strlen(path));
-	if (r->path == NULL)
-		return NULL;
-	/* until sigma_load_rule() has read it */
-	r->status = SIGMA_REJECTED;
-	r->reason = "not read";
-	r->reason_class = "unreadable";
-	s->rules[s->nrules++] = r;
-	return r;
-}
-
 int
 sigma_load_buffer(struct sigma_set *s, const char *name, const char *text,
     size_t len, struct ev_err *err)
@@ -125,7 +103,7 @@ sigma_load_buffer(struct sigma_set *s, const char *name, const char *text,
 
 	if (s->compiled)
 		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
-	if ((r = new_rule(s, name)) == NULL)
+	if ((r = sigma_new_rule(s, name)) == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	if (sigma_load_rule(s, r, text, len) != 0)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
@@ -239,7 +217,7 @@ load_file(struct sigma_set *s, const char *path, bool explicit,
 		fd = -1;
 	} else if (fd == -1)
 		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-	if ((r = new_rule(s, path)) == NULL) {
+	if ((r = sigma_new_rule(s, path)) == NULL) {
 		if (fd != -1)
 			close(fd);
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");

@@ -96,7 +96,7 @@ scalar_type(const yaml_node_t *n)
 	return S_STR;
 }
 
-static yaml_node_t *
+yaml_node_t *
 map_get(struct lctx *c, yaml_node_t *map, const char *key)
 {
 	yaml_node_t *found = NULL;
@@ -113,7 +113,7 @@ map_get(struct lctx *c, yaml_node_t *map, const char *key)
 	return found;
 }
 
-static const char *
+const char *
 meta_str(struct lctx *c, yaml_node_t *map, const char *key)
 {
 	yaml_node_t *n = map_get(c, map, key);
@@ -123,7 +123,7 @@ meta_str(struct lctx *c, yaml_node_t *map, const char *key)
 	return l_strdup(c, sval(n), n->data.scalar.length);
 }
 
-static void
+void
 meta_list(struct lctx *c, yaml_node_t *map, const char *key,
     struct sigma_strv *out)
 {
@@ -688,9 +688,14 @@ load_doc(struct lctx *c, yaml_node_t *root)
 	meta_list(c, root, "references", &r->references);
 	meta_list(c, root, "falsepositives", &r->falsepositives);
 	meta_list(c, root, "fields", &r->fields);
-	if (map_get(c, root, "correlation") != NULL)
-		return REJECT(c, map_get(c, root, "correlation"),
-		    "correlation", "correlation rules are not supported");
+	r->name = meta_str(c, root, "name");
+	if (map_get(c, root, "correlation") != NULL) {
+		if (map_get(c, root, "detection") != NULL)
+			return REJECT(c, map_get(c, root, "detection"),
+			    "correlation", "a correlation rule has no "
+			    "detection");
+		return sigma_corr_parse(c, map_get(c, root, "correlation"));
+	}
 	if (map_get(c, root, "action") != NULL)
 		return REJECT(c, map_get(c, root, "action"), "collection",
 		    "rule collections ('action') are not supported");
@@ -771,65 +776,35 @@ check_depth(struct lctx *c, const char *text, size_t len)
 	return ret;
 }
 
-int
-sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
-    const char *text, size_t len)
+/*
+ * Loads the document doc into rule: its own context, so each rule's
+ * reasons, node count and out-of-memory note are its own.  0 or
+ * EV_ENOMEM.
+ */
+static int
+load_one(struct sigma_set *set, struct sigma_rule *rule,
+    yaml_document_t *doc, struct lctx *pre)
 {
 	struct lctx c;
-	yaml_parser_t parser;
-	yaml_document_t doc, doc2;
 	int ret = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.set = set;
 	c.rule = rule;
 	ev_arena_init(&c.tmp);
-	rule->status = SIGMA_LOADED;
-	rule->compiled = l_calloc(&c, &set->arena, sizeof(*rule->compiled));
-	if (rule->compiled == NULL || check_depth(&c, text, len) != 0)
-		goto out;
-	if (!yaml_parser_initialize(&parser)) {
-		nomem(&c);
-		goto out;
+	if (pre != NULL) {
+		/* the pre-pass's verdict on the first rule */
+		c.failed = pre->failed;
+		c.oom = pre->oom;
+	} else
+		rule->status = SIGMA_LOADED;
+	if (!c.failed && !c.oom) {
+		rule->compiled = l_calloc(&c, &set->arena,
+		    sizeof(*rule->compiled));
+		c.doc = doc;
+		if (rule->compiled != NULL)
+			(void)load_doc(&c, yaml_document_get_root_node(doc));
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		if (parser.error == YAML_MEMORY_ERROR)
-			nomem(&c);
-		else
-			reject_at(&c, &parser.problem_mark, "yaml",
-			    "YAML: %s%s%s", parser.problem ? parser.problem :
-			    "syntax error", parser.context ? " " : "",
-			    parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		goto out;
-	}
-	c.doc = &doc;
-	if (yaml_document_get_root_node(&doc) == NULL) {
-		reject_at(&c, NULL, "syntax", "empty file");
-	} else if (load_doc(&c, yaml_document_get_root_node(&doc)) == 0 &&
-	    !c.failed) {
-		/* a second document makes a collection (pySigma) */
-		if (!yaml_parser_load(&parser, &doc2)) {
-			if (parser.error == YAML_MEMORY_ERROR)
-				nomem(&c);
-			reject_at(&c, &parser.problem_mark, "yaml",
-			    "YAML: %s", parser.problem ? parser.problem :
-			    "syntax error");
-		} else {
-			yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
-
-			if (r2 != NULL)
-				reject_at(&c, &r2->start_mark, "collection",
-				    "multi-document rule files are not "
-				    "supported");
-			yaml_document_delete(&doc2);
-		}
-	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-out:
 	if (c.oom) {
 		/* noted where it failed; no half-built rule is LOADED */
 		rule->status = SIGMA_REJECTED;
@@ -838,13 +813,121 @@ out:
 		rule->line = rule->column = 0;
 		ret = EV_ENOMEM;
 	} else if (!c.failed && rule->status == SIGMA_LOADED &&
-	    rule->compiled->root == NULL) {
+	    rule->correlation == NULL && rule->compiled->root == NULL) {
 		/* neither rejected nor out of memory: never run it */
 		reject_at(&c, NULL, "internal",
 		    "internal error: the rule compiled to nothing");
 	}
-	if (rule->status != SIGMA_LOADED)
+	if (rule->status != SIGMA_LOADED || rule->correlation != NULL)
 		rule->compiled = NULL;
 	ev_arena_release(&c.tmp);
+	return ret;
+}
+
+/* Rejects rule (a fresh one) with the parser's error; 0 or EV_ENOMEM. */
+static int
+parse_error(struct sigma_set *set, struct sigma_rule *rule,
+    yaml_parser_t *parser)
+{
+	struct lctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.set = set;
+	c.rule = rule;
+	if (parser->error == YAML_MEMORY_ERROR)
+		nomem(&c);
+	else
+		reject_at(&c, &parser->problem_mark, "yaml", "YAML: %s%s%s",
+		    parser->problem ? parser->problem : "syntax error",
+		    parser->context ? " " : "",
+		    parser->context ? parser->context : "");
+	if (c.oom) {
+		rule->status = SIGMA_REJECTED;
+		rule->reason = "out of memory";
+		rule->reason_class = "memory";
+		return EV_ENOMEM;
+	}
+	return 0;
+}
+
+_Static_assert(SIGMA_MAX_DOCS == 1000, "the message below says 1000");
+
+/* Rejects rule (no document of its own) with reason; 0 or EV_ENOMEM. */
+static int
+reject_new(struct sigma_set *set, struct sigma_rule *rule, const char *cls,
+    const char *reason)
+{
+	struct lctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.set = set;
+	c.rule = rule;
+	reject_at(&c, NULL, cls, "%s", reason);
+	return c.oom ? EV_ENOMEM : 0;
+}
+
+int
+sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
+    const char *text, size_t len)
+{
+	struct lctx pre;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct sigma_rule *r = rule;
+	bool explicit = rule->explicit_path;
+	int ret = 0;
+
+	memset(&pre, 0, sizeof(pre));
+	pre.set = set;
+	pre.rule = rule;
+	rule->status = SIGMA_LOADED;
+	if (check_depth(&pre, text, len) != 0 || pre.failed || pre.oom)
+		return load_one(set, rule, NULL, &pre);
+	if (!yaml_parser_initialize(&parser))
+		return load_one(set, rule, NULL, (nomem(&pre), &pre));
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	/* each document a rule (pySigma's collections), in file order */
+	for (size_t ndoc = 0;; ndoc++) {
+		int ok = yaml_parser_load(&parser, &doc);
+		yaml_node_t *root = ok ? yaml_document_get_root_node(&doc) :
+		    NULL;
+
+		if (ok && root == NULL) {
+			/* the end of the stream */
+			yaml_document_delete(&doc);
+			if (ndoc == 0)
+				ret = reject_new(set, r, "syntax",
+				    "empty file");
+			break;
+		}
+		if (ndoc > 0 && (r = sigma_new_rule(set, rule->path)) ==
+		    NULL) {
+			if (ok)
+				yaml_document_delete(&doc);
+			ret = EV_ENOMEM;
+			break;
+		}
+		r->explicit_path = explicit;
+		if (!ok) {
+			ret = parse_error(set, r, &parser);
+			break;
+		}
+		if (ndoc == SIGMA_MAX_DOCS) {
+			yaml_document_delete(&doc);
+			ret = reject_new(set, r, "limit", "more than "
+			    "1000 YAML documents");
+			break;
+		}
+		r->status = SIGMA_LOADED;
+		r->doc_line = (uint32_t)root->start_mark.line + 1;
+		ret = load_one(set, r, &doc, NULL);
+		yaml_document_delete(&doc);
+		/* a collection ('action') is one rejected rule */
+		if (ret != 0 || (r->reason_class != NULL &&
+		    strcmp(r->reason_class, "collection") == 0))
+			break;
+	}
+	yaml_parser_delete(&parser);
 	return ret;
 }

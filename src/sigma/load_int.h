@@ -67,6 +67,20 @@ sval(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+/* The value of key in map (the last when repeated), or NULL. */
+yaml_node_t *map_get(struct lctx *, yaml_node_t *map, const char *key);
+/* A scalar's text copied into the set; NULL when absent or null. */
+const char *meta_str(struct lctx *, yaml_node_t *map, const char *key);
+/* A scalar or a list of scalars, copied into the set. */
+void	 meta_list(struct lctx *, yaml_node_t *map, const char *key,
+	    struct sigma_strv *out);
+
+/*
+ * correlation.c: the 'correlation:' map corr of the document into
+ * c->rule (rule->correlation), or the rule rejected.  0 or -1.
+ */
+int	 sigma_corr_parse(struct lctx *, yaml_node_t *corr);
+
 /* PyYAML (YAML 1.1) resolution of plain scalars that pySigma sees. */
 enum stype { S_STR, S_NULL, S_BOOL_TRUE, S_BOOL_FALSE, S_INT, S_FLOAT };
 

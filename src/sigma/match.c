@@ -59,6 +59,7 @@
 #include <strings.h>
 
 #include "../ev_util.h"
+#include "correlation.h"
 #include "fold.h"
 #include "match_int.h"
 
@@ -249,47 +250,51 @@ data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
 	return e->data[i].value;
 }
 
-static void
-resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
-    struct fval *fv)
+/*
+ * The field f of ev (an event of class cls) as matching reads it: map
+ * selects the 4688 names.  With a scratch, EventData is found through
+ * its per-event index (*di, *len as data_value()); without one (sc
+ * NULL: sigma_field_value()), searched by name.  Sets *unknown for a
+ * field a 4688 record does not carry.  The event id is written to evid.
+ */
+static const char *
+field_raw(struct sigma_scratch *sc, const struct ev_event *ev, unsigned cls,
+    const struct field *f, bool map, char evid[12], int32_t *di,
+    size_t *len, bool *unknown)
 {
-	const struct ev_event *ev = sc->ev;
 	const char *v = NULL;
 	uint8_t how = map ? f->src4688 : f->srcsys;
-	size_t len = SIZE_MAX;
 
-	fv->state = ST_ABSENT;
-	fv->di = -1;
+	*unknown = false;
 	switch (how) {
 	case FS_DATA:
-		v = data_value(sc, ev, 0, f->name, map ? f->nid4688 : f->nid,
-		    &fv->di, &len);
+		v = sc ? data_value(sc, ev, 0, f->name, map ? f->nid4688 :
+		    f->nid, di, len) : data_get(ev, f->name);
 		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
 		if (v == NULL && ev->process != NULL &&
-		    (sc->cls == LS_SYSMON(3) || sc->cls == LS_SYSMON(7)))
-			v = data_value(sc, ev->process, 1, f->name,
-			    map ? f->nid4688 : f->nid, &fv->di, &len);
+		    (cls == LS_SYSMON(3) || cls == LS_SYSMON(7)))
+			v = sc ? data_value(sc, ev->process, 1, f->name,
+			    map ? f->nid4688 : f->nid, di, len) :
+			    data_get(ev->process, f->name);
 		break;
 	case FS_DATA_OR_UNKNOWN:
-		v = data_value(sc, ev, 0, f->name4688, f->nid4688, &fv->di,
-		    &len);
-		if (v == NULL)
-			fv->state = ST_UNKNOWN;
+		v = sc ? data_value(sc, ev, 0, f->name4688, f->nid4688, di,
+		    len) : data_get(ev, f->name4688);
+		*unknown = v == NULL;
 		break;
 	case FS_COL_OR_UNKNOWN:
 		v = ev->col[f->col4688];
-		if (v == NULL)
-			fv->state = ST_UNKNOWN;
+		*unknown = v == NULL;
 		break;
 	case FS_COL:
 		v = ev->col[f->col4688];
 		break;
 	case FS_UNKNOWN:
-		fv->state = ST_UNKNOWN;
+		*unknown = true;
 		break;
 	case FS_EVENT_ID:
-		snprintf(sc->evid, sizeof(sc->evid), "%u", ev->event_id);
-		v = sc->evid;
+		snprintf(evid, 12, "%u", ev->event_id);
+		v = evid;
 		break;
 	case FS_CHANNEL:
 		v = ev->col[EV_COL_CHANNEL];
@@ -301,16 +306,56 @@ resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
 		v = ev->col[EV_COL_PROVIDER];
 		break;
 	}
+	return v;
+}
+
+/* Whether f is read by name from the event's data or columns. */
+static bool
+field_named(const struct field *f, bool map)
+{
+	uint8_t how = map ? f->src4688 : f->srcsys;
+
+	return how == FS_DATA || how == FS_COL || how == FS_DATA_OR_UNKNOWN ||
+	    how == FS_COL_OR_UNKNOWN;
+}
+
+static void
+resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
+    struct fval *fv)
+{
+	size_t len = SIZE_MAX;
+	bool unknown;
+	const char *v;
+
+	fv->di = -1;
+	v = field_raw(sc, sc->ev, sc->cls, f, map, sc->evid, &fv->di, &len,
+	    &unknown);
+	fv->state = unknown ? ST_UNKNOWN : ST_ABSENT;
 	if (v != NULL) {
 		fv->state = ST_PRESENT;
 		fv->v = v;
 		fv->vlen = len != SIZE_MAX ? len : strlen(v);
-	} else if (ev->unresolved && (how == FS_DATA || how == FS_COL ||
-	    how == FS_DATA_OR_UNKNOWN || how == FS_COL_OR_UNKNOWN)) {
+	} else if (sc->ev->unresolved && field_named(f, map)) {
 		/* template: unresolved: its values are positional, so its
 		   named fields are unknown, never absent (SPEC §4) */
 		fv->state = ST_UNKNOWN;
 	}
+}
+
+const char *
+sigma_field_value(const struct sigma_set *set, uint32_t rule, uint32_t fid,
+    const struct ev_event *ev, char evid[12])
+{
+	const struct sigma_rule *r = set->rules[rule];
+	unsigned cls = sigma_event_class(ev);
+	bool map = cls == LS_4688 && r->compiled != NULL &&
+	    r->compiled->map4688;
+	bool unknown;
+
+	if (fid >= set->nfields)
+		return NULL;
+	return field_raw(NULL, ev, cls, &set->fields[fid], map, evid, NULL,
+	    NULL, &unknown);
 }
 
 static int
@@ -1290,7 +1335,7 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	sc->nfound = 0;
 	if (sc->noprefilter) {
 		for (uint32_t r = 0; r < set->nrules; r++)
-			if (set->rules[r]->status == SIGMA_LOADED &&
+			if (sigma_rule_runs(set->rules[r]) &&
 			    sigma_srcset_has(&set->rules[r]->sources, sc->cls))
 				eval_rule(sc, r);
 		return (int)sc->nhits;

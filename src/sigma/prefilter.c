@@ -791,7 +791,7 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
 
-		if (s->rules[r]->status != SIGMA_LOADED || c->need == NULL)
+		if (!sigma_rule_runs(s->rules[r]) || c->need == NULL)
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++) {
 			int32_t id;
@@ -1096,7 +1096,7 @@ scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
 
-		if (s->rules[r]->status != SIGMA_LOADED)
+		if (!sigma_rule_runs(s->rules[r]))
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++)
 			for (uint32_t i = 0; i < nsi; i++)
@@ -1140,14 +1140,14 @@ static int
 memo_ids(struct sigma_set *s, const bool *used)
 {
 	for (size_t r = 0; r < s->nrules; r++)
-		if (s->rules[r]->status == SIGMA_LOADED &&
+		if (sigma_rule_runs(s->rules[r]) &&
 		    (each_item(s, s->rules[r]->compiled->root, split_item) != 0 ||
 		    each_item(s, s->rules[r]->compiled->root, number_item) != 0))
 			return EV_ENOMEM;
 	for (size_t r = 0; r < s->nrules; r++) {
 		struct sigma_compiled *c = s->rules[r]->compiled;
 
-		if (s->rules[r]->status != SIGMA_LOADED)
+		if (!sigma_rule_runs(s->rules[r]))
 			continue;
 		c->mfield = FIELD_UNSEEN;
 		rule_field(c->root, &c->mfield);
@@ -1172,6 +1172,9 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 
 	if (s->compiled)
 		return 0;
+	/* correlations first: they may add the fields they group by */
+	if (sigma_corr_resolve(s) != 0)
+		goto oom;
 	s->mctx = pcre2_match_context_create(NULL);
 	if (s->mctx == NULL)
 		goto oom;
@@ -1183,7 +1186,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	memset(s->si_of, SI_NONE, sizeof(s->si_of));
 	for (size_t r = 0; r < s->nrules; r++)
 		for (unsigned c = 1; c < LS_MAX; c++)
-			if (s->rules[r]->status == SIGMA_LOADED &&
+			if (sigma_rule_runs(s->rules[r]) &&
 			    sigma_srcset_has(&s->rules[r]->sources, c) &&
 			    s->si_of[c] == SI_NONE) {
 				s->cls_of[s->nsi] = (uint8_t)c;
@@ -1194,7 +1197,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	if (s->needfull == NULL || s->relimit == NULL)
 		goto oom;
 	for (size_t r = 0; r < s->nrules; r++)
-		if (s->rules[r]->status == SIGMA_LOADED &&
+		if (sigma_rule_runs(s->rules[r]) &&
 		    rule_needs(s, r, &tr, cap) != 0)
 			goto oom;
 	used = calloc(s->nfields + 1, sizeof(*used) * (s->nsi + 1));

@@ -82,6 +82,28 @@ sigma_grow(void **v, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+struct sigma_rule *
+sigma_new_rule(struct sigma_set *s, const char *path)
+{
+	struct sigma_rule *r;
+
+	if (sigma_grow((void **)&s->rules, &s->cap, s->nrules,
+	    sizeof(*s->rules)))
+		return NULL;
+	r = ev_arena_calloc(&s->arena, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->path = sigma_set_strdup(s, path, strlen(path));
+	if (r->path == NULL)
+		return NULL;
+	/* until sigma_load_rule() has read it */
+	r->status = SIGMA_REJECTED;
+	r->reason = "not read";
+	r->reason_class = "unreadable";
+	s->rules[s->nrules++] = r;
+	return r;
+}
+
 int
 sigma_set_keep_re(struct sigma_set *s, pcre2_code *re)
 {

@@ -10,7 +10,8 @@
  *	n = sigma_match(set, scratch, ev, &hits);
  *	sigma_scratch_free(scratch); sigma_set_free(set);
  *
- * Every rule file becomes one struct sigma_rule, whatever happens to it:
+ * Every YAML document of a rule file becomes one struct sigma_rule,
+ * whatever happens to it:
  * LOADED (compiled, will be matched), SKIPPED (valid, but its logsource
  * names events evtxhunt does not extract) or REJECTED (cannot be run
  * exactly: the reason, with file:line:column, says why).  A rule is never
@@ -59,6 +60,7 @@ struct sigma_strv {
 };
 
 struct sigma_compiled;
+struct sigma_correlation;
 
 /*
  * One rule file.  Every string is owned by the set and lives until
@@ -73,8 +75,11 @@ struct sigma_rule {
 	const char		*reason_class;	/* short, for counting */
 	uint32_t		 line, column;
 	bool			 explicit_path;	/* the file was named itself */
+	uint32_t		 doc_line;	/* where its YAML document
+						   starts (1-based; 0: none) */
 
 	const char		*id, *title, *rule_status, *description;
+	const char		*name;		/* 'name:', for correlations */
 	const char		*author, *date, *modified, *level_name;
 	enum ev_level		 level;
 	const char		*product, *category, *service;
@@ -82,6 +87,16 @@ struct sigma_rule {
 	struct sigma_srcset	 sources;	/* LOADED only */
 
 	struct sigma_compiled	*compiled;	/* private to the engine */
+	/*
+	 * A correlation rule (Sigma 2.0 'correlation:'; correlation.h):
+	 * never matched against events, evaluated over its rules' hits.
+	 */
+	const struct sigma_correlation *correlation;
+	/*
+	 * Set by sigma_compile(): a rule that loaded correlations refer to
+	 * (none of them with 'generate: true') is not reported alone.
+	 */
+	bool			 silent;
 };
 
 struct sigma_set;
@@ -216,6 +231,7 @@ void	sigma_scratch_memo(struct sigma_scratch *, bool on);
 #define SIGMA_MAX_NODES		100000	/* YAML nodes visited per rule */
 #define SIGMA_MAX_VALUES	100000	/* values after expansion per rule */
 #define SIGMA_MAX_DIR_DEPTH	32
+#define SIGMA_MAX_DOCS		1000	/* YAML documents per file */
 #define SIGMA_RE_MATCH_LIMIT	100000	/* pcre2_set_match_limit */
 #define SIGMA_RE_DEPTH_LIMIT	10000	/* pcre2_set_depth_limit */
 

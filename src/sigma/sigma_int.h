@@ -336,6 +336,9 @@ struct sigma_set {
 	 * from every thread, and only when a limit is hit.
 	 */
 	_Atomic uint64_t *relimit;
+	/* loaded correlations, evaluation order (correlation.c) */
+	uint32_t	*corr_order;
+	size_t		 ncorr;
 	/* work of load.c's nesting pre-pass, all rules: parser events, and
 	   input bytes the scanner read (for tests of its bound) */
 	uint64_t	 yaml_events, yaml_bytes;
@@ -349,9 +352,20 @@ int	 sigma_field_id(struct sigma_set *, const char *name, size_t len,
 int	 sigma_set_keep_re(struct sigma_set *, pcre2_code *);
 int	 sigma_set_keep_ac(struct sigma_set *, struct sigma_ac *);
 char	*sigma_set_strdup(struct sigma_set *, const char *s, size_t n);
+/* A new rule of the set for path, REJECTED "not read"; NULL: ENOMEM. */
+struct sigma_rule *sigma_new_rule(struct sigma_set *, const char *path);
+
+/* A rule matched against events: loaded, and not a correlation. */
+static inline bool
+sigma_rule_runs(const struct sigma_rule *r)
+{
+	return r->status == SIGMA_LOADED && r->compiled != NULL;
+}
 
 /*
- * load.c: parses and compiles one rule text into rule.  0: the rule is
+ * load.c: parses and compiles one rule text: its first YAML document
+ * into rule, every further one into a new rule of the set (same path;
+ * at most SIGMA_MAX_DOCS).  0: each rule is
  * LOADED, SKIPPED or REJECTED (with its reason); EV_ENOMEM: memory ran
  * out (noted where it happened, never inferred), the rule REJECTED as
  * "out of memory".
@@ -365,5 +379,11 @@ int	 sigma_logsource(const char *product, const char *category,
 	    const char *service, struct sigma_srcset *out);
 /* The class of an event (LS_NONE when no logsource names it). */
 unsigned sigma_event_class(const struct ev_event *);
+
+/*
+ * correlation.c: resolves every correlation's references (rejecting
+ * what cannot run), at the start of sigma_compile().  0 or EV_ENOMEM.
+ */
+int	 sigma_corr_resolve(struct sigma_set *);
 
 #endif
