@@ -149,7 +149,12 @@ group_cmp(const struct entry *x, const struct entry *y, uint32_t ngroup)
 	return 0;
 }
 
-static uint32_t sort_ngroup;	/* qsort has no context argument */
+/*
+ * qsort() has no context argument: the group-by width and the entries
+ * being ranked by value are passed here (sigcorr_run() is
+ * single-threaded, see sigcorr.h).
+ */
+static uint32_t sort_ngroup;
 
 static int
 entry_cmp(const void *a, const void *b)
@@ -170,7 +175,7 @@ entry_cmp(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
-/* Whether two entries come from one event (same time, file, record). */
+/* Whether two entries come from one event. */
 static bool
 same_event(const struct entry *x, const struct entry *y)
 {
@@ -346,6 +351,7 @@ ordered_group(struct run *r, size_t from, size_t to)
 	bool have[SIGMA_CORR_MAX_RULES + 1], nhave[SIGMA_CORR_MAX_RULES + 1];
 	size_t lo = from;	/* first entry after the last match */
 
+	memset(start, 0, sizeof(start));
 	memset(have, 0, sizeof(have));
 	for (size_t j = from; j < to; ) {
 		size_t e = j;
