@@ -523,9 +523,9 @@ static const struct rej rejs[] = {
 	    " timespan: 1m}\n", "unknown rule 'nope'" },
 	{ "unloaded", "title: c\ncorrelation: {type: temporal, rules: [f],"
 	    " timespan: 1m}\n---\ntitle: f\nname: f\nlogsource: {product: "
-	    "windows, category: file_event}\ndetection: {s: {a: b}, "
+	    "linux, category: process_creation}\ndetection: {s: {a: b}, "
 	    "condition: s}\n", "rule 'f' (t.yml:4) is not loaded: logsource "
-	    "product=windows category=file_event not supported" },
+	    "product=linux category=process_creation not supported" },
 	{ "rejected-base", "title: c\ncorrelation: {type: temporal, rules: "
 	    "[f], timespan: 1m}\n---\ntitle: f\nname: f\nlogsource: {product: "
 	    "windows, category: process_creation}\ndetection: {s: {Image|x: "

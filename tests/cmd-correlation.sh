@@ -155,7 +155,7 @@ grep -q "^rules: 6 loaded, 0 skipped, 0 rejected$" "$T/out" &&
     ok "check: rules line" || fail "check: rules line"
 
 cat > "$T/bad.yml" <<'R'
-title: needs a file event
+title: needs a linux event
 correlation:
   type: temporal
   rules: [drop, nothere]
@@ -163,11 +163,11 @@ correlation:
 ---
 title: drop
 name: drop
-logsource: {product: windows, category: file_event}
+logsource: {product: linux, category: process_creation}
 detection: {s: {TargetFilename: x}, condition: s}
 R
 expect 1 "rules check rejected correlation" "$EVTXHUNT" rules check "$T/bad.yml"
-grep -q "bad.yml:3:3: rule 'drop' (.*bad.yml:7) is not loaded: logsource product=windows category=file_event not supported" \
+grep -q "bad.yml:3:3: rule 'drop' (.*bad.yml:7) is not loaded: logsource product=linux category=process_creation not supported" \
     "$T/out" && ok "check: unloaded base rule named" ||
     { fail "check: unloaded base rule named"; cat "$T/out"; }
 grep -q "^correlations: 0 loaded, 1 rejected$" "$T/out" &&
@@ -217,5 +217,55 @@ if command -v sqlite3 >/dev/null; then
 correlation|Several users run ipconfig" ] && ok "db: correlation rows" ||
 	    { fail "db: correlation rows"; echo "$got"; }
 fi
+
+# failed logons (Security 4625, a generic event) from several addresses
+{
+	echo "output f.evtx"
+	for i in 1 2 3; do
+		cat <<R
+record
+provider security
+eventid 4625
+time 2024-05-01T10:00:0$i.0000000Z
+recordid 300$i
+channel Security
+computer DC01.corp.local
+user -
+data SubjectUserSid=S-1-0-0
+data TargetUserName=admin
+data TargetDomainName=CORP
+data Status=0xc000006d
+data LogonType=3
+data IpAddress=10.0.0.$i
+
+R
+	done
+} > "$T/f.spec"
+"$EVTXGEN" "$T/f.spec" "$T/f.evtx" || fail "evtxgen f.spec"
+mkdir "$T/spray"
+cat > "$T/spray/spray.yml" <<'R'
+title: Password spraying from several addresses
+id: 0c0c0c0c-0000-0000-0000-0000000000d1
+level: high
+correlation:
+  type: value_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {field: IpAddress, gte: 3}
+---
+title: failed logon
+name: failed_logon
+logsource: {product: windows, service: security}
+detection: {s: {EventID: 4625}, condition: s}
+R
+expect 1 "scan 4625" "$EVTXHUNT" scan -q --no-baseline -f jsonl \
+    -r "$T/spray" "$T/f.evtx"
+grep -q '"source":"correlation","level":"high","title":"Password spraying from several addresses".*"details":"correlation value_count (gte 3 within 10m): 3 distinct values of IpAddress in 3 events; TargetUserName=admin;' \
+    "$T/out" && ok "4625: value_count over failed logons" ||
+    { fail "4625: value_count over failed logons"; cat "$T/out"; }
+n=$(grep -c '"type":"finding"' "$T/out")
+[ "$n" -eq 1 ] && ok "4625: one finding, base rule silent" ||
+    fail "4625: $n findings"
 
 finish
