@@ -131,10 +131,11 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
 	for (size_t i = 0; i < run->nfiles; i++)
 		n[run->files[i].status]++;
 	ingest_damage_text(run, &dmg);
-	cmd_warn("%zu files (%zu ok, %zu damaged, %zu empty, "
+	cmd_warn("%zu files (%zu ok, %zu dirty, %zu damaged, %zu empty, "
 	    "%zu unreadable%s), %llu records (%llu recovered, %llu "
 	    "undecodable), %zu events, %llu duplicates, %.2f s",
-	    run->nfiles, n[INGEST_OK], n[INGEST_DAMAGED], n[INGEST_EMPTY],
+	    run->nfiles, n[INGEST_OK], n[INGEST_DIRTY], n[INGEST_DAMAGED],
+	    n[INGEST_EMPTY],
 	    n[INGEST_UNREADABLE], dmg.buf, (unsigned long long)run->records,
 	    (unsigned long long)run->recovered,
 	    (unsigned long long)run->bad_records, run->nevents,

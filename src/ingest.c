@@ -53,6 +53,7 @@ ingest_status_name(enum ingest_status s)
 	case INGEST_EMPTY:	return "empty";
 	case INGEST_UNREADABLE:	return "unreadable";
 	case INGEST_SKIPPED:	return "skipped";
+	case INGEST_DIRTY:	return "dirty";
 	}
 	return "unreadable";
 }
@@ -1070,11 +1071,13 @@ finish_files(struct run_ctx *ctx)
 			    s->bad_chunks == 0 && !s->header_bad &&
 			    !s->truncated)
 				f->status = INGEST_EMPTY;
-			else if (s->dirty || s->bad_chunks || s->bad_records ||
+			else if (s->bad_chunks || s->bad_records ||
 			    s->header_bad || s->truncated ||
 			    s->missing_chunks || s->cut_records ||
 			    s->id_breaks || f->warnings > 0)
 				f->status = INGEST_DAMAGED;
+			else if (s->dirty)
+				f->status = INGEST_DIRTY;
 		}
 		if (f->status == INGEST_UNREADABLE) {
 			bool ok;

@@ -31,11 +31,14 @@ enum ingest_status {
 				   permission, not EVTX, nothing decodable) */
 	INGEST_SKIPPED,		/* found by a directory walk and not read:
 				   a loop, too deep, a special file */
+	INGEST_DIRTY,		/* read without damage, but the header's
+				   dirty flag is set (a log copied from a
+				   live system): not damage */
 };
 
-#define INGEST_NSTATUS	5	/* arrays indexed by enum ingest_status */
+#define INGEST_NSTATUS	6	/* arrays indexed by enum ingest_status */
 
-/* "ok", "damaged", "empty", "unreadable" */
+/* "ok", "damaged", "empty", "unreadable", "skipped", "dirty" */
 const char *ingest_status_name(enum ingest_status);
 
 struct ingest_file {

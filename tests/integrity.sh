@@ -25,7 +25,7 @@ expect 0 "truncated: dump" "$EVTXHUNT" dump -f csv "$T/t.evtx"
 grep -q "t.evtx: chunks 1..2: announced by the file header but past the end of the file" \
     "$T/err" && ok "truncation warned with file and chunks" ||
     fail "no truncation warning"
-grep -q "files (0 ok, 1 damaged, 0 empty, 0 unreadable; 1 truncated, 2 chunks missing)" \
+grep -q "files (0 ok, 0 dirty, 1 damaged, 0 empty, 0 unreadable; 1 truncated, 2 chunks missing)" \
     "$T/err" && ok "summary counts the truncation" || fail "summary line"
 expect 2 "truncated: scan --strict" "$EVTXHUNT" scan --strict -r "$RULES" \
     "$T/t.evtx"
