@@ -52,14 +52,15 @@ static const char *const scan_usage[] = {
 	    "[-r path]...",
 	"                     [--rule pattern] [--strict] [--suppress file] "
 	    "[--to time]",
-	"                     [--tz zone] path ...",
+	"                     [--tz zone] [--group line|shape] [--no-group] "
+	    "path ...",
 	NULL
 };
 
 enum {
 	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
 	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_TZ, OPT_LEARN_ALL
+	OPT_TZ, OPT_LEARN_ALL, OPT_GROUP, OPT_NO_GROUP
 };
 
 static const struct cmd_opt_help scan_help[] = {
@@ -72,12 +73,15 @@ static const struct cmd_opt_help scan_help[] = {
 	{ "--db file", "also write the whole SQLite database to file" },
 	{ "-f, --format format", "text, csv, jsonl, timesketch or html" },
 	{ "--force", "replace an existing --db file" },
+	{ "--group line|shape", "group identical findings by command line "
+	    "(default) or argument shape" },
 	{ "-h, --help", "this help" },
 	{ "-l, --min-level level", "report findings of at least level" },
 	{ "--learn", "add this scan to the -b baseline (not what is "
 	    "reported at medium+)" },
 	{ "--learn-all", "as --learn, findings included" },
 	{ "--no-baseline", "rules only" },
+	{ "--no-group", "one timeline entry per finding" },
 	{ "--no-rules", "baselines only" },
 	{ "-o, --output file", "write the report to file (default: stdout)" },
 	{ "-r, --rules path", "rule file or directory (repeatable; default: "
@@ -111,6 +115,8 @@ static const struct option scan_options[] = {
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "help", no_argument, NULL, 'h' },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "no-group", no_argument, NULL, OPT_NO_GROUP },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -123,6 +129,7 @@ struct scan {
 	const char		**rule_paths;
 	size_t			 nrule_paths;
 	int			 color;		/* -1 auto, 0 never, 1 always */
+	enum findings_grouping	 grouping;	/* --group, --no-group */
 	bool			 all_events, force, learn, learn_all;
 	bool			 no_baseline;
 	bool			 no_rules;
@@ -297,6 +304,11 @@ write_report(struct scan *s, const char *cmdline)
 	rep.nunbaselined = s->base.res.nunbaselined;
 	rep.suppressed = s->fs.suppressed;
 	rep.filtered = s->fs.filtered;
+	rep.below = s->fs.below;
+	rep.groups = s->fs.groups;
+	rep.ngroups = s->fs.ngroups;
+	rep.grouping = s->grouping == FINDINGS_GROUP_EXACT ? "command line" :
+	    s->grouping == FINDINGS_GROUP_SHAPE ? "argument shape" : NULL;
 	rep.version = version_string();
 	rep.command = cmdline;
 	rep.opts.format = s->format;
@@ -410,6 +422,18 @@ parse_args(struct scan *s, int argc, char **argv)
 			break;
 		case OPT_TZ:
 			s->tz = optarg;
+			break;
+		case OPT_GROUP:
+			if (strcmp(optarg, "line") == 0)
+				s->grouping = FINDINGS_GROUP_EXACT;
+			else if (strcmp(optarg, "shape") == 0)
+				s->grouping = FINDINGS_GROUP_SHAPE;
+			else
+				return cmd_usage_error("scan", "--group: '%s' "
+				    "is not line or shape", optarg);
+			break;
+		case OPT_NO_GROUP:
+			s->grouping = FINDINGS_GROUP_NONE;
 			break;
 		case 'h':
 			cmd_print_help(scan_usage, scan_help);
@@ -540,7 +564,8 @@ cmd_scan(int argc, char **argv)
 	}
 	phase(&s, "baselines");
 	if (findings_build(&s.fs, s.rules, &s.base.res, s.run.events,
-	    s.run.nevents, &s.filter) != 0) {
+	    s.run.nevents, &s.filter) != 0 ||
+	    findings_group(&s.fs, s.grouping) != 0) {
 		cmd_warn("out of memory");
 		goto fail;
 	}
@@ -557,10 +582,12 @@ cmd_scan(int argc, char **argv)
 	phase(&s, "report");
 	cmd_read_summary(&s.rd, &s.run, cmd_now() - t0);
 	if (!s.rd.ingest.quiet)
-		fprintf(stderr, "evtxhunt: %zu findings (%llu suppressed, %llu "
-		    "below the filters)\n", s.fs.n,
-		    (unsigned long long)s.fs.suppressed,
-		    (unsigned long long)s.fs.filtered);
+		fprintf(stderr, "evtxhunt: %zu findings in %zu entries (%llu "
+		    "suppressed, %llu filtered out, %llu below the minimum "
+		    "level)\n", s.fs.n, s.fs.ngroups,
+		    (unsigned long long)s.fs.suppressed.findings,
+		    (unsigned long long)s.fs.filtered.findings,
+		    (unsigned long long)s.fs.below.findings);
 	if (!ev_examined(s.run.events, s.run.nevents)) {
 		if (!s.rd.ingest.quiet)
 			cmd_warn("no host had process creations with command "

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "baseline/baseline.h"
 #include "correlate.h"
 #include "ev_buf.h"
+#include "ev_map.h"
 #include "ev_par.h"
 #include "ev_util.h"
 #include "findings.h"
@@ -39,6 +41,8 @@ findings_release(struct findings *fs)
 	free(fs->late);
 	free(fs->v);
 	free(fs->reasons);
+	free(fs->groups);
+	free(fs->members);
 	free(fs->sup);
 	ev_arena_release(&fs->arena);
 	memset(fs, 0, sizeof(*fs));
@@ -333,19 +337,22 @@ reason_suppressed(const struct findings *fs, const struct ev_event *ev,
 	return false;
 }
 
-static bool
+enum drop { KEEP, DROP_SUPPRESS, DROP_FILTER, DROP_LEVEL };
+
+/* Why the report filters drop r, or KEEP. */
+static enum drop
 reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
     const struct finding_reason *r)
 {
-	if (r->level < flt->min_level)
-		return true;
 	if (flt->computer != NULL &&
 	    !glob(flt->computer, ev->col[EV_COL_COMPUTER]))
-		return true;
+		return DROP_FILTER;
 	if (flt->rule != NULL && !glob(flt->rule, r->rule_id) &&
 	    !glob(flt->rule, r->title))
-		return true;
-	return false;
+		return DROP_FILTER;
+	if (r->level < flt->min_level)
+		return DROP_LEVEL;
+	return KEEP;
 }
 
 /* ---- findings ---- */
@@ -529,20 +536,32 @@ reason_cmp(const void *a, const void *b)
 	return strcmp(x->title ? x->title : "", y->title ? y->title : "");
 }
 
-/* Drops the suppressed and filtered reasons from first on; how many stay. */
+/*
+ * Drops the suppressed and filtered reasons from first on, counting them,
+ * and the finding when none stays (findings.h: struct findings_drop);
+ * how many stay.
+ */
 static size_t
 keep_reasons(struct build *b, const struct ev_event *ev, size_t first)
 {
+	struct findings_drop *by[] = { NULL, &b->fs->suppressed,
+	    &b->fs->filtered, &b->fs->below };
+	bool seen[4] = { false };
 	size_t w = first;
 
 	for (size_t k = first; k < b->nrs; k++) {
-		if (reason_suppressed(b->fs, ev, &b->rs[k]))
-			b->fs->suppressed++;
-		else if (reason_filtered(b->filter, ev, &b->rs[k]))
-			b->fs->filtered++;
-		else
+		enum drop d = reason_suppressed(b->fs, ev, &b->rs[k]) ?
+		    DROP_SUPPRESS : reason_filtered(b->filter, ev, &b->rs[k]);
+
+		seen[d] = true;
+		if (d == KEEP)
 			b->rs[w++] = b->rs[k];
+		else
+			by[d]->reasons++;
 	}
+	if (w == first && b->nrs > first)
+		by[seen[DROP_SUPPRESS] ? DROP_SUPPRESS : seen[DROP_FILTER] ?
+		    DROP_FILTER : DROP_LEVEL]->findings++;
 	b->nrs = w;
 	return w - first;
 }
@@ -609,5 +628,158 @@ out:
 	free(b.tags);
 	free(b.cm);
 	free(first);
+	return rc;
+}
+
+/* ---- grouping ---- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+key_part(struct ev_buf *k, const char *s)
+{
+	if (s != NULL)
+		ev_buf_adds(k, s);
+	ev_buf_addc(k, '\x1f');
+}
+
+/* The key that identical findings share (findings.h). */
+static void
+group_key(struct ev_buf *k, const struct finding *f,
+    enum findings_grouping how)
+{
+	const struct ev_event *ev = f->ev, *p = ev->process;
+	const char *ids[16];
+	size_t n = 0;
+
+#define COL(c) (ev->col[c] != NULL || p == NULL ? ev->col[c] : p->col[c])
+	key_part(k, ev->col[EV_COL_COMPUTER]);
+	key_part(k, COL(EV_COL_IMAGE));
+	key_part(k, COL(EV_COL_USER));
+	if (how == FINDINGS_GROUP_SHAPE && COL(EV_COL_COMMAND_LINE) != NULL)
+		base_shape_cmdline(COL(EV_COL_COMMAND_LINE), false, k);
+	else
+		ev_buf_adds(k, COL(EV_COL_COMMAND_LINE) ?
+		    COL(EV_COL_COMMAND_LINE) : "");
+#undef COL
+	ev_buf_addc(k, '\x1f');
+	ev_buf_addf(k, "%d\x1f", (int)ev->kind);
+	key_part(k, ev->col[EV_COL_DST_IP]);
+	key_part(k, ev->col[EV_COL_DST_HOSTNAME]);
+	key_part(k, ev->col[EV_COL_DST_PORT]);
+	key_part(k, ev->col[EV_COL_IMAGE_LOADED]);
+	if (ev->kind == EV_KIND_LOG_CLEAR)
+		ev_buf_addf(k, "%u\x1f", (unsigned)ev->event_id);
+	/* the set of rules, sorted */
+	for (size_t i = 0; i < f->nreasons; i++) {
+		if (n == sizeof(ids) / sizeof(ids[0])) {
+			/* too many to sort here: never grouped */
+			ev_buf_addf(k, "%p", (const void *)f);
+			return;
+		}
+		ids[n++] = f->reasons[i].rule_id ? f->reasons[i].rule_id : "";
+	}
+	qsort(ids, n, sizeof(ids[0]), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(ids[i], ids[i - 1]) != 0)
+			key_part(k, ids[i]);
+}
+
+/* Group index of every finding into gi[]; the number of groups. */
+static ssize_t
+group_index(const struct findings *fs, enum findings_grouping how,
+    uint32_t *gi)
+{
+	struct ev_map m = EV_MAP_INIT;
+	struct ev_buf k = EV_BUF_INIT;
+	size_t ng = 0;
+	ssize_t rc = -1;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		struct ev_map_ent *e;
+		bool isnew;
+
+		if (how == FINDINGS_GROUP_NONE) {
+			gi[i] = (uint32_t)ng++;
+			continue;
+		}
+		ev_buf_reset(&k);
+		group_key(&k, &fs->v[i], how);
+		if (ev_buf_failed(&k) ||
+		    (e = ev_map_put(&m, k.buf, k.len, &isnew)) == NULL)
+			goto out;
+		if (isnew)
+			e->idx = (uint32_t)ng++;
+		gi[i] = e->idx;
+	}
+	rc = (ssize_t)ng;
+out:
+	ev_map_release(&m);
+	ev_buf_release(&k);
+	return rc;
+}
+
+int
+findings_group(struct findings *fs, enum findings_grouping how)
+{
+	uint32_t *gi = NULL;
+	size_t *at = NULL;
+	ssize_t ng;
+	int rc = EV_ENOMEM;
+
+	free(fs->groups);
+	free(fs->members);
+	fs->groups = NULL;
+	fs->members = NULL;
+	fs->ngroups = 0;
+	if (fs->n == 0)
+		return 0;
+	if ((gi = calloc(fs->n, sizeof(*gi))) == NULL ||
+	    (ng = group_index(fs, how, gi)) < 0 ||
+	    (fs->groups = calloc((size_t)ng, sizeof(*fs->groups))) == NULL ||
+	    (fs->members = calloc(fs->n, sizeof(*fs->members))) == NULL ||
+	    (at = calloc((size_t)ng, sizeof(*at))) == NULL)
+		goto out;
+	for (size_t i = 0; i < fs->n; i++)
+		fs->groups[gi[i]].count++;
+	for (size_t g = 0, sum = 0; g < (size_t)ng; g++) {
+		at[g] = sum;
+		fs->groups[g].members = fs->members + sum;
+		fs->groups[g].id = (uint32_t)g + 1;
+		sum += fs->groups[g].count;
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		struct finding_group *g = &fs->groups[gi[i]];
+		const struct finding *f = &fs->v[i];
+		uint64_t t = f->ev->time;
+
+		if (g->first == NULL) {
+			g->first = f;
+			g->first_time = g->last_time = t;
+		}
+		if (t != 0 && (g->first_time == 0 || t < g->first_time))
+			g->first_time = t;
+		if (t > g->last_time)
+			g->last_time = t;
+		if (f->level > g->level)
+			g->level = f->level;
+		fs->members[at[gi[i]]++] = f;
+		fs->v[i].group = g->id;
+	}
+	fs->ngroups = (size_t)ng;
+	rc = 0;
+out:
+	if (rc != 0) {
+		free(fs->groups);
+		free(fs->members);
+		fs->groups = NULL;
+		fs->members = NULL;
+	}
+	free(gi);
+	free(at);
 	return rc;
 }

@@ -61,6 +61,41 @@ struct finding {
 	const struct finding_reason	*reasons;	/* most severe first */
 	size_t				 nreasons;
 	enum ev_level			 level;		/* max over reasons */
+	uint32_t			 group;		/* its group's id
+							   (findings_group()),
+							   0 before */
+};
+
+/*
+ * Identical findings, collapsed into one report entry by
+ * findings_group(): same computer, image, user, command line (or, with
+ * FINDINGS_GROUP_SHAPE, the baseline's argument shape of it), object
+ * (network destination, module loaded, log cleared) and set of rule ids.
+ */
+struct finding_group {
+	uint32_t		 id;		/* 1.., in output order */
+	const struct finding	*first;		/* the earliest, shown */
+	const struct finding *const *members;	/* output order, count */
+	size_t			 count;
+	uint64_t		 first_time, last_time;
+	enum ev_level		 level;		/* max over members */
+};
+
+enum findings_grouping {
+	FINDINGS_GROUP_EXACT,	/* the exact command line (default) */
+	FINDINGS_GROUP_SHAPE,	/* the command line's argument shape */
+	FINDINGS_GROUP_NONE,	/* --no-group: one group per finding */
+};
+
+/*
+ * What the filters dropped: findings (events none of whose reasons
+ * survived) and, separately, reasons (also those dropped from findings
+ * that stay).  A dropped finding counts under --suppress when any of its
+ * reasons was suppressed, else under --computer/--rule when any reason
+ * failed them, else under the minimum level.
+ */
+struct findings_drop {
+	uint64_t	 findings, reasons;
 };
 
 /* The report filters (-l, --computer, --rule); NULL patterns match all. */
@@ -75,14 +110,18 @@ struct findings_suppress;
 struct findings {
 	struct finding		*v;		/* output order of events */
 	size_t			 n;
-	uint64_t		 suppressed;	/* reasons dropped by --suppress */
-	uint64_t		 filtered;	/* reasons below the filters */
+	struct findings_drop	 suppressed;	/* by --suppress */
+	struct findings_drop	 filtered;	/* by --computer, --rule */
+	struct findings_drop	 below;		/* below -l */
+	struct finding_group	*groups;	/* findings_group() */
+	size_t			 ngroups;
 	/* correlation matches (sigcorr.h) findings_build() reports, set
 	   by the caller before it (NULL: none); borrowed */
 	const struct sigcorr	*correlations;
 
 	/* private */
 	struct finding_reason	*reasons;	/* every finding's reasons */
+	const struct finding	**members;	/* of every group */
 	struct findings_suppress *sup;		/* --suppress lines */
 	size_t			 nsup;
 	struct ev_arena		*late;		/* hits of late matching */
@@ -141,11 +180,18 @@ int	findings_fold_twins(struct findings *, const struct corr *,
  * findings (base, may be NULL) or that completed a correlation match
  * (fs->correlations), reasons most severe first; hits of a rule that is
  * silent (only part of correlations, sigma.h) are no reason, without the
- * reasons --suppress drops (counted in fs->suppressed) or the filter
- * drops (fs->filtered).  0 or EV_ENOMEM.
+ * reasons --suppress drops (counted in fs->suppressed) or the filters
+ * drop (fs->filtered, fs->below).  0 or EV_ENOMEM.
  */
 int	findings_build(struct findings *, const struct sigma_set *rules,
 	    const struct base_result *base, struct ev_event *const *events,
 	    size_t n, const struct findings_filter *filter);
+
+/*
+ * Collapses identical findings of fs->v into fs->groups (in output order
+ * of their first finding) and sets every finding's group.  With
+ * FINDINGS_GROUP_NONE each finding is a group of one.  0 or EV_ENOMEM.
+ */
+int	findings_group(struct findings *, enum findings_grouping how);
 
 #endif

@@ -385,11 +385,12 @@ store_add_findings(struct store *s, const struct finding *f, size_t n,
 	    "CREATE TABLE findings(id INTEGER PRIMARY KEY,"
 	    " event INTEGER NOT NULL REFERENCES events(id), source TEXT NOT NULL,"
 	    " rule INTEGER REFERENCES rules(id), level TEXT, score REAL,"
-	    " title TEXT, details TEXT, tags TEXT);", err)) != 0)
+	    " title TEXT, details TEXT, tags TEXT, group_id INTEGER);",
+	    err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO findings(event, source,"
-	    " rule, level, score, title, details, tags) VALUES(?,?,?,?,?,?,?,?)",
-	    -1, &ins, NULL) != SQLITE_OK)
+	    " rule, level, score, title, details, tags, group_id)"
+	    " VALUES(?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < f[i].nreasons; k++) {
@@ -407,6 +408,8 @@ store_add_findings(struct store *s, const struct finding *f, size_t n,
 			bind_text(ins, 6, r->title);
 			bind_text(ins, 7, r->details);
 			bind_text(ins, 8, r->tags);
+			if (f[i].group != 0)
+				sqlite3_bind_int64(ins, 9, f[i].group);
 			if (step(ins) != 0)
 				goto fail;
 		}

@@ -22,9 +22,10 @@
  *	One row per rule file the scan saw, loaded or not; id is the
  *	position in the rule set plus one.
  *   findings(id INTEGER PRIMARY KEY, event NOT NULL, source NOT NULL,
- *     rule, level, score, title, details, tags)
+ *     rule, level, score, title, details, tags, group_id)
  *	One row per reason of a finding: source 'rule' (rule set) or
- *	'baseline' (score); index findings_event.
+ *	'baseline' (score); group_id: the report entry that collapsed
+ *	identical findings (findings_group()); index findings_event.
  *   processes(event INTEGER PRIMARY KEY, computer TEXT, process_guid
  *     TEXT, pid INTEGER, image TEXT, start INTEGER, end INTEGER,
  *     exit_event INTEGER, parent INTEGER, depth INTEGER,

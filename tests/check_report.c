@@ -333,15 +333,21 @@ START_TEST(csv_inert)
 	    "rule_id,tags,event_id,image,command_line,parent_image,"
 	    "parent_command_line,user,process_guid,pid,record_id,file,", 116),
 	    0);
-	/* header + 5 findings, CRLF each (no CR/LF inside these cells) */
+	/*
+	 * header + 5 entries (6 findings, the two certutil downloads
+	 * grouped), CRLF each (no CR/LF inside these cells)
+	 */
 	ck_assert_uint_eq(count(out, "\r\n"), 6);
+	ck_assert_ptr_nonnull(strstr(out, ",4,2,2020-01-01T00:00:26.0000002Z,"
+	    "2020-01-01T00:00:27.0000004Z,\"evidence/Security.evtx #7002, "
+	    "#7004\"\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, ",rule+baseline,high,Regsvr32 remote "
 	    "scriptlet (Squiblydoo) | regsvr32.exe: new argument shape,"
 	    "9b0e7c1a-3f52-4c1e-8a57-3d3f0b7e2a10 | baseline:args,"
 	    "attack.defense-evasion attack.t1218.010,1,"));
 	free(out);
 	out = render("csv", true, false, &len);
-	ck_assert_uint_eq(count(out, "\r\n"), 16);	/* header + 15 events */
+	ck_assert_uint_eq(count(out, "\r\n"), 17);	/* header + 16 events */
 	free(out);
 }
 END_TEST
@@ -350,9 +356,13 @@ START_TEST(jsonl_shape)
 {
 	char *out = render("jsonl", false, false, NULL);
 
-	ck_assert_uint_eq(count(out, "\n"), 7);	/* header, 5, summary */
+	ck_assert_uint_eq(count(out, "\n"), 8);	/* header, 6, summary */
 	ck_assert_uint_eq(strncmp(out, "{\"type\":\"header\",", 17), 0);
-	ck_assert_uint_eq(count(out, "{\"type\":\"finding\","), 5);
+	/* every finding, the grouped ones too, with its group */
+	ck_assert_uint_eq(count(out, "{\"type\":\"finding\","), 6);
+	ck_assert_uint_eq(count(out, ",\"group\":"), 6);
+	ck_assert_uint_eq(count(out, ",\"group\":4,\"group_count\":2,"), 2);
+	ck_assert_ptr_nonnull(strstr(out, "\"findings\":6,\"entries\":5,"));
 	ck_assert_ptr_nonnull(strstr(out, "\n{\"type\":\"summary\","));
 	ck_assert_ptr_null(strchr(out, 0x1b));
 	ck_assert_ptr_nonnull(strstr(out, "\"computer\":\"LEGACY03\","
@@ -369,7 +379,7 @@ START_TEST(jsonl_shape)
 	ck_assert_ptr_nonnull(strstr(out, "\"after_id\":6990,\"before_id\":"
 	    "7001,\"missing\":10"));
 	ck_assert_ptr_nonnull(strstr(out, "\"by_technique\":[{\"technique\":"
-	    "\"T1105\",\"count\":1}"));
+	    "\"T1105\",\"count\":2}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"techniques\":[\"T1218.005\"]"));
 	free(out);
 }

@@ -16,7 +16,13 @@ expect 2 "unreadable input" "$EVTXHUNT" scan -r "$RULES" "$TD/bad/not-evtx.evtx"
 grep -q "mshta" "$T/out" && ok "report still written after an input error" ||
     fail "no report after an input error"
 expect 1 "damaged inputs are not errors" "$EVTXHUNT" scan -r "$RULES" "$TD/bad/dirty.evtx" "$TD/bad/chunk-crc.evtx" "$TD/bad/truncated.evtx" "$TD/bad/broken-binxml.evtx" "$TD/wks01-sysmon.evtx"
-expect 2 "damage with --strict" "$EVTXHUNT" scan --strict -r "$RULES" "$TD/bad/dirty.evtx" "$TD/wks01-sysmon.evtx"
+expect 2 "damage with --strict" "$EVTXHUNT" scan --strict -r "$RULES" "$TD/bad/chunk-crc.evtx" "$TD/wks01-sysmon.evtx"
+# a dirty header flag (every log copied from a live system) is not damage
+expect 1 "dirty is not damage, even with --strict" "$EVTXHUNT" scan --strict -r "$RULES" "$TD/bad/dirty.evtx" "$TD/wks01-sysmon.evtx"
+grep -q "^  dirty      .*dirty.evtx" "$T/out" && ok "dirty file listed as dirty" ||
+    fail "dirty file not listed as dirty"
+grep -q "== Damaged files" "$T/out" && ! sed -n '/== Damaged files/,/== Summary/p' "$T/out" | grep -q "dirty.evtx" &&
+    ok "dirty file not among the damaged" || fail "dirty file among the damaged"
 cat > "$T/bad-rule.yml" <<'YML'
 title: broken
 logsource: { product: windows, category: process_creation }
@@ -78,7 +84,10 @@ j1, j3 = lines(sys.argv[2]), lines(sys.argv[4])
 f1 = [x for x in j1 if x.get("type") == "finding"]
 f3 = [x for x in j3 if x.get("type") == "finding"]
 assert f1 == f3, "findings differ with -j"
-assert len(f1) == len(rows) - 1, (len(f1), len(rows))
+# CSV: one row per group of identical findings, with its count
+ci = rows[0].index("count")
+assert len(set(x["group"] for x in f1)) == len(rows) - 1, (len(f1), len(rows))
+assert sum(int(r[ci]) for r in rows[1:]) == len(f1)
 ts = lines(sys.argv[3])
 assert len(ts) == len(f1)
 for t in ts:
@@ -113,6 +122,65 @@ assert q("SELECT count(*) FROM process_edges") > 0
 assert q("SELECT count(*) FROM findings WHERE source = 'rule' AND rule IS NULL") == 0
 assert q("SELECT count(*) FROM findings f JOIN rules r ON r.id = f.rule WHERE r.title = f.title") == q("SELECT count(*) FROM findings WHERE source='rule'")
 PYEOF
+
+# -- counts: filters, suppression and the level count findings, reasons apart;
+#    grouping: every finding kept in jsonl and --db with its group
+# shellcheck disable=SC2086
+"$EVTXHUNT" scan -q -f jsonl -l high -r "$RULES" $hosts > "$T/high.jsonl"
+# shellcheck disable=SC2086
+"$EVTXHUNT" scan -q -f jsonl --computer 'srv02*' -r "$RULES" $hosts > "$T/srv.jsonl"
+rid=$("$PY" -c 'import json,sys
+f=[json.loads(l) for l in open(sys.argv[1]) if "\"finding\"" in l]
+print(f[0]["reasons"][0]["rule_id"])' "$T/r1.jsonl")
+printf 'rule=%s\n' "$rid" > "$T/sup1"
+# shellcheck disable=SC2086
+"$EVTXHUNT" scan -q -f jsonl --suppress "$T/sup1" -r "$RULES" $hosts > "$T/sup.jsonl"
+# shellcheck disable=SC2086
+"$EVTXHUNT" scan -q -f csv --no-group -r "$RULES" $hosts > "$T/nogroup.csv"
+# shellcheck disable=SC2086
+"$EVTXHUNT" scan -q -f jsonl --group shape -r "$RULES" $hosts > "$T/shape.jsonl"
+"$PY" - "$T" "$rid" <<'PYEOF' && ok "counts of findings and reasons; groups" || fail "counts or groups"
+import csv, json, sqlite3, sys
+d, rid = sys.argv[1], sys.argv[2]
+L = ["informational", "low", "medium", "high", "critical"]
+def load(n):
+    o = [json.loads(l) for l in open(d + "/" + n)]
+    return o[0], [x for x in o if x["type"] == "finding"]
+h, allf = load("r1.jsonl")
+assert h["suppressed"] == h["filtered"] == h["below_level"] == 0
+hh, high = load("high.jsonl")
+lo = [f for f in allf if L.index(f["level"]) < 3]
+assert len(high) == len(allf) - len(lo) > 0
+assert hh["below_level"] == len(lo), (hh["below_level"], len(lo))
+nr = sum(1 for f in allf for r in f["reasons"] if L.index(r["level"]) < 3)
+assert hh["dropped_reasons"]["below_level"] == nr > hh["below_level"], nr
+hs, srv = load("srv.jsonl")
+other = [f for f in allf if not f["computer"].lower().startswith("srv02")]
+assert len(srv) == len(allf) - len(other) > 0
+assert hs["filtered"] == len(other)
+assert hs["dropped_reasons"]["filtered"] == sum(len(f["reasons"]) for f in other)
+hp, sup = load("sup.jsonl")
+only = [f for f in allf if all(r["rule_id"] == rid for r in f["reasons"])]
+some = sum(1 for f in allf for r in f["reasons"] if r["rule_id"] == rid)
+assert hp["suppressed"] == len(only) and hp["dropped_reasons"]["suppressed"] == some
+assert len(sup) == len(allf) - len(only)
+# grouping: entries, group ids, the database
+groups = {}
+for f in allf:
+    groups.setdefault(f["group"], []).append(f)
+assert h["entries"] == len(groups) < len(allf), (h["entries"], len(allf))
+for g, m in groups.items():
+    k = {(f["computer"], f["image"], f["user"], f["command_line"], tuple(sorted(r["rule_id"] for r in f["reasons"]))) for f in m}
+    assert len(k) == 1 and all(f["group_count"] == len(m) for f in m), k
+rows = list(csv.reader(open(d + "/nogroup.csv", newline="")))
+assert len(rows) - 1 == len(allf)
+hg, shape = load("shape.jsonl")
+assert len(shape) == len(allf) and hg["entries"] <= h["entries"] and hg["grouping"] == "argument shape"
+db = sqlite3.connect(d + "/scan.db")
+assert db.execute("SELECT count(DISTINCT group_id) FROM findings").fetchone()[0] == len(groups)
+assert db.execute("SELECT count(*) FROM findings WHERE group_id IS NULL").fetchone()[0] == 0
+PYEOF
+expect 2 "bad --group" "$EVTXHUNT" scan --group words "$TD/wks01-sysmon.evtx"
 
 # -- baselines: learn, then score against the file, then --learn adds
 # shellcheck disable=SC2086

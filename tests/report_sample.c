@@ -69,7 +69,7 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 		} else
 			continue;
 		fs[nf] = (struct finding){ ev, &rs[nf], 1,
-		    rs[nf].level };
+		    rs[nf].level, 0 };
 		nf++;
 	}
 	rep.run = &run;

@@ -759,6 +759,121 @@ out:
 	return rc;
 }
 
+/*
+ * Counts f under each rule once, and under one "baseline" row for all of
+ * its baseline reasons (their kinds are one detector, not rules).
+ */
+static void
+count_rules(struct rp *rp, struct counts *rules, const struct finding *f)
+{
+	int blevel = -1;
+
+	for (size_t j = 0; j < f->nreasons; j++) {
+		const struct finding_reason *rr = &f->reasons[j];
+		bool dup = false;
+
+		rp->by_rule_source[rr->baseline ? 1 : 0]++;
+		if (rr->baseline) {
+			if ((int)rr->level > blevel)
+				blevel = (int)rr->level;
+			continue;
+		}
+		/* the same rule twice in one finding (a folded twin) once */
+		for (size_t k = 0; k < j; k++)
+			if (!f->reasons[k].baseline && f->reasons[k].rule_id &&
+			    rr->rule_id && strcmp(f->reasons[k].rule_id,
+			    rr->rule_id) == 0)
+				dup = true;
+		if (!dup)
+			counts_add(rules, rr->rule_id != NULL ? rr->rule_id :
+			    "", rr->title, rr->level);
+	}
+	if (blevel >= 0)
+		counts_add(rules, "baseline", "baseline: unusual for the "
+		    "binary's history", blevel);
+}
+
+/* rp->groups: the report's, or one per finding when it has none. */
+static int
+analyse_groups(struct rp *rp)
+{
+	const struct report *r = rp->r;
+	size_t n = r->nfindings;
+
+	if (r->groups != NULL) {
+		rp->groups = r->groups;
+		rp->ngroups = r->ngroups;
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	if ((rp->own_groups = calloc(n, sizeof(*rp->own_groups))) == NULL ||
+	    (rp->own_members = calloc(n, sizeof(*rp->own_members))) == NULL)
+		return EV_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct finding *f = &r->findings[i];
+
+		rp->own_members[i] = f;
+		rp->own_groups[i] = (struct finding_group){ (uint32_t)i + 1,
+		    f, &rp->own_members[i], 1, f->ev->time, f->ev->time,
+		    f->level };
+	}
+	rp->groups = rp->own_groups;
+	rp->ngroups = n;
+	return 0;
+}
+
+/* The group of the i-th finding. */
+static const struct finding_group *
+group_of(const struct rp *rp, size_t i)
+{
+	const struct finding *f = &rp->r->findings[i];
+
+	if (rp->own_groups != NULL)
+		return &rp->own_groups[i];
+	if (f->group >= 1 && f->group <= rp->ngroups)
+		return &rp->groups[f->group - 1];
+	return NULL;
+}
+
+/* rp->items (the timeline) and rp->fitems (every finding). */
+static int
+timeline(struct rp *rp)
+{
+	const struct report *r = rp->r;
+	const struct ingest_run *run = r->run;
+
+	if (r->opts.all_events) {
+		if (run->nevents > 0 && (rp->items = calloc(run->nevents,
+		    sizeof(*rp->items))) == NULL)
+			return EV_ENOMEM;
+		for (size_t i = 0; i < run->nevents; i++) {
+			const struct finding *f = rp->by_seq[i];
+
+			rp->items[rp->nitems++] = (struct rp_item){
+			    run->events[i], f, f != NULL ? group_of(rp,
+			    (size_t)(f - r->findings)) : NULL };
+		}
+		rp->fitems = rp->items;
+		rp->nfitems = rp->nitems;
+		return 0;
+	}
+	if (r->nfindings == 0)
+		return 0;
+	if ((rp->fitems = calloc(r->nfindings, sizeof(*rp->fitems))) ==
+	    NULL || (rp->items = calloc(rp->ngroups > 0 ? rp->ngroups : 1,
+	    sizeof(*rp->items))) == NULL)
+		return EV_ENOMEM;
+	for (size_t i = 0; i < r->nfindings; i++)
+		rp->fitems[rp->nfitems++] = (struct rp_item){
+		    r->findings[i].ev, &r->findings[i], group_of(rp, i) };
+	for (size_t i = 0; i < rp->ngroups; i++)
+		rp->items[rp->nitems++] = (struct rp_item){
+		    rp->groups[i].first->ev, rp->groups[i].first,
+		    &rp->groups[i] };
+	return 0;
+}
+
 int
 rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 {
@@ -773,7 +888,7 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct ingest_file *fl = &run->files[i];
 
-		if ((unsigned)fl->status < 4)
+		if ((unsigned)fl->status < INGEST_NSTATUS)
 			rp->files_by[fl->status]++;
 		ng += fl->stats.ngaps;
 	}
@@ -804,13 +919,7 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 			rp->byl[f->level]++;
 		counts_add(&hosts, ev->col[EV_COL_COMPUTER] != NULL ?
 		    ev->col[EV_COL_COMPUTER] : "", NULL, 0);
-		for (size_t j = 0; j < f->nreasons; j++) {
-			const struct finding_reason *rr = &f->reasons[j];
-
-			rp->by_rule_source[rr->baseline ? 1 : 0]++;
-			counts_add(&rules, rr->rule_id != NULL ? rr->rule_id :
-			    "", rr->title, rr->level);
-		}
+		count_rules(rp, &rules, f);
 		/* techniques once per finding */
 		{
 			struct ev_buf tags = EV_BUF_INIT;
@@ -845,22 +954,8 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 	rules.v = hosts.v = techs.v = NULL;
 	if (analyse_hosts(rp) != 0 || analyse_watched(rp) != 0)
 		goto oom;
-	/* the timeline */
-	if (r->opts.all_events) {
-		if (run->nevents > 0 && (rp->items = calloc(run->nevents,
-		    sizeof(*rp->items))) == NULL)
-			goto oom;
-		for (size_t i = 0; i < run->nevents; i++)
-			rp->items[rp->nitems++] = (struct rp_item){
-			    run->events[i], rp->by_seq[i] };
-	} else {
-		if (r->nfindings > 0 && (rp->items = calloc(r->nfindings,
-		    sizeof(*rp->items))) == NULL)
-			goto oom;
-		for (size_t i = 0; i < r->nfindings; i++)
-			rp->items[rp->nitems++] = (struct rp_item){
-			    r->findings[i].ev, &r->findings[i] };
-	}
+	if (analyse_groups(rp) != 0 || timeline(rp) != 0)
+		goto oom;
 	return 0;
 oom:
 	free(rules.v);
@@ -880,7 +975,11 @@ rp_release(struct rp *rp)
 	free(rp->hostc);
 	free(rp->techs);
 	free(rp->watched);
+	if (rp->fitems != rp->items)
+		free(rp->fitems);
 	free(rp->items);
+	free(rp->own_groups);
+	free(rp->own_members);
 	free(rp->by_seq);
 	ev_arena_release(&rp->arena);
 	memset(rp, 0, sizeof(*rp));

@@ -56,8 +56,19 @@ struct report {
 	const char *const		*unbaselined;	/* watched binaries with
 							   too little history */
 	size_t				 nunbaselined;
-	uint64_t			 suppressed;	/* by --suppress */
-	uint64_t			 filtered;	/* by level/computer/rule */
+	/* what the filters dropped (findings.h) */
+	struct findings_drop		 suppressed;	/* --suppress */
+	struct findings_drop		 filtered;	/* --computer, --rule */
+	struct findings_drop		 below;		/* -l */
+	/*
+	 * Identical findings collapsed (findings_group()); the timeline
+	 * shows one entry per group.  NULL: one entry per finding.
+	 */
+	const struct finding_group	*groups;
+	size_t				 ngroups;
+	const char			*grouping;	/* "command line",
+							   "argument shape" or
+							   NULL (--no-group) */
 	const char			*version;	/* "evtxhunt 0.1.0" */
 	const char			*command;	/* the command line */
 	struct report_opts		 opts;

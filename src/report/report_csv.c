@@ -1,6 +1,7 @@
 /*
  * report_csv.c -- the `csv` report: RFC 4180, CRLF line ends, one header
- * row, one row per finding (or per event with --all-events).  Only
+ * row, one row per group of identical findings, with its count, time span
+ * and records (or per event with --all-events).  Only
  * timeline rows: the header facts (files, rules, coverage, tampering) are
  * in the other formats.  The columns are fixed by evtxhunt-scan(1) and
  * only ever appended to.
@@ -16,7 +17,7 @@ static const char header[] =
     "time,computer,source,level,title,rule_id,tags,event_id,image,"
     "command_line,parent_image,parent_command_line,user,process_guid,pid,"
     "record_id,file,score,details,channel,kind,recovered,parent_chain,"
-    "network,image_loads\r\n";
+    "network,image_loads,group,count,first_time,last_time,records\r\n";
 
 static void
 cell(struct ev_buf *b, const char *s)
@@ -71,6 +72,37 @@ context_cells(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	}
 	if (c.loads_total > c.nloads)
 		ev_buf_addf(&t, "; +%zu more", c.loads_total - c.nloads);
+	cell(b, t.buf);
+	ev_buf_release(&t);
+}
+
+/* The group columns: id, count, time span, every record ("path #id"). */
+static void
+group_cells(struct ev_buf *b, const struct rp *rp,
+    const struct finding_group *g)
+{
+	const struct ingest_run *run = rp->r->run;
+	char iso[EV_TIME_MAX_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+	uint32_t file = UINT32_MAX;
+
+	ev_buf_addf(b, "%" PRIu32 ",%zu,", g->id, g->count);
+	ev_time_format(g->first_time, EV_TIME_LOCAL, iso);
+	ev_buf_addf(b, "%s,", iso);
+	ev_time_format(g->last_time, EV_TIME_LOCAL, iso);
+	ev_buf_addf(b, "%s,", iso);
+	for (size_t i = 0; i < g->count; i++) {
+		const struct ev_event *ev = g->members[i]->ev;
+
+		if (ev->file_id != file)
+			ev_buf_addf(&t, "%s%s", i ? "; " : "",
+			    ev->file_id < run->nfiles ?
+			    run->files[ev->file_id].path : "?");
+		else
+			ev_buf_addc(&t, ',');
+		file = ev->file_id;
+		ev_buf_addf(&t, " #%" PRIu64, ev->record_id);
+	}
 	report_csv_cell(b, t.buf);
 	ev_buf_release(&t);
 }
@@ -129,7 +161,13 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	if (f != NULL)
 		context_cells(b, rp, ev);
 	else
-		ev_buf_adds(b, ",,");
+		ev_buf_adds(b, ",,,");
+	if (it->g != NULL && !rp->r->opts.all_events)
+		group_cells(b, rp, it->g);
+	else if (it->g != NULL)
+		ev_buf_addf(b, "%" PRIu32 ",%zu,,,", it->g->id, it->g->count);
+	else
+		ev_buf_adds(b, ",,,,");
 	ev_buf_adds(b, "\r\n");
 	ev_buf_release(&t);
 }

@@ -415,7 +415,8 @@ report_html(FILE *out, const struct rp *rp, struct ev_err *err)
 	for (size_t i = 0; i < rp->nitems; i++) {
 		if (i > 0)
 			ev_buf_adds(&j, ",\n");
-		rp_json_item(&j, rp, &rp->items[i], true);
+		rp_json_item(&j, rp, &rp->items[i], true,
+		    !rp->r->opts.all_events);
 	}
 	ev_buf_adds(&j, "]}");
 	ev_buf_adds(&b, "<script type=\"application/json\" id=\"evh-data\">\n");

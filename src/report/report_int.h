@@ -77,10 +77,16 @@ struct rp_gap {
 	const struct evtx_gap		*gap;
 };
 
-/* One line of the timeline: an event, and its finding if it is one. */
+/*
+ * One entry of the timeline: an event, its finding if it is one, and the
+ * finding's group (identical findings collapsed, findings.h); the entry
+ * stands for the whole group when it is the group's first finding and
+ * the timeline is grouped.
+ */
 struct rp_item {
 	const struct ev_event		*ev;
 	const struct finding		*f;	/* NULL: plain event */
+	const struct finding_group	*g;	/* NULL: plain event */
 };
 
 /* Process context of a timeline entry. */
@@ -120,8 +126,19 @@ struct rp {
 	size_t			 ntechs;
 	struct rp_watched	*watched;	/* binaries seen, by name */
 	size_t			 nwatched;
-	struct rp_item		*items;		/* timeline */
+	struct rp_item		*items;		/* timeline: one per group
+						   (every event with
+						   --all-events) */
 	size_t			 nitems;
+	struct rp_item		*fitems;	/* one per finding (every
+						   event with --all-events):
+						   jsonl, timesketch */
+	size_t			 nfitems;
+	const struct finding_group *groups;	/* the report's, or one per
+						   finding when it has none */
+	size_t			 ngroups;
+	struct finding_group	*own_groups;	/* made here */
+	const struct finding	**own_members;
 	/* finding of each event, by ev->seq (NULL without events) */
 	const struct finding **by_seq;
 	struct ev_arena		 arena;		/* strings made here */
@@ -178,8 +195,10 @@ int	rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err);
 
 /* Shared JSON pieces (jsonl, timesketch, html). */
 void	rp_json_header(struct ev_buf *, const struct rp *);
+/* context: the process context; records: every record of the entry's
+ * group (an entry that stands for it) */
 void	rp_json_item(struct ev_buf *, const struct rp *,
-	    const struct rp_item *, bool context);
+	    const struct rp_item *, bool context, bool records);
 void	rp_json_summary(struct ev_buf *, const struct rp *);
 
 /* The writers (one file each). */

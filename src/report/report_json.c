@@ -205,9 +205,15 @@ rp_json_header(struct ev_buf *b, const struct rp *rp)
 			ev_buf_addc(b, ',');
 		ev_json_str(b, r->unbaselined[i]);
 	}
-	ev_buf_addf(b, "],\"findings\":%zu,\"suppressed\":%" PRIu64
-	    ",\"filtered\":%" PRIu64 ",\"min_level\":", r->nfindings,
-	    r->suppressed, r->filtered);
+	ev_buf_addf(b, "],\"findings\":%zu,\"entries\":%zu,\"grouping\":",
+	    r->nfindings, r->opts.all_events ? rp->nitems : rp->ngroups);
+	ev_json_str(b, r->grouping);
+	ev_buf_addf(b, ",\"suppressed\":%" PRIu64 ",\"filtered\":%" PRIu64
+	    ",\"below_level\":%" PRIu64 ",\"dropped_reasons\":{"
+	    "\"suppressed\":%" PRIu64 ",\"filtered\":%" PRIu64
+	    ",\"below_level\":%" PRIu64 "},\"min_level\":",
+	    r->suppressed.findings, r->filtered.findings, r->below.findings,
+	    r->suppressed.reasons, r->filtered.reasons, r->below.reasons);
 	ev_json_str(b, r->opts.min_level > 0 ?
 	    ev_level_name(r->opts.min_level) : NULL);
 	ev_buf_addf(b, ",\"all_events\":%s,\"coverage\":[",
@@ -359,6 +365,74 @@ tech_json(void *arg, const char *t, size_t n)
 	ev_buf_addc(b, '"');
 }
 
+/*
+ * The group of a finding: its id and size, and the time span.
+ */
+static void
+json_group(struct ev_buf *b, const struct rp *rp,
+    const struct finding_group *g)
+{
+	ev_buf_addf(b, ",\"group\":%" PRIu32 ",\"group_count\":%zu",
+	    g->id, g->count);
+	key(b, "group_first");
+	jtime(b, rp, g->first_time);
+	key(b, "group_last");
+	jtime(b, rp, g->last_time);
+}
+
+/* The records of a group, for an entry that stands for it. */
+static void
+json_records(struct ev_buf *b, const struct rp *rp,
+    const struct finding_group *g)
+{
+	ev_buf_adds(b, ",\"records\":[");
+	for (size_t i = 0; i < g->count; i++) {
+		const struct ev_event *ev = g->members[i]->ev;
+
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		ev_buf_adds(b, "{\"time\":");
+		jtime(b, rp, ev->time);
+		key(b, "file");
+		jfile(b, rp, ev);
+		ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", ev->record_id);
+	}
+	ev_buf_addc(b, ']');
+}
+
+/* The reasons of f (an empty array for a plain event). */
+static void
+json_reasons(struct ev_buf *b, const struct finding *f)
+{
+	ev_buf_adds(b, ",\"reasons\":[");
+	for (size_t i = 0; f != NULL && i < f->nreasons; i++) {
+		const struct finding_reason *rr = &f->reasons[i];
+
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		ev_buf_addf(b, "{\"source\":\"%s\",\"level\":",
+		    rr->baseline ? "baseline" : rr->correlation ?
+		    "correlation" : "rule");
+		ev_json_str(b, ev_level_name(rr->level));
+		key(b, "title");
+		ev_json_str(b, rr->title);
+		key(b, "rule_id");
+		ev_json_str(b, rr->rule_id);
+		key(b, "rule_path");
+		ev_json_str(b, rr->rule_path);
+		key(b, "tags");
+		ev_json_str(b, rr->tags);
+		key(b, "details");
+		ev_json_str(b, rr->details);
+		key(b, "score");
+		if (rr->baseline)
+			ev_buf_addf(b, "%.2f}", rr->score);
+		else
+			ev_buf_adds(b, "null}");
+	}
+	ev_buf_addc(b, ']');
+}
+
 /* The scalar fields of an entry (CSV's columns), after the opening '{'. */
 static void
 json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
@@ -453,43 +527,22 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		rp_techniques(t.buf, tech_json, b);
 		ev_buf_reset(&t);
 	}
-	ev_buf_adds(b, "],\"reasons\":[");
-	for (size_t i = 0; f != NULL && i < f->nreasons; i++) {
-		const struct finding_reason *rr = &f->reasons[i];
-
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		ev_buf_addf(b, "{\"source\":\"%s\",\"level\":",
-		    rr->baseline ? "baseline" : rr->correlation ?
-		    "correlation" : "rule");
-		ev_json_str(b, ev_level_name(rr->level));
-		key(b, "title");
-		ev_json_str(b, rr->title);
-		key(b, "rule_id");
-		ev_json_str(b, rr->rule_id);
-		key(b, "rule_path");
-		ev_json_str(b, rr->rule_path);
-		key(b, "tags");
-		ev_json_str(b, rr->tags);
-		key(b, "details");
-		ev_json_str(b, rr->details);
-		key(b, "score");
-		if (rr->baseline)
-			ev_buf_addf(b, "%.2f}", rr->score);
-		else
-			ev_buf_adds(b, "null}");
-	}
 	ev_buf_addc(b, ']');
+	json_reasons(b, f);
+	if (it->g != NULL)
+		json_group(b, rp, it->g);
 	ev_buf_release(&t);
 }
 
 void
 rp_json_item(struct ev_buf *b, const struct rp *rp, const struct rp_item *it,
-    bool context)
+    bool context, bool records)
 {
 	ev_buf_addf(b, "{\"type\":\"%s\",", it->f != NULL ? "finding" :
 	    "event");
 	json_fields(b, rp, it);
+	if (records && it->g != NULL)
+		json_records(b, rp, it->g);
 	if (context) {
 		key(b, "context");
 		if (it->f != NULL)
@@ -569,8 +622,8 @@ report_jsonl(FILE *out, const struct rp *rp, struct ev_err *err)
 
 	rp_json_header(&b, rp);
 	ev_buf_addc(&b, '\n');
-	for (size_t i = 0; i < rp->nitems; i++) {
-		rp_json_item(&b, rp, &rp->items[i], true);
+	for (size_t i = 0; i < rp->nfitems; i++) {
+		rp_json_item(&b, rp, &rp->fitems[i], true, false);
 		ev_buf_addc(&b, '\n');
 		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
 			ev_buf_release(&b);
@@ -630,8 +683,8 @@ report_timesketch(FILE *out, const struct rp *rp, struct ev_err *err)
 	char iso[EV_TIME_ISO_LEN + 1];
 	int rc;
 
-	for (size_t i = 0; i < rp->nitems; i++) {
-		const struct rp_item *it = &rp->items[i];
+	for (size_t i = 0; i < rp->nfitems; i++) {
+		const struct rp_item *it = &rp->fitems[i];
 		int64_t us = ev_time_unix(it->ev->time) * 1000000 +
 		    (int64_t)(it->ev->time % 10000000) / 10;
 

@@ -1,19 +1,23 @@
 /*
- * report_text.c -- the `text` report, for a terminal or a pager: sections
- * Scanned, Coverage, Tampering, Timeline, Summary; lines fit opts.width
+ * report_text.c -- the `text` report, for a terminal or a pager, findings
+ * first: sections Verdict, Timeline (one entry per group of identical
+ * findings), Coverage, Tampering, Damaged files, Summary, and Scanned
+ * (the run's facts and every file) last; lines fit opts.width
  * columns (default 100); every log string passes report_text_safe();
  * long values wrap onto indented continuation lines (never truncated);
  * ANSI colours only with opts.color.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ev_time.h"
+#include "ev_util.h"
 #include "report/escape.h"
 #include "report/report_int.h"
 
 #define LABEL_W	10	/* "command   " */
-#define TEXT_MAX_FILES_LISTED	20	/* more: only files with problems */
+#define VERDICT_TOP	5	/* entries named in the verdict */
 #define IND	4	/* fields under a timeline entry */
 
 struct tw {
@@ -155,8 +159,256 @@ iso(uint64_t t, char *buf)
 	return ev_time_format(t, EV_TIME_LOCAL, buf);
 }
 
-/* ---- header sections ---- */
+/* ---- the verdict ---- */
 
+/* "N findings in M entries (critical a, high b, ...)" */
+static void
+verdict_findings(struct tw *w, const struct rp *rp, struct ev_buf *t)
+{
+	const struct report *r = rp->r;
+	bool any = false;
+
+	ev_buf_reset(t);
+	ev_buf_addf(t, "%zu", r->nfindings);
+	if (rp->ngroups < r->nfindings && !r->opts.all_events)
+		ev_buf_addf(t, " in %zu entries (identical findings grouped "
+		    "by %s)", rp->ngroups, r->grouping ? r->grouping :
+		    "command line");
+	for (int l = EV_NLEVELS - 1; l >= 1; l--) {
+		if (rp->byl[l] == 0)
+			continue;
+		ev_buf_addf(t, "%s%s %" PRIu64, any ? ", " : ": ",
+		    ev_level_name(l), rp->byl[l]);
+		any = true;
+	}
+	if (r->opts.min_level > EV_LEVEL_INFORMATIONAL)
+		ev_buf_addf(t, " (minimum level %s)",
+		    ev_level_name(r->opts.min_level));
+	field(w, 0, "findings", t->buf);
+}
+
+/* What the filters dropped: findings, and reasons apart. */
+static void
+dropped(struct ev_buf *t, const char *what, const struct findings_drop *d)
+{
+	if (d->findings == 0 && d->reasons == 0)
+		return;
+	ev_buf_addf(t, "%s%" PRIu64 " finding%s %s (%" PRIu64 " reason%s)",
+	    t->len ? "; " : "", d->findings, d->findings == 1 ? "" : "s", what,
+	    d->reasons, d->reasons == 1 ? "" : "s");
+}
+
+static void
+verdict_dropped(struct tw *w, const struct rp *rp, struct ev_buf *t)
+{
+	const struct report *r = rp->r;
+
+	ev_buf_reset(t);
+	dropped(t, "suppressed", &r->suppressed);
+	dropped(t, "filtered out by --computer/--rule", &r->filtered);
+	dropped(t, "below the minimum level", &r->below);
+	field(w, 0, "dropped", t->buf);
+}
+
+static void
+verdict_hosts(struct tw *w, const struct rp *rp, struct ev_buf *t)
+{
+	size_t blind = 0, k = 0;
+
+	ev_buf_reset(t);
+	ev_buf_addf(t, "%zu, %zu with findings", rp->nhosts, rp->nhostc);
+	for (size_t i = 0; i < rp->nhostc && i < 5; i++)
+		ev_buf_addf(t, "%s%s %" PRIu64, i ? ", " : ": ",
+		    rp->hostc[i].key[0] ? rp->hostc[i].key : "?",
+		    rp->hostc[i].n);
+	if (rp->nhostc > 5)
+		ev_buf_addf(t, ", +%zu more", rp->nhostc - 5);
+	field(w, 0, "hosts", t->buf);
+	for (size_t i = 0; i < rp->nhosts; i++)
+		if (rp_host_cover(&rp->hosts[i]) >= RP_COVER_NOCMD)
+			blind++;
+	if (blind == 0)
+		return;
+	ev_buf_reset(t);
+	ev_buf_addf(t, "%zu host%s without command lines, NOT known to be "
+	    "clean", blind, blind == 1 ? "" : "s");
+	for (size_t i = 0; i < rp->nhosts && k < 5; i++) {
+		const struct rp_host *h = &rp->hosts[i];
+
+		if (rp_host_cover(h) >= RP_COVER_NOCMD)
+			ev_buf_addf(t, "%s%s", k++ ? ", " : ": ",
+			    h->computer[0] ? h->computer : "(no computer)");
+	}
+	if (blind > k)
+		ev_buf_addf(t, ", +%zu more (see Coverage)", blind - k);
+	sgr(w, C_RED);
+	ev_buf_addf(w->b, "%-*s", LABEL_W, "blind");
+	sgr(w, C_OFF);
+	safe_wrap(w, t->buf, LABEL_W, LABEL_W);
+	ev_buf_addc(w->b, '\n');
+}
+
+static int
+cmp_top(const void *a, const void *b)
+{
+	const struct finding_group *x = *(const struct finding_group *const *)a;
+	const struct finding_group *y = *(const struct finding_group *const *)b;
+
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The most severe entries, one line each. */
+static void
+verdict_top(struct tw *w, const struct rp *rp, struct ev_buf *t)
+{
+	const struct finding_group **v;
+	size_t n = rp->ngroups;
+
+	if (n == 0 || (v = calloc(n, sizeof(*v))) == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = &rp->groups[i];
+	ev_qsort(v, n, sizeof(*v), cmp_top);
+	for (size_t i = 0; i < n && i < VERDICT_TOP; i++) {
+		const struct finding *f = v[i]->first;
+		const char *comp = f->ev->col[EV_COL_COMPUTER];
+
+		ev_buf_reset(t);
+		ev_buf_addf(t, "%-8s %s", ev_level_name(v[i]->level),
+		    f->reasons[0].title ? f->reasons[0].title : "?");
+		if (f->nreasons > 1)
+			ev_buf_addf(t, " (+%zu)", f->nreasons - 1);
+		ev_buf_addf(t, " -- %s", comp ? comp : "?");
+		if (v[i]->count > 1)
+			ev_buf_addf(t, " x%zu", v[i]->count);
+		field(w, 0, i == 0 ? "top" : "", t->buf);
+	}
+	if (n > VERDICT_TOP) {
+		ev_buf_reset(t);
+		ev_buf_addf(t, "... %zu more entries in the timeline",
+		    n - VERDICT_TOP);
+		field(w, 0, "", t->buf);
+	}
+	free(v);
+}
+
+static void
+verdict(struct tw *w, const struct rp *rp)
+{
+	const struct report *r = rp->r;
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
+	struct ev_buf t = EV_BUF_INIT;
+
+	sgr(w, C_BOLD);
+	ev_buf_adds(w->b, "evtxhunt scan report");
+	sgr(w, C_OFF);
+	ev_buf_addc(w->b, '\n');
+	field(w, 0, "command", r->command);
+	heading(w, "Verdict");
+	verdict_findings(w, rp, &t);
+	verdict_dropped(w, rp, &t);
+	verdict_hosts(w, rp, &t);
+	ev_buf_reset(&t);
+	for (size_t i = 0; i < rp->ntechs && i < 12; i++)
+		ev_buf_addf(&t, "%s%s %" PRIu64, i ? ", " : "",
+		    rp->techs[i].key, rp->techs[i].n);
+	if (rp->ntechs > 12)
+		ev_buf_addf(&t, ", +%zu more", rp->ntechs - 12);
+	field(w, 0, "technique", t.buf);
+	verdict_top(w, rp, &t);
+	ev_buf_reset(&t);
+	if (rp->nclears > 0 || rp->ngaps > 0)
+		ev_buf_addf(&t, "%zu log clear%s, %zu record-id gap%s (see "
+		    "Tampering)", rp->nclears, rp->nclears == 1 ? "" : "s",
+		    rp->ngaps, rp->ngaps == 1 ? "" : "s");
+	field(w, 0, "tampering", t.buf);
+	ev_buf_reset(&t);
+	ev_buf_addf(&t, "%zu files, %" PRIu64 " damaged, %" PRIu64
+	    " unreadable; %zu events %s .. %s", r->run->nfiles,
+	    rp->files_by[INGEST_DAMAGED], rp->files_by[INGEST_UNREADABLE],
+	    r->run->nevents, iso(rp->first, a), iso(rp->last, z));
+	field(w, 0, "evidence", t.buf);
+	ev_buf_release(&t);
+}
+
+/* ---- files and the scan ---- */
+
+/* A file's status and path, and what was read from it. */
+static void
+file_line(struct tw *w, const struct ingest_file *f, struct ev_buf *t)
+{
+	const struct evtx_stats *s = &f->stats;
+	bool bad = f->status == INGEST_DAMAGED ||
+	    f->status == INGEST_UNREADABLE || f->status == INGEST_SKIPPED;
+
+	spaces(w->b, 2);
+	if (bad)
+		sgr(w, f->status == INGEST_UNREADABLE ? C_RED : C_YELLOW);
+	ev_buf_addf(w->b, "%-11s", ingest_status_name(f->status));
+	if (bad)
+		sgr(w, C_OFF);
+	safe_wrap(w, f->path, 13, 15);
+	ev_buf_addc(w->b, '\n');
+	ev_buf_reset(t);
+	if (f->status != INGEST_UNREADABLE && f->status != INGEST_SKIPPED)
+		ev_buf_addf(t, "%" PRIu64 " records, %" PRIu64 " recovered, %"
+		    PRIu64 " events", s->records, s->recovered, s->events);
+	if (s->unresolved > 0)
+		ev_buf_addf(t, " (%" PRIu64 " with template unresolved)",
+		    s->unresolved);
+	if (s->bad_chunks || s->bad_records)
+		ev_buf_addf(t, ", %" PRIu32 " bad chunks, %" PRIu64
+		    " bad records", s->bad_chunks, s->bad_records);
+	if (s->nul_values)
+		ev_buf_addf(t, ", %" PRIu64 " values with NUL (shown as "
+		    "\xe2\x90\x80)", s->nul_values);
+	if (s->dirty)
+		ev_buf_adds(t, ", dirty");
+	if (s->full)
+		ev_buf_adds(t, ", full");
+	if (s->ngaps)
+		ev_buf_addf(t, ", %zu record-id gaps", s->ngaps);
+	if (f->sha256[0] != '\0')
+		ev_buf_addf(t, ", sha256 %s", f->sha256);
+	if (f->message != NULL) {
+		ev_buf_adds(t, t->len ? ": " : "");
+		ev_buf_adds(t, f->message);
+	}
+	if (t->len > 0) {
+		spaces(w->b, 12);
+		safe_wrap(w, t->buf, 12, 14);
+		ev_buf_addc(w->b, '\n');
+	}
+}
+
+/* Files that were not read cleanly (dirty is not damage). */
+static void
+damaged(struct tw *w, const struct rp *rp)
+{
+	const struct ingest_run *run = rp->r->run;
+	struct ev_buf t = EV_BUF_INIT;
+	size_t n = rp->files_by[INGEST_DAMAGED] +
+	    rp->files_by[INGEST_UNREADABLE] + rp->files_by[INGEST_SKIPPED];
+
+	heading(w, "Damaged files");
+	if (n == 0)
+		ev_buf_adds(w->b, "none: every file was read without damage "
+		    "(a dirty header flag is not damage)\n");
+	for (size_t i = 0; i < run->nfiles; i++) {
+		enum ingest_status st = run->files[i].status;
+
+		if (st == INGEST_DAMAGED || st == INGEST_UNREADABLE ||
+		    st == INGEST_SKIPPED)
+			file_line(w, &run->files[i], &t);
+	}
+	ev_buf_release(&t);
+}
+
+/* What was scanned, with how: the facts of the run and every file. */
 static void
 scanned(struct tw *w, const struct rp *rp)
 {
@@ -165,80 +417,19 @@ scanned(struct tw *w, const struct rp *rp)
 	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
 
-	sgr(w, C_BOLD);
-	ev_buf_adds(w->b, "evtxhunt scan report");
-	sgr(w, C_OFF);
-	ev_buf_addc(w->b, '\n');
-	field(w, 0, "version", r->version);
-	field(w, 0, "command", r->command);
 	heading(w, "Scanned");
-	ev_buf_addf(&t, "%zu (ok %" PRIu64 ", damaged %" PRIu64 ", empty %"
-	    PRIu64 ", unreadable %" PRIu64, run->nfiles,
-	    rp->files_by[INGEST_OK], rp->files_by[INGEST_DAMAGED],
-	    rp->files_by[INGEST_EMPTY], rp->files_by[INGEST_UNREADABLE]);
+	field(w, 0, "version", r->version);
+	ev_buf_addf(&t, "%zu (ok %" PRIu64 ", dirty %" PRIu64 ", damaged %"
+	    PRIu64 ", empty %" PRIu64 ", unreadable %" PRIu64, run->nfiles,
+	    rp->files_by[INGEST_OK], rp->files_by[INGEST_DIRTY],
+	    rp->files_by[INGEST_DAMAGED], rp->files_by[INGEST_EMPTY],
+	    rp->files_by[INGEST_UNREADABLE]);
+	if (rp->files_by[INGEST_SKIPPED])
+		ev_buf_addf(&t, ", skipped %" PRIu64,
+		    rp->files_by[INGEST_SKIPPED]);
 	ingest_damage_text(run, &t);
 	ev_buf_addc(&t, ')');
 	field(w, 0, "files", t.buf);
-	/*
-	 * Every file of a small scan; of a big one (an evidence folder of
-	 * hundreds of logs) only those that were not read cleanly.
-	 */
-	if (run->nfiles > TEXT_MAX_FILES_LISTED && rp->files_by[INGEST_OK] > 0)
-		field(w, 0, "", "files read cleanly are not listed; see "
-		    "-f jsonl or --db for all of them");
-	for (size_t i = 0; i < run->nfiles; i++) {
-		const struct ingest_file *f = &run->files[i];
-		const struct evtx_stats *s = &f->stats;
-		bool bad = f->status == INGEST_DAMAGED ||
-		    f->status == INGEST_UNREADABLE ||
-		    f->status == INGEST_SKIPPED;
-
-		if (f->status == INGEST_OK &&
-		    run->nfiles > TEXT_MAX_FILES_LISTED)
-			continue;
-
-		spaces(w->b, 2);
-		if (bad)
-			sgr(w, f->status == INGEST_UNREADABLE ? C_RED :
-			    C_YELLOW);
-		ev_buf_addf(w->b, "%-11s", ingest_status_name(f->status));
-		if (bad)
-			sgr(w, C_OFF);
-		safe_wrap(w, f->path, 13, 15);
-		ev_buf_addc(w->b, '\n');
-		ev_buf_reset(&t);
-		if (f->status != INGEST_UNREADABLE &&
-		    f->status != INGEST_SKIPPED)
-			ev_buf_addf(&t, "%" PRIu64 " records, %" PRIu64
-			    " recovered, %" PRIu64 " events", s->records,
-			    s->recovered, s->events);
-		if (s->unresolved > 0)
-			ev_buf_addf(&t, " (%" PRIu64 " with template "
-			    "unresolved)", s->unresolved);
-		if (s->bad_chunks || s->bad_records)
-			ev_buf_addf(&t, ", %" PRIu32 " bad chunks, %" PRIu64
-			    " bad records", s->bad_chunks, s->bad_records);
-		if (s->nul_values)
-			ev_buf_addf(&t, ", %" PRIu64 " values with NUL (shown "
-			    "as \xe2\x90\x80)", s->nul_values);
-		if (s->dirty)
-			ev_buf_adds(&t, ", dirty");
-		if (s->full)
-			ev_buf_adds(&t, ", full");
-		if (s->ngaps)
-			ev_buf_addf(&t, ", %zu record-id gaps", s->ngaps);
-		if (f->sha256[0] != '\0')
-			ev_buf_addf(&t, ", sha256 %s", f->sha256);
-		if (f->message != NULL) {
-			ev_buf_adds(&t, t.len ? ": " : "");
-			ev_buf_adds(&t, f->message);
-		}
-		if (t.len > 0) {
-			spaces(w->b, 12);
-			safe_wrap(w, t.buf, 12, 14);
-			ev_buf_addc(w->b, '\n');
-		}
-	}
 	ev_buf_reset(&t);
 	ev_buf_addf(&t, "%" PRIu64 " (%" PRIu64 " recovered, %" PRIu64
 	    " undecodable); %zu events extracted, %" PRIu64
@@ -274,16 +465,8 @@ scanned(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, "%s%s", i ? ", " : "", r->unbaselined[i]);
 	/* watched binaries with less history than a baseline needs */
 	field(w, 0, "unscored", t.buf);
-	ev_buf_reset(&t);
-	ev_buf_addf(&t, "%zu", r->nfindings);
-	if (r->suppressed)
-		ev_buf_addf(&t, ", %" PRIu64 " suppressed", r->suppressed);
-	if (r->filtered)
-		ev_buf_addf(&t, ", %" PRIu64 " filtered out", r->filtered);
-	if (r->opts.min_level > EV_LEVEL_INFORMATIONAL)
-		ev_buf_addf(&t, " (minimum level %s)",
-		    ev_level_name(r->opts.min_level));
-	field(w, 0, "findings", t.buf);
+	for (size_t i = 0; i < run->nfiles; i++)
+		file_line(w, &run->files[i], &t);
 	ev_buf_release(&t);
 }
 
@@ -489,6 +672,43 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 	ev_buf_release(&t);
 }
 
+/* Whether the entry stands for a group of identical findings. */
+static bool
+grouped(const struct rp *rp, const struct rp_item *it)
+{
+	return !rp->r->opts.all_events && it->g != NULL && it->g->count > 1;
+}
+
+/* The group's count, time span and records (the first RP_CTX_MAX). */
+static void
+repeats(struct tw *w, const struct rp *rp, const struct finding_group *g,
+    struct ev_buf *t)
+{
+	const struct ingest_run *run = rp->r->run;
+	char a[EV_TIME_MAX_LEN + 1], z[EV_TIME_MAX_LEN + 1];
+	uint32_t file = UINT32_MAX;
+	size_t n = g->count < RP_CTX_MAX ? g->count : RP_CTX_MAX;
+
+	ev_buf_reset(t);
+	ev_buf_addf(t, "%zu identical findings, %s .. %s:", g->count,
+	    iso(g->first_time, a), iso(g->last_time, z));
+	for (size_t i = 0; i < n; i++) {
+		const struct ev_event *ev = g->members[i]->ev;
+
+		if (ev->file_id != file)
+			ev_buf_addf(t, "%s %s", i ? ";" : "",
+			    ev->file_id < run->nfiles ?
+			    run->files[ev->file_id].path : "?");
+		else
+			ev_buf_addc(t, ',');
+		file = ev->file_id;
+		ev_buf_addf(t, " #%" PRIu64, ev->record_id);
+	}
+	if (g->count > n)
+		ev_buf_addf(t, "; +%zu more (see jsonl/--db)", g->count - n);
+	field(w, IND, "repeated", t->buf);
+}
+
 /* One line of a plain event (--all-events). */
 static void
 plain_entry(struct tw *w, const struct ev_event *ev)
@@ -558,7 +778,10 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	sgr(w, C_BOLD);
 	safe_wrap(w, comp, strlen(a) + 11, IND + LABEL_W);
 	sgr(w, C_OFF);
-	ev_buf_addf(w->b, "  %s\n", rp_source(f));
+	ev_buf_addf(w->b, "  %s", rp_source(f));
+	if (grouped(rp, it))
+		ev_buf_addf(w->b, "  x%zu", it->g->count);
+	ev_buf_addc(w->b, '\n');
 	for (size_t i = 0; i < f->nreasons; i++) {
 		const struct finding_reason *rr = &f->reasons[i];
 
@@ -627,6 +850,8 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	    ev->record_id, ev->col[EV_COL_CHANNEL] ? ev->col[EV_COL_CHANNEL] :
 	    "?", ev->event_id, ev->recovered ? ", recovered" : "");
 	field(w, IND, "source", t.buf);
+	if (grouped(rp, it))
+		repeats(w, rp, it->g, &t);
 	ev_buf_release(&t);
 }
 
@@ -665,6 +890,8 @@ summary(struct tw *w, const struct rp *rp)
 
 	heading(w, "Summary");
 	ev_buf_addf(&t, "%zu", rp->r->nfindings);
+	if (rp->ngroups < rp->r->nfindings && !rp->r->opts.all_events)
+		ev_buf_addf(&t, " in %zu entries", rp->ngroups);
 	if (rp->r->nfindings > 0)
 		ev_buf_addf(&t, " from %s to %s", iso(rp->ffirst, a),
 		    iso(rp->flast, z));
@@ -737,9 +964,7 @@ report_text(FILE *out, const struct rp *rp, struct ev_err *err)
 
 	if (w.width < 40)
 		w.width = 40;
-	scanned(&w, rp);
-	coverage(&w, rp);
-	tampering(&w, rp);
+	verdict(&w, rp);
 	heading(&w, rp->r->opts.all_events ? "Timeline (all events)" :
 	    "Timeline (findings)");
 	if (rp->nitems == 0)
@@ -749,7 +974,11 @@ report_text(FILE *out, const struct rp *rp, struct ev_err *err)
 		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0)
 			goto out;
 	}
+	coverage(&w, rp);
+	tampering(&w, rp);
+	damaged(&w, rp);
 	summary(&w, rp);
+	scanned(&w, rp);
 	rc = rp_flush(out, &b, err);
 out:
 	ev_buf_release(&b);
