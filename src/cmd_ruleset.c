@@ -3,9 +3,13 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "cmd_ruleset.h"
@@ -80,9 +84,192 @@ report_rejected(const struct sigma_set *set, bool quiet, int *status)
 			    sigma_skip_at(set, i)->reason);
 }
 
+const char *const cmd_rule_status_names[CMD_RULE_STATUSES] = {
+	"stable", "test", "experimental", "deprecated", "unsupported",
+};
+
+/* An exclusion list: rule ids, one per line (evtxhunt-rules(5)). */
+struct idlist {
+	char	**v;
+	size_t	 n;
+};
+
+static void
+idlist_free(struct idlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Adds the ids of the list file path to l.  A line is an id, then
+ * optionally blanks and a note; '#' starts a comment.  An id is letters,
+ * digits, '-' and '_' (a Sigma id is a UUID).  missing_ok: a file that
+ * does not exist adds nothing.  Returns 0, or -1 after a message.
+ */
+static int
+idlist_load(struct idlist *l, const char *path, bool missing_ok)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	unsigned lineno = 0;
+
+	if (f == NULL) {
+		if (missing_ok && errno == ENOENT)
+			return 0;
+		cmd_warn("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *id, **v;
+		size_t n;
+
+		lineno++;
+		p[strcspn(p, "#\r\n")] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			continue;
+		for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '-' ||
+		    p[n] == '_'; n++)
+			;
+		if (n == 0 || (p[n] != '\0' && p[n] != ' ' && p[n] != '\t')) {
+			cmd_warn("%s:%u: not a rule id", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		if ((id = strndup(p, n)) == NULL || (v = realloc(l->v,
+		    (l->n + 1) * sizeof(*v))) == NULL) {
+			free(id);
+			cmd_warn("out of memory");
+			fclose(f);
+			return -1;
+		}
+		l->v = v;
+		l->v[l->n++] = id;
+	}
+	fclose(f);
+	return 0;
+}
+
+static bool
+idlist_has(const struct idlist *l, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < l->n; i++)
+		if (strcasecmp(l->v[i], id) == 0)
+			return true;
+	return false;
+}
+
+static bool
+any_glob(const char *const *pats, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(pats[i], s, FNM_CASEFOLD) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a tag of r matches a tag pattern, or its technique one. */
+static bool
+tag_selected(const struct sigma_rule *r, const char *const *pats, size_t n,
+    bool technique)
+{
+	for (size_t i = 0; i < r->tags.n; i++) {
+		const char *t = r->tags.v[i];
+
+		if (technique) {
+			if (strncasecmp(t, "attack.t", 8) != 0 ||
+			    !isdigit((unsigned char)t[8]))
+				continue;
+			t += 7;		/* "t1218.011": globs are caseless */
+		}
+		if (any_glob(pats, n, t))
+			return true;
+	}
+	return false;
+}
+
+/* Why sel leaves r out, in buf; NULL when r is selected. */
+static const char *
+unselected(const struct sigma_rule *r, const struct cmd_rule_select *sel,
+    const struct idlist *ex, char *buf, size_t len)
+{
+	unsigned st = 0;
+
+	if (sel->min_level != EV_LEVEL_NONE && r->level < sel->min_level) {
+		snprintf(buf, len, "level %s below --rule-level %s",
+		    r->level ? ev_level_name(r->level) : "(none)",
+		    ev_level_name(sel->min_level));
+		return buf;
+	}
+	if (sel->statuses != 0) {
+		for (unsigned i = 0; i < CMD_RULE_STATUSES; i++)
+			if (r->rule_status != NULL && strcasecmp(
+			    r->rule_status, cmd_rule_status_names[i]) == 0)
+				st = 1u << i;
+		if (!(st & sel->statuses)) {
+			snprintf(buf, len, "status %s not selected (--status)",
+			    r->rule_status ? r->rule_status : "(none)");
+			return buf;
+		}
+	}
+	if (sel->ntags > 0 && !tag_selected(r, sel->tags, sel->ntags, false))
+		return "no tag matches --tag";
+	if (sel->ntechniques > 0 && !tag_selected(r, sel->techniques,
+	    sel->ntechniques, true))
+		return "no technique matches --technique";
+	if (idlist_has(ex, r->id))
+		return "in an exclusion list";
+	return NULL;
+}
+
+/* Leaves out what sel does not select.  0, or -1 after a message. */
+static int
+select_rules(struct sigma_set *set, const struct cmd_rule_select *sel,
+    int *status)
+{
+	struct idlist ex = { 0 };
+	char path[4096], buf[200];
+	int rc = 0;
+
+	if (!sel->all_rules) {
+		snprintf(path, sizeof(path), "%s/%s", cmd_rules_default_dir(),
+		    CMD_RULES_DEFAULT_EXCLUDE);
+		if (idlist_load(&ex, path, true) != 0)
+			rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < sel->nexcludes; i++)
+		if (idlist_load(&ex, sel->excludes[i], false) != 0)
+			rc = -1;
+	if (rc != 0) {
+		*status = CMD_EXIT_ERROR;
+		idlist_free(&ex);
+		return 0;	/* the command stops before reading */
+	}
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+		const char *why;
+
+		if (r->status != SIGMA_LOADED ||
+		    (why = unselected(r, sel, &ex, buf, sizeof(buf))) == NULL)
+			continue;
+		if (sigma_deselect(set, i, why) != 0) {
+			cmd_warn("out of memory");
+			idlist_free(&ex);
+			return -1;
+		}
+	}
+	idlist_free(&ex);
+	return 0;
+}
+
 int
 cmd_rules_load(struct sigma_set **out, const char *const *paths,
-    size_t npaths, bool quiet, int *status)
+    size_t npaths, const struct cmd_rule_select *sel, bool quiet,
+    int *status)
 {
 	struct ev_err err = EV_ERR_INIT;
 	struct sigma_set *set;
@@ -103,6 +290,8 @@ cmd_rules_load(struct sigma_set **out, const char *const *paths,
 		}
 	}
 	report_rejected(set, quiet, status);
+	if (sel != NULL && select_rules(set, sel, status) != 0)
+		return -1;
 	if (sigma_compile(set, &err) != 0) {
 		cmd_warn("%s", err.msg);
 		return -1;

@@ -21,14 +21,46 @@
 const char	*cmd_rules_default_dir(void);
 
 /*
- * Loads paths[0..npaths) (files or directories) and compiles the set.
+ * Rule selection at load (scan's --rule-level, --status, --tag,
+ * --technique, --exclude, --all-rules): a rule is run only when it passes
+ * every given test.  Patterns are glob(7), case-insensitive; a rule
+ * without a level or status fails those tests when they are given.
+ */
+#define CMD_RULE_STATUSES	5	/* stable test experimental deprecated
+					   unsupported */
+struct cmd_rule_select {
+	enum ev_level	 min_level;	/* EV_LEVEL_NONE: any */
+	unsigned	 statuses;	/* bit i: cmd_rule_status_names[i];
+					   0: any */
+	const char	**tags;		/* any of them matches a tag */
+	size_t		 ntags;
+	const char	**techniques;	/* any matches a tag's technique
+					   (attack.t1218.011 -> T1218.011) */
+	size_t		 ntechniques;
+	const char	**excludes;	/* exclusion list files
+					   (evtxhunt-rules(5)) */
+	size_t		 nexcludes;
+	bool		 all_rules;	/* not the default exclusion list */
+};
+
+extern const char *const cmd_rule_status_names[CMD_RULE_STATUSES];
+
+/* The shipped exclusion list of noisy SigmaHQ rules (in the rules dir). */
+#define CMD_RULES_DEFAULT_EXCLUDE	"exclude-noisy.txt"
+
+/*
+ * Loads paths[0..npaths) (files or directories), leaves out the rules
+ * sel does not select (SKIPPED, "not selected"; sel NULL: none), and
+ * compiles the set.  An exclusion list that cannot be read or has a bad
+ * line is an error (*status CMD_EXIT_ERROR).
  * A path that cannot be loaded, or a rule rejected from a path given as
  * a file, sets *status to CMD_EXIT_ERROR; rejected rules are listed on
  * stderr unless quiet (ten, then a count).  Returns 0, or -1 after a
  * message when the set cannot be used.
  */
 int	 cmd_rules_load(struct sigma_set **out, const char *const *paths,
-	    size_t npaths, bool quiet, int *status);
+	    size_t npaths, const struct cmd_rule_select *sel, bool quiet,
+	    int *status);
 
 /* SHA-256 (hex) over the loaded rule files, in load (path) order. */
 void	 cmd_rules_sha256(const struct sigma_set *, char out[65]);

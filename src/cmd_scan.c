@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "baseline/baseline.h"
@@ -52,25 +53,32 @@ static const char *const scan_usage[] = {
 	    "[-r path]...",
 	"                     [--rule pattern] [--strict] [--suppress file] "
 	    "[--to time]",
-	"                     [--tz zone] [--group line|shape] [--no-group] "
-	    "path ...",
+	"                     [--tz zone] [--group line|shape] [--no-group]",
+	"                     [--rule-level level] [--status list] "
+	    "[--tag pattern]",
+	"                     [--technique pattern] [--exclude file] "
+	    "[--all-rules] path ...",
 	NULL
 };
 
 enum {
 	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
 	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_TZ, OPT_LEARN_ALL, OPT_GROUP, OPT_NO_GROUP
+	OPT_TZ, OPT_LEARN_ALL, OPT_GROUP, OPT_NO_GROUP, OPT_RULE_LEVEL,
+	OPT_STATUS, OPT_TAG, OPT_TECHNIQUE, OPT_EXCLUDE, OPT_ALL_RULES
 };
 
 static const struct cmd_opt_help scan_help[] = {
 	{ "-a, --all-events", "timeline of every extracted event, findings "
 	    "marked" },
+	{ "--all-rules", "not the shipped exclusion list of noisy rules" },
 	{ "-b, --baseline db", "score against this baseline (default: the "
 	    "evidence itself)" },
 	{ "--color auto|always|never", "colour the text report" },
 	{ "--computer pattern", "report only hosts matching the glob" },
 	{ "--db file", "also write the whole SQLite database to file" },
+	{ "--exclude file", "leave out the rules whose ids file lists "
+	    "(repeatable)" },
 	{ "-f, --format format", "text, csv, jsonl, timesketch or html" },
 	{ "--force", "replace an existing --db file" },
 	{ "--group line|shape", "group identical findings by command line "
@@ -86,9 +94,16 @@ static const struct cmd_opt_help scan_help[] = {
 	{ "-o, --output file", "write the report to file (default: stdout)" },
 	{ "-r, --rules path", "rule file or directory (repeatable; default: "
 	    "the installed rules)" },
-	{ "--rule pattern", "run only rules whose id, title or file matches "
-	    "the glob" },
+	{ "--rule pattern", "report only rules whose id, title or file "
+	    "matches the glob" },
+	{ "--rule-level level", "load only rules of at least level" },
+	{ "--status list", "load only rules of these statuses (stable,test,"
+	    "...)" },
 	{ "--suppress file", "drop the findings file describes" },
+	{ "--tag pattern", "load only rules with a tag matching the glob "
+	    "(repeatable)" },
+	{ "--technique pattern", "load only rules of a matching ATT&CK "
+	    "technique (T1218*)" },
 	{ "--tz zone", "human formats in zone, with offsets (default: TZ, "
 	    "else UTC)" },
 	CMD_READ_HELP,
@@ -114,6 +129,12 @@ static const struct option scan_options[] = {
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "rule-level", required_argument, NULL, OPT_RULE_LEVEL },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "tag", required_argument, NULL, OPT_TAG },
+	{ "technique", required_argument, NULL, OPT_TECHNIQUE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "all-rules", no_argument, NULL, OPT_ALL_RULES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "no-group", no_argument, NULL, OPT_NO_GROUP },
@@ -126,6 +147,7 @@ struct scan {
 	const char		*suppress_path;
 	const char		*tz;		/* --tz, NULL: TZ or UTC */
 	struct findings_filter	 filter;	/* -l, --computer, --rule */
+	struct cmd_rule_select	 select;	/* which rules are loaded */
 	const char		**rule_paths;
 	size_t			 nrule_paths;
 	int			 color;		/* -1 auto, 0 never, 1 always */
@@ -333,6 +355,44 @@ write_report(struct scan *s, const char *cmdline)
 
 #define SCAN_HELP	(-1)	/* parse_args(): --help was printed */
 
+/* Appends s to the array *v of *n strings; -1 after a message. */
+static int
+push_str(const char ***v, size_t *n, const char *s)
+{
+	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (p == NULL) {
+		cmd_warn("out of memory");
+		return -1;
+	}
+	*v = p;
+	p[(*n)++] = s;
+	return 0;
+}
+
+/* "stable,test" into bits of cmd_rule_status_names; -1 on a bad name. */
+static int
+parse_statuses(const char *arg, unsigned *bits)
+{
+	const char *p = arg;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < CMD_RULE_STATUSES; i++)
+			if (strlen(cmd_rule_status_names[i]) == n &&
+			    strncasecmp(p, cmd_rule_status_names[i], n) == 0)
+				break;
+		if (i == CMD_RULE_STATUSES)
+			return -1;
+		*bits |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *bits != 0 ? 0 : -1;
+}
+
 /* Returns 0, SCAN_HELP, or an exit status after a usage message. */
 static int
 parse_args(struct scan *s, int argc, char **argv)
@@ -372,16 +432,11 @@ parse_args(struct scan *s, int argc, char **argv)
 		case 'o':
 			s->outpath = optarg;
 			break;
-		case 'r': {
-			const char **p = realloc(s->rule_paths,
-			    (s->nrule_paths + 1) * sizeof(*p));
-
-			if (p == NULL)
+		case 'r':
+			if (push_str(&s->rule_paths, &s->nrule_paths,
+			    optarg) != 0)
 				return CMD_EXIT_ERROR;
-			s->rule_paths = p;
-			s->rule_paths[s->nrule_paths++] = optarg;
 			break;
-		}
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") == 0)
 				s->color = -1;
@@ -434,6 +489,38 @@ parse_args(struct scan *s, int argc, char **argv)
 			break;
 		case OPT_NO_GROUP:
 			s->grouping = FINDINGS_GROUP_NONE;
+			break;
+		case OPT_RULE_LEVEL:
+			if ((lvl = ev_level_parse(optarg)) == EV_LEVEL_NONE)
+				return cmd_usage_error("scan", "--rule-level: "
+				    "'%s' is not informational, low, medium, "
+				    "high or critical", optarg);
+			s->select.min_level = lvl;
+			break;
+		case OPT_STATUS:
+			if (parse_statuses(optarg, &s->select.statuses) != 0)
+				return cmd_usage_error("scan", "--status: '%s' "
+				    "is not a list of stable, test, "
+				    "experimental, deprecated, unsupported",
+				    optarg);
+			break;
+		case OPT_TAG:
+			if (push_str(&s->select.tags, &s->select.ntags,
+			    optarg) != 0)
+				return CMD_EXIT_ERROR;
+			break;
+		case OPT_TECHNIQUE:
+			if (push_str(&s->select.techniques,
+			    &s->select.ntechniques, optarg) != 0)
+				return CMD_EXIT_ERROR;
+			break;
+		case OPT_EXCLUDE:
+			if (push_str(&s->select.excludes,
+			    &s->select.nexcludes, optarg) != 0)
+				return CMD_EXIT_ERROR;
+			break;
+		case OPT_ALL_RULES:
+			s->select.all_rules = true;
 			break;
 		case 'h':
 			cmd_print_help(scan_usage, scan_help);
@@ -511,7 +598,7 @@ cmd_scan(int argc, char **argv)
 	}
 	if (cmd_rules_load(&s.rules, s.no_rules ? NULL : s.nrule_paths ?
 	    s.rule_paths : &defdir, s.no_rules ? 0 : s.nrule_paths ?
-	    s.nrule_paths : 1, s.rd.ingest.quiet, &s.status) != 0)
+	    s.nrule_paths : 1, &s.select, s.rd.ingest.quiet, &s.status) != 0)
 		goto fail;
 	/* a rule path that cannot be loaded stops the run before reading */
 	if (s.status == CMD_EXIT_ERROR || check_baseline(&s) != 0) {
@@ -604,6 +691,9 @@ done:
 	findings_release(&s.fs);
 	sigcorr_release(&s.sigcorr);
 	free(s.rule_paths);
+	free(s.select.tags);
+	free(s.select.techniques);
+	free(s.select.excludes);
 	if (s.have_base)
 		base_run_release(&s.base);
 	corr_free(s.corr);

@@ -231,6 +231,25 @@ sigma_rule_at(const struct sigma_set *s, size_t i)
 	return i < s->nrules ? s->rules[i] : NULL;
 }
 
+int
+sigma_deselect(struct sigma_set *s, size_t i, const char *reason)
+{
+	struct sigma_rule *r;
+	char *why;
+
+	if (s->compiled || i >= s->nrules ||
+	    s->rules[i]->status != SIGMA_LOADED)
+		return EV_EUSAGE;
+	if ((why = ev_arena_strdup(&s->arena, reason)) == NULL)
+		return EV_ENOMEM;
+	r = s->rules[i];
+	r->status = SIGMA_SKIPPED;
+	r->reason = why;
+	r->reason_class = "not selected";
+	r->line = r->column = 0;
+	return 0;
+}
+
 size_t
 sigma_count_status(const struct sigma_set *s, enum sigma_status st)
 {

@@ -128,6 +128,14 @@ int	sigma_load_buffer(struct sigma_set *, const char *name,
 	    const char *text, size_t len, struct ev_err *err);
 
 /*
+ * Leaves loaded rule i out of the set before sigma_compile() (rule
+ * selection at load): it becomes SKIPPED with reason (copied) and the
+ * reason class "not selected".  Returns 0, EV_EUSAGE when compiled
+ * already or i is not a loaded rule, EV_ENOMEM.
+ */
+int	sigma_deselect(struct sigma_set *, size_t i, const char *reason);
+
+/*
  * Builds the per-event-kind index and the shared literal prefilter.  No
  * rule can be loaded afterwards.  Returns 0 or EV_ENOMEM.
  */
