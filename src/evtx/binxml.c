@@ -1291,18 +1291,6 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	return rc;
 }
 
-void
-bx_sound(struct bx_dec *d, bool sound)
-{
-	d->sound = sound;
-}
-
-uint32_t
-bx_record_unres_id(const struct bx_dec *d)
-{
-	return d->unres_id;
-}
-
 uint32_t
 bx_record_nuls(const struct bx_dec *d)
 {

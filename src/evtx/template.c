@@ -296,6 +296,18 @@ bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
 }
 
 void
+bx_sound(struct bx_dec *d, bool sound)
+{
+	d->sound = sound;
+}
+
+uint32_t
+bx_record_unres_id(const struct bx_dec *d)
+{
+	return d->unres_id;
+}
+
+void
 bx_foreign(struct bx_dec *d, struct bx_dec *other, uint32_t def)
 {
 	d->foreign = other;
