@@ -789,6 +789,49 @@ START_TEST(identify)
 }
 END_TEST
 
+/*
+ * Older Sysmon (before 10) records no OriginalFileName: the PE
+ * Description watched.yml lists says which binary a renamed copy is, and
+ * the renamed finding quotes it.  An OriginalFileName, when present,
+ * wins over the Description.
+ */
+START_TEST(identify_description)
+{
+	struct base_result r;
+	struct ev_err err = EV_ERR_INIT;
+	struct ev_event *e1, *e2, *e3, *e4;
+	bool ren;
+
+	e1 = push(TEV_SYSMON(&arena, 1, "H", 1, 1, "Image",
+	    "C:\\ProgramData\\upd.exe", "Description",
+	    "Microsoft (R) HTML Application host", "CommandLine",
+	    "upd.exe x.hta", NULL));
+	e2 = push(TEV_SYSMON(&arena, 1, "H", 2, 2, "Image",
+	    SYS32 "mshta.exe", "Description",
+	    "MICROSOFT (R) HTML APPLICATION HOST", NULL));
+	e3 = push(TEV_SYSMON(&arena, 1, "H", 3, 3, "Image",
+	    "C:\\t\\a.exe", "OriginalFileName", "notepad.exe",
+	    "Description", "Microsoft(C) Register Server", NULL));
+	e4 = push(TEV_SYSMON(&arena, 1, "H", 4, 4, "Image",
+	    "C:\\t\\b.exe", "Description", "Microsoft (R) HTML Application",
+	    NULL));
+	ck_assert_str_eq(base_identify(cfg, e1, &ren)->name, "mshta.exe");
+	ck_assert(ren);
+	ck_assert_str_eq(base_identify(cfg, e2, &ren)->name, "mshta.exe");
+	ck_assert(!ren);
+	ck_assert_ptr_null(base_identify(cfg, e3, &ren));
+	ck_assert(!ren);
+	ck_assert_ptr_null(base_identify(cfg, e4, &ren));
+	ck_assert_int_eq(base_score(cfg, NULL, NULL, evs, nev, &r, &err), 0);
+	ck_assert_uint_eq(r.nfindings, 1);
+	ck_assert_int_eq(r.findings[0].kind, BASE_FINDING_RENAMED);
+	ck_assert_ptr_eq(r.findings[0].ev, e1);
+	ck_assert_str_eq(r.findings[0].details, "PE Description 'Microsoft "
+	    "(R) HTML Application host' but image C:\\ProgramData\\upd.exe");
+	base_result_release(&r);
+}
+END_TEST
+
 START_TEST(features)
 {
 	char guid[40];
@@ -855,6 +898,7 @@ main(void)
 	tcase_add_checked_fixture(tc, ev_setup, ev_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, identify);
+	tcase_add_test(tc, identify_description);
 	tcase_add_test(tc, features);
 	tcase_add_test(tc, score_stacking);
 	tcase_add_test(tc, score_unbaselined);

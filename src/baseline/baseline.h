@@ -74,6 +74,8 @@ struct base_config {
 						   per level; [NONE] unused */
 	enum ev_level	 renamed_level;
 	struct ev_map	 names;		/* name -> bins index */
+	struct ev_map	 descs;		/* PE Description, lower case ->
+					   bins index */
 };
 
 /* Defaults when watched.yml does not say (also in the man page). */
@@ -98,10 +100,12 @@ void	base_config_free(struct base_config *);
 const char *base_config_default_path(void);
 
 /*
- * The watched binary ev (a process event) runs, by OriginalFileName or
- * image basename, or NULL.  *renamed (may be NULL) is set when the
- * OriginalFileName names a watched binary but the image basename is not
- * one of its names (a renamed copy).
+ * The watched binary ev (a process event) runs, or NULL: by its
+ * OriginalFileName, else (older Sysmon, no OriginalFileName) by its PE
+ * Description when watched.yml lists it, else by the image basename.
+ * *renamed (may be NULL) is set when the OriginalFileName or Description
+ * names a watched binary but the image basename is not one of its names
+ * (a renamed copy).
  */
 const struct base_binary *base_identify(const struct base_config *,
 	    const struct ev_event *ev, bool *renamed);

@@ -73,6 +73,7 @@ base_config_free(struct base_config *c)
 	}
 	free(c->bins);
 	ev_map_release(&c->names);
+	ev_map_release(&c->descs);
 	free(c);
 }
 
@@ -151,6 +152,25 @@ add_name(struct base_config *c, struct base_binary *b, const char *name)
 	return 0;
 }
 
+/* a PE Description (lower case) that identifies b */
+static int
+add_desc(struct base_config *c, struct base_binary *b, const char *desc)
+{
+	char *d = lowdup(desc);
+	struct ev_map_ent *e;
+	bool isnew;
+
+	if (d == NULL)
+		return EV_ENOMEM;
+	e = ev_map_put(&c->descs, d, strlen(d), &isnew);
+	free(d);
+	if (e == NULL)
+		return EV_ENOMEM;
+	if (isnew)
+		e->idx = (uint32_t)(b - c->bins);
+	return 0;
+}
+
 static int
 load_settings(struct ld *l, struct base_config *c, yaml_node_t *m)
 {
@@ -216,7 +236,7 @@ static int
 load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 {
 	struct base_binary *b = &c->bins[c->nbins];
-	yaml_node_t *names = NULL;
+	yaml_node_t *names = NULL, *descs = NULL;
 	const char *name = NULL;
 	int rc;
 
@@ -243,6 +263,9 @@ load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 			else if (strcmp(key, "names") == 0 &&
 			    v->type == YAML_SEQUENCE_NODE)
 				names = v;
+			else if (strcmp(key, "descriptions") == 0 &&
+			    v->type == YAML_SEQUENCE_NODE)
+				descs = v;
 			else
 				return bad(l, k, "unknown or bad key", key);
 		}
@@ -264,6 +287,16 @@ load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 		if ((rc = add_name(c, b, scalar(v))) != 0)
 			return rc;
 	}
+	for (yaml_node_item_t *it = descs ? descs->data.sequence.items.start :
+	    NULL; descs && it < descs->data.sequence.items.top; it++) {
+		yaml_node_t *v = yaml_document_get_node(l->doc, *it);
+
+		if (scalar(v) == NULL || *scalar(v) == '\0')
+			return bad(l, v, "expected a description in",
+			    "descriptions");
+		if ((rc = add_desc(c, b, scalar(v))) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -282,6 +315,7 @@ base_config_parse(const char *text, size_t len, const char *file,
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	defaults(c);
 	ev_map_init(&c->names);
+	ev_map_init(&c->descs);
 	if (!yaml_parser_initialize(&parser)) {
 		free(c);
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
@@ -400,9 +434,9 @@ basename_ci(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* the binary named by s (case-insensitive), or NULL */
+/* the binary m maps s to (case-insensitive), or NULL */
 static const struct base_binary *
-by_name(const struct base_config *c, const char *s)
+lookup(const struct base_config *c, const struct ev_map *m, const char *s)
 {
 	char buf[128];
 	size_t n = strlen(s);
@@ -412,8 +446,15 @@ by_name(const struct base_config *c, const char *s)
 		return NULL;
 	for (size_t i = 0; i <= n; i++)
 		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-	e = ev_map_get(&c->names, buf, n);
+	e = ev_map_get(m, buf, n);
 	return e ? &c->bins[e->idx] : NULL;
+}
+
+static bool
+known(const char *s)
+{
+	return s != NULL && *s != '\0' && strcmp(s, "?") != 0 &&
+	    strcmp(s, "-") != 0;
 }
 
 const struct base_binary *
@@ -429,9 +470,12 @@ base_identify(const struct base_config *c, const struct ev_event *ev,
 	if (ev->kind != EV_KIND_PROCESS)
 		return NULL;
 	if (img != NULL && *img != '\0')
-		bi = by_name(c, basename_ci(img));
-	if (ofn != NULL && *ofn != '\0' && strcmp(ofn, "?") != 0)
-		bo = by_name(c, ofn);
+		bi = lookup(c, &c->names, basename_ci(img));
+	if (known(ofn))
+		bo = lookup(c, &c->names, ofn);
+	else if (known(ev->col[EV_COL_DESCRIPTION]))
+		/* older Sysmon: no OriginalFileName, the PE Description */
+		bo = lookup(c, &c->descs, ev->col[EV_COL_DESCRIPTION]);
 	if (bo != NULL) {
 		if (bi != bo && renamed != NULL && img != NULL && *img != '\0')
 			*renamed = true;

@@ -144,7 +144,15 @@ renamed(struct scorer *s, const struct base_inv *inv)
 	    base ? base + 1 : img);
 	f->title = keep(s, s->text.buf);
 	ev_buf_reset(&s->text);
-	ev_buf_addf(&s->text, "OriginalFileName %s but image %s", ofn, img);
+	/* base_identify() reads the Description only without a usable
+	 * OriginalFileName */
+	if (ofn != NULL && *ofn != '\0' && strcmp(ofn, "?") != 0 &&
+	    strcmp(ofn, "-") != 0)
+		ev_buf_addf(&s->text, "OriginalFileName %s but image %s", ofn,
+		    img);
+	else
+		ev_buf_addf(&s->text, "PE Description '%s' but image %s",
+		    inv->ev->col[EV_COL_DESCRIPTION], img);
 	f->details = keep(s, s->text.buf);
 	return f->title && f->details && !ev_buf_failed(&s->text) ? 0 :
 	    EV_ENOMEM;
