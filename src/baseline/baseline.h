@@ -53,6 +53,20 @@ int		 base_ftype_parse(const char *name);
 
 /* ---- configuration: rules/watched.yml ---------------------------- */
 
+/*
+ * Prior expectations of one binary (rules/priors.yml): per feature type,
+ * the shapes of ordinary use as patterns ('*' matches any run of
+ * characters; a leading '!' makes a pattern exclude; the first pattern
+ * that matches decides).  A type with no patterns has no prior.  For
+ * BASE_F_ARG the prior judges arguments naming a location (a path class
+ * or a URL), and others only when a pattern matches them ("!-embedding");
+ * a location naming an alternate data stream is never expected.
+ */
+struct base_prior {
+	char	**pat[BASE_F_NTYPES];
+	size_t	  npat[BASE_F_NTYPES];
+};
+
 struct base_binary {
 	char	*name;		/* canonical, lower case: "rundll32.exe" */
 	char	**names;	/* every image basename / OriginalFileName
@@ -60,6 +74,10 @@ struct base_binary {
 	size_t	 nnames;
 	char	*technique;	/* "T1218.011", or NULL */
 	bool	 comma;		/* split "dll,entry" arguments */
+	bool	 search;	/* loads a bare "x.dll" through the DLL
+				   search order, not from the current
+				   directory */
+	struct base_prior *prior;	/* or NULL */
 };
 
 struct base_config {
@@ -73,6 +91,8 @@ struct base_config {
 	double			 level_score[EV_NLEVELS]; /* minimum score
 						   per level; [NONE] unused */
 	enum ev_level	 renamed_level;
+	double		 prior_weight;	/* invocations a prior stands for */
+	double		 prior_rare;	/* the prior's `rare` */
 	struct ev_map	 names;		/* name -> bins index */
 	struct ev_map	 descs;		/* PE Description, lower case ->
 					   bins index */
@@ -82,6 +102,9 @@ struct base_config {
 #define BASE_DEF_MIN_HISTORY	20
 #define BASE_DEF_ALPHA		0.5
 #define BASE_DEF_RARE		0.01
+#define BASE_DEF_PRIOR_WEIGHT	20
+#define BASE_DEF_PRIOR_RARE	0.25
+#define BASE_MAX_PATTERNS	256	/* per binary and feature type */
 
 /*
  * Loads the watched list and settings.  Returns 0 and *out (free with
@@ -93,6 +116,22 @@ int	base_config_load(const char *path, struct base_config **out,
 int	base_config_parse(const char *text, size_t len, const char *name,
 	    struct base_config **out, struct ev_err *err);
 void	base_config_free(struct base_config *);
+/*
+ * Adds the priors of rules/priors.yml to a loaded watched list (every
+ * binary named must be watched).  Returns 0, or EV_EIO / EV_ERULE with
+ * "file:line: why" (the config keeps no part of a failed file).
+ */
+int	base_prior_load(struct base_config *, const char *path,
+	    struct ev_err *err);
+int	base_prior_parse(struct base_config *, const char *text, size_t len,
+	    const char *name, struct ev_err *err);
+/*
+ * Whether the prior p expects value v of type t: 1 expected, 0 not,
+ * -1 the prior has no opinion (no patterns for t, or an argument that
+ * names no location).
+ */
+int	base_prior_expects(const struct base_prior *p, enum base_ftype t,
+	    const char *v);
 /*
  * The installed rules/watched.yml, or the source tree's when the program
  * runs uninstalled (static string).
@@ -149,10 +188,24 @@ void	base_shape_cmdline(const char *cmdline, bool comma, struct ev_buf *out);
 int	base_shape_args(const char *cmdline, char ***argv, size_t *argc);
 
 /*
+ * A relative payload path in arg resolved against the process's current
+ * directory cwd: "sub\\x.xml", ".\\x.dll", or a bare file name with a
+ * payload extension (.dll, .sct, .hta, .xml, .csproj, ...), with the
+ * rundll32 "dll,entry" tail kept when comma.  search: the binary loads a
+ * bare "x.dll" (.ocx, .cpl) through the DLL search order, so such a name
+ * is not resolved.  Returns a malloc'ed path, or NULL when there is
+ * nothing to resolve (or no memory).
+ */
+char	*base_resolve_arg(const char *arg, const char *cwd, bool comma,
+	    bool search);
+
+/*
  * Directory class of a Windows path: "<system32>", "<syswow64>",
  * "<dotnet>", "<windir-temp>", "<windir>", "<program-files>",
  * "<programdata>", "<users-public>", "<user-temp>", "<user-profile>",
- * "<unc>", "<device>", "<other>" (other absolute), "<relative>".
+ * "<unc>", "<device>", "<short-name>" (a root-level 8.3 name such as
+ * C:\\PROGRA~3), "<other>" (other absolute, e.g. a root-level folder),
+ * "<relative>".
  */
 const char *base_dirclass(const char *path);
 
@@ -275,6 +328,8 @@ struct base_new {
 	const char	*value;
 	uint64_t	 seen;		/* prior invocations with it */
 	double		 bits;		/* its surprisal (weighted) */
+	bool		 prior;		/* judged with the binary's prior
+					   (rules/priors.yml) */
 };
 
 enum base_finding_kind {
@@ -295,6 +350,7 @@ struct base_finding {
 	size_t			 nnews;
 	uint64_t		 history;	/* prior invocations */
 	uint64_t		 hosts;		/* prior hosts */
+	bool			 prior;		/* the priors had a say */
 };
 
 struct base_unbaselined {

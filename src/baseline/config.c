@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -57,6 +58,21 @@ defaults(struct base_config *c)
 	c->level_score[EV_LEVEL_HIGH] = 20;
 	c->level_score[EV_LEVEL_CRITICAL] = 35;
 	c->renamed_level = EV_LEVEL_HIGH;
+	c->prior_weight = BASE_DEF_PRIOR_WEIGHT;
+	c->prior_rare = BASE_DEF_PRIOR_RARE;
+}
+
+static void
+prior_free(struct base_prior *p)
+{
+	if (p == NULL)
+		return;
+	for (int t = 0; t < BASE_F_NTYPES; t++) {
+		for (size_t i = 0; i < p->npat[t]; i++)
+			free(p->pat[t][i]);
+		free(p->pat[t]);
+	}
+	free(p);
 }
 
 void
@@ -70,12 +86,16 @@ base_config_free(struct base_config *c)
 		free(c->bins[i].names);
 		free(c->bins[i].name);
 		free(c->bins[i].technique);
+		prior_free(c->bins[i].prior);
 	}
 	free(c->bins);
 	ev_map_release(&c->names);
 	ev_map_release(&c->descs);
 	free(c);
 }
+
+static const struct base_binary *lookup(const struct base_config *,
+	    const struct ev_map *, const char *);
 
 struct ld {
 	yaml_document_t	*doc;
@@ -260,6 +280,8 @@ load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 					return EV_ENOMEM;
 			} else if (strcmp(key, "comma") == 0 && scalar(v))
 				b->comma = strcmp(scalar(v), "true") == 0;
+			else if (strcmp(key, "search") == 0 && scalar(v))
+				b->search = strcmp(scalar(v), "true") == 0;
 			else if (strcmp(key, "names") == 0 &&
 			    v->type == YAML_SEQUENCE_NODE)
 				names = v;
@@ -379,9 +401,9 @@ out:
 	return 0;
 }
 
-int
-base_config_load(const char *path, struct base_config **out,
-    struct ev_err *err)
+/* The whole file at path, malloc'ed, into *text and *len. */
+static int
+read_text(const char *path, char **textp, size_t *lenp, struct ev_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *text = NULL;
@@ -419,9 +441,267 @@ base_config_load(const char *path, struct base_config **out,
 		return rc;
 	}
 	fclose(f);
+	*textp = text;
+	*lenp = len;
+	return 0;
+}
+
+int
+base_config_load(const char *path, struct base_config **out,
+    struct ev_err *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = read_text(path, &text, &len, err)) != 0)
+		return rc;
 	rc = base_config_parse(text, len, path, out, err);
 	free(text);
 	return rc;
+}
+
+/* ---- priors: rules/priors.yml ------------------------------------ */
+
+static int
+add_pattern(struct base_prior *p, int t, const char *s)
+{
+	char **v, *d;
+
+	if (p->npat[t] == BASE_MAX_PATTERNS)
+		return EV_ERULE;
+	if ((d = lowdup(s)) == NULL)
+		return EV_ENOMEM;
+	if ((v = realloc(p->pat[t], (p->npat[t] + 1) * sizeof(*v))) == NULL) {
+		free(d);
+		return EV_ENOMEM;
+	}
+	p->pat[t] = v;
+	p->pat[t][p->npat[t]++] = d;
+	return 0;
+}
+
+/* one binary's mapping of feature type -> list of patterns */
+static int
+load_prior(struct ld *l, yaml_node_t *m, struct base_prior *p)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return bad(l, m, "expected a mapping of feature types in",
+		    "binaries");
+	for (yaml_node_pair_t *q = m->data.mapping.pairs.start;
+	    q < m->data.mapping.pairs.top; q++) {
+		yaml_node_t *k = yaml_document_get_node(l->doc, q->key);
+		yaml_node_t *v = yaml_document_get_node(l->doc, q->value);
+		const char *key = scalar(k) ? scalar(k) : "?";
+		int t = base_ftype_parse(key), rc;
+
+		if (t < 0)
+			return bad(l, k, "unknown feature", key);
+		if (p->npat[t] > 0)
+			return bad(l, k, "feature listed twice:", key);
+		if (v->type != YAML_SEQUENCE_NODE)
+			return bad(l, v, "expected a list of patterns for", key);
+		for (yaml_node_item_t *it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			yaml_node_t *e = yaml_document_get_node(l->doc, *it);
+
+			if (scalar(e) == NULL || *scalar(e) == '\0')
+				return bad(l, e, "expected a pattern in", key);
+			if ((rc = add_pattern(p, t, scalar(e))) == EV_ERULE)
+				return bad(l, e, "too many patterns in", key);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int
+load_prior_settings(struct ld *l, struct base_config *c, yaml_node_t *m,
+    double *weight, double *rare)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return bad(l, m, "expected a mapping for", "settings");
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+	    p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		const char *key = scalar(k) ? scalar(k) : "?";
+		int rc;
+
+		if (strcmp(key, "weight") == 0)
+			rc = number(l, v, key, 0, 1e9, weight);
+		else if (strcmp(key, "rare") == 0)
+			rc = number(l, v, key, 0, 1, rare);
+		else
+			return bad(l, k, "unknown setting", key);
+		if (rc != 0)
+			return rc;
+	}
+	(void)c;
+	return 0;
+}
+
+int
+base_prior_parse(struct base_config *c, const char *text, size_t len,
+    const char *file, struct ev_err *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct ld l = { &doc, file, err };
+	struct base_prior **got;
+	yaml_node_t *root;
+	double weight = c->prior_weight, rare = c->prior_rare;
+	int rc = 0;
+
+	if ((got = calloc(c->nbins + 1, sizeof(*got))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (!yaml_parser_initialize(&parser)) {
+		free(got);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s", file,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem ? parser.problem : "bad YAML");
+		yaml_parser_delete(&parser);
+		free(got);
+		return rc;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || root->type != YAML_MAPPING_NODE)
+		rc = bad(&l, root, "expected a mapping at", "top level");
+	for (yaml_node_pair_t *p = rc ? NULL : root->data.mapping.pairs.start;
+	    p != NULL && p < root->data.mapping.pairs.top && rc == 0; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+		const char *key = scalar(k) ? scalar(k) : "?";
+
+		if (strcmp(key, "settings") == 0) {
+			rc = load_prior_settings(&l, c, v, &weight, &rare);
+			continue;
+		}
+		if (strcmp(key, "binaries") != 0) {
+			rc = bad(&l, k, "unknown key", key);
+			break;
+		}
+		if (v->type != YAML_MAPPING_NODE) {
+			rc = bad(&l, v, "expected a mapping for", key);
+			break;
+		}
+		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+		    q < v->data.mapping.pairs.top && rc == 0; q++) {
+			yaml_node_t *bk = yaml_document_get_node(&doc, q->key);
+			const char *name = scalar(bk) ? scalar(bk) : "?";
+			const struct base_binary *b;
+			size_t i;
+
+			b = lookup(c, &c->names, name);
+			if (b == NULL || strcasecmp(b->name, name) != 0) {
+				rc = bad(&l, bk, "not a watched binary's name:",
+				    name);
+				break;
+			}
+			i = (size_t)(b - c->bins);
+			if (got[i] != NULL) {
+				rc = bad(&l, bk, "binary listed twice:", name);
+				break;
+			}
+			if ((got[i] = calloc(1, sizeof(*got[i]))) == NULL) {
+				rc = EV_ENOMEM;
+				break;
+			}
+			rc = load_prior(&l, yaml_document_get_node(&doc,
+			    q->value), got[i]);
+		}
+	}
+	if (rc == EV_ENOMEM)
+		EV_ERR(err, rc, 0, "out of memory");
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < c->nbins; i++) {
+		if (rc == 0 && got[i] != NULL) {
+			prior_free(c->bins[i].prior);
+			c->bins[i].prior = got[i];
+		} else
+			prior_free(got[i]);
+	}
+	free(got);
+	if (rc == 0) {
+		c->prior_weight = weight;
+		c->prior_rare = rare;
+	}
+	return rc;
+}
+
+int
+base_prior_load(struct base_config *c, const char *path, struct ev_err *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = read_text(path, &text, &len, err)) != 0)
+		return rc;
+	rc = base_prior_parse(c, text, len, path, err);
+	free(text);
+	return rc;
+}
+
+/* '*' matches any run of characters (iterative, linear backtracking) */
+static bool
+glob(const char *p, const char *s)
+{
+	const char *star = NULL, *mark = NULL;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = p++;
+			mark = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star + 1;
+			s = ++mark;
+		} else
+			return false;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+/* an argument shape naming a location: "<class>\..." or "<url:x>" */
+static bool
+names_location(const char *v)
+{
+	return strstr(v, ">\\") != NULL || strstr(v, "<url:") != NULL;
+}
+
+int
+base_prior_expects(const struct base_prior *p, enum base_ftype t,
+    const char *v)
+{
+	const char *bs;
+
+	if (p == NULL || (unsigned)t >= BASE_F_NTYPES || p->npat[t] == 0)
+		return -1;
+	/* an alternate data stream: "<class>\*.txt:*.dll" */
+	if (t == BASE_F_ARG && names_location(v) &&
+	    (bs = strrchr(v, '\\')) != NULL && strcspn(bs, ":,") <
+	    strcspn(bs, ","))
+		return 0;
+	for (size_t i = 0; i < p->npat[t]; i++) {
+		const char *pat = p->pat[t][i];
+		bool neg = pat[0] == '!';
+
+		if (glob(pat + neg, v))
+			return neg ? 0 : 1;
+	}
+	/* an argument naming no location only when a pattern names it */
+	return t == BASE_F_ARG && !names_location(v) ? -1 : 0;
 }
 
 static const char *

@@ -81,22 +81,33 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	inv->host = host;
 
 	if (cmd != NULL) {
+		const char *cwd = ev->col[EV_COL_CURRENT_DIRECTORY];
+		struct ev_buf all = EV_BUF_INIT;
 		char **argv;
 		size_t argc;
 
 		if (base_shape_args(cmd, &argv, &argc) != 0)
 			return EV_ENOMEM;
+		/* each argument, relative payloads resolved against the
+		 * current directory; args is their shapes joined */
 		for (size_t i = 1; i < argc && rc == 0; i++) {
-			base_shape_arg(argv[i], inv->bin->comma, &b);
+			char *abs = base_resolve_arg(argv[i], cwd,
+			    inv->bin->comma, inv->bin->search);
+
+			base_shape_arg(abs ? abs : argv[i], inv->bin->comma, &b);
+			free(abs);
+			if (i > 1)
+				ev_buf_addc(&all, ' ');
+			ev_buf_add(&all, b.buf, b.len);
 			rc = add_buf(inv, &cap, BASE_F_ARG, &b);
 		}
 		base_argv_free(argv);
+		if (rc == 0 && all.len == 0)
+			ev_buf_adds(&all, "<none>");
+		if (rc == 0)
+			rc = add_buf(inv, &cap, BASE_F_ARGS, &all);
+		ev_buf_release(&all);
 		if (rc != 0)
-			goto out;
-		base_shape_cmdline(cmd, inv->bin->comma, &b);
-		if (b.len == 0)
-			ev_buf_adds(&b, "<none>");
-		if ((rc = add_buf(inv, &cap, BASE_F_ARGS, &b)) != 0)
 			goto out;
 	}
 	if ((pimg == NULL || *pimg == '\0') && corr != NULL) {

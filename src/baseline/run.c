@@ -51,8 +51,25 @@ load_config(struct base_run *r, const char *const *dirs, size_t ndirs,
 			break;
 		ev_buf_reset(&b);
 	}
-	rc = base_config_load(b.len > 0 ? b.buf : base_config_default_path(),
-	    &r->cfg, err);
+	if (b.len == 0)
+		ev_buf_adds(&b, base_config_default_path());
+	if (ev_buf_failed(&b)) {
+		ev_buf_release(&b);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	rc = base_config_load(b.buf, &r->cfg, err);
+	if (rc == 0) {
+		/* the priors beside it, when there are any */
+		char *slash = strrchr(b.buf, '/');
+
+		b.len = slash != NULL ? (size_t)(slash + 1 - b.buf) : 0;
+		b.buf[b.len] = '\0';
+		ev_buf_adds(&b, "priors.yml");
+		if (ev_buf_failed(&b))
+			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		else if (access(b.buf, F_OK) == 0)
+			rc = base_prior_load(r->cfg, b.buf, err);
+	}
 	ev_buf_release(&b);
 	return rc;
 }

@@ -198,6 +198,12 @@ describe_new(struct scorer *s, const char *bin, const struct base_new *w,
     uint64_t n, uint64_t hosts)
 {
 	ev_buf_addf(&s->text, "%s: %s `%s` ", bin, nouns[w->type], w->value);
+	if (n == 0 && w->prior) {
+		ev_buf_addf(&s->text, "is not a usual %s of %s (no %s "
+		    "invocations)", nouns[w->type], bin, s->loo ? "other" :
+		    "prior");
+		return;
+	}
 	if (w->seen == 0)
 		ev_buf_adds(&s->text, "never seen");
 	else if (w->seen == 1)
@@ -213,6 +219,57 @@ describe_new(struct scorer *s, const char *bin, const struct base_new *w,
 	    " prior invocations on ");
 	add_count(&s->text, hosts);
 	ev_buf_adds(&s->text, hosts == 1 ? " host" : " hosts");
+	if (w->prior)
+		ev_buf_addf(&s->text, ", not a usual %s of %s", nouns[w->type],
+		    bin);
+}
+
+/*
+ * One feature value: how many comparable invocations had it (*seen) and
+ * its surprisal against n local invocations plus, when the binary's
+ * prior has an opinion on the value, the prior's weight; 0 when it is
+ * not rare enough to count.  *prior is set when the prior judged it.
+ */
+static double
+value_bits(struct scorer *s, const struct base_inv *inv, size_t i,
+    uint64_t n, uint64_t *seenp, bool *prior)
+{
+	const struct base_config *cfg = s->cfg;
+	const struct base_prior *p = inv->bin->prior;
+	enum base_ftype t = inv->feat[i].type;
+	const char *bin = inv->bin->name, *tn = base_ftype_name(t);
+	const char *v = inv->feat[i].value;
+	const struct ev_map_ent *e;
+	double w = 0, total, rare;
+	uint64_t seen, k;
+	int expect = base_prior_expects(p, t, v);
+
+	*prior = expect >= 0;
+	if (expect == 1)
+		return 0;
+	if (expect < 0 && n < cfg->min_history)
+		return 0;		/* no prior, too little history */
+	if (expect == 0)
+		w = cfg->prior_weight;
+	e = get2(&s->model->val, &s->key, bin, tn, v);
+	seen = e ? e->count : 0;
+	if (s->loo && seen > 0)
+		seen--;
+	*seenp = seen;
+	total = (double)n + w;
+	/* the prior's and the history's thresholds, weighted by size */
+	rare = total > 0 ? (w * cfg->prior_rare + (double)n * cfg->rare) /
+	    total : cfg->rare;
+	if (seen > 0 && (double)seen > rare * total)
+		return 0;
+	e = get2(&s->model->kinds, &s->key, bin, tn, NULL);
+	k = (e ? e->count : 0) + 1;
+	if (s->loo && seen == 0 && k > 1)
+		k--;	/* its only value was this one */
+	if (expect == 0)
+		k += p->npat[t];
+	return cfg->weight[t] * -log2(((double)seen + cfg->alpha) /
+	    (total + cfg->alpha * (double)k));
 }
 
 static int
@@ -222,9 +279,9 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	const char *bin = inv->bin->name;
 	const struct ev_map_ent *e;
 	struct base_new *news;
-	uint64_t n, hosts, seen;
+	uint64_t n, hosts;
 	size_t nn = 0, ntype[BASE_F_NTYPES] = { 0 };
-	bool rare_arg = false;
+	bool rare_arg = false, used_prior = false;
 	double score = 0;
 	struct base_finding *f;
 
@@ -239,7 +296,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 		if (e != NULL && e->count == 1 && hosts > 0)
 			hosts--;
 	}
-	if (n < cfg->min_history)
+	if (n < cfg->min_history && inv->bin->prior == NULL)
 		return unbaselined(s, inv, n);
 	s->res->scored++;
 	if ((news = calloc(inv->nfeat ? inv->nfeat : 1, sizeof(*news))) == NULL)
@@ -247,8 +304,8 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < inv->nfeat; i++) {
 			enum base_ftype t = inv->feat[i].type;
-			const char *tn = base_ftype_name(t);
-			uint64_t k;
+			uint64_t seen = 0;
+			bool prior;
 			double bits;
 
 			/* args after the single arguments */
@@ -256,29 +313,18 @@ score_one(struct scorer *s, const struct base_inv *inv)
 				continue;
 			if (t == BASE_F_ARGS && rare_arg)
 				continue;
-			e = get2(&s->model->val, &s->key, bin, tn,
-			    inv->feat[i].value);
-			seen = e ? e->count : 0;
-			if (s->loo && seen > 0)
-				seen--;
-			if (seen > 0 && (double)seen > cfg->rare * (double)n)
-				continue;
-			e = get2(&s->model->kinds, &s->key, bin, tn, NULL);
-			k = (e ? e->count : 0) + 1;
-			if (s->loo && seen == 0 && k > 1)
-				k--;	/* its only value was this one */
-			bits = -log2((seen + cfg->alpha) /
-			    ((double)n + cfg->alpha * (double)k));
-			bits *= cfg->weight[t];
+			bits = value_bits(s, inv, i, n, &seen, &prior);
 			if (bits <= 0 || ntype[t] == BASE_MAX_PER_TYPE)
 				continue;
 			ntype[t]++;
 			if (t == BASE_F_ARG)
 				rare_arg = true;
+			used_prior |= prior;
 			news[nn].type = t;
 			news[nn].value = inv->feat[i].value;
 			news[nn].seen = seen;
 			news[nn].bits = bits;
+			news[nn].prior = prior;
 			score += bits;
 			nn++;
 		}
@@ -297,6 +343,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	f->level = level_of(cfg, score);
 	f->history = n;
 	f->hosts = hosts;
+	f->prior = used_prior;
 	f->news = ev_arena_alloc(&s->res->arena, nn * sizeof(*news));
 	if (f->news == NULL) {
 		free(news);
@@ -322,7 +369,14 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	free(news);
 	if (f->title == NULL || ev_buf_failed(&s->text))
 		return EV_ENOMEM;
-	ev_buf_addf(&s->text, " (score %.1f)", score);
+	ev_buf_addf(&s->text, " (score %.1f", score);
+	if (used_prior) {
+		ev_buf_adds(&s->text, "; history: ");
+		add_count(&s->text, n);
+		ev_buf_addf(&s->text, " %s and the prior (weight %g)",
+		    s->loo ? "other" : "prior", cfg->prior_weight);
+	}
+	ev_buf_addc(&s->text, ')');
 	f->details = keep(s, s->text.buf);
 	return f->details ? 0 : EV_ENOMEM;
 }

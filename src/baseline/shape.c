@@ -279,6 +279,10 @@ classify(const char *p, const char **rest)
 		return "<user-profile>";
 	}
 	*rest = q + 1;
+	/* a root-level 8.3 short name: "\\progra~3\\" */
+	for (const char *t = q + 1; *t != '\0' && *t != '\\'; t++)
+		if (t[0] == '~' && isdigit((unsigned char)t[1]))
+			return "<short-name>";
 	return "<other>";
 }
 
@@ -312,6 +316,32 @@ add_ext(struct ev_buf *out, const char *name)
 	ev_buf_add(out, dot, n + 1);
 }
 
+/*
+ * "*.ext" for a file name; a name with an alternate data stream
+ * ("file.txt:payload.dll") gives "*.txt:*.dll".
+ */
+static void
+add_star_ext(struct ev_buf *out, const char *name)
+{
+	const char *colon = strchr(name, ':');
+	char *host;
+
+	if (colon == NULL || colon[1] == '\0') {
+		ev_buf_addc(out, '*');
+		add_ext(out, name);
+		return;
+	}
+	if ((host = strndup(name, (size_t)(colon - name))) == NULL) {
+		out->oom = true;
+		return;
+	}
+	ev_buf_addc(out, '*');
+	add_ext(out, host);
+	free(host);
+	ev_buf_adds(out, ":*");
+	add_ext(out, colon + 1);
+}
+
 static const char *
 basename_of(const char *rest)
 {
@@ -332,10 +362,8 @@ shape_path(const char *arg, struct ev_buf *out)
 	ev_buf_adds(out, cls);
 	ev_buf_addc(out, '\\');
 	name = basename_of(rest);
-	if (*name != '\0') {
-		ev_buf_addc(out, '*');
-		add_ext(out, name);
-	}
+	if (*name != '\0')
+		add_star_ext(out, name);
 	ev_buf_release(&b);
 }
 
@@ -691,6 +719,76 @@ base_shape_args(const char *cmdline, char ***argv, size_t *argc)
 	return rc;
 }
 
+/* extensions of files a proxy is handed to run or load */
+static const char *const payload_exts[] = {
+	"dll", "ocx", "cpl", "exe", "sct", "wsc", "hta", "htm", "html",
+	"js", "jse", "vbs", "vbe", "wsf", "ps1", "bat", "cmd", "xml", "xsl",
+	"csproj", "vbproj", "proj", "targets", "inf", "msi", "txt", "dat",
+	"tmp", "bin", "chm",
+};
+
+static bool
+payload_ext(const char *name, bool search)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return false;
+	if (search && (strcasecmp(dot, ".dll") == 0 ||
+	    strcasecmp(dot, ".ocx") == 0 || strcasecmp(dot, ".cpl") == 0))
+		return false;
+	for (size_t i = 0; i < sizeof(payload_exts) / sizeof(payload_exts[0]);
+	    i++)
+		if (strcasecmp(dot + 1, payload_exts[i]) == 0)
+			return true;
+	return false;
+}
+
+char *
+base_resolve_arg(const char *arg, const char *cwd, bool comma, bool search)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	size_t plen = strlen(arg), clen;
+	const char *c = comma ? strchr(arg, ',') : NULL;
+	char *part;
+	bool sep;
+
+	if (cwd == NULL || !((isalpha((unsigned char)cwd[0]) &&
+	    cwd[1] == ':') || (cwd[0] == '\\' && cwd[1] == '\\')))
+		return NULL;
+	if (c != NULL)
+		plen = (size_t)(c - arg);
+	if (plen == 0 || plen > BASE_MAX_SHAPE || arg[0] == '/' ||
+	    arg[0] == '-' || arg[0] == '\\' || arg[0] == '%' ||
+	    url_at(arg) != 0 || (isalpha((unsigned char)arg[0]) &&
+	    arg[1] == ':'))
+		return NULL;
+	if ((part = strndup(arg, plen)) == NULL)
+		return NULL;
+	sep = strpbrk(part, "\\/") != NULL;
+	/* "x.dll" through the search order, "a b", "x" are not resolved */
+	if (strchr(part, ' ') != NULL || (!sep && !payload_ext(part, search)) ||
+	    (sep && strchr(part, '.') == NULL)) {
+		free(part);
+		return NULL;
+	}
+	clen = strnlen(cwd, BASE_MAX_CMDLINE);
+	while (clen > 0 && (cwd[clen - 1] == '\\' || cwd[clen - 1] == '/'))
+		clen--;
+	ev_buf_add(&b, cwd, clen);
+	ev_buf_addc(&b, '\\');
+	ev_buf_adds(&b, part + ((part[0] == '.' && (part[1] == '\\' ||
+	    part[1] == '/')) ? 2 : 0));
+	if (c != NULL)
+		ev_buf_adds(&b, c);
+	free(part);
+	if (ev_buf_failed(&b)) {
+		ev_buf_release(&b);
+		return NULL;
+	}
+	return b.buf;
+}
+
 void
 base_shape_file(const char *path, struct ev_buf *out)
 {
@@ -703,10 +801,9 @@ base_shape_file(const char *path, struct ev_buf *out)
 	ev_buf_addc(out, '\\');
 	name = basename_of(rest);
 	if (strcmp(cls, "<user-temp>") == 0 ||
-	    strcmp(cls, "<windir-temp>") == 0 || strcmp(cls, "<unc>") == 0) {
-		ev_buf_addc(out, '*');
-		add_ext(out, name);
-	} else
+	    strcmp(cls, "<windir-temp>") == 0 || strcmp(cls, "<unc>") == 0)
+		add_star_ext(out, name);
+	else
 		shape_inline(name, out);
 	ev_buf_release(&b);
 }
