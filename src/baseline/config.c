@@ -14,7 +14,7 @@
 #include "baseline/baseline.h"
 
 static const char *const ftype_names[BASE_F_NTYPES] = {
-	"arg", "args", "parent", "image", "module", "net",
+	"arg", "args", "parent", "image", "module", "net", "child",
 };
 
 const char *
@@ -46,7 +46,7 @@ static void
 defaults(struct base_config *c)
 {
 	static const double w[BASE_F_NTYPES] = { 1.0, 0.5, 1.0, 1.0, 0.5,
-	    1.0 };
+	    1.0, 1.0 };
 
 	c->min_history = BASE_DEF_MIN_HISTORY;
 	c->alpha = BASE_DEF_ALPHA;

@@ -10,6 +10,7 @@
 #include "correlate.h"
 
 #define MAX_FEATURES	1024	/* per invocation */
+#define MAX_DESCENDANTS	64	/* children and grandchildren looked at */
 
 static int
 add_feat(struct base_inv *inv, size_t *cap, enum base_ftype t,
@@ -51,6 +52,19 @@ add_buf(struct base_inv *inv, size_t *cap, enum base_ftype t,
 	rc = add_feat(inv, cap, t, b->buf, b->len);
 	ev_buf_reset(b);
 	return rc;
+}
+
+static int
+add_child(struct base_inv *inv, size_t *cap, const struct ev_event *child,
+    struct ev_buf *b, size_t *seen)
+{
+	const char *img = child->col[EV_COL_IMAGE];
+
+	(*seen)++;
+	if (img == NULL || *img == '\0')
+		return 0;
+	base_shape_file(img, b);
+	return add_buf(inv, cap, BASE_F_CHILD, b);
 }
 
 int
@@ -162,6 +176,18 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 				    (char)(*p + 32) : *p);
 		}
 		rc = add_buf(inv, &cap, BASE_F_NET, &b);
+	}
+	/* what it started: children and their children */
+	n = corr_children(corr, ev, &list);
+	for (size_t i = 0, seen = 0; i < n && rc == 0 &&
+	    seen < MAX_DESCENDANTS; i++) {
+		const struct ev_event *const *sub;
+		size_t m = corr_children(corr, list[i], &sub);
+
+		rc = add_child(inv, &cap, list[i], &b, &seen);
+		for (size_t j = 0; j < m && rc == 0 && seen < MAX_DESCENDANTS;
+		    j++)
+			rc = add_child(inv, &cap, sub[j], &b, &seen);
 	}
 out:
 	ev_buf_release(&b);

@@ -27,7 +27,7 @@
 
 static const char *const nouns[BASE_F_NTYPES] = {
 	"argument", "argument combination", "parent", "image path",
-	"loaded module", "network destination",
+	"loaded module", "network destination", "child process",
 };
 
 /* "4,210" */

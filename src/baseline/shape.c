@@ -562,7 +562,7 @@ shape_inline(const char *s, struct ev_buf *out)
 static const char *const pseudo_schemes[] = {
 	"javascript", "vbscript", "mk", "ms-its", "its", "file", "about",
 	"res", "shell", "ms-msdt", "search-ms", "ms-appinstaller", "http",
-	"https", "ftp", "mhtml", "data",
+	"https", "ftp", "mhtml", "data", "script",
 };
 
 /* length of "scheme" when s is a URL ("x://" or a known "x:"), or 0 */
