@@ -15,13 +15,14 @@
 #include "ev_buf.h"
 
 #define NONE	UINT32_MAX
-#define CHAIN_GUARD	4096	/* bound on walks over crafted trees */
+#define CHAIN_GUARD	CORR_DEPTH_MAX	/* bound on walks over crafted trees */
 
 struct proc {
 	struct ev_event		*ev;
 	const struct ev_event	*exit;
 	uint32_t		 parent;	/* node, or NONE */
 	uint32_t		 canon;		/* kept node (self unless dup) */
+	uint32_t		 depth;		/* ancestors, <= CHAIN_GUARD */
 	bool			 sysmon;
 };
 
@@ -248,6 +249,51 @@ layout(struct list *l, size_t nprocs, const struct att *a, size_t na)
 	return 0;
 }
 
+/*
+ * Every node's depth (ancestors, at most CHAIN_GUARD; CHAIN_GUARD on a
+ * cycle) in O(nprocs): a walk stops at the first node already known and
+ * sets the nodes it passed on the way back.
+ */
+static int
+depths(struct corr *c)
+{
+	enum { UNKNOWN, ON_PATH, DONE };
+	uint8_t *state = calloc(c->nprocs ? c->nprocs : 1, 1);
+	uint32_t *path = calloc(c->nprocs ? c->nprocs : 1, sizeof(*path));
+
+	if (state == NULL || path == NULL) {
+		free(state);
+		free(path);
+		return EV_ENOMEM;
+	}
+	for (size_t i = 0; i < c->nprocs; i++) {
+		uint32_t a = (uint32_t)i, d;
+		size_t k = 0;
+
+		while (a != NONE && state[a] == UNKNOWN) {
+			state[a] = ON_PATH;
+			path[k++] = a;
+			a = c->procs[a].parent;
+		}
+		/* d: the depth of the node above the path's top, plus one */
+		if (a == NONE)
+			d = 0;
+		else if (state[a] == DONE)
+			d = c->procs[a].depth + 1;
+		else
+			d = CHAIN_GUARD;	/* a cycle */
+		while (k > 0) {
+			a = path[--k];
+			c->procs[a].depth = d < CHAIN_GUARD ? d : CHAIN_GUARD;
+			state[a] = DONE;
+			d = c->procs[a].depth + 1;
+		}
+	}
+	free(state);
+	free(path);
+	return 0;
+}
+
 static void
 list_free(struct list *l)
 {
@@ -340,7 +386,8 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 		((struct ev_event *)loads[i].ev)->process =
 		    b.c->procs[loads[i].node].ev;
 	}
-	if (layout(&b.c->children, nprocs, kids, nkids) != 0 ||
+	if (depths(b.c) != 0 ||
+	    layout(&b.c->children, nprocs, kids, nkids) != 0 ||
 	    layout(&b.c->net, nprocs, b.att, b.natt) != 0 ||
 	    layout(&b.c->loads, nprocs, loads, nloads) != 0)
 		goto out;
@@ -504,9 +551,7 @@ corr_row(const struct corr *c, size_t i, struct corr_row *row)
 	row->exit = p->exit;
 	if (p->parent != NONE)
 		row->parent = c->procs[p->parent].ev;
-	for (uint32_t a = p->parent; a != NONE && row->depth < CHAIN_GUARD;
-	    a = c->procs[a].parent)
-		row->depth++;
+	row->depth = p->depth;
 	row->nnet = c->net.off[i + 1] - c->net.off[i];
 	row->net = row->nnet ? &c->net.ev[c->net.off[i]] : NULL;
 	row->nloads = c->loads.off[i + 1] - c->loads.off[i];

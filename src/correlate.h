@@ -37,6 +37,7 @@
 struct corr;
 
 #define CORR_CHAIN_MAX	5	/* ancestors reported with a finding */
+#define CORR_DEPTH_MAX	4096	/* corr_row()'s depth is capped here */
 #define CORR_DUP_WINDOW	20000000ULL	/* 2 s in FILETIME ticks */
 
 /*
@@ -95,7 +96,9 @@ struct corr_row {
 						   set */
 	const struct ev_event	*exit;		/* 4689 / Sysmon 5, or NULL */
 	const struct ev_event	*parent;	/* parent process, or NULL */
-	size_t			 depth;		/* known ancestors; 0: a root */
+	size_t			 depth;		/* known ancestors; 0: a root;
+						   at most CORR_DEPTH_MAX, also
+						   on a (crafted) cycle */
 	const struct ev_event	*const *net;	/* its Sysmon 3, time order */
 	size_t			 nnet;
 	const struct ev_event	*const *loads;	/* its Sysmon 7, time order */

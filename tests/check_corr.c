@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@
 #define G(n)	"{00000000-0000-0000-0000-00000000000" #n "}"
 
 static struct ev_arena arena;
-static struct ev_event *evs[64];
+static struct ev_event *evs[CORR_DEPTH_MAX + 64];
 static size_t nev;
 static struct corr *corr;
 
@@ -364,6 +365,33 @@ START_TEST(store)
 }
 END_TEST
 
+/* A chain longer than the cap: each depth is right, the last capped. */
+START_TEST(deep_chain)
+{
+	enum { N = CORR_DEPTH_MAX + 50 };
+	struct corr_row row;
+	char pid[24], ppid[24];
+
+	for (size_t i = 0; i < N; i++) {
+		snprintf(pid, sizeof(pid), "0x%zx", 8 + 4 * i);
+		snprintf(ppid, sizeof(ppid), "0x%zx", 4 + 4 * i);
+		sec4688("DC1", (1 + i) * S, 1 + i, ev_arena_strdup(&arena, pid),
+		    "C:\\w\\x.exe", ev_arena_strdup(&arena, ppid), NULL);
+	}
+	build();
+	ck_assert_uint_eq(corr_nprocs(corr), N);
+	corr_row(corr, 0, &row);
+	ck_assert_uint_eq(row.depth, 0);
+	corr_row(corr, 100, &row);
+	ck_assert_uint_eq(row.depth, 100);
+	ck_assert_ptr_eq(row.parent, evs[99]);
+	corr_row(corr, CORR_DEPTH_MAX, &row);
+	ck_assert_uint_eq(row.depth, CORR_DEPTH_MAX);
+	corr_row(corr, N - 1, &row);
+	ck_assert_uint_eq(row.depth, CORR_DEPTH_MAX);
+}
+END_TEST
+
 START_TEST(empty)
 {
 	build();
@@ -388,6 +416,7 @@ main(void)
 	tcase_add_test(tc, dedup);
 	tcase_add_test(tc, dedup_copies);
 	tcase_add_test(tc, store);
+	tcase_add_test(tc, deep_chain);
 	tcase_add_test(tc, empty);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -391,6 +391,8 @@ struct base_run {
 	bool			 have_model;
 	struct base_result	 res;
 	const char		**unbaselined;	/* res.unbaselined's names */
+	struct ev_map		 unusual;	/* (process event, module
+						   shape) of new modules */
 };
 
 /*
@@ -414,7 +416,9 @@ void	base_run_release(struct base_run *);
 /*
  * Whether the scoring of run (a struct base_run *) found the module of
  * image load `load` new for the process that loaded it (the report's
- * load_unusual).
+ * load_unusual).  One hash lookup: base_run() indexes the new modules of
+ * its findings by (process event, module shape).  Read-only, so callers
+ * may ask from several threads.
  */
 bool	base_load_unusual(void *run, const struct ev_event *load);
 

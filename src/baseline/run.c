@@ -19,6 +19,7 @@ base_run_release(struct base_run *r)
 	base_model_release(&r->model);
 	base_config_free(r->cfg);
 	free(r->unbaselined);
+	ev_map_release(&r->unusual);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -29,6 +30,39 @@ close_db(sqlite3 *db, const char *path, int rc, struct ev_err *err)
 	if (db != NULL && sqlite3_close(db) != SQLITE_OK && rc == 0)
 		rc = EV_ERR(err, EV_ESQL, 0, "%s: cannot close the baseline",
 		    path);
+	return rc;
+}
+
+/* The key of a (process event, module shape) pair in r->unusual. */
+static bool
+unusual_key(struct ev_buf *key, const struct ev_event *proc,
+    const char *shape, size_t len)
+{
+	ev_buf_reset(key);
+	ev_buf_add(key, &proc, sizeof(proc));
+	ev_buf_add(key, shape, len);
+	return !ev_buf_failed(key);
+}
+
+/* Indexes the new modules of r's findings for base_load_unusual(). */
+static int
+index_unusual(struct base_run *r, struct ev_err *err)
+{
+	struct ev_buf key = EV_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->res.nfindings && rc == 0; i++) {
+		const struct base_finding *f = &r->res.findings[i];
+
+		for (size_t k = 0; k < f->nnews && rc == 0; k++)
+			if (f->news[k].type == BASE_F_MODULE &&
+			    (!unusual_key(&key, f->ev, f->news[k].value,
+			    strlen(f->news[k].value)) ||
+			    ev_map_put(&r->unusual, key.buf, key.len, NULL) ==
+			    NULL))
+				rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	ev_buf_release(&key);
 	return rc;
 }
 
@@ -103,6 +137,7 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 
 	memset(r, 0, sizeof(*r));
 	base_model_init(&r->model);
+	ev_map_init(&r->unusual);
 	if ((rc = load_config(r, rule_dirs, ndirs, err)) != 0)
 		return rc;
 	/* --learn into a new baseline: an empty history, nothing to merge */
@@ -149,29 +184,24 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < r->res.nunbaselined; i++)
 		r->unbaselined[i] = r->res.unbaselined[i].binary;
-	return 0;
+	return index_unusual(r, err);
 }
 
 bool
 base_load_unusual(void *arg, const struct ev_event *load)
 {
 	const struct base_run *r = arg;
-	struct ev_buf shape = EV_BUF_INIT;
-	bool found = false;
+	struct ev_buf shape = EV_BUF_INIT, key = EV_BUF_INIT;
+	bool found;
 
-	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL)
+	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL ||
+	    r->unusual.n == 0)
 		return false;
-	for (size_t i = 0; i < r->res.nfindings && !found; i++) {
-		const struct base_finding *f = &r->res.findings[i];
-
-		if (f->ev != load->process)
-			continue;
-		if (shape.len == 0)
-			base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
-		for (size_t k = 0; k < f->nnews && !found; k++)
-			found = f->news[k].type == BASE_F_MODULE &&
-			    strcmp(f->news[k].value, shape.buf) == 0;
-	}
+	base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
+	found = !ev_buf_failed(&shape) &&
+	    unusual_key(&key, load->process, shape.buf, shape.len) &&
+	    ev_map_get(&r->unusual, key.buf, key.len) != NULL;
 	ev_buf_release(&shape);
+	ev_buf_release(&key);
 	return found;
 }
