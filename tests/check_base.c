@@ -1140,7 +1140,7 @@ START_TEST(features)
 	load("WS1", guid, "C:\\Users\\a\\AppData\\Local\\Temp\\2.dll");
 	net("WS1", guid, "10.1.1.1", "445");
 	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
-	ck_assert_int_eq(base_features(cfg, corr, p, &inv), 0);
+	ck_assert_int_eq(base_features(cfg, corr, p, NULL, &inv), 0);
 	ck_assert_str_eq(inv.host, "ws1");
 	ck_assert_uint_eq(inv.nfeat, NELEM(want));
 	for (size_t i = 0; i < NELEM(want); i++) {
@@ -1151,6 +1151,30 @@ START_TEST(features)
 		ck_assert_str_eq(s, want[i]);
 	}
 	base_inv_release(&inv);
+
+	/* interned: the same features, their bytes stored once */
+	{
+		struct base_inv a, b;
+		struct ev_map strings = EV_MAP_INIT;
+
+		ck_assert_int_eq(base_features(cfg, corr, p, &strings, &a), 0);
+		ck_assert_int_eq(base_features(cfg, corr, p, &strings, &b), 0);
+		ck_assert_uint_eq(a.nfeat, NELEM(want));
+		ck_assert_uint_eq(b.nfeat, NELEM(want));
+		ck_assert_ptr_eq(a.host, b.host);
+		ck_assert_str_eq(a.host, "ws1");
+		for (size_t i = 0; i < NELEM(want); i++) {
+			ck_assert_ptr_eq(a.feat[i].value, b.feat[i].value);
+			ck_assert_str_eq(strchr(want[i], '=') + 1,
+			    a.feat[i].value);
+		}
+		/* host + distinct values, nothing in the invocations */
+		ck_assert_uint_eq(strings.n, 1 + NELEM(want));
+		ck_assert_uint_eq(a.arena.total + b.arena.total, 0);
+		base_inv_release(&a);
+		base_inv_release(&b);
+		ev_map_release(&strings);
+	}
 	corr_free(corr);
 }
 END_TEST

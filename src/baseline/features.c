@@ -12,11 +12,24 @@
 #define MAX_FEATURES	1024	/* per invocation */
 #define MAX_DESCENDANTS	64	/* children and grandchildren looked at */
 
-static int
-add_feat(struct base_inv *inv, size_t *cap, enum base_ftype t,
-    const char *v, size_t len)
+/* v[0..len) stored for inv: interned in strings, else in its arena. */
+static const char *
+keep(struct base_inv *inv, struct ev_map *strings, const char *v,
+    size_t len)
 {
-	char *s;
+	const struct ev_map_ent *e;
+
+	if (strings == NULL)
+		return ev_arena_strndup(&inv->arena, v, len);
+	e = ev_map_put(strings, v, len, NULL);
+	return e != NULL ? e->key : NULL;
+}
+
+static int
+add_feat(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+    enum base_ftype t, const char *v, size_t len)
+{
+	const char *s;
 
 	for (size_t i = 0; i < inv->nfeat; i++)
 		if (inv->feat[i].type == t && strlen(inv->feat[i].value) == len &&
@@ -33,7 +46,7 @@ add_feat(struct base_inv *inv, size_t *cap, enum base_ftype t,
 		inv->feat = f;
 		*cap = ncap;
 	}
-	if ((s = ev_arena_strndup(&inv->arena, v, len)) == NULL)
+	if ((s = keep(inv, strings, v, len)) == NULL)
 		return EV_ENOMEM;
 	inv->feat[inv->nfeat].type = t;
 	inv->feat[inv->nfeat].value = s;
@@ -42,21 +55,21 @@ add_feat(struct base_inv *inv, size_t *cap, enum base_ftype t,
 }
 
 static int
-add_buf(struct base_inv *inv, size_t *cap, enum base_ftype t,
-    struct ev_buf *b)
+add_buf(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+    enum base_ftype t, struct ev_buf *b)
 {
 	int rc;
 
 	if (ev_buf_failed(b))
 		return EV_ENOMEM;
-	rc = add_feat(inv, cap, t, b->buf, b->len);
+	rc = add_feat(inv, strings, cap, t, b->len ? b->buf : "", b->len);
 	ev_buf_reset(b);
 	return rc;
 }
 
 static int
-add_child(struct base_inv *inv, size_t *cap, const struct ev_event *child,
-    struct ev_buf *b, size_t *seen)
+add_child(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+    const struct ev_event *child, struct ev_buf *b, size_t *seen)
 {
 	const char *img = child->col[EV_COL_IMAGE];
 
@@ -64,19 +77,19 @@ add_child(struct base_inv *inv, size_t *cap, const struct ev_event *child,
 	if (img == NULL || *img == '\0')
 		return 0;
 	base_shape_file(img, b);
-	return add_buf(inv, cap, BASE_F_CHILD, b);
+	return add_buf(inv, strings, cap, BASE_F_CHILD, b);
 }
 
 int
 base_features(const struct base_config *cfg, const struct corr *corr,
-    const struct ev_event *ev, struct base_inv *inv)
+    const struct ev_event *ev, struct ev_map *strings, struct base_inv *inv)
 {
 	const struct ev_event *const *list;
 	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
 	const char *pimg = ev->col[EV_COL_PARENT_IMAGE];
+	const char *comp = ev->col[EV_COL_COMPUTER];
 	struct ev_buf b = EV_BUF_INIT;
 	size_t cap = 0, n;
-	char *host;
 	int rc = 0;
 
 	memset(inv, 0, sizeof(*inv));
@@ -85,14 +98,16 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	inv->bin = base_identify(cfg, ev, &inv->renamed);
 	if (inv->bin == NULL)
 		return 0;
-	host = ev_arena_strdup(&inv->arena, ev->col[EV_COL_COMPUTER] ?
-	    ev->col[EV_COL_COMPUTER] : "");
-	if (host == NULL)
+	for (const char *p = comp != NULL ? comp : ""; *p != '\0'; p++)
+		ev_buf_addc(&b, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) :
+		    *p);
+	if (ev_buf_failed(&b) ||
+	    (inv->host = keep(inv, strings, b.len ? b.buf : "", b.len)) ==
+	    NULL) {
+		ev_buf_release(&b);
 		return EV_ENOMEM;
-	for (char *p = host; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
-	inv->host = host;
+	}
+	ev_buf_reset(&b);
 
 	if (cmd != NULL) {
 		const char *cwd = ev->col[EV_COL_CURRENT_DIRECTORY];
@@ -113,13 +128,13 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 			if (i > 1)
 				ev_buf_addc(&all, ' ');
 			ev_buf_add(&all, b.buf, b.len);
-			rc = add_buf(inv, &cap, BASE_F_ARG, &b);
+			rc = add_buf(inv, strings, &cap, BASE_F_ARG, &b);
 		}
 		base_argv_free(argv);
 		if (rc == 0 && all.len == 0)
 			ev_buf_adds(&all, "<none>");
 		if (rc == 0)
-			rc = add_buf(inv, &cap, BASE_F_ARGS, &all);
+			rc = add_buf(inv, strings, &cap, BASE_F_ARGS, &all);
 		ev_buf_release(&all);
 		if (rc != 0)
 			goto out;
@@ -132,12 +147,12 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	}
 	if (pimg != NULL && *pimg != '\0') {
 		base_shape_file(pimg, &b);
-		if ((rc = add_buf(inv, &cap, BASE_F_PARENT, &b)) != 0)
+		if ((rc = add_buf(inv, strings, &cap, BASE_F_PARENT, &b)) != 0)
 			goto out;
 	}
 	if (ev->col[EV_COL_IMAGE] != NULL && *ev->col[EV_COL_IMAGE] != '\0') {
 		base_shape_file(ev->col[EV_COL_IMAGE], &b);
-		if ((rc = add_buf(inv, &cap, BASE_F_IMAGE, &b)) != 0)
+		if ((rc = add_buf(inv, strings, &cap, BASE_F_IMAGE, &b)) != 0)
 			goto out;
 	}
 	if (corr == NULL)
@@ -149,7 +164,7 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 		if (m == NULL || *m == '\0')
 			continue;
 		base_shape_file(m, &b);
-		rc = add_buf(inv, &cap, BASE_F_MODULE, &b);
+		rc = add_buf(inv, strings, &cap, BASE_F_MODULE, &b);
 	}
 	n = corr_network(corr, ev, &list);
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -175,7 +190,7 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 				ev_buf_addc(&b, (*p >= 'A' && *p <= 'Z') ?
 				    (char)(*p + 32) : *p);
 		}
-		rc = add_buf(inv, &cap, BASE_F_NET, &b);
+		rc = add_buf(inv, strings, &cap, BASE_F_NET, &b);
 	}
 	/* what it started: children and their children */
 	n = corr_children(corr, ev, &list);
@@ -184,13 +199,21 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 		const struct ev_event *const *sub;
 		size_t m = corr_children(corr, list[i], &sub);
 
-		rc = add_child(inv, &cap, list[i], &b, &seen);
+		rc = add_child(inv, strings, &cap, list[i], &b, &seen);
 		for (size_t j = 0; j < m && rc == 0 && seen < MAX_DESCENDANTS;
 		    j++)
-			rc = add_child(inv, &cap, sub[j], &b, &seen);
+			rc = add_child(inv, strings, &cap, sub[j], &b, &seen);
 	}
 out:
 	ev_buf_release(&b);
+	if (rc == 0 && cap > inv->nfeat && inv->nfeat > 0) {
+		/* scoring keeps every invocation: no slack */
+		struct base_feat *f = realloc(inv->feat, inv->nfeat *
+		    sizeof(*f));
+
+		if (f != NULL)
+			inv->feat = f;
+	}
 	return rc;
 }
 
@@ -286,7 +309,7 @@ base_counts_add_events(struct base_counts *c, const struct base_config *cfg,
 		if (events[i]->kind != EV_KIND_PROCESS ||
 		    (corr != NULL && corr_is_duplicate(corr, events[i])))
 			continue;
-		rc = base_features(cfg, corr, events[i], &inv);
+		rc = base_features(cfg, corr, events[i], NULL, &inv);
 		if (rc == 0)
 			rc = base_counts_add(c, &inv);
 		base_inv_release(&inv);

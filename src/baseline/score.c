@@ -398,6 +398,7 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 	struct base_model own;
 	struct base_counts counts;
 	struct base_inv *invs = NULL;
+	struct ev_map strings;	/* feature values and hosts, once */
 	size_t ninv = 0;
 	int rc = EV_ENOMEM;
 
@@ -409,6 +410,7 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 	ev_buf_init(&s.key);
 	ev_buf_init(&s.text);
 	ev_map_init(&s.unb);
+	ev_map_init(&strings);
 	base_model_init(&own);
 	base_counts_init(&counts);
 
@@ -426,7 +428,7 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 		    (corr != NULL && corr_is_duplicate(corr, events[i])))
 			continue;
 		ninv++;
-		if (base_features(cfg, corr, events[i], inv) != 0)
+		if (base_features(cfg, corr, events[i], &strings, inv) != 0)
 			goto out;
 		if (inv->bin == NULL) {
 			base_inv_release(inv);
@@ -459,6 +461,7 @@ out:
 	for (size_t i = 0; i < ninv; i++)
 		base_inv_release(&invs[i]);
 	free(invs);
+	ev_map_release(&strings);
 	base_counts_release(&counts);
 	base_model_release(&own);
 	ev_map_release(&s.unb);
