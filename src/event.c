@@ -713,9 +713,49 @@ copy_data(struct norm *n, const struct ev_record *rec)
 	return 0;
 }
 
+void
+ev_shared_init(struct ev_shared *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	ev_map_init(&sh->map);
+}
+
+void
+ev_shared_release(struct ev_shared *sh)
+{
+	ev_map_release(&sh->map);
+	ev_shared_init(sh);
+}
+
+/* s as stored once in sh (slot: which System string it is). */
+static const char *
+shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
+{
+	const struct ev_map_ent *e;
+
+	if (sh == NULL)
+		return copy(n, s);
+	if (s == NULL)
+		return NULL;
+	if (sh->last[slot] != NULL && strcmp(sh->last[slot], s) == 0)
+		return sh->last[slot];
+	if ((e = ev_map_put(&sh->map, s, strlen(s), NULL)) == NULL) {
+		n->oom = true;
+		return NULL;
+	}
+	return sh->last[slot] = e->key;
+}
+
 int
 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
     struct ev_event *ev)
+{
+	return ev_normalise_shared(rec, arena, NULL, ev);
+}
+
+int
+ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
+    struct ev_shared *shared, struct ev_event *ev)
 {
 	struct norm n;
 
@@ -734,10 +774,10 @@ ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 	ev->recovered = rec->recovered;
 	ev->unresolved = rec->unresolved;
 	ev->kind = (uint8_t)rec->kind;
-	ev->col[EV_COL_COMPUTER] = copy(&n, rec->computer);
-	ev->col[EV_COL_CHANNEL] = copy(&n, rec->channel);
-	ev->col[EV_COL_PROVIDER] = copy(&n, rec->provider);
-	ev->user_sid = copy(&n, rec->user_sid);
+	ev->col[EV_COL_COMPUTER] = shared_copy(&n, shared, 0, rec->computer);
+	ev->col[EV_COL_CHANNEL] = shared_copy(&n, shared, 1, rec->channel);
+	ev->col[EV_COL_PROVIDER] = shared_copy(&n, shared, 2, rec->provider);
+	ev->user_sid = shared_copy(&n, shared, 3, rec->user_sid);
 	if (n.oom || (rec->ndata > 0 && copy_data(&n, rec) != 0))
 		return EV_ENOMEM;
 

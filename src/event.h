@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ev_arena;
+#include "ev_map.h"
 
 #define EV_PROVIDER_SECURITY	"Microsoft-Windows-Security-Auditing"
 #define EV_PROVIDER_SYSMON	"Microsoft-Windows-Sysmon"
@@ -240,6 +240,31 @@ bool	 ev_examinable(const struct ev_event *ev);
  * exits 3).
  */
 bool	 ev_examined(struct ev_event *const *events, size_t n);
+
+/*
+ * The System strings nearly every event repeats (computer, channel,
+ * provider, user SID), stored once: a reading thread keeps one and
+ * passes it to every ev_normalise_shared() call.  The events point at
+ * its map's keys, so it must outlive them.  Not thread-safe.
+ */
+#define EV_SHARED_NSLOTS	4
+struct ev_shared {
+	struct ev_map	 map;
+	const char	*last[EV_SHARED_NSLOTS];	/* per string: the last
+							   value, tried first */
+};
+
+void	ev_shared_init(struct ev_shared *);
+void	ev_shared_release(struct ev_shared *);
+
+/*
+ * ev_normalise(), with the System strings taken from shared (stored
+ * there when new) instead of copied into arena; shared NULL copies them.
+ * The event is the same either way, byte for byte.
+ */
+int	 ev_normalise_shared(const struct ev_record *rec,
+	    struct ev_arena *arena, struct ev_shared *shared,
+	    struct ev_event *ev);
 
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);

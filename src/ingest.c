@@ -387,6 +387,7 @@ struct task {
 
 struct ingest_shard {
 	struct ev_arena		 arena;
+	struct ev_shared	 strings;	/* System strings, once */
 	struct ev_event		**ev;
 	size_t			 n, cap;
 	size_t			 hooked;	/* ev[0 .. hooked) went to on_event */
@@ -486,7 +487,8 @@ add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 	if (atomic_load_explicit(&sh->ctx->abort, memory_order_relaxed))
 		return EV_EUSAGE;
 	ev = ev_arena_alloc(&sh->arena, sizeof(*ev));
-	if (ev == NULL || ev_normalise(rec, &sh->arena, ev) != 0)
+	if (ev == NULL || ev_normalise_shared(rec, &sh->arena,
+	    &sh->strings, ev) != 0)
 		return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
 	ev->file_id = file;
 	if (sh->n == sh->cap) {
@@ -1181,6 +1183,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	for (unsigned i = 0; i <= jobs; i++) {
 		run->shards[i].ctx = &ctx;
 		ev_arena_init(&run->shards[i].arena);
+		ev_shared_init(&run->shards[i].strings);
 	}
 	/* with one job the main thread does the work itself */
 	ev_par_for(jobs, jobs, worker_main, run->shards);
@@ -1238,6 +1241,7 @@ ingest_release(struct ingest_run *run)
 	free(run->messages);
 	for (unsigned i = 0; i < run->nshards; i++) {
 		ev_arena_release(&run->shards[i].arena);
+		ev_shared_release(&run->shards[i].strings);
 		free(run->shards[i].ev);
 	}
 	free(run->shards);
