@@ -347,6 +347,44 @@ record(struct ev_record *r, const char *provider, uint32_t id,
 	r->ndata = n;
 }
 
+/* Shared System strings: stored once, the same event as a copy. */
+START_TEST(test_norm_shared)
+{
+	static const struct ev_pair d[] = {
+		{ "NewProcessName", "C:\\Windows\\System32\\cmd.exe" },
+		{ "NewProcessId", "0x10" },
+	};
+	struct ev_record r;
+	struct ev_event a, b, c, x;
+	struct ev_shared sh;
+
+	ev_shared_init(&sh);
+	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
+	r.user_sid = "S-1-5-18";
+	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &a), 0);
+	r.computer = "SRV02.corp.local";
+	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &c), 0);
+	r.computer = "WKS01.corp.local";
+	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &b), 0);
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &x), 0);
+	/* one copy of each distinct string, whatever the order */
+	ck_assert_ptr_eq(a.col[EV_COL_COMPUTER], b.col[EV_COL_COMPUTER]);
+	ck_assert_ptr_eq(a.col[EV_COL_CHANNEL], b.col[EV_COL_CHANNEL]);
+	ck_assert_ptr_eq(a.col[EV_COL_PROVIDER], c.col[EV_COL_PROVIDER]);
+	ck_assert_ptr_eq(a.user_sid, b.user_sid);
+	ck_assert_ptr_ne(a.col[EV_COL_COMPUTER], x.col[EV_COL_COMPUTER]);
+	ck_assert_str_eq(c.col[EV_COL_COMPUTER], "SRV02.corp.local");
+	ck_assert_uint_eq(sh.map.n, 5);
+	for (int k = 0; k < EV_NCOL; k++)
+		if (x.col[k] == NULL)
+			ck_assert_ptr_null(b.col[k]);
+		else
+			ck_assert_str_eq(b.col[k], x.col[k]);
+	ck_assert_str_eq(b.user_sid, x.user_sid);
+	ev_shared_release(&sh);
+}
+END_TEST
+
 START_TEST(test_classify)
 {
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
@@ -547,6 +585,7 @@ core_suite(void)
 	tc = tcase_create("normalise");
 	tcase_add_checked_fixture(tc, norm_setup, norm_teardown);
 	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_norm_shared);
 	tcase_add_test(tc, test_norm_4688_v2);
 	tcase_add_test(tc, test_norm_4688_v0_system);
 	tcase_add_test(tc, test_norm_4688_null_target);
