@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "cmd_opt.h"
 #include "ingest.h"
 
 enum {
@@ -33,6 +34,30 @@ enum {
 	{ "to", required_argument, NULL, CMD_OPT_TO }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "progress", required_argument, NULL, CMD_OPT_PROGRESS }
+
+/*
+ * The rows of the shared options (cmd_opt.h), for a command's table; its
+ * switch hands their ids to cmd_read_option().
+ */
+#define CMD_READ_OPTS \
+	{ "from", 0, "time", "only events at or after time (ISO 8601, UTC " \
+	    "unless an offset)", CMD_OPT_CASE_(CMD_OPT_FROM) }, \
+	{ "hash", 0, NULL, "SHA-256 of every input, for chain of custody", \
+	    CMD_OPT_CASE_(CMD_OPT_HASH) }, \
+	{ "jobs", 'j', "jobs", "read with jobs threads (default: online " \
+	    "CPUs)", CMD_OPT_CASE_('j') }, \
+	{ "no-recovered", 0, NULL, "leave out records recovered from slack " \
+	    "and unlisted chunks", CMD_OPT_CASE_(CMD_OPT_NO_RECOVERED) }, \
+	{ "parser", 0, "native|libevtx", "the EVTX reader (default: " \
+	    "native)", CMD_OPT_CASE_(CMD_OPT_PARSER) }, \
+	{ "progress", 0, "auto|always|never", "a progress line on stderr", \
+	    CMD_OPT_CASE_(CMD_OPT_PROGRESS) }, \
+	{ "quiet", 'q', NULL, "no warnings or summary on stderr", \
+	    CMD_OPT_CASE_('q') }, \
+	{ "strict", 0, NULL, "damage inside a readable file is an error " \
+	    "(exit 2)", CMD_OPT_CASE_(CMD_OPT_STRICT) }, \
+	{ "to", 0, "time", "only events at or before time; a date alone: " \
+	    "the whole day", CMD_OPT_CASE_(CMD_OPT_TO) }
 
 /* short options the shared set uses */
 #define CMD_READ_SHORTOPTS "j:q"

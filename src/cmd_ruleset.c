@@ -88,6 +88,28 @@ const char *const cmd_rule_status_names[CMD_RULE_STATUSES] = {
 	"stable", "test", "experimental", "deprecated", "unsupported",
 };
 
+int
+cmd_rule_statuses_parse(const char *arg, unsigned *bits)
+{
+	const char *p = arg;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < CMD_RULE_STATUSES; i++)
+			if (strlen(cmd_rule_status_names[i]) == n &&
+			    strncasecmp(p, cmd_rule_status_names[i], n) == 0)
+				break;
+		if (i == CMD_RULE_STATUSES)
+			return -1;
+		*bits |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *bits != 0 ? 0 : -1;
+}
+
 /* An exclusion list: rule ids, one per line (evtxhunt-rules(5)). */
 struct idlist {
 	char	**v;

@@ -45,6 +45,12 @@ struct cmd_rule_select {
 
 extern const char *const cmd_rule_status_names[CMD_RULE_STATUSES];
 
+/*
+ * "stable,test" (case-insensitive) into *bits (bit i:
+ * cmd_rule_status_names[i]); -1 on an unknown or no name.
+ */
+int	 cmd_rule_statuses_parse(const char *arg, unsigned *bits);
+
 /* The shipped exclusion list of noisy SigmaHQ rules (in the rules dir). */
 #define CMD_RULES_DEFAULT_EXCLUDE	"exclude-noisy.txt"
 

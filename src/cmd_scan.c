@@ -27,6 +27,7 @@
 
 #include "baseline/baseline.h"
 #include "cmd.h"
+#include "cmd_opt.h"
 #include "cmd_read.h"
 #include "cmd_ruleset.h"
 #include "correlate.h"
@@ -61,86 +62,6 @@ static const char *const scan_usage[] = {
 	NULL
 };
 
-enum {
-	OPT_COLOR = CMD_OPT_READ_LAST, OPT_COMPUTER, OPT_DB, OPT_FORCE,
-	OPT_LEARN, OPT_NO_BASELINE, OPT_NO_RULES, OPT_RULE, OPT_SUPPRESS,
-	OPT_TZ, OPT_LEARN_ALL, OPT_GROUP, OPT_NO_GROUP, OPT_RULE_LEVEL,
-	OPT_STATUS, OPT_TAG, OPT_TECHNIQUE, OPT_EXCLUDE, OPT_ALL_RULES
-};
-
-static const struct cmd_opt_help scan_help[] = {
-	{ "-a, --all-events", "timeline of every extracted event, findings "
-	    "marked" },
-	{ "--all-rules", "not the shipped exclusion list of noisy rules" },
-	{ "-b, --baseline db", "score against this baseline (default: the "
-	    "evidence itself)" },
-	{ "--color auto|always|never", "colour the text report" },
-	{ "--computer pattern", "report only hosts matching the glob" },
-	{ "--db file", "also write the whole SQLite database to file" },
-	{ "--exclude file", "leave out the rules whose ids file lists "
-	    "(repeatable)" },
-	{ "-f, --format format", "text, csv, jsonl, timesketch or html" },
-	{ "--force", "replace an existing --db file" },
-	{ "--group line|shape", "group identical findings by command line "
-	    "(default) or argument shape" },
-	{ "-h, --help", "this help" },
-	{ "-l, --min-level level", "report findings of at least level" },
-	{ "--learn", "add this scan to the -b baseline (not what is "
-	    "reported at medium+)" },
-	{ "--learn-all", "as --learn, findings included" },
-	{ "--no-baseline", "rules only" },
-	{ "--no-group", "one timeline entry per finding" },
-	{ "--no-rules", "baselines only" },
-	{ "-o, --output file", "write the report to file (default: stdout)" },
-	{ "-r, --rules path", "rule file or directory (repeatable; default: "
-	    "the installed rules)" },
-	{ "--rule pattern", "report only rules whose id, title or file "
-	    "matches the glob" },
-	{ "--rule-level level", "load only rules of at least level" },
-	{ "--status list", "load only rules of these statuses (stable,test,"
-	    "...)" },
-	{ "--suppress file", "drop the findings file describes" },
-	{ "--tag pattern", "load only rules with a tag matching the glob "
-	    "(repeatable)" },
-	{ "--technique pattern", "load only rules of a matching ATT&CK "
-	    "technique (T1218*)" },
-	{ "--tz zone", "human formats in zone, with offsets (default: TZ, "
-	    "else UTC)" },
-	CMD_READ_HELP,
-	{ NULL, NULL }
-};
-
-static const struct option scan_options[] = {
-	CMD_READ_LONGOPTS,
-	{ "all-events", no_argument, NULL, 'a' },
-	{ "baseline", required_argument, NULL, 'b' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "computer", required_argument, NULL, OPT_COMPUTER },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "format", required_argument, NULL, 'f' },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "min-level", required_argument, NULL, 'l' },
-	{ "learn", no_argument, NULL, OPT_LEARN },
-	{ "learn-all", no_argument, NULL, OPT_LEARN_ALL },
-	{ "no-baseline", no_argument, NULL, OPT_NO_BASELINE },
-	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
-	{ "output", required_argument, NULL, 'o' },
-	{ "rules", required_argument, NULL, 'r' },
-	{ "rule", required_argument, NULL, OPT_RULE },
-	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
-	{ "tz", required_argument, NULL, OPT_TZ },
-	{ "rule-level", required_argument, NULL, OPT_RULE_LEVEL },
-	{ "status", required_argument, NULL, OPT_STATUS },
-	{ "tag", required_argument, NULL, OPT_TAG },
-	{ "technique", required_argument, NULL, OPT_TECHNIQUE },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "all-rules", no_argument, NULL, OPT_ALL_RULES },
-	{ "help", no_argument, NULL, 'h' },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "no-group", no_argument, NULL, OPT_NO_GROUP },
-	{ NULL, 0, NULL, 0 }
-};
-
 struct scan {
 	struct cmd_read		 rd;
 	const char		*format, *outpath, *dbpath, *basepath;
@@ -170,6 +91,69 @@ struct scan {
 	double			 t_phase;	/* EVTXHUNT_TIMING */
 	bool			 timing;
 };
+
+enum { OPT_COLOR = CMD_OPT_READ_LAST, OPT_FORMAT, OPT_LEARN_ALL, OPT_GROUP,
+	OPT_NO_GROUP, OPT_STATUS };
+
+#define S	struct scan
+static const struct cmd_opt scan_options[] = {
+	{ "all-events", 'a', NULL, "timeline of every extracted event, "
+	    "findings marked", CMD_OPT_TRUE_(S, all_events) },
+	{ "all-rules", 0, NULL, "not the shipped exclusion list of noisy "
+	    "rules", CMD_OPT_TRUE_(S, select.all_rules) },
+	{ "baseline", 'b', "db", "score against this baseline (default: the "
+	    "evidence itself)", CMD_OPT_STR_(S, basepath) },
+	{ "color", 0, "auto|always|never", "colour the text report",
+	    CMD_OPT_CASE_(OPT_COLOR) },
+	{ "computer", 0, "pattern", "report only hosts matching the glob",
+	    CMD_OPT_STR_(S, filter.computer) },
+	{ "db", 0, "file", "also write the whole SQLite database to file",
+	    CMD_OPT_STR_(S, dbpath) },
+	{ "exclude", 0, "file", "leave out the rules whose ids file lists "
+	    "(repeatable)", CMD_OPT_LIST_(S, select.excludes,
+	    select.nexcludes) },
+	{ "format", 'f', "format", "text, csv, jsonl, timesketch or html",
+	    CMD_OPT_CASE_(OPT_FORMAT) },
+	{ "force", 0, NULL, "replace an existing --db file",
+	    CMD_OPT_TRUE_(S, force) },
+	{ "group", 0, "line|shape", "group identical findings by command line "
+	    "(default) or argument shape", CMD_OPT_CASE_(OPT_GROUP) },
+	CMD_OPT_HELP_ROW,
+	{ "min-level", 'l', "level", "report findings of at least level",
+	    CMD_OPT_LEVEL_(S, filter.min_level) },
+	{ "learn", 0, NULL, "add this scan to the -b baseline (not what is "
+	    "reported at medium+)", CMD_OPT_TRUE_(S, learn) },
+	{ "learn-all", 0, NULL, "as --learn, findings included",
+	    CMD_OPT_CASE_(OPT_LEARN_ALL) },
+	{ "no-baseline", 0, NULL, "rules only", CMD_OPT_TRUE_(S, no_baseline) },
+	{ "no-group", 0, NULL, "one timeline entry per finding",
+	    CMD_OPT_CASE_(OPT_NO_GROUP) },
+	{ "no-rules", 0, NULL, "baselines only", CMD_OPT_TRUE_(S, no_rules) },
+	{ "output", 'o', "file", "write the report to file (default: stdout)",
+	    CMD_OPT_STR_(S, outpath) },
+	{ "rules", 'r', "path", "rule file or directory (repeatable; default: "
+	    "the installed rules)", CMD_OPT_LIST_(S, rule_paths,
+	    nrule_paths) },
+	{ "rule", 0, "pattern", "report only rules whose id, title or file "
+	    "matches the glob", CMD_OPT_STR_(S, filter.rule) },
+	{ "rule-level", 0, "level", "load only rules of at least level",
+	    CMD_OPT_LEVEL_(S, select.min_level) },
+	{ "status", 0, "list", "load only rules of these statuses (stable,"
+	    "test,...)", CMD_OPT_CASE_(OPT_STATUS) },
+	{ "suppress", 0, "file", "drop the findings file describes",
+	    CMD_OPT_STR_(S, suppress_path) },
+	{ "tag", 0, "pattern", "load only rules with a tag matching the glob "
+	    "(repeatable)", CMD_OPT_LIST_(S, select.tags, select.ntags) },
+	{ "technique", 0, "pattern", "load only rules of a matching ATT&CK "
+	    "technique (T1218*)", CMD_OPT_LIST_(S, select.techniques,
+	    select.ntechniques) },
+	{ "tz", 0, "zone", "human formats in zone, with offsets (default: TZ, "
+	    "else UTC)", CMD_OPT_STR_(S, tz) },
+	CMD_READ_OPTS,
+	CMD_OPT_END_ROW
+};
+#undef S
+
 
 /*
  * With EVTXHUNT_TIMING set, prints how long the phase that just ended
@@ -355,185 +339,63 @@ write_report(struct scan *s, const char *cmdline)
 
 #define SCAN_HELP	(-1)	/* parse_args(): --help was printed */
 
-/* Appends s to the array *v of *n strings; -1 after a message. */
+/* The value of a row of scan_options[] its switch handles. */
 static int
-push_str(const char ***v, size_t *n, const char *s)
-{
-	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (p == NULL) {
-		cmd_warn("out of memory");
-		return -1;
-	}
-	*v = p;
-	p[(*n)++] = s;
-	return 0;
-}
-
-/* "stable,test" into bits of cmd_rule_status_names; -1 on a bad name. */
-static int
-parse_statuses(const char *arg, unsigned *bits)
-{
-	const char *p = arg;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ","), i;
-
-		for (i = 0; i < CMD_RULE_STATUSES; i++)
-			if (strlen(cmd_rule_status_names[i]) == n &&
-			    strncasecmp(p, cmd_rule_status_names[i], n) == 0)
-				break;
-		if (i == CMD_RULE_STATUSES)
-			return -1;
-		*bits |= 1u << i;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return *bits != 0 ? 0 : -1;
-}
-
-/* Returns 0, SCAN_HELP, or an exit status after a usage message. */
-static int
-parse_args(struct scan *s, int argc, char **argv)
+scan_option(struct scan *s, int id, const char *arg)
 {
 	struct ev_err err = EV_ERR_INIT;
-	int opt, rc;
-	enum ev_level lvl;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS
-	    "ab:f:hl:o:r:", scan_options, NULL)) != -1) {
-		if ((rc = cmd_read_option(&s->rd, "scan", opt, optarg)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
-		switch (opt) {
-		case 'a':
-			s->all_events = true;
-			break;
-		case 'b':
-			s->basepath = optarg;
-			break;
-		case 'f':
-			if (report_format_check(optarg, &err) < 0)
-				return cmd_usage_error("scan", "-f: %s",
-				    err.msg);
-			s->format = optarg;
-			break;
-		case 'l':
-			if ((lvl = ev_level_parse(optarg)) == EV_LEVEL_NONE)
-				return cmd_usage_error("scan", "-l: '%s' is "
-				    "not informational, low, medium, high or "
-				    "critical", optarg);
-			s->filter.min_level = lvl;
-			break;
-		case 'o':
-			s->outpath = optarg;
-			break;
-		case 'r':
-			if (push_str(&s->rule_paths, &s->nrule_paths,
-			    optarg) != 0)
-				return CMD_EXIT_ERROR;
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				s->color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				s->color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				s->color = 0;
-			else
-				return cmd_usage_error("scan", "--color: '%s' "
-				    "is not auto, always or never", optarg);
-			break;
-		case OPT_COMPUTER:
-			s->filter.computer = optarg;
-			break;
-		case OPT_DB:
-			s->dbpath = optarg;
-			break;
-		case OPT_FORCE:
-			s->force = true;
-			break;
-		case OPT_LEARN:
-			s->learn = true;
-			break;
-		case OPT_LEARN_ALL:
-			s->learn = s->learn_all = true;
-			break;
-		case OPT_NO_BASELINE:
-			s->no_baseline = true;
-			break;
-		case OPT_NO_RULES:
-			s->no_rules = true;
-			break;
-		case OPT_RULE:
-			s->filter.rule = optarg;
-			break;
-		case OPT_SUPPRESS:
-			s->suppress_path = optarg;
-			break;
-		case OPT_TZ:
-			s->tz = optarg;
-			break;
-		case OPT_GROUP:
-			if (strcmp(optarg, "line") == 0)
-				s->grouping = FINDINGS_GROUP_EXACT;
-			else if (strcmp(optarg, "shape") == 0)
-				s->grouping = FINDINGS_GROUP_SHAPE;
-			else
-				return cmd_usage_error("scan", "--group: '%s' "
-				    "is not line or shape", optarg);
-			break;
-		case OPT_NO_GROUP:
-			s->grouping = FINDINGS_GROUP_NONE;
-			break;
-		case OPT_RULE_LEVEL:
-			if ((lvl = ev_level_parse(optarg)) == EV_LEVEL_NONE)
-				return cmd_usage_error("scan", "--rule-level: "
-				    "'%s' is not informational, low, medium, "
-				    "high or critical", optarg);
-			s->select.min_level = lvl;
-			break;
-		case OPT_STATUS:
-			if (parse_statuses(optarg, &s->select.statuses) != 0)
-				return cmd_usage_error("scan", "--status: '%s' "
-				    "is not a list of stable, test, "
-				    "experimental, deprecated, unsupported",
-				    optarg);
-			break;
-		case OPT_TAG:
-			if (push_str(&s->select.tags, &s->select.ntags,
-			    optarg) != 0)
-				return CMD_EXIT_ERROR;
-			break;
-		case OPT_TECHNIQUE:
-			if (push_str(&s->select.techniques,
-			    &s->select.ntechniques, optarg) != 0)
-				return CMD_EXIT_ERROR;
-			break;
-		case OPT_EXCLUDE:
-			if (push_str(&s->select.excludes,
-			    &s->select.nexcludes, optarg) != 0)
-				return CMD_EXIT_ERROR;
-			break;
-		case OPT_ALL_RULES:
-			s->select.all_rules = true;
-			break;
-		case 'h':
-			cmd_print_help(scan_usage, scan_help);
-			return SCAN_HELP;
-		default:
-			cmd_print_usage(stderr, scan_usage);
-			return CMD_EXIT_ERROR;
-		}
+	switch (id) {
+	case OPT_FORMAT:
+		if (report_format_check(arg, &err) < 0)
+			return cmd_usage_error("scan", "-f: %s", err.msg);
+		s->format = arg;
+		return 0;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			s->color = -1;
+		else if (strcmp(arg, "always") == 0)
+			s->color = 1;
+		else if (strcmp(arg, "never") == 0)
+			s->color = 0;
+		else
+			return cmd_usage_error("scan", "--color: '%s' is not "
+			    "auto, always or never", arg);
+		return 0;
+	case OPT_LEARN_ALL:
+		s->learn = s->learn_all = true;
+		return 0;
+	case OPT_GROUP:
+		if (strcmp(arg, "line") == 0)
+			s->grouping = FINDINGS_GROUP_EXACT;
+		else if (strcmp(arg, "shape") == 0)
+			s->grouping = FINDINGS_GROUP_SHAPE;
+		else
+			return cmd_usage_error("scan", "--group: '%s' is not "
+			    "line or shape", arg);
+		return 0;
+	case OPT_NO_GROUP:
+		s->grouping = FINDINGS_GROUP_NONE;
+		return 0;
+	case OPT_STATUS:
+		if (cmd_rule_statuses_parse(arg, &s->select.statuses) != 0)
+			return cmd_usage_error("scan", "--status: '%s' is not a "
+			    "list of stable, test, experimental, deprecated, "
+			    "unsupported", arg);
+		return 0;
 	}
-	if (optind >= argc) {
-		cmd_print_usage(stderr, scan_usage);
-		return CMD_EXIT_ERROR;
-	}
+	return cmd_read_option(&s->rd, "scan", id, arg) == 1 ? 0 :
+	    CMD_EXIT_ERROR;
+}
+
+/*
+ * The options together, once all are parsed: the time zone, --learn,
+ * and the outputs, claimed before anything is read (cmd.h).  Returns 0,
+ * or an exit status after a message.
+ */
+static int
+check_args(struct scan *s)
+{
 	if (cmd_read_check(&s->rd, "scan") != 0)
 		return CMD_EXIT_ERROR;
 	/* the zone of the human formats: --tz, else TZ, else UTC */
@@ -549,7 +411,6 @@ parse_args(struct scan *s, int argc, char **argv)
 	if (s->learn && s->no_baseline)
 		return cmd_usage_error("scan", "--learn and --no-baseline "
 		    "contradict each other");
-	/* outputs, claimed before anything is read (cmd.h) */
 	if (cmd_out_claim(s->outpath, 0) != 0 || cmd_out_claim(s->dbpath,
 	    CMD_OUT_DB | (s->force ? 0 : CMD_OUT_NEW)) != 0)
 		return CMD_EXIT_ERROR;
@@ -565,6 +426,26 @@ parse_args(struct scan *s, int argc, char **argv)
 	if (s->learn && cmd_out_claim(s->basepath, CMD_OUT_DB) != 0)
 		return CMD_EXIT_ERROR;
 	return 0;
+}
+
+/* Returns 0, SCAN_HELP, or an exit status after a usage message. */
+static int
+parse_args(struct scan *s, int argc, char **argv)
+{
+	struct cmd_getopt g;
+	int id, rc;
+
+	cmd_opt_init(&g, "scan", scan_usage, scan_options, s);
+	while ((id = cmd_opt_next(&g, argc, argv)) > 0)
+		if ((rc = scan_option(s, id, optarg)) != 0)
+			return rc;
+	if (id == CMD_OPT_STOP)
+		return g.help ? SCAN_HELP : g.status;
+	if (optind >= argc) {
+		cmd_print_usage(stderr, scan_usage);
+		return CMD_EXIT_ERROR;
+	}
+	return check_args(s);
 }
 
 int
