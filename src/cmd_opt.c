@@ -77,13 +77,55 @@ stop(struct cmd_getopt *g, int status)
 	return CMD_OPT_STOP;
 }
 
+/* The option of row o as messages name it: "-f" or "--color". */
+static const char *
+opt_name(const struct cmd_opt *o, char buf[64])
+{
+	if (o->shrt != 0)
+		snprintf(buf, 64, "-%c", o->shrt);
+	else
+		snprintf(buf, 64, "--%s", o->lng);
+	return buf;
+}
+
+/*
+ * The index of arg among the names of "a|b|c", or -1 after the usage
+ * error "--opt: 'x' is not a, b or c".
+ */
+static int
+choice(struct cmd_getopt *g, const struct cmd_opt *o, const char *arg)
+{
+	char name[64], list[256] = "";
+	const char *p = o->arg;
+	size_t len = 0;
+	int i = 0;
+
+	for (;; i++) {
+		size_t n = strcspn(p, "|");
+
+		if (strlen(arg) == n && strncmp(p, arg, n) == 0)
+			return i;
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+			    "%s%.*s", i == 0 ? "" : p[n] == '\0' ? " or " :
+			    ", ", (int)n, p);
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	cmd_usage_error(g->cmd, "%s: '%s' is not %s", opt_name(o, name), arg,
+	    list);
+	return -1;
+}
+
 int
 cmd_opt_next(struct cmd_getopt *g, int argc, char **argv)
 {
 	const struct cmd_opt *o;
 	char *field;
 	enum ev_level lvl;
-	int c;
+	char name[64];
+	int c, i;
 
 	while ((c = getopt_long(argc, argv, g->so, g->lo, NULL)) != -1) {
 		if ((o = row_of(g, c)) == NULL) {	/* getopt said why */
@@ -106,19 +148,17 @@ cmd_opt_next(struct cmd_getopt *g, int argc, char **argv)
 			break;
 		case CMD_OPT_LEVEL:
 			if ((lvl = ev_level_parse(optarg)) == EV_LEVEL_NONE) {
-				if (o->shrt != 0)
-					cmd_usage_error(g->cmd, "-%c: '%s' is "
-					    "not informational, low, medium, "
-					    "high or critical", o->shrt,
-					    optarg);
-				else
-					cmd_usage_error(g->cmd, "--%s: '%s' is "
-					    "not informational, low, medium, "
-					    "high or critical", o->lng,
-					    optarg);
+				cmd_usage_error(g->cmd, "%s: '%s' is not "
+				    "informational, low, medium, high or "
+				    "critical", opt_name(o, name), optarg);
 				return stop(g, CMD_EXIT_ERROR);
 			}
 			*(enum ev_level *)(void *)field = lvl;
+			break;
+		case CMD_OPT_CHOICE:
+			if ((i = choice(g, o, optarg)) < 0)
+				return stop(g, CMD_EXIT_ERROR);
+			*(int *)(void *)field = i;
 			break;
 		case CMD_OPT_HELP:
 			g->help = 1;

@@ -22,6 +22,8 @@ enum cmd_opt_kind {
 	CMD_OPT_LIST,		/* const char ** at off, size_t count at
 				   off_n: the argument appended */
 	CMD_OPT_LEVEL,		/* enum ev_level at off: a level name */
+	CMD_OPT_CHOICE,		/* int at off: the index of the argument
+				   among the names of arg ("auto|never") */
 	CMD_OPT_HELP		/* --help: usage and the option lines */
 };
 
@@ -44,6 +46,7 @@ struct cmd_opt {
 #define CMD_OPT_LIST_(T, v, n)	CMD_OPT_LIST, 0, offsetof(T, v), \
 				    offsetof(T, n)
 #define CMD_OPT_LEVEL_(T, f)	CMD_OPT_LEVEL, 0, offsetof(T, f), 0
+#define CMD_OPT_CHOICE_(T, f)	CMD_OPT_CHOICE, 0, offsetof(T, f), 0
 #define CMD_OPT_HELP_ROW \
 	{ "help", 'h', NULL, "this help", CMD_OPT_HELP, 0, 0, 0 }
 #define CMD_OPT_END_ROW	{ NULL, 0, NULL, NULL, CMD_OPT_END, 0, 0, 0 }

@@ -34,6 +34,21 @@ cmd_rules_default_dir(void)
 }
 
 void
+cmd_rules_warn_limits(const struct sigma_set *set)
+{
+	for (size_t i = 0; i < sigma_count(set); i++) {
+		const struct sigma_rule *r = sigma_rule_at(set, i);
+		uint64_t nl = sigma_regex_limits(set, i);
+
+		if (nl > 0)
+			cmd_warn("%s: rule %s: regex limit hit on %llu "
+			    "events, counted as no match",
+			    r->path, r->id ? r->id : "(no id)",
+			    (unsigned long long)nl);
+	}
+}
+
+void
 cmd_rules_sha256(const struct sigma_set *set, char out[65])
 {
 	struct sha256 h;

@@ -68,6 +68,12 @@ int	 cmd_rules_load(struct sigma_set **out, const char *const *paths,
 	    size_t npaths, const struct cmd_rule_select *sel, bool quiet,
 	    int *status);
 
+/*
+ * A warning for each rule whose regular expressions hit their limit
+ * (sigma_regex_limits()) on some events, counted as no match.
+ */
+void	 cmd_rules_warn_limits(const struct sigma_set *);
+
 /* SHA-256 (hex) over the loaded rule files, in load (path) order. */
 void	 cmd_rules_sha256(const struct sigma_set *, char out[65]);
 

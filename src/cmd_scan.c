@@ -71,8 +71,9 @@ struct scan {
 	struct cmd_rule_select	 select;	/* which rules are loaded */
 	const char		**rule_paths;
 	size_t			 nrule_paths;
-	int			 color;		/* -1 auto, 0 never, 1 always */
-	enum findings_grouping	 grouping;	/* --group, --no-group */
+	int			 color;		/* 0 auto, 1 always, 2 never */
+	int			 grouping;	/* --group, --no-group:
+						   enum findings_grouping */
 	bool			 all_events, force, learn, learn_all;
 	bool			 no_baseline;
 	bool			 no_rules;
@@ -86,14 +87,19 @@ struct scan {
 	struct ingest_run	 run;
 	bool			 have_run;
 	struct findings		 fs;
+	struct findings_hook	 hook;		/* the reading threads' */
 	struct sigcorr		 sigcorr;
 	struct ev_arena		 arena;
 	double			 t_phase;	/* EVTXHUNT_TIMING */
 	bool			 timing;
 };
 
-enum { OPT_COLOR = CMD_OPT_READ_LAST, OPT_FORMAT, OPT_LEARN_ALL, OPT_GROUP,
-	OPT_NO_GROUP, OPT_STATUS };
+enum { OPT_FORMAT = CMD_OPT_READ_LAST, OPT_LEARN_ALL, OPT_NO_GROUP,
+	OPT_STATUS };
+
+/* --group's names are in the order of enum findings_grouping */
+_Static_assert(FINDINGS_GROUP_EXACT == 0 && FINDINGS_GROUP_SHAPE == 1,
+    "--group line|shape");
 
 #define S	struct scan
 static const struct cmd_opt scan_options[] = {
@@ -104,7 +110,7 @@ static const struct cmd_opt scan_options[] = {
 	{ "baseline", 'b', "db", "score against this baseline (default: the "
 	    "evidence itself)", CMD_OPT_STR_(S, basepath) },
 	{ "color", 0, "auto|always|never", "colour the text report",
-	    CMD_OPT_CASE_(OPT_COLOR) },
+	    CMD_OPT_CHOICE_(S, color) },
 	{ "computer", 0, "pattern", "report only hosts matching the glob",
 	    CMD_OPT_STR_(S, filter.computer) },
 	{ "db", 0, "file", "also write the whole SQLite database to file",
@@ -117,7 +123,7 @@ static const struct cmd_opt scan_options[] = {
 	{ "force", 0, NULL, "replace an existing --db file",
 	    CMD_OPT_TRUE_(S, force) },
 	{ "group", 0, "line|shape", "group identical findings by command line "
-	    "(default) or argument shape", CMD_OPT_CASE_(OPT_GROUP) },
+	    "(default) or argument shape", CMD_OPT_CHOICE_(S, grouping) },
 	CMD_OPT_HELP_ROW,
 	{ "min-level", 'l', "level", "report findings of at least level",
 	    CMD_OPT_LEVEL_(S, filter.min_level) },
@@ -208,19 +214,9 @@ static bool
 learnable(void *arg, const struct ev_event *ev)
 {
 	const struct scan *s = arg;
-	const struct base_result *res = &s->base.res;
 
-	if (s->learn_all)
-		return true;
-	for (uint32_t i = 0; i < ev->nhits; i++)
-		if (sigma_rule_at(s->rules, ev->hits[i])->level >=
-		    EV_LEVEL_MEDIUM)
-			return false;
-	for (size_t i = 0; i < res->nfindings; i++)
-		if (res->findings[i].ev == ev &&
-		    res->findings[i].level >= EV_LEVEL_MEDIUM)
-			return false;
-	return true;
+	return s->learn_all || !findings_reported_at(s->rules, &s->base.res,
+	    ev, EV_LEVEL_MEDIUM);
 }
 
 /* The baselines step; with --learn, tmp is the baseline's temporary. */
@@ -231,31 +227,6 @@ baselines(const char *tmp, void *arg, struct ev_err *err)
 
 	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
 	    tmp, learnable, s, s->corr, s->run.events, s->run.nevents, err);
-}
-
-/*
- * Opens the baseline -b names (as the baselines step will) and closes it
- * again, so that a missing or foreign database stops the run before any
- * evidence is read.  A new file for --learn is fine.  Returns 0, or -1
- * after a message.
- */
-static int
-check_baseline(const struct scan *s)
-{
-	struct ev_err err = EV_ERR_INIT;
-	sqlite3 *db = NULL;
-
-	if (s->basepath == NULL || s->no_baseline)
-		return 0;
-	if (s->learn && access(s->basepath, F_OK) != 0 && errno == ENOENT)
-		return 0;
-	if (base_db_open(s->basepath, false, true, &db, &err) != 0) {
-		sqlite3_close(db);
-		cmd_warn("%s: %s", s->basepath, err.msg);
-		return -1;
-	}
-	sqlite3_close(db);
-	return 0;
 }
 
 /* Sigma correlation rules over the hits; findings_build() reports them. */
@@ -323,7 +294,7 @@ write_report(struct scan *s, const char *cmdline)
 	rep.opts.min_level = s->filter.min_level;
 	if (cmd_out_open(&out, s->outpath, 0) != 0)
 		return -1;
-	rep.opts.color = s->color == 1 || (s->color == -1 &&
+	rep.opts.color = s->color == 1 || (s->color == 0 &&
 	    s->outpath == NULL && isatty(STDOUT_FILENO) &&
 	    (nocolor == NULL || *nocolor == '\0'));
 	rc = report_write(out.fp, &rep, &err);
@@ -351,28 +322,8 @@ scan_option(struct scan *s, int id, const char *arg)
 			return cmd_usage_error("scan", "-f: %s", err.msg);
 		s->format = arg;
 		return 0;
-	case OPT_COLOR:
-		if (strcmp(arg, "auto") == 0)
-			s->color = -1;
-		else if (strcmp(arg, "always") == 0)
-			s->color = 1;
-		else if (strcmp(arg, "never") == 0)
-			s->color = 0;
-		else
-			return cmd_usage_error("scan", "--color: '%s' is not "
-			    "auto, always or never", arg);
-		return 0;
 	case OPT_LEARN_ALL:
 		s->learn = s->learn_all = true;
-		return 0;
-	case OPT_GROUP:
-		if (strcmp(arg, "line") == 0)
-			s->grouping = FINDINGS_GROUP_EXACT;
-		else if (strcmp(arg, "shape") == 0)
-			s->grouping = FINDINGS_GROUP_SHAPE;
-		else
-			return cmd_usage_error("scan", "--group: '%s' is not "
-			    "line or shape", arg);
 		return 0;
 	case OPT_NO_GROUP:
 		s->grouping = FINDINGS_GROUP_NONE;
@@ -448,13 +399,136 @@ parse_args(struct scan *s, int argc, char **argv)
 	return check_args(s);
 }
 
+/*
+ * Before any evidence is read: the suppress list, the rules, the
+ * baseline's database.  Returns 0, or -1 after a message.
+ */
+static int
+prepare(struct scan *s)
+{
+	struct ev_err err = EV_ERR_INIT;
+	const char *defdir = cmd_rules_default_dir();
+
+	if (s->suppress_path != NULL && findings_load_suppress(&s->fs,
+	    s->suppress_path, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
+	if (cmd_rules_load(&s->rules, s->no_rules ? NULL : s->nrule_paths ?
+	    s->rule_paths : &defdir, s->no_rules ? 0 : s->nrule_paths ?
+	    s->nrule_paths : 1, &s->select, s->rd.ingest.quiet,
+	    &s->status) != 0)
+		return -1;
+	/* a rule path that cannot be loaded stops the run before reading */
+	if (s->status != CMD_EXIT_ERROR && s->basepath != NULL &&
+	    !s->no_baseline && base_db_check(s->basepath, s->learn,
+	    &err) != 0)
+		cmd_warn("%s: %s", s->basepath, err.msg);
+	if (s->status == CMD_EXIT_ERROR || err.code != 0) {
+		cmd_warn("nothing was read");
+		return -1;
+	}
+	cmd_rules_sha256(s->rules, s->rules_sha256);
+	return 0;
+}
+
+/*
+ * Steps 2 to 5 (the top of this file): from the evidence to the
+ * findings.  Returns 0, or -1 after a message.
+ */
+static int
+pipeline(struct scan *s, char *const *paths, size_t npaths)
+{
+	struct ev_err err = EV_ERR_INIT;
+
+	s->hook.rules = s->rules;
+	s->rd.ingest.on_event = findings_on_event;
+	s->rd.ingest.worker_init = findings_worker_init;
+	s->rd.ingest.worker_fini = findings_worker_fini;
+	s->rd.ingest.hook_progress = findings_progress;
+	s->rd.ingest.hook_arg = &s->hook;
+	phase(s, NULL);
+	if (cmd_read_run(&s->rd, paths, npaths, &s->run) != 0)
+		return -1;
+	s->have_run = true;
+	s->status = CMD_EXIT_MAX(s->status, cmd_read_status(&s->rd, &s->run));
+	phase(s, "read and match");
+	if (corr_build(s->run.events, s->run.nevents, &s->corr, &err) != 0 ||
+	    (phase(s, "correlate"), findings_match_late(&s->fs, s->rules,
+	    s->run.events, s->run.nevents, s->rd.ingest.jobs)) != 0 ||
+	    findings_fold_twins(&s->fs, s->corr, s->run.events,
+	    s->run.nevents) != 0) {
+		cmd_warn("%s", err.code ? err.msg : "out of memory");
+		return -1;
+	}
+	phase(s, "match 3/7");
+	if (correlations(s, &err) != 0) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
+	if (!s->rd.ingest.quiet)
+		cmd_rules_warn_limits(s->rules);
+	s->have_base = !s->no_baseline;
+	/* with --learn the baseline is an output, written as one */
+	if (s->have_base && (s->learn ? cmd_out_db(s->basepath, baselines, s,
+	    &err) : baselines(NULL, s, &err)) != 0) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
+	phase(s, "baselines");
+	if (findings_build(&s->fs, s->rules, &s->base.res, s->run.events,
+	    s->run.nevents, &s->filter) != 0 ||
+	    findings_group(&s->fs, s->grouping) != 0) {
+		cmd_warn("out of memory");
+		return -1;
+	}
+	phase(s, "findings");
+	return 0;
+}
+
+/*
+ * Step 6: the database and the report, the summary on stderr, and the
+ * exit status.  Returns 0, or -1 after a message.
+ */
+static int
+finish(struct scan *s, const char *cmdline, double t0)
+{
+	struct ev_err err = EV_ERR_INIT;
+
+	if (s->dbpath != NULL && cmd_out_db(s->dbpath, store_scan, s,
+	    &err) != 0) {
+		cmd_warn("%s", err.msg);
+		s->status = CMD_EXIT_ERROR;
+	}
+	if (s->dbpath != NULL)
+		phase(s, "database");
+	if (write_report(s, cmdline) != 0)
+		return -1;
+	phase(s, "report");
+	cmd_read_summary(&s->rd, &s->run, cmd_now() - t0);
+	if (!s->rd.ingest.quiet)
+		fprintf(stderr, "evtxhunt: %zu findings in %zu entries (%llu "
+		    "suppressed, %llu filtered out, %llu below the minimum "
+		    "level)\n", s->fs.n, s->fs.ngroups,
+		    (unsigned long long)s->fs.suppressed.findings,
+		    (unsigned long long)s->fs.filtered.findings,
+		    (unsigned long long)s->fs.below.findings);
+	if (!ev_examined(s->run.events, s->run.nevents)) {
+		if (!s->rd.ingest.quiet)
+			cmd_warn("no host had process creations with command "
+			    "lines: nothing could be examined, finding nothing "
+			    "does not mean clean");
+		s->status = CMD_EXIT_MAX(s->status, CMD_EXIT_UNEXAMINED);
+	}
+	if (s->fs.n > 0)
+		s->status = CMD_EXIT_MAX(s->status, CMD_EXIT_FINDINGS);
+	return 0;
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
 	struct scan s;
-	struct findings_hook hook = { 0 };
-	const char *defdir = cmd_rules_default_dir();
-	struct ev_err err = EV_ERR_INIT;
 	char *cmdline = cmd_line_join("evtxhunt", argc, argv);
 	double t0 = cmd_now();
 	int rc;
@@ -465,110 +539,13 @@ cmd_scan(int argc, char **argv)
 	findings_init(&s.fs);
 	sigcorr_init(&s.sigcorr);
 	s.format = "text";
-	s.color = -1;
 	s.timing = getenv("EVTXHUNT_TIMING") != NULL;
 	s.status = CMD_EXIT_OK;
-	if ((rc = parse_args(&s, argc, argv)) != 0) {
+	if ((rc = parse_args(&s, argc, argv)) != 0)
 		s.status = rc == SCAN_HELP ? CMD_EXIT_OK : rc;
-		goto done;
-	}
-	if (s.suppress_path != NULL && findings_load_suppress(&s.fs,
-	    s.suppress_path, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		goto fail;
-	}
-	if (cmd_rules_load(&s.rules, s.no_rules ? NULL : s.nrule_paths ?
-	    s.rule_paths : &defdir, s.no_rules ? 0 : s.nrule_paths ?
-	    s.nrule_paths : 1, &s.select, s.rd.ingest.quiet, &s.status) != 0)
-		goto fail;
-	/* a rule path that cannot be loaded stops the run before reading */
-	if (s.status == CMD_EXIT_ERROR || check_baseline(&s) != 0) {
-		cmd_warn("nothing was read");
-		goto fail;
-	}
-	cmd_rules_sha256(s.rules, s.rules_sha256);
-	hook.rules = s.rules;
-	s.rd.ingest.on_event = findings_on_event;
-	s.rd.ingest.worker_init = findings_worker_init;
-	s.rd.ingest.worker_fini = findings_worker_fini;
-	s.rd.ingest.hook_progress = findings_progress;
-	s.rd.ingest.hook_arg = &hook;
-	phase(&s, NULL);
-	if (cmd_read_run(&s.rd, argv + optind, (size_t)(argc - optind),
-	    &s.run) != 0)
-		goto fail;
-	s.have_run = true;
-	s.status = CMD_EXIT_MAX(s.status, cmd_read_status(&s.rd, &s.run));
-	phase(&s, "read and match");
-	if (corr_build(s.run.events, s.run.nevents, &s.corr, &err) != 0 ||
-	    (phase(&s, "correlate"), findings_match_late(&s.fs, s.rules,
-	    s.run.events, s.run.nevents, s.rd.ingest.jobs)) != 0 ||
-	    findings_fold_twins(&s.fs, s.corr, s.run.events,
-	    s.run.nevents) != 0) {
-		cmd_warn("%s", err.code ? err.msg : "out of memory");
-		goto fail;
-	}
-	phase(&s, "match 3/7");
-	if (correlations(&s, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		goto fail;
-	}
-	for (size_t i = 0; i < sigma_count(s.rules); i++) {
-		const struct sigma_rule *r = sigma_rule_at(s.rules, i);
-		uint64_t nl = sigma_regex_limits(s.rules, i);
-
-		if (nl > 0 && !s.rd.ingest.quiet)
-			cmd_warn("%s: rule %s: regex limit hit on %llu "
-			    "events, counted as no match",
-			    r->path, r->id ? r->id : "(no id)",
-			    (unsigned long long)nl);
-	}
-	s.have_base = !s.no_baseline;
-	/* with --learn the baseline is an output, written as one */
-	if (s.have_base && (s.learn ? cmd_out_db(s.basepath, baselines, &s,
-	    &err) : baselines(NULL, &s, &err)) != 0) {
-		cmd_warn("%s", err.msg);
-		goto fail;
-	}
-	phase(&s, "baselines");
-	if (findings_build(&s.fs, s.rules, &s.base.res, s.run.events,
-	    s.run.nevents, &s.filter) != 0 ||
-	    findings_group(&s.fs, s.grouping) != 0) {
-		cmd_warn("out of memory");
-		goto fail;
-	}
-	phase(&s, "findings");
-	if (s.dbpath != NULL && cmd_out_db(s.dbpath, store_scan, &s,
-	    &err) != 0) {
-		cmd_warn("%s", err.msg);
+	else if (prepare(&s) != 0 || pipeline(&s, argv + optind,
+	    (size_t)(argc - optind)) != 0 || finish(&s, cmdline, t0) != 0)
 		s.status = CMD_EXIT_ERROR;
-	}
-	if (s.dbpath != NULL)
-		phase(&s, "database");
-	if (write_report(&s, cmdline) != 0)
-		goto fail;
-	phase(&s, "report");
-	cmd_read_summary(&s.rd, &s.run, cmd_now() - t0);
-	if (!s.rd.ingest.quiet)
-		fprintf(stderr, "evtxhunt: %zu findings in %zu entries (%llu "
-		    "suppressed, %llu filtered out, %llu below the minimum "
-		    "level)\n", s.fs.n, s.fs.ngroups,
-		    (unsigned long long)s.fs.suppressed.findings,
-		    (unsigned long long)s.fs.filtered.findings,
-		    (unsigned long long)s.fs.below.findings);
-	if (!ev_examined(s.run.events, s.run.nevents)) {
-		if (!s.rd.ingest.quiet)
-			cmd_warn("no host had process creations with command "
-			    "lines: nothing could be examined, finding nothing "
-			    "does not mean clean");
-		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_UNEXAMINED);
-	}
-	if (s.fs.n > 0)
-		s.status = CMD_EXIT_MAX(s.status, CMD_EXIT_FINDINGS);
-	goto done;
-fail:
-	s.status = CMD_EXIT_ERROR;
-done:
 	findings_release(&s.fs);
 	sigcorr_release(&s.sigcorr);
 	free(s.rule_paths);

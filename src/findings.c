@@ -783,3 +783,18 @@ out:
 	free(at);
 	return rc;
 }
+
+bool
+findings_reported_at(const struct sigma_set *rules,
+    const struct base_result *base, const struct ev_event *ev,
+    enum ev_level level)
+{
+	for (uint32_t i = 0; i < ev->nhits; i++)
+		if (sigma_rule_at(rules, ev->hits[i])->level >= level)
+			return true;
+	for (size_t i = 0; base != NULL && i < base->nfindings; i++)
+		if (base->findings[i].ev == ev &&
+		    base->findings[i].level >= level)
+			return true;
+	return false;
+}

@@ -309,6 +309,12 @@ int	base_model_add_inv(struct base_model *, const char *bin,
  */
 int	base_db_open(const char *path, bool create, bool readonly,
 	    struct sqlite3 **db, struct ev_err *err);
+/*
+ * Whether path can be opened as a baseline (base_db_open(), read-only),
+ * checked before any evidence is read.  may_be_new: a missing file is
+ * fine (it is about to be created).  Returns 0, or EV_ESQL / EV_EUSAGE.
+ */
+int	base_db_check(const char *path, bool may_be_new, struct ev_err *err);
 /* Adds counts (sums counts, min/max times) in one transaction. */
 int	base_db_add(struct sqlite3 *db, const struct base_counts *,
 	    struct ev_err *err);

@@ -12,12 +12,14 @@
  * first/last are FILETIMEs.  Adding and merging sum counts and take
  * min(first) / max(last), so the result does not depend on order.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "baseline/baseline.h"
 #include "correlate.h"
@@ -255,6 +257,19 @@ base_db_open(const char *path, bool create, bool readonly, sqlite3 **out,
 	}
 	*out = db;
 	return 0;
+}
+
+int
+base_db_check(const char *path, bool may_be_new, struct ev_err *err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (may_be_new && access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	rc = base_db_open(path, false, true, &db, err);
+	sqlite3_close(db);
+	return rc;
 }
 
 /* split "a\x1fb\x1fc..." into at most n parts (pointers into buf) */
