@@ -16,13 +16,9 @@
  *  5. findings_build(): rule hits and baseline findings, filtered;
  *  6. --db (store.h), then the report (to -o through a temporary file).
  */
-#include <errno.h>
-#include <getopt.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "baseline/baseline.h"
@@ -32,12 +28,10 @@
 #include "cmd_ruleset.h"
 #include "correlate.h"
 #include "ev_arena.h"
-#include "ev_buf.h"
 #include "ev_time.h"
 #include "findings.h"
 #include "report/report.h"
 #include "sigcorr.h"
-#include "sigma/correlation.h"
 #include "sigma/sigma.h"
 #include "store.h"
 #include "version.h"
@@ -227,27 +221,6 @@ baselines(const char *tmp, void *arg, struct ev_err *err)
 
 	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
 	    tmp, learnable, s, s->corr, s->run.events, s->run.nevents, err);
-}
-
-/* Sigma correlation rules over the hits; findings_build() reports them. */
-static int
-correlations(struct scan *s, struct ev_err *err)
-{
-	const char **names;
-	int rc;
-
-	if (sigma_corr_count(s->rules) == 0)
-		return 0;
-	if ((names = calloc(s->run.nfiles + 1, sizeof(*names))) == NULL)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	for (size_t i = 0; i < s->run.nfiles; i++)
-		names[i] = s->run.files[i].path;
-	rc = sigcorr_run(&s->sigcorr, s->rules, s->run.events,
-	    s->run.nevents, names, s->run.nfiles, err);
-	free(names);
-	s->fs.correlations = &s->sigcorr;
-	phase(s, "sigma correlations");
-	return rc;
 }
 
 /* ---- output ---- */
@@ -462,10 +435,13 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 		return -1;
 	}
 	phase(s, "match 3/7");
-	if (correlations(s, &err) != 0) {
+	if (findings_correlate(&s->fs, &s->sigcorr, s->rules, &s->run,
+	    &err) != 0) {
 		cmd_warn("%s", err.msg);
 		return -1;
 	}
+	if (s->fs.correlations != NULL)
+		phase(s, "sigma correlations");
 	if (!s->rd.ingest.quiet)
 		cmd_rules_warn_limits(s->rules);
 	s->have_base = !s->no_baseline;

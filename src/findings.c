@@ -18,7 +18,9 @@
 #include "ev_par.h"
 #include "ev_util.h"
 #include "findings.h"
+#include "ingest.h"
 #include "sigcorr.h"
+#include "sigma/correlation.h"
 #include "sigma/sigma.h"
 
 /* One line of a --suppress file: every given pattern must match. */
@@ -781,6 +783,27 @@ out:
 	}
 	free(gi);
 	free(at);
+	return rc;
+}
+
+int
+findings_correlate(struct findings *fs, struct sigcorr *sc,
+    const struct sigma_set *rules, const struct ingest_run *run,
+    struct ev_err *err)
+{
+	const char **names;
+	int rc;
+
+	if (sigma_corr_count(rules) == 0)
+		return 0;
+	if ((names = calloc(run->nfiles + 1, sizeof(*names))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < run->nfiles; i++)
+		names[i] = run->files[i].path;
+	rc = sigcorr_run(sc, rules, run->events, run->nevents, names,
+	    run->nfiles, err);
+	free(names);
+	fs->correlations = sc;
 	return rc;
 }
 

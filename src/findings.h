@@ -8,8 +8,8 @@
  *	findings_match_late()		Sysmon 3/7, once they know their process
  *	findings_fold_twins()		a 4688 twin of a Sysmon 1 hands its hits
  *					to the Sysmon event (one finding)
- *	sigcorr_run()			correlation rules over the hits
- *					(fs->correlations)
+ *	findings_correlate()		correlation rules over the hits
+ *					(sigcorr_run(), fs->correlations)
  *	findings_build()		rule hits + baseline findings +
  *					correlation matches -> findings,
  *					minus --suppress and the level, computer
@@ -35,6 +35,7 @@
 #include "event.h"
 
 struct base_result;
+struct ingest_run;
 struct corr;
 struct sigcorr;
 struct sigma_set;
@@ -174,6 +175,15 @@ int	findings_match_late(struct findings *, const struct sigma_set *,
  */
 int	findings_fold_twins(struct findings *, const struct corr *,
 	    struct ev_event *const *events, size_t n);
+
+/*
+ * Runs the correlation rules of rules (none: nothing to do) over the
+ * events of run into sc (sigcorr_init()ed, the caller's to release), and
+ * sets fs->correlations for findings_build().  0 or EV_ENOMEM (with err).
+ */
+int	findings_correlate(struct findings *, struct sigcorr *sc,
+	    const struct sigma_set *rules, const struct ingest_run *run,
+	    struct ev_err *err);
 
 /*
  * Builds fs->v: one finding per event with rule hits (rules) or baseline
