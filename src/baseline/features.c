@@ -80,6 +80,77 @@ add_child(struct base_inv *inv, struct ev_map *strings, size_t *cap,
 	return add_buf(inv, strings, cap, BASE_F_CHILD, b);
 }
 
+/*
+ * The ARG features of the command line cmd (each argument's shape,
+ * relative payloads resolved against the current directory cwd) and its
+ * ARGS feature (the shapes joined, "<none>" without arguments).  b is
+ * scratch.  0 or EV_ENOMEM.
+ */
+static int
+add_args(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+    const char *cmd, const char *cwd, struct ev_buf *b)
+{
+	struct ev_buf all = EV_BUF_INIT;
+	char **argv;
+	size_t argc;
+	int rc = 0;
+
+	if (base_shape_args(cmd, &argv, &argc) != 0)
+		return EV_ENOMEM;
+	for (size_t i = 1; i < argc && rc == 0; i++) {
+		char *abs = base_resolve_arg(argv[i], cwd, inv->bin->comma,
+		    inv->bin->search);
+
+		base_shape_arg(abs ? abs : argv[i], inv->bin->comma, b);
+		free(abs);
+		if (i > 1)
+			ev_buf_addc(&all, ' ');
+		ev_buf_add(&all, b->buf, b->len);
+		rc = add_buf(inv, strings, cap, BASE_F_ARG, b);
+	}
+	base_argv_free(argv);
+	if (rc == 0 && all.len == 0)
+		ev_buf_adds(&all, "<none>");
+	if (rc == 0)
+		rc = add_buf(inv, strings, cap, BASE_F_ARGS, &all);
+	ev_buf_release(&all);
+	return rc;
+}
+
+/*
+ * The NET feature of a connection (Sysmon 3): the address class and
+ * port it went to ("in:" and the local side when it came in), and the
+ * protocol.  Nothing for an address without a class.  0 or EV_ENOMEM.
+ */
+static int
+add_net(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+    const struct ev_event *c, struct ev_buf *b)
+{
+	const char *cls = base_ip_class(c->col[EV_COL_DST_IP]);
+	const char *port = c->col[EV_COL_DST_PORT];
+	const char *proto = c->col[EV_COL_PROTOCOL];
+
+	if (cls == NULL)
+		return 0;
+	if (c->col[EV_COL_INITIATED] != NULL &&
+	    strcmp(c->col[EV_COL_INITIATED], "0") == 0) {
+		/* inbound: the local port says more */
+		ev_buf_adds(b, "in:");
+		cls = base_ip_class(c->col[EV_COL_SRC_IP]);
+		port = c->col[EV_COL_SRC_PORT];
+		if (cls == NULL)
+			cls = "?";
+	}
+	ev_buf_addf(b, "%s:%s", cls, port ? port : "?");
+	if (proto != NULL && *proto != '\0') {
+		ev_buf_addc(b, '/');
+		for (const char *p = proto; *p && p - proto < 8; p++)
+			ev_buf_addc(b, (*p >= 'A' && *p <= 'Z') ?
+			    (char)(*p + 32) : *p);
+	}
+	return add_buf(inv, strings, cap, BASE_F_NET, b);
+}
+
 int
 base_features(const struct base_config *cfg, const struct corr *corr,
     const struct ev_event *ev, struct ev_map *strings, struct base_inv *inv)
@@ -109,36 +180,9 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	}
 	ev_buf_reset(&b);
 
-	if (cmd != NULL) {
-		const char *cwd = ev->col[EV_COL_CURRENT_DIRECTORY];
-		struct ev_buf all = EV_BUF_INIT;
-		char **argv;
-		size_t argc;
-
-		if (base_shape_args(cmd, &argv, &argc) != 0)
-			return EV_ENOMEM;
-		/* each argument, relative payloads resolved against the
-		 * current directory; args is their shapes joined */
-		for (size_t i = 1; i < argc && rc == 0; i++) {
-			char *abs = base_resolve_arg(argv[i], cwd,
-			    inv->bin->comma, inv->bin->search);
-
-			base_shape_arg(abs ? abs : argv[i], inv->bin->comma, &b);
-			free(abs);
-			if (i > 1)
-				ev_buf_addc(&all, ' ');
-			ev_buf_add(&all, b.buf, b.len);
-			rc = add_buf(inv, strings, &cap, BASE_F_ARG, &b);
-		}
-		base_argv_free(argv);
-		if (rc == 0 && all.len == 0)
-			ev_buf_adds(&all, "<none>");
-		if (rc == 0)
-			rc = add_buf(inv, strings, &cap, BASE_F_ARGS, &all);
-		ev_buf_release(&all);
-		if (rc != 0)
-			goto out;
-	}
+	if (cmd != NULL && (rc = add_args(inv, strings, &cap, cmd,
+	    ev->col[EV_COL_CURRENT_DIRECTORY], &b)) != 0)
+		goto out;
 	if ((pimg == NULL || *pimg == '\0') && corr != NULL) {
 		const struct ev_event *p = corr_parent(corr, ev);
 
@@ -167,31 +211,8 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 		rc = add_buf(inv, strings, &cap, BASE_F_MODULE, &b);
 	}
 	n = corr_network(corr, ev, &list);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *cls = base_ip_class(list[i]->col[EV_COL_DST_IP]);
-		const char *port = list[i]->col[EV_COL_DST_PORT];
-		const char *proto = list[i]->col[EV_COL_PROTOCOL];
-
-		if (cls == NULL)
-			continue;
-		if (list[i]->col[EV_COL_INITIATED] != NULL &&
-		    strcmp(list[i]->col[EV_COL_INITIATED], "0") == 0) {
-			/* inbound: the local port says more */
-			ev_buf_adds(&b, "in:");
-			cls = base_ip_class(list[i]->col[EV_COL_SRC_IP]);
-			port = list[i]->col[EV_COL_SRC_PORT];
-			if (cls == NULL)
-				cls = "?";
-		}
-		ev_buf_addf(&b, "%s:%s", cls, port ? port : "?");
-		if (proto != NULL && *proto != '\0') {
-			ev_buf_addc(&b, '/');
-			for (const char *p = proto; *p && p - proto < 8; p++)
-				ev_buf_addc(&b, (*p >= 'A' && *p <= 'Z') ?
-				    (char)(*p + 32) : *p);
-		}
-		rc = add_buf(inv, strings, &cap, BASE_F_NET, &b);
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = add_net(inv, strings, &cap, list[i], &b);
 	/* what it started: children and their children */
 	n = corr_children(corr, ev, &list);
 	for (size_t i = 0, seen = 0; i < n && rc == 0 &&
