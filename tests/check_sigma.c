@@ -1827,6 +1827,145 @@ START_TEST(test_multi_rule)
 }
 END_TEST
 
+/* ---- explanations (sigma_explain) ------------------------------------ */
+
+struct xcase {
+	const char	*name;
+	const char	*category;
+	const char	*detection;
+	struct evspec	 ev;
+	/* "selection:Field|mods=value@matched" per entry, ';' between;
+	   keywords: "selection:keywords(DataName)=value@matched" */
+	const char	*want;
+};
+
+static const struct xcase xcases[] = {
+	{ "one-of-two", PC,
+	    "    selection_img:\n        Image|endswith: '\\rundll32.exe'\n"
+	    "    selection_cli:\n        CommandLine|contains: 'zzz'\n"
+	    "    condition: 1 of selection*\n",
+	    { S1, "Image=C:\\Windows\\RUNDLL32.EXE\nCommandLine=rundll32 x" },
+	    "selection_img:Image|endswith=\\rundll32.exe@\\RUNDLL32.EXE" },
+	{ "one-of-both", PC,
+	    "    selection_img:\n        Image|endswith: '\\rundll32.exe'\n"
+	    "    selection_cli:\n        CommandLine|contains: 'javascript:'\n"
+	    "    condition: 1 of selection*\n",
+	    { S1, "Image=C:\\rundll32.exe\nCommandLine=rundll32 JavaScript:x" },
+	    "selection_img:Image|endswith=\\rundll32.exe@\\rundll32.exe;"
+	    "selection_cli:CommandLine|contains=javascript:@JavaScript:" },
+	{ "contains-all", PC,
+	    SEL("CommandLine|contains|all:\n            - ' -w hidden'\n"
+	    "            - '-enc'"),
+	    { S1, "CommandLine=powershell -W Hidden -Enc AAAA" },
+	    "selection:CommandLine|contains|all= -w hidden@ -W Hidden;"
+	    "selection:CommandLine|contains|all=-enc@-Enc" },
+	{ "first-of-list", PC,
+	    SEL("Image|endswith:\n            - '\\mshta.exe'\n"
+	    "            - '\\wscript.exe'\n            - '\\cscript.exe'"),
+	    { S1, "Image=C:\\x\\wscript.exe" },
+	    "selection:Image|endswith=\\wscript.exe@\\wscript.exe" },
+	{ "regex", PC, SEL("CommandLine|re: 'https?://[0-9.]+/'"),
+	    { S1, "CommandLine=certutil -f http://10.0.0.1/a.exe" },
+	    "selection:CommandLine|re=https?://[0-9.]+/@http://10.0.0.1/" },
+	{ "keyword", "ps_script",
+	    "    keywords:\n        - 'Invoke-Mimikatz'\n"
+	    "        - 'Invoke-Kerberoast'\n    condition: keywords\n",
+	    { S1, "Image=C:\\a.exe\nCommandLine=powershell iex; "
+	    "invoke-kerberoast -x" },
+	    "" },
+	{ "keyword-sysmon", PC,
+	    "    keywords:\n        - 'Invoke-Mimikatz'\n"
+	    "        - 'Invoke-Kerberoast'\n    condition: keywords\n",
+	    { S1, "Image=C:\\a.exe\nCommandLine=powershell iex; "
+	    "invoke-kerberoast -x" },
+	    "keywords:keywords(CommandLine)=Invoke-Kerberoast@"
+	    "invoke-kerberoast" },
+	{ "not-filter", PC,
+	    "    selection:\n        Image|endswith: '\\certutil.exe'\n"
+	    "    filter:\n        CommandLine|contains: 'verifyctl'\n"
+	    "    condition: selection and not filter\n",
+	    { S1, "Image=C:\\certutil.exe\nCommandLine=certutil -urlcache" },
+	    "selection:Image|endswith=\\certutil.exe@\\certutil.exe" },
+	{ "not-filter-true-elsewhere", PC,
+	    "    selection:\n        Image|endswith: '\\certutil.exe'\n"
+	    "    filter_main:\n        ParentImage: 'C:\\x.exe'\n"
+	    "    filter_opt:\n        CommandLine|contains: 'urlcache'\n"
+	    "    condition: selection and not (filter_main and filter_opt)\n",
+	    { S1, "Image=C:\\certutil.exe\nCommandLine=certutil -urlcache\n"
+	    "ParentImage=C:\\y.exe" },
+	    "selection:Image|endswith=\\certutil.exe@\\certutil.exe" },
+	{ "windash", PC, SEL("CommandLine|windash|contains: ' -decode '"),
+	    { S1, "CommandLine=certutil /decode a b" },
+	    "selection:CommandLine|windash|contains= -decode @ /decode " },
+	{ "folded-utf8", PC, SEL("CommandLine|contains: '\xc3\xa9t\xc3\xa9'"),
+	    { S1, "CommandLine=x \xc3\x89T\xc3\x89 y" },
+	    "selection:CommandLine|contains=\xc3\xa9t\xc3\xa9@"
+	    "\xc3\x89T\xc3\x89" },
+	{ "4688-mapped", PC, SEL("Image|endswith: '\\cmd.exe'"),
+	    { E4688V2, "NewProcessName=C:\\Windows\\cmd.exe" },
+	    "selection:Image|endswith=\\cmd.exe@\\cmd.exe" },
+	{ "map-and-list", PC,
+	    "    selection:\n        - Image|endswith: '\\a.exe'\n"
+	    "        - ParentImage|endswith: '\\b.exe'\n"
+	    "    condition: selection\n",
+	    { S1, "Image=C:\\z.exe\nParentImage=C:\\B.exe" },
+	    "selection:ParentImage|endswith=\\b.exe@\\B.exe" },
+	{ "exists", PC, SEL("OriginalFileName|exists: true"),
+	    { S1, "OriginalFileName=x.exe" },
+	    "selection:OriginalFileName|exists=true@x.exe" },
+};
+
+START_TEST(test_explain)
+{
+	const struct xcase *xc = &xcases[_i];
+	struct ev_arena a = EV_ARENA_INIT;
+	char *text = rule_text(xc->category, xc->detection), got[1024];
+	struct sigma_why why[8];
+	struct sigma_set *set;
+	const struct sigma_rule *r;
+	struct sigma_scratch *sc;
+	struct ev_event *ev;
+	const uint32_t *hits;
+	size_t o = 0;
+	int n;
+
+	ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+	sc = sigma_scratch_new(set);
+	ev = make_event(&a, &xc->ev);
+	/* only what matched is explained: the matching rules first */
+	n = sigma_match(set, sc, ev, &hits);
+	ck_assert_int_eq(n, xc->want[0] != '\0');
+	n = sigma_explain(set, sc, 0, ev, why, NELEM(why));
+	ck_assert_int_ge(n, 0);
+	got[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const struct sigma_why *w = &why[i];
+
+		ck_assert(w->text != NULL && w->off + w->len <= w->textlen);
+		if (w->field != NULL)
+			o += (size_t)snprintf(got + o, sizeof(got) - o,
+			    "%s%s:%s%s%s=%s@%.*s", i ? ";" : "", w->selection,
+			    w->field, *w->mods ? "|" : "", w->mods,
+			    w->value ? w->value : "null", (int)w->len,
+			    w->text + w->off);
+		else
+			o += (size_t)snprintf(got + o, sizeof(got) - o,
+			    "%s%s:keywords(%s)=%s@%.*s", i ? ";" : "",
+			    w->selection, w->data, w->value, (int)w->len,
+			    w->text + w->off);
+		ck_assert(o < sizeof(got));
+	}
+	ck_assert_msg(strcmp(got, xc->want) == 0, "%s: got '%s', want '%s'",
+	    xc->name, got, xc->want);
+	/* the scratch still matches as before */
+	ck_assert_int_eq(sigma_match(set, sc, ev, &hits), xc->want[0] != '\0');
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+	free(text);
+}
+END_TEST
+
 static Suite *
 sigma_suite(void)
 {
@@ -1847,6 +1986,7 @@ sigma_suite(void)
 	tcase_add_test(tc, test_ac_bytes);
 	tcase_add_test(tc, test_short_literal_need);
 	tcase_add_test(tc, test_memo_table);
+	tcase_add_loop_test(tc, test_explain, 0, NELEM(xcases));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_reject, 0, NELEM(rcases));

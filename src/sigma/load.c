@@ -246,7 +246,7 @@ compile_ident(struct lctx *c, yaml_node_t *def)
 		if (kw.tests[0].kind == T_EQ || kw.tests[0].kind == T_PREFIX ||
 		    kw.tests[0].kind == T_SUFFIX)
 			kw.tests[0].kind = T_CONTAINS;
-		return make_item(c, ITEM_KEYWORD, false, &kw);
+		return make_item(c, ITEM_KEYWORD, false, &kw, NULL);
 	}
 	n = (size_t)(def->data.sequence.items.top -
 	    def->data.sequence.items.start);
@@ -295,7 +295,7 @@ compile_ident(struct lctx *c, yaml_node_t *def)
 		}
 	}
 	if (nmaps < n &&
-	    (nd->kid[i++] = make_item(c, ITEM_KEYWORD, false, &kw)) == NULL)
+	    (nd->kid[i++] = make_item(c, ITEM_KEYWORD, false, &kw, NULL)) == NULL)
 		return NULL;
 	return nd->n == 1 ? nd->kid[0] : nd;
 }
@@ -378,6 +378,10 @@ ident_node(struct lctx *c, struct ident *id)
 		id->busy = true;
 		id->compiled = compile_ident(c, id->node);
 		id->busy = false;
+		if (id->compiled != NULL && id->compiled->sel == NULL &&
+		    (id->compiled->sel = l_strdup(c, id->name,
+		    strlen(id->name))) == NULL)
+			return NULL;
 	}
 	return id->compiled;
 }

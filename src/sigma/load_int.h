@@ -128,6 +128,7 @@ struct vals {
 	struct test	*tests;
 	size_t		 ntests, cap;
 	struct group	*groups;
+	const char	**gsrc;		/* per group: the value as written */
 	size_t		 ngroups, gcap;
 };
 
@@ -141,9 +142,12 @@ struct mod;
  */
 int	 compile_value(struct lctx *, yaml_node_t *n, unsigned mods,
 	    const struct mod *order, size_t norder, struct vals *v);
-/* An item node of field over v's tests; NULL on rejection or ENOMEM. */
+/*
+ * An item node of field over v's tests (key: as the rule writes it, NULL
+ * for keywords); NULL on rejection or ENOMEM.
+ */
 struct node *make_item(struct lctx *, uint32_t field, bool all,
-	    struct vals *v);
+	    struct vals *v, const char *key);
 /* "Field|mod|mod": value (scalar, null or list) -> item node, or NULL. */
 struct node *compile_field_item(struct lctx *, yaml_node_t *key,
 	    yaml_node_t *val);

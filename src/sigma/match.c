@@ -3,14 +3,12 @@
  *
  * FIELD VALUES
  *
- * A field is found on an event through a one-pass index of the event's
- * EventData names (index_event), or a column, by its source's mapping
- * (4688 maps Sysmon names; fields it does not carry are UNKNOWN, as are
- * the EventData fields and columns of a record whose template was not
- * found, template: unresolved, whose values are positional).  Each
- * value is resolved and case-folded at most once per event and kept in
- * the scratch, stamped with the event's generation number, so nothing
- * is cleared between events (next_stamp clears all when it wraps).
+ * resolve.c finds a field's value on the event (by the event's
+ * EventData index or a column, with 4688's mapping and UNKNOWN for what
+ * a record does not carry) and folds it, once per event each; the
+ * scratch keeps the results stamped with the event's generation number,
+ * so nothing is cleared between events (next_stamp clears all when it
+ * wraps).
  *
  * THE PREFILTER SCAN
  *
@@ -25,9 +23,10 @@
  *
  * A rule's tree is evaluated in three-valued logic (TRUE / FALSE /
  * UNKNOWN; only 4688 and unresolved records give UNKNOWN) and the rule
- * hits when its condition is TRUE.  Literal tests are answered from the scan's finds
- * (an item's arefs, a keyword's kwacid) instead of searching again;
- * regex and wildcard tests check their literal chain before running.  A
+ * hits when its condition is TRUE.  Literal tests are answered from the
+ * scan's finds (an item's arefs, a keyword's kwacid) instead of searching
+ * again; regex and wildcard tests check their literal chain before
+ * running.  A
  * regex that hits pcre2's match or depth limit counts as no match and
  * is counted, in the scratch's stats and per rule in the set
  * (sigma_regex_limits), once per rule and event.
@@ -50,6 +49,12 @@
  * event's source is evaluated, every test runs directly, fields are
  * searched by name and no memo is used, so the two paths check each
  * other (tests, bench-sigma, the fuzz target).
+ *
+ * EXPLANATIONS
+ *
+ * explain.c re-evaluates one rule that hit on one event, after the fact
+ * and without the prefilter or the memos, through match_start,
+ * match_eval and match_test: matching itself records nothing of why.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -62,386 +67,6 @@
 #include "correlation.h"
 #include "fold.h"
 #include "match_int.h"
-
-/*
- * Whether data name nm (n bytes, with a space) is name without its
- * spaces: Defender logs "Threat Name" where rules say ThreatName.
- */
-static bool
-nosp_eq(const char *nm, size_t n, const char *name, size_t len)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (nm[i] == ' ')
-			continue;
-		if (j == len || nm[i] != name[j])
-			return false;
-		j++;
-	}
-	return j == len;
-}
-
-/*
- * EventData value by name: exact, then ignoring ASCII case, then
- * ignoring the data name's spaces.
- */
-static const char *
-data_get(const struct ev_event *ev, const char *name)
-{
-	for (uint32_t i = 0; i < ev->ndata; i++)
-		if (strcmp(ev->data[i].name, name) == 0)
-			return ev->data[i].value;
-	for (uint32_t i = 0; i < ev->ndata; i++)
-		if (strcasecmp(ev->data[i].name, name) == 0)
-			return ev->data[i].value;
-	for (uint32_t i = 0; i < ev->ndata; i++) {
-		const char *nm = ev->data[i].name;
-
-		if (strchr(nm, ' ') != NULL && nosp_eq(nm, strlen(nm), name,
-		    strlen(name)))
-			return ev->data[i].value;
-	}
-	return NULL;
-}
-
-/* Whether the n bytes at s are all ASCII. */
-static bool
-ascii_only(const char *s, size_t n)
-{
-	unsigned char acc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		acc |= (unsigned char)s[i];
-	return acc < 0x80;
-}
-
-static bool
-ascii_caseeq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-
-		if (x != y && ((x | 0x20) != (y | 0x20) ||
-		    (x | 0x20) < 'a' || (x | 0x20) > 'z'))
-			return false;
-	}
-	return true;
-}
-
-/* A data name with spaces, under the field name it is without them. */
-static void
-index_nosp(struct sigma_scratch *sc, struct dslot *ds, const char *nm,
-    size_t n, uint32_t i)
-{
-	const struct sigma_set *set = sc->set;
-	char buf[256];
-	size_t m = 0;
-	uint32_t id;
-
-	for (size_t j = 0; j < n; j++)
-		if (nm[j] != ' ') {
-			if (m == sizeof(buf))
-				return;
-			buf[m++] = nm[j];
-		}
-	for (id = set->namehead[sigma_name_hash(buf, m)]; id != NID_NONE;
-	    id = set->names[id].next) {
-		const struct dname *d = &set->names[id];
-		struct dslot *sl = &ds[id];
-
-		if (d->len != m || memcmp(d->name, buf, m) != 0)
-			continue;
-		if (sl->stamp != sc->stamp) {
-			sl->stamp = sc->stamp;
-			sl->exact = sl->ci = sl->nosp = -1;
-		}
-		if (sl->nosp < 0)
-			sl->nosp = (int32_t)i;
-	}
-}
-
-/*
- * Indexes the EventData names of e (k: 0 the event, 1 its process) that
- * some field is looked up by: one pass instead of a search per field.
- */
-static void
-index_event(struct sigma_scratch *sc, const struct ev_event *e, int k)
-{
-	const struct sigma_set *set = sc->set;
-	struct dslot *ds = sc->dix + (size_t)k * set->nnames;
-
-	sc->dixstamp[k] = sc->stamp;
-	for (uint32_t i = 0; i < e->ndata; i++) {
-		const char *nm = e->data[i].name;
-		size_t n = strlen(nm);
-		uint32_t id = set->namehead[sigma_name_hash(nm, n)];
-
-		for (; id != NID_NONE; id = set->names[id].next) {
-			const struct dname *d = &set->names[id];
-			struct dslot *sl = &ds[id];
-
-			if (d->len != n)
-				continue;
-			if (sl->stamp != sc->stamp) {
-				sl->stamp = sc->stamp;
-				sl->exact = sl->ci = sl->nosp = -1;
-			}
-			if (memcmp(d->name, nm, n) == 0) {
-				if (sl->exact < 0)
-					sl->exact = (int32_t)i;
-			} else if (sl->ci < 0 && ascii_caseeq(d->name, nm, n))
-				sl->ci = (int32_t)i;
-		}
-		if (memchr(nm, ' ', n) != NULL)
-			index_nosp(sc, ds, nm, n, i);
-	}
-}
-
-/*
- * The index of the EventData value named nid in e (k as above): the
- * first exact match, else the first ignoring ASCII case, else the first
- * named so but for spaces (as data_get()), or -1.
- */
-static int32_t
-data_index(struct sigma_scratch *sc, const struct ev_event *e, int k,
-    uint32_t nid)
-{
-	const struct dslot *sl;
-
-	if (nid == NID_NONE)
-		return -1;
-	if (sc->dixstamp[k] != sc->stamp)
-		index_event(sc, e, k);
-	sl = &sc->dix[(size_t)k * sc->set->nnames + nid];
-	if (sl->stamp != sc->stamp)
-		return -1;
-	return sl->exact >= 0 ? sl->exact : sl->ci >= 0 ? sl->ci : sl->nosp;
-}
-
-/* Length of EventData value i of e: as the normaliser noted it, else strlen. */
-static inline size_t
-data_len(const struct ev_event *e, uint32_t i)
-{
-	if (e->dlen != NULL && e->dlen[i] != UINT32_MAX)
-		return e->dlen[i];
-	return strlen(e->data[i].value);
-}
-
-/*
- * EventData value of e by field name (nid its name id): by the index,
- * or searched when the prefilter is off (so the two ways are compared).
- * *di gets the index when e is the event itself, *len the value's
- * length (it stays SIZE_MAX when the value was searched by name).
- */
-static const char *
-data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
-    const char *name, uint32_t nid, int32_t *di, size_t *len)
-{
-	int32_t i;
-
-	if (sc->noprefilter)
-		return data_get(e, name);
-	if ((i = data_index(sc, e, k, nid)) < 0)
-		return NULL;
-	if (k == 0)
-		*di = i;
-	*len = data_len(e, (uint32_t)i);
-	return e->data[i].value;
-}
-
-/*
- * The field f of ev (an event of class cls) as matching reads it: map
- * selects the 4688 names.  With a scratch, EventData is found through
- * its per-event index (*di, *len as data_value()); without one (sc
- * NULL: sigma_field_value()), searched by name.  Sets *unknown for a
- * field a 4688 record does not carry.  The event id is written to evid.
- */
-static const char *
-field_raw(struct sigma_scratch *sc, const struct ev_event *ev, unsigned cls,
-    const struct field *f, bool map, char evid[12], int32_t *di,
-    size_t *len, bool *unknown)
-{
-	const char *v = NULL;
-	uint8_t how = map ? f->src4688 : f->srcsys;
-
-	*unknown = false;
-	switch (how) {
-	case FS_DATA:
-		v = sc ? data_value(sc, ev, 0, f->name, map ? f->nid4688 :
-		    f->nid, di, len) : data_get(ev, f->name);
-		/* Sysmon 3/7: the process's fields (EDR-style enrichment) */
-		if (v == NULL && ev->process != NULL &&
-		    (cls == LS_SYSMON(3) || cls == LS_SYSMON(7)))
-			v = sc ? data_value(sc, ev->process, 1, f->name,
-			    map ? f->nid4688 : f->nid, di, len) :
-			    data_get(ev->process, f->name);
-		break;
-	case FS_DATA_OR_UNKNOWN:
-		v = sc ? data_value(sc, ev, 0, f->name4688, f->nid4688, di,
-		    len) : data_get(ev, f->name4688);
-		*unknown = v == NULL;
-		break;
-	case FS_COL_OR_UNKNOWN:
-		v = ev->col[f->col4688];
-		*unknown = v == NULL;
-		break;
-	case FS_COL:
-		v = ev->col[f->col4688];
-		break;
-	case FS_UNKNOWN:
-		*unknown = true;
-		break;
-	case FS_EVENT_ID:
-		snprintf(evid, 12, "%u", ev->event_id);
-		v = evid;
-		break;
-	case FS_CHANNEL:
-		v = ev->col[EV_COL_CHANNEL];
-		break;
-	case FS_COMPUTER:
-		v = ev->col[EV_COL_COMPUTER];
-		break;
-	case FS_PROVIDER:
-		v = ev->col[EV_COL_PROVIDER];
-		break;
-	}
-	return v;
-}
-
-/* Whether f is read by name from the event's data or columns. */
-static bool
-field_named(const struct field *f, bool map)
-{
-	uint8_t how = map ? f->src4688 : f->srcsys;
-
-	return how == FS_DATA || how == FS_COL || how == FS_DATA_OR_UNKNOWN ||
-	    how == FS_COL_OR_UNKNOWN;
-}
-
-static void
-resolve_raw(struct sigma_scratch *sc, const struct field *f, bool map,
-    struct fval *fv)
-{
-	size_t len = SIZE_MAX;
-	bool unknown;
-	const char *v;
-
-	fv->di = -1;
-	v = field_raw(sc, sc->ev, sc->cls, f, map, sc->evid, &fv->di, &len,
-	    &unknown);
-	fv->state = unknown ? ST_UNKNOWN : ST_ABSENT;
-	if (v != NULL) {
-		fv->state = ST_PRESENT;
-		fv->v = v;
-		fv->vlen = len != SIZE_MAX ? len : strlen(v);
-	} else if (sc->ev->unresolved && field_named(f, map)) {
-		/* template: unresolved: its values are positional, so its
-		   named fields are unknown, never absent (SPEC §4) */
-		fv->state = ST_UNKNOWN;
-	}
-}
-
-const char *
-sigma_field_value(const struct sigma_set *set, uint32_t rule, uint32_t fid,
-    const struct ev_event *ev, char evid[12])
-{
-	const struct sigma_rule *r = set->rules[rule];
-	unsigned cls = sigma_event_class(ev);
-	bool map = cls == LS_4688 && r->compiled != NULL &&
-	    r->compiled->map4688;
-	bool unknown;
-
-	if (fid >= set->nfields)
-		return NULL;
-	return field_raw(NULL, ev, cls, &set->fields[fid], map, evid, NULL,
-	    NULL, &unknown);
-}
-
-static int
-fold_room(struct sigma_scratch *sc, size_t need)
-{
-	char *n;
-	size_t cap = sc->foldcap;
-
-	if (sc->foldlen + need <= cap)
-		return 0;
-	while (cap < sc->foldlen + need)
-		cap *= 2;
-	if ((n = realloc(sc->fold, cap)) == NULL)
-		return -1;
-	sc->fold = n;
-	sc->foldcap = cap;
-	return 0;
-}
-
-/*
- * Folds a present value (once per event).  Pointers into sc->fold are
- * valid until the next fold (it may grow): use fv->foff.
- */
-static void
-fold_value(struct sigma_scratch *sc, struct fval *fv)
-{
-	struct dfold *df = fv->di >= 0 ? &sc->dfold[fv->di] : NULL;
-
-	if (df != NULL && df->stamp == sc->stamp) {
-		fv->foff = df->foff;
-		fv->flen = df->flen;
-		fv->ascii = df->ascii;
-	} else if (fold_room(sc, fv->vlen * 2 + 1) == -1) {
-		/* out of memory: compare unfolded (cased) */
-		fv->foff = SIZE_MAX;
-		sc->degraded = true;
-	} else {
-		fv->foff = sc->foldlen;
-		fv->flen = sigma_fold_ascii(fv->v, fv->vlen,
-		    sc->fold + sc->foldlen, &fv->ascii);
-		sc->foldlen += fv->flen;
-		if (df != NULL) {
-			df->stamp = sc->stamp;
-			df->foff = fv->foff;
-			df->flen = fv->flen;
-			df->ascii = fv->ascii;
-		}
-	}
-	fv->folded = true;
-}
-
-/*
- * The field's value on this event (under the current rule's names),
- * resolved once per event but not folded: enough for the memo.
- */
-static inline struct fval *
-resolve_value(struct sigma_scratch *sc, uint32_t fid)
-{
-	bool map = sc->mapped && sc->cls == LS_4688;
-	struct fval *fv = &sc->fv[fid * 2 + map];
-
-	if (fv->stamp != sc->stamp) {
-		fv->stamp = sc->stamp;
-		fv->folded = false;
-		fv->plain = 0;
-		resolve_raw(sc, &sc->set->fields[fid], map, fv);
-	}
-	return fv;
-}
-
-struct fval *
-match_value(struct sigma_scratch *sc, uint32_t fid)
-{
-	return resolve_value(sc, fid);
-}
-
-/* The field's value, resolved and, when present, folded. */
-static inline struct fval *
-resolve(struct sigma_scratch *sc, uint32_t fid)
-{
-	struct fval *fv = resolve_value(sc, fid);
-
-	if (fv->state == ST_PRESENT && !fv->folded)
-		fold_value(sc, fv);
-	return fv;
-}
 
 static bool
 glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
@@ -1303,21 +928,15 @@ scan_fields(struct sigma_scratch *sc, uint32_t si,
 }
 
 int
-sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
-    const struct ev_event *ev, const uint32_t **hits)
+match_start(struct sigma_scratch *sc, const struct ev_event *ev)
 {
-	const struct sigma_evmemo_ent *ee;
-	uint32_t nkey;
-	uint64_t hash = 0;
-	uint32_t si;
+	const struct sigma_set *set = sc->set;
 
-	sc->st.events++;
 	sc->nhits = 0;
 	sc->ncand = 0;
-	*hits = sc->hits;
 	sc->cls = sigma_event_class(ev);
-	if (sc->cls == LS_NONE || (si = set->si_of[sc->cls]) == SI_NONE)
-		return 0;
+	if (sc->cls == LS_NONE || set->si_of[sc->cls] == SI_NONE)
+		return 1;
 	next_stamp(sc);
 	if (ev->ndata > sc->ndfold) {
 		struct dfold *nd = realloc(sc->dfold, ev->ndata *
@@ -1333,6 +952,44 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	sc->ev = ev;
 	sc->foldlen = 0;
 	sc->nfound = 0;
+	sc->degraded = false;
+	return 0;
+}
+
+int
+match_eval(struct sigma_scratch *sc, const struct node *nd)
+{
+	return eval(sc, nd);
+}
+
+bool
+match_str_test(const struct test *t, const char *s, size_t n)
+{
+	return str_test(t, s, n);
+}
+
+int
+match_test(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
+    struct fval *fv)
+{
+	return test_value(sc, t, fid, fv);
+}
+
+int
+sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
+    const struct ev_event *ev, const uint32_t **hits)
+{
+	const struct sigma_evmemo_ent *ee;
+	uint32_t nkey;
+	uint64_t hash = 0;
+	uint32_t si;
+	int rc;
+
+	sc->st.events++;
+	*hits = sc->hits;
+	if ((rc = match_start(sc, ev)) != 0)
+		return rc == 1 ? 0 : rc;
+	si = set->si_of[sc->cls];
 	if (sc->noprefilter) {
 		for (uint32_t r = 0; r < set->nrules; r++)
 			if (sigma_rule_runs(set->rules[r]) &&
@@ -1344,7 +1001,6 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 	for (uint32_t i = 0; i < set->nalways[si]; i++)
 		sc->rs[set->always[si][i]].mark = sc->stamp;
 	sc->mapped = true;
-	sc->degraded = false;
 	if (sc->memo_want && sc->memo == NULL)
 		memo_start(sc);
 	ee = event_key(sc, (uint32_t)si, &nkey, &hash);

@@ -1,10 +1,12 @@
 /*
  * match_int.h -- a matching thread's scratch, shared by the matcher
- * (match.c) and the scratch's life cycle and memo use (scratch.c).
- * Internal to src/sigma/.
+ * (match.c), field values (resolve.c), the scratch's life cycle and memo
+ * use (scratch.c) and explanations (explain.c).  Internal to src/sigma/.
  */
 #ifndef SIGMA_MATCH_INT_H
 #define SIGMA_MATCH_INT_H
+
+#include <string.h>
 
 #include "memo.h"
 #include "sigma_int.h"
@@ -103,8 +105,93 @@ struct sigma_scratch {
 	char			 evid[16];
 };
 
-/* match.c: field fid's value this event (resolved, not folded). */
-struct fval *match_value(struct sigma_scratch *, uint32_t fid);
+/* resolve.c (FIELD VALUES of match.c's comment) */
+/* Resolves field f (with 4688 names when map) into fv, not folded. */
+void	 resolve_raw(struct sigma_scratch *, const struct field *f, bool map,
+	    struct fval *fv);
+/* Room for need more bytes in sc->fold; -1 when out of memory. */
+int	 fold_room(struct sigma_scratch *, size_t need);
+/*
+ * Folds a present value (once per event).  Pointers into sc->fold are
+ * valid until the next fold (it may grow): use fv->foff.  Out of memory,
+ * fv->foff is SIZE_MAX (compare unfolded) and sc->degraded set.
+ */
+void	 fold_value(struct sigma_scratch *, struct fval *fv);
+
+/* Whether the n bytes at s are all ASCII. */
+static inline bool
+ascii_only(const char *s, size_t n)
+{
+	unsigned char acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return acc < 0x80;
+}
+
+/* Whether a and b (n bytes) are equal ignoring ASCII case. */
+static inline bool
+ascii_caseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x != y && ((x | 0x20) != (y | 0x20) ||
+		    (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+			return false;
+	}
+	return true;
+}
+
+/* Length of EventData value i of e: as the normaliser noted it, else strlen. */
+static inline size_t
+data_len(const struct ev_event *e, uint32_t i)
+{
+	if (e->dlen != NULL && e->dlen[i] != UINT32_MAX)
+		return e->dlen[i];
+	return strlen(e->data[i].value);
+}
+
+/*
+ * The field's value on this event (under the current rule's names),
+ * resolved once per event but not folded: enough for the memo.
+ */
+static inline struct fval *
+resolve_value(struct sigma_scratch *sc, uint32_t fid)
+{
+	bool map = sc->mapped && sc->cls == LS_4688;
+	struct fval *fv = &sc->fv[fid * 2 + map];
+
+	if (fv->stamp != sc->stamp) {
+		fv->stamp = sc->stamp;
+		fv->folded = false;
+		fv->plain = 0;
+		resolve_raw(sc, &sc->set->fields[fid], map, fv);
+	}
+	return fv;
+}
+
+/* The field's value, resolved and, when present, folded. */
+static inline struct fval *
+resolve(struct sigma_scratch *sc, uint32_t fid)
+{
+	struct fval *fv = resolve_value(sc, fid);
+
+	if (fv->state == ST_PRESENT && !fv->folded)
+		fold_value(sc, fv);
+	return fv;
+}
+
+/* match.c, for explain.c */
+/* Starts matching ev: 0, or 1 when no loaded rule reads its class. */
+int	 match_start(struct sigma_scratch *, const struct ev_event *ev);
+/* A node's three-valued result (F, T, U) on the current event. */
+int	 match_eval(struct sigma_scratch *, const struct node *);
+/* A string test (eq, prefix, suffix, contains, any, glob) on s. */
+bool	 match_str_test(const struct test *t, const char *s, size_t n);
+/* One test of field fid's item on its value fv (resolve()d). */
+int	 match_test(struct sigma_scratch *, const struct test *t, uint32_t fid,
+	    struct fval *fv);
 
 /*
  * The memos as matching uses them (match.c: THE MEMOS): inline here, as

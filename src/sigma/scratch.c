@@ -129,7 +129,7 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 	sc->key[n++] = si;
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
-		struct fval *fv = match_value(sc, fid);
+		struct fval *fv = resolve_value(sc, fid);
 		struct sigma_memo_ent *me;
 
 		if (fv->state != ST_PRESENT) {

@@ -202,6 +202,39 @@ void	sigma_scratch_free(struct sigma_scratch *);
 int	sigma_match(const struct sigma_set *, struct sigma_scratch *,
 	    const struct ev_event *ev, const uint32_t **hits);
 
+/*
+ * Why rule i matched an event: the selections (detection identifiers)
+ * whose truth made its condition true -- never one under a 'not' -- and
+ * in each the values that matched.  Strings of the rule are the set's;
+ * text is the event's value (for EventID, the scratch's), borrowed until
+ * the next call with the scratch.
+ */
+struct sigma_why {
+	const char	*selection;	/* "selection_img"; NULL: none */
+	const char	*field;		/* "CommandLine"; NULL: keywords */
+	const char	*mods;		/* "contains|all", "" when none */
+	const char	*value;		/* the rule's value as written;
+					   NULL: null */
+	const char	*data;		/* keywords: the EventData name whose
+					   value matched; else NULL */
+	const char	*text;		/* the event's value (NULL: absent) */
+	size_t		 textlen;
+	size_t		 off, len;	/* the part of text that matched */
+};
+
+/*
+ * Re-evaluates rule i on ev, after sigma_match() (so the hot path records
+ * nothing) and without prefilter or memos, and fills why[0..max) with
+ * what matched, in the rule's order: for an item of several values, the
+ * first that matched (with |all, each).  Returns the number filled (0
+ * when the rule is not true on ev, say for the 4688 twin's hits a Sysmon
+ * event took), or EV_ENOMEM.  Uses scratch like sigma_match(); slow
+ * enough to keep for rules that hit.
+ */
+int	sigma_explain(const struct sigma_set *, struct sigma_scratch *,
+	    uint32_t i, const struct ev_event *ev, struct sigma_why *why,
+	    size_t max);
+
 /* Counters of one scratch since it was made. */
 struct sigma_match_stats {
 	uint64_t	 events;	/* sigma_match() calls */

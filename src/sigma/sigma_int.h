@@ -187,6 +187,13 @@ struct item {
 	 */
 	uint32_t	 id;
 	bool		 memo;
+	/*
+	 * For explanations (explain.c), never read by matching: the key as
+	 * the rule writes it ("CommandLine|contains|all", "|re"; NULL for
+	 * keywords listed under an identifier) and, per group, its value as written (NULL: null).
+	 */
+	const char	*key;
+	const char	**gsrc;
 };
 
 enum node_op { N_AND, N_OR, N_NOT, N_ITEM };
@@ -196,6 +203,8 @@ struct node {
 	uint32_t	 n;		/* kids */
 	struct node	**kid;
 	struct item	*item;
+	const char	*sel;		/* the detection identifier this node
+					   is the definition of, or NULL */
 };
 
 /*

@@ -455,22 +455,34 @@ vals_add(struct lctx *c, struct vals *v, const struct test *t)
 	return 0;
 }
 
+/* Closes the group of tests from first on: value n, as written. */
 static int
-vals_group(struct lctx *c, struct vals *v, size_t first)
+vals_group(struct lctx *c, struct vals *v, size_t first,
+    const yaml_node_t *n)
 {
+	const char *src = NULL;
+
 	if (v->ngroups == v->gcap) {
 		size_t ncap = v->gcap ? v->gcap * 2 : 8;
 		struct group *ng = l_alloc(c, &c->tmp, ncap * sizeof(*ng));
+		const char **ns = l_alloc(c, &c->tmp, ncap * sizeof(*ns));
 
-		if (ng == NULL)
+		if (ng == NULL || ns == NULL)
 			return -1;
-		if (v->ngroups)
+		if (v->ngroups) {
 			memcpy(ng, v->groups, v->ngroups * sizeof(*ng));
+			memcpy(ns, v->gsrc, v->ngroups * sizeof(*ns));
+		}
 		v->groups = ng;
+		v->gsrc = ns;
 		v->gcap = ncap;
 	}
+	if (scalar_type(n) != S_NULL &&
+	    (src = l_strdup(c, sval(n), n->data.scalar.length)) == NULL)
+		return -1;
 	v->groups[v->ngroups].first = (uint32_t)first;
 	v->groups[v->ngroups].n = (uint32_t)(v->ntests - first);
+	v->gsrc[v->ngroups] = src;
 	v->ngroups++;
 	return 0;
 }
@@ -794,7 +806,7 @@ compile_value(struct lctx *c, yaml_node_t *n, unsigned mods,
 		if (specials[k].make(c, n, st, mods, &t) == -1 ||
 		    vals_add(c, v, &t) == -1)
 			return -1;
-		return vals_group(c, v, first);
+		return vals_group(c, v, first, n);
 	}
 	cur = l_alloc(c, &c->tmp, sizeof(*cur));
 	if (cur == NULL || string_pat(c, n, st, cur) == -1 ||
@@ -805,7 +817,7 @@ compile_value(struct lctx *c, yaml_node_t *n, unsigned mods,
 		    vals_add(c, v, &t) == -1)
 			return -1;
 	}
-	return vals_group(c, v, first);
+	return vals_group(c, v, first, n);
 }
 
 struct node *
@@ -875,7 +887,8 @@ item_automaton(struct lctx *c, struct item *it)
 }
 
 struct node *
-make_item(struct lctx *c, uint32_t field, bool all, struct vals *v)
+make_item(struct lctx *c, uint32_t field, bool all, struct vals *v,
+    const char *key)
 {
 	struct node *nd = new_node(c, N_ITEM, 0);
 	struct item *it;
@@ -896,6 +909,12 @@ make_item(struct lctx *c, uint32_t field, bool all, struct vals *v)
 	if (it->groups == NULL || it->tests == NULL)
 		return NULL;
 	memcpy(it->groups, v->groups, v->ngroups * sizeof(*it->groups));
+	it->gsrc = l_alloc(c, &c->set->arena,
+	    v->ngroups * sizeof(*it->gsrc) + 1);
+	if (it->gsrc == NULL || (key != NULL &&
+	    (it->key = l_strdup(c, key, strlen(key))) == NULL))
+		return NULL;
+	memcpy(it->gsrc, v->gsrc, v->ngroups * sizeof(*it->gsrc));
 	memcpy(it->tests, v->tests, v->ntests * sizeof(*it->tests));
 	if (item_automaton(c, it) == -1)
 		return NULL;
@@ -1001,5 +1020,5 @@ compile_field_item(struct lctx *c, yaml_node_t *key, yaml_node_t *val)
 			}
 		}
 	}
-	return make_item(c, field, (mods & M_ALL) != 0, &v);
+	return make_item(c, field, (mods & M_ALL) != 0, &v, k);
 }
