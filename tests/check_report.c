@@ -17,6 +17,7 @@
 
 #include "ev_json.h"
 #include "report/escape.h"
+#include "report/report_int.h"
 #include "report_fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -352,6 +353,72 @@ START_TEST(csv_inert)
 }
 END_TEST
 
+/*
+ * An IPv6 connection: every writer puts the address in brackets before
+ * the port (rp_endpoint()), in the context and in the event's own line.
+ */
+static const struct {
+	const char	*format;
+	bool		 all;
+	const char	*want;
+} v6[] = {
+	{ "text", false, "tcp [2001:db8::7]:80 (evil.example)" },
+	{ "text", true, "net regsvr32.exe -> [2001:db8::7]:80" },
+	{ "csv", false, "tcp [2001:db8::7]:80 (evil.example)" },
+};
+
+START_TEST(ipv6_endpoints)
+{
+	struct ev_err err = EV_ERR_INIT;
+	struct fx fx;
+	char *buf = NULL;
+	size_t len = 0, nnet = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fx_build(&fx, v6[_i].all, v6[_i].format, false);
+	for (size_t i = 0; i < fx.nev; i++)
+		if (fx.ev[i]->kind == EV_KIND_NETWORK) {
+			fx.ev[i]->col[EV_COL_SRC_IP] = "2001:db8::5";
+			fx.ev[i]->col[EV_COL_DST_IP] = "2001:db8::7";
+			nnet++;
+		}
+	ck_assert_uint_eq(nnet, 1);
+	ck_assert_msg(report_write(f, &fx.rep, &err) == 0, "%s", err.msg);
+	fclose(f);
+	fx_release(&fx);
+	ck_assert_msg(strstr(buf, v6[_i].want) != NULL, "%s: no '%s'",
+	    v6[_i].format, v6[_i].want);
+	ck_assert_ptr_null(strstr(buf, "2001:db8::7:80"));
+	free(buf);
+}
+END_TEST
+
+/* The network line with its local end, and what is missing. */
+START_TEST(net_line)
+{
+	struct ev_event ev;
+	struct ev_buf b = EV_BUF_INIT;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.col[EV_COL_PROTOCOL] = "tcp";
+	ev.col[EV_COL_SRC_IP] = "2001:db8::5";
+	ev.col[EV_COL_SRC_PORT] = "49722";
+	ev.col[EV_COL_DST_IP] = "192.0.2.1";
+	ev.col[EV_COL_DST_PORT] = "443";
+	rp_net_line(&b, &ev, true);
+	ck_assert_str_eq(b.buf, "tcp [2001:db8::5]:49722 -> 192.0.2.1:443");
+	ev_buf_reset(&b);
+	ev.col[EV_COL_DST_HOSTNAME] = "";
+	rp_net_line(&b, &ev, false);
+	ck_assert_str_eq(b.buf, "tcp 192.0.2.1:443");
+	ev_buf_reset(&b);
+	rp_endpoint(&b, NULL, NULL);
+	ck_assert_str_eq(b.buf, "?:?");
+	ev_buf_release(&b);
+}
+END_TEST
+
 START_TEST(jsonl_shape)
 {
 	char *out = render("jsonl", false, false, NULL);
@@ -569,6 +636,8 @@ report_suite(void)
 	tcase_add_test(tc, text_wrap_lossless);
 	tcase_add_test(tc, csv_inert);
 	tcase_add_test(tc, jsonl_shape);
+	tcase_add_loop_test(tc, ipv6_endpoints, 0, NELEM(v6));
+	tcase_add_test(tc, net_line);
 	tcase_add_test(tc, html_self_contained);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("api");

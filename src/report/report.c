@@ -112,6 +112,72 @@ rp_basename(const char *path)
 	return path;
 }
 
+void
+rp_endpoint(struct ev_buf *b, const char *ip, const char *port)
+{
+	bool v6 = ip != NULL && strchr(ip, ':') != NULL;
+
+	ev_buf_addf(b, "%s%s%s:%s", v6 ? "[" : "", ip ? ip : "?",
+	    v6 ? "]" : "", port ? port : "?");
+}
+
+void
+rp_net_line(struct ev_buf *b, const struct ev_event *e, bool src)
+{
+	const char *host = e->col[EV_COL_DST_HOSTNAME];
+
+	ev_buf_adds(b, e->col[EV_COL_PROTOCOL] ? e->col[EV_COL_PROTOCOL] :
+	    "?");
+	ev_buf_addc(b, ' ');
+	if (src) {
+		rp_endpoint(b, e->col[EV_COL_SRC_IP], e->col[EV_COL_SRC_PORT]);
+		ev_buf_adds(b, " -> ");
+	}
+	rp_endpoint(b, e->col[EV_COL_DST_IP], e->col[EV_COL_DST_PORT]);
+	if (host != NULL && *host != '\0')
+		ev_buf_addf(b, " (%s)", host);
+}
+
+void
+rp_net_cell(struct ev_buf *b, const struct rp_ctx *c)
+{
+	size_t n = c->nnet < RP_CTX_MAX ? c->nnet : RP_CTX_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ev_buf_adds(b, "; ");
+		rp_net_line(b, c->net[i], false);
+	}
+	if (c->nnet > n)
+		ev_buf_addf(b, "; +%zu more", c->nnet - n);
+}
+
+void
+rp_loads_cell(struct ev_buf *b, const struct rp_ctx *c)
+{
+	for (size_t i = 0; i < c->nloads; i++) {
+		const char *p = c->loads[i]->col[EV_COL_IMAGE_LOADED];
+
+		if (i > 0)
+			ev_buf_adds(b, "; ");
+		ev_buf_adds(b, p != NULL ? p : "?");
+	}
+	if (c->loads_total > c->nloads)
+		ev_buf_addf(b, "; +%zu more", c->loads_total - c->nloads);
+}
+
+void
+rp_chain_cell(struct ev_buf *b, const struct rp_ctx *c)
+{
+	for (size_t i = 0; i < c->nchain; i++) {
+		const char *img = c->chain[i]->col[EV_COL_IMAGE];
+
+		if (i > 0)
+			ev_buf_adds(b, " <- ");
+		ev_buf_adds(b, img != NULL ? img : "?");
+	}
+}
+
 const char *
 rp_kind_desc(int kind)
 {

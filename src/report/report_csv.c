@@ -31,47 +31,15 @@ context_cells(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 {
 	struct ev_buf t = EV_BUF_INIT;
 	struct rp_ctx c;
-	size_t n;
 
 	rp_context(rp, ev, &c);
-	for (size_t i = 0; i < c.nchain; i++) {
-		const char *img = c.chain[i]->col[EV_COL_IMAGE];
-
-		if (i > 0)
-			ev_buf_adds(&t, " <- ");
-		ev_buf_adds(&t, img != NULL ? img : "?");
-	}
+	rp_chain_cell(&t, &c);
 	cell(b, t.buf);
 	ev_buf_reset(&t);
-	n = c.nnet < RP_CTX_MAX ? c.nnet : RP_CTX_MAX;
-	for (size_t i = 0; i < n; i++) {
-		const struct ev_event *e = c.net[i];
-		const char *ip = e->col[EV_COL_DST_IP];
-		const char *host = e->col[EV_COL_DST_HOSTNAME];
-
-		if (i > 0)
-			ev_buf_adds(&t, "; ");
-		ev_buf_addf(&t, "%s %s%s%s:%s", e->col[EV_COL_PROTOCOL] ?
-		    e->col[EV_COL_PROTOCOL] : "?", ip != NULL &&
-		    strchr(ip, ':') ? "[" : "", ip ? ip : "?", ip != NULL &&
-		    strchr(ip, ':') ? "]" : "", e->col[EV_COL_DST_PORT] ?
-		    e->col[EV_COL_DST_PORT] : "?");
-		if (host != NULL && *host != '\0')
-			ev_buf_addf(&t, " (%s)", host);
-	}
-	if (c.nnet > n)
-		ev_buf_addf(&t, "; +%zu more", c.nnet - n);
+	rp_net_cell(&t, &c);
 	cell(b, t.buf);
 	ev_buf_reset(&t);
-	for (size_t i = 0; i < c.nloads; i++) {
-		const char *p = c.loads[i]->col[EV_COL_IMAGE_LOADED];
-
-		if (i > 0)
-			ev_buf_adds(&t, "; ");
-		ev_buf_adds(&t, p != NULL ? p : "?");
-	}
-	if (c.loads_total > c.nloads)
-		ev_buf_addf(&t, "; +%zu more", c.loads_total - c.nloads);
+	rp_loads_cell(&t, &c);
 	cell(b, t.buf);
 	ev_buf_release(&t);
 }

@@ -107,6 +107,8 @@ static const char js[] =
 "function card(p,n,l,c){var d=add(p,'div','card '+(c||''));"
 "add(d,'div','n',n);add(d,'div','l',l);}\n"
 "function t(s){return s?s.replace('T',' ').replace(/\\.\\d+Z$/,'Z'):'';}\n"
+/* ip:port as rp_endpoint() writes it: an IPv6 address in brackets */
+"function ep(i,p){return(i&&String(i).indexOf(':')>=0?'['+i+']':i)+':'+p;}\n"
 /* header */
 "$('meta').textContent=vis((H.version||'')+' \\u2014 '+(H.command||''));\n"
 "var c=$('cards'),fb=H.files_by_status;\n"
@@ -203,8 +205,8 @@ static const char js[] =
 "p('parent command',x.parent_command_line);p('user',x.user);"
 "p('integrity',x.integrity_level);p('pid',x.pid);p('guid',x.process_guid);"
 "p('sha256',x.sha256);if(x.network)p('connection',x.network.protocol+' '+"
-"x.network.src_ip+':'+x.network.src_port+' -> '+x.network.dst_ip+':'+"
-"x.network.dst_port+(x.network.dst_hostname?' ('+x.network.dst_hostname+')':''));"
+"ep(x.network.src_ip,x.network.src_port)+' -> '+ep(x.network.dst_ip,"
+"x.network.dst_port)+(x.network.dst_hostname?' ('+x.network.dst_hostname+')':''));"
 "if(x.image_load)p('loaded',x.image_load.image_loaded);"
 "if(x.cleared_channel)p('log cleared',x.cleared_channel);"
 "p('source',x.file+' #'+x.record_id+' ('+x.channel+' '+x.event_id+"
@@ -227,7 +229,7 @@ static const char js[] =
 "if(c.network.length){add(d,'div','muted','Network connections ('+"
 "c.network_total+')');var nt=tbl(d,['time','proto','source','destination',"
 "'host']);c.network.forEach(function(n){row(nt,[t(n.time),n.protocol,"
-"n.src_ip+':'+n.src_port,n.dst_ip+':'+n.dst_port,n.dst_hostname],[2,3,4]);"
+"ep(n.src_ip,n.src_port),ep(n.dst_ip,n.dst_port),n.dst_hostname],[2,3,4]);"
 "});}\n"
 "if(c.image_loads.length){add(d,'div','muted','Unusual image loads ('+"
 "c.image_loads_unusual+' of '+c.image_loads_total+')');var lt=tbl(d,"

@@ -190,6 +190,28 @@ const char *rp_kind_desc(int kind);
 /* The channel cleared by a log-clear event ("Security" for 1102). */
 const char *rp_cleared_channel(const struct ev_event *);
 
+/*
+ * ---- composite cells: one formatter each, for every writer ----
+ *
+ * The network line, the loads and the parent chain are written the same
+ * way by the text, CSV and timesketch writers (and the HTML page's
+ * script follows them); a missing value is "?".
+ */
+/* "ip:port"; an IPv6 address in brackets: "[2001:db8::1]:443". */
+void	rp_endpoint(struct ev_buf *, const char *ip, const char *port);
+/*
+ * A connection (Sysmon 3): "tcp [2001:db8::1]:443 (host)"; with src, the
+ * local end first: "tcp 10.0.0.5:50000 -> 10.0.0.9:443 (host)".  The
+ * host name only when there is one.
+ */
+void	rp_net_line(struct ev_buf *, const struct ev_event *net, bool src);
+/* The connections of c: "<line>; <line>; +N more". */
+void	rp_net_cell(struct ev_buf *, const struct rp_ctx *c);
+/* The unusual loads of c: "path; path; +N more". */
+void	rp_loads_cell(struct ev_buf *, const struct rp_ctx *c);
+/* The parent chain of c, images nearest first: "a.exe <- b.exe". */
+void	rp_chain_cell(struct ev_buf *, const struct rp_ctx *c);
+
 /* Writes b to out and resets it; EV_EIO when out fails. */
 int	rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err);
 

@@ -652,10 +652,10 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	}
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
-		ev_buf_addf(&m, "%s -> %s:%s", ev->col[EV_COL_IMAGE] ?
-		    ev->col[EV_COL_IMAGE] : "?", ev->col[EV_COL_DST_IP] ?
-		    ev->col[EV_COL_DST_IP] : "?", ev->col[EV_COL_DST_PORT] ?
-		    ev->col[EV_COL_DST_PORT] : "?");
+		ev_buf_addf(&m, "%s -> ", ev->col[EV_COL_IMAGE] ?
+		    ev->col[EV_COL_IMAGE] : "?");
+		rp_endpoint(&m, ev->col[EV_COL_DST_IP],
+		    ev->col[EV_COL_DST_PORT]);
 		break;
 	case EV_KIND_IMAGE_LOAD:
 		ev_buf_addf(&m, "%s loaded %s", ev->col[EV_COL_IMAGE] ?

@@ -625,12 +625,8 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		const struct ev_event *e = c.net[i];
 
 		ev_buf_reset(&t);
-		ev_buf_addf(&t, "%s %s %s:%s", iso(e->time, a),
-		    e->col[EV_COL_PROTOCOL] ? e->col[EV_COL_PROTOCOL] : "?",
-		    e->col[EV_COL_DST_IP] ? e->col[EV_COL_DST_IP] : "?",
-		    e->col[EV_COL_DST_PORT] ? e->col[EV_COL_DST_PORT] : "?");
-		if (e->col[EV_COL_DST_HOSTNAME] && e->col[EV_COL_DST_HOSTNAME][0])
-			ev_buf_addf(&t, " (%s)", e->col[EV_COL_DST_HOSTNAME]);
+		ev_buf_addf(&t, "%s ", iso(e->time, a));
+		rp_net_line(&t, e, false);
 		field(w, IND, i == 0 ? "network" : "", t.buf);
 	}
 	if (c.nnet > n) {
@@ -721,12 +717,11 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	ev_buf_addf(&t, "%s  %-8s %s  ", iso(ev->time, a), "-", comp);
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
-		ev_buf_addf(&t, "net %s -> %s:%s",
+		ev_buf_addf(&t, "net %s -> ",
 		    rp_basename(ev->col[EV_COL_IMAGE]) ?
-		    rp_basename(ev->col[EV_COL_IMAGE]) : "?",
-		    ev->col[EV_COL_DST_IP] ? ev->col[EV_COL_DST_IP] :
-		    "?", ev->col[EV_COL_DST_PORT] ?
-		    ev->col[EV_COL_DST_PORT] : "?");
+		    rp_basename(ev->col[EV_COL_IMAGE]) : "?");
+		rp_endpoint(&t, ev->col[EV_COL_DST_IP],
+		    ev->col[EV_COL_DST_PORT]);
 		break;
 	case EV_KIND_IMAGE_LOAD:
 		ev_buf_addf(&t, "load %s", ev->col[EV_COL_IMAGE_LOADED] ?
@@ -807,14 +802,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		ev_buf_reset(&t);
-		ev_buf_addf(&t, "%s %s:%s -> %s:%s", ev->col[EV_COL_PROTOCOL] ?
-		    ev->col[EV_COL_PROTOCOL] : "?", ev->col[EV_COL_SRC_IP] ?
-		    ev->col[EV_COL_SRC_IP] : "?", ev->col[EV_COL_SRC_PORT] ?
-		    ev->col[EV_COL_SRC_PORT] : "?", ev->col[EV_COL_DST_IP] ?
-		    ev->col[EV_COL_DST_IP] : "?", ev->col[EV_COL_DST_PORT] ?
-		    ev->col[EV_COL_DST_PORT] : "?");
-		if (ev->col[EV_COL_DST_HOSTNAME])
-			ev_buf_addf(&t, " (%s)", ev->col[EV_COL_DST_HOSTNAME]);
+		rp_net_line(&t, ev, true);
 		field(w, IND, "connect", t.buf);
 		break;
 	case EV_KIND_IMAGE_LOAD:
