@@ -107,11 +107,11 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 
 /* ---- names and the parser ---- */
 
-
 /*
  * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
  * (low 16 bits of h = h * 65599 + unit over the units) the one stored?
- * A name overwritten since a template referred to it seldom is.
+ * A name overwritten since a template referred to it seldom is.  Not
+ * asked for a sound chunk's allocated records (see bx_tpl_fits()).
  */
 static bool
 name_sound(const uint8_t *p, uint32_t n)
@@ -148,7 +148,8 @@ name_get(struct bx_dec *d, uint32_t off)
 	if (off > d->clen || d->clen - off < 10)
 		return NULL;
 	n = le16(d->c + off + 6);
-	if ((d->clen - off - 10) / 2 < n || !name_sound(d->c + off, n)) {
+	if ((d->clen - off - 10) / 2 < n ||
+	    (!d->sound && !name_sound(d->c + off, n))) {
 		if (s != NULL) {	/* remembered: not hashed again */
 			s->off = off;
 			s->gen = d->gen;

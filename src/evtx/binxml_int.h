@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../ev_arena.h"
+#include "../ev_util.h"
 #include "binxml.h"
 #include "binxml_value.h"
 
@@ -193,11 +194,81 @@ void	bx_scan_list(struct bx_dec *, const struct bx_node *list,
 	    const struct bx_inst *inst, int what, int depth, struct fields *f);
 
 /*
- * template.c: the verified template for an instance with template id and
- * values inst, whose definition offset is def and whose inline copy of
- * the definition is at own (NO_TPL: none); NULL when there is none.
+ * template.c: parses the definition at chunk offset off into the chunk's
+ * arena and keeps it in slot s (NULL: the probe found no free slot);
+ * NULL when it is not sound.
  */
-const struct bx_tpl *bx_tpl_resolve(struct bx_dec *, uint32_t id,
+struct bx_tpl	*bx_tpl_parse(struct bx_dec *, struct tpl_slot *s, uint32_t off,
+	    int depth);
+
+/* The definition at chunk offset off, parsed once per chunk, or NULL. */
+static inline struct bx_tpl *
+bx_tpl_get(struct bx_dec *d, uint32_t off, int depth)
+{
+	uint32_t h = bx_slot_hash(off, TPL_SLOTS);
+
+	for (uint32_t i = 0; i < 16; i++) {
+		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
+
+		if (t->gen != d->gen)
+			return bx_tpl_parse(d, t, off, depth);
+		if (t->off == off)
+			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
+	}
+	return bx_tpl_parse(d, NULL, off, depth);
+}
+
+/*
+ * Does instance inst (template id) fit template t: same identifier, one
+ * value for each substitution index?  And (bx_tpl_types_fit(), template.c)
+ * is each value of the declared type or one of its class (Windows
+ * declares SizeT and writes HexInt64, ...), or NULL / empty as Windows
+ * writes absent optional values?
+ *
+ * The types are not compared for an allocated record of a chunk whose
+ * CRCs hold (bx_sound()), whose definition is the one the chunk's writer
+ * made it against: a mismatch there is no overwrite but a forgery of the
+ * whole chunk (both CRCs made again), which could as well forge the
+ * values, so the check would only cost time on every record of every
+ * sound chunk.  Names such a record refers to are not hashed for the
+ * same reason (binxml.c, name_get()); names and definitions are kept per
+ * chunk offset, and one such a record found is the real one for every
+ * other record that refers to that offset.  A definition found any
+ * other way (bx_tpl_resolve_more()) is checked in full.
+ */
+static inline bool
+bx_tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
+{
+	return t->id == id && inst->nvals == t->nsub;
+}
+
+bool	bx_tpl_types_fit(const struct bx_tpl *, const struct bx_inst *);
+
+/* template.c: the rest of bx_tpl_resolve(), out of line. */
+const struct bx_tpl *bx_tpl_resolve_more(struct bx_dec *, uint32_t id,
 	    uint32_t def, uint32_t own, const struct bx_inst *inst, int depth);
+
+/*
+ * The verified template for an instance with template id and values
+ * inst, whose definition offset is def and whose inline copy of the
+ * definition is at own (NO_TPL: none): the definition at def when it
+ * carries id and fits, else see bx_tpl_resolve_more(); NULL when there
+ * is none.  Verified once per chunk and offset: the parsed definition is
+ * cached (bx_tpl_get()), the fit is per instance.
+ */
+static inline const struct bx_tpl *
+bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
+    const struct bx_inst *inst, int depth)
+{
+	const struct bx_tpl *t;
+
+	if (def < d->clen && d->clen - def >= 24 &&
+	    le32(d->c + def + 4) == id &&
+	    (t = bx_tpl_get(d, def, depth)) != NULL &&
+	    bx_tpl_fits(t, id, inst) &&
+	    (d->sound || bx_tpl_types_fit(t, inst)))
+		return t;
+	return bx_tpl_resolve_more(d, id, def, own, inst, depth);
+}
 
 #endif

@@ -66,7 +66,8 @@ not_ascii(__m128i packed)
 }
 #endif
 
-static void
+/* (inlined into both wrappers: one call a string, as before the flag) */
+static inline __attribute__((always_inline)) void
 utf16(struct sbuf *b, const uint8_t *p, uint32_t n, bool mark)
 {
 	uint32_t i = 0, k;

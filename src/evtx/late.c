@@ -252,22 +252,6 @@ rec_cmp(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* A candidate definition and its place in the tie-break order. */
-struct cand {
-	uint64_t	 key;
-	const struct late_def *def;
-};
-
-static int
-cand_cmp(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return def_cmp(x->def, y->def);
-}
-
 /* State of evtx_tpls_finish(). */
 struct fin {
 	struct evtx_tpls *t;
@@ -277,8 +261,7 @@ struct fin {
 					   nothing) */
 	int		 fd;
 	uint32_t	 fdfile;
-	struct cand	*cv;
-	size_t		 ccap;
+	const struct late_def *cv[LATE_TRIES];	/* candidates() */
 };
 
 /* Loads chunk slot of file into f->ob for f->od; false when it cannot. */
@@ -308,15 +291,36 @@ load(struct fin *f, uint32_t file, uint32_t slot)
 	return true;
 }
 
+/* First index in [lo, hi) of a->defs whose (file, slot) is not below. */
+static size_t
+def_at(const struct late_buf *a, size_t lo, size_t hi, uint32_t file,
+    uint32_t slot)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct late_def *d = &a->defs[mid];
+
+		if (d->file < file || (d->file == file && d->slot < slot))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * The candidates for record r, in tie-break order, into f->cv; their
- * count (at most LATE_TRIES), or -1 when out of memory.
+ * count (at most LATE_TRIES).  The definitions with r's identifier are
+ * sorted by file, slot and offset: those of r's file come first by
+ * distance of their chunk (the lower one first on a tie; its own chunk
+ * was tried while reading), a chunk's by offset, then those of the other
+ * files as they are sorted.  Made in that order, without a sort.
  */
 static long
 candidates(struct fin *f, const struct late_rec *r)
 {
 	const struct late_buf *a = &f->t->all;
-	size_t lo = 0, hi = a->ndefs, n = 0;
+	size_t lo = 0, hi = a->ndefs, fa, fb, p, q, n = 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -326,34 +330,43 @@ candidates(struct fin *f, const struct late_rec *r)
 		else
 			hi = mid;
 	}
-	for (; lo < a->ndefs && a->defs[lo].id == r->id; lo++) {
-		const struct late_def *d = &a->defs[lo];
-		uint64_t key;
+	for (hi = lo; hi < a->ndefs && a->defs[hi].id == r->id; hi++)
+		;
+	/* [fa, fb): r's file; [fa, p) below its chunk, [q, fb) above */
+	fa = def_at(a, lo, hi, r->file, 0);
+	fb = r->file == UINT32_MAX ? hi : def_at(a, fa, hi, r->file + 1, 0);
+	p = def_at(a, fa, fb, r->file, r->slot);
+	q = r->slot == UINT32_MAX ? fb : def_at(a, p, fb, r->file,
+	    r->slot + 1);
+	while (n < LATE_TRIES && (p > fa || q < fb)) {
+		uint32_t below = p > fa ? a->defs[p - 1].slot : 0;
+		size_t g;
 
-		if (d->file == r->file && d->slot == r->slot)
-			continue;	/* its own chunk: tried while reading */
-		if (d->file == r->file)
-			key = d->slot > r->slot ? d->slot - r->slot :
-			    r->slot - d->slot;
-		else
-			key = ((uint64_t)1 << 40) + ((uint64_t)d->file << 32 |
-			    d->slot);
-		if (n == f->ccap) {
-			size_t c = f->ccap ? f->ccap * 2 : 64;
-			struct cand *v = realloc(f->cv, c * sizeof(*v));
+		if (p > fa && (q == fb ||
+		    r->slot - below <= a->defs[q].slot - r->slot)) {
+			/* the chunk below, by offset */
+			for (g = p; g > fa && a->defs[g - 1].slot == below; g--)
+				;
+			for (size_t i = g; i < p && n < LATE_TRIES; i++)
+				f->cv[n++] = &a->defs[i];
+			p = g;
+		} else {
+			uint32_t above = a->defs[q].slot;
 
-			if (v == NULL)
-				return -1;
-			f->cv = v;
-			f->ccap = c;
+			for (; q < fb && a->defs[q].slot == above &&
+			    n < LATE_TRIES; q++)
+				f->cv[n++] = &a->defs[q];
+			for (; q < fb && a->defs[q].slot == above; q++)
+				;
 		}
-		f->cv[n].key = key;
-		f->cv[n].def = d;
-		n++;
 	}
-	if (n > 1)
-		qsort(f->cv, n, sizeof(*f->cv), cand_cmp);
-	return (long)(n < LATE_TRIES ? n : LATE_TRIES);
+	for (size_t i = lo; i < hi && n < LATE_TRIES; i++) {
+		if (i == fa)
+			i = fb;		/* r's file: done above */
+		if (i < hi)
+			f->cv[n++] = &a->defs[i];
+	}
+	return (long)n;
 }
 
 /*
@@ -369,10 +382,9 @@ one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
 	long n;
 	int rc = EV_ECORRUPT;
 
-	if ((n = candidates(f, r)) < 0)
-		return EV_ENOMEM;
+	n = candidates(f, r);
 	for (long i = 0; i < n; i++) {
-		const struct late_def *d = f->cv[i].def;
+		const struct late_def *d = f->cv[i];
 
 		if (!load(f, d->file, d->slot))
 			continue;
@@ -404,6 +416,42 @@ one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
 	return rc < 0 ? rc : 0;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Drops the definitions whose identifier no kept record names (most of
+ * them: a run notes every chunk's), so that only the rest is sorted;
+ * false when out of memory.
+ */
+static bool
+keep_wanted(struct late_buf *a)
+{
+	uint32_t *ids = malloc(a->nrecs * sizeof(*ids));
+	size_t nids = 0, k = 0;
+
+	if (ids == NULL)
+		return false;
+	for (size_t i = 0; i < a->nrecs; i++)
+		ids[i] = a->recs[i].id;
+	qsort(ids, a->nrecs, sizeof(*ids), id_cmp);
+	for (size_t i = 0; i < a->nrecs; i++)
+		if (nids == 0 || ids[nids - 1] != ids[i])
+			ids[nids++] = ids[i];
+	for (size_t i = 0; i < a->ndefs; i++)
+		if (bsearch(&a->defs[i].id, ids, nids, sizeof(*ids),
+		    id_cmp) != NULL)
+			a->defs[k++] = a->defs[i];
+	a->ndefs = k;
+	free(ids);
+	return true;
+}
+
 int
 evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
     struct ev_err *err)
@@ -428,9 +476,13 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto out;
 	}
+	qsort(a->recs, a->nrecs, sizeof(*a->recs), rec_cmp);	/* nrecs > 0 */
+	if (!keep_wanted(a)) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
 	if (a->ndefs > 1)
 		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
-	qsort(a->recs, a->nrecs, sizeof(*a->recs), rec_cmp);	/* nrecs > 0 */
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct late_rec *r = &a->recs[i];
 		const struct late_copy *cp = &a->copies[r->copy];
@@ -451,6 +503,5 @@ out:
 	bx_free(f.d);
 	bx_free(f.od);
 	free(f.ob);
-	free(f.cv);
 	return rc;
 }

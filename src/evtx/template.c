@@ -14,13 +14,8 @@
 #include "../ev_util.h"
 #include "binxml_int.h"
 
-/*
- * Parses the definition at chunk offset off into the chunk's arena and
- * keeps it in slot s (NULL: the probe found no free slot); NULL when it
- * is not sound.
- */
-static struct bx_tpl *
-tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
+struct bx_tpl *
+bx_tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 {
 	struct bx_tpl *tpl;
 	struct parser p;
@@ -59,23 +54,6 @@ tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 	return tpl->bad ? NULL : tpl;
 }
 
-/* The definition at chunk offset off, parsed once per chunk, or NULL. */
-static inline struct bx_tpl *
-tpl_get(struct bx_dec *d, uint32_t off, int depth)
-{
-	uint32_t h = bx_slot_hash(off, TPL_SLOTS);
-
-	for (uint32_t i = 0; i < 16; i++) {
-		struct tpl_slot *t = &d->tpls[(h + i) & (TPL_SLOTS - 1)];
-
-		if (t->gen != d->gen)
-			return tpl_parse(d, t, off, depth);
-		if (t->off == off)
-			return t->tpl->busy || t->tpl->bad ? NULL : t->tpl;
-	}
-	return tpl_parse(d, NULL, off, depth);
-}
-
 
 /* Integer, string or other: the classes a declared type may differ in. */
 static int
@@ -92,24 +70,9 @@ type_class(uint8_t t)
 	return 3 + t;
 }
 
-/*
- * Does instance inst (template id) fit template t: same identifier, one
- * value for each substitution index, each of the declared type or one
- * of its class (Windows declares SizeT and writes HexInt64, ...), or
- * NULL / empty as Windows writes absent optional values?  The types are
- * not compared when !types: for an allocated record of a chunk whose
- * CRCs hold (bx_sound()), whose definition is the one the chunk's writer
- * made it against (a mismatch there is no overwrite but a forgery of
- * the whole chunk, which could as well forge the values).
- */
-static bool
-tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst,
-    bool types)
+bool
+bx_tpl_types_fit(const struct bx_tpl *t, const struct bx_inst *inst)
 {
-	if (t->id != id || inst->nvals != t->nsub)
-		return false;
-	if (!types)
-		return true;
 	for (uint32_t i = 0; i < t->nsub; i++) {
 		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
 
@@ -122,6 +85,13 @@ tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst,
 			return false;
 	}
 	return true;
+}
+
+/* bx_tpl_fits() with the value types compared. */
+static inline bool
+tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
+{
+	return bx_tpl_fits(t, id, inst) && bx_tpl_types_fit(t, inst);
 }
 
 #define TPL_TABLE	384	/* chunk header: 32 template chain heads */
@@ -233,8 +203,8 @@ tpl_find(struct bx_dec *d, const struct bx_tdef *v, uint32_t n, uint32_t id,
 		if (v[i].id != id || o == def || o == own)
 			continue;
 		tried++;
-		if ((t = tpl_get(d, o, depth)) != NULL &&
-		    tpl_fits(t, id, inst, true))
+		if ((t = bx_tpl_get(d, o, depth)) != NULL &&
+		    tpl_fits(t, id, inst))
 			return t;
 	}
 	return NULL;
@@ -253,46 +223,48 @@ foreign(struct bx_dec *d, uint32_t id, const struct bx_inst *inst, int depth)
 		return NULL;
 	o->work = 0;
 	o->oom = false;
-	t = tpl_get(o, def, depth);
+	t = bx_tpl_get(o, def, depth);
 	if (o->oom)
 		d->oom = true;
-	return t != NULL && tpl_fits(t, id, inst, true) ? t : NULL;
+	return t != NULL && tpl_fits(t, id, inst) ? t : NULL;
 }
 
 /*
- * The verified template for an instance with template id and values
- * inst: the definition at its offset def, else its own inline copy at
- * own (NO_TPL: none), else another definition of the chunk with the same
- * identifier whose substitutions fit: first those the template table
- * chains (in table order), then any in the chunk's slack (def_index(),
- * only when d->full: else d->missed is set), then the definition of
- * another chunk that bx_foreign() gave.  NULL when there is none.
+ * bx_tpl_resolve() when the definition at the instance's offset did not
+ * do: its own inline copy at own (NO_TPL: none), else another definition
+ * of the chunk with the same identifier whose substitutions fit: first
+ * those the template table chains (in table order), then any in the
+ * chunk's slack (def_index(), only when d->full: else d->missed is set),
+ * then the definition of another chunk that bx_foreign() gave.  NULL
+ * when there is none.  What is parsed here is not what the record's
+ * writer made it against: names are checked as for a carved record.
  */
 const struct bx_tpl *
-bx_tpl_resolve(struct bx_dec *d, uint32_t id, uint32_t def, uint32_t own,
-    const struct bx_inst *inst, int depth)
+bx_tpl_resolve_more(struct bx_dec *d, uint32_t id, uint32_t def,
+    uint32_t own, const struct bx_inst *inst, int depth)
 {
 	const struct bx_tpl *t;
+	bool sound = d->sound;
 
-	if (def < d->clen && d->clen - def >= 24 &&
-	    le32(d->c + def + 4) == id &&
-	    (t = tpl_get(d, def, depth)) != NULL &&
-	    tpl_fits(t, id, inst, !d->sound))
-		return t;
+	d->sound = false;
 	if (own != NO_TPL && own != def &&
-	    (t = tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst, true))
-		return t;
+	    (t = bx_tpl_get(d, own, depth)) != NULL && tpl_fits(t, id, inst))
+		goto out;
 	if (tdef_index(d) && (t = tpl_find(d, d->tdefs, d->ntdefs, id, def,
 	    own, inst, depth)) != NULL)
-		return t;
+		goto out;
 	if (!d->full) {
 		d->missed = true;
-		return NULL;
+		t = NULL;
+		goto out;
 	}
 	if (def_index(d) && (t = tpl_find(d, d->defs, d->ndefs, id, def,
 	    own, inst, depth)) != NULL)
-		return t;
-	return foreign(d, id, inst, depth);
+		goto out;
+	t = foreign(d, id, inst, depth);
+out:
+	d->sound = sound;
+	return t;
 }
 
 void
