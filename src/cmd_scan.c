@@ -416,6 +416,9 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 
 	s->hook.rules = s->rules;
 	s->rd.ingest.on_event = findings_on_event;
+	/* a generic event that no rule hit is only counted, unless the
+	   database or the timeline of every event shows it */
+	s->rd.ingest.match_generic = s->dbpath == NULL && !s->all_events;
 	s->rd.ingest.worker_init = findings_worker_init;
 	s->rd.ingest.worker_fini = findings_worker_fini;
 	s->rd.ingest.hook_progress = findings_progress;

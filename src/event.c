@@ -805,3 +805,71 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	}
 	return n.oom ? EV_ENOMEM : 0;
 }
+
+/* s copied into arena; NULL stays NULL.  Sets *oom on failure. */
+static const char *
+keep_str(struct ev_arena *arena, const char *s, bool *oom)
+{
+	const char *c;
+
+	if (s == NULL)
+		return NULL;
+	if ((c = ev_arena_strdup(arena, s)) == NULL)
+		*oom = true;
+	return c;
+}
+
+int
+ev_event_keep(struct ev_event *dst, const struct ev_event *src,
+    bool data, struct ev_arena *arena)
+{
+	struct ev_pair *d = NULL;
+	uint32_t *dlen = NULL, *hits = NULL;
+	bool oom = false;
+
+	*dst = *src;
+	dst->data = NULL;
+	dst->dlen = NULL;
+	dst->ndata = 0;
+	dst->hits = NULL;
+	dst->nhits = 0;
+	if (data && src->ndata > 0) {
+		d = ev_arena_alloc(arena, src->ndata * sizeof(*d));
+		dlen = ev_arena_alloc(arena, src->ndata * sizeof(*dlen));
+		if (d == NULL || dlen == NULL)
+			return EV_ENOMEM;
+		for (uint32_t i = 0; i < src->ndata; i++) {
+			d[i].name = keep_str(arena, src->data[i].name, &oom);
+			d[i].value = keep_str(arena, src->data[i].value,
+			    &oom);
+			dlen[i] = src->dlen != NULL ? src->dlen[i] :
+			    (uint32_t)strlen(src->data[i].value);
+		}
+		dst->data = d;
+		dst->dlen = src->dlen != NULL ? dlen : NULL;
+		dst->ndata = src->ndata;
+	}
+	for (int c = 0; c < EV_NCOL; c++) {
+		uint32_t i;
+
+		/* the System strings live in the reader's ev_shared */
+		if (c == EV_COL_COMPUTER || c == EV_COL_CHANNEL ||
+		    c == EV_COL_PROVIDER || src->col[c] == NULL)
+			continue;
+		/* a column taken from the data points at the copy */
+		for (i = 0; d != NULL && i < src->ndata; i++)
+			if (src->col[c] == src->data[i].value)
+				break;
+		dst->col[c] = d != NULL && i < src->ndata ? d[i].value :
+		    keep_str(arena, src->col[c], &oom);
+	}
+	if (src->nhits > 0) {
+		if ((hits = ev_arena_alloc(arena, src->nhits *
+		    sizeof(*hits))) == NULL)
+			return EV_ENOMEM;
+		memcpy(hits, src->hits, src->nhits * sizeof(*hits));
+		dst->hits = hits;
+		dst->nhits = src->nhits;
+	}
+	return oom ? EV_ENOMEM : 0;
+}

@@ -266,6 +266,17 @@ int	 ev_normalise_shared(const struct ev_record *rec,
 	    struct ev_arena *arena, struct ev_shared *shared,
 	    struct ev_event *ev);
 
+/*
+ * Copies src, normalised into a short-lived arena, into *dst with its
+ * strings and hits in arena, so src's arena can be reused.  The System
+ * strings (computer, channel, provider, user SID) are not copied: src
+ * must have them from an ev_shared that outlives dst.  With data false,
+ * EventData is left out (ndata 0): for an event no later stage reads
+ * the data of; its columns are kept either way.  0 or EV_ENOMEM.
+ */
+int	 ev_event_keep(struct ev_event *dst, const struct ev_event *src,
+	    bool data, struct ev_arena *arena);
+
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);
 

@@ -388,6 +388,8 @@ struct task {
 struct ingest_shard {
 	struct ev_arena		 arena;
 	struct ev_shared	 strings;	/* System strings, once */
+	struct ev_arena		 scratch;	/* a generic event until it is
+						   matched (match_generic) */
 	struct ev_event		**ev;
 	size_t			 n, cap;
 	size_t			 hooked;	/* ev[0 .. hooked) went to on_event */
@@ -463,11 +465,47 @@ run_hook(struct ingest_shard *sh, const struct ingest_opts *o)
 		sh->hooked = sh->n;
 		return 0;
 	}
-	for (; sh->hooked < sh->n; sh->hooked++)
+	for (; sh->hooked < sh->n; sh->hooked++) {
+		if (o->match_generic &&
+		    sh->ev[sh->hooked]->kind == EV_KIND_GENERIC)
+			continue;	/* add_generic() gave it already */
 		if ((rc = o->on_event(sh->ev[sh->hooked], &sh->arena,
 		    sh->worker)) != 0)
 			return EV_ERR(&sh->err, rc, 0, "event hook failed");
+	}
 	return 0;
+}
+
+/*
+ * The event of a generic record (opts->match_generic): normalised into
+ * the shard's scratch arena, given to on_event at once, and kept in the
+ * shard's arena whole when it matched, else without its EventData.
+ * Returns the kept event, or NULL (sh->err says why).
+ */
+static struct ev_event *
+add_generic(struct ingest_shard *sh, const struct ev_record *rec,
+    uint32_t file)
+{
+	const struct ingest_opts *o = sh->ctx->opts;
+	struct ev_event tmp, *ev;
+	int rc;
+
+	ev_arena_reset(&sh->scratch);
+	if (ev_normalise_shared(rec, &sh->scratch, &sh->strings, &tmp) != 0) {
+		EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+		return NULL;
+	}
+	tmp.file_id = file;
+	if ((rc = o->on_event(&tmp, &sh->scratch, sh->worker)) != 0) {
+		EV_ERR(&sh->err, rc, 0, "event hook failed");
+		return NULL;
+	}
+	if ((ev = ev_arena_alloc(&sh->arena, sizeof(*ev))) == NULL ||
+	    ev_event_keep(ev, &tmp, tmp.nhits > 0, &sh->arena) != 0) {
+		EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+		return NULL;
+	}
+	return ev;
 }
 
 static int
@@ -486,11 +524,16 @@ add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 		return 0;
 	if (atomic_load_explicit(&sh->ctx->abort, memory_order_relaxed))
 		return EV_EUSAGE;
-	ev = ev_arena_alloc(&sh->arena, sizeof(*ev));
-	if (ev == NULL || ev_normalise_shared(rec, &sh->arena,
-	    &sh->strings, ev) != 0)
-		return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
-	ev->file_id = file;
+	if (o->match_generic && rec->kind == EV_KIND_GENERIC) {
+		if ((ev = add_generic(sh, rec, file)) == NULL)
+			return sh->err.code;
+	} else {
+		ev = ev_arena_alloc(&sh->arena, sizeof(*ev));
+		if (ev == NULL || ev_normalise_shared(rec, &sh->arena,
+		    &sh->strings, ev) != 0)
+			return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+		ev->file_id = file;
+	}
 	if (sh->n == sh->cap) {
 		size_t cap = sh->cap ? sh->cap * 2 : 1024;
 		struct ev_event **v = realloc(sh->ev, cap * sizeof(*v));
@@ -1183,6 +1226,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	for (unsigned i = 0; i <= jobs; i++) {
 		run->shards[i].ctx = &ctx;
 		ev_arena_init(&run->shards[i].arena);
+		ev_arena_init(&run->shards[i].scratch);
 		ev_shared_init(&run->shards[i].strings);
 	}
 	/* with one job the main thread does the work itself */
@@ -1241,6 +1285,7 @@ ingest_release(struct ingest_run *run)
 	free(run->messages);
 	for (unsigned i = 0; i < run->nshards; i++) {
 		ev_arena_release(&run->shards[i].arena);
+		ev_arena_release(&run->shards[i].scratch);
 		ev_shared_release(&run->shards[i].strings);
 		free(run->shards[i].ev);
 	}

@@ -89,6 +89,14 @@ struct ingest_opts {
 	int			 progress;	/* INGEST_PROGRESS_* */
 	/* optional hooks */
 	ingest_event_fn		 on_event;
+	/*
+	 * Generic events (EV_KIND_GENERIC) go to on_event as they are
+	 * read, one at a time, and are kept without their EventData
+	 * (ndata 0) unless on_event gave them hits: for a caller that reads
+	 * nothing else of them (no database, no timeline of every event).
+	 * Needs on_event.
+	 */
+	bool			 match_generic;
 	void			*(*worker_init)(void *arg);
 	void			 (*worker_fini)(void *worker);
 	/* the hooks' part of the progress line (from its own thread) */

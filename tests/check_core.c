@@ -385,6 +385,61 @@ START_TEST(test_norm_shared)
 }
 END_TEST
 
+/*
+ * ev_event_keep: a copy that outlives the arena the event was normalised
+ * into; its data and hits with it, or no data at all.
+ */
+START_TEST(test_event_keep)
+{
+	static const struct ev_pair d[] = {
+		{ "ProcessGuid", "{11111111-2222-3333-4444-555555555555}" },
+		{ "ProcessId", "0x10" },
+		{ "Image", "C:\\Windows\\System32\\certutil.exe" },
+		{ "QueryName", "evil.example" },
+	};
+	static const uint32_t hits[] = { 3, 7 };
+	struct ev_arena tmp, keep;
+	struct ev_record r;
+	struct ev_event e, whole, stub;
+	struct ev_shared sh;
+
+	ev_arena_init(&tmp);
+	ev_arena_init(&keep);
+	ev_shared_init(&sh);
+	record(&r, EV_PROVIDER_SYSMON, 22, d, NELEM(d));
+	r.kind = EV_KIND_GENERIC;
+	ck_assert_int_eq(ev_normalise_shared(&r, &tmp, &sh, &e), 0);
+	e.hits = hits;
+	e.nhits = NELEM(hits);
+	ck_assert_int_eq(ev_event_keep(&whole, &e, true, &keep), 0);
+	ck_assert_int_eq(ev_event_keep(&stub, &e, false, &keep), 0);
+	ev_arena_release(&tmp);		/* e's strings are gone */
+	ck_assert_uint_eq(whole.ndata, NELEM(d));
+	for (uint32_t i = 0; i < NELEM(d); i++) {
+		ck_assert_str_eq(whole.data[i].name, d[i].name);
+		ck_assert_str_eq(whole.data[i].value, d[i].value);
+		ck_assert_uint_eq(whole.dlen[i], strlen(d[i].value));
+	}
+	ck_assert_str_eq(ev_data(&whole, "QueryName"), "evil.example");
+	/* a column taken from the data is the copied value itself */
+	ck_assert_ptr_eq(whole.col[EV_COL_IMAGE], whole.data[2].value);
+	ck_assert_str_eq(whole.col[EV_COL_PID], "16");
+	ck_assert_uint_eq(whole.nhits, 2);
+	ck_assert_uint_eq(whole.hits[1], 7);
+	ck_assert_ptr_ne(whole.hits, hits);
+	ck_assert_uint_eq(stub.ndata, 0);
+	ck_assert_ptr_null(stub.data);
+	ck_assert_ptr_null(ev_data(&stub, "QueryName"));
+	ck_assert_str_eq(stub.col[EV_COL_IMAGE], d[2].value);
+	ck_assert_str_eq(stub.col[EV_COL_PROCESS_GUID], d[0].value);
+	ck_assert_str_eq(stub.col[EV_COL_COMPUTER], "WKS01.corp.local");
+	ck_assert_uint_eq(stub.record_id, 42);
+	ck_assert_uint_eq(stub.kind, EV_KIND_GENERIC);
+	ev_arena_release(&keep);
+	ev_shared_release(&sh);
+}
+END_TEST
+
 START_TEST(test_classify)
 {
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
@@ -586,6 +641,7 @@ core_suite(void)
 	tcase_add_checked_fixture(tc, norm_setup, norm_teardown);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_norm_shared);
+	tcase_add_test(tc, test_event_keep);
 	tcase_add_test(tc, test_norm_4688_v2);
 	tcase_add_test(tc, test_norm_4688_v0_system);
 	tcase_add_test(tc, test_norm_4688_null_target);

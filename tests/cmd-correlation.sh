@@ -268,4 +268,42 @@ n=$(grep -c '"type":"finding"' "$T/out")
 [ "$n" -eq 1 ] && ok "4625: one finding, base rule silent" ||
     fail "4625: $n findings"
 
+
+# generic events are matched as they are read and those no rule hits are
+# kept without their data: the report is the one of a --db run (which
+# keeps every event whole)
+mkdir "$T/one"
+cat > "$T/one/one.yml" <<'R'
+title: failed logon from 10.0.0.2
+id: 0c0c0c0c-0000-0000-0000-0000000000d2
+level: medium
+logsource: {product: windows, service: security}
+detection: {s: {EventID: 4625, IpAddress: 10.0.0.2}, condition: s}
+R
+for f in text jsonl csv; do
+	for j in 1 2; do
+		expect 1 "generic -f $f -j$j" "$EVTXHUNT" scan -q --no-baseline \
+		    -j $j -f $f -r "$T/one" "$T/f.evtx"
+		# without the command line (wrapped in text)
+		awk '/evtxhunt scan/{c=1; next} c && /^ /{next} {c=0; print}' \
+		    "$T/out" > "$T/one.$f.$j"
+	done
+	rm -f "$T/one.db"
+	expect 1 "generic -f $f --db" "$EVTXHUNT" scan -q --no-baseline \
+	    -f $f --db "$T/one.db" -r "$T/one" "$T/f.evtx"
+	awk '/evtxhunt scan/{c=1; next} c && /^ /{next} {c=0; print}' \
+	    "$T/out" > "$T/one.$f.db"
+	cmp -s "$T/one.$f.1" "$T/one.$f.db" &&
+	    cmp -s "$T/one.$f.2" "$T/one.$f.db" &&
+	    ok "generic -f $f: the report of a --db run" ||
+	    { fail "generic -f $f: reports differ";
+	    diff "$T/one.$f.1" "$T/one.$f.db"; }
+done
+grep -q '"record_id":3002' "$T/one.jsonl.1" &&
+    ok "generic: the hit event is reported" ||
+    { fail "generic: the hit event"; cat "$T/one.jsonl.1"; }
+n=$(sqlite3 "$T/one.db" "SELECT count(*) FROM events WHERE data LIKE '%10.0.0.%';")
+[ "$n" -eq 3 ] && ok "generic --db: every event with its data" ||
+    fail "generic --db: $n events with data"
+
 finish
