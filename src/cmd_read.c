@@ -12,6 +12,14 @@
 #include "ev_time.h"
 #include "ev_util.h"
 
+/* The progress line on stderr (ingest_opts.progress_show), in place. */
+static void
+show_progress(const char *line)
+{
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+}
+
 void
 cmd_read_init(struct cmd_read *r)
 {
@@ -20,6 +28,7 @@ cmd_read_init(struct cmd_read *r)
 	r->ingest.recovered = true;
 	r->ingest.jobs = ingest_default_jobs();
 	r->ingest.progress = INGEST_PROGRESS_AUTO;
+	r->ingest.progress_show = show_progress;
 }
 
 int

@@ -15,7 +15,8 @@
  *
  * Work is split into tasks: one per small file, several chunk ranges per
  * big file (native reader), and one hashing task per file with --hash.
- * Warnings are kept per task and printed after the run in file order, so
+ * Warnings are kept per task and handed to the command after the run in
+ * file order (it prints them, and draws the progress line), so
  * stderr is the same for any number of jobs.
  */
 #include <sys/stat.h>
@@ -865,20 +866,20 @@ progress_draw(struct run_ctx *ctx, double secs, bool final)
 	double mb = (double)b / 1e6, total = (double)ctx->bytes_total / 1e6;
 	double rate = secs > 0 ? mb / secs : 0;
 	double eta = rate > 0 ? (total - mb) / rate : 0;
-	char finds[48] = "";
+	char finds[48] = "", line[256];
 
 	if (ctx->opts->hook_progress != NULL)
 		ctx->opts->hook_progress(ctx->opts->hook_arg, finds,
 		    sizeof(finds));
 	/* one line, redrawn in place; cleared when done */
-	fprintf(stderr, "\r\033[Kfiles %zu/%zu  %.1f/%.1f MB  %llu events%s  "
-	    "%.1f MB/s  ETA %.0fs", (size_t)atomic_load(&ctx->files_done),
-	    ctx->run->nfiles, mb, total,
+	snprintf(line, sizeof(line), "files %zu/%zu  %.1f/%.1f MB  %llu "
+	    "events%s  %.1f MB/s  ETA %.0fs",
+	    (size_t)atomic_load(&ctx->files_done), ctx->run->nfiles, mb, total,
 	    (unsigned long long)atomic_load(&ctx->events_done), finds, rate,
 	    eta < 0 ? 0 : eta);
+	ctx->opts->progress_show(line);
 	if (final)
-		fprintf(stderr, "\r\033[K");
-	fflush(stderr);
+		ctx->opts->progress_show("");
 }
 
 static double
@@ -1217,9 +1218,10 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	}
 	run->nshards = jobs + 1;
 	prog.ctx = &ctx;
-	prog.on = opts->progress == INGEST_PROGRESS_ALWAYS ||
+	prog.on = opts->progress_show != NULL &&
+	    (opts->progress == INGEST_PROGRESS_ALWAYS ||
 	    (opts->progress == INGEST_PROGRESS_AUTO && !opts->quiet &&
-	    isatty(STDERR_FILENO));
+	    isatty(STDERR_FILENO)));
 	if (prog.on && pthread_create(&prog.thread, NULL, progress_main,
 	    &prog) != 0)
 		prog.on = false;

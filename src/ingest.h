@@ -87,6 +87,12 @@ struct ingest_opts {
 	bool			 quiet;		/* no progress (the command
 						   skips the messages) */
 	int			 progress;	/* INGEST_PROGRESS_* */
+	/*
+	 * Shows the progress line (from its own thread, every 200 ms; ""
+	 * at the end: clear it).  The command draws it; NULL: no progress
+	 * line whatever progress says.
+	 */
+	void			 (*progress_show)(const char *line);
 	/* optional hooks */
 	ingest_event_fn		 on_event;
 	/*
