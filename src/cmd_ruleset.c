@@ -366,6 +366,11 @@ cmd_rules_rows(const struct sigma_set *set)
 			.ntags = r->tags.n,
 			.load_status = st_names[r->status],
 			.reason = r->status == SIGMA_LOADED ? NULL : r->reason,
+			.description = r->description,
+			.references = r->references.v,
+			.nreferences = r->references.n,
+			.falsepositives = r->falsepositives.v,
+			.nfalsepositives = r->falsepositives.n,
 		};
 	}
 	return rows;

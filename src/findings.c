@@ -368,6 +368,7 @@ struct build {
 	const char			**tags;	/* per rule, joined once */
 	const struct sigcorr_match	**cm;	/* reported correlation
 						   matches, by event */
+	struct sigma_scratch		*sc;	/* for explanations */
 	size_t				 ncm, ci;
 	struct finding_reason		*rs;
 	size_t				 nrs, cap;
@@ -427,9 +428,104 @@ rule_reasons(struct build *b, const struct ev_event *ev)
 			.rule_path = r->path,
 			.tags = b->tags[ev->hits[h]],
 			.rule = ev->hits[h],
+			.description = r->description,
+			.references = r->references.v,
+			.nreferences = r->references.n,
+			.falsepositives = r->falsepositives.v,
+			.nfalsepositives = r->falsepositives.n,
 		};
 	}
 	return 0;
+}
+
+/* The matched part of a value, cut to FINDINGS_MATCH_MAX bytes. */
+static const char *
+match_copy(struct ev_arena *a, const char *s, size_t n)
+{
+	char *out;
+	size_t m = n;
+
+	if (n > FINDINGS_MATCH_MAX) {
+		m = FINDINGS_MATCH_MAX;
+		while (m > 0 && ((unsigned char)s[m] & 0xc0) == 0x80)
+			m--;	/* not inside a UTF-8 sequence */
+	}
+	if ((out = ev_arena_alloc(a, m + 4)) == NULL)
+		return NULL;
+	memcpy(out, s, m);
+	memcpy(out + m, m < n ? "..." : "", m < n ? 4 : 1);
+	return out;
+}
+
+/*
+ * What matched, for the rule reasons of ev that the filters kept
+ * (rs[0..n)): worked out again here, once per reported reason, so
+ * matching in the reading threads records nothing.
+ */
+static int
+explain_reasons(struct build *b, const struct ev_event *ev,
+    struct finding_reason *rs, size_t n)
+{
+	struct sigma_why why[FINDINGS_MATCHES_MAX];
+
+	for (size_t k = 0; k < n; k++) {
+		struct finding_reason *rr = &rs[k];
+		struct finding_match *m;
+		int nw;
+
+		if (rr->baseline || rr->correlation)
+			continue;
+		if (b->sc == NULL && (b->sc = sigma_scratch_new(b->rules)) ==
+		    NULL)
+			return EV_ENOMEM;
+		nw = sigma_explain(b->rules, b->sc, rr->rule, ev, why,
+		    FINDINGS_MATCHES_MAX);
+		if (nw < 0)
+			return nw;
+		if (nw == 0)
+			continue;
+		m = ev_arena_calloc(&b->fs->arena, (size_t)nw * sizeof(*m));
+		if (m == NULL)
+			return EV_ENOMEM;
+		for (int i = 0; i < nw; i++) {
+			const struct sigma_why *w = &why[i];
+
+			m[i] = (struct finding_match){ w->selection, w->field,
+			    w->mods, w->value, w->data, NULL };
+			if (w->text != NULL && (m[i].match = match_copy(
+			    &b->fs->arena, w->text + w->off, w->len)) == NULL)
+				return EV_ENOMEM;
+		}
+		rr->matched = m;
+		rr->nmatched = (size_t)nw;
+	}
+	return 0;
+}
+
+void
+findings_matched_line(struct ev_buf *b, const struct finding_reason *r)
+{
+	for (size_t i = 0; i < r->nmatched; i++) {
+		const struct finding_match *m = &r->matched[i];
+
+		if (i > 0)
+			ev_buf_adds(b, "; ");
+		if (m->selection != NULL)
+			ev_buf_addf(b, "%s: ", m->selection);
+		if (m->field != NULL)
+			ev_buf_addf(b, "%s%s%s ", m->field, *m->mods ? "|" : "",
+			    m->mods);
+		else if (*m->mods)
+			ev_buf_addf(b, "|%s ", m->mods);
+		if (m->value != NULL)
+			ev_buf_addf(b, "'%s'", m->value);
+		else
+			ev_buf_adds(b, "null");
+		if (m->data != NULL)
+			ev_buf_addf(b, " in %s", m->data);
+		if (m->match != NULL)
+			ev_buf_addf(b, " = '%s'", m->match);
+	}
 }
 
 static int
@@ -483,6 +579,11 @@ correlation_reasons(struct build *b, const struct ev_event *ev)
 			.tags = b->tags[m->rule],
 			.details = m->details,
 			.rule = m->rule,
+			.description = r->description,
+			.references = r->references.v,
+			.nreferences = r->references.n,
+			.falsepositives = r->falsepositives.v,
+			.nfalsepositives = r->falsepositives.n,
 		};
 	}
 	return 0;
@@ -590,8 +691,8 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
     const struct base_result *base, struct ev_event *const *events,
     size_t n, const struct findings_filter *filter)
 {
-	struct build b = { fs, rules, base, filter, NULL, NULL, 0, 0, NULL,
-	    0, 0, 0 };
+	struct build b = { .fs = fs, .rules = rules, .base = base,
+	    .filter = filter };
 	size_t *first = NULL, nf = 0, cap = 0;
 	int rc = EV_ENOMEM;
 
@@ -609,6 +710,8 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 			goto out;
 		if ((k = keep_reasons(&b, ev, f0)) == 0)
 			continue;
+		if (explain_reasons(&b, ev, b.rs + f0, k) != 0)
+			goto out;
 		ev_qsort(b.rs + f0, k, sizeof(*b.rs), reason_cmp);
 		if (!grow_findings(fs, &first, nf, &cap))
 			goto out;
@@ -626,6 +729,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	b.rs = NULL;
 	rc = 0;
 out:
+	sigma_scratch_free(b.sc);
 	free(b.rs);
 	free(b.tags);
 	free(b.cm);

@@ -40,6 +40,27 @@ struct corr;
 struct sigcorr;
 struct sigma_set;
 
+/*
+ * What made a rule true on the event (sigma_explain(), sigma.h): a
+ * selection of its condition, the field and modifiers, the rule's value
+ * and the part of the event's value that matched.  Strings from the rule
+ * and the log, unescaped.
+ */
+struct finding_match {
+	const char	*selection;	/* detection identifier, or NULL */
+	const char	*field;		/* NULL: keywords */
+	const char	*mods;		/* "contains|all"; "" none */
+	const char	*value;		/* the rule's value; NULL: null */
+	const char	*data;		/* keywords: the EventData name */
+	const char	*match;		/* matched part of the event's value,
+					   at most FINDINGS_MATCH_MAX bytes
+					   ("..." after a cut); NULL: the
+					   field is absent */
+};
+
+#define FINDINGS_MATCH_MAX	200
+#define FINDINGS_MATCHES_MAX	16	/* per reason */
+
 /* One reason an event is a finding. */
 struct finding_reason {
 	bool		 baseline;	/* false: a rule; true: baseline */
@@ -55,7 +76,24 @@ struct finding_reason {
 	bool		 correlation;	/* a rule that is a correlation: the
 					   event completed its match; details
 					   list the correlated events */
+	/* a rule: its description, references and falsepositives (NULL,
+	   0: none given), and what matched (none for correlations) */
+	const char	*description;
+	const char *const *references;
+	size_t		 nreferences;
+	const char *const *falsepositives;
+	size_t		 nfalsepositives;
+	const struct finding_match *matched;
+	size_t		 nmatched;
 };
+
+/*
+ * The reason's matches on one line, unescaped, appended to b:
+ * "selection: Image|endswith 'x.exe' = 'X.EXE'; ...", keywords as
+ * "keywords: 'x' in CommandLine = 'X'".  Nothing when none.
+ */
+struct ev_buf;
+void	findings_matched_line(struct ev_buf *b, const struct finding_reason *r);
 
 struct finding {
 	const struct ev_event		*ev;

@@ -323,21 +323,35 @@ store_add_run(struct store *s, const struct ingest_run *run,
 	return store_exec(s->db, "COMMIT", err);
 }
 
+/* A JSON array of n strings. */
+static void
+json_list(struct ev_buf *b, const char *const *v, size_t n)
+{
+	ev_buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		ev_json_str(b, v[i]);
+	}
+	ev_buf_addc(b, ']');
+}
+
 int
 store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
     struct ev_err *err)
 {
 	sqlite3_stmt *ins = NULL;
-	struct ev_buf tags = EV_BUF_INIT;
+	struct ev_buf tags = EV_BUF_INIT, refs = EV_BUF_INIT, fps = EV_BUF_INIT;
 	int rc;
 
 	if ((rc = store_exec(s->db, "BEGIN;"
 	    "CREATE TABLE rules(id INTEGER PRIMARY KEY, uuid TEXT, path TEXT,"
 	    " title TEXT, level TEXT, status TEXT, tags TEXT,"
-	    " load_status TEXT NOT NULL, reason TEXT);", err)) != 0)
+	    " load_status TEXT NOT NULL, reason TEXT, description TEXT,"
+	    " refs TEXT, falsepositives TEXT);", err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO rules VALUES"
-	    "(?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
+	    "(?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_rule *r = &rules[i];
@@ -359,17 +373,32 @@ store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
 		bind_text(ins, 7, r->ntags ? tags.buf : NULL);
 		bind_text(ins, 8, r->load_status);
 		bind_text(ins, 9, r->reason);
+		bind_text(ins, 10, r->description);
+		ev_buf_reset(&refs);
+		json_list(&refs, r->references, r->nreferences);
+		ev_buf_reset(&fps);
+		json_list(&fps, r->falsepositives, r->nfalsepositives);
+		if (ev_buf_failed(&refs) || ev_buf_failed(&fps)) {
+			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+			goto out;
+		}
+		bind_text(ins, 11, r->nreferences ? refs.buf : NULL);
+		bind_text(ins, 12, r->nfalsepositives ? fps.buf : NULL);
 		if (step(ins) != 0)
 			goto fail;
 	}
 	sqlite3_finalize(ins);
 	ev_buf_release(&tags);
+	ev_buf_release(&refs);
+	ev_buf_release(&fps);
 	return store_exec(s->db, "COMMIT", err);
 fail:
 	rc = sql_fail(s->db, err);
 out:
 	sqlite3_finalize(ins);
 	ev_buf_release(&tags);
+	ev_buf_release(&refs);
+	ev_buf_release(&fps);
 	store_exec(s->db, "ROLLBACK", NULL);
 	return rc;
 }
@@ -379,18 +408,20 @@ store_add_findings(struct store *s, const struct finding *f, size_t n,
     struct ev_err *err)
 {
 	sqlite3_stmt *ins = NULL;
+	struct ev_buf m = EV_BUF_INIT;
 	int rc;
 
 	if ((rc = store_exec(s->db, "BEGIN;"
 	    "CREATE TABLE findings(id INTEGER PRIMARY KEY,"
 	    " event INTEGER NOT NULL REFERENCES events(id), source TEXT NOT NULL,"
 	    " rule INTEGER REFERENCES rules(id), level TEXT, score REAL,"
-	    " title TEXT, details TEXT, tags TEXT, group_id INTEGER);",
+	    " title TEXT, details TEXT, tags TEXT, group_id INTEGER,"
+	    " matched TEXT);",
 	    err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO findings(event, source,"
-	    " rule, level, score, title, details, tags, group_id)"
-	    " VALUES(?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
+	    " rule, level, score, title, details, tags, group_id, matched)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < f[i].nreasons; k++) {
@@ -410,16 +441,26 @@ store_add_findings(struct store *s, const struct finding *f, size_t n,
 			bind_text(ins, 8, r->tags);
 			if (f[i].group != 0)
 				sqlite3_bind_int64(ins, 9, f[i].group);
+			ev_buf_reset(&m);
+			findings_matched_line(&m, r);
+			if (ev_buf_failed(&m)) {
+				rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+				goto out;
+			}
+			bind_text(ins, 10, r->nmatched > 0 ? m.buf : NULL);
 			if (step(ins) != 0)
 				goto fail;
 		}
 	}
 	sqlite3_finalize(ins);
+	ev_buf_release(&m);
 	return store_exec(s->db, "CREATE INDEX findings_event ON "
 	    "findings(event); COMMIT;", err);
 fail:
 	rc = sql_fail(s->db, err);
+out:
 	sqlite3_finalize(ins);
+	ev_buf_release(&m);
 	store_exec(s->db, "ROLLBACK", NULL);
 	return rc;
 }

@@ -88,6 +88,11 @@ struct store_rule {
 	size_t		 ntags;
 	const char	*load_status;	/* "loaded", "skipped", "rejected" */
 	const char	*reason;	/* why not loaded, or NULL */
+	const char	*description;	/* or NULL */
+	const char *const *references;	/* a JSON array; none: NULL */
+	size_t		 nreferences;
+	const char *const *falsepositives;	/* the same */
+	size_t		 nfalsepositives;
 };
 
 /* Creates and fills `rules`: rules[i] gets id i + 1. */

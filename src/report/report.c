@@ -254,6 +254,21 @@ rp_join_details(struct ev_buf *b, const struct finding *f)
 	join(b, f, offsetof(struct finding_reason, details));
 }
 
+void
+rp_join_matched(struct ev_buf *b, const struct finding *f)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < f->nreasons; i++) {
+		if (f->reasons[i].nmatched == 0)
+			continue;
+		if (!first)
+			ev_buf_adds(b, RP_SEP);
+		findings_matched_line(b, &f->reasons[i]);
+		first = false;
+	}
+}
+
 /* Whether the word [w, w+n) occurs as a space-separated word in s[0..len). */
 static bool
 has_word(const char *s, size_t len, const char *w, size_t n)

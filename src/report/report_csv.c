@@ -17,7 +17,8 @@ static const char header[] =
     "time,computer,source,level,title,rule_id,tags,event_id,image,"
     "command_line,parent_image,parent_command_line,user,process_guid,pid,"
     "record_id,file,score,details,channel,kind,recovered,parent_chain,"
-    "network,image_loads,group,count,first_time,last_time,records\r\n";
+    "network,image_loads,group,count,first_time,last_time,records,"
+    "matched\r\n";
 
 static void
 cell(struct ev_buf *b, const char *s)
@@ -136,6 +137,11 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		ev_buf_addf(b, "%" PRIu32 ",%zu,,,", it->g->id, it->g->count);
 	else
 		ev_buf_adds(b, ",,,,");
+	ev_buf_addc(b, ',');
+	ev_buf_reset(&t);
+	if (f != NULL)
+		rp_join_matched(&t, f);
+	report_csv_cell(b, t.buf);
 	ev_buf_adds(b, "\r\n");
 	ev_buf_release(&t);
 }

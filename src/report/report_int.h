@@ -165,6 +165,8 @@ const char *rp_source(const struct finding *);
 void	rp_join_titles(struct ev_buf *, const struct finding *);
 void	rp_join_ids(struct ev_buf *, const struct finding *);
 void	rp_join_details(struct ev_buf *, const struct finding *);
+/* What matched, per rule reason (findings_matched_line), joined. */
+void	rp_join_matched(struct ev_buf *, const struct finding *);
 void	rp_join_tags(struct ev_buf *, const struct finding *);
 /* Max baseline score of f, or < 0 when no reason has one. */
 double	rp_score(const struct finding *);

@@ -400,6 +400,50 @@ json_records(struct ev_buf *b, const struct rp *rp,
 	ev_buf_addc(b, ']');
 }
 
+static void
+json_strv(struct ev_buf *b, const char *k, const char *const *v, size_t n)
+{
+	key(b, k);
+	ev_buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		ev_json_str(b, v[i]);
+	}
+	ev_buf_addc(b, ']');
+}
+
+/* A reason's rule: description, references, falsepositives, matched. */
+static void
+json_about(struct ev_buf *b, const struct finding_reason *rr)
+{
+	key(b, "description");
+	ev_json_str(b, rr->description);
+	json_strv(b, "references", rr->references, rr->nreferences);
+	json_strv(b, "falsepositives", rr->falsepositives,
+	    rr->nfalsepositives);
+	key(b, "matched");
+	ev_buf_addc(b, '[');
+	for (size_t i = 0; i < rr->nmatched; i++) {
+		const struct finding_match *m = &rr->matched[i];
+
+		ev_buf_adds(b, i > 0 ? ",{\"selection\":" : "{\"selection\":");
+		ev_json_str(b, m->selection);
+		key(b, "field");
+		ev_json_str(b, m->field);
+		key(b, "modifiers");
+		ev_json_str(b, m->mods);
+		key(b, "value");
+		ev_json_str(b, m->value);
+		key(b, "data");
+		ev_json_str(b, m->data);
+		key(b, "match");
+		ev_json_str(b, m->match);
+		ev_buf_addc(b, '}');
+	}
+	ev_buf_addc(b, ']');
+}
+
 /* The reasons of f (an empty array for a plain event). */
 static void
 json_reasons(struct ev_buf *b, const struct finding *f)
@@ -426,9 +470,11 @@ json_reasons(struct ev_buf *b, const struct finding *f)
 		ev_json_str(b, rr->details);
 		key(b, "score");
 		if (rr->baseline)
-			ev_buf_addf(b, "%.2f}", rr->score);
+			ev_buf_addf(b, "%.2f", rr->score);
 		else
-			ev_buf_adds(b, "null}");
+			ev_buf_adds(b, "null");
+		json_about(b, rr);
+		ev_buf_addc(b, '}');
 	}
 	ev_buf_addc(b, ']');
 }
@@ -489,6 +535,13 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	key(b, "details");
 	if (f != NULL) {
 		rp_join_details(&t, f);
+		ev_json_str(b, t.len > 0 ? t.buf : NULL);
+		ev_buf_reset(&t);
+	} else
+		ev_buf_adds(b, "null");
+	key(b, "matched");
+	if (f != NULL) {
+		rp_join_matched(&t, f);
 		ev_json_str(b, t.len > 0 ? t.buf : NULL);
 		ev_buf_reset(&t);
 	} else

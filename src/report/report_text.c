@@ -749,6 +749,52 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	ev_buf_release(&t);
 }
 
+/* The length of s cut to at most n bytes, not inside a UTF-8 sequence. */
+static size_t
+cut_len(const char *s, size_t n)
+{
+	size_t m = strlen(s);
+
+	if (m <= n)
+		return m;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * Under a rule reason: what matched, and about the rule (its
+ * description, cut to ABOUT_MAX bytes; references; false positives).
+ */
+#define ABOUT_MAX	160
+static void
+reason_about(struct tw *w, const struct finding_reason *rr, struct ev_buf *t)
+{
+	size_t n;
+
+	if (rr->baseline)
+		return;
+	ev_buf_reset(t);
+	findings_matched_line(t, rr);
+	field(w, IND + 2, "matched", t->buf);
+	if (rr->description != NULL) {
+		ev_buf_reset(t);
+		n = cut_len(rr->description, ABOUT_MAX);
+		ev_buf_add(t, rr->description, n);
+		if (rr->description[n] != '\0')
+			ev_buf_adds(t, "...");
+		field(w, IND + 2, "about", t->buf);
+	}
+	ev_buf_reset(t);
+	for (size_t i = 0; i < rr->nreferences; i++)
+		ev_buf_addf(t, "%s%s", i ? " " : "", rr->references[i]);
+	field(w, IND + 2, "refs", t->buf);
+	ev_buf_reset(t);
+	for (size_t i = 0; i < rr->nfalsepositives; i++)
+		ev_buf_addf(t, "%s%s", i ? "; " : "", rr->falsepositives[i]);
+	field(w, IND + 2, "false pos", t->buf);
+}
+
 static void
 entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 {
@@ -792,6 +838,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		    "", t.buf);
 		if (rr->details)
 			field(w, IND + 2, "", rr->details);
+		reason_about(w, rr, &t);
 	}
 	field(w, IND, "image", ev->col[EV_COL_IMAGE]);
 	if (ev->col[EV_COL_ORIGINAL_FILE_NAME] && ev->col[EV_COL_IMAGE] &&
