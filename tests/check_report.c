@@ -341,7 +341,11 @@ START_TEST(csv_inert)
 	ck_assert_uint_eq(count(out, "\r\n"), 6);
 	ck_assert_ptr_nonnull(strstr(out, ",4,2,2020-01-01T00:00:26.0000002Z,"
 	    "2020-01-01T00:00:27.0000004Z,\"evidence/Security.evtx #7002, "
-	    "#7004\"\r\n"));
+	    "#7004\",keywords: 'urlcache' in CommandLine = 'urlcache'\r\n"));
+	/* the matched column, last: a selection name is rule text, and a
+	   formula to a spreadsheet when it starts with '=' */
+	ck_assert_ptr_nonnull(strstr(out, ",\"'=HYPERLINK(\"\"http://x\"\"): "
+	    "CommandLine|re '^rundll32[^,]*$' = 'rundll32.exe </script>'\"\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, ",rule+baseline,high,Regsvr32 remote "
 	    "scriptlet (Squiblydoo) | regsvr32.exe: new argument shape,"
 	    "9b0e7c1a-3f52-4c1e-8a57-3d3f0b7e2a10 | baseline:args,"

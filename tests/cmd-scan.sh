@@ -121,6 +121,40 @@ assert q("SELECT count(*) FROM processes") > 0
 assert q("SELECT count(*) FROM process_edges") > 0
 assert q("SELECT count(*) FROM findings WHERE source = 'rule' AND rule IS NULL") == 0
 assert q("SELECT count(*) FROM findings f JOIN rules r ON r.id = f.rule WHERE r.title = f.title") == q("SELECT count(*) FROM findings WHERE source='rule'")
+# explanations: every rule finding says what matched; rules keep their notes
+assert q("SELECT count(*) FROM findings WHERE source = 'rule' AND matched IS NULL") == 0
+assert q("SELECT count(*) FROM rules WHERE load_status = 'loaded' AND description IS NOT NULL") > 0
+assert all(type(json.loads(r)) is list for (r,) in db.execute("SELECT refs FROM rules WHERE refs IS NOT NULL"))
+PYEOF
+
+# -- explanations: each rule reason lists the selections that matched, with
+#    the part of the event's value; the csv matched column says the same
+"$PY" - "$T/r1.jsonl" "$T/r1.csv" <<'PYEOF' && ok "rule reasons explained" || fail "rule reasons not explained"
+import csv, json, sys
+jl = [json.loads(l) for l in open(sys.argv[1])]
+found = [x for x in jl if x.get("type") == "finding"]
+rows = list(csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8")))
+assert list(csv.reader(open(sys.argv[2], newline="")))[0][-1] == "matched"
+n = 0
+for f in found:
+    for r in f["reasons"]:
+        if r["source"] != "rule":
+            continue
+        assert r["matched"], (r["title"], f["record_id"])
+        assert "description" in r and isinstance(r["references"], list)
+        for m in r["matched"]:
+            assert m["selection"] and m["match"] is not None, m
+            col = {"Image": "image", "CommandLine": "command_line"}.get(m["field"])
+            if col and f[col]:
+                assert m["match"].lower() in f[col].lower(), (m, f[col])
+                n += 1
+    assert f["matched"] is not None or all(r["source"] != "rule" for r in f["reasons"])
+assert n > 0
+byrec = {(x["file"], x["record_id"]): x["matched"] or "" for x in found}
+for row in rows:
+    k = (row["file"], int(row["record_id"]))
+    if k in byrec:
+        assert row["matched"] == byrec[k], (row["matched"], byrec[k])
 PYEOF
 
 # -- counts: filters, suppression and the level count findings, reasons apart;

@@ -96,9 +96,46 @@ static void
 fx_reason(struct fx *fx, size_t k, bool baseline, int level, const char *title,
     const char *id, const char *tags, const char *details, double score)
 {
-	fx->reasons[k] = (struct finding_reason){ baseline, level, title, id,
-	    baseline ? NULL : "rules/proxy_exec.yml", tags, details, score, 0,
-	    false };
+	fx->reasons[k] = (struct finding_reason){ .baseline = baseline,
+	    .level = level, .title = title, .rule_id = id,
+	    .rule_path = baseline ? NULL : "rules/proxy_exec.yml",
+	    .tags = tags, .details = details, .score = score };
+}
+
+/* Explanations of rule reasons (sigma_explain()'s, as findings keep them). */
+static const char *const fx_refs[] = { "https://attack.mitre.org/"
+    "techniques/T1218/005/", "https://example.org/a?b=1&c=<2>" };
+static const char *const fx_fps[] = { "Intranet HTA tools", "none \x1b[1m" };
+static const struct finding_match fx_mshta_m[] = {
+	{ "selection_img", "Image", "endswith", "\\mshta.exe", NULL,
+	    "\\mshta.exe" },
+	{ "selection_cmd", "CommandLine", "contains|all", "javascript:",
+	    NULL, "javascript:a=1\x1b[2J\x1b]0;owned\x07\xe2\x80\xae" },
+};
+static const struct finding_match fx_cert_m[] = {
+	{ "keywords", NULL, "", "urlcache", "CommandLine", "urlcache" },
+};
+static const struct finding_match fx_rundll_m[] = {
+	{ "=HYPERLINK(\"http://x\")", "CommandLine", "re", "^rundll32[^,]*$",
+	    NULL, "rundll32.exe </script>" },
+};
+
+static void
+fx_explain(struct fx *fx)
+{
+	struct finding_reason *r = &fx->reasons[2];
+
+	r->description = "mshta.exe running inline script: <b>x</b> & \"y\"";
+	r->references = fx_refs;
+	r->nreferences = 2;
+	r->falsepositives = fx_fps;
+	r->nfalsepositives = 2;
+	r->matched = fx_mshta_m;
+	r->nmatched = 2;
+	fx->reasons[4].matched = fx_cert_m;
+	fx->reasons[4].nmatched = 1;
+	fx->reasons[3].matched = fx_rundll_m;
+	fx->reasons[3].nmatched = 1;
 }
 
 /* Builds the scan; abort()s on failure (a broken fixture, not a test). */
@@ -270,6 +307,7 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	fx_reason(fx, 5, true, EV_LEVEL_LOW, "regsvr32.exe: module never loaded "
 	    "before", "baseline:module", NULL, "module `<user-temp>\\*.dll` "
 	    "never seen in 4,210 prior invocations", 4.25);
+	fx_explain(fx);
 	fx->findings[0] = (struct finding){ regsvr, &fx->reasons[0], 2,
 	    EV_LEVEL_HIGH, 0 };
 	fx->findings[1] = (struct finding){ load, &fx->reasons[5], 1,

@@ -53,9 +53,11 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 		int level;
 
 		if (ev->kind == EV_KIND_LOG_CLEAR) {
-			rs[nf] = (struct finding_reason){ false, EV_LEVEL_HIGH,
-			    "Event log cleared", "sample-log-clear", NULL,
-			    "attack.defense-evasion attack.t1070.001", NULL, 0, 0, false };
+			rs[nf] = (struct finding_reason){
+			    .level = EV_LEVEL_HIGH,
+			    .title = "Event log cleared",
+			    .rule_id = "sample-log-clear",
+			    .tags = "attack.defense-evasion attack.t1070.001" };
 		} else if (ev->kind == EV_KIND_PROCESS &&
 		    !corr_is_duplicate(corr, ev) &&
 		    (b = base_identify(cfg, ev, NULL)) != NULL) {
@@ -63,9 +65,10 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 			    EV_LEVEL_HIGH : EV_LEVEL_MEDIUM;
 			snprintf(titles[nf], sizeof(titles[nf]),
 			    "Sample: %s proxy execution", b->name);
-			rs[nf] = (struct finding_reason){ false, level,
-			    titles[nf], "sample-watched", NULL, b->technique ?
-			    "attack.defense-evasion" : NULL, NULL, 0, 0, false };
+			rs[nf] = (struct finding_reason){ .level = level,
+			    .title = titles[nf], .rule_id = "sample-watched",
+			    .tags = b->technique ? "attack.defense-evasion" :
+			    NULL };
 		} else
 			continue;
 		fs[nf] = (struct finding){ ev, &rs[nf], 1,
