@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ev_util.h"
 
@@ -100,3 +101,21 @@ ev_bidi_control(unsigned cp)
 	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
+int
+ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
+{
+	void *old, *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap < *cap || ncap > SIZE_MAX / size)
+		return -1;
+	memcpy(&old, pv, sizeof(old));	/* pv is a T **, not a void ** */
+	if ((p = realloc(old, ncap * size)) == NULL)
+		return -1;
+	memcpy(pv, &p, sizeof(p));
+	*cap = ncap;
+	return 0;
+}

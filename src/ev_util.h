@@ -90,6 +90,16 @@ le64(const uint8_t *p)
 }
 
 /*
+ * Room for one more element in a growing array: when n == *cap, the
+ * array *pv (a T **) of elements of size bytes is reallocated to twice
+ * *cap elements (first when empty).  Returns 0, or -1 when out of memory
+ * or too large (the array and *cap as they were).  Use EV_GROW().
+ */
+int	ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first);
+#define EV_GROW(v, n, cap, first) \
+	ev_grow(&(v), &(cap), (n), sizeof(*(v)), (first))
+
+/*
  * qsort(3) that accepts an empty or NULL array: the C library declares
  * base non-NULL even for n == 0, and UBSan holds us to it.
  */

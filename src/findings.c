@@ -394,15 +394,8 @@ join_tags(struct ev_arena *arena, const struct sigma_rule *r)
 static struct finding_reason *
 new_reason(struct build *b)
 {
-	if (b->nrs == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct finding_reason *p = realloc(b->rs, cap * sizeof(*p));
-
-		if (p == NULL)
-			return NULL;
-		b->rs = p;
-		b->cap = cap;
-	}
+	if (EV_GROW(b->rs, b->nrs, b->cap, 256) != 0)
+		return NULL;
 	return &b->rs[b->nrs++];
 }
 

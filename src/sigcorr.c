@@ -63,15 +63,8 @@ sigcorr_release(struct sigcorr *sc)
 static int
 add_entry(struct run *r, const struct entry *en)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct entry *p = realloc(r->e, cap * sizeof(*p));
-
-		if (p == NULL)
-			return EV_ENOMEM;
-		r->e = p;
-		r->cap = cap;
-	}
+	if (EV_GROW(r->e, r->n, r->cap, 256) != 0)
+		return EV_ENOMEM;
 	r->e[r->n++] = *en;
 	return 0;
 }
@@ -262,15 +255,8 @@ emit(struct run *r, size_t a, size_t j, uint64_t value)
 	struct ev_buf b = EV_BUF_INIT;
 	char t0[EV_TIME_ISO_LEN + 1], t1[EV_TIME_ISO_LEN + 1], cond[128];
 
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 64;
-		struct sigcorr_match *p = realloc(sc->v, cap * sizeof(*p));
-
-		if (p == NULL)
-			return EV_ENOMEM;
-		sc->v = p;
-		sc->cap = cap;
-	}
+	if (EV_GROW(sc->v, sc->n, sc->cap, 64) != 0)
+		return EV_ENOMEM;
 	if ((evs = ev_arena_alloc(&sc->arena, nl * sizeof(*evs))) == NULL)
 		return EV_ENOMEM;
 	for (size_t i = 0; i < nl; i++)

@@ -138,6 +138,28 @@ END_TEST
 
 /* ---- buffers and arenas ---- */
 
+/* EV_GROW: first size, doubling, contents kept, overflow refused. */
+START_TEST(test_grow)
+{
+	uint64_t *v = NULL;
+	size_t n = 0, cap = 0, big = SIZE_MAX / 2 + 1;
+
+	for (; n < 100; n++) {
+		ck_assert_int_eq(EV_GROW(v, n, cap, 4), 0);
+		ck_assert_uint_ge(cap, n + 1);
+		v[n] = n * 7;
+	}
+	ck_assert_uint_eq(cap, 128);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(v[i], i * 7);
+	ck_assert_int_eq(EV_GROW(v, 50, cap, 4), 0);	/* room: no change */
+	ck_assert_uint_eq(cap, 128);
+	ck_assert_int_eq(ev_grow(&v, &big, big, sizeof(*v), 4), -1);
+	ck_assert_uint_eq(big, SIZE_MAX / 2 + 1);
+	free(v);
+}
+END_TEST
+
 START_TEST(test_buf)
 {
 	struct ev_buf b = EV_BUF_INIT;
@@ -628,6 +650,7 @@ core_suite(void)
 
 	tc = tcase_create("memory");
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_parse_numbers);
 	tcase_add_test(tc, test_sha256);

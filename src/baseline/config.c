@@ -322,11 +322,44 @@ load_binary(struct ld *l, struct base_config *c, yaml_node_t *n)
 	return 0;
 }
 
+/*
+ * Loads text (from file, for messages) as a YAML document whose root is
+ * a mapping.  Returns 0 with *doc (the caller's to delete) and *root, or
+ * EV_ENOMEM / EV_ERULE with err set (nothing to delete).
+ */
+static int
+load_doc(const char *text, size_t len, const char *file, yaml_document_t *doc,
+    yaml_node_t **root, struct ev_err *err)
+{
+	yaml_parser_t parser;
+	int rc;
+
+	if (!yaml_parser_initialize(&parser))
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s", file,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem ? parser.problem : "bad YAML");
+		yaml_parser_delete(&parser);
+		return rc;
+	}
+	yaml_parser_delete(&parser);
+	*root = yaml_document_get_root_node(doc);
+	if (*root == NULL || (*root)->type != YAML_MAPPING_NODE) {
+		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s '%s'", file,
+		    *root ? (unsigned long)(*root)->start_mark.line + 1 : 0UL,
+		    "expected a mapping at", "top level");
+		yaml_document_delete(doc);
+		return rc;
+	}
+	return 0;
+}
+
 int
 base_config_parse(const char *text, size_t len, const char *file,
     struct base_config **out, struct ev_err *err)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct base_config *c;
 	struct ld l = { &doc, file, err };
@@ -338,23 +371,9 @@ base_config_parse(const char *text, size_t len, const char *file,
 	defaults(c);
 	ev_map_init(&c->names);
 	ev_map_init(&c->descs);
-	if (!yaml_parser_initialize(&parser)) {
-		free(c);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s", file,
-		    (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem ? parser.problem : "bad YAML");
-		yaml_parser_delete(&parser);
+	if ((rc = load_doc(text, len, file, &doc, &root, err)) != 0) {
 		base_config_free(c);
 		return rc;
-	}
-	root = yaml_document_get_root_node(&doc);
-	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		rc = bad(&l, root, "expected a mapping at", "top level");
-		goto out;
 	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	    p < root->data.mapping.pairs.top && rc == 0; p++) {
@@ -388,11 +407,9 @@ base_config_parse(const char *text, size_t len, const char *file,
 	}
 	if (rc == 0 && c->nbins == 0)
 		rc = bad(&l, root, "no binaries listed under", "binaries");
-out:
 	if (rc == EV_ENOMEM)
 		EV_ERR(err, rc, 0, "out of memory");
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	if (rc != 0) {
 		base_config_free(c);
 		return rc;
@@ -546,7 +563,6 @@ int
 base_prior_parse(struct base_config *c, const char *text, size_t len,
     const char *file, struct ev_err *err)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct ld l = { &doc, file, err };
 	struct base_prior **got;
@@ -556,24 +572,12 @@ base_prior_parse(struct base_config *c, const char *text, size_t len,
 
 	if ((got = calloc(c->nbins + 1, sizeof(*got))) == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if (!yaml_parser_initialize(&parser)) {
-		free(got);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = EV_ERR(err, EV_ERULE, 0, "%s:%lu: %s", file,
-		    (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem ? parser.problem : "bad YAML");
-		yaml_parser_delete(&parser);
+	if ((rc = load_doc(text, len, file, &doc, &root, err)) != 0) {
 		free(got);
 		return rc;
 	}
-	root = yaml_document_get_root_node(&doc);
-	if (root == NULL || root->type != YAML_MAPPING_NODE)
-		rc = bad(&l, root, "expected a mapping at", "top level");
-	for (yaml_node_pair_t *p = rc ? NULL : root->data.mapping.pairs.start;
-	    p != NULL && p < root->data.mapping.pairs.top && rc == 0; p++) {
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top && rc == 0; p++) {
 		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
 		const char *key = scalar(k) ? scalar(k) : "?";
@@ -619,7 +623,6 @@ base_prior_parse(struct base_config *c, const char *text, size_t len,
 	if (rc == EV_ENOMEM)
 		EV_ERR(err, rc, 0, "out of memory");
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	for (size_t i = 0; i < c->nbins; i++) {
 		if (rc == 0 && got[i] != NULL) {
 			prior_free(c->bins[i].prior);

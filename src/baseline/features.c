@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "baseline/baseline.h"
+#include "ev_util.h"
 #include "correlate.h"
 
 #define MAX_FEATURES	1024	/* per invocation */
@@ -37,15 +38,8 @@ add_feat(struct base_inv *inv, struct ev_map *strings, size_t *cap,
 			return 0;
 	if (inv->nfeat == MAX_FEATURES)
 		return 0;
-	if (inv->nfeat == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct base_feat *f = realloc(inv->feat, ncap * sizeof(*f));
-
-		if (f == NULL)
-			return EV_ENOMEM;
-		inv->feat = f;
-		*cap = ncap;
-	}
+	if (EV_GROW(inv->feat, inv->nfeat, *cap, 16) != 0)
+		return EV_ENOMEM;
 	if ((s = keep(inv, strings, v, len)) == NULL)
 		return EV_ENOMEM;
 	inv->feat[inv->nfeat].type = t;

@@ -109,15 +109,8 @@ new_finding(struct scorer *s, const struct base_inv *inv)
 {
 	struct base_finding *f;
 
-	if (s->res->nfindings == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-
-		f = realloc(s->res->findings, ncap * sizeof(*f));
-		if (f == NULL)
-			return NULL;
-		s->res->findings = f;
-		s->cap = ncap;
-	}
+	if (EV_GROW(s->res->findings, s->res->nfindings, s->cap, 16) != 0)
+		return NULL;
 	f = &s->res->findings[s->res->nfindings++];
 	memset(f, 0, sizeof(*f));
 	f->ev = inv->ev;
@@ -170,15 +163,9 @@ unbaselined(struct scorer *s, const struct base_inv *inv, uint64_t history)
 	if (e == NULL)
 		return EV_ENOMEM;
 	if (isnew) {
-		if (s->res->nunbaselined == s->ucap) {
-			size_t ncap = s->ucap ? s->ucap * 2 : 8;
-
-			u = realloc(s->res->unbaselined, ncap * sizeof(*u));
-			if (u == NULL)
-				return EV_ENOMEM;
-			s->res->unbaselined = u;
-			s->ucap = ncap;
-		}
+		if (EV_GROW(s->res->unbaselined, s->res->nunbaselined,
+		    s->ucap, 8) != 0)
+			return EV_ENOMEM;
 		e->idx = (uint32_t)s->res->nunbaselined++;
 		u = &s->res->unbaselined[e->idx];
 		u->binary = inv->bin->name;

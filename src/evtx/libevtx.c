@@ -103,7 +103,8 @@ struct lx_read {
 	struct ev_buf		 tmp;		/* UTF-16 fallback */
 	struct ev_arena		 arena;		/* per-record strings */
 	struct ev_pair		*pairs;
-	uint32_t		 npairs, cap;
+	uint32_t		 npairs;
+	size_t			 cap;
 	uint8_t			*seen;		/* chunk slots with records */
 	uint64_t		 nslots;
 	/* record locator (see locate()) */
@@ -381,15 +382,8 @@ add_pair(struct lx_read *r, const char *name, const char *value)
 		return EV_ENOMEM;
 	if (r->npairs >= MAX_PAIRS)
 		return 0;
-	if (r->npairs == r->cap) {
-		uint32_t cap = r->cap ? r->cap * 2 : 64;
-		struct ev_pair *p = realloc(r->pairs, cap * sizeof(*p));
-
-		if (p == NULL)
-			return EV_ENOMEM;
-		r->pairs = p;
-		r->cap = cap;
-	}
+	if (EV_GROW(r->pairs, r->npairs, r->cap, 64) != 0)
+		return EV_ENOMEM;
 	r->pairs[r->npairs].name = name;
 	r->pairs[r->npairs].value = value;
 	r->npairs++;

@@ -448,16 +448,9 @@ counts_add(struct counts *c, const char *key, const char *title, int level)
 {
 	if (c->oom)
 		return;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct rp_count *v = realloc(c->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			c->oom = true;
-			return;
-		}
-		c->v = v;
-		c->cap = cap;
+	if (EV_GROW(c->v, c->n, c->cap, 16) != 0) {
+		c->oom = true;
+		return;
 	}
 	c->v[c->n++] = (struct rp_count){ key, title, level, 1 };
 }
