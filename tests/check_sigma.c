@@ -1910,6 +1910,12 @@ static const struct xcase xcases[] = {
 	    "    condition: selection\n",
 	    { S1, "Image=C:\\z.exe\nParentImage=C:\\B.exe" },
 	    "selection:ParentImage|endswith=\\b.exe@\\B.exe" },
+	{ "first-alternative", PC,
+	    "    selection:\n        - Image|endswith: '\\a.exe'\n"
+	    "        - OriginalFileName: 'A.EXE'\n"
+	    "    condition: selection\n",
+	    { S1, "Image=C:\\a.exe\nOriginalFileName=a.exe" },
+	    "selection:Image|endswith=\\a.exe@\\a.exe" },
 	{ "exists", PC, SEL("OriginalFileName|exists: true"),
 	    { S1, "OriginalFileName=x.exe" },
 	    "selection:OriginalFileName|exists=true@x.exe" },

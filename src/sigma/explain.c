@@ -5,10 +5,12 @@
  * event.  For the few (rule, event) pairs that hit, this file evaluates
  * the rule again, after the fact, the slow and plain way (no prefilter,
  * no memo: match.c's WITHOUT THE PREFILTER path), and walks its
- * condition: under AND and OR it descends into every true kid, never
- * under NOT (a filter that excluded nothing is no reason), and at a true
- * item lists the value that made it true -- the first of an OR list,
- * each of an |all list -- with where in the event's value it matched.
+ * condition: under AND it descends into every true kid, under OR into
+ * every true selection of the condition but only the first true
+ * alternative inside a selection (a list of maps), never under NOT (a
+ * filter that excluded nothing is no reason), and at a true item lists
+ * the value that made it true -- the first of an OR list, each of an
+ * |all list -- with where in the event's value it matched.
  *
  * Positions: a regular expression runs on the value as logged (pcre2's
  * match gives the span); other literals are compared folded, so the
@@ -253,9 +255,19 @@ walk(struct xctx *x, const struct node *nd, const char *sel, int depth)
 		item_why(x, sel, nd->item);
 		break;
 	case N_AND:
-	case N_OR:
 		for (uint32_t i = 0; i < nd->n; i++)
 			walk(x, nd->kid[i], sel, depth + 1);
+		break;
+	case N_OR:
+		/* in the condition, every true selection; inside one, the
+		   first true alternative (its list of maps) */
+		for (uint32_t i = 0; i < nd->n; i++) {
+			size_t n = x->n;
+
+			walk(x, nd->kid[i], sel, depth + 1);
+			if (sel != NULL && x->n > n)
+				break;
+		}
 		break;
 	case N_NOT:
 		break;

@@ -225,8 +225,10 @@ struct sigma_why {
 /*
  * Re-evaluates rule i on ev, after sigma_match() (so the hot path records
  * nothing) and without prefilter or memos, and fills why[0..max) with
- * what matched, in the rule's order: for an item of several values, the
- * first that matched (with |all, each).  Returns the number filled (0
+ * what matched, in the rule's order: every true selection of the
+ * condition; in a selection, its first true alternative (of a list of
+ * maps) and, of an item's values, the first that matched (with |all,
+ * each).  Returns the number filled (0
  * when the rule is not true on ev, say for the 4688 twin's hits a Sysmon
  * event took), or EV_ENOMEM.  Uses scratch like sigma_match(); slow
  * enough to keep for rules that hit.
