@@ -22,11 +22,12 @@
 static const char *const dump_usage[] = {
 	"usage: evtxhunt dump [-q] [--db file] [--force] [-f csv|jsonl] "
 	    "[--from time]",
-	"                     [--hash] [-j jobs] [--no-recovered] "
-	    "[-o file]",
+	"                     [--hash] [-j jobs] [--memory size] "
+	    "[--no-recovered] [-o file]",
 	"                     [--parser native|libevtx] "
 	    "[--progress auto|always|never]",
-	"                     [--strict] [--to time] path ...",
+	"                     [--strict] [--tmpdir dir] [--to time] "
+	    "path ...",
 	NULL
 };
 
@@ -39,11 +40,13 @@ static const struct cmd_opt_help dump_help[] = {
 	{ "-h, --help", "this help" },
 	{ "-o, --output file", "write to file (default: stdout)" },
 	CMD_READ_HELP,
+	CMD_READ_BUDGET_HELP,
 	{ NULL, NULL }
 };
 
 static const struct option dump_options[] = {
 	CMD_READ_LONGOPTS,
+	CMD_READ_BUDGET_LONGOPTS,
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "db", required_argument, NULL, OPT_DB },
@@ -58,6 +61,7 @@ enum dump_format { FMT_NONE, FMT_JSONL, FMT_CSV };
 struct fmt_job {
 	enum dump_format	 fmt;
 	const struct ingest_run	*run;
+	struct ev_event *const	*ev;		/* the round's events */
 	size_t			 from, to;
 	struct ev_buf		 out;
 };
@@ -70,9 +74,9 @@ fmt_main(void *arg, unsigned i)
 
 	for (size_t k = j->from; k < j->to; k++) {
 		if (j->fmt == FMT_CSV)
-			report_event_csv(&j->out, j->run, j->run->events[k]);
+			report_event_csv(&j->out, j->run, j->ev[k]);
 		else {
-			report_event_json(&j->out, j->run, j->run->events[k]);
+			report_event_json(&j->out, j->run, j->ev[k]);
 			ev_buf_addc(&j->out, '\n');
 		}
 	}
@@ -82,17 +86,21 @@ fmt_main(void *arg, unsigned i)
 #define FMT_JOBS	16	/* most slices per round */
 
 /*
- * Writes every event in order; 0, or -1 when the output failed (errno).
- * Formatting costs more than decoding, so with several jobs each round
- * of FMT_BLOCK events is formatted by jobs threads over slices, and the
- * slices are written in order.
+ * Writes every event in order; 0, -1 when the output failed (errno), or
+ * -2 with *err set when the events could not be read back (a spilled
+ * run).  Formatting costs more than decoding, so with several
+ * jobs each round of FMT_BLOCK events is formatted by jobs threads over
+ * slices, and the slices are written in order.
  */
 static int
 write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
-    unsigned jobs)
+    unsigned jobs, struct ev_err *err)
 {
 	struct fmt_job job[FMT_JOBS];
 	struct ev_buf head = EV_BUF_INIT;
+	struct ingest_cursor cur;
+	struct ev_event *const *ev;
+	ptrdiff_t n;
 	int rc = 0;
 
 	if (jobs > FMT_JOBS)
@@ -110,15 +118,19 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 			rc = -1;
 		ev_buf_release(&head);
 	}
-	for (size_t base = 0; base < run->nevents && rc == 0;
-	    base += FMT_BLOCK) {
-		size_t end = base + FMT_BLOCK < run->nevents ?
-		    base + FMT_BLOCK : run->nevents;
-		size_t per = (end - base + jobs - 1) / jobs;
+	ingest_cursor_init(&cur, run);
+	while (rc == 0 && (n = ingest_cursor_next(&cur, FMT_BLOCK, &ev,
+	    err)) != 0) {
+		size_t end = (size_t)n;
+		size_t per = (end + jobs - 1) / jobs;
 
+		if (n < 0) {
+			rc = -2;
+			break;
+		}
 		for (unsigned k = 0; k < jobs; k++) {
-			job[k].from = base + k * per < end ? base + k * per :
-			    end;
+			job[k].ev = ev;
+			job[k].from = k * per < end ? k * per : end;
 			job[k].to = job[k].from + per < end ?
 			    job[k].from + per : end;
 			ev_buf_reset(&job[k].out);
@@ -135,6 +147,7 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 	}
 	for (unsigned k = 0; k < jobs; k++)
 		ev_buf_release(&job[k].out);
+	ingest_cursor_release(&cur);
 	return rc;
 }
 
@@ -148,6 +161,7 @@ struct dump_job {
 	FILE			*out;
 	unsigned		 jobs;		/* formatting threads */
 	int			 wrc, werrno;	/* write_events() */
+	struct ev_err		 werr;
 };
 
 /*
@@ -162,7 +176,8 @@ dump_part(void *arg, unsigned i)
 	if (i == 0 && j->store != NULL)
 		j->rc = store_add_run(j->store, j->run, &j->err);
 	else if (j->fmt != FMT_NONE) {
-		j->wrc = write_events(j->out, j->fmt, j->run, j->jobs);
+		j->wrc = write_events(j->out, j->fmt, j->run, j->jobs,
+		    &j->werr);
 		j->werrno = errno;
 	}
 }
@@ -182,6 +197,7 @@ cmd_dump(int argc, char **argv)
 	int opt, rc, status;
 
 	cmd_read_init(&rd);
+	rd.budget = true;
 	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:ho:",
 	    dump_options, NULL)) != -1) {
 		if ((rc = cmd_read_option(&rd, "dump", opt, optarg)) != 0) {
@@ -256,9 +272,13 @@ cmd_dump(int argc, char **argv)
 	job.jobs = job.store != NULL ? 1 : rd.ingest.jobs;
 	ev_par_for(job.store != NULL ? 2 : 1, 2, dump_part, &job);
 	if (fmt != FMT_NONE) {
-		if (job.wrc == -1) {
-			cmd_warn("error writing '%s': %s", outpath ? outpath :
-			    "standard output", strerror(job.werrno));
+		if (job.wrc == -1 || job.wrc == -2) {
+			if (job.wrc == -2)
+				cmd_warn("%s", job.werr.msg);
+			else
+				cmd_warn("error writing '%s': %s", outpath ?
+				    outpath : "standard output",
+				    strerror(job.werrno));
 			cmd_out_abort(&out);
 			status = CMD_EXIT_ERROR;
 		} else if (cmd_out_commit(&out) != 0)

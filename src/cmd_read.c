@@ -2,7 +2,12 @@
  * cmd_read.c -- shared reading options, summary and exit status of the
  * evidence-reading commands (see cmd_read.h).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,12 +91,125 @@ cmd_read_option(struct cmd_read *r, const char *cmd, int opt,
 			return cmd_usage_error(cmd, "--progress: '%s' is not "
 			    "auto, always or never", arg);
 		return 1;
+	case CMD_OPT_MEMORY:
+		if (!r->budget)
+			return 0;
+		if (cmd_read_parse_size(arg, &v) == -1 || v == 0)
+			return cmd_usage_error(cmd, "--memory: '%s' is not a "
+			    "size such as 512M or 2G", arg);
+		r->ingest.memory = v;
+		r->memory_set = true;
+		return 1;
+	case CMD_OPT_TMPDIR:
+		if (!r->budget)
+			return 0;
+		r->ingest.tmpdir = arg;
+		r->tmpdir_set = true;
+		return 1;
 	}
 	return 0;
 }
 
 int
-cmd_read_check(const struct cmd_read *r, const char *cmd)
+cmd_read_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K': mul = 1ULL << 10; p++; break;
+	case 'm': case 'M': mul = 1ULL << 20; p++; break;
+	case 'g': case 'G': mul = 1ULL << 30; p++; break;
+	case 't': case 'T': mul = 1ULL << 40; p++; break;
+	}
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p != '\0' || (v != 0 && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* A number from the first line of file path; 0 when none ("max"). */
+static uint64_t
+read_limit(const char *path)
+{
+	char line[64];
+	uint64_t v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (ev_parse_uint(line, 1, UINT64_MAX, &v) == -1)
+			v = 0;
+	}
+	fclose(f);
+	return v;
+}
+
+/* The memory limit of this process's cgroup, 0 when none is set. */
+static uint64_t
+cgroup_limit(void)
+{
+	char line[512], path[700];
+	uint64_t lim = 0, v;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *cg = strrchr(line, ':');
+
+		if (cg == NULL)
+			continue;
+		cg[strcspn(cg, "\n")] = '\0';
+		if (strncmp(line, "0::", 3) == 0)	/* v2 */
+			snprintf(path, sizeof(path),
+			    "/sys/fs/cgroup%s/memory.max", cg + 1);
+		else if (strstr(line, ":memory:") != NULL)	/* v1 */
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/memory%s"
+			    "/memory.limit_in_bytes", cg + 1);
+		else
+			continue;
+		/* v1 writes "no limit" as a huge number */
+		if ((v = read_limit(path)) != 0 && v < (1ULL << 60) &&
+		    (lim == 0 || v < lim))
+			lim = v;
+	}
+	fclose(f);
+	return lim;
+}
+
+uint64_t
+cmd_read_default_memory(void)
+{
+	char line[128];
+	uint64_t avail = 0, lim = cgroup_limit(), kb;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &kb) == 1) {
+			avail = kb * 1024;
+			break;
+		}
+	if (f != NULL)
+		fclose(f);
+	if (lim != 0 && (avail == 0 || lim < avail))
+		avail = lim;
+	return avail / 2;
+}
+
+int
+cmd_read_check(struct cmd_read *r, const char *cmd)
 {
 	char a[EV_TIME_ISO_LEN + 1], z[EV_TIME_ISO_LEN + 1];
 
@@ -101,6 +219,32 @@ cmd_read_check(const struct cmd_read *r, const char *cmd)
 		ev_time_iso(r->ingest.to, z);
 		return cmd_usage_error(cmd, "--from %s is after --to %s: the "
 		    "window is empty", a, z);
+	}
+	if (r->budget) {
+		const char *env = getenv("TMPDIR");
+		struct stat st;
+
+		if (r->ingest.tmpdir == NULL)
+			r->ingest.tmpdir = env != NULL && *env != '\0' ? env :
+			    "/tmp";
+		if (r->ingest.tmpdir[0] == '\0')
+			return cmd_usage_error(cmd, "--tmpdir: an empty path");
+		if (!r->memory_set)
+			r->ingest.memory = cmd_read_default_memory();
+		/* a --tmpdir that cannot be one fails before reading */
+		if (r->tmpdir_set) {
+			int e = 0;
+
+			if (stat(r->ingest.tmpdir, &st) == -1)
+				e = errno;
+			else if (!S_ISDIR(st.st_mode))
+				e = ENOTDIR;
+			if (e != 0) {
+				cmd_warn("cannot use '%s' for temporary files: "
+				    "%s", r->ingest.tmpdir, strerror(e));
+				return CMD_EXIT_ERROR;
+			}
+		}
 	}
 	return 0;
 }
@@ -150,6 +294,11 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
 	    (unsigned long long)run->bad_records, run->nevents,
 	    (unsigned long long)run->duplicates, secs);
 	ev_buf_release(&dmg);
+	if (run->spill != NULL)
+		cmd_warn("over --memory %.1f MiB: the events went to '%s' in "
+		    "%zu sorted runs, merged into %.1f MB", (double)
+		    r->ingest.memory / 1048576, r->ingest.tmpdir,
+		    run->spill_runs, (double)run->spill_bytes / 1e6);
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cmd_opt.h"
 #include "ingest.h"
@@ -20,6 +21,8 @@ enum {
 	CMD_OPT_FROM,
 	CMD_OPT_TO,
 	CMD_OPT_PROGRESS,
+	CMD_OPT_MEMORY,
+	CMD_OPT_TMPDIR,
 	CMD_OPT_READ_LAST	/* commands number their own from here */
 };
 
@@ -62,9 +65,26 @@ enum {
 /* short options the shared set uses */
 #define CMD_READ_SHORTOPTS "j:q"
 
+/*
+ * getopt_long entries of the memory budget, for the commands that read
+ * their events back from a spill (ingest.h): --memory, --tmpdir.
+ */
+#define CMD_READ_BUDGET_LONGOPTS \
+	{ "memory", required_argument, NULL, CMD_OPT_MEMORY }, \
+	{ "tmpdir", required_argument, NULL, CMD_OPT_TMPDIR }
+
+/* and their --help lines */
+#define CMD_READ_BUDGET_HELP \
+	{ "--memory size", "memory for the events before they spill to " \
+	    "--tmpdir (K, M, G; default: half the available)" }, \
+	{ "--tmpdir dir", "where spills go (default: TMPDIR, else /tmp)" }
+
 struct cmd_read {
 	struct ingest_opts	 ingest;
 	bool			 strict;
+	bool			 budget;	/* --memory/--tmpdir apply */
+	bool			 memory_set;	/* --memory was given */
+	bool			 tmpdir_set;	/* --tmpdir was given */
 };
 
 /* Defaults: native parser, recovered records, online CPUs, progress auto. */
@@ -80,10 +100,12 @@ int	cmd_read_option(struct cmd_read *, const char *cmd, int opt,
 
 /*
  * Checks the shared options together once all are parsed: an inverted
- * window (--from after --to) is a usage error.  Returns 0, or
- * CMD_EXIT_ERROR after the message.
+ * window (--from after --to) is a usage error; with the budget options,
+ * a --tmpdir that is not a directory, and the default budget is set
+ * (cmd_read_default_memory()).  Returns 0, or CMD_EXIT_ERROR after the
+ * message.
  */
-int	cmd_read_check(const struct cmd_read *, const char *cmd);
+int	cmd_read_check(struct cmd_read *, const char *cmd);
 
 /*
  * Reads paths (ingest_run()) and prints its messages through cmd_warn()
@@ -108,6 +130,21 @@ void	cmd_read_summary(const struct cmd_read *, const struct ingest_run *,
  * CMD_EXIT_OK.
  */
 int	cmd_read_status(const struct cmd_read *, const struct ingest_run *);
+
+/*
+ * The default memory budget: half of MemAvailable (/proc/meminfo), and
+ * no more than half of the cgroup's limit (v2 memory.max, v1
+ * memory.limit_in_bytes) when one is set; 0 (no budget) when neither
+ * can be read.
+ */
+uint64_t cmd_read_default_memory(void);
+
+/*
+ * Parses a size: a number of bytes with an optional K, M, G or T suffix
+ * (powers of 1024, case ignored, an optional trailing B).  0 and sets
+ * *out, or -1.
+ */
+int	cmd_read_parse_size(const char *s, uint64_t *out);
 
 /* Monotonic seconds, for timing a run. */
 double	cmd_now(void);

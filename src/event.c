@@ -295,6 +295,58 @@ ev_data(const struct ev_event *ev, const char *name)
 	return NULL;
 }
 
+int
+ev_order_cmp(const struct ev_event *x, const struct ev_event *y)
+{
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->file_id != y->file_id)
+		return x->file_id < y->file_id ? -1 : 1;
+	if (x->record_id != y->record_id)
+		return x->record_id < y->record_id ? -1 : 1;
+	if (x->recovered != y->recovered)
+		return x->recovered ? 1 : -1;
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+/* FNV-1a over a string, for ev_dup_hash() */
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return h ^ 0xff;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t
+ev_dup_hash(const struct ev_event *e)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, e->col[EV_COL_COMPUTER]);
+	h = fnv(h, e->col[EV_COL_CHANNEL]);
+	h ^= e->record_id * 0x9e3779b97f4a7c15ULL;
+	h ^= (e->time + e->event_id) * 0xc2b2ae3d27d4eb4fULL;
+	return h ^ (h >> 29);
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool
+ev_dup_equal(const struct ev_event *a, const struct ev_event *b)
+{
+	return a->record_id == b->record_id && a->time == b->time &&
+	    a->event_id == b->event_id &&
+	    str_eq(a->col[EV_COL_COMPUTER], b->col[EV_COL_COMPUTER]) &&
+	    str_eq(a->col[EV_COL_CHANNEL], b->col[EV_COL_CHANNEL]);
+}
+
 bool
 ev_examinable(const struct ev_event *ev)
 {

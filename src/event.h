@@ -277,6 +277,21 @@ int	 ev_normalise_shared(const struct ev_record *rec,
 int	 ev_event_keep(struct ev_event *dst, const struct ev_event *src,
 	    bool data, struct ev_arena *arena);
 
+/*
+ * Output order (SPEC §10): time, then file id (file ids follow path
+ * order), then record id, allocated before recovered, then offset: a
+ * total order.  <0, 0 or >0.
+ */
+int	 ev_order_cmp(const struct ev_event *, const struct ev_event *);
+
+/*
+ * Whether a and b are the same record read twice (a live log and its
+ * backup, a recovered copy of an allocated record): record id, time,
+ * event id, computer and channel equal.  ev_dup_hash() agrees with it.
+ */
+bool	 ev_dup_equal(const struct ev_event *a, const struct ev_event *b);
+uint64_t ev_dup_hash(const struct ev_event *);
+
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);
 

@@ -21,7 +21,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
@@ -67,307 +66,6 @@ ingest_default_jobs(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
-/* ---- walking the inputs ---- */
-
-struct walk {
-	struct ingest_run	*run;		/* for messages */
-	struct ingest_file	*files;
-	size_t			 nfiles, cap;
-	struct { dev_t dev; ino_t ino; } *seen;	/* directories visited */
-	size_t			 nseen, seencap;
-	const struct ingest_opts *opts;
-	char			*clash;		/* evidence that is an output */
-	bool			 error;		/* a PATH was missing etc. */
-	bool			 oom;
-};
-
-/* Adds a message for the command to print (ingest.h); false: no memory. */
-static bool __attribute__((format(printf, 2, 3)))
-run_msg(struct ingest_run *run, const char *fmt, ...)
-{
-	struct ev_buf b = EV_BUF_INIT;
-	char **v;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ev_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (ev_buf_failed(&b) || (v = realloc(run->messages,
-	    (run->nmessages + 1) * sizeof(*v))) == NULL) {
-		ev_buf_release(&b);
-		return false;
-	}
-	run->messages = v;
-	v[run->nmessages++] = ev_buf_detach(&b, NULL);
-	return true;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-walk_warn(struct walk *w, const char *fmt, ...)
-{
-	struct ev_buf b = EV_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ev_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (ev_buf_failed(&b) || !run_msg(w->run, "%s", b.buf))
-		w->oom = true;
-	ev_buf_release(&b);
-}
-
-static struct ingest_file *
-add_file(struct walk *w, const char *path, uint64_t size)
-{
-	struct ingest_file *f;
-
-	if (w->nfiles == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-
-		f = realloc(w->files, cap * sizeof(*f));
-		if (f == NULL) {
-			w->oom = true;
-			return NULL;
-		}
-		w->files = f;
-		w->cap = cap;
-	}
-	f = &w->files[w->nfiles];
-	memset(f, 0, sizeof(*f));
-	f->path = strdup(path);
-	if (f->path == NULL) {
-		w->oom = true;
-		return NULL;
-	}
-	f->size = size;
-	evtx_stats_init(&f->stats);
-	w->nfiles++;
-	return f;
-}
-
-/*
- * A path the walk does not read (a loop, too deep, a special file): a
- * message, and a file of status skipped, so that the report lists it and
- * --strict fails.
- */
-static void
-walk_skip(struct walk *w, const char *path, const char *why)
-{
-	struct ingest_file *f;
-
-	walk_warn(w, "%s: %s, skipped", path, why);
-	if ((f = add_file(w, path, 0)) != NULL) {
-		f->status = INGEST_SKIPPED;
-		if ((f->message = strdup(why)) == NULL)
-			w->oom = true;
-	}
-}
-
-static bool
-has_evtx_name(const char *path)
-{
-	size_t n = strlen(path);
-
-	return n >= 5 && strcasecmp(path + n - 5, ".evtx") == 0;
-}
-
-/*
- * Looks at the first bytes: 1 for an EVTX file ("ElfFile\0", or a damaged
- * header followed by an "ElfChnk\0" chunk), 0 for something else, -1 when
- * the file cannot be read (errno set).
- */
-static int
-sniff(const char *path, uint64_t size)
-{
-	unsigned char b[8];
-	int fd, rc = 0;
-
-	if ((fd = evtx_open_evidence(path)) == -1)
-		return -1;
-	if (pread(fd, b, 8, 0) == 8 && memcmp(b, EVTX_FILE_SIG, 8) == 0)
-		rc = 1;
-	else if (size > EVTX_FILE_HDR_SIZE + 8 &&
-	    pread(fd, b, 8, EVTX_FILE_HDR_SIZE) == 8 &&
-	    memcmp(b, EVTX_CHUNK_SIG, 8) == 0)
-		rc = 1;
-	close(fd);
-	return rc;
-}
-
-/*
- * Considers one regular file.  explicit: named on the command line (then a
- * non-EVTX file is an input error whatever its name).
- */
-static void
-walk_file(struct walk *w, const char *path, const struct stat *st,
-    bool explicit)
-{
-	struct ingest_file *f;
-	int kind;
-
-	for (size_t i = 0; i < w->opts->nskip; i++) {
-		if (w->opts->skip[i].dev != st->st_dev ||
-		    w->opts->skip[i].ino != st->st_ino)
-			continue;
-		/* the run's own output: skipped, unless it is evidence */
-		if ((explicit || (st->st_size > 0 &&
-		    sniff(path, (uint64_t)st->st_size) == 1)) &&
-		    w->clash == NULL && (w->clash = strdup(path)) == NULL)
-			w->oom = true;
-		return;
-	}
-	if (st->st_size == 0) {
-		if (!explicit && !has_evtx_name(path))
-			return;
-		if ((f = add_file(w, path, 0)) != NULL) {
-			f->status = INGEST_EMPTY;
-			f->message = strdup("0-byte file");
-		}
-		return;
-	}
-	kind = sniff(path, (uint64_t)st->st_size);
-	if (kind == 0 && !explicit && !has_evtx_name(path))
-		return;		/* not evidence we read: other files in dirs */
-	if ((f = add_file(w, path, (uint64_t)st->st_size)) == NULL)
-		return;
-	if (kind == -1) {
-		char msg[300];
-
-		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-		f->status = INGEST_UNREADABLE;
-		f->message = strdup(msg);
-	} else if (kind == 0 && !has_evtx_name(path) && explicit) {
-		f->status = INGEST_UNREADABLE;
-		f->message = strdup("not an EVTX file (no ElfFile signature)");
-	} else if (kind == 0) {
-		/*
-		 * Named .evtx without a signature: the reader still looks for
-		 * chunks further in (a damaged header) and says no otherwise.
-		 */
-		f->status = INGEST_OK;
-	}
-}
-
-static int
-path_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk_path(struct walk *, const char *, bool explicit, int depth);
-
-static void
-walk_dir(struct walk *w, const char *path, const struct stat *st, int depth)
-{
-	struct dirent *de;
-	char **names = NULL, **tmp;
-	size_t n = 0, cap = 0;
-	DIR *d;
-
-	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) {
-			walk_skip(w, path, "directory loop");
-			return;
-		}
-	if (depth > 64) {
-		walk_skip(w, path, "directories too deep");
-		return;
-	}
-	if (w->nseen == w->seencap) {
-		size_t c = w->seencap ? w->seencap * 2 : 16;
-		void *p = realloc(w->seen, c * sizeof(*w->seen));
-
-		if (p == NULL) {
-			w->oom = true;
-			return;
-		}
-		w->seen = p;
-		w->seencap = c;
-	}
-	w->seen[w->nseen].dev = st->st_dev;
-	w->seen[w->nseen].ino = st->st_ino;
-	w->nseen++;
-
-	if ((d = opendir(path)) == NULL) {
-		walk_warn(w, "cannot open directory '%s': %s", path,
-		    strerror(errno));
-		w->error = true;
-		goto out;
-	}
-	while ((de = readdir(d)) != NULL) {
-		struct ev_buf b = EV_BUF_INIT;
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if ((tmp = realloc(names, cap * sizeof(*names))) ==
-			    NULL) {
-				w->oom = true;
-				break;
-			}
-			names = tmp;
-		}
-		ev_buf_adds(&b, path);
-		if (b.len > 0 && b.buf[b.len - 1] != '/')
-			ev_buf_addc(&b, '/');
-		ev_buf_adds(&b, de->d_name);
-		if ((names[n] = ev_buf_detach(&b, NULL)) == NULL) {
-			w->oom = true;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	/* sorted, so that warnings and file ids do not depend on readdir */
-	ev_qsort(names, n, sizeof(*names), path_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (!w->oom)
-			walk_path(w, names[i], false, depth + 1);
-		free(names[i]);
-	}
-	free(names);
-out:
-	w->nseen--;
-}
-
-static void
-walk_path(struct walk *w, const char *path, bool explicit, int depth)
-{
-	struct stat st, lst;
-
-	if (lstat(path, &lst) == -1) {
-		walk_warn(w, "cannot open '%s': %s", path, strerror(errno));
-		if (explicit)
-			w->error = true;
-		return;
-	}
-	if (stat(path, &st) == -1) {
-		/* dangling symlink */
-		walk_warn(w, "cannot open '%s': %s", path, strerror(errno));
-		if (explicit)
-			w->error = true;
-		return;
-	}
-	if (S_ISDIR(st.st_mode))
-		walk_dir(w, path, &st, depth);
-	else if (S_ISREG(st.st_mode))
-		walk_file(w, path, &st, explicit);
-	else {
-		walk_skip(w, path, "not a regular file");
-		if (explicit)
-			w->error = true;
-	}
-}
-
-static int
-file_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct ingest_file *)a)->path,
-	    ((const struct ingest_file *)b)->path);
-}
-
 /* ---- tasks and workers ---- */
 
 enum task_kind { TASK_READ, TASK_HASH };
@@ -398,6 +96,10 @@ struct ingest_shard {
 	int			 rc;
 	struct ev_err		 err;
 	struct run_ctx		*ctx;
+	/* over the memory budget: sorted runs in a temporary file */
+	struct ev_spill		 sp;
+	uint64_t		*runs;		/* run i ends at runs[i] */
+	size_t			 nruns, runcap;
 };
 
 struct run_ctx {
@@ -425,6 +127,9 @@ struct run_ctx {
 	struct evtx_stats	*shared_header;
 	/* recovered records named once every file is read (reader.h) */
 	struct evtx_tpls	*tpls;
+	size_t			 limit;		/* bytes of events a shard
+						   keeps; 0: no budget */
+	atomic_bool		 spilled;	/* some shard went over it */
 };
 
 /* per-record context passed through the reader's sink */
@@ -512,6 +217,51 @@ add_generic(struct ingest_shard *sh, const struct ev_record *rec,
 static int
 ev_order(const void *a, const void *b);
 
+/*
+ * Writes the events of shard sh, hooked and sorted, as a run to its
+ * temporary file and forgets them (the memory budget).  0 or an error.
+ */
+static int
+spill_shard(struct ingest_shard *sh)
+{
+	const struct ingest_opts *o = sh->ctx->opts;
+	int rc;
+
+	if ((rc = run_hook(sh, o)) != 0)
+		return rc;
+	ev_qsort(sh->ev, sh->n, sizeof(*sh->ev), ev_order);
+	if (sh->sp.fd == -1 && (rc = ev_spill_open(&sh->sp, o->tmpdir,
+	    &sh->err)) != 0)
+		return rc;
+	for (size_t i = 0; i < sh->n; i++)
+		if ((rc = ev_spill_put(&sh->sp, sh->ev[i], &sh->err)) != 0)
+			return rc;
+	if ((rc = ev_spill_flush(&sh->sp, &sh->err)) != 0)
+		return rc;
+	if (sh->nruns == sh->runcap) {
+		size_t cap = sh->runcap ? sh->runcap * 2 : 16;
+		uint64_t *r = realloc(sh->runs, cap * sizeof(*r));
+
+		if (r == NULL)
+			return EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
+		sh->runs = r;
+		sh->runcap = cap;
+	}
+	sh->runs[sh->nruns++] = sh->sp.size;
+	sh->n = sh->hooked = 0;
+	ev_arena_reset(&sh->arena);
+	atomic_store(&sh->ctx->spilled, true);
+	return 0;
+}
+
+/* Bytes of events shard sh holds. */
+static size_t
+shard_bytes(const struct ingest_shard *sh)
+{
+	return sh->arena.total - (size_t)(sh->arena.end - sh->arena.ptr) +
+	    sh->n * sizeof(*sh->ev);
+}
+
 /* Adds the event of rec (of file) to shard sh.  0 or an error. */
 static int
 add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
@@ -550,6 +300,8 @@ add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH &&
 	    (rc = run_hook(sh, o)) != 0)
 		return rc;
+	if (sh->ctx->limit != 0 && shard_bytes(sh) > sh->ctx->limit)
+		return spill_shard(sh);
 	return 0;
 }
 
@@ -716,68 +468,11 @@ worker_main(void *arg, unsigned idx)
 
 /* ---- ordering and merging ---- */
 
-/* Output order (SPEC §10); file ids follow path order. */
-static int
-ev_cmp(const struct ev_event *x, const struct ev_event *y)
-{
-	int c;
-
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	if (x->file_id != y->file_id)
-		return x->file_id < y->file_id ? -1 : 1;
-	if (x->record_id != y->record_id)
-		return x->record_id < y->record_id ? -1 : 1;
-	/* allocated before recovered, then by position: a total order */
-	if (x->recovered != y->recovered)
-		return x->recovered ? 1 : -1;
-	c = (x->offset > y->offset) - (x->offset < y->offset);
-	return c;
-}
-
 static int
 ev_order(const void *a, const void *b)
 {
-	return ev_cmp(*(struct ev_event *const *)a,
+	return ev_order_cmp(*(struct ev_event *const *)a,
 	    *(struct ev_event *const *)b);
-}
-
-/* FNV-1a over a string, for the duplicate table */
-static uint64_t
-fnv(uint64_t h, const char *s)
-{
-	if (s == NULL)
-		return h ^ 0xff;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-static uint64_t
-dup_hash(const struct ev_event *e)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	h = fnv(h, e->col[EV_COL_COMPUTER]);
-	h = fnv(h, e->col[EV_COL_CHANNEL]);
-	h ^= e->record_id * 0x9e3779b97f4a7c15ULL;
-	h ^= (e->time + e->event_id) * 0xc2b2ae3d27d4eb4fULL;
-	return h ^ (h >> 29);
-}
-
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static bool
-dup_equal(const struct ev_event *a, const struct ev_event *b)
-{
-	return a->record_id == b->record_id && a->time == b->time &&
-	    a->event_id == b->event_id &&
-	    str_eq(a->col[EV_COL_COMPUTER], b->col[EV_COL_COMPUTER]) &&
-	    str_eq(a->col[EV_COL_CHANNEL], b->col[EV_COL_CHANNEL]);
 }
 
 /*
@@ -813,7 +508,7 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 			if (pos[i] == sh[i].n)
 				continue;
 			e = sh[i].ev[pos[i]];
-			if (best == NULL || ev_cmp(e, best) < 0) {
+			if (best == NULL || ev_order_cmp(e, best) < 0) {
 				best = e;
 				bi = i;
 			}
@@ -821,13 +516,14 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 		if (best == NULL)
 			break;
 		pos[bi]++;
-		slot = dup_hash(best) & (cap - 1);
-		while (table[slot] != NULL && !dup_equal(table[slot], best))
+		slot = ev_dup_hash(best) & (cap - 1);
+		while (table[slot] != NULL && !ev_dup_equal(table[slot], best))
 			slot = (slot + 1) & (cap - 1);
 		if (table[slot] == NULL) {
 			table[slot] = best;
 			best->seq = (uint32_t)out;
 			ev[out++] = best;
+			run->files[best->file_id].events++;
 			continue;
 		}
 		/* a duplicate */
@@ -838,6 +534,8 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 
 			run->files[best->file_id].duplicates--;
 			run->files[old->file_id].duplicates++;
+			run->files[best->file_id].events++;
+			run->files[old->file_id].events--;
 			best->seq = old->seq;
 			ev[old->seq] = best;
 			table[slot] = best;
@@ -848,6 +546,128 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 	run->events = ev;
 	run->nevents = out;
 	return 0;
+}
+
+/* Frees the events a shard holds in memory and its System strings. */
+static void
+shard_free(struct ingest_shard *sh)
+{
+	ev_arena_release(&sh->arena);
+	ev_shared_release(&sh->strings);
+	ev_shared_init(&sh->strings);
+	free(sh->ev);
+	sh->ev = NULL;
+	sh->n = sh->cap = sh->hooked = 0;
+}
+
+/*
+ * Over the memory budget: every shard's rest is spilled too, and all the
+ * runs are merged into run->spill, dropping duplicates as merge_shards()
+ * does.  0 or an error.
+ */
+static int
+merge_spilled(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh,
+    const char *tmpdir, struct ev_err *err)
+{
+	struct ev_spill_run *in = NULL;
+	struct ev_spill_counts c = { 0 };
+	size_t n = 0;
+	int rc;
+
+	for (unsigned i = 0; i < nsh; i++) {
+		if (sh[i].n > 0 && spill_shard(&sh[i]) != 0) {
+			if (err != NULL)
+				*err = sh[i].err;
+			return sh[i].err.code;
+		}
+		shard_free(&sh[i]);
+		run->spill_runs += sh[i].nruns;
+	}
+	c.nfiles = run->nfiles;
+	c.events = calloc(run->nfiles + 1, sizeof(*c.events));
+	c.duplicates = calloc(run->nfiles + 1, sizeof(*c.duplicates));
+	in = calloc(run->spill_runs + 1, sizeof(*in));
+	run->spill = calloc(1, sizeof(*run->spill));
+	if (c.events == NULL || c.duplicates == NULL || in == NULL ||
+	    run->spill == NULL) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	run->spill->fd = -1;
+	for (unsigned i = 0; i < nsh; i++)
+		for (size_t k = 0; k < sh[i].nruns; k++, n++) {
+			in[n].sp = &sh[i].sp;
+			in[n].from = k ? sh[i].runs[k - 1] : 0;
+			in[n].to = sh[i].runs[k];
+		}
+	if ((rc = ev_spill_merge_all(in, n, tmpdir, run->spill, &c,
+	    err)) == 0) {
+		for (size_t i = 0; i < run->nfiles; i++) {
+			run->files[i].events = c.events[i];
+			run->files[i].duplicates = c.duplicates[i];
+		}
+		run->nevents = c.kept;
+		run->duplicates = c.dropped;
+		run->spill_bytes = run->spill->size;
+	}
+out:
+	free(in);
+	free(c.events);
+	free(c.duplicates);
+	return rc;
+}
+
+void
+ingest_cursor_init(struct ingest_cursor *c, const struct ingest_run *run)
+{
+	memset(c, 0, sizeof(*c));
+	c->run = run;
+	ev_arena_init(&c->arena);
+}
+
+ptrdiff_t
+ingest_cursor_next(struct ingest_cursor *c, size_t max,
+    struct ev_event *const **v, struct ev_err *err)
+{
+	const struct ingest_run *run = c->run;
+	ptrdiff_t n;
+
+	if (run->spill == NULL) {
+		n = (ptrdiff_t)(run->nevents - c->next < max ?
+		    run->nevents - c->next : max);
+		*v = run->events + c->next;
+		c->next += (size_t)n;
+		return n;
+	}
+	if (c->rd == NULL) {
+		if ((c->rd = malloc(sizeof(*c->rd))) == NULL)
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		ev_spill_rd_init(c->rd, run->spill, 0, run->spill->size);
+	}
+	if (c->cap < max) {
+		struct ev_event **p = realloc(c->v, max * sizeof(*p));
+
+		if (p == NULL)
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		c->v = p;
+		c->cap = max;
+	}
+	if ((n = ev_spill_batch(c->rd, &c->arena, c->v, max, err)) > 0)
+		for (ptrdiff_t i = 0; i < n; i++)
+			c->v[i]->seq = (uint32_t)c->next++;
+	*v = c->v;
+	return n;
+}
+
+void
+ingest_cursor_release(struct ingest_cursor *c)
+{
+	if (c->rd != NULL)
+		ev_spill_rd_release(c->rd);
+	free(c->rd);
+	free(c->v);
+	ev_arena_release(&c->arena);
+	memset(c, 0, sizeof(*c));
 }
 
 /* ---- progress ---- */
@@ -1081,12 +901,12 @@ finish_files(struct run_ctx *ctx)
 
 			while ((nl = strchr(line, '\n')) != NULL) {
 				*nl = '\0';
-				if (!run_msg(run, "%s: %s", f->path, line))
+				if (!ingest_run_msg(run, "%s: %s", f->path, line))
 					return EV_ENOMEM;
 				line = nl + 1;
 			}
 		}
-		if (t->nwarn > t->nwarn_kept && !run_msg(run,
+		if (t->nwarn > t->nwarn_kept && !ingest_run_msg(run,
 		    "%s: %llu more warnings", f->path,
 		    (unsigned long long)(t->nwarn - t->nwarn_kept)))
 			return EV_ENOMEM;
@@ -1132,9 +952,9 @@ finish_files(struct run_ctx *ctx)
 			if (f->message != NULL &&
 			    strstr(f->message, f->path) != NULL)
 				/* the reader's message names the file */
-				ok = run_msg(run, "%s", f->message);
+				ok = ingest_run_msg(run, "%s", f->message);
 			else
-				ok = run_msg(run, "cannot read '%s': %s",
+				ok = ingest_run_msg(run, "cannot read '%s': %s",
 				    f->path, f->message ? f->message :
 				    "unknown error");
 			if (!ok)
@@ -1145,7 +965,7 @@ finish_files(struct run_ctx *ctx)
 		if (f->status == INGEST_SKIPPED)
 			run->skipped++;
 		/* not damage, but never silent (binxml.h) */
-		if (s->nul_values > 0 && !run_msg(run, "%s: %llu value%s with "
+		if (s->nul_values > 0 && !ingest_run_msg(run, "%s: %llu value%s with "
 		    "an embedded NUL, shown as U+2400 \xe2\x90\x80", f->path,
 		    (unsigned long long)s->nul_values,
 		    s->nul_values == 1 ? "" : "s"))
@@ -1167,36 +987,16 @@ int
 ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
     struct ingest_run *run, struct ev_err *err)
 {
-	struct walk w = { 0 };
 	struct run_ctx ctx;
 	struct progress prog = { 0 };
 	unsigned jobs = opts->jobs ? opts->jobs : 1;
 	int rc = 0;
 
 	memset(run, 0, sizeof(*run));
-	w.run = run;
-	w.opts = opts;
-	for (size_t i = 0; i < npaths && !w.oom; i++)
-		walk_path(&w, paths[i], true, 0);
-	free(w.seen);
-	run->files = w.files;
-	run->nfiles = w.nfiles;
-	run->input_error = w.error;
-	if (w.clash != NULL) {
-		rc = EV_ERR(err, EV_EUSAGE, 0, "'%s' is an input and the "
-		    "output; nothing was read", w.clash);
-		free(w.clash);
+	if ((rc = ingest_walk(paths, npaths, opts, run, err)) != 0) {
 		ingest_release(run);
 		return rc;
 	}
-	if (w.oom) {
-		ingest_release(run);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	/* ids follow path order, so sorting by id sorts by path */
-	ev_qsort(run->files, run->nfiles, sizeof(*run->files), file_cmp);
-	for (size_t i = 0; i < run->nfiles; i++)
-		run->files[i].id = (uint32_t)i;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
@@ -1217,6 +1017,19 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		goto out;
 	}
 	run->nshards = jobs + 1;
+	for (unsigned i = 0; i <= jobs; i++) {
+		run->shards[i].ctx = &ctx;
+		run->shards[i].sp.fd = -1;
+		ev_arena_init(&run->shards[i].arena);
+		ev_arena_init(&run->shards[i].scratch);
+		ev_shared_init(&run->shards[i].strings);
+	}
+	if (opts->memory != 0) {
+		/* half the budget for the events, shared by the shards */
+		ctx.limit = (size_t)(opts->memory / 2 / (jobs + 1));
+		if (ctx.limit < 4096)
+			ctx.limit = 4096;
+	}
 	prog.ctx = &ctx;
 	prog.on = opts->progress_show != NULL &&
 	    (opts->progress == INGEST_PROGRESS_ALWAYS ||
@@ -1225,12 +1038,6 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	if (prog.on && pthread_create(&prog.thread, NULL, progress_main,
 	    &prog) != 0)
 		prog.on = false;
-	for (unsigned i = 0; i <= jobs; i++) {
-		run->shards[i].ctx = &ctx;
-		ev_arena_init(&run->shards[i].arena);
-		ev_arena_init(&run->shards[i].scratch);
-		ev_shared_init(&run->shards[i].strings);
-	}
 	/* with one job the main thread does the work itself */
 	ev_par_for(jobs, jobs, worker_main, run->shards);
 	if (prog.on) {
@@ -1248,7 +1055,11 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		goto out;
 	if ((rc = finish_files(&ctx)) != 0)
 		goto out;
-	rc = merge_shards(run, run->shards, run->nshards);
+	if (atomic_load(&ctx.spilled))
+		rc = merge_spilled(run, run->shards, run->nshards,
+		    opts->tmpdir, err);
+	else
+		rc = merge_shards(run, run->shards, run->nshards);
 out:
 	for (size_t i = 0; i < ctx.ntasks; i++) {
 		evtx_stats_release(&ctx.tasks[i].stats);
@@ -1290,7 +1101,12 @@ ingest_release(struct ingest_run *run)
 		ev_arena_release(&run->shards[i].scratch);
 		ev_shared_release(&run->shards[i].strings);
 		free(run->shards[i].ev);
+		ev_spill_close(&run->shards[i].sp);
+		free(run->shards[i].runs);
 	}
+	if (run->spill != NULL)
+		ev_spill_close(run->spill);
+	free(run->spill);
 	free(run->shards);
 	free(run->events);
 	memset(run, 0, sizeof(*run));

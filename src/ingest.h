@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "ev_err.h"
+#include "ev_spill.h"
 #include "event.h"
 #include "evtx/reader.h"
 
@@ -51,6 +52,7 @@ struct ingest_file {
 	struct evtx_stats	 stats;
 	uint64_t		 warnings;	/* damage warnings issued */
 	uint64_t		 duplicates;	/* its events dropped as dups */
+	uint64_t		 events;	/* its events in the run */
 };
 
 /*
@@ -116,6 +118,16 @@ struct ingest_opts {
 	 */
 	const struct ingest_skip *skip;
 	size_t			 nskip;
+	/*
+	 * The memory budget: 0 keeps every event in memory.  Otherwise a
+	 * reading thread whose events pass its share of memory bytes sorts
+	 * them into a run in a temporary file of tmpdir (ev_spill.h), and
+	 * when any did, the runs are merged into one file in output order
+	 * (run->spill) instead of run->events.  Only for callers that read
+	 * the events through struct ingest_cursor.
+	 */
+	uint64_t		 memory;
+	const char		*tmpdir;
 };
 
 #define INGEST_PROGRESS_AUTO	0	/* when stderr is a terminal */
@@ -127,8 +139,13 @@ struct ingest_shard;
 struct ingest_run {
 	struct ingest_file	*files;		/* sorted by path */
 	size_t			 nfiles;
-	struct ev_event		**events;	/* output order, no dups */
+	struct ev_event		**events;	/* output order, no dups;
+						   NULL when spilled */
 	size_t			 nevents;
+	struct ev_spill		*spill;		/* the events, when they went
+						   over opts.memory, or NULL */
+	size_t			 spill_runs;	/* sorted runs written */
+	uint64_t		 spill_bytes;	/* of the merged file */
 	uint64_t		 duplicates;
 	uint64_t		 records;	/* over all files */
 	uint64_t		 recovered;
@@ -170,6 +187,27 @@ int	ingest_run(char *const *paths, size_t npaths,
 	    struct ev_err *err);
 void	ingest_release(struct ingest_run *);
 
+/*
+ * Reads the events of a run in output order, in memory or spilled, in
+ * batches: ingest_cursor_next() sets *v to up to max events (their seq
+ * set) and returns how many, 0 at the end, or a negative code (a spill
+ * that cannot be read back: err names the directory).  The events stay
+ * valid until the next call (spilled) or ingest_release() (in memory).
+ */
+struct ingest_cursor {
+	const struct ingest_run	*run;
+	size_t			 next;
+	struct ev_spill_rd	*rd;		/* spilled runs */
+	struct ev_arena		 arena;
+	struct ev_event		**v;
+	size_t			 cap;
+};
+
+void	ingest_cursor_init(struct ingest_cursor *, const struct ingest_run *);
+ptrdiff_t ingest_cursor_next(struct ingest_cursor *, size_t max,
+	    struct ev_event *const **v, struct ev_err *err);
+void	ingest_cursor_release(struct ingest_cursor *);
+
 /* The file an event came from. */
 static inline const struct ingest_file *
 ingest_file_of(const struct ingest_run *run, const struct ev_event *ev)
@@ -185,6 +223,22 @@ ingest_file_of(const struct ingest_run *run, const struct ev_event *ev)
  */
 struct ev_buf;
 void	ingest_damage_text(const struct ingest_run *, struct ev_buf *b);
+
+/* ---- internal to the reading stage ---- */
+
+/*
+ * ingest_walk.c: walks paths into run->files (sorted by path, ids set)
+ * and run->messages, and sets run->input_error.  0, EV_EUSAGE (an output
+ * is evidence: nothing may be read) or EV_ENOMEM; the caller releases
+ * run either way.
+ */
+int	ingest_walk(char *const *paths, size_t npaths,
+	    const struct ingest_opts *opts, struct ingest_run *run,
+	    struct ev_err *err);
+
+/* Adds a message for the command to print; false when out of memory. */
+bool	ingest_run_msg(struct ingest_run *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* Default jobs: online CPUs (at least 1). */
 unsigned ingest_default_jobs(void);

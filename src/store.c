@@ -155,13 +155,8 @@ static int
 insert_files(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 {
 	sqlite3_stmt *st = NULL, *gap = NULL;
-	uint64_t *events;
 	int rc = 0;
 
-	if ((events = calloc(run->nfiles + 1, sizeof(*events))) == NULL)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	for (size_t i = 0; i < run->nevents; i++)
-		events[run->events[i]->file_id]++;
 	if (sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?,?,?,?,?,?,"
 	    "?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO record_gaps VALUES(?,?,?,?,?)",
@@ -188,7 +183,7 @@ insert_files(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 		bind_text(st, c++, ingest_status_name(f->status));
 		bind_text(st, c++, f->message);
 		sqlite3_bind_int(st, c++, s->header_bad);
-		sqlite3_bind_int64(st, c++, (sqlite3_int64)events[i]);
+		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->events);
 		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->duplicates);
 		sqlite3_bind_int64(st, c++, (sqlite3_int64)f->warnings);
 		if (s->first_id || s->last_id) {
@@ -228,7 +223,6 @@ insert_files(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(gap);
-	free(events);
 	return rc;
 }
 
@@ -236,9 +230,13 @@ static int
 insert_events(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 {
 	struct ev_buf sql = EV_BUF_INIT, json = EV_BUF_INIT;
+	struct ingest_cursor cur;
+	struct ev_event *const *batch;
+	ptrdiff_t nb = 0;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, ncols = 10 + EV_NCOL + 3;
 
+	ingest_cursor_init(&cur, run);
 	ev_buf_adds(&sql, "INSERT INTO events VALUES(?");
 	for (int i = 1; i < ncols; i++)
 		ev_buf_add(&sql, ",?", 2);
@@ -251,10 +249,19 @@ insert_events(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 		rc = sql_fail(db, err);
 		goto out;
 	}
-	for (size_t i = 0; i < run->nevents && rc == 0; i++) {
-		const struct ev_event *ev = run->events[i];
+	for (ptrdiff_t i = 0; rc == 0; i++) {
+		const struct ev_event *ev;
 		int c = 1;
 
+		if (i == nb) {
+			if ((nb = ingest_cursor_next(&cur, 4096, &batch,
+			    err)) <= 0) {
+				rc = (int)nb;
+				break;
+			}
+			i = 0;
+		}
+		ev = batch[i];
 		sqlite3_bind_int64(st, c++, store_event_id(ev));
 		sqlite3_bind_int64(st, c++, ev->file_id);
 		sqlite3_bind_int64(st, c++, ev->chunk);
@@ -298,6 +305,7 @@ out:
 	sqlite3_finalize(st);
 	ev_buf_release(&sql);
 	ev_buf_release(&json);
+	ingest_cursor_release(&cur);
 	return rc;
 }
 

@@ -1,0 +1,106 @@
+#!/bin/sh
+# cmd-spill.sh -- the memory budget (--memory, --tmpdir): under a tiny
+# budget the events spill to temporary files and are merged, and the
+# output is byte for byte the one of the unbounded run, the database rows
+# the same, for any -j; a --tmpdir that cannot be used is a clear error
+# (exit 2) that leaves no output behind; no temporary file is left.
+set -u
+. "$top_srcdir/tests/testlib.sh"
+
+# every table of a database, rows sorted, as text
+dbrows() {
+	"$PY" - "$1" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+    print("table", t)
+    for row in sorted(db.execute("SELECT * FROM " + t), key=repr):
+        print(repr(row))
+PYEOF
+}
+
+mkdir "$T/tmp"
+# the whole of testdata: damage, recovered records, duplicates
+"$EVTXHUNT" dump -q -j1 "$TD" >"$T/ref.jsonl"
+"$EVTXHUNT" dump -q -j1 -f csv "$TD" >"$T/ref.csv"
+"$EVTXHUNT" dump -q -j1 --db "$T/ref.db" "$TD"
+dbrows "$T/ref.db" >"$T/ref.rows"
+[ -s "$T/ref.jsonl" ] && grep -q "^table events" "$T/ref.rows" &&
+    ok "reference run" || fail "no reference output"
+
+# 1K: a run every few events, merged in passes; 1M: a few runs
+for mem in 1K 1M; do
+	for j in 1 3; do
+		"$EVTXHUNT" dump -j$j --memory $mem --tmpdir "$T/tmp" "$TD" \
+		    >"$T/out" 2>"$T/err"
+		grep -q "over --memory .* sorted runs" "$T/err" &&
+		    ok "--memory $mem -j$j spills" ||
+		    fail "--memory $mem -j$j: no spill reported"
+		cmp -s "$T/out" "$T/ref.jsonl" &&
+		    ok "--memory $mem -j$j: JSON Lines identical" ||
+		    fail "--memory $mem -j$j: JSON Lines differ"
+		"$EVTXHUNT" dump -q -j$j -f csv --memory $mem \
+		    --tmpdir "$T/tmp" "$TD" >"$T/out"
+		cmp -s "$T/out" "$T/ref.csv" &&
+		    ok "--memory $mem -j$j: CSV identical" ||
+		    fail "--memory $mem -j$j: CSV differs"
+		rm -f "$T/b.db"
+		# the database and the text at once, both from the spill
+		"$EVTXHUNT" dump -q -j$j --memory $mem --tmpdir "$T/tmp" \
+		    --db "$T/b.db" -o "$T/b.jsonl" "$TD"
+		dbrows "$T/b.db" | cmp -s - "$T/ref.rows" &&
+		    ok "--memory $mem -j$j: database rows identical" ||
+		    fail "--memory $mem -j$j: database rows differ"
+		cmp -s "$T/b.jsonl" "$T/ref.jsonl" &&
+		    ok "--memory $mem -j$j: text beside --db identical" ||
+		    fail "--memory $mem -j$j: text beside --db differs"
+	done
+done
+[ -z "$(ls -A "$T/tmp")" ] && ok "no temporary file left" ||
+    fail "temporary files left: $(ls "$T/tmp")"
+
+# a budget the events fit in writes nothing to disk
+"$EVTXHUNT" dump -j2 --memory 1G --tmpdir "$T/tmp" "$TD" >"$T/out" 2>"$T/err"
+! grep -q "over --memory" "$T/err" && cmp -s "$T/out" "$T/ref.jsonl" &&
+    ok "under the budget: no spill, same output" ||
+    fail "under the budget: spilled or different output"
+
+# the man page's example, on testdata
+expect 2 "man example: --memory 2G --tmpdir dir -o file" "$EVTXHUNT" dump \
+    --memory 2G --tmpdir "$T/tmp" -o "$T/events.jsonl" "$TD"
+cmp -s "$T/events.jsonl" "$T/ref.jsonl" && ok "man example output" ||
+    fail "man example output differs"
+
+# -- sizes
+expect 2 "--memory 0" "$EVTXHUNT" dump --memory 0 "$TD/wks01-sysmon.evtx"
+expect 2 "--memory 12Q" "$EVTXHUNT" dump --memory 12Q "$TD/wks01-sysmon.evtx"
+grep -q "memory: '12Q' is not a size" "$T/err" && ok "bad size named" ||
+    fail "bad size not named"
+expect 0 "--memory 64k" "$EVTXHUNT" dump -q --memory 64k --tmpdir "$T/tmp" \
+    "$TD/wks01-sysmon.evtx"
+
+# -- a temporary directory that cannot be used
+good="$TD/wks01-sysmon.evtx"
+expect 2 "--tmpdir missing" "$EVTXHUNT" dump --memory 1K \
+    --tmpdir "$T/nonexistent" -o "$T/o1.jsonl" "$good"
+grep -q "cannot use '$T/nonexistent' for temporary files" "$T/err" &&
+    ok "missing --tmpdir named" || fail "missing --tmpdir not named"
+[ ! -e "$T/o1.jsonl" ] && ok "no output beside a bad --tmpdir" ||
+    fail "output left beside a bad --tmpdir"
+: >"$T/afile"
+expect 2 "--tmpdir a file" "$EVTXHUNT" dump --memory 1K --tmpdir "$T/afile" \
+    "$good"
+grep -q "Not a directory" "$T/err" && ok "--tmpdir a file: why" ||
+    fail "--tmpdir a file: no reason"
+# TMPDIR is checked only when a spill needs it: the error then names it
+expect 2 "TMPDIR missing, over the budget" \
+    env TMPDIR="$T/nonexistent" "$EVTXHUNT" dump --memory 1K -o "$T/o2.jsonl" --db "$T/o2.db" "$good"
+grep -q "cannot create a temporary file in '$T/nonexistent'" "$T/err" &&
+    ok "missing TMPDIR named" || fail "missing TMPDIR not named"
+[ ! -e "$T/o2.jsonl" ] && [ ! -e "$T/o2.db" ] &&
+    ok "no output or database left" || fail "output left after the error"
+[ -z "$(find "$T" -maxdepth 1 -name 'o2*')" ] &&
+    ok "no temporary output left" || fail "temporary output left"
+expect 0 "TMPDIR missing, under the budget" \
+    env TMPDIR="$T/nonexistent" "$EVTXHUNT" dump -q -o "$T/o3.jsonl" "$good"
+finish
