@@ -38,7 +38,7 @@ ev_buf_reset(struct ev_buf *b)
 }
 
 bool
-ev_buf_grow(struct ev_buf *b, size_t n)
+ev_buf_grow_slow(struct ev_buf *b, size_t n)
 {
 	size_t want, cap;
 	char *p;
@@ -67,24 +67,13 @@ fail:
 }
 
 void
-ev_buf_add(struct ev_buf *b, const void *p, size_t n)
+ev_buf_add_slow(struct ev_buf *b, const void *p, size_t n)
 {
 	if (!ev_buf_grow(b, n))
 		return;
 	memcpy(b->buf + b->len, p, n);
 	b->len += n;
 	b->buf[b->len] = '\0';
-}
-
-void
-ev_buf_addc(struct ev_buf *b, char c)
-{
-	if (b->len + 1 < b->cap) {
-		b->buf[b->len++] = c;
-		b->buf[b->len] = '\0';
-		return;
-	}
-	ev_buf_add(b, &c, 1);
 }
 
 void

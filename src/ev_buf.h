@@ -32,15 +32,44 @@ void	 ev_buf_release(struct ev_buf *);
 /* Sets the length to 0 and keeps the storage. */
 void	 ev_buf_reset(struct ev_buf *);
 /* Ensures room for n more bytes (plus the NUL); false on failure. */
-bool	 ev_buf_grow(struct ev_buf *, size_t n);
-void	 ev_buf_add(struct ev_buf *, const void *, size_t);
+bool	 ev_buf_grow_slow(struct ev_buf *, size_t n);
+static inline bool
+ev_buf_grow(struct ev_buf *b, size_t n)
+{
+	/* cap is 0 or more than len (the NUL) */
+	if (!b->oom && n < b->cap - b->len)
+		return true;
+	return ev_buf_grow_slow(b, n);
+}
+void	 ev_buf_add_slow(struct ev_buf *, const void *, size_t);
+/* inline: the output paths append short pieces by the million */
+static inline void
+ev_buf_add(struct ev_buf *b, const void *p, size_t n)
+{
+	if (!b->oom && n < b->cap - b->len) {
+		memcpy(b->buf + b->len, p, n);
+		b->len += n;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	ev_buf_add_slow(b, p, n);
+}
 /* inline, so that the length of a string literal is known at compile time */
 static inline void
 ev_buf_adds(struct ev_buf *b, const char *s)
 {
 	ev_buf_add(b, s, strlen(s));
 }
-void	 ev_buf_addc(struct ev_buf *, char);
+static inline void
+ev_buf_addc(struct ev_buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->buf[b->len++] = c;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	ev_buf_add_slow(b, &c, 1);
+}
 void	 ev_buf_addf(struct ev_buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 ev_buf_vaddf(struct ev_buf *, const char *, va_list);

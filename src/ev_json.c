@@ -35,8 +35,31 @@ put_u_escape(char *o, unsigned cp)
 
 
 /*
+ * Bytes of x (eight bytes of text, the first in the lowest byte on a
+ * little-endian machine) that need more than a copy: control characters,
+ * '"', '\\', DEL and every byte >= 0x80, as the high bit of each such byte.
+ * Borrows and carries only run upwards from a flagged byte, so the lowest
+ * flag is exact (higher ones may be false: the caller uses the lowest).
+ */
+static inline uint64_t
+json_special(uint64_t x)
+{
+	return ((x - 0x2020202020202020ULL) |		/* < 0x20 */
+	    ((x ^ 0x2222222222222222ULL) - 0x0101010101010101ULL) |
+	    ((x ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL) |
+	    (x + 0x0101010101010101ULL) |		/* 0x7f */
+	    x) & 0x8080808080808080ULL;			/* >= 0x80 */
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define JSON_SWAR	1
+#endif
+
+/*
  * The hot path of every JSON output: room for the worst case (6 bytes
- * out per byte in) is made once, then bytes are written directly.
+ * out per byte in, and 8 of slack for whole-word stores) is made once,
+ * then bytes are written directly, eight plain bytes at a time.
  */
 void
 ev_json_str(struct ev_buf *b, const char *s)
@@ -51,7 +74,7 @@ ev_json_str(struct ev_buf *b, const char *s)
 		return;
 	}
 	n = strlen(s);
-	if (n > (SIZE_MAX - 16) / 6 || !ev_buf_grow(b, n * 6 + 2))
+	if (n > (SIZE_MAX - 16) / 6 || !ev_buf_grow(b, n * 6 + 10))
 		return;
 	o = b->buf + b->len;
 	end = p + n;
@@ -59,25 +82,36 @@ ev_json_str(struct ev_buf *b, const char *s)
 	while (p < end) {
 		unsigned char c;
 		int len;
+#ifdef JSON_SWAR
+		size_t left = (size_t)(end - p), k;
+		/* past the end: 'A', which is plain */
+		uint64_t x = 0x4141414141414141ULL, t;
 
-		/* eight plain bytes at a time (SWAR): most text is ASCII */
-		while (end - p >= 8) {
-			uint64_t x, t;
-
+		if (left >= 8)
 			memcpy(&x, p, 8);
-			t = ((x - 0x2020202020202020ULL) |	/* < 0x20 */
-			    ((x ^ 0x2222222222222222ULL) - 0x0101010101010101ULL) |
-			    ((x ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL) |
-			    (x + 0x0101010101010101ULL) |	/* 0x7f */
-			    x) & 0x8080808080808080ULL;	/* >= 0x80 */
-			if (t != 0)
-				break;
-			memcpy(o, p, 8);
-			o += 8;
-			p += 8;
-		}
-		if (p >= end)
-			break;
+		else if (n >= 8) {
+			/* the last eight bytes of the string, shifted down */
+			unsigned sh = 8 * (unsigned)(8 - left);
+			uint64_t y;
+
+			memcpy(&y, end - 8, 8);
+			x = y >> sh | x << (64 - sh);
+		} else
+			for (size_t i = 0; i < left; i++)
+				x = (x & ~(0xffULL << 8 * i)) |
+				    (uint64_t)p[i] << 8 * i;
+		t = json_special(x);
+		/* the plain bytes before the first special one, stored as a
+		   whole word (the slack above allows it) */
+		k = t == 0 ? 8 : (size_t)__builtin_ctzll(t) >> 3;
+		if (k > left)
+			k = left;
+		memcpy(o, &x, 8);
+		o += k;
+		p += k;
+		if (k == 8 || p >= end)
+			continue;
+#endif
 		c = *p;
 		if (json_plain[c]) {
 			*o++ = (char)c;
