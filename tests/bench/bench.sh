@@ -4,8 +4,10 @@
 # ratio to `evtxexport -f xml` (libevtx-utils) on the same file.
 #
 # Inputs: with ../shared, 256 MiB of real chunks built by
-# ../shared/tools/evtx_splice.py (mixed 4688 + Sysmon, and Sysmon only);
-# without it, the project's own writer (tests/evtxgen --big).  Then a 1 GiB
+# ../shared/tools/evtx_splice.py (mixed 4688 + Sysmon, Sysmon only, and
+# every execution source: PowerShell, services, tasks, WMI, logons,
+# Sysmon); without it, the project's own writer (tests/evtxgen --big,
+# --big-sources).  Then a 1 GiB
 # input and a sparse file over 4 GiB show that peak memory follows the
 # extracted events, not the input size.
 #
@@ -20,6 +22,15 @@ REPEAT=${BENCH_REPEAT:-3}
 mkdir -p "$BD"
 TIME=/usr/bin/time
 [ -x $TIME ] || { echo "bench: GNU time (/usr/bin/time) is needed: apt-get install time"; exit 1; }
+
+# chunks of every source issue 21 names: PowerShell, services, logons,
+# tasks, WMI, Sysmon beyond 1/3/7
+SOURCES_EIDS=security:4688,security:4624,security:4625,security:4697\
+,security:4698,security:4702,sysmon:1,sysmon:3,sysmon:7,sysmon:8,sysmon:10\
+,sysmon:11,sysmon:12,sysmon:13,sysmon:22,powershell:4104,powershell:4103\
+,PowerShell:400,PowerShell:800,system:7045,system:7036\
+,Microsoft-Windows-TaskScheduler:106,Microsoft-Windows-TaskScheduler:200\
+,Microsoft-Windows-TaskScheduler:201,Microsoft-Windows-WMI-Activity:5861
 
 make_inputs() {
 	if [ -n "${SHARED_DIR:-}" ] && [ -x "$SHARED_DIR/tools/evtx_splice.py" ]; then
@@ -37,6 +48,12 @@ make_inputs() {
 		    --only-providers sysmon \
 		    --only-with-eids sysmon:1,sysmon:3,sysmon:7 \
 		    --seed 2 "$corpus" >/dev/null || exit 1
+		# every execution source of issue 21 beside process starts
+		[ -f "$BD/sources-256M.evtx" ] ||
+		    "$SHARED_DIR/tools/evtx_splice.py" -o "$BD/sources-256M.evtx" \
+		    --target-size 256M --index "$BD/index.json" \
+		    --only-with-eids "$SOURCES_EIDS" \
+		    --balance --seed 3 "$corpus" >/dev/null || exit 1
 		# the same pool as mixed-256M, every chunk once
 		[ -f "$BD/unique-mixed.evtx" ] ||
 		    "$top_srcdir/tests/bench/unique-chunks.py" \
@@ -48,6 +65,9 @@ make_inputs() {
 		[ -f "$BD/mixed-256M.evtx" ] ||
 		    "$top_builddir/tests/evtxgen" --big 256 \
 		    "$BD/mixed-256M.evtx" || exit 1
+		[ -f "$BD/sources-256M.evtx" ] ||
+		    "$top_builddir/tests/evtxgen" --big-sources 256 \
+		    "$BD/sources-256M.evtx" || exit 1
 		SOURCE="generated (tests/evtxgen)"
 	fi
 	# the memory rows compare sizes of the same kind of input: the
@@ -170,6 +190,40 @@ if [ -f "$BD/unique-mixed.evtx" ] &&
 	done
 	"$top_builddir/tests/bench/bench-sigma" -n 20 "$@" \
 	    "$BD/unique-mixed.evtx" || true
+fi
+
+# issue 21: every SigmaHQ Windows rule over a file that mixes every
+# source, against the same scan of the process-only file
+SIGMA_FULL=${SHARED_DIR:+$SHARED_DIR/sigma-full}
+if [ -f "$BD/sources-256M.evtx" ] && [ -n "$SIGMA_FULL" ] &&
+    [ -d "$SIGMA_FULL/rules/windows" ]; then
+	set -- -r "$SIGMA_FULL/rules/windows"
+	for d in rules-emerging-threats rules-threat-hunting; do
+		[ -d "$SIGMA_FULL/$d" ] && set -- "$@" -r "$SIGMA_FULL/$d"
+	done
+	echo
+	echo "every execution source: all SigmaHQ Windows rules ($(find \
+	    "$SIGMA_FULL/rules/windows" "$SIGMA_FULL/rules-emerging-threats" \
+	    "$SIGMA_FULL/rules-threat-hunting" -name '*.yml' | wc -l) files), -j1:"
+	printf "%-34s %9s %12s %8s %9s\n" "file" "MB/s" "records/s" \
+	    "RSS MB" "vs mixed"
+	PROC=0
+	for f in "$BD/mixed-256M.evtx" "$BD/sources-256M.evtx"; do
+		cat "$f" > /dev/null
+		BYTES=$(stat -c %s "$f")
+		RECORDS=$("$EVH" dump -j 1 --progress never "$f" 2>&1 \
+		    >/dev/null | tail -n 1 |
+		    sed -n 's/.* \([0-9]*\) records.*/\1/p')
+		measure 1 "$EVH" scan -q -j 1 --no-baseline "$@" -f jsonl "$f"
+		MBS=$(awk -v b="$BYTES" -v s="$SECS" 'BEGIN{print b/1e6/s}')
+		[ "$PROC" = 0 ] && PROC=$MBS
+		awk -v l="$(basename "$f")" -v m="$MBS" -v s="$SECS" \
+		    -v rec="$RECORDS" -v r="$RSS" -v p="$PROC" 'BEGIN {
+			printf "%-34s %9.1f %12.0f %8.0f %8.2fx\n", l, m,
+			    rec / s, r / 1024, m / p
+		}'
+	done
+	echo "(target: the mixed-source file within 25 % of the process-only one)"
 fi
 
 if [ -z "${BENCH_QUICK:-}" ]; then
