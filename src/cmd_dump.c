@@ -7,12 +7,12 @@
  * the one output policy (cmd_out_open(), cmd.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_opt.h"
 #include "cmd_read.h"
 #include "ev_buf.h"
 #include "ev_par.h"
@@ -31,31 +31,32 @@ static const char *const dump_usage[] = {
 	NULL
 };
 
-enum { OPT_DB = CMD_OPT_READ_LAST, OPT_FORCE };
+/* -f's names, in the order of its argument below */
+enum dump_format { FMT_CSV, FMT_JSONL, FMT_NONE };
 
-static const struct cmd_opt_help dump_help[] = {
-	{ "--db file", "write the events to a new SQLite database" },
-	{ "-f, --format csv|jsonl", "the output format (default: jsonl)" },
-	{ "--force", "replace an existing --db file" },
-	{ "-h, --help", "this help" },
-	{ "-o, --output file", "write to file (default: stdout)" },
-	CMD_READ_HELP,
-	CMD_READ_BUDGET_HELP,
-	{ NULL, NULL }
+struct dump_args {
+	struct cmd_read	 rd;
+	int		 fmt;		/* enum dump_format */
+	const char	*db, *outpath;
+	bool		 force;
 };
 
-static const struct option dump_options[] = {
-	CMD_READ_LONGOPTS,
-	CMD_READ_BUDGET_LONGOPTS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+#define A	struct dump_args
+static const struct cmd_opt dump_options[] = {
+	{ "db", 0, "file", "write the events to a new SQLite database",
+	    CMD_OPT_STR_(A, db) },
+	{ "format", 'f', "csv|jsonl", "the output format (default: jsonl)",
+	    CMD_OPT_CHOICE_(A, fmt) },
+	{ "force", 0, NULL, "replace an existing --db file",
+	    CMD_OPT_TRUE_(A, force) },
+	CMD_OPT_HELP_ROW,
+	{ "output", 'o', "file", "write to file (default: stdout)",
+	    CMD_OPT_STR_(A, outpath) },
+	CMD_READ_OPTS,
+	CMD_READ_BUDGET_OPTS,
+	CMD_OPT_END_ROW
 };
-
-enum dump_format { FMT_NONE, FMT_JSONL, FMT_CSV };
+#undef A
 
 /* One slice of events formatted by one thread. */
 struct fmt_job {
@@ -185,65 +186,41 @@ dump_part(void *arg, unsigned i)
 int
 cmd_dump(int argc, char **argv)
 {
-	struct cmd_read rd;
+	struct dump_args a = { .fmt = FMT_NONE };
+	struct cmd_getopt g;
 	struct ingest_run run;
 	struct ev_err err = EV_ERR_INIT;
 	struct dump_job job = { 0 };
 	struct cmd_out out = { 0 }, dbout = { 0 };
-	enum dump_format fmt = FMT_NONE;
-	const char *db = NULL, *outpath = NULL;
-	bool force = false;
+	const char *db, *outpath;
+	enum dump_format fmt;
 	double t0 = cmd_now();
-	int opt, rc, status;
+	int id, status;
 
-	cmd_read_init(&rd);
-	rd.budget = true;
-	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "f:ho:",
-	    dump_options, NULL)) != -1) {
-		if ((rc = cmd_read_option(&rd, "dump", opt, optarg)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
-		switch (opt) {
-		case 'f':
-			if (strcmp(optarg, "jsonl") == 0)
-				fmt = FMT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else
-				return cmd_usage_error("dump", "-f: '%s' is "
-				    "not csv or jsonl", optarg);
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_FORCE:
-			force = true;
-			break;
-		case 'h':
-			return cmd_print_help(dump_usage, dump_help);
-		default:
-			cmd_print_usage(stderr, dump_usage);
+	cmd_read_init(&a.rd);
+	a.rd.budget = true;
+	cmd_opt_init(&g, "dump", dump_usage, dump_options, &a);
+	while ((id = cmd_opt_next(&g, argc, argv)) > 0)
+		if (cmd_read_option(&a.rd, "dump", id, optarg) != 1)
 			return CMD_EXIT_ERROR;
-		}
-	}
+	if (id == CMD_OPT_STOP)
+		return g.status;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
 		cmd_print_usage(stderr, dump_usage);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_check(&rd, "dump") != 0)
+	if (cmd_read_check(&a.rd, "dump") != 0)
 		return CMD_EXIT_ERROR;
+	db = a.db;
+	outpath = a.outpath;
+	fmt = (enum dump_format)a.fmt;
 	/* JSON Lines on stdout unless only a database was asked for */
 	if (fmt == FMT_NONE && (db == NULL || outpath != NULL))
 		fmt = FMT_JSONL;
 
-	if (cmd_out_claim(db, CMD_OUT_DB | (force ? 0 : CMD_OUT_NEW)) != 0 ||
+	if (cmd_out_claim(db, CMD_OUT_DB | (a.force ? 0 : CMD_OUT_NEW)) != 0 ||
 	    (fmt != FMT_NONE && cmd_out_claim(outpath, 0) != 0))
 		return CMD_EXIT_ERROR;
 	if (db != NULL && cmd_out_open(&dbout, db, CMD_OUT_DB) != 0)
@@ -258,18 +235,18 @@ cmd_dump(int argc, char **argv)
 		cmd_out_abort(&dbout);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_run(&rd, argv, (size_t)argc, &run) != 0) {
+	if (cmd_read_run(&a.rd, argv, (size_t)argc, &run) != 0) {
 		store_close(job.store, NULL);
 		cmd_out_abort(&dbout);
 		cmd_out_abort(&out);
 		return CMD_EXIT_ERROR;
 	}
-	status = cmd_read_status(&rd, &run);
+	status = cmd_read_status(&a.rd, &run);
 	job.run = &run;
 	job.fmt = fmt;
 	job.out = out.fp;
 	/* the database and the text at once, each formatting alone */
-	job.jobs = job.store != NULL ? 1 : rd.ingest.jobs;
+	job.jobs = job.store != NULL ? 1 : a.rd.ingest.jobs;
 	ev_par_for(job.store != NULL ? 2 : 1, 2, dump_part, &job);
 	if (fmt != FMT_NONE) {
 		if (job.wrc == -1 || job.wrc == -2) {
@@ -298,7 +275,7 @@ cmd_dump(int argc, char **argv)
 		else if (cmd_out_commit(&dbout) != 0)
 			status = CMD_EXIT_ERROR;
 	}
-	cmd_read_summary(&rd, &run, cmd_now() - t0);
+	cmd_read_summary(&a.rd, &run, cmd_now() - t0);
 	ingest_release(&run);
 	return cmd_finish_stdout(status);
 }

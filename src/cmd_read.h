@@ -66,18 +66,15 @@ enum {
 #define CMD_READ_SHORTOPTS "j:q"
 
 /*
- * getopt_long entries of the memory budget, for the commands that read
- * their events back from a spill (ingest.h): --memory, --tmpdir.
+ * The rows of the memory budget, for the commands that read their events
+ * back from a spill (ingest.h): --memory, --tmpdir.
  */
-#define CMD_READ_BUDGET_LONGOPTS \
-	{ "memory", required_argument, NULL, CMD_OPT_MEMORY }, \
-	{ "tmpdir", required_argument, NULL, CMD_OPT_TMPDIR }
-
-/* and their --help lines */
-#define CMD_READ_BUDGET_HELP \
-	{ "--memory size", "memory for the events before they spill to " \
-	    "--tmpdir (K, M, G; default: half the available)" }, \
-	{ "--tmpdir dir", "where spills go (default: TMPDIR, else /tmp)" }
+#define CMD_READ_BUDGET_OPTS \
+	{ "memory", 0, "size", "memory for the events before they spill to " \
+	    "--tmpdir (K, M, G; default: half the available)", \
+	    CMD_OPT_CASE_(CMD_OPT_MEMORY) }, \
+	{ "tmpdir", 0, "dir", "where spills go (default: TMPDIR, else /tmp)", \
+	    CMD_OPT_CASE_(CMD_OPT_TMPDIR) }
 
 struct cmd_read {
 	struct ingest_opts	 ingest;
