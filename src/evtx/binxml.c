@@ -99,31 +99,13 @@ bx_chunk(struct bx_dec *d, const uint8_t *c, uint32_t len)
 	if (++d->gen == 0) {
 		memset(d->names, 0, sizeof(d->names));
 		memset(d->tpls, 0, sizeof(d->tpls));
-		d->defs_gen = d->tdefs_gen = 0;
+		d->defs_gen = d->tdefs_gen = d->slack_gen = 0;
 		d->gen = 1;
 	}
 	ev_arena_reset(&d->carena);
 }
 
 /* ---- names and the parser ---- */
-
-/*
- * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
- * (low 16 bits of h = h * 65599 + unit over the units) the one stored?
- * A name overwritten since a template referred to it seldom is.  Not
- * asked for a sound chunk's allocated records (see bx_tpl_fits()).
- */
-static bool
-name_sound(const uint8_t *p, uint32_t n)
-{
-	uint32_t h = 0;
-
-	if (le16(p + 8 + 2 * n) != 0)
-		return false;
-	for (uint32_t i = 0; i < n; i++)
-		h = h * 65599 + le16(p + 8 + 2 * i);
-	return (h & 0xffff) == le16(p + 4);
-}
 
 static const struct bx_name *
 name_get(struct bx_dec *d, uint32_t off)
@@ -149,7 +131,7 @@ name_get(struct bx_dec *d, uint32_t off)
 		return NULL;
 	n = le16(d->c + off + 6);
 	if ((d->clen - off - 10) / 2 < n ||
-	    (!d->sound && !name_sound(d->c + off, n))) {
+	    (!d->sound && !bx_name_sound(d->c + off, n))) {
 		if (s != NULL) {	/* remembered: not hashed again */
 			s->off = off;
 			s->gen = d->gen;
@@ -363,8 +345,8 @@ parse_tinst(struct parser *p, uint32_t *pos)
 	inst->nvals = nvals;
 	inst->id = id;
 	inst->tpl = bx_tpl_resolve(p->d, id, def, own, inst, p->depth + 1);
-	if (p->d->oom)
-		return NULL;
+	if (inst->tpl == NULL && p->d->oom)
+		return NULL;	/* (else found at the record's end) */
 	n->inst = inst;
 	return n;
 }
@@ -658,18 +640,18 @@ nested(struct bx_dec *d, const struct bx_val *v, int depth)
 {
 	struct parser p;
 	struct bx_node *head = NULL;
+	/* (wraps to a big number below d->c) */
+	uintptr_t off = (uintptr_t)v->p - (uintptr_t)d->c;
 	uint32_t pos;
 
 	if (depth + 1 > BX_MAX_DEPTH)
 		return NULL;
 	/* (a value of another chunk's template: not this chunk's bytes) */
-	if ((uintptr_t)v->p < (uintptr_t)d->c ||
-	    (uintptr_t)v->p - (uintptr_t)d->c > d->clen ||
-	    d->clen - (uint32_t)((uintptr_t)v->p - (uintptr_t)d->c) < v->size)
+	if (off > d->clen || d->clen - off < v->size)
 		return NULL;
 	p.d = d;
 	p.arena = &d->rarena;
-	pos = (uint32_t)(v->p - d->c);
+	pos = (uint32_t)off;
 	p.end = pos + v->size;
 	p.dep = false;
 	p.depth = depth + 1;
@@ -984,8 +966,8 @@ field_time(struct bx_dec *d, const struct fref *r)
 
 /* ---- EventData / UserData pairs ---- */
 
-/* pend_new() when the arrays are full: grows them. */
-static struct pend *
+/* Room for one more pending pair; false when out of memory. */
+static bool
 pend_grow(struct bx_dec *d)
 {
 	uint32_t cap = d->cpairs ? d->cpairs * 2 : 64;
@@ -995,25 +977,25 @@ pend_grow(struct bx_dec *d)
 	if (cap > 1u << 20 ||
 	    (pe = realloc(d->pend, cap * sizeof(*pe))) == NULL) {
 		d->oom = true;
-		return NULL;
+		return false;
 	}
 	d->pend = pe;
 	if ((pp = realloc(d->pairs, cap * sizeof(*pp))) == NULL) {
 		d->oom = true;
-		return NULL;
+		return false;
 	}
 	d->pairs = pp;
 	d->cpairs = cap;
-	return &d->pend[d->npairs++];
+	return true;
 }
 
 /* A new pending pair, or NULL when out of memory. */
 static inline struct pend *
 pend_new(struct bx_dec *d)
 {
-	if (d->npairs < d->cpairs)
-		return &d->pend[d->npairs++];
-	return pend_grow(d);
+	if (d->npairs == d->cpairs && !pend_grow(d))
+		return NULL;
+	return &d->pend[d->npairs++];
 }
 
 /* A pair: name (or, when NULL, the string at noff in out) and value r. */
@@ -1021,10 +1003,11 @@ static void
 add_pair(struct bx_dec *d, const char *name, uint32_t noff,
     const struct fref *r)
 {
-	struct pend *pe = pend_new(d);
+	struct pend *pe;
 
-	if (pe == NULL)
+	if (d->npairs == d->cpairs && !pend_grow(d))
 		return;
+	pe = &d->pend[d->npairs++];
 	pe->name = name;
 	pe->noff = noff;
 	pe->voff = out_text(d, r, false);
@@ -1274,7 +1257,7 @@ record_once(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
  * A template is first looked up without the scan of the chunk's slack
  * (most records never need it, and unwanted ones never do); a record
  * that then cannot be decoded, or is wanted with values left
- * positional, is decoded again with it.
+ * positional, is decoded again with it when it holds a candidate.
  */
 int
 bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
@@ -1282,14 +1265,14 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 {
 	int rc;
 
-	d->full = false;
-	d->missed = false;
-	rc = record_once(d, off, end, all, rec);
-	if (d->missed && (rc == EV_ECORRUPT || (rc == 0 && rec->unresolved))) {
-		d->full = true;
+	/* (one call of record_once: inlined) */
+	for (d->full = false;; d->full = true) {
+		d->nmissed = 0;
 		rc = record_once(d, off, end, all, rec);
+		if (d->full || d->nmissed == 0 || (rc != EV_ECORRUPT &&
+		    (rc != 0 || !rec->unresolved)) || !bx_tpl_slack_may(d))
+			return rc;
 	}
-	return rc;
 }
 
 uint32_t

@@ -129,6 +129,8 @@ struct bx_tdef {
 	uint32_t		 id, off;
 };
 
+#define MISSED_MAX	4
+
 struct bx_dec {
 	const uint8_t		*c;		/* chunk */
 	uint32_t		 clen;
@@ -148,8 +150,12 @@ struct bx_dec {
 						   a verified template */
 	uint32_t		 unres_id;	/* ... the first one's id */
 	bool			 full;		/* look in the chunk's slack */
-	bool			 missed;	/* a look-up stopped before the
-						   slack (!full) */
+	uint32_t		 nmissed;	/* look-ups that stopped before
+						   the slack (!full): distinct
+						   ids, MISSED_MAX + 1: more */
+	uint32_t		 missed[MISSED_MAX];	/* their ids */
+	uint32_t		 slack_id, slack_gen;	/* in_slack() memo */
+	bool			 slack_in;
 	bool			 sound;		/* bx_sound() */
 	struct bx_tdef		*tdefs;		/* tdef_index() of the chunk */
 	uint32_t		 ntdefs, ctdefs, tdefs_gen;
@@ -192,6 +198,13 @@ int	bx_parse_content(struct parser *, uint32_t *pos, struct bx_node **head,
  */
 void	bx_scan_list(struct bx_dec *, const struct bx_node *list,
 	    const struct bx_inst *inst, int what, int depth, struct fields *f);
+
+/*
+ * template.c: is the name at p (a name's 8-byte header, then n UTF-16
+ * units) intact, its NUL and its stored hash right?  Not asked for a
+ * sound chunk's allocated records (see bx_tpl_fits()).
+ */
+bool	bx_name_sound(const uint8_t *p, uint32_t n);
 
 /*
  * template.c: parses the definition at chunk offset off into the chunk's
@@ -243,6 +256,14 @@ bx_tpl_fits(const struct bx_tpl *t, uint32_t id, const struct bx_inst *inst)
 }
 
 bool	bx_tpl_types_fit(const struct bx_tpl *, const struct bx_inst *);
+
+/*
+ * template.c: can the look-ups of the chunk's slack and of another
+ * chunk's definition (d->full) name an instance the last record_once()
+ * left without a template (d->missed)?  false when no definition there
+ * carries one of their identifiers (decoding again would change nothing).
+ */
+bool	bx_tpl_slack_may(struct bx_dec *);
 
 /* template.c: the rest of bx_tpl_resolve(), out of line. */
 const struct bx_tpl *bx_tpl_resolve_more(struct bx_dec *, uint32_t id,

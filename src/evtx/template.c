@@ -55,6 +55,28 @@ bx_tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 }
 
 
+/*
+ * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
+ * (low 16 bits of h = h * 65599 + unit over the units) the one stored?
+ * A name overwritten since a template referred to it seldom is.
+ */
+bool
+bx_name_sound(const uint8_t *p, uint32_t n)
+{
+	const uint32_t m1 = 65599u, m2 = m1 * m1, m3 = m2 * m1, m4 = m3 * m1;
+	const uint8_t *u = p + 8;
+	uint32_t h = 0, i = 0;
+
+	if (le16(u + 2 * n) != 0)
+		return false;
+	for (; n - i >= 4; i += 4)	/* four units a step */
+		h = h * m4 + le16(u + 2 * i) * m3 + le16(u + 2 * i + 2) * m2 +
+		    le16(u + 2 * i + 4) * m1 + le16(u + 2 * i + 6);
+	for (; i < n; i++)
+		h = h * m1 + le16(u + 2 * i);
+	return (h & 0xffff) == le16(p + 4);
+}
+
 /* Integer, string or other: the classes a declared type may differ in. */
 static int
 type_class(uint8_t t)
@@ -229,12 +251,54 @@ foreign(struct bx_dec *d, uint32_t id, const struct bx_inst *inst, int depth)
 	return t != NULL && tpl_fits(t, id, inst) ? t : NULL;
 }
 
+/* Notes id as missed by a look-up that stopped before the slack. */
+static void
+note_missed(struct bx_dec *d, uint32_t id)
+{
+	for (uint32_t i = 0; i < d->nmissed && i < MISSED_MAX; i++)
+		if (d->missed[i] == id)
+			return;
+	if (d->nmissed < MISSED_MAX)
+		d->missed[d->nmissed] = id;
+	if (d->nmissed <= MISSED_MAX)
+		d->nmissed++;
+}
+
+/* Does the chunk's slack hold a definition with identifier id? */
+static bool
+in_slack(struct bx_dec *d, uint32_t id)
+{
+	bool in = false;
+
+	if (d->slack_gen == d->gen && d->slack_id == id)
+		return d->slack_in;	/* (the records of a chunk mostly miss
+					   one template) */
+	for (uint32_t i = 0; i < d->ndefs && !in; i++)
+		in = d->defs[i].id == id;
+	d->slack_gen = d->gen;
+	d->slack_id = id;
+	d->slack_in = in;
+	return in;
+}
+
+bool
+bx_tpl_slack_may(struct bx_dec *d)
+{
+	if (d->nmissed > MISSED_MAX || d->foreign != NULL || !def_index(d))
+		return true;	/* (out of memory: found again) */
+	for (uint32_t k = 0; k < d->nmissed; k++)
+		if (in_slack(d, d->missed[k]))
+			return true;
+	return false;
+}
+
 /*
  * bx_tpl_resolve() when the definition at the instance's offset did not
  * do: its own inline copy at own (NO_TPL: none), else another definition
  * of the chunk with the same identifier whose substitutions fit: first
  * those the template table chains (in table order), then any in the
- * chunk's slack (def_index(), only when d->full: else d->missed is set),
+ * chunk's slack (def_index(), only when d->full: else the id is noted
+ * in d->missed),
  * then the definition of another chunk that bx_foreign() gave.  NULL
  * when there is none.  What is parsed here is not what the record's
  * writer made it against: names are checked as for a carved record.
@@ -254,7 +318,7 @@ bx_tpl_resolve_more(struct bx_dec *d, uint32_t id, uint32_t def,
 	    own, inst, depth)) != NULL)
 		goto out;
 	if (!d->full) {
-		d->missed = true;
+		note_missed(d, id);
 		t = NULL;
 		goto out;
 	}
