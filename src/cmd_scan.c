@@ -387,11 +387,13 @@ prepare(struct scan *s)
 		cmd_warn("%s", err.msg);
 		return -1;
 	}
+	phase(s, NULL);
 	if (cmd_rules_load(&s->rules, s->no_rules ? NULL : s->nrule_paths ?
 	    s->rule_paths : &defdir, s->no_rules ? 0 : s->nrule_paths ?
 	    s->nrule_paths : 1, &s->select, s->rd.ingest.quiet,
 	    &s->status) != 0)
 		return -1;
+	phase(s, "load rules");
 	/* a rule path that cannot be loaded stops the run before reading */
 	if (s->status != CMD_EXIT_ERROR && s->basepath != NULL &&
 	    !s->no_baseline && base_db_check(s->basepath, s->learn,

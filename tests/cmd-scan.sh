@@ -275,4 +275,12 @@ fi
 LC_ALL=C grep -q "$(printf '\033')\[" "$T/color.txt" && ok "--color always colours" ||
     fail "--color always has no colour"
 
+# -- EVTXHUNT_TIMING: every phase, loading the rules first
+EVTXHUNT_TIMING=1 "$EVTXHUNT" scan -q -r "$RULES" -o "$T/timing.txt" \
+    "$TD/wks01-sysmon.evtx" 2>"$T/timing.err"
+sed -n 's/^evtxhunt: timing: \([a-z0-9/ ]*[a-z0-9]\) .*/\1/p' "$T/timing.err" |
+    head -2 | tr '\n' ',' | grep -qx "load rules,read and match," &&
+    ok "timing: load rules, then read and match" ||
+    fail "timing phases: $(cat "$T/timing.err")"
+
 finish
