@@ -70,17 +70,6 @@ cmd_print_usage(FILE *f, const char *const *lines)
 }
 
 int
-cmd_print_help(const char *const *usage, const struct cmd_opt_help *opts)
-{
-	cmd_print_usage(stdout, usage);
-	if (opts != NULL && opts->opt != NULL)
-		printf("\noptions:\n");
-	for (; opts != NULL && opts->opt != NULL; opts++)
-		printf("  %-29s %s\n", opts->opt, opts->what);
-	return cmd_finish_stdout(CMD_EXIT_OK);
-}
-
-int
 cmd_finish_stdout(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

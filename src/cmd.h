@@ -89,36 +89,6 @@ int	cmd_usage_error(const char *cmd, const char *fmt, ...)
 /* Prints usage lines (NULL-terminated) to f. */
 void	cmd_print_usage(FILE *f, const char *const *lines);
 
-/* One line of a command's --help: the option as typed, what it does. */
-struct cmd_opt_help {
-	const char	*opt;	/* "-o, --output file" */
-	const char	*what;
-};
-
-/*
- * --help and -h: the usage lines, then "options:" and one line per
- * option of opts (terminated by { NULL, NULL }), on stdout.  Returns
- * cmd_finish_stdout(CMD_EXIT_OK).
- */
-int	cmd_print_help(const char *const *usage,
-	    const struct cmd_opt_help *opts);
-
-/* The --help lines of the reading options (cmd_read.h), in a table. */
-#define CMD_READ_HELP \
-	{ "--from time", "only events at or after time (ISO 8601, UTC " \
-	    "unless an offset)" }, \
-	{ "--hash", "SHA-256 of every input, for chain of custody" }, \
-	{ "-j, --jobs jobs", "read with jobs threads (default: online " \
-	    "CPUs)" }, \
-	{ "--no-recovered", "leave out records recovered from slack and " \
-	    "unlisted chunks" }, \
-	{ "--parser native|libevtx", "the EVTX reader (default: native)" }, \
-	{ "--progress auto|always|never", "a progress line on stderr" }, \
-	{ "-q, --quiet", "no warnings or summary on stderr" }, \
-	{ "--strict", "damage inside a readable file is an error (exit " \
-	    "2)" }, \
-	{ "--to time", "only events at or before time; a date alone: the " \
-	    "whole day" }
 /*
  * Flushes and checks stdout; returns status, or CMD_EXIT_ERROR when
  * writing failed (a full disk must not pass for success).

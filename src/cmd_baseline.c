@@ -9,7 +9,6 @@
  * renamed into place when complete, so a failed run leaves DB as it was.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "baseline/baseline.h"
 #include "cmd.h"
+#include "cmd_opt.h"
 #include "cmd_read.h"
 #include "correlate.h"
 #include "ev_time.h"
@@ -51,27 +51,38 @@ static const char *const baseline_usage[] = {
 	NULL
 };
 
-static const struct cmd_opt_help learn_help[] = {
-	{ "-h, --help", "this help" },
-	{ "-o, --output db", "the baseline to write (added to when it "
-	    "exists)" },
-	{ "-w, --watched file", "the watched binaries (default: the installed "
-	    "watched.yml)" },
-	CMD_READ_HELP,
-	{ NULL, NULL }
+/* What learn and merge parse into. */
+struct base_args {
+	struct cmd_read	 rd;
+	const char	*outpath, *watched;
 };
 
-static const struct cmd_opt_help show_help[] = {
-	{ "-h, --help", "this help" },
-	{ NULL, NULL }
+#define A	struct base_args
+#define OUTPUT_ROW \
+	{ "output", 'o', "db", "the baseline to write (added to when it " \
+	    "exists)", CMD_OPT_STR_(A, outpath) }
+
+static const struct cmd_opt learn_options[] = {
+	CMD_OPT_HELP_ROW,
+	OUTPUT_ROW,
+	{ "watched", 'w', "file", "the watched binaries (default: the "
+	    "installed watched.yml)", CMD_OPT_STR_(A, watched) },
+	CMD_READ_OPTS,
+	CMD_OPT_END_ROW
 };
 
-static const struct cmd_opt_help merge_help[] = {
-	{ "-h, --help", "this help" },
-	{ "-o, --output db", "the baseline to write (added to when it "
-	    "exists)" },
-	{ NULL, NULL }
+static const struct cmd_opt show_options[] = {
+	CMD_OPT_HELP_ROW,
+	CMD_OPT_END_ROW
 };
+
+static const struct cmd_opt merge_options[] = {
+	CMD_OPT_HELP_ROW,
+	OUTPUT_ROW,
+	CMD_OPT_END_ROW
+};
+#undef OUTPUT_ROW
+#undef A
 
 /*
  * An output baseline, written as every output is (cmd_out_open()): a
@@ -123,54 +134,34 @@ out_close(struct outdb *o, bool ok)
 static int
 learn(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CMD_READ_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "watched", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct cmd_read rd;
+	struct base_args a = { .outpath = NULL };
+	struct cmd_getopt g;
 	struct ingest_run run;
 	struct ev_err err = EV_ERR_INIT;
 	struct base_config *cfg = NULL;
 	struct base_counts counts;
 	struct corr *corr = NULL;
 	struct outdb out;
-	const char *outpath = NULL, *watched = NULL;
+	const char *outpath, *watched;
 	double t0 = cmd_now();
-	int opt, rc, status;
+	int id, rc, status;
 
-	cmd_read_init(&rd);
-	while ((opt = getopt_long(argc, argv, CMD_READ_SHORTOPTS "ho:w:", opts,
-	    NULL)) != -1) {
-		if ((rc = cmd_read_option(&rd, "baseline learn", opt,
-		    optarg)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
-		switch (opt) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'w':
-			watched = optarg;
-			break;
-		case 'h':
-			return cmd_print_help(learn_usage, learn_help);
-		default:
-			cmd_print_usage(stderr, learn_usage);
+	cmd_read_init(&a.rd);
+	cmd_opt_init(&g, "baseline learn", learn_usage, learn_options, &a);
+	while ((id = cmd_opt_next(&g, argc, argv)) > 0)
+		if (cmd_read_option(&a.rd, "baseline learn", id, optarg) != 1)
 			return CMD_EXIT_ERROR;
-		}
-	}
+	if (id == CMD_OPT_STOP)
+		return g.status;
+	outpath = a.outpath;
+	watched = a.watched;
 	argc -= optind;
 	argv += optind;
 	if (outpath == NULL || argc == 0) {
 		cmd_print_usage(stderr, learn_usage);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_check(&rd, "baseline learn") != 0)
+	if (cmd_read_check(&a.rd, "baseline learn") != 0)
 		return CMD_EXIT_ERROR;
 	if (cmd_out_claim(outpath, CMD_OUT_DB) != 0)
 		return CMD_EXIT_ERROR;
@@ -180,11 +171,11 @@ learn(int argc, char **argv)
 		cmd_warn("%s", err.msg);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_run(&rd, argv, (size_t)argc, &run) != 0) {
+	if (cmd_read_run(&a.rd, argv, (size_t)argc, &run) != 0) {
 		base_config_free(cfg);
 		return CMD_EXIT_ERROR;
 	}
-	status = cmd_read_status(&rd, &run);
+	status = cmd_read_status(&a.rd, &run);
 	base_counts_init(&counts);
 	if (corr_build(run.events, run.nevents, &corr, &err) != 0 ||
 	    base_counts_add_events(&counts, cfg, corr, run.events,
@@ -200,7 +191,7 @@ learn(int argc, char **argv)
 		if (out_close(&out, rc == 0) != 0 || rc != 0)
 			status = CMD_EXIT_ERROR;
 	}
-	if (!rd.ingest.quiet && status != CMD_EXIT_ERROR) {
+	if (!a.rd.ingest.quiet && status != CMD_EXIT_ERROR) {
 		uint64_t inv = 0;
 		struct ev_map_ent *e;
 		size_t pos = 0;
@@ -210,7 +201,7 @@ learn(int argc, char **argv)
 		cmd_warn("learned %llu invocations of watched binaries "
 		    "into %s", (unsigned long long)inv, outpath);
 	}
-	cmd_read_summary(&rd, &run, cmd_now() - t0);
+	cmd_read_summary(&a.rd, &run, cmd_now() - t0);
 	base_counts_release(&counts);
 	corr_free(corr);
 	ingest_release(&run);
@@ -339,7 +330,7 @@ show(int argc, char **argv)
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0))
-		return cmd_print_help(show_usage, show_help);
+		return cmd_opt_help(show_usage, show_options);
 	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
 		cmd_print_usage(stderr, show_usage);
 		return CMD_EXIT_ERROR;
@@ -358,29 +349,17 @@ show(int argc, char **argv)
 static int
 merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct base_args a = { .outpath = NULL };
+	struct cmd_getopt g;
 	struct ev_err err = EV_ERR_INIT;
-	const char *outpath = NULL;
+	const char *outpath;
 	struct outdb out;
 	bool ok = true;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			return cmd_print_help(merge_usage, merge_help);
-		default:
-			cmd_print_usage(stderr, merge_usage);
-			return CMD_EXIT_ERROR;
-		}
-	}
+	cmd_opt_init(&g, "baseline merge", merge_usage, merge_options, &a);
+	if (cmd_opt_next(&g, argc, argv) == CMD_OPT_STOP)
+		return g.status;
+	outpath = a.outpath;
 	argc -= optind;
 	argv += optind;
 	if (outpath == NULL || argc == 0) {

@@ -6,7 +6,6 @@
 #ifndef CMD_READ_H
 #define CMD_READ_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,18 +24,6 @@ enum {
 	CMD_OPT_TMPDIR,
 	CMD_OPT_READ_LAST	/* commands number their own from here */
 };
-
-/* getopt_long entries for the shared options; put them in your table. */
-#define CMD_READ_LONGOPTS \
-	{ "jobs", required_argument, NULL, 'j' }, \
-	{ "no-recovered", no_argument, NULL, CMD_OPT_NO_RECOVERED }, \
-	{ "strict", no_argument, NULL, CMD_OPT_STRICT }, \
-	{ "parser", required_argument, NULL, CMD_OPT_PARSER }, \
-	{ "hash", no_argument, NULL, CMD_OPT_HASH }, \
-	{ "from", required_argument, NULL, CMD_OPT_FROM }, \
-	{ "to", required_argument, NULL, CMD_OPT_TO }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "progress", required_argument, NULL, CMD_OPT_PROGRESS }
 
 /*
  * The rows of the shared options (cmd_opt.h), for a command's table; its
@@ -61,9 +48,6 @@ enum {
 	    "(exit 2)", CMD_OPT_CASE_(CMD_OPT_STRICT) }, \
 	{ "to", 0, "time", "only events at or before time; a date alone: " \
 	    "the whole day", CMD_OPT_CASE_(CMD_OPT_TO) }
-
-/* short options the shared set uses */
-#define CMD_READ_SHORTOPTS "j:q"
 
 /*
  * The rows of the memory budget, for the commands that read their events

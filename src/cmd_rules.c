@@ -5,12 +5,12 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_opt.h"
 #include "cmd_ruleset.h"
 #include "ev_util.h"
 #include "sigma/correlation.h"
@@ -26,15 +26,23 @@ static const char *const list_usage[] = {
 	NULL
 };
 
-static const struct cmd_opt_help check_help[] = {
-	{ "-h, --help", "this help" },
-	{ NULL, NULL }
+static const struct cmd_opt check_options[] = {
+	CMD_OPT_HELP_ROW,
+	CMD_OPT_END_ROW
 };
 
-static const struct cmd_opt_help list_help[] = {
-	{ "-f, --format text|jsonl", "one line per rule, or JSON Lines" },
-	{ "-h, --help", "this help" },
-	{ NULL, NULL }
+/* -f's names, in this order */
+enum list_format { LIST_TEXT, LIST_JSONL };
+
+struct list_args {
+	int	 format;	/* enum list_format */
+};
+
+static const struct cmd_opt list_options[] = {
+	{ "format", 'f', "text|jsonl", "one line per rule, or JSON Lines",
+	    CMD_OPT_CHOICE_(struct list_args, format) },
+	CMD_OPT_HELP_ROW,
+	CMD_OPT_END_ROW
 };
 
 static const char *const rules_usage[] = {
@@ -157,20 +165,14 @@ print_correlations(const struct sigma_set *set)
 static int
 rules_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_getopt g;
 	struct sigma_set *set;
-	int c, status;
+	int status;
 	size_t nrej;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_print_help(check_usage, check_help);
-		cmd_print_usage(stderr, check_usage);
-		return CMD_EXIT_ERROR;
-	}
+	cmd_opt_init(&g, "rules check", check_usage, check_options, NULL);
+	if (cmd_opt_next(&g, argc, argv) == CMD_OPT_STOP)
+		return g.status;
 	set = load(argc - optind, argv + optind, &status);
 	if (set == NULL)
 		return status;
@@ -298,34 +300,17 @@ list_jsonl(const struct sigma_rule *r)
 static int
 rules_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	void (*out)(const struct sigma_rule *) = list_text;
+	struct list_args a = { LIST_TEXT };
+	void (*out)(const struct sigma_rule *);
+	struct cmd_getopt g;
 	struct sigma_set *set;
-	int c, status;
+	int status;
 	size_t nrej;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				out = list_text;
-			else if (strcmp(optarg, "jsonl") == 0)
-				out = list_jsonl;
-			else
-				return cmd_usage_error("rules list",
-				    "-f: '%s' is not text or jsonl", optarg);
-			break;
-		case 'h':
-			return cmd_print_help(list_usage, list_help);
-		default:
-			cmd_print_usage(stderr, list_usage);
-			return CMD_EXIT_ERROR;
-		}
-	}
+	cmd_opt_init(&g, "rules list", list_usage, list_options, &a);
+	if (cmd_opt_next(&g, argc, argv) == CMD_OPT_STOP)
+		return g.status;
+	out = a.format == LIST_JSONL ? list_jsonl : list_text;
 	set = load(argc - optind, argv + optind, &status);
 	if (set == NULL)
 		return status;
