@@ -112,7 +112,8 @@ static const struct cmd_opt scan_options[] = {
 	{ "exclude", 0, "file", "leave out the rules whose ids file lists "
 	    "(repeatable)", CMD_OPT_LIST_(S, select.excludes,
 	    select.nexcludes) },
-	{ "format", 'f', "format", "text, csv, jsonl, timesketch or html",
+	{ "format", 'f', "format", "text, csv, jsonl, timesketch, html or "
+	    "navigator",
 	    CMD_OPT_CASE_(OPT_FORMAT) },
 	{ "force", 0, NULL, "replace an existing --db file",
 	    CMD_OPT_TRUE_(S, force) },

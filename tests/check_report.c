@@ -161,6 +161,7 @@ static const struct {
 	{ "report-all.jsonl", "jsonl", true, false },
 	{ "report.timesketch.jsonl", "timesketch", false, false },
 	{ "report.html", "html", false, false },
+	{ "report.navigator.json", "navigator", false, false },
 };
 
 static char *
@@ -617,6 +618,9 @@ START_TEST(api_empty)
 		}
 		if (strcmp(report_formats[i], "timesketch") == 0)
 			ck_assert_uint_eq(len, 0);
+		if (strcmp(report_formats[i], "navigator") == 0)
+			ck_assert_ptr_nonnull(strstr(buf,
+			    "\"techniques\":[]"));
 		free(buf);
 	}
 }
@@ -628,7 +632,7 @@ START_TEST(api_formats)
 
 	while (report_formats[n] != NULL)
 		n++;
-	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(n, 6);
 }
 END_TEST
 

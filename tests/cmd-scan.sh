@@ -60,7 +60,7 @@ grep -q "sup2:2" "$T/err" && ok "suppress error names the line" ||
     fail "suppress error without line"
 
 # -- formats parse; findings identical for any -j
-for f in csv jsonl timesketch html text; do
+for f in csv jsonl timesketch html text navigator; do
 	# shellcheck disable=SC2086
 	"$EVTXHUNT" scan -q -j 1 -f $f -r "$RULES" $hosts > "$T/r1.$f"
 	# shellcheck disable=SC2086
@@ -69,6 +69,20 @@ done
 cmp -s "$T/r1.csv" "$T/r3.csv" && ok "csv identical for -j1/-j3" || fail "csv differs with -j"
 cmp -s "$T/r1.timesketch" "$T/r3.timesketch" && ok "timesketch identical for -j1/-j3" ||
     fail "timesketch differs with -j"
+# the layer's metadata holds the command line (-j 1 / -j 3)
+grep -v '"name":"command"' "$T/r1.navigator" > "$T/n1" 2>/dev/null
+grep -v '"name":"command"' "$T/r3.navigator" > "$T/n3" 2>/dev/null
+cmp -s "$T/n1" "$T/n3" && ok "navigator techniques identical for -j1/-j3" ||
+    fail "navigator differs with -j"
+"$PY" - "$T/r1.navigator" "$T/r1.jsonl" <<'PYEOF' && ok "navigator layer: techniques scored by findings" || fail "navigator layer"
+import json, sys
+nav = json.load(open(sys.argv[1], encoding="utf-8"))
+summary = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")][-1]
+assert nav["domain"] == "enterprise-attack" and nav["versions"]["layer"] == "4.5"
+got = {t["techniqueID"]: t["score"] for t in nav["techniques"]}
+assert got == {x["technique"]: x["count"] for x in summary["by_technique"]}, got
+assert got.get("T1218", 0) > 0 and all(t["comment"] for t in nav["techniques"])
+PYEOF
 "$PY" - "$T/r1.csv" "$T/r1.jsonl" "$T/r1.timesketch" "$T/r3.jsonl" <<'PYEOF' && ok "csv/jsonl/timesketch parse and agree" || fail "format checks"
 import csv, json, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as f:

@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 check() {	# label, extra args...
 	label=$1; shift
-	for fmt in csv jsonl timesketch html; do
+	for fmt in csv jsonl timesketch html navigator; do
 		"$SAMPLE" "$@" "$fmt" ${PATHS:-} >"$tmp/out.$fmt"
 	done
 	"$PY" - "$tmp" "$label" <<'PYEOF'
@@ -85,6 +85,17 @@ if not m: fail("no data block")
 data = json.loads(m.group(1))
 if len(data["items"]) != len(entries): fail("html items")
 if re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html, re.I): fail("external reference")
+# the ATT&CK Navigator layer: one technique per by_technique row, scored
+# by its findings, with a comment naming its rules
+nav = json.load(open(d + "/out.navigator", encoding="utf-8"))
+if nav["versions"]["layer"] != "4.5" or nav["domain"] != "enterprise-attack": fail("layer header")
+want = {x["technique"]: x["count"] for x in objs[-1]["by_technique"]}
+got = {x["techniqueID"]: x["score"] for x in nav["techniques"]}
+if got != want: fail("navigator scores %r, summary %r" % (got, want))
+for x in nav["techniques"]:
+    if not re.match(r"^T\d{4}(\.\d{3})?$", x["techniqueID"]): fail("techniqueID %r" % x["techniqueID"])
+    if not x["comment"].startswith("%d finding" % x["score"]): fail("comment %r" % x["comment"])
+if got and nav["gradient"]["maxValue"] != max(got.values()): fail("gradient")
 print("ok %s: %d rows" % (label, len(items)))
 PYEOF
 }

@@ -15,10 +15,11 @@
 
 /* The one format table: names, and the writers in the same order. */
 const char *const report_formats[] = {
-	"text", "csv", "jsonl", "timesketch", "html", NULL
+	"text", "csv", "jsonl", "timesketch", "html", "navigator", NULL
 };
 static int (*const writers[])(FILE *, const struct rp *, struct ev_err *) = {
 	report_text, report_csv, report_jsonl, report_timesketch, report_html,
+	report_navigator,
 };
 _Static_assert(sizeof(writers) / sizeof(writers[0]) + 1 ==
     sizeof(report_formats) / sizeof(report_formats[0]),

@@ -1,6 +1,7 @@
 /*
  * report.h -- the timeline report of a scan, and its writers (one per
- * format: text, csv, jsonl, timesketch, html; evtxhunt-scan(1)).
+ * format: text, csv, jsonl, timesketch, html, navigator;
+ * evtxhunt-scan(1)).
  *
  * `scan` fills a struct report (everything is borrowed from the run, the
  * rule set, the correlation and the baseline scoring, which outlive the

@@ -231,5 +231,6 @@ int	report_csv(FILE *, const struct rp *, struct ev_err *);
 int	report_jsonl(FILE *, const struct rp *, struct ev_err *);
 int	report_timesketch(FILE *, const struct rp *, struct ev_err *);
 int	report_html(FILE *, const struct rp *, struct ev_err *);
+int	report_navigator(FILE *, const struct rp *, struct ev_err *);
 
 #endif
