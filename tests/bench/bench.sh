@@ -241,4 +241,13 @@ if [ -z "${BENCH_QUICK:-}" ]; then
 			    f, sz / 1048576, used / 1024, ev, r / 1024, s
 		}'
 	done
+	# over a budget the events go to sorted runs on disk (--memory)
+	f=$BD/gen-1G.evtx
+	if [ -f "$f" ]; then
+		measure 1 "$EVH" dump -q -j 2 --memory 256M --tmpdir "$BD" "$f"
+		awk -v f="$(basename "$f")" -v r="$RSS" -v s="$SECS" 'BEGIN {
+			printf "%-18s --memory 256M, spilled to disk:          RSS %6.0f MB  %6.2f s\n",
+			    f, r / 1024, s
+		}'
+	fi
 fi
