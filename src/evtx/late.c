@@ -14,11 +14,15 @@
  * offset; a candidate's chunk is read again from its file, and the
  * decoder uses the definition only when it carries the identifier and
  * its substitutions fit the record's values (binxml.h, bx_foreign()).
+ * A definition of another file is a candidate only when its chunk holds
+ * a record of the record's provider (System/Provider/@Name, case aside:
+ * same_provider()).
  * The order never depends on threads or argument order.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../ev_util.h"
@@ -257,8 +261,12 @@ struct fin {
 	struct evtx_tpls *t;
 	struct bx_dec	*d, *od;	/* the record's chunk, the other */
 	uint8_t		*ob;		/* the other chunk */
+	uint32_t	 olen;
 	uint32_t	 ofile, oslot;	/* what ob holds (ofile UINT32_MAX:
 					   nothing) */
+	char		*prov;		/* provider of the record at hand */
+	uint32_t	 pfile, pslot;	/* same_provider() of that chunk */
+	bool		 pin;		/* (pfile UINT32_MAX: not asked) */
 	int		 fd;
 	uint32_t	 fdfile;
 	const struct late_def *cv[LATE_TRIES];	/* candidates() */
@@ -285,7 +293,8 @@ load(struct fin *f, uint32_t file, uint32_t slot)
 	n = pread(f->fd, f->ob, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
 	if (n < EVTX_CHUNK_HDR_SIZE)
 		return false;
-	bx_chunk(f->od, f->ob, (uint32_t)n);
+	f->olen = (uint32_t)n;
+	bx_chunk(f->od, f->ob, f->olen);
 	f->ofile = file;
 	f->oslot = slot;
 	return true;
@@ -370,6 +379,59 @@ candidates(struct fin *f, const struct late_rec *r)
 }
 
 /*
+ * Does the chunk in f->ob hold a record of provider f->prov (System/
+ * Provider/@Name, case aside)?  A definition of another file is used only
+ * then (a definition with the same identifier in another provider's log
+ * is another template, or a forgery).  The records up to the chunk's
+ * free-space offset are decoded until one answers; the answer is kept for
+ * the chunk until the next record.
+ */
+static bool
+same_provider(struct fin *f)
+{
+	uint32_t lim = le32(f->ob + EVTX_CH_FREE), size;
+	struct ev_record rec;
+
+	if (f->pfile == f->ofile && f->pslot == f->oslot)
+		return f->pin;
+	f->pfile = f->ofile;
+	f->pslot = f->oslot;
+	f->pin = false;
+	if (lim > f->olen)
+		lim = f->olen;
+	for (uint32_t pos = EVTX_CHUNK_HDR_SIZE; !f->pin && pos < lim &&
+	    lim - pos >= EVTX_REC_MIN && le32(f->ob + pos) == EVTX_REC_SIG;
+	    pos += size) {
+		size = le32(f->ob + pos + EVTX_REC_SIZE);
+		if (size < EVTX_REC_MIN || size > lim - pos)
+			break;
+		f->pin = bx_record(f->od, pos + EVTX_REC_HDR, pos + size - 4,
+		    true, &rec) == 0 && rec.provider != NULL &&
+		    strcasecmp(rec.provider, f->prov) == 0;
+	}
+	return f->pin;
+}
+
+/*
+ * The provider of late record r (its System template is its chunk's),
+ * into f->prov (NULL: none, or out of memory: then no other file's
+ * definition is tried).
+ */
+static void
+late_provider(struct fin *f, const struct late_rec *r)
+{
+	struct ev_record rec;
+
+	free(f->prov);
+	f->prov = NULL;
+	f->pfile = UINT32_MAX;
+	bx_foreign(f->d, NULL, 0);
+	if (bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4, true,
+	    &rec) == 0 && rec.provider != NULL)
+		f->prov = strdup(rec.provider);
+}
+
+/*
  * Decodes late record r (its chunk given to f->d) with the first
  * candidate whose definition fits, else with positional values, and
  * delivers it.  0, a negative return of fn, or EV_ENOMEM.
@@ -383,10 +445,14 @@ one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
 	int rc = EV_ECORRUPT;
 
 	n = candidates(f, r);
+	late_provider(f, r);
 	for (long i = 0; i < n; i++) {
 		const struct late_def *d = f->cv[i];
 
-		if (!load(f, d->file, d->slot))
+		if (d->file != r->file && f->prov == NULL)
+			break;		/* (the rest are other files') */
+		if (!load(f, d->file, d->slot) ||
+		    (d->file != r->file && !same_provider(f)))
 			continue;
 		bx_foreign(f->d, f->od, d->off);
 		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4,
@@ -503,5 +569,6 @@ out:
 	bx_free(f.d);
 	bx_free(f.od);
 	free(f.ob);
+	free(f.prov);
 	return rc;
 }

@@ -176,9 +176,11 @@ extern const struct evtx_impl evtx_libevtx_impl;
  * template up by its identifier (the first 4 bytes of the template GUID,
  * all an instance carries): in the other chunks of its file by nearest
  * chunk, then in the other files by file number (callers number files in
- * path order), using the first definition that carries the identifier
- * and whose substitution tokens fit the values; a record none fits keeps
- * its positional values.  Then fn gets each, in file, chunk and offset
+ * path order) whose chunk holding the definition also holds a record of
+ * the same provider (System/Provider/@Name), using the first definition
+ * that carries the identifier and whose substitution tokens fit the
+ * values; a record none fits keeps its positional values.  Then fn
+ * gets each, in file, chunk and offset
  * order, with its file number and its count of values with an embedded
  * NUL (see reader.h's nul_values); a negative return stops and is
  * returned.  The result depends neither on threads nor on the order
