@@ -238,28 +238,14 @@ write_report(struct scan *s, const char *cmdline)
 	memset(&rep, 0, sizeof(rep));
 	rep.run = &s->run;
 	rep.corr = s->corr;
-	rep.findings = s->fs.v;
-	rep.nfindings = s->fs.n;
+	report_set_findings(&rep, &s->fs);
+	report_set_baseline(&rep, &s->base);
 	cmd_rules_summary(s->rules, &s->arena, &rep.rules);
 	rep.rules.sha256 = s->rules_sha256;
 	rep.from = s->rd.ingest.from;
 	rep.to = s->rd.ingest.to;
-	rep.watch = s->base.cfg;
-	if (s->base.cfg != NULL) {
-		rep.load_unusual = base_load_unusual;
-		rep.load_arg = &s->base;
-	}
 	rep.baseline = s->no_baseline ? NULL : s->basepath ? s->basepath :
 	    "self";
-	rep.unbaselined = s->base.unbaselined;
-	rep.nunbaselined = s->base.res.nunbaselined;
-	rep.suppressed = s->fs.suppressed;
-	rep.filtered = s->fs.filtered;
-	rep.below = s->fs.below;
-	rep.groups = s->fs.groups;
-	rep.ngroups = s->fs.ngroups;
-	rep.grouping = s->grouping == FINDINGS_GROUP_EXACT ? "command line" :
-	    s->grouping == FINDINGS_GROUP_SHAPE ? "argument shape" : NULL;
 	rep.version = version_string();
 	rep.command = cmdline;
 	rep.opts.format = s->format;

@@ -835,6 +835,7 @@ findings_group(struct findings *fs, enum findings_grouping how)
 	fs->groups = NULL;
 	fs->members = NULL;
 	fs->ngroups = 0;
+	fs->grouping = how;
 	if (fs->n == 0)
 		return 0;
 	if ((gi = calloc(fs->n, sizeof(*gi))) == NULL ||

@@ -154,6 +154,7 @@ struct findings {
 	struct findings_drop	 below;		/* below -l */
 	struct finding_group	*groups;	/* findings_group() */
 	size_t			 ngroups;
+	enum findings_grouping	 grouping;	/* how they were made */
 	/* correlation matches (sigcorr.h) findings_build() reports, set
 	   by the caller before it (NULL: none); borrowed */
 	const struct sigcorr	*correlations;

@@ -56,6 +56,32 @@ static const char *const default_watched[] = {
 	"tracker.exe", "verclsid.exe", "wmic.exe", "wscript.exe",
 };
 
+void
+report_set_findings(struct report *r, const struct findings *fs)
+{
+	r->findings = fs->v;
+	r->nfindings = fs->n;
+	r->suppressed = fs->suppressed;
+	r->filtered = fs->filtered;
+	r->below = fs->below;
+	r->groups = fs->groups;
+	r->ngroups = fs->ngroups;
+	r->grouping = fs->grouping == FINDINGS_GROUP_EXACT ? "command line" :
+	    fs->grouping == FINDINGS_GROUP_SHAPE ? "argument shape" : NULL;
+}
+
+void
+report_set_baseline(struct report *r, struct base_run *run)
+{
+	r->watch = run->cfg;
+	if (run->cfg != NULL) {
+		r->load_unusual = base_load_unusual;
+		r->load_arg = run;
+	}
+	r->unbaselined = run->unbaselined;
+	r->nunbaselined = run->res.nunbaselined;
+}
+
 int
 report_write(FILE *out, const struct report *r, struct ev_err *err)
 {

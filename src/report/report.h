@@ -93,6 +93,19 @@ struct report {
 };
 
 /*
+ * The findings of a scan, grouped (findings_group()), as r shows them:
+ * findings, groups, their grouping and what the filters dropped.
+ */
+void	report_set_findings(struct report *r, const struct findings *fs);
+
+/*
+ * What the baselines step (base_run()) adds to r: the watched list, the
+ * binaries without enough history, and which loads are unusual.
+ */
+struct base_run;
+void	report_set_baseline(struct report *r, struct base_run *run);
+
+/*
  * Writes the report in opts.format to out.  Returns 0, EV_EUSAGE for an
  * unknown format, or EV_EIO when writing fails.
  */
