@@ -484,7 +484,7 @@ explain_reasons(struct build *b, const struct ev_event *ev,
 			const struct sigma_why *w = &why[i];
 
 			m[i] = (struct finding_match){ w->selection, w->field,
-			    w->mods, w->value, w->data, NULL };
+			    w->mods, w->value, w->data, NULL, w->negated };
 			if (w->text != NULL && (m[i].match = match_copy(
 			    &b->fs->arena, w->text + w->off, w->len)) == NULL)
 				return EV_ENOMEM;
@@ -503,17 +503,22 @@ findings_matched_line(struct ev_buf *b, const struct finding_reason *r)
 
 		if (i > 0)
 			ev_buf_adds(b, "; ");
+		if (m->negated)
+			ev_buf_adds(b, "not ");
 		if (m->selection != NULL)
 			ev_buf_addf(b, "%s: ", m->selection);
 		if (m->field != NULL)
-			ev_buf_addf(b, "%s%s%s ", m->field, *m->mods ? "|" : "",
+			ev_buf_addf(b, "%s%s%s", m->field, *m->mods ? "|" : "",
 			    m->mods);
 		else if (*m->mods)
-			ev_buf_addf(b, "|%s ", m->mods);
-		if (m->value != NULL)
-			ev_buf_addf(b, "'%s'", m->value);
+			ev_buf_addf(b, "|%s", m->mods);
+		if (m->negated)
+			ev_buf_adds(b, m->match != NULL ? "" : " absent");
+		else if (m->value != NULL)
+			ev_buf_addf(b, "%s'%s'", m->field || *m->mods ? " " : "",
+			    m->value);
 		else
-			ev_buf_adds(b, "null");
+			ev_buf_addf(b, "%snull", m->field || *m->mods ? " " : "");
 		if (m->data != NULL)
 			ev_buf_addf(b, " in %s", m->data);
 		if (m->match != NULL)

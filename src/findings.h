@@ -56,6 +56,9 @@ struct finding_match {
 					   at most FINDINGS_MATCH_MAX bytes
 					   ("..." after a cut); NULL: the
 					   field is absent */
+	bool		 negated;	/* a selection false under a 'not'
+					   (the rule was true only so): match
+					   is the event's value */
 };
 
 #define FINDINGS_MATCH_MAX	200
@@ -90,7 +93,8 @@ struct finding_reason {
 /*
  * The reason's matches on one line, unescaped, appended to b:
  * "selection: Image|endswith 'x.exe' = 'X.EXE'; ...", keywords as
- * "keywords: 'x' in CommandLine = 'X'".  Nothing when none.
+ * "keywords: 'x' in CommandLine = 'X'", a negated selection as "not
+ * known: Image|endswith = 'C:\\x.dat'".  Nothing when none.
  */
 struct ev_buf;
 void	findings_matched_line(struct ev_buf *b, const struct finding_reason *r);

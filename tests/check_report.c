@@ -346,7 +346,8 @@ START_TEST(csv_inert)
 	/* the matched column, last: a selection name is rule text, and a
 	   formula to a spreadsheet when it starts with '=' */
 	ck_assert_ptr_nonnull(strstr(out, ",\"'=HYPERLINK(\"\"http://x\"\"): "
-	    "CommandLine|re '^rundll32[^,]*$' = 'rundll32.exe </script>'\"\r\n"));
+	    "CommandLine|re '^rundll32[^,]*$' = 'rundll32.exe </script>'; "
+	    "not known_dll: CommandLine|contains = '=cmd|' /C calc'!A0'\"\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, ",rule+baseline,high,Regsvr32 remote "
 	    "scriptlet (Squiblydoo) | regsvr32.exe: new argument shape,"
 	    "9b0e7c1a-3f52-4c1e-8a57-3d3f0b7e2a10 | baseline:args,"

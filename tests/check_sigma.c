@@ -1835,7 +1835,8 @@ struct xcase {
 	const char	*detection;
 	struct evspec	 ev;
 	/* "selection:Field|mods=value@matched" per entry, ';' between;
-	   keywords: "selection:keywords(DataName)=value@matched" */
+	   keywords: "selection:keywords(DataName)=value@matched"; a
+	   negated selection: "!selection:..." */
 	const char	*want;
 };
 
@@ -1867,6 +1868,9 @@ static const struct xcase xcases[] = {
 	{ "regex", PC, SEL("CommandLine|re: 'https?://[0-9.]+/'"),
 	    { S1, "CommandLine=certutil -f http://10.0.0.1/a.exe" },
 	    "selection:CommandLine|re=https?://[0-9.]+/@http://10.0.0.1/" },
+	{ "regex-runs", PC, SEL("CommandLine|re: 'mimikatz.*sekurlsa'"),
+	    { S1, "CommandLine=run mimikatz then sekurlsa::x" },
+	    "selection:CommandLine|re=mimikatz.*sekurlsa@mimikatz then sekurlsa" },
 	{ "keyword", "ps_script",
 	    "    keywords:\n        - 'Invoke-Mimikatz'\n"
 	    "        - 'Invoke-Kerberoast'\n    condition: keywords\n",
@@ -1910,6 +1914,13 @@ static const struct xcase xcases[] = {
 	    "    condition: selection\n",
 	    { S1, "Image=C:\\z.exe\nParentImage=C:\\B.exe" },
 	    "selection:ParentImage|endswith=\\b.exe@\\B.exe" },
+	{ "only-not", PC,
+	    "    known:\n        Image|endswith:\n            - '.exe'\n"
+	    "            - '.com'\n"
+	    "    filter:\n        Image|contains: ':\\Windows\\Installer\\'\n"
+	    "    condition: not known and not filter\n",
+	    { S1, "Image=C:\\x\\payload.dat" },
+	    "!known:Image|endswith=null@C:\\x\\payload.dat" },
 	{ "first-alternative", PC,
 	    "    selection:\n        - Image|endswith: '\\a.exe'\n"
 	    "        - OriginalFileName: 'A.EXE'\n"
@@ -1950,7 +1961,8 @@ START_TEST(test_explain)
 		ck_assert(w->text != NULL && w->off + w->len <= w->textlen);
 		if (w->field != NULL)
 			o += (size_t)snprintf(got + o, sizeof(got) - o,
-			    "%s%s:%s%s%s=%s@%.*s", i ? ";" : "", w->selection,
+			    "%s%s%s:%s%s%s=%s@%.*s", i ? ";" : "",
+			    w->negated ? "!" : "", w->selection,
 			    w->field, *w->mods ? "|" : "", w->mods,
 			    w->value ? w->value : "null", (int)w->len,
 			    w->text + w->off);

@@ -108,16 +108,18 @@ static const char *const fx_refs[] = { "https://attack.mitre.org/"
 static const char *const fx_fps[] = { "Intranet HTA tools", "none \x1b[1m" };
 static const struct finding_match fx_mshta_m[] = {
 	{ "selection_img", "Image", "endswith", "\\mshta.exe", NULL,
-	    "\\mshta.exe" },
+	    "\\mshta.exe", false },
 	{ "selection_cmd", "CommandLine", "contains|all", "javascript:",
-	    NULL, "javascript:a=1\x1b[2J\x1b]0;owned\x07\xe2\x80\xae" },
+	    NULL, "javascript:a=1\x1b[2J\x1b]0;owned\x07\xe2\x80\xae", false },
 };
 static const struct finding_match fx_cert_m[] = {
-	{ "keywords", NULL, "", "urlcache", "CommandLine", "urlcache" },
+	{ "keywords", NULL, "", "urlcache", "CommandLine", "urlcache", false },
 };
 static const struct finding_match fx_rundll_m[] = {
 	{ "=HYPERLINK(\"http://x\")", "CommandLine", "re", "^rundll32[^,]*$",
-	    NULL, "rundll32.exe </script>" },
+	    NULL, "rundll32.exe </script>", false },
+	{ "known_dll", "CommandLine", "contains", NULL, NULL,
+	    "=cmd|' /C calc'!A0", true },
 };
 
 static void
@@ -135,7 +137,7 @@ fx_explain(struct fx *fx)
 	fx->reasons[4].matched = fx_cert_m;
 	fx->reasons[4].nmatched = 1;
 	fx->reasons[3].matched = fx_rundll_m;
-	fx->reasons[3].nmatched = 1;
+	fx->reasons[3].nmatched = 2;
 }
 
 /* Builds the scan; abort()s on failure (a broken fixture, not a test). */

@@ -439,7 +439,8 @@ json_about(struct ev_buf *b, const struct finding_reason *rr)
 		ev_json_str(b, m->data);
 		key(b, "match");
 		ev_json_str(b, m->match);
-		ev_buf_addc(b, '}');
+		ev_buf_adds(b, m->negated ? ",\"negated\":true}" :
+		    ",\"negated\":false}");
 	}
 	ev_buf_addc(b, ']');
 }

@@ -3,14 +3,17 @@
  *
  * Matching records nothing of why a rule hit: that would cost every
  * event.  For the few (rule, event) pairs that hit, this file evaluates
- * the rule again, after the fact, the slow and plain way (no prefilter,
- * no memo: match.c's WITHOUT THE PREFILTER path), and walks its
+ * the rule again, after the fact, the plain way (no prefilter scan, no
+ * memo: match.c's WITHOUT THE PREFILTER path, but with the shortcuts that
+ * need no scan: literal chains before a regex runs), and walks its
  * condition: under AND it descends into every true kid, under OR into
  * every true selection of the condition but only the first true
  * alternative inside a selection (a list of maps), never under NOT (a
  * filter that excluded nothing is no reason), and at a true item lists
  * the value that made it true -- the first of an OR list, each of an
- * |all list -- with where in the event's value it matched.
+ * |all list -- with where in the event's value it matched.  A rule true
+ * only through a NOT ("not known_image_extension") gets that selection,
+ * negated, with its fields' values instead (walk_not).
  *
  * Positions: a regular expression runs on the value as logged (pcre2's
  * match gives the span); other literals are compared folded, so the
@@ -74,6 +77,54 @@ lit_at(int k, const char *s, size_t n, const char *p, size_t m)
 	return -1;
 }
 
+/* Folds v (n bytes) into x->buf; its folded length, or -1 (no memory). */
+static long
+fold_buf(struct xctx *x, const char *v, size_t n, bool *ascii)
+{
+	if (n * 2 + 1 > x->cap) {
+		char *b = realloc(x->buf, n * 2 + 1);
+
+		if (b == NULL)
+			return -1;
+		x->buf = b;
+		x->cap = n * 2 + 1;
+	}
+	return (long)sigma_fold_ascii(v, n, x->buf, ascii);
+}
+
+/*
+ * A regex that is its chain's runs joined by ".*" (rechain) on a plain
+ * value: from its first run to its last, found in order in the folded
+ * value (ASCII: the same offsets).  No regex runs: on long values it
+ * would cost more than all of matching did.
+ */
+static int
+chain_span(struct xctx *x, const struct test *t, const char *v, size_t n,
+    size_t *off, size_t *len)
+{
+	size_t pos = 0, first = SIZE_MAX;
+	bool ascii;
+	long fl = fold_buf(x, v, n, &ascii);
+
+	if (fl < 0)
+		return -1;
+	for (uint32_t i = 0; i < t->chainlen; ) {
+		uint32_t m = (unsigned char)t->chain[i++];
+		long at = lit_at(T_CONTAINS, x->buf + pos, (size_t)fl - pos,
+		    t->chain + i, m);
+
+		if (at < 0)
+			return 0;
+		if (first == SIZE_MAX)
+			first = pos + (size_t)at;
+		pos += (size_t)at + m;
+		i += m;
+	}
+	*off = first == SIZE_MAX ? 0 : first;
+	*len = pos - *off;
+	return 1;
+}
+
 /*
  * Whether string or regex test t matches v (n bytes, as logged); *off,
  * *len the part that matched (the whole value for a test without a
@@ -84,11 +135,14 @@ value_span(struct xctx *x, const struct test *t, const char *v, size_t n,
     size_t *off, size_t *len)
 {
 	struct sigma_scratch *sc = x->sc;
-	size_t fl;
-	long at;
+	bool ascii;
+	long at, fl;
 
 	*off = 0;
 	*len = n;
+	if (t->kind == T_RE && t->rechain && t->chain != NULL &&
+	    match_plain(v, n))
+		return chain_span(x, t, v, n, off, len);
 	if (t->kind == T_RE) {
 		PCRE2_SIZE *ov;
 
@@ -112,19 +166,17 @@ value_span(struct xctx *x, const struct test *t, const char *v, size_t n,
 		}
 		return at >= 0;
 	}
-	if (n * 2 + 1 > x->cap) {
-		char *b = realloc(x->buf, n * 2 + 1);
-
-		if (b == NULL)
-			return -1;
-		x->buf = b;
-		x->cap = n * 2 + 1;
-	}
-	fl = sigma_fold(v, n, x->buf);
+	if ((fl = fold_buf(x, v, n, &ascii)) < 0)
+		return -1;
 	if (t->kind == T_ANY || t->kind == T_GLOB)
-		return match_str_test(t, x->buf, fl);
-	if ((at = lit_at(t->kind, x->buf, fl, t->lit, t->len)) < 0)
+		return match_str_test(t, x->buf, (size_t)fl);
+	if ((at = lit_at(t->kind, x->buf, (size_t)fl, t->lit, t->len)) < 0)
 		return 0;
+	if (ascii) {
+		*off = (size_t)at;
+		*len = t->len;
+		return 1;
+	}
 	*off = raw_off(v, n, (size_t)at);
 	*len = raw_off(v, n, (size_t)at + t->len) - *off;
 	return 1;
@@ -241,14 +293,46 @@ item_why(struct xctx *x, const char *sel, const struct item *it)
 	}
 }
 
-/* The true parts of nd, not under a NOT; sel: the enclosing selection. */
+/* The field items of a negated selection, with the event's values. */
 static void
-walk(struct xctx *x, const struct node *nd, const char *sel, int depth)
+not_items(struct xctx *x, const struct node *nd, const char *sel, int depth)
+{
+	const struct item *it = nd->item;
+	struct fval *fv;
+
+	if (depth > SIGMA_MAX_DEPTH * 2)
+		return;
+	if (nd->op != N_ITEM) {
+		for (uint32_t i = 0; i < nd->n; i++)
+			not_items(x, nd->kid[i], sel, depth + 1);
+		return;
+	}
+	if (it->field == ITEM_KEYWORD || it->ngroups == 0)
+		return;
+	if (x->n == x->max)
+		return;
+	fv = resolve(x->sc, it->field);
+	if (fv->state == ST_PRESENT)
+		add(x, sel, it, 0, NULL, fv->v, fv->vlen, 0, fv->vlen);
+	else
+		add(x, sel, it, 0, NULL, NULL, 0, 0, 0);
+	x->why[x->n - 1].negated = true;
+	x->why[x->n - 1].value = NULL;
+}
+
+/*
+ * The true parts of nd, not under a NOT; sel: the enclosing selection.
+ * known: nd is known to be true (a kid of a true AND), so it is not
+ * evaluated again.
+ */
+static void
+walk(struct xctx *x, const struct node *nd, const char *sel, int depth,
+    bool known)
 {
 	if (nd->sel != NULL)
 		sel = nd->sel;
 	if (depth > SIGMA_MAX_DEPTH * 2 || x->rc != 0 ||
-	    match_eval(x->sc, nd) != T)
+	    (!known && match_eval(x->sc, nd) != T))
 		return;
 	switch (nd->op) {
 	case N_ITEM:
@@ -256,7 +340,7 @@ walk(struct xctx *x, const struct node *nd, const char *sel, int depth)
 		break;
 	case N_AND:
 		for (uint32_t i = 0; i < nd->n; i++)
-			walk(x, nd->kid[i], sel, depth + 1);
+			walk(x, nd->kid[i], sel, depth + 1, true);
 		break;
 	case N_OR:
 		/* in the condition, every true selection; inside one, the
@@ -264,7 +348,7 @@ walk(struct xctx *x, const struct node *nd, const char *sel, int depth)
 		for (uint32_t i = 0; i < nd->n; i++) {
 			size_t n = x->n;
 
-			walk(x, nd->kid[i], sel, depth + 1);
+			walk(x, nd->kid[i], sel, depth + 1, false);
 			if (sel != NULL && x->n > n)
 				break;
 		}
@@ -272,6 +356,27 @@ walk(struct xctx *x, const struct node *nd, const char *sel, int depth)
 	case N_NOT:
 		break;
 	}
+}
+
+/*
+ * A rule true only through a NOT: under the top of its condition (ANDs),
+ * the first NOT of a selection, its fields' values listed as negated.
+ */
+static bool
+walk_not(struct xctx *x, const struct node *nd, int depth)
+{
+	if (depth > SIGMA_MAX_DEPTH * 2)
+		return false;
+	if (nd->op == N_AND) {
+		for (uint32_t i = 0; i < nd->n; i++)
+			if (walk_not(x, nd->kid[i], depth + 1))
+				return true;
+		return false;
+	}
+	if (nd->op != N_NOT || nd->kid[0]->sel == NULL)
+		return false;
+	not_items(x, nd->kid[0], nd->kid[0]->sel, depth + 1);
+	return x->n > 0;
 }
 
 int
@@ -292,9 +397,13 @@ sigma_explain(const struct sigma_set *set, struct sigma_scratch *sc,
 	if (!sigma_srcset_has(&set->rules[i]->sources, sc->cls))
 		return 0;
 	sc->noprefilter = true;
+	sc->explaining = true;
 	sc->mapped = c->map4688;
-	walk(&x, c->root, NULL, 0);
+	walk(&x, c->root, NULL, 0, false);
+	if (x.n == 0 && x.rc == 0 && match_eval(sc, c->root) == T)
+		(void)walk_not(&x, c->root, 0);
 	sc->noprefilter = noprefilter;
+	sc->explaining = false;
 	free(x.buf);
 	return x.rc != 0 ? x.rc : (int)x.n;
 }

@@ -68,6 +68,19 @@
 #include "fold.h"
 #include "match_int.h"
 
+/*
+ * Whether the shortcuts that need no scan apply: necessary conditions
+ * (literal chains, minimum lengths, non-ASCII literals on ASCII values)
+ * and exact answers (a regex's chain on a plain value).  Matching takes
+ * them; the prefilter off does not, so that the two paths check each
+ * other; explanations (sc->explaining, no scan) do.
+ */
+static inline bool
+shortcuts(const struct sigma_scratch *sc)
+{
+	return !sc->noprefilter || sc->explaining;
+}
+
 static bool
 glob(const unsigned char *p, size_t pn, const unsigned char *t, size_t tn)
 {
@@ -309,7 +322,7 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	case T_EXISTS:
 		return t->op ? T : F;
 	case T_RE:
-		if (sc->noprefilter)
+		if (!shortcuts(sc))
 			return re_test(sc, t, fv->v, fv->vlen);
 		if (fv->vlen < t->minlen)
 			return F;
@@ -375,7 +388,7 @@ test_value(struct sigma_scratch *sc, const struct test *t, uint32_t fid,
 	} else {
 		fs = sc->fold + fv->foff;
 		fl = fv->flen;
-		if (!sc->noprefilter && ((t->nonascii && fv->ascii) ||
+		if (shortcuts(sc) && ((t->nonascii && fv->ascii) ||
 		    (t->chain != NULL && !chain_ok(t->chain, t->chainlen,
 		    fs, fl))))
 			return F;
@@ -509,7 +522,7 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 		uint32_t sfid = df->scanstamp == sc->stamp ? df->sfid :
 		    FIELD_NONE;
 
-		if (it->rawci && !sc->noprefilter) {
+		if (it->rawci && shortcuts(sc)) {
 			for (uint32_t k = 0; k < g->n; k++) {
 				const struct test *t = &it->tests[g->first + k];
 				int kw = kw_found(sc, t, sfid);
@@ -543,12 +556,12 @@ keyword_group(struct sigma_scratch *sc, const struct item *it,
 
 			if (kw >= 0)
 				r = kw > 0;
-			else if (t->chain != NULL && !sc->noprefilter &&
+			else if (t->chain != NULL && shortcuts(sc) &&
 			    !chain_ok(t->chain, t->chainlen, sc->fold + base,
 			    fl))
 				r = false;
 			else if (t->kind == T_RE && t->rechain &&
-			    !sc->noprefilter && plain(v, n))
+			    shortcuts(sc) && plain(v, n))
 				r = true;	/* chain found: exact */
 			else if (t->kind == T_RE)
 				r = n >= t->minlen && re_test(sc, t, v, n) == T;
@@ -638,7 +651,7 @@ eval_item_now(struct sigma_scratch *sc, const struct item *it)
 		if (fv->state == ST_UNKNOWN)
 			return U;
 		if (it->nonascii && fv->state == ST_PRESENT && fv->ascii &&
-		    fv->foff != SIZE_MAX && !sc->noprefilter)
+		    fv->foff != SIZE_MAX && shortcuts(sc))
 			return F;
 		if (it->aref != NULL && fv->state == ST_PRESENT &&
 		    !sc->noprefilter && (sc->cls != LS_4688 ||
@@ -960,6 +973,12 @@ int
 match_eval(struct sigma_scratch *sc, const struct node *nd)
 {
 	return eval(sc, nd);
+}
+
+bool
+match_plain(const char *s, size_t n)
+{
+	return plain(s, n);
 }
 
 bool

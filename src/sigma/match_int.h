@@ -91,6 +91,8 @@ struct sigma_scratch {
 	pcre2_match_data	*md;
 	struct sigma_match_stats st;
 	bool			 noprefilter;
+	bool			 explaining;	/* sigma_explain(): no prefilter,
+						   but its shortcuts */
 	bool			 memo_want;	/* sigma_scratch_memo() */
 	struct sigma_memo	*memo;		/* NULL: off, or not made yet */
 	struct sigma_evmemo	*evmemo;	/* NULL: off */
@@ -187,6 +189,8 @@ resolve(struct sigma_scratch *sc, uint32_t fid)
 int	 match_start(struct sigma_scratch *, const struct ev_event *ev);
 /* A node's three-valued result (F, T, U) on the current event. */
 int	 match_eval(struct sigma_scratch *, const struct node *);
+/* Whether s is printable ASCII (a T_RE's rechain answers it). */
+bool	 match_plain(const char *s, size_t n);
 /* A string test (eq, prefix, suffix, contains, any, glob) on s. */
 bool	 match_str_test(const struct test *t, const char *s, size_t n);
 /* One test of field fid's item on its value fv (resolve()d). */

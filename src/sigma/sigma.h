@@ -220,6 +220,9 @@ struct sigma_why {
 	const char	*text;		/* the event's value (NULL: absent) */
 	size_t		 textlen;
 	size_t		 off, len;	/* the part of text that matched */
+	bool		 negated;	/* a selection that is false under a
+					   'not', for a rule true only so: the
+					   event's value, no rule value */
 };
 
 /*
@@ -228,7 +231,9 @@ struct sigma_why {
  * what matched, in the rule's order: every true selection of the
  * condition; in a selection, its first true alternative (of a list of
  * maps) and, of an item's values, the first that matched (with |all,
- * each).  Returns the number filled (0
+ * each).  A rule that is true only through a 'not' (no selection true)
+ * gets its first selection negated at the top of its condition instead,
+ * with each field's value (negated).  Returns the number filled (0
  * when the rule is not true on ev, say for the 4688 twin's hits a Sysmon
  * event took), or EV_ENOMEM.  Uses scratch like sigma_match(); slow
  * enough to keep for rules that hit.
