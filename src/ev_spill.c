@@ -436,7 +436,39 @@ struct group {
 	struct ev_arena	 arena;		/* copies of the records */
 	struct ev_event	**ev;		/* kept, in output order */
 	size_t		 n, cap;
+	size_t		*slot;		/* open addressing: index + 1 */
+	size_t		 tcap;		/* 0 or a power of 2 > 2 n */
 };
+
+/* The slot of e in the table: its own, or the empty one it would take. */
+static size_t *
+group_find(struct group *g, const struct ev_event *e)
+{
+	size_t i = (size_t)ev_dup_hash(e) & (g->tcap - 1);
+
+	while (g->slot[i] != 0 && !ev_dup_equal(g->ev[g->slot[i] - 1], e))
+		i = (i + 1) & (g->tcap - 1);
+	return &g->slot[i];
+}
+
+/* Makes the table hold more than 2 n entries.  0 or EV_ENOMEM. */
+static int
+group_table(struct group *g)
+{
+	size_t cap = g->tcap ? g->tcap * 2 : 64;
+
+	if (g->tcap > 2 * g->n)
+		return 0;
+	free(g->slot);
+	if ((g->slot = calloc(cap, sizeof(*g->slot))) == NULL) {
+		g->tcap = 0;
+		return EV_ENOMEM;
+	}
+	g->tcap = cap;
+	for (size_t k = 0; k < g->n; k++)
+		*group_find(g, g->ev[k]) = k + 1;
+	return 0;
+}
 
 static int
 group_add(struct group *g, const struct ev_spill_rd *rd)
@@ -452,9 +484,11 @@ group_add(struct group *g, const struct ev_spill_rd *rd)
 		g->ev = e;
 		g->cap = cap;
 	}
-	if ((ev = ev_spill_copy(&g->arena, rd->rec, rd->reclen)) == NULL)
+	if ((ev = ev_spill_copy(&g->arena, rd->rec, rd->reclen)) == NULL ||
+	    group_table(g) != 0)
 		return EV_ENOMEM;
 	g->ev[g->n++] = ev;
+	*group_find(g, ev) = g->n;
 	return 0;
 }
 
@@ -466,6 +500,13 @@ group_flush(struct group *g, struct ev_spill *out, struct ev_err *err)
 
 	for (size_t i = 0; i < g->n && rc == 0; i++)
 		rc = ev_spill_put(out, g->ev[i], err);
+	/* a table grown for a crowded time is not cleared at every time */
+	if (g->tcap > 1024) {
+		free(g->slot);
+		g->slot = NULL;
+		g->tcap = 0;
+	} else if (g->tcap > 0)
+		memset(g->slot, 0, g->tcap * sizeof(*g->slot));
 	g->n = 0;
 	ev_arena_reset(&g->arena);
 	return rc;
@@ -475,37 +516,38 @@ group_flush(struct group *g, struct ev_spill *out, struct ev_err *err)
  * The duplicate check of the current record of rd against the kept
  * records of its time (ingest.c's merge_shards() does the same with a
  * table over every event): 1 when it was a duplicate (dropped, or put in
- * the place of a recovered copy), 0 when it is new.
+ * the place of a recovered copy), 0 when it is new.  A table, so that
+ * many records of one time (a crafted log) take linear time.
  */
 static int
 group_dup(struct group *g, const struct ev_spill_rd *rd,
     struct ev_spill_counts *c)
 {
 	const struct ev_event *e = rd->ev;
+	struct ev_event *old, *ev;
+	size_t *slot;
 
-	for (size_t i = 0; i < g->n; i++) {
-		struct ev_event *old = g->ev[i], *ev;
-
-		if (!ev_dup_equal(old, e))
-			continue;
-		c->dropped++;
-		if (old->recovered && !e->recovered) {
-			/* the allocated record takes the recovered's place */
-			if ((ev = ev_spill_copy(&g->arena, rd->rec,
-			    rd->reclen)) == NULL)
-				return EV_ENOMEM;
-			if (old->file_id < c->nfiles)
-				c->duplicates[old->file_id]++;
-			if (old->file_id < c->nfiles)
-				c->events[old->file_id]--;
-			if (e->file_id < c->nfiles)
-				c->events[e->file_id]++;
-			g->ev[i] = ev;
-		} else if (e->file_id < c->nfiles)
-			c->duplicates[e->file_id]++;
-		return 1;
-	}
-	return 0;
+	if (g->n == 0)
+		return 0;
+	if ((slot = group_find(g, e)) == NULL || *slot == 0)
+		return 0;
+	old = g->ev[*slot - 1];
+	c->dropped++;
+	if (old->recovered && !e->recovered) {
+		/* the allocated record takes the recovered's place */
+		if ((ev = ev_spill_copy(&g->arena, rd->rec, rd->reclen)) ==
+		    NULL)
+			return EV_ENOMEM;
+		if (old->file_id < c->nfiles) {
+			c->duplicates[old->file_id]++;
+			c->events[old->file_id]--;
+		}
+		if (e->file_id < c->nfiles)
+			c->events[e->file_id]++;
+		g->ev[*slot - 1] = ev;
+	} else if (e->file_id < c->nfiles)
+		c->duplicates[e->file_id]++;
+	return 1;
 }
 
 /* A heap of readers by their current record (output order). */
@@ -602,6 +644,7 @@ out:
 	free(rd);
 	free(heap);
 	free(g.ev);
+	free(g.slot);
 	ev_arena_release(&g.arena);
 	return rc;
 }
