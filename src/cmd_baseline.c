@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sqlite3.h>
 
 #include "baseline/baseline.h"
 #include "cmd.h"
@@ -93,7 +92,7 @@ static const struct cmd_opt merge_options[] = {
  */
 struct outdb {
 	struct cmd_out	 o;
-	sqlite3		*db;
+	struct sqlite3	*db;
 };
 
 static int
@@ -109,7 +108,7 @@ out_open(struct outdb *o, const char *path)
 	if (base_db_open(o->o.tmp, true, false, &o->db, &err) != 0 ||
 	    (existed && base_db_merge(o->db, path, &err) != 0)) {
 		cmd_warn("%s", err.msg);
-		sqlite3_close(o->db);
+		base_db_close(o->db, path, NULL);
 		cmd_out_abort(&o->o);
 		return -1;
 	}
@@ -120,8 +119,10 @@ out_open(struct outdb *o, const char *path)
 static int
 out_close(struct outdb *o, bool ok)
 {
-	if (sqlite3_close(o->db) != SQLITE_OK) {
-		cmd_warn("%s: %s", o->o.path, sqlite3_errmsg(o->db));
+	struct ev_err err = EV_ERR_INIT;
+
+	if (base_db_close(o->db, o->o.path, &err) != 0) {
+		cmd_warn("%s", err.msg);
 		ok = false;
 	}
 	if (!ok) {
@@ -220,8 +221,10 @@ print_time(uint64_t ft)
 
 /* Prints a string from the baseline with control characters escaped. */
 static void
-print_safe(const unsigned char *s)
+print_safe(const char *str)
 {
+	const unsigned char *s = (const unsigned char *)str;
+
 	for (; s != NULL && *s != '\0'; s++) {
 		if (*s < 0x20 || *s == 0x7f)
 			printf("\\x%02x", *s);
@@ -230,102 +233,57 @@ print_safe(const unsigned char *s)
 	}
 }
 
-static int
-show_all(sqlite3 *db)
+/* Pads a column of width w after s was printed. */
+static void
+pad(const char *s, int w)
 {
-	sqlite3_stmt *st;
-	int s;
+	int n = s != NULL ? (int)strlen(s) : 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT i.binary, sum(i.count),"
-	    " count(*), min(i.first), max(i.last),"
-	    " (SELECT count(DISTINCT feature || '\x1f' || value)"
-	    "  FROM features f WHERE f.binary = i.binary)"
-	    " FROM invocations i GROUP BY i.binary ORDER BY i.binary",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	printf("%-32s %11s %6s %7s  %-28s  %s\n", "binary", "invocations",
-	    "hosts", "values", "first", "last");
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		print_safe(sqlite3_column_text(st, 0));
-		printf("%*s %11lld %6lld %7lld  ",
-		    32 - (int)strlen((const char *)sqlite3_column_text(st, 0))
-		    > 0 ? 32 - (int)strlen((const char *)
-		    sqlite3_column_text(st, 0)) : 0, "",
-		    (long long)sqlite3_column_int64(st, 1),
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 5));
-		print_time((uint64_t)sqlite3_column_int64(st, 3));
-		printf("  ");
-		print_time((uint64_t)sqlite3_column_int64(st, 4));
-		putchar('\n');
-	}
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : -1;
+	printf("%*s", w - n > 0 ? w - n : 0, "");
 }
 
-static int
-show_binary(sqlite3 *db, const char *binary)
+/* A line of `baseline show db`: a binary. */
+static void
+show_binary_row(void *arg, const struct base_db_row *r)
 {
-	sqlite3_stmt *st;
-	int s, found = 0;
-	char *low = strdup(binary);
+	(void)arg;
+	print_safe(r->binary);
+	pad(r->binary, 32);
+	printf(" %11lld %6lld %7lld  ", (long long)r->count,
+	    (long long)r->hosts, (long long)r->values);
+	print_time(r->first);
+	printf("  ");
+	print_time(r->last);
+	putchar('\n');
+}
 
-	if (low == NULL)
-		return -1;
-	for (char *p = low; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
-	if (sqlite3_prepare_v2(db, "SELECT sum(count), count(*), min(first),"
-	    " max(last) FROM invocations WHERE binary = ?", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		free(low);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) {
-		found = 1;
-		printf("%s: %lld invocations on %lld hosts, ", low,
-		    (long long)sqlite3_column_int64(st, 0),
-		    (long long)sqlite3_column_int64(st, 1));
-		print_time((uint64_t)sqlite3_column_int64(st, 2));
+/* A line of `baseline show db binary`: the binary, then its values. */
+static void
+show_value_row(void *arg, const struct base_db_row *r)
+{
+	(void)arg;
+	if (r->feature == NULL) {
+		printf("%s: %lld invocations on %lld hosts, ", r->binary,
+		    (long long)r->count, (long long)r->hosts);
+		print_time(r->first);
 		printf(" to ");
-		print_time((uint64_t)sqlite3_column_int64(st, 3));
-		putchar('\n');
+		print_time(r->last);
+		printf("\n%-8s %9s %6s  %s\n", "feature", "count", "hosts",
+		    "value");
+		return;
 	}
-	sqlite3_finalize(st);
-	if (!found) {
-		cmd_warn("'%s' is not in the baseline", binary);
-		free(low);
-		return 1;
-	}
-	if (sqlite3_prepare_v2(db, "SELECT feature, value, sum(count),"
-	    " count(*) FROM features WHERE binary = ? GROUP BY feature, value"
-	    " ORDER BY feature, sum(count) DESC, value", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		free(low);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
-	printf("%-8s %9s %6s  %s\n", "feature", "count", "hosts", "value");
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		print_safe(sqlite3_column_text(st, 0));
-		printf("%*s %9lld %6lld  ", 8 - sqlite3_column_bytes(st, 0) > 0 ?
-		    8 - sqlite3_column_bytes(st, 0) : 0, "",
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 3));
-		print_safe(sqlite3_column_text(st, 1));
-		putchar('\n');
-	}
-	sqlite3_finalize(st);
-	free(low);
-	return s == SQLITE_DONE ? 0 : -1;
+	print_safe(r->feature);
+	pad(r->feature, 8);
+	printf(" %9lld %6lld  ", (long long)r->count, (long long)r->hosts);
+	print_safe(r->value);
+	putchar('\n');
 }
 
 static int
 show(int argc, char **argv)
 {
 	struct ev_err err = EV_ERR_INIT;
-	sqlite3 *db;
+	struct sqlite3 *db;
 	int rc;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -339,10 +297,18 @@ show(int argc, char **argv)
 		cmd_warn("%s", err.msg);
 		return CMD_EXIT_ERROR;
 	}
-	rc = argc == 3 ? show_binary(db, argv[2]) : show_all(db);
-	if (rc < 0)
-		cmd_warn("%s: %s", argv[1], sqlite3_errmsg(db));
-	sqlite3_close(db);
+	if (argc == 3)
+		rc = base_db_binary(db, argv[2], show_value_row, NULL, &err);
+	else {
+		printf("%-32s %11s %6s %7s  %-28s  %s\n", "binary",
+		    "invocations", "hosts", "values", "first", "last");
+		rc = base_db_binaries(db, show_binary_row, NULL, &err);
+	}
+	if (rc == 1)
+		cmd_warn("'%s' is not in the baseline", argv[2]);
+	else if (rc != 0)
+		cmd_warn("%s: %s", argv[1], err.msg);
+	base_db_close(db, argv[1], NULL);
 	return cmd_finish_stdout(rc == 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR);
 }
 

@@ -321,6 +321,40 @@ int	base_db_add(struct sqlite3 *db, const struct base_counts *,
 /* Adds the baseline file inpath into db (one transaction). */
 int	base_db_merge(struct sqlite3 *db, const char *inpath,
 	    struct ev_err *err);
+/*
+ * Closes db (NULL: nothing).  Returns 0, or EV_ESQL when SQLite could not
+ * close it cleanly (err: what it said, after "path: ").
+ */
+int	base_db_close(struct sqlite3 *db, const char *path,
+	    struct ev_err *err);
+
+/* What `baseline show` lists (evtxhunt-baseline(1)). */
+struct base_db_row {
+	const char	*binary;	/* a binary: its name (lower case) */
+	const char	*feature;	/* a feature of it: "args", ...; NULL
+					   in a binary's row */
+	const char	*value;		/* the feature's value */
+	int64_t		 count;		/* invocations (with the value) */
+	int64_t		 hosts;		/* hosts that ran it (with it) */
+	int64_t		 values;	/* a binary's distinct values */
+	uint64_t	 first, last;	/* FILETIME: first and last seen */
+};
+
+/*
+ * One row a binary of db, by name, to fn.  Returns 0, or EV_ESQL (err
+ * set with SQLite's message).
+ */
+int	base_db_binaries(struct sqlite3 *db,
+	    void (*fn)(void *arg, const struct base_db_row *), void *arg,
+	    struct ev_err *err);
+/*
+ * The row of binary (any case), then one row a feature value of it (by
+ * feature, most frequent first), to fn.  Returns 0, 1 when the baseline
+ * does not know binary (fn not called), or EV_ESQL / EV_ENOMEM.
+ */
+int	base_db_binary(struct sqlite3 *db, const char *binary,
+	    void (*fn)(void *arg, const struct base_db_row *), void *arg,
+	    struct ev_err *err);
 /* Sums the DB over hosts into model. */
 int	base_db_load(struct sqlite3 *db, struct base_model *model,
 	    struct ev_err *err);

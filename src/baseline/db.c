@@ -457,3 +457,109 @@ base_learn(sqlite3 *db, const struct base_config *cfg,
 	base_counts_release(&c);
 	return rc;
 }
+
+int
+base_db_close(sqlite3 *db, const char *path, struct ev_err *err)
+{
+	int rc = 0;
+
+	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
+		rc = EV_ERR(err, EV_ESQL, 0, "%s: %s", path,
+		    sqlite3_errmsg(db));
+	return rc;
+}
+
+/* The message of a failed query (SQLite's) in err; EV_ESQL. */
+static int
+query_failed(sqlite3 *db, struct ev_err *err)
+{
+	return EV_ERR(err, EV_ESQL, 0, "%s", sqlite3_errmsg(db));
+}
+
+int
+base_db_binaries(sqlite3 *db, void (*fn)(void *, const struct base_db_row *),
+    void *arg, struct ev_err *err)
+{
+	struct base_db_row row;
+	sqlite3_stmt *st;
+	int s;
+
+	if (sqlite3_prepare_v2(db, "SELECT i.binary, sum(i.count),"
+	    " count(*), min(i.first), max(i.last),"
+	    " (SELECT count(DISTINCT feature || '\x1f' || value)"
+	    "  FROM features f WHERE f.binary = i.binary)"
+	    " FROM invocations i GROUP BY i.binary ORDER BY i.binary",
+	    -1, &st, NULL) != SQLITE_OK)
+		return query_failed(db, err);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.binary = (const char *)sqlite3_column_text(st, 0);
+		row.count = sqlite3_column_int64(st, 1);
+		row.hosts = sqlite3_column_int64(st, 2);
+		row.first = (uint64_t)sqlite3_column_int64(st, 3);
+		row.last = (uint64_t)sqlite3_column_int64(st, 4);
+		row.values = sqlite3_column_int64(st, 5);
+		fn(arg, &row);
+	}
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? 0 : query_failed(db, err);
+}
+
+int
+base_db_binary(sqlite3 *db, const char *binary,
+    void (*fn)(void *, const struct base_db_row *), void *arg,
+    struct ev_err *err)
+{
+	struct base_db_row row;
+	sqlite3_stmt *st;
+	int s, found = 0;
+	char *low = strdup(binary);
+
+	if (low == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	memset(&row, 0, sizeof(row));
+	row.binary = low;
+	if (sqlite3_prepare_v2(db, "SELECT sum(count), count(*), min(first),"
+	    " max(last) FROM invocations WHERE binary = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		free(low);
+		return query_failed(db, err);
+	}
+	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) {
+		found = 1;
+		row.count = sqlite3_column_int64(st, 0);
+		row.hosts = sqlite3_column_int64(st, 1);
+		row.first = (uint64_t)sqlite3_column_int64(st, 2);
+		row.last = (uint64_t)sqlite3_column_int64(st, 3);
+		fn(arg, &row);
+	}
+	sqlite3_finalize(st);
+	if (!found) {
+		free(low);
+		return 1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT feature, value, sum(count),"
+	    " count(*) FROM features WHERE binary = ? GROUP BY feature, value"
+	    " ORDER BY feature, sum(count) DESC, value", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		free(low);
+		return query_failed(db, err);
+	}
+	sqlite3_bind_text(st, 1, low, -1, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.binary = low;
+		row.feature = (const char *)sqlite3_column_text(st, 0);
+		row.value = (const char *)sqlite3_column_text(st, 1);
+		row.count = sqlite3_column_int64(st, 2);
+		row.hosts = sqlite3_column_int64(st, 3);
+		fn(arg, &row);
+	}
+	sqlite3_finalize(st);
+	free(low);
+	return s == SQLITE_DONE ? 0 : query_failed(db, err);
+}
