@@ -6,11 +6,13 @@
  * 1, 3, 7 and a 4688 that leaves fields unknown), twice with the
  * prefilter and memos and once without: the hits must agree (abort()
  * otherwise, so the fuzzer reports it); correlation rules among them
- * are then evaluated over those hits (sigcorr.h).  Built by `make
- * fuzz-sigma` / `make fuzz-smoke` (tests/sigma.am) with clang
+ * are then evaluated over those hits (sigcorr.h).  Only rules that hit
+ * are explained (sigma_explain()), with spans inside the values.  Built
+ * by `make fuzz-sigma` / `make fuzz-smoke` (tests/sigma.am) with clang
  * -fsanitize=fuzzer,address,undefined; seeded with rules/ and
  * tests/fuzz/sigma-seeds/.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +129,37 @@ correlate(const struct sigma_set *set)
 	return touched;
 }
 
+/*
+ * Explanations (sigma_explain()) of every loaded rule on ev: none for a
+ * rule that did not hit (hits[0..n)), spans inside the event's values.
+ */
+static size_t
+explain(const struct sigma_set *set, struct sigma_scratch *sc,
+    const struct ev_event *ev, const uint32_t *hits, size_t n)
+{
+	struct sigma_why why[8];
+	size_t touched = 0;
+
+	for (uint32_t r = 0; r < sigma_count(set); r++) {
+		int e = sigma_explain(set, sc, r, ev, why, 8);
+		bool hit = false;
+
+		for (size_t k = 0; k < n; k++)
+			hit |= hits[k] == r;
+		if (e > 0 && !hit) {
+			fprintf(stderr, "rule %u explained, not matched\n", r);
+			abort();
+		}
+		for (int k = 0; k < e; k++) {
+			if (why[k].text != NULL &&
+			    why[k].off + why[k].len > why[k].textlen)
+				abort();
+			touched += why[k].len;
+		}
+	}
+	return touched;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -175,6 +208,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 				}
 				touched += (size_t)n;
+				if (pass == 0)
+					touched += explain(set, sn, &evs[i],
+					    hits, (size_t)n);
 			}
 	}
 	if (sc != NULL && sn != NULL)
