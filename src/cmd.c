@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "ev_buf.h"
 #include "ev_term.h"
+#include "ev_time.h"
 #include "ingest.h"
 
 /*
@@ -60,6 +61,19 @@ cmd_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "try '%s %s --help'\n", cmd_progname, cmd);
 	return CMD_EXIT_ERROR;
+}
+
+int
+cmd_time_zone(const char *cmd, const char *tz)
+{
+	if (tz != NULL && ev_time_set_zone(tz) != 0)
+		return cmd_usage_error(cmd, "--tz: '%s' is not a time zone "
+		    "(a name such as Europe/Berlin, a POSIX TZ string, or UTC)",
+		    tz);
+	if (tz == NULL && ev_time_set_zone(getenv("TZ")) != 0)
+		cmd_warn("TZ: '%s' is not a time zone; times are shown in UTC",
+		    getenv("TZ"));
+	return 0;
 }
 
 void

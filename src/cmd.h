@@ -86,6 +86,12 @@ void	cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then "try 'evtxhunt CMD --help'"; returns 2. */
 int	cmd_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * The display zone of the human formats (ev_time.h): tz (--tz), else $TZ,
+ * else UTC.  Returns 0, or 2 after a usage message when tz names no zone
+ * (an unknown $TZ only warns: times are then UTC).
+ */
+int	cmd_time_zone(const char *cmd, const char *tz);
 /* Prints usage lines (NULL-terminated) to f. */
 void	cmd_print_usage(FILE *f, const char *const *lines);
 

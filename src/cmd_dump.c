@@ -27,7 +27,7 @@ static const char *const dump_usage[] = {
 	"                     [--parser native|libevtx] "
 	    "[--progress auto|always|never]",
 	"                     [--strict] [--tmpdir dir] [--to time] "
-	    "path ...",
+	    "[--tz zone] path ...",
 	NULL
 };
 
@@ -38,6 +38,7 @@ struct dump_args {
 	struct cmd_read	 rd;
 	int		 fmt;		/* enum dump_format */
 	const char	*db, *outpath;
+	const char	*tz;		/* --tz, NULL: TZ or UTC */
 	bool		 force;
 };
 
@@ -54,6 +55,8 @@ static const struct cmd_opt dump_options[] = {
 	    CMD_OPT_STR_(A, outpath) },
 	CMD_READ_OPTS,
 	CMD_READ_BUDGET_OPTS,
+	{ "tz", 0, "zone", "CSV times in zone, with offsets (default: TZ, "
+	    "else UTC)", CMD_OPT_STR_(A, tz) },
 	CMD_OPT_END_ROW
 };
 #undef A
@@ -211,7 +214,8 @@ cmd_dump(int argc, char **argv)
 		cmd_print_usage(stderr, dump_usage);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_check(&a.rd, "dump") != 0)
+	if (cmd_read_check(&a.rd, "dump") != 0 ||
+	    cmd_time_zone("dump", a.tz) != 0)
 		return CMD_EXIT_ERROR;
 	db = a.db;
 	outpath = a.outpath;

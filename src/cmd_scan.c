@@ -310,13 +310,8 @@ check_args(struct scan *s)
 	if (cmd_read_check(&s->rd, "scan") != 0)
 		return CMD_EXIT_ERROR;
 	/* the zone of the human formats: --tz, else TZ, else UTC */
-	if (s->tz != NULL && ev_time_set_zone(s->tz) != 0)
-		return cmd_usage_error("scan", "--tz: '%s' is not a time zone "
-		    "(a name such as Europe/Berlin, a POSIX TZ string, or UTC)",
-		    s->tz);
-	if (s->tz == NULL && ev_time_set_zone(getenv("TZ")) != 0)
-		cmd_warn("TZ: '%s' is not a time zone; times are shown in UTC",
-		    getenv("TZ"));
+	if (cmd_time_zone("scan", s->tz) != 0)
+		return CMD_EXIT_ERROR;
 	if (s->learn && s->basepath == NULL)
 		return cmd_usage_error("scan", "--learn needs -b db");
 	if (s->learn && s->no_baseline)

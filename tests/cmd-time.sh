@@ -2,7 +2,8 @@
 # cmd-time.sh -- the time window and the display zone of scan: a date-only
 # --to covers that whole day, an inverted window is a usage error, --tz
 # (and TZ) shows local times with their offset in text, HTML and CSV while
-# JSON Lines, Timesketch and the database stay UTC.
+# JSON Lines, Timesketch and the database stay UTC; dump --tz likewise for
+# its csv.
 set -u
 . "$top_srcdir/tests/testlib.sh"
 RULES=$top_srcdir/rules
@@ -71,6 +72,32 @@ def dump(p):
 a, b = dump(sys.argv[1]), dump(sys.argv[2])
 assert a == b
 assert "+01:00" not in repr(a)
+PYEOF
+
+# -- dump --tz: the same zone for its human format (csv); jsonl and the
+# database stay UTC
+expect 2 "dump: unknown --tz" "$EVTXHUNT" dump --tz Mars/Base "$W"
+grep -q "not a time zone" "$T/err" && ok "dump: unknown zone explained" || fail "dump: unknown zone message"
+for f in csv jsonl; do
+	"$EVTXHUNT" dump -q -f $f --tz Europe/Berlin "$W" > "$T/dtz.$f"
+	TZ=Europe/Berlin "$EVTXHUNT" dump -q -f $f "$W" > "$T/denv.$f"
+	TZ=Asia/Tokyo "$EVTXHUNT" dump -q -f $f --tz Europe/Berlin "$W" > "$T/dboth.$f"
+	"$EVTXHUNT" dump -q -f $f "$W" > "$T/dutc.$f"
+	cmp -s "$T/dtz.$f" "$T/denv.$f" && ok "dump $f: TZ as --tz" || fail "dump $f: TZ differs from --tz"
+	cmp -s "$T/dtz.$f" "$T/dboth.$f" && ok "dump $f: --tz wins over TZ" || fail "dump $f: TZ beat --tz"
+done
+grep -q '^2024-03-05T15:02:11.1234567+01:00,' "$T/dtz.csv" && ok "dump csv: local time with offset" ||
+    fail "dump csv: no local time"
+grep -q '^[0-9T:.-]*Z,' "$T/dtz.csv" && fail "dump csv: a UTC time left" || ok "dump csv: no UTC time left"
+grep -q '^2024-03-05T14:02:11.1234567Z,' "$T/dutc.csv" && ok "dump csv: UTC without a zone" || fail "dump csv: UTC"
+cmp -s "$T/dtz.jsonl" "$T/dutc.jsonl" && ok "dump jsonl: stays UTC under --tz" || fail "dump jsonl: changed by --tz"
+expect 0 "dump --db under --tz" "$EVTXHUNT" dump -q --tz Europe/Berlin --db "$T/dtz.db" "$W"
+expect 0 "dump --db in UTC" "$EVTXHUNT" dump -q --db "$T/dutc.db" "$W"
+"$PY" - "$T/dtz.db" "$T/dutc.db" <<'PYEOF' && ok "dump: database stays UTC" || fail "dump: database changed by --tz"
+import sqlite3, sys
+def rows(p):
+    return sqlite3.connect(p).execute("SELECT * FROM events ORDER BY 1").fetchall()
+assert rows(sys.argv[1]) == rows(sys.argv[2])
 PYEOF
 
 finish

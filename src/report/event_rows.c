@@ -35,10 +35,11 @@ void
 report_event_csv(struct ev_buf *b, const struct ingest_run *run,
     const struct ev_event *ev)
 {
-	char iso[EV_TIME_ISO_LEN + 1];
+	char iso[EV_TIME_MAX_LEN + 1];
 	struct ev_buf json = EV_BUF_INIT;
 
-	ev_time_iso(ev->time, iso);
+	/* a human format: in the display zone (--tz) */
+	ev_time_format(ev->time, EV_TIME_LOCAL, iso);
 	ev_buf_adds(b, iso);
 	ev_buf_addc(b, ',');
 	report_csv_cell(b, ev->col[EV_COL_COMPUTER]);
