@@ -13,7 +13,8 @@
 #
 # Environment: BENCH_DIR (inputs are cached there, default
 # $top_builddir/bench-data), BENCH_REPEAT (best of N for fast rows, 3),
-# BENCH_QUICK=1 (skip evtxexport on big files and the memory rows).
+# BENCH_QUICK=1 (skip evtxexport on big files, the rows by size and the
+# memory rows), BENCH_SIZES (MiB of the rows by size, "128 512 2048").
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 EVH=$top_builddir/evtxhunt
@@ -172,6 +173,51 @@ bench_file() {
 	fi
 }
 
+# Time per event as the input grows (issue 20: no superlinear phase):
+# generated files of each size in BENCH_SIZES (MiB; default 128 512
+# 2048, 8192 when asked for), every record a process event, the worst
+# case for memory.  us/event at -j2, its ratio to the first size, and
+# the -j2 speed-up over -j1.
+bench_sizes() {
+	echo
+	echo "by size, generated (tests/evtxgen --big): dump, and scan with the shipped rules and the self baseline"
+	printf "%-8s %-5s %9s %11s %8s %9s %9s %6s\n" "size" "what" "MB/s" \
+	    "events/s" "RSS MB" "us/event" "vs first" "j2/j1"
+	FIRST_dump=
+	FIRST_scan=
+	for mib in ${BENCH_SIZES:-128 512 2048}; do
+		f=$BD/gen-${mib}M.evtx
+		[ -f "$f" ] || "$top_builddir/tests/evtxgen" --big "$mib" "$f" \
+		    >/dev/null || exit 1
+		cat "$f" > /dev/null
+		BYTES=$(stat -c %s "$f")
+		EVENTS=$("$EVH" dump -j 2 --progress never "$f" 2>&1 \
+		    >/dev/null | tail -n 1 |
+		    sed -n 's/.* \([0-9]*\) events.*/\1/p')
+		for what in dump scan; do
+			if [ $what = dump ]; then
+				set -- dump -q
+			else
+				set -- scan -q -r "$top_srcdir/rules" -f jsonl
+			fi
+			measure 1 "$EVH" "$@" -j 1 "$f"
+			S1=$SECS
+			measure 1 "$EVH" "$@" -j 2 "$f"
+			US=$(awk -v s="$SECS" -v e="$EVENTS" 'BEGIN{print s * 1e6 / e}')
+			eval "[ -n \"\$FIRST_$what\" ] || FIRST_$what=$US"
+			eval "F=\$FIRST_$what"
+			awk -v m="$mib" -v w="$what" -v b="$BYTES" -v s="$SECS" \
+			    -v e="$EVENTS" -v r="$RSS" -v us="$US" -v f="$F" \
+			    -v s1="$S1" 'BEGIN {
+				printf "%-8s %-5s %9.1f %11.0f %8.0f %9.2f %8.2fx %5.2fx\n",
+				    m " MiB", w, b / 1e6 / s, e / s, r / 1024, us,
+				    us / f, s1 / s
+			}'
+		done
+	done
+	echo "(target: us/event at 2 GiB within 1.3x of 128 MiB)"
+}
+
 make_inputs
 echo "evtxhunt bench: $(nproc) CPUs, inputs: $SOURCE"
 echo "ratios are MB/s against evtxexport -f xml on the same file, same run"
@@ -225,6 +271,8 @@ if [ -f "$BD/sources-256M.evtx" ] && [ -n "$SIGMA_FULL" ] &&
 	done
 	echo "(target: the mixed-source file within 25 % of the process-only one)"
 fi
+
+[ -n "${BENCH_QUICK:-}" ] || bench_sizes
 
 if [ -z "${BENCH_QUICK:-}" ]; then
 	echo
