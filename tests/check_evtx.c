@@ -1402,6 +1402,9 @@ late_on_rec(uint32_t file, const struct ev_record *rec, uint32_t nuls,
 	return tpl_on_rec(rec, ctx);
 }
 
+/* late_read(): file late_clobber - 1 is emptied before the look-up. */
+static size_t late_clobber;
+
 /*
  * Writes files (file i holds the events of spec[i], a string of
  * late_ev), numbered in array order, all templates of Sysmon 1 shapes
@@ -1496,6 +1499,8 @@ late_read(const struct late_ev *const *spec, const size_t *nspec, size_t nf,
 		evtx_file_close(f);
 		evtx_stats_release(&st);
 	}
+	if (late_clobber > 0)	/* the file changes before the look-up */
+		ck_assert_int_eq(truncate(paths[late_clobber - 1], 0), 0);
 	if (t != NULL)
 		ck_assert_int_eq(evtx_tpls_finish(t, late_on_rec, s, &err), 0);
 	evtx_tpls_free(t);
@@ -1546,6 +1551,35 @@ START_TEST(template_cross_file)
 	late_read(spec, n, 2, rev, true, true, false, &s);
 	ck_assert(!s.unresolved);
 	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
+/*
+ * A held record keeps no copy of its chunk: the chunk is read again for
+ * the look-up.  When it no longer holds the record (the file changed in
+ * between), the record is delivered as it was decoded, by position,
+ * never dropped.
+ */
+START_TEST(template_late_reread)
+{
+	static const struct late_ev f0[] = { { 'p', false } };
+	static const struct late_ev f1[] = { { 'n', false }, { 's', false } };
+	const struct late_ev *spec[] = { f0, f1 };
+	size_t n[] = { NELEM(f0), NELEM(f1) };
+	struct tpl_seen s;
+
+	late_clobber = 2;
+	late_read(spec, n, 2, NULL, false, true, false, &s);
+	late_clobber = 0;
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
+	late_clobber = 1;	/* the definition's file: the same */
+	late_read(spec, n, 2, NULL, false, true, false, &s);
+	late_clobber = 0;
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
 }
 END_TEST
 
@@ -1676,6 +1710,7 @@ evtx_suite(void)
 	tcase_add_test(tc, template_cross_chunk);
 	tcase_add_test(tc, template_cross_file);
 	tcase_add_test(tc, template_cross_file_provider);
+	tcase_add_test(tc, template_late_reread);
 	tcase_add_test(tc, template_tie_break);
 	suite_add_tcase(s, tc);
 	return s;

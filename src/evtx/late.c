@@ -6,7 +6,9 @@
  * While reading, each evtx_file_read() call notes the definitions its
  * chunks chain in their template tables (identifier, file, slot, offset:
  * 16 bytes each, no copy) and keeps the records it could only deliver
- * with positional values, with a copy of their chunk.  evtx_tpls_finish()
+ * with positional values: where they are, a CRC of their bytes and their
+ * positional decoding, no copy of their chunk (a chunk is read again
+ * from its file when the record's turn comes).  evtx_tpls_finish()
  * sorts both, then tries for each record the definitions with its
  * template identifier: those of the same file by nearest chunk (the
  * lower slot first on a tie), then those of the other files in file
@@ -27,6 +29,7 @@
 
 #include "../ev_util.h"
 #include "binxml.h"
+#include "crc32.h"
 #include "format.h"
 #include "late.h"
 #include "reader.h"
@@ -55,11 +58,10 @@ evtx_tpls_new(void)
 void
 late_buf_free(struct late_buf *b)
 {
-	for (size_t i = 0; i < b->ncopies; i++)
-		free(b->copies[i].c);
+	for (size_t i = 0; i < b->nrecs; i++)
+		free(b->recs[i].fb);
 	free(b->defs);
 	free(b->recs);
-	free(b->copies);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -145,27 +147,59 @@ late_note_defs(struct late_buf *b, uint32_t file, uint32_t slot,
 	}
 }
 
+/* A deep copy of rec in one allocation, or NULL. */
+static struct ev_record *
+rec_dup(const struct ev_record *rec)
+{
+	const char *str[4] = { rec->provider, rec->channel, rec->computer,
+	    rec->user_sid };
+	size_t n = sizeof(*rec) + rec->ndata * sizeof(struct ev_pair);
+	struct ev_record *r;
+	struct ev_pair *pairs;
+	char *o;
+
+	for (int i = 0; i < 4; i++)
+		n += str[i] != NULL ? strlen(str[i]) + 1 : 0;
+	for (uint32_t i = 0; i < rec->ndata; i++)
+		n += strlen(rec->data[i].name) + strlen(rec->data[i].value) + 2;
+	if ((r = malloc(n)) == NULL)
+		return NULL;
+	*r = *rec;
+	pairs = (struct ev_pair *)(r + 1);
+	o = (char *)(pairs + rec->ndata);
+#define PUT(dst, src) do {						\
+	size_t l_ = strlen(src) + 1;					\
+	memcpy(o, (src), l_);						\
+	(dst) = o;							\
+	o += l_;							\
+} while (0)
+	if (rec->provider != NULL)
+		PUT(r->provider, rec->provider);
+	if (rec->channel != NULL)
+		PUT(r->channel, rec->channel);
+	if (rec->computer != NULL)
+		PUT(r->computer, rec->computer);
+	if (rec->user_sid != NULL)
+		PUT(r->user_sid, rec->user_sid);
+	for (uint32_t i = 0; i < rec->ndata; i++) {
+		PUT(pairs[i].name, rec->data[i].name);
+		PUT(pairs[i].value, rec->data[i].value);
+	}
+#undef PUT
+	r->data = pairs;
+	return r;
+}
+
 bool
 late_defer(struct late_buf *b, uint32_t file, uint32_t slot,
-    const uint8_t *c, uint32_t len, uint32_t pos, uint32_t size, uint32_t id)
+    const uint8_t *c, uint32_t pos, uint32_t size, uint32_t id,
+    const struct ev_record *rec, uint32_t nuls)
 {
 	struct late_rec *r;
+	struct ev_record *fb;
 
-	if (b->oom)
-		return false;
-	if (b->copy_slot != slot + 1) {
-		uint8_t *p;
-
-		if (!grow(&b->copies, &b->ccopies, b->ncopies,
-		    sizeof(*b->copies)) || (p = malloc(len)) == NULL)
-			return false;
-		memcpy(p, c, len);
-		b->copies[b->ncopies].c = p;
-		b->copies[b->ncopies].len = len;
-		b->ncopies++;
-		b->copy_slot = slot + 1;
-	}
-	if (!grow(&b->recs, &b->crecs, b->nrecs, sizeof(*b->recs)))
+	if (b->oom || !grow(&b->recs, &b->crecs, b->nrecs, sizeof(*b->recs)) ||
+	    (fb = rec_dup(rec)) == NULL)
 		return false;
 	r = &b->recs[b->nrecs++];
 	r->file = file;
@@ -173,7 +207,9 @@ late_defer(struct late_buf *b, uint32_t file, uint32_t slot,
 	r->pos = pos;
 	r->size = size;
 	r->id = id;
-	r->copy = (uint32_t)b->ncopies - 1;
+	r->crc = evtx_crc32(0, c + pos, size);
+	r->nuls = nuls;
+	r->fb = fb;
 	return true;
 }
 
@@ -206,23 +242,14 @@ int
 late_flush(struct evtx_tpls *t, struct late_buf *b)
 {
 	struct late_buf *a = &t->all;
-	size_t base;
 	bool ok;
 
 	pthread_mutex_lock(&t->lock);
-	base = a->ncopies;
 	ok = !b->oom && append(&a->defs, &a->ndefs, &a->cdefs, b->defs,
-	    b->ndefs, sizeof(*b->defs)) && append(&a->copies, &a->ncopies,
-	    &a->ccopies, b->copies, b->ncopies, sizeof(*b->copies));
-	if (ok) {
-		size_t from = a->nrecs;
-
-		b->ncopies = 0;		/* the registry owns them now */
-		ok = append(&a->recs, &a->nrecs, &a->crecs, b->recs, b->nrecs,
-		    sizeof(*b->recs));
-		for (size_t i = from; ok && i < a->nrecs; i++)
-			a->recs[i].copy += (uint32_t)base;
-	}
+	    b->ndefs, sizeof(*b->defs)) && append(&a->recs, &a->nrecs,
+	    &a->crecs, b->recs, b->nrecs, sizeof(*b->recs));
+	if (ok)
+		b->nrecs = 0;		/* the registry owns their copies now */
 	if (!ok)
 		t->oom = true;
 	pthread_mutex_unlock(&t->lock);
@@ -264,13 +291,34 @@ struct fin {
 	uint32_t	 olen;
 	uint32_t	 ofile, oslot;	/* what ob holds (ofile UINT32_MAX:
 					   nothing) */
-	char		*prov;		/* provider of the record at hand */
+	const char	*prov;		/* provider of the record at hand */
 	uint32_t	 pfile, pslot;	/* same_provider() of that chunk */
 	bool		 pin;		/* (pfile UINT32_MAX: not asked) */
 	int		 fd;
 	uint32_t	 fdfile;
+	uint8_t		*cb;		/* the record's chunk, read again */
+	uint32_t	 cfile, cslot;	/* what cb holds (cfile UINT32_MAX:
+					   nothing) */
+	uint32_t	 clen;
+	bool		 cok;		/* read and given to f->d */
 	const struct late_def *cv[LATE_TRIES];	/* candidates() */
 };
+
+/* Reads chunk slot of file into buf; its length, or -1. */
+static ssize_t
+read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
+{
+	if (f->fd == -1 || f->fdfile != file) {
+		if (f->fd != -1)
+			close(f->fd);
+		f->fd = -1;
+		if (file >= f->t->npaths || f->t->paths[file] == NULL ||
+		    (f->fd = evtx_open_evidence(f->t->paths[file])) == -1)
+			return -1;
+		f->fdfile = file;
+	}
+	return pread(f->fd, buf, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
+}
 
 /* Loads chunk slot of file into f->ob for f->od; false when it cannot. */
 static bool
@@ -281,16 +329,7 @@ load(struct fin *f, uint32_t file, uint32_t slot)
 	if (f->ofile == file && f->oslot == slot)
 		return true;
 	f->ofile = UINT32_MAX;
-	if (f->fd == -1 || f->fdfile != file) {
-		if (f->fd != -1)
-			close(f->fd);
-		f->fd = -1;
-		if (file >= f->t->npaths || f->t->paths[file] == NULL ||
-		    (f->fd = evtx_open_evidence(f->t->paths[file])) == -1)
-			return false;
-		f->fdfile = file;
-	}
-	n = pread(f->fd, f->ob, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
+	n = read_chunk(f, file, slot, f->ob);
 	if (n < EVTX_CHUNK_HDR_SIZE)
 		return false;
 	f->olen = (uint32_t)n;
@@ -298,6 +337,29 @@ load(struct fin *f, uint32_t file, uint32_t slot)
 	f->ofile = file;
 	f->oslot = slot;
 	return true;
+}
+
+/*
+ * Reads the chunk of late record r again into f->cb for f->d; false when
+ * it cannot be read or no longer holds the record's bytes (then the
+ * record is delivered as it was decoded while reading).
+ */
+static bool
+load_own(struct fin *f, const struct late_rec *r)
+{
+	ssize_t n;
+
+	if (f->cfile != r->file || f->cslot != r->slot) {
+		f->cfile = r->file;
+		f->cslot = r->slot;
+		n = read_chunk(f, r->file, r->slot, f->cb);
+		f->cok = n >= EVTX_CHUNK_HDR_SIZE;
+		if (f->cok)
+			bx_chunk(f->d, f->cb, (uint32_t)n);
+		f->clen = f->cok ? (uint32_t)n : 0;
+	}
+	return f->cok && r->pos <= f->clen && f->clen - r->pos >= r->size &&
+	    evtx_crc32(0, f->cb + r->pos, r->size) == r->crc;
 }
 
 /* First index in [lo, hi) of a->defs whose (file, slot) is not below. */
@@ -413,39 +475,23 @@ same_provider(struct fin *f)
 }
 
 /*
- * The provider of late record r (its System template is its chunk's),
- * into f->prov (NULL: none, or out of memory: then no other file's
- * definition is tried).
- */
-static void
-late_provider(struct fin *f, const struct late_rec *r)
-{
-	struct ev_record rec;
-
-	free(f->prov);
-	f->prov = NULL;
-	f->pfile = UINT32_MAX;
-	bx_foreign(f->d, NULL, 0);
-	if (bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4, true,
-	    &rec) == 0 && rec.provider != NULL)
-		f->prov = strdup(rec.provider);
-}
-
-/*
- * Decodes late record r (its chunk given to f->d) with the first
- * candidate whose definition fits, else with positional values, and
- * delivers it.  0, a negative return of fn, or EV_ENOMEM.
+ * Decodes late record r (its chunk read again into f->cb) with the first
+ * candidate whose definition fits and delivers it; when none fits, or
+ * the chunk no longer holds the record's bytes, delivers it as the
+ * reader decoded it (positional).  0, a negative return of fn, or
+ * EV_ENOMEM.
  */
 static int
-one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
-    evtx_late_fn fn, void *ctx)
+one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
+    void *ctx)
 {
 	struct ev_record rec;
 	long n;
 	int rc = EV_ECORRUPT;
 
-	n = candidates(f, r);
-	late_provider(f, r);
+	f->prov = r->fb->provider;
+	f->pfile = UINT32_MAX;
+	n = load_own(f, r) ? candidates(f, r) : 0;
 	for (long i = 0; i < n; i++) {
 		const struct late_def *d = f->cv[i];
 
@@ -464,17 +510,13 @@ one_late(struct fin *f, const struct late_rec *r, const uint8_t *c,
 		rc = EV_ECORRUPT;
 	}
 	if (rc != 0) {
-		/* none fits: by position, as the reader found it */
-		bx_foreign(f->d, NULL, 0);
-		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size -
-		    4, false, &rec);
-		if (rc != 0 || rec.kind == EV_KIND_NONE)
-			return rc == EV_ENOMEM ? rc : 0;
+		rc = fn(r->file, r->fb, r->nuls, ctx);
+		return rc < 0 ? rc : 0;
 	}
 	if (rec.record_id == 0)
-		rec.record_id = le64(c + r->pos + EVTX_REC_ID);
+		rec.record_id = le64(f->cb + r->pos + EVTX_REC_ID);
 	if (rec.time == 0)
-		rec.time = le64(c + r->pos + EVTX_REC_WRITTEN);
+		rec.time = le64(f->cb + r->pos + EVTX_REC_WRITTEN);
 	rec.offset = EVTX_SLOT_OFF(r->slot) + r->pos;
 	rec.chunk = r->slot;
 	rec.recovered = true;
@@ -524,7 +566,6 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 {
 	struct late_buf *a = &t->all;
 	struct fin f;
-	uint32_t copy = UINT32_MAX;
 	int rc = 0;
 
 	if (t->oom)
@@ -534,11 +575,12 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	memset(&f, 0, sizeof(f));
 	f.t = t;
 	f.fd = -1;
-	f.ofile = UINT32_MAX;
+	f.ofile = f.cfile = UINT32_MAX;
 	f.d = bx_new();
 	f.od = bx_new();
 	f.ob = malloc(EVTX_CHUNK_SIZE);
-	if (f.d == NULL || f.od == NULL || f.ob == NULL) {
+	f.cb = malloc(EVTX_CHUNK_SIZE);
+	if (f.d == NULL || f.od == NULL || f.ob == NULL || f.cb == NULL) {
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto out;
 	}
@@ -550,14 +592,7 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	if (a->ndefs > 1)
 		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
 	for (size_t i = 0; i < a->nrecs; i++) {
-		const struct late_rec *r = &a->recs[i];
-		const struct late_copy *cp = &a->copies[r->copy];
-
-		if (r->copy != copy) {
-			bx_chunk(f.d, cp->c, cp->len);
-			copy = r->copy;
-		}
-		if ((rc = one_late(&f, r, cp->c, fn, ctx)) != 0) {
+		if ((rc = one_late(&f, &a->recs[i], fn, ctx)) != 0) {
 			if (rc == EV_ENOMEM)
 				EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 			break;
@@ -569,6 +604,6 @@ out:
 	bx_free(f.d);
 	bx_free(f.od);
 	free(f.ob);
-	free(f.prov);
+	free(f.cb);
 	return rc;
 }

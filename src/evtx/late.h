@@ -21,17 +21,18 @@ struct late_def {
 	uint32_t	 file, slot, off;
 };
 
-/* A recovered record left for evtx_tpls_finish(). */
+/*
+ * A recovered record left for evtx_tpls_finish(): where it is, the CRC
+ * of its bytes, and its positional decoding (one allocation: the record,
+ * its pairs and strings), delivered as it is when no definition fits or
+ * its chunk cannot be read again unchanged.  No copy of the chunk.
+ */
 struct late_rec {
 	uint32_t	 file, slot, pos, size;
 	uint32_t	 id;		/* template id its values miss */
-	uint32_t	 copy;		/* index of its chunk's copy */
-};
-
-/* A copy of a chunk holding late records. */
-struct late_copy {
-	uint8_t		*c;
-	uint32_t	 len;
+	uint32_t	 crc;		/* of its bytes [pos, pos + size) */
+	uint32_t	 nuls;		/* bx_record_nuls() of fb */
+	struct ev_record *fb;
 };
 
 struct late_buf {
@@ -39,9 +40,6 @@ struct late_buf {
 	size_t		 ndefs, cdefs;
 	struct late_rec	*recs;
 	size_t		 nrecs, crecs;
-	struct late_copy *copies;
-	size_t		 ncopies, ccopies;
-	uint32_t	 copy_slot;	/* slot of the last copy + 1, 0 none */
 	bool		 oom;
 };
 
@@ -57,13 +55,14 @@ void	late_note_defs(struct late_buf *, uint32_t file, uint32_t slot,
 
 /*
  * Keeps the record at pos (size bytes) of chunk c (slot of file), whose
- * values miss template id, for evtx_tpls_finish(); the chunk is copied
- * once per call.  false when out of memory (the record is then delivered
- * as it is).
+ * values miss template id, for evtx_tpls_finish(), with rec, its
+ * positional decoding (record id, time, offset and chunk set; nuls
+ * values with an embedded NUL).  false when out of memory (the record is
+ * then delivered as it is).
  */
 bool	late_defer(struct late_buf *, uint32_t file, uint32_t slot,
-	    const uint8_t *c, uint32_t len, uint32_t pos, uint32_t size,
-	    uint32_t id);
+	    const uint8_t *c, uint32_t pos, uint32_t size, uint32_t id,
+	    const struct ev_record *rec, uint32_t nuls);
 
 /* Hands b over to the registry and empties it; 0 or EV_ENOMEM. */
 int	late_flush(struct evtx_tpls *, struct late_buf *);

@@ -524,11 +524,6 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	evtx_stats_note_time(x->st, rec.time ? rec.time : written);
 	if (rec.kind == EV_KIND_NONE || !deliver)
 		return 0;
-	/* named after every file is read, when another chunk can tell */
-	if (rec.unresolved && x->f->tpls != NULL &&
-	    late_defer(&x->late, x->f->file, slot, c, x->clen, pos, size,
-	    bx_record_unres_id(x->bx)))
-		return 0;
 	if (rec.record_id == 0)
 		rec.record_id = id;	/* no EventRecordID: the header's */
 	if (rec.time == 0)
@@ -536,6 +531,11 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	rec.offset = EVTX_SLOT_OFF(slot) + pos;
 	rec.chunk = slot;
 	rec.recovered = recovered;
+	/* named after every file is read, when another chunk can tell */
+	if (rec.unresolved && x->f->tpls != NULL &&
+	    late_defer(&x->late, x->f->file, slot, c, pos, size,
+	    bx_record_unres_id(x->bx), &rec, bx_record_nuls(x->bx)))
+		return 0;
 	x->st->events++;
 	if (rec.unresolved)
 		x->st->unresolved++;

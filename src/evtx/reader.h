@@ -188,8 +188,11 @@ extern const struct evtx_impl evtx_libevtx_impl;
  *
  * Reading threads share a registry (it has a lock); evtx_tpls_finish()
  * runs once, alone, after every read.  It reads candidate chunks again
- * from the files' paths.  Only definitions of template tables are noted
- * (16 bytes each, no copy); a kept record holds a copy of its chunk.
+ * from the files' paths, and each kept record's own chunk: a kept record
+ * holds no copy of its chunk, only where it is, a CRC of its bytes and
+ * its positional decoding, delivered as it is when no definition fits or
+ * the chunk no longer holds those bytes.  Only definitions of template
+ * tables are noted (16 bytes each, no copy).
  */
 typedef int	(*evtx_late_fn)(uint32_t file, const struct ev_record *rec,
 		    uint32_t nuls, void *ctx);
