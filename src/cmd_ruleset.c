@@ -229,10 +229,14 @@ tag_selected(const struct sigma_rule *r, const char *const *pats, size_t n,
 	return false;
 }
 
-/* Why sel leaves r out, in buf; NULL when r is selected. */
+/*
+ * Why sel leaves r out, in buf; NULL when r is selected.  shipped: the
+ * shipped list of noisy SigmaHQ rules; ex: the --exclude lists.
+ */
 static const char *
 unselected(const struct sigma_rule *r, const struct cmd_rule_select *sel,
-    const struct idlist *ex, char *buf, size_t len)
+    const struct idlist *shipped, const struct idlist *ex, char *buf,
+    size_t len)
 {
 	unsigned st = 0;
 
@@ -259,23 +263,33 @@ unselected(const struct sigma_rule *r, const struct cmd_rule_select *sel,
 	    sel->ntechniques, true))
 		return "no technique matches --technique";
 	if (idlist_has(ex, r->id))
-		return "in an exclusion list";
+		return "in an --exclude list";
+	if (idlist_has(shipped, r->id))
+		return "in the shipped list of noisy rules, "
+		    CMD_RULES_DEFAULT_EXCLUDE " (--all-rules runs it)";
 	return NULL;
 }
 
-/* Leaves out what sel does not select.  0, or -1 after a message. */
+/*
+ * Leaves out what sel does not select.  0, or -1 after a message.
+ *
+ * The shipped list is read from evtxhunt's own rules directory whatever
+ * -r names: it lists SigmaHQ rule ids, so it leaves those rules out
+ * wherever they are loaded from (a SigmaHQ checkout, a copy, a single
+ * file), and rules with other ids are not touched.
+ */
 static int
 select_rules(struct sigma_set *set, const struct cmd_rule_select *sel,
     int *status)
 {
-	struct idlist ex = { 0 };
+	struct idlist ex = { 0 }, shipped = { 0 };
 	char path[4096], buf[200];
 	int rc = 0;
 
 	if (!sel->all_rules) {
 		snprintf(path, sizeof(path), "%s/%s", cmd_rules_default_dir(),
 		    CMD_RULES_DEFAULT_EXCLUDE);
-		if (idlist_load(&ex, path, true) != 0)
+		if (idlist_load(&shipped, path, true) != 0)
 			rc = -1;
 	}
 	for (size_t i = 0; rc == 0 && i < sel->nexcludes; i++)
@@ -284,22 +298,25 @@ select_rules(struct sigma_set *set, const struct cmd_rule_select *sel,
 	if (rc != 0) {
 		*status = CMD_EXIT_ERROR;
 		idlist_free(&ex);
+		idlist_free(&shipped);
 		return 0;	/* the command stops before reading */
 	}
 	for (size_t i = 0; i < sigma_count(set); i++) {
 		const struct sigma_rule *r = sigma_rule_at(set, i);
 		const char *why;
 
-		if (r->status != SIGMA_LOADED ||
-		    (why = unselected(r, sel, &ex, buf, sizeof(buf))) == NULL)
+		if (r->status != SIGMA_LOADED || (why = unselected(r, sel,
+		    &shipped, &ex, buf, sizeof(buf))) == NULL)
 			continue;
 		if (sigma_deselect(set, i, why) != 0) {
 			cmd_warn("out of memory");
 			idlist_free(&ex);
+			idlist_free(&shipped);
 			return -1;
 		}
 	}
 	idlist_free(&ex);
+	idlist_free(&shipped);
 	return 0;
 }
 

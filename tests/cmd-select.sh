@@ -72,6 +72,25 @@ expect 2 "--exclude missing" "$EVTXHUNT" scan --exclude "$T/none.txt" "$W"
 # the shipped list: every line an id, applied unless --all-rules
 grep -v '^#' "$RULES/exclude-noisy.txt" | grep -v '^$' | grep -Evq '^[0-9a-f-]{36}	' &&
     fail "exclude-noisy.txt: a line that is not an id" || ok "exclude-noisy.txt: ids"
+# ... whatever directory -r names: a rule under a listed SigmaHQ id in a
+# directory of its own is left out, with the list named; rules with other
+# ids there run
+noisy=$(grep -v '^#' "$RULES/exclude-noisy.txt" | grep -v '^$' | head -1 | cut -f1)
+mkdir "$T/other"
+sed "s/^id: .*/id: $noisy/" "$RULES/windows/process_creation/regsvr32_scriptlet.yml" \
+    > "$T/other/listed.yml"
+cp "$RULES/windows/process_creation/mshta_remote_or_writable.yml" "$T/other/"
+expect 1 "-r another dir" "$EVTXHUNT" scan --no-baseline --db "$T/other.db" -r "$T/other" "$W"
+grep -q "^rules  *1 loaded, 1 skipped.*not selected 1" "$T/out" &&
+    ok "-r another dir: the shipped list still leaves out a listed id" ||
+    fail "-r another dir: shipped list not applied"
+"$PY" - "$T/other.db" "$noisy" <<'PYEOF' && ok "the reason names the shipped list and --all-rules" || fail "reason of the shipped list"
+import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute("SELECT load_status, reason FROM rules WHERE uuid = ?", (sys.argv[2],)).fetchall()
+assert len(r) == 1 and "exclude-noisy.txt" in r[0][1] and "--all-rules" in r[0][1], r
+PYEOF
+expect 1 "-r another dir, --all-rules" "$EVTXHUNT" scan --no-baseline --all-rules -r "$T/other" "$W"
+grep -q "^rules  *2 loaded" "$T/out" && ok "--all-rules runs it from another dir too" || fail "--all-rules, another dir"
 if [ -n "${SHARED_DIR:-}" ] && [ -d "$SHARED_DIR/sigma/rules" ]; then
 	f=$(grep -rl "^id: 87911521-7098-470b-a459-9a57fc80bdfd" "$SHARED_DIR/sigma/rules")
 	"$EVTXHUNT" scan -q --no-baseline -r "$f" "$W" > "$T/out" 2>&1
