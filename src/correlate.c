@@ -13,6 +13,7 @@
 #include "ev_map.h"
 #include "correlate.h"
 #include "ev_buf.h"
+#include "ev_util.h"
 
 #define NONE	UINT32_MAX
 #define CHAIN_GUARD	CORR_DEPTH_MAX	/* bound on walks over crafted trees */
@@ -24,6 +25,10 @@ struct proc {
 	uint32_t		 canon;		/* kept node (self unless dup) */
 	uint32_t		 depth;		/* ancestors, <= CHAIN_GUARD */
 	bool			 sysmon;
+	const struct ev_event	*origin;	/* service / task that started
+						   it, or NULL */
+	const struct ev_event	*script;	/* script block that ran it,
+						   or NULL */
 };
 
 struct att {
@@ -40,7 +45,7 @@ struct corr {
 	struct proc	*procs;
 	size_t		 nprocs;
 	struct ev_map	 byptr;
-	struct list	 children, net, loads;
+	struct list	 children, net, loads, acts;
 };
 
 static void
@@ -301,13 +306,292 @@ list_free(struct list *l)
 	free(l->ev);
 }
 
+/* ---- what started a process: a service, a task, a script block ---- */
+
+static const char *
+base_name(const char *path)
+{
+	const char *s;
+
+	if (path == NULL)
+		return NULL;
+	for (s = path; *s != '\0'; s++)
+		if (*s == '\\' || *s == '/')
+			path = s + 1;
+	return path;
+}
+
+/* Case-insensitive substring search (ASCII folding). */
+static bool
+contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return true;
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* "computer\x1fbasename" of an image, lower-cased; %COMSPEC% is cmd.exe */
+static bool
+image_key(struct ev_buf *b, const struct ev_event *ev)
+{
+	const char *base = base_name(ev->col[EV_COL_IMAGE]);
+
+	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
+		base = "cmd.exe";
+	return make_key(b, ev, base);
+}
+
+/*
+ * The arguments of a service's or task's action: its command line (the
+ * first line: a task's first action) after the image, without the
+ * surrounding blanks and quotes, into b.
+ */
+static void
+action_args(struct ev_buf *b, const struct ev_event *ev)
+{
+	const char *cmd = ev->col[EV_COL_COMMAND_LINE], *img =
+	    ev->col[EV_COL_IMAGE], *p, *e;
+
+	ev_buf_reset(b);
+	if (cmd == NULL || img == NULL)
+		return;
+	p = strstr(cmd, img);
+	p = p != NULL ? p + strlen(img) : cmd;
+	if (*p == '"')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	e = p + strcspn(p, "\n");
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	ev_buf_add(b, p, (size_t)(e - p));
+}
+
+/* Whether a process with this parent image may be kind's action. */
+static bool
+plausible_parent(const char *parent, int kind)
+{
+	static const char *const task_hosts[] = {
+		"svchost.exe", "taskeng.exe", "taskhostw.exe", "taskhost.exe",
+	};
+	const char *b = base_name(parent);
+
+	if (b == NULL || *b == '\0')
+		return true;	/* not known: the time and image decide */
+	if (kind == EV_KIND_SERVICE)
+		return strcasecmp(b, "services.exe") == 0;
+	for (size_t i = 0; i < sizeof(task_hosts) / sizeof(*task_hosts); i++)
+		if (strcasecmp(b, task_hosts[i]) == 0)
+			return true;
+	return false;
+}
+
+#define ORIGIN_TRIES	64	/* candidates looked at per process */
+
+/*
+ * procs[].origin: the latest service or task (same computer, logged at
+ * or before the process) whose action runs the process's image with
+ * arguments the process's command line contains, and whose host
+ * process (services.exe; svchost/taskeng) is the process's parent.
+ */
+static int
+origins(struct corr *c, struct ev_event *const *events, size_t n)
+{
+	struct ev_map m = EV_MAP_INIT;
+	struct ev_buf key = EV_BUF_INIT, args = EV_BUF_INIT;
+	uint32_t *prev = NULL;	/* per event: the previous one of its key */
+	size_t na = 0;
+	int rc = EV_ENOMEM;
+
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_SERVICE ||
+		    events[i]->kind == EV_KIND_TASK)
+			na++;
+	if (na == 0 || c->nprocs == 0)
+		return 0;
+	if ((prev = calloc(n, sizeof(*prev))) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct ev_map_ent *e;
+		bool isnew;
+
+		if ((events[i]->kind != EV_KIND_SERVICE &&
+		    events[i]->kind != EV_KIND_TASK) ||
+		    !image_key(&key, events[i]))
+			continue;
+		if ((e = ev_map_put(&m, key.buf, key.len, &isnew)) == NULL)
+			goto out;
+		prev[i] = isnew ? NONE : e->idx;
+		e->idx = (uint32_t)i;	/* the latest one of the key */
+	}
+	for (size_t k = 0; k < c->nprocs; k++) {
+		struct proc *p = &c->procs[k];
+		const struct ev_map_ent *e;
+		uint32_t j;
+		int tries = 0;
+
+		if (p->canon != k || !image_key(&key, p->ev) ||
+		    (e = ev_map_get(&m, key.buf, key.len)) == NULL)
+			continue;
+		for (j = e->idx; j != NONE && tries < ORIGIN_TRIES;
+		    j = prev[j], tries++) {
+			const struct ev_event *a = events[j];
+			const char *cmd = p->ev->col[EV_COL_COMMAND_LINE];
+
+			if (a->time > p->ev->time ||
+			    !plausible_parent(p->ev->col[EV_COL_PARENT_IMAGE],
+			    a->kind))
+				continue;
+			action_args(&args, a);
+			if (ev_buf_failed(&args))
+				goto out;
+			if (args.len > 0 && (cmd == NULL ||
+			    !contains_ci(cmd, args.buf)))
+				continue;
+			p->origin = a;
+			break;
+		}
+	}
+	rc = ev_buf_failed(&key) ? EV_ENOMEM : 0;
+out:
+	ev_map_release(&m);
+	ev_buf_release(&key);
+	ev_buf_release(&args);
+	free(prev);
+	return rc;
+}
+
+#define SCRIPT_WINDOW	(600ULL * 10000000ULL)	/* 10 min, parent unknown */
+#define SCRIPT_TRIES	16	/* script blocks looked at per process */
+
+static bool
+is_powershell(const char *image)
+{
+	const char *b = base_name(image);
+
+	return b != NULL && (strcasecmp(b, "powershell.exe") == 0 ||
+	    strcasecmp(b, "pwsh.exe") == 0 ||
+	    strcasecmp(b, "powershell_ise.exe") == 0);
+}
+
+static int
+script_cmp(const void *pa, const void *pb)
+{
+	const struct ev_event *a = *(const struct ev_event *const *)pa;
+	const struct ev_event *b = *(const struct ev_event *const *)pb;
+	const char *ca = a->col[EV_COL_COMPUTER] ? a->col[EV_COL_COMPUTER] : "";
+	const char *cb = b->col[EV_COL_COMPUTER] ? b->col[EV_COL_COMPUTER] : "";
+	int r = strcasecmp(ca, cb);
+
+	if (r != 0)
+		return r;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/*
+ * procs[].script: for a process whose parent is PowerShell, the latest
+ * script block of the same computer, logged after the parent started
+ * (10 minutes when the parent is not in the evidence) and not after the
+ * process, whose text names the process's image (regsvr32 for
+ * regsvr32.exe).  PowerShell logs no process id in the block's data,
+ * so this is by host, time and text.
+ */
+static int
+scripts(struct corr *c, struct ev_event *const *events, size_t n)
+{
+	const struct ev_event **sv;
+	size_t ns = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_SCRIPT &&
+		    events[i]->col[EV_COL_SCRIPT_TEXT] != NULL)
+			ns++;
+	if (ns == 0)
+		return 0;
+	if ((sv = calloc(ns, sizeof(*sv))) == NULL)
+		return EV_ENOMEM;
+	ns = 0;
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_SCRIPT &&
+		    events[i]->col[EV_COL_SCRIPT_TEXT] != NULL)
+			sv[ns++] = events[i];
+	ev_qsort(sv, ns, sizeof(*sv), script_cmp);
+	for (size_t k = 0; k < c->nprocs; k++) {
+		struct proc *p = &c->procs[k];
+		const struct ev_event *ev = p->ev, *par = NULL;
+		const char *comp = ev->col[EV_COL_COMPUTER], *base;
+		char stem[64];
+		uint64_t from;
+		size_t lo = 0, hi = ns, len;
+		int tries = 0;
+
+		if (p->canon != k)
+			continue;
+		if (p->parent != NONE)
+			par = c->procs[p->parent].ev;
+		if (!is_powershell(par != NULL ? par->col[EV_COL_IMAGE] :
+		    ev->col[EV_COL_PARENT_IMAGE]))
+			continue;
+		if ((base = base_name(ev->col[EV_COL_IMAGE])) == NULL ||
+		    (len = strcspn(base, ".")) == 0 || len >= sizeof(stem))
+			continue;
+		memcpy(stem, base, len);
+		stem[len] = '\0';
+		from = par != NULL ? par->time : ev->time > SCRIPT_WINDOW ?
+		    ev->time - SCRIPT_WINDOW : 0;
+		/* the first block after (computer, ev->time) */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const char *mc = sv[mid]->col[EV_COL_COMPUTER];
+			int r = strcasecmp(mc ? mc : "", comp ? comp : "");
+
+			if (r < 0 || (r == 0 && sv[mid]->time <= ev->time))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; j > 0 && tries < SCRIPT_TRIES; j--,
+		    tries++) {
+			const struct ev_event *s = sv[j - 1];
+			const char *sc = s->col[EV_COL_COMPUTER];
+
+			if (strcasecmp(sc ? sc : "", comp ? comp : "") != 0 ||
+			    s->time < from)
+				break;
+			if (contains_ci(s->col[EV_COL_SCRIPT_TEXT], stem)) {
+				p->script = s;
+				break;
+			}
+		}
+	}
+	free(sv);
+	return 0;
+}
+
+/* Attachments a[0..n) point at kept nodes; their events at the process. */
+static void
+attach(struct corr *c, struct att *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		a[i].node = c->procs[a[i].node].canon;
+		((struct ev_event *)a[i].ev)->process = c->procs[a[i].node].ev;
+	}
+}
+
 int
 corr_build(struct ev_event **events, size_t n, struct corr **out,
     struct ev_err *err)
 {
 	struct build b;
-	struct att *loads = NULL, *kids = NULL;
-	size_t nprocs = 0, nloads = 0, nkids = 0;
+	struct att *loads = NULL, *kids = NULL, *acts = NULL;
+	size_t nprocs = 0, nloads = 0, nkids = 0, nacts = 0;
 	int rc = EV_ENOMEM;
 
 	memset(&b, 0, sizeof(b));
@@ -323,7 +607,9 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	b.c->procs = calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
 	b.att = calloc(n ? n : 1, sizeof(*b.att));
 	loads = calloc(n ? n : 1, sizeof(*loads));
-	if (b.c->procs == NULL || b.att == NULL || loads == NULL)
+	acts = calloc(n ? n : 1, sizeof(*acts));
+	if (b.c->procs == NULL || b.att == NULL || loads == NULL ||
+	    acts == NULL)
 		goto out;
 
 	for (size_t i = 0; i < n; i++) {
@@ -346,6 +632,17 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 				b.att[b.natt++] = (struct att){ o, ev };
 			else
 				loads[nloads++] = (struct att){ o, ev };
+			break;
+		case EV_KIND_DNS:
+		case EV_KIND_FILE:
+		case EV_KIND_TASK:
+			/* a task's pid is its registering process's, not
+			   an instance of the action it names */
+			o = ev->kind == EV_KIND_TASK ? by_pid(&b, ev,
+			    EV_COL_PID, NULL) : owner(&b, ev);
+			if (o != NONE)
+				acts[nacts++] = (struct att){
+				    b.c->procs[o].canon, ev };
 			break;
 		}
 	}
@@ -376,20 +673,15 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 		if (p->parent != NONE)
 			kids[nkids++] = (struct att){ p->parent, p->ev };
 	}
-	for (size_t i = 0; i < b.natt; i++) {
-		b.att[i].node = b.c->procs[b.att[i].node].canon;
-		((struct ev_event *)b.att[i].ev)->process =
-		    b.c->procs[b.att[i].node].ev;
-	}
-	for (size_t i = 0; i < nloads; i++) {
-		loads[i].node = b.c->procs[loads[i].node].canon;
-		((struct ev_event *)loads[i].ev)->process =
-		    b.c->procs[loads[i].node].ev;
-	}
+	attach(b.c, b.att, b.natt);
+	attach(b.c, loads, nloads);
+	attach(b.c, acts, nacts);
 	if (depths(b.c) != 0 ||
 	    layout(&b.c->children, nprocs, kids, nkids) != 0 ||
 	    layout(&b.c->net, nprocs, b.att, b.natt) != 0 ||
-	    layout(&b.c->loads, nprocs, loads, nloads) != 0)
+	    layout(&b.c->loads, nprocs, loads, nloads) != 0 ||
+	    layout(&b.c->acts, nprocs, acts, nacts) != 0 ||
+	    origins(b.c, events, n) != 0 || scripts(b.c, events, n) != 0)
 		goto out;
 	*out = b.c;
 	b.c = NULL;
@@ -403,6 +695,7 @@ out:
 	ev_buf_release(&b.key);
 	free(b.att);
 	free(loads);
+	free(acts);
 	free(kids);
 	return rc;
 }
@@ -417,6 +710,7 @@ corr_free(struct corr *c)
 	list_free(&c->children);
 	list_free(&c->net);
 	list_free(&c->loads);
+	list_free(&c->acts);
 	free(c);
 }
 
@@ -438,7 +732,8 @@ kept(const struct corr *c, const struct ev_event *ev)
 	uint32_t n;
 
 	if (ev != NULL && (ev->kind == EV_KIND_NETWORK ||
-	    ev->kind == EV_KIND_IMAGE_LOAD))
+	    ev->kind == EV_KIND_IMAGE_LOAD || ev->kind == EV_KIND_DNS ||
+	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK))
 		ev = ev->process;
 	n = node_of(c, ev);
 	return n == NONE ? NONE : c->procs[n].canon;
@@ -523,6 +818,29 @@ corr_image_loads(const struct corr *c, const struct ev_event *proc,
 	return list_get(c, &c->loads, proc, list);
 }
 
+size_t
+corr_activity(const struct corr *c, const struct ev_event *proc,
+    const struct ev_event *const **list)
+{
+	return list_get(c, &c->acts, proc, list);
+}
+
+const struct ev_event *
+corr_origin(const struct corr *c, const struct ev_event *proc)
+{
+	uint32_t n = kept(c, proc);
+
+	return n == NONE ? NULL : c->procs[n].origin;
+}
+
+const struct ev_event *
+corr_script(const struct corr *c, const struct ev_event *proc)
+{
+	uint32_t n = kept(c, proc);
+
+	return n == NONE ? NULL : c->procs[n].script;
+}
+
 const struct ev_event *
 corr_exit(const struct corr *c, const struct ev_event *proc)
 {
@@ -556,4 +874,8 @@ corr_row(const struct corr *c, size_t i, struct corr_row *row)
 	row->net = row->nnet ? &c->net.ev[c->net.off[i]] : NULL;
 	row->nloads = c->loads.off[i + 1] - c->loads.off[i];
 	row->loads = row->nloads ? &c->loads.ev[c->loads.off[i]] : NULL;
+	row->nacts = c->acts.off[i + 1] - c->acts.off[i];
+	row->acts = row->nacts ? &c->acts.ev[c->acts.off[i]] : NULL;
+	row->origin = p->origin;
+	row->script = p->script;
 }

@@ -11,7 +11,10 @@
  *  - a Sysmon 1 whose parent GUID is not in the evidence falls back to
  *    the pid link (same computer, ParentImage equal when both are known);
  *  - Sysmon 3 and 7 are attached to their process by ProcessGuid (pid
- *    fallback as above) and get ev->process set;
+ *    fallback as above) and get ev->process set, as do Sysmon 22 and 11
+ *    and scheduled tasks (by the registering ClientProcessId);
+ *  - a process started by a service or task, or by a PowerShell script
+ *    block, is linked to it (corr_origin(), corr_script());
  *  - one process logged by both Sysmon 1 and 4688 (same computer, pid,
  *    image compared case-insensitively, times within 2 s) is one process:
  *    the Sysmon event is kept and its ev->dup_record is set to the 4688
@@ -84,6 +87,36 @@ size_t	corr_network(const struct corr *, const struct ev_event *proc,
 size_t	corr_image_loads(const struct corr *, const struct ev_event *proc,
 	    const struct ev_event *const **list);
 
+/*
+ * What else proc did, in time order: its DNS queries (Sysmon 22), file
+ * creations (Sysmon 11) and the scheduled tasks it registered (4698 /
+ * 4702 ClientProcessId); those events get ev->process set.
+ */
+size_t	corr_activity(const struct corr *, const struct ev_event *proc,
+	    const struct ev_event *const **list);
+
+/*
+ * The service install (7045 / 4697) or scheduled task (4698 / 4702) whose
+ * action started proc, or NULL: the latest one on proc's computer, logged
+ * at or before proc, whose action runs proc's image (by file name;
+ * %COMSPEC% is cmd.exe) with arguments proc's command line contains, when
+ * proc's parent is the service host (services.exe) or task host
+ * (svchost, taskeng, taskhostw) or not known.
+ */
+const struct ev_event *corr_origin(const struct corr *,
+	    const struct ev_event *proc);
+
+/*
+ * The PowerShell script block (4104, joined) that ran proc, or NULL: when
+ * proc's parent is PowerShell, the latest block of proc's computer logged
+ * between the parent's start (10 minutes before proc when the parent is
+ * not in the evidence) and proc whose text names proc's image (its file
+ * name without extension).  4104 logs no process id: this is by host,
+ * time and text, and at most 16 blocks are looked at.
+ */
+const struct ev_event *corr_script(const struct corr *,
+	    const struct ev_event *proc);
+
 /* The exit event (4689 / Sysmon 5) of proc, or NULL. */
 const struct ev_event *corr_exit(const struct corr *,
 	    const struct ev_event *proc);
@@ -103,6 +136,10 @@ struct corr_row {
 	size_t			 nnet;
 	const struct ev_event	*const *loads;	/* its Sysmon 7, time order */
 	size_t			 nloads;
+	const struct ev_event	*const *acts;	/* corr_activity() */
+	size_t			 nacts;
+	const struct ev_event	*origin;	/* corr_origin() */
+	const struct ev_event	*script;	/* corr_script() */
 };
 
 /* Process creation events linked, and row i of them (0 <= i < n). */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "ev_arena.h"
+#include "ev_buf.h"
 #include "ev_err.h"
 #include "ev_util.h"
 #include "event.h"
@@ -55,6 +56,17 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_DST_IP]			= { "dst_ip", EV_T_TEXT },
 	[EV_COL_DST_PORT]		= { "dst_port", EV_T_INT },
 	[EV_COL_DST_HOSTNAME]		= { "dst_hostname", EV_T_TEXT },
+	[EV_COL_SCRIPT_BLOCK_ID]	= { "script_block_id", EV_T_TEXT },
+	[EV_COL_SCRIPT_PART]		= { "script_part", EV_T_TEXT },
+	[EV_COL_SCRIPT_PATH]		= { "script_path", EV_T_TEXT },
+	[EV_COL_SCRIPT_TEXT]		= { "script_text", EV_T_TEXT },
+	[EV_COL_SCRIPT_NOTE]		= { "script_note", EV_T_TEXT },
+	[EV_COL_SERVICE_NAME]		= { "service_name", EV_T_TEXT },
+	[EV_COL_START_TYPE]		= { "start_type", EV_T_TEXT },
+	[EV_COL_TASK_NAME]		= { "task_name", EV_T_TEXT },
+	[EV_COL_QUERY_NAME]		= { "query_name", EV_T_TEXT },
+	[EV_COL_QUERY_RESULTS]		= { "query_results", EV_T_TEXT },
+	[EV_COL_TARGET_FILENAME]	= { "target_filename", EV_T_TEXT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -65,6 +77,11 @@ static const char *const kind_names[EV_KIND_MAX] = {
 	[EV_KIND_PROCESS_EXIT]	= "process_exit",
 	[EV_KIND_LOG_CLEAR]	= "log_clear",
 	[EV_KIND_GENERIC]	= "generic",
+	[EV_KIND_SCRIPT]	= "script_block",
+	[EV_KIND_SERVICE]	= "service",
+	[EV_KIND_TASK]		= "task",
+	[EV_KIND_DNS]		= "dns_query",
+	[EV_KIND_FILE]		= "file_create",
 };
 
 const char *
@@ -208,6 +225,19 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 4689:
 		return provider_is(provider, len, EV_PROVIDER_SECURITY) ?
 		    EV_KIND_PROCESS_EXIT : EV_KIND_NONE;
+	case 4697:
+		return provider_is(provider, len, EV_PROVIDER_SECURITY) ?
+		    EV_KIND_SERVICE : EV_KIND_NONE;
+	case 4698:
+	case 4702:
+		return provider_is(provider, len, EV_PROVIDER_SECURITY) ?
+		    EV_KIND_TASK : EV_KIND_NONE;
+	case 7045:
+		return provider_is(provider, len, EV_PROVIDER_SCM) ?
+		    EV_KIND_SERVICE : EV_KIND_NONE;
+	case 4104:
+		return provider_is(provider, len, EV_PROVIDER_POWERSHELL) ?
+		    EV_KIND_SCRIPT : EV_KIND_NONE;
 	case 1102:
 	case 104:
 		return provider_is(provider, len, EV_PROVIDER_EVENTLOG) ?
@@ -220,6 +250,8 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 3:	return EV_KIND_NETWORK;
 	case 5:	return EV_KIND_PROCESS_EXIT;
 	case 7:	return EV_KIND_IMAGE_LOAD;
+	case 11: return EV_KIND_FILE;
+	case 22: return EV_KIND_DNS;
 	}
 	return EV_KIND_NONE;
 }
@@ -352,8 +384,18 @@ ev_examinable(const struct ev_event *ev)
 {
 	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
 
-	if (ev->kind != EV_KIND_PROCESS)
+	switch (ev->kind) {
+	case EV_KIND_SCRIPT:
+		return true;
+	case EV_KIND_SERVICE:
+	case EV_KIND_TASK:
+		/* what it runs, not only that it exists */
+		return cmd != NULL && cmd[0] != '\0';
+	case EV_KIND_PROCESS:
+		break;
+	default:
 		return false;
+	}
 	/* Sysmon 1 always carries its command line; a 4688 only with
 	   command-line auditing on (template 2) */
 	return ev->event_id == 1 || (cmd != NULL && cmd[0] != '\0');
@@ -387,6 +429,11 @@ ev_examined(struct ev_event *const *events, size_t n)
 	X(Initiated) X(SourceIp) X(SourcePort) X(SourceHostname) \
 	X(DestinationIp) X(DestinationPort) X(DestinationHostname) X(Hashes) \
 	X(DomainName) X(UserName) \
+	X(ScriptBlockId) X(ScriptBlockText) X(MessageNumber) X(MessageTotal) \
+	X(Path) X(ServiceName) X(ImagePath) X(StartType) X(AccountName) \
+	X(ServiceFileName) X(ServiceStartType) X(ServiceAccount) X(TaskName) \
+	X(TaskContent) X(TaskContentNew) X(ClientProcessId) X(QueryName) \
+	X(QueryResults) X(TargetFilename) \
 	/* only interned */ \
 	X(RuleName) X(UtcTime) X(LogonGuid) X(TerminalSessionId) \
 	X(TokenElevationType) X(TargetLogonId) X(SourceIsIpv6) \
@@ -671,6 +718,13 @@ norm_sysmon(struct norm *n)
 		take_int(n, EV_COL_DST_PORT, DestinationPort);
 		take(n, EV_COL_DST_HOSTNAME, DestinationHostname);
 		break;
+	case EV_KIND_DNS:
+		take(n, EV_COL_QUERY_NAME, QueryName);
+		take(n, EV_COL_QUERY_RESULTS, QueryResults);
+		break;
+	case EV_KIND_FILE:
+		take(n, EV_COL_TARGET_FILENAME, TargetFilename);
+		break;
 	default:
 		break;
 	}
@@ -679,6 +733,170 @@ norm_sysmon(struct norm *n)
 		ev->col[EV_COL_HASHES] = h;
 		split_hashes(n, h);
 	}
+}
+
+/* "" (as some logs write an absent value) counts as absent */
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strcmp(s, "-") != 0 ? s : NULL;
+}
+
+/* PowerShell 4104: one part of a script block (ev_scripts_join()). */
+static void
+norm_script(struct norm *n)
+{
+	struct ev_event *ev = n->ev;
+	int64_t num = 1, tot = 1;
+	char part[48];
+
+	take(n, EV_COL_SCRIPT_BLOCK_ID, ScriptBlockId);
+	ev->col[EV_COL_SCRIPT_PATH] = nonempty(get(n, Path));
+	if (get(n, MessageNumber) != NULL &&
+	    ev_parse_int_auto(get(n, MessageNumber), &num) == -1)
+		num = 0;
+	if (get(n, MessageTotal) != NULL &&
+	    ev_parse_int_auto(get(n, MessageTotal), &tot) == -1)
+		tot = 0;
+	snprintf(part, sizeof(part), "%lld/%lld", (long long)num,
+	    (long long)tot);
+	ev->col[EV_COL_SCRIPT_PART] = copy(n, part);
+	/* one part: the block itself; more: ev_scripts_join() joins them */
+	if (num == 1 && tot == 1)
+		take(n, EV_COL_SCRIPT_TEXT, ScriptBlockText);
+}
+
+/* 4697 ServiceStartType numbers, spelled as 7045 logs them. */
+static const char *
+start_type_name(const char *v)
+{
+	static const char *const names[] = {
+		"boot start", "system start", "auto start", "demand start",
+		"disabled",
+	};
+	int64_t x;
+
+	if (v == NULL || ev_parse_int_auto(v, &x) == -1)
+		return v;
+	return x >= 0 && x < (int64_t)NELEM(names) ? names[x] : v;
+}
+
+/*
+ * The executable of a command line into the arena: the quoted first
+ * word, else up to the first ".exe" followed by a space or the end
+ * when no switch (" /x", " -x") comes before it (an unquoted path with
+ * spaces, as service image paths often are), else the first word.
+ */
+static const char *
+cmd_image(struct norm *n, const char *cmd)
+{
+	const char *s, *e, *p;
+	char *out;
+
+	if (cmd == NULL)
+		return NULL;
+	for (s = cmd; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '"') {
+		s++;
+		e = strchr(s, '"');
+		if (e == NULL)
+			e = s + strlen(s);
+	} else {
+		e = NULL;
+		for (p = s; *p != '\0'; p++)
+			if (strncasecmp(p, ".exe", 4) == 0 &&
+			    (p[4] == '\0' || p[4] == ' ')) {
+				e = p + 4;
+				break;
+			}
+		/* a switch before it: the ".exe" is an argument's */
+		for (p = s; e != NULL && p + 1 < e; p++)
+			if ((p[0] == ' ' || p[0] == '\t') &&
+			    (p[1] == '/' || p[1] == '-'))
+				e = NULL;
+		if (e == NULL)
+			e = s + strcspn(s, " \t");
+	}
+	if (e == s)
+		return NULL;
+	if ((out = ev_arena_strndup(n->arena, s, (size_t)(e - s))) == NULL)
+		n->oom = true;
+	return out;
+}
+
+/* System 7045, Security 4697: the service and what it runs. */
+static void
+norm_service(struct norm *n)
+{
+	struct ev_event *ev = n->ev;
+	const char *path, *acct;
+
+	take(n, EV_COL_SERVICE_NAME, ServiceName);
+	path = nonempty(get(n, ImagePath));
+	if (path == NULL)
+		path = nonempty(get(n, ServiceFileName));
+	ev->col[EV_COL_COMMAND_LINE] = path;
+	ev->col[EV_COL_IMAGE] = cmd_image(n, path);
+	ev->col[EV_COL_START_TYPE] = nonempty(get(n, StartType));
+	if (ev->col[EV_COL_START_TYPE] == NULL)
+		ev->col[EV_COL_START_TYPE] =
+		    start_type_name(nonempty(get(n, ServiceStartType)));
+	/* the account the service runs as */
+	acct = nonempty(get(n, AccountName));
+	ev->col[EV_COL_USER] = acct != NULL ? acct :
+	    nonempty(get(n, ServiceAccount));
+	take(n, EV_COL_LOGON_ID, SubjectLogonId);
+}
+
+/*
+ * Security 4698 / 4702: the task, its Exec actions (command_line: each
+ * "Command Arguments", one per line; image: the first Command) and the
+ * process that registered it (ClientProcessId, Windows 10 and later).
+ */
+static void
+norm_task(struct norm *n)
+{
+	struct ev_event *ev = n->ev;
+	const char *xml = get(n, TaskContentNew), *cmd[EV_TASK_ACTIONS_MAX];
+	const char *args[EV_TASK_ACTIONS_MAX];
+	struct ev_buf b = EV_BUF_INIT;
+	int na;
+
+	take(n, EV_COL_TASK_NAME, TaskName);
+	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName));
+	take(n, EV_COL_LOGON_ID, SubjectLogonId);
+	if (get(n, ClientProcessId) != NULL &&
+	    strcmp(get(n, ClientProcessId), "0") != 0)
+		take_int(n, EV_COL_PID, ClientProcessId);
+	if (xml == NULL || xml[0] == '\0')
+		xml = get(n, TaskContent);
+	if (xml == NULL)
+		return;
+	na = ev_task_actions(xml, n->arena, cmd, args, EV_TASK_ACTIONS_MAX);
+	if (na < 0) {
+		n->oom = true;
+		return;
+	}
+	if (na == 0)
+		return;
+	ev->col[EV_COL_IMAGE] = cmd[0];
+	for (int i = 0; i < na && i < EV_TASK_ACTIONS_MAX; i++) {
+		if (i > 0)
+			ev_buf_addc(&b, '\n');
+		ev_buf_adds(&b, cmd[i]);
+		if (args[i][0] != '\0')
+			ev_buf_addf(&b, " %s", args[i]);
+	}
+	if (na > EV_TASK_ACTIONS_MAX)
+		ev_buf_addf(&b, "\n(+%d more actions)",
+		    na - EV_TASK_ACTIONS_MAX);
+	if (ev_buf_failed(&b))
+		n->oom = true;
+	else
+		ev->col[EV_COL_COMMAND_LINE] = copy(n, b.buf);
+	ev_buf_release(&b);
 }
 
 static void
@@ -840,19 +1058,26 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 			norm_sysmon(&n);
 		return n.oom ? EV_ENOMEM : 0;
 	}
-	switch (rec->event_id) {
-	case 4688:
-		norm_4688(&n);
+	switch (rec->kind) {
+	case EV_KIND_SCRIPT:
+		norm_script(&n);
 		break;
-	case 4689:
-		norm_4689(&n);
+	case EV_KIND_SERVICE:
+		norm_service(&n);
 		break;
-	case 104:
-	case 1102:
+	case EV_KIND_TASK:
+		norm_task(&n);
+		break;
+	case EV_KIND_LOG_CLEAR:
 		norm_log_clear(&n);
 		break;
 	default:
-		norm_sysmon(&n);
+		if (rec->event_id == 4688)
+			norm_4688(&n);
+		else if (rec->event_id == 4689)
+			norm_4689(&n);
+		else
+			norm_sysmon(&n);
 		break;
 	}
 	return n.oom ? EV_ENOMEM : 0;

@@ -25,6 +25,8 @@
 #define EV_PROVIDER_SECURITY	"Microsoft-Windows-Security-Auditing"
 #define EV_PROVIDER_SYSMON	"Microsoft-Windows-Sysmon"
 #define EV_PROVIDER_EVENTLOG	"Microsoft-Windows-Eventlog"
+#define EV_PROVIDER_POWERSHELL	"Microsoft-Windows-PowerShell"
+#define EV_PROVIDER_SCM		"Service Control Manager"
 
 enum ev_kind {
 	EV_KIND_NONE = 0,	/* not extracted */
@@ -36,11 +38,17 @@ enum ev_kind {
 	EV_KIND_GENERIC,	/* another record a loaded rule wants
 				   (ev_want_add): provider, channel, event
 				   id and data as logged, no model */
+	EV_KIND_SCRIPT,		/* PowerShell/Operational 4104 script block */
+	EV_KIND_SERVICE,	/* System 7045, Security 4697 */
+	EV_KIND_TASK,		/* Security 4698, 4702 */
+	EV_KIND_DNS,		/* Sysmon 22 */
+	EV_KIND_FILE,		/* Sysmon 11 */
 	EV_KIND_MAX
 };
 
 /* "process", "network", "image_load", "process_exit", "log_clear",
-   "generic" */
+   "generic", "script_block", "service", "task", "dns_query",
+   "file_create" */
 const char	*ev_kind_name(enum ev_kind);
 
 /*
@@ -86,8 +94,9 @@ static inline bool
 ev_wanted_id(uint32_t id)
 {
 	switch (id) {
-	case 1: case 3: case 5: case 7: case 104: case 1102: case 4688:
-	case 4689:
+	case 1: case 3: case 5: case 7: case 11: case 22: case 104:
+	case 1102: case 4104: case 4688: case 4689: case 4697: case 4698:
+	case 4702: case 7045:
 		return true;
 	}
 	if (id < 65536)
@@ -165,6 +174,17 @@ enum ev_col {
 	EV_COL_DST_IP,
 	EV_COL_DST_PORT,
 	EV_COL_DST_HOSTNAME,
+	EV_COL_SCRIPT_BLOCK_ID,		/* 4104 */
+	EV_COL_SCRIPT_PART,
+	EV_COL_SCRIPT_PATH,
+	EV_COL_SCRIPT_TEXT,
+	EV_COL_SCRIPT_NOTE,
+	EV_COL_SERVICE_NAME,		/* 7045, 4697 */
+	EV_COL_START_TYPE,
+	EV_COL_TASK_NAME,		/* 4698, 4702 */
+	EV_COL_QUERY_NAME,		/* Sysmon 22 */
+	EV_COL_QUERY_RESULTS,
+	EV_COL_TARGET_FILENAME,		/* Sysmon 11 */
 	EV_NCOL
 };
 
@@ -206,7 +226,8 @@ struct ev_event {
 						   (ev_normalise), or NULL */
 
 	/* Filled by later stages; zero after ev_normalise(). */
-	const struct ev_event	*process;	/* 3/7: the process event */
+	const struct ev_event	*process;	/* 3/7/11/22, a task's creator:
+						   the process event */
 	uint64_t		 dup_record;	/* Sysmon 1: record id of the
 						   4688 of the same process */
 	const uint32_t		*hits;		/* rule indexes that matched */
@@ -227,10 +248,10 @@ int	 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 
 /*
  * Whether ev lets the rules see what ran on its host: a process creation
- * with its command line (a Sysmon 1, or a 4688 with CommandLine).  A host
- * without one is "blind" or "no-command-lines" in the report's coverage.
- * New event sources that show activity to the rules (PowerShell script
- * blocks, service installs, ...) are added here.
+ * with its command line (a Sysmon 1, or a 4688 with CommandLine), a
+ * PowerShell script block, a service install or a scheduled task with
+ * its action.  A host without one is "blind" or "no-command-lines" in
+ * the report's coverage.
  */
 bool	 ev_examinable(const struct ev_event *ev);
 
@@ -291,6 +312,36 @@ int	 ev_order_cmp(const struct ev_event *, const struct ev_event *);
  */
 bool	 ev_dup_equal(const struct ev_event *a, const struct ev_event *b);
 uint64_t ev_dup_hash(const struct ev_event *);
+
+/*
+ * The Exec actions of a scheduled task's XML (4698 TaskContent, 4702
+ * TaskContentNew): a small bounded parser, no DTDs, no external
+ * entities; elements are matched by local name (any prefix), comments,
+ * CDATA and the five predefined and numeric character references are
+ * understood.  Input past EV_TASK_XML_MAX bytes is not read.  Sets
+ * cmd[i] / args[i] (strings in arena; args "" when absent) for up to max
+ * actions and returns how many Exec actions the XML has (may exceed
+ * max), or -1 out of memory.
+ */
+#define EV_TASK_XML_MAX		(1u << 20)
+#define EV_TASK_ACTIONS_MAX	8
+int	 ev_task_actions(const char *xml, struct ev_arena *arena,
+	    const char **cmd, const char **args, int max);
+
+/*
+ * Joins PowerShell script blocks logged in parts (4104 MessageNumber /
+ * MessageTotal of one ScriptBlockId on one computer): the first part
+ * present gets the joined text (parts in number order, a part logged
+ * twice counted once) in script_text, at most EV_SCRIPT_MAX bytes, and
+ * script_note says what is missing or cut ("partial: parts 1, 3 of 3
+ * (missing 2)"); the other parts get no script_text.  A block of one
+ * part keeps its own text.  Strings are allocated in arena.  Returns 0
+ * or EV_ENOMEM.
+ */
+#define EV_SCRIPT_MAX		(1u << 20)
+#define EV_SCRIPT_PARTS_MAX	100000
+int	 ev_scripts_join(struct ev_event **events, size_t n,
+	    struct ev_arena *arena);
 
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);

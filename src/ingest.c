@@ -1058,8 +1058,14 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	if (atomic_load(&ctx.spilled))
 		rc = merge_spilled(run, run->shards, run->nshards,
 		    opts->tmpdir, err);
-	else
+	else {
 		rc = merge_shards(run, run->shards, run->nshards);
+		/* script blocks logged in parts, joined (in the last
+		   shard's arena); spilled events stream, unjoined */
+		if (rc == 0)
+			rc = ev_scripts_join(run->events, run->nevents,
+			    &run->shards[run->nshards - 1].arena);
+	}
 out:
 	for (size_t i = 0; i < ctx.ntasks; i++) {
 		evtx_stats_release(&ctx.tasks[i].stats);

