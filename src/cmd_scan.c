@@ -479,8 +479,9 @@ finish(struct scan *s, const char *cmdline, double t0)
 	if (!ev_examined(s->run.events, s->run.nevents)) {
 		if (!s->rd.ingest.quiet)
 			cmd_warn("no host had process creations with command "
-			    "lines: nothing could be examined, finding nothing "
-			    "does not mean clean");
+			    "lines, script blocks, or services or tasks with "
+			    "their actions: nothing could be examined, finding "
+			    "nothing does not mean clean");
 		s->status = CMD_EXIT_MAX(s->status, CMD_EXIT_UNEXAMINED);
 	}
 	if (s->fs.n > 0)

@@ -46,7 +46,8 @@
  *                          from TEXT, not from its shape: records of two
  *                          shapes with one key forge two templates with
  *                          one GUID
- *   provider NAME [GUID]   or an alias: security, sysmon, eventlog
+ *   provider NAME [GUID]   or an alias: security, sysmon, eventlog,
+ *                          powershell, scm (Service Control Manager)
  *   eventid N              also resets version, level, task, opcode and
  *                          keywords to Windows' values for the provider and
  *                          event, so put overrides after it

