@@ -617,6 +617,100 @@ out:
 	return rc;
 }
 
+static int
+seq_cmp(const void *k, const void *e)
+{
+	uint32_t a = *(const uint32_t *)k;
+	uint32_t b = (*(struct ev_event *const *)e)->seq;
+
+	return a < b ? -1 : a > b;
+}
+
+/* A spilled script block event gets its joined text (join_spilled()). */
+static void
+apply_script(const struct ingest_run *run, struct ev_event *ev)
+{
+	struct ev_event *const *j;
+
+	if (run->nscripts == 0 || ev->kind != EV_KIND_SCRIPT)
+		return;
+	j = bsearch(&ev->seq, run->scripts, run->nscripts,
+	    sizeof(*run->scripts), seq_cmp);
+	if (j != NULL) {
+		ev->col[EV_COL_SCRIPT_TEXT] = (*j)->col[EV_COL_SCRIPT_TEXT];
+		ev->col[EV_COL_SCRIPT_NOTE] = (*j)->col[EV_COL_SCRIPT_NOTE];
+	}
+}
+
+/*
+ * Spilled events stream: the parts of script blocks are copied in one
+ * pass over the spill (with their computer; the other System strings
+ * are not needed), joined, and kept by seq for the cursor to apply.
+ * 0 or an error.
+ */
+static int
+join_spilled(struct ingest_run *run, struct ev_err *err)
+{
+	struct ingest_cursor c;
+	struct ev_event *const *v;
+	size_t cap = 0;
+	ptrdiff_t n;
+	int rc = 0;
+
+	if ((run->script_arena = calloc(1, sizeof(*run->script_arena))) ==
+	    NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	ev_arena_init(run->script_arena);
+	ingest_cursor_init(&c, run);
+	while (rc == 0 && (n = ingest_cursor_next(&c, 4096, &v, err)) > 0)
+		for (ptrdiff_t i = 0; i < n && rc == 0; i++) {
+			const struct ev_event *ev = v[i];
+			struct ev_event *cp;
+
+			if (ev->kind != EV_KIND_SCRIPT ||
+			    ev->col[EV_COL_SCRIPT_TEXT] != NULL ||
+			    ev->col[EV_COL_SCRIPT_BLOCK_ID] == NULL)
+				continue;
+			if (run->nscripts == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct ev_event **p = realloc(run->scripts,
+				    ncap * sizeof(*p));
+
+				if (p == NULL) {
+					rc = EV_ENOMEM;
+					break;
+				}
+				run->scripts = p;
+				cap = ncap;
+			}
+			cp = ev_arena_alloc(run->script_arena, sizeof(*cp));
+			if (cp == NULL || ev_event_keep(cp, ev, true,
+			    run->script_arena) != 0) {
+				rc = EV_ENOMEM;
+				break;
+			}
+			cp->col[EV_COL_CHANNEL] = cp->col[EV_COL_PROVIDER] = NULL;
+			cp->user_sid = NULL;
+			if (ev->col[EV_COL_COMPUTER] != NULL &&
+			    (cp->col[EV_COL_COMPUTER] = ev_arena_strdup(
+			    run->script_arena, ev->col[EV_COL_COMPUTER])) ==
+			    NULL) {
+				rc = EV_ENOMEM;
+				break;
+			}
+			run->scripts[run->nscripts++] = cp;
+		}
+	if (rc == 0 && n < 0)
+		rc = (int)n;
+	ingest_cursor_release(&c);
+	if (rc == 0)
+		rc = ev_scripts_join(run->scripts, run->nscripts,
+		    run->script_arena);
+	if (rc == EV_ENOMEM)
+		EV_ERR(err, rc, 0, "out of memory");
+	return rc;
+}
+
 void
 ingest_cursor_init(struct ingest_cursor *c, const struct ingest_run *run)
 {
@@ -653,8 +747,10 @@ ingest_cursor_next(struct ingest_cursor *c, size_t max,
 		c->cap = max;
 	}
 	if ((n = ev_spill_batch(c->rd, &c->arena, c->v, max, err)) > 0)
-		for (ptrdiff_t i = 0; i < n; i++)
+		for (ptrdiff_t i = 0; i < n; i++) {
 			c->v[i]->seq = (uint32_t)c->next++;
+			apply_script(run, c->v[i]);
+		}
 	*v = c->v;
 	return n;
 }
@@ -1055,10 +1151,12 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		goto out;
 	if ((rc = finish_files(&ctx)) != 0)
 		goto out;
-	if (atomic_load(&ctx.spilled))
+	if (atomic_load(&ctx.spilled)) {
 		rc = merge_spilled(run, run->shards, run->nshards,
 		    opts->tmpdir, err);
-	else {
+		if (rc == 0)
+			rc = join_spilled(run, err);
+	} else {
 		rc = merge_shards(run, run->shards, run->nshards);
 		/* script blocks logged in parts, joined (in the last
 		   shard's arena); spilled events stream, unjoined */
@@ -1115,5 +1213,9 @@ ingest_release(struct ingest_run *run)
 	free(run->spill);
 	free(run->shards);
 	free(run->events);
+	if (run->script_arena != NULL)
+		ev_arena_release(run->script_arena);
+	free(run->script_arena);
+	free(run->scripts);
 	memset(run, 0, sizeof(*run));
 }

@@ -145,6 +145,11 @@ struct ingest_run {
 	struct ev_spill		*spill;		/* the events, when they went
 						   over opts.memory, or NULL */
 	size_t			 spill_runs;	/* sorted runs written */
+	/* spilled: the script blocks logged in parts, joined in a pass over
+	   the spill (ev_scripts_join()), by seq; the cursor applies them */
+	struct ev_event		**scripts;
+	size_t			 nscripts;
+	struct ev_arena		*script_arena;
 	uint64_t		 spill_bytes;	/* of the merged file */
 	uint64_t		 duplicates;
 	uint64_t		 records;	/* over all files */
