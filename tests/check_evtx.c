@@ -1388,7 +1388,9 @@ struct late_ev {
 	char		 what;		/* 'p' tpl_proc2, 'f' tpl_forged,
 					   'm' tpl_misfit, 'n' tpl_net,
 					   'o' tpl_proc2 of another
-					   provider, 's' the slack
+					   provider, 'S' tpl_proc2 in
+					   slack (its definition only
+					   there), 's' the slack
 					   Sysmon 1 */
 	bool		 newchunk;
 };
@@ -1453,6 +1455,10 @@ late_read(const struct late_ev *const *spec, const size_t *nspec, size_t nf,
 			case 'n':
 				tpl_event(&ev, 3, recid, tpl_net,
 				    NELEM(tpl_net), fl);
+				break;
+			case 'S':
+				tpl_event(&ev, 1, recid, tpl_proc2,
+				    NELEM(tpl_proc2), fl | EVTXW_EV_SLACK);
 				break;
 			case 'o':
 				tpl_event(&ev, 1, recid, tpl_proc2,
@@ -1549,6 +1555,32 @@ START_TEST(template_cross_file)
 	ck_assert(!s.unresolved);
 	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
 	late_read(spec, n, 2, rev, true, true, false, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+}
+END_TEST
+
+/*
+ * The only definition is the inline copy of an old record in another
+ * chunk's slack (no template table names it): found by the look-up in
+ * the run's slack, in the record's file and in another file.
+ */
+START_TEST(template_slack_only)
+{
+	static const struct late_ev f0[] = {
+		{ 'n', false }, { 'S', false }, { 'n', true }, { 's', false },
+	};
+	static const struct late_ev g0[] = { { 'n', false }, { 'S', false } };
+	static const struct late_ev g1[] = { { 'n', false }, { 's', false } };
+	const struct late_ev *a[] = { f0 }, *b[] = { g0, g1 };
+	size_t na[] = { NELEM(f0) }, nb[] = { 2, 2 }, rev[] = { 1, 0 };
+	struct tpl_seen s;
+
+	late_read(a, na, 1, NULL, false, true, false, &s);
+	ck_assert_int_eq(s.recovered, 2);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	late_read(b, nb, 2, rev, true, true, false, &s);
 	ck_assert(!s.unresolved);
 	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
 }
@@ -1711,6 +1743,7 @@ evtx_suite(void)
 	tcase_add_test(tc, template_cross_file);
 	tcase_add_test(tc, template_cross_file_provider);
 	tcase_add_test(tc, template_late_reread);
+	tcase_add_test(tc, template_slack_only);
 	tcase_add_test(tc, template_tie_break);
 	suite_add_tcase(s, tc);
 	return s;

@@ -18,13 +18,17 @@
  * its substitutions fit the record's values (binxml.h, bx_foreign()).
  * A definition of another file is a candidate only when its chunk holds
  * a record of the record's provider (System/Provider/@Name, case aside:
- * same_provider()).
+ * same_provider()).  When no table definition fits some held record, the
+ * slack of every chunk of the run is searched once for definitions with
+ * those records' identifiers (slack_index()), tried in the same order.
  * The order never depends on threads or argument order.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../ev_util.h"
@@ -301,12 +305,14 @@ struct fin {
 					   nothing) */
 	uint32_t	 clen;
 	bool		 cok;		/* read and given to f->d */
+	struct late_buf	 slack;		/* slack_index(): definitions left
+					   in the run's slack (defs only) */
 	const struct late_def *cv[LATE_TRIES];	/* candidates() */
 };
 
-/* Reads chunk slot of file into buf; its length, or -1. */
-static ssize_t
-read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
+/* File file of the run, open in f->fd; false when it cannot be opened. */
+static bool
+open_file(struct fin *f, uint32_t file)
 {
 	if (f->fd == -1 || f->fdfile != file) {
 		if (f->fd != -1)
@@ -314,9 +320,18 @@ read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
 		f->fd = -1;
 		if (file >= f->t->npaths || f->t->paths[file] == NULL ||
 		    (f->fd = evtx_open_evidence(f->t->paths[file])) == -1)
-			return -1;
+			return false;
 		f->fdfile = file;
 	}
+	return true;
+}
+
+/* Reads chunk slot of file into buf; its length, or -1. */
+static ssize_t
+read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
+{
+	if (!open_file(f, file))
+		return -1;
 	return pread(f->fd, buf, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
 }
 
@@ -380,17 +395,16 @@ def_at(const struct late_buf *a, size_t lo, size_t hi, uint32_t file,
 }
 
 /*
- * The candidates for record r, in tie-break order, into f->cv; their
- * count (at most LATE_TRIES).  The definitions with r's identifier are
+ * The candidates in a->defs for record r, in tie-break order, into f->cv;
+ * their count (at most LATE_TRIES).  The definitions with r's identifier are
  * sorted by file, slot and offset: those of r's file come first by
  * distance of their chunk (the lower one first on a tie; its own chunk
  * was tried while reading), a chunk's by offset, then those of the other
  * files as they are sorted.  Made in that order, without a sort.
  */
 static long
-candidates(struct fin *f, const struct late_rec *r)
+candidates(struct fin *f, const struct late_buf *a, const struct late_rec *r)
 {
-	const struct late_buf *a = &f->t->all;
 	size_t lo = 0, hi = a->ndefs, fa, fb, p, q, n = 0;
 
 	while (lo < hi) {
@@ -474,26 +488,113 @@ same_provider(struct fin *f)
 	return f->pin;
 }
 
+#define SLACK_DEFS	65536	/* slack definitions kept for a run */
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * Decodes late record r (its chunk read again into f->cb) with the first
- * candidate whose definition fits and delivers it; when none fits, or
- * the chunk no longer holds the record's bytes, delivers it as the
- * reader decoded it (positional).  0, a negative return of fn, or
- * EV_ENOMEM.
+ * Notes into f->slack the definitions in the slack of chunk c (len
+ * bytes, slot of file; from its free-space offset, or 512 when that is
+ * not sane) whose identifier is one of ids[0..nids): a 24-byte header,
+ * then a fragment header 0f 01 01 00, a size that fits.  false when out
+ * of memory.
+ */
+static bool
+slack_note(struct fin *f, uint32_t file, uint32_t slot, const uint8_t *c,
+    uint32_t len, const uint32_t *ids, size_t nids)
+{
+	uint32_t from = le32(c + EVTX_CH_FREE);
+	const uint8_t *h, *end = c + len;
+	struct late_buf *v = &f->slack;
+
+	if (from < EVTX_CHUNK_HDR_SIZE || from > len)
+		from = EVTX_CHUNK_HDR_SIZE;
+	for (h = c + from + 24; end - h >= 4 && v->ndefs < SLACK_DEFS &&
+	    (h = memchr(h, 0x0f, (size_t)(end - h) - 3)) != NULL; h++) {
+		uint32_t o = (uint32_t)(h - c) - 24, id = le32(c + o + 4);
+
+		if (le32(h) != 0x0001010f || le32(c + o + 20) > len - o - 24 ||
+		    bsearch(&id, ids, nids, sizeof(*ids), id_cmp) == NULL)
+			continue;
+		if (!grow(&v->defs, &v->cdefs, v->ndefs, sizeof(*v->defs)))
+			return false;
+		v->defs[v->ndefs].id = id;
+		v->defs[v->ndefs].file = file;
+		v->defs[v->ndefs].slot = slot;
+		v->defs[v->ndefs].off = o;
+		v->ndefs++;
+	}
+	return true;
+}
+
+/*
+ * The definitions left in the slack of the run's chunks (every file,
+ * every chunk with data) with one of the identifiers ids[0..nids)
+ * (sorted), into f->slack, sorted as the tables' (at most SLACK_DEFS).
+ * Only asked when a held record found no definition in a template table:
+ * a template whose every table entry was overwritten may survive in an
+ * old record's inline copy.  false when out of memory.
+ */
+static bool
+slack_index(struct fin *f, const uint32_t *ids, size_t nids)
+{
+	f->ofile = UINT32_MAX;		/* (f->ob is used here) */
+	for (uint32_t file = 0; file < f->t->npaths; file++) {
+		struct stat sb;
+		uint64_t slots;
+
+		if (!open_file(f, file) || fstat(f->fd, &sb) != 0 ||
+		    (uint64_t)sb.st_size <= EVTX_FILE_HDR_SIZE)
+			continue;
+		slots = ((uint64_t)sb.st_size - EVTX_FILE_HDR_SIZE +
+		    EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
+		for (uint64_t slot = 0; slot < slots && slot < UINT32_MAX;
+		    slot++) {
+			off_t d = lseek(f->fd, (off_t)EVTX_SLOT_OFF(slot),
+			    SEEK_DATA);
+			ssize_t n;
+
+			if (d == -1 && errno == ENXIO)
+				break;		/* a hole to the end */
+			if (d > (off_t)EVTX_SLOT_OFF(slot))	/* a hole */
+				slot = ((uint64_t)d - EVTX_FILE_HDR_SIZE) /
+				    EVTX_CHUNK_SIZE;
+			n = pread(f->fd, f->ob, EVTX_CHUNK_SIZE,
+			    (off_t)EVTX_SLOT_OFF(slot));
+			if (n >= EVTX_CHUNK_HDR_SIZE &&
+			    !slack_note(f, file, (uint32_t)slot, f->ob,
+			    (uint32_t)n, ids, nids))
+				return false;
+		}
+	}
+	if (f->slack.ndefs > 1)
+		qsort(f->slack.defs, f->slack.ndefs, sizeof(*f->slack.defs),
+		    def_cmp);
+	return true;
+}
+
+/*
+ * Decodes late record r (its chunk in f->cb) with the first candidate of
+ * a->defs whose definition fits, into *rec: 0, EV_ECORRUPT when none
+ * does, or EV_ENOMEM.
  */
 static int
-one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
-    void *ctx)
+try_defs(struct fin *f, const struct late_buf *a, const struct late_rec *r,
+    struct ev_record *rec)
 {
-	struct ev_record rec;
-	long n;
-	int rc = EV_ECORRUPT;
+	long n = candidates(f, a, r);
 
 	f->prov = r->fb->provider;
 	f->pfile = UINT32_MAX;
-	n = load_own(f, r) ? candidates(f, r) : 0;
 	for (long i = 0; i < n; i++) {
 		const struct late_def *d = f->cv[i];
+		int rc;
 
 		if (d->file != r->file && f->prov == NULL)
 			break;		/* (the rest are other files') */
@@ -502,13 +603,70 @@ one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
 			continue;
 		bx_foreign(f->d, f->od, d->off);
 		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4,
-		    false, &rec);
+		    false, rec);
 		if (rc == EV_ENOMEM)
 			return rc;
-		if (rc == 0 && rec.kind != EV_KIND_NONE && !rec.unresolved)
-			break;
-		rc = EV_ECORRUPT;
+		if (rc == 0 && rec->kind != EV_KIND_NONE && !rec->unresolved)
+			return 0;
 	}
+	return EV_ECORRUPT;
+}
+
+/*
+ * Which held records no template table definition names (their chunk
+ * read again as it was): when any, the run's slack is indexed for their
+ * identifiers (slack_index()).  false when out of memory.
+ */
+static bool
+slack_needed(struct fin *f)
+{
+	const struct late_buf *a = &f->t->all;
+	uint32_t *ids = malloc(a->nrecs * sizeof(*ids));
+	struct ev_record rec;
+	size_t nids = 0, k = 0;
+	bool ok = ids != NULL;
+
+	for (size_t i = 0; ok && i < a->nrecs; i++) {
+		const struct late_rec *r = &a->recs[i];
+		int rc;
+
+		if (!load_own(f, r))
+			continue;
+		if ((rc = try_defs(f, a, r, &rec)) == EV_ENOMEM)
+			ok = false;
+		else if (rc != 0)
+			ids[nids++] = r->id;
+	}
+	if (ok && nids > 0) {
+		qsort(ids, nids, sizeof(*ids), id_cmp);
+		for (size_t i = 0; i < nids; i++)
+			if (k == 0 || ids[k - 1] != ids[i])
+				ids[k++] = ids[i];
+		ok = slack_index(f, ids, k);
+	}
+	free(ids);
+	return ok;
+}
+
+/*
+ * Decodes late record r (its chunk read again into f->cb) with the first
+ * candidate whose definition fits, of the template tables, then of the
+ * slack (f->slack), and delivers it; when none fits, or the chunk no
+ * longer holds the record's bytes, delivers it as the reader decoded it
+ * (positional).  0, a negative return of fn, or EV_ENOMEM.
+ */
+static int
+one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
+    void *ctx)
+{
+	struct ev_record rec;
+	int rc = EV_ECORRUPT;
+
+	if (load_own(f, r) &&
+	    (rc = try_defs(f, &f->t->all, r, &rec)) == EV_ECORRUPT)
+		rc = try_defs(f, &f->slack, r, &rec);
+	if (rc == EV_ENOMEM)
+		return rc;
 	if (rc != 0) {
 		rc = fn(r->file, r->fb, r->nuls, ctx);
 		return rc < 0 ? rc : 0;
@@ -522,14 +680,6 @@ one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
 	rec.recovered = true;
 	rc = fn(r->file, &rec, bx_record_nuls(f->d), ctx);
 	return rc < 0 ? rc : 0;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*
@@ -591,6 +741,10 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	}
 	if (a->ndefs > 1)
 		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
+	if (!slack_needed(&f)) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < a->nrecs; i++) {
 		if ((rc = one_late(&f, &a->recs[i], fn, ctx)) != 0) {
 			if (rc == EV_ENOMEM)
@@ -605,5 +759,6 @@ out:
 	bx_free(f.od);
 	free(f.ob);
 	free(f.cb);
+	free(f.slack.defs);
 	return rc;
 }

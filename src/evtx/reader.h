@@ -177,9 +177,12 @@ extern const struct evtx_impl evtx_libevtx_impl;
  * all an instance carries): in the other chunks of its file by nearest
  * chunk, then in the other files by file number (callers number files in
  * path order) whose chunk holding the definition also holds a record of
- * the same provider (System/Provider/@Name), using the first definition
- * that carries the identifier and whose substitution tokens fit the
- * values; a record none fits keeps its positional values.  Then fn
+ * the same provider (System/Provider/@Name), then, only when no table
+ * definition fits one of them, the definitions left in the slack of every
+ * chunk of the run (old records' inline copies; the files are read once
+ * more), in the same order; it uses the first definition that carries
+ * the identifier and whose substitution tokens fit the values; a record
+ * none fits keeps its positional values.  Then fn
  * gets each, in file, chunk and offset
  * order, with its file number and its count of values with an embedded
  * NUL (see reader.h's nul_values); a negative return stops and is
