@@ -1827,6 +1827,83 @@ START_TEST(test_multi_rule)
 }
 END_TEST
 
+/*
+ * Rules the scan cannot narrow down (no literal to look for) run on the
+ * events of the ids their conditions allow; the answer is the one of
+ * every rule run on every event, with the event memo too (events that
+ * differ in their id alone).
+ */
+START_TEST(test_always_by_id)
+{
+	static const char *const dets[] = {
+		/* 0: 4624 only */
+		"    s:\n        EventID: 4624\n    f:\n"
+		"        TargetUserName: x\n    condition: s and not f\n",
+		/* 1: 4625, 4624 or 4634 */
+		"    a:\n        EventID: 4625\n    b:\n"
+		"        EventID:\n            - 4624\n            - 4634\n"
+		"    condition: a or b\n",
+		/* 2: any id (the NOT side) */
+		"    s:\n        EventID: 4624\n    o:\n"
+		"        LogonType: 3\n    condition: s or not o\n",
+	};
+	static const struct {
+		uint32_t	 id;
+		const char	*logon;
+		unsigned	 want;	/* bit per rule */
+	} evs[] = {
+		{ 4625, "3", 2 }, { 4672, "3", 0 }, { 4624, "3", 7 },
+		{ 4634, "3", 2 }, { 4672, "5", 4 }, { 4624, "5", 7 },
+	};
+	struct ev_arena a = EV_ARENA_INIT;
+	struct sigma_set *set = sigma_set_new();
+	struct ev_err err = EV_ERR_INIT;
+	struct sigma_scratch *sc;
+	const uint32_t *hits;
+
+	for (size_t i = 0; i < NELEM(dets); i++) {
+		char id[8], *t;
+
+		snprintf(id, sizeof(id), "%zu", i + 1);
+		t = gen_rule("product: windows", "service: security", id,
+		    dets[i]);
+		ck_assert_int_eq(sigma_load_buffer(set, "a.yml", t,
+		    strlen(t), &err), 0);
+		free(t);
+	}
+	ck_assert_int_eq(sigma_compile(set, &err), 0);
+	sc = sigma_scratch_new(set);
+	ck_assert(sc != NULL);
+	/* twice with the prefilter (the second pass from the event
+	   memo), once every rule on every event */
+	for (int pass = 0; pass < 3; pass++) {
+		sigma_scratch_prefilter(sc, pass < 2);
+		for (size_t i = 0; i < NELEM(evs); i++) {
+			struct ev_event *ev = gen_event(&a,
+			    EV_PROVIDER_SECURITY, "Security", evs[i].id,
+			    "LogonType", evs[i].logon);
+			unsigned got = 0;
+			int n = sigma_match(set, sc, ev, &hits);
+
+			for (int k = 0; k < n; k++)
+				got |= 1u << hits[k];
+			ck_assert_msg(got == evs[i].want, "event %u logon %s "
+			    "pass %d: rules %x, want %x", evs[i].id,
+			    evs[i].logon, pass, got, evs[i].want);
+		}
+		if (pass == 1) {	/* the memo answered */
+			struct sigma_match_stats st;
+
+			sigma_scratch_stats(sc, &st);
+			ck_assert_uint_gt(st.evmemo_hits, 0);
+		}
+	}
+	sigma_scratch_free(sc);
+	sigma_set_free(set);
+	ev_arena_release(&a);
+}
+END_TEST
+
 /* ---- explanations (sigma_explain) ------------------------------------ */
 
 struct xcase {
@@ -1997,6 +2074,7 @@ sigma_suite(void)
 	tcase_add_loop_test(tc, test_match, 0, NELEM(mcases));
 	tcase_add_test(tc, test_enrichment);
 	tcase_add_test(tc, test_multi_rule);
+	tcase_add_test(tc, test_always_by_id);
 	tcase_add_test(tc, test_memo_across_events);
 	tcase_add_test(tc, test_event_memo_undecided);
 	tcase_add_test(tc, test_fold_ascii);

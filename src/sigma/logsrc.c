@@ -334,7 +334,7 @@ sigma_event_class(const struct ev_event *ev)
 
 /* ---- the wanted set ---- */
 
-#define MAX_IDS	256
+#define MAX_IDS	SIGMA_MAX_IDS
 
 /* Event ids a rule can fire on: all, or the n in v. */
 struct idset {
@@ -432,6 +432,27 @@ node_ids(const struct sigma_set *set, const struct node *nd,
 		free(k);
 		return;
 	}
+}
+
+bool
+sigma_rule_ids(const struct sigma_set *set, const struct node *root,
+    uint32_t *ids, uint32_t *n)
+{
+	struct idset *k = malloc(sizeof(*k));
+	bool some = false;
+
+	*n = 0;
+	if (k == NULL)
+		return false;	/* any: a superset */
+	node_ids(set, root, k);
+	/* (no id at all is taken as any: the rule is left to matching) */
+	if (!k->all && k->n > 0) {
+		memcpy(ids, k->v, k->n * sizeof(*ids));
+		*n = k->n;
+		some = true;
+	}
+	free(k);
+	return some;
 }
 
 static int

@@ -1035,9 +1035,16 @@ sigma_match(const struct sigma_set *set, struct sigma_scratch *sc,
 			eval_rule(sc, ee->list[ee->nhit + i]);
 	} else {
 		uint64_t limits = sc->st.regex_limit;
+		const struct sigma_idrule *ir;
+		uint32_t nir;
 
-		for (uint32_t i = 0; i < set->nalways[si]; i++)
-			eval_rule(sc, set->always[si][i]);
+		/* of the rules run anyway, those that can be true on this
+		   event's id */
+		for (uint32_t i = 0; i < set->nalw_any[si]; i++)
+			eval_rule(sc, set->alw_any[si][i]);
+		ir = sigma_always_of_id(set, si, ev->event_id, &nir);
+		for (uint32_t i = 0; i < nir; i++)
+			eval_rule(sc, ir[i].rule);
 		for (uint32_t i = 0; i < sc->ncand; i++)
 			eval_rule(sc, sc->cand[i]);
 		if (nkey > 0 && sc->st.regex_limit == limits && !sc->degraded)

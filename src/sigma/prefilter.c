@@ -1163,6 +1163,60 @@ memo_ids(struct sigma_set *s, const bool *used)
 	return 0;
 }
 
+static int
+cmp_idrule(const void *a, const void *b)
+{
+	const struct sigma_idrule *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/*
+ * Each source's always-run rules by the event ids they can be true on
+ * (alw_any, alw_id): most of SigmaHQ's Security and System rules test
+ * EventID and little else the scan could look for.
+ */
+static int
+always_by_id(struct sigma_set *s)
+{
+	uint32_t *ids = malloc(SIGMA_MAX_IDS * sizeof(*ids)), n;
+	size_t capa, capi;
+
+	if (ids == NULL)
+		return EV_ENOMEM;
+	for (uint32_t si = 0; si < s->nsi; si++) {
+		capa = capi = 0;
+		for (uint32_t k = 0; k < s->nalways[si]; k++) {
+			uint32_t r = s->always[si][k];
+
+			if (!sigma_rule_ids(s, s->rules[r]->compiled->root,
+			    ids, &n)) {
+				if (sigma_grow((void **)&s->alw_any[si], &capa,
+				    s->nalw_any[si], sizeof(uint32_t)))
+					goto oom;
+				s->alw_any[si][s->nalw_any[si]++] = r;
+				continue;
+			}
+			for (uint32_t j = 0; j < n; j++) {
+				if (sigma_grow((void **)&s->alw_id[si], &capi,
+				    s->nalw_id[si], sizeof(*s->alw_id[si])))
+					goto oom;
+				s->alw_id[si][s->nalw_id[si]++] =
+				    (struct sigma_idrule){ ids[j], r };
+			}
+		}
+		ev_qsort(s->alw_id[si], s->nalw_id[si],
+		    sizeof(*s->alw_id[si]), cmp_idrule);
+	}
+	free(ids);
+	return 0;
+oom:
+	free(ids);
+	return EV_ENOMEM;
+}
+
 int
 sigma_compile(struct sigma_set *s, struct ev_err *err)
 {
@@ -1200,6 +1254,8 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 		if (sigma_rule_runs(s->rules[r]) &&
 		    rule_needs(s, r, &tr, cap) != 0)
 			goto oom;
+	if (always_by_id(s) != 0)
+		goto oom;
 	used = calloc(s->nfields + 1, sizeof(*used) * (s->nsi + 1));
 	if (used == NULL || scan_fields(s, &tr, used) != 0 ||
 	    memo_ids(s, used) != 0)

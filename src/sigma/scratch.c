@@ -126,7 +126,8 @@ event_key(struct sigma_scratch *sc, uint32_t si, uint32_t *nkey,
 	*nkey = 0;
 	if (sc->evmemo == NULL || set->nfieldscan[si] + 1 > SIGMA_EVMEMO_MAXKEY)
 		return NULL;
-	sc->key[n++] = si;
+	/* the source and the event id: which always-run rules it runs */
+	sc->key[n++] = (uint64_t)sc->ev->event_id << 8 | si;
 	for (uint32_t i = 0; i < set->nfieldscan[si]; i++) {
 		uint32_t fid = set->fieldscan[si][i];
 		struct fval *fv = resolve_value(sc, fid);
@@ -167,16 +168,21 @@ event_keep(struct sigma_scratch *sc, uint32_t si, uint32_t nkey,
     uint64_t hash)
 {
 	const struct sigma_set *set = sc->set;
-	uint32_t nh, nu = 0;
+	const struct sigma_idrule *ir;
+	uint32_t nh, nu = 0, nir;
 
 	/* into und[]: the decided hits, then the rules to run again */
 	for (uint32_t i = 0; i < sc->nhits; i++)
 		if (decided(set, sc->hits[i], si))
 			sc->und[nu++] = sc->hits[i];
 	nh = nu;
-	for (uint32_t i = 0; i < set->nalways[si]; i++)
-		if (!decided(set, set->always[si][i], si))
-			sc->und[nu++] = set->always[si][i];
+	for (uint32_t i = 0; i < set->nalw_any[si]; i++)
+		if (!decided(set, set->alw_any[si][i], si))
+			sc->und[nu++] = set->alw_any[si][i];
+	ir = sigma_always_of_id(set, si, sc->ev->event_id, &nir);
+	for (uint32_t i = 0; i < nir; i++)
+		if (!decided(set, ir[i].rule, si))
+			sc->und[nu++] = ir[i].rule;
 	for (uint32_t i = 0; i < sc->ncand; i++)
 		if (!decided(set, sc->cand[i], si))
 			sc->und[nu++] = sc->cand[i];

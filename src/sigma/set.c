@@ -44,6 +44,8 @@ sigma_set_free(struct sigma_set *s)
 	}
 	for (int i = 0; i < LS_MAX; i++) {
 		free(s->always[i]);
+		free(s->alw_any[i]);
+		free(s->alw_id[i]);
 		free(s->fieldscan[i]);
 	}
 	pcre2_match_context_free(s->mctx);

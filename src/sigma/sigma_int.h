@@ -304,6 +304,11 @@ sigma_name_hash(const char *s, size_t n)
 	return ((uint32_t)n * 131u + a * 31u + b * 7u + c) & (NAME_BUCKETS - 1);
 }
 
+/* A rule that can only be true on events of id id. */
+struct sigma_idrule {
+	uint32_t	 id, rule;
+};
+
 struct sigma_set {
 	struct ev_arena	 arena;		/* rules, nodes, strings */
 	struct sigma_rule **rules;
@@ -325,6 +330,14 @@ struct sigma_set {
 	uint32_t	 nsi;
 	uint32_t	*always[LS_MAX], nalways[LS_MAX];	/* no need:
 							   always run */
+	/*
+	 * The same rules by the event ids they can be true on
+	 * (sigma_rule_ids()): those true on any id, and (id, rule) pairs
+	 * sorted by id, so an event runs the ones of its id alone.
+	 */
+	uint32_t	*alw_any[LS_MAX], nalw_any[LS_MAX];
+	struct sigma_idrule *alw_id[LS_MAX];
+	uint32_t	 nalw_id[LS_MAX];
 	uint32_t	*fieldscan[LS_MAX], nfieldscan[LS_MAX];	/* fields to
 							   scan */
 	uint32_t	 nrules_src[LS_MAX];
@@ -388,6 +401,40 @@ int	 sigma_logsource(const char *product, const char *category,
 	    const char *service, struct sigma_srcset *out);
 /* The class of an event (LS_NONE when no logsource names it). */
 unsigned sigma_event_class(const struct ev_event *);
+/*
+ * The event ids a rule's condition root can be true on (a superset: an
+ * EventID item's numbers, an AND's first constrained kid, an OR's
+ * union), into ids[0 .. *n) (room for SIGMA_MAX_IDS); false when any id
+ * may do.
+ */
+#define SIGMA_MAX_IDS	256
+bool	 sigma_rule_ids(const struct sigma_set *, const struct node *root,
+	    uint32_t *ids, uint32_t *n);
+
+/*
+ * The always-run rules of source index si that can be true on id: the
+ * first of their (id, rule) pairs, *n of them.
+ */
+static inline const struct sigma_idrule *
+sigma_always_of_id(const struct sigma_set *set, uint32_t si, uint32_t id,
+    uint32_t *n)
+{
+	const struct sigma_idrule *v = set->alw_id[si];
+	uint32_t lo = 0, hi = set->nalw_id[si], end;
+
+	while (lo < hi) {	/* the first pair of id >= id */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < set->nalw_id[si] && v[end].id == id; end++)
+		;
+	*n = end - lo;
+	return v + lo;
+}
 
 /*
  * correlation.c: resolves every correlation's references (rejecting
