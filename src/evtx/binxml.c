@@ -296,6 +296,10 @@ parse_tinst(struct parser *p, uint32_t *pos)
 		if (p->end - *pos - 24 < size)
 			return NULL;
 		own = *pos;
+		if (p->d->ninline < INLINE_MAX) {	/* bx_record_inline() */
+			p->d->inline_id[p->d->ninline] = id;
+			p->d->inline_off[p->d->ninline++] = own;
+		}
 		*pos += 24 + size;
 	}
 	if (p->end - *pos < 4)
@@ -1267,7 +1271,7 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 
 	/* (one call of record_once: inlined) */
 	for (d->full = false;; d->full = true) {
-		d->nmissed = 0;
+		d->nmissed = d->ninline = 0;
 		rc = record_once(d, off, end, all, rec);
 		if (d->full || d->nmissed == 0 || (rc != EV_ECORRUPT &&
 		    (rc != 0 || !rec->unresolved)) || !bx_tpl_slack_may(d))

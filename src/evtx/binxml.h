@@ -76,6 +76,15 @@ void	bx_sound(struct bx_dec *, bool sound);
 uint32_t	bx_record_unres_id(const struct bx_dec *);
 
 /*
+ * The template definitions the last bx_record() met inline in the record
+ * (at most 8): for i below the count returned, *id and *off of the i-th.
+ * A recovered record's are old copies its chunk's tables may no longer
+ * name.
+ */
+uint32_t	bx_record_inline(const struct bx_dec *, uint32_t i, uint32_t *id,
+		    uint32_t *off);
+
+/*
  * Gives the decoder a template definition of another chunk: for the next
  * bx_record() calls, an instance whose template its own chunk does not
  * give also tries the definition at offset def of the chunk that other

@@ -130,6 +130,7 @@ struct bx_tdef {
 };
 
 #define MISSED_MAX	4
+#define INLINE_MAX	8
 
 struct bx_dec {
 	const uint8_t		*c;		/* chunk */
@@ -154,6 +155,9 @@ struct bx_dec {
 						   the slack (!full): distinct
 						   ids, MISSED_MAX + 1: more */
 	uint32_t		 missed[MISSED_MAX];	/* their ids */
+	uint32_t		 ninline;	/* inline definitions the
+						   record carries ... */
+	uint32_t		 inline_id[INLINE_MAX], inline_off[INLINE_MAX];
 	uint32_t		 slack_id, slack_gen;	/* in_slack() memo */
 	bool			 slack_in;
 	bool			 sound;		/* bx_sound() */

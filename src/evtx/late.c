@@ -18,17 +18,15 @@
  * its substitutions fit the record's values (binxml.h, bx_foreign()).
  * A definition of another file is a candidate only when its chunk holds
  * a record of the record's provider (System/Provider/@Name, case aside:
- * same_provider()).  When no table definition fits some held record, the
- * slack of every chunk of the run is searched once for definitions with
- * those records' identifiers (slack_index()), tried in the same order.
+ * same_provider()).  Besides the template tables' definitions, those a
+ * recovered record carries inline are noted (late_note_inline()): an old
+ * record's copy in the slack may be the last one of its template.
  * The order never depends on threads or argument order.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../ev_util.h"
@@ -148,6 +146,26 @@ late_note_defs(struct late_buf *b, uint32_t file, uint32_t slot,
 			b->defs[b->ndefs].off = o;
 			b->ndefs++;
 		}
+	}
+}
+
+void
+late_note_inline(struct late_buf *b, uint32_t file, uint32_t slot,
+    const struct bx_dec *d)
+{
+	uint32_t id, off, n = bx_record_inline(d, 0, &id, &off);
+
+	for (uint32_t i = 0; i < n && !b->oom; i++) {
+		bx_record_inline(d, i, &id, &off);
+		if (!grow(&b->defs, &b->cdefs, b->ndefs, sizeof(*b->defs))) {
+			b->oom = true;
+			return;
+		}
+		b->defs[b->ndefs].id = id;
+		b->defs[b->ndefs].file = file;
+		b->defs[b->ndefs].slot = slot;
+		b->defs[b->ndefs].off = off;
+		b->ndefs++;
 	}
 }
 
@@ -305,14 +323,12 @@ struct fin {
 					   nothing) */
 	uint32_t	 clen;
 	bool		 cok;		/* read and given to f->d */
-	struct late_buf	 slack;		/* slack_index(): definitions left
-					   in the run's slack (defs only) */
 	const struct late_def *cv[LATE_TRIES];	/* candidates() */
 };
 
-/* File file of the run, open in f->fd; false when it cannot be opened. */
-static bool
-open_file(struct fin *f, uint32_t file)
+/* Reads chunk slot of file into buf; its length, or -1. */
+static ssize_t
+read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
 {
 	if (f->fd == -1 || f->fdfile != file) {
 		if (f->fd != -1)
@@ -320,18 +336,9 @@ open_file(struct fin *f, uint32_t file)
 		f->fd = -1;
 		if (file >= f->t->npaths || f->t->paths[file] == NULL ||
 		    (f->fd = evtx_open_evidence(f->t->paths[file])) == -1)
-			return false;
+			return -1;
 		f->fdfile = file;
 	}
-	return true;
-}
-
-/* Reads chunk slot of file into buf; its length, or -1. */
-static ssize_t
-read_chunk(struct fin *f, uint32_t file, uint32_t slot, uint8_t *buf)
-{
-	if (!open_file(f, file))
-		return -1;
 	return pread(f->fd, buf, EVTX_CHUNK_SIZE, (off_t)EVTX_SLOT_OFF(slot));
 }
 
@@ -488,95 +495,12 @@ same_provider(struct fin *f)
 	return f->pin;
 }
 
-#define SLACK_DEFS	65536	/* slack definitions kept for a run */
-
 static int
 id_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x > y) - (x < y);
-}
-
-/*
- * Notes into f->slack the definitions in the slack of chunk c (len
- * bytes, slot of file; from its free-space offset, or 512 when that is
- * not sane) whose identifier is one of ids[0..nids): a 24-byte header,
- * then a fragment header 0f 01 01 00, a size that fits.  false when out
- * of memory.
- */
-static bool
-slack_note(struct fin *f, uint32_t file, uint32_t slot, const uint8_t *c,
-    uint32_t len, const uint32_t *ids, size_t nids)
-{
-	uint32_t from = le32(c + EVTX_CH_FREE);
-	const uint8_t *h, *end = c + len;
-	struct late_buf *v = &f->slack;
-
-	if (from < EVTX_CHUNK_HDR_SIZE || from > len)
-		from = EVTX_CHUNK_HDR_SIZE;
-	for (h = c + from + 24; end - h >= 4 && v->ndefs < SLACK_DEFS &&
-	    (h = memchr(h, 0x0f, (size_t)(end - h) - 3)) != NULL; h++) {
-		uint32_t o = (uint32_t)(h - c) - 24, id = le32(c + o + 4);
-
-		if (le32(h) != 0x0001010f || le32(c + o + 20) > len - o - 24 ||
-		    bsearch(&id, ids, nids, sizeof(*ids), id_cmp) == NULL)
-			continue;
-		if (!grow(&v->defs, &v->cdefs, v->ndefs, sizeof(*v->defs)))
-			return false;
-		v->defs[v->ndefs].id = id;
-		v->defs[v->ndefs].file = file;
-		v->defs[v->ndefs].slot = slot;
-		v->defs[v->ndefs].off = o;
-		v->ndefs++;
-	}
-	return true;
-}
-
-/*
- * The definitions left in the slack of the run's chunks (every file,
- * every chunk with data) with one of the identifiers ids[0..nids)
- * (sorted), into f->slack, sorted as the tables' (at most SLACK_DEFS).
- * Only asked when a held record found no definition in a template table:
- * a template whose every table entry was overwritten may survive in an
- * old record's inline copy.  false when out of memory.
- */
-static bool
-slack_index(struct fin *f, const uint32_t *ids, size_t nids)
-{
-	f->ofile = UINT32_MAX;		/* (f->ob is used here) */
-	for (uint32_t file = 0; file < f->t->npaths; file++) {
-		struct stat sb;
-		uint64_t slots;
-
-		if (!open_file(f, file) || fstat(f->fd, &sb) != 0 ||
-		    (uint64_t)sb.st_size <= EVTX_FILE_HDR_SIZE)
-			continue;
-		slots = ((uint64_t)sb.st_size - EVTX_FILE_HDR_SIZE +
-		    EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
-		for (uint64_t slot = 0; slot < slots && slot < UINT32_MAX;
-		    slot++) {
-			off_t d = lseek(f->fd, (off_t)EVTX_SLOT_OFF(slot),
-			    SEEK_DATA);
-			ssize_t n;
-
-			if (d == -1 && errno == ENXIO)
-				break;		/* a hole to the end */
-			if (d > (off_t)EVTX_SLOT_OFF(slot))	/* a hole */
-				slot = ((uint64_t)d - EVTX_FILE_HDR_SIZE) /
-				    EVTX_CHUNK_SIZE;
-			n = pread(f->fd, f->ob, EVTX_CHUNK_SIZE,
-			    (off_t)EVTX_SLOT_OFF(slot));
-			if (n >= EVTX_CHUNK_HDR_SIZE &&
-			    !slack_note(f, file, (uint32_t)slot, f->ob,
-			    (uint32_t)n, ids, nids))
-				return false;
-		}
-	}
-	if (f->slack.ndefs > 1)
-		qsort(f->slack.defs, f->slack.ndefs, sizeof(*f->slack.defs),
-		    def_cmp);
-	return true;
 }
 
 /*
@@ -613,47 +537,11 @@ try_defs(struct fin *f, const struct late_buf *a, const struct late_rec *r,
 }
 
 /*
- * Which held records no template table definition names (their chunk
- * read again as it was): when any, the run's slack is indexed for their
- * identifiers (slack_index()).  false when out of memory.
- */
-static bool
-slack_needed(struct fin *f)
-{
-	const struct late_buf *a = &f->t->all;
-	uint32_t *ids = malloc(a->nrecs * sizeof(*ids));
-	struct ev_record rec;
-	size_t nids = 0, k = 0;
-	bool ok = ids != NULL;
-
-	for (size_t i = 0; ok && i < a->nrecs; i++) {
-		const struct late_rec *r = &a->recs[i];
-		int rc;
-
-		if (!load_own(f, r))
-			continue;
-		if ((rc = try_defs(f, a, r, &rec)) == EV_ENOMEM)
-			ok = false;
-		else if (rc != 0)
-			ids[nids++] = r->id;
-	}
-	if (ok && nids > 0) {
-		qsort(ids, nids, sizeof(*ids), id_cmp);
-		for (size_t i = 0; i < nids; i++)
-			if (k == 0 || ids[k - 1] != ids[i])
-				ids[k++] = ids[i];
-		ok = slack_index(f, ids, k);
-	}
-	free(ids);
-	return ok;
-}
-
-/*
  * Decodes late record r (its chunk read again into f->cb) with the first
- * candidate whose definition fits, of the template tables, then of the
- * slack (f->slack), and delivers it; when none fits, or the chunk no
- * longer holds the record's bytes, delivers it as the reader decoded it
- * (positional).  0, a negative return of fn, or EV_ENOMEM.
+ * candidate whose definition fits and delivers it; when none fits, or
+ * the chunk no longer holds the record's bytes, delivers it as the
+ * reader decoded it (positional).  0, a negative return of fn, or
+ * EV_ENOMEM.
  */
 static int
 one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
@@ -662,9 +550,8 @@ one_late(struct fin *f, const struct late_rec *r, evtx_late_fn fn,
 	struct ev_record rec;
 	int rc = EV_ECORRUPT;
 
-	if (load_own(f, r) &&
-	    (rc = try_defs(f, &f->t->all, r, &rec)) == EV_ECORRUPT)
-		rc = try_defs(f, &f->slack, r, &rec);
+	if (load_own(f, r))
+		rc = try_defs(f, &f->t->all, r, &rec);
 	if (rc == EV_ENOMEM)
 		return rc;
 	if (rc != 0) {
@@ -741,10 +628,6 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	}
 	if (a->ndefs > 1)
 		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
-	if (!slack_needed(&f)) {
-		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-		goto out;
-	}
 	for (size_t i = 0; i < a->nrecs; i++) {
 		if ((rc = one_late(&f, &a->recs[i], fn, ctx)) != 0) {
 			if (rc == EV_ENOMEM)
@@ -759,6 +642,5 @@ out:
 	bx_free(f.od);
 	free(f.ob);
 	free(f.cb);
-	free(f.slack.defs);
 	return rc;
 }

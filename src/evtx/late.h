@@ -54,6 +54,15 @@ void	late_note_defs(struct late_buf *, uint32_t file, uint32_t slot,
 	    const uint8_t *c, uint32_t len);
 
 /*
+ * Notes the template definitions the last bx_record() of d met inline in
+ * a recovered record of chunk slot of file (bx_record_inline()): an old
+ * record in the slack may hold the last copy of its template.
+ */
+struct bx_dec;
+void	late_note_inline(struct late_buf *, uint32_t file, uint32_t slot,
+	    const struct bx_dec *);
+
+/*
  * Keeps the record at pos (size bytes) of chunk c (slot of file), whose
  * values miss template id, for evtx_tpls_finish(), with rec, its
  * positional decoding (record id, time, offset and chunk set; nuls

@@ -514,6 +514,8 @@ do_record(struct rctx *x, uint32_t slot, uint32_t pos, uint32_t size,
 	rc = bx_record(x->bx, pos + EVTX_REC_HDR, pos + size - 4, false, &rec);
 	if (rc == EV_ENOMEM)
 		return EV_ERR(x->err, EV_ENOMEM, 0, "out of memory");
+	if (recovered && x->f->tpls != NULL)	/* old inline definitions */
+		late_note_inline(&x->late, x->f->file, slot, x->bx);
 	if (rc != 0)
 		return 0;
 	*ok = true;

@@ -177,14 +177,13 @@ extern const struct evtx_impl evtx_libevtx_impl;
  * all an instance carries): in the other chunks of its file by nearest
  * chunk, then in the other files by file number (callers number files in
  * path order) whose chunk holding the definition also holds a record of
- * the same provider (System/Provider/@Name), then, only when no table
- * definition fits one of them, the definitions left in the slack of every
- * chunk of the run (old records' inline copies; the files are read once
- * more), in the same order; it uses the first definition that carries
- * the identifier and whose substitution tokens fit the values; a record
- * none fits keeps its positional values.  Then fn
- * gets each, in file, chunk and offset
- * order, with its file number and its count of values with an embedded
+ * the same provider (System/Provider/@Name); the candidates are the
+ * definitions the chunks' template tables chain and those recovered
+ * records carry inline (an old record's copy in the slack may be the last
+ * one of its template).  It uses the first definition that carries the
+ * identifier and whose substitution tokens fit the values; a record none
+ * fits keeps its positional values.  Then fn gets each, in file, chunk
+ * and offset order, with its file number and its count of values with an embedded
  * NUL (see reader.h's nul_values); a negative return stops and is
  * returned.  The result depends neither on threads nor on the order
  * files were read in.
@@ -194,8 +193,8 @@ extern const struct evtx_impl evtx_libevtx_impl;
  * from the files' paths, and each kept record's own chunk: a kept record
  * holds no copy of its chunk, only where it is, a CRC of its bytes and
  * its positional decoding, delivered as it is when no definition fits or
- * the chunk no longer holds those bytes.  Only definitions of template
- * tables are noted (16 bytes each, no copy).
+ * the chunk no longer holds those bytes.  Only definitions are noted, not
+ * copied (16 bytes each).
  */
 typedef int	(*evtx_late_fn)(uint32_t file, const struct ev_record *rec,
 		    uint32_t nuls, void *ctx);

@@ -338,6 +338,17 @@ bx_sound(struct bx_dec *d, bool sound)
 }
 
 uint32_t
+bx_record_inline(const struct bx_dec *d, uint32_t i, uint32_t *id,
+    uint32_t *off)
+{
+	if (i < d->ninline) {
+		*id = d->inline_id[i];
+		*off = d->inline_off[i];
+	}
+	return d->ninline;
+}
+
+uint32_t
 bx_record_unres_id(const struct bx_dec *d)
 {
 	return d->unres_id;
