@@ -180,7 +180,8 @@ extern const struct evtx_impl evtx_libevtx_impl;
  * the same provider (System/Provider/@Name); the candidates are the
  * definitions the chunks' template tables chain and those recovered
  * records carry inline (an old record's copy in the slack may be the last
- * one of its template).  It uses the first definition that carries the
+ * one of its template; a definition left in slack outside any record the
+ * reader can still carve is not found).  It uses the first definition that carries the
  * identifier and whose substitution tokens fit the values; a record none
  * fits keeps its positional values.  Then fn gets each, in file, chunk
  * and offset order, with its file number and its count of values with an embedded
