@@ -68,6 +68,23 @@ make_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
 	return !ev_buf_failed(b);
 }
 
+static bool	is_powershell(const char *image);
+
+/* "computer\x1fcommand line" (the line as logged) into b */
+static bool
+cmd_key(struct ev_buf *b, const struct ev_event *ev)
+{
+	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+
+	ev_buf_reset(b);
+	if (cmd == NULL || *cmd == '\0')
+		return false;
+	key_add_lower(b, ev->col[EV_COL_COMPUTER]);
+	ev_buf_addc(b, '\x1f');
+	ev_buf_adds(b, cmd);
+	return !ev_buf_failed(b);
+}
+
 static uint32_t
 lookup(const struct ev_map *m, const struct ev_buf *b)
 {
@@ -99,6 +116,8 @@ tdiff(uint64_t a, uint64_t b)
 struct build {
 	struct corr	*c;
 	struct ev_map	 guid, pid;
+	struct ev_map	 cmd;		/* (computer, command line) -> the
+					   latest process node */
 	struct ev_buf	 key;
 	struct att	*att;
 	size_t		 natt;
@@ -199,7 +218,18 @@ add_process(struct build *b, struct ev_event *ev)
 	if (make_key(&b->key, ev, ev->col[EV_COL_PID]))
 		if (set_key(b, &b->pid, k) != 0)
 			return EV_ENOMEM;
+	/* PowerShell hosts, for by_cmd() (only they: the map costs) */
+	if (is_powershell(ev->col[EV_COL_IMAGE]) && cmd_key(&b->key, ev))
+		if (set_key(b, &b->cmd, k) != 0)
+			return EV_ENOMEM;
 	return 0;
+}
+
+/* The process whose command line a PowerShell event names as its host. */
+static uint32_t
+by_cmd(struct build *b, const struct ev_event *ev)
+{
+	return cmd_key(&b->key, ev) ? lookup(&b->cmd, &b->key) : NONE;
 }
 
 /* The node a Sysmon 3/5/7 or 4689 event belongs to, or NONE. */
@@ -597,6 +627,7 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	memset(&b, 0, sizeof(b));
 	ev_map_init(&b.guid);
 	ev_map_init(&b.pid);
+	ev_map_init(&b.cmd);
 	ev_buf_init(&b.key);
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
@@ -640,6 +671,13 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 			   an instance of the action it names */
 			o = ev->kind == EV_KIND_TASK ? by_pid(&b, ev,
 			    EV_COL_PID, NULL) : owner(&b, ev);
+			if (o != NONE)
+				acts[nacts++] = (struct att){
+				    b.c->procs[o].canon, ev };
+			break;
+		case EV_KIND_POWERSHELL:
+			/* no pid logged: its host's command line */
+			o = by_cmd(&b, ev);
 			if (o != NONE)
 				acts[nacts++] = (struct att){
 				    b.c->procs[o].canon, ev };
@@ -692,6 +730,7 @@ out:
 	corr_free(b.c);
 	ev_map_release(&b.guid);
 	ev_map_release(&b.pid);
+	ev_map_release(&b.cmd);
 	ev_buf_release(&b.key);
 	free(b.att);
 	free(loads);
@@ -733,7 +772,8 @@ kept(const struct corr *c, const struct ev_event *ev)
 
 	if (ev != NULL && (ev->kind == EV_KIND_NETWORK ||
 	    ev->kind == EV_KIND_IMAGE_LOAD || ev->kind == EV_KIND_DNS ||
-	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK))
+	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK ||
+	    ev->kind == EV_KIND_POWERSHELL))
 		ev = ev->process;
 	n = node_of(c, ev);
 	return n == NONE ? NONE : c->procs[n].canon;

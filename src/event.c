@@ -82,6 +82,7 @@ static const char *const kind_names[EV_KIND_MAX] = {
 	[EV_KIND_TASK]		= "task",
 	[EV_KIND_DNS]		= "dns_query",
 	[EV_KIND_FILE]		= "file_create",
+	[EV_KIND_POWERSHELL]	= "powershell",
 };
 
 const char *
@@ -238,6 +239,9 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 4104:
 		return provider_is(provider, len, EV_PROVIDER_POWERSHELL) ?
 		    EV_KIND_SCRIPT : EV_KIND_NONE;
+	case 4103:
+		return provider_is(provider, len, EV_PROVIDER_POWERSHELL) ?
+		    EV_KIND_POWERSHELL : EV_KIND_NONE;
 	case 1102:
 	case 104:
 		return provider_is(provider, len, EV_PROVIDER_EVENTLOG) ?
@@ -389,6 +393,7 @@ ev_examinable(const struct ev_event *ev)
 		return true;
 	case EV_KIND_SERVICE:
 	case EV_KIND_TASK:
+	case EV_KIND_POWERSHELL:
 		/* what it runs, not only that it exists */
 		return cmd != NULL && cmd[0] != '\0';
 	case EV_KIND_PROCESS:
@@ -433,7 +438,7 @@ ev_examined(struct ev_event *const *events, size_t n)
 	X(Path) X(ServiceName) X(ImagePath) X(StartType) X(AccountName) \
 	X(ServiceFileName) X(ServiceStartType) X(ServiceAccount) X(TaskName) \
 	X(TaskContent) X(TaskContentNew) X(ClientProcessId) X(QueryName) \
-	X(QueryResults) X(TargetFilename) \
+	X(QueryResults) X(TargetFilename) X(ContextInfo) X(Payload) \
 	/* only interned */ \
 	X(RuleName) X(UtcTime) X(LogonGuid) X(TerminalSessionId) \
 	X(TokenElevationType) X(TargetLogonId) X(SourceIsIpv6) \
@@ -766,6 +771,60 @@ norm_script(struct norm *n)
 		take(n, EV_COL_SCRIPT_TEXT, ScriptBlockText);
 }
 
+/*
+ * The value of "key" at the start of a line of text (after blanks), up
+ * to the end of that line, into the arena; NULL when absent or empty
+ * ("Host Application = " in 4103 ContextInfo).
+ */
+static const char *
+line_value(struct norm *n, const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = text, *e;
+	char *out;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, key, kl) == 0) {
+			p += kl;
+			e = p + strcspn(p, "\r\n");
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e == p)
+				return NULL;
+			if ((out = ev_arena_strndup(n->arena, p,
+			    (size_t)(e - p))) == NULL)
+				n->oom = true;
+			return out;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+static const char *cmd_image(struct norm *, const char *);
+
+/*
+ * PowerShell 4103 (module logging: ContextInfo, Payload): command_line
+ * is the host application's command line (the PowerShell process's),
+ * script_text what ran (Payload).
+ */
+static void
+norm_powershell(struct norm *n)
+{
+	struct ev_event *ev = n->ev;
+	const char *host, *what;
+
+	host = line_value(n, get(n, ContextInfo), "Host Application = ");
+	what = nonempty(get(n, Payload));
+	ev->col[EV_COL_COMMAND_LINE] = host;
+	ev->col[EV_COL_IMAGE] = cmd_image(n, host);
+	ev->col[EV_COL_SCRIPT_TEXT] = what;
+}
+
 /* 4697 ServiceStartType numbers, spelled as 7045 logs them. */
 static const char *
 start_type_name(const char *v)
@@ -1067,6 +1126,9 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 		break;
 	case EV_KIND_TASK:
 		norm_task(&n);
+		break;
+	case EV_KIND_POWERSHELL:
+		norm_powershell(&n);
 		break;
 	case EV_KIND_LOG_CLEAR:
 		norm_log_clear(&n);

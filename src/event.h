@@ -43,12 +43,14 @@ enum ev_kind {
 	EV_KIND_TASK,		/* Security 4698, 4702 */
 	EV_KIND_DNS,		/* Sysmon 22 */
 	EV_KIND_FILE,		/* Sysmon 11 */
+	EV_KIND_POWERSHELL,	/* PowerShell/Operational 4103 module
+				   logging */
 	EV_KIND_MAX
 };
 
 /* "process", "network", "image_load", "process_exit", "log_clear",
    "generic", "script_block", "service", "task", "dns_query",
-   "file_create" */
+   "file_create", "powershell" */
 const char	*ev_kind_name(enum ev_kind);
 
 /*
@@ -95,8 +97,8 @@ ev_wanted_id(uint32_t id)
 {
 	switch (id) {
 	case 1: case 3: case 5: case 7: case 11: case 22: case 104:
-	case 1102: case 4104: case 4688: case 4689: case 4697: case 4698:
-	case 4702: case 7045:
+	case 1102: case 4103: case 4104: case 4688:
+	case 4689: case 4697: case 4698: case 4702: case 7045:
 		return true;
 	}
 	if (id < 65536)
@@ -249,8 +251,9 @@ int	 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
 /*
  * Whether ev lets the rules see what ran on its host: a process creation
  * with its command line (a Sysmon 1, or a 4688 with CommandLine), a
- * PowerShell script block, a service install or a scheduled task with
- * its action.  A host without one is "blind" or "no-command-lines" in
+ * PowerShell script block, a PowerShell module logging event with its
+ * host application's command line, a service install or a
+ * scheduled task with its action.  A host without one is "blind" or "no-command-lines" in
  * the report's coverage.
  */
 bool	 ev_examinable(const struct ev_event *ev);

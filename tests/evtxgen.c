@@ -59,7 +59,8 @@
  *   userdata NAME [NS]     body is <UserData><NAME xmlns=NS>, data lines
  *                          become its child elements
  *   nodata                 no EventData at all
- *   data NAME[:TYPE]=VALUE an EventData <Data Name="NAME">; the value is
+ *   data NAME[:TYPE]=VALUE an EventData <Data Name="NAME"> (an empty NAME:
+ *                          <Data> without a Name); the value is
  *                          literal to the end of the line (backslashes
  *                          are plain characters: Windows paths)
  *   edata NAME=VALUE       the same with escapes: \\ \e (ESC) \a \n \r \t
@@ -330,17 +331,29 @@ xml_data(const char *x, size_t i, bool userdata, struct ev_buf *name,
 	const char *p, *q, *e;
 
 	if (!userdata) {
+		/* <Data Name="n">v</Data>, or <Data>v</Data> unnamed */
 		p = strstr(x, "<EventData>");
 		for (size_t k = 0; p != NULL; k++) {
-			if ((p = strstr(p, "<Data Name=\"")) == NULL)
+			while ((p = strstr(p, "<Data")) != NULL &&
+			    p[5] != ' ' && p[5] != '>' && p[5] != '/')
+				p += 5;
+			if (p == NULL)
 				return -1;
-			p += 12;
+			p += 5;
 			if (k == i)
 				break;
 		}
-		if (p == NULL || (q = strchr(p, '"')) == NULL)
+		if (p == NULL)
 			return -1;
-		unxml(name, p, (size_t)(q - p));
+		if (strncmp(p, " Name=\"", 7) == 0) {
+			p += 7;
+			if ((q = strchr(p, '"')) == NULL)
+				return -1;
+			unxml(name, p, (size_t)(q - p));
+		} else {
+			ev_buf_reset(name);
+			q = p - 1;	/* q[1] is '>' or '/' */
+		}
 		if (q[1] == '/') {
 			ev_buf_reset(val);
 			return 0;

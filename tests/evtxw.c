@@ -596,6 +596,10 @@ data_body(struct evtxw *w, const void *ctx, struct ev_err *err)
 		if (userdata) {
 			if (elem_open(w, &e, d->name, false, 0xffff, err) < 0)
 				return -1;
+		} else if (d->name[0] == '\0') {
+			/* <Data> without a Name (Windows PowerShell 400) */
+			if (elem_open(w, &e, "Data", false, 0xffff, err) < 0)
+				return -1;
 		} else if (elem_open(w, &e, "Data", true, 0xffff, err) < 0 ||
 		    attr(w, "Name", false, err) < 0 ||
 		    text(w, d->name, err) < 0)
@@ -1816,7 +1820,8 @@ spec_data(struct evtxw_spec *s, struct evtxw_event *ev, char *arg,
 		d->type = (uint8_t)t;
 	} else
 		d->type = evtxw_default_type(ev->provider, arg, &d->decl);
-	if (*arg == '\0')
+	/* an empty name: <Data> without one, as Windows PowerShell writes */
+	if (*arg == '\0' && ev->ud_name != NULL)
 		return EV_ERR(err, EV_EUSAGE, 0, "%s: empty data name", where);
 	if ((d->name = own_str(s, arg)) == NULL ||
 	    (d->text = own_str(s, eq + 1)) == NULL)

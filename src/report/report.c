@@ -219,6 +219,7 @@ rp_kind_desc(int kind)
 	case EV_KIND_TASK:		return "Scheduled Task";
 	case EV_KIND_DNS:		return "DNS Query";
 	case EV_KIND_FILE:		return "File Created";
+	case EV_KIND_POWERSHELL:	return "PowerShell Module";
 	}
 	return "Event";
 }
@@ -290,6 +291,16 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		break;
 	case EV_KIND_FILE:
 		ev_buf_addf(b, "file %s", or_q(c[EV_COL_TARGET_FILENAME]));
+		break;
+	case EV_KIND_POWERSHELL:
+		ev_buf_addf(b, "powershell module%s%s: ",
+		    c[EV_COL_COMMAND_LINE] != NULL ? " in " : "",
+		    c[EV_COL_COMMAND_LINE] != NULL ?
+		    rp_basename(c[EV_COL_IMAGE]) != NULL ?
+		    rp_basename(c[EV_COL_IMAGE]) : "?" : "");
+		add_flat(b, c[EV_COL_SCRIPT_TEXT] != NULL ?
+		    c[EV_COL_SCRIPT_TEXT] : or_q(c[EV_COL_COMMAND_LINE]),
+		    RP_SCRIPT_ABRIDGED);
 		break;
 	default:
 		break;
@@ -494,13 +505,13 @@ rp_host_missing(const struct rp_host *h, struct ev_buf *b, const char *sep)
 } while (0)
 	if (h->sysmon1 == 0 && h->sec4688 == 0 && h->other_exam > 0)
 		LINE("no process creation events (Sysmon 1, Security 4688): "
-		    "only script blocks, services and tasks were examined");
+		    "only PowerShell, services and tasks were examined");
 	else if (h->sysmon1 == 0 && h->sec4688 == 0)
 		LINE("no process creation events (Sysmon 1, Security 4688): "
 		    "no findings here does NOT mean clean");
 	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0 && h->other_exam > 0)
 		LINE("4688 without command lines (command-line auditing off "
-		    "or template 0): only script blocks, services and tasks "
+		    "or template 0): only PowerShell, services and tasks "
 		    "were examined");
 	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
 		LINE("4688 without command lines (command-line auditing off "
@@ -879,6 +890,9 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		break;
 	case EV_KIND_FILE:
 		h->sysmon11++;
+		break;
+	case EV_KIND_POWERSHELL:
+		h->ps4103++;
 		break;
 	case EV_KIND_PROCESS_EXIT:
 		if (ev->event_id == 5)

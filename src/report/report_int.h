@@ -37,6 +37,7 @@ struct rp_host {
 	uint64_t	 tmpl[4];		/* 4688 template 0, 1, 2, >2 */
 	uint64_t	 clears;		/* 1102 / 104 */
 	uint64_t	 ps4104, services, tasks;	/* execution sources */
+	uint64_t	 ps4103;		/* module logging */
 	uint64_t	 sysmon22, sysmon11;
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran

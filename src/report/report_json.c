@@ -111,10 +111,11 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	    ",\"security_4689\":%" PRIu64,
 	    h->events, h->sysmon1, h->sysmon3, h->sysmon5, h->sysmon7,
 	    h->sec4688, h->sec4688_cmd, h->sec4689);
-	ev_buf_addf(b, ",\"powershell_4104\":%" PRIu64 ",\"services\":%"
-	    PRIu64 ",\"tasks\":%" PRIu64 ",\"sysmon_22\":%" PRIu64
-	    ",\"sysmon_11\":%" PRIu64 ",\"security_4688_templates\":{",
-	    h->ps4104, h->services, h->tasks, h->sysmon22, h->sysmon11);
+	ev_buf_addf(b, ",\"powershell_4104\":%" PRIu64 ",\"powershell_4103"
+	    "\":%" PRIu64 ",\"services\":%" PRIu64 ",\"tasks\":%" PRIu64
+	    ",\"sysmon_22\":%" PRIu64 ",\"sysmon_11\":%" PRIu64
+	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
+	    h->services, h->tasks, h->sysmon22, h->sysmon11);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -616,6 +617,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_TASK:
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
+	case EV_KIND_POWERSHELL:
 		key(b, "event");
 		json_source(b, rp, ev);
 		break;
@@ -770,6 +772,7 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	case EV_KIND_TASK:
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
+	case EV_KIND_POWERSHELL:
 		rp_source_line(ev, &m);
 		break;
 	default:

@@ -513,13 +513,14 @@ coverage(struct tw *w, const struct rp *rp)
 				    "2" }[v] : "2");
 		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
 		field(w, 2, "security", t.buf);
-		if (h->ps4104 + h->services + h->tasks + h->sysmon22 +
-		    h->sysmon11 > 0) {
+		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
+		    h->sysmon22 + h->sysmon11 > 0) {
 			ev_buf_reset(&t);
-			ev_buf_addf(&t, "script blocks: %" PRIu64 ", services: %"
-			    PRIu64 ", tasks: %" PRIu64 ", dns (22): %" PRIu64
-			    ", files (11): %" PRIu64, h->ps4104, h->services,
-			    h->tasks, h->sysmon22, h->sysmon11);
+			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
+			    "4103: %" PRIu64 ", services: %" PRIu64
+			    ", tasks: %" PRIu64 ", dns (22): %" PRIu64
+			    ", files (11): %" PRIu64, h->ps4104, h->ps4103,
+			    h->services, h->tasks, h->sysmon22, h->sysmon11);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
@@ -776,6 +777,7 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	case EV_KIND_TASK:
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
+	case EV_KIND_POWERSHELL:
 		rp_source_line(ev, &t);
 		break;
 	default:
@@ -906,6 +908,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_TASK:
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
+	case EV_KIND_POWERSHELL:
 		ev_buf_reset(&t);
 		rp_source_line(ev, &t);
 		field(w, IND, "event", t.buf);
