@@ -605,6 +605,22 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 	return 0;
 }
 
+/*
+ * The process a DNS query, file creation, task or PowerShell 4103 event
+ * belongs to, or NONE: a task's pid is its registering process's (not
+ * an instance of the action it names, so no image check); 4103 logs no
+ * pid, only its host's command line.
+ */
+static uint32_t
+act_owner(struct build *b, const struct ev_event *ev)
+{
+	if (ev->kind == EV_KIND_TASK)
+		return by_pid(b, ev, EV_COL_PID, NULL);
+	if (ev->kind == EV_KIND_POWERSHELL)
+		return by_cmd(b, ev);
+	return owner(b, ev);
+}
+
 /* Attachments a[0..n) point at kept nodes; their events at the process. */
 static void
 attach(struct corr *c, struct att *a, size_t n)
@@ -667,18 +683,8 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 		case EV_KIND_DNS:
 		case EV_KIND_FILE:
 		case EV_KIND_TASK:
-			/* a task's pid is its registering process's, not
-			   an instance of the action it names */
-			o = ev->kind == EV_KIND_TASK ? by_pid(&b, ev,
-			    EV_COL_PID, NULL) : owner(&b, ev);
-			if (o != NONE)
-				acts[nacts++] = (struct att){
-				    b.c->procs[o].canon, ev };
-			break;
 		case EV_KIND_POWERSHELL:
-			/* no pid logged: its host's command line */
-			o = by_cmd(&b, ev);
-			if (o != NONE)
+			if ((o = act_owner(&b, ev)) != NONE)
 				acts[nacts++] = (struct att){
 				    b.c->procs[o].canon, ev };
 			break;
