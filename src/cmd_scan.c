@@ -112,8 +112,7 @@ static const struct cmd_opt scan_options[] = {
 	{ "exclude", 0, "file", "leave out the rules whose ids file lists "
 	    "(repeatable)", CMD_OPT_LIST_(S, select.excludes,
 	    select.nexcludes) },
-	{ "format", 'f', "format", "text, csv, jsonl, timesketch, html or "
-	    "navigator",
+	{ "format", 'f', "format", REPORT_FORMAT_LIST,
 	    CMD_OPT_CASE_(OPT_FORMAT) },
 	{ "force", 0, NULL, "replace an existing --db file",
 	    CMD_OPT_TRUE_(S, force) },
@@ -239,7 +238,10 @@ write_report(struct scan *s, const char *cmdline)
 	rep.run = &s->run;
 	rep.corr = s->corr;
 	report_set_findings(&rep, &s->fs);
-	report_set_baseline(&rep, &s->base);
+	if (s->have_base)
+		report_set_baseline(&rep, &s->base);
+	else	/* --no-baseline: the summary's watched list alone */
+		rep.watch = s->base.cfg;
 	cmd_rules_summary(s->rules, &s->arena, &rep.rules);
 	rep.rules.sha256 = s->rules_sha256;
 	rep.from = s->rd.ingest.from;
@@ -356,7 +358,7 @@ parse_args(struct scan *s, int argc, char **argv)
 
 /*
  * Before any evidence is read: the suppress list, the rules, the
- * baseline's database.  Returns 0, or -1 after a message.
+ * baseline's database (or, with --no-baseline, the watched list).  Returns 0, or -1 after a message.
  */
 static int
 prepare(struct scan *s)
@@ -381,6 +383,10 @@ prepare(struct scan *s)
 	    !s->no_baseline && base_db_check(s->basepath, s->learn,
 	    &err) != 0)
 		cmd_warn("%s: %s", s->basepath, err.msg);
+	if (s->status != CMD_EXIT_ERROR && s->no_baseline &&
+	    base_config_find(s->rule_paths, s->nrule_paths, false,
+	    &s->base.cfg, &err) != 0)
+		cmd_warn("%s", err.msg);
 	if (s->status == CMD_EXIT_ERROR || err.code != 0) {
 		cmd_warn("nothing was read");
 		return -1;
@@ -518,6 +524,8 @@ cmd_scan(int argc, char **argv)
 	free(s.select.excludes);
 	if (s.have_base)
 		base_run_release(&s.base);
+	else
+		base_config_free(s.base.cfg);
 	corr_free(s.corr);
 	if (s.have_run)
 		ingest_release(&s.run);

@@ -36,6 +36,23 @@ grep -q "bad-rule.yml:5" "$T/err" && ok "rejected rule named with its line" ||
     fail "rejected rule without file:line"
 expect 2 "missing rules path" "$EVTXHUNT" scan -r "$T/none" "$TD/wks01-sysmon.evtx"
 expect 0 "--no-rules --no-baseline" "$EVTXHUNT" scan --no-rules --no-baseline "$TD/wks01-sysmon.evtx"
+# without a baseline the summary's watched binaries still come from
+# watched.yml: the one of a -r directory, which must be readable
+mkdir -p "$T/wr"
+printf 'binaries:\n  - { name: mshta.exe }\n' > "$T/wr/watched.yml"
+expect 1 "--no-baseline, -r dir's watched.yml" "$EVTXHUNT" scan -q --no-baseline -f jsonl -r "$T/wr" -r "$RULES" "$TD/wks01-sysmon.evtx"
+[ "$(grep '"type":"summary"' "$T/out" | grep -o '"binary":"[^"]*"')" = '"binary":"mshta.exe"' ] &&
+    ok "--no-baseline: the watched summary follows watched.yml" ||
+    fail "--no-baseline: watched summary not from watched.yml"
+"$EVTXHUNT" scan -q --no-baseline -f jsonl -r "$RULES" "$TD/wks01-sysmon.evtx" > "$T/all.jsonl"
+grep '"type":"summary"' "$T/all.jsonl" | grep -q '"binary":"rundll32.exe"' &&
+    ok "--no-baseline: the installed watched.yml by default" ||
+    fail "--no-baseline: no rundll32.exe in the default watched summary"
+printf 'binaries: [\n' > "$T/wr/watched.yml"
+expect 2 "--no-baseline, unreadable watched.yml" "$EVTXHUNT" scan --no-baseline -r "$T/wr" "$TD/wks01-sysmon.evtx"
+grep -qF "$T/wr/watched.yml:" "$T/err" && ! grep -q . "$T/out" &&
+    ok "unreadable watched.yml named, nothing read" ||
+    fail "unreadable watched.yml: $(cat "$T/err")"
 expect 2 "--learn without -b" "$EVTXHUNT" scan --learn "$TD/wks01-sysmon.evtx"
 expect 2 "bad level" "$EVTXHUNT" scan -l severe "$TD/wks01-sysmon.evtx"
 expect 2 "bad format" "$EVTXHUNT" scan -f pdf "$TD/wks01-sysmon.evtx"

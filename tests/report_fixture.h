@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base_events.h"
+#include "baseline/baseline.h"
 #include "correlate.h"
 #include "ev_arena.h"
 #include "event.h"
@@ -45,6 +46,7 @@ struct fx {
 	struct finding_reason	 reasons[8];
 	struct finding		 findings[8];
 	struct findings		 fs;		/* the groups */
+	struct base_config	*watch;		/* rules/watched.yml */
 	struct report		 rep;
 };
 
@@ -331,8 +333,14 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	fx->fs.v = NULL;
 	fx->fs.n = 0;
 
+	fx->watch = NULL;
+	if (base_config_load(base_config_default_path(), &fx->watch,
+	    &(struct ev_err)EV_ERR_INIT) != 0)
+		abort();
+
 	fx->rep.run = &fx->run;
 	fx->rep.corr = fx->corr;
+	fx->rep.watch = fx->watch;
 	fx->rep.findings = fx->findings;
 	fx->rep.nfindings = 6;
 	fx->rep.groups = fx->fs.groups;
@@ -364,6 +372,7 @@ static void
 fx_release(struct fx *fx)
 {
 	corr_free(fx->corr);
+	base_config_free(fx->watch);
 	findings_release(&fx->fs);
 	ev_arena_release(&fx->arena);
 }

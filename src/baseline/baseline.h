@@ -139,6 +139,14 @@ int	base_prior_expects(const struct base_prior *p, enum base_ftype t,
  * runs uninstalled (static string).
  */
 const char *base_config_default_path(void);
+/*
+ * Loads the watched list a scan uses: the watched.yml of the first of
+ * dirs that has one, else base_config_default_path(); with priors, the
+ * priors.yml beside it too, when there is one.  Returns as
+ * base_config_load() (*out NULL after a failure).
+ */
+int	base_config_find(const char *const *dirs, size_t ndirs, bool priors,
+	    struct base_config **out, struct ev_err *err);
 
 /*
  * The watched binary ev (a process event) runs, or NULL: by its
@@ -441,8 +449,7 @@ struct base_run {
 };
 
 /*
- * Loads the watched list (the watched.yml of the first of rule_dirs that
- * has one, else base_config_default_path()), scores events[0..n) against
+ * Loads the watched list and priors (base_config_find(rule_dirs)), scores events[0..n) against
  * the baseline DB dbpath (NULL: stacking; opened read-only) and, when
  * learn_into is not NULL, writes dbpath's contents plus these events
  * into the new, empty database file learn_into (the command's temporary

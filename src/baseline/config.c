@@ -463,8 +463,10 @@ read_text(const char *path, char **textp, size_t *lenp, struct ev_err *err)
 	return 0;
 }
 
-int
-base_config_load(const char *path, struct base_config **out,
+/* Reads the file at path and hands its text to parse(arg, ...). */
+static int
+load_file(const char *path, int (*parse)(void *arg, const char *text,
+    size_t len, const char *name, struct ev_err *err), void *arg,
     struct ev_err *err)
 {
 	char *text;
@@ -473,8 +475,64 @@ base_config_load(const char *path, struct base_config **out,
 
 	if ((rc = read_text(path, &text, &len, err)) != 0)
 		return rc;
-	rc = base_config_parse(text, len, path, out, err);
+	rc = parse(arg, text, len, path, err);
 	free(text);
+	return rc;
+}
+
+static int
+parse_config(void *out, const char *text, size_t len, const char *name,
+    struct ev_err *err)
+{
+	return base_config_parse(text, len, name, out, err);
+}
+
+int
+base_config_load(const char *path, struct base_config **out,
+    struct ev_err *err)
+{
+	return load_file(path, parse_config, out, err);
+}
+
+int
+base_config_find(const char *const *dirs, size_t ndirs, bool priors,
+    struct base_config **out, struct ev_err *err)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < ndirs; i++) {
+		ev_buf_reset(&b);
+		ev_buf_addf(&b, "%s/watched.yml", dirs[i]);
+		if (ev_buf_failed(&b) || access(b.buf, R_OK) == 0)
+			break;
+		ev_buf_reset(&b);
+	}
+	if (b.len == 0)
+		ev_buf_adds(&b, base_config_default_path());
+	if (ev_buf_failed(&b)) {
+		ev_buf_release(&b);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	rc = base_config_load(b.buf, out, err);
+	if (rc == 0 && priors) {
+		/* the priors beside it, when there are any */
+		char *slash = strrchr(b.buf, '/');
+
+		b.len = slash != NULL ? (size_t)(slash + 1 - b.buf) : 0;
+		b.buf[b.len] = '\0';
+		ev_buf_adds(&b, "priors.yml");
+		if (ev_buf_failed(&b))
+			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		else if (access(b.buf, F_OK) == 0)
+			rc = base_prior_load(*out, b.buf, err);
+		if (rc != 0) {
+			base_config_free(*out);
+			*out = NULL;
+		}
+	}
+	ev_buf_release(&b);
 	return rc;
 }
 
@@ -638,18 +696,17 @@ base_prior_parse(struct base_config *c, const char *text, size_t len,
 	return rc;
 }
 
+static int
+parse_prior(void *c, const char *text, size_t len, const char *name,
+    struct ev_err *err)
+{
+	return base_prior_parse(c, text, len, name, err);
+}
+
 int
 base_prior_load(struct base_config *c, const char *path, struct ev_err *err)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	if ((rc = read_text(path, &text, &len, err)) != 0)
-		return rc;
-	rc = base_prior_parse(c, text, len, path, err);
-	free(text);
-	return rc;
+	return load_file(path, parse_prior, c, err);
 }
 
 /* '*' matches any run of characters (iterative, linear backtracking) */

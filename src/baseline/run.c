@@ -66,48 +66,6 @@ index_unusual(struct base_run *r, struct ev_err *err)
 	return rc;
 }
 
-/* Loads the watched.yml of the first of dirs with one, else the default. */
-static int
-load_config(struct base_run *r, const char *const *dirs, size_t ndirs,
-    struct ev_err *err)
-{
-	struct ev_buf b = EV_BUF_INIT;
-	int rc;
-
-	for (size_t i = 0; i < ndirs; i++) {
-		ev_buf_reset(&b);
-		ev_buf_addf(&b, "%s/watched.yml", dirs[i]);
-		if (ev_buf_failed(&b)) {
-			ev_buf_release(&b);
-			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-		}
-		if (access(b.buf, R_OK) == 0)
-			break;
-		ev_buf_reset(&b);
-	}
-	if (b.len == 0)
-		ev_buf_adds(&b, base_config_default_path());
-	if (ev_buf_failed(&b)) {
-		ev_buf_release(&b);
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	rc = base_config_load(b.buf, &r->cfg, err);
-	if (rc == 0) {
-		/* the priors beside it, when there are any */
-		char *slash = strrchr(b.buf, '/');
-
-		b.len = slash != NULL ? (size_t)(slash + 1 - b.buf) : 0;
-		b.buf[b.len] = '\0';
-		ev_buf_adds(&b, "priors.yml");
-		if (ev_buf_failed(&b))
-			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-		else if (access(b.buf, F_OK) == 0)
-			rc = base_prior_load(r->cfg, b.buf, err);
-	}
-	ev_buf_release(&b);
-	return rc;
-}
-
 /* The events learnable() accepts (all when NULL): *out to free, or NULL
    when out of memory. */
 static struct ev_event **
@@ -138,7 +96,7 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 	memset(r, 0, sizeof(*r));
 	base_model_init(&r->model);
 	ev_map_init(&r->unusual);
-	if ((rc = load_config(r, rule_dirs, ndirs, err)) != 0)
+	if ((rc = base_config_find(rule_dirs, ndirs, true, &r->cfg, err)) != 0)
 		return rc;
 	/* --learn into a new baseline: an empty history, nothing to merge */
 	fresh = learn_into != NULL && access(dbpath, F_OK) != 0 &&

@@ -13,48 +13,27 @@
 #include "ev_map.h"
 #include "report/report_int.h"
 
-/* The one format table: names, and the writers in the same order. */
+/* The one format table (report.h): names, and writers in the same order. */
+#define NAME(n)		#n,
+#define WRITER(n)	report_##n,
 const char *const report_formats[] = {
-	"text", "csv", "jsonl", "timesketch", "html", "navigator", NULL
+	REPORT_FORMAT_TABLE(NAME, NAME, NAME) NULL
 };
 static int (*const writers[])(FILE *, const struct rp *, struct ev_err *) = {
-	report_text, report_csv, report_jsonl, report_timesketch, report_html,
-	report_navigator,
+	REPORT_FORMAT_TABLE(WRITER, WRITER, WRITER)
 };
-_Static_assert(sizeof(writers) / sizeof(writers[0]) + 1 ==
-    sizeof(report_formats) / sizeof(report_formats[0]),
-    "a writer for every format name");
+#undef NAME
+#undef WRITER
 
 int
 report_format_check(const char *name, struct ev_err *err)
 {
-	struct ev_buf b = EV_BUF_INIT;
-	size_t n = sizeof(writers) / sizeof(writers[0]);
-
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
 		if (strcmp(name, report_formats[i]) == 0)
 			return (int)i;
-	for (size_t i = 0; i < n; i++)
-		ev_buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 < n ? ", " :
-		    " or ", report_formats[i]);
-	EV_ERR(err, EV_EUSAGE, 0, "'%s' is not %s", name, b.buf);
-	ev_buf_release(&b);
+	EV_ERR(err, EV_EUSAGE, 0, "'%s' is not " REPORT_FORMAT_LIST, name);
 	return -1;
 }
-
-/* SPEC §8: the T1127/T1218 catalog and its neighbours. */
-static const char *const default_watched[] = {
-	"aspnet_compiler.exe", "bginfo.exe", "cdb.exe", "certutil.exe",
-	"cmstp.exe", "control.exe", "csi.exe", "cscript.exe", "dnx.exe",
-	"forfiles.exe", "hh.exe", "ieexec.exe", "iexpress.exe",
-	"infdefaultinstall.exe", "installutil.exe", "mavinject.exe",
-	"microsoft.workflow.compiler.exe", "msbuild.exe", "mshta.exe",
-	"msiexec.exe", "msxsl.exe", "odbcconf.exe", "pcalua.exe",
-	"powershell.exe", "presentationhost.exe", "rcsi.exe", "regasm.exe",
-	"register-cimprovider.exe", "regsvcs.exe", "regsvr32.exe",
-	"rundll32.exe", "scriptrunner.exe", "syncappvpublishingserver.exe",
-	"tracker.exe", "verclsid.exe", "wmic.exe", "wscript.exe",
-};
 
 void
 report_set_findings(struct report *r, const struct findings *fs)
@@ -688,33 +667,11 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 
 /* Index of the watched binary a process event runs, or -1. */
 static int
-watched_of(const struct report *r, const struct ev_map *wm,
-    const struct ev_event *ev)
+watched_of(const struct report *r, const struct ev_event *ev)
 {
-	const char *names[2] = {
-		rp_basename(ev->col[EV_COL_IMAGE]),
-		ev->col[EV_COL_ORIGINAL_FILE_NAME],
-	};
-	char low[128];
+	const struct base_binary *b = base_identify(r->watch, ev, NULL);
 
-	if (r->watch != NULL) {
-		const struct base_binary *b = base_identify(r->watch, ev, NULL);
-
-		return b != NULL ? (int)(b - r->watch->bins) : -1;
-	}
-	for (int k = 0; k < 2; k++) {
-		const struct ev_map_ent *e;
-		size_t n;
-
-		if (names[k] == NULL || (n = strlen(names[k])) == 0 ||
-		    n >= sizeof(low))
-			continue;
-		for (size_t i = 0; i < n; i++)
-			low[i] = (char)tolower((unsigned char)names[k][i]);
-		if ((e = ev_map_get(wm, low, n)) != NULL)
-			return (int)e->idx;
-	}
-	return -1;
+	return b != NULL ? (int)(b - r->watch->bins) : -1;
 }
 
 struct wcount {
@@ -739,34 +696,19 @@ static int
 analyse_watched(struct rp *rp)
 {
 	const struct report *r = rp->r;
-	const char *const *names = default_watched;
-	size_t nnames = sizeof(default_watched) / sizeof(default_watched[0]);
-	struct ev_map wm = EV_MAP_INIT, cm = EV_MAP_INIT;
+	size_t nnames;
+	struct ev_map cm = EV_MAP_INIT;
 	struct wcount *wc = NULL;
 	uint64_t *runs = NULL;
-	const char **cnames = NULL;
 	size_t nwc = 0, cap = 0;
 	struct ev_buf key = EV_BUF_INIT;
 	int rc = EV_ENOMEM;
 
-	if (r->watch != NULL) {
-		nnames = r->watch->nbins;
-		if ((cnames = calloc(nnames + 1, sizeof(*cnames))) == NULL)
-			goto out;
-		for (size_t i = 0; i < nnames; i++)
-			cnames[i] = r->watch->bins[i].name;
-		names = cnames;
-	}
+	if (r->watch == NULL)
+		return 0;
+	nnames = r->watch->nbins;
 	if ((runs = calloc(nnames + 1, sizeof(*runs))) == NULL)
 		goto out;
-	for (size_t i = 0; r->watch == NULL && i < nnames; i++) {
-		struct ev_map_ent *e;
-
-		if ((e = ev_map_put(&wm, names[i], strlen(names[i]),
-		    NULL)) == NULL)
-			goto out;
-		e->idx = (uint32_t)i;
-	}
 	for (size_t i = 0; i < r->run->nevents; i++) {
 		const struct ev_event *ev = r->run->events[i];
 		struct ev_map_ent *e;
@@ -777,7 +719,7 @@ analyse_watched(struct rp *rp)
 		if (ev->kind != EV_KIND_PROCESS || (r->corr != NULL &&
 		    corr_is_duplicate(r->corr, ev)))
 			continue;
-		if ((w = watched_of(r, &wm, ev)) < 0)
+		if ((w = watched_of(r, ev)) < 0)
 			continue;
 		runs[w]++;
 		cmd = ev->col[EV_COL_COMMAND_LINE] != NULL ?
@@ -813,8 +755,8 @@ analyse_watched(struct rp *rp)
 	if (rp->nwatched > 0 && (rp->watched = calloc(rp->nwatched,
 	    sizeof(*rp->watched))) == NULL)
 		goto out;
-	/* wc is sorted by watched index; names may be in any order, so
-	 * emit binaries by name */
+	/* wc is sorted by watched index; watched.yml lists the binaries
+	 * in any order, so emit them by name */
 	{
 		size_t k = 0;
 
@@ -823,7 +765,7 @@ analyse_watched(struct rp *rp)
 
 			if (i == 0 || wc[i].w != wc[i - 1].w) {
 				pw = &rp->watched[k++];
-				pw->binary = names[wc[i].w];
+				pw->binary = r->watch->bins[wc[i].w].name;
 				pw->runs = runs[wc[i].w];
 			} else
 				pw = &rp->watched[k - 1];
@@ -844,11 +786,9 @@ analyse_watched(struct rp *rp)
 	rc = 0;
 out:
 	ev_buf_release(&key);
-	ev_map_release(&wm);
 	ev_map_release(&cm);
 	free(wc);
 	free(runs);
-	free(cnames);
 	return rc;
 }
 

@@ -79,8 +79,8 @@ struct report {
 							   FILETIME, 0 = open */
 	const struct base_config	*watch;		/* watched binaries
 							   (rules/watched.yml);
-							   NULL: the SPEC §8
-							   names, by basename */
+							   NULL: no watched
+							   summary */
 	/*
 	 * Whether an image load (Sysmon 7) is unusual for its process
 	 * (baseline-flagged).  NULL: loads from user-writable directories
@@ -110,6 +110,21 @@ void	report_set_baseline(struct report *r, struct base_run *run);
  * unknown format, or EV_EIO when writing fails.
  */
 int	report_write(FILE *out, const struct report *, struct ev_err *err);
+
+/*
+ * The one format table: the formats report_write() knows, in order, as
+ * FIRST(name) X(name) ... LAST(name); each has its writer report_<name>()
+ * in report_int.h.
+ */
+#define REPORT_FORMAT_TABLE(FIRST, X, LAST) \
+	FIRST(text) X(csv) X(jsonl) X(timesketch) X(html) LAST(navigator)
+
+#define REPORT_FORMAT_FIRST_(n)	#n
+#define REPORT_FORMAT_NEXT_(n)	", " #n
+#define REPORT_FORMAT_LAST_(n)	" or " #n
+/* "text, csv, ... or navigator", a string literal: for --help, messages */
+#define REPORT_FORMAT_LIST REPORT_FORMAT_TABLE(REPORT_FORMAT_FIRST_, \
+	REPORT_FORMAT_NEXT_, REPORT_FORMAT_LAST_)
 
 /* The format names report_write() knows, NULL-terminated. */
 extern const char *const report_formats[];
