@@ -13,8 +13,9 @@
 #
 # Environment: BENCH_DIR (inputs are cached there, default
 # $top_builddir/bench-data), BENCH_REPEAT (best of N for fast rows, 3),
-# BENCH_QUICK=1 (skip evtxexport on big files, the rows by size and the
-# memory rows), BENCH_SIZES (MiB of the rows by size, "128 512 2048").
+# BENCH_QUICK=1 (skip evtxexport on big files, the rows by size, the
+# memory rows and bench-sigma's passes, whose check runs every rule on
+# every event), BENCH_SIZES (MiB of the rows by size, "128 512 2048").
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 EVH=$top_builddir/evtxhunt
