@@ -4,7 +4,7 @@
  * logs, print one, add baselines together.  The second word is
  * dispatched from a table, as main() dispatches the first.
  *
- * A baseline file is written as every output is (cmd_out_open()): as
+ * A baseline file is written as every output is (cmd_out_db()): as
  * DB.XXXXXX beside DB, starting from a copy of DB when it exists, and
  * renamed into place when complete, so a failed run leaves DB as it was.
  */
@@ -84,52 +84,65 @@ static const struct cmd_opt merge_options[] = {
 #undef A
 
 /*
- * An output baseline, written as every output is (cmd_out_open()): a
+ * An output baseline, written as every output is (cmd_out_db()): a
  * temporary beside it, renamed into place when complete.  When the file
  * exists, the temporary starts as a copy of it (merged in, read-only and
  * checked as any input baseline), so adding to a baseline never changes
- * it until the whole run has succeeded.
+ * it until the whole run has succeeded.  fill(db, path, arg, err) adds
+ * the run's part.
  */
+typedef int outdb_fill(struct sqlite3 *db, const char *path, void *arg,
+    struct ev_err *err);
+
 struct outdb {
-	struct cmd_out	 o;
-	struct sqlite3	*db;
+	const char	*path;
+	outdb_fill	*fill;
+	void		*arg;
 };
 
+/* cmd_out_db()'s fn: the baseline at o->path, then o->fill, into tmp. */
 static int
-out_open(struct outdb *o, const char *path)
+write_db(const char *tmp, void *arg, struct ev_err *err)
 {
-	struct ev_err err = EV_ERR_INIT;
+	const struct outdb *o = arg;
+	struct sqlite3 *db = NULL;
 	struct stat st;
-	bool existed = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	int rc;
 
-	o->db = NULL;
-	if (cmd_out_open(&o->o, path, CMD_OUT_DB) != 0)
-		return -1;
-	if (base_db_open(o->o.tmp, true, false, &o->db, &err) != 0 ||
-	    (existed && base_db_merge(o->db, path, &err) != 0)) {
+	if ((rc = base_db_open(tmp, true, false, &db, err)) == 0 &&
+	    stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
+		rc = base_db_merge(db, o->path, err);
+	if (rc == 0)
+		rc = o->fill(db, o->path, o->arg, err);
+	if (base_db_close(db, o->path, rc == 0 ? err : NULL) != 0 && rc == 0)
+		rc = EV_ESQL;
+	return rc;
+}
+
+/* Writes the output baseline path: 0, or -1 after a message. */
+static int
+out_write(const char *path, outdb_fill *fill, void *arg)
+{
+	struct outdb o = { path, fill, arg };
+	struct ev_err err = EV_ERR_INIT;
+
+	if (cmd_out_db(path, write_db, &o, &err) != 0) {
 		cmd_warn("%s", err.msg);
-		base_db_close(o->db, path, NULL);
-		cmd_out_abort(&o->o);
 		return -1;
 	}
 	return 0;
 }
 
-/* Closes; with ok, the temporary is renamed into place. */
+/* learn's part of the output baseline: the counts of the run. */
 static int
-out_close(struct outdb *o, bool ok)
+add_counts(struct sqlite3 *db, const char *path, void *counts,
+    struct ev_err *err)
 {
-	struct ev_err err = EV_ERR_INIT;
+	int rc = base_db_add(db, counts, err);
 
-	if (base_db_close(o->db, o->o.path, &err) != 0) {
-		cmd_warn("%s", err.msg);
-		ok = false;
-	}
-	if (!ok) {
-		cmd_out_abort(&o->o);
-		return -1;
-	}
-	return cmd_out_commit(&o->o);
+	if (rc != 0)
+		ev_err_wrap(err, "%s", path);
+	return rc;
 }
 
 static int
@@ -142,10 +155,9 @@ learn(int argc, char **argv)
 	struct base_config *cfg = NULL;
 	struct base_counts counts;
 	struct corr *corr = NULL;
-	struct outdb out;
 	const char *outpath, *watched;
 	double t0 = cmd_now();
-	int id, rc, status;
+	int id, status;
 
 	cmd_read_init(&a.rd);
 	cmd_opt_init(&g, "baseline learn", learn_usage, learn_options, &a);
@@ -183,15 +195,8 @@ learn(int argc, char **argv)
 	    run.nevents, &err) != 0) {
 		cmd_warn("%s", err.msg);
 		status = CMD_EXIT_ERROR;
-	} else if (out_open(&out, outpath) != 0)
+	} else if (out_write(outpath, add_counts, &counts) != 0)
 		status = CMD_EXIT_ERROR;
-	else {
-		rc = base_db_add(out.db, &counts, &err);
-		if (rc != 0)
-			cmd_warn("%s: %s", outpath, err.msg);
-		if (out_close(&out, rc == 0) != 0 || rc != 0)
-			status = CMD_EXIT_ERROR;
-	}
 	if (!a.rd.ingest.quiet && status != CMD_EXIT_ERROR) {
 		uint64_t inv = 0;
 		struct ev_map_ent *e;
@@ -312,15 +317,32 @@ show(int argc, char **argv)
 	return cmd_finish_stdout(rc == 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR);
 }
 
+/* merge's part of the output baseline: every input baseline. */
+struct inputs {
+	char	**v;
+	size_t	  n;
+};
+
+static int
+merge_inputs(struct sqlite3 *db, const char *path, void *arg,
+    struct ev_err *err)
+{
+	const struct inputs *in = arg;
+	int rc = 0;
+
+	(void)path;
+	for (size_t i = 0; i < in->n && rc == 0; i++)
+		rc = base_db_merge(db, in->v[i], err);
+	return rc;
+}
+
 static int
 merge(int argc, char **argv)
 {
 	struct base_args a = { .outpath = NULL };
 	struct cmd_getopt g;
-	struct ev_err err = EV_ERR_INIT;
 	const char *outpath;
-	struct outdb out;
-	bool ok = true;
+	struct inputs in;
 
 	cmd_opt_init(&g, "baseline merge", merge_usage, merge_options, &a);
 	if (cmd_opt_next(&g, argc, argv) == CMD_OPT_STOP)
@@ -338,18 +360,10 @@ merge(int argc, char **argv)
 		if (cmd_out_is_claimed(argv[i]))
 			return cmd_usage_error("baseline merge", "'%s' is the "
 			    "output; it would be counted twice", argv[i]);
-	if (out_open(&out, outpath) != 0)
-		return CMD_EXIT_ERROR;
-	for (int i = 0; i < argc && ok; i++) {
-		ev_err_clear(&err);
-		if (base_db_merge(out.db, argv[i], &err) != 0) {
-			cmd_warn("%s", err.msg);
-			ok = false;
-		}
-	}
-	if (out_close(&out, ok) != 0)
-		ok = false;
-	return cmd_finish_stdout(ok ? CMD_EXIT_OK : CMD_EXIT_ERROR);
+	in.v = argv;
+	in.n = (size_t)argc;
+	return cmd_finish_stdout(out_write(outpath, merge_inputs, &in) == 0 ?
+	    CMD_EXIT_OK : CMD_EXIT_ERROR);
 }
 
 static const struct cmd_sub subcommands[] = {
