@@ -338,19 +338,6 @@ list_free(struct list *l)
 
 /* ---- what started a process: a service, a task, a script block ---- */
 
-static const char *
-base_name(const char *path)
-{
-	const char *s;
-
-	if (path == NULL)
-		return NULL;
-	for (s = path; *s != '\0'; s++)
-		if (*s == '\\' || *s == '/')
-			path = s + 1;
-	return path;
-}
-
 /* Case-insensitive substring search (ASCII folding). */
 static bool
 contains_ci(const char *hay, const char *needle)
@@ -369,7 +356,7 @@ contains_ci(const char *hay, const char *needle)
 static bool
 image_key(struct ev_buf *b, const struct ev_event *ev)
 {
-	const char *base = base_name(ev->col[EV_COL_IMAGE]);
+	const char *base = ev_basename(ev->col[EV_COL_IMAGE]);
 
 	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
 		base = "cmd.exe";
@@ -409,7 +396,7 @@ plausible_parent(const char *parent, int kind)
 	static const char *const task_hosts[] = {
 		"svchost.exe", "taskeng.exe", "taskhostw.exe", "taskhost.exe",
 	};
-	const char *b = base_name(parent);
+	const char *b = ev_basename(parent);
 
 	if (b == NULL || *b == '\0')
 		return true;	/* not known: the time and image decide */
@@ -502,7 +489,7 @@ out:
 static bool
 is_powershell(const char *image)
 {
-	const char *b = base_name(image);
+	const char *b = ev_basename(image);
 
 	return b != NULL && (strcasecmp(b, "powershell.exe") == 0 ||
 	    strcasecmp(b, "pwsh.exe") == 0 ||
@@ -569,7 +556,7 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 		if (!is_powershell(par != NULL ? par->col[EV_COL_IMAGE] :
 		    ev->col[EV_COL_PARENT_IMAGE]))
 			continue;
-		if ((base = base_name(ev->col[EV_COL_IMAGE])) == NULL ||
+		if ((base = ev_basename(ev->col[EV_COL_IMAGE])) == NULL ||
 		    (len = strcspn(base, ".")) == 0 || len >= sizeof(stem))
 			continue;
 		memcpy(stem, base, len);

@@ -101,6 +101,17 @@ ev_bidi_control(unsigned cp)
 	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
+const char *
+ev_basename(const char *path)
+{
+	if (path == NULL)
+		return NULL;
+	for (const char *s = path; *s != '\0'; s++)
+		if (*s == '\\' || *s == '/')
+			path = s + 1;
+	return path;
+}
+
 int
 ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 {

@@ -111,6 +111,10 @@ ev_qsort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
+/* The last part of a Windows or POSIX path (after its last \ or /);
+   NULL for NULL. */
+const char *ev_basename(const char *path);
+
 /*
  * Parses a decimal unsigned number in [min, max] from the whole of s.
  * Returns 0 and sets *out, or -1 (s not a number, or out of range).

@@ -229,6 +229,18 @@ START_TEST(test_parse_numbers)
 }
 END_TEST
 
+START_TEST(test_basename)
+{
+	ck_assert_str_eq(ev_basename("C:\\Windows\\System32\\cmd.exe"),
+	    "cmd.exe");
+	ck_assert_str_eq(ev_basename("/usr/bin/pwsh"), "pwsh");
+	ck_assert_str_eq(ev_basename("C:\\a/b\\c.exe"), "c.exe");
+	ck_assert_str_eq(ev_basename("rundll32.exe"), "rundll32.exe");
+	ck_assert_str_eq(ev_basename("C:\\dir\\"), "");
+	ck_assert_ptr_null(ev_basename(NULL));
+}
+END_TEST
+
 /* ---- SHA-256 (FIPS 180-4 examples) ---- */
 
 START_TEST(test_sha256)
@@ -765,6 +777,7 @@ core_suite(void)
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_parse_numbers);
+	tcase_add_test(tc, test_basename);
 	tcase_add_test(tc, test_sha256);
 	suite_add_tcase(s, tc);
 

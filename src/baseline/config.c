@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "baseline/baseline.h"
+#include "ev_util.h"
 
 static const char *const ftype_names[BASE_F_NTYPES] = {
 	"arg", "args", "parent", "image", "module", "net", "child",
@@ -764,16 +765,6 @@ base_prior_expects(const struct base_prior *p, enum base_ftype t,
 	return t == BASE_F_ARG && !names_location(v) ? -1 : 0;
 }
 
-static const char *
-basename_ci(const char *path)
-{
-	const char *s = strrchr(path, '\\'), *t = strrchr(path, '/');
-
-	if (t > s)
-		s = t;
-	return s ? s + 1 : path;
-}
-
 /* the binary m maps s to (case-insensitive), or NULL */
 static const struct base_binary *
 lookup(const struct base_config *c, const struct ev_map *m, const char *s)
@@ -810,7 +801,7 @@ base_identify(const struct base_config *c, const struct ev_event *ev,
 	if (ev->kind != EV_KIND_PROCESS)
 		return NULL;
 	if (img != NULL && *img != '\0')
-		bi = lookup(c, &c->names, basename_ci(img));
+		bi = lookup(c, &c->names, ev_basename(img));
 	if (known(ofn))
 		bo = lookup(c, &c->names, ofn);
 	else if (known(ev->col[EV_COL_DESCRIPTION]))

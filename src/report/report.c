@@ -105,19 +105,6 @@ rp_col(const struct ev_event *ev, int c)
 	return ev->col[c];
 }
 
-const char *
-rp_basename(const char *path)
-{
-	const char *s;
-
-	if (path == NULL)
-		return NULL;
-	for (s = path; *s != '\0'; s++)
-		if (*s == '\\' || *s == '/')
-			path = s + 1;
-	return path;
-}
-
 void
 rp_endpoint(struct ev_buf *b, const char *ip, const char *port)
 {
@@ -275,8 +262,8 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		ev_buf_addf(b, "powershell module%s%s: ",
 		    c[EV_COL_COMMAND_LINE] != NULL ? " in " : "",
 		    c[EV_COL_COMMAND_LINE] != NULL ?
-		    rp_basename(c[EV_COL_IMAGE]) != NULL ?
-		    rp_basename(c[EV_COL_IMAGE]) : "?" : "");
+		    ev_basename(c[EV_COL_IMAGE]) != NULL ?
+		    ev_basename(c[EV_COL_IMAGE]) : "?" : "");
 		add_flat(b, c[EV_COL_SCRIPT_TEXT] != NULL ?
 		    c[EV_COL_SCRIPT_TEXT] : or_q(c[EV_COL_COMMAND_LINE]),
 		    RP_SCRIPT_ABRIDGED);

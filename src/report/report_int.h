@@ -191,9 +191,6 @@ double	rp_score(const struct finding *);
 size_t	rp_techniques(const char *tags, void (*fn)(void *, const char *,
 	    size_t), void *arg);
 
-/* Basename of a Windows or POSIX path (after the last \ or /). */
-const char *rp_basename(const char *path);
-
 /*
  * Column c of ev, or, for a Sysmon 3/7 event that does not log it, of
  * the process that made the connection or loaded the module (its command

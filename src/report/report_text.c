@@ -667,7 +667,7 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		ev_buf_addf(&t, "%zu:", c.nkids);
 		n = c.nkids < RP_CTX_MAX ? c.nkids : RP_CTX_MAX;
 		for (size_t i = 0; i < n; i++) {
-			const char *b = rp_basename(c.kids[i]->col[EV_COL_IMAGE]);
+			const char *b = ev_basename(c.kids[i]->col[EV_COL_IMAGE]);
 
 			ev_buf_addf(&t, " %s", b ? b : "?");
 		}
@@ -754,8 +754,8 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		ev_buf_addf(&t, "net %s -> ",
-		    rp_basename(ev->col[EV_COL_IMAGE]) ?
-		    rp_basename(ev->col[EV_COL_IMAGE]) : "?");
+		    ev_basename(ev->col[EV_COL_IMAGE]) ?
+		    ev_basename(ev->col[EV_COL_IMAGE]) : "?");
 		rp_endpoint(&t, ev->col[EV_COL_DST_IP],
 		    ev->col[EV_COL_DST_PORT]);
 		break;
@@ -887,7 +887,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	field(w, IND, "image", ev->col[EV_COL_IMAGE]);
 	if (ev->col[EV_COL_ORIGINAL_FILE_NAME] && ev->col[EV_COL_IMAGE] &&
 	    strcasecmp(ev->col[EV_COL_ORIGINAL_FILE_NAME],
-	    rp_basename(ev->col[EV_COL_IMAGE])) != 0)
+	    ev_basename(ev->col[EV_COL_IMAGE])) != 0)
 		field(w, IND, "orig name", ev->col[EV_COL_ORIGINAL_FILE_NAME]);
 	field(w, IND, "command", ev->col[EV_COL_COMMAND_LINE]);
 	switch (ev->kind) {
