@@ -36,6 +36,8 @@ struct att {
 	const struct ev_event	*ev;
 };
 
+struct started;
+
 struct list {
 	uint32_t		*off;		/* nprocs + 1 offsets */
 	const struct ev_event	**ev;
@@ -46,6 +48,9 @@ struct corr {
 	size_t		 nprocs;
 	struct ev_map	 byptr;
 	struct list	 children, net, loads, acts;
+	struct started	*started;	/* processes with an origin, by
+					   origin then time */
+	size_t		 nstarted;
 };
 
 static void
@@ -410,6 +415,44 @@ plausible_parent(const char *parent, int kind)
 
 #define ORIGIN_TRIES	64	/* candidates looked at per process */
 
+/* A process and the service or task that started it. */
+struct started {
+	const struct ev_event	*origin, *proc;
+};
+
+static int
+started_cmp(const void *pa, const void *pb)
+{
+	const struct started *a = pa, *b = pb;
+
+	if (a->origin->seq != b->origin->seq)
+		return a->origin->seq < b->origin->seq ? -1 : 1;
+	if (a->origin != b->origin)
+		return a->origin < b->origin ? -1 : 1;
+	return a->proc->seq < b->proc->seq ? -1 : a->proc->seq > b->proc->seq;
+}
+
+/* c->started: every process with an origin, by origin then time. */
+static int
+started_index(struct corr *c)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < c->nprocs; k++)
+		if (c->procs[k].origin != NULL)
+			n++;
+	if (n == 0)
+		return 0;
+	if ((c->started = calloc(n, sizeof(*c->started))) == NULL)
+		return EV_ENOMEM;
+	for (size_t k = 0; k < c->nprocs; k++)
+		if (c->procs[k].origin != NULL)
+			c->started[c->nstarted++] = (struct started){
+			    c->procs[k].origin, c->procs[k].ev };
+	ev_qsort(c->started, c->nstarted, sizeof(*c->started), started_cmp);
+	return 0;
+}
+
 /*
  * procs[].origin: the latest service or task (same computer, logged at
  * or before the process) whose action runs the process's image with
@@ -474,7 +517,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 			break;
 		}
 	}
-	rc = ev_buf_failed(&key) ? EV_ENOMEM : 0;
+	rc = ev_buf_failed(&key) ? EV_ENOMEM : started_index(c);
 out:
 	ev_map_release(&m);
 	ev_buf_release(&key);
@@ -743,6 +786,7 @@ corr_free(struct corr *c)
 	list_free(&c->net);
 	list_free(&c->loads);
 	list_free(&c->acts);
+	free(c->started);
 	free(c);
 }
 
@@ -864,6 +908,31 @@ corr_origin(const struct corr *c, const struct ev_event *proc)
 	uint32_t n = kept(c, proc);
 
 	return n == NONE ? NULL : c->procs[n].origin;
+}
+
+size_t
+corr_started(const struct corr *c, const struct ev_event *origin,
+    const struct ev_event **v, size_t max)
+{
+	size_t lo = 0, hi = c->nstarted, n = 0;
+
+	if (origin == NULL)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ev_event *o = c->started[mid].origin;
+
+		if (o->seq < origin->seq || (o->seq == origin->seq &&
+		    o < origin))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < c->nstarted &&
+	    c->started[i].origin == origin; i++, n++)
+		if (n < max)
+			v[n] = c->started[i].proc;
+	return n;
 }
 
 const struct ev_event *

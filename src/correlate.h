@@ -110,6 +110,13 @@ const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);
 
 /*
+ * The processes whose corr_origin() is origin (a service or task event),
+ * in time order: up to max into v[]; returns how many there are.
+ */
+size_t	corr_started(const struct corr *, const struct ev_event *origin,
+	    const struct ev_event **v, size_t max);
+
+/*
  * The PowerShell script block (4104, joined) that ran proc, or NULL: when
  * proc's parent is PowerShell, the latest block of proc's computer logged
  * between the parent's start (10 minutes before proc when the parent is

@@ -134,6 +134,27 @@ assert [a["kind"] for a in cu["context"]["activity"]] == \
 assert cu["context"]["script"]["summary"].startswith("script block"), cu
 PYEOF
 
+# -- a finding on a service: the processes its action started
+cat >"$T/svc.yml" <<'EOF'
+title: Test service running mshta through the command interpreter
+id: 0c7e3f52-5a1b-4d6e-9f20-3b8a4c1d2e70
+status: test
+level: high
+logsource:
+    product: windows
+    service: system
+detection:
+    selection:
+        EventID: 7045
+        ImagePath|contains: 'mshta.exe http'
+    condition: selection
+EOF
+expect 1 "service rule" "$EVTXHUNT" scan -r "$T/svc.yml" "$W"
+grep -q "event     service PrintHelper (demand start, LocalSystem):" "$T/out" &&
+    ok "service finding shows the service" || fail "no service line"
+grep -q "ran       2024-03-07T09:12:00.1000000Z C:.Windows.system32.cmd.exe /c" \
+    "$T/out" && ok "service finding shows what it ran" || fail "no ran line"
+
 # -- coverage and exit 3: PowerShell or services alone are examinable
 expect 0 "only PowerShell/Operational: examined, nothing found" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-powershell.evtx"

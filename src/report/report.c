@@ -626,6 +626,13 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 	const struct ev_event *const *loads;
 
 	memset(ctx, 0, sizeof(*ctx));
+	if (c != NULL && (ev->kind == EV_KIND_SERVICE ||
+	    ev->kind == EV_KIND_TASK)) {
+		ctx->started_total = corr_started(c, ev, ctx->started,
+		    RP_CTX_MAX);
+		ctx->nstarted = ctx->started_total < RP_CTX_MAX ?
+		    ctx->started_total : RP_CTX_MAX;
+	}
 	if (c == NULL) {
 		if (ev->kind == EV_KIND_PROCESS)
 			ctx->proc = ev;

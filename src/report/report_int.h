@@ -118,6 +118,11 @@ struct rp_ctx {
 	const struct ev_event	*const *acts;	/* its DNS queries, file
 						   creations, tasks */
 	size_t			 nacts;
+	const struct ev_event	*started[RP_CTX_MAX];	/* a service or
+						   task: the processes its
+						   action started */
+	size_t			 nstarted;	/* shown */
+	size_t			 started_total;
 };
 
 struct rp {

@@ -386,7 +386,13 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_addc(b, ',');
 		json_source(b, rp, c.acts[i]);
 	}
-	ev_buf_addf(b, "],\"activity_total\":%zu}", c.nacts);
+	ev_buf_addf(b, "],\"activity_total\":%zu,\"ran\":[", c.nacts);
+	for (size_t i = 0; i < c.nstarted; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		json_proc(b, rp, c.started[i]);
+	}
+	ev_buf_addf(b, "],\"ran_total\":%zu}", c.started_total);
 }
 
 static void

@@ -675,6 +675,23 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_adds(&t, " ...");
 		field(w, IND, "children", t.buf);
 	}
+	for (size_t i = 0; i < c.nstarted; i++) {
+		const struct ev_event *e = c.started[i];
+
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s %s", iso(e->time, a),
+		    e->col[EV_COL_COMMAND_LINE] != NULL &&
+		    e->col[EV_COL_COMMAND_LINE][0] != '\0' ?
+		    e->col[EV_COL_COMMAND_LINE] : e->col[EV_COL_IMAGE] != NULL ?
+		    e->col[EV_COL_IMAGE] : "?");
+		field(w, IND, i == 0 ? "ran" : "", t.buf);
+	}
+	if (c.started_total > c.nstarted) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "+%zu more (see --db processes.origin)",
+		    c.started_total - c.nstarted);
+		field(w, IND, "", t.buf);
+	}
 	if (c.origin != NULL && c.origin != ev) {
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "%s ", iso(c.origin->time, a));
