@@ -464,10 +464,12 @@ read_text(const char *path, char **textp, size_t *lenp, struct ev_err *err)
 	return 0;
 }
 
-/* Reads the file at path and hands its text to parse(arg, ...). */
+/*
+ * Reads the file at path and parses it: with c NULL, a watched.yml into
+ * a new *out; else a priors.yml added to c.
+ */
 static int
-load_file(const char *path, int (*parse)(void *arg, const char *text,
-    size_t len, const char *name, struct ev_err *err), void *arg,
+load_file(const char *path, struct base_config *c, struct base_config **out,
     struct ev_err *err)
 {
 	char *text;
@@ -476,23 +478,17 @@ load_file(const char *path, int (*parse)(void *arg, const char *text,
 
 	if ((rc = read_text(path, &text, &len, err)) != 0)
 		return rc;
-	rc = parse(arg, text, len, path, err);
+	rc = c != NULL ? base_prior_parse(c, text, len, path, err) :
+	    base_config_parse(text, len, path, out, err);
 	free(text);
 	return rc;
-}
-
-static int
-parse_config(void *out, const char *text, size_t len, const char *name,
-    struct ev_err *err)
-{
-	return base_config_parse(text, len, name, out, err);
 }
 
 int
 base_config_load(const char *path, struct base_config **out,
     struct ev_err *err)
 {
-	return load_file(path, parse_config, out, err);
+	return load_file(path, NULL, out, err);
 }
 
 int
@@ -697,17 +693,10 @@ base_prior_parse(struct base_config *c, const char *text, size_t len,
 	return rc;
 }
 
-static int
-parse_prior(void *c, const char *text, size_t len, const char *name,
-    struct ev_err *err)
-{
-	return base_prior_parse(c, text, len, name, err);
-}
-
 int
 base_prior_load(struct base_config *c, const char *path, struct ev_err *err)
 {
-	return load_file(path, parse_prior, c, err);
+	return load_file(path, c, NULL, err);
 }
 
 /* '*' matches any run of characters (iterative, linear backtracking) */
