@@ -155,6 +155,18 @@ ev_json_str(struct ev_buf *b, const char *s)
 
 
 void
+ev_json_strv(struct ev_buf *b, const char *const *v, size_t n)
+{
+	ev_buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		ev_json_str(b, v[i]);
+	}
+	ev_buf_addc(b, ']');
+}
+
+void
 ev_json_data(struct ev_buf *b, const struct ev_event *ev)
 {
 	ev_buf_addc(b, '{');

@@ -17,6 +17,9 @@
  */
 void	ev_json_str(struct ev_buf *b, const char *s);
 
+/* Appends v[0..n) as a JSON array of ev_json_str() strings. */
+void	ev_json_strv(struct ev_buf *b, const char *const *v, size_t n);
+
 /*
  * Appends the EventData of ev as a JSON object: names as logged, an
  * unnamed Data element as "Data1", "Data2"... by position.

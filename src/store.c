@@ -331,19 +331,6 @@ store_add_run(struct store *s, const struct ingest_run *run,
 	return store_exec(s->db, "COMMIT", err);
 }
 
-/* A JSON array of n strings. */
-static void
-json_list(struct ev_buf *b, const char *const *v, size_t n)
-{
-	ev_buf_addc(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		ev_json_str(b, v[i]);
-	}
-	ev_buf_addc(b, ']');
-}
-
 int
 store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
     struct ev_err *err)
@@ -383,9 +370,9 @@ store_add_rules(struct store *s, const struct store_rule *rules, size_t n,
 		bind_text(ins, 9, r->reason);
 		bind_text(ins, 10, r->description);
 		ev_buf_reset(&refs);
-		json_list(&refs, r->references, r->nreferences);
+		ev_json_strv(&refs, r->references, r->nreferences);
 		ev_buf_reset(&fps);
-		json_list(&fps, r->falsepositives, r->nfalsepositives);
+		ev_json_strv(&fps, r->falsepositives, r->nfalsepositives);
 		if (ev_buf_failed(&refs) || ev_buf_failed(&fps)) {
 			rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 			goto out;

@@ -241,6 +241,20 @@ START_TEST(test_basename)
 }
 END_TEST
 
+START_TEST(test_json_strv)
+{
+	static const char *const v[] = { "a\"b", "c\x1b" };
+	struct ev_buf b = EV_BUF_INIT;
+
+	ev_json_strv(&b, v, 2);
+	ck_assert_str_eq(b.buf, "[\"a\\\"b\",\"c\\u001b\"]");
+	ev_buf_reset(&b);
+	ev_json_strv(&b, NULL, 0);
+	ck_assert_str_eq(b.buf, "[]");
+	ev_buf_release(&b);
+}
+END_TEST
+
 /* ---- SHA-256 (FIPS 180-4 examples) ---- */
 
 START_TEST(test_sha256)
@@ -778,6 +792,7 @@ core_suite(void)
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_parse_numbers);
 	tcase_add_test(tc, test_basename);
+	tcase_add_test(tc, test_json_strv);
 	tcase_add_test(tc, test_sha256);
 	suite_add_tcase(s, tc);
 

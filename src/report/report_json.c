@@ -444,28 +444,16 @@ json_records(struct ev_buf *b, const struct rp *rp,
 	ev_buf_addc(b, ']');
 }
 
-static void
-json_strv(struct ev_buf *b, const char *k, const char *const *v, size_t n)
-{
-	key(b, k);
-	ev_buf_addc(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		ev_json_str(b, v[i]);
-	}
-	ev_buf_addc(b, ']');
-}
-
 /* A reason's rule: description, references, falsepositives, matched. */
 static void
 json_about(struct ev_buf *b, const struct finding_reason *rr)
 {
 	key(b, "description");
 	ev_json_str(b, rr->description);
-	json_strv(b, "references", rr->references, rr->nreferences);
-	json_strv(b, "falsepositives", rr->falsepositives,
-	    rr->nfalsepositives);
+	key(b, "references");
+	ev_json_strv(b, rr->references, rr->nreferences);
+	key(b, "falsepositives");
+	ev_json_strv(b, rr->falsepositives, rr->nfalsepositives);
 	key(b, "matched");
 	ev_buf_addc(b, '[');
 	for (size_t i = 0; i < rr->nmatched; i++) {
