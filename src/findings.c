@@ -399,34 +399,41 @@ new_reason(struct build *b)
 	return &b->rs[b->nrs++];
 }
 
+/* A new reason for rule, filled from it (NULL when out of memory). */
+static struct finding_reason *
+rule_reason(struct build *b, uint32_t rule)
+{
+	const struct sigma_rule *r = sigma_rule_at(b->rules, rule);
+	struct finding_reason *rr = new_reason(b);
+
+	if (rr == NULL)
+		return NULL;
+	if (b->tags[rule] == NULL)
+		b->tags[rule] = join_tags(&b->fs->arena, r);
+	*rr = (struct finding_reason){
+		.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
+		.title = r->title,
+		.rule_id = r->id ? r->id : r->path,
+		.rule_path = r->path,
+		.tags = b->tags[rule],
+		.rule = rule,
+		.description = r->description,
+		.references = r->references.v,
+		.nreferences = r->references.n,
+		.falsepositives = r->falsepositives.v,
+		.nfalsepositives = r->falsepositives.n,
+	};
+	return rr;
+}
+
 static int
 rule_reasons(struct build *b, const struct ev_event *ev)
 {
 	for (uint32_t h = 0; h < ev->nhits; h++) {
-		const struct sigma_rule *r = sigma_rule_at(b->rules,
-		    ev->hits[h]);
-		struct finding_reason *rr;
-
-		if (r->silent)
+		if (sigma_rule_at(b->rules, ev->hits[h])->silent)
 			continue;	/* reported by its correlations */
-		if ((rr = new_reason(b)) == NULL)
+		if (rule_reason(b, ev->hits[h]) == NULL)
 			return EV_ENOMEM;
-		if (b->tags[ev->hits[h]] == NULL)
-			b->tags[ev->hits[h]] = join_tags(&b->fs->arena, r);
-		*rr = (struct finding_reason){
-			.baseline = false,
-			.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
-			.title = r->title,
-			.rule_id = r->id ? r->id : r->path,
-			.rule_path = r->path,
-			.tags = b->tags[ev->hits[h]],
-			.rule = ev->hits[h],
-			.description = r->description,
-			.references = r->references.v,
-			.nreferences = r->references.n,
-			.falsepositives = r->falsepositives.v,
-			.nfalsepositives = r->falsepositives.n,
-		};
 	}
 	return 0;
 }
@@ -561,28 +568,12 @@ correlation_reasons(struct build *b, const struct ev_event *ev)
 		b->ci++;
 	for (; b->ci < b->ncm && b->cm[b->ci]->last == ev; b->ci++) {
 		const struct sigcorr_match *m = b->cm[b->ci];
-		const struct sigma_rule *r = sigma_rule_at(b->rules, m->rule);
-		struct finding_reason *rr = new_reason(b);
+		struct finding_reason *rr = rule_reason(b, m->rule);
 
 		if (rr == NULL)
 			return EV_ENOMEM;
-		if (b->tags[m->rule] == NULL)
-			b->tags[m->rule] = join_tags(&b->fs->arena, r);
-		*rr = (struct finding_reason){
-			.correlation = true,
-			.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
-			.title = r->title,
-			.rule_id = r->id ? r->id : r->path,
-			.rule_path = r->path,
-			.tags = b->tags[m->rule],
-			.details = m->details,
-			.rule = m->rule,
-			.description = r->description,
-			.references = r->references.v,
-			.nreferences = r->references.n,
-			.falsepositives = r->falsepositives.v,
-			.nfalsepositives = r->falsepositives.n,
-		};
+		rr->correlation = true;
+		rr->details = m->details;
 	}
 	return 0;
 }
