@@ -148,13 +148,27 @@ lowdup(const char *s)
 	return d;
 }
 
+/* key names b in map m (c->names or c->descs), unless an earlier
+   binary has it */
+static int
+index_key(struct base_config *c, struct ev_map *m, const char *key,
+    const struct base_binary *b)
+{
+	bool isnew;
+	struct ev_map_ent *e = ev_map_put(m, key, strlen(key), &isnew);
+
+	if (e == NULL)
+		return EV_ENOMEM;
+	if (isnew)
+		e->idx = (uint32_t)(b - c->bins);
+	return 0;
+}
+
 static int
 add_name(struct base_config *c, struct base_binary *b, const char *name)
 {
 	char *n = lowdup(name);
 	char **v;
-	struct ev_map_ent *e;
-	bool isnew;
 
 	if (n == NULL)
 		return EV_ENOMEM;
@@ -165,12 +179,7 @@ add_name(struct base_config *c, struct base_binary *b, const char *name)
 	}
 	b->names = v;
 	b->names[b->nnames++] = n;
-	e = ev_map_put(&c->names, n, strlen(n), &isnew);
-	if (e == NULL)
-		return EV_ENOMEM;
-	if (isnew)
-		e->idx = (uint32_t)(b - c->bins);
-	return 0;
+	return index_key(c, &c->names, n, b);
 }
 
 /* a PE Description (lower case) that identifies b */
@@ -178,18 +187,13 @@ static int
 add_desc(struct base_config *c, struct base_binary *b, const char *desc)
 {
 	char *d = lowdup(desc);
-	struct ev_map_ent *e;
-	bool isnew;
+	int rc;
 
 	if (d == NULL)
 		return EV_ENOMEM;
-	e = ev_map_put(&c->descs, d, strlen(d), &isnew);
+	rc = index_key(c, &c->descs, d, b);
 	free(d);
-	if (e == NULL)
-		return EV_ENOMEM;
-	if (isnew)
-		e->idx = (uint32_t)(b - c->bins);
-	return 0;
+	return rc;
 }
 
 static int
