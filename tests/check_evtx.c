@@ -1693,6 +1693,43 @@ START_TEST(template_tie_break)
 }
 END_TEST
 
+/*
+ * Candidates whose definition does not fit: once the record was decoded
+ * with one of them, the others are passed over by their substitution
+ * signature, never the one that fits, which may come after them; with
+ * none fitting, the record stays positional.  The same for any reading
+ * order.
+ */
+START_TEST(template_misfit_skip)
+{
+	static const struct late_ev misfit[] = { { 'm', false } };
+	static const struct late_ev slack[] = { { 'n', false }, { 's', false } };
+	static const struct late_ev real[] = { { 'p', false } };
+	const struct late_ev *a[] = { misfit, misfit, slack, real };
+	const struct late_ev *b[] = { misfit, misfit, slack, slack };
+	size_t na[] = { 1, 1, 2, 1 }, nb[] = { 1, 1, 2, 2 };
+	size_t rev[] = { 3, 2, 1, 0 };
+	struct tpl_seen s;
+
+	late_read(a, na, 4, NULL, false, true, true, &s);
+	ck_assert_int_eq(s.recovered, 1);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	late_read(a, na, 4, rev, true, true, true, &s);
+	ck_assert(!s.unresolved);
+	ck_assert_str_eq(s.pairs, NAMED_PAIRS);
+	/* two records: the second passes over a signature already known */
+	late_read(b, nb, 4, NULL, false, true, true, &s);
+	ck_assert_int_eq(s.recovered, 2);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
+	late_read(b, nb, 4, rev, true, true, true, &s);
+	ck_assert_int_eq(s.recovered, 2);
+	ck_assert(s.unresolved);
+	ck_assert_str_eq(s.pairs, POSITIONAL_PAIRS);
+}
+END_TEST
+
 static Suite *
 evtx_suite(void)
 {
@@ -1745,6 +1782,7 @@ evtx_suite(void)
 	tcase_add_test(tc, template_late_reread);
 	tcase_add_test(tc, template_slack_only);
 	tcase_add_test(tc, template_tie_break);
+	tcase_add_test(tc, template_misfit_skip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1271,7 +1271,8 @@ bx_record(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 
 	/* (one call of record_once: inlined) */
 	for (d->full = false;; d->full = true) {
-		d->nmissed = d->ninline = 0;
+		d->nmissed = d->ninline = d->nasked = 0;
+		d->asked_hit = false;
 		rc = record_once(d, off, end, all, rec);
 		if (d->full || d->nmissed == 0 || (rc != EV_ECORRUPT &&
 		    (rc != 0 || !rec->unresolved)) || !bx_tpl_slack_may(d))

@@ -95,6 +95,40 @@ uint32_t	bx_record_inline(const struct bx_dec *, uint32_t i, uint32_t *id,
 void	bx_foreign(struct bx_dec *, struct bx_dec *other, uint32_t def);
 
 /*
+ * What decides whether a template definition fits an instance (the
+ * check bx_foreign()'s definition passes): the identifier, and by
+ * substitution index the definition's declared type (0xff: index unused)
+ * or the type of the instance's value (0, the null type, for an empty
+ * one).  t holds
+ * n bytes, allocated by the function that fills the signature: free() it.
+ */
+struct bx_sig {
+	uint32_t	 id, n;
+	uint8_t		*t;
+};
+
+/* Does definition def fit instance inst? */
+bool	bx_sig_fit(const struct bx_sig *def, const struct bx_sig *inst);
+
+/*
+ * The signature of the definition at chunk offset off, parsed as
+ * bx_foreign()'s look-up parses it, into *sig: 0, EV_ECORRUPT (no sound
+ * definition there: it fits no instance) or EV_ENOMEM.
+ */
+int	bx_tpl_sig(struct bx_dec *, uint32_t off, struct bx_sig *sig);
+
+/*
+ * The instances the last bx_record() asked bx_foreign()'s definition
+ * for, as signatures into v[0..max): their count, or -1 when the
+ * definition fitted one of them (the decoding depended on it), when there
+ * were more than max, or out of memory (v is then left empty).  When the
+ * count is known, a decoding of the record with another foreign
+ * definition that fits none of them comes out the same.
+ */
+int	bx_record_asked(const struct bx_dec *, struct bx_sig *v,
+	    uint32_t max);
+
+/*
  * Strings of the last bx_record() that held an embedded NUL (each shown
  * with U+2400 in its place).
  */

@@ -131,6 +131,7 @@ struct bx_tdef {
 
 #define MISSED_MAX	4
 #define INLINE_MAX	8
+#define ASKED_MAX	8
 
 struct bx_dec {
 	const uint8_t		*c;		/* chunk */
@@ -167,6 +168,10 @@ struct bx_dec {
 	uint32_t		 ndefs, cdefs, defs_gen;
 	struct bx_dec		*foreign;	/* bx_foreign(), or NULL */
 	uint32_t		 foreign_def;
+	uint32_t		 nasked;	/* instances foreign() was asked
+						   for, ASKED_MAX + 1: more */
+	const struct bx_inst	*asked[ASKED_MAX];
+	bool			 asked_hit;	/* ... and it gave one */
 };
 
 struct parser {

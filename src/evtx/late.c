@@ -38,6 +38,7 @@
 
 #define LATE_CHAIN	64	/* definitions followed per table chain */
 #define LATE_TRIES	64	/* candidate definitions tried per record */
+#define LATE_ASKED	8	/* instance signatures kept per record */
 
 struct evtx_tpls {
 	pthread_mutex_t	 lock;
@@ -305,6 +306,20 @@ rec_cmp(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/*
+ * The signature of a candidate definition (bx_tpl_sig()), made the first
+ * time a record's decoding needs it and kept for the run: a record whose
+ * instances it cannot fit is not decoded again with it.
+ */
+struct late_sig {
+	uint8_t		 state;		/* SIG_* */
+	struct bx_sig	 sig;
+};
+
+#define SIG_UNKNOWN	0
+#define SIG_KNOWN	1
+#define SIG_NONE	2		/* no sound definition: fits none */
+
 /* State of evtx_tpls_finish(). */
 struct fin {
 	struct evtx_tpls *t;
@@ -324,6 +339,10 @@ struct fin {
 	uint32_t	 clen;
 	bool		 cok;		/* read and given to f->d */
 	const struct late_def *cv[LATE_TRIES];	/* candidates() */
+	struct bx_dec	*sd;		/* parses the signatures */
+	struct late_sig	*sigs;		/* by index of the kept a->defs */
+	struct bx_sig	 asked[LATE_ASKED];	/* the record's: */
+	int		 nasked;	/* -1: not known */
 };
 
 /* Reads chunk slot of file into buf; its length, or -1. */
@@ -503,37 +522,96 @@ id_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Forgets the signatures of the record's instances. */
+static void
+asked_clear(struct fin *f)
+{
+	for (int i = 0; i < f->nasked; i++)
+		free(f->asked[i].t);
+	f->nasked = -1;
+}
+
+/*
+ * Can candidate definition d (index k of the kept definitions, its chunk
+ * in f->ob when loaded) fit one of the instances the record's decoding
+ * asks a foreign definition for (f->asked)?  true when that is not known
+ * (it is then decoded with it); -1 when out of memory.
+ */
+static int
+may_fit(struct fin *f, const struct late_def *d, size_t k, bool loaded)
+{
+	struct late_sig *s = &f->sigs[k];
+	int rc;
+
+	if (f->nasked < 0)
+		return 1;
+	if (s->state == SIG_UNKNOWN) {
+		if (!loaded)
+			return 1;
+		bx_chunk(f->sd, f->ob, f->olen);
+		rc = bx_tpl_sig(f->sd, d->off, &s->sig);
+		if (rc == EV_ENOMEM)
+			return -1;
+		s->state = rc == 0 ? SIG_KNOWN : SIG_NONE;
+	}
+	if (s->state == SIG_NONE)
+		return 0;
+	for (int i = 0; i < f->nasked; i++)
+		if (bx_sig_fit(&s->sig, &f->asked[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * Decodes late record r (its chunk in f->cb) with the first candidate of
  * a->defs whose definition fits, into *rec: 0, EV_ECORRUPT when none
- * does, or EV_ENOMEM.
+ * does, or EV_ENOMEM.  Once a decoding used no foreign definition, the
+ * signatures of the instances it asked one for are known, and a candidate
+ * whose definition fits none of them is passed over (decoding with it
+ * would come out the same): the record is decoded once, not once per
+ * candidate, and a candidate's chunk is read again only until its
+ * definition's signature is known.
  */
 static int
 try_defs(struct fin *f, const struct late_buf *a, const struct late_rec *r,
     struct ev_record *rec)
 {
 	long n = candidates(f, a, r);
+	int rc = EV_ECORRUPT;
 
 	f->prov = r->fb->provider;
 	f->pfile = UINT32_MAX;
 	for (long i = 0; i < n; i++) {
 		const struct late_def *d = f->cv[i];
-		int rc;
+		size_t k = (size_t)(d - a->defs);
+		int fit;
 
 		if (d->file != r->file && f->prov == NULL)
 			break;		/* (the rest are other files') */
-		if (!load(f, d->file, d->slot) ||
-		    (d->file != r->file && !same_provider(f)))
+		if ((fit = may_fit(f, d, k, false)) == 0)
 			continue;
+		if (fit > 0 && (!load(f, d->file, d->slot) ||
+		    (d->file != r->file && !same_provider(f))))
+			continue;
+		if (fit > 0 && (fit = may_fit(f, d, k, true)) == 0)
+			continue;
+		if (fit < 0) {
+			rc = EV_ENOMEM;
+			break;
+		}
 		bx_foreign(f->d, f->od, d->off);
 		rc = bx_record(f->d, r->pos + EVTX_REC_HDR, r->pos + r->size - 4,
 		    false, rec);
 		if (rc == EV_ENOMEM)
-			return rc;
+			break;
 		if (rc == 0 && rec->kind != EV_KIND_NONE && !rec->unresolved)
-			return 0;
+			break;
+		rc = EV_ECORRUPT;
+		asked_clear(f);
+		f->nasked = bx_record_asked(f->d, f->asked, LATE_ASKED);
 	}
-	return EV_ECORRUPT;
+	asked_clear(f);
+	return rc;
 }
 
 /*
@@ -613,11 +691,14 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	f.t = t;
 	f.fd = -1;
 	f.ofile = f.cfile = UINT32_MAX;
+	f.nasked = -1;
 	f.d = bx_new();
 	f.od = bx_new();
+	f.sd = bx_new();
 	f.ob = malloc(EVTX_CHUNK_SIZE);
 	f.cb = malloc(EVTX_CHUNK_SIZE);
-	if (f.d == NULL || f.od == NULL || f.ob == NULL || f.cb == NULL) {
+	if (f.d == NULL || f.od == NULL || f.sd == NULL || f.ob == NULL ||
+	    f.cb == NULL) {
 		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		goto out;
 	}
@@ -628,6 +709,11 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 	}
 	if (a->ndefs > 1)
 		qsort(a->defs, a->ndefs, sizeof(*a->defs), def_cmp);
+	if (a->ndefs > 0 &&
+	    (f.sigs = calloc(a->ndefs, sizeof(*f.sigs))) == NULL) {
+		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < a->nrecs; i++) {
 		if ((rc = one_late(&f, &a->recs[i], fn, ctx)) != 0) {
 			if (rc == EV_ENOMEM)
@@ -638,8 +724,12 @@ evtx_tpls_finish(struct evtx_tpls *t, evtx_late_fn fn, void *ctx,
 out:
 	if (f.fd != -1)
 		close(f.fd);
+	for (size_t i = 0; f.sigs != NULL && i < a->ndefs; i++)
+		free(f.sigs[i].sig.t);
+	free(f.sigs);
 	bx_free(f.d);
 	bx_free(f.od);
+	bx_free(f.sd);
 	free(f.ob);
 	free(f.cb);
 	return rc;

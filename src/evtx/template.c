@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ev_err.h"
 #include "../ev_util.h"
 #include "binxml_int.h"
 
@@ -92,21 +93,81 @@ type_class(uint8_t t)
 	return 3 + t;
 }
 
+/* Does a value of type vt (V_NULL: empty) fit declared type dt? */
+static inline bool
+type_fits(uint8_t dt, uint8_t vt)
+{
+	if (dt == vt || dt == DECL_NONE || dt == V_NULL || vt == V_NULL)
+		return true;
+	return (dt & V_ARRAY) == (vt & V_ARRAY) &&
+	    type_class(dt & (uint8_t)~V_ARRAY) ==
+	    type_class(vt & (uint8_t)~V_ARRAY);
+}
+
 bool
 bx_tpl_types_fit(const struct bx_tpl *t, const struct bx_inst *inst)
 {
-	for (uint32_t i = 0; i < t->nsub; i++) {
-		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
-
-		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
-		    vt == V_NULL || inst->vals[i].size == 0)
-			continue;
-		if ((dt & V_ARRAY) != (vt & V_ARRAY) ||
-		    type_class(dt & (uint8_t)~V_ARRAY) !=
-		    type_class(vt & (uint8_t)~V_ARRAY))
+	for (uint32_t i = 0; i < t->nsub; i++)
+		if (!type_fits(t->decl[i], inst->vals[i].size == 0 ? V_NULL :
+		    inst->vals[i].type))
 			return false;
-	}
 	return true;
+}
+
+bool
+bx_sig_fit(const struct bx_sig *def, const struct bx_sig *inst)
+{
+	if (def->id != inst->id || def->n != inst->n)
+		return false;
+	for (uint32_t i = 0; i < def->n; i++)
+		if (!type_fits(def->t[i], inst->t[i]))
+			return false;
+	return true;
+}
+
+int
+bx_tpl_sig(struct bx_dec *d, uint32_t off, struct bx_sig *sig)
+{
+	const struct bx_tpl *t;
+
+	sig->id = sig->n = 0;
+	sig->t = NULL;
+	d->work = 0;		/* as foreign() asks */
+	d->oom = false;
+	if ((t = bx_tpl_get(d, off, 1)) == NULL)
+		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
+	if (t->nsub > 0 && (sig->t = malloc(t->nsub)) == NULL)
+		return EV_ENOMEM;
+	sig->id = t->id;
+	sig->n = t->nsub;
+	if (t->nsub > 0)
+		memcpy(sig->t, t->decl, t->nsub);
+	return 0;
+}
+
+int
+bx_record_asked(const struct bx_dec *d, struct bx_sig *v, uint32_t max)
+{
+	uint32_t n = d->nasked;
+
+	if (d->asked_hit || n > ASKED_MAX || n > max)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bx_inst *inst = d->asked[i];
+
+		v[i].id = inst->id;
+		v[i].n = inst->nvals;
+		v[i].t = inst->nvals > 0 ? malloc(inst->nvals) : NULL;
+		if (inst->nvals > 0 && v[i].t == NULL) {
+			for (uint32_t k = 0; k <= i; k++)
+				free(v[k].t);
+			return -1;
+		}
+		for (uint32_t k = 0; k < inst->nvals; k++)
+			v[i].t[k] = inst->vals[k].size == 0 ? V_NULL :
+			    inst->vals[k].type;
+	}
+	return (int)n;
 }
 
 /* bx_tpl_fits() with the value types compared. */
@@ -240,7 +301,14 @@ foreign(struct bx_dec *d, uint32_t id, const struct bx_inst *inst, int depth)
 	const struct bx_tpl *t;
 	uint32_t def = d->foreign_def;
 
-	if (o == NULL || def >= o->clen || o->clen - def < 24 ||
+	if (o == NULL)
+		return NULL;
+	/* (noted for bx_record_asked(), whatever the answer) */
+	if (d->nasked < ASKED_MAX)
+		d->asked[d->nasked] = inst;
+	if (d->nasked <= ASKED_MAX)
+		d->nasked++;
+	if (def >= o->clen || o->clen - def < 24 ||
 	    le32(o->c + def + 4) != id)
 		return NULL;
 	o->work = 0;
@@ -248,7 +316,10 @@ foreign(struct bx_dec *d, uint32_t id, const struct bx_inst *inst, int depth)
 	t = bx_tpl_get(o, def, depth);
 	if (o->oom)
 		d->oom = true;
-	return t != NULL && tpl_fits(t, id, inst) ? t : NULL;
+	if (t == NULL || !tpl_fits(t, id, inst))
+		return NULL;
+	d->asked_hit = true;
+	return t;
 }
 
 /* Notes id as missed by a look-up that stopped before the slack. */
