@@ -93,12 +93,10 @@ type_class(uint8_t t)
 	return 3 + t;
 }
 
-/* Does a value of type vt (V_NULL: empty) fit declared type dt? */
+/* Are declared type dt and value type vt of one class, both arrays or not? */
 static inline bool
-type_fits(uint8_t dt, uint8_t vt)
+class_fits(uint8_t dt, uint8_t vt)
 {
-	if (dt == vt || dt == DECL_NONE || dt == V_NULL || vt == V_NULL)
-		return true;
 	return (dt & V_ARRAY) == (vt & V_ARRAY) &&
 	    type_class(dt & (uint8_t)~V_ARRAY) ==
 	    type_class(vt & (uint8_t)~V_ARRAY);
@@ -107,10 +105,15 @@ type_fits(uint8_t dt, uint8_t vt)
 bool
 bx_tpl_types_fit(const struct bx_tpl *t, const struct bx_inst *inst)
 {
-	for (uint32_t i = 0; i < t->nsub; i++)
-		if (!type_fits(t->decl[i], inst->vals[i].size == 0 ? V_NULL :
-		    inst->vals[i].type))
+	for (uint32_t i = 0; i < t->nsub; i++) {
+		uint8_t dt = t->decl[i], vt = inst->vals[i].type;
+
+		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
+		    vt == V_NULL || inst->vals[i].size == 0)
+			continue;
+		if (!class_fits(dt, vt))
 			return false;
+	}
 	return true;
 }
 
@@ -119,9 +122,16 @@ bx_sig_fit(const struct bx_sig *def, const struct bx_sig *inst)
 {
 	if (def->id != inst->id || def->n != inst->n)
 		return false;
-	for (uint32_t i = 0; i < def->n; i++)
-		if (!type_fits(def->t[i], inst->t[i]))
+	for (uint32_t i = 0; i < def->n; i++) {
+		uint8_t dt = def->t[i], vt = inst->t[i];
+
+		/* (as bx_tpl_types_fit(): an empty value is V_NULL here) */
+		if (dt == vt || dt == DECL_NONE || dt == V_NULL ||
+		    vt == V_NULL)
+			continue;
+		if (!class_fits(dt, vt))
 			return false;
+	}
 	return true;
 }
 
