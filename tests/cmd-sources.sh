@@ -155,6 +155,38 @@ grep -q "event     service PrintHelper (demand start, LocalSystem):" "$T/out" &&
 grep -q "ran       2024-03-07T09:12:00.1000000Z C:.Windows.system32.cmd.exe /c" \
     "$T/out" && ok "service finding shows what it ran" || fail "no ran line"
 
+# -- html: the page's data carries the sources and its code renders them
+expect 1 "scan wks03 -f html" "$EVTXHUNT" scan -q -f html -r "$RULES" \
+    -o "$T/r.html" "$W"
+expect 1 "service rule -f html" "$EVTXHUNT" scan -q -f html -r "$T/svc.yml" \
+    -o "$T/svc.html" "$W"
+"$PY" - "$T/r.html" "$T/svc.html" <<'PYEOF' && ok "html context" || fail "html context"
+import json, re, sys
+def page(path):
+    h = open(path, encoding="utf-8").read()
+    m = re.search(r'<script type="application/json" id="evh-data">(.*?)'
+                  r'</script>', h, re.S)
+    code = re.findall(r'<script>(.*?)</script>', h, re.S)[-1]
+    return json.loads(m.group(1)), code
+d, code = page(sys.argv[1])
+cs = [x["context"] for x in d["items"] if x.get("context")]
+assert sorted(c["started_by"]["kind"] for c in cs if c["started_by"]) == \
+    ["service", "task"], cs
+assert any(c["script"] and c["script"]["summary"].startswith(
+    "script block {7A1C0D2E-0307-4C55-9D1A-000000000002} 1/3:") for c in cs)
+assert any([a["kind"] for a in c["activity"]] == ["dns_query",
+    "file_create"] for c in cs), cs
+# the detail view reads each key, as text (no innerHTML anywhere)
+for k in ("c.started_by", "c.script", "c.activity", "c.activity_total",
+          "c.ran", "c.ran_total", "'started by'", "'script'"):
+    assert k in code, k
+assert "innerHTML" not in code and "insertAdjacentHTML" not in code
+d, code = page(sys.argv[2])
+ran = [p for x in d["items"] if x.get("context") for p in
+       x["context"]["ran"]]
+assert [p["image"] for p in ran] == ["C:\\Windows\\System32\\cmd.exe"], ran
+PYEOF
+
 # -- coverage and exit 3: PowerShell or services alone are examinable
 expect 0 "only PowerShell/Operational: examined, nothing found" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-powershell.evtx"
