@@ -422,6 +422,9 @@ sigma_always_of_id(const struct sigma_set *set, uint32_t si, uint32_t id,
 	const struct sigma_idrule *v = set->alw_id[si];
 	uint32_t lo = 0, hi = set->nalw_id[si], end;
 
+	*n = 0;
+	if (hi == 0)	/* no array at all: NULL + 0 is undefined */
+		return NULL;
 	while (lo < hi) {	/* the first pair of id >= id */
 		uint32_t mid = lo + (hi - lo) / 2;
 
