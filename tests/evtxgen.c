@@ -666,8 +666,8 @@ static const char *const big_images[] = {
 	"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
 	"C:\\Windows\\System32\\rundll32.exe",
 	"C:\\Windows\\System32\\msiexec.exe",
-	"C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\"
-	    "Professional\\MSBuild\\Current\\Bin\\MSBuild.exe",
+	("C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\"
+	    "Professional\\MSBuild\\Current\\Bin\\MSBuild.exe"),
 	"C:\\Windows\\System32\\certutil.exe",
 	"C:\\Windows\\System32\\conhost.exe",
 	"C:\\Windows\\System32\\mshta.exe",
