@@ -1,11 +1,11 @@
 /*
  * load.c -- one Sigma rule text to a compiled matcher tree: the walk
- * of the YAML document (libyaml's document API, after a nesting
- * pre-pass on its parser events), metadata, logsource, detection maps
- * and lists, and the condition (or < and < not, `1 of` / `all of`
- * patterns), with pySigma's semantics (SPEC §4).  Values and their
- * modifiers compile in value.c.  Anything that cannot be run exactly
- * rejects the rule with a reason and file:line:column.
+ * of the YAML document (composed in one pass of libyaml's parser events
+ * with the nesting limit enforced, compose.c), metadata, logsource,
+ * detection maps and lists, and the condition (or < and < not, `1 of` /
+ * `all of` patterns), with pySigma's semantics (SPEC §4).  Values and
+ * their modifiers compile in value.c.  Anything that cannot be run
+ * exactly rejects the rule with a reason and file:line:column.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -723,64 +723,6 @@ load_doc(struct lctx *c, yaml_node_t *root)
 }
 
 /*
- * The nesting of every YAML document in text, from the parser's events,
- * before a document is built: libyaml's scanner does work proportional
- * to the open flow collections for every token, so a deep '[[[...' is
- * quadratic.  A node deeper than SIGMA_MAX_DEPTH rejects the rule as
- * check_nodes() would (same message and mark) after at most that many
- * collection events and the scanner's bounded look-ahead.  A syntax
- * error ends the pass; the document load reports it.  Counts the
- * events and input bytes the pass visited in the set (for tests).
- */
-static int
-check_depth(struct lctx *c, const char *text, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int depth = 0, ret = 0;
-	bool done = false;
-
-	if (!yaml_parser_initialize(&parser))
-		return nomem(c);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	while (!done && yaml_parser_parse(&parser, &ev)) {
-		c->set->yaml_events++;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-		case YAML_SCALAR_EVENT:
-		case YAML_ALIAS_EVENT:
-			if (depth > SIGMA_MAX_DEPTH) {
-				reject_at(c, &ev.start_mark, "limit",
-				    "nesting deeper than %d",
-				    SIGMA_MAX_DEPTH);
-				ret = -1;
-				done = true;
-			} else if (ev.type == YAML_SEQUENCE_START_EVENT ||
-			    ev.type == YAML_MAPPING_START_EVENT)
-				depth++;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	if (parser.error == YAML_MEMORY_ERROR)
-		ret = nomem(c);
-	c->set->yaml_bytes += parser.mark.index;
-	yaml_parser_delete(&parser);
-	return ret;
-}
-
-/*
  * Loads the document doc into rule: its own context, so each rule's
  * reasons, node count and out-of-memory note are its own.  0 or
  * EV_ENOMEM.
@@ -797,7 +739,7 @@ load_one(struct sigma_set *set, struct sigma_rule *rule,
 	c.rule = rule;
 	ev_arena_init(&c.tmp);
 	if (pre != NULL) {
-		/* the pre-pass's verdict on the first rule */
+		/* the YAML pass's verdict on the whole file */
 		c.failed = pre->failed;
 		c.oom = pre->oom;
 	} else
@@ -828,23 +770,19 @@ load_one(struct sigma_set *set, struct sigma_rule *rule,
 	return ret;
 }
 
-/* Rejects rule (a fresh one) with the parser's error; 0 or EV_ENOMEM. */
+/* Rejects rule (a fresh one) with the YAML error of y; 0 or EV_ENOMEM. */
 static int
 parse_error(struct sigma_set *set, struct sigma_rule *rule,
-    yaml_parser_t *parser)
+    const struct ycomp *y)
 {
 	struct lctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.set = set;
 	c.rule = rule;
-	if (parser->error == YAML_MEMORY_ERROR)
-		nomem(&c);
-	else
-		reject_at(&c, &parser->problem_mark, "yaml", "YAML: %s%s%s",
-		    parser->problem ? parser->problem : "syntax error",
-		    parser->context ? " " : "",
-		    parser->context ? parser->context : "");
+	reject_at(&c, &y->mark, "yaml", "YAML: %s%s%s",
+	    y->problem ? y->problem : "syntax error",
+	    y->context ? " " : "", y->context ? y->context : "");
 	if (c.oom) {
 		rule->status = SIGMA_REJECTED;
 		rule->reason = "out of memory";
@@ -870,13 +808,17 @@ reject_new(struct sigma_set *set, struct sigma_rule *rule, const char *cls,
 	return c.oom ? EV_ENOMEM : 0;
 }
 
+/*
+ * The rules of one file: its YAML composed in one pass (compose.c), each
+ * document a rule (pySigma's collections), in file order.  A node too
+ * deep anywhere rejects the file as one rule.
+ */
 int
 sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
     const char *text, size_t len)
 {
 	struct lctx pre;
-	yaml_parser_t parser;
-	yaml_document_t doc;
+	struct ycomp y;
 	struct sigma_rule *r = rule;
 	bool explicit = rule->explicit_path;
 	int ret = 0;
@@ -885,21 +827,22 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	pre.set = set;
 	pre.rule = rule;
 	rule->status = SIGMA_LOADED;
-	if (check_depth(&pre, text, len) != 0 || pre.failed || pre.oom)
-		return load_one(set, rule, NULL, &pre);
-	if (!yaml_parser_initialize(&parser))
-		return load_one(set, rule, NULL, (nomem(&pre), &pre));
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	/* each document a rule (pySigma's collections), in file order */
+	sigma_yaml_compose(set, text, len, SIGMA_MAX_DOCS, &y);
+	if (y.end == YC_DEEP || y.end == YC_NOMEM) {
+		if (y.end == YC_DEEP)
+			reject_at(&pre, &y.mark, "limit",
+			    "nesting deeper than %d", SIGMA_MAX_DEPTH);
+		else
+			nomem(&pre);
+		ret = load_one(set, rule, NULL, &pre);
+		sigma_yaml_compose_free(&y);
+		return ret;
+	}
 	for (size_t ndoc = 0;; ndoc++) {
-		int ok = yaml_parser_load(&parser, &doc);
-		yaml_node_t *root = ok ? yaml_document_get_root_node(&doc) :
-		    NULL;
+		yaml_node_t *root;
 
-		if (ok && root == NULL) {
+		if (ndoc == y.ndocs && y.end == YC_END) {
 			/* the end of the stream */
-			yaml_document_delete(&doc);
 			if (ndoc == 0)
 				ret = reject_new(set, r, "syntax",
 				    "empty file");
@@ -907,31 +850,28 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 		}
 		if (ndoc > 0 && (r = sigma_new_rule(set, rule->path)) ==
 		    NULL) {
-			if (ok)
-				yaml_document_delete(&doc);
 			ret = EV_ENOMEM;
 			break;
 		}
 		r->explicit_path = explicit;
-		if (!ok) {
-			ret = parse_error(set, r, &parser);
+		if (ndoc == y.ndocs) {
+			ret = parse_error(set, r, &y);
 			break;
 		}
 		if (ndoc == SIGMA_MAX_DOCS) {
-			yaml_document_delete(&doc);
 			ret = reject_new(set, r, "limit", "more than "
 			    "1000 YAML documents");
 			break;
 		}
+		root = yaml_document_get_root_node(&y.docs[ndoc]);
 		r->status = SIGMA_LOADED;
 		r->doc_line = (uint32_t)root->start_mark.line + 1;
-		ret = load_one(set, r, &doc, NULL);
-		yaml_document_delete(&doc);
+		ret = load_one(set, r, &y.docs[ndoc], NULL);
 		/* a collection ('action') is one rejected rule */
 		if (ret != 0 || (r->reason_class != NULL &&
 		    strcmp(r->reason_class, "collection") == 0))
 			break;
 	}
-	yaml_parser_delete(&parser);
+	sigma_yaml_compose_free(&y);
 	return ret;
 }

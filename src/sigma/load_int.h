@@ -154,4 +154,33 @@ struct node *compile_field_item(struct lctx *, yaml_node_t *key,
 /* A node of n kids in the set's arena; NULL when out of memory. */
 struct node *new_node(struct lctx *, uint8_t op, uint32_t n);
 
+/* compose.c: a rule file's YAML documents from one parser pass. */
+enum ycend {
+	YC_END,		/* the end of the stream (or building stopped) */
+	YC_ERROR,	/* a YAML error in document ndocs */
+	YC_DEEP,	/* a node nested deeper than SIGMA_MAX_DEPTH */
+	YC_NOMEM	/* out of memory */
+};
+
+struct ycomp {
+	yaml_document_t	*docs;		/* composed, in file order */
+	size_t		 ndocs, doccap;
+	enum ycend	 end;
+	/* YC_ERROR: libyaml's words and mark; YC_DEEP: the node's mark */
+	const char	*problem, *context;
+	yaml_mark_t	 mark;
+	struct ev_arena	 arena;		/* values, tags, kid lists */
+};
+
+/*
+ * Composes the documents of text as yaml_parser_load() would, at most
+ * maxdocs + 1 of them, checking the nesting of every event to the end
+ * of the stream (or its first syntax error).  Counts the events and
+ * input bytes in set->yaml_events and yaml_bytes.  Free y with
+ * sigma_yaml_compose_free(), never with yaml_document_delete().
+ */
+void	 sigma_yaml_compose(struct sigma_set *, const char *text, size_t len,
+	    size_t maxdocs, struct ycomp *y);
+void	 sigma_yaml_compose_free(struct ycomp *);
+
 #endif

@@ -361,7 +361,7 @@ struct sigma_set {
 	/* loaded correlations, evaluation order (correlation.c) */
 	uint32_t	*corr_order;
 	size_t		 ncorr;
-	/* work of load.c's nesting pre-pass, all rules: parser events, and
+	/* work of the YAML pass (compose.c), all rules: parser events, and
 	   input bytes the scanner read (for tests of its bound) */
 	uint64_t	 yaml_events, yaml_bytes;
 };

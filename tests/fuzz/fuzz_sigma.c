@@ -1,6 +1,6 @@
 /*
  * fuzz_sigma.c -- libFuzzer harness for the Sigma loader: the input is
- * one rule file's text, loaded (YAML, nesting pre-pass, metadata,
+ * one rule file's text, loaded (YAML with its nesting limit, metadata,
  * detection values and modifiers, the condition), compiled (prefilter,
  * indexes) and, when loaded, matched against a few fixed events (Sysmon
  * 1, 3, 7 and a 4688 that leaves fields unknown), twice with the
