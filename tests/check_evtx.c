@@ -7,7 +7,9 @@
  *   chunk      CRC checks, truncation, parallel reads of unit ranges
  *   binxml     value rendering (table), hand-built raw BinXML records
  *              (value text 0x05 in attributes, char/entity refs, CDATA,
- *              UserData leaves), CRC32 against its table version
+ *              UserData leaves), a string array in one <Data> (one
+ *              value per string, both readers), CRC32 against its
+ *              table version
  *   corrupt    numbered regressions: hostile inputs that must neither
  *              crash nor hang, with the counters they must give
  *   recovered  slack records, hidden chunks, de-duplication of copies
@@ -23,7 +25,9 @@
 #include <unistd.h>
 
 #include "ev_arena.h"
+#include "ev_buf.h"
 #include "ev_err.h"
+#include "ev_json.h"
 #include "ev_util.h"
 #include "event.h"
 #include "evtx/binxml.h"
@@ -621,6 +625,124 @@ START_TEST(binxml_userdata)
 	ck_assert_uint_eq(rec.event_id, 4624);
 	ck_assert_ptr_null(rec.provider);
 	bx_free(d);
+}
+END_TEST
+
+/*
+ * Windows PowerShell 400 logs its values as one <Data> holding an array
+ * of strings; libevtx renders one unnamed <Data> per string.  Both
+ * readers must give them as separate unnamed values, in order (not one
+ * value joined with ", "), and the data JSON names them by position.
+ */
+#define PSC_TEXT "\tNewEngineState=Available\r\n\tPreviousEngineState=" \
+	"None\r\n\r\n\tSequenceNumber=13\r\n\r\n\tHostName=ConsoleHost\r\n" \
+	"\tHostApplication=powershell.exe -nop -enc SQBFAFgA, KABOAGUA\r\n" \
+	"\tEngineVersion=5.1.19041.1\r\n\tCommandLine="
+
+struct psc_seen {
+	int		 n;
+	uint32_t	 ndata;
+	char		 name[3][16], value[3][512];
+	char		 json[1024];
+};
+
+static int
+psc_on_rec(const struct ev_record *rec, void *ctx)
+{
+	struct psc_seen *s = ctx;
+	struct ev_arena a;
+	struct ev_event ev;
+	struct ev_buf b = EV_BUF_INIT;
+
+	s->n++;
+	s->ndata = rec->ndata;
+	for (uint32_t i = 0; i < rec->ndata && i < 3; i++) {
+		snprintf(s->name[i], sizeof(s->name[i]), "%s",
+		    rec->data[i].name);
+		snprintf(s->value[i], sizeof(s->value[i]), "%s",
+		    rec->data[i].value);
+	}
+	ev_arena_init(&a);
+	ck_assert_int_eq(ev_normalise(rec, &a, &ev), 0);
+	ev_json_data(&b, &ev);
+	snprintf(s->json, sizeof(s->json), "%s", b.buf);
+	ev_buf_release(&b);
+	ev_arena_release(&a);
+	return 0;
+}
+
+START_TEST(binxml_string_array)
+{
+	static const char json[] = "{\"Data1\":\"Available\","
+	    "\"Data2\":\"None\",\"Data3\":\"\\tNewEngineState=";
+	const char *parts[] = { "Available", "None", PSC_TEXT };
+	uint16_t u16[1024];
+	size_t nu = 0;
+	struct evtxw_data d = { "", EVTXW_T_STRARR, 0, NULL, u16, 0 };
+	struct evtxw_event ev;
+	struct evtxw_opts wo = EVTXW_OPTS_INIT;
+	struct evtxw *w = evtxw_new(&wo);
+	struct ev_err err = EV_ERR_INIT;
+	const uint8_t *bytes;
+	size_t len;
+
+	/* the strings one after the other, U+0000 between them */
+	for (size_t i = 0; i < NELEM(parts); i++) {
+		if (i > 0)
+			u16[nu++] = 0;
+		for (const char *p = parts[i]; *p != '\0'; p++)
+			u16[nu++] = (uint16_t)(unsigned char)*p;
+	}
+	d.u16len = nu;
+	memset(&ev, 0, sizeof(ev));
+	ev.provider = "PowerShell";
+	ev.event_id = 400;
+	ev.qualifiers = 0;
+	ev.level = 4;
+	ev.task = 4;
+	ev.keywords = 0x80000000000000ULL;
+	ev.time = 133541604000000000ULL;
+	ev.record_id = 501;
+	ev.channel = "Windows PowerShell";
+	ev.computer = "WKS03.corp.local";
+	ev.body = EVTXW_BODY_EVENTDATA;
+	ev.data = &d;
+	ev.ndata = 1;
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(evtxw_add(w, &ev, &err), 0);
+	ck_assert_int_eq(evtxw_finish(w, &err), 0);
+	bytes = evtxw_bytes(w, &len);
+	spill(bytes, len);
+	ev_want_reset();
+	ck_assert_int_eq(ev_want_add("Windows PowerShell", true, EV_WANT_ANY),
+	    0);
+	for (int p = 0; p < 2; p++) {
+		struct evtx_open_opts o = { p == 0 ? EVTX_PARSER_NATIVE :
+		    EVTX_PARSER_LIBEVTX, false, NULL, 0 };
+		struct psc_seen s = { 0 };
+		struct evtx_sink sink = { psc_on_rec, NULL, &s };
+		struct evtx_stats st;
+		struct evtx_file *f;
+
+		evtx_stats_init(&st);
+		ck_assert_int_eq(evtx_file_open(tmp_path, &o, &f, &st, &err),
+		    0);
+		ck_assert_int_eq(evtx_file_read(f, 0, evtx_file_units(f),
+		    &sink, &st, &err), 0);
+		evtx_file_close(f);
+		evtx_stats_release(&st);
+		ck_assert_int_eq(s.n, 1);
+		ck_assert_uint_eq(s.ndata, 3);
+		for (int i = 0; i < 3; i++) {
+			ck_assert_str_eq(s.name[i], "");
+			ck_assert_str_eq(s.value[i], parts[i]);
+		}
+		ck_assert_msg(strncmp(s.json, json, strlen(json)) == 0,
+		    "parser %d: %s", p, s.json);
+	}
+	ev_want_reset();
+	unlink(tmp_path);
+	evtxw_free(w);
 }
 END_TEST
 
@@ -1752,6 +1874,7 @@ evtx_suite(void)
 	tcase_add_test(tc, binxml_utf16_paths);
 	tcase_add_test(tc, binxml_raw_record);
 	tcase_add_test(tc, binxml_userdata);
+	tcase_add_test(tc, binxml_string_array);
 	tcase_add_test(tc, binxml_crc32);
 	suite_add_tcase(s, tc);
 

@@ -4,7 +4,11 @@
  * libevtx (through the reader interface), normalised with ev_normalise(),
  * and the two normalised events are compared field by field.
  *
- * usage: evtxdiff [-v] file ...
+ * usage: evtxdiff [-v] [-w channel]... file ...
+ *
+ * -w adds every record of that channel to the wanted set (ev_want_add),
+ * so that records no built-in kind takes (classic PowerShell 400/800,
+ * whose EventData is a string array) are compared as well.
  *
  * Canonical form (what "equal" means; both readers must already deliver
  * it, so the comparison is byte for byte on these texts):
@@ -388,12 +392,22 @@ main(int argc, char **argv)
 	bool verbose = false;
 	int i = 1, passed = 0, failed = 0;
 
-	if (i < argc && strcmp(argv[i], "-v") == 0) {
-		verbose = true;
-		i++;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			verbose = true;
+		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
+			if (ev_want_add(argv[++i], true, EV_WANT_ANY) != 0) {
+				fputs("evtxdiff: cannot add a wanted channel\n",
+				    stderr);
+				return 2;
+			}
+		} else
+			break;
 	}
 	if (i == argc) {
-		fputs("usage: evtxdiff [-v] file ...\n", stderr);
+		fputs("usage: evtxdiff [-v] [-w channel]... file ...\n",
+		    stderr);
+		ev_want_reset();
 		return 2;
 	}
 	for (; i < argc; i++) {
@@ -410,5 +424,6 @@ main(int argc, char **argv)
 	    (unsigned long long)t.native_only_unreadable,
 	    (unsigned long long)t.native_only_skipped);
 	printf("%d passed, %d failed\n", passed, failed);
+	ev_want_reset();
 	return failed ? 1 : 0;
 }

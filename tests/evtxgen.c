@@ -67,7 +67,9 @@
  *                          \xHH (U+00HH) \uHHHH (one UTF-16 unit, so lone
  *                          surrogates can be written)
  * TYPE is one of str u8 u16 u32 u64 bool bin guid sizet filetime systime
- * sid hex32 hex64 null; without it the type is Windows' for that provider
+ * sid hex32 hex64 null strarr (an array of strings in one <Data>, as
+ * Windows PowerShell 400 logs them: with edata, \x00 separates them;
+ * readers give one value per string); without it the type is Windows' for that provider
  * and name (evtxw_default_type: Sysmon ProcessGuid guid, ProcessId u32,
  * Security SubjectLogonId hex64, NewProcessId hex64 declared sizet, ...).
  * Numbers are decimal or 0x hex; an empty non-string value is NULL.
@@ -124,7 +126,8 @@ render(const struct evtxw_data *d, struct ev_buf *b, bool quirk)
 	char iso[EV_TIME_ISO_LEN + 1];
 
 	ev_buf_reset(b);
-	if (d->type == EVTXW_T_STRING) {
+	/* (an array's strings stay separated by NUL bytes: see nth_elem) */
+	if (d->type == EVTXW_T_STRING || d->type == EVTXW_T_STRARR) {
 		if (d->u16 == NULL) {
 			ev_buf_adds(b, s);
 			return;
@@ -206,6 +209,23 @@ render(const struct evtxw_data *d, struct ev_buf *b, bool quirk)
 	}
 }
 
+/*
+ * The strings a rendered value stands for, one after the other from *off
+ * (start at 0): a string array (STRARR) is one <Data> per string, as
+ * libevtx renders it; another value is one.  NULL past the last.
+ */
+static const char *
+nth_elem(const struct evtxw_data *d, const struct ev_buf *b, size_t *off)
+{
+	const char *e;
+
+	if (*off == SIZE_MAX || (*off > 0 && *off >= b->len))
+		return NULL;
+	e = b->buf + *off;
+	*off = d->type == EVTXW_T_STRARR ? *off + strlen(e) + 1 : SIZE_MAX;
+	return e;
+}
+
 static void
 iso9(uint64_t ft, char *out)
 {
@@ -237,8 +257,12 @@ cmd_expect(const char *path)
 		    ev->channel ? ev->channel : "",
 		    ev->computer ? ev->computer : "");
 		for (size_t k = 0; k < ev->ndata; k++) {
+			size_t off = 0;
+			const char *el;
+
 			render(&ev->data[k], &b, false);
-			printf("\t%s=%s\n", ev->data[k].name, b.buf);
+			while ((el = nth_elem(&ev->data[k], &b, &off)) != NULL)
+				printf("\t%s=%s\n", ev->data[k].name, el);
 		}
 	}
 	ev_buf_release(&b);
@@ -433,7 +457,7 @@ check_record(struct check *c, const struct evtxw_event *ev,
 	uint64_t id = ev->record_id, ft = 0;
 	struct ev_buf name = EV_BUF_INIT, val = EV_BUF_INIT;
 	bool ud = ev->body == EVTXW_BODY_USERDATA;
-	size_t k;
+	size_t k, x = 0;
 
 	if (libevtx_record_get_utf8_xml_string_size(r, &sz, &le) != 1 ||
 	    (xml = malloc(sz + 1)) == NULL ||
@@ -470,17 +494,24 @@ check_record(struct check *c, const struct evtxw_event *ev,
 		check_field(c, id, "UserID", ev->user_sid,
 		    xml_attr(xml, "Security", "UserID", &c->a), &c->a);
 	for (k = 0; k < ev->ndata; k++) {
-		if (xml_data(xml, k, ud, &name, &val) == -1) {
-			mismatch(c, id, ev->data[k].name, "present",
-			    "(missing)");
-			break;
-		}
-		check_field(c, id, "data name", ev->data[k].name, 0, &name);
+		size_t off = 0;
+		const char *e;
+
 		render(&ev->data[k], &c->b, true);
-		check_field(c, id, ev->data[k].name, c->b.buf, 0, &val);
+		while ((e = nth_elem(&ev->data[k], &c->b, &off)) != NULL) {
+			if (xml_data(xml, x++, ud, &name, &val) == -1) {
+				mismatch(c, id, ev->data[k].name, "present",
+				    "(missing)");
+				k = ev->ndata;
+				break;
+			}
+			check_field(c, id, "data name", ev->data[k].name, 0,
+			    &name);
+			check_field(c, id, ev->data[k].name, e, 0, &val);
+		}
 	}
 	if (ev->body != EVTXW_BODY_NONE &&
-	    xml_data(xml, k, ud, &name, &val) == 0)
+	    xml_data(xml, x, ud, &name, &val) == 0)
 		mismatch(c, id, "data count", "no more", name.buf);
 	ev_buf_release(&name);
 	ev_buf_release(&val);

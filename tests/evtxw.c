@@ -778,25 +778,37 @@ encode_value(const struct evtxw_data *d, uint8_t *buf, size_t max,
 	uint8_t t = d->type;
 
 	*type = t;
-	if (t == EVTXW_T_STRING) {
+	if (t == EVTXW_T_STRING || t == EVTXW_T_STRARR) {
+		/* an array ends its last string with a NUL, as Windows */
+		size_t nul = t == EVTXW_T_STRARR ? 2 : 0;
+		long n;
+
 		if (d->u16 != NULL) {
-			if (d->u16len * 2 > max)
+			if (d->u16len * 2 + nul > max)
 				return -1;
 			for (size_t i = 0; i < d->u16len; i++)
 				st16(buf + 2 * i, d->u16[i]);
-			return (long)(d->u16len * 2);
+			n = (long)d->u16len;
 		} else {
 			uint16_t *u = malloc(max);
-			long n;
 
 			if (u == NULL)
 				return -1;
-			n = utf8to16(s, u, max / 2);
+			n = utf8to16(s, u, (max - nul) / 2);
 			for (long i = 0; i < n; i++)
 				st16(buf + 2 * i, u[i]);
 			free(u);
-			return n < 0 ? -1 : n * 2;
+			if (n < 0)
+				return -1;
 		}
+		if (t == EVTXW_T_STRARR) {
+			if (n == 0) {
+				*type = EVTXW_T_NULL;
+				return 0;
+			}
+			st16(buf + 2 * n++, 0);
+		}
+		return n * 2;
 	}
 	if (*s == '\0' || t == EVTXW_T_NULL) {
 		*type = EVTXW_T_NULL;
@@ -1530,7 +1542,7 @@ static const struct {
 	{ "guid", EVTXW_T_GUID }, { "sizet", EVTXW_T_SIZET },
 	{ "filetime", EVTXW_T_FILETIME }, { "systime", EVTXW_T_SYSTEMTIME },
 	{ "sid", EVTXW_T_SID }, { "hex32", EVTXW_T_HEXINT32 },
-	{ "hex64", EVTXW_T_HEXINT64 },
+	{ "hex64", EVTXW_T_HEXINT64 }, { "strarr", EVTXW_T_STRARR },
 };
 
 int
@@ -1833,7 +1845,7 @@ spec_data(struct evtxw_spec *s, struct evtxw_event *ev, char *arg,
 
 		if (u == NULL)
 			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-		if (d->type != EVTXW_T_STRING)
+		if (d->type != EVTXW_T_STRING && d->type != EVTXW_T_STRARR)
 			return EV_ERR(err, EV_EUSAGE, 0, "%s: edata is for "
 			    "strings", where);
 		if ((n = unescape16(eq + 1, u, max + 2)) < 0)

@@ -60,6 +60,9 @@ enum evtxw_type {
 	EVTXW_T_HEXINT32 = 0x14,
 	EVTXW_T_HEXINT64 = 0x15,
 	EVTXW_T_BINXML = 0x21,
+	EVTXW_T_STRARR = 0x81,	/* array of NUL-terminated UTF-16 strings
+				   (Windows PowerShell 400's one <Data>);
+				   in text or u16, U+0000 separates them */
 	EVTXW_T_DEFAULT = 0xff	/* pick by field name (see evtxw_default_type) */
 };
 
@@ -73,7 +76,7 @@ struct evtxw_data {
 					 * ISO time, hex bytes, true/false; ""
 					 * writes an empty (NULL for non-strings)
 					 * value */
-	const uint16_t	*u16;		/* STRING only: raw UTF-16 units (lone
+	const uint16_t	*u16;		/* STRING, STRARR: raw UTF-16 units (lone
 					 * surrogates allowed); wins over text */
 	size_t		 u16len;
 };

@@ -1054,6 +1054,57 @@ add_positional(struct bx_dec *d, const struct bx_inst *inst)
 	}
 }
 
+/*
+ * A Data element (or UserData leaf) whose content is one substitution
+ * holding an array of strings (UTF-16 or ANSI, each NUL-terminated:
+ * Windows PowerShell 400/403/600/800 log their values so) gives one pair
+ * per string, in order, all under the element's name, as libevtx renders
+ * one element per string.  false when the element is not so (the caller
+ * adds one pair); an array without any string is one empty pair.
+ */
+static bool
+add_strings(struct bx_dec *d, const char *name, uint32_t noff,
+    const struct fref *r)
+{
+	const struct bx_node *k = r->n->kids;
+	const struct bx_val *v;
+	uint32_t i = 0, n, unit;
+	bool ansi;
+
+	if (k == NULL || k->next != NULL || k->kind != NK_SUBST ||
+	    (v = subst_val(k, r->inst)) == NULL ||
+	    (v->type != (V_STRING | V_ARRAY) &&
+	    v->type != (V_ANSI | V_ARRAY)))
+		return false;
+	ansi = v->type == (V_ANSI | V_ARRAY);
+	unit = ansi ? 1 : 2;
+	n = v->size / unit;
+	if (n == 0)
+		return false;
+	while (i < n) {
+		struct pend *pe;
+		uint32_t j = i;
+
+		if (++d->work > BX_MAX_WORK || d->oom)
+			return true;
+		while (j < n && (ansi ? v->p[j] != 0 : le16(v->p + 2 * j) != 0))
+			j++;
+		if ((pe = pend_new(d)) == NULL)
+			return true;
+		pe->name = name;
+		pe->noff = noff;
+		pe->voff = d->out.len;
+		if (ansi)
+			bx_render_val(&d->out, V_ANSI, v->p + i, j - i);
+		else
+			bx_sb_utf16(&d->out, v->p + 2 * i, j - i);
+		if (sb_reserve(&d->out, 0))
+			d->out.p[d->out.len++] = '\0';
+		i = j + 1;
+	}
+	return true;
+}
+
 #define WALK_EVENTDATA	0
 #define WALK_USERDATA	1	/* looking for the first child element */
 #define WALK_LEAVES	2
@@ -1116,7 +1167,8 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 				}
 			}
 			r.n = n;
-			add_pair(d, name, noff, &r);
+			if (!add_strings(d, name, noff, &r))
+				add_pair(d, name, noff, &r);
 			break;
 		}
 		case WALK_USERDATA:
@@ -1129,7 +1181,8 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 			} else {
 				struct fref r = { n, inst };
 
-				add_pair(d, n->name->s, NO_OFF, &r);
+				if (!add_strings(d, n->name->s, NO_OFF, &r))
+					add_pair(d, n->name->s, NO_OFF, &r);
 			}
 			break;
 		}
