@@ -1011,6 +1011,69 @@ START_TEST(test_logsource_match)
 END_TEST
 
 /*
+ * Windows PowerShell 400: three unnamed values (readers give one per
+ * string).  Sigma's Data reads them one per line, so a text in any of
+ * them is found, with and without the prefilter.
+ */
+START_TEST(test_logsource_unnamed_data)
+{
+	static const struct {
+		const char	*det;
+		bool		 want;
+	} cases[] = {
+		{ SEL("Data|contains: 'HostApplication=powershell.exe -nop'"),
+		    true },
+		{ SEL("Data|contains|all:\n            - 'Available'\n"
+		    "            - 'EngineVersion=5.'"), true },
+		{ SEL("Data|re: 'HostId=[a-zA-Z0-9-]{36}\\s+EngineVersion='"),
+		    true },
+		{ SEL("Data|contains: 'Net.WebClient'"), false },
+	};
+	static const char *const vals[] = { "Available", "None",
+	    "\tNewEngineState=Available\r\n\tHostName=ConsoleHost\r\n"
+	    "\tHostId=85f0e1f8-7a02-4f49-9967-08916ffdb027\r\n"
+	    "\tEngineVersion=5.1.19041.1\r\n"
+	    "\tHostApplication=powershell.exe -nop -enc SQBFAFgA\r\n" };
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct sigma_set *set;
+		const struct sigma_rule *r;
+		struct sigma_scratch *sc;
+		struct ev_arena a;
+		const uint32_t *hits;
+		char *text = gen_rule("product: windows",
+		    "category: ps_classic_start", "1", cases[i].det);
+
+		ck_assert_int_eq(load_one(text, &set, &r), SIGMA_LOADED);
+		ev_arena_init(&a);
+		sc = sigma_scratch_new(set);
+		ck_assert(sc != NULL);
+		for (int pf = 0; pf < 2; pf++) {
+			struct ev_pair *p = ev_arena_calloc(&a, 3 * sizeof(*p));
+			struct ev_event *ev = gen_event(&a, "PowerShell",
+			    "Windows PowerShell", 400, "", vals[0]);
+
+			for (int k = 0; k < 3; k++) {
+				p[k].name = "";
+				p[k].value = vals[k];
+			}
+			ev->data = p;
+			ev->ndata = 3;
+			ev->dlen = NULL;
+			sigma_scratch_prefilter(sc, pf == 1);
+			ck_assert_msg(sigma_match(set, sc, ev, &hits) ==
+			    (cases[i].want ? 1 : 0), "case %zu (prefilter %d)",
+			    i, pf);
+		}
+		sigma_scratch_free(sc);
+		ev_arena_release(&a);
+		sigma_set_free(set);
+		free(text);
+	}
+}
+END_TEST
+
+/*
  * The wanted set follows the loaded rules: their classes, narrowed to
  * the event ids their conditions require.
  */
@@ -2090,6 +2153,7 @@ sigma_suite(void)
 	tcase_add_test(tc, test_logsource_map);
 	tcase_add_test(tc, test_logsource_unknown);
 	tcase_add_test(tc, test_logsource_match);
+	tcase_add_test(tc, test_logsource_unnamed_data);
 	tcase_add_test(tc, test_logsource_wants);
 	tcase_add_test(tc, test_not_a_rule);
 	tcase_add_test(tc, test_metadata);

@@ -105,6 +105,10 @@ struct sigma_scratch {
 	unsigned		 cls;		/* its class (logsrc.c) */
 	bool			 mapped;	/* rule maps names on 4688 */
 	char			 evid[16];
+	/* Data read from several unnamed values (resolve.c) */
+	char			*join;
+	size_t			 joinlen, joincap;
+	uint32_t		 joinstamp;	/* stamp when join is valid */
 };
 
 /* resolve.c (FIELD VALUES of match.c's comment) */

@@ -177,6 +177,66 @@ data_value(struct sigma_scratch *sc, const struct ev_event *e, int k,
 }
 
 /*
+ * Sigma's Data on an event with no value of that name: its unnamed
+ * EventData values (Windows PowerShell 400/403/600/800 and other classic
+ * providers log <Data> without a Name; readers give one value per
+ * string), one per line in order, so that Data|contains finds a text in
+ * any of them.  A single one is read as it is; several are joined in
+ * the scratch, once per event (without a scratch: NULL).  NULL when
+ * there is none, or out of memory.
+ */
+static const char *
+unnamed_data(struct sigma_scratch *sc, const struct ev_event *ev,
+    size_t *len)
+{
+	uint32_t n = 0, first = 0;
+	size_t need = 0;
+
+	for (uint32_t i = 0; i < ev->ndata; i++)
+		if (ev->data[i].name[0] == '\0') {
+			if (n++ == 0)
+				first = i;
+			need += data_len(ev, i) + 1;
+		}
+	if (n == 0 || (n > 1 && sc == NULL))
+		return NULL;
+	if (n == 1) {
+		if (len != NULL)
+			*len = data_len(ev, first);
+		return ev->data[first].value;
+	}
+	if (sc->joinstamp != sc->stamp || sc->join == NULL) {
+		char *o;
+
+		if (need > sc->joincap) {
+			if ((o = realloc(sc->join, need)) == NULL) {
+				sc->degraded = true;
+				return NULL;
+			}
+			sc->join = o;
+			sc->joincap = need;
+		}
+		o = sc->join;
+		for (uint32_t i = first; i < ev->ndata; i++) {
+			size_t l;
+
+			if (ev->data[i].name[0] != '\0')
+				continue;
+			if (i != first)
+				*o++ = '\n';
+			l = data_len(ev, i);
+			memcpy(o, ev->data[i].value, l);
+			o += l;
+		}
+		*o = '\0';
+		sc->joinlen = (size_t)(o - sc->join);
+		sc->joinstamp = sc->stamp;
+	}
+	*len = sc->joinlen;
+	return sc->join;
+}
+
+/*
  * The field f of ev (an event of class cls) as matching reads it: map
  * selects the 4688 names.  With a scratch, EventData is found through
  * its per-event index (*di, *len as data_value()); without one (sc
@@ -202,6 +262,8 @@ field_raw(struct sigma_scratch *sc, const struct ev_event *ev, unsigned cls,
 			v = sc ? data_value(sc, ev->process, 1, f->name,
 			    map ? f->nid4688 : f->nid, di, len) :
 			    data_get(ev->process, f->name);
+		if (v == NULL && !map && strcmp(f->name, "Data") == 0)
+			v = unnamed_data(sc, ev, len);
 		break;
 	case FS_DATA_OR_UNKNOWN:
 		v = sc ? data_value(sc, ev, 0, f->name4688, f->nid4688, di,

@@ -63,6 +63,7 @@ sigma_scratch_free(struct sigma_scratch *sc)
 	free(sc->cand);
 	free(sc->hits);
 	free(sc->fold);
+	free(sc->join);
 	free(sc->fflags);
 	free(sc->fstamp);
 	free(sc->found);
