@@ -1059,38 +1059,39 @@ add_positional(struct bx_dec *d, const struct bx_inst *inst)
  * holding an array of strings (UTF-16 or ANSI, each NUL-terminated:
  * Windows PowerShell 400/403/600/800 log their values so) gives one pair
  * per string, in order, all under the element's name, as libevtx renders
- * one element per string.  false when the element is not so (the caller
- * adds one pair); an array without any string is one empty pair.
+ * one element per string.  str_array() is the element's array, or NULL
+ * (the caller adds one pair, as for an array without any string).
  */
-static bool
-add_strings(struct bx_dec *d, const char *name, uint32_t noff,
-    const struct fref *r)
+static inline const struct bx_val *
+str_array(const struct fref *r)
 {
 	const struct bx_node *k = r->n->kids;
 	const struct bx_val *v;
-	uint32_t i = 0, n, unit;
-	bool ansi;
 
 	if (k == NULL || k->next != NULL || k->kind != NK_SUBST ||
 	    (v = subst_val(k, r->inst)) == NULL ||
-	    (v->type != (V_STRING | V_ARRAY) &&
-	    v->type != (V_ANSI | V_ARRAY)))
-		return false;
-	ansi = v->type == (V_ANSI | V_ARRAY);
-	unit = ansi ? 1 : 2;
-	n = v->size / unit;
-	if (n == 0)
-		return false;
+	    (uint8_t)(v->type - (V_STRING | V_ARRAY)) > 1 || v->size < 2)
+		return NULL;
+	return v;	/* (V_ANSI | V_ARRAY follows V_STRING | V_ARRAY) */
+}
+
+static void
+add_strings(struct bx_dec *d, const char *name, uint32_t noff,
+    const struct bx_val *v)
+{
+	bool ansi = v->type == (V_ANSI | V_ARRAY);
+	uint32_t i = 0, n = ansi ? v->size : v->size / 2;
+
 	while (i < n) {
 		struct pend *pe;
 		uint32_t j = i;
 
 		if (++d->work > BX_MAX_WORK || d->oom)
-			return true;
+			return;
 		while (j < n && (ansi ? v->p[j] != 0 : le16(v->p + 2 * j) != 0))
 			j++;
 		if ((pe = pend_new(d)) == NULL)
-			return true;
+			return;
 		pe->name = name;
 		pe->noff = noff;
 		pe->voff = d->out.len;
@@ -1102,7 +1103,6 @@ add_strings(struct bx_dec *d, const char *name, uint32_t noff,
 			d->out.p[d->out.len++] = '\0';
 		i = j + 1;
 	}
-	return true;
 }
 
 #define WALK_EVENTDATA	0
@@ -1150,6 +1150,7 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 		switch (what) {
 		case WALK_EVENTDATA: {
 			const struct bx_node *a;
+			const struct bx_val *arr;
 			struct fref r = { NULL, inst };
 			const char *name = "";
 			uint32_t noff = NO_OFF;
@@ -1167,7 +1168,9 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 				}
 			}
 			r.n = n;
-			if (!add_strings(d, name, noff, &r))
+			if ((arr = str_array(&r)) != NULL)
+				add_strings(d, name, noff, arr);
+			else
 				add_pair(d, name, noff, &r);
 			break;
 		}
@@ -1180,8 +1183,11 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 				    depth + 1);
 			} else {
 				struct fref r = { n, inst };
+				const struct bx_val *arr = str_array(&r);
 
-				if (!add_strings(d, n->name->s, NO_OFF, &r))
+				if (arr != NULL)
+					add_strings(d, n->name->s, NO_OFF, arr);
+				else
 					add_pair(d, n->name->s, NO_OFF, &r);
 			}
 			break;
