@@ -21,7 +21,7 @@
 
 #include "../ev_util.h"
 #include "fold.h"
-#include "sigma_int.h"
+#include "prefilter_int.h"
 
 /* ---- what a rule needs: literals and chains --------------------------- */
 
@@ -687,33 +687,6 @@ each_item(struct sigma_set *s, const struct node *nd,
 
 /* ---- the index: scans, always-run lists, memo ids -------------------- */
 
-struct entry {
-	uint32_t	 si, pat, rule;
-};
-
-static int
-cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->si != y->si)
-		return x->si < y->si ? -1 : 1;
-	if (x->pat != y->pat)
-		return x->pat < y->pat ? -1 : 1;
-	return x->rule < y->rule ? -1 : x->rule > y->rule;
-}
-
-/* A literal test of a rule, answered by the scan of its field. */
-struct tref {
-	uint32_t	 field, rule;
-	struct test	*t;
-};
-
-struct trefs {
-	struct tref	*v;
-	size_t		 n, cap;
-};
-
 static int
 collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
     struct trefs *tr)
@@ -752,141 +725,6 @@ collect_tests(struct sigma_set *s, const struct node *nd, uint32_t rule,
 	return 0;
 }
 
-
-/*
- * Whether the field scans serve rule r on events of source index si: it
- * applies there, and on 4688 reads Sysmon names (rules under native
- * names, service: security, resolve fields unlike the scan).
- */
-static bool
-scan_serves(const struct sigma_set *s, const struct sigma_rule *r,
-    uint32_t si)
-{
-	unsigned cls = s->cls_of[si];
-
-	return sigma_srcset_has(&r->sources, cls) &&
-	    (cls != LS_4688 || r->compiled->map4688);
-}
-
-/* Whether the scans serve rule r on some source index. */
-static bool
-scan_serves_any(const struct sigma_set *s, const struct sigma_rule *r)
-{
-	for (uint32_t si = 0; si < s->nsi; si++)
-		if (scan_serves(s, r, si))
-			return true;
-	return false;
-}
-
-static int
-build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr)
-{
-	struct field *f = &s->fields[fid];
-	struct entry *e = NULL;
-	size_t ne = 0, cap = 0, nr = 0;
-	uint32_t np;
-
-	if ((f->ac = sigma_ac_new()) == NULL)
-		return EV_ENOMEM;
-	for (size_t r = 0; r < s->nrules; r++) {
-		const struct sigma_compiled *c = s->rules[r]->compiled;
-
-		if (!sigma_rule_runs(s->rules[r]) || c->need == NULL)
-			continue;
-		for (uint32_t k = 0; k < c->nneed; k++) {
-			int32_t id;
-
-			if (c->need[k].field != fid)
-				continue;
-			id = sigma_ac_add(f->ac, c->need[k].lit, c->need[k].len);
-			if (id < 0) {
-				free(e);
-				return EV_ENOMEM;
-			}
-			/* one list per event source */
-			for (uint32_t si = 0; si < s->nsi; si++) {
-				if (!scan_serves(s, s->rules[r], si))
-					continue;
-				if (sigma_grow((void **)&e, &cap, ne,
-				    sizeof(*e))) {
-					free(e);
-					return EV_ENOMEM;
-				}
-				e[ne].si = si;
-				e[ne].pat = (uint32_t)id;
-				e[ne].rule = (uint32_t)r * MAX_CLAUSES +
-				    c->need[k].clause;
-				ne++;
-			}
-		}
-	}
-	for (size_t i = 0; i < tr->n; i++) {
-		int32_t id;
-
-		/* 4688 without mapping is resolved unlike the scan */
-		if (tr->v[i].field != fid ||
-		    !scan_serves_any(s, s->rules[tr->v[i].rule]))
-			continue;
-		id = sigma_ac_add(f->ac, tr->v[i].t->lit, tr->v[i].t->len);
-		if (id < 0) {
-			free(e);
-			return EV_ENOMEM;
-		}
-		tr->v[i].t->acid = (uint32_t)id;
-	}
-	/* keyword literals, when the field's value is an EventData value */
-	for (size_t i = 0; i < tr->n; i++) {
-		int32_t id;
-
-		if (tr->v[i].field != ITEM_KEYWORD ||
-		    tr->v[i].t->kwacid == NULL || (f->srcsys != FS_DATA &&
-		    f->src4688 != FS_DATA && f->src4688 != FS_DATA_OR_UNKNOWN))
-			continue;
-		id = sigma_ac_add(f->ac, tr->v[i].t->lit, tr->v[i].t->len);
-		if (id < 0) {
-			free(e);
-			return EV_ENOMEM;
-		}
-		tr->v[i].t->kwacid[fid] = (uint32_t)id;
-	}
-	if (sigma_ac_build(f->ac) != 0) {
-		free(e);
-		return EV_ENOMEM;
-	}
-	np = sigma_ac_npatterns(f->ac);
-	f->npat = np;
-	f->flagbase = s->nflags;
-	s->nflags += np;
-	f->patlen = malloc((np + 1) * sizeof(*f->patlen));
-	if (f->patlen == NULL) {
-		free(e);
-		return EV_ENOMEM;
-	}
-	for (uint32_t i = 0; i < np; i++)
-		f->patlen[i] = sigma_ac_patlen(f->ac, i);
-	if (ne > 1)
-		qsort(e, ne, sizeof(*e), cmp_entry);
-	f->acrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acrules));
-	f->acnrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acnrules));
-	f->rulelist = malloc((ne + 1) * sizeof(*f->rulelist));
-	if (f->acrules == NULL || f->acnrules == NULL || f->rulelist == NULL) {
-		free(e);
-		return EV_ENOMEM;
-	}
-	for (size_t i = 0; i < ne; i++) {
-		size_t k = (size_t)e[i].si * np + e[i].pat;
-
-		if (i > 0 && e[i].si == e[i - 1].si &&
-		    e[i].pat == e[i - 1].pat && e[i].rule == e[i - 1].rule)
-			continue;
-		if (f->acnrules[k] == 0)
-			f->acrules[k] = (uint32_t)nr;
-		f->acnrules[k]++;
-		f->rulelist[nr++] = e[i].rule;
-	}
-	free(e);
-	return 0;
-}
 
 /* The name id of an EventData name (added when new); NID_NONE on ENOMEM. */
 static uint32_t
@@ -1083,55 +921,6 @@ rule_needs(struct sigma_set *s, size_t r, struct trefs *tr, size_t *cap)
 }
 
 /*
- * The fields each source scans (used[field * nsi + si]: a need literal or
- * a literal test of a rule the scan serves is there) and their scan
- * automata.
- */
-static int
-scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
-{
-	size_t fcap[LS_MAX] = { 0 };
-	uint32_t nsi = s->nsi;
-
-	for (size_t r = 0; r < s->nrules; r++) {
-		const struct sigma_compiled *c = s->rules[r]->compiled;
-
-		if (!sigma_rule_runs(s->rules[r]))
-			continue;
-		for (uint32_t k = 0; k < c->nneed; k++)
-			for (uint32_t i = 0; i < nsi; i++)
-				if (scan_serves(s, s->rules[r], i))
-					used[c->need[k].field * nsi + i] =
-					    true;
-	}
-	for (size_t k = 0; k < tr->n; k++) {
-		const struct sigma_rule *r = s->rules[tr->v[k].rule];
-
-		if (tr->v[k].field == ITEM_KEYWORD)
-			continue;
-		for (uint32_t i = 0; i < nsi; i++)
-			if (scan_serves(s, r, i))
-				used[tr->v[k].field * nsi + i] = true;
-	}
-	for (uint32_t f = 0; f < s->nfields; f++) {
-		bool any = false;
-
-		for (uint32_t i = 0; i < nsi; i++) {
-			if (!used[f * nsi + i])
-				continue;
-			any = true;
-			if (sigma_grow((void **)&s->fieldscan[i], &fcap[i],
-			    s->nfieldscan[i], sizeof(uint32_t)))
-				return EV_ENOMEM;
-			s->fieldscan[i][s->nfieldscan[i]++] = f;
-		}
-		if (any && build_field(s, f, tr) != 0)
-			return EV_ENOMEM;
-	}
-	return 0;
-}
-
-/*
  * Once the scans are built: items split into scan-answered and other
  * tests and numbered for the memo, then rules on one field numbered
  * too, and what the event memo's key decides.
@@ -1257,7 +1046,7 @@ sigma_compile(struct sigma_set *s, struct ev_err *err)
 	if (always_by_id(s) != 0)
 		goto oom;
 	used = calloc(s->nfields + 1, sizeof(*used) * (s->nsi + 1));
-	if (used == NULL || scan_fields(s, &tr, used) != 0 ||
+	if (used == NULL || sigma_scan_fields(s, &tr, used) != 0 ||
 	    memo_ids(s, used) != 0)
 		goto oom;
 	free(used);

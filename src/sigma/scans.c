@@ -1,0 +1,276 @@
+/*
+ * scans.c -- the field scans of sigma_compile() (prefilter.c): for each
+ * field some source scans, one automaton of the rules' need literals,
+ * their literal tests and the keyword literals, and per source and
+ * pattern the rule clauses a find satisfies.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefilter_int.h"
+
+struct entry {
+	uint32_t	 si, pat, rule;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->si != y->si)
+		return x->si < y->si ? -1 : 1;
+	if (x->pat != y->pat)
+		return x->pat < y->pat ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* A need of a rule (need k of rule r) or a test (tr->v[k]), by field. */
+struct fref {
+	uint32_t	 r, k;
+};
+
+/*
+ * What build_field() adds, by field: each field's needs (nb[f] to
+ * nb[f + 1] in nv) and literal tests (tb[f] to tb[f + 1] in tv), each in
+ * rule order as a walk of every rule or test would meet them, and the
+ * keyword tests.  Saves a walk of every rule and test per field.
+ */
+struct byfield {
+	uint32_t	*nb, *tb;
+	struct fref	*nv, *tv, *kw;
+	size_t		 nkw;
+};
+
+/*
+ * v[0 .. n) ordered by key stably into *out, with *beg[k] to *beg[k + 1]
+ * the run of key k < nkeys (others left out).
+ */
+static int
+bucket(const struct fref *v, const uint32_t *key, size_t n, uint32_t nkeys,
+    uint32_t **beg, struct fref **out)
+{
+	uint32_t *b = calloc((size_t)nkeys + 2, sizeof(*b));
+
+	*beg = b;
+	*out = malloc((n + 1) * sizeof(**out));
+	if (b == NULL || *out == NULL)
+		return EV_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (key[i] < nkeys)
+			b[key[i] + 2]++;
+	for (uint32_t k = 2; k < nkeys + 2; k++)
+		b[k] += b[k - 1];
+	for (size_t i = 0; i < n; i++)
+		if (key[i] < nkeys)
+			(*out)[b[key[i] + 1]++] = v[i];
+	return 0;
+}
+
+static void
+byfield_free(struct byfield *bf)
+{
+	free(bf->nb);
+	free(bf->tb);
+	free(bf->nv);
+	free(bf->tv);
+	free(bf->kw);
+}
+
+static int
+byfield_make(struct sigma_set *s, const struct trefs *tr, struct byfield *bf)
+{
+	size_t n = 0, cap = 0;
+	struct fref *v = NULL;
+	uint32_t *key = NULL;
+	int rc = EV_ENOMEM;
+
+	memset(bf, 0, sizeof(*bf));
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (!sigma_rule_runs(s->rules[r]) || c->need == NULL)
+			continue;
+		for (uint32_t k = 0; k < c->nneed; k++) {
+			if (sigma_grow((void **)&v, &cap, n, sizeof(*v)))
+				goto out;
+			v[n++] = (struct fref){ (uint32_t)r, k };
+		}
+	}
+	if ((key = malloc((n > tr->n ? n : tr->n) * sizeof(*key) + 1)) ==
+	    NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		key[i] = s->rules[v[i].r]->compiled->need[v[i].k].field;
+	if (bucket(v, key, n, s->nfields, &bf->nb, &bf->nv) != 0)
+		goto out;
+	free(v);
+	if ((v = malloc((tr->n + 1) * sizeof(*v))) == NULL ||
+	    (bf->kw = malloc((tr->n + 1) * sizeof(*bf->kw))) == NULL)
+		goto out;
+	for (size_t i = 0; i < tr->n; i++) {
+		v[i] = (struct fref){ tr->v[i].rule, (uint32_t)i };
+		key[i] = tr->v[i].field;
+		if (tr->v[i].field == ITEM_KEYWORD &&
+		    tr->v[i].t->kwacid != NULL)
+			bf->kw[bf->nkw++] = v[i];
+	}
+	rc = bucket(v, key, tr->n, s->nfields, &bf->tb, &bf->tv);
+out:
+	free(v);
+	free(key);
+	return rc;
+}
+
+static int
+build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
+    const struct byfield *bf)
+{
+	struct field *f = &s->fields[fid];
+	struct entry *e = NULL;
+	size_t ne = 0, cap = 0, nr = 0;
+	uint32_t np;
+
+	if ((f->ac = sigma_ac_new()) == NULL)
+		return EV_ENOMEM;
+	for (uint32_t j = bf->nb[fid]; j < bf->nb[fid + 1]; j++) {
+		uint32_t r = bf->nv[j].r;
+		const struct need *nd = &s->rules[r]->compiled->need[
+		    bf->nv[j].k];
+		int32_t id = sigma_ac_add(f->ac, nd->lit, nd->len);
+
+		if (id < 0) {
+			free(e);
+			return EV_ENOMEM;
+		}
+		/* one list per event source */
+		for (uint32_t si = 0; si < s->nsi; si++) {
+			if (!scan_serves(s, s->rules[r], si))
+				continue;
+			if (sigma_grow((void **)&e, &cap, ne, sizeof(*e))) {
+				free(e);
+				return EV_ENOMEM;
+			}
+			e[ne].si = si;
+			e[ne].pat = (uint32_t)id;
+			e[ne].rule = r * MAX_CLAUSES + nd->clause;
+			ne++;
+		}
+	}
+	for (uint32_t j = bf->tb[fid]; j < bf->tb[fid + 1]; j++) {
+		struct test *t = tr->v[bf->tv[j].k].t;
+		int32_t id;
+
+		/* 4688 without mapping is resolved unlike the scan */
+		if (!scan_serves_any(s, s->rules[bf->tv[j].r]))
+			continue;
+		id = sigma_ac_add(f->ac, t->lit, t->len);
+		if (id < 0) {
+			free(e);
+			return EV_ENOMEM;
+		}
+		t->acid = (uint32_t)id;
+	}
+	/* keyword literals, when the field's value is an EventData value */
+	for (size_t j = 0; j < bf->nkw && (f->srcsys == FS_DATA ||
+	    f->src4688 == FS_DATA || f->src4688 == FS_DATA_OR_UNKNOWN); j++) {
+		struct test *t = tr->v[bf->kw[j].k].t;
+		int32_t id = sigma_ac_add(f->ac, t->lit, t->len);
+
+		if (id < 0) {
+			free(e);
+			return EV_ENOMEM;
+		}
+		t->kwacid[fid] = (uint32_t)id;
+	}
+	if (sigma_ac_build(f->ac) != 0) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	np = sigma_ac_npatterns(f->ac);
+	f->npat = np;
+	f->flagbase = s->nflags;
+	s->nflags += np;
+	f->patlen = malloc((np + 1) * sizeof(*f->patlen));
+	if (f->patlen == NULL) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	for (uint32_t i = 0; i < np; i++)
+		f->patlen[i] = sigma_ac_patlen(f->ac, i);
+	if (ne > 1)
+		qsort(e, ne, sizeof(*e), cmp_entry);
+	f->acrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acrules));
+	f->acnrules = calloc(s->nsi * (size_t)np + 1, sizeof(*f->acnrules));
+	f->rulelist = malloc((ne + 1) * sizeof(*f->rulelist));
+	if (f->acrules == NULL || f->acnrules == NULL || f->rulelist == NULL) {
+		free(e);
+		return EV_ENOMEM;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		size_t k = (size_t)e[i].si * np + e[i].pat;
+
+		if (i > 0 && e[i].si == e[i - 1].si &&
+		    e[i].pat == e[i - 1].pat && e[i].rule == e[i - 1].rule)
+			continue;
+		if (f->acnrules[k] == 0)
+			f->acrules[k] = (uint32_t)nr;
+		f->acnrules[k]++;
+		f->rulelist[nr++] = e[i].rule;
+	}
+	free(e);
+	return 0;
+}
+
+int
+sigma_scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
+{
+	size_t fcap[LS_MAX] = { 0 };
+	uint32_t nsi = s->nsi;
+	struct byfield bf;
+	int rc = 0;
+
+	for (size_t r = 0; r < s->nrules; r++) {
+		const struct sigma_compiled *c = s->rules[r]->compiled;
+
+		if (!sigma_rule_runs(s->rules[r]))
+			continue;
+		for (uint32_t k = 0; k < c->nneed; k++)
+			for (uint32_t i = 0; i < nsi; i++)
+				if (scan_serves(s, s->rules[r], i))
+					used[c->need[k].field * nsi + i] =
+					    true;
+	}
+	for (size_t k = 0; k < tr->n; k++) {
+		const struct sigma_rule *r = s->rules[tr->v[k].rule];
+
+		if (tr->v[k].field == ITEM_KEYWORD)
+			continue;
+		for (uint32_t i = 0; i < nsi; i++)
+			if (scan_serves(s, r, i))
+				used[tr->v[k].field * nsi + i] = true;
+	}
+	if (byfield_make(s, tr, &bf) != 0) {
+		byfield_free(&bf);
+		return EV_ENOMEM;
+	}
+	for (uint32_t f = 0; f < s->nfields && rc == 0; f++) {
+		bool any = false;
+
+		for (uint32_t i = 0; i < nsi && rc == 0; i++) {
+			if (!used[f * nsi + i])
+				continue;
+			any = true;
+			if (sigma_grow((void **)&s->fieldscan[i], &fcap[i],
+			    s->nfieldscan[i], sizeof(uint32_t)))
+				rc = EV_ENOMEM;
+			else
+				s->fieldscan[i][s->nfieldscan[i]++] = f;
+		}
+		if (rc == 0 && any && build_field(s, f, tr, &bf) != 0)
+			rc = EV_ENOMEM;
+	}
+	byfield_free(&bf);
+	return rc;
+}
+
