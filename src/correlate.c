@@ -47,6 +47,8 @@ struct corr {
 	struct proc	*procs;
 	size_t		 nprocs;
 	struct ev_map	 byptr;
+	struct ev_map	 wmiptr;	/* WMI event -> index in wmi */
+	struct corr_wmi	*wmi;		/* per WMI event: its subscription */
 	struct list	 children, net, loads, acts;
 	struct started	*started;	/* processes with an origin, by
 					   origin then time */
@@ -357,7 +359,10 @@ contains_ci(const char *hay, const char *needle)
 	return false;
 }
 
-/* "computer\x1fbasename" of an image, lower-cased; %COMSPEC% is cmd.exe */
+/*
+ * "computer\x1fbasename" of an image, lower-cased; %COMSPEC% is cmd.exe,
+ * a name without an extension is an .exe (a WMI consumer's "regsvr32 ...").
+ */
 static bool
 image_key(struct ev_buf *b, const struct ev_event *ev)
 {
@@ -365,7 +370,11 @@ image_key(struct ev_buf *b, const struct ev_event *ev)
 
 	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
 		base = "cmd.exe";
-	return make_key(b, ev, base);
+	if (!make_key(b, ev, base))
+		return false;
+	if (strchr(base, '.') == NULL)
+		ev_buf_adds(b, ".exe");
+	return !ev_buf_failed(b);
 }
 
 /*
@@ -407,6 +416,9 @@ plausible_parent(const char *parent, int kind)
 		return true;	/* not known: the time and image decide */
 	if (kind == EV_KIND_SERVICE)
 		return strcasecmp(b, "services.exe") == 0;
+	if (kind == EV_KIND_WMI)	/* the consumer hosts */
+		return strcasecmp(b, "scrcons.exe") == 0 ||
+		    strcasecmp(b, "wmiprvse.exe") == 0;
 	for (size_t i = 0; i < sizeof(task_hosts) / sizeof(*task_hosts); i++)
 		if (strcasecmp(b, task_hosts[i]) == 0)
 			return true;
@@ -414,8 +426,27 @@ plausible_parent(const char *parent, int kind)
 }
 
 #define ORIGIN_TRIES	64	/* candidates looked at per process */
+#define ORIGIN_ARGS_MAX	32767	/* a Windows command line's length: longer
+				   arguments start no process */
 
-/* A process and the service or task that started it. */
+/*
+ * Whether ev is a service, task or WMI consumer that runs a command (a
+ * consumer's deletion runs nothing).
+ */
+static bool
+is_action(const struct ev_event *ev)
+{
+	const char *op = ev->col[EV_COL_WMI_OPERATION];
+
+	return ev->kind == EV_KIND_SERVICE || ev->kind == EV_KIND_TASK ||
+	    (ev->kind == EV_KIND_WMI && ev->col[EV_COL_COMMAND_LINE] != NULL &&
+	    (op == NULL || strcasecmp(op, "Deleted") != 0));
+}
+
+static bool	wmi_replaced(const struct corr *, const struct ev_event *,
+		    uint64_t);
+
+/* A process and the service, task or WMI consumer that started it. */
 struct started {
 	const struct ev_event	*origin, *proc;
 };
@@ -454,10 +485,11 @@ started_index(struct corr *c)
 }
 
 /*
- * procs[].origin: the latest service or task (same computer, logged at
- * or before the process) whose action runs the process's image with
- * arguments the process's command line contains, and whose host
- * process (services.exe; svchost/taskeng) is the process's parent.
+ * procs[].origin: the latest service, task or WMI consumer (same
+ * computer, logged at or before the process) whose action runs the
+ * process's image with arguments the process's command line contains,
+ * and whose host process (services.exe; svchost/taskeng; scrcons /
+ * WmiPrvSE) is the process's parent.
  */
 static int
 origins(struct corr *c, struct ev_event *const *events, size_t n)
@@ -469,8 +501,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 	int rc = EV_ENOMEM;
 
 	for (size_t i = 0; i < n; i++)
-		if (events[i]->kind == EV_KIND_SERVICE ||
-		    events[i]->kind == EV_KIND_TASK)
+		if (is_action(events[i]))
 			na++;
 	if (na == 0 || c->nprocs == 0)
 		return 0;
@@ -480,9 +511,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 		struct ev_map_ent *e;
 		bool isnew;
 
-		if ((events[i]->kind != EV_KIND_SERVICE &&
-		    events[i]->kind != EV_KIND_TASK) ||
-		    !image_key(&key, events[i]))
+		if (!is_action(events[i]) || !image_key(&key, events[i]))
 			continue;
 		if ((e = ev_map_put(&m, key.buf, key.len, &isnew)) == NULL)
 			goto out;
@@ -492,25 +521,30 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 	for (size_t k = 0; k < c->nprocs; k++) {
 		struct proc *p = &c->procs[k];
 		const struct ev_map_ent *e;
+		const char *cmd = p->ev->col[EV_COL_COMMAND_LINE];
+		size_t cmdlen;
 		uint32_t j;
 		int tries = 0;
 
 		if (p->canon != k || !image_key(&key, p->ev) ||
 		    (e = ev_map_get(&m, key.buf, key.len)) == NULL)
 			continue;
+		cmdlen = cmd != NULL ? strlen(cmd) : 0;
 		for (j = e->idx; j != NONE && tries < ORIGIN_TRIES;
 		    j = prev[j], tries++) {
 			const struct ev_event *a = events[j];
-			const char *cmd = p->ev->col[EV_COL_COMMAND_LINE];
 
 			if (a->time > p->ev->time ||
 			    !plausible_parent(p->ev->col[EV_COL_PARENT_IMAGE],
-			    a->kind))
+			    a->kind) || wmi_replaced(c, a, p->ev->time))
 				continue;
 			action_args(&args, a);
 			if (ev_buf_failed(&args))
 				goto out;
+			/* bounded: contains_ci() costs their product */
 			if (args.len > 0 && (cmd == NULL ||
+			    args.len > ORIGIN_ARGS_MAX ||
+			    args.len > cmdlen ||
 			    !contains_ci(cmd, args.buf)))
 				continue;
 			p->origin = a;
@@ -635,6 +669,119 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 	return 0;
 }
 
+/* ---- WMI subscriptions: filter, consumer and binding by name ---- */
+
+/* "computer\x1fname" of a WMI name (case-insensitive, as WMI's). */
+static bool
+wmi_key(struct ev_buf *b, const struct ev_event *ev, enum ev_col col)
+{
+	return make_key(b, ev, ev->col[col]);
+}
+
+/* The event m holds for ev's computer and name col, or NULL. */
+static const struct ev_event *
+wmi_get(const struct ev_map *m, struct ev_buf *key,
+    struct ev_event *const *events, const struct ev_event *ev,
+    enum ev_col col)
+{
+	uint32_t i;
+
+	if (ev == NULL || !wmi_key(key, ev, col) ||
+	    (i = lookup(m, key)) == NONE)
+		return NULL;
+	return events[i];
+}
+
+/* The latest event of each name: into m (one of the four below). */
+static int
+wmi_put(struct ev_map *m, struct ev_buf *key, const struct ev_event *ev,
+    enum ev_col col, uint32_t i)
+{
+	struct ev_map_ent *e;
+
+	if (!wmi_key(key, ev, col))
+		return ev_buf_failed(key) ? EV_ENOMEM : 0;
+	if ((e = ev_map_put(m, key->buf, key->len, NULL)) == NULL)
+		return EV_ENOMEM;
+	e->idx = i;
+	return 0;
+}
+
+/*
+ * c->wmi: per WMI event, the latest filter (19) and consumer (20) of its
+ * computer with the names it has or its binding names, the latest
+ * binding (21) of those names and the latest 5861 of the consumer.
+ * Five maps, one pass to fill them and one to read them: linear in the
+ * events, whatever the names.
+ */
+static int
+wmi_join(struct corr *c, struct ev_event *const *events, size_t n)
+{
+	struct ev_map m[5];	/* filters, consumers, bindings by consumer,
+				   bindings by filter, 5861s by consumer */
+	struct ev_buf key = EV_BUF_INIT;
+	size_t nw = 0;
+	int rc = EV_ENOMEM;
+
+	for (size_t i = 0; i < n; i++)
+		if (events[i]->kind == EV_KIND_WMI)
+			nw++;
+	if (nw == 0)
+		return 0;
+	if ((c->wmi = calloc(nw, sizeof(*c->wmi))) == NULL)
+		return EV_ENOMEM;
+	for (int k = 0; k < 5; k++)
+		ev_map_init(&m[k]);
+	nw = 0;
+	for (size_t i = 0; i < n && n <= NONE; i++) {
+		const struct ev_event *ev = events[i];
+		struct ev_map_ent *e;
+		uint32_t id = (uint32_t)i;
+
+		if (ev->kind != EV_KIND_WMI)
+			continue;
+		if ((e = ev_map_put(&c->wmiptr, &ev, sizeof(ev), NULL)) == NULL)
+			goto out;
+		e->idx = (uint32_t)nw;
+		c->wmi[nw++].binding = ev;	/* the event, until below */
+		if ((ev->event_id == 19 &&
+		    wmi_put(&m[0], &key, ev, EV_COL_WMI_FILTER, id) != 0) ||
+		    (ev->event_id == 20 &&
+		    wmi_put(&m[1], &key, ev, EV_COL_WMI_CONSUMER, id) != 0) ||
+		    (ev->event_id == 21 &&
+		    (wmi_put(&m[2], &key, ev, EV_COL_WMI_CONSUMER, id) != 0 ||
+		    wmi_put(&m[3], &key, ev, EV_COL_WMI_FILTER, id) != 0)) ||
+		    (ev->event_id == 5861 &&
+		    wmi_put(&m[4], &key, ev, EV_COL_WMI_CONSUMER, id) != 0))
+			goto out;
+	}
+	for (size_t w = 0; w < nw; w++) {
+		const struct ev_event *ev = c->wmi[w].binding, *b = ev, *fe, *ce;
+
+		if (ev->event_id != 21) {
+			b = wmi_get(&m[2], &key, events, ev, EV_COL_WMI_CONSUMER);
+			if (b == NULL)
+				b = wmi_get(&m[3], &key, events, ev,
+				    EV_COL_WMI_FILTER);
+		}
+		fe = ev->col[EV_COL_WMI_FILTER] != NULL ? ev : b;
+		ce = ev->col[EV_COL_WMI_CONSUMER] != NULL ? ev : b;
+		c->wmi[w].binding = b;
+		c->wmi[w].filter = wmi_get(&m[0], &key, events, fe,
+		    EV_COL_WMI_FILTER);
+		c->wmi[w].consumer = wmi_get(&m[1], &key, events, ce,
+		    EV_COL_WMI_CONSUMER);
+		c->wmi[w].registered = wmi_get(&m[4], &key, events, ce,
+		    EV_COL_WMI_CONSUMER);
+	}
+	rc = ev_buf_failed(&key) ? EV_ENOMEM : 0;
+out:
+	for (int k = 0; k < 5; k++)
+		ev_map_release(&m[k]);
+	ev_buf_release(&key);
+	return rc;
+}
+
 /*
  * The process a DNS query, file creation, task or PowerShell 4103 event
  * belongs to, or NONE: a task's pid is its registering process's (not
@@ -678,6 +825,7 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
 	ev_map_init(&b.c->byptr);
+	ev_map_init(&b.c->wmiptr);
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_PROCESS)
 			nprocs++;
@@ -755,6 +903,7 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	    layout(&b.c->net, nprocs, b.att, b.natt) != 0 ||
 	    layout(&b.c->loads, nprocs, loads, nloads) != 0 ||
 	    layout(&b.c->acts, nprocs, acts, nacts) != 0 ||
+	    wmi_join(b.c, events, n) != 0 ||
 	    origins(b.c, events, n) != 0 || scripts(b.c, events, n) != 0)
 		goto out;
 	*out = b.c;
@@ -782,6 +931,8 @@ corr_free(struct corr *c)
 		return;
 	free(c->procs);
 	ev_map_release(&c->byptr);
+	ev_map_release(&c->wmiptr);
+	free(c->wmi);
 	list_free(&c->children);
 	list_free(&c->net);
 	list_free(&c->loads);
@@ -933,6 +1084,37 @@ corr_started(const struct corr *c, const struct ev_event *origin,
 		if (n < max)
 			v[n] = c->started[i].proc;
 	return n;
+}
+
+/*
+ * Whether WMI consumer a (20, 5861) was registered again, or deleted,
+ * under its name on its computer at or before t: the latest event of
+ * the name is another one, logged by then.
+ */
+static bool
+wmi_replaced(const struct corr *c, const struct ev_event *a, uint64_t t)
+{
+	struct corr_wmi w;
+	const struct ev_event *l;
+
+	if (!corr_wmi(c, a, &w))
+		return false;
+	l = a->event_id == 5861 ? w.registered : w.consumer;
+	return l != NULL && l != a && l->time <= t;
+}
+
+bool
+corr_wmi(const struct corr *c, const struct ev_event *ev,
+    struct corr_wmi *out)
+{
+	const struct ev_map_ent *e;
+
+	memset(out, 0, sizeof(*out));
+	if (ev == NULL || ev->kind != EV_KIND_WMI ||
+	    (e = ev_map_get(&c->wmiptr, &ev, sizeof(ev))) == NULL)
+		return false;
+	*out = c->wmi[e->idx];
+	return true;
 }
 
 const struct ev_event *

@@ -13,8 +13,10 @@
  *  - Sysmon 3 and 7 are attached to their process by ProcessGuid (pid
  *    fallback as above) and get ev->process set, as do Sysmon 22 and 11
  *    and scheduled tasks (by the registering ClientProcessId);
- *  - a process started by a service or task, or by a PowerShell script
- *    block, is linked to it (corr_origin(), corr_script());
+ *  - WMI filters, consumers and bindings are joined by name (corr_wmi());
+ *  - a process started by a service, task or WMI consumer, or by a
+ *    PowerShell script block, is linked to it (corr_origin(),
+ *    corr_script());
  *  - one process logged by both Sysmon 1 and 4688 (same computer, pid,
  *    image compared case-insensitively, times within 2 s) is one process:
  *    the Sysmon event is kept and its ev->dup_record is set to the 4688
@@ -99,19 +101,42 @@ size_t	corr_activity(const struct corr *, const struct ev_event *proc,
 	    const struct ev_event *const **list);
 
 /*
- * The service install (7045 / 4697) or scheduled task (4698 / 4702) whose
+ * The service install (7045 / 4697), scheduled task (4698 / 4702) or WMI
+ * consumer (Sysmon 20, WMI-Activity 5861, with a command line) whose
  * action started proc, or NULL: the latest one on proc's computer, logged
  * at or before proc, whose action runs proc's image (by file name;
- * %COMSPEC% is cmd.exe) with arguments proc's command line contains, when
- * proc's parent is the service host (services.exe) or task host
- * (svchost, taskeng, taskhostw) or not known.
+ * %COMSPEC% is cmd.exe, no extension is .exe) with arguments proc's
+ * command line contains (arguments longer than a Windows command line,
+ * 32767 bytes, never match), when proc's parent is the service host
+ * (services.exe), task host (svchost, taskeng, taskhostw) or WMI consumer
+ * host (scrcons.exe, WmiPrvSE.exe), or not known; a WMI consumer not
+ * deleted or registered again under its name (corr_wmi()) by then.  At
+ * most 64 candidates of one image are tried per process.
  */
 const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);
 
 /*
- * The processes whose corr_origin() is origin (a service or task event),
- * in time order: up to max into v[]; returns how many there are.
+ * The WMI subscription a WMI event (kind EV_KIND_WMI) belongs to, joined
+ * by computer and name (case-insensitive): the latest filter (Sysmon 19)
+ * with its filter name, the latest consumer (20) with its consumer name,
+ * the latest binding (21) naming its consumer (else its filter), and the
+ * latest WMI-Activity 5861 naming its consumer; a filter or consumer
+ * takes the other name from that binding.  An event
+ * may be its own filter, consumer or binding; a name re-registered on
+ * a computer joins its latest registration.  false (out zeroed) when ev
+ * is not a WMI event of the correlation.
+ */
+struct corr_wmi {
+	const struct ev_event	*filter, *consumer, *binding, *registered;
+};
+bool	corr_wmi(const struct corr *, const struct ev_event *ev,
+	    struct corr_wmi *out);
+
+/*
+ * The processes whose corr_origin() is origin (a service, task or WMI
+ * consumer event), in time order: up to max into v[]; returns how many
+ * there are.
  */
 size_t	corr_started(const struct corr *, const struct ev_event *origin,
 	    const struct ev_event **v, size_t max);

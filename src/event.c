@@ -67,6 +67,12 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_QUERY_NAME]		= { "query_name", EV_T_TEXT },
 	[EV_COL_QUERY_RESULTS]		= { "query_results", EV_T_TEXT },
 	[EV_COL_TARGET_FILENAME]	= { "target_filename", EV_T_TEXT },
+	[EV_COL_WMI_OPERATION]		= { "wmi_operation", EV_T_TEXT },
+	[EV_COL_WMI_FILTER]		= { "wmi_filter", EV_T_TEXT },
+	[EV_COL_WMI_CONSUMER]		= { "wmi_consumer", EV_T_TEXT },
+	[EV_COL_WMI_CONSUMER_CLASS]	= { "wmi_consumer_class", EV_T_TEXT },
+	[EV_COL_WMI_NAMESPACE]		= { "wmi_namespace", EV_T_TEXT },
+	[EV_COL_WMI_QUERY]		= { "wmi_query", EV_T_TEXT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -83,6 +89,7 @@ static const char *const kind_names[EV_KIND_MAX] = {
 	[EV_KIND_DNS]		= "dns_query",
 	[EV_KIND_FILE]		= "file_create",
 	[EV_KIND_POWERSHELL]	= "powershell",
+	[EV_KIND_WMI]		= "wmi",
 };
 
 const char *
@@ -246,6 +253,9 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 104:
 		return provider_is(provider, len, EV_PROVIDER_EVENTLOG) ?
 		    EV_KIND_LOG_CLEAR : EV_KIND_NONE;
+	case 5861:
+		return provider_is(provider, len, EV_PROVIDER_WMI) ?
+		    EV_KIND_WMI : EV_KIND_NONE;
 	}
 	if (!provider_is(provider, len, EV_PROVIDER_SYSMON))
 		return EV_KIND_NONE;
@@ -255,6 +265,7 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 5:	return EV_KIND_PROCESS_EXIT;
 	case 7:	return EV_KIND_IMAGE_LOAD;
 	case 11: return EV_KIND_FILE;
+	case 19: case 20: case 21: return EV_KIND_WMI;
 	case 22: return EV_KIND_DNS;
 	}
 	return EV_KIND_NONE;
@@ -391,6 +402,10 @@ ev_examinable(const struct ev_event *ev)
 	switch (ev->kind) {
 	case EV_KIND_SCRIPT:
 		return true;
+	case EV_KIND_WMI:
+		/* a consumer's command or script */
+		return (cmd != NULL && cmd[0] != '\0') ||
+		    ev->col[EV_COL_SCRIPT_TEXT] != NULL;
 	case EV_KIND_SERVICE:
 	case EV_KIND_TASK:
 	case EV_KIND_POWERSHELL:
@@ -958,6 +973,20 @@ norm_task(struct norm *n)
 	ev_buf_release(&b);
 }
 
+const char *
+ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom)
+{
+	struct norm n;
+	const char *img;
+
+	n.arena = arena;
+	n.oom = false;
+	img = cmd_image(&n, cmd);
+	if (n.oom)
+		*oom = true;
+	return img;
+}
+
 static void
 norm_log_clear(struct norm *n)
 {
@@ -1129,6 +1158,10 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 		break;
 	case EV_KIND_POWERSHELL:
 		norm_powershell(&n);
+		break;
+	case EV_KIND_WMI:
+		if (ev_wmi_norm(ev, arena) != 0)
+			n.oom = true;
 		break;
 	case EV_KIND_LOG_CLEAR:
 		norm_log_clear(&n);

@@ -27,6 +27,7 @@
 #define EV_PROVIDER_EVENTLOG	"Microsoft-Windows-Eventlog"
 #define EV_PROVIDER_POWERSHELL	"Microsoft-Windows-PowerShell"
 #define EV_PROVIDER_SCM		"Service Control Manager"
+#define EV_PROVIDER_WMI		"Microsoft-Windows-WMI-Activity"
 
 enum ev_kind {
 	EV_KIND_NONE = 0,	/* not extracted */
@@ -45,12 +46,15 @@ enum ev_kind {
 	EV_KIND_FILE,		/* Sysmon 11 */
 	EV_KIND_POWERSHELL,	/* PowerShell/Operational 4103 module
 				   logging */
+	EV_KIND_WMI,		/* WMI event subscription: Sysmon 19
+				   (filter), 20 (consumer), 21 (binding),
+				   WMI-Activity 5861 (binding registered) */
 	EV_KIND_MAX
 };
 
 /* "process", "network", "image_load", "process_exit", "log_clear",
    "generic", "script_block", "service", "task", "dns_query",
-   "file_create", "powershell" */
+   "file_create", "powershell", "wmi" */
 const char	*ev_kind_name(enum ev_kind);
 
 /*
@@ -96,9 +100,9 @@ static inline bool
 ev_wanted_id(uint32_t id)
 {
 	switch (id) {
-	case 1: case 3: case 5: case 7: case 11: case 22: case 104:
-	case 1102: case 4103: case 4104: case 4688:
-	case 4689: case 4697: case 4698: case 4702: case 7045:
+	case 1: case 3: case 5: case 7: case 11: case 19: case 20: case 21:
+	case 22: case 104: case 1102: case 4103: case 4104: case 4688:
+	case 4689: case 4697: case 4698: case 4702: case 5861: case 7045:
 		return true;
 	}
 	if (id < 65536)
@@ -187,6 +191,12 @@ enum ev_col {
 	EV_COL_QUERY_NAME,		/* Sysmon 22 */
 	EV_COL_QUERY_RESULTS,
 	EV_COL_TARGET_FILENAME,		/* Sysmon 11 */
+	EV_COL_WMI_OPERATION,		/* Sysmon 19-21, 5861 */
+	EV_COL_WMI_FILTER,
+	EV_COL_WMI_CONSUMER,
+	EV_COL_WMI_CONSUMER_CLASS,
+	EV_COL_WMI_NAMESPACE,
+	EV_COL_WMI_QUERY,
 	EV_NCOL
 };
 
@@ -252,8 +262,9 @@ int	 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
  * Whether ev lets the rules see what ran on its host: a process creation
  * with its command line (a Sysmon 1, or a 4688 with CommandLine), a
  * PowerShell script block, a PowerShell module logging event with its
- * host application's command line, a service install or a
- * scheduled task with its action.  A host without one is "blind" or "no-command-lines" in
+ * host application's command line, a service install, a scheduled
+ * task or a WMI consumer (Sysmon 20, WMI-Activity 5861) with its
+ * command or script.  A host without one is "blind" or "no-command-lines" in
  * the report's coverage.
  */
 bool	 ev_examinable(const struct ev_event *ev);
@@ -345,6 +356,61 @@ int	 ev_task_actions(const char *xml, struct ev_arena *arena,
 #define EV_SCRIPT_PARTS_MAX	100000
 int	 ev_scripts_join(struct ev_event **events, size_t n,
 	    struct ev_arena *arena);
+
+/*
+ * The executable of a command line (the quoted first word, else up to
+ * an ".exe" before any switch, else the first word) in arena; NULL for
+ * NULL or none.  Sets *oom when out of memory.
+ */
+const char *ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom);
+
+/*
+ * The columns of a WMI event (ev->kind EV_KIND_WMI, data set), strings in
+ * arena: Sysmon 19 a filter (wmi_filter, wmi_namespace, wmi_query), 20 a
+ * consumer (wmi_consumer, wmi_consumer_class, and its Destination as
+ * command_line and image, or as script_text for a script consumer), 21 a
+ * binding (wmi_consumer, wmi_consumer_class, wmi_filter from its object
+ * paths), all three with wmi_operation and user; 5861 a binding
+ * registered, with the filter and consumer instances it logs.  0 or
+ * EV_ENOMEM.
+ */
+int	 ev_wmi_norm(struct ev_event *ev, struct ev_arena *arena);
+
+/*
+ * WMI subscriptions (ev_wmi.c).  ev_wmi_unquote(): a value as Sysmon 19-21
+ * log names, queries and destinations (blanks, then a quoted string with
+ * backslash escapes: ` "C:\\x.exe"`) without the quotes and escapes; a
+ * value without a leading quote is trimmed; NULL when v is NULL or the
+ * result empty (*oom set when out of memory).
+ */
+const char *ev_wmi_unquote(const char *v, struct ev_arena *arena, bool *oom);
+
+/*
+ * The class and name of a WMI object path: Sysmon 21's Consumer / Filter
+ * (unquoted: `\\.\root\subscription:CommandLineEventConsumer.Name="x"`)
+ * or 5861's CONSUMER (`CommandLineEventConsumer="x"`).  *cls, *name in
+ * arena, NULL when absent.  0, or -1 out of memory.
+ */
+int	 ev_wmi_ref(const char *path, struct ev_arena *arena,
+	    const char **cls, const char **name);
+
+/*
+ * What a WMI-Activity 5861's PossibleCause text gives (the MOF of the
+ * bound __EventFilter and consumer instances): the filter's name,
+ * EventNamespace and Query, the consumer's class and name, and what it
+ * runs (CommandLineTemplate, ExecutablePath, ScriptText,
+ * ScriptFileName).  At most EV_WMI_TEXT_MAX bytes are read; values are
+ * MOF strings unescaped into arena; absent ones NULL.  0, or -1 out of
+ * memory.
+ */
+#define EV_WMI_TEXT_MAX		(1u << 20)
+struct ev_wmi_cause {
+	const char	*filter, *ns, *query;
+	const char	*consumer, *consumer_class;
+	const char	*cmd, *exe, *script, *script_file;
+};
+int	 ev_wmi_cause(const char *text, struct ev_arena *arena,
+	    struct ev_wmi_cause *out);
 
 /* Value of EventData name in ev (exact, case-sensitive), or NULL. */
 const char *ev_data(const struct ev_event *ev, const char *name);

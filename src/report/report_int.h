@@ -38,6 +38,7 @@ struct rp_host {
 	uint64_t	 clears;		/* 1102 / 104 */
 	uint64_t	 ps4104, services, tasks;	/* execution sources */
 	uint64_t	 ps4103;		/* module logging */
+	uint64_t	 wmi;			/* Sysmon 19-21, WMI 5861 */
 	uint64_t	 sysmon22, sysmon11;
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran
@@ -123,6 +124,11 @@ struct rp_ctx {
 						   action started */
 	size_t			 nstarted;	/* shown */
 	size_t			 started_total;
+	const struct ev_event	*wmi[4];	/* a WMI event: the other
+						   filter, consumer,
+						   binding and 5861 of its
+						   subscription (corr_wmi) */
+	size_t			 nwmi;
 };
 
 struct rp {

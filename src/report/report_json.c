@@ -114,8 +114,9 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	ev_buf_addf(b, ",\"powershell_4104\":%" PRIu64 ",\"powershell_4103"
 	    "\":%" PRIu64 ",\"services\":%" PRIu64 ",\"tasks\":%" PRIu64
 	    ",\"sysmon_22\":%" PRIu64 ",\"sysmon_11\":%" PRIu64
-	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
-	    h->services, h->tasks, h->sysmon22, h->sysmon11);
+	    ",\"wmi\":%" PRIu64 ",\"security_4688_templates\":{",
+	    h->ps4104, h->ps4103, h->services, h->tasks, h->sysmon22,
+	    h->sysmon11, h->wmi);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -392,7 +393,14 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_addc(b, ',');
 		json_proc(b, rp, c.started[i]);
 	}
-	ev_buf_addf(b, "],\"ran_total\":%zu}", c.started_total);
+	ev_buf_addf(b, "],\"ran_total\":%zu,\"subscription\":[",
+	    c.started_total);
+	for (size_t i = 0; i < c.nwmi; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		json_source(b, rp, c.wmi[i]);
+	}
+	ev_buf_adds(b, "]}");
 }
 
 static void
@@ -612,6 +620,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
+	case EV_KIND_WMI:
 		key(b, "event");
 		json_source(b, rp, ev);
 		break;
@@ -767,6 +776,7 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
+	case EV_KIND_WMI:
 		rp_source_line(ev, &m);
 		break;
 	default:

@@ -514,13 +514,16 @@ coverage(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
 		field(w, 2, "security", t.buf);
 		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
-		    h->sysmon22 + h->sysmon11 > 0) {
+		    h->sysmon22 + h->sysmon11 + h->wmi > 0) {
 			ev_buf_reset(&t);
 			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
 			    "4103: %" PRIu64 ", services: %" PRIu64
 			    ", tasks: %" PRIu64 ", dns (22): %" PRIu64
 			    ", files (11): %" PRIu64, h->ps4104, h->ps4103,
 			    h->services, h->tasks, h->sysmon22, h->sysmon11);
+			if (h->wmi > 0)
+				ev_buf_addf(&t, ", wmi (19-21, 5861): %"
+				    PRIu64, h->wmi);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
@@ -692,6 +695,12 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		    c.started_total - c.nstarted);
 		field(w, IND, "", t.buf);
 	}
+	for (size_t i = 0; i < c.nwmi; i++) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s ", iso(c.wmi[i]->time, a));
+		rp_source_line(c.wmi[i], &t);
+		field(w, IND, i == 0 ? "wmi" : "", t.buf);
+	}
 	if (c.origin != NULL && c.origin != ev) {
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "%s ", iso(c.origin->time, a));
@@ -795,6 +804,7 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
+	case EV_KIND_WMI:
 		rp_source_line(ev, &t);
 		break;
 	default:
@@ -926,6 +936,7 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_DNS:
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
+	case EV_KIND_WMI:
 		ev_buf_reset(&t);
 		rp_source_line(ev, &t);
 		field(w, IND, "event", t.buf);
