@@ -54,6 +54,7 @@ sigma_set_free(struct sigma_set *s)
 	free(s->needfull);
 	free(s->acs);
 	free(s->fields);
+	free(s->fieldidx);
 	free(s->rules);
 	free(s->skips);
 	free(s->relimit);
@@ -178,19 +179,78 @@ sys_field(const char *name)
 	return FS_DATA;
 }
 
+static uint32_t
+field_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * The slot of name in the field index: its entry or the empty one.  A
+ * field is indexed by its name up to a NUL (namelen), the first field
+ * of a name winning, as the first match of a walk in id order would.
+ */
+static uint32_t *
+field_slot(const struct sigma_set *s, const char *name, size_t len)
+{
+	uint32_t mask = s->fieldidxcap - 1, i = field_hash(name, len) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		const struct field *f;
+
+		if (s->fieldidx[i] == 0)
+			return &s->fieldidx[i];
+		f = &s->fields[s->fieldidx[i] - 1];
+		if (f->namelen == len && memcmp(f->name, name, len) == 0)
+			return &s->fieldidx[i];
+	}
+}
+
+/* Room in the field index for one more field; 0 or EV_ENOMEM. */
+static int
+field_index_grow(struct sigma_set *s)
+{
+	uint32_t ncap = s->fieldidxcap ? s->fieldidxcap * 2 : 64;
+
+	if ((s->nfields + 1) * 2 <= s->fieldidxcap)
+		return 0;
+	free(s->fieldidx);
+	if ((s->fieldidx = calloc(ncap, sizeof(*s->fieldidx))) == NULL) {
+		s->fieldidxcap = 0;
+		return EV_ENOMEM;
+	}
+	s->fieldidxcap = ncap;
+	for (uint32_t i = 0; i < s->nfields; i++) {
+		uint32_t *slot = field_slot(s, s->fields[i].name,
+		    s->fields[i].namelen);
+
+		if (*slot == 0)
+			*slot = i + 1;
+	}
+	return 0;
+}
+
 int
 sigma_field_id(struct sigma_set *s, const char *name, size_t len,
     uint32_t *id)
 {
 	struct field *f;
 	size_t cap = s->fieldcap;
+	uint32_t *slot;
 
-	for (uint32_t i = 0; i < s->nfields; i++)
-		if (strlen(s->fields[i].name) == len &&
-		    memcmp(s->fields[i].name, name, len) == 0) {
-			*id = i;
-			return 0;
-		}
+	if (field_index_grow(s) != 0)
+		return EV_ENOMEM;
+	/* a name with a NUL is no field's name up to its NUL: a new one */
+	slot = memchr(name, '\0', len) == NULL ? field_slot(s, name, len) :
+	    NULL;
+	if (slot != NULL && *slot != 0) {
+		*id = *slot - 1;
+		return 0;
+	}
 	if (sigma_grow((void **)&s->fields, &cap, s->nfields,
 	    sizeof(*s->fields)))
 		return EV_ENOMEM;
@@ -200,6 +260,7 @@ sigma_field_id(struct sigma_set *s, const char *name, size_t len,
 	f->name = sigma_set_strdup(s, name, len);
 	if (f->name == NULL)
 		return EV_ENOMEM;
+	f->namelen = strlen(f->name);
 	f->srcsys = sys_field(f->name);
 	f->src4688 = f->srcsys;
 	f->name4688 = f->name;
@@ -210,6 +271,10 @@ sigma_field_id(struct sigma_set *s, const char *name, size_t len,
 			f->col4688 = (uint32_t)map4688[i].col;
 		}
 	*id = s->nfields++;
+	if (slot == NULL)
+		slot = field_slot(s, f->name, f->namelen);
+	if (*slot == 0)
+		*slot = *id + 1;
 	return 0;
 }
 

@@ -260,6 +260,7 @@ enum fsrc {
 
 struct field {
 	const char	*name;		/* as in the rule */
+	size_t		 namelen;
 	uint8_t		 src4688;	/* enum fsrc on 4688 (mapped) */
 	const char	*name4688;	/* FS_DATA*: name on 4688 */
 	uint32_t	 col4688;	/* FS_COL*: column */
@@ -315,6 +316,8 @@ struct sigma_set {
 	size_t		 nrules, cap;
 	struct field	*fields;
 	uint32_t	 nfields, fieldcap;
+	uint32_t	*fieldidx;	/* fields by name: id + 1, 0 empty */
+	uint32_t	 fieldidxcap;	/* 0 or a power of two */
 	pcre2_code	**res;		/* to free */
 	size_t		 nres, rescap;
 	struct sigma_ac	**acs;		/* per-item automata, to free */
