@@ -34,13 +34,35 @@ struct fref {
  * What build_field() adds, by field: each field's needs (nb[f] to
  * nb[f + 1] in nv) and literal tests (tb[f] to tb[f + 1] in tv), each in
  * rule order as a walk of every rule or test would meet them, and the
- * keyword tests.  Saves a walk of every rule and test per field.
+ * keyword tests.  Saves a walk of every rule and test per field.  And
+ * the source indexes the scans serve each rule on (scan_serves()).
  */
 struct byfield {
 	uint32_t	*nb, *tb;
 	struct fref	*nv, *tv, *kw;
 	size_t		 nkw;
+	struct sigma_srcset *served;	/* per rule, bits by source index */
 };
+
+/* The first source index from si on that m has, or nsi. */
+static inline uint32_t
+next_si(const struct sigma_srcset *m, uint32_t si, uint32_t nsi)
+{
+	while (si < nsi) {
+		uint64_t w = m->w[si >> 6] >> (si & 63);
+
+		if (w != 0) {
+			si += (uint32_t)__builtin_ctzll(w);
+			return si < nsi ? si : nsi;
+		}
+		si = (si | 63) + 1;
+	}
+	return nsi;
+}
+
+#define EACH_SI(si, m, nsi) \
+	for (uint32_t si = next_si((m), 0, (nsi)); si < (nsi); \
+	    si = next_si((m), si + 1, (nsi)))
 
 /*
  * v[0 .. n) ordered by key stably into *out, with *beg[k] to *beg[k + 1]
@@ -75,6 +97,7 @@ byfield_free(struct byfield *bf)
 	free(bf->nv);
 	free(bf->tv);
 	free(bf->kw);
+	free(bf->served);
 }
 
 static int
@@ -86,10 +109,19 @@ byfield_make(struct sigma_set *s, const struct trefs *tr, struct byfield *bf)
 	int rc = EV_ENOMEM;
 
 	memset(bf, 0, sizeof(*bf));
+	if ((bf->served = calloc(s->nrules + 1, sizeof(*bf->served))) ==
+	    NULL)
+		goto out;
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
 
-		if (!sigma_rule_runs(s->rules[r]) || c->need == NULL)
+		if (!sigma_rule_runs(s->rules[r]))
+			continue;
+		for (uint32_t si = 0; si < s->nsi; si++)
+			if (scan_serves(s, s->rules[r], si))
+				bf->served[r].w[si >> 6] |=
+				    (uint64_t)1 << (si & 63);
+		if (c->need == NULL)
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++) {
 			if (sigma_grow((void **)&v, &cap, n, sizeof(*v)))
@@ -144,9 +176,7 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
 			return EV_ENOMEM;
 		}
 		/* one list per event source */
-		for (uint32_t si = 0; si < s->nsi; si++) {
-			if (!scan_serves(s, s->rules[r], si))
-				continue;
+		EACH_SI(si, &bf->served[r], s->nsi) {
 			if (sigma_grow((void **)&e, &cap, ne, sizeof(*e))) {
 				free(e);
 				return EV_ENOMEM;
@@ -162,7 +192,7 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
 		int32_t id;
 
 		/* 4688 without mapping is resolved unlike the scan */
-		if (!scan_serves_any(s, s->rules[bf->tv[j].r]))
+		if (next_si(&bf->served[bf->tv[j].r], 0, s->nsi) == s->nsi)
 			continue;
 		id = sigma_ac_add(f->ac, t->lit, t->len);
 		if (id < 0) {
@@ -230,29 +260,24 @@ sigma_scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 	struct byfield bf;
 	int rc = 0;
 
+	if (byfield_make(s, tr, &bf) != 0) {
+		byfield_free(&bf);
+		return EV_ENOMEM;
+	}
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
 
 		if (!sigma_rule_runs(s->rules[r]))
 			continue;
 		for (uint32_t k = 0; k < c->nneed; k++)
-			for (uint32_t i = 0; i < nsi; i++)
-				if (scan_serves(s, s->rules[r], i))
-					used[c->need[k].field * nsi + i] =
-					    true;
+			EACH_SI(i, &bf.served[r], nsi)
+				used[c->need[k].field * nsi + i] = true;
 	}
 	for (size_t k = 0; k < tr->n; k++) {
-		const struct sigma_rule *r = s->rules[tr->v[k].rule];
-
 		if (tr->v[k].field == ITEM_KEYWORD)
 			continue;
-		for (uint32_t i = 0; i < nsi; i++)
-			if (scan_serves(s, r, i))
-				used[tr->v[k].field * nsi + i] = true;
-	}
-	if (byfield_make(s, tr, &bf) != 0) {
-		byfield_free(&bf);
-		return EV_ENOMEM;
+		EACH_SI(i, &bf.served[tr->v[k].rule], nsi)
+			used[tr->v[k].field * nsi + i] = true;
 	}
 	for (uint32_t f = 0; f < s->nfields && rc == 0; f++) {
 		bool any = false;
