@@ -132,7 +132,9 @@ cmd_opt_next(struct cmd_getopt *g, int argc, char **argv)
 			cmd_print_usage(stderr, g->usage);
 			return stop(g, CMD_EXIT_ERROR);
 		}
-		field = (char *)g->base + o->off;
+		/* rows that store nothing may come with no state (NULL) */
+		field = o->kind == CMD_OPT_CASE || o->kind == CMD_OPT_HELP ?
+		    NULL : (char *)g->base + o->off;
 		switch (o->kind) {
 		case CMD_OPT_CASE:
 			return o->id;
