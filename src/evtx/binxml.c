@@ -503,9 +503,11 @@ elem_name_fit(struct parser *p, uint32_t start, bool dep)
 }
 
 /*
- * A Data element whose Name attribute is one literal text: its UTF-8 is
- * made once here (once per template) and set in the attribute's lit, so
- * records use it as it is.  false when out of memory.
+ * An element parsed: the declared type of its content when that is one
+ * substitution (e->vtype), and, for a Data element whose Name attribute
+ * is one literal text, its UTF-8, made once here (once per template) and
+ * set in the attribute's lit, so records use it as it is.  false when
+ * out of memory.
  */
 static bool
 data_name(struct parser *p, struct bx_node *e)
@@ -513,6 +515,9 @@ data_name(struct parser *p, struct bx_node *e)
 	struct bx_node *a;
 	struct sbuf *b = &p->d->sb;
 
+	if (e->kids != NULL && e->kids->next == NULL &&
+	    e->kids->kind == NK_SUBST)
+		e->vtype = e->kids->vtype;
 	if (e->name->id != NM_DATA)
 		return true;
 	for (a = e->attrs; a != NULL; a = a->next)
@@ -1060,7 +1065,9 @@ add_positional(struct bx_dec *d, const struct bx_inst *inst)
  * Windows PowerShell 400/403/600/800 log their values so) gives one pair
  * per string, in order, all under the element's name, as libevtx renders
  * one element per string.  str_array() is the element's array, or NULL
- * (the caller adds one pair, as for an array without any string).
+ * (the caller adds one pair, as for an array without any string); only
+ * an element whose template declares a string array is looked at (the
+ * test costs one compare on the hot path).
  */
 static inline const struct bx_val *
 str_array(const struct fref *r)
@@ -1068,6 +1075,8 @@ str_array(const struct fref *r)
 	const struct bx_node *k = r->n->kids;
 	const struct bx_val *v;
 
+	if ((uint8_t)(r->n->vtype - (V_STRING | V_ARRAY)) > 1)
+		return NULL;
 	if (k == NULL || k->next != NULL || k->kind != NK_SUBST ||
 	    (v = subst_val(k, r->inst)) == NULL ||
 	    (uint8_t)(v->type - (V_STRING | V_ARRAY)) > 1 || v->size < 2)

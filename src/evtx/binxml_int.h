@@ -64,7 +64,9 @@ struct bx_inst {
 
 struct bx_node {
 	uint8_t			 kind;		/* NK_* */
-	uint8_t			 vtype;		/* NK_SUBST: declared type */
+	uint8_t			 vtype;		/* NK_SUBST: declared type; ELEM:
+						   its one substitution's, when
+						   that is all it holds, else 0 */
 	bool			 optional;	/* NK_SUBST */
 	uint16_t		 num;		/* SUBST index, CHARREF value */
 	uint32_t		 len;		/* TEXT/CDATA: UTF-16 units */
