@@ -184,8 +184,10 @@ provider_is(const char *p, size_t len, const char *want)
 {
 	size_t n = strlen(want);
 
-	/* provider names compare case-insensitively, as Windows does */
-	return len == n && strncasecmp(p, want, n) == 0;
+	/* provider names compare case-insensitively, as Windows does;
+	   logs spell them as registered, so the exact test comes first */
+	return len == n && (memcmp(p, want, n) == 0 ||
+	    strncasecmp(p, want, n) == 0);
 }
 
 /* Whether pair w takes the record (channel NULL: not known yet). */
@@ -1087,12 +1089,10 @@ ev_shared_release(struct ev_shared *sh)
 
 /* s as stored once in sh (slot: which System string it is). */
 static const char *
-shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
+shared_put(struct norm *n, struct ev_shared *sh, int slot, const char *s)
 {
 	const struct ev_map_ent *e;
 
-	if (sh == NULL)
-		return copy(n, s);
 	if (s == NULL)
 		return NULL;
 	if (sh->last[slot] != NULL && strcmp(sh->last[slot], s) == 0)
@@ -1102,6 +1102,13 @@ shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
 		return NULL;
 	}
 	return sh->last[slot] = e->key;
+}
+
+/* s copied into the arena, or with sh, as shared_put() keeps it. */
+static inline const char *
+shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
+{
+	return sh == NULL ? copy(n, s) : shared_put(n, sh, slot, s);
 }
 
 int
