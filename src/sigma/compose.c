@@ -13,8 +13,9 @@
  * its anchor's node (so an alias bomb stays small here and is bounded
  * by check_nodes()), the same composer errors (an undefined alias, a
  * duplicate anchor) with the same words and marks.  Node values, tags
- * and child lists live in one arena freed with the documents; the
- * documents are never passed to yaml_document_delete().
+ * and child lists live in one arena freed with the documents (default
+ * tags are shared, never written); the documents are never passed to
+ * yaml_document_delete().
  *
  * The whole stream is read before any document is loaded, so a node too
  * deep anywhere (before a syntax error) rejects the file as one rule, as
@@ -85,14 +86,19 @@ composer_error(struct comp *c, const char *context, const char *problem,
 	c->building = false;
 }
 
+/* The default tags, shared by the nodes that have no tag of their own. */
+static yaml_char_t str_tag[] = YAML_DEFAULT_SCALAR_TAG;
+static yaml_char_t seq_tag[] = YAML_DEFAULT_SEQUENCE_TAG;
+static yaml_char_t map_tag[] = YAML_DEFAULT_MAPPING_TAG;
+
 /* The tag as libyaml's composer keeps it: absent or "!" the default. */
 static yaml_char_t *
-node_tag(struct comp *c, const yaml_char_t *tag, const char *def)
+node_tag(struct comp *c, const yaml_char_t *tag, yaml_char_t *def)
 {
-	const char *t = tag == NULL || strcmp((const char *)tag, "!") == 0 ?
-	    def : (const char *)tag;
-
-	return (yaml_char_t *)ev_arena_strdup(&c->y->arena, t);
+	if (tag == NULL || strcmp((const char *)tag, "!") == 0)
+		return def;
+	return (yaml_char_t *)ev_arena_strdup(&c->y->arena,
+	    (const char *)tag);
 }
 
 /*
@@ -120,9 +126,8 @@ add_node(struct comp *c, const yaml_event_t *ev, yaml_node_type_t type,
 	node->type = type;
 	node->start_mark = ev->start_mark;
 	node->end_mark = ev->end_mark;
-	node->tag = node_tag(c, tag, type == YAML_SCALAR_NODE ?
-	    YAML_DEFAULT_SCALAR_TAG : type == YAML_SEQUENCE_NODE ?
-	    YAML_DEFAULT_SEQUENCE_TAG : YAML_DEFAULT_MAPPING_TAG);
+	node->tag = node_tag(c, tag, type == YAML_SCALAR_NODE ? str_tag :
+	    type == YAML_SEQUENCE_NODE ? seq_tag : map_tag);
 	if (node->tag == NULL)
 		return -1;
 	idx = (int)n + 1;

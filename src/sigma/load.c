@@ -53,17 +53,17 @@ reject_at(struct lctx *c, const yaml_mark_t *m, const char *cls,
 	return -1;
 }
 
-enum stype
-scalar_type(const yaml_node_t *n)
+/* The YAML 1.1 null or boolean word s is, or S_STR. */
+static enum stype
+word_type(const char *s)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 	static const char *const trues[] = { "true", "True", "TRUE", "yes",
 	    "Yes", "YES", "on", "On", "ON" };
 	static const char *const falses[] = { "false", "False", "FALSE", "no",
 	    "No", "NO", "off", "Off", "OFF" };
-	const char *s = sval(n), *p;
 
-	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (strnlen(s, 6) > 5)		/* longer than every word */
 		return S_STR;
 	for (size_t i = 0; i < NELEM(nulls); i++)
 		if (strcmp(s, nulls[i]) == 0)
@@ -74,6 +74,19 @@ scalar_type(const yaml_node_t *n)
 	for (size_t i = 0; i < NELEM(falses); i++)
 		if (strcmp(s, falses[i]) == 0)
 			return S_BOOL_FALSE;
+	return S_STR;
+}
+
+enum stype
+scalar_type(const yaml_node_t *n)
+{
+	const char *s = sval(n), *p;
+	enum stype w;
+
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return S_STR;
+	if ((w = word_type(s)) != S_STR)
+		return w;
 	p = s;
 	if (*p == '-' || *p == '+')
 		p++;

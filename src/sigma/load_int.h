@@ -49,10 +49,13 @@ int	reject_at(struct lctx *c, const yaml_mark_t *m, const char *cls,
 #define REJECT(c, node, cls, ...) \
 	reject_at((c), (node) ? &(node)->start_mark : NULL, (cls), __VA_ARGS__)
 
+/* yaml_document_get_node(), inline: node idx (from 1) or NULL */
 static inline yaml_node_t *
 get_node(struct lctx *c, int idx)
 {
-	return yaml_document_get_node(c->doc, idx);
+	yaml_node_t *v = c->doc->nodes.start;
+
+	return idx > 0 && idx <= c->doc->nodes.top - v ? v + idx - 1 : NULL;
 }
 
 static inline bool
