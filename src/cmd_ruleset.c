@@ -62,6 +62,11 @@ cmd_rules_sha256(const struct sigma_set *set, char out[65])
 
 		if (r->status != SIGMA_LOADED)
 			continue;
+		if (r->text != NULL) {
+			/* the file as it was loaded, not read again */
+			sha256_update(&h, r->text, r->textlen);
+			continue;
+		}
 		if ((f = fopen(r->path, "rb")) == NULL)
 			continue;
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)

@@ -74,7 +74,10 @@ int	 cmd_rules_load(struct sigma_set **out, const char *const *paths,
  */
 void	 cmd_rules_warn_limits(const struct sigma_set *);
 
-/* SHA-256 (hex) over the loaded rule files, in load (path) order. */
+/*
+ * SHA-256 (hex) over the loaded rule files, in load (path) order: the
+ * text each was loaded from (a file once per rule it holds).
+ */
 void	 cmd_rules_sha256(const struct sigma_set *, char out[65]);
 
 /*

@@ -314,4 +314,29 @@ sed -n 's/^evtxhunt: timing: \([a-z0-9/ ]*[a-z0-9]\) .*/\1/p' "$T/timing.err" |
     ok "timing: load rules, then read and match" ||
     fail "timing phases: $(cat "$T/timing.err")"
 
+# -- the rule set's SHA-256: each loaded rule's file as it was loaded, in
+#    load order (a file once per rule it holds), rejected files left out
+mkdir "$T/hr"
+cat > "$T/hr/a.yml" <<'YML'
+title: one of two
+logsource: { product: windows, category: process_creation }
+detection: { sel: { Image|endswith: '\one.exe' }, condition: sel }
+---
+title: two of two
+logsource: { product: windows, category: process_creation }
+detection: { sel: { Image|endswith: '\two.exe' }, condition: sel }
+YML
+printf 'title: broken\ndetection: [\n' > "$T/hr/b.yml"
+cat > "$T/hr/c.yml" <<'YML'
+title: three
+logsource: { product: windows, category: process_creation }
+detection: { sel: { Image|endswith: '\three.exe' }, condition: sel }
+YML
+want=$(cat "$T/hr/a.yml" "$T/hr/a.yml" "$T/hr/c.yml" | sha256sum | cut -c1-64)
+"$EVTXHUNT" scan -q --no-baseline -f jsonl -r "$T/hr" \
+    "$TD/wks01-sysmon.evtx" > "$T/hr.jsonl" 2>/dev/null
+head -1 "$T/hr.jsonl" | grep -q "\"rules\":{\"loaded\":3,[^}]*\"sha256\":\"$want\"" &&
+    ok "rule set SHA-256: loaded files as loaded" ||
+    fail "rule set SHA-256: want $want: $(head -1 "$T/hr.jsonl" | grep -o '"rules":{[^}]*')"
+
 finish

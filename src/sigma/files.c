@@ -243,8 +243,22 @@ load_file(struct sigma_set *s, const char *path, bool explicit,
 	} else if (rc != 0) {
 		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
 		reject_file(s, r, msg);
-	} else if (sigma_load_rule(s, r, buf, len) != 0)
+	} else if (sigma_grow((void **)&s->texts, &s->textcap, s->ntexts,
+	    sizeof(*s->texts)) != 0 || sigma_load_rule(s, r, buf, len) != 0)
 		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	else {
+		/* kept for the rule set's hash: the text that was loaded,
+		   the file's rules r and those added after it */
+		size_t i = s->nrules;
+
+		do {
+			i--;
+			s->rules[i]->text = buf;
+			s->rules[i]->textlen = len;
+		} while (s->rules[i] != r);
+		s->texts[s->ntexts++] = buf;
+		buf = NULL;
+	}
 	free(buf);
 	close(fd);
 	return ret;

@@ -57,6 +57,9 @@ sigma_set_free(struct sigma_set *s)
 	free(s->fieldidx);
 	free(s->rules);
 	free(s->skips);
+	for (size_t i = 0; i < s->ntexts; i++)
+		free(s->texts[i]);
+	free(s->texts);
 	free(s->relimit);
 	ev_arena_release(&s->arena);
 	free(s);

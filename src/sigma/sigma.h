@@ -77,6 +77,10 @@ struct sigma_rule {
 	bool			 explicit_path;	/* the file was named itself */
 	uint32_t		 doc_line;	/* where its YAML document
 						   starts (1-based; 0: none) */
+	/* the file's text as loaded, shared by the rules of one file (for
+	   the rule set's hash); NULL from sigma_load_buffer() */
+	const char		*text;
+	size_t			 textlen;
 
 	const char		*id, *title, *rule_status, *description;
 	const char		*name;		/* 'name:', for correlations */

@@ -355,6 +355,8 @@ struct sigma_set {
 	/* entries the directory walks skipped (files.c) */
 	struct sigma_skip *skips;
 	size_t		 nskips, skipcap;
+	char		**texts;	/* rule files' texts, to free */
+	size_t		 ntexts, textcap;
 	/*
 	 * Per rule (after compile): events on which a regex of the rule hit
 	 * a pcre2 limit.  Atomic: the one thing matching writes in the set,
