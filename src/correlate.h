@@ -92,10 +92,10 @@ size_t	corr_image_loads(const struct corr *, const struct ev_event *proc,
 /*
  * What else proc did, in time order: its DNS queries (Sysmon 22), file
  * creations (Sysmon 11), the scheduled tasks it registered (4698 /
- * 4702 ClientProcessId) and, for PowerShell, its module logging events
- * (4103: the latest process of the computer with the command line they
- * name as their host application); those
- * events get ev->process set.
+ * 4702 ClientProcessId) and, for PowerShell, its module logging,
+ * engine start and pipeline events (4103, Windows PowerShell 400 and
+ * 800: the latest process of the computer with the command line they
+ * name as their host application); those events get ev->process set.
  */
 size_t	corr_activity(const struct corr *, const struct ev_event *proc,
 	    const struct ev_event *const **list);

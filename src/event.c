@@ -73,6 +73,9 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_WMI_CONSUMER_CLASS]	= { "wmi_consumer_class", EV_T_TEXT },
 	[EV_COL_WMI_NAMESPACE]		= { "wmi_namespace", EV_T_TEXT },
 	[EV_COL_WMI_QUERY]		= { "wmi_query", EV_T_TEXT },
+	[EV_COL_PS_HOST_NAME]		= { "ps_host_name", EV_T_TEXT },
+	[EV_COL_PS_HOST_VERSION]	= { "ps_host_version", EV_T_TEXT },
+	[EV_COL_PS_ENGINE_VERSION]	= { "ps_engine_version", EV_T_TEXT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -250,6 +253,10 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 		    EV_KIND_SCRIPT : EV_KIND_NONE;
 	case 4103:
 		return provider_is(provider, len, EV_PROVIDER_POWERSHELL) ?
+		    EV_KIND_POWERSHELL : EV_KIND_NONE;
+	case 400:
+	case 800:
+		return provider_is(provider, len, EV_PROVIDER_PSCLASSIC) ?
 		    EV_KIND_POWERSHELL : EV_KIND_NONE;
 	case 1102:
 	case 104:
@@ -1164,7 +1171,10 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 		norm_task(&n);
 		break;
 	case EV_KIND_POWERSHELL:
-		norm_powershell(&n);
+		if (rec->event_id == 4103)
+			norm_powershell(&n);
+		else if (ev_pwsh_norm(ev, arena) != 0)
+			n.oom = true;
 		break;
 	case EV_KIND_WMI:
 		if (ev_wmi_norm(ev, arena) != 0)

@@ -28,6 +28,8 @@
 #define EV_PROVIDER_POWERSHELL	"Microsoft-Windows-PowerShell"
 #define EV_PROVIDER_SCM		"Service Control Manager"
 #define EV_PROVIDER_WMI		"Microsoft-Windows-WMI-Activity"
+#define EV_PROVIDER_PSCLASSIC	"PowerShell"	/* the Windows PowerShell
+						   log */
 
 enum ev_kind {
 	EV_KIND_NONE = 0,	/* not extracted */
@@ -45,7 +47,8 @@ enum ev_kind {
 	EV_KIND_DNS,		/* Sysmon 22 */
 	EV_KIND_FILE,		/* Sysmon 11 */
 	EV_KIND_POWERSHELL,	/* PowerShell/Operational 4103 module
-				   logging */
+				   logging; Windows PowerShell 400 engine
+				   start, 800 pipeline */
 	EV_KIND_WMI,		/* WMI event subscription: Sysmon 19
 				   (filter), 20 (consumer), 21 (binding),
 				   WMI-Activity 5861 (binding registered) */
@@ -101,7 +104,8 @@ ev_wanted_id(uint32_t id)
 {
 	switch (id) {
 	case 1: case 3: case 5: case 7: case 11: case 19: case 20: case 21:
-	case 22: case 104: case 1102: case 4103: case 4104: case 4688:
+	case 22: case 104: case 400: case 800: case 1102: case 4103:
+	case 4104: case 4688:
 	case 4689: case 4697: case 4698: case 4702: case 5861: case 7045:
 		return true;
 	}
@@ -197,6 +201,9 @@ enum ev_col {
 	EV_COL_WMI_CONSUMER_CLASS,
 	EV_COL_WMI_NAMESPACE,
 	EV_COL_WMI_QUERY,
+	EV_COL_PS_HOST_NAME,		/* Windows PowerShell 400, 800 */
+	EV_COL_PS_HOST_VERSION,
+	EV_COL_PS_ENGINE_VERSION,
 	EV_NCOL
 };
 
@@ -375,6 +382,23 @@ const char *ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom);
  * EV_ENOMEM.
  */
 int	 ev_wmi_norm(struct ev_event *ev, struct ev_arena *arena);
+
+/*
+ * The columns of a Windows PowerShell 400 (engine start) or 800
+ * (pipeline) event (kind EV_KIND_POWERSHELL, data set), from the
+ * "Key=Value" lines of its unnamed Data: HostApplication as command_line
+ * and image, HostName, HostVersion, EngineVersion, and CommandLine (800:
+ * else its first other non-empty value) as script_text.  0 or
+ * EV_ENOMEM.
+ */
+int	 ev_pwsh_norm(struct ev_event *ev, struct ev_arena *arena);
+
+/*
+ * Whether ev is a Windows PowerShell 400 starting the 2.0 engine
+ * (EngineVersion, else HostVersion, 2.x): PowerShell 2 logs no script
+ * blocks, the downgrade of MITRE ATT&CK T1059.001 evasion.
+ */
+bool	 ev_pwsh_downgrade(const struct ev_event *ev);
 
 /*
  * WMI subscriptions (ev_wmi.c).  ev_wmi_unquote(): a value as Sysmon 19-21

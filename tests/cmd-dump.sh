@@ -66,7 +66,7 @@ for r in rows:
     assert r["provider"] in ("Microsoft-Windows-Security-Auditing",
         "Microsoft-Windows-Sysmon", "Microsoft-Windows-Eventlog",
         "Service Control Manager", "Microsoft-Windows-PowerShell",
-        "Microsoft-Windows-WMI-Activity"), r["provider"]
+        "Microsoft-Windows-WMI-Activity", "PowerShell"), r["provider"]
     assert not (r["event_id"] in (4624, 23)), r
     assert r["time"].endswith("Z") and len(r["time"]) == 28
 PYEOF

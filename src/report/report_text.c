@@ -514,7 +514,7 @@ coverage(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
 		field(w, 2, "security", t.buf);
 		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
-		    h->sysmon22 + h->sysmon11 + h->wmi > 0) {
+		    h->sysmon22 + h->sysmon11 + h->wmi + h->psclassic > 0) {
 			ev_buf_reset(&t);
 			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
 			    "4103: %" PRIu64 ", services: %" PRIu64
@@ -524,6 +524,9 @@ coverage(struct tw *w, const struct rp *rp)
 			if (h->wmi > 0)
 				ev_buf_addf(&t, ", wmi (19-21, 5861): %"
 				    PRIu64, h->wmi);
+			if (h->psclassic > 0)
+				ev_buf_addf(&t, ", windows powershell (400, "
+				    "800): %" PRIu64, h->psclassic);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
