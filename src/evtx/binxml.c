@@ -131,7 +131,7 @@ name_get(struct bx_dec *d, uint32_t off)
 		return NULL;
 	n = le16(d->c + off + 6);
 	if ((d->clen - off - 10) / 2 < n ||
-	    (!d->sound && !bx_name_sound(d->c + off, n))) {
+	    (!d->sound && !bx_name_sound(d->c + off, n, d->clen))) {
 		if (s != NULL) {	/* remembered: not hashed again */
 			s->off = off;
 			s->gen = d->gen;

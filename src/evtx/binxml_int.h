@@ -212,10 +212,11 @@ void	bx_scan_list(struct bx_dec *, const struct bx_node *list,
 
 /*
  * template.c: is the name at p (a name's 8-byte header, then n UTF-16
- * units) intact, its NUL and its stored hash right?  Not asked for a
- * sound chunk's allocated records (see bx_tpl_fits()).
+ * units) of a chunk of clen bytes intact, its chain link, NUL and stored
+ * hash right?  Not asked for a sound chunk's allocated records (see
+ * bx_tpl_fits()).
  */
-bool	bx_name_sound(const uint8_t *p, uint32_t n);
+bool	bx_name_sound(const uint8_t *p, uint32_t n, uint32_t clen);
 
 /*
  * template.c: parses the definition at chunk offset off into the chunk's

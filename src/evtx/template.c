@@ -57,18 +57,22 @@ bx_tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 
 
 /*
- * Is the name at p (n UTF-16 units) intact: NUL-terminated, and its hash
- * (low 16 bits of h = h * 65599 + unit over the units) the one stored?
- * A name overwritten since a template referred to it seldom is.
+ * Is the name at p (n UTF-16 units) of a chunk of clen bytes intact: the
+ * next name of its hash chain none or in the chunk's records, NUL-
+ * terminated, and its hash (low 16 bits of h = h * 65599 + unit over the
+ * units) the one stored?  A name overwritten since a template referred to
+ * it seldom is.  (The cheap tests first: an offset that lands in other
+ * bytes often reads a count of thousands of units.)
  */
 bool
-bx_name_sound(const uint8_t *p, uint32_t n)
+bx_name_sound(const uint8_t *p, uint32_t n, uint32_t clen)
 {
 	const uint32_t m1 = 65599u, m2 = m1 * m1, m3 = m2 * m1, m4 = m3 * m1;
 	const uint8_t *u = p + 8;
-	uint32_t h = 0, i = 0;
+	uint32_t h = 0, i = 0, next = le32(p);
 
-	if (le16(u + 2 * n) != 0)
+	if ((next != 0 && (next < 512 || next >= clen)) ||
+	    le16(u + 2 * n) != 0)
 		return false;
 	for (; n - i >= 4; i += 4)	/* four units a step */
 		h = h * m4 + le16(u + 2 * i) * m3 + le16(u + 2 * i + 2) * m2 +
