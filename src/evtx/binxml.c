@@ -626,12 +626,34 @@ attr(const struct bx_node *e, int id)
 }
 
 static void
-set_ref(struct fref *r, const struct bx_node *n, const struct bx_inst *inst)
+set_ref(struct fields *f, struct fref *r, const struct bx_node *n,
+    const struct bx_inst *inst)
 {
 	if (n != NULL && r->n == NULL) {
 		r->n = n;
 		r->inst = inst;
+		if (f->splice && f->sp != NULL)
+			f->sp->late = true;
 	}
+}
+
+/* A template's own scan met splice point n (what, depth: its list's). */
+static void
+note_splice(struct fields *f, const struct bx_node *n, int what, int depth)
+{
+	struct bx_splices *sp = f->sp;
+
+	f->splice = true;
+	if (sp == NULL || sp->nsp > BX_SPLICE_MAX)
+		return;
+	if (sp->nsp < BX_SPLICE_MAX && depth >= sp->base &&
+	    depth - sp->base <= BX_MAX_DEPTH) {
+		sp->n[sp->nsp] = n;
+		sp->what[sp->nsp] = (uint8_t)what;
+		sp->depth[sp->nsp] = (uint8_t)(depth - sp->base);
+	} else
+		sp->nsp = BX_SPLICE_MAX;	/* (counted as too many) */
+	sp->nsp++;
 }
 
 /* The value a substitution node stands for, or NULL. */
@@ -685,48 +707,79 @@ scan_elem(struct bx_dec *d, const struct bx_node *e,
 			bx_scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
 			break;
 		case NM_EVENTDATA:
-			set_ref(&f->edata, e, inst);
+			set_ref(f, &f->edata, e, inst);
 			break;
 		case NM_USERDATA:
-			set_ref(&f->udata, e, inst);
+			set_ref(f, &f->udata, e, inst);
 			break;
 		}
 		break;
 	case SCAN_SYSTEM:
 		switch (e->name->id) {
 		case NM_PROVIDER:
-			set_ref(&f->prov, attr(e, NM_NAME), inst);
+			set_ref(f, &f->prov, attr(e, NM_NAME), inst);
 			break;
 		case NM_EVENTID:
-			set_ref(&f->eid, e, inst);
+			set_ref(f, &f->eid, e, inst);
 			break;
 		case NM_VERSION:
-			set_ref(&f->ver, e, inst);
+			set_ref(f, &f->ver, e, inst);
 			break;
 		case NM_TIMECREATED:
-			set_ref(&f->time, attr(e, NM_SYSTEMTIME), inst);
+			set_ref(f, &f->time, attr(e, NM_SYSTEMTIME), inst);
 			break;
 		case NM_EVENTRECORDID:
-			set_ref(&f->recid, e, inst);
+			set_ref(f, &f->recid, e, inst);
 			break;
 		case NM_CHANNEL:
-			set_ref(&f->chan, e, inst);
+			set_ref(f, &f->chan, e, inst);
 			break;
 		case NM_COMPUTER:
-			set_ref(&f->comp, e, inst);
+			set_ref(f, &f->comp, e, inst);
 			break;
 		case NM_SECURITY:
-			set_ref(&f->uid, attr(e, NM_USERID), inst);
+			set_ref(f, &f->uid, attr(e, NM_USERID), inst);
 			break;
 		}
 		break;
 	}
 }
 
+/* One node of a list at depth (bx_scan_list()). */
+static inline void
+scan_one(struct bx_dec *d, const struct bx_node *n,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (n->kind == NK_ELEM) {
+		scan_elem(d, n, inst, what, depth, f);
+	} else if (n->kind == NK_TINST) {
+		if (inst == NULL)
+			note_splice(f, n, what, depth);
+		else if (n->inst->tpl == NULL) {
+			if (f->unres == NULL)
+				f->unres = n->inst;
+		} else
+			bx_scan_list(d, n->inst->tpl->top, n->inst, what,
+			    depth + 1, f);
+	} else if (n->kind == NK_SUBST) {
+		const struct bx_val *v;
+
+		if (inst == NULL) {
+			if (n->vtype == V_BINXML || n->vtype == V_EVTXML)
+				note_splice(f, n, what, depth);
+			return;
+		}
+		v = subst_val(n, inst);
+		if (v != NULL && v->type == V_BINXML)
+			bx_scan_list(d, nested(d, v, depth), inst, what,
+			    depth + 1, f);
+	}
+}
+
 /*
  * Walks the element nodes of list (what: which level), splicing nested
  * BinXml values and template instances in place.  With inst NULL (a
- * template's own scan) splice points are only noted in f->splice.
+ * template's own scan) splice points are only noted (f->splice, f->sp).
  */
 void
 bx_scan_list(struct bx_dec *d, const struct bx_node *list,
@@ -737,32 +790,17 @@ bx_scan_list(struct bx_dec *d, const struct bx_node *list,
 	for (const struct bx_node *n = list; n != NULL; n = n->next) {
 		if (++d->work > BX_MAX_WORK)
 			return;
-		if (n->kind == NK_ELEM) {
-			scan_elem(d, n, inst, what, depth, f);
-		} else if (n->kind == NK_TINST) {
-			if (inst == NULL)
-				f->splice = true;
-			else if (n->inst->tpl == NULL) {
-				if (f->unres == NULL)
-					f->unres = n->inst;
-			} else
-				bx_scan_list(d, n->inst->tpl->top, n->inst, what,
-				    depth + 1, f);
-		} else if (n->kind == NK_SUBST) {
-			const struct bx_val *v;
-
-			if (inst == NULL) {
-				if (n->vtype == V_BINXML ||
-				    n->vtype == V_EVTXML)
-					f->splice = true;
-				continue;
-			}
-			v = subst_val(n, inst);
-			if (v != NULL && v->type == V_BINXML)
-				bx_scan_list(d, nested(d, v, depth), inst, what,
-				    depth + 1, f);
-		}
+		scan_one(d, n, inst, what, depth, f);
 	}
+}
+
+void
+bx_scan_node(struct bx_dec *d, const struct bx_node *n,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (depth > BX_MAX_DEPTH || ++d->work > BX_MAX_WORK)
+		return;
+	scan_one(d, n, inst, what, depth, f);
 }
 
 /* ---- text of a field ---- */
@@ -1248,13 +1286,24 @@ record_once(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 	if (top->kind == NK_TINST && top->inst->tpl == NULL)
 		return EV_ECORRUPT;	/* no System values without one */
 	if (top->kind == NK_TINST && top->next == NULL &&
-	    !top->inst->tpl->plan.splice) {
+	    (!top->inst->tpl->plan.splice ||
+	    (top->inst->tpl->sp.nsp <= BX_SPLICE_MAX &&
+	    !top->inst->tpl->sp.late))) {
+		/* the plan's fields, then (they come first) the splice
+		   points alone scanned with the values */
 		const struct bx_inst *inst = top->inst;
+		const struct bx_splices *sp = &inst->tpl->sp;
 
-		f = top->inst->tpl->plan;
+		f = inst->tpl->plan;
 		f.prov.inst = f.eid.inst = f.ver.inst = f.time.inst =
-		    f.recid.inst = f.chan.inst = f.comp.inst = f.uid.inst = f.edata.inst =
-		    f.udata.inst = inst;
+		    f.recid.inst = f.chan.inst = f.comp.inst = f.uid.inst =
+		    f.edata.inst = f.udata.inst = inst;
+		f.sp = NULL;
+		if (f.splice)
+			d->work++;
+		for (uint32_t j = 0; f.splice && j < sp->nsp; j++)
+			bx_scan_node(d, sp->n[j], inst, sp->what[j],
+			    1 + sp->depth[j], &f);
 	} else if (top->kind == NK_TINST && top->next == NULL) {
 		/* splice points: scan with the values (the scan without them
 		   would only meet the instance and note a splice) */

@@ -86,11 +86,31 @@ struct fref {
 	const struct bx_inst	*inst;
 };
 
+#define BX_SPLICE_MAX	4
+
+/*
+ * The splice points a template's own scan met (nested BinXml values,
+ * template instances), in document order, so that a record of it scans
+ * only them (record_once()): node, scan level, depth of its list below
+ * the template's top list.  late: a field of the plan comes after one,
+ * so a value spliced in first could be the first of its kind; then, as
+ * with more than BX_SPLICE_MAX, records scan the whole template.
+ */
+struct bx_splices {
+	const struct bx_node	*n[BX_SPLICE_MAX];
+	uint8_t			 what[BX_SPLICE_MAX];
+	uint8_t			 depth[BX_SPLICE_MAX];
+	uint8_t			 nsp;		/* BX_SPLICE_MAX + 1: more */
+	bool			 late;
+	int			 base;		/* depth the scan began at */
+};
+
 struct fields {
 	struct fref	 prov, eid, ver, time, recid, chan, comp, uid, edata,
 			 udata;
 	const struct bx_inst *unres;	/* first unresolved instance met */
 	bool		 splice;	/* template scan met a splice point */
+	struct bx_splices *sp;		/* template scan: notes them, or NULL */
 };
 
 struct bx_tpl {
@@ -100,6 +120,7 @@ struct bx_tpl {
 	bool			 bad;
 	struct bx_node		*top;
 	struct fields		 plan;		/* inst pointers NULL */
+	struct bx_splices	 sp;		/* plan.sp points here */
 	uint8_t			*decl;		/* declared type by index,
 						   DECL_NONE: index unused */
 	uint32_t		 nsub;		/* highest index + 1 */
@@ -208,6 +229,9 @@ int	bx_parse_content(struct parser *, uint32_t *pos, struct bx_node **head,
  * for a template's own scan) into *f.
  */
 void	bx_scan_list(struct bx_dec *, const struct bx_node *list,
+	    const struct bx_inst *inst, int what, int depth, struct fields *f);
+/* The same for node n of a list at depth alone. */
+void	bx_scan_node(struct bx_dec *, const struct bx_node *n,
 	    const struct bx_inst *inst, int what, int depth, struct fields *f);
 
 /*

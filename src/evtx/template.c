@@ -49,8 +49,11 @@ bx_tpl_parse(struct bx_dec *d, struct tpl_slot *s, uint32_t off, int depth)
 	pos = off + 24;
 	if (bx_parse_content(&p, &pos, &tpl->top, false) != 0)
 		tpl->bad = true;
-	else
+	else {
+		tpl->sp.base = depth;
+		tpl->plan.sp = &tpl->sp;
 		bx_scan_list(d, tpl->top, NULL, SCAN_TOP, depth, &tpl->plan);
+	}
 	tpl->busy = false;
 	return tpl->bad ? NULL : tpl;
 }
