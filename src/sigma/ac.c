@@ -6,8 +6,9 @@
  * the search is hashed instead: patterns are grouped by a prefix key of
  * 3, 4 or 8 bytes (the longest their length allows: long keys keep
  * groups small, as many literals share short prefixes like "c:\\w").
- * A 2^17-bit filter over every pattern's hashed first three bytes (16
- * KiB, cache resident) rejects almost every text position with one load;
+ * A filter over every pattern's hashed first three bytes (128 bits a
+ * pattern, from 2^12 to 2^17 bits: 16 KiB at most, cache resident)
+ * rejects almost every text position with one load;
  * the rest probe a like filter per key length, then look their key up in
  * an open-addressing table whose entry lists the patterns with that
  * prefix, each verified with memcmp.  Patterns of 8 bytes or more are a
@@ -28,7 +29,9 @@
 #include "../ev_err.h"
 #include "ac.h"
 
-#define FILTER_BITS	17
+#define FILTER_BITS	17	/* filters' size at most, in bits (log2) */
+#define FILTER_MIN	12	/* at least */
+#define FILTER_PER_PAT	128	/* bits a pattern, between the two */
 #define MAX_PATTERNS	(1u << 24)
 
 #define NTIER	3
@@ -88,6 +91,7 @@ struct sigma_ac {
 	uint32_t	*dedup;		/* id + 1, 0 empty */
 	size_t		 dedupcap;
 	/* built */
+	uint32_t	 fbits;		/* the filters have 1 << fbits bits */
 	uint64_t	*gate;		/* filter over every pattern's first
 					   three bytes: one probe per byte */
 	struct tier	 tier[NTIER];
@@ -119,9 +123,9 @@ key_of(const unsigned char *p, uint32_t n)
 }
 
 static uint32_t
-hkey(uint64_t k)
+hkey(uint64_t k, uint32_t bits)
 {
-	return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - FILTER_BITS));
+	return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
 static uint8_t
@@ -316,8 +320,13 @@ sigma_ac_build(struct sigma_ac *ac)
 		if (ac->pat[id].tier == TRIE_TIER)
 			maxnodes += ac->pat[id].len / 8;
 	}
+	/* filters sized to the patterns: most automata hold a few */
+	ac->fbits = FILTER_MIN;
+	while (ac->fbits < FILTER_BITS && (1u << ac->fbits) / FILTER_PER_PAT <
+	    ac->npat - ac->nbyte)
+		ac->fbits++;
 	ac->order = malloc((ac->npat + 1) * sizeof(*ac->order));
-	ac->gate = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
+	ac->gate = calloc((1u << ac->fbits) / 64, sizeof(uint64_t));
 	ac->nodes = calloc(maxnodes, sizeof(*ac->nodes));
 	pnode = calloc(ac->npat + 1, sizeof(*pnode));
 	ac->nkids = 16;
@@ -337,7 +346,7 @@ sigma_ac_build(struct sigma_ac *ac)
 		tr->nslots = 16;
 		while (tr->nslots < (size_t)tr->npat * 2)
 			tr->nslots *= 2;
-		tr->filter = calloc((1u << FILTER_BITS) / 64, sizeof(uint64_t));
+		tr->filter = calloc((1u << ac->fbits) / 64, sizeof(uint64_t));
 		tr->slots = calloc(tr->nslots, sizeof(*tr->slots));
 		cnt[t] = calloc(tr->nslots, sizeof(*cnt[t]));
 		if (tr->filter == NULL || tr->slots == NULL || cnt[t] == NULL)
@@ -351,10 +360,10 @@ sigma_ac_build(struct sigma_ac *ac)
 		if (ac->pat[id].tier == BYTE_TIER)
 			continue;
 		tr = &ac->tier[ac->pat[id].tier];
-		h = hkey(ac->pat[id].key);
+		h = hkey(ac->pat[id].key, ac->fbits);
 		tr->filter[h >> 6] |= 1ull << (h & 63);
 		h = hkey(key_of((const unsigned char *)ac->text +
-		    ac->pat[id].off, 3));
+		    ac->pat[id].off, 3), ac->fbits);
 		ac->gate[h >> 6] |= 1ull << (h & 63);
 		if (ac->pat[id].tier == TRIE_TIER) {
 			pnode[id] = trie_node(ac, &ac->pat[id]);
@@ -427,10 +436,10 @@ sigma_ac_memory(const struct sigma_ac *ac)
 	for (int t = 0; t < NTIER; t++)
 		if (ac->tier[t].npat)
 			m += ac->tier[t].nslots * sizeof(struct slot) +
-			    (1u << FILTER_BITS) / 8;
+			    (1u << ac->fbits) / 8;
 	m += (size_t)ac->nnodes * sizeof(struct tnode) +
 	    ac->nkids * sizeof(struct kid);
-	return m + (1u << FILTER_BITS) / 8;
+	return m + (ac->built ? (1u << ac->fbits) / 8 : 0);
 }
 
 /*
@@ -548,7 +557,7 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 
 		/* the 3-byte key at i, rolled on by one byte */
 		k3 = k3 >> 8 | (uint64_t)t[i + 2] << 16;
-		g = hkey(k3);
+		g = hkey(k3, ac->fbits);
 		if (!(ac->gate[g >> 6] & (1ull << (g & 63))))
 			continue;
 		for (int ti = 0; ti < NTIER; ti++) {
@@ -562,7 +571,7 @@ sigma_ac_scan(const struct sigma_ac *ac, const char *text, size_t len,
 			if (kl > len - i)
 				break;
 			k = ti == 0 ? k3 : key_of(t + i, kl);
-			h = hkey(k);
+			h = hkey(k, ac->fbits);
 			if (!(tr->filter[h >> 6] & (1ull << (h & 63))))
 				continue;
 			sl = slot_find(tr, k);
