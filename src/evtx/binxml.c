@@ -614,60 +614,11 @@ parse_elem(struct parser *p, uint32_t *pos)
 	}
 }
 
-/* ---- finding fields ---- */
-
-static const struct bx_node *
-attr(const struct bx_node *e, int id)
-{
-	for (const struct bx_node *a = e->attrs; a != NULL; a = a->next)
-		if (a->name->id == id)
-			return a;
-	return NULL;
-}
-
-static void
-set_ref(struct fields *f, struct fref *r, const struct bx_node *n,
-    const struct bx_inst *inst)
-{
-	if (n != NULL && r->n == NULL) {
-		r->n = n;
-		r->inst = inst;
-		if (f->splice && f->sp != NULL)
-			f->sp->late = true;
-	}
-}
-
-/* A template's own scan met splice point n (what, depth: its list's). */
-static void
-note_splice(struct fields *f, const struct bx_node *n, int what, int depth)
-{
-	struct bx_splices *sp = f->sp;
-
-	f->splice = true;
-	if (sp == NULL || sp->nsp > BX_SPLICE_MAX)
-		return;
-	if (sp->nsp < BX_SPLICE_MAX && depth >= sp->base &&
-	    depth - sp->base <= BX_MAX_DEPTH) {
-		sp->n[sp->nsp] = n;
-		sp->what[sp->nsp] = (uint8_t)what;
-		sp->depth[sp->nsp] = (uint8_t)(depth - sp->base);
-	} else
-		sp->nsp = BX_SPLICE_MAX;	/* (counted as too many) */
-	sp->nsp++;
-}
-
-/* The value a substitution node stands for, or NULL. */
-static const struct bx_val *
-subst_val(const struct bx_node *n, const struct bx_inst *inst)
-{
-	if (inst == NULL || n->num >= inst->nvals)
-		return NULL;
-	return &inst->vals[n->num];
-}
+/* ---- nested BinXml values ---- */
 
 /* Parses a nested BinXml value into a node list (record arena). */
-static struct bx_node *
-nested(struct bx_dec *d, const struct bx_val *v, int depth)
+struct bx_node *
+bx_nested(struct bx_dec *d, const struct bx_val *v, int depth)
 {
 	struct parser p;
 	struct bx_node *head = NULL;
@@ -690,117 +641,6 @@ nested(struct bx_dec *d, const struct bx_val *v, int depth)
 	if (bx_parse_content(&p, &pos, &head, false) != 0)
 		return NULL;
 	return head;
-}
-
-static void
-scan_elem(struct bx_dec *d, const struct bx_node *e,
-    const struct bx_inst *inst, int what, int depth, struct fields *f)
-{
-	switch (what) {
-	case SCAN_TOP:
-		if (e->name->id == NM_EVENT)
-			bx_scan_list(d, e->kids, inst, SCAN_EVENT, depth + 1, f);
-		break;
-	case SCAN_EVENT:
-		switch (e->name->id) {
-		case NM_SYSTEM:
-			bx_scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
-			break;
-		case NM_EVENTDATA:
-			set_ref(f, &f->edata, e, inst);
-			break;
-		case NM_USERDATA:
-			set_ref(f, &f->udata, e, inst);
-			break;
-		}
-		break;
-	case SCAN_SYSTEM:
-		switch (e->name->id) {
-		case NM_PROVIDER:
-			set_ref(f, &f->prov, attr(e, NM_NAME), inst);
-			break;
-		case NM_EVENTID:
-			set_ref(f, &f->eid, e, inst);
-			break;
-		case NM_VERSION:
-			set_ref(f, &f->ver, e, inst);
-			break;
-		case NM_TIMECREATED:
-			set_ref(f, &f->time, attr(e, NM_SYSTEMTIME), inst);
-			break;
-		case NM_EVENTRECORDID:
-			set_ref(f, &f->recid, e, inst);
-			break;
-		case NM_CHANNEL:
-			set_ref(f, &f->chan, e, inst);
-			break;
-		case NM_COMPUTER:
-			set_ref(f, &f->comp, e, inst);
-			break;
-		case NM_SECURITY:
-			set_ref(f, &f->uid, attr(e, NM_USERID), inst);
-			break;
-		}
-		break;
-	}
-}
-
-/* One node of a list at depth (bx_scan_list()). */
-static inline void
-scan_one(struct bx_dec *d, const struct bx_node *n,
-    const struct bx_inst *inst, int what, int depth, struct fields *f)
-{
-	if (n->kind == NK_ELEM) {
-		scan_elem(d, n, inst, what, depth, f);
-	} else if (n->kind == NK_TINST) {
-		if (inst == NULL)
-			note_splice(f, n, what, depth);
-		else if (n->inst->tpl == NULL) {
-			if (f->unres == NULL)
-				f->unres = n->inst;
-		} else
-			bx_scan_list(d, n->inst->tpl->top, n->inst, what,
-			    depth + 1, f);
-	} else if (n->kind == NK_SUBST) {
-		const struct bx_val *v;
-
-		if (inst == NULL) {
-			if (n->vtype == V_BINXML || n->vtype == V_EVTXML)
-				note_splice(f, n, what, depth);
-			return;
-		}
-		v = subst_val(n, inst);
-		if (v != NULL && v->type == V_BINXML)
-			bx_scan_list(d, nested(d, v, depth), inst, what,
-			    depth + 1, f);
-	}
-}
-
-/*
- * Walks the element nodes of list (what: which level), splicing nested
- * BinXml values and template instances in place.  With inst NULL (a
- * template's own scan) splice points are only noted (f->splice, f->sp).
- */
-void
-bx_scan_list(struct bx_dec *d, const struct bx_node *list,
-    const struct bx_inst *inst, int what, int depth, struct fields *f)
-{
-	if (depth > BX_MAX_DEPTH)
-		return;
-	for (const struct bx_node *n = list; n != NULL; n = n->next) {
-		if (++d->work > BX_MAX_WORK)
-			return;
-		scan_one(d, n, inst, what, depth, f);
-	}
-}
-
-void
-bx_scan_node(struct bx_dec *d, const struct bx_node *n,
-    const struct bx_inst *inst, int what, int depth, struct fields *f)
-{
-	if (depth > BX_MAX_DEPTH || ++d->work > BX_MAX_WORK)
-		return;
-	scan_one(d, n, inst, what, depth, f);
 }
 
 /* ---- text of a field ---- */
@@ -1187,7 +1027,7 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 			const struct bx_val *v = subst_val(n, inst);
 
 			if (v != NULL && v->type == V_BINXML &&
-			    walk_data(d, nested(d, v, depth), inst, what,
+			    walk_data(d, bx_nested(d, v, depth), inst, what,
 			    depth + 1))
 				return true;
 			continue;
@@ -1245,6 +1085,52 @@ walk_data(struct bx_dec *d, const struct bx_node *list,
 
 /* ---- records ---- */
 
+/*
+ * The fields of a record's tree top into *f: a single template instance
+ * takes its template's plan, and when that splices in values (nested
+ * BinXml), scans the splice points alone when the plan's fields come
+ * first (bx_splices), else the whole template with the values; other
+ * trees are scanned, again with the values when the scan met a splice.
+ */
+static void
+record_fields(struct bx_dec *d, const struct bx_node *top, struct fields *f)
+{
+	if (top->kind == NK_TINST && top->next == NULL &&
+	    (!top->inst->tpl->plan.splice ||
+	    (top->inst->tpl->sp.nsp <= BX_SPLICE_MAX &&
+	    !top->inst->tpl->sp.late))) {
+		/* the plan's fields, then (they come first) the splice
+		   points alone scanned with the values */
+		const struct bx_inst *inst = top->inst;
+		const struct bx_splices *sp = &inst->tpl->sp;
+
+		*f = inst->tpl->plan;
+		f->prov.inst = f->eid.inst = f->ver.inst = f->time.inst =
+		    f->recid.inst = f->chan.inst = f->comp.inst = f->uid.inst =
+		    f->edata.inst = f->udata.inst = inst;
+		f->sp = NULL;
+		if (f->splice)
+			d->work++;
+		for (uint32_t j = 0; f->splice && j < sp->nsp; j++)
+			bx_scan_node(d, sp->n[j], inst, sp->what[j],
+			    1 + sp->depth[j], f);
+	} else if (top->kind == NK_TINST && top->next == NULL) {
+		/* splice points: scan with the values (the scan without them
+		   would only meet the instance and note a splice) */
+		memset(f, 0, sizeof(*f));
+		d->work++;
+		bx_scan_list(d, top, top->inst, SCAN_TOP, 0, f);
+	} else {
+		memset(f, 0, sizeof(*f));
+		bx_scan_list(d, top, NULL, SCAN_TOP, 0, f);
+		if (f->splice) {
+			memset(f, 0, sizeof(*f));
+			bx_scan_list(d, top, top->kind == NK_TINST ?
+			    top->inst : NULL, SCAN_TOP, 0, f);
+		}
+	}
+}
+
 static int
 record_once(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
     struct ev_record *rec)
@@ -1285,40 +1171,7 @@ record_once(struct bx_dec *d, uint32_t off, uint32_t end, bool all,
 		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
 	if (top->kind == NK_TINST && top->inst->tpl == NULL)
 		return EV_ECORRUPT;	/* no System values without one */
-	if (top->kind == NK_TINST && top->next == NULL &&
-	    (!top->inst->tpl->plan.splice ||
-	    (top->inst->tpl->sp.nsp <= BX_SPLICE_MAX &&
-	    !top->inst->tpl->sp.late))) {
-		/* the plan's fields, then (they come first) the splice
-		   points alone scanned with the values */
-		const struct bx_inst *inst = top->inst;
-		const struct bx_splices *sp = &inst->tpl->sp;
-
-		f = inst->tpl->plan;
-		f.prov.inst = f.eid.inst = f.ver.inst = f.time.inst =
-		    f.recid.inst = f.chan.inst = f.comp.inst = f.uid.inst =
-		    f.edata.inst = f.udata.inst = inst;
-		f.sp = NULL;
-		if (f.splice)
-			d->work++;
-		for (uint32_t j = 0; f.splice && j < sp->nsp; j++)
-			bx_scan_node(d, sp->n[j], inst, sp->what[j],
-			    1 + sp->depth[j], &f);
-	} else if (top->kind == NK_TINST && top->next == NULL) {
-		/* splice points: scan with the values (the scan without them
-		   would only meet the instance and note a splice) */
-		memset(&f, 0, sizeof(f));
-		d->work++;
-		bx_scan_list(d, top, top->inst, SCAN_TOP, 0, &f);
-	} else {
-		memset(&f, 0, sizeof(f));
-		bx_scan_list(d, top, NULL, SCAN_TOP, 0, &f);
-		if (f.splice) {
-			memset(&f, 0, sizeof(f));
-			bx_scan_list(d, top, top->kind == NK_TINST ?
-			    top->inst : NULL, SCAN_TOP, 0, &f);
-		}
-	}
+	record_fields(d, top, &f);
 	if (f.eid.n == NULL && f.prov.n == NULL)
 		return d->oom ? EV_ENOMEM : EV_ECORRUPT;
 	if (field_uint(d, &f.eid, &v) && v <= UINT32_MAX)

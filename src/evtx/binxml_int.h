@@ -1,7 +1,8 @@
 /*
  * binxml_int.h -- internals shared by binxml.c (the parser and the field
- * walk) and template.c (finding and verifying template definitions);
- * nothing outside src/evtx includes it.  See binxml.h for the contract.
+ * walk) and template.c (finding and verifying template definitions, the
+ * scan for fields); nothing outside src/evtx includes it.  See binxml.h
+ * for the contract.
  *
  * A decoder (struct bx_dec) is used by one thread.  Nodes, names and
  * templates point into the chunk given to bx_chunk() and into the
@@ -224,8 +225,30 @@ bx_slot_hash(uint32_t off, uint32_t nslots)
 /* binxml.c: content tokens from *pos up to p->end into *head; 0 or -1. */
 int	bx_parse_content(struct parser *, uint32_t *pos, struct bx_node **head,
 	    bool in_elem);
+/* The first attribute of element e named id, or NULL. */
+static inline const struct bx_node *
+attr(const struct bx_node *e, int id)
+{
+	for (const struct bx_node *a = e->attrs; a != NULL; a = a->next)
+		if (a->name->id == id)
+			return a;
+	return NULL;
+}
+
+/* The value a substitution node stands for, or NULL. */
+static inline const struct bx_val *
+subst_val(const struct bx_node *n, const struct bx_inst *inst)
+{
+	if (inst == NULL || n->num >= inst->nvals)
+		return NULL;
+	return &inst->vals[n->num];
+}
+
+/* binxml.c: a nested BinXml value parsed into a node list (record arena). */
+struct bx_node *bx_nested(struct bx_dec *, const struct bx_val *v, int depth);
+
 /*
- * binxml.c: finds the fields of list (with substitution values inst, NULL
+ * template.c: finds the fields of list (with substitution values inst, NULL
  * for a template's own scan) into *f.
  */
 void	bx_scan_list(struct bx_dec *, const struct bx_node *list,

@@ -6,7 +6,10 @@
  * tokens.  When the referenced definition is gone (a record copied into
  * slack names the original place, where another template may live now),
  * the instance's inline copy, the chunk's template table chains and the
- * definitions left in the chunk's slack are tried, by identifier.
+ * definitions left in the chunk's slack are tried, by identifier.  Also
+ * the scan for a record's fields (bx_scan_list()), which makes each
+ * template's plan once: its fields and the points where records splice
+ * in values of their own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -447,4 +450,149 @@ bx_foreign(struct bx_dec *d, struct bx_dec *other, uint32_t def)
 {
 	d->foreign = other;
 	d->foreign_def = def;
+}
+
+/* ---- finding fields (the plan of a template, a record's scan) ---- */
+
+/* r is the first field of its kind: n with inst (not when one is set). */
+static void
+set_ref(struct fields *f, struct fref *r, const struct bx_node *n,
+    const struct bx_inst *inst)
+{
+	if (n != NULL && r->n == NULL) {
+		r->n = n;
+		r->inst = inst;
+		if (f->splice && f->sp != NULL)
+			f->sp->late = true;
+	}
+}
+
+/* A template's own scan met splice point n (what, depth: its list's). */
+static void
+note_splice(struct fields *f, const struct bx_node *n, int what, int depth)
+{
+	struct bx_splices *sp = f->sp;
+
+	f->splice = true;
+	if (sp == NULL || sp->nsp > BX_SPLICE_MAX)
+		return;
+	if (sp->nsp < BX_SPLICE_MAX && depth >= sp->base &&
+	    depth - sp->base <= BX_MAX_DEPTH) {
+		sp->n[sp->nsp] = n;
+		sp->what[sp->nsp] = (uint8_t)what;
+		sp->depth[sp->nsp] = (uint8_t)(depth - sp->base);
+	} else
+		sp->nsp = BX_SPLICE_MAX;	/* (counted as too many) */
+	sp->nsp++;
+}
+
+static void
+scan_elem(struct bx_dec *d, const struct bx_node *e,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	switch (what) {
+	case SCAN_TOP:
+		if (e->name->id == NM_EVENT)
+			bx_scan_list(d, e->kids, inst, SCAN_EVENT, depth + 1, f);
+		break;
+	case SCAN_EVENT:
+		switch (e->name->id) {
+		case NM_SYSTEM:
+			bx_scan_list(d, e->kids, inst, SCAN_SYSTEM, depth + 1, f);
+			break;
+		case NM_EVENTDATA:
+			set_ref(f, &f->edata, e, inst);
+			break;
+		case NM_USERDATA:
+			set_ref(f, &f->udata, e, inst);
+			break;
+		}
+		break;
+	case SCAN_SYSTEM:
+		switch (e->name->id) {
+		case NM_PROVIDER:
+			set_ref(f, &f->prov, attr(e, NM_NAME), inst);
+			break;
+		case NM_EVENTID:
+			set_ref(f, &f->eid, e, inst);
+			break;
+		case NM_VERSION:
+			set_ref(f, &f->ver, e, inst);
+			break;
+		case NM_TIMECREATED:
+			set_ref(f, &f->time, attr(e, NM_SYSTEMTIME), inst);
+			break;
+		case NM_EVENTRECORDID:
+			set_ref(f, &f->recid, e, inst);
+			break;
+		case NM_CHANNEL:
+			set_ref(f, &f->chan, e, inst);
+			break;
+		case NM_COMPUTER:
+			set_ref(f, &f->comp, e, inst);
+			break;
+		case NM_SECURITY:
+			set_ref(f, &f->uid, attr(e, NM_USERID), inst);
+			break;
+		}
+		break;
+	}
+}
+
+/* One node of a list at depth (bx_scan_list()). */
+static inline void
+scan_one(struct bx_dec *d, const struct bx_node *n,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (n->kind == NK_ELEM) {
+		scan_elem(d, n, inst, what, depth, f);
+	} else if (n->kind == NK_TINST) {
+		if (inst == NULL)
+			note_splice(f, n, what, depth);
+		else if (n->inst->tpl == NULL) {
+			if (f->unres == NULL)
+				f->unres = n->inst;
+		} else
+			bx_scan_list(d, n->inst->tpl->top, n->inst, what,
+			    depth + 1, f);
+	} else if (n->kind == NK_SUBST) {
+		const struct bx_val *v;
+
+		if (inst == NULL) {
+			if (n->vtype == V_BINXML || n->vtype == V_EVTXML)
+				note_splice(f, n, what, depth);
+			return;
+		}
+		v = subst_val(n, inst);
+		if (v != NULL && v->type == V_BINXML)
+			bx_scan_list(d, bx_nested(d, v, depth), inst, what,
+			    depth + 1, f);
+	}
+}
+
+/*
+ * Walks the element nodes of list (what: which level), splicing nested
+ * BinXml values and template instances in place.  With inst NULL (a
+ * template's own scan) splice points are only noted (f->splice, f->sp).
+ */
+void
+bx_scan_list(struct bx_dec *d, const struct bx_node *list,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (depth > BX_MAX_DEPTH)
+		return;
+	for (const struct bx_node *n = list; n != NULL; n = n->next) {
+		if (++d->work > BX_MAX_WORK)
+			return;
+		scan_one(d, n, inst, what, depth, f);
+	}
+}
+
+void
+bx_scan_node(struct bx_dec *d, const struct bx_node *n,
+    const struct bx_inst *inst, int what, int depth, struct fields *f)
+{
+	if (depth > BX_MAX_DEPTH || ++d->work > BX_MAX_WORK)
+		return;
+	scan_one(d, n, inst, what, depth, f);
 }
