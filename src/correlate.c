@@ -359,6 +359,56 @@ contains_ci(const char *hay, const char *needle)
 	return false;
 }
 
+/* Where n bytes of needle are in hay (ASCII case folded), or NULL. */
+static const char *
+find_ci(const char *hay, const char *needle, size_t n)
+{
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+/* The length of a WMI template's %Name% at t, or 0 when none is. */
+static size_t
+tpl_var(const char *t)
+{
+	size_t k = 1;
+
+	if (t[0] != '%')
+		return 0;
+	while ((t[k] >= 'A' && t[k] <= 'Z') || (t[k] >= 'a' && t[k] <= 'z') ||
+	    (t[k] >= '0' && t[k] <= '9') || t[k] == '_' || t[k] == '.')
+		k++;
+	return k > 1 && t[k] == '%' ? k + 1 : 0;
+}
+
+/*
+ * Whether hay holds the literal runs of a WMI CommandLineTemplate's
+ * arguments in order, each %Name% (a property WMI substitutes:
+ * %ProcessId%, %TargetInstance.Name%) standing for anything.  At most
+ * |hay| * |tpl| steps, as contains_ci().
+ */
+static bool
+contains_tpl(const char *hay, const char *tpl)
+{
+	while (*tpl != '\0') {
+		size_t n = 0, v;
+
+		while (tpl[n] != '\0' && tpl_var(tpl + n) == 0)
+			n++;
+		if (n > 0) {
+			if ((hay = find_ci(hay, tpl, n)) == NULL)
+				return false;
+			hay += n;
+		}
+		tpl += n;
+		if ((v = tpl_var(tpl)) > 0)
+			tpl += v;
+	}
+	return true;
+}
+
 /*
  * "computer\x1fbasename" of an image, lower-cased; %COMSPEC% is cmd.exe,
  * a name without an extension is an .exe (a WMI consumer's "regsvr32 ...").
@@ -541,11 +591,12 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 			action_args(&args, a);
 			if (ev_buf_failed(&args))
 				goto out;
-			/* bounded: contains_ci() costs their product */
+			/* bounded: contains_*() cost their product */
 			if (args.len > 0 && (cmd == NULL ||
 			    args.len > ORIGIN_ARGS_MAX ||
-			    args.len > cmdlen ||
-			    !contains_ci(cmd, args.buf)))
+			    (a->kind == EV_KIND_WMI ? !contains_tpl(cmd,
+			    args.buf) : args.len > cmdlen ||
+			    !contains_ci(cmd, args.buf))))
 				continue;
 			p->origin = a;
 			break;

@@ -110,8 +110,9 @@ size_t	corr_activity(const struct corr *, const struct ev_event *proc,
  * 32767 bytes, never match), when proc's parent is the service host
  * (services.exe), task host (svchost, taskeng, taskhostw) or WMI consumer
  * host (scrcons.exe, WmiPrvSE.exe), or not known; a WMI consumer not
- * deleted or registered again under its name (corr_wmi()) by then.  At
- * most 64 candidates of one image are tried per process.
+ * deleted or registered again under its name (corr_wmi()) by then, whose
+ * %Name% (a property WMI substitutes into CommandLineTemplate) matches
+ * anything.  At most 64 candidates of one image are tried per process.
  */
 const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);

