@@ -345,28 +345,16 @@ list_free(struct list *l)
 
 /* ---- what started a process: a service, a task, a script block ---- */
 
-/* Case-insensitive substring search (ASCII folding). */
+/*
+ * Case-insensitive substring search (ASCII folding: the C locale).
+ * glibc's strcasestr() is the two-way algorithm, linear in both lengths,
+ * so a crafted command line and action ("aaa...ab" in "aaa...a") cost
+ * no more than plain ones.
+ */
 static bool
 contains_ci(const char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
-
-	if (n == 0)
-		return true;
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return true;
-	return false;
-}
-
-/* Where n bytes of needle are in hay (ASCII case folded), or NULL. */
-static const char *
-find_ci(const char *hay, const char *needle, size_t n)
-{
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return hay;
-	return NULL;
+	return *needle == '\0' || strcasestr(hay, needle) != NULL;
 }
 
 /* The length of a WMI template's %Name% at t, or 0 when none is. */
@@ -386,19 +374,25 @@ tpl_var(const char *t)
 /*
  * Whether hay holds the literal runs of a WMI CommandLineTemplate's
  * arguments in order, each %Name% (a property WMI substitutes:
- * %ProcessId%, %TargetInstance.Name%) standing for anything.  At most
- * |hay| * |tpl| steps, as contains_ci().
+ * %ProcessId%, %TargetInstance.Name%) standing for anything.  Each run
+ * is searched once from where the last one ended (contains_ci()'s
+ * search, NUL-terminated in place for it): linear in |hay| per run.
  */
 static bool
-contains_tpl(const char *hay, const char *tpl)
+contains_tpl(const char *hay, char *tpl)
 {
 	while (*tpl != '\0') {
 		size_t n = 0, v;
+		char c;
 
 		while (tpl[n] != '\0' && tpl_var(tpl + n) == 0)
 			n++;
 		if (n > 0) {
-			if ((hay = find_ci(hay, tpl, n)) == NULL)
+			c = tpl[n];
+			tpl[n] = '\0';
+			hay = strcasestr(hay, tpl);
+			tpl[n] = c;
+			if (hay == NULL)
 				return false;
 			hay += n;
 		}
@@ -591,7 +585,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 			action_args(&args, a);
 			if (ev_buf_failed(&args))
 				goto out;
-			/* bounded: contains_*() cost their product */
+			/* linear: contains_*() */
 			if (args.len > 0 && (cmd == NULL ||
 			    args.len > ORIGIN_ARGS_MAX ||
 			    (a->kind == EV_KIND_WMI ? !contains_tpl(cmd,

@@ -112,7 +112,8 @@ size_t	corr_activity(const struct corr *, const struct ev_event *proc,
  * host (scrcons.exe, WmiPrvSE.exe), or not known; a WMI consumer not
  * deleted or registered again under its name (corr_wmi()) by then, whose
  * %Name% (a property WMI substitutes into CommandLineTemplate) matches
- * anything.  At most 64 candidates of one image are tried per process.
+ * anything.  At most 64 candidates of one image are tried per process,
+ * each compared in linear time.
  */
 const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);

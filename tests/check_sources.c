@@ -829,6 +829,28 @@ START_TEST(test_wmi_correlate_bounds)
 	ck_assert(corr_wmi(c, v[NC], &w));
 	ck_assert_ptr_eq(w.consumer, v[NC]);
 	corr_free(c);
+
+	/* 64 consumers of distinct names whose 30000-byte arguments
+	   almost match 60000-byte command lines ("aaa...ab" in "aaa...a"),
+	   16 such processes: a naive search would compare 10^12 bytes */
+	n = 0;
+	memcpy(big, " \"regsvr32.exe ", 15);
+	memset(big + 15, 'a', 30000);
+	memcpy(big + 15 + 30000, "b\"", 3);
+	memset(cmd + 13, 'a', len);
+	for (int i = 0; i < 64; i++) {
+		char *nm = ev_arena_alloc(&arena, 16);
+
+		snprintf(nm, 16, "\"c%d\"", i);
+		v[n++] = wmi_consumer("H", 5, nm, big);
+	}
+	for (int i = 0; i < 16; i++)
+		v[n++] = wmi_proc("H", 6, "{h}", cmd, SCRCONS);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_null(corr_origin(c, v[n - 1]));
+	corr_free(c);
 	free(big);
 	free(cmd);
 	free(v);
