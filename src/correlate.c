@@ -405,12 +405,16 @@ contains_tpl(const char *hay, char *tpl)
 
 /*
  * "computer\x1fbasename" of an image, lower-cased; %COMSPEC% is cmd.exe,
- * a name without an extension is an .exe (a WMI consumer's "regsvr32 ...").
+ * a name without an extension is an .exe (a WMI consumer's "regsvr32
+ * ..."); a WMI script consumer's is its host's, scrcons.exe.
  */
 static bool
 image_key(struct ev_buf *b, const struct ev_event *ev)
 {
 	const char *base = ev_basename(ev->col[EV_COL_IMAGE]);
+
+	if (ev->kind == EV_KIND_WMI && ev->col[EV_COL_COMMAND_LINE] == NULL)
+		base = "scrcons.exe";
 
 	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
 		base = "cmd.exe";
@@ -447,10 +451,11 @@ action_args(struct ev_buf *b, const struct ev_event *ev)
 	ev_buf_add(b, p, (size_t)(e - p));
 }
 
-/* Whether a process with this parent image may be kind's action. */
+/* Whether a process with this parent image may be a's action. */
 static bool
-plausible_parent(const char *parent, int kind)
+plausible_parent(const char *parent, const struct ev_event *a)
 {
+	int kind = a->kind;
 	static const char *const task_hosts[] = {
 		"svchost.exe", "taskeng.exe", "taskhostw.exe", "taskhost.exe",
 	};
@@ -460,6 +465,10 @@ plausible_parent(const char *parent, int kind)
 		return true;	/* not known: the time and image decide */
 	if (kind == EV_KIND_SERVICE)
 		return strcasecmp(b, "services.exe") == 0;
+	if (kind == EV_KIND_WMI && a->col[EV_COL_COMMAND_LINE] == NULL)
+		/* scrcons.exe, the script consumer host, started by DCOM */
+		return strcasecmp(b, "svchost.exe") == 0 ||
+		    strcasecmp(b, "wmiprvse.exe") == 0;
 	if (kind == EV_KIND_WMI)	/* the consumer hosts */
 		return strcasecmp(b, "scrcons.exe") == 0 ||
 		    strcasecmp(b, "wmiprvse.exe") == 0;
@@ -474,8 +483,8 @@ plausible_parent(const char *parent, int kind)
 				   arguments start no process */
 
 /*
- * Whether ev is a service, task or WMI consumer that runs a command (a
- * consumer's deletion runs nothing).
+ * Whether ev is a service, task or WMI consumer that runs a command or
+ * script (a consumer's deletion runs nothing).
  */
 static bool
 is_action(const struct ev_event *ev)
@@ -483,7 +492,8 @@ is_action(const struct ev_event *ev)
 	const char *op = ev->col[EV_COL_WMI_OPERATION];
 
 	return ev->kind == EV_KIND_SERVICE || ev->kind == EV_KIND_TASK ||
-	    (ev->kind == EV_KIND_WMI && ev->col[EV_COL_COMMAND_LINE] != NULL &&
+	    (ev->kind == EV_KIND_WMI && (ev->col[EV_COL_COMMAND_LINE] !=
+	    NULL || ev->col[EV_COL_SCRIPT_TEXT] != NULL) &&
 	    (op == NULL || strcasecmp(op, "Deleted") != 0));
 }
 
@@ -580,7 +590,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 
 			if (a->time > p->ev->time ||
 			    !plausible_parent(p->ev->col[EV_COL_PARENT_IMAGE],
-			    a->kind) || wmi_replaced(c, a, p->ev->time))
+			    a) || wmi_replaced(c, a, p->ev->time))
 				continue;
 			action_args(&args, a);
 			if (ev_buf_failed(&args))

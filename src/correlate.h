@@ -102,18 +102,19 @@ size_t	corr_activity(const struct corr *, const struct ev_event *proc,
 
 /*
  * The service install (7045 / 4697), scheduled task (4698 / 4702) or WMI
- * consumer (Sysmon 20, WMI-Activity 5861, with a command line) whose
- * action started proc, or NULL: the latest one on proc's computer, logged
- * at or before proc, whose action runs proc's image (by file name;
- * %COMSPEC% is cmd.exe, no extension is .exe) with arguments proc's
- * command line contains (arguments longer than a Windows command line,
- * 32767 bytes, never match), when proc's parent is the service host
- * (services.exe), task host (svchost, taskeng, taskhostw) or WMI consumer
- * host (scrcons.exe, WmiPrvSE.exe), or not known; a WMI consumer not
- * deleted or registered again under its name (corr_wmi()) by then, whose
- * %Name% (a property WMI substitutes into CommandLineTemplate) matches
- * anything.  At most 64 candidates of one image are tried per process,
- * each compared in linear time.
+ * consumer (Sysmon 20, WMI-Activity 5861) whose action started proc, or
+ * NULL: the latest one on proc's computer, logged at or before proc,
+ * whose action runs proc's image (by file name; %COMSPEC% is cmd.exe, no
+ * extension is .exe) with arguments proc's command line contains
+ * (arguments longer than a Windows command line, 32767 bytes, never
+ * match; a WMI template's %Name%, a property WMI substitutes, matches
+ * anything), when proc's parent is the service host (services.exe), task
+ * host (svchost, taskeng, taskhostw) or WMI consumer host (scrcons.exe,
+ * WmiPrvSE.exe), or not known.  A WMI script consumer's action is its
+ * host, scrcons.exe, started from svchost.exe or WmiPrvSE.exe.  A WMI
+ * consumer deleted or registered again under its name (corr_wmi()) by
+ * then started nothing.  At most 64 candidates of one image are tried
+ * per process, each compared in linear time.
  */
 const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);

@@ -792,6 +792,48 @@ START_TEST(test_wmi_correlate)
 }
 END_TEST
 
+/* A script consumer runs in scrcons.exe: its start is the consumer's. */
+START_TEST(test_wmi_script_host)
+{
+	static const struct ev_pair sc[] = {
+		{ "Operation", "Created" }, { "Name", " \"S\"" },
+		{ "Type", "Script" }, { "Destination", " \"GetObject(1)\"" },
+	};
+	static const struct ev_pair del[] = {
+		{ "Operation", "Deleted" }, { "Name", " \"S\"" },
+		{ "Type", "Script" }, { "Destination", " \"GetObject(1)\"" },
+	};
+	static const char *const svchost =
+	    "C:\\Windows\\System32\\svchost.exe";
+	struct ev_event *v[8];
+	const struct ev_event *ran[4];
+	size_t n = 0;
+	struct corr *c;
+
+	v[n++] = wmi_at("S", 30, 20, sc, NELEM(sc));
+	v[n++] = wmi_proc_img("S", 31, "{s1}", SCRCONS,
+	    SCRCONS " -Embedding", svchost);
+	v[n++] = wmi_proc_img("S", 32, "{s2}", SCRCONS,
+	    SCRCONS " -Embedding", "C:\\Windows\\explorer.exe");
+	v[n++] = wmi_at("S", 40, 20, del, NELEM(del));
+	v[n++] = wmi_proc_img("S", 41, "{s3}", SCRCONS,
+	    SCRCONS " -Embedding", svchost);
+	/* another host's scrcons.exe */
+	v[n++] = wmi_proc_img("T", 42, "{s4}", SCRCONS,
+	    SCRCONS " -Embedding", svchost);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_eq(corr_origin(c, v[1]), v[0]);
+	ck_assert_ptr_null(corr_origin(c, v[2]));
+	ck_assert_ptr_null(corr_origin(c, v[4]));
+	ck_assert_ptr_null(corr_origin(c, v[5]));
+	ck_assert_uint_eq(corr_started(c, v[0], ran, 4), 1);
+	ck_assert_uint_eq(corr_started(c, v[3], ran, 4), 0);
+	corr_free(c);
+}
+END_TEST
+
 /* Hostile: arguments longer than a command line; many consumers of one
    image (at most 64 tried per process); names everywhere alike. */
 START_TEST(test_wmi_correlate_bounds)
@@ -1024,6 +1066,7 @@ sources_suite(void)
 	tcase_add_test(tc, test_wmi_hostile);
 	tcase_add_test(tc, test_wmi_correlate);
 	tcase_add_test(tc, test_wmi_correlate_bounds);
+	tcase_add_test(tc, test_wmi_script_host);
 	tcase_add_test(tc, test_script_one_part);
 	tcase_add_test(tc, test_script_join);
 	tcase_add_test(tc, test_script_hosts);
