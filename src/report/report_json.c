@@ -335,6 +335,25 @@ json_source(struct ev_buf *b, const struct rp *rp, const struct ev_event *e)
 	ev_buf_release(&t);
 }
 
+typedef void json_item(struct ev_buf *, const struct rp *,
+    const struct ev_event *);
+
+/* ",\"name\":[...]": the first n of v, each written by item. */
+static void
+json_list(struct ev_buf *b, const struct rp *rp, const char *name,
+    json_item *item, const struct ev_event *const *v, size_t n)
+{
+	ev_buf_addf(b, ",\"%s\":[", name);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ev_buf_addc(b, ',');
+		item(b, rp, v[i]);
+	}
+	ev_buf_addc(b, ']');
+}
+
+#define MIN_CTX(n)	((n) < RP_CTX_MAX ? (n) : RP_CTX_MAX)
+
 static void
 json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 {
@@ -347,40 +366,20 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 		json_proc(b, rp, c.proc);
 	else
 		ev_buf_adds(b, "null");
-	ev_buf_adds(b, ",\"chain\":[");
-	for (size_t i = 0; i < c.nchain; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_proc(b, rp, c.chain[i]);
-	}
-	ev_buf_adds(b, "],\"network\":[");
-	n = c.nnet < RP_CTX_MAX ? c.nnet : RP_CTX_MAX;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_net(b, rp, c.net[i]);
-	}
-	ev_buf_addf(b, "],\"network_total\":%zu,\"image_loads\":[", c.nnet);
-	for (size_t i = 0; i < c.nloads; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_load(b, rp, c.loads[i]);
-	}
-	ev_buf_addf(b, "],\"image_loads_unusual\":%zu,\"image_loads_total\":%zu"
-	    ",\"children\":[", c.loads_total, c.loads_all);
-	n = c.nkids < RP_CTX_MAX ? c.nkids : RP_CTX_MAX;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_proc(b, rp, c.kids[i]);
-	}
-	ev_buf_addf(b, "],\"children_total\":%zu", c.nkids);
+	json_list(b, rp, "chain", json_proc, c.chain, c.nchain);
+	json_list(b, rp, "network", json_net, c.net, MIN_CTX(c.nnet));
+	ev_buf_addf(b, ",\"network_total\":%zu", c.nnet);
+	json_list(b, rp, "image_loads", json_load, c.loads, c.nloads);
+	ev_buf_addf(b, ",\"image_loads_unusual\":%zu"
+	    ",\"image_loads_total\":%zu", c.loads_total, c.loads_all);
+	json_list(b, rp, "children", json_proc, c.kids, MIN_CTX(c.nkids));
+	ev_buf_addf(b, ",\"children_total\":%zu", c.nkids);
 	key(b, "started_by");
 	json_source(b, rp, c.origin != ev ? c.origin : NULL);
 	key(b, "script");
 	json_source(b, rp, c.script != ev ? c.script : NULL);
 	ev_buf_adds(b, ",\"activity\":[");
-	n = c.nacts < RP_CTX_MAX ? c.nacts : RP_CTX_MAX;
+	n = MIN_CTX(c.nacts);
 	for (size_t i = 0, k = 0; i < n; i++) {
 		if (c.acts[i] == ev)
 			continue;
@@ -388,20 +387,11 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 			ev_buf_addc(b, ',');
 		json_source(b, rp, c.acts[i]);
 	}
-	ev_buf_addf(b, "],\"activity_total\":%zu,\"ran\":[", c.nacts);
-	for (size_t i = 0; i < c.nstarted; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_proc(b, rp, c.started[i]);
-	}
-	ev_buf_addf(b, "],\"ran_total\":%zu,\"subscription\":[",
-	    c.started_total);
-	for (size_t i = 0; i < c.nwmi; i++) {
-		if (i > 0)
-			ev_buf_addc(b, ',');
-		json_source(b, rp, c.wmi[i]);
-	}
-	ev_buf_adds(b, "]}");
+	ev_buf_addf(b, "],\"activity_total\":%zu", c.nacts);
+	json_list(b, rp, "ran", json_proc, c.started, c.nstarted);
+	ev_buf_addf(b, ",\"ran_total\":%zu", c.started_total);
+	json_list(b, rp, "subscription", json_source, c.wmi, c.nwmi);
+	ev_buf_addc(b, '}');
 }
 
 static void
