@@ -349,7 +349,9 @@ has_child_el(xmlNodePtr n)
  * libevtx pads HexInt32/HexInt64 values to their width
  * ("0x00000000000003e7"); Windows, and so Sigma rules, write them without
  * padding ("0x3e7").  The canonical form (evtxhunt-db(5)) is Windows':
- * a value of exactly "0x" and 8 or 16 hex digits loses its leading zeros.
+ * a value of exactly "0x" and 8 or 16 lower-case hex digits loses its
+ * leading zeros.  Upper-case digits are a string, not a HexInt: Sysmon
+ * writes its own StartAddress "0x00007FF8C72C5EC0", kept as logged.
  * NULL when out of memory.
  */
 static const char *
@@ -361,7 +363,7 @@ canon_hex(struct lx_read *r, const char *v)
 	if ((n != 10 && n != 18) || v[0] != '0' || v[1] != 'x' || v[2] != '0')
 		return v;
 	for (size_t i = 2; i < n; i++)
-		if (!isxdigit((unsigned char)v[i]))
+		if (!isdigit((unsigned char)v[i]) && (v[i] < 'a' || v[i] > 'f'))
 			return v;
 	for (z = 2; z < n - 1 && v[z] == '0'; z++)
 		;
