@@ -952,6 +952,8 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 			break;
 		case EV_KIND_DNS:
 		case EV_KIND_FILE:
+		case EV_KIND_REMOTE_THREAD:
+		case EV_KIND_PROCESS_ACCESS:
 		case EV_KIND_TASK:
 		case EV_KIND_POWERSHELL:
 			if ((o = act_owner(&b, ev)) != NONE)
@@ -1053,7 +1055,9 @@ kept(const struct corr *c, const struct ev_event *ev)
 	if (ev != NULL && (ev->kind == EV_KIND_NETWORK ||
 	    ev->kind == EV_KIND_IMAGE_LOAD || ev->kind == EV_KIND_DNS ||
 	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK ||
-	    ev->kind == EV_KIND_POWERSHELL))
+	    ev->kind == EV_KIND_POWERSHELL ||
+	    ev->kind == EV_KIND_REMOTE_THREAD ||
+	    ev->kind == EV_KIND_PROCESS_ACCESS))
 		ev = ev->process;
 	n = node_of(c, ev);
 	return n == NONE ? NONE : c->procs[n].canon;

@@ -8,8 +8,8 @@
  *  36 chunk  40 file_id  44 event_id  48 ndata  52 nhits (u32)
  *  56 version  57 kind  58 flags (u8: 1 recovered, 2 unresolved,
  *     4 user_sid, 8 dlen)  59 0
- *  60 columns present (u64, bit per enum ev_col)
- *  68 hits (u32 [nhits]), data lengths (u32 [ndata], flag 8)
+ *  60 columns present (u64 [2], bit per enum ev_col)
+ *  76 hits (u32 [nhits]), data lengths (u32 [ndata], flag 8)
  *   . strings: each present column, the user SID, then name and value of
  *     every data pair, each as u32 n, n bytes, NUL; a column that is a
  *     data value (ev_normalise() shares them) is u32 REF_DATA and the
@@ -24,7 +24,10 @@
 
 #include "ev_spill.h"
 
-#define REC_FIXED	68
+#define REC_FIXED	76
+/* the columns present, a bit each */
+#define MASK_WORDS	2
+_Static_assert(EV_NCOL <= 64 * MASK_WORDS, "spill column mask too small");
 #define F_RECOVERED	1
 #define F_UNRESOLVED	2
 #define F_USER_SID	4
@@ -120,13 +123,13 @@ ev_spill_put(struct ev_spill *sp, const struct ev_event *ev,
 {
 	struct ev_buf *b = &sp->wbuf;
 	size_t start = b->len;
-	uint64_t mask = 0;
+	uint64_t mask[MASK_WORDS] = { 0 };
 	uint32_t len;
 	uint8_t fl[4] = { ev->version, ev->kind, 0, 0 };
 
 	for (int i = 0; i < EV_NCOL; i++)
 		if (ev->col[i] != NULL)
-			mask |= (uint64_t)1 << i;
+			mask[i / 64] |= (uint64_t)1 << (i % 64);
 	fl[2] = (uint8_t)((ev->recovered ? F_RECOVERED : 0) |
 	    (ev->unresolved ? F_UNRESOLVED : 0) |
 	    (ev->user_sid != NULL ? F_USER_SID : 0) |
@@ -142,7 +145,8 @@ ev_spill_put(struct ev_spill *sp, const struct ev_event *ev,
 	put32(b, ev->ndata);
 	put32(b, ev->nhits);
 	ev_buf_add(b, fl, 4);
-	put64(b, mask);
+	for (int w = 0; w < MASK_WORDS; w++)
+		put64(b, mask[w]);
 	if (ev->nhits > 0)
 		ev_buf_add(b, ev->hits, ev->nhits * sizeof(uint32_t));
 	if (ev->dlen != NULL && ev->ndata > 0)
@@ -239,7 +243,7 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
     struct ev_event *ev)
 {
 	const unsigned char *p, *end = rec + len;
-	uint64_t mask, refs = 0;
+	uint64_t mask[MASK_WORDS], refs[MASK_WORDS] = { 0 };
 	uint32_t nhits, ndata, ref[EV_NCOL];
 	struct ev_pair *pairs = NULL;
 	uint8_t fl;
@@ -261,7 +265,8 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 	fl = rec[54];
 	ev->recovered = (fl & F_RECOVERED) != 0;
 	ev->unresolved = (fl & F_UNRESOLVED) != 0;
-	mask = get64(rec + 56);
+	for (int w = 0; w < MASK_WORDS; w++)
+		mask[w] = get64(rec + 56 + 8 * w);
 	p = rec + REC_FIXED - 4;
 	if ((size_t)(end - p) / 4 < (size_t)nhits + ((fl & F_DLEN) ?
 	    ndata : 0))
@@ -287,11 +292,11 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 		ev->dlen = d;
 	}
 	for (int i = 0; i < EV_NCOL; i++) {
-		if (!(mask >> i & 1))
+		if (!(mask[i / 64] >> (i % 64) & 1))
 			continue;
 		if (end - p >= 8 && get32(p) == REF_DATA) {
 			ref[i] = get32(p + 4);
-			refs |= (uint64_t)1 << i;
+			refs[i / 64] |= (uint64_t)1 << (i % 64);
 			p += 8;
 		} else if ((ev->col[i] = get_str(&p, end)) == NULL)
 			return EV_ECORRUPT;
@@ -309,7 +314,7 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 	ev->data = pairs;
 	ev->ndata = ndata;
 	for (int i = 0; i < EV_NCOL; i++)
-		if (refs >> i & 1) {
+		if (refs[i / 64] >> (i % 64) & 1) {
 			if (ref[i] >= ndata)
 				return EV_ECORRUPT;
 			ev->col[i] = pairs[ref[i]].value;

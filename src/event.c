@@ -76,6 +76,15 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_PS_HOST_NAME]		= { "ps_host_name", EV_T_TEXT },
 	[EV_COL_PS_HOST_VERSION]	= { "ps_host_version", EV_T_TEXT },
 	[EV_COL_PS_ENGINE_VERSION]	= { "ps_engine_version", EV_T_TEXT },
+	[EV_COL_TARGET_PROCESS_GUID]	= { "target_process_guid",
+					    EV_T_TEXT },
+	[EV_COL_TARGET_PID]		= { "target_pid", EV_T_INT },
+	[EV_COL_TARGET_IMAGE]		= { "target_image", EV_T_TEXT },
+	[EV_COL_START_ADDRESS]		= { "start_address", EV_T_TEXT },
+	[EV_COL_START_MODULE]		= { "start_module", EV_T_TEXT },
+	[EV_COL_START_FUNCTION]	= { "start_function", EV_T_TEXT },
+	[EV_COL_GRANTED_ACCESS]	= { "granted_access", EV_T_TEXT },
+	[EV_COL_CALL_TRACE]		= { "call_trace", EV_T_TEXT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -93,6 +102,8 @@ static const char *const kind_names[EV_KIND_MAX] = {
 	[EV_KIND_FILE]		= "file_create",
 	[EV_KIND_POWERSHELL]	= "powershell",
 	[EV_KIND_WMI]		= "wmi",
+	[EV_KIND_REMOTE_THREAD]	= "create_remote_thread",
+	[EV_KIND_PROCESS_ACCESS] = "process_access",
 };
 
 const char *
@@ -273,6 +284,8 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 3:	return EV_KIND_NETWORK;
 	case 5:	return EV_KIND_PROCESS_EXIT;
 	case 7:	return EV_KIND_IMAGE_LOAD;
+	case 8:	return EV_KIND_REMOTE_THREAD;
+	case 10: return EV_KIND_PROCESS_ACCESS;
 	case 11: return EV_KIND_FILE;
 	case 19: case 20: case 21: return EV_KIND_WMI;
 	case 22: return EV_KIND_DNS;
@@ -463,6 +476,11 @@ ev_examined(struct ev_event *const *events, size_t n)
 	X(ServiceFileName) X(ServiceStartType) X(ServiceAccount) X(TaskName) \
 	X(TaskContent) X(TaskContentNew) X(ClientProcessId) X(QueryName) \
 	X(QueryResults) X(TargetFilename) X(ContextInfo) X(Payload) \
+	X(SourceProcessGuid) X(SourceProcessGUID) X(SourceProcessId) \
+	X(SourceImage) X(SourceUser) X(TargetProcessGuid) \
+	X(TargetProcessGUID) X(TargetProcessId) X(TargetImage) \
+	X(StartAddress) X(StartModule) X(StartFunction) X(GrantedAccess) \
+	X(CallTrace) \
 	/* only interned */ \
 	X(RuleName) X(UtcTime) X(LogonGuid) X(TerminalSessionId) \
 	X(TokenElevationType) X(TargetLogonId) X(SourceIsIpv6) \
@@ -699,6 +717,36 @@ norm_4689(struct norm *n)
 	    get(n, SubjectDomainName), get(n, SubjectUserName));
 }
 
+/*
+ * Sysmon 8 and 10: the source process is the event's process (its
+ * guid, pid, image and user columns); the target process has its own.
+ * Sysmon spells the guids SourceProcessGuid (8) and SourceProcessGUID
+ * (10).
+ */
+static void
+norm_sysmon_access(struct norm *n)
+{
+	struct ev_event *ev = n->ev;
+
+	take(n, EV_COL_PROCESS_GUID, SourceProcessGuid);
+	take(n, EV_COL_PROCESS_GUID, SourceProcessGUID);
+	take_int(n, EV_COL_PID, SourceProcessId);
+	take(n, EV_COL_IMAGE, SourceImage);
+	take(n, EV_COL_USER, SourceUser);
+	take(n, EV_COL_TARGET_PROCESS_GUID, TargetProcessGuid);
+	take(n, EV_COL_TARGET_PROCESS_GUID, TargetProcessGUID);
+	take_int(n, EV_COL_TARGET_PID, TargetProcessId);
+	take(n, EV_COL_TARGET_IMAGE, TargetImage);
+	if (ev->kind == EV_KIND_REMOTE_THREAD) {
+		take(n, EV_COL_START_ADDRESS, StartAddress);
+		take(n, EV_COL_START_MODULE, StartModule);
+		take(n, EV_COL_START_FUNCTION, StartFunction);
+	} else {
+		take(n, EV_COL_GRANTED_ACCESS, GrantedAccess);
+		take(n, EV_COL_CALL_TRACE, CallTrace);
+	}
+}
+
 static void
 norm_sysmon(struct norm *n)
 {
@@ -753,6 +801,10 @@ norm_sysmon(struct norm *n)
 		break;
 	case EV_KIND_FILE:
 		take(n, EV_COL_TARGET_FILENAME, TargetFilename);
+		break;
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
+		norm_sysmon_access(n);
 		break;
 	default:
 		break;

@@ -52,12 +52,15 @@ enum ev_kind {
 	EV_KIND_WMI,		/* WMI event subscription: Sysmon 19
 				   (filter), 20 (consumer), 21 (binding),
 				   WMI-Activity 5861 (binding registered) */
+	EV_KIND_REMOTE_THREAD,	/* Sysmon 8 CreateRemoteThread */
+	EV_KIND_PROCESS_ACCESS,	/* Sysmon 10 ProcessAccess */
 	EV_KIND_MAX
 };
 
 /* "process", "network", "image_load", "process_exit", "log_clear",
    "generic", "script_block", "service", "task", "dns_query",
-   "file_create", "powershell", "wmi" */
+   "file_create", "powershell", "wmi", "create_remote_thread",
+   "process_access" */
 const char	*ev_kind_name(enum ev_kind);
 
 /*
@@ -103,7 +106,8 @@ static inline bool
 ev_wanted_id(uint32_t id)
 {
 	switch (id) {
-	case 1: case 3: case 5: case 7: case 11: case 19: case 20: case 21:
+	case 1: case 3: case 5: case 7: case 8: case 10: case 11: case 19:
+	case 20: case 21:
 	case 22: case 104: case 400: case 800: case 1102: case 4103:
 	case 4104: case 4688:
 	case 4689: case 4697: case 4698: case 4702: case 5861: case 7045:
@@ -204,6 +208,14 @@ enum ev_col {
 	EV_COL_PS_HOST_NAME,		/* Windows PowerShell 400, 800 */
 	EV_COL_PS_HOST_VERSION,
 	EV_COL_PS_ENGINE_VERSION,
+	EV_COL_TARGET_PROCESS_GUID,	/* Sysmon 8, 10: the target */
+	EV_COL_TARGET_PID,
+	EV_COL_TARGET_IMAGE,
+	EV_COL_START_ADDRESS,		/* Sysmon 8 */
+	EV_COL_START_MODULE,
+	EV_COL_START_FUNCTION,
+	EV_COL_GRANTED_ACCESS,		/* Sysmon 10 */
+	EV_COL_CALL_TRACE,
 	EV_NCOL
 };
 
@@ -245,7 +257,8 @@ struct ev_event {
 						   (ev_normalise), or NULL */
 
 	/* Filled by later stages; zero after ev_normalise(). */
-	const struct ev_event	*process;	/* 3/7/11/22, a task's creator:
+	const struct ev_event	*process;	/* 3/7/11/22, a task's
+						   creator, 8/10's source:
 						   the process event */
 	uint64_t		 dup_record;	/* Sysmon 1: record id of the
 						   4688 of the same process */

@@ -56,7 +56,7 @@
 #include "findings.h"
 #include "ingest.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;
 

@@ -3,7 +3,8 @@
  * model: PowerShell 4104 script blocks joined from their parts (in
  * order, out of order, missing, repeated, cut), scheduled-task XML
  * (well-formed and hostile), services (7045 / 4697), Sysmon 22 / 11,
- * WMI subscriptions (Sysmon 19 / 20 / 21, WMI-Activity 5861), and which
+ * WMI subscriptions (Sysmon 19 / 20 / 21, WMI-Activity 5861), remote
+ * threads and process access (Sysmon 8 / 10) tied to their source, and which
  * of them make a host examinable.
  */
 #include <check.h>
@@ -73,6 +74,9 @@ START_TEST(test_classify_sources)
 		{ EV_PROVIDER_SYSMON, 20, EV_KIND_WMI },
 		{ EV_PROVIDER_SYSMON, 21, EV_KIND_WMI },
 		{ EV_PROVIDER_WMI, 5861, EV_KIND_WMI },
+		{ EV_PROVIDER_SYSMON, 8, EV_KIND_REMOTE_THREAD },
+		{ EV_PROVIDER_SYSMON, 10, EV_KIND_PROCESS_ACCESS },
+		{ EV_PROVIDER_SECURITY, 10, EV_KIND_NONE },
 		/* the provider is checked with the id */
 		{ EV_PROVIDER_SECURITY, 20, EV_KIND_NONE },
 		{ EV_PROVIDER_SYSMON, 5861, EV_KIND_NONE },
@@ -90,6 +94,10 @@ START_TEST(test_classify_sources)
 	ck_assert_str_eq(ev_kind_name(EV_KIND_DNS), "dns_query");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_FILE), "file_create");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_WMI), "wmi");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_REMOTE_THREAD),
+	    "create_remote_thread");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_PROCESS_ACCESS),
+	    "process_access");
 }
 END_TEST
 
@@ -336,6 +344,147 @@ START_TEST(test_sysmon_dns_file)
 	    "C:\\Users\\alice\\AppData\\Local\\Temp\\a.exe");
 	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
 	    "{11111111-2222-3333-4444-555555555555}");
+}
+END_TEST
+
+/* ---- Sysmon 8, 10: a source process acting on a target ---- */
+
+#define SYSMON_CHAN8	"Microsoft-Windows-Sysmon/Operational"
+#define LSASS		"C:\\Windows\\system32\\lsass.exe"
+#define MIMI		"C:\\Users\\bob\\m.exe"
+
+static struct ev_event *
+access_at(const char *host, uint64_t t, uint32_t id, const struct ev_pair *d,
+    uint32_t n)
+{
+	struct ev_event *ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN8, id,
+	    d, n);
+
+	ev->col[EV_COL_COMPUTER] = host;
+	ev->time = t;
+	return ev;
+}
+
+static struct ev_event *
+access_proc(const char *host, uint64_t t, const char *guid, const char *pid,
+    const char *img)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 4 * sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessGuid", guid };
+	d[1] = (struct ev_pair){ "ProcessId", pid };
+	d[2] = (struct ev_pair){ "Image", img };
+	d[3] = (struct ev_pair){ "CommandLine", img };
+	return access_at(host, t, 1, d, 4);
+}
+
+START_TEST(test_sysmon_access)
+{
+	static const struct ev_pair ct[] = {
+		{ "SourceProcessGuid", "{AAAAAAAA-0000-0000-0000-0001}" },
+		{ "SourceProcessId", "0x10e4" },
+		{ "SourceImage", MIMI },
+		{ "TargetProcessGuid", "{AAAAAAAA-0000-0000-0000-0002}" },
+		{ "TargetProcessId", "640" },
+		{ "TargetImage", LSASS },
+		{ "NewThreadId", "77" },
+		{ "StartAddress", "0x00007FF6A1B20000" },
+		{ "StartModule", "-" },
+		{ "StartFunction", "" },
+		{ "SourceUser", "CORP\\bob" },
+	};
+	static const struct ev_pair pa[] = {
+		{ "SourceProcessGUID", "{AAAAAAAA-0000-0000-0000-0001}" },
+		{ "SourceProcessId", "4324" },
+		{ "SourceThreadId", "12" },
+		{ "SourceImage", MIMI },
+		{ "TargetProcessGUID", "{AAAAAAAA-0000-0000-0000-0002}" },
+		{ "TargetProcessId", "640" },
+		{ "TargetImage", LSASS },
+		{ "GrantedAccess", "0x1010" },
+		{ "CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d1e4" },
+	};
+	struct ev_event *ev = access_at("A", 1, 8, ct, NELEM(ct));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_REMOTE_THREAD);
+	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	    "{AAAAAAAA-0000-0000-0000-0001}");
+	ck_assert_str_eq(ev->col[EV_COL_PID], "4324");
+	ck_assert_str_eq(ev->col[EV_COL_IMAGE], MIMI);
+	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\bob");
+	ck_assert_str_eq(ev->col[EV_COL_TARGET_PROCESS_GUID],
+	    "{AAAAAAAA-0000-0000-0000-0002}");
+	ck_assert_str_eq(ev->col[EV_COL_TARGET_PID], "640");
+	ck_assert_str_eq(ev->col[EV_COL_TARGET_IMAGE], LSASS);
+	ck_assert_str_eq(ev->col[EV_COL_START_ADDRESS], "0x00007FF6A1B20000");
+	ck_assert_str_eq(ev->col[EV_COL_START_MODULE], "-");
+	ck_assert_ptr_null(ev->col[EV_COL_GRANTED_ACCESS]);
+	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert(!ev_examinable(ev));
+	/* the original fields stay in data, as logged, for the rules */
+	ck_assert_str_eq(ev_data(ev, "SourceProcessId"), "0x10e4");
+	ck_assert_str_eq(ev_data(ev, "NewThreadId"), "77");
+
+	ev = access_at("A", 1, 10, pa, NELEM(pa));
+	ck_assert_int_eq(ev->kind, EV_KIND_PROCESS_ACCESS);
+	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	    "{AAAAAAAA-0000-0000-0000-0001}");
+	ck_assert_str_eq(ev->col[EV_COL_TARGET_PROCESS_GUID],
+	    "{AAAAAAAA-0000-0000-0000-0002}");
+	ck_assert_str_eq(ev->col[EV_COL_GRANTED_ACCESS], "0x1010");
+	ck_assert_str_eq(ev->col[EV_COL_CALL_TRACE],
+	    "C:\\Windows\\SYSTEM32\\ntdll.dll+9d1e4");
+	ck_assert_ptr_null(ev->col[EV_COL_START_ADDRESS]);
+	ck_assert_ptr_null(ev->col[EV_COL_USER]);
+}
+END_TEST
+
+/* Tied to the source: by guid, else by computer, pid and time. */
+START_TEST(test_sysmon_access_correlate)
+{
+	struct ev_pair *d;
+	struct ev_event *v[8];
+	const struct ev_event *const *acts;
+	size_t n = 0;
+	struct corr *c;
+
+	v[n++] = access_proc("A", 10, "{src}", "100", MIMI);
+	v[n++] = access_proc("B", 11, "{other}", "100", MIMI);
+	/* by guid, though the pid is another */
+	d = ev_arena_alloc(&arena, 4 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "SourceProcessGUID", "{src}" };
+	d[1] = (struct ev_pair){ "SourceProcessId", "999" };
+	d[2] = (struct ev_pair){ "TargetImage", LSASS };
+	d[3] = (struct ev_pair){ "GrantedAccess", "0x1410" };
+	v[n++] = access_at("A", 12, 10, d, 4);
+	/* no guid: by computer and pid (B's process, not A's) */
+	d = ev_arena_alloc(&arena, 3 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "SourceProcessId", "100" };
+	d[1] = (struct ev_pair){ "SourceImage", MIMI };
+	d[2] = (struct ev_pair){ "TargetImage", LSASS };
+	v[n++] = access_at("B", 13, 8, d, 3);
+	/* an unknown guid and pid: tied to nothing */
+	d = ev_arena_alloc(&arena, 2 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "SourceProcessGUID", "{gone}" };
+	d[1] = (struct ev_pair){ "SourceProcessId", "5" };
+	v[n++] = access_at("A", 14, 10, d, 2);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_eq(corr_process(c, v[2]), v[0]);
+	ck_assert_ptr_eq(v[2]->process, v[0]);
+	ck_assert_ptr_eq(corr_process(c, v[3]), v[1]);
+	ck_assert_ptr_null(corr_process(c, v[4]));
+	ck_assert_ptr_null(v[4]->process);
+	ck_assert_uint_eq(corr_activity(c, v[0], &acts), 1);
+	ck_assert_ptr_eq(acts[0], v[2]);
+	ck_assert_uint_eq(corr_activity(c, v[1], &acts), 1);
+	ck_assert_ptr_eq(acts[0], v[3]);
+	corr_free(c);
 }
 END_TEST
 
@@ -1059,6 +1208,8 @@ sources_suite(void)
 	tcase_add_test(tc, test_task_xml_bounds);
 	tcase_add_test(tc, test_task_4698);
 	tcase_add_test(tc, test_sysmon_dns_file);
+	tcase_add_test(tc, test_sysmon_access);
+	tcase_add_test(tc, test_sysmon_access_correlate);
 	tcase_add_test(tc, test_powershell_pipeline);
 	tcase_add_test(tc, test_powershell_classic);
 	tcase_add_test(tc, test_wmi_sysmon);

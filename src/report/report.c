@@ -187,6 +187,8 @@ rp_kind_desc(int kind)
 	case EV_KIND_FILE:		return "File Created";
 	case EV_KIND_POWERSHELL:	return "PowerShell Module";
 	case EV_KIND_WMI:		return "WMI Subscription";
+	case EV_KIND_REMOTE_THREAD:	return "Remote Thread Created";
+	case EV_KIND_PROCESS_ACCESS:	return "Process Accessed";
 	}
 	return "Event";
 }
@@ -254,6 +256,26 @@ wmi_line(const struct ev_event *ev, struct ev_buf *b)
 	}
 }
 
+/* Sysmon 8, 10: what the source did to the target process. */
+static void
+access_line(const struct ev_event *ev, struct ev_buf *b)
+{
+	const char *const *c = ev->col;
+
+	ev_buf_addf(b, "%s %s (pid %s)", ev->kind == EV_KIND_REMOTE_THREAD ?
+	    "remote thread into" : "access to", or_q(c[EV_COL_TARGET_IMAGE]),
+	    or_q(c[EV_COL_TARGET_PID]));
+	if (ev->kind == EV_KIND_PROCESS_ACCESS) {
+		ev_buf_addf(b, " granted %s",
+		    or_q(c[EV_COL_GRANTED_ACCESS]));
+		return;
+	}
+	ev_buf_addf(b, " at %s", or_q(c[EV_COL_START_ADDRESS]));
+	if (c[EV_COL_START_MODULE] != NULL || c[EV_COL_START_FUNCTION] != NULL)
+		ev_buf_addf(b, " (%s!%s)", or_q(c[EV_COL_START_MODULE]),
+		    or_q(c[EV_COL_START_FUNCTION]));
+}
+
 void
 rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 {
@@ -312,6 +334,10 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		break;
 	case EV_KIND_WMI:
 		wmi_line(ev, b);
+		break;
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
+		access_line(ev, b);
 		break;
 	default:
 		break;
@@ -908,6 +934,12 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		break;
 	case EV_KIND_FILE:
 		h->sysmon11++;
+		break;
+	case EV_KIND_REMOTE_THREAD:
+		h->sysmon8++;
+		break;
+	case EV_KIND_PROCESS_ACCESS:
+		h->sysmon10++;
 		break;
 	case EV_KIND_POWERSHELL:
 		if (ev->event_id == 4103)

@@ -42,6 +42,8 @@ struct rp_host {
 	uint64_t	 psclassic;		/* Windows PowerShell 400,
 						   800 */
 	uint64_t	 sysmon22, sysmon11;
+	uint64_t	 sysmon8, sysmon10;	/* remote threads, process
+						   access */
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran
 						   (ev_examinable()) */

@@ -115,9 +115,10 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	    "\":%" PRIu64 ",\"services\":%" PRIu64 ",\"tasks\":%" PRIu64
 	    ",\"sysmon_22\":%" PRIu64 ",\"sysmon_11\":%" PRIu64
 	    ",\"wmi\":%" PRIu64 ",\"powershell_classic\":%" PRIu64
+	    ",\"sysmon_8\":%" PRIu64 ",\"sysmon_10\":%" PRIu64
 	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
 	    h->services, h->tasks, h->sysmon22, h->sysmon11, h->wmi,
-	    h->psclassic);
+	    h->psclassic, h->sysmon8, h->sysmon10);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -612,6 +613,8 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
 	case EV_KIND_WMI:
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
 		key(b, "event");
 		json_source(b, rp, ev);
 		break;
@@ -768,6 +771,8 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
 	case EV_KIND_WMI:
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
 		rp_source_line(ev, &m);
 		break;
 	default:

@@ -514,7 +514,8 @@ coverage(struct tw *w, const struct rp *rp)
 		ev_buf_addf(&t, "), 4689: %" PRIu64, h->sec4689);
 		field(w, 2, "security", t.buf);
 		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
-		    h->sysmon22 + h->sysmon11 + h->wmi + h->psclassic > 0) {
+		    h->sysmon22 + h->sysmon11 + h->wmi + h->psclassic +
+		    h->sysmon8 + h->sysmon10 > 0) {
 			ev_buf_reset(&t);
 			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
 			    "4103: %" PRIu64 ", services: %" PRIu64
@@ -527,6 +528,10 @@ coverage(struct tw *w, const struct rp *rp)
 			if (h->psclassic > 0)
 				ev_buf_addf(&t, ", windows powershell (400, "
 				    "800): %" PRIu64, h->psclassic);
+			if (h->sysmon8 + h->sysmon10 > 0)
+				ev_buf_addf(&t, ", remote threads (8): %"
+				    PRIu64 ", process access (10): %" PRIu64,
+				    h->sysmon8, h->sysmon10);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
@@ -808,6 +813,8 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
 	case EV_KIND_WMI:
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
 		rp_source_line(ev, &t);
 		break;
 	default:
@@ -940,6 +947,8 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_FILE:
 	case EV_KIND_POWERSHELL:
 	case EV_KIND_WMI:
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
 		ev_buf_reset(&t);
 		rp_source_line(ev, &t);
 		field(w, IND, "event", t.buf);
