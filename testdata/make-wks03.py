@@ -20,7 +20,10 @@
 #        __InstanceModificationEvent (Sysmon 19), a CommandLineEventConsumer
 #        running regsvr32 /i:http (20), their binding (21) and
 #        WMI-Activity's 5861; at 09:30 the consumer host (scrcons.exe)
-#        starts the consumer's command.
+#        starts the consumer's command;
+#  09:31 the service's rundll32 opens lsass (Sysmon 10, GrantedAccess
+#        0x1010, T1003.001); 09:32 the WMI consumer's regsvr32 creates a
+#        thread in explorer (Sysmon 8, T1055).
 import os, sys
 
 OUT = sys.argv[1]
@@ -77,7 +80,8 @@ def write(name, text):
 # ---- Sysmon: processes, DNS, file ----
 s = ['# wks03-sysmon.spec -- Sysmon/Operational of WKS03: the processes of an\n'
      '# intrusion told by script blocks, services and tasks, with certutil\'s\n'
-     '# DNS query (22) and file drop (11).  Written by testdata/make-wks03.py.\n'
+     '# DNS query (22) and file drop (11), a process access of lsass (10) and a\n'
+     '# remote thread (8).  Written by testdata/make-wks03.py.\n'
      'output wks03/wks03-sysmon.evtx\n\n']
 r = 9001
 s.append(proc(r, '09:00:00.1000000', EXPLORER[0], EXPLORER[1], EXPLORER[2],
@@ -177,6 +181,31 @@ s.append(proc(r, '09:30:00.0500000', SCRCONS[0], SCRCONS[1], SCRCONS[2],
 r += 1
 s.append(proc(r, '09:30:00.1000000', 14, 5450, SYS32 + 'regsvr32.exe',
               WMI_CMD, SCRCONS, 'NT AUTHORITY\\SYSTEM'))
+
+# ---- one process acting on another: source and target
+LSASS = (15, 668, SYS32 + 'lsass.exe')
+r += 1
+s.append(sysmon(r, '09:31:00.1000000', 10, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:31:00.100'),
+    ('SourceProcessGUID', guid(7)), ('SourceProcessId', '4740'),
+    ('SourceThreadId', '4744'), ('SourceImage', SYS32 + 'rundll32.exe'),
+    ('TargetProcessGUID', guid(LSASS[0])),
+    ('TargetProcessId', str(LSASS[1])), ('TargetImage', LSASS[2]),
+    ('GrantedAccess', '0x1010'),
+    ('CallTrace', 'C:\\Windows\\SYSTEM32\\ntdll.dll+9d4c4|'
+     'C:\\Users\\Public\\u.dll+1a2b'),
+    ('SourceUser', 'NT AUTHORITY\\SYSTEM'),
+    ('TargetUser', 'NT AUTHORITY\\SYSTEM')]))
+r += 1
+s.append(sysmon(r, '09:32:00.1000000', 8, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:32:00.100'),
+    ('SourceProcessGuid', guid(14)), ('SourceProcessId', '5450'),
+    ('SourceImage', SYS32 + 'regsvr32.exe'),
+    ('TargetProcessGuid', guid(EXPLORER[0])),
+    ('TargetProcessId', str(EXPLORER[1])), ('TargetImage', EXPLORER[2]),
+    ('NewThreadId', '6120'), ('StartAddress', '0x00000000029B0000'),
+    ('StartModule', '-'), ('StartFunction', '-'),
+    ('SourceUser', 'NT AUTHORITY\\SYSTEM'), ('TargetUser', 'CORP\\bob')]))
 write('wks03-sysmon.spec', '\n'.join(s))
 
 # ---- PowerShell/Operational: script blocks ----

@@ -3,7 +3,8 @@
 # (testdata/make-wks03.py): script blocks joined from parts logged out of
 # order and with a part lost, services (4697, 7045), a task's XML action,
 # DNS queries and a file drop, a WMI subscription (Sysmon 19/20/21,
-# WMI-Activity 5861) whose consumer's command runs; their --db columns
+# WMI-Activity 5861) whose consumer's command runs, an lsass access (Sysmon
+# 10) and a remote thread (8) by their source; their --db columns
 # and process links; the report's context (started by, script, activity,
 # subscription, ran) and coverage; a host with only script blocks,
 # services or WMI consumers is examinable (not exit 3).
@@ -20,7 +21,8 @@ db = sqlite3.connect(sys.argv[1])
 kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
 assert kinds == {"process": 10, "dns_query": 2, "file_create": 1,
                  "script_block": 5, "service": 2, "task": 1,
-                 "powershell": 4, "wmi": 4}, kinds
+                 "powershell": 4, "wmi": 4, "process_access": 1,
+                 "create_remote_thread": 1}, kinds
 q = lambda sql: db.execute(sql).fetchall()
 # the block of three parts logged 1, 3, 2: joined on part 1, in order
 rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
@@ -54,6 +56,20 @@ assert dns[1] == ("dl.example.test", "::ffff:203.0.113.10;",
                   "C:\\Windows\\System32\\certutil.exe"), dns
 assert q("SELECT target_filename FROM events WHERE kind = 'file_create'") == \
     [("C:\\Users\\Public\\p.exe",)]
+# Sysmon 10, 8: the source is the process, the target named
+pa = q("SELECT event_id, process_guid, pid, image, user, target_process_guid,"
+       " target_pid, target_image, granted_access, call_trace, start_address,"
+       " start_module, start_function FROM events WHERE kind IN"
+       " ('process_access', 'create_remote_thread') ORDER BY time")
+g = "{C3D4E5F6-0307-65E9-0000-%012X}"
+assert pa == [
+    (10, g % 7, 4740, "C:\\Windows\\System32\\rundll32.exe",
+     "NT AUTHORITY\\SYSTEM", g % 15, 668, "C:\\Windows\\System32\\lsass.exe",
+     "0x1010", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d4c4|"
+     "C:\\Users\\Public\\u.dll+1a2b", None, None, None),
+    (8, g % 14, 5450, "C:\\Windows\\System32\\regsvr32.exe",
+     "NT AUTHORITY\\SYSTEM", g % 1, 3300, "C:\\Windows\\explorer.exe", None,
+     None, "0x00000000029B0000", "-", "-")], pa
 # 4103, Windows PowerShell 400 / 800: the host's command line, what ran
 ps = q("SELECT event_id, image, command_line, script_text, ps_host_name,"
        " ps_host_version, ps_engine_version FROM events"
@@ -161,6 +177,13 @@ n = db.execute("""SELECT count(*) FROM process_events pe JOIN events e
     ON e.id = pe.process WHERE pe.kind = 'powershell'
     AND e.image LIKE '%powershell.exe'""").fetchone()[0]
 assert n == 3, n
+# Sysmon 10 and 8 are activity of their source process, by guid
+g = "{C3D4E5F6-0307-65E9-0000-%012X}"
+acts = db.execute("""SELECT e.process_guid, pe.kind FROM process_events pe
+    JOIN events e ON e.id = pe.process WHERE pe.kind IN
+    ('process_access', 'create_remote_thread') ORDER BY pe.event""").fetchall()
+assert acts == [(g % 7, "process_access"), (g % 14, "create_remote_thread")], \
+    acts
 PYEOF
 expect 1 "scan wks03 -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$RULES" "$W"
 "$PY" - "$T/out" <<'PYEOF' && ok "jsonl context" || fail "jsonl context"
@@ -169,6 +192,7 @@ rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
 assert cov[0]["powershell_4104"] == 5 and cov[0]["tasks"] == 1, cov
 assert cov[0]["powershell_4103"] == 1 and cov[0]["wmi"] == 4, cov
+assert cov[0]["sysmon_8"] == 1 and cov[0]["sysmon_10"] == 1, cov
 fs = [r for r in rows if r.get("type") == "finding"]
 started = [f["context"]["started_by"]["kind"] for f in fs
            if f["context"]["started_by"]]
@@ -179,6 +203,34 @@ assert [a["kind"] for a in cu["context"]["activity"]] == \
     ["dns_query", "file_create"], cu["context"]
 assert cu["context"]["script"]["summary"].startswith("script block"), cu
 PYEOF
+
+# -- a finding on a process access: the source process's context
+cat >"$T/lsass.yml" <<'EOF'
+title: Test lsass opened for reading
+id: 5d2e8a41-6c3b-4f7a-9e10-2b4c6d8e0f13
+status: test
+level: high
+logsource:
+    product: windows
+    category: process_access
+detection:
+    selection:
+        TargetImage|endswith: '\lsass.exe'
+        GrantedAccess: '0x1010'
+    condition: selection
+EOF
+expect 1 "process access rule" "$EVTXHUNT" scan -r "$T/lsass.yml" "$W"
+grep -q "event     access to C:.Windows.System32.lsass.exe (pid 668) granted 0x1010" \
+    "$T/out" && ok "process access finding shows the access" ||
+    fail "no process access line"
+grep -A6 "event     access to" "$T/out" | grep -q "started .* service WinUpdSvc" &&
+    ok "process access finding shows its source's context" ||
+    fail "no source context"
+grep -A1 "activity  2024-03-07T09:32:00.1000000Z remote thread into C:.Windows.explorer.exe (pid 3300) at" \
+    "$T/out" | grep -q "0x00000000029B0000 (-!-)" && ok "remote thread in its source's activity" ||
+    fail "no remote thread activity"
+grep -q "remote threads (8): 1," "$T/out" && ok "coverage counts 8 and 10" ||
+    fail "coverage without 8 and 10"
 
 # -- a finding on a service: the processes its action started
 cat >"$T/svc.yml" <<'EOF'
