@@ -1,23 +1,67 @@
 /*
  * ev_arena.c -- bump allocator (see ev_arena.h).
  *
- * Blocks grow from 64 KiB; a request larger than a quarter of the block
- * size gets a block of its own, linked behind the current one so the
- * current block keeps serving small requests.
+ * Blocks are 64 KiB; a request larger than a quarter of that gets a
+ * block of its own, linked behind the current one so the current block
+ * keeps serving small requests.  Once an arena holds 2 MiB (the event
+ * arenas of a read: the bulk of a scan's or dump's memory), its further
+ * blocks are 2 MiB mappings of their own, aligned and advised as
+ * transparent huge pages where the kernel offers them: one page fault
+ * instead of 512.  Filling those arenas was a fifth of a scan's time in
+ * page faults.  A mapping that fails falls back to malloc.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ev_arena.h"
 
 #define ARENA_BLOCK	(64 * 1024)
+#define ARENA_HUGE	((size_t)2 << 20)
 
 struct ev_arena_block {
 	struct ev_arena_block	*next;
 	size_t			 size;
+	bool			 mapped;	/* ARENA_HUGE mapping */
 	_Alignas(16) char	 data[];
 };
+
+/* A block of ARENA_HUGE bytes, header included, on a 2 MiB boundary. */
+static struct ev_arena_block *
+huge_block(void)
+{
+	struct ev_arena_block *b;
+	char *m, *at;
+	size_t head;
+
+	m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	at = m + ((ARENA_HUGE - (uintptr_t)m % ARENA_HUGE) % ARENA_HUGE);
+	head = (size_t)(at - m);
+	if (head > 0)
+		munmap(m, head);
+	munmap(at + ARENA_HUGE, ARENA_HUGE - head);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(at, ARENA_HUGE, MADV_HUGEPAGE);
+#endif
+	b = (struct ev_arena_block *)(void *)at;
+	b->size = ARENA_HUGE - sizeof(*b);
+	b->mapped = true;
+	return b;
+}
+
+static void
+block_free(struct ev_arena_block *b)
+{
+	if (b->mapped)
+		munmap(b, ARENA_HUGE);
+	else
+		free(b);
+}
 
 void
 ev_arena_init(struct ev_arena *a)
@@ -34,7 +78,7 @@ ev_arena_release(struct ev_arena *a)
 
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
-		free(b);
+		block_free(b);
 	}
 	ev_arena_init(a);
 }
@@ -47,10 +91,10 @@ ev_arena_reset(struct ev_arena *a)
 	/* keep the last (first allocated, normal-sized) block */
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
-		if (next == NULL && b->size == ARENA_BLOCK)
+		if (next == NULL && b->size == ARENA_BLOCK && !b->mapped)
 			keep = b;
 		else
-			free(b);
+			block_free(b);
 	}
 	ev_arena_init(a);
 	if (keep != NULL) {
@@ -84,6 +128,7 @@ ev_arena_alloc(struct ev_arena *a, size_t n)
 		if (b == NULL)
 			return NULL;
 		b->size = n;
+		b->mapped = false;
 		a->total += n;
 		if (a->head != NULL) {
 			b->next = a->head->next;
@@ -95,15 +140,18 @@ ev_arena_alloc(struct ev_arena *a, size_t n)
 		}
 		return b->data;
 	}
-	b = malloc(sizeof(*b) + ARENA_BLOCK);
-	if (b == NULL)
-		return NULL;
-	b->size = ARENA_BLOCK;
+	b = a->total >= ARENA_HUGE ? huge_block() : NULL;
+	if (b == NULL) {
+		if ((b = malloc(sizeof(*b) + ARENA_BLOCK)) == NULL)
+			return NULL;
+		b->size = ARENA_BLOCK;
+		b->mapped = false;
+	}
 	b->next = a->head;
 	a->head = b;
-	a->total += ARENA_BLOCK;
+	a->total += b->size;
 	a->ptr = b->data + n;
-	a->end = b->data + ARENA_BLOCK;
+	a->end = b->data + b->size;
 	return b->data;
 }
 
