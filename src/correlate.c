@@ -69,7 +69,7 @@ make_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
 	ev_buf_reset(b);
 	if (id == NULL || *id == '\0')
 		return false;
-	key_add_lower(b, ev->col[EV_COL_COMPUTER]);
+	key_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, '\x1f');
 	key_add_lower(b, id);
 	return !ev_buf_failed(b);
@@ -81,12 +81,12 @@ static bool	is_powershell(const char *image);
 static bool
 cmd_key(struct ev_buf *b, const struct ev_event *ev)
 {
-	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
 
 	ev_buf_reset(b);
 	if (cmd == NULL || *cmd == '\0')
 		return false;
-	key_add_lower(b, ev->col[EV_COL_COMPUTER]);
+	key_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, '\x1f');
 	ev_buf_adds(b, cmd);
 	return !ev_buf_failed(b);
@@ -148,10 +148,10 @@ by_pid(struct build *b, const struct ev_event *ev, enum ev_col pidcol,
 {
 	uint32_t n;
 
-	if (!make_key(&b->key, ev, ev->col[pidcol]))
+	if (!make_key(&b->key, ev, ev_col(ev, pidcol)))
 		return NONE;
 	n = lookup(&b->pid, &b->key);
-	if (n == NONE || !same_image(b->c->procs[n].ev->col[EV_COL_IMAGE],
+	if (n == NONE || !same_image(ev_col(b->c->procs[n].ev, EV_COL_IMAGE),
 	    image))
 		return NONE;
 	return n;
@@ -176,11 +176,11 @@ add_process(struct build *b, struct ev_event *ev)
 	e->idx = k;
 
 	if (np->sysmon && make_key(&b->key, ev,
-	    ev->col[EV_COL_PARENT_PROCESS_GUID]))
+	    ev_col(ev, EV_COL_PARENT_PROCESS_GUID)))
 		p = lookup(&b->guid, &b->key);
 	if (p == NONE)
 		p = by_pid(b, ev, EV_COL_PARENT_PID,
-		    ev->col[EV_COL_PARENT_IMAGE]);
+		    ev_col(ev, EV_COL_PARENT_IMAGE));
 	np->parent = p;
 
 	/*
@@ -195,10 +195,10 @@ add_process(struct build *b, struct ev_event *ev)
 	if (q != NONE) {
 		struct proc *qp = &c->procs[q];
 		bool same = qp->canon == q &&
-		    qp->ev->col[EV_COL_IMAGE] != NULL &&
-		    ev->col[EV_COL_IMAGE] != NULL &&
-		    strcasecmp(qp->ev->col[EV_COL_IMAGE],
-		    ev->col[EV_COL_IMAGE]) == 0;
+		    ev_col(qp->ev, EV_COL_IMAGE) != NULL &&
+		    ev_col(ev, EV_COL_IMAGE) != NULL &&
+		    strcasecmp(ev_col(qp->ev, EV_COL_IMAGE),
+		    ev_col(ev, EV_COL_IMAGE)) == 0;
 
 		if (same && qp->sysmon != np->sysmon &&
 		    tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
@@ -213,20 +213,21 @@ add_process(struct build *b, struct ev_event *ev)
 				return 0;	/* the map keeps the Sysmon */
 			}
 		} else if (same && !qp->sysmon && !np->sysmon &&
-		    qp->ev->time == ev->time && str_eq(qp->ev->col[
-		    EV_COL_COMMAND_LINE], ev->col[EV_COL_COMMAND_LINE])) {
+		    qp->ev->time == ev->time && str_eq(ev_col(qp->ev, 
+		    EV_COL_COMMAND_LINE), ev_col(ev, EV_COL_COMMAND_LINE))) {
 			np->canon = q;	/* a copy of the 4688 q */
 			return 0;	/* the map keeps the first */
 		}
 	}
-	if (np->sysmon && make_key(&b->key, ev, ev->col[EV_COL_PROCESS_GUID]))
+	if (np->sysmon && make_key(&b->key, ev, ev_col(ev,
+	    EV_COL_PROCESS_GUID)))
 		if (set_key(b, &b->guid, k) != 0)
 			return EV_ENOMEM;
-	if (make_key(&b->key, ev, ev->col[EV_COL_PID]))
+	if (make_key(&b->key, ev, ev_col(ev, EV_COL_PID)))
 		if (set_key(b, &b->pid, k) != 0)
 			return EV_ENOMEM;
 	/* PowerShell hosts, for by_cmd() (only they: the map costs) */
-	if (is_powershell(ev->col[EV_COL_IMAGE]) && cmd_key(&b->key, ev))
+	if (is_powershell(ev_col(ev, EV_COL_IMAGE)) && cmd_key(&b->key, ev))
 		if (set_key(b, &b->cmd, k) != 0)
 			return EV_ENOMEM;
 	return 0;
@@ -246,10 +247,10 @@ owner(struct build *b, const struct ev_event *ev)
 	uint32_t n = NONE;
 
 	if (ev->event_id != 4689 &&
-	    make_key(&b->key, ev, ev->col[EV_COL_PROCESS_GUID]))
+	    make_key(&b->key, ev, ev_col(ev, EV_COL_PROCESS_GUID)))
 		n = lookup(&b->guid, &b->key);
 	if (n == NONE)
-		n = by_pid(b, ev, EV_COL_PID, ev->col[EV_COL_IMAGE]);
+		n = by_pid(b, ev, EV_COL_PID, ev_col(ev, EV_COL_IMAGE));
 	return n == NONE ? NONE : b->c->procs[n].canon;
 }
 
@@ -265,7 +266,8 @@ end_process(struct build *b, const struct ev_event *ev)
 	if (c->procs[n].exit == NULL)
 		c->procs[n].exit = ev;
 	/* a later creation with this pid is a new process */
-	if (make_key(&b->key, c->procs[n].ev, c->procs[n].ev->col[EV_COL_PID])
+	if (make_key(&b->key, c->procs[n].ev, ev_col(c->procs[n].ev,
+	    EV_COL_PID))
 	    && (e = ev_map_get(&b->pid, b->key.buf, b->key.len)) != NULL &&
 	    e->idx != NONE && c->procs[e->idx].canon == n)
 		e->idx = NONE;
@@ -448,9 +450,9 @@ contains_tpl(const char *hay, const char *tpl)
 static bool
 image_key(struct ev_buf *b, const struct ev_event *ev)
 {
-	const char *base = ev_basename(ev->col[EV_COL_IMAGE]);
+	const char *base = ev_basename(ev_col(ev, EV_COL_IMAGE));
 
-	if (ev->kind == EV_KIND_WMI && ev->col[EV_COL_COMMAND_LINE] == NULL)
+	if (ev->kind == EV_KIND_WMI && ev_col(ev, EV_COL_COMMAND_LINE) == NULL)
 		base = "scrcons.exe";
 
 	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
@@ -470,8 +472,8 @@ image_key(struct ev_buf *b, const struct ev_event *ev)
 static void
 action_args(struct ev_buf *b, const struct ev_event *ev)
 {
-	const char *cmd = ev->col[EV_COL_COMMAND_LINE], *img =
-	    ev->col[EV_COL_IMAGE], *p, *e;
+	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE), *img =
+	    ev_col(ev, EV_COL_IMAGE), *p, *e;
 
 	ev_buf_reset(b);
 	if (cmd == NULL || img == NULL)
@@ -502,7 +504,7 @@ plausible_parent(const char *parent, const struct ev_event *a)
 		return true;	/* not known: the time and image decide */
 	if (kind == EV_KIND_SERVICE)
 		return strcasecmp(b, "services.exe") == 0;
-	if (kind == EV_KIND_WMI && a->col[EV_COL_COMMAND_LINE] == NULL)
+	if (kind == EV_KIND_WMI && ev_col(a, EV_COL_COMMAND_LINE) == NULL)
 		/* scrcons.exe, the script consumer host, started by DCOM */
 		return strcasecmp(b, "svchost.exe") == 0 ||
 		    strcasecmp(b, "wmiprvse.exe") == 0;
@@ -526,11 +528,11 @@ plausible_parent(const char *parent, const struct ev_event *a)
 static bool
 is_action(const struct ev_event *ev)
 {
-	const char *op = ev->col[EV_COL_WMI_OPERATION];
+	const char *op = ev_col(ev, EV_COL_WMI_OPERATION);
 
 	return ev->kind == EV_KIND_SERVICE || ev->kind == EV_KIND_TASK ||
-	    (ev->kind == EV_KIND_WMI && (ev->col[EV_COL_COMMAND_LINE] !=
-	    NULL || ev->col[EV_COL_SCRIPT_TEXT] != NULL) &&
+	    (ev->kind == EV_KIND_WMI && (ev_col(ev, EV_COL_COMMAND_LINE) !=
+	    NULL || ev_col(ev, EV_COL_SCRIPT_TEXT) != NULL) &&
 	    (op == NULL || strcasecmp(op, "Deleted") != 0));
 }
 
@@ -612,7 +614,7 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 	for (size_t k = 0; k < c->nprocs; k++) {
 		struct proc *p = &c->procs[k];
 		const struct ev_map_ent *e;
-		const char *cmd = p->ev->col[EV_COL_COMMAND_LINE];
+		const char *cmd = ev_col(p->ev, EV_COL_COMMAND_LINE);
 		size_t cmdlen;
 		uint32_t j;
 		int tries = 0;
@@ -626,7 +628,8 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 			const struct ev_event *a = events[j];
 
 			if (a->time > p->ev->time ||
-			    !plausible_parent(p->ev->col[EV_COL_PARENT_IMAGE],
+			    !plausible_parent(ev_col(p->ev,
+			    EV_COL_PARENT_IMAGE),
 			    a) || wmi_replaced(c, a, p->ev->time))
 				continue;
 			action_args(&args, a);
@@ -670,8 +673,10 @@ script_cmp(const void *pa, const void *pb)
 {
 	const struct ev_event *a = *(const struct ev_event *const *)pa;
 	const struct ev_event *b = *(const struct ev_event *const *)pb;
-	const char *ca = a->col[EV_COL_COMPUTER] ? a->col[EV_COL_COMPUTER] : "";
-	const char *cb = b->col[EV_COL_COMPUTER] ? b->col[EV_COL_COMPUTER] : "";
+	const char *ca = ev_col(a, EV_COL_COMPUTER) ? ev_col(a, EV_COL_COMPUTER)
+	    : "";
+	const char *cb = ev_col(b, EV_COL_COMPUTER) ? ev_col(b, EV_COL_COMPUTER)
+	    : "";
 	int r = strcasecmp(ca, cb);
 
 	if (r != 0)
@@ -697,7 +702,7 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_SCRIPT &&
-		    events[i]->col[EV_COL_SCRIPT_TEXT] != NULL)
+		    ev_col(events[i], EV_COL_SCRIPT_TEXT) != NULL)
 			ns++;
 	if (ns == 0)
 		return 0;
@@ -706,13 +711,13 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 	ns = 0;
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_SCRIPT &&
-		    events[i]->col[EV_COL_SCRIPT_TEXT] != NULL)
+		    ev_col(events[i], EV_COL_SCRIPT_TEXT) != NULL)
 			sv[ns++] = events[i];
 	ev_qsort(sv, ns, sizeof(*sv), script_cmp);
 	for (size_t k = 0; k < c->nprocs; k++) {
 		struct proc *p = &c->procs[k];
 		const struct ev_event *ev = p->ev, *par = NULL;
-		const char *comp = ev->col[EV_COL_COMPUTER], *base;
+		const char *comp = ev_col(ev, EV_COL_COMPUTER), *base;
 		char stem[64];
 		uint64_t from;
 		size_t lo = 0, hi = ns, len;
@@ -722,10 +727,10 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 			continue;
 		if (p->parent != NONE)
 			par = c->procs[p->parent].ev;
-		if (!is_powershell(par != NULL ? par->col[EV_COL_IMAGE] :
-		    ev->col[EV_COL_PARENT_IMAGE]))
+		if (!is_powershell(par != NULL ? ev_col(par, EV_COL_IMAGE) :
+		    ev_col(ev, EV_COL_PARENT_IMAGE)))
 			continue;
-		if ((base = ev_basename(ev->col[EV_COL_IMAGE])) == NULL ||
+		if ((base = ev_basename(ev_col(ev, EV_COL_IMAGE))) == NULL ||
 		    (len = strcspn(base, ".")) == 0 || len >= sizeof(stem))
 			continue;
 		memcpy(stem, base, len);
@@ -735,7 +740,7 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 		/* the first block after (computer, ev->time) */
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			const char *mc = sv[mid]->col[EV_COL_COMPUTER];
+			const char *mc = ev_col(sv[mid], EV_COL_COMPUTER);
 			int r = strcasecmp(mc ? mc : "", comp ? comp : "");
 
 			if (r < 0 || (r == 0 && sv[mid]->time <= ev->time))
@@ -746,12 +751,12 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 		for (size_t j = lo; j > 0 && tries < SCRIPT_TRIES; j--,
 		    tries++) {
 			const struct ev_event *s = sv[j - 1];
-			const char *sc = s->col[EV_COL_COMPUTER];
+			const char *sc = ev_col(s, EV_COL_COMPUTER);
 
 			if (strcasecmp(sc ? sc : "", comp ? comp : "") != 0 ||
 			    s->time < from)
 				break;
-			if (contains_ci(s->col[EV_COL_SCRIPT_TEXT], stem)) {
+			if (contains_ci(ev_col(s, EV_COL_SCRIPT_TEXT), stem)) {
 				p->script = s;
 				break;
 			}
@@ -767,7 +772,7 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 static bool
 wmi_key(struct ev_buf *b, const struct ev_event *ev, enum ev_col col)
 {
-	return make_key(b, ev, ev->col[col]);
+	return make_key(b, ev, ev_col(ev, col));
 }
 
 /* The event m holds for ev's computer and name col, or NULL. */
@@ -856,8 +861,8 @@ wmi_join(struct corr *c, struct ev_event *const *events, size_t n)
 				b = wmi_get(&m[3], &key, events, ev,
 				    EV_COL_WMI_FILTER);
 		}
-		fe = ev->col[EV_COL_WMI_FILTER] != NULL ? ev : b;
-		ce = ev->col[EV_COL_WMI_CONSUMER] != NULL ? ev : b;
+		fe = ev_col(ev, EV_COL_WMI_FILTER) != NULL ? ev : b;
+		ce = ev_col(ev, EV_COL_WMI_CONSUMER) != NULL ? ev : b;
 		c->wmi[w].binding = b;
 		c->wmi[w].filter = wmi_get(&m[0], &key, events, fe,
 		    EV_COL_WMI_FILTER);

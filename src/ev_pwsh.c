@@ -84,9 +84,9 @@ details(const struct ev_event *ev, const char *key)
 }
 
 int
-ev_pwsh_norm(struct ev_event *ev, struct ev_arena *arena)
+ev_pwsh_norm(struct ev_event *ev, const char **c, struct ev_arena *arena)
 {
-	const char **c = ev->col, *text, *cmd;
+	const char *text, *cmd;
 	bool oom = false;
 
 	text = details(ev, "HostApplication");
@@ -118,10 +118,10 @@ ev_pwsh_norm(struct ev_event *ev, struct ev_arena *arena)
 bool
 ev_pwsh_downgrade(const struct ev_event *ev)
 {
-	const char *v = ev->col[EV_COL_PS_ENGINE_VERSION];
+	const char *v = ev_col(ev, EV_COL_PS_ENGINE_VERSION);
 
 	if (v == NULL)
-		v = ev->col[EV_COL_PS_HOST_VERSION];
+		v = ev_col(ev, EV_COL_PS_HOST_VERSION);
 	return ev->kind == EV_KIND_POWERSHELL && ev->event_id == 400 &&
 	    v != NULL && strncmp(v, "2.", 2) == 0;
 }

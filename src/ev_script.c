@@ -42,10 +42,10 @@ part_cmp(const void *pa, const void *pb)
 	const struct part *a = pa, *b = pb;
 	int c;
 
-	if ((c = str_cmp(a->ev->col[EV_COL_COMPUTER],
-	    b->ev->col[EV_COL_COMPUTER])) != 0 ||
-	    (c = str_cmp(a->ev->col[EV_COL_SCRIPT_BLOCK_ID],
-	    b->ev->col[EV_COL_SCRIPT_BLOCK_ID])) != 0)
+	if ((c = str_cmp(ev_col(a->ev, EV_COL_COMPUTER),
+	    ev_col(b->ev, EV_COL_COMPUTER))) != 0 ||
+	    (c = str_cmp(ev_col(a->ev, EV_COL_SCRIPT_BLOCK_ID),
+	    ev_col(b->ev, EV_COL_SCRIPT_BLOCK_ID))) != 0)
 		return c;
 	if (a->num != b->num)
 		return a->num < b->num ? -1 : 1;
@@ -129,7 +129,10 @@ join(struct part *g, size_t n, struct ev_arena *arena)
 		if (missing < 5)
 			ev_buf_addf(&note, "%s%lld", missing ? ", " : "",
 			    (long long)m);
-	first->col[EV_COL_SCRIPT_TEXT] = text;
+	if (ev_col_set(first, EV_COL_SCRIPT_TEXT, text, arena) != 0) {
+		ev_buf_release(&note);
+		return EV_ENOMEM;
+	}
 	if (missing > 0 || cut) {
 		struct ev_buf s = EV_BUF_INIT;
 
@@ -145,11 +148,11 @@ join(struct part *g, size_t n, struct ev_arena *arena)
 		if (cut)
 			ev_buf_addf(&s, "%scut at %u bytes", s.len ? "; " : "",
 			    EV_SCRIPT_MAX);
-		if (!ev_buf_failed(&s))
-			first->col[EV_COL_SCRIPT_NOTE] =
-			    ev_arena_strdup(arena, s.buf);
-		if (ev_buf_failed(&s) || first->col[EV_COL_SCRIPT_NOTE] ==
-		    NULL) {
+		const char *v = ev_buf_failed(&s) ? NULL :
+		    ev_arena_strdup(arena, s.buf);
+
+		if (v == NULL || ev_col_set(first, EV_COL_SCRIPT_NOTE, v,
+		    arena) != 0) {
 			ev_buf_release(&s);
 			ev_buf_release(&note);
 			return EV_ENOMEM;
@@ -173,8 +176,8 @@ ev_scripts_join(struct ev_event **events, size_t n, struct ev_arena *arena)
 
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_SCRIPT &&
-		    events[i]->col[EV_COL_SCRIPT_TEXT] == NULL &&
-		    events[i]->col[EV_COL_SCRIPT_BLOCK_ID] != NULL)
+		    ev_col(events[i], EV_COL_SCRIPT_TEXT) == NULL &&
+		    ev_col(events[i], EV_COL_SCRIPT_BLOCK_ID) != NULL)
 			np++;
 	if (np == 0)
 		return 0;
@@ -186,8 +189,8 @@ ev_scripts_join(struct ev_event **events, size_t n, struct ev_arena *arena)
 		const char *t;
 
 		if (ev->kind != EV_KIND_SCRIPT ||
-		    ev->col[EV_COL_SCRIPT_TEXT] != NULL ||
-		    ev->col[EV_COL_SCRIPT_BLOCK_ID] == NULL)
+		    ev_col(ev, EV_COL_SCRIPT_TEXT) != NULL ||
+		    ev_col(ev, EV_COL_SCRIPT_BLOCK_ID) == NULL)
 			continue;
 		t = ev_data(ev, "ScriptBlockText");
 		parts[np++] = (struct part){ ev, t != NULL ? t : "",
@@ -195,10 +198,11 @@ ev_scripts_join(struct ev_event **events, size_t n, struct ev_arena *arena)
 	}
 	ev_qsort(parts, np, sizeof(*parts), part_cmp);
 	for (size_t i = 0, j; i < np && rc == 0; i = j) {
-		for (j = i + 1; j < np && str_cmp(parts[i].ev->col[
-		    EV_COL_COMPUTER], parts[j].ev->col[EV_COL_COMPUTER]) == 0 &&
-		    str_cmp(parts[i].ev->col[EV_COL_SCRIPT_BLOCK_ID],
-		    parts[j].ev->col[EV_COL_SCRIPT_BLOCK_ID]) == 0; j++)
+		for (j = i + 1; j < np && str_cmp(ev_col(parts[i].ev, 
+		    EV_COL_COMPUTER), ev_col(parts[j].ev, EV_COL_COMPUTER)) == 0
+		    &&
+		    str_cmp(ev_col(parts[i].ev, EV_COL_SCRIPT_BLOCK_ID),
+		    ev_col(parts[j].ev, EV_COL_SCRIPT_BLOCK_ID)) == 0; j++)
 			;
 		rc = join(parts + i, j - i, arena);
 	}

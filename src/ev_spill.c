@@ -128,7 +128,7 @@ ev_spill_put(struct ev_spill *sp, const struct ev_event *ev,
 	uint8_t fl[4] = { ev->version, ev->kind, 0, 0 };
 
 	for (int i = 0; i < EV_NCOL; i++)
-		if (ev->col[i] != NULL)
+		if (ev_col(ev, i) != NULL)
 			mask[i / 64] |= (uint64_t)1 << (i % 64);
 	fl[2] = (uint8_t)((ev->recovered ? F_RECOVERED : 0) |
 	    (ev->unresolved ? F_UNRESOLVED : 0) |
@@ -154,16 +154,16 @@ ev_spill_put(struct ev_spill *sp, const struct ev_event *ev,
 	for (int i = 0; i < EV_NCOL; i++) {
 		uint32_t k;
 
-		if (ev->col[i] == NULL)
+		if (ev_col(ev, i) == NULL)
 			continue;
 		for (k = 0; k < ev->ndata; k++)
-			if (ev->col[i] == ev->data[k].value)
+			if (ev_col(ev, i) == ev->data[k].value)
 				break;
 		if (k < ev->ndata) {
 			put32(b, REF_DATA);
 			put32(b, k);
 		} else
-			put_str(b, ev->col[i]);
+			put_str(b, ev_col(ev, i));
 	}
 	if (ev->user_sid != NULL)
 		put_str(b, ev->user_sid);
@@ -245,6 +245,7 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 	const unsigned char *p, *end = rec + len;
 	uint64_t mask[MASK_WORDS], refs[MASK_WORDS] = { 0 };
 	uint32_t nhits, ndata, ref[EV_NCOL];
+	const char *cols[EV_NCOL] = { NULL };
 	struct ev_pair *pairs = NULL;
 	uint8_t fl;
 
@@ -298,7 +299,7 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 			ref[i] = get32(p + 4);
 			refs[i / 64] |= (uint64_t)1 << (i % 64);
 			p += 8;
-		} else if ((ev->col[i] = get_str(&p, end)) == NULL)
+		} else if ((cols[i] = get_str(&p, end)) == NULL)
 			return EV_ECORRUPT;
 	}
 	if ((fl & F_USER_SID) && (ev->user_sid = get_str(&p, end)) == NULL)
@@ -317,9 +318,11 @@ decode(const unsigned char *rec, size_t len, struct ev_arena *arena,
 		if (refs[i / 64] >> (i % 64) & 1) {
 			if (ref[i] >= ndata)
 				return EV_ECORRUPT;
-			ev->col[i] = pairs[ref[i]].value;
+			cols[i] = pairs[ref[i]].value;
 		}
-	return p == end ? 0 : EV_ECORRUPT;
+	if (p != end)
+		return EV_ECORRUPT;
+	return ev_cols_pack(ev, cols, arena);
 }
 
 void

@@ -236,12 +236,12 @@ wmi_class(const char *type)
 
 /* The consumer's command (its image too) or script: what it runs. */
 static void
-wmi_runs(struct ev_event *ev, struct ev_arena *arena, const char *cmd,
+wmi_runs(const char **c, struct ev_arena *arena, const char *cmd,
     const char *script, bool *oom)
 {
-	ev->col[EV_COL_COMMAND_LINE] = cmd;
-	ev->col[EV_COL_IMAGE] = ev_cmd_image(cmd, arena, oom);
-	ev->col[EV_COL_SCRIPT_TEXT] = script;
+	c[EV_COL_COMMAND_LINE] = cmd;
+	c[EV_COL_IMAGE] = ev_cmd_image(cmd, arena, oom);
+	c[EV_COL_SCRIPT_TEXT] = script;
 }
 
 static const char *
@@ -254,9 +254,9 @@ value(const struct ev_event *ev, const char *name)
 
 /* 5861: Namespace, ESS (the filter), CONSUMER, PossibleCause's MOF. */
 static int
-norm_5861(struct ev_event *ev, struct ev_arena *arena)
+norm_5861(const struct ev_event *ev, const char **c, struct ev_arena *arena)
 {
-	const char **c = ev->col, *cls, *name;
+	const char *cls, *name;
 	struct ev_wmi_cause w;
 	bool oom = false;
 
@@ -272,19 +272,19 @@ norm_5861(struct ev_event *ev, struct ev_arena *arena)
 	c[EV_COL_WMI_NAMESPACE] = w.ns != NULL ? w.ns :
 	    value(ev, "Namespace");
 	c[EV_COL_WMI_QUERY] = w.query;
-	wmi_runs(ev, arena, w.cmd != NULL ? w.cmd : w.exe,
+	wmi_runs(c, arena, w.cmd != NULL ? w.cmd : w.exe,
 	    w.script != NULL ? w.script : w.script_file, &oom);
 	return oom ? EV_ENOMEM : 0;
 }
 
 int
-ev_wmi_norm(struct ev_event *ev, struct ev_arena *arena)
+ev_wmi_norm(struct ev_event *ev, const char **c, struct ev_arena *arena)
 {
-	const char **c = ev->col, *cls, *name, *dst, *ref;
+	const char *cls, *name, *dst, *ref;
 	bool oom = false;
 
 	if (ev->event_id == 5861)
-		return norm_5861(ev, arena);
+		return norm_5861(ev, c, arena);
 	c[EV_COL_USER] = value(ev, "User");
 	c[EV_COL_WMI_OPERATION] = value(ev, "Operation");
 	switch (ev->event_id) {
@@ -304,9 +304,9 @@ ev_wmi_norm(struct ev_event *ev, struct ev_arena *arena)
 		if (c[EV_COL_WMI_CONSUMER_CLASS] != NULL && strcmp(
 		    c[EV_COL_WMI_CONSUMER_CLASS], "ActiveScriptEventConsumer")
 		    == 0)
-			wmi_runs(ev, arena, NULL, dst, &oom);
+			wmi_runs(c, arena, NULL, dst, &oom);
 		else
-			wmi_runs(ev, arena, dst, NULL, &oom);
+			wmi_runs(c, arena, dst, NULL, &oom);
 		break;
 	case 21:
 		ref = ev_wmi_unquote(value(ev, "Consumer"), arena, &oom);

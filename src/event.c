@@ -190,8 +190,8 @@ ev_dup_hash(const struct ev_event *e)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	h = fnv(h, e->col[EV_COL_COMPUTER]);
-	h = fnv(h, e->col[EV_COL_CHANNEL]);
+	h = fnv(h, ev_col(e, EV_COL_COMPUTER));
+	h = fnv(h, ev_col(e, EV_COL_CHANNEL));
 	h ^= e->record_id * 0x9e3779b97f4a7c15ULL;
 	h ^= (e->time + e->event_id) * 0xc2b2ae3d27d4eb4fULL;
 	return h ^ (h >> 29);
@@ -208,14 +208,14 @@ ev_dup_equal(const struct ev_event *a, const struct ev_event *b)
 {
 	return a->record_id == b->record_id && a->time == b->time &&
 	    a->event_id == b->event_id &&
-	    str_eq(a->col[EV_COL_COMPUTER], b->col[EV_COL_COMPUTER]) &&
-	    str_eq(a->col[EV_COL_CHANNEL], b->col[EV_COL_CHANNEL]);
+	    str_eq(ev_col(a, EV_COL_COMPUTER), ev_col(b, EV_COL_COMPUTER)) &&
+	    str_eq(ev_col(a, EV_COL_CHANNEL), ev_col(b, EV_COL_CHANNEL));
 }
 
 bool
 ev_examinable(const struct ev_event *ev)
 {
-	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
 
 	switch (ev->kind) {
 	case EV_KIND_SCRIPT:
@@ -223,7 +223,7 @@ ev_examinable(const struct ev_event *ev)
 	case EV_KIND_WMI:
 		/* a consumer's command or script */
 		return (cmd != NULL && cmd[0] != '\0') ||
-		    ev->col[EV_COL_SCRIPT_TEXT] != NULL;
+		    ev_col(ev, EV_COL_SCRIPT_TEXT) != NULL;
 	case EV_KIND_SERVICE:
 	case EV_KIND_TASK:
 	case EV_KIND_POWERSHELL:
@@ -345,6 +345,7 @@ field_id(const char *name, size_t n)
 /* Normalisation state: the event being built and where it allocates. */
 struct norm {
 	struct ev_event	*ev;
+	const char	*col[EV_NCOL];	/* columns, packed at the end */
 	struct ev_arena	*arena;
 	const char	*f[F_COUNT];	/* data values by field id, or NULL */
 	bool		 oom;
@@ -368,7 +369,7 @@ copy(struct norm *n, const char *s)
 /* col = data[name] (already in the arena; no copy) */
 #define take(n, column, name) do {					\
 	if (get(n, name) != NULL)					\
-		(n)->ev->col[column] = get(n, name);			\
+		(n)->col[column] = get(n, name);			\
 } while (0)
 
 /* Integer column from "1234" or "0x4d2"; left NULL when not a number. */
@@ -392,22 +393,22 @@ take_int_value(struct norm *n, enum ev_col col, const char *v)
 	} while (u != 0);
 	if (neg)
 		*--p = '-';
-	n->ev->col[col] = copy(n, p);
+	n->col[col] = copy(n, p);
 }
 #define take_int(n, col, name)	take_int_value((n), (col), get(n, name))
 
 /* Boolean column from "true"/"false" (Sysmon spelling) or 1/0. */
 static void
-take_bool_value(struct ev_event *ev, enum ev_col col, const char *v)
+take_bool_value(struct norm *n, enum ev_col col, const char *v)
 {
 	if (v == NULL)
 		return;
 	if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		ev->col[col] = "1";
+		n->col[col] = "1";
 	else if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		ev->col[col] = "0";
+		n->col[col] = "0";
 }
-#define take_bool(n, col, name)	take_bool_value((n)->ev, (col), get(n, name))
+#define take_bool(n, col, name)	take_bool_value((n), (col), get(n, name))
 
 /* "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." into the four hash columns. */
 static void
@@ -436,7 +437,7 @@ split_hashes(struct norm *n, const char *hashes)
 
 					if (v == NULL)
 						n->oom = true;
-					n->ev->col[keys[i].col] = v;
+					n->col[keys[i].col] = v;
 				}
 			}
 		}
@@ -475,7 +476,6 @@ domain_user(struct norm *n, const char *sid, const char *dom,
 static void
 norm_4688(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
 	const char *tsid = get(n, TargetUserSid);
 	const char *label;
 
@@ -491,25 +491,23 @@ norm_4688(struct norm *n)
 	 */
 	if (tsid != NULL && strcmp(tsid, "S-1-0-0") != 0 &&
 	    get(n, TargetUserName) != NULL)
-		ev->col[EV_COL_USER] = domain_user(n, tsid,
+		n->col[EV_COL_USER] = domain_user(n, tsid,
 		    get(n, TargetDomainName), get(n, TargetUserName));
-	if (ev->col[EV_COL_USER] == NULL)
-		ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	if (n->col[EV_COL_USER] == NULL)
+		n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
 		    get(n, SubjectDomainName), get(n, SubjectUserName));
 	label = ev_integrity_name(get(n, MandatoryLabel));
 	if (label != NULL)
-		ev->col[EV_COL_INTEGRITY_LEVEL] = label;
+		n->col[EV_COL_INTEGRITY_LEVEL] = label;
 }
 
 static void
 norm_4689(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
-
 	take(n, EV_COL_IMAGE, ProcessName);
 	take_int(n, EV_COL_PID, ProcessId);
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
-	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
 	    get(n, SubjectDomainName), get(n, SubjectUserName));
 }
 
@@ -607,7 +605,7 @@ norm_sysmon(struct norm *n)
 	}
 	/* Sysmon 1 and 7 both log Hashes (7 since schema 3.x) */
 	if ((h = get(n, Hashes)) != NULL) {
-		ev->col[EV_COL_HASHES] = h;
+		n->col[EV_COL_HASHES] = h;
 		split_hashes(n, h);
 	}
 }
@@ -623,12 +621,11 @@ nonempty(const char *s)
 static void
 norm_script(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
 	int64_t num = 1, tot = 1;
 	char part[48];
 
 	take(n, EV_COL_SCRIPT_BLOCK_ID, ScriptBlockId);
-	ev->col[EV_COL_SCRIPT_PATH] = nonempty(get(n, Path));
+	n->col[EV_COL_SCRIPT_PATH] = nonempty(get(n, Path));
 	if (get(n, MessageNumber) != NULL &&
 	    ev_parse_int_auto(get(n, MessageNumber), &num) == -1)
 		num = 0;
@@ -637,7 +634,7 @@ norm_script(struct norm *n)
 		tot = 0;
 	snprintf(part, sizeof(part), "%lld/%lld", (long long)num,
 	    (long long)tot);
-	ev->col[EV_COL_SCRIPT_PART] = copy(n, part);
+	n->col[EV_COL_SCRIPT_PART] = copy(n, part);
 	/* one part: the block itself; more: ev_scripts_join() joins them */
 	if (num == 1 && tot == 1)
 		take(n, EV_COL_SCRIPT_TEXT, ScriptBlockText);
@@ -687,14 +684,13 @@ static const char *cmd_image(struct norm *, const char *);
 static void
 norm_powershell(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
 	const char *host, *what;
 
 	host = line_value(n, get(n, ContextInfo), "Host Application = ");
 	what = nonempty(get(n, Payload));
-	ev->col[EV_COL_COMMAND_LINE] = host;
-	ev->col[EV_COL_IMAGE] = cmd_image(n, host);
-	ev->col[EV_COL_SCRIPT_TEXT] = what;
+	n->col[EV_COL_COMMAND_LINE] = host;
+	n->col[EV_COL_IMAGE] = cmd_image(n, host);
+	n->col[EV_COL_SCRIPT_TEXT] = what;
 }
 
 /* 4697 ServiceStartType numbers, spelled as 7045 logs them. */
@@ -760,22 +756,21 @@ cmd_image(struct norm *n, const char *cmd)
 static void
 norm_service(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
 	const char *path, *acct;
 
 	take(n, EV_COL_SERVICE_NAME, ServiceName);
 	path = nonempty(get(n, ImagePath));
 	if (path == NULL)
 		path = nonempty(get(n, ServiceFileName));
-	ev->col[EV_COL_COMMAND_LINE] = path;
-	ev->col[EV_COL_IMAGE] = cmd_image(n, path);
-	ev->col[EV_COL_START_TYPE] = nonempty(get(n, StartType));
-	if (ev->col[EV_COL_START_TYPE] == NULL)
-		ev->col[EV_COL_START_TYPE] =
+	n->col[EV_COL_COMMAND_LINE] = path;
+	n->col[EV_COL_IMAGE] = cmd_image(n, path);
+	n->col[EV_COL_START_TYPE] = nonempty(get(n, StartType));
+	if (n->col[EV_COL_START_TYPE] == NULL)
+		n->col[EV_COL_START_TYPE] =
 		    start_type_name(nonempty(get(n, ServiceStartType)));
 	/* the account the service runs as */
 	acct = nonempty(get(n, AccountName));
-	ev->col[EV_COL_USER] = acct != NULL ? acct :
+	n->col[EV_COL_USER] = acct != NULL ? acct :
 	    nonempty(get(n, ServiceAccount));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 }
@@ -788,14 +783,13 @@ norm_service(struct norm *n)
 static void
 norm_task(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
 	const char *xml = get(n, TaskContentNew), *cmd[EV_TASK_ACTIONS_MAX];
 	const char *args[EV_TASK_ACTIONS_MAX];
 	struct ev_buf b = EV_BUF_INIT;
 	int na;
 
 	take(n, EV_COL_TASK_NAME, TaskName);
-	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
 	    get(n, SubjectDomainName), get(n, SubjectUserName));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 	if (get(n, ClientProcessId) != NULL &&
@@ -812,7 +806,7 @@ norm_task(struct norm *n)
 	}
 	if (na == 0)
 		return;
-	ev->col[EV_COL_IMAGE] = cmd[0];
+	n->col[EV_COL_IMAGE] = cmd[0];
 	for (int i = 0; i < na && i < EV_TASK_ACTIONS_MAX; i++) {
 		if (i > 0)
 			ev_buf_addc(&b, '\n');
@@ -826,7 +820,7 @@ norm_task(struct norm *n)
 	if (ev_buf_failed(&b))
 		n->oom = true;
 	else
-		ev->col[EV_COL_COMMAND_LINE] = copy(n, b.buf);
+		n->col[EV_COL_COMMAND_LINE] = copy(n, b.buf);
 	ev_buf_release(&b);
 }
 
@@ -847,13 +841,11 @@ ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom)
 static void
 norm_log_clear(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
-
 	/* 1102: UserData/LogFileCleared/Subject*; 104 names no SID */
-	ev->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
+	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
 	    get(n, SubjectDomainName), get(n, SubjectUserName));
-	if (ev->col[EV_COL_USER] == NULL)
-		ev->col[EV_COL_USER] = domain_user(n, NULL,
+	if (n->col[EV_COL_USER] == NULL)
+		n->col[EV_COL_USER] = domain_user(n, NULL,
 		    get(n, DomainName), get(n, UserName));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 }
@@ -967,6 +959,58 @@ shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
 }
 
 int
+ev_cols_pack(struct ev_event *ev, const char *const *cols,
+    struct ev_arena *arena)
+{
+	const char **v;
+	unsigned n = 0;
+
+	for (int i = 0; i < EV_NCOL; i++)
+		n += cols[i] != NULL;
+	memset(ev->colidx, 0, sizeof(ev->colidx));
+	ev->colv = NULL;
+	if (n == 0)
+		return 0;
+	if ((v = ev_arena_alloc(arena, n * sizeof(*v))) == NULL)
+		return EV_ENOMEM;
+	n = 0;
+	for (int i = 0; i < EV_NCOL; i++)
+		if (cols[i] != NULL) {
+			v[n++] = cols[i];
+			ev->colidx[i] = (uint8_t)n;
+		}
+	ev->colv = v;
+	return 0;
+}
+
+void
+ev_cols_unpack(const struct ev_event *ev, const char **cols)
+{
+	for (int i = 0; i < EV_NCOL; i++)
+		cols[i] = ev_col(ev, (enum ev_col)i);
+}
+
+int
+ev_col_set(struct ev_event *ev, enum ev_col c, const char *v,
+    struct ev_arena *arena)
+{
+	const char *cols[EV_NCOL];
+
+	ev_cols_unpack(ev, cols);
+	cols[c] = v;
+	return ev_cols_pack(ev, cols, arena);
+}
+
+/* The end of a normalisation: the columns packed.  0 or EV_ENOMEM. */
+static int
+norm_end(struct norm *n)
+{
+	if (n->oom || ev_cols_pack(n->ev, n->col, n->arena) != 0)
+		return EV_ENOMEM;
+	return 0;
+}
+
+int
 ev_normalise(const struct ev_record *rec, struct ev_arena *arena,
     struct ev_event *ev)
 {
@@ -985,6 +1029,7 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	n.arena = arena;
 	n.oom = false;
 	memset(n.f, 0, sizeof(n.f));
+	memset(n.col, 0, sizeof(n.col));
 	ev->time = rec->time;
 	ev->record_id = rec->record_id;
 	ev->offset = rec->offset;
@@ -994,9 +1039,9 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	ev->recovered = rec->recovered;
 	ev->unresolved = rec->unresolved;
 	ev->kind = (uint8_t)rec->kind;
-	ev->col[EV_COL_COMPUTER] = shared_copy(&n, shared, 0, rec->computer);
-	ev->col[EV_COL_CHANNEL] = shared_copy(&n, shared, 1, rec->channel);
-	ev->col[EV_COL_PROVIDER] = shared_copy(&n, shared, 2, rec->provider);
+	n.col[EV_COL_COMPUTER] = shared_copy(&n, shared, 0, rec->computer);
+	n.col[EV_COL_CHANNEL] = shared_copy(&n, shared, 1, rec->channel);
+	n.col[EV_COL_PROVIDER] = shared_copy(&n, shared, 2, rec->provider);
 	ev->user_sid = shared_copy(&n, shared, 3, rec->user_sid);
 	if (n.oom || (rec->ndata > 0 && copy_data(&n, rec) != 0))
 		return EV_ENOMEM;
@@ -1006,7 +1051,7 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 		if (rec->provider != NULL && strcasecmp(rec->provider,
 		    EV_PROVIDER_SYSMON) == 0)
 			norm_sysmon(&n);
-		return n.oom ? EV_ENOMEM : 0;
+		return norm_end(&n);
 	}
 	switch (rec->kind) {
 	case EV_KIND_SCRIPT:
@@ -1021,11 +1066,11 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	case EV_KIND_POWERSHELL:
 		if (rec->event_id == 4103)
 			norm_powershell(&n);
-		else if (ev_pwsh_norm(ev, arena) != 0)
+		else if (ev_pwsh_norm(ev, n.col, arena) != 0)
 			n.oom = true;
 		break;
 	case EV_KIND_WMI:
-		if (ev_wmi_norm(ev, arena) != 0)
+		if (ev_wmi_norm(ev, n.col, arena) != 0)
 			n.oom = true;
 		break;
 	case EV_KIND_LOG_CLEAR:
@@ -1040,7 +1085,7 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 			norm_sysmon(&n);
 		break;
 	}
-	return n.oom ? EV_ENOMEM : 0;
+	return norm_end(&n);
 }
 
 /* s copied into arena; NULL stays NULL.  Sets *oom on failure. */
@@ -1062,6 +1107,7 @@ ev_event_keep(struct ev_event *dst, const struct ev_event *src,
 {
 	struct ev_pair *d = NULL;
 	uint32_t *dlen = NULL, *hits = NULL;
+	const char *cols[EV_NCOL];
 	bool oom = false;
 
 	*dst = *src;
@@ -1086,20 +1132,23 @@ ev_event_keep(struct ev_event *dst, const struct ev_event *src,
 		dst->dlen = src->dlen != NULL ? dlen : NULL;
 		dst->ndata = src->ndata;
 	}
+	ev_cols_unpack(src, cols);
 	for (int c = 0; c < EV_NCOL; c++) {
 		uint32_t i;
 
 		/* the System strings live in the reader's ev_shared */
 		if (c == EV_COL_COMPUTER || c == EV_COL_CHANNEL ||
-		    c == EV_COL_PROVIDER || src->col[c] == NULL)
+		    c == EV_COL_PROVIDER || cols[c] == NULL)
 			continue;
 		/* a column taken from the data points at the copy */
 		for (i = 0; d != NULL && i < src->ndata; i++)
-			if (src->col[c] == src->data[i].value)
+			if (cols[c] == src->data[i].value)
 				break;
-		dst->col[c] = d != NULL && i < src->ndata ? d[i].value :
-		    keep_str(arena, src->col[c], &oom);
+		cols[c] = d != NULL && i < src->ndata ? d[i].value :
+		    keep_str(arena, cols[c], &oom);
 	}
+	if (!oom && ev_cols_pack(dst, cols, arena) != 0)
+		return EV_ENOMEM;
 	if (src->nhits > 0) {
 		if ((hits = ev_arena_alloc(arena, src->nhits *
 		    sizeof(*hits))) == NULL)

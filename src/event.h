@@ -232,10 +232,21 @@ struct ev_col_def {
 
 extern const struct ev_col_def ev_cols[EV_NCOL];
 
+struct ev_event;
+struct ev_arena;
+
 /*
  * A normalised event.  Strings live in the arena given to ev_normalise();
- * col[i] is NULL when the event does not give column i.  Typed columns hold
- * canonical text: EV_T_INT decimal ("1234" from "0x4d2"), EV_T_BOOL "0"/"1".
+ * ev_col(ev, i) is NULL when the event does not give column i.  Typed
+ * columns hold canonical text: EV_T_INT decimal ("1234" from "0x4d2"),
+ * EV_T_BOOL "0"/"1".
+ *
+ * The columns are stored packed: colv holds the values of the columns
+ * the event gives, and colidx[i] is column i's place in it plus one (0:
+ * absent).  An event gives a dozen of the EV_NCOL columns: a full array
+ * of pointers was two fifths of a scan's memory.  colv is never written
+ * once set, so copies of an event may share it; ev_col_set() makes a new
+ * one.
  */
 struct ev_event {
 	uint64_t		 time;		/* FILETIME */
@@ -249,7 +260,8 @@ struct ev_event {
 	bool			 unresolved;	/* template: unresolved (data
 						   named "#1"... by position) */
 	uint8_t			 kind;		/* enum ev_kind */
-	const char		*col[EV_NCOL];
+	uint8_t			 colidx[EV_NCOL];	/* see above */
+	const char *const	*colv;
 	const char		*user_sid;	/* System/Security/@UserID */
 	const struct ev_pair	*data;		/* EventData as logged */
 	uint32_t		 ndata;
@@ -266,6 +278,32 @@ struct ev_event {
 	uint32_t		 nhits;
 	uint32_t		 seq;		/* position in output order */
 };
+
+_Static_assert(EV_NCOL < 255, "column places are bytes");
+
+/* Column c of ev, or NULL. */
+static inline const char *
+ev_col(const struct ev_event *ev, enum ev_col c)
+{
+	unsigned at = ev->colidx[c];
+
+	return at != 0 ? ev->colv[at - 1] : NULL;
+}
+
+/*
+ * Sets ev's columns to the EV_NCOL values at cols (NULL: absent), packed
+ * into an array of arena.  0 or EV_ENOMEM.
+ */
+int	 ev_cols_pack(struct ev_event *ev, const char *const *cols,
+	    struct ev_arena *arena);
+/* All EV_NCOL columns of ev into cols (NULL where absent). */
+void	 ev_cols_unpack(const struct ev_event *ev, const char **cols);
+/*
+ * Column c of ev set to v (NULL: removed), in a new packed array from
+ * arena (copies of ev keep the old one).  0 or EV_ENOMEM.
+ */
+int	 ev_col_set(struct ev_event *ev, enum ev_col c, const char *v,
+	    struct ev_arena *arena);
 
 /*
  * Normalises rec into *ev, copying every string into arena (SPEC §3):
@@ -392,19 +430,22 @@ const char *ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom);
  * binding (wmi_consumer, wmi_consumer_class, wmi_filter from its object
  * paths), all three with wmi_operation and user; 5861 a binding
  * registered, with the filter and consumer instances it logs.  0 or
- * EV_ENOMEM.
+ * EV_ENOMEM.  col: the EV_NCOL columns being built (ev's are packed
+ * from them after).
  */
-int	 ev_wmi_norm(struct ev_event *ev, struct ev_arena *arena);
+int	 ev_wmi_norm(struct ev_event *ev, const char **col,
+	    struct ev_arena *arena);
 
 /*
  * The columns of a Windows PowerShell 400 (engine start) or 800
  * (pipeline) event (kind EV_KIND_POWERSHELL, data set), from the
  * "Key=Value" lines of its unnamed Data: HostApplication as command_line
  * and image, HostName, HostVersion, EngineVersion, and CommandLine (800:
- * else its first other non-empty value) as script_text.  0 or
- * EV_ENOMEM.
+ * else its first other non-empty value) as script_text, into col (as
+ * ev_wmi_norm()).  0 or EV_ENOMEM.
  */
-int	 ev_pwsh_norm(struct ev_event *ev, struct ev_arena *arena);
+int	 ev_pwsh_norm(struct ev_event *ev, const char **col,
+	    struct ev_arena *arena);
 
 /*
  * Whether ev is a Windows PowerShell 400 starting the 2.0 engine

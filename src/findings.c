@@ -331,9 +331,9 @@ reason_suppressed(const struct findings *fs, const struct ev_event *ev,
 		if (sp->rule != NULL && !glob(sp->rule, r->rule_id) &&
 		    !glob(sp->rule, r->title))
 			continue;
-		if (glob(sp->computer, ev->col[EV_COL_COMPUTER]) &&
-		    glob(sp->image, ev->col[EV_COL_IMAGE]) &&
-		    glob(sp->cmdline, ev->col[EV_COL_COMMAND_LINE]))
+		if (glob(sp->computer, ev_col(ev, EV_COL_COMPUTER)) &&
+		    glob(sp->image, ev_col(ev, EV_COL_IMAGE)) &&
+		    glob(sp->cmdline, ev_col(ev, EV_COL_COMMAND_LINE)))
 			return true;
 	}
 	return false;
@@ -347,7 +347,7 @@ reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
     const struct finding_reason *r)
 {
 	if (flt->computer != NULL &&
-	    !glob(flt->computer, ev->col[EV_COL_COMPUTER]))
+	    !glob(flt->computer, ev_col(ev, EV_COL_COMPUTER)))
 		return DROP_FILTER;
 	if (flt->rule != NULL && !glob(flt->rule, r->rule_id) &&
 	    !glob(flt->rule, r->title))
@@ -751,8 +751,9 @@ group_key(struct ev_buf *k, const struct finding *f,
 	const char *ids[16];
 	size_t n = 0;
 
-#define COL(c) (ev->col[c] != NULL || p == NULL ? ev->col[c] : p->col[c])
-	key_part(k, ev->col[EV_COL_COMPUTER]);
+#define COL(c) (ev_col(ev, c) != NULL || p == NULL ? ev_col(ev, c) : \
+	ev_col(p, c))
+	key_part(k, ev_col(ev, EV_COL_COMPUTER));
 	key_part(k, COL(EV_COL_IMAGE));
 	key_part(k, COL(EV_COL_USER));
 	if (how == FINDINGS_GROUP_SHAPE && COL(EV_COL_COMMAND_LINE) != NULL)
@@ -763,10 +764,10 @@ group_key(struct ev_buf *k, const struct finding *f,
 #undef COL
 	ev_buf_addc(k, '\x1f');
 	ev_buf_addf(k, "%d\x1f", (int)ev->kind);
-	key_part(k, ev->col[EV_COL_DST_IP]);
-	key_part(k, ev->col[EV_COL_DST_HOSTNAME]);
-	key_part(k, ev->col[EV_COL_DST_PORT]);
-	key_part(k, ev->col[EV_COL_IMAGE_LOADED]);
+	key_part(k, ev_col(ev, EV_COL_DST_IP));
+	key_part(k, ev_col(ev, EV_COL_DST_HOSTNAME));
+	key_part(k, ev_col(ev, EV_COL_DST_PORT));
+	key_part(k, ev_col(ev, EV_COL_IMAGE_LOADED));
 	if (ev->kind == EV_KIND_LOG_CLEAR)
 		ev_buf_addf(k, "%u\x1f", (unsigned)ev->event_id);
 	/* the set of rules, sorted */

@@ -626,20 +626,27 @@ seq_cmp(const void *k, const void *e)
 	return a < b ? -1 : a > b;
 }
 
-/* A spilled script block event gets its joined text (join_spilled()). */
-static void
-apply_script(const struct ingest_run *run, struct ev_event *ev)
+/*
+ * A spilled script block event gets its joined text (join_spilled()),
+ * its columns repacked in arena.  0 or EV_ENOMEM.
+ */
+static int
+apply_script(const struct ingest_run *run, struct ev_event *ev,
+    struct ev_arena *arena)
 {
 	struct ev_event *const *j;
+	const char *cols[EV_NCOL];
 
 	if (run->nscripts == 0 || ev->kind != EV_KIND_SCRIPT)
-		return;
+		return 0;
 	j = bsearch(&ev->seq, run->scripts, run->nscripts,
 	    sizeof(*run->scripts), seq_cmp);
-	if (j != NULL) {
-		ev->col[EV_COL_SCRIPT_TEXT] = (*j)->col[EV_COL_SCRIPT_TEXT];
-		ev->col[EV_COL_SCRIPT_NOTE] = (*j)->col[EV_COL_SCRIPT_NOTE];
-	}
+	if (j == NULL)
+		return 0;
+	ev_cols_unpack(ev, cols);
+	cols[EV_COL_SCRIPT_TEXT] = ev_col(*j, EV_COL_SCRIPT_TEXT);
+	cols[EV_COL_SCRIPT_NOTE] = ev_col(*j, EV_COL_SCRIPT_NOTE);
+	return ev_cols_pack(ev, cols, arena);
 }
 
 /*
@@ -653,6 +660,7 @@ join_spilled(struct ingest_run *run, struct ev_err *err)
 {
 	struct ingest_cursor c;
 	struct ev_event *const *v;
+	const char *cols[EV_NCOL];
 	size_t cap = 0;
 	ptrdiff_t n;
 	int rc = 0;
@@ -668,8 +676,8 @@ join_spilled(struct ingest_run *run, struct ev_err *err)
 			struct ev_event *cp;
 
 			if (ev->kind != EV_KIND_SCRIPT ||
-			    ev->col[EV_COL_SCRIPT_TEXT] != NULL ||
-			    ev->col[EV_COL_SCRIPT_BLOCK_ID] == NULL)
+			    ev_col(ev, EV_COL_SCRIPT_TEXT) != NULL ||
+			    ev_col(ev, EV_COL_SCRIPT_BLOCK_ID) == NULL)
 				continue;
 			if (run->nscripts == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
@@ -689,12 +697,14 @@ join_spilled(struct ingest_run *run, struct ev_err *err)
 				rc = EV_ENOMEM;
 				break;
 			}
-			cp->col[EV_COL_CHANNEL] = cp->col[EV_COL_PROVIDER] = NULL;
 			cp->user_sid = NULL;
-			if (ev->col[EV_COL_COMPUTER] != NULL &&
-			    (cp->col[EV_COL_COMPUTER] = ev_arena_strdup(
-			    run->script_arena, ev->col[EV_COL_COMPUTER])) ==
-			    NULL) {
+			ev_cols_unpack(cp, cols);
+			cols[EV_COL_CHANNEL] = cols[EV_COL_PROVIDER] = NULL;
+			if ((cols[EV_COL_COMPUTER] != NULL &&
+			    (cols[EV_COL_COMPUTER] = ev_arena_strdup(
+			    run->script_arena, cols[EV_COL_COMPUTER])) ==
+			    NULL) || ev_cols_pack(cp, cols,
+			    run->script_arena) != 0) {
 				rc = EV_ENOMEM;
 				break;
 			}
@@ -749,7 +759,9 @@ ingest_cursor_next(struct ingest_cursor *c, size_t max,
 	if ((n = ev_spill_batch(c->rd, &c->arena, c->v, max, err)) > 0)
 		for (ptrdiff_t i = 0; i < n; i++) {
 			c->v[i]->seq = (uint32_t)c->next++;
-			apply_script(run, c->v[i]);
+			if (apply_script(run, c->v[i], &c->arena) != 0)
+				return EV_ERR(err, EV_ENOMEM, 0,
+				    "out of memory");
 		}
 	*v = c->v;
 	return n;

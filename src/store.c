@@ -274,7 +274,7 @@ insert_events(sqlite3 *db, const struct ingest_run *run, struct ev_err *err)
 		sqlite3_bind_text(st, c++, ev_kind_name(ev->kind), -1,
 		    SQLITE_STATIC);
 		for (int k = 0; k < EV_NCOL; k++, c++) {
-			const char *v = ev->col[k];
+			const char *v = ev_col(ev, k);
 
 			if (v == NULL)
 				sqlite3_bind_null(st, c);
@@ -532,10 +532,10 @@ store_add_processes(struct store *s, const struct corr *c,
 		corr_row(c, i, &p);
 		ev = p.ev;
 		sqlite3_bind_int64(ps, 1, store_event_id(ev));
-		bind_text(ps, 2, ev->col[EV_COL_COMPUTER]);
-		bind_text(ps, 3, ev->col[EV_COL_PROCESS_GUID]);
-		bind_int(ps, 4, ev->col[EV_COL_PID]);
-		bind_text(ps, 5, ev->col[EV_COL_IMAGE]);
+		bind_text(ps, 2, ev_col(ev, EV_COL_COMPUTER));
+		bind_text(ps, 3, ev_col(ev, EV_COL_PROCESS_GUID));
+		bind_int(ps, 4, ev_col(ev, EV_COL_PID));
+		bind_text(ps, 5, ev_col(ev, EV_COL_IMAGE));
 		sqlite3_bind_int64(ps, 6, (sqlite3_int64)ev->time);
 		if (p.exit != NULL) {
 			sqlite3_bind_int64(ps, 7, (sqlite3_int64)p.exit->time);

@@ -531,7 +531,7 @@ check_result(const struct base_result *r, size_t first, bool stacking)
 	for (size_t i = 0; i < r->nfindings; i++)
 		ck_assert_msg(r->findings[i].ev->seq >= first,
 		    "benign invocation flagged: %s: %s",
-		    r->findings[i].ev->col[EV_COL_COMMAND_LINE],
+		    ev_col(r->findings[i].ev, EV_COL_COMMAND_LINE),
 		    r->findings[i].details);
 	for (size_t i = first; i < nev; i++) {
 		const struct ev_event *ev = evs[i];
@@ -878,7 +878,8 @@ START_TEST(prior_expects)
 	ck_assert_double_eq(cfg->prior_weight, 7);
 	ck_assert_double_eq(cfg->prior_rare, 0.5);
 	p = base_identify(cfg, &(struct ev_event){ .kind = EV_KIND_PROCESS,
-	    .col[EV_COL_IMAGE] = "rundll32.exe" }, NULL)->prior;
+	    .colidx[EV_COL_IMAGE] = 1,
+	    .colv = (const char *const []){ "rundll32.exe" } }, NULL)->prior;
 	ck_assert_ptr_nonnull(p);
 	/* the first matching pattern decides */
 	ck_assert_int_eq(base_prior_expects(p, BASE_F_PARENT,
@@ -981,7 +982,8 @@ START_TEST(score_priors)
 		snprintf(host, sizeof(host), "H%zu", i);
 		e = ev[i] = proc(host, runs[i].image, "", runs[i].cmd,
 		    runs[i].parent, guid);
-		e->col[EV_COL_CURRENT_DIRECTORY] = runs[i].cwd;
+		ck_assert_int_eq(ev_col_set(e, EV_COL_CURRENT_DIRECTORY,
+		    runs[i].cwd, &arena), 0);
 		if (runs[i].child != NULL)
 			push(TEV_SYSMON(&arena, 1, host, tick + 1, recno++,
 			    "ProcessGuid", "{00000000-0000-0000-0000-ffffffffffff}",
@@ -990,11 +992,11 @@ START_TEST(score_priors)
 			    NULL));
 	}
 	/* what the processes did: loads and connections */
-	strcpy(guid, ev[0]->col[EV_COL_PROCESS_GUID]);
+	strcpy(guid, ev_col(ev[0], EV_COL_PROCESS_GUID));
 	load("H0", guid, SYS32 "kernelbase.dll");	/* benign regsvr32 */
-	strcpy(guid, ev[10]->col[EV_COL_PROCESS_GUID]);
+	strcpy(guid, ev_col(ev[10], EV_COL_PROCESS_GUID));
 	load("H10", guid, SYS32 "scrobj.dll");	/* Squiblydoo */
-	strcpy(guid, ev[2]->col[EV_COL_PROCESS_GUID]);
+	strcpy(guid, ev_col(ev[2], EV_COL_PROCESS_GUID));
 	net("H2", guid, "10.0.0.9", "135");	/* wmic /node: */
 	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
 	ck_assert_int_eq(base_score(cfg, NULL, corr, evs, nev, &r, &err), 0);

@@ -417,18 +417,22 @@ START_TEST(test_norm_shared)
 	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &b), 0);
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &x), 0);
 	/* one copy of each distinct string, whatever the order */
-	ck_assert_ptr_eq(a.col[EV_COL_COMPUTER], b.col[EV_COL_COMPUTER]);
-	ck_assert_ptr_eq(a.col[EV_COL_CHANNEL], b.col[EV_COL_CHANNEL]);
-	ck_assert_ptr_eq(a.col[EV_COL_PROVIDER], c.col[EV_COL_PROVIDER]);
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_COMPUTER), ev_col(&b,
+	    EV_COL_COMPUTER));
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_CHANNEL), ev_col(&b,
+	    EV_COL_CHANNEL));
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_PROVIDER), ev_col(&c,
+	    EV_COL_PROVIDER));
 	ck_assert_ptr_eq(a.user_sid, b.user_sid);
-	ck_assert_ptr_ne(a.col[EV_COL_COMPUTER], x.col[EV_COL_COMPUTER]);
-	ck_assert_str_eq(c.col[EV_COL_COMPUTER], "SRV02.corp.local");
+	ck_assert_ptr_ne(ev_col(&a, EV_COL_COMPUTER), ev_col(&x,
+	    EV_COL_COMPUTER));
+	ck_assert_str_eq(ev_col(&c, EV_COL_COMPUTER), "SRV02.corp.local");
 	ck_assert_uint_eq(sh.map.n, 5);
 	for (int k = 0; k < EV_NCOL; k++)
-		if (x.col[k] == NULL)
-			ck_assert_ptr_null(b.col[k]);
+		if (ev_col(&x, k) == NULL)
+			ck_assert_ptr_null(ev_col(&b, k));
 		else
-			ck_assert_str_eq(b.col[k], x.col[k]);
+			ck_assert_str_eq(ev_col(&b, k), ev_col(&x, k));
 	ck_assert_str_eq(b.user_sid, x.user_sid);
 	ev_shared_release(&sh);
 }
@@ -471,17 +475,17 @@ START_TEST(test_event_keep)
 	}
 	ck_assert_str_eq(ev_data(&whole, "QueryName"), "evil.example");
 	/* a column taken from the data is the copied value itself */
-	ck_assert_ptr_eq(whole.col[EV_COL_IMAGE], whole.data[2].value);
-	ck_assert_str_eq(whole.col[EV_COL_PID], "16");
+	ck_assert_ptr_eq(ev_col(&whole, EV_COL_IMAGE), whole.data[2].value);
+	ck_assert_str_eq(ev_col(&whole, EV_COL_PID), "16");
 	ck_assert_uint_eq(whole.nhits, 2);
 	ck_assert_uint_eq(whole.hits[1], 7);
 	ck_assert_ptr_ne(whole.hits, hits);
 	ck_assert_uint_eq(stub.ndata, 0);
 	ck_assert_ptr_null(stub.data);
 	ck_assert_ptr_null(ev_data(&stub, "QueryName"));
-	ck_assert_str_eq(stub.col[EV_COL_IMAGE], d[2].value);
-	ck_assert_str_eq(stub.col[EV_COL_PROCESS_GUID], d[0].value);
-	ck_assert_str_eq(stub.col[EV_COL_COMPUTER], "WKS01.corp.local");
+	ck_assert_str_eq(ev_col(&stub, EV_COL_IMAGE), d[2].value);
+	ck_assert_str_eq(ev_col(&stub, EV_COL_PROCESS_GUID), d[0].value);
+	ck_assert_str_eq(ev_col(&stub, EV_COL_COMPUTER), "WKS01.corp.local");
 	ck_assert_uint_eq(stub.record_id, 42);
 	ck_assert_uint_eq(stub.kind, EV_KIND_GENERIC);
 	ev_arena_release(&keep);
@@ -527,7 +531,13 @@ START_TEST(test_spill)
 	e[2] = e[0];
 	e[2].time++;
 	e[2].user_sid = NULL;
-	e[2].col[EV_COL_COMMAND_LINE] = "not a data value";
+	ck_assert_int_eq(ev_col_set(&e[2], EV_COL_COMMAND_LINE,
+	    "not a data value", &a), 0);
+	/* the copies' columns are their own */
+	ck_assert_str_ne(ev_col(&e[0], EV_COL_COMMAND_LINE),
+	    "not a data value");
+	ck_assert_ptr_eq(ev_col(&e[2], EV_COL_IMAGE),
+	    ev_col(&e[0], EV_COL_IMAGE));
 	ck_assert_int_eq(ev_spill_open(&sp, dir, &err), 0);
 	ck_assert_int_eq(ev_spill_put(&sp, &e[0], &err), 0);
 	ck_assert_int_eq(ev_spill_put(&sp, &e[2], &err), 0);
@@ -548,19 +558,20 @@ START_TEST(test_spill)
 	ck_assert_str_eq(rd.ev->user_sid, "S-1-5-18");
 	ck_assert_uint_eq(rd.ev->ndata, NELEM(d));
 	for (int i = 0; i < EV_NCOL; i++) {
-		if (e[0].col[i] == NULL)
-			ck_assert_ptr_null(rd.ev->col[i]);
+		if (ev_col(&e[0], i) == NULL)
+			ck_assert_ptr_null(ev_col(rd.ev, i));
 		else
-			ck_assert_str_eq(rd.ev->col[i], e[0].col[i]);
+			ck_assert_str_eq(ev_col(rd.ev, i), ev_col(&e[0], i));
 	}
 	for (uint32_t i = 0; i < NELEM(d); i++) {
 		ck_assert_str_eq(rd.ev->data[i].name, d[i].name);
 		ck_assert_str_eq(rd.ev->data[i].value, d[i].value);
 		ck_assert_uint_eq(rd.ev->dlen[i], strlen(d[i].value));
 	}
-	ck_assert_ptr_eq(rd.ev->col[EV_COL_IMAGE], rd.ev->data[2].value);
+	ck_assert_ptr_eq(ev_col(rd.ev, EV_COL_IMAGE), rd.ev->data[2].value);
 	ck_assert_int_eq(ev_spill_next(&rd, &err), 1);
-	ck_assert_str_eq(rd.ev->col[EV_COL_COMMAND_LINE], "not a data value");
+	ck_assert_str_eq(ev_col(rd.ev, EV_COL_COMMAND_LINE),
+	    "not a data value");
 	ck_assert_ptr_null(rd.ev->user_sid);
 	ck_assert_int_eq(ev_spill_next(&rd, &err), 0);
 	ev_spill_rd_release(&rd);
@@ -651,17 +662,18 @@ START_TEST(test_norm_4688_v2)
 	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
 	r.version = 2;
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
-	ck_assert_str_eq(ev.col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(&ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\mshta.exe");
-	ck_assert_str_eq(ev.col[EV_COL_PID], "420");
-	ck_assert_str_eq(ev.col[EV_COL_PARENT_PID], "3408");
-	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\alice");
-	ck_assert_str_eq(ev.col[EV_COL_INTEGRITY_LEVEL], "High");
-	ck_assert_str_eq(ev.col[EV_COL_LOGON_ID], "0x3e7");
-	ck_assert_str_eq(ev.col[EV_COL_PARENT_IMAGE],
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PID), "420");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PARENT_PID), "3408");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_USER), "CORP\\alice");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_INTEGRITY_LEVEL), "High");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_LOGON_ID), "0x3e7");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PARENT_IMAGE),
 	    "C:\\Windows\\explorer.exe");
-	ck_assert_str_eq(ev.col[EV_COL_COMMAND_LINE], "mshta.exe javascript:a");
-	ck_assert_ptr_null(ev.col[EV_COL_ORIGINAL_FILE_NAME]);
+	ck_assert_str_eq(ev_col(&ev, EV_COL_COMMAND_LINE),
+	    "mshta.exe javascript:a");
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_ORIGINAL_FILE_NAME));
 	ck_assert_uint_eq(ev.ndata, NELEM(d));
 	ck_assert_ptr_nonnull(ev.dlen);
 	for (uint32_t i = 0; i < ev.ndata; i++)
@@ -690,10 +702,10 @@ START_TEST(test_norm_4688_v0_system)
 	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
 	/* a well-known SID is spelled as Sysmon does */
-	ck_assert_str_eq(ev.col[EV_COL_USER], "NT AUTHORITY\\SYSTEM");
-	ck_assert_ptr_null(ev.col[EV_COL_COMMAND_LINE]);
-	ck_assert_ptr_null(ev.col[EV_COL_INTEGRITY_LEVEL]);
-	ck_assert_ptr_null(ev.col[EV_COL_PARENT_IMAGE]);
+	ck_assert_str_eq(ev_col(&ev, EV_COL_USER), "NT AUTHORITY\\SYSTEM");
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_COMMAND_LINE));
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_INTEGRITY_LEVEL));
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_PARENT_IMAGE));
 }
 END_TEST
 
@@ -715,9 +727,9 @@ START_TEST(test_norm_4688_null_target)
 
 	record(&r, EV_PROVIDER_SECURITY, 4688, d, NELEM(d));
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
-	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\bob");
-	ck_assert_str_eq(ev.col[EV_COL_INTEGRITY_LEVEL], "Medium");
-	ck_assert_str_eq(ev.col[EV_COL_PID], "16");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_USER), "CORP\\bob");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_INTEGRITY_LEVEL), "Medium");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PID), "16");
 }
 END_TEST
 
@@ -754,22 +766,23 @@ START_TEST(test_norm_sysmon)
 
 	record(&r, EV_PROVIDER_SYSMON, 1, p, NELEM(p));
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
-	ck_assert_str_eq(ev.col[EV_COL_PID], "4242");
-	ck_assert_str_eq(ev.col[EV_COL_PARENT_PID], "100");
-	ck_assert_str_eq(ev.col[EV_COL_ORIGINAL_FILE_NAME], "REGSVR32.EXE");
-	ck_assert_str_eq(ev.col[EV_COL_MD5], "BB");
-	ck_assert_str_eq(ev.col[EV_COL_SHA1], "AA");
-	ck_assert_str_eq(ev.col[EV_COL_SHA256], "CC");
-	ck_assert_str_eq(ev.col[EV_COL_IMPHASH], "DD");
-	ck_assert_str_eq(ev.col[EV_COL_USER], "CORP\\alice");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PID), "4242");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_PARENT_PID), "100");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_ORIGINAL_FILE_NAME),
+	    "REGSVR32.EXE");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_MD5), "BB");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_SHA1), "AA");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_SHA256), "CC");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_IMPHASH), "DD");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_USER), "CORP\\alice");
 
 	record(&r, EV_PROVIDER_SYSMON, 3, n, NELEM(n));
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &ev), 0);
 	ck_assert_int_eq(ev.kind, EV_KIND_NETWORK);
-	ck_assert_str_eq(ev.col[EV_COL_INITIATED], "1");
-	ck_assert_str_eq(ev.col[EV_COL_DST_PORT], "443");
-	ck_assert_str_eq(ev.col[EV_COL_DST_IP], "203.0.113.9");
-	ck_assert_ptr_null(ev.col[EV_COL_COMMAND_LINE]);
+	ck_assert_str_eq(ev_col(&ev, EV_COL_INITIATED), "1");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_DST_PORT), "443");
+	ck_assert_str_eq(ev_col(&ev, EV_COL_DST_IP), "203.0.113.9");
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_COMMAND_LINE));
 }
 END_TEST
 

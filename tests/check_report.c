@@ -385,8 +385,10 @@ START_TEST(ipv6_endpoints)
 	fx_build(&fx, v6[_i].all, v6[_i].format, false);
 	for (size_t i = 0; i < fx.nev; i++)
 		if (fx.ev[i]->kind == EV_KIND_NETWORK) {
-			fx.ev[i]->col[EV_COL_SRC_IP] = "2001:db8::5";
-			fx.ev[i]->col[EV_COL_DST_IP] = "2001:db8::7";
+			ck_assert_int_eq(ev_col_set(fx.ev[i], EV_COL_SRC_IP,
+			    "2001:db8::5", &fx.arena), 0);
+			ck_assert_int_eq(ev_col_set(fx.ev[i], EV_COL_DST_IP,
+			    "2001:db8::7", &fx.arena), 0);
 			nnet++;
 		}
 	ck_assert_uint_eq(nnet, 1);
@@ -405,23 +407,27 @@ START_TEST(net_line)
 {
 	struct ev_event ev;
 	struct ev_buf b = EV_BUF_INIT;
+	struct ev_arena a = EV_ARENA_INIT;
+	const char *c[EV_NCOL] = { NULL };
 
 	memset(&ev, 0, sizeof(ev));
-	ev.col[EV_COL_PROTOCOL] = "tcp";
-	ev.col[EV_COL_SRC_IP] = "2001:db8::5";
-	ev.col[EV_COL_SRC_PORT] = "49722";
-	ev.col[EV_COL_DST_IP] = "192.0.2.1";
-	ev.col[EV_COL_DST_PORT] = "443";
+	c[EV_COL_PROTOCOL] = "tcp";
+	c[EV_COL_SRC_IP] = "2001:db8::5";
+	c[EV_COL_SRC_PORT] = "49722";
+	c[EV_COL_DST_IP] = "192.0.2.1";
+	c[EV_COL_DST_PORT] = "443";
+	ck_assert_int_eq(ev_cols_pack(&ev, c, &a), 0);
 	rp_net_line(&b, &ev, true);
 	ck_assert_str_eq(b.buf, "tcp [2001:db8::5]:49722 -> 192.0.2.1:443");
 	ev_buf_reset(&b);
-	ev.col[EV_COL_DST_HOSTNAME] = "";
+	ck_assert_int_eq(ev_col_set(&ev, EV_COL_DST_HOSTNAME, "", &a), 0);
 	rp_net_line(&b, &ev, false);
 	ck_assert_str_eq(b.buf, "tcp 192.0.2.1:443");
 	ev_buf_reset(&b);
 	rp_endpoint(&b, NULL, NULL);
 	ck_assert_str_eq(b.buf, "?:?");
 	ev_buf_release(&b);
+	ev_arena_release(&a);
 }
 END_TEST
 

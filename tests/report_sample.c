@@ -49,7 +49,7 @@ from_paths(char **paths, int n, const char *fmt, bool all, bool color)
 	for (size_t i = 0; i < run.nevents; i++) {
 		const struct ev_event *ev = run.events[i];
 		const struct base_binary *b;
-		const char *cmd = ev->col[EV_COL_COMMAND_LINE];
+		const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
 		int level;
 
 		if (ev->kind == EV_KIND_LOG_CLEAR) {

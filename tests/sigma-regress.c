@@ -76,7 +76,7 @@ attach_processes(struct events *e)
 {
 	for (size_t i = 0; i < e->n; i++) {
 		struct ev_event *ev = e->v[i];
-		const char *g = ev->col[EV_COL_PROCESS_GUID];
+		const char *g = ev_col(ev, EV_COL_PROCESS_GUID);
 
 		if ((ev->kind != EV_KIND_NETWORK &&
 		    ev->kind != EV_KIND_IMAGE_LOAD) || g == NULL)
@@ -85,8 +85,8 @@ attach_processes(struct events *e)
 			const struct ev_event *p = e->v[j];
 
 			if (p->kind == EV_KIND_PROCESS && p->event_id == 1 &&
-			    p->col[EV_COL_PROCESS_GUID] != NULL &&
-			    strcasecmp(p->col[EV_COL_PROCESS_GUID], g) == 0)
+			    ev_col(p, EV_COL_PROCESS_GUID) != NULL &&
+			    strcasecmp(ev_col(p, EV_COL_PROCESS_GUID), g) == 0)
 				ev->process = p;
 		}
 	}

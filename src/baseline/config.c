@@ -785,8 +785,8 @@ const struct base_binary *
 base_identify(const struct base_config *c, const struct ev_event *ev,
     bool *renamed)
 {
-	const char *img = ev->col[EV_COL_IMAGE];
-	const char *ofn = ev->col[EV_COL_ORIGINAL_FILE_NAME];
+	const char *img = ev_col(ev, EV_COL_IMAGE);
+	const char *ofn = ev_col(ev, EV_COL_ORIGINAL_FILE_NAME);
 	const struct base_binary *bi = NULL, *bo = NULL;
 
 	if (renamed != NULL)
@@ -797,9 +797,9 @@ base_identify(const struct base_config *c, const struct ev_event *ev,
 		bi = lookup(c, &c->names, ev_basename(img));
 	if (known(ofn))
 		bo = lookup(c, &c->names, ofn);
-	else if (known(ev->col[EV_COL_DESCRIPTION]))
+	else if (known(ev_col(ev, EV_COL_DESCRIPTION)))
 		/* older Sysmon: no OriginalFileName, the PE Description */
-		bo = lookup(c, &c->descs, ev->col[EV_COL_DESCRIPTION]);
+		bo = lookup(c, &c->descs, ev_col(ev, EV_COL_DESCRIPTION));
 	if (bo != NULL) {
 		if (bi != bo && renamed != NULL && img != NULL && *img != '\0')
 			*renamed = true;

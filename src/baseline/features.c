@@ -65,7 +65,7 @@ static int
 add_child(struct base_inv *inv, struct ev_map *strings, size_t *cap,
     const struct ev_event *child, struct ev_buf *b, size_t *seen)
 {
-	const char *img = child->col[EV_COL_IMAGE];
+	const char *img = ev_col(child, EV_COL_IMAGE);
 
 	(*seen)++;
 	if (img == NULL || *img == '\0')
@@ -120,18 +120,18 @@ static int
 add_net(struct base_inv *inv, struct ev_map *strings, size_t *cap,
     const struct ev_event *c, struct ev_buf *b)
 {
-	const char *cls = base_ip_class(c->col[EV_COL_DST_IP]);
-	const char *port = c->col[EV_COL_DST_PORT];
-	const char *proto = c->col[EV_COL_PROTOCOL];
+	const char *cls = base_ip_class(ev_col(c, EV_COL_DST_IP));
+	const char *port = ev_col(c, EV_COL_DST_PORT);
+	const char *proto = ev_col(c, EV_COL_PROTOCOL);
 
 	if (cls == NULL)
 		return 0;
-	if (c->col[EV_COL_INITIATED] != NULL &&
-	    strcmp(c->col[EV_COL_INITIATED], "0") == 0) {
+	if (ev_col(c, EV_COL_INITIATED) != NULL &&
+	    strcmp(ev_col(c, EV_COL_INITIATED), "0") == 0) {
 		/* inbound: the local port says more */
 		ev_buf_adds(b, "in:");
-		cls = base_ip_class(c->col[EV_COL_SRC_IP]);
-		port = c->col[EV_COL_SRC_PORT];
+		cls = base_ip_class(ev_col(c, EV_COL_SRC_IP));
+		port = ev_col(c, EV_COL_SRC_PORT);
 		if (cls == NULL)
 			cls = "?";
 	}
@@ -150,9 +150,9 @@ base_features(const struct base_config *cfg, const struct corr *corr,
     const struct ev_event *ev, struct ev_map *strings, struct base_inv *inv)
 {
 	const struct ev_event *const *list;
-	const char *cmd = ev->col[EV_COL_COMMAND_LINE];
-	const char *pimg = ev->col[EV_COL_PARENT_IMAGE];
-	const char *comp = ev->col[EV_COL_COMPUTER];
+	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
+	const char *pimg = ev_col(ev, EV_COL_PARENT_IMAGE);
+	const char *comp = ev_col(ev, EV_COL_COMPUTER);
 	struct ev_buf b = EV_BUF_INIT;
 	size_t cap = 0, n;
 	int rc = 0;
@@ -175,21 +175,22 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	ev_buf_reset(&b);
 
 	if (cmd != NULL && (rc = add_args(inv, strings, &cap, cmd,
-	    ev->col[EV_COL_CURRENT_DIRECTORY], &b)) != 0)
+	    ev_col(ev, EV_COL_CURRENT_DIRECTORY), &b)) != 0)
 		goto out;
 	if ((pimg == NULL || *pimg == '\0') && corr != NULL) {
 		const struct ev_event *p = corr_parent(corr, ev);
 
 		if (p != NULL)
-			pimg = p->col[EV_COL_IMAGE];
+			pimg = ev_col(p, EV_COL_IMAGE);
 	}
 	if (pimg != NULL && *pimg != '\0') {
 		base_shape_file(pimg, &b);
 		if ((rc = add_buf(inv, strings, &cap, BASE_F_PARENT, &b)) != 0)
 			goto out;
 	}
-	if (ev->col[EV_COL_IMAGE] != NULL && *ev->col[EV_COL_IMAGE] != '\0') {
-		base_shape_file(ev->col[EV_COL_IMAGE], &b);
+	if (ev_col(ev, EV_COL_IMAGE) != NULL && *ev_col(ev, EV_COL_IMAGE) !=
+	    '\0') {
+		base_shape_file(ev_col(ev, EV_COL_IMAGE), &b);
 		if ((rc = add_buf(inv, strings, &cap, BASE_F_IMAGE, &b)) != 0)
 			goto out;
 	}
@@ -197,7 +198,7 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 		goto out;
 	n = corr_image_loads(corr, ev, &list);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *m = list[i]->col[EV_COL_IMAGE_LOADED];
+		const char *m = ev_col(list[i], EV_COL_IMAGE_LOADED);
 
 		if (m == NULL || *m == '\0')
 			continue;

@@ -152,10 +152,11 @@ base_load_unusual(void *arg, const struct ev_event *load)
 	struct ev_buf shape = EV_BUF_INIT, key = EV_BUF_INIT;
 	bool found;
 
-	if (load->process == NULL || load->col[EV_COL_IMAGE_LOADED] == NULL ||
+	if (load->process == NULL || ev_col(load, EV_COL_IMAGE_LOADED) == NULL
+	    ||
 	    r->unusual.n == 0)
 		return false;
-	base_shape_file(load->col[EV_COL_IMAGE_LOADED], &shape);
+	base_shape_file(ev_col(load, EV_COL_IMAGE_LOADED), &shape);
 	found = !ev_buf_failed(&shape) &&
 	    unusual_key(&key, load->process, shape.buf, shape.len) &&
 	    ev_map_get(&r->unusual, key.buf, key.len) != NULL;

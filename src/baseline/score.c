@@ -123,8 +123,8 @@ static int
 renamed(struct scorer *s, const struct base_inv *inv)
 {
 	struct base_finding *f = new_finding(s, inv);
-	const char *img = inv->ev->col[EV_COL_IMAGE];
-	const char *ofn = inv->ev->col[EV_COL_ORIGINAL_FILE_NAME];
+	const char *img = ev_col(inv->ev, EV_COL_IMAGE);
+	const char *ofn = ev_col(inv->ev, EV_COL_ORIGINAL_FILE_NAME);
 	const char *base = strrchr(img, '\\');
 
 	if (f == NULL)
@@ -145,7 +145,7 @@ renamed(struct scorer *s, const struct base_inv *inv)
 		    img);
 	else
 		ev_buf_addf(&s->text, "PE Description '%s' but image %s",
-		    inv->ev->col[EV_COL_DESCRIPTION], img);
+		    ev_col(inv->ev, EV_COL_DESCRIPTION), img);
 	f->details = keep(s, s->text.buf);
 	return f->title && f->details && !ev_buf_failed(&s->text) ? 0 :
 	    EV_ENOMEM;

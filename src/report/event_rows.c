@@ -42,11 +42,11 @@ report_event_csv(struct ev_buf *b, const struct ingest_run *run,
 	ev_time_format(ev->time, EV_TIME_LOCAL, iso);
 	ev_buf_adds(b, iso);
 	ev_buf_addc(b, ',');
-	report_csv_cell(b, ev->col[EV_COL_COMPUTER]);
+	report_csv_cell(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, ',');
-	report_csv_cell(b, ev->col[EV_COL_CHANNEL]);
+	report_csv_cell(b, ev_col(ev, EV_COL_CHANNEL));
 	ev_buf_addc(b, ',');
-	report_csv_cell(b, ev->col[EV_COL_PROVIDER]);
+	report_csv_cell(b, ev_col(ev, EV_COL_PROVIDER));
 	ev_buf_addf(b, ",%" PRIu32 ",%s,%" PRIu64 ",%d,%s,", ev->event_id,
 	    ev_kind_name(ev->kind), ev->record_id, ev->recovered ? 1 : 0,
 	    ev->unresolved ? "unresolved" : "");
@@ -56,11 +56,11 @@ report_event_csv(struct ev_buf *b, const struct ingest_run *run,
 		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
 		    i == EV_COL_PROVIDER)
 			continue;
-		if (ev->col[i] != NULL) {
+		if (ev_col(ev, i) != NULL) {
 			if (ev_cols[i].type == EV_T_TEXT)
-				report_csv_cell(b, ev->col[i]);
+				report_csv_cell(b, ev_col(ev, i));
 			else
-				ev_buf_adds(b, ev->col[i]);
+				ev_buf_adds(b, ev_col(ev, i));
 		}
 		ev_buf_addc(b, ',');
 	}
@@ -95,11 +95,11 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_add(b, "{\"time\":\"", 9);
 	ev_buf_add(b, iso, EV_TIME_ISO_LEN);
 	ev_buf_add(b, "\",\"computer\":", 13);
-	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_adds(b, ",\"channel\":");
-	ev_json_str(b, ev->col[EV_COL_CHANNEL]);
+	ev_json_str(b, ev_col(ev, EV_COL_CHANNEL));
 	ev_buf_adds(b, ",\"provider\":");
-	ev_json_str(b, ev->col[EV_COL_PROVIDER]);
+	ev_json_str(b, ev_col(ev, EV_COL_PROVIDER));
 	ev_buf_adds(b, ",\"event_id\":");
 	ev_buf_add_u64(b, ev->event_id);
 	ev_buf_adds(b, ",\"kind\":\"");
@@ -118,15 +118,16 @@ report_event_json(struct ev_buf *b, const struct ingest_run *run,
 	ev_buf_add_u64(b, ev->offset);
 	for (int i = 0; i < EV_NCOL; i++) {
 		if (i == EV_COL_COMPUTER || i == EV_COL_CHANNEL ||
-		    i == EV_COL_PROVIDER || ev->col[i] == NULL)
+		    i == EV_COL_PROVIDER || ev_col(ev, i) == NULL)
 			continue;
 		add_key(b, ev_cols[i].name);
 		if (ev_cols[i].type == EV_T_INT)
-			ev_buf_adds(b, ev->col[i]);
+			ev_buf_adds(b, ev_col(ev, i));
 		else if (ev_cols[i].type == EV_T_BOOL)
-			ev_buf_adds(b, ev->col[i][0] == '1' ? "true" : "false");
+			ev_buf_adds(b, ev_col(ev, i)[0] == '1' ? "true" :
+			    "false");
 		else
-			ev_json_str(b, ev->col[i]);
+			ev_json_str(b, ev_col(ev, i));
 	}
 	if (ev->user_sid != NULL) {
 		ev_buf_adds(b, ",\"user_sid\":");

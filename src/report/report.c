@@ -99,10 +99,10 @@ rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
 const char *
 rp_col(const struct ev_event *ev, int c)
 {
-	if (ev->col[c] == NULL && ev->process != NULL &&
+	if (ev_col(ev, c) == NULL && ev->process != NULL &&
 	    (ev->kind == EV_KIND_NETWORK || ev->kind == EV_KIND_IMAGE_LOAD))
-		return ev->process->col[c];
-	return ev->col[c];
+		return ev_col(ev->process, c);
+	return ev_col(ev, c);
 }
 
 void
@@ -117,16 +117,17 @@ rp_endpoint(struct ev_buf *b, const char *ip, const char *port)
 void
 rp_net_line(struct ev_buf *b, const struct ev_event *e, bool src)
 {
-	const char *host = e->col[EV_COL_DST_HOSTNAME];
+	const char *host = ev_col(e, EV_COL_DST_HOSTNAME);
 
-	ev_buf_adds(b, e->col[EV_COL_PROTOCOL] ? e->col[EV_COL_PROTOCOL] :
+	ev_buf_adds(b, ev_col(e, EV_COL_PROTOCOL) ? ev_col(e, EV_COL_PROTOCOL) :
 	    "?");
 	ev_buf_addc(b, ' ');
 	if (src) {
-		rp_endpoint(b, e->col[EV_COL_SRC_IP], e->col[EV_COL_SRC_PORT]);
+		rp_endpoint(b, ev_col(e, EV_COL_SRC_IP), ev_col(e,
+		    EV_COL_SRC_PORT));
 		ev_buf_adds(b, " -> ");
 	}
-	rp_endpoint(b, e->col[EV_COL_DST_IP], e->col[EV_COL_DST_PORT]);
+	rp_endpoint(b, ev_col(e, EV_COL_DST_IP), ev_col(e, EV_COL_DST_PORT));
 	if (host != NULL && *host != '\0')
 		ev_buf_addf(b, " (%s)", host);
 }
@@ -149,7 +150,7 @@ void
 rp_loads_cell(struct ev_buf *b, const struct rp_ctx *c)
 {
 	for (size_t i = 0; i < c->nloads; i++) {
-		const char *p = c->loads[i]->col[EV_COL_IMAGE_LOADED];
+		const char *p = ev_col(c->loads[i], EV_COL_IMAGE_LOADED);
 
 		if (i > 0)
 			ev_buf_adds(b, "; ");
@@ -163,7 +164,7 @@ void
 rp_chain_cell(struct ev_buf *b, const struct rp_ctx *c)
 {
 	for (size_t i = 0; i < c->nchain; i++) {
-		const char *img = c->chain[i]->col[EV_COL_IMAGE];
+		const char *img = ev_col(c->chain[i], EV_COL_IMAGE);
 
 		if (i > 0)
 			ev_buf_adds(b, " <- ");
@@ -226,10 +227,11 @@ or_q(const char *s)
 static void
 wmi_line(const struct ev_event *ev, struct ev_buf *b)
 {
-	const char *const *c = ev->col;
-	const char *runs = c[EV_COL_COMMAND_LINE] != NULL ?
-	    c[EV_COL_COMMAND_LINE] : c[EV_COL_SCRIPT_TEXT];
+	const char *c[EV_NCOL], *runs;
 
+	ev_cols_unpack(ev, c);
+	runs = c[EV_COL_COMMAND_LINE] != NULL ? c[EV_COL_COMMAND_LINE] :
+	    c[EV_COL_SCRIPT_TEXT];
 	switch (ev->event_id) {
 	case 19:
 		ev_buf_addf(b, "wmi filter %s (%s, %s): ",
@@ -260,8 +262,9 @@ wmi_line(const struct ev_event *ev, struct ev_buf *b)
 static void
 access_line(const struct ev_event *ev, struct ev_buf *b)
 {
-	const char *const *c = ev->col;
+	const char *c[EV_NCOL];
 
+	ev_cols_unpack(ev, c);
 	ev_buf_addf(b, "%s %s (pid %s)", ev->kind == EV_KIND_REMOTE_THREAD ?
 	    "remote thread into" : "access to", or_q(c[EV_COL_TARGET_IMAGE]),
 	    or_q(c[EV_COL_TARGET_PID]));
@@ -279,8 +282,9 @@ access_line(const struct ev_event *ev, struct ev_buf *b)
 void
 rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 {
-	const char *const *c = ev->col;
+	const char *c[EV_NCOL];
 
+	ev_cols_unpack(ev, c);
 	switch (ev->kind) {
 	case EV_KIND_SCRIPT:
 		ev_buf_addf(b, "script block %s %s", or_q(c[EV_COL_SCRIPT_BLOCK_ID]),
@@ -688,7 +692,7 @@ rp_load_unusual(const struct rp *rp, const struct ev_event *load)
 		return true;
 	if (r->load_unusual != NULL)
 		return r->load_unusual(r->load_arg, load);
-	return user_writable(load->col[EV_COL_IMAGE_LOADED]);
+	return user_writable(ev_col(load, EV_COL_IMAGE_LOADED));
 }
 
 /*
@@ -826,8 +830,8 @@ analyse_watched(struct rp *rp)
 		if ((w = watched_of(r, ev)) < 0)
 			continue;
 		runs[w]++;
-		cmd = ev->col[EV_COL_COMMAND_LINE] != NULL ?
-		    ev->col[EV_COL_COMMAND_LINE] : "";
+		cmd = ev_col(ev, EV_COL_COMMAND_LINE) != NULL ?
+		    ev_col(ev, EV_COL_COMMAND_LINE) : "";
 		ev_buf_reset(&key);
 		ev_buf_add(&key, &w, sizeof(w));
 		ev_buf_adds(&key, cmd);
@@ -910,8 +914,8 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		}
 		h->sec4688++;
 		h->tmpl[ev->version < 3 ? ev->version : 3]++;
-		if (ev->col[EV_COL_COMMAND_LINE] != NULL &&
-		    ev->col[EV_COL_COMMAND_LINE][0] != '\0')
+		if (ev_col(ev, EV_COL_COMMAND_LINE) != NULL &&
+		    ev_col(ev, EV_COL_COMMAND_LINE)[0] != '\0')
 			h->sec4688_cmd++;
 		break;
 	case EV_KIND_NETWORK:
@@ -971,8 +975,8 @@ analyse_hosts(struct rp *rp)
 
 	for (size_t i = 0; i < run->nevents; i++) {
 		const struct ev_event *ev = run->events[i];
-		const char *comp = ev->col[EV_COL_COMPUTER] != NULL ?
-		    ev->col[EV_COL_COMPUTER] : "";
+		const char *comp = ev_col(ev, EV_COL_COMPUTER) != NULL ?
+		    ev_col(ev, EV_COL_COMPUTER) : "";
 		struct ev_map_ent *e;
 		struct rp_host *h;
 		bool isnew;
@@ -1027,8 +1031,8 @@ analyse_hosts(struct rp *rp)
 	/* findings per host */
 	for (size_t i = 0; i < rp->r->nfindings; i++) {
 		const struct finding *f = &rp->r->findings[i];
-		const char *comp = f->ev->col[EV_COL_COMPUTER] != NULL ?
-		    f->ev->col[EV_COL_COMPUTER] : "";
+		const char *comp = ev_col(f->ev, EV_COL_COMPUTER) != NULL ?
+		    ev_col(f->ev, EV_COL_COMPUTER) : "";
 		struct ev_map_ent *e = ev_map_get(&hm, comp, strlen(comp));
 
 		if (e == NULL)
@@ -1203,8 +1207,8 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 			rp->flast = ev->time;
 		if ((unsigned)f->level < EV_NLEVELS)
 			rp->byl[f->level]++;
-		counts_add(&hosts, ev->col[EV_COL_COMPUTER] != NULL ?
-		    ev->col[EV_COL_COMPUTER] : "", NULL, 0);
+		counts_add(&hosts, ev_col(ev, EV_COL_COMPUTER) != NULL ?
+		    ev_col(ev, EV_COL_COMPUTER) : "", NULL, 0);
 		count_rules(rp, &rules, f);
 		/* techniques once per finding */
 		{

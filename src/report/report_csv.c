@@ -89,7 +89,7 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	ev_time_format(ev->time, EV_TIME_LOCAL, iso);
 	ev_buf_adds(b, iso);
 	ev_buf_addc(b, ',');
-	cell(b, ev->col[EV_COL_COMPUTER]);
+	cell(b, ev_col(ev, EV_COL_COMPUTER));
 	if (f != NULL) {
 		cell(b, rp_source(f));
 		cell(b, ev_level_name(f->level));
@@ -105,16 +105,16 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	} else
 		ev_buf_adds(b, ",,,,,");
 	ev_buf_addf(b, "%" PRIu32 ",", ev->event_id);
-	cell(b, ev->col[EV_COL_IMAGE]);
+	cell(b, ev_col(ev, EV_COL_IMAGE));
 	cell(b, rp_col(ev, EV_COL_COMMAND_LINE));
 	cell(b, rp_col(ev, EV_COL_PARENT_IMAGE));
 	cell(b, rp_col(ev, EV_COL_PARENT_COMMAND_LINE));
 	cell(b, rp_col(ev, EV_COL_USER));
-	cell(b, ev->col[EV_COL_PROCESS_GUID]);
+	cell(b, ev_col(ev, EV_COL_PROCESS_GUID));
 	/* an integer column: digits and '-' only, but a leading '-' would
 	 * still be a formula to a spreadsheet, so it goes through the cell
 	 * escaping too */
-	cell(b, ev->col[EV_COL_PID]);
+	cell(b, ev_col(ev, EV_COL_PID));
 	ev_buf_addf(b, "%" PRIu64 ",", ev->record_id);
 	cell(b, ev->file_id < run->nfiles ? run->files[ev->file_id].path :
 	    NULL);
@@ -124,7 +124,7 @@ row(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	if (f != NULL)
 		rp_join_details(&t, f);
 	cell(b, t.buf);
-	cell(b, ev->col[EV_COL_CHANNEL]);
+	cell(b, ev_col(ev, EV_COL_CHANNEL));
 	cell(b, ev_kind_name(ev->kind));
 	ev_buf_adds(b, ev->recovered ? "1," : "0,");
 	if (f != NULL)

@@ -37,8 +37,8 @@ jtime(struct ev_buf *b, const struct rp *rp, uint64_t t)
 static void
 jint_col(struct ev_buf *b, const struct ev_event *ev, int col)
 {
-	if (ev->col[col] != NULL && ev->col[col][0] != '\0')
-		ev_buf_adds(b, ev->col[col]);
+	if (ev_col(ev, col) != NULL && ev_col(ev, col)[0] != '\0')
+		ev_buf_adds(b, ev_col(ev, col));
 	else
 		ev_buf_adds(b, "null");
 }
@@ -46,10 +46,10 @@ jint_col(struct ev_buf *b, const struct ev_event *ev, int col)
 static void
 jbool_col(struct ev_buf *b, const struct ev_event *ev, int col)
 {
-	if (ev->col[col] == NULL)
+	if (ev_col(ev, col) == NULL)
 		ev_buf_adds(b, "null");
 	else
-		ev_buf_adds(b, ev->col[col][0] == '1' ? "true" : "false");
+		ev_buf_adds(b, ev_col(ev, col)[0] == '1' ? "true" : "false");
 }
 
 static void
@@ -152,7 +152,7 @@ json_clear(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, rp, ev->time);
 	key(b, "computer");
-	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"channel\":", ev->event_id);
 	ev_json_str(b, rp_cleared_channel(ev));
 	key(b, "user");
@@ -265,15 +265,15 @@ json_proc(struct ev_buf *b, const struct rp *rp, const struct ev_event *p)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, rp, p->time);
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", p->event_id);
-	ev_json_str(b, p->col[EV_COL_IMAGE]);
+	ev_json_str(b, ev_col(p, EV_COL_IMAGE));
 	key(b, "command_line");
-	ev_json_str(b, p->col[EV_COL_COMMAND_LINE]);
+	ev_json_str(b, ev_col(p, EV_COL_COMMAND_LINE));
 	key(b, "user");
-	ev_json_str(b, p->col[EV_COL_USER]);
+	ev_json_str(b, ev_col(p, EV_COL_USER));
 	key(b, "pid");
 	jint_col(b, p, EV_COL_PID);
 	key(b, "process_guid");
-	ev_json_str(b, p->col[EV_COL_PROCESS_GUID]);
+	ev_json_str(b, ev_col(p, EV_COL_PROCESS_GUID));
 	key(b, "file");
 	jfile(b, rp, p);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", p->record_id);
@@ -285,19 +285,19 @@ json_net(struct ev_buf *b, const struct rp *rp, const struct ev_event *n)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, rp, n->time);
 	key(b, "protocol");
-	ev_json_str(b, n->col[EV_COL_PROTOCOL]);
+	ev_json_str(b, ev_col(n, EV_COL_PROTOCOL));
 	key(b, "initiated");
 	jbool_col(b, n, EV_COL_INITIATED);
 	key(b, "src_ip");
-	ev_json_str(b, n->col[EV_COL_SRC_IP]);
+	ev_json_str(b, ev_col(n, EV_COL_SRC_IP));
 	key(b, "src_port");
 	jint_col(b, n, EV_COL_SRC_PORT);
 	key(b, "dst_ip");
-	ev_json_str(b, n->col[EV_COL_DST_IP]);
+	ev_json_str(b, ev_col(n, EV_COL_DST_IP));
 	key(b, "dst_port");
 	jint_col(b, n, EV_COL_DST_PORT);
 	key(b, "dst_hostname");
-	ev_json_str(b, n->col[EV_COL_DST_HOSTNAME]);
+	ev_json_str(b, ev_col(n, EV_COL_DST_HOSTNAME));
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", n->record_id);
 }
 
@@ -307,13 +307,13 @@ json_load(struct ev_buf *b, const struct rp *rp, const struct ev_event *l)
 	ev_buf_adds(b, "{\"time\":");
 	jtime(b, rp, l->time);
 	key(b, "image_loaded");
-	ev_json_str(b, l->col[EV_COL_IMAGE_LOADED]);
+	ev_json_str(b, ev_col(l, EV_COL_IMAGE_LOADED));
 	key(b, "signed");
 	jbool_col(b, l, EV_COL_SIGNED);
 	key(b, "signature");
-	ev_json_str(b, l->col[EV_COL_SIGNATURE]);
+	ev_json_str(b, ev_col(l, EV_COL_SIGNATURE));
 	key(b, "sha256");
-	ev_json_str(b, l->col[EV_COL_SHA256]);
+	ev_json_str(b, ev_col(l, EV_COL_SHA256));
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 "}", l->record_id);
 }
 
@@ -524,7 +524,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	ev_buf_adds(b, "\"time\":");
 	jtime(b, rp, ev->time);
 	key(b, "computer");
-	ev_json_str(b, ev->col[EV_COL_COMPUTER]);
+	ev_json_str(b, ev_col(ev, EV_COL_COMPUTER));
 	key(b, "source");
 	ev_json_str(b, f != NULL ? rp_source(f) : NULL);
 	key(b, "level");
@@ -545,7 +545,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	} else
 		ev_buf_adds(b, ",\"title\":null,\"rule_id\":null,\"tags\":null");
 	ev_buf_addf(b, ",\"event_id\":%" PRIu32 ",\"image\":", ev->event_id);
-	ev_json_str(b, ev->col[EV_COL_IMAGE]);
+	ev_json_str(b, ev_col(ev, EV_COL_IMAGE));
 	key(b, "command_line");
 	ev_json_str(b, rp_col(ev, EV_COL_COMMAND_LINE));
 	key(b, "parent_image");
@@ -555,7 +555,7 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	key(b, "user");
 	ev_json_str(b, rp_col(ev, EV_COL_USER));
 	key(b, "process_guid");
-	ev_json_str(b, ev->col[EV_COL_PROCESS_GUID]);
+	ev_json_str(b, ev_col(ev, EV_COL_PROCESS_GUID));
 	key(b, "pid");
 	jint_col(b, ev, EV_COL_PID);
 	ev_buf_addf(b, ",\"record_id\":%" PRIu64 ",\"file\":", ev->record_id);
@@ -580,19 +580,19 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 	} else
 		ev_buf_adds(b, "null");
 	key(b, "channel");
-	ev_json_str(b, ev->col[EV_COL_CHANNEL]);
+	ev_json_str(b, ev_col(ev, EV_COL_CHANNEL));
 	ev_buf_addf(b, ",\"kind\":\"%s\",\"recovered\":%s",
 	    ev_kind_name(ev->kind), ev->recovered ? "true" : "false");
 	key(b, "parent_pid");
 	jint_col(b, ev, EV_COL_PARENT_PID);
 	key(b, "parent_process_guid");
-	ev_json_str(b, ev->col[EV_COL_PARENT_PROCESS_GUID]);
+	ev_json_str(b, ev_col(ev, EV_COL_PARENT_PROCESS_GUID));
 	key(b, "original_file_name");
-	ev_json_str(b, ev->col[EV_COL_ORIGINAL_FILE_NAME]);
+	ev_json_str(b, ev_col(ev, EV_COL_ORIGINAL_FILE_NAME));
 	key(b, "integrity_level");
-	ev_json_str(b, ev->col[EV_COL_INTEGRITY_LEVEL]);
+	ev_json_str(b, ev_col(ev, EV_COL_INTEGRITY_LEVEL));
 	key(b, "sha256");
-	ev_json_str(b, ev->col[EV_COL_SHA256]);
+	ev_json_str(b, ev_col(ev, EV_COL_SHA256));
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		key(b, "network");
@@ -750,19 +750,20 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	}
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
-		ev_buf_addf(&m, "%s -> ", ev->col[EV_COL_IMAGE] ?
-		    ev->col[EV_COL_IMAGE] : "?");
-		rp_endpoint(&m, ev->col[EV_COL_DST_IP],
-		    ev->col[EV_COL_DST_PORT]);
+		ev_buf_addf(&m, "%s -> ", ev_col(ev, EV_COL_IMAGE) ?
+		    ev_col(ev, EV_COL_IMAGE) : "?");
+		rp_endpoint(&m, ev_col(ev, EV_COL_DST_IP),
+		    ev_col(ev, EV_COL_DST_PORT));
 		break;
 	case EV_KIND_IMAGE_LOAD:
-		ev_buf_addf(&m, "%s loaded %s", ev->col[EV_COL_IMAGE] ?
-		    ev->col[EV_COL_IMAGE] : "?", ev->col[EV_COL_IMAGE_LOADED] ?
-		    ev->col[EV_COL_IMAGE_LOADED] : "?");
+		ev_buf_addf(&m, "%s loaded %s", ev_col(ev, EV_COL_IMAGE) ?
+		    ev_col(ev, EV_COL_IMAGE) : "?", ev_col(ev,
+		    EV_COL_IMAGE_LOADED) ?
+		    ev_col(ev, EV_COL_IMAGE_LOADED) : "?");
 		break;
 	case EV_KIND_LOG_CLEAR:
 		ev_buf_addf(&m, "%s log cleared by %s", rp_cleared_channel(ev),
-		    ev->col[EV_COL_USER] ? ev->col[EV_COL_USER] : "?");
+		    ev_col(ev, EV_COL_USER) ? ev_col(ev, EV_COL_USER) : "?");
 		break;
 	case EV_KIND_SCRIPT:
 	case EV_KIND_SERVICE:
@@ -776,9 +777,9 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 		rp_source_line(ev, &m);
 		break;
 	default:
-		what = ev->col[EV_COL_COMMAND_LINE] != NULL &&
-		    ev->col[EV_COL_COMMAND_LINE][0] != '\0' ?
-		    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE];
+		what = ev_col(ev, EV_COL_COMMAND_LINE) != NULL &&
+		    ev_col(ev, EV_COL_COMMAND_LINE)[0] != '\0' ?
+		    ev_col(ev, EV_COL_COMMAND_LINE) : ev_col(ev, EV_COL_IMAGE);
 		ev_buf_adds(&m, what != NULL ? what : "?");
 	}
 	ev_json_str(b, m.buf);

@@ -275,7 +275,7 @@ verdict_top(struct tw *w, const struct rp *rp, struct ev_buf *t)
 	ev_qsort(v, n, sizeof(*v), cmp_top);
 	for (size_t i = 0; i < n && i < VERDICT_TOP; i++) {
 		const struct finding *f = v[i]->first;
-		const char *comp = f->ev->col[EV_COL_COMPUTER];
+		const char *comp = ev_col(f->ev, EV_COL_COMPUTER);
 
 		ev_buf_reset(t);
 		ev_buf_addf(t, "%-8s %s", ev_level_name(v[i]->level),
@@ -573,9 +573,9 @@ tampering(struct tw *w, const struct rp *rp)
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "%s %s log cleared (%" PRIu32 ") on %s by %s; "
 		    "%s #%" PRIu64, iso(ev->time, a), rp_cleared_channel(ev),
-		    ev->event_id, ev->col[EV_COL_COMPUTER] ?
-		    ev->col[EV_COL_COMPUTER] : "?", ev->col[EV_COL_USER] ?
-		    ev->col[EV_COL_USER] : "?", ev->file_id < run->nfiles ?
+		    ev->event_id, ev_col(ev, EV_COL_COMPUTER) ?
+		    ev_col(ev, EV_COL_COMPUTER) : "?", ev_col(ev, EV_COL_USER) ?
+		    ev_col(ev, EV_COL_USER) : "?", ev->file_id < run->nfiles ?
 		    run->files[ev->file_id].path : "?", ev->record_id);
 		sgr(w, C_RED);
 		ev_buf_addf(w->b, "%-*s", LABEL_W, "cleared");
@@ -608,17 +608,18 @@ proc_line(struct tw *w, unsigned ind, const char *label,
     const struct ev_event *p)
 {
 	struct ev_buf t = EV_BUF_INIT;
+	const char *image = ev_col(p, EV_COL_IMAGE);
+	const char *cmd = ev_col(p, EV_COL_COMMAND_LINE);
 
-	ev_buf_adds(&t, p->col[EV_COL_IMAGE] ? p->col[EV_COL_IMAGE] : "?");
-	if (p->col[EV_COL_PID])
-		ev_buf_addf(&t, "  pid %s", p->col[EV_COL_PID]);
-	if (p->col[EV_COL_USER])
-		ev_buf_addf(&t, "  %s", p->col[EV_COL_USER]);
+	ev_buf_adds(&t, image ? image : "?");
+	if (ev_col(p, EV_COL_PID))
+		ev_buf_addf(&t, "  pid %s", ev_col(p, EV_COL_PID));
+	if (ev_col(p, EV_COL_USER))
+		ev_buf_addf(&t, "  %s", ev_col(p, EV_COL_USER));
 	field(w, ind, label, t.buf);
-	if (p->col[EV_COL_COMMAND_LINE] && p->col[EV_COL_COMMAND_LINE][0]) {
+	if (cmd && cmd[0]) {
 		spaces(w->b, ind + LABEL_W + 2);
-		safe_wrap(w, p->col[EV_COL_COMMAND_LINE], ind + LABEL_W + 2,
-		    ind + LABEL_W + 2);
+		safe_wrap(w, cmd, ind + LABEL_W + 2, ind + LABEL_W + 2);
 		ev_buf_addc(w->b, '\n');
 	}
 	ev_buf_release(&t);
@@ -660,10 +661,10 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		const struct ev_event *e = c.loads[i];
 
 		ev_buf_reset(&t);
-		ev_buf_adds(&t, e->col[EV_COL_IMAGE_LOADED] ?
-		    e->col[EV_COL_IMAGE_LOADED] : "?");
-		if (e->col[EV_COL_SIGNED])
-			ev_buf_adds(&t, e->col[EV_COL_SIGNED][0] == '1' ?
+		ev_buf_adds(&t, ev_col(e, EV_COL_IMAGE_LOADED) ?
+		    ev_col(e, EV_COL_IMAGE_LOADED) : "?");
+		if (ev_col(e, EV_COL_SIGNED))
+			ev_buf_adds(&t, ev_col(e, EV_COL_SIGNED)[0] == '1' ?
 			    " (signed)" : " (unsigned)");
 		field(w, IND, i == 0 ? "loads" : "", t.buf);
 	}
@@ -678,7 +679,8 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		ev_buf_addf(&t, "%zu:", c.nkids);
 		n = c.nkids < RP_CTX_MAX ? c.nkids : RP_CTX_MAX;
 		for (size_t i = 0; i < n; i++) {
-			const char *b = ev_basename(c.kids[i]->col[EV_COL_IMAGE]);
+			const char *b = ev_basename(ev_col(c.kids[i],
+			    EV_COL_IMAGE));
 
 			ev_buf_addf(&t, " %s", b ? b : "?");
 		}
@@ -691,10 +693,11 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 
 		ev_buf_reset(&t);
 		ev_buf_addf(&t, "%s %s", iso(e->time, a),
-		    e->col[EV_COL_COMMAND_LINE] != NULL &&
-		    e->col[EV_COL_COMMAND_LINE][0] != '\0' ?
-		    e->col[EV_COL_COMMAND_LINE] : e->col[EV_COL_IMAGE] != NULL ?
-		    e->col[EV_COL_IMAGE] : "?");
+		    ev_col(e, EV_COL_COMMAND_LINE) != NULL &&
+		    ev_col(e, EV_COL_COMMAND_LINE)[0] != '\0' ?
+		    ev_col(e, EV_COL_COMMAND_LINE) : ev_col(e, EV_COL_IMAGE) !=
+		    NULL ?
+		    ev_col(e, EV_COL_IMAGE) : "?");
 		field(w, IND, i == 0 ? "ran" : "", t.buf);
 	}
 	if (c.started_total > c.nstarted) {
@@ -781,30 +784,31 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 {
 	char a[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
-	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
+	const char *comp = ev_col(ev, EV_COL_COMPUTER) ? ev_col(ev,
+	    EV_COL_COMPUTER) :
 	    "?";
 
 	ev_buf_addf(&t, "%s  %-8s %s  ", iso(ev->time, a), "-", comp);
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		ev_buf_addf(&t, "net %s -> ",
-		    ev_basename(ev->col[EV_COL_IMAGE]) ?
-		    ev_basename(ev->col[EV_COL_IMAGE]) : "?");
-		rp_endpoint(&t, ev->col[EV_COL_DST_IP],
-		    ev->col[EV_COL_DST_PORT]);
+		    ev_basename(ev_col(ev, EV_COL_IMAGE)) ?
+		    ev_basename(ev_col(ev, EV_COL_IMAGE)) : "?");
+		rp_endpoint(&t, ev_col(ev, EV_COL_DST_IP),
+		    ev_col(ev, EV_COL_DST_PORT));
 		break;
 	case EV_KIND_IMAGE_LOAD:
-		ev_buf_addf(&t, "load %s", ev->col[EV_COL_IMAGE_LOADED] ?
-		    ev->col[EV_COL_IMAGE_LOADED] : "?");
+		ev_buf_addf(&t, "load %s", ev_col(ev, EV_COL_IMAGE_LOADED) ?
+		    ev_col(ev, EV_COL_IMAGE_LOADED) : "?");
 		break;
 	case EV_KIND_LOG_CLEAR:
 		ev_buf_addf(&t, "LOG CLEARED %s by %s",
-		    rp_cleared_channel(ev), ev->col[EV_COL_USER] ?
-		    ev->col[EV_COL_USER] : "?");
+		    rp_cleared_channel(ev), ev_col(ev, EV_COL_USER) ?
+		    ev_col(ev, EV_COL_USER) : "?");
 		break;
 	case EV_KIND_PROCESS_EXIT:
-		ev_buf_addf(&t, "exit %s", ev->col[EV_COL_IMAGE] ?
-		    ev->col[EV_COL_IMAGE] : "?");
+		ev_buf_addf(&t, "exit %s", ev_col(ev, EV_COL_IMAGE) ?
+		    ev_col(ev, EV_COL_IMAGE) : "?");
 		break;
 	case EV_KIND_SCRIPT:
 	case EV_KIND_SERVICE:
@@ -818,10 +822,10 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 		rp_source_line(ev, &t);
 		break;
 	default:
-		ev_buf_addf(&t, "proc %s", ev->col[EV_COL_COMMAND_LINE] &&
-		    ev->col[EV_COL_COMMAND_LINE][0] ?
-		    ev->col[EV_COL_COMMAND_LINE] : ev->col[EV_COL_IMAGE] ?
-		    ev->col[EV_COL_IMAGE] : "?");
+		ev_buf_addf(&t, "proc %s", ev_col(ev, EV_COL_COMMAND_LINE) &&
+		    ev_col(ev, EV_COL_COMMAND_LINE)[0] ?
+		    ev_col(ev, EV_COL_COMMAND_LINE) : ev_col(ev, EV_COL_IMAGE) ?
+		    ev_col(ev, EV_COL_IMAGE) : "?");
 	}
 	sgr(w, C_DIM);
 	safe_wrap(w, t.buf, 0, IND + LABEL_W);
@@ -884,7 +888,8 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	const struct ingest_run *run = rp->r->run;
 	char a[EV_TIME_MAX_LEN + 1];
 	struct ev_buf t = EV_BUF_INIT;
-	const char *comp = ev->col[EV_COL_COMPUTER] ? ev->col[EV_COL_COMPUTER] :
+	const char *comp = ev_col(ev, EV_COL_COMPUTER) ? ev_col(ev,
+	    EV_COL_COMPUTER) :
 	    "?";
 
 	if (f == NULL) {	/* --all-events: one line per plain event */
@@ -921,12 +926,13 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 			field(w, IND + 2, "", rr->details);
 		reason_about(w, rr, &t);
 	}
-	field(w, IND, "image", ev->col[EV_COL_IMAGE]);
-	if (ev->col[EV_COL_ORIGINAL_FILE_NAME] && ev->col[EV_COL_IMAGE] &&
-	    strcasecmp(ev->col[EV_COL_ORIGINAL_FILE_NAME],
-	    ev_basename(ev->col[EV_COL_IMAGE])) != 0)
-		field(w, IND, "orig name", ev->col[EV_COL_ORIGINAL_FILE_NAME]);
-	field(w, IND, "command", ev->col[EV_COL_COMMAND_LINE]);
+	field(w, IND, "image", ev_col(ev, EV_COL_IMAGE));
+	if (ev_col(ev, EV_COL_ORIGINAL_FILE_NAME) && ev_col(ev, EV_COL_IMAGE) &&
+	    strcasecmp(ev_col(ev, EV_COL_ORIGINAL_FILE_NAME),
+	    ev_basename(ev_col(ev, EV_COL_IMAGE))) != 0)
+		field(w, IND, "orig name", ev_col(ev,
+		    EV_COL_ORIGINAL_FILE_NAME));
+	field(w, IND, "command", ev_col(ev, EV_COL_COMMAND_LINE));
 	switch (ev->kind) {
 	case EV_KIND_NETWORK:
 		ev_buf_reset(&t);
@@ -934,8 +940,8 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		field(w, IND, "connect", t.buf);
 		break;
 	case EV_KIND_IMAGE_LOAD:
-		field(w, IND, "loaded", ev->col[EV_COL_IMAGE_LOADED]);
-		field(w, IND, "signature", ev->col[EV_COL_SIGNATURE]);
+		field(w, IND, "loaded", ev_col(ev, EV_COL_IMAGE_LOADED));
+		field(w, IND, "signature", ev_col(ev, EV_COL_SIGNATURE));
 		break;
 	case EV_KIND_LOG_CLEAR:
 		field(w, IND, "cleared", rp_cleared_channel(ev));
@@ -954,29 +960,30 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 		field(w, IND, "event", t.buf);
 		break;
 	}
-	field(w, IND, "user", ev->col[EV_COL_USER]);
+	field(w, IND, "user", ev_col(ev, EV_COL_USER));
 	ev_buf_reset(&t);
-	if (ev->col[EV_COL_PID])
-		ev_buf_adds(&t, ev->col[EV_COL_PID]);
-	if (ev->col[EV_COL_INTEGRITY_LEVEL])
+	if (ev_col(ev, EV_COL_PID))
+		ev_buf_adds(&t, ev_col(ev, EV_COL_PID));
+	if (ev_col(ev, EV_COL_INTEGRITY_LEVEL))
 		ev_buf_addf(&t, "%s%s integrity", t.len ? "  " : "",
-		    ev->col[EV_COL_INTEGRITY_LEVEL]);
-	if (ev->col[EV_COL_PROCESS_GUID])
+		    ev_col(ev, EV_COL_INTEGRITY_LEVEL));
+	if (ev_col(ev, EV_COL_PROCESS_GUID))
 		ev_buf_addf(&t, "%s%s", t.len ? "  " : "",
-		    ev->col[EV_COL_PROCESS_GUID]);
+		    ev_col(ev, EV_COL_PROCESS_GUID));
 	field(w, IND, "pid", t.buf);
 	/* the parent as the event names it, when correlation finds none */
 	if (rp->r->corr == NULL || corr_parent(rp->r->corr,
 	    corr_process(rp->r->corr, ev)) == NULL) {
-		field(w, IND, "parent", ev->col[EV_COL_PARENT_IMAGE]);
+		field(w, IND, "parent", ev_col(ev, EV_COL_PARENT_IMAGE));
 		/* its command line under it, as in the parent chain */
-		field(w, IND + 2, "", ev->col[EV_COL_PARENT_COMMAND_LINE]);
+		field(w, IND + 2, "", ev_col(ev, EV_COL_PARENT_COMMAND_LINE));
 	}
 	context(w, rp, ev);
 	ev_buf_reset(&t);
 	ev_buf_addf(&t, "%s #%" PRIu64 " (%s %" PRIu32 "%s)",
 	    ev->file_id < run->nfiles ? run->files[ev->file_id].path : "?",
-	    ev->record_id, ev->col[EV_COL_CHANNEL] ? ev->col[EV_COL_CHANNEL] :
+	    ev->record_id, ev_col(ev, EV_COL_CHANNEL) ? ev_col(ev,
+	    EV_COL_CHANNEL) :
 	    "?", ev->event_id, ev->recovered ? ", recovered" : "");
 	field(w, IND, "source", t.buf);
 	if (grouped(rp, it))

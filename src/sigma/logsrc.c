@@ -294,8 +294,8 @@ chan_class(const char *chan)
 unsigned
 sigma_event_class(const struct ev_event *ev)
 {
-	const char *prov = ev->col[EV_COL_PROVIDER];
-	const char *chan = ev->col[EV_COL_CHANNEL];
+	const char *prov = ev_col(ev, EV_COL_PROVIDER);
+	const char *chan = ev_col(ev, EV_COL_CHANNEL);
 	uint32_t id = ev->event_id;
 	unsigned c;
 

@@ -271,11 +271,11 @@ field_raw(struct sigma_scratch *sc, const struct ev_event *ev, unsigned cls,
 		*unknown = v == NULL;
 		break;
 	case FS_COL_OR_UNKNOWN:
-		v = ev->col[f->col4688];
+		v = ev_col(ev, f->col4688);
 		*unknown = v == NULL;
 		break;
 	case FS_COL:
-		v = ev->col[f->col4688];
+		v = ev_col(ev, f->col4688);
 		break;
 	case FS_UNKNOWN:
 		*unknown = true;
@@ -285,13 +285,13 @@ field_raw(struct sigma_scratch *sc, const struct ev_event *ev, unsigned cls,
 		v = evid;
 		break;
 	case FS_CHANNEL:
-		v = ev->col[EV_COL_CHANNEL];
+		v = ev_col(ev, EV_COL_CHANNEL);
 		break;
 	case FS_COMPUTER:
-		v = ev->col[EV_COL_COMPUTER];
+		v = ev_col(ev, EV_COL_COMPUTER);
 		break;
 	case FS_PROVIDER:
-		v = ev->col[EV_COL_PROVIDER];
+		v = ev_col(ev, EV_COL_PROVIDER);
 		break;
 	}
 	return v;

@@ -248,7 +248,7 @@ struct sigma_compiled {
 /* How a field is found on an event of a given source. */
 enum fsrc {
 	FS_DATA,	/* EventData by name */
-	FS_COL,		/* ev->col[] */
+	FS_COL,		/* ev_col(ev, ) */
 	FS_UNKNOWN,	/* 4688: not carried (three-valued unknown) */
 	FS_DATA_OR_UNKNOWN,	/* 4688: data name; absent -> unknown */
 	FS_COL_OR_UNKNOWN,	/* 4688: col; NULL -> unknown */

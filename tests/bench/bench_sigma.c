@@ -129,8 +129,8 @@ cmp_guid(const void *a, const void *b)
 	const struct ev_event *x = *(struct ev_event *const *)a;
 	const struct ev_event *y = *(struct ev_event *const *)b;
 
-	return strcasecmp(x->col[EV_COL_PROCESS_GUID],
-	    y->col[EV_COL_PROCESS_GUID]);
+	return strcasecmp(ev_col(x, EV_COL_PROCESS_GUID),
+	    ev_col(y, EV_COL_PROCESS_GUID));
 }
 
 static void
@@ -144,7 +144,7 @@ attach(struct events *e)
 	for (size_t i = 0; i < e->n; i++)
 		if (e->v[i]->kind == EV_KIND_PROCESS &&
 		    e->v[i]->event_id == 1 &&
-		    e->v[i]->col[EV_COL_PROCESS_GUID] != NULL)
+		    ev_col(e->v[i], EV_COL_PROCESS_GUID) != NULL)
 			p[np++] = e->v[i];
 	qsort(p, np, sizeof(*p), cmp_guid);
 	for (size_t i = 0; i < e->n; i++) {
@@ -152,7 +152,7 @@ attach(struct events *e)
 
 		if ((ev->kind != EV_KIND_NETWORK &&
 		    ev->kind != EV_KIND_IMAGE_LOAD) ||
-		    ev->col[EV_COL_PROCESS_GUID] == NULL)
+		    ev_col(ev, EV_COL_PROCESS_GUID) == NULL)
 			continue;
 		f = bsearch(&ev, p, np, sizeof(*p), cmp_guid);
 		if (f != NULL)
