@@ -106,20 +106,15 @@ ev_arena_reset(struct ev_arena *a)
 	}
 }
 
-void *
-ev_arena_alloc(struct ev_arena *a, size_t n)
+/*
+ * ev_arena_alloc() when the current block is full: a new block.  Out of
+ * line, so the common case saves no registers.
+ */
+static void *__attribute__((noinline))
+alloc_block(struct ev_arena *a, size_t n)
 {
 	struct ev_arena_block *b;
-	char *p;
 
-	n = (n + 7) & ~(size_t)7;
-	if (n == 0)
-		n = 8;
-	if (a->ptr != NULL && (size_t)(a->end - a->ptr) >= n) {
-		p = a->ptr;
-		a->ptr += n;
-		return p;
-	}
 	if (n > SIZE_MAX - sizeof(*b) - ARENA_BLOCK)
 		return NULL;
 	if (n > ARENA_BLOCK / 4) {
@@ -153,6 +148,22 @@ ev_arena_alloc(struct ev_arena *a, size_t n)
 	a->ptr = b->data + n;
 	a->end = b->data + b->size;
 	return b->data;
+}
+
+void *
+ev_arena_alloc(struct ev_arena *a, size_t n)
+{
+	char *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (n == 0)
+		n = 8;
+	if (a->ptr != NULL && (size_t)(a->end - a->ptr) >= n) {
+		p = a->ptr;
+		a->ptr += n;
+		return p;
+	}
+	return alloc_block(a, n);
 }
 
 void *

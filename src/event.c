@@ -346,10 +346,22 @@ field_id(const char *name, size_t n)
 struct norm {
 	struct ev_event	*ev;
 	const char	*col[EV_NCOL];	/* columns, packed at the end */
+	uint64_t	 set[2];	/* the columns put() wrote, a bit each;
+					   all ones: look at every column */
 	struct ev_arena	*arena;
 	const char	*f[F_COUNT];	/* data values by field id, or NULL */
 	bool		 oom;
 };
+
+_Static_assert(EV_NCOL <= 128, "norm.set holds 128 columns");
+
+/* Column c of the event being built is v. */
+static inline void
+put(struct norm *n, enum ev_col c, const char *v)
+{
+	n->col[c] = v;
+	n->set[c / 64] |= (uint64_t)1 << (c % 64);
+}
 
 static const char *
 copy(struct norm *n, const char *s)
@@ -369,7 +381,7 @@ copy(struct norm *n, const char *s)
 /* col = data[name] (already in the arena; no copy) */
 #define take(n, column, name) do {					\
 	if (get(n, name) != NULL)					\
-		(n)->col[column] = get(n, name);			\
+		put((n), column, get(n, name));			\
 } while (0)
 
 /* Integer column from "1234" or "0x4d2"; left NULL when not a number. */
@@ -393,7 +405,7 @@ take_int_value(struct norm *n, enum ev_col col, const char *v)
 	} while (u != 0);
 	if (neg)
 		*--p = '-';
-	n->col[col] = copy(n, p);
+	put(n, col, copy(n, p));
 }
 #define take_int(n, col, name)	take_int_value((n), (col), get(n, name))
 
@@ -404,9 +416,9 @@ take_bool_value(struct norm *n, enum ev_col col, const char *v)
 	if (v == NULL)
 		return;
 	if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		n->col[col] = "1";
+		put(n, col, "1");
 	else if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		n->col[col] = "0";
+		put(n, col, "0");
 }
 #define take_bool(n, col, name)	take_bool_value((n), (col), get(n, name))
 
@@ -437,7 +449,7 @@ split_hashes(struct norm *n, const char *hashes)
 
 					if (v == NULL)
 						n->oom = true;
-					n->col[keys[i].col] = v;
+					put(n, keys[i].col, v);
 				}
 			}
 		}
@@ -491,14 +503,14 @@ norm_4688(struct norm *n)
 	 */
 	if (tsid != NULL && strcmp(tsid, "S-1-0-0") != 0 &&
 	    get(n, TargetUserName) != NULL)
-		n->col[EV_COL_USER] = domain_user(n, tsid,
-		    get(n, TargetDomainName), get(n, TargetUserName));
+		put(n, EV_COL_USER, domain_user(n, tsid,
+		    get(n, TargetDomainName), get(n, TargetUserName)));
 	if (n->col[EV_COL_USER] == NULL)
-		n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
-		    get(n, SubjectDomainName), get(n, SubjectUserName));
+		put(n, EV_COL_USER, domain_user(n, get(n, SubjectUserSid),
+		    get(n, SubjectDomainName), get(n, SubjectUserName)));
 	label = ev_integrity_name(get(n, MandatoryLabel));
 	if (label != NULL)
-		n->col[EV_COL_INTEGRITY_LEVEL] = label;
+		put(n, EV_COL_INTEGRITY_LEVEL, label);
 }
 
 static void
@@ -507,8 +519,8 @@ norm_4689(struct norm *n)
 	take(n, EV_COL_IMAGE, ProcessName);
 	take_int(n, EV_COL_PID, ProcessId);
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
-	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
-	    get(n, SubjectDomainName), get(n, SubjectUserName));
+	put(n, EV_COL_USER, domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName)));
 }
 
 /*
@@ -605,7 +617,7 @@ norm_sysmon(struct norm *n)
 	}
 	/* Sysmon 1 and 7 both log Hashes (7 since schema 3.x) */
 	if ((h = get(n, Hashes)) != NULL) {
-		n->col[EV_COL_HASHES] = h;
+		put(n, EV_COL_HASHES, h);
 		split_hashes(n, h);
 	}
 }
@@ -625,7 +637,7 @@ norm_script(struct norm *n)
 	char part[48];
 
 	take(n, EV_COL_SCRIPT_BLOCK_ID, ScriptBlockId);
-	n->col[EV_COL_SCRIPT_PATH] = nonempty(get(n, Path));
+	put(n, EV_COL_SCRIPT_PATH, nonempty(get(n, Path)));
 	if (get(n, MessageNumber) != NULL &&
 	    ev_parse_int_auto(get(n, MessageNumber), &num) == -1)
 		num = 0;
@@ -634,7 +646,7 @@ norm_script(struct norm *n)
 		tot = 0;
 	snprintf(part, sizeof(part), "%lld/%lld", (long long)num,
 	    (long long)tot);
-	n->col[EV_COL_SCRIPT_PART] = copy(n, part);
+	put(n, EV_COL_SCRIPT_PART, copy(n, part));
 	/* one part: the block itself; more: ev_scripts_join() joins them */
 	if (num == 1 && tot == 1)
 		take(n, EV_COL_SCRIPT_TEXT, ScriptBlockText);
@@ -688,9 +700,9 @@ norm_powershell(struct norm *n)
 
 	host = line_value(n, get(n, ContextInfo), "Host Application = ");
 	what = nonempty(get(n, Payload));
-	n->col[EV_COL_COMMAND_LINE] = host;
-	n->col[EV_COL_IMAGE] = cmd_image(n, host);
-	n->col[EV_COL_SCRIPT_TEXT] = what;
+	put(n, EV_COL_COMMAND_LINE, host);
+	put(n, EV_COL_IMAGE, cmd_image(n, host));
+	put(n, EV_COL_SCRIPT_TEXT, what);
 }
 
 /* 4697 ServiceStartType numbers, spelled as 7045 logs them. */
@@ -762,16 +774,16 @@ norm_service(struct norm *n)
 	path = nonempty(get(n, ImagePath));
 	if (path == NULL)
 		path = nonempty(get(n, ServiceFileName));
-	n->col[EV_COL_COMMAND_LINE] = path;
-	n->col[EV_COL_IMAGE] = cmd_image(n, path);
-	n->col[EV_COL_START_TYPE] = nonempty(get(n, StartType));
+	put(n, EV_COL_COMMAND_LINE, path);
+	put(n, EV_COL_IMAGE, cmd_image(n, path));
+	put(n, EV_COL_START_TYPE, nonempty(get(n, StartType)));
 	if (n->col[EV_COL_START_TYPE] == NULL)
-		n->col[EV_COL_START_TYPE] =
-		    start_type_name(nonempty(get(n, ServiceStartType)));
+		put(n, EV_COL_START_TYPE,
+		    start_type_name(nonempty(get(n, ServiceStartType))));
 	/* the account the service runs as */
 	acct = nonempty(get(n, AccountName));
-	n->col[EV_COL_USER] = acct != NULL ? acct :
-	    nonempty(get(n, ServiceAccount));
+	put(n, EV_COL_USER, acct != NULL ? acct :
+	    nonempty(get(n, ServiceAccount)));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 }
 
@@ -789,8 +801,8 @@ norm_task(struct norm *n)
 	int na;
 
 	take(n, EV_COL_TASK_NAME, TaskName);
-	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
-	    get(n, SubjectDomainName), get(n, SubjectUserName));
+	put(n, EV_COL_USER, domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName)));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 	if (get(n, ClientProcessId) != NULL &&
 	    strcmp(get(n, ClientProcessId), "0") != 0)
@@ -806,7 +818,7 @@ norm_task(struct norm *n)
 	}
 	if (na == 0)
 		return;
-	n->col[EV_COL_IMAGE] = cmd[0];
+	put(n, EV_COL_IMAGE, cmd[0]);
 	for (int i = 0; i < na && i < EV_TASK_ACTIONS_MAX; i++) {
 		if (i > 0)
 			ev_buf_addc(&b, '\n');
@@ -820,7 +832,7 @@ norm_task(struct norm *n)
 	if (ev_buf_failed(&b))
 		n->oom = true;
 	else
-		n->col[EV_COL_COMMAND_LINE] = copy(n, b.buf);
+		put(n, EV_COL_COMMAND_LINE, copy(n, b.buf));
 	ev_buf_release(&b);
 }
 
@@ -842,11 +854,11 @@ static void
 norm_log_clear(struct norm *n)
 {
 	/* 1102: UserData/LogFileCleared/Subject*; 104 names no SID */
-	n->col[EV_COL_USER] = domain_user(n, get(n, SubjectUserSid),
-	    get(n, SubjectDomainName), get(n, SubjectUserName));
+	put(n, EV_COL_USER, domain_user(n, get(n, SubjectUserSid),
+	    get(n, SubjectDomainName), get(n, SubjectUserName)));
 	if (n->col[EV_COL_USER] == NULL)
-		n->col[EV_COL_USER] = domain_user(n, NULL,
-		    get(n, DomainName), get(n, UserName));
+		put(n, EV_COL_USER, domain_user(n, NULL,
+		    get(n, DomainName), get(n, UserName)));
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 }
 
@@ -1001,12 +1013,39 @@ ev_col_set(struct ev_event *ev, enum ev_col c, const char *v,
 	return ev_cols_pack(ev, cols, arena);
 }
 
-/* The end of a normalisation: the columns packed.  0 or EV_ENOMEM. */
+/*
+ * The end of a normalisation: the columns packed, only those put() wrote
+ * looked at (a dozen of EV_NCOL: this runs for every event).  0 or
+ * EV_ENOMEM.
+ */
 static int
 norm_end(struct norm *n)
 {
-	if (n->oom || ev_cols_pack(n->ev, n->col, n->arena) != 0)
+	struct ev_event *ev = n->ev;
+	const char **v;
+	unsigned k = 0;
+
+	if (n->oom)
 		return EV_ENOMEM;
+	if (n->set[0] == UINT64_MAX)
+		return ev_cols_pack(ev, n->col, n->arena);
+	memset(ev->colidx, 0, sizeof(ev->colidx));
+	ev->colv = NULL;
+	if ((v = ev_arena_alloc(n->arena, (size_t)(__builtin_popcountll(
+	    n->set[0]) + __builtin_popcountll(n->set[1])) * sizeof(*v))) ==
+	    NULL)
+		return EV_ENOMEM;
+	for (unsigned w = 0; w < 2; w++)
+		for (uint64_t m = n->set[w]; m != 0; m &= m - 1) {
+			unsigned c = w * 64 + (unsigned)__builtin_ctzll(m);
+
+			if (n->col[c] != NULL) {
+				v[k++] = n->col[c];
+				ev->colidx[c] = (uint8_t)k;
+			}
+		}
+	if (k > 0)
+		ev->colv = v;
 	return 0;
 }
 
@@ -1030,6 +1069,7 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	n.oom = false;
 	memset(n.f, 0, sizeof(n.f));
 	memset(n.col, 0, sizeof(n.col));
+	n.set[0] = n.set[1] = 0;
 	ev->time = rec->time;
 	ev->record_id = rec->record_id;
 	ev->offset = rec->offset;
@@ -1039,9 +1079,11 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	ev->recovered = rec->recovered;
 	ev->unresolved = rec->unresolved;
 	ev->kind = (uint8_t)rec->kind;
-	n.col[EV_COL_COMPUTER] = shared_copy(&n, shared, 0, rec->computer);
-	n.col[EV_COL_CHANNEL] = shared_copy(&n, shared, 1, rec->channel);
-	n.col[EV_COL_PROVIDER] = shared_copy(&n, shared, 2, rec->provider);
+	put(&n, EV_COL_COMPUTER, shared_copy(&n, shared, 0,
+	    rec->computer));
+	put(&n, EV_COL_CHANNEL, shared_copy(&n, shared, 1, rec->channel));
+	put(&n, EV_COL_PROVIDER, shared_copy(&n, shared, 2,
+	    rec->provider));
 	ev->user_sid = shared_copy(&n, shared, 3, rec->user_sid);
 	if (n.oom || (rec->ndata > 0 && copy_data(&n, rec) != 0))
 		return EV_ENOMEM;
@@ -1068,10 +1110,12 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 			norm_powershell(&n);
 		else if (ev_pwsh_norm(ev, n.col, arena) != 0)
 			n.oom = true;
+		n.set[0] = n.set[1] = UINT64_MAX;	/* wrote n.col */
 		break;
 	case EV_KIND_WMI:
 		if (ev_wmi_norm(ev, n.col, arena) != 0)
 			n.oom = true;
+		n.set[0] = n.set[1] = UINT64_MAX;	/* wrote n.col */
 		break;
 	case EV_KIND_LOG_CLEAR:
 		norm_log_clear(&n);
