@@ -12,6 +12,7 @@
 
 #include "ev_map.h"
 #include "correlate.h"
+#include "corr_task.h"
 #include "ev_buf.h"
 #include "ev_util.h"
 
@@ -53,6 +54,7 @@ struct corr {
 	struct started	*started;	/* processes with an origin, by
 					   origin then time */
 	size_t		 nstarted;
+	struct corr_tasks *tasks;	/* TaskScheduler runs */
 };
 
 static void
@@ -530,7 +532,8 @@ is_action(const struct ev_event *ev)
 {
 	const char *op = ev_col(ev, EV_COL_WMI_OPERATION);
 
-	return ev->kind == EV_KIND_SERVICE || ev->kind == EV_KIND_TASK ||
+	return ev->kind == EV_KIND_SERVICE ||
+	    (ev->kind == EV_KIND_TASK && !ev_is_tasksched(ev)) ||
 	    (ev->kind == EV_KIND_WMI && (ev_col(ev, EV_COL_COMMAND_LINE) !=
 	    NULL || ev_col(ev, EV_COL_SCRIPT_TEXT) != NULL) &&
 	    (op == NULL || strcasecmp(op, "Deleted") != 0));
@@ -646,12 +649,28 @@ origins(struct corr *c, struct ev_event *const *events, size_t n)
 			break;
 		}
 	}
-	rc = ev_buf_failed(&key) ? EV_ENOMEM : started_index(c);
+	rc = ev_buf_failed(&key) ? EV_ENOMEM : 0;
 out:
 	ev_map_release(&m);
 	ev_buf_release(&key);
 	ev_buf_release(&args);
 	free(prev);
+	return rc;
+}
+
+/*
+ * A process no service, task or consumer action matched: the
+ * TaskScheduler 129 (else 200) that logged launching it, if any.
+ */
+static int
+task_origins(struct corr *c, struct ev_event *const *events, size_t n)
+{
+	int rc = corr_tasks_build(events, n, &c->tasks);
+
+	for (size_t k = 0; rc == 0 && c->tasks != NULL && k < c->nprocs; k++)
+		if (c->procs[k].canon == k && c->procs[k].origin == NULL)
+			c->procs[k].origin = corr_tasks_launch(c->tasks,
+			    c->procs[k].ev);
 	return rc;
 }
 
@@ -1003,7 +1022,8 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	    layout(&b.c->loads, nprocs, loads, nloads) != 0 ||
 	    layout(&b.c->acts, nprocs, acts, nacts) != 0 ||
 	    wmi_join(b.c, events, n) != 0 ||
-	    origins(b.c, events, n) != 0 || scripts(b.c, events, n) != 0)
+	    origins(b.c, events, n) != 0 || task_origins(b.c, events, n) != 0 ||
+	    started_index(b.c) != 0 || scripts(b.c, events, n) != 0)
 		goto out;
 	*out = b.c;
 	b.c = NULL;
@@ -1037,6 +1057,7 @@ corr_free(struct corr *c)
 	list_free(&c->loads);
 	list_free(&c->acts);
 	free(c->started);
+	corr_tasks_free(c->tasks);
 	free(c);
 }
 
@@ -1192,6 +1213,16 @@ corr_started(const struct corr *c, const struct ev_event *origin,
  * under its name on its computer at or before t: the latest event of
  * the name is another one, logged by then.
  */
+bool
+corr_task(const struct corr *c, const struct ev_event *ev,
+    struct corr_task *out)
+{
+	const struct ev_event *p = ev->kind == EV_KIND_PROCESS ?
+	    corr_process(c, ev) : NULL;
+
+	return corr_tasks_run(c->tasks, p != NULL ? p : ev, out);
+}
+
 static bool
 wmi_replaced(const struct corr *c, const struct ev_event *a, uint64_t t)
 {

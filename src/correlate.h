@@ -16,7 +16,8 @@
  *  - WMI filters, consumers and bindings are joined by name (corr_wmi());
  *  - a process started by a service, task or WMI consumer, or by a
  *    PowerShell script block, is linked to it (corr_origin(),
- *    corr_script());
+ *    corr_script()); TaskScheduler/Operational events are joined into
+ *    task runs (corr_task(), corr_task.h);
  *  - one process logged by both Sysmon 1 and 4688 (same computer, pid,
  *    image compared case-insensitively, times within 2 s) is one process:
  *    the Sysmon event is kept and its ev->dup_record is set to the 4688
@@ -36,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "corr_task.h"
 #include "ev_err.h"
 #include "event.h"
 
@@ -117,7 +119,11 @@ size_t	corr_activity(const struct corr *, const struct ev_event *proc,
  * host, scrcons.exe, started from svchost.exe or WmiPrvSE.exe.  A WMI
  * consumer deleted or registered again under its name (corr_wmi()) by
  * then started nothing.  At most 64 candidates of one image are tried
- * per process, each compared in linear time.
+ * per process, each compared in linear time.  A process no action
+ * matches this way: the TaskScheduler 129 (else 200) that logged
+ * launching it (corr_tasks_launch(): computer, pid, time, image), so a
+ * task's run links to its process without a Security 4698, and a
+ * process that has both is linked once, to the 4698.
  */
 const struct ev_event *corr_origin(const struct corr *,
 	    const struct ev_event *proc);
@@ -146,6 +152,14 @@ bool	corr_wmi(const struct corr *, const struct ev_event *ev,
  */
 size_t	corr_started(const struct corr *, const struct ev_event *origin,
 	    const struct ev_event **v, size_t max);
+
+/*
+ * The task run (corr_task.h) of ev: a TaskScheduler 129, 200 or 201, or
+ * a process creation (the run that launched it, whatever its origin).
+ * false (out zeroed) when none.
+ */
+bool	corr_task(const struct corr *, const struct ev_event *ev,
+	    struct corr_task *out);
 
 /*
  * The PowerShell script block (4104, joined) that ran proc, or NULL: when

@@ -156,6 +156,9 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 4702:
 		return provider_is(provider, len, EV_PROVIDER_SECURITY) ?
 		    EV_KIND_TASK : EV_KIND_NONE;
+	case 106: case 129: case 140: case 141: case 200: case 201:
+		return provider_is(provider, len, EV_PROVIDER_TASKSCHED) ?
+		    EV_KIND_TASK : EV_KIND_NONE;
 	case 7045:
 		return provider_is(provider, len, EV_PROVIDER_SCM) ?
 		    EV_KIND_SERVICE : EV_KIND_NONE;

@@ -9,12 +9,19 @@
  * Elements are recognised by their local name, so <Exec> and
  * <t:Exec> are the same; text inside Command / Arguments may be split
  * by comments and CDATA sections, which are joined as XML says.
+ *
+ * Also the columns of the TaskScheduler/Operational events (106, 129,
+ * 140, 141, 200, 201), which log no XML: ev_tasksched_norm().
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ev_arena.h"
 #include "ev_buf.h"
+#include "ev_err.h"
+#include "ev_util.h"
 #include "event.h"
 
 struct xp {
@@ -291,4 +298,69 @@ ev_task_actions(const char *xml, struct ev_arena *arena, const char **cmd,
 	}
 	ev_buf_release(&b);
 	return oom ? -1 : n;
+}
+
+/* A data value, NULL when absent or empty. */
+static const char *
+value(const struct ev_event *ev, const char *name)
+{
+	const char *v = ev_data(ev, name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* An integer column in decimal; left NULL when v is not a number. */
+static int
+set_int(const char **c, enum ev_col col, const char *v,
+    struct ev_arena *arena)
+{
+	char num[24];
+	int64_t x;
+
+	if (v == NULL || ev_parse_int_auto(v, &x) == -1)
+		return 0;
+	snprintf(num, sizeof(num), "%" PRId64, x);
+	if ((c[col] = ev_arena_strdup(arena, num)) == NULL)
+		return EV_ENOMEM;
+	return 0;
+}
+
+int
+ev_tasksched_norm(struct ev_event *ev, const char **c,
+    struct ev_arena *arena)
+{
+	const char *user, *known, *action;
+
+	c[EV_COL_TASK_NAME] = value(ev, "TaskName");
+	switch (ev->event_id) {
+	case 106:
+	case 140:
+	case 141:
+		/* 106 names the user UserContext, 140/141 UserName; either
+		   may be a SID */
+		user = value(ev, ev->event_id == 106 ? "UserContext" :
+		    "UserName");
+		known = ev_sid_name(user);
+		c[EV_COL_USER] = known != NULL ? known : user;
+		return 0;
+	case 129:
+		c[EV_COL_IMAGE] = value(ev, "Path");
+		c[EV_COL_COMMAND_LINE] = c[EV_COL_IMAGE];
+		return set_int(c, EV_COL_TARGET_PID, value(ev, "ProcessID"),
+		    arena);
+	case 200:
+	case 201:
+		/* the program of an Exec action, else a COM handler's name */
+		action = value(ev, "ActionName");
+		c[EV_COL_IMAGE] = action;
+		if (ev->event_id == 200)
+			c[EV_COL_COMMAND_LINE] = action;
+		c[EV_COL_TASK_INSTANCE_ID] = value(ev, "TaskInstanceId");
+		if (set_int(c, EV_COL_TARGET_PID, value(ev, "EnginePID"),
+		    arena) != 0)
+			return EV_ENOMEM;
+		return ev->event_id == 201 ? set_int(c, EV_COL_RESULT_CODE,
+		    value(ev, "ResultCode"), arena) : 0;
+	}
+	return 0;
 }

@@ -86,6 +86,8 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_START_FUNCTION]	= { "start_function", EV_T_TEXT },
 	[EV_COL_GRANTED_ACCESS]	= { "granted_access", EV_T_TEXT },
 	[EV_COL_CALL_TRACE]		= { "call_trace", EV_T_TEXT },
+	[EV_COL_TASK_INSTANCE_ID]	= { "task_instance_id", EV_T_TEXT },
+	[EV_COL_RESULT_CODE]		= { "result_code", EV_T_INT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -1103,7 +1105,12 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 		norm_service(&n);
 		break;
 	case EV_KIND_TASK:
-		norm_task(&n);
+		if (ev_is_tasksched(ev)) {
+			if (ev_tasksched_norm(ev, n.col, arena) != 0)
+				n.oom = true;
+			n.set[0] = n.set[1] = UINT64_MAX;	/* wrote n.col */
+		} else
+			norm_task(&n);
 		break;
 	case EV_KIND_POWERSHELL:
 		if (rec->event_id == 4103)

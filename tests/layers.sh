@@ -5,7 +5,8 @@
 #      0 core      src/ev_*, src/event.*, src/sha256.*, src/version.*
 #      1 decode    src/evtx/
 #      2 read and match   src/ingest.*, src/ingest_walk.c, src/sigma/
-#      3 correlate src/correlate.*, src/sigcorr.* (Sigma correlations)
+#      3 correlate src/correlate.*, src/corr_task.* (task runs),
+#                src/sigcorr.* (Sigma correlations)
 #      4 baselines src/baseline/
 #      5 findings  src/findings.*
 #      6 store     src/store.*
@@ -24,7 +25,7 @@ function layer(p) {
 	if (p ~ /^src\/(ev_[a-z0-9_]+|event|sha256|version)\.[ch]$/) return 0
 	if (p ~ /^src\/evtx\//) return 1
 	if (p ~ /^src\/sigma\// || p ~ /^src\/ingest(_walk)?\.[ch]$/) return 2
-	if (p ~ /^src\/(correlate|sigcorr)\.[ch]$/) return 3
+	if (p ~ /^src\/(correlate|corr_task|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
 	if (p ~ /^src\/findings\.[ch]$/) return 5
 	if (p ~ /^src\/store\.[ch]$/) return 6

@@ -305,6 +305,10 @@ rp_source_line(const struct ev_event *ev, struct ev_buf *b)
 		add_flat(b, or_q(c[EV_COL_COMMAND_LINE]), 4 * RP_SCRIPT_ABRIDGED);
 		break;
 	case EV_KIND_TASK:
+		if (ev_is_tasksched(ev)) {
+			rp_tasksched_line(ev, b);
+			break;
+		}
 		ev_buf_addf(b, "task %s %s by %s: ", or_q(c[EV_COL_TASK_NAME]),
 		    ev->event_id == 4702 ? "updated" : "created",
 		    or_q(c[EV_COL_USER]));
@@ -747,6 +751,8 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 	}
 	if (c != NULL && ev->kind == EV_KIND_WMI)
 		wmi_context(c, ev, ctx);
+	if (c != NULL)
+		rp_task_context(c, ev, ctx);
 	if (c == NULL) {
 		if (ev->kind == EV_KIND_PROCESS)
 			ctx->proc = ev;
@@ -931,7 +937,10 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 		h->services++;
 		break;
 	case EV_KIND_TASK:
-		h->tasks++;
+		if (ev_is_tasksched(ev))
+			h->tasksched++;
+		else
+			h->tasks++;
 		break;
 	case EV_KIND_DNS:
 		h->sysmon22++;

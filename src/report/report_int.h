@@ -44,6 +44,8 @@ struct rp_host {
 	uint64_t	 sysmon22, sysmon11;
 	uint64_t	 sysmon8, sysmon10;	/* remote threads, process
 						   access */
+	uint64_t	 tasksched;		/* TaskScheduler/Operational
+						   task events */
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran
 						   (ev_examinable()) */
@@ -133,6 +135,11 @@ struct rp_ctx {
 						   binding and 5861 of its
 						   subscription (corr_wmi) */
 	size_t			 nwmi;
+	const struct ev_event	*task[4];	/* its task run (corr_task):
+						   registration, 129, 200,
+						   201, but the entry's event
+						   and its started_by */
+	size_t			 ntask;
 };
 
 struct rp {
@@ -224,6 +231,12 @@ const char *rp_kind_desc(int kind);
  */
 #define RP_SCRIPT_ABRIDGED	240
 void	rp_source_line(const struct ev_event *, struct ev_buf *b);
+/* rp_source_line() of a TaskScheduler/Operational event (report_task.c). */
+void	rp_tasksched_line(const struct ev_event *, struct ev_buf *b);
+/* ctx->task[]: the task run (corr_task()) of a TaskScheduler event, or
+   of the process ev is or belongs to, but ev and the process's origin. */
+void	rp_task_context(const struct corr *, const struct ev_event *ev,
+	    struct rp_ctx *ctx);
 
 /* The channel cleared by a log-clear event ("Security" for 1102). */
 const char *rp_cleared_channel(const struct ev_event *);

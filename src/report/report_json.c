@@ -116,9 +116,10 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	    ",\"sysmon_22\":%" PRIu64 ",\"sysmon_11\":%" PRIu64
 	    ",\"wmi\":%" PRIu64 ",\"powershell_classic\":%" PRIu64
 	    ",\"sysmon_8\":%" PRIu64 ",\"sysmon_10\":%" PRIu64
+	    ",\"taskscheduler\":%" PRIu64
 	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
 	    h->services, h->tasks, h->sysmon22, h->sysmon11, h->wmi,
-	    h->psclassic, h->sysmon8, h->sysmon10);
+	    h->psclassic, h->sysmon8, h->sysmon10, h->tasksched);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -392,6 +393,7 @@ json_context(struct ev_buf *b, const struct rp *rp, const struct ev_event *ev)
 	json_list(b, rp, "ran", json_proc, c.started, c.nstarted);
 	ev_buf_addf(b, ",\"ran_total\":%zu", c.started_total);
 	json_list(b, rp, "subscription", json_source, c.wmi, c.nwmi);
+	json_list(b, rp, "task", json_source, c.task, c.ntask);
 	ev_buf_addc(b, '}');
 }
 

@@ -515,7 +515,7 @@ coverage(struct tw *w, const struct rp *rp)
 		field(w, 2, "security", t.buf);
 		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
 		    h->sysmon22 + h->sysmon11 + h->wmi + h->psclassic +
-		    h->sysmon8 + h->sysmon10 > 0) {
+		    h->sysmon8 + h->sysmon10 + h->tasksched > 0) {
 			ev_buf_reset(&t);
 			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
 			    "4103: %" PRIu64 ", services: %" PRIu64
@@ -532,6 +532,9 @@ coverage(struct tw *w, const struct rp *rp)
 				ev_buf_addf(&t, ", remote threads (8): %"
 				    PRIu64 ", process access (10): %" PRIu64,
 				    h->sysmon8, h->sysmon10);
+			if (h->tasksched > 0)
+				ev_buf_addf(&t, ", task scheduler: %" PRIu64,
+				    h->tasksched);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
@@ -717,6 +720,12 @@ context(struct tw *w, const struct rp *rp, const struct ev_event *ev)
 		ev_buf_addf(&t, "%s ", iso(c.origin->time, a));
 		rp_source_line(c.origin, &t);
 		field(w, IND, "started", t.buf);
+	}
+	for (size_t i = 0; i < c.ntask; i++) {
+		ev_buf_reset(&t);
+		ev_buf_addf(&t, "%s ", iso(c.task[i]->time, a));
+		rp_source_line(c.task[i], &t);
+		field(w, IND, i == 0 ? "task" : "", t.buf);
 	}
 	if (c.script != NULL && c.script != ev) {
 		ev_buf_reset(&t);
