@@ -954,6 +954,9 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 		case EV_KIND_FILE:
 		case EV_KIND_REMOTE_THREAD:
 		case EV_KIND_PROCESS_ACCESS:
+		case EV_KIND_REGISTRY:
+		case EV_KIND_STREAM_HASH:
+		case EV_KIND_PIPE:
 		case EV_KIND_TASK:
 		case EV_KIND_POWERSHELL:
 			if ((o = act_owner(&b, ev)) != NONE)
@@ -1057,7 +1060,9 @@ kept(const struct corr *c, const struct ev_event *ev)
 	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK ||
 	    ev->kind == EV_KIND_POWERSHELL ||
 	    ev->kind == EV_KIND_REMOTE_THREAD ||
-	    ev->kind == EV_KIND_PROCESS_ACCESS))
+	    ev->kind == EV_KIND_PROCESS_ACCESS ||
+	    ev->kind == EV_KIND_REGISTRY || ev->kind == EV_KIND_STREAM_HASH ||
+	    ev->kind == EV_KIND_PIPE))
 		ev = ev->process;
 	n = node_of(c, ev);
 	return n == NONE ? NONE : c->procs[n].canon;

@@ -56,7 +56,7 @@
 #include "findings.h"
 #include "ingest.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 struct store;
 

@@ -95,7 +95,7 @@ ls "$T"/case.db.* >/dev/null 2>&1 && fail "temporary database left behind" ||
 "$PY" - "$T/case.db" "$TD/wks01-sysmon.evtx" <<'PYEOF' && ok "database contents" || fail "database contents"
 import hashlib, json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+assert db.execute("PRAGMA user_version").fetchone()[0] == 5
 files = db.execute("SELECT path, sha256, status FROM files ORDER BY id").fetchall()
 assert len(files) == 2
 sha = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()

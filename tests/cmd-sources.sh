@@ -114,7 +114,7 @@ JOIN events c ON c.kind = 'wmi' AND c.event_id = 20
   AND c.computer = b.computer AND c.wmi_consumer = b.wmi_consumer
 WHERE b.kind = 'wmi' AND b.event_id = 21""")
 assert j == [("WKS03.corp.local", "SysPerfMon", query, reg)], j
-assert q("PRAGMA user_version") == [(4,)]
+assert q("PRAGMA user_version") == [(5,)]
 PYEOF
 
 # -- scan: findings with their context
