@@ -349,61 +349,10 @@ list_free(struct list *l)
 
 /* ---- what started a process: a service, a task, a script block ---- */
 
-/*
- * Case-insensitive substring search (ASCII folding: the C locale) of the
- * n bytes at needle in the string hay: Knuth-Morris-Pratt, linear in
- * both lengths, so a crafted command line and action ("aaa...ab" in
- * "aaa...a") cost no more than plain ones.  Our own rather than
- * strcasestr(): only some libcs' is linear (valgrind's, which the tests
- * run under, is not).  The end of the match, or NULL (also when the
- * table for a needle of over 64 bytes cannot be allocated: no tie).
- */
-static int
-fold(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
-}
-
-static const char *
-find_ci(const char *hay, const char *needle, size_t n)
-{
-	size_t small[64], *fail = small, k = 0;
-	const char *r = NULL;
-
-	if (n == 0)
-		return hay;
-	if (n > NELEM(small) && (fail = malloc(n * sizeof(*fail))) == NULL)
-		return NULL;
-	fail[0] = 0;
-	for (size_t i = 1; i < n; i++) {
-		while (k > 0 && fold(needle[i]) !=
-		    fold(needle[k]))
-			k = fail[k - 1];
-		if (fold(needle[i]) ==
-		    fold(needle[k]))
-			k++;
-		fail[i] = k;
-	}
-	k = 0;
-	for (; *hay != '\0'; hay++) {
-		int c = fold(*hay);
-
-		while (k > 0 && c != fold(needle[k]))
-			k = fail[k - 1];
-		if (c == fold(needle[k]) && ++k == n) {
-			r = hay + 1;
-			break;
-		}
-	}
-	if (fail != small)
-		free(fail);
-	return r;
-}
-
 static bool
 contains_ci(const char *hay, const char *needle)
 {
-	return find_ci(hay, needle, strlen(needle)) != NULL;
+	return ev_find_ci(hay, needle, strlen(needle)) != NULL;
 }
 
 /* The length of a WMI template's %Name% at t, or 0 when none is. */
@@ -424,7 +373,7 @@ tpl_var(const char *t)
  * Whether hay holds the literal runs of a WMI CommandLineTemplate's
  * arguments in order, each %Name% (a property WMI substitutes:
  * %ProcessId%, %TargetInstance.Name%) standing for anything.  Each run
- * is searched once from where the last one ended (find_ci()): linear
+ * is searched once from where the last one ended (ev_find_ci()): linear
  * in |hay| per run.
  */
 static bool
@@ -435,7 +384,7 @@ contains_tpl(const char *hay, const char *tpl)
 
 		while (tpl[n] != '\0' && tpl_var(tpl + n) == 0)
 			n++;
-		if (n > 0 && (hay = find_ci(hay, tpl, n)) == NULL)
+		if (n > 0 && (hay = ev_find_ci(hay, tpl, n)) == NULL)
 			return false;
 		tpl += n;
 		if ((v = tpl_var(tpl)) > 0)
@@ -978,6 +927,9 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 		case EV_KIND_FILE:
 		case EV_KIND_REMOTE_THREAD:
 		case EV_KIND_PROCESS_ACCESS:
+		case EV_KIND_REGISTRY:
+		case EV_KIND_STREAM_HASH:
+		case EV_KIND_PIPE:
 		case EV_KIND_TASK:
 		case EV_KIND_POWERSHELL:
 			if ((o = act_owner(&b, ev)) != NONE)
@@ -1083,7 +1035,9 @@ kept(const struct corr *c, const struct ev_event *ev)
 	    ev->kind == EV_KIND_FILE || ev->kind == EV_KIND_TASK ||
 	    ev->kind == EV_KIND_POWERSHELL ||
 	    ev->kind == EV_KIND_REMOTE_THREAD ||
-	    ev->kind == EV_KIND_PROCESS_ACCESS))
+	    ev->kind == EV_KIND_PROCESS_ACCESS ||
+	    ev->kind == EV_KIND_REGISTRY || ev->kind == EV_KIND_STREAM_HASH ||
+	    ev->kind == EV_KIND_PIPE))
 		ev = ev->process;
 	n = node_of(c, ev);
 	return n == NONE ? NONE : c->procs[n].canon;

@@ -95,8 +95,10 @@ size_t	corr_image_loads(const struct corr *, const struct ev_event *proc,
  * What else proc did, in time order: its DNS queries (Sysmon 22), file
  * creations (Sysmon 11), the threads it created in other processes and
  * the processes it opened (Sysmon 8 / 10, as their source, by
- * SourceProcessGuid, else computer, SourceProcessId and time), the
- * scheduled tasks it registered (4698 /
+ * SourceProcessGuid, else computer, SourceProcessId and time), its
+ * registry changes (Sysmon 12-14), alternate streams (15) and named
+ * pipes created or connected (17, 18; by ProcessGuid, else computer,
+ * ProcessId and time), the scheduled tasks it registered (4698 /
  * 4702 ClientProcessId) and, for PowerShell, its module logging,
  * engine start and pipeline events (4103, Windows PowerShell 400 and
  * 800: the latest process of the computer with the command line they

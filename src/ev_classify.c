@@ -186,10 +186,14 @@ classify_builtin(const char *provider, size_t len, uint32_t id)
 	case 1:	return EV_KIND_PROCESS;
 	case 3:	return EV_KIND_NETWORK;
 	case 5:	return EV_KIND_PROCESS_EXIT;
+	case 6:	return EV_KIND_DRIVER_LOAD;
 	case 7:	return EV_KIND_IMAGE_LOAD;
 	case 8:	return EV_KIND_REMOTE_THREAD;
 	case 10: return EV_KIND_PROCESS_ACCESS;
 	case 11: return EV_KIND_FILE;
+	case 12: case 13: case 14: return EV_KIND_REGISTRY;
+	case 15: return EV_KIND_STREAM_HASH;
+	case 17: case 18: return EV_KIND_PIPE;
 	case 19: case 20: case 21: return EV_KIND_WMI;
 	case 22: return EV_KIND_DNS;
 	}

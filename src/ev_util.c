@@ -130,3 +130,44 @@ ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 	*cap = ncap;
 	return 0;
 }
+
+/* ev_find_ci(): fold to lower case, ASCII only (the C locale) */
+static int
+fold_ascii(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+const char *
+ev_find_ci(const char *hay, const char *needle, size_t n)
+{
+	size_t small[64], *fail = small, k = 0;
+	const char *r = NULL;
+
+	if (n == 0)
+		return hay;
+	if (n > NELEM(small) && (fail = malloc(n * sizeof(*fail))) == NULL)
+		return NULL;
+	fail[0] = 0;
+	for (size_t i = 1; i < n; i++) {
+		while (k > 0 && fold_ascii(needle[i]) != fold_ascii(needle[k]))
+			k = fail[k - 1];
+		if (fold_ascii(needle[i]) == fold_ascii(needle[k]))
+			k++;
+		fail[i] = k;
+	}
+	k = 0;
+	for (; *hay != '\0'; hay++) {
+		int c = fold_ascii(*hay);
+
+		while (k > 0 && c != fold_ascii(needle[k]))
+			k = fail[k - 1];
+		if (c == fold_ascii(needle[k]) && ++k == n) {
+			r = hay + 1;
+			break;
+		}
+	}
+	if (fail != small)
+		free(fail);
+	return r;
+}

@@ -127,4 +127,15 @@ int	ev_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  */
 int	ev_parse_int_auto(const char *s, int64_t *out);
 
+/*
+ * Case-insensitive substring search (ASCII folding: the C locale) of the
+ * n bytes at needle in the string hay: Knuth-Morris-Pratt, linear in
+ * both lengths, so a crafted command line and action ("aaa...ab" in
+ * "aaa...a") cost no more than plain ones.  Our own rather than
+ * strcasestr(): only some libcs' is linear (valgrind's, which the tests
+ * run under, is not).  The end of the match, or NULL (also when the
+ * table for a needle of over 64 bytes cannot be allocated).
+ */
+const char *ev_find_ci(const char *hay, const char *needle, size_t n);
+
 #endif

@@ -88,6 +88,12 @@ const struct ev_col_def ev_cols[EV_NCOL] = {
 	[EV_COL_CALL_TRACE]		= { "call_trace", EV_T_TEXT },
 	[EV_COL_TASK_INSTANCE_ID]	= { "task_instance_id", EV_T_TEXT },
 	[EV_COL_RESULT_CODE]		= { "result_code", EV_T_INT },
+	[EV_COL_EVENT_TYPE]		= { "event_type", EV_T_TEXT },
+	[EV_COL_TARGET_OBJECT]		= { "target_object", EV_T_TEXT },
+	[EV_COL_DETAILS]		= { "details", EV_T_TEXT },
+	[EV_COL_NEW_NAME]		= { "new_name", EV_T_TEXT },
+	[EV_COL_CONTENTS]		= { "contents", EV_T_TEXT },
+	[EV_COL_PIPE_NAME]		= { "pipe_name", EV_T_TEXT },
 };
 
 static const char *const kind_names[EV_KIND_MAX] = {
@@ -107,6 +113,10 @@ static const char *const kind_names[EV_KIND_MAX] = {
 	[EV_KIND_WMI]		= "wmi",
 	[EV_KIND_REMOTE_THREAD]	= "create_remote_thread",
 	[EV_KIND_PROCESS_ACCESS] = "process_access",
+	[EV_KIND_DRIVER_LOAD]	= "driver_load",
+	[EV_KIND_REGISTRY]	= "registry_event",
+	[EV_KIND_STREAM_HASH]	= "create_stream_hash",
+	[EV_KIND_PIPE]		= "pipe_created",
 };
 
 const char *
@@ -278,7 +288,8 @@ ev_examined(struct ev_event *const *events, size_t n)
 	X(SourceImage) X(SourceUser) X(TargetProcessGuid) \
 	X(TargetProcessGUID) X(TargetProcessId) X(TargetImage) \
 	X(StartAddress) X(StartModule) X(StartFunction) X(GrantedAccess) \
-	X(CallTrace) \
+	X(CallTrace) X(EventType) X(TargetObject) X(Details) X(NewName) \
+	X(Hash) X(Contents) X(PipeName) \
 	/* only interned */ \
 	X(RuleName) X(UtcTime) X(LogonGuid) X(TerminalSessionId) \
 	X(TokenElevationType) X(TargetLogonId) X(SourceIsIpv6) \
@@ -614,11 +625,32 @@ norm_sysmon(struct norm *n)
 	case EV_KIND_PROCESS_ACCESS:
 		norm_sysmon_access(n);
 		break;
+	case EV_KIND_DRIVER_LOAD:
+		take(n, EV_COL_IMAGE_LOADED, ImageLoaded);
+		take_bool(n, EV_COL_SIGNED, Signed);
+		take(n, EV_COL_SIGNATURE, Signature);
+		take(n, EV_COL_SIGNATURE_STATUS, SignatureStatus);
+		break;
+	case EV_KIND_REGISTRY:
+		take(n, EV_COL_EVENT_TYPE, EventType);
+		take(n, EV_COL_TARGET_OBJECT, TargetObject);
+		take(n, EV_COL_DETAILS, Details);
+		take(n, EV_COL_NEW_NAME, NewName);
+		break;
+	case EV_KIND_STREAM_HASH:
+		take(n, EV_COL_TARGET_FILENAME, TargetFilename);
+		take(n, EV_COL_CONTENTS, Contents);
+		break;
+	case EV_KIND_PIPE:
+		take(n, EV_COL_EVENT_TYPE, EventType);
+		take(n, EV_COL_PIPE_NAME, PipeName);
+		break;
 	default:
 		break;
 	}
-	/* Sysmon 1 and 7 both log Hashes (7 since schema 3.x) */
-	if ((h = get(n, Hashes)) != NULL) {
+	/* Sysmon 1, 6 and 7 log Hashes (7 since schema 3.x), 15 Hash */
+	if ((h = get(n, Hashes)) != NULL || (ev->kind == EV_KIND_STREAM_HASH &&
+	    (h = get(n, Hash)) != NULL)) {
 		put(n, EV_COL_HASHES, h);
 		split_hashes(n, h);
 	}

@@ -59,13 +59,20 @@ enum ev_kind {
 				   WMI-Activity 5861 (binding registered) */
 	EV_KIND_REMOTE_THREAD,	/* Sysmon 8 CreateRemoteThread */
 	EV_KIND_PROCESS_ACCESS,	/* Sysmon 10 ProcessAccess */
+	EV_KIND_DRIVER_LOAD,	/* Sysmon 6 DriverLoad */
+	EV_KIND_REGISTRY,	/* Sysmon 12 (key and value create,
+				   delete), 13 (value set), 14 (rename) */
+	EV_KIND_STREAM_HASH,	/* Sysmon 15 FileCreateStreamHash */
+	EV_KIND_PIPE,		/* Sysmon 17 (pipe created), 18
+				   (connected) */
 	EV_KIND_MAX
 };
 
 /* "process", "network", "image_load", "process_exit", "log_clear",
    "generic", "script_block", "service", "task", "dns_query",
    "file_create", "powershell", "wmi", "create_remote_thread",
-   "process_access" */
+   "process_access", "driver_load", "registry_event",
+   "create_stream_hash", "pipe_created" */
 const char	*ev_kind_name(enum ev_kind);
 
 /*
@@ -111,7 +118,8 @@ static inline bool
 ev_wanted_id(uint32_t id)
 {
 	switch (id) {
-	case 1: case 3: case 5: case 7: case 8: case 10: case 11: case 19:
+	case 1: case 3: case 5: case 6: case 7: case 8: case 10: case 11:
+	case 12: case 13: case 14: case 15: case 17: case 18: case 19:
 	case 20: case 21:
 	case 22: case 104: case 106: case 129: case 140: case 141: case 200:
 	case 201: case 400: case 800: case 1102: case 4103:
@@ -224,6 +232,12 @@ enum ev_col {
 	EV_COL_CALL_TRACE,
 	EV_COL_TASK_INSTANCE_ID,	/* TaskScheduler 200, 201 */
 	EV_COL_RESULT_CODE,		/* TaskScheduler 201 */
+	EV_COL_EVENT_TYPE,		/* Sysmon 12-14, 17, 18 */
+	EV_COL_TARGET_OBJECT,		/* Sysmon 12-14 */
+	EV_COL_DETAILS,			/* Sysmon 13 */
+	EV_COL_NEW_NAME,		/* Sysmon 14 */
+	EV_COL_CONTENTS,		/* Sysmon 15 */
+	EV_COL_PIPE_NAME,		/* Sysmon 17, 18 */
 	EV_NCOL
 };
 
@@ -277,9 +291,10 @@ struct ev_event {
 						   (ev_normalise), or NULL */
 
 	/* Filled by later stages; zero after ev_normalise(). */
-	const struct ev_event	*process;	/* 3/7/11/22, a task's
-						   creator, 8/10's source:
-						   the process event */
+	const struct ev_event	*process;	/* 3/7/11/12-15/17/18/22,
+						   a task's creator, 8/10's
+						   source: the process
+						   event */
 	uint64_t		 dup_record;	/* Sysmon 1: record id of the
 						   4688 of the same process */
 	const uint32_t		*hits;		/* rule indexes that matched */

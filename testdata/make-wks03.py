@@ -23,7 +23,13 @@
 #        starts the consumer's command;
 #  09:31 the service's rundll32 opens lsass (Sysmon 10, GrantedAccess
 #        0x1010, T1003.001); 09:32 the WMI consumer's regsvr32 creates a
-#        thread in explorer (Sysmon 8, T1055).
+#        thread in explorer (Sysmon 8, T1055);
+#  09:33 rundll32 sets a Run key value to itself (Sysmon 13, T1547.001),
+#        deletes a value (12) and renames a key (14, logged without its
+#        ProcessGuid: tied by pid and time); 09:34 certutil's download
+#        gets its Zone.Identifier stream (15); 09:35 powershell creates
+#        its PSHost pipe (17) and regsvr32 connects to a beacon's pipe
+#        (18); 09:36 an unsigned driver loads (Sysmon 6, system-wide).
 import os, sys
 
 OUT = sys.argv[1]
@@ -81,7 +87,8 @@ def write(name, text):
 s = ['# wks03-sysmon.spec -- Sysmon/Operational of WKS03: the processes of an\n'
      '# intrusion told by script blocks, services and tasks, with certutil\'s\n'
      '# DNS query (22) and file drop (11), a process access of lsass (10) and a\n'
-     '# remote thread (8).  Written by testdata/make-wks03.py.\n'
+     '# remote thread (8), registry events (12-14), a stream (15), pipes (17,\n'
+     '# 18) and a driver (6).  Written by testdata/make-wks03.py.\n'
      'output wks03/wks03-sysmon.evtx\n\n']
 r = 9001
 s.append(proc(r, '09:00:00.1000000', EXPLORER[0], EXPLORER[1], EXPLORER[2],
@@ -206,6 +213,66 @@ s.append(sysmon(r, '09:32:00.1000000', 8, [
     ('NewThreadId', '6120'), ('StartAddress', '0x00000000029B0000'),
     ('StartModule', '-'), ('StartFunction', '-'),
     ('SourceUser', 'NT AUTHORITY\\SYSTEM'), ('TargetUser', 'CORP\\bob')]))
+
+# ---- registry (12-14), stream (15), pipes (17, 18), driver (6)
+RUN = ('HKU\\' + SID_BOB +
+       '\\Software\\Microsoft\\Windows\\CurrentVersion\\Run')
+RUNDLL = (7, 4740, SYS32 + 'rundll32.exe')
+
+
+def reg(recid, t, eid, etype, g, pid, image, rest):
+    d = [('RuleName', '-'), ('EventType', etype),
+         ('UtcTime', DAY + ' ' + t[:12])]
+    if g is not None:
+        d.append(('ProcessGuid', guid(g)))
+    return sysmon(recid, t, eid, d + [('ProcessId', str(pid)),
+                                       ('Image', image)] + rest +
+                  [('User', 'NT AUTHORITY\\SYSTEM')])
+
+
+r += 1
+s.append(reg(r, '09:33:00.1000000', 13, 'SetValue', *RUNDLL, [
+    ('TargetObject', RUN + '\\Updater'),
+    ('Details', SYS32 + 'rundll32.exe "C:\\Users\\Public\\u.dll",Start')]))
+r += 1
+s.append(reg(r, '09:33:01.1000000', 12, 'DeleteValue', *RUNDLL, [
+    ('TargetObject', RUN + '\\OneDrive')]))
+r += 1
+s.append(reg(r, '09:33:02.1000000', 14, 'RenameKey', None, *RUNDLL[1:], [
+    ('TargetObject', 'HKLM\\System\\CurrentControlSet\\Services\\WinDefend'),
+    ('NewName', 'HKLM\\System\\CurrentControlSet\\Services\\WinDefend.old')]))
+r += 1
+s.append(sysmon(r, '09:34:00.1000000', 15, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:34:00.100'),
+    ('ProcessGuid', guid(6)), ('ProcessId', '4630'),
+    ('Image', SYS32 + 'certutil.exe'),
+    ('TargetFilename', 'C:\\Users\\Public\\p.exe:Zone.Identifier'),
+    ('CreationUtcTime', DAY + ' 09:05:01.700'),
+    ('Hash', 'SHA256=%064X,IMPHASH=%032X' % (0x15, 0)),
+    ('User', 'CORP\\bob')]).replace(
+        'data User=CORP', 'edata Contents=[ZoneTransfer]\\r\\nZoneId=3\\r\\n'
+        'HostUrl=http://dl.example.test/p.exe\\r\\n\ndata User=CORP'))
+r += 1
+s.append(sysmon(r, '09:35:00.1000000', 17, [
+    ('RuleName', '-'), ('EventType', 'CreatePipe'),
+    ('UtcTime', DAY + ' 09:35:00.100'), ('ProcessGuid', guid(PS[0])),
+    ('ProcessId', str(PS[1])),
+    ('PipeName', '\\PSHost.133540000000000000.4410.DefaultAppDomain.powershell'),
+    ('Image', PS[2]), ('User', 'CORP\\bob')]))
+r += 1
+s.append(sysmon(r, '09:35:01.1000000', 18, [
+    ('RuleName', '-'), ('EventType', 'ConnectPipe'),
+    ('UtcTime', DAY + ' 09:35:01.100'), ('ProcessGuid', guid(5)),
+    ('ProcessId', '4520'), ('PipeName', '\\msagent_a1b2'),
+    ('Image', SYS32 + 'regsvr32.exe'), ('User', 'CORP\\bob')]))
+r += 1
+s.append(sysmon(r, '09:36:00.1000000', 6, [
+    ('RuleName', '-'), ('UtcTime', DAY + ' 09:36:00.100'),
+    ('ImageLoaded', SYS32 + 'drivers\\wdfltr.sys'),
+    ('Hashes', 'SHA1=%040X,MD5=%032X,SHA256=%064X,IMPHASH=%032X'
+     % (6, 6, 6, 6)),
+    ('Signed', 'false'), ('Signature', '-'),
+    ('SignatureStatus', 'Unavailable')]))
 write('wks03-sysmon.spec', '\n'.join(s))
 
 # ---- PowerShell/Operational: script blocks ----

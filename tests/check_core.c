@@ -627,7 +627,9 @@ START_TEST(test_classify)
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
 	    strlen(EV_PROVIDER_SYSMON), 11), EV_KIND_FILE);
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
-	    strlen(EV_PROVIDER_SYSMON), 12), EV_KIND_NONE);
+	    strlen(EV_PROVIDER_SYSMON), 12), EV_KIND_REGISTRY);
+	ck_assert_int_eq(ev_classify(EV_PROVIDER_SYSMON,
+	    strlen(EV_PROVIDER_SYSMON), 16), EV_KIND_NONE);
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_SECURITY,
 	    strlen(EV_PROVIDER_SECURITY), 4624), EV_KIND_NONE);
 	ck_assert_int_eq(ev_classify(EV_PROVIDER_EVENTLOG,

@@ -428,9 +428,10 @@ START_TEST(corpus_sysmon_fields)
 	ck_assert_uint_eq(st.records, 358);
 	ck_assert_uint_eq(st.bad_records, 0);
 	/* 227 process creations, 2 connections, 34 file creations, 60
-	   process accesses */
-	ck_assert_uint_eq(st.events, 323);
-	ck_assert_uint_eq(g.n, 323);
+	   process accesses, 32 registry events (8 of 12, 24 of 13), 2
+	   streams (15) */
+	ck_assert_uint_eq(st.events, 357);
+	ck_assert_uint_eq(g.n, 357);
 	ck_assert(st.dirty);
 	ck_assert_uint_eq(st.header_chunks, 1);
 	ck_assert_uint_eq(g.warnings, 0);
@@ -457,7 +458,7 @@ START_TEST(corpus_sysmon_fields)
 	ck_assert_str_eq(r->data[15].name, "ParentCommandLine");
 
 	/* the two network events, in file order; the file creations */
-	unsigned net = 0, files = 0, access = 0;
+	unsigned net = 0, files = 0, access = 0, reg = 0, streams = 0;
 	uint64_t last = 0;
 	for (size_t i = 0; i < g.n; i++) {
 		r = &g.recs[i].r;
@@ -478,10 +479,22 @@ START_TEST(corpus_sysmon_fields)
 			ck_assert_ptr_nonnull(data(r, "TargetImage"));
 			access++;
 		}
+		if (r->kind == EV_KIND_REGISTRY) {
+			ck_assert(r->event_id == 12 || r->event_id == 13);
+			ck_assert_ptr_nonnull(data(r, "TargetObject"));
+			reg++;
+		}
+		if (r->kind == EV_KIND_STREAM_HASH) {
+			ck_assert_uint_eq(r->event_id, 15);
+			ck_assert_ptr_nonnull(data(r, "TargetFilename"));
+			streams++;
+		}
 	}
 	ck_assert_uint_eq(net, 2);
 	ck_assert_uint_eq(files, 34);
 	ck_assert_uint_eq(access, 60);
+	ck_assert_uint_eq(reg, 32);
+	ck_assert_uint_eq(streams, 2);
 	ck_assert_uint_eq(st.first_id, 1742);
 	ck_assert_uint_eq(g.recs[0].r.offset, 4096 + 512);
 	ck_assert_uint_eq(g.recs[0].r.chunk, 0);

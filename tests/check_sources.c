@@ -4,10 +4,12 @@
  * order, out of order, missing, repeated, cut), scheduled-task XML
  * (well-formed and hostile), services (7045 / 4697), Sysmon 22 / 11,
  * WMI subscriptions (Sysmon 19 / 20 / 21, WMI-Activity 5861), remote
- * threads and process access (Sysmon 8 / 10) tied to their source,
- * TaskScheduler/Operational task events (106, 129, 140, 141, 200, 201)
- * joined into runs tied to the process launched, and which of them make
- * a host examinable.
+ * threads and process access (Sysmon 8 / 10) tied to their source, driver
+ * loads (6, tied to nothing), registry events (12-14), alternate streams
+ * (15) and named pipes (17 / 18) tied to their process, the report's one
+ * line of each, TaskScheduler/Operational task events (106, 129, 140,
+ * 141, 200, 201) joined into runs tied to the process launched, and which
+ * of them make a host examinable.
  */
 #include <check.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "ev_arena.h"
 #include "ev_util.h"
 #include "event.h"
+#include "report/report_int.h"
 
 static struct ev_arena arena;
 
@@ -79,6 +82,16 @@ START_TEST(test_classify_sources)
 		{ EV_PROVIDER_SYSMON, 8, EV_KIND_REMOTE_THREAD },
 		{ EV_PROVIDER_SYSMON, 10, EV_KIND_PROCESS_ACCESS },
 		{ EV_PROVIDER_SECURITY, 10, EV_KIND_NONE },
+		{ EV_PROVIDER_SYSMON, 6, EV_KIND_DRIVER_LOAD },
+		{ EV_PROVIDER_SYSMON, 12, EV_KIND_REGISTRY },
+		{ EV_PROVIDER_SYSMON, 13, EV_KIND_REGISTRY },
+		{ EV_PROVIDER_SYSMON, 14, EV_KIND_REGISTRY },
+		{ EV_PROVIDER_SYSMON, 15, EV_KIND_STREAM_HASH },
+		{ EV_PROVIDER_SYSMON, 17, EV_KIND_PIPE },
+		{ EV_PROVIDER_SYSMON, 18, EV_KIND_PIPE },
+		{ EV_PROVIDER_SYSMON, 16, EV_KIND_NONE },
+		{ EV_PROVIDER_SECURITY, 13, EV_KIND_NONE },
+		{ EV_PROVIDER_SECURITY, 6, EV_KIND_NONE },
 		/* the provider is checked with the id */
 		{ EV_PROVIDER_SECURITY, 20, EV_KIND_NONE },
 		{ EV_PROVIDER_SYSMON, 5861, EV_KIND_NONE },
@@ -110,6 +123,15 @@ START_TEST(test_classify_sources)
 	    "create_remote_thread");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_PROCESS_ACCESS),
 	    "process_access");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_DRIVER_LOAD), "driver_load");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_REGISTRY), "registry_event");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_STREAM_HASH),
+	    "create_stream_hash");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_PIPE), "pipe_created");
+	for (uint32_t id = 0; id < 30; id++)
+		if (ev_classify(EV_PROVIDER_SYSMON, strlen(EV_PROVIDER_SYSMON),
+		    id) != EV_KIND_NONE)
+			ck_assert(ev_wanted_id(id));
 }
 END_TEST
 
@@ -697,6 +719,225 @@ START_TEST(test_sysmon_access_correlate)
 	ck_assert_ptr_null(v[4]->process);
 	ck_assert_uint_eq(corr_activity(c, v[0], &acts), 1);
 	ck_assert_ptr_eq(acts[0], v[2]);
+	ck_assert_uint_eq(corr_activity(c, v[1], &acts), 1);
+	ck_assert_ptr_eq(acts[0], v[3]);
+	corr_free(c);
+}
+END_TEST
+
+/* ---- Sysmon 6, 12-15, 17, 18 ---- */
+
+#define RUNKEY	"HKU\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+
+/* ev's report line is want */
+static void
+line_is(const struct ev_event *ev, const char *want)
+{
+	struct ev_buf b;
+
+	ev_buf_init(&b);
+	rp_source_line(ev, &b);
+	ck_assert_ptr_nonnull(b.buf);
+	ck_assert_str_eq(b.buf, want);
+	ev_buf_release(&b);
+}
+
+START_TEST(test_sysmon_driver)
+{
+	static const struct ev_pair d[] = {
+		{ "UtcTime", "2024-03-07 09:36:00.100" },
+		{ "ImageLoaded", "C:\\Windows\\System32\\drivers\\x.sys" },
+		{ "Hashes", "SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD" },
+		{ "Signed", "false" },
+		{ "Signature", "Evil Corp" },
+		{ "SignatureStatus", "Expired" },
+	};
+	struct ev_event *ev = access_at("A", 1, 6, d, NELEM(d));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_DRIVER_LOAD);
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE_LOADED),
+	    "C:\\Windows\\System32\\drivers\\x.sys");
+	ck_assert_str_eq(ev_col(ev, EV_COL_HASHES),
+	    "SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SHA1), "AA");
+	ck_assert_str_eq(ev_col(ev, EV_COL_MD5), "BB");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SHA256), "CC");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMPHASH), "DD");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SIGNED), "0");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SIGNATURE), "Evil Corp");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SIGNATURE_STATUS), "Expired");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_PROCESS_GUID));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_PID));
+	ck_assert(!ev_examinable(ev));
+	/* the data stays as logged for the rules */
+	ck_assert_str_eq(ev_data(ev, "Signed"), "false");
+	line_is(ev, "driver loaded C:\\Windows\\System32\\drivers\\x.sys "
+	    "(signed: false, Evil Corp, Expired)");
+}
+END_TEST
+
+START_TEST(test_sysmon_registry)
+{
+	static const struct ev_pair set[] = {
+		{ "EventType", "SetValue" },
+		{ "ProcessGuid", "{AAAAAAAA-0000-0000-0000-0001}" },
+		{ "ProcessId", "4242" },
+		{ "Image", MIMI },
+		{ "TargetObject", RUNKEY "\\x" },
+		{ "Details", "C:\\Users\\bob\\m.exe\r\n\"-e\"\t<x>" },
+		{ "User", "CORP\\bob" },
+	};
+	static const struct ev_pair del[] = {
+		{ "EventType", "DeleteKey" },
+		{ "ProcessId", "4242" },
+		{ "TargetObject", RUNKEY },
+	};
+	static const struct ev_pair add[] = {
+		{ "EventType", "CreateKey" },
+		{ "TargetObject", RUNKEY },
+	};
+	static const struct ev_pair ren[] = {
+		{ "EventType", "RenameKey" },
+		{ "TargetObject", RUNKEY },
+		{ "NewName", RUNKEY "Old" },
+	};
+	struct ev_event *ev = access_at("A", 1, 13, set, NELEM(set));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_REGISTRY);
+	ck_assert_str_eq(ev_col(ev, EV_COL_EVENT_TYPE), "SetValue");
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_OBJECT), RUNKEY "\\x");
+	ck_assert_str_eq(ev_col(ev, EV_COL_DETAILS),
+	    "C:\\Users\\bob\\m.exe\r\n\"-e\"\t<x>");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PROCESS_GUID),
+	    "{AAAAAAAA-0000-0000-0000-0001}");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "4242");
+	ck_assert_str_eq(ev_col(ev, EV_COL_IMAGE), MIMI);
+	ck_assert_str_eq(ev_col(ev, EV_COL_USER), "CORP\\bob");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_NEW_NAME));
+	ck_assert(!ev_examinable(ev));
+	/* one line: breaks and tabs as blanks; the writers escape the rest */
+	line_is(ev, "registry set " RUNKEY "\\x = C:\\Users\\bob\\m.exe "
+	    "\"-e\" <x>");
+	ev = access_at("A", 1, 12, del, NELEM(del));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_DETAILS));
+	line_is(ev, "registry delete " RUNKEY " (DeleteKey)");
+	line_is(access_at("A", 1, 12, add, NELEM(add)),
+	    "registry create " RUNKEY " (CreateKey)");
+	ev = access_at("A", 1, 14, ren, NELEM(ren));
+	ck_assert_str_eq(ev_col(ev, EV_COL_NEW_NAME), RUNKEY "Old");
+	line_is(ev, "registry rename " RUNKEY " -> " RUNKEY "Old");
+	/* nothing logged: ? for each part */
+	line_is(access_at("A", 1, 13, NULL, 0), "registry set ? = ?");
+}
+END_TEST
+
+START_TEST(test_sysmon_stream_pipe)
+{
+	static const struct ev_pair st[] = {
+		{ "ProcessGuid", "{AAAAAAAA-0000-0000-0000-0001}" },
+		{ "ProcessId", "4242" },
+		{ "Image", MIMI },
+		{ "TargetFilename", "C:\\Users\\bob\\p.exe:Zone.Identifier" },
+		{ "Hash", "MD5=11,SHA256=22" },
+		{ "Contents", "[ZoneTransfer]\r\nZoneId=3\r\n" },
+	};
+	static const struct ev_pair st_old[] = {
+		{ "TargetFilename", "C:\\t.txt:ads" },
+		{ "Hash", "SHA1=33" },
+		{ "Contents", "-" },
+	};
+	static const struct ev_pair pipe[] = {
+		{ "EventType", "ConnectPipe" },
+		{ "ProcessGuid", "{AAAAAAAA-0000-0000-0000-0001}" },
+		{ "ProcessId", "4242" },
+		{ "PipeName", "\\msagent_12" },
+		{ "Image", MIMI },
+	};
+	struct ev_event *ev = access_at("A", 1, 15, st, NELEM(st));
+
+	ck_assert_int_eq(ev->kind, EV_KIND_STREAM_HASH);
+	ck_assert_str_eq(ev_col(ev, EV_COL_TARGET_FILENAME),
+	    "C:\\Users\\bob\\p.exe:Zone.Identifier");
+	ck_assert_str_eq(ev_col(ev, EV_COL_HASHES), "MD5=11,SHA256=22");
+	ck_assert_str_eq(ev_col(ev, EV_COL_MD5), "11");
+	ck_assert_str_eq(ev_col(ev, EV_COL_SHA256), "22");
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SHA1));
+	ck_assert_str_eq(ev_col(ev, EV_COL_CONTENTS),
+	    "[ZoneTransfer]\r\nZoneId=3\r\n");
+	line_is(ev, "stream C:\\Users\\bob\\p.exe:Zone.Identifier: "
+	    "[ZoneTransfer] ZoneId=3 ");
+	ev = access_at("A", 1, 15, st_old, NELEM(st_old));
+	ck_assert_str_eq(ev_col(ev, EV_COL_SHA1), "33");
+	line_is(ev, "stream C:\\t.txt:ads");
+	/* Hash counts only for 15: another event's Hash is not split */
+	ev = access_at("A", 1, 11, st_old, NELEM(st_old));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_HASHES));
+	ck_assert_ptr_null(ev_col(ev, EV_COL_SHA1));
+
+	ev = access_at("A", 1, 18, pipe, NELEM(pipe));
+	ck_assert_int_eq(ev->kind, EV_KIND_PIPE);
+	ck_assert_str_eq(ev_col(ev, EV_COL_EVENT_TYPE), "ConnectPipe");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PIPE_NAME), "\\msagent_12");
+	ck_assert_str_eq(ev_col(ev, EV_COL_PID), "4242");
+	line_is(ev, "pipe connected \\msagent_12");
+	ev = access_at("A", 1, 17, pipe, NELEM(pipe));
+	line_is(ev, "pipe created \\msagent_12");
+}
+END_TEST
+
+/* 12-15, 17, 18 tied to their process (guid, else computer, pid, time);
+   a driver load (6) to none. */
+START_TEST(test_sysmon_more_correlate)
+{
+	struct ev_pair *d;
+	struct ev_event *v[8];
+	const struct ev_event *const *acts;
+	size_t n = 0;
+	struct corr *c;
+
+	v[n++] = access_proc("A", 10, "{p}", "100", MIMI);
+	v[n++] = access_proc("B", 11, "{q}", "100", MIMI);
+	d = ev_arena_alloc(&arena, 3 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessGuid", "{p}" };
+	d[1] = (struct ev_pair){ "ProcessId", "999" };
+	d[2] = (struct ev_pair){ "TargetObject", RUNKEY };
+	v[n++] = access_at("A", 12, 13, d, 3);
+	d = ev_arena_alloc(&arena, 2 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessId", "100" };
+	d[1] = (struct ev_pair){ "PipeName", "\\x" };
+	v[n++] = access_at("B", 13, 17, d, 2);
+	d = ev_arena_alloc(&arena, 2 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessGuid", "{p}" };
+	d[1] = (struct ev_pair){ "TargetFilename", "C:\\a:b" };
+	v[n++] = access_at("A", 14, 15, d, 2);
+	/* a driver names no process: tied to none, though a pid would fit */
+	d = ev_arena_alloc(&arena, 2 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ImageLoaded", "C:\\x.sys" };
+	d[1] = (struct ev_pair){ "ProcessId", "100" };
+	v[n++] = access_at("A", 15, 6, d, 2);
+	/* the pipe of an unknown process: tied to nothing */
+	d = ev_arena_alloc(&arena, 2 * sizeof(*d));
+	ck_assert_ptr_nonnull(d);
+	d[0] = (struct ev_pair){ "ProcessId", "7" };
+	d[1] = (struct ev_pair){ "PipeName", "\\y" };
+	v[n++] = access_at("A", 16, 18, d, 2);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	ck_assert_int_eq(corr_build(v, n, &c, NULL), 0);
+	ck_assert_ptr_eq(corr_process(c, v[2]), v[0]);
+	ck_assert_ptr_eq(v[2]->process, v[0]);
+	ck_assert_ptr_eq(corr_process(c, v[3]), v[1]);
+	ck_assert_ptr_eq(v[4]->process, v[0]);
+	ck_assert_ptr_null(corr_process(c, v[5]));
+	ck_assert_ptr_null(v[5]->process);
+	ck_assert_ptr_null(corr_process(c, v[6]));
+	ck_assert_uint_eq(corr_activity(c, v[0], &acts), 2);
+	ck_assert_ptr_eq(acts[0], v[2]);
+	ck_assert_ptr_eq(acts[1], v[4]);
 	ck_assert_uint_eq(corr_activity(c, v[1], &acts), 1);
 	ck_assert_ptr_eq(acts[0], v[3]);
 	corr_free(c);
@@ -1430,6 +1671,10 @@ sources_suite(void)
 	tcase_add_test(tc, test_sysmon_dns_file);
 	tcase_add_test(tc, test_sysmon_access);
 	tcase_add_test(tc, test_sysmon_access_correlate);
+	tcase_add_test(tc, test_sysmon_driver);
+	tcase_add_test(tc, test_sysmon_registry);
+	tcase_add_test(tc, test_sysmon_stream_pipe);
+	tcase_add_test(tc, test_sysmon_more_correlate);
 	tcase_add_test(tc, test_powershell_pipeline);
 	tcase_add_test(tc, test_powershell_classic);
 	tcase_add_test(tc, test_wmi_sysmon);

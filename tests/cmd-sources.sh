@@ -4,9 +4,10 @@
 # order and with a part lost, services (4697, 7045), a task's XML action,
 # DNS queries and a file drop, a WMI subscription (Sysmon 19/20/21,
 # WMI-Activity 5861) whose consumer's command runs, an lsass access (Sysmon
-# 10) and a remote thread (8) by their source, Task Scheduler runs (106,
-# 129, 200, 201: a process tied to its 129 without a 4698, once with
-# one); their --db columns
+# 10) and a remote thread (8) by their source, registry events (12-14), a
+# stream (15) and pipes (17, 18) by their process, a driver (6) by none,
+# Task Scheduler runs (106, 129, 200, 201: a process tied to its 129
+# without a 4698, once with one); their --db columns
 # and process links; the report's context (started by, script, activity,
 # subscription, ran) and coverage; a host with only script blocks,
 # services or WMI consumers is examinable (not exit 3).
@@ -24,7 +25,9 @@ kinds = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
 assert kinds == {"process": 11, "dns_query": 2, "file_create": 1,
                  "script_block": 5, "service": 2, "task": 12,
                  "powershell": 4, "wmi": 4, "process_access": 1,
-                 "create_remote_thread": 1}, kinds
+                 "create_remote_thread": 1, "registry_event": 3,
+                 "create_stream_hash": 1, "pipe_created": 2,
+                 "driver_load": 1}, kinds
 q = lambda sql: db.execute(sql).fetchall()
 # the block of three parts logged 1, 3, 2: joined on part 1, in order
 rows = q("SELECT record_id, script_part, script_text, script_note FROM events"
@@ -72,6 +75,38 @@ assert pa == [
     (8, g % 14, 5450, "C:\\Windows\\System32\\regsvr32.exe",
      "NT AUTHORITY\\SYSTEM", g % 1, 3300, "C:\\Windows\\explorer.exe", None,
      None, "0x00000000029B0000", "-", "-")], pa
+# Sysmon 12-14: the registry columns; 14 logged without its ProcessGuid
+RUN = ("HKU\\S-1-5-21-1111111111-2222222222-3333333333-1205\\Software"
+       "\\Microsoft\\Windows\\CurrentVersion\\Run\\")
+WD = "HKLM\\System\\CurrentControlSet\\Services\\WinDefend"
+rg = q("SELECT event_id, event_type, process_guid, pid, image, target_object,"
+       " details, new_name FROM events WHERE kind = 'registry_event'"
+       " ORDER BY time")
+R = "C:\\Windows\\System32\\rundll32.exe"
+assert rg == [
+    (13, "SetValue", g % 7, 4740, R, RUN + "Updater",
+     R + ' "C:\\Users\\Public\\u.dll",Start', None),
+    (12, "DeleteValue", g % 7, 4740, R, RUN + "OneDrive", None, None),
+    (14, "RenameKey", None, 4740, R, WD, None, WD + ".old")], rg
+# Sysmon 15: the stream, its Hash split, its Contents as logged
+assert q("SELECT process_guid, target_filename, hashes, sha256, imphash,"
+         " contents FROM events WHERE kind = 'create_stream_hash'") == [
+    (g % 6, "C:\\Users\\Public\\p.exe:Zone.Identifier",
+     "SHA256=%064X,IMPHASH=%032X" % (0x15, 0), "%064X" % 0x15, "0" * 32,
+     "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=http://dl.example.test/p.exe"
+     "\r\n")]
+# Sysmon 17, 18: the pipe and what happened to it
+assert q("SELECT event_id, event_type, process_guid, pid, pipe_name FROM"
+         " events WHERE kind = 'pipe_created' ORDER BY time") == [
+    (17, "CreatePipe", g % 2, 4410,
+     "\\PSHost.133540000000000000.4410.DefaultAppDomain.powershell"),
+    (18, "ConnectPipe", g % 5, 4520, "\\msagent_a1b2")]
+# Sysmon 6: the driver, its hashes and signature; no process
+assert q("SELECT process_guid, pid, image_loaded, md5, sha1, sha256, imphash,"
+         " signed, signature, signature_status FROM events"
+         " WHERE kind = 'driver_load'") == [
+    (None, None, "C:\\Windows\\System32\\drivers\\wdfltr.sys", "%032X" % 6,
+     "%040X" % 6, "%064X" % 6, "%032X" % 6, 0, "-", "Unavailable")]
 # 4103, Windows PowerShell 400 / 800: the host's command line, what ran
 ps = q("SELECT event_id, image, command_line, script_text, ps_host_name,"
        " ps_host_version, ps_engine_version FROM events"
@@ -187,6 +222,16 @@ acts = db.execute("""SELECT e.process_guid, pe.kind FROM process_events pe
     ('process_access', 'create_remote_thread') ORDER BY pe.event""").fetchall()
 assert acts == [(g % 7, "process_access"), (g % 14, "create_remote_thread")], \
     acts
+# 12-15, 17, 18 are activity of their process: by guid, 14 by computer,
+# pid and time; the driver load of no process
+acts = db.execute("""SELECT e.process_guid, pe.kind, ev.event_id FROM
+    process_events pe JOIN events e ON e.id = pe.process
+    JOIN events ev ON ev.id = pe.event WHERE pe.kind IN ('registry_event',
+    'create_stream_hash', 'pipe_created', 'driver_load')
+    ORDER BY ev.time""").fetchall()
+assert acts == [(g % 7, "registry_event", 13), (g % 7, "registry_event", 12),
+    (g % 7, "registry_event", 14), (g % 6, "create_stream_hash", 15),
+    (g % 2, "pipe_created", 17), (g % 5, "pipe_created", 18)], acts
 PYEOF
 expect 1 "scan wks03 -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$RULES" "$W"
 "$PY" - "$T/out" <<'PYEOF' && ok "jsonl context" || fail "jsonl context"
@@ -196,6 +241,8 @@ cov = [h for r in rows if r.get("type") == "header" for h in r["coverage"]]
 assert cov[0]["powershell_4104"] == 5 and cov[0]["tasks"] == 1, cov
 assert cov[0]["powershell_4103"] == 1 and cov[0]["wmi"] == 4, cov
 assert cov[0]["sysmon_8"] == 1 and cov[0]["sysmon_10"] == 1, cov
+assert (cov[0]["sysmon_6"], cov[0]["sysmon_12_14"], cov[0]["sysmon_15"],
+        cov[0]["sysmon_17_18"]) == (1, 3, 1, 2), cov
 fs = [r for r in rows if r.get("type") == "finding"]
 started = [f["context"]["started_by"]["kind"] for f in fs
            if f["context"]["started_by"]]
@@ -203,7 +250,10 @@ assert sorted(started) == ["service", "task", "task", "wmi"], started
 assert all(f["context"]["subscription"] == [] for f in fs)
 cu = [f for f in fs if "certutil" in (f["command_line"] or "")][0]
 assert [a["kind"] for a in cu["context"]["activity"]] == \
-    ["dns_query", "file_create"], cu["context"]
+    ["dns_query", "file_create", "create_stream_hash"], cu["context"]
+assert cu["context"]["activity"][2]["summary"] == \
+    "stream C:\\Users\\Public\\p.exe:Zone.Identifier: [ZoneTransfer]" \
+    " ZoneId=3 HostUrl=http://dl.example.test/p.exe ", cu["context"]
 assert cu["context"]["script"]["summary"].startswith("script block"), cu
 PYEOF
 
@@ -234,6 +284,65 @@ grep -A1 "activity  2024-03-07T09:32:00.1000000Z remote thread into C:.Windows.e
     fail "no remote thread activity"
 grep -q "remote threads (8): 1," "$T/out" && ok "coverage counts 8 and 10" ||
     fail "coverage without 8 and 10"
+tr -d '\n' <"$T/out" | tr -s ' ' | grep -q "drivers (6): 1, registry (12-14): 3, streams (15): 1, pipes (17, 18): 2" &&
+    ok "coverage counts 6, 12-14, 15, 17/18" || fail "coverage without 6 to 18"
+
+# -- findings on a Run key set and a driver load: their one line, the
+# setter's context, the value's quotes escaped in JSON
+cat >"$T/run.yml" <<'EOF'
+title: Test Run key set to rundll32
+id: 7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b
+status: test
+level: high
+logsource:
+    product: windows
+    category: registry_set
+detection:
+    selection:
+        TargetObject|contains: '\CurrentVersion\Run\'
+        Details|contains: 'rundll32'
+    condition: selection
+EOF
+cat >"$T/drv.yml" <<'EOF'
+title: Test unsigned driver
+id: 8f2a3b4c-5d6e-4f70-9b1c-2d3e4f5a6b7c
+status: test
+level: high
+logsource:
+    product: windows
+    category: driver_load
+detection:
+    selection:
+        Signed: 'false'
+    condition: selection
+EOF
+expect 1 "registry and driver rules" "$EVTXHUNT" scan -r "$T/run.yml" \
+    -r "$T/drv.yml" "$W"
+# (lines wrap at 100 columns)
+grep -q 'event     registry set HKU.S-1-5-21-1111111111-2222222222-3333333333-1205.Software.Microsoft.Win' \
+    "$T/out" && ok "registry finding shows the value set" ||
+    fail "no registry line"
+grep -A8 "event     registry set" "$T/out" | grep -q "started .* service WinUpdSvc" &&
+    ok "registry finding shows its process's context" ||
+    fail "no registry context"
+grep -q "event     driver loaded C:.Windows.System32.drivers.wdfltr.sys (signed: false, Unavailable)" \
+    "$T/out" && ok "driver finding shows the driver" || fail "no driver line"
+grep -A8 "activity  2024-03-07T09:31:00.1000000Z access to" "$T/out" |
+    grep -q "2024-03-07T09:33:02.1000000Z registry rename" &&
+    ok "the rename (no guid) in its process's activity" ||
+    fail "no rename activity"
+expect 1 "registry rule -f jsonl" "$EVTXHUNT" scan -q -f jsonl -r "$T/run.yml" "$W"
+"$PY" - "$T/out" <<'PYEOF' && ok "registry finding in jsonl" || fail "registry finding in jsonl"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+fs = [r for r in rows if r.get("type") == "finding"
+      and r["source"] == "rule"]
+assert len(fs) == 1 and fs[0]["kind"] == "registry_event", fs
+assert fs[0]["event"]["summary"].endswith(
+    '\\Run\\Updater = C:\\Windows\\System32\\rundll32.exe '
+    '"C:\\Users\\Public\\u.dll",Start'), fs[0]["event"]
+assert fs[0]["context"]["started_by"]["kind"] == "service", fs[0]["context"]
+PYEOF
 
 # -- a finding on a service: the processes its action started
 cat >"$T/svc.yml" <<'EOF'
@@ -329,7 +438,7 @@ assert any(len(c["task"]) == 3 for c in cs), cs
 assert any(c["script"] and c["script"]["summary"].startswith(
     "script block {7A1C0D2E-0307-4C55-9D1A-000000000002} 1/3:") for c in cs)
 assert any([a["kind"] for a in c["activity"]] == ["dns_query",
-    "file_create"] for c in cs), cs
+    "file_create", "create_stream_hash"] for c in cs), cs
 # the detail view reads each key, as text (no innerHTML anywhere)
 for k in ("c.started_by", "c.script", "c.activity", "c.activity_total",
           "c.ran", "c.ran_total", "'started by'", "'script'",

@@ -46,6 +46,9 @@ struct rp_host {
 						   access */
 	uint64_t	 tasksched;		/* TaskScheduler/Operational
 						   task events */
+	uint64_t	 sysmon6;		/* drivers loaded */
+	uint64_t	 sysmon12_14;		/* registry events */
+	uint64_t	 sysmon15, sysmon17_18;	/* streams, pipes */
 	uint64_t	 other_exam;		/* script blocks, services and
 						   tasks that show what ran
 						   (ev_examinable()) */
@@ -63,6 +66,14 @@ enum rp_cover {
 	RP_COVER_NOCMD,		/* process creations without command lines */
 	RP_COVER_BLIND,		/* no process creation events at all */
 };
+/* Sysmon 6, 12-14, 15, 17/18 events of h (drivers, registry, streams,
+   pipes). */
+static inline uint64_t
+rp_sysmon_more(const struct rp_host *h)
+{
+	return h->sysmon6 + h->sysmon12_14 + h->sysmon15 + h->sysmon17_18;
+}
+
 enum rp_cover	 rp_host_cover(const struct rp_host *);
 const char	*rp_cover_name(enum rp_cover);	/* "full", ... */
 /* Missing telemetry as one sentence per line into b ("" when none). */
@@ -237,6 +248,8 @@ void	rp_tasksched_line(const struct ev_event *, struct ev_buf *b);
    of the process ev is or belongs to, but ev and the process's origin. */
 void	rp_task_context(const struct corr *, const struct ev_event *ev,
 	    struct rp_ctx *ctx);
+/* Whether kind is one rp_source_line() describes (report_line.c). */
+bool	rp_source_kind(int kind);
 
 /* The channel cleared by a log-clear event ("Security" for 1102). */
 const char *rp_cleared_channel(const struct ev_event *);

@@ -117,9 +117,12 @@ json_host(struct ev_buf *b, const struct rp *rp, const struct rp_host *h)
 	    ",\"wmi\":%" PRIu64 ",\"powershell_classic\":%" PRIu64
 	    ",\"sysmon_8\":%" PRIu64 ",\"sysmon_10\":%" PRIu64
 	    ",\"taskscheduler\":%" PRIu64
+	    ",\"sysmon_6\":%" PRIu64 ",\"sysmon_12_14\":%" PRIu64
+	    ",\"sysmon_15\":%" PRIu64 ",\"sysmon_17_18\":%" PRIu64
 	    ",\"security_4688_templates\":{", h->ps4104, h->ps4103,
 	    h->services, h->tasks, h->sysmon22, h->sysmon11, h->wmi,
-	    h->psclassic, h->sysmon8, h->sysmon10, h->tasksched);
+	    h->psclassic, h->sysmon8, h->sysmon10, h->tasksched, h->sysmon6,
+	    h->sysmon12_14, h->sysmon15, h->sysmon17_18);
 	for (int v = 0, first = 1; v < 4; v++) {
 		if (h->tmpl[v] == 0)
 			continue;
@@ -608,17 +611,11 @@ json_fields(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
 		key(b, "cleared_channel");
 		ev_json_str(b, rp_cleared_channel(ev));
 		break;
-	case EV_KIND_SCRIPT:
-	case EV_KIND_SERVICE:
-	case EV_KIND_TASK:
-	case EV_KIND_DNS:
-	case EV_KIND_FILE:
-	case EV_KIND_POWERSHELL:
-	case EV_KIND_WMI:
-	case EV_KIND_REMOTE_THREAD:
-	case EV_KIND_PROCESS_ACCESS:
-		key(b, "event");
-		json_source(b, rp, ev);
+	default:
+		if (rp_source_kind(ev->kind)) {
+			key(b, "event");
+			json_source(b, rp, ev);
+		}
 		break;
 	}
 	ev_buf_adds(b, ",\"techniques\":[");
@@ -776,6 +773,10 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	case EV_KIND_WMI:
 	case EV_KIND_REMOTE_THREAD:
 	case EV_KIND_PROCESS_ACCESS:
+	case EV_KIND_DRIVER_LOAD:
+	case EV_KIND_REGISTRY:
+	case EV_KIND_STREAM_HASH:
+	case EV_KIND_PIPE:
 		rp_source_line(ev, &m);
 		break;
 	default:

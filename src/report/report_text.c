@@ -515,7 +515,8 @@ coverage(struct tw *w, const struct rp *rp)
 		field(w, 2, "security", t.buf);
 		if (h->ps4104 + h->ps4103 + h->services + h->tasks +
 		    h->sysmon22 + h->sysmon11 + h->wmi + h->psclassic +
-		    h->sysmon8 + h->sysmon10 + h->tasksched > 0) {
+		    h->sysmon8 + h->sysmon10 + h->tasksched +
+		    rp_sysmon_more(h) > 0) {
 			ev_buf_reset(&t);
 			ev_buf_addf(&t, "script blocks: %" PRIu64 ", powershell "
 			    "4103: %" PRIu64 ", services: %" PRIu64
@@ -535,6 +536,12 @@ coverage(struct tw *w, const struct rp *rp)
 			if (h->tasksched > 0)
 				ev_buf_addf(&t, ", task scheduler: %" PRIu64,
 				    h->tasksched);
+			if (rp_sysmon_more(h) > 0)
+				ev_buf_addf(&t, ", drivers (6): %" PRIu64
+				    ", registry (12-14): %" PRIu64 ", streams "
+				    "(15): %" PRIu64 ", pipes (17, 18): %" PRIu64,
+				    h->sysmon6, h->sysmon12_14, h->sysmon15,
+				    h->sysmon17_18);
 			field(w, 2, "execution", t.buf);
 		}
 		ev_buf_reset(&t);
@@ -828,6 +835,10 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 	case EV_KIND_WMI:
 	case EV_KIND_REMOTE_THREAD:
 	case EV_KIND_PROCESS_ACCESS:
+	case EV_KIND_DRIVER_LOAD:
+	case EV_KIND_REGISTRY:
+	case EV_KIND_STREAM_HASH:
+	case EV_KIND_PIPE:
 		rp_source_line(ev, &t);
 		break;
 	default:
@@ -964,6 +975,10 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_WMI:
 	case EV_KIND_REMOTE_THREAD:
 	case EV_KIND_PROCESS_ACCESS:
+	case EV_KIND_DRIVER_LOAD:
+	case EV_KIND_REGISTRY:
+	case EV_KIND_STREAM_HASH:
+	case EV_KIND_PIPE:
 		ev_buf_reset(&t);
 		rp_source_line(ev, &t);
 		field(w, IND, "event", t.buf);
