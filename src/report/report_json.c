@@ -764,22 +764,11 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 		ev_buf_addf(&m, "%s log cleared by %s", rp_cleared_channel(ev),
 		    ev_col(ev, EV_COL_USER) ? ev_col(ev, EV_COL_USER) : "?");
 		break;
-	case EV_KIND_SCRIPT:
-	case EV_KIND_SERVICE:
-	case EV_KIND_TASK:
-	case EV_KIND_DNS:
-	case EV_KIND_FILE:
-	case EV_KIND_POWERSHELL:
-	case EV_KIND_WMI:
-	case EV_KIND_REMOTE_THREAD:
-	case EV_KIND_PROCESS_ACCESS:
-	case EV_KIND_DRIVER_LOAD:
-	case EV_KIND_REGISTRY:
-	case EV_KIND_STREAM_HASH:
-	case EV_KIND_PIPE:
-		rp_source_line(ev, &m);
-		break;
 	default:
+		if (rp_source_kind(ev->kind)) {
+			rp_source_line(ev, &m);
+			break;
+		}
 		what = ev_col(ev, EV_COL_COMMAND_LINE) != NULL &&
 		    ev_col(ev, EV_COL_COMMAND_LINE)[0] != '\0' ?
 		    ev_col(ev, EV_COL_COMMAND_LINE) : ev_col(ev, EV_COL_IMAGE);

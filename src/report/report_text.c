@@ -826,22 +826,11 @@ plain_entry(struct tw *w, const struct ev_event *ev)
 		ev_buf_addf(&t, "exit %s", ev_col(ev, EV_COL_IMAGE) ?
 		    ev_col(ev, EV_COL_IMAGE) : "?");
 		break;
-	case EV_KIND_SCRIPT:
-	case EV_KIND_SERVICE:
-	case EV_KIND_TASK:
-	case EV_KIND_DNS:
-	case EV_KIND_FILE:
-	case EV_KIND_POWERSHELL:
-	case EV_KIND_WMI:
-	case EV_KIND_REMOTE_THREAD:
-	case EV_KIND_PROCESS_ACCESS:
-	case EV_KIND_DRIVER_LOAD:
-	case EV_KIND_REGISTRY:
-	case EV_KIND_STREAM_HASH:
-	case EV_KIND_PIPE:
-		rp_source_line(ev, &t);
-		break;
 	default:
+		if (rp_source_kind(ev->kind)) {
+			rp_source_line(ev, &t);
+			break;
+		}
 		ev_buf_addf(&t, "proc %s", ev_col(ev, EV_COL_COMMAND_LINE) &&
 		    ev_col(ev, EV_COL_COMMAND_LINE)[0] ?
 		    ev_col(ev, EV_COL_COMMAND_LINE) : ev_col(ev, EV_COL_IMAGE) ?
@@ -966,22 +955,12 @@ entry(struct tw *w, const struct rp *rp, const struct rp_item *it)
 	case EV_KIND_LOG_CLEAR:
 		field(w, IND, "cleared", rp_cleared_channel(ev));
 		break;
-	case EV_KIND_SCRIPT:
-	case EV_KIND_SERVICE:
-	case EV_KIND_TASK:
-	case EV_KIND_DNS:
-	case EV_KIND_FILE:
-	case EV_KIND_POWERSHELL:
-	case EV_KIND_WMI:
-	case EV_KIND_REMOTE_THREAD:
-	case EV_KIND_PROCESS_ACCESS:
-	case EV_KIND_DRIVER_LOAD:
-	case EV_KIND_REGISTRY:
-	case EV_KIND_STREAM_HASH:
-	case EV_KIND_PIPE:
-		ev_buf_reset(&t);
-		rp_source_line(ev, &t);
-		field(w, IND, "event", t.buf);
+	default:
+		if (rp_source_kind(ev->kind)) {
+			ev_buf_reset(&t);
+			rp_source_line(ev, &t);
+			field(w, IND, "event", t.buf);
+		}
 		break;
 	}
 	field(w, IND, "user", ev_col(ev, EV_COL_USER));
