@@ -1,7 +1,9 @@
 #!/bin/sh
 # sources-golden.sh -- the report of WKS03 (testdata/wks03: an intrusion
 # told by every execution source) against its goldens, text and JSON
-# Lines, every event included (-a).  EVH_UPDATE_GOLDEN=1 rewrites them.
+# Lines, every event included (-a); the shipped rules named relatively (-r
+# rules) so that no rule_path depends on where the tree is.
+# EVH_UPDATE_GOLDEN=1 rewrites them.
 : "${top_srcdir:=.}"
 : "${EVTXHUNT:=./evtxhunt}"
 cd "$top_srcdir" || exit 99
@@ -11,7 +13,7 @@ for f in txt jsonl; do
 	out=$(mktemp "${TMPDIR:-/tmp}/wks03.XXXXXX") || exit 99
 	fmt=text
 	[ "$f" = jsonl ] && fmt=jsonl
-	"$EVTXHUNT" scan -a -f "$fmt" testdata/wks03 > "$out" 2>/dev/null
+	"$EVTXHUNT" scan -a -r rules -f "$fmt" testdata/wks03 > "$out" 2>/dev/null
 	rc=$?
 	if [ "$rc" -ne 1 ]; then
 		echo "FAIL: scan -f $fmt testdata/wks03 exited $rc (want 1: findings)"
