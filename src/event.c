@@ -362,6 +362,7 @@ struct norm {
 	uint64_t	 set[2];	/* the columns put() wrote, a bit each;
 					   all ones: look at every column */
 	struct ev_arena	*arena;
+	struct ev_shared *sh;		/* values stored once, or NULL */
 	const char	*f[F_COUNT];	/* data values by field id, or NULL */
 	bool		 oom;
 };
@@ -877,6 +878,7 @@ ev_cmd_image(const char *cmd, struct ev_arena *arena, bool *oom)
 	const char *img;
 
 	n.arena = arena;
+	n.sh = NULL;
 	n.oom = false;
 	img = cmd_image(&n, cmd);
 	if (n.oom)
@@ -896,9 +898,19 @@ norm_log_clear(struct norm *n)
 	take(n, EV_COL_LOGON_ID, SubjectLogonId);
 }
 
+
+/* Whether the value of field nm (nl bytes), vl bytes, is stored once. */
+static inline bool
+internable(const char *nm, size_t nl, size_t vl)
+{
+	return vl >= EV_INTERN_MIN && vl <= EV_INTERN_MAX &&
+	    !(nl >= 4 && memcmp(nm + nl - 4, "Time", 4) == 0);
+}
+
 /*
  * Copies the record's EventData into the arena with one allocation for
- * every value and unknown name, and indexes the values by field id.
+ * every value and unknown name (values stored once in n->sh excepted),
+ * and indexes the values by field id.
  */
 static int
 copy_data(struct norm *n, const struct ev_record *rec)
@@ -908,12 +920,14 @@ copy_data(struct norm *n, const struct ev_record *rec)
 	int ids[128], id;
 	char *buf;
 	uint32_t nd = rec->ndata, *dlen;
+	struct ev_shared *sh = n->sh != NULL && n->sh->values ? n->sh : NULL;
 
 	data = ev_arena_alloc(n->arena, nd * sizeof(*data));
 	dlen = ev_arena_alloc(n->arena, nd * sizeof(*dlen));
 	if (data == NULL || dlen == NULL)
 		return EV_ENOMEM;
-	/* first pass: sizes and field ids (remembered for 128 fields) */
+	/* first pass: sizes and field ids (remembered for 128 fields);
+	   values stored once are looked up (data[i].value set) */
 	for (uint32_t i = 0; i < nd; i++) {
 		const char *nm = rec->data[i].name ? rec->data[i].name : "";
 		const char *v = rec->data[i].value ? rec->data[i].value : "";
@@ -927,7 +941,13 @@ copy_data(struct norm *n, const struct ev_record *rec)
 		}
 		if (id < 0)
 			total += nl + 1;
-		total += vl + 1;
+		data[i].value = NULL;
+		if (sh != NULL && i < NELEM(ids) && internable(nm, nl, vl)) {
+			if ((data[i].value = ev_shared_value(sh, v,
+			    vl)) == NULL)
+				return EV_ENOMEM;
+		} else
+			total += vl + 1;
 	}
 	if ((buf = ev_arena_alloc(n->arena, total ? total : 1)) == NULL)
 		return EV_ENOMEM;
@@ -952,10 +972,12 @@ copy_data(struct norm *n, const struct ev_record *rec)
 			data[i].name = buf;
 			buf += nl + 1;
 		}
-		memcpy(buf, v, vl + 1);
-		data[i].value = buf;
+		if (data[i].value == NULL) {
+			memcpy(buf, v, vl + 1);
+			data[i].value = buf;
+			buf += vl + 1;
+		}
 		dlen[i] = vl > UINT32_MAX ? UINT32_MAX : (uint32_t)vl;
-		buf += vl + 1;
 		/* the first value of a name counts, as ev_data() finds it */
 		if (id >= 0 && n->f[id] == NULL)
 			n->f[id] = data[i].value;
@@ -966,19 +988,6 @@ copy_data(struct norm *n, const struct ev_record *rec)
 	return 0;
 }
 
-void
-ev_shared_init(struct ev_shared *sh)
-{
-	memset(sh, 0, sizeof(*sh));
-	ev_map_init(&sh->map);
-}
-
-void
-ev_shared_release(struct ev_shared *sh)
-{
-	ev_map_release(&sh->map);
-	ev_shared_init(sh);
-}
 
 /* s as stored once in sh (slot: which System string it is). */
 static const char *
@@ -1100,6 +1109,7 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	memset(ev, 0, sizeof(*ev));
 	n.ev = ev;
 	n.arena = arena;
+	n.sh = shared;
 	n.oom = false;
 	memset(n.f, 0, sizeof(n.f));
 	memset(n.col, 0, sizeof(n.col));

@@ -364,19 +364,48 @@ bool	 ev_examined(struct ev_event *const *events, size_t n);
  * its map's keys, so it must outlive them.  Not thread-safe.
  */
 #define EV_SHARED_NSLOTS	4
+struct ev_intern_slot;
 struct ev_shared {
 	struct ev_map	 map;
 	const char	*last[EV_SHARED_NSLOTS];	/* per string: the last
 							   value, tried first */
+	/*
+	 * EventData values stored once (when values is set): logs repeat
+	 * them (a process's Image, ProcessGuid and User in each of its
+	 * image loads and connections; Hashes, Company, Signature of every
+	 * load of a DLL; a service's command line), so each distinct value
+	 * of EV_INTERN_MIN to EV_INTERN_MAX bytes is kept once, in varena,
+	 * and events point at it.  Timestamps (names ending in "Time")
+	 * are copied: they differ from event to event.
+	 */
+	bool			 values;
+	struct ev_intern_slot	*vtab;		/* open addressing */
+	size_t			 vcap, vn;	/* slots (power of 2), used */
+	struct ev_arena		 varena;
 };
+
+#define EV_INTERN_MIN	8	/* bytes: shorter values are copied */
+#define EV_INTERN_MAX	8192
 
 void	ev_shared_init(struct ev_shared *);
 void	ev_shared_release(struct ev_shared *);
+/*
+ * Forgets the stored EventData values (and frees their memory), keeping
+ * the System strings: for a reader whose events were written out (the
+ * memory budget's spill), whose values nothing points at any longer.
+ */
+void	ev_shared_reset_values(struct ev_shared *);
+/* Bytes the stored values take, table included. */
+size_t	ev_shared_value_bytes(const struct ev_shared *);
+/* v (len bytes, any) as stored once in sh; NULL when out of memory. */
+const char *ev_shared_value(struct ev_shared *, const char *v, size_t len);
 
 /*
  * ev_normalise(), with the System strings taken from shared (stored
- * there when new) instead of copied into arena; shared NULL copies them.
- * The event is the same either way, byte for byte.
+ * there when new) instead of copied into arena, and with shared->values
+ * set, the EventData values too (above); shared NULL copies them.  The
+ * event is the same either way, byte for byte, and its strings live as
+ * long as shared's or arena's, whichever is shorter.
  */
 int	 ev_normalise_shared(const struct ev_record *rec,
 	    struct ev_arena *arena, struct ev_shared *shared,

@@ -197,7 +197,12 @@ add_generic(struct ingest_shard *sh, const struct ev_record *rec,
 	int rc;
 
 	ev_arena_reset(&sh->scratch);
-	if (ev_normalise_shared(rec, &sh->scratch, &sh->strings, &tmp) != 0) {
+	/* most generic events are only counted: their values are not
+	   stored for good (ev_event_keep() copies those kept) */
+	sh->strings.values = false;
+	rc = ev_normalise_shared(rec, &sh->scratch, &sh->strings, &tmp);
+	sh->strings.values = true;
+	if (rc != 0) {
 		EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
 		return NULL;
 	}
@@ -250,6 +255,7 @@ spill_shard(struct ingest_shard *sh)
 	sh->runs[sh->nruns++] = sh->sp.size;
 	sh->n = sh->hooked = 0;
 	ev_arena_reset(&sh->arena);
+	ev_shared_reset_values(&sh->strings);
 	atomic_store(&sh->ctx->spilled, true);
 	return 0;
 }
@@ -259,7 +265,7 @@ static size_t
 shard_bytes(const struct ingest_shard *sh)
 {
 	return sh->arena.total - (size_t)(sh->arena.end - sh->arena.ptr) +
-	    sh->n * sizeof(*sh->ev);
+	    sh->n * sizeof(*sh->ev) + ev_shared_value_bytes(&sh->strings);
 }
 
 /* Adds the event of rec (of file) to shard sh.  0 or an error. */
@@ -1131,6 +1137,7 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		ev_arena_init(&run->shards[i].arena);
 		ev_arena_init(&run->shards[i].scratch);
 		ev_shared_init(&run->shards[i].strings);
+		run->shards[i].strings.values = true;
 	}
 	if (opts->memory != 0) {
 		/* half the budget for the events, shared by the shards */

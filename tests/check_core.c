@@ -3,6 +3,7 @@
  * arenas, SHA-256, escaping for every output, and event normalisation.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -439,6 +440,67 @@ START_TEST(test_norm_shared)
 END_TEST
 
 /*
+ * EventData values stored once (ev_shared.values): a repeated value is
+ * one string, short values and timestamps are copied, the event is the
+ * same as a copy, and the store grows and empties.
+ */
+START_TEST(test_norm_shared_values)
+{
+	static const struct ev_pair d[] = {
+		{ "ProcessGuid", "{11111111-2222-3333-4444-555555555555}" },
+		{ "ProcessId", "4242" },
+		{ "Image", "C:\\Windows\\System32\\rundll32.exe" },
+		{ "ImageLoaded", "C:\\Windows\\System32\\scrobj.dll" },
+		{ "UtcTime", "2024-03-07 09:00:00.123" },
+		{ "Hashes", "SHA256=0000000000000000000000000000000000000000000"
+		    "000000000000000000000" },
+	};
+	struct ev_record r;
+	struct ev_event a, b, x;
+	struct ev_shared sh;
+	char big[64];
+
+	ev_shared_init(&sh);
+	sh.values = true;
+	record(&r, EV_PROVIDER_SYSMON, 7, d, NELEM(d));
+	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &a), 0);
+	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &b), 0);
+	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &x), 0);
+	ck_assert_uint_eq(sh.vn, 4);	/* guid, image, dll, hashes */
+	ck_assert_ptr_eq(a.data[0].value, b.data[0].value);
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_IMAGE), ev_col(&b, EV_COL_IMAGE));
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_IMAGE), a.data[2].value);
+	ck_assert_ptr_ne(a.data[1].value, b.data[1].value);	/* short */
+	ck_assert_ptr_ne(a.data[4].value, b.data[4].value);	/* a time */
+	for (uint32_t i = 0; i < NELEM(d); i++) {
+		ck_assert_str_eq(a.data[i].name, x.data[i].name);
+		ck_assert_str_eq(a.data[i].value, x.data[i].value);
+		ck_assert_uint_eq(a.dlen[i], x.dlen[i]);
+	}
+	for (int k = 0; k < EV_NCOL; k++)
+		if (ev_col(&x, k) == NULL)
+			ck_assert_ptr_null(ev_col(&a, k));
+		else
+			ck_assert_str_eq(ev_col(&a, k), ev_col(&x, k));
+	/* thousands of distinct values: the table grows, all found again */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(big, sizeof(big), "C:\\Tools\\tool%05d.exe", i);
+		ck_assert_str_eq(ev_shared_value(&sh, big, strlen(big)), big);
+	}
+	ck_assert_uint_eq(sh.vn, 5004);
+	snprintf(big, sizeof(big), "C:\\Tools\\tool%05d.exe", 1234);
+	ck_assert_ptr_eq(ev_shared_value(&sh, big, strlen(big)),
+	    ev_shared_value(&sh, big, strlen(big)));
+	ck_assert_uint_eq(sh.vn, 5004);
+	ck_assert_uint_gt(ev_shared_value_bytes(&sh), 5000 * 20);
+	ev_shared_reset_values(&sh);
+	ck_assert_uint_eq(ev_shared_value_bytes(&sh), 0);
+	ck_assert_uint_eq(sh.vn, 0);
+	ev_shared_release(&sh);
+}
+END_TEST
+
+/*
  * ev_event_keep: a copy that outlives the arena the event was normalised
  * into; its data and hits with it, or no data at all.
  */
@@ -819,6 +881,7 @@ core_suite(void)
 	tcase_add_checked_fixture(tc, norm_setup, norm_teardown);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_norm_shared);
+	tcase_add_test(tc, test_norm_shared_values);
 	tcase_add_test(tc, test_event_keep);
 	tcase_add_test(tc, test_spill);
 	tcase_add_test(tc, test_norm_4688_v2);
