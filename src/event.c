@@ -377,6 +377,26 @@ put(struct norm *n, enum ev_col c, const char *v)
 	n->set[c / 64] |= (uint64_t)1 << (c % 64);
 }
 
+/*
+ * s[0..len) kept for the event: stored once in n->sh when it stores
+ * values (a derived column logs repeat: hashes, DOMAIN\user), else
+ * copied into the arena.  Sets n->oom on failure.
+ */
+static const char *
+keep_derived(struct norm *n, const char *s, size_t len)
+{
+	const char *p;
+
+	if (n->sh != NULL && n->sh->values && len >= EV_INTERN_MIN &&
+	    len <= EV_INTERN_MAX)
+		p = ev_shared_value(n->sh, s, len);
+	else
+		p = ev_arena_strndup(n->arena, s, len);
+	if (p == NULL)
+		n->oom = true;
+	return p;
+}
+
 static const char *
 copy(struct norm *n, const char *s)
 {
@@ -458,12 +478,8 @@ split_hashes(struct norm *n, const char *hashes)
 				if ((size_t)(eq - p) == kl &&
 				    strncasecmp(p, keys[i].key, kl) == 0 &&
 				    eq + 1 < end) {
-					char *v = ev_arena_strndup(n->arena,
-					    eq + 1, (size_t)(end - eq - 1));
-
-					if (v == NULL)
-						n->oom = true;
-					put(n, keys[i].col, v);
+					put(n, keys[i].col, keep_derived(n,
+					    eq + 1, (size_t)(end - eq - 1)));
 				}
 			}
 		}
@@ -477,7 +493,7 @@ domain_user(struct norm *n, const char *sid, const char *dom,
     const char *user)
 {
 	const char *known = ev_sid_name(sid);
-	char *s;
+	char buf[256], *s;
 	size_t dl, ul;
 
 	if (known != NULL)
@@ -488,6 +504,12 @@ domain_user(struct norm *n, const char *sid, const char *dom,
 		return user;	/* already in the arena */
 	dl = strlen(dom);
 	ul = strlen(user);
+	if (dl + ul + 2 <= sizeof(buf)) {
+		memcpy(buf, dom, dl);
+		buf[dl] = '\\';
+		memcpy(buf + dl + 1, user, ul + 1);
+		return keep_derived(n, buf, dl + ul + 1);
+	}
 	s = ev_arena_alloc(n->arena, dl + ul + 2);
 	if (s == NULL) {
 		n->oom = true;

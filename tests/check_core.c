@@ -466,7 +466,10 @@ START_TEST(test_norm_shared_values)
 	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &a), 0);
 	ck_assert_int_eq(ev_normalise_shared(&r, &norm_arena, &sh, &b), 0);
 	ck_assert_int_eq(ev_normalise(&r, &norm_arena, &x), 0);
-	ck_assert_uint_eq(sh.vn, 4);	/* guid, image, dll, hashes */
+	/* guid, image, dll, hashes and the sha256 split from them */
+	ck_assert_uint_eq(sh.vn, 5);
+	ck_assert_ptr_eq(ev_col(&a, EV_COL_SHA256), ev_col(&b,
+	    EV_COL_SHA256));
 	ck_assert_ptr_eq(a.data[0].value, b.data[0].value);
 	ck_assert_ptr_eq(ev_col(&a, EV_COL_IMAGE), ev_col(&b, EV_COL_IMAGE));
 	ck_assert_ptr_eq(ev_col(&a, EV_COL_IMAGE), a.data[2].value);
@@ -487,11 +490,11 @@ START_TEST(test_norm_shared_values)
 		snprintf(big, sizeof(big), "C:\\Tools\\tool%05d.exe", i);
 		ck_assert_str_eq(ev_shared_value(&sh, big, strlen(big)), big);
 	}
-	ck_assert_uint_eq(sh.vn, 5004);
+	ck_assert_uint_eq(sh.vn, 5005);
 	snprintf(big, sizeof(big), "C:\\Tools\\tool%05d.exe", 1234);
 	ck_assert_ptr_eq(ev_shared_value(&sh, big, strlen(big)),
 	    ev_shared_value(&sh, big, strlen(big)));
-	ck_assert_uint_eq(sh.vn, 5004);
+	ck_assert_uint_eq(sh.vn, 5005);
 	ck_assert_uint_gt(ev_shared_value_bytes(&sh), 5000 * 20);
 	ev_shared_reset_values(&sh);
 	ck_assert_uint_eq(ev_shared_value_bytes(&sh), 0);
