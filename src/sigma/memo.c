@@ -35,12 +35,24 @@ sigma_memo_free(struct sigma_memo *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < SIGMA_MEMO_SLOTS; i++) {
-		free(m->slot[i].heap);
-		free(m->slot[i].find);
-		free(m->slot[i].res);
-	}
+	for (size_t w = 0; w < SIGMA_MEMO_SLOTS / 64; w++)
+		for (uint64_t b = m->owned[w]; b != 0; b &= b - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(b);
+
+			free(m->slot[i].heap);
+			free(m->slot[i].find);
+			free(m->slot[i].res);
+		}
 	free(m->raw);
+}
+
+/* Notes that slot e has (or may have) buffers of its own. */
+static inline void
+memo_own(struct sigma_memo *m, const struct sigma_memo_ent *e)
+{
+	size_t i = (size_t)(e - m->slot);
+
+	m->owned[i / 64] |= 1ull << (i % 64);
 }
 
 static inline uint64_t
@@ -143,8 +155,10 @@ sigma_memo_get(struct sigma_memo *m, uint32_t fid, const char *v, size_t n,
 	if (n <= SIGMA_MEMO_INLINE)
 		e->val = e->inl;
 	else if (memo_room(&m->bytes, SIGMA_MEMO_BUDGET, (void **)&e->heap,
-	    &e->heapcap, (uint32_t)n, 1))
+	    &e->heapcap, (uint32_t)n, 1)) {
+		memo_own(m, e);
 		e->val = e->heap;
+	}
 	else
 		return NULL;
 	memcpy(e->val, v, n);
@@ -167,6 +181,7 @@ sigma_memo_keep_finds(struct sigma_memo *m, struct sigma_memo_ent *e,
 	    SIGMA_MEMO_BUDGET, (void **)&e->find, &e->findcap, n + 1,
 	    sizeof(uint32_t)))
 		return false;
+	memo_own(m, e);
 	for (uint32_t i = 0; i < n; i++)
 		e->find[i] = MEMO_FIND(ids[i], occ_by_id[ids[i]]);
 	e->nfind = n;
@@ -182,6 +197,7 @@ sigma_memo_add_res(struct sigma_memo *m, struct sigma_memo_ent *e,
 	    SIGMA_MEMO_BUDGET, (void **)&e->res, &e->rescap, e->nres + 1,
 	    sizeof(uint32_t)))
 		return false;
+	memo_own(m, e);
 	e->res[e->nres++] = res;
 	return true;
 }
@@ -204,8 +220,9 @@ sigma_evmemo_free(struct sigma_evmemo *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < SIGMA_EVMEMO_SLOTS; i++)
-		free(m->slot[i].key);
+	for (size_t w = 0; w < SIGMA_EVMEMO_SLOTS / 64; w++)
+		for (uint64_t b = m->owned[w]; b != 0; b &= b - 1)
+			free(m->slot[w * 64 + (size_t)__builtin_ctzll(b)].key);
 	free(m);
 }
 
@@ -248,6 +265,8 @@ sigma_evmemo_put(struct sigma_evmemo *m, const uint64_t *key, uint32_t nkey,
 	    !memo_room(&m->bytes, SIGMA_EVMEMO_BUDGET, (void **)&e->key,
 	    &e->cap, nw, sizeof(*key)))
 		return false;
+	m->owned[(size_t)(e - m->slot) / 64] |= 1ull << ((size_t)(e - m->slot) %
+	    64);
 	/* one buffer: the key, then the hits and rules */
 	memcpy(e->key, key, nkey * sizeof(*key));
 	e->list = (uint32_t *)(e->key + nkey);

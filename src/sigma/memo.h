@@ -70,6 +70,9 @@ struct sigma_memo {
 	size_t			 bytes;		/* in entry buffers */
 	uint64_t		 seen[(1u << SIGMA_MEMO_SEEN_BITS) / 64];
 	uint32_t		 nseen;		/* bits set since cleared */
+	/* slots with buffers, a bit each: freeing visits only these, not
+	   the 4 MB of slots (pages a short run never touched) */
+	uint64_t		 owned[SIGMA_MEMO_SLOTS / 64];
 	void			*raw;		/* what was allocated */
 };
 
@@ -122,6 +125,8 @@ struct sigma_evmemo_ent {
 
 struct sigma_evmemo {
 	size_t			 bytes;
+	uint64_t		 owned[SIGMA_EVMEMO_SLOTS / 64];	/* as
+						   sigma_memo's */
 	struct sigma_evmemo_ent	 slot[SIGMA_EVMEMO_SLOTS];
 };
 
