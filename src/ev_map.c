@@ -1,6 +1,6 @@
 /*
  * ev_map.c -- open-addressing (linear probing) hash map with a seeded
- * FNV-1a + murmur finaliser hash; see ev_map.h.
+ * word-at-a-time hash and the murmur finaliser; see ev_map.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,18 +24,28 @@ seed(void)
 	return map_seed;
 }
 
+/*
+ * Eight bytes at a time (multiply and xor-shift), then the murmur
+ * finaliser: keys are GUIDs, paths and command lines, tens of bytes.
+ */
 static uint64_t
 hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed();
+	uint64_t h = seed() ^ (len * 0x9e3779b97f4a7c15ULL), w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
+	if (i < len) {
+		w = 0;
+		memcpy(&w, p + i, len - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
