@@ -33,23 +33,15 @@ struct corr_tasks {
 	size_t		 nlinks;
 };
 
-static void
-add_lower(struct ev_buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		ev_buf_addc(b, (*s >= 'A' && *s <= 'Z') ? (char)(*s + 32) : *s);
-}
-
-/* "computer\x1fid" lower-cased into b; false when id is absent */
-static bool
-key(struct ev_buf *b, const struct ev_event *ev, const char *id)
+bool
+corr_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
 {
 	ev_buf_reset(b);
 	if (id == NULL || *id == '\0')
 		return false;
-	add_lower(b, ev_col(ev, EV_COL_COMPUTER));
+	ev_buf_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, '\x1f');
-	add_lower(b, id);
+	ev_buf_add_lower(b, id);
 	return !ev_buf_failed(b);
 }
 
@@ -78,7 +70,7 @@ put(struct corr_tasks *t, struct ev_buf *b, int m, const struct ev_event *ev)
 	struct ev_map_ent *e;
 	bool isnew;
 
-	if (!key(b, ev, key_col(ev, m)))
+	if (!corr_key(b, ev, key_col(ev, m)))
 		return ev_buf_failed(b) ? EV_ENOMEM : 0;
 	if ((e = ev_map_put(&t->map[m], b->buf, b->len, &isnew)) == NULL)
 		return EV_ENOMEM;
@@ -139,7 +131,7 @@ first(const struct corr_tasks *t, struct ev_buf *b, int m,
 {
 	const struct ev_map_ent *e;
 
-	if (t == NULL || !key(b, ev, id) ||
+	if (t == NULL || !corr_key(b, ev, id) ||
 	    (e = ev_map_get(&t->map[m], b->buf, b->len)) == NULL)
 		return NONE;
 	return e->idx;

@@ -35,6 +35,14 @@ struct corr_task {
 };
 
 struct corr_tasks;
+struct ev_buf;
+
+/*
+ * The key correlation joins a host's events by: "computer\x1fid", both
+ * ASCII-lower-cased, into b.  false when id is absent or empty (or out
+ * of memory).
+ */
+bool	corr_key(struct ev_buf *b, const struct ev_event *ev, const char *id);
 
 /* Indexes the task events of events[0..n) (output order, borrowed: they
    must outlive the index).  0 and *out (NULL when there are none: every

@@ -57,26 +57,6 @@ struct corr {
 	struct corr_tasks *tasks;	/* TaskScheduler runs */
 };
 
-static void
-key_add_lower(struct ev_buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		ev_buf_addc(b, (*s >= 'A' && *s <= 'Z') ? (char)(*s + 32) : *s);
-}
-
-/* "computer\x1fid" lower-cased into b; false when either part is absent */
-static bool
-make_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
-{
-	ev_buf_reset(b);
-	if (id == NULL || *id == '\0')
-		return false;
-	key_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
-	ev_buf_addc(b, '\x1f');
-	key_add_lower(b, id);
-	return !ev_buf_failed(b);
-}
-
 static bool	is_powershell(const char *image);
 
 /* "computer\x1fcommand line" (the line as logged) into b */
@@ -88,7 +68,7 @@ cmd_key(struct ev_buf *b, const struct ev_event *ev)
 	ev_buf_reset(b);
 	if (cmd == NULL || *cmd == '\0')
 		return false;
-	key_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
+	ev_buf_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, '\x1f');
 	ev_buf_adds(b, cmd);
 	return !ev_buf_failed(b);
@@ -150,7 +130,7 @@ by_pid(struct build *b, const struct ev_event *ev, enum ev_col pidcol,
 {
 	uint32_t n;
 
-	if (!make_key(&b->key, ev, ev_col(ev, pidcol)))
+	if (!corr_key(&b->key, ev, ev_col(ev, pidcol)))
 		return NONE;
 	n = lookup(&b->pid, &b->key);
 	if (n == NONE || !same_image(ev_col(b->c->procs[n].ev, EV_COL_IMAGE),
@@ -177,7 +157,7 @@ add_process(struct build *b, struct ev_event *ev)
 		return EV_ENOMEM;
 	e->idx = k;
 
-	if (np->sysmon && make_key(&b->key, ev,
+	if (np->sysmon && corr_key(&b->key, ev,
 	    ev_col(ev, EV_COL_PARENT_PROCESS_GUID)))
 		p = lookup(&b->guid, &b->key);
 	if (p == NONE)
@@ -221,11 +201,11 @@ add_process(struct build *b, struct ev_event *ev)
 			return 0;	/* the map keeps the first */
 		}
 	}
-	if (np->sysmon && make_key(&b->key, ev, ev_col(ev,
+	if (np->sysmon && corr_key(&b->key, ev, ev_col(ev,
 	    EV_COL_PROCESS_GUID)))
 		if (set_key(b, &b->guid, k) != 0)
 			return EV_ENOMEM;
-	if (make_key(&b->key, ev, ev_col(ev, EV_COL_PID)))
+	if (corr_key(&b->key, ev, ev_col(ev, EV_COL_PID)))
 		if (set_key(b, &b->pid, k) != 0)
 			return EV_ENOMEM;
 	/* PowerShell hosts, for by_cmd() (only they: the map costs) */
@@ -249,7 +229,7 @@ owner(struct build *b, const struct ev_event *ev)
 	uint32_t n = NONE;
 
 	if (ev->event_id != 4689 &&
-	    make_key(&b->key, ev, ev_col(ev, EV_COL_PROCESS_GUID)))
+	    corr_key(&b->key, ev, ev_col(ev, EV_COL_PROCESS_GUID)))
 		n = lookup(&b->guid, &b->key);
 	if (n == NONE)
 		n = by_pid(b, ev, EV_COL_PID, ev_col(ev, EV_COL_IMAGE));
@@ -268,7 +248,7 @@ end_process(struct build *b, const struct ev_event *ev)
 	if (c->procs[n].exit == NULL)
 		c->procs[n].exit = ev;
 	/* a later creation with this pid is a new process */
-	if (make_key(&b->key, c->procs[n].ev, ev_col(c->procs[n].ev,
+	if (corr_key(&b->key, c->procs[n].ev, ev_col(c->procs[n].ev,
 	    EV_COL_PID))
 	    && (e = ev_map_get(&b->pid, b->key.buf, b->key.len)) != NULL &&
 	    e->idx != NONE && c->procs[e->idx].canon == n)
@@ -408,7 +388,7 @@ image_key(struct ev_buf *b, const struct ev_event *ev)
 
 	if (base != NULL && strcasecmp(base, "%COMSPEC%") == 0)
 		base = "cmd.exe";
-	if (!make_key(b, ev, base))
+	if (!corr_key(b, ev, base))
 		return false;
 	if (strchr(base, '.') == NULL)
 		ev_buf_adds(b, ".exe");
@@ -740,7 +720,7 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 static bool
 wmi_key(struct ev_buf *b, const struct ev_event *ev, enum ev_col col)
 {
-	return make_key(b, ev, ev_col(ev, col));
+	return corr_key(b, ev, ev_col(ev, col));
 }
 
 /* The event m holds for ev's computer and name col, or NULL. */

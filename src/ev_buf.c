@@ -67,6 +67,34 @@ fail:
 }
 
 void
+ev_buf_add_lower(struct ev_buf *b, const char *s)
+{
+	size_t n, i;
+	char *d;
+
+	if (s == NULL || (n = strlen(s)) == 0 || !ev_buf_grow(b, n))
+		return;
+	d = b->buf + b->len;
+	/* eight bytes at a time: a byte gets 0x20 when it is 'A'..'Z'
+	   (its low seven bits in range, its high bit clear) */
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w, lo, ge, gt;
+
+		memcpy(&w, s + i, 8);
+		lo = w & 0x7f7f7f7f7f7f7f7full;
+		ge = lo + 0x3f3f3f3f3f3f3f3full;	/* >= 'A': 0x80 */
+		gt = lo + 0x2525252525252525ull;	/* >  'Z': 0x80 */
+		w |= ((ge ^ gt) & ~w & 0x8080808080808080ull) >> 2;
+		memcpy(d + i, &w, 8);
+	}
+	for (; i < n; i++)
+		d[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) :
+		    s[i];
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void
 ev_buf_add_slow(struct ev_buf *b, const void *p, size_t n)
 {
 	if (!ev_buf_grow(b, n))

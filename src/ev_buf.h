@@ -60,6 +60,8 @@ ev_buf_adds(struct ev_buf *b, const char *s)
 {
 	ev_buf_add(b, s, strlen(s));
 }
+/* s (NULL: nothing) with ASCII letters lower-cased (keys) */
+void	 ev_buf_add_lower(struct ev_buf *, const char *s);
 static inline void
 ev_buf_addc(struct ev_buf *b, char c)
 {

@@ -187,6 +187,37 @@ START_TEST(test_buf)
 }
 END_TEST
 
+/* ev_buf_add_lower: ASCII A-Z only, every byte value, any length. */
+START_TEST(test_buf_lower)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	char in[300];
+
+	for (int i = 0; i < 255; i++)
+		in[i] = (char)(i + 1);		/* 1..255, then NUL */
+	in[255] = '\0';
+	for (size_t start = 0; start < 20; start++) {
+		ev_buf_reset(&b);
+		ev_buf_adds(&b, "K:");
+		ev_buf_add_lower(&b, in + start);
+		ck_assert_uint_eq(b.len, 2 + 255 - start);
+		for (size_t i = start; i < 255; i++) {
+			unsigned char c = (unsigned char)in[i];
+
+			ck_assert_uint_eq((unsigned char)b.buf[2 + i - start],
+			    c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		ck_assert_int_eq(b.buf[b.len], '\0');
+	}
+	ev_buf_reset(&b);
+	ev_buf_add_lower(&b, NULL);
+	ev_buf_add_lower(&b, "");
+	ev_buf_add_lower(&b, "WKS01.CORP.Local\x1f{AB-cd}");
+	ck_assert_str_eq(b.buf, "wks01.corp.local\x1f{ab-cd}");
+	ev_buf_release(&b);
+}
+END_TEST
+
 START_TEST(test_arena)
 {
 	struct ev_arena a = EV_ARENA_INIT;
@@ -868,6 +899,7 @@ core_suite(void)
 
 	tc = tcase_create("memory");
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_buf_lower);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_parse_numbers);
