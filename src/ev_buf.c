@@ -1,6 +1,8 @@
 /*
  * ev_buf.c -- growable NUL-terminated byte buffer (see ev_buf.h).
  */
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +126,103 @@ ev_buf_add_utf8(struct ev_buf *b, uint32_t cp)
 	ev_buf_add(b, u, ev_utf8_put(cp, u));
 }
 
+/*
+ * Whether every conversion of fmt is one simple_addf() writes: %s, %c,
+ * %d, %i, %u, the integer ones with l, ll or z, and %% (no flags, width
+ * or precision).  The report writers' formats are nearly all such, and
+ * vsnprintf()'s set-up cost is most of what they spend.
+ */
+static bool
+simple_fmt(const char *f)
+{
+	for (const char *p = f; (p = strchr(p, '%')) != NULL;) {
+		p++;
+		if (*p == '%') {
+			p++;
+			continue;
+		}
+		if (*p == 's' || *p == 'c') {
+			p++;
+			continue;
+		}
+		if (*p == 'z')
+			p++;
+		else if (p[0] == 'l')
+			p += p[1] == 'l' ? 2 : 1;
+		if (*p != 'd' && *p != 'i' && *p != 'u')
+			return false;
+		p++;
+	}
+	return true;
+}
+
+/* Appends v in decimal. */
+static void
+add_u64(struct ev_buf *b, uint64_t v, bool neg)
+{
+	char num[24], *q = num + sizeof(num);
+
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		*--q = '-';
+	ev_buf_add(b, q, (size_t)(num + sizeof(num) - q));
+}
+
+/* ev_buf_vaddf() of a simple_fmt() format, as vsnprintf() writes it. */
+static void
+simple_addf(struct ev_buf *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt, *q;
+
+	for (;;) {
+		int len = 0;	/* 1 l, 2 ll, 3 z */
+
+		q = strchrnul(p, '%');
+		ev_buf_add(b, p, (size_t)(q - p));
+		if (*q == '\0')
+			return;
+		p = q + 1;
+		if (*p == 'z') {
+			len = 3;
+			p++;
+		} else if (*p == 'l') {
+			len = p[1] == 'l' ? 2 : 1;
+			p += len;
+		}
+		switch (*p++) {
+		case '%':
+			ev_buf_addc(b, '%');
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			ev_buf_adds(b, s != NULL ? s : "(null)");
+			break;
+		}
+		case 'c':
+			ev_buf_addc(b, (char)va_arg(ap, int));
+			break;
+		case 'u':
+			add_u64(b, len == 0 ? va_arg(ap, unsigned) : len == 1 ?
+			    va_arg(ap, unsigned long) : len == 2 ?
+			    va_arg(ap, unsigned long long) : va_arg(ap, size_t),
+			    false);
+			break;
+		default: {	/* d, i */
+			long long v = len == 0 ? va_arg(ap, int) : len == 1 ?
+			    va_arg(ap, long) : len == 2 ? va_arg(ap, long long) :
+			    va_arg(ap, ssize_t);
+
+			add_u64(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
+			break;
+		}
+		}
+	}
+}
+
 void
 ev_buf_vaddf(struct ev_buf *b, const char *fmt, va_list ap)
 {
@@ -132,6 +231,12 @@ ev_buf_vaddf(struct ev_buf *b, const char *fmt, va_list ap)
 
 	if (b->oom)
 		return;
+	if (simple_fmt(fmt)) {
+		va_copy(cp, ap);
+		simple_addf(b, fmt, cp);
+		va_end(cp);
+		return;
+	}
 	va_copy(cp, ap);
 	n = vsnprintf(b->cap ? b->buf + b->len : NULL,
 	    b->cap ? b->cap - b->len : 0, fmt, cp);

@@ -3,6 +3,8 @@
  * arenas, SHA-256, escaping for every output, and event normalisation.
  */
 #include <check.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,38 @@ START_TEST(test_buf)
 	ck_assert_str_eq(b.buf, "x");
 	ev_buf_release(&b);
 	ck_assert_uint_eq(b.cap, 0);
+}
+END_TEST
+
+/*
+ * ev_buf_addf writes the simple conversions itself (%s %c %d %i %u, l,
+ * ll, z, %%) and leaves the rest to vsnprintf: the same text either way.
+ */
+START_TEST(test_buf_addf)
+{
+	struct ev_buf b = EV_BUF_INIT;
+	char want[512];
+
+#define SAME(...) do {							\
+	ev_buf_reset(&b);						\
+	ev_buf_adds(&b, "<");						\
+	ev_buf_addf(&b, __VA_ARGS__);					\
+	want[0] = '<';							\
+	snprintf(want + 1, sizeof(want) - 1, __VA_ARGS__);		\
+	ck_assert_str_eq(b.buf, want);					\
+	ck_assert_uint_eq(b.len, strlen(want));				\
+} while (0)
+	SAME("plain");
+	SAME("%s|%s|%c|%%|%d", "a", "", 'x', 0);
+	SAME("%d %d %i %u %u", INT_MIN, INT_MAX, -1, 0u, UINT_MAX);
+	SAME("%ld %lu %lld %llu", LONG_MIN, ULONG_MAX, LLONG_MIN,
+	    ULLONG_MAX);
+	SAME("%zu %zd %zu", SIZE_MAX, (ssize_t)-5, (size_t)42);
+	SAME("%" PRIu64 ",%" PRIu32 ",%" PRId64, UINT64_MAX, UINT32_MAX,
+	    INT64_MIN);
+	SAME("%.2f|%5d|%-3s|%x|%.3s", 7.275, 42, "ab", 255u, "abcdef");
+#undef SAME
+	ev_buf_release(&b);
 }
 END_TEST
 
@@ -900,6 +934,7 @@ core_suite(void)
 	tc = tcase_create("memory");
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_buf_lower);
+	tcase_add_test(tc, test_buf_addf);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_parse_numbers);
