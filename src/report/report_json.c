@@ -12,10 +12,13 @@
 #include "report/escape.h"
 #include "report/report_int.h"
 
+/* ,"k": (k a plain key: no escaping; the most frequent write here) */
 static void
 key(struct ev_buf *b, const char *k)
 {
-	ev_buf_addf(b, ",\"%s\":", k);
+	ev_buf_add(b, ",\"", 2);
+	ev_buf_adds(b, k);
+	ev_buf_add(b, "\":", 2);
 }
 
 /* A time: UTC, or in the display zone when the JSON is the HTML page's. */
@@ -30,7 +33,9 @@ jtime(struct ev_buf *b, const struct rp *rp, uint64_t t)
 	}
 	ev_time_format(t, rp->r->opts.format != NULL &&
 	    strcmp(rp->r->opts.format, "html") == 0 ? EV_TIME_LOCAL : 0, iso);
-	ev_buf_addf(b, "\"%s\"", iso);
+	ev_buf_addc(b, '"');
+	ev_buf_adds(b, iso);
+	ev_buf_addc(b, '"');
 }
 
 /* An EV_T_INT column: the number, or null. */
