@@ -119,6 +119,33 @@ row() {
 	}'
 }
 
+# serial_phases FILE RULE-ARGS...: which of `scan -j2`'s phases
+# (EVTXHUNT_TIMING) run on one thread, and their share of the run: all
+# but reading with matching and the late matching of Sysmon 3/7.
+serial_phases() {
+	sf=$1
+	shift
+	EVTXHUNT_TIMING=1 "$EVH" scan -q -j 2 --no-baseline "$@" -f jsonl \
+	    "$sf" 2>"$BD/timing.out" >/dev/null
+	sed -n 's/^evtxhunt: timing: //p' "$BD/timing.out" | awk '
+	{
+		secs = $(NF - 1)
+		name = $0
+		sub(/ +[0-9.]+ s$/, "", name)
+		total += secs
+		if (name == "read and match" || name == "match 3/7")
+			next
+		serial += secs
+		list = list sprintf("%s%s %.2f s", list == "" ? "" : ", ",
+		    name, secs)
+	}
+	END {
+		if (total > 0)
+			printf "  one thread at -j2: %.0f %% of %.2f s of phases (%s)\n",
+			    100 * serial / total, total, list
+	}'
+}
+
 bench_file() {
 	f=$1
 	BYTES=$(stat -c %s "$f")
@@ -167,6 +194,7 @@ bench_file() {
 		row "scan all SigmaHQ rules -j1"
 		measure 1 "$EVH" scan -q -j 2 --no-baseline "$@" -f jsonl "$f"
 		row "scan all SigmaHQ rules -j2"
+		serial_phases "$f" "$@"
 		if [ -z "${BENCH_QUICK:-}" ] &&
 		    [ -x "$top_builddir/tests/bench/bench-sigma" ]; then
 			echo "matching alone:"
