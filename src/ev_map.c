@@ -2,6 +2,7 @@
  * ev_map.c -- open-addressing (linear probing) hash map with a seeded
  * word-at-a-time hash and the murmur finaliser; see ev_map.h.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,31 +11,37 @@
 #include "ev_map.h"
 
 static uint64_t map_seed;
+static pthread_once_t seed_once = PTHREAD_ONCE_INIT;
 
-static uint64_t
-seed(void)
+/* Once per process, before any thread hashes (maps of every thread and
+   ev_shared's value store hash with it). */
+static void
+seed_init(void)
 {
-	if (map_seed == 0) {
-		uint64_t s = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+	struct timespec ts;
+	uint64_t s;
 
-		s ^= (uint64_t)getpid() << 17;
-		s ^= (uint64_t)(uintptr_t)&map_seed;
-		map_seed = s | 1;
-	}
-	return map_seed;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s = ((uint64_t)time(NULL) ^ (uint64_t)ts.tv_nsec << 20) *
+	    0x9e3779b97f4a7c15ULL;
+	s ^= (uint64_t)getpid() << 17;
+	s ^= (uint64_t)(uintptr_t)&map_seed;
+	map_seed = s | 1;
 }
 
 /*
  * Eight bytes at a time (multiply and xor-shift), then the murmur
  * finaliser: keys are GUIDs, paths and command lines, tens of bytes.
  */
-static uint64_t
-hash(const void *key, size_t len)
+uint64_t
+ev_map_hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = seed() ^ (len * 0x9e3779b97f4a7c15ULL), w;
+	uint64_t h, w;
 	size_t i = 0;
 
+	pthread_once(&seed_once, seed_init);
+	h = map_seed ^ (len * 0x9e3779b97f4a7c15ULL);
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdULL;
@@ -89,7 +96,7 @@ find(const struct ev_map *m, const void *key, size_t klen, uint64_t h)
 struct ev_map_ent *
 ev_map_get(const struct ev_map *m, const void *key, size_t klen)
 {
-	struct ev_map_ent *e = find(m, key, klen, hash(key, klen));
+	struct ev_map_ent *e = find(m, key, klen, ev_map_hash(key, klen));
 
 	return e != NULL && e->key != NULL ? e : NULL;
 }
@@ -123,7 +130,7 @@ grow(struct ev_map *m)
 struct ev_map_ent *
 ev_map_put(struct ev_map *m, const void *key, size_t klen, bool *isnew)
 {
-	uint64_t h = hash(key, klen);
+	uint64_t h = ev_map_hash(key, klen);
 	struct ev_map_ent *e;
 	char *k;
 

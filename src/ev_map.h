@@ -53,6 +53,11 @@ struct ev_map_ent *ev_map_get(const struct ev_map *, const void *key,
 struct ev_map_ent *ev_map_put(struct ev_map *, const void *key,
 	    size_t klen, bool *isnew);
 
+/*
+ * The maps' hash of key (len bytes): seeded once per process, eight bytes
+ * a step.  For other tables of byte strings (ev_shared's values).
+ */
+uint64_t ev_map_hash(const void *key, size_t len);
 /* Iteration: *pos starts at 0; returns the next used entry or NULL. */
 struct ev_map_ent *ev_map_next(const struct ev_map *, size_t *pos);
 

@@ -3,30 +3,14 @@
  * struct ev_shared): the System strings' map, and the EventData values
  * logs repeat, in an open-addressing table of their own.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ev_arena.h"
 #include "ev_err.h"
+#include "ev_map.h"
 #include "event.h"
-
-static uint64_t seed;
-static pthread_once_t seed_once = PTHREAD_ONCE_INIT;
-
-static void
-seed_init(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	seed = ((uint64_t)ts.tv_nsec << 20 ^ (uint64_t)ts.tv_sec ^
-	    (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)&ts) *
-	    0x9e3779b97f4a7c15ull | 1;
-}
 
 /* A stored value: the string (in varena), its length and hash. */
 struct ev_intern_slot {
@@ -34,32 +18,6 @@ struct ev_intern_slot {
 	uint32_t	 len;
 	uint32_t	 h;
 };
-
-/*
- * Hash of a value, eight bytes at a time, seeded per process (as
- * ev_map's) so that values an attacker wrote cannot be made to collide
- * offline.
- */
-static inline uint32_t
-intern_hash(const char *s, size_t n)
-{
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull), w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, s + i, n - i);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-	}
-	h ^= h >> 29;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h ^ h >> 32);
-}
 
 /* Doubles sh's table (or makes the first).  0 or EV_ENOMEM. */
 static int
@@ -93,8 +51,7 @@ ev_shared_value(struct ev_shared *sh, const char *v, size_t len)
 	size_t j;
 	char *p;
 
-	pthread_once(&seed_once, seed_init);
-	h = intern_hash(v, len);
+	h = (uint32_t)ev_map_hash(v, len);
 	if ((sh->vn + 1) * 4 > sh->vcap * 3 && intern_grow(sh) != 0)
 		return NULL;	/* kept at most 3/4 full */
 	for (j = h & (sh->vcap - 1); sh->vtab[j].s != NULL;
