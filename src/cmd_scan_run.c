@@ -205,7 +205,8 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 	s->have_run = true;
 	s->status = CMD_EXIT_MAX(s->status, cmd_read_status(&s->rd, &s->run));
 	phase(s, "read and match");
-	if (corr_build(s->run.events, s->run.nevents, &s->corr, &err) != 0 ||
+	if (corr_build_jobs(s->run.events, s->run.nevents,
+	    s->rd.ingest.jobs, &s->corr, &err) != 0 ||
 	    (phase(s, "correlate"), findings_match_late(&s->fs, s->rules,
 	    s->run.events, s->run.nevents, s->rd.ingest.jobs)) != 0 ||
 	    findings_fold_twins(&s->fs, s->corr, s->run.events,

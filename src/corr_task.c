@@ -137,12 +137,6 @@ first(const struct corr_tasks *t, struct ev_buf *b, int m,
 	return e->idx;
 }
 
-static uint64_t
-tdiff(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
 /* Whether an image as a task logs it (a path, a file name, a COM
    handler's name) may be the image of a process. */
 static bool
@@ -173,7 +167,7 @@ corr_tasks_launch(const struct corr_tasks *t, const struct ev_event *proc)
 		const struct ev_event *e = t->links[j].ev;
 
 		if (e->event_id == 201 ||
-		    tdiff(e->time, proc->time) > CORR_TASK_WINDOW ||
+		    ev_tdiff(e->time, proc->time) > CORR_TASK_WINDOW ||
 		    !image_agrees(ev_col(e, EV_COL_IMAGE),
 		    ev_col(proc, EV_COL_IMAGE)))
 			continue;
@@ -221,7 +215,7 @@ by_process(const struct corr_tasks *t, struct ev_buf *b,
 	    j = t->links[j].prev, tries++) {
 		const struct ev_event *e = t->links[j].ev;
 
-		if (e->event_id == want && tdiff(e->time, ev->time) <=
+		if (e->event_id == want && ev_tdiff(e->time, ev->time) <=
 		    CORR_TASK_WINDOW && ci_eq(ev_col(e, EV_COL_TASK_NAME),
 		    ev_col(ev, EV_COL_TASK_NAME)))
 			return e;
@@ -243,7 +237,7 @@ registration(const struct corr_tasks *t, struct ev_buf *b,
 
 		if (e->time > t0)
 			continue;
-		if (best != NULL && tdiff(best->time, e->time) > CORR_TASK_WINDOW)
+		if (best != NULL && ev_tdiff(best->time, e->time) > CORR_TASK_WINDOW)
 			break;
 		/* the Security event of the same moment has the XML */
 		if (best == NULL || (ev_is_tasksched(best) &&

@@ -12,8 +12,10 @@
 
 #include "ev_map.h"
 #include "correlate.h"
+#include "corr_part.h"
 #include "corr_task.h"
 #include "ev_buf.h"
+#include "ev_par.h"
 #include "ev_util.h"
 
 #define NONE	UINT32_MAX
@@ -89,19 +91,6 @@ same_image(const char *a, const char *b)
 	    strcasecmp(a, b) == 0;
 }
 
-/* Equal strings, NULL equal only to NULL. */
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static uint64_t
-tdiff(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
 struct build {
 	struct corr	*c;
 	struct ev_map	 guid, pid;
@@ -139,23 +128,18 @@ by_pid(struct build *b, const struct ev_event *ev, enum ev_col pidcol,
 	return n;
 }
 
+/* ev, the k-th process creation of the run, as node k. */
 static int
-add_process(struct build *b, struct ev_event *ev)
+add_process(struct build *b, struct ev_event *ev, uint32_t k)
 {
 	struct corr *c = b->c;
-	uint32_t k = (uint32_t)c->nprocs, p = NONE, q;
+	uint32_t p = NONE, q;
 	struct proc *np = &c->procs[k];
-	struct ev_map_ent *e;
 
 	np->ev = ev;
 	np->exit = NULL;
 	np->canon = k;
 	np->sysmon = ev->event_id == 1;
-	c->nprocs++;
-	e = ev_map_put(&c->byptr, &ev, sizeof(ev), NULL);
-	if (e == NULL)
-		return EV_ENOMEM;
-	e->idx = k;
 
 	if (np->sysmon && corr_key(&b->key, ev,
 	    ev_col(ev, EV_COL_PARENT_PROCESS_GUID)))
@@ -183,7 +167,7 @@ add_process(struct build *b, struct ev_event *ev)
 		    ev_col(ev, EV_COL_IMAGE)) == 0;
 
 		if (same && qp->sysmon != np->sysmon &&
-		    tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
+		    ev_tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
 			if (np->sysmon && qp->ev->dup_record == 0 &&
 			    ev->dup_record == 0) {
 				qp->canon = k;
@@ -195,7 +179,7 @@ add_process(struct build *b, struct ev_event *ev)
 				return 0;	/* the map keeps the Sysmon */
 			}
 		} else if (same && !qp->sysmon && !np->sysmon &&
-		    qp->ev->time == ev->time && str_eq(ev_col(qp->ev, 
+		    qp->ev->time == ev->time && ev_str_eq(ev_col(qp->ev, 
 		    EV_COL_COMMAND_LINE), ev_col(ev, EV_COL_COMMAND_LINE))) {
 			np->canon = q;	/* a copy of the 4688 q */
 			return 0;	/* the map keeps the first */
@@ -853,9 +837,128 @@ attach(struct corr *c, struct att *a, size_t n)
 	}
 }
 
+/*
+ * One thread's share of the first pass: the events of some hosts (part;
+ * NULL: every event), with maps of its own, into the shared nodes (each
+ * process creation has its node number already) and its own regions of
+ * the attachment arrays.
+ */
+struct pass {
+	struct build		 b;		/* maps and key; b.c shared */
+	struct ev_event		**events;
+	const struct corr_part	*part;
+	size_t			 n;
+	struct att		*net, *loads, *acts;	/* [n] each */
+	size_t			 nnet, nloads, nacts;
+	int			 rc;
+};
+
+static void
+first_pass(void *arg, unsigned t)
+{
+	struct pass *ps = &((struct pass *)arg)[t];
+	struct build *b = &ps->b;
+	uint32_t k = 0, o;
+
+	for (size_t j = 0; j < ps->n && ps->rc == 0; j++) {
+		struct ev_event *ev = ps->events[ps->part != NULL ?
+		    ps->part->idx[j] : j];
+
+		switch (ev->kind) {
+		case EV_KIND_PROCESS:
+			ps->rc = add_process(b, ev, ps->part != NULL ?
+			    ps->part->rank[j] : k++);
+			break;
+		case EV_KIND_PROCESS_EXIT:
+			end_process(b, ev);
+			break;
+		case EV_KIND_NETWORK:
+		case EV_KIND_IMAGE_LOAD:
+			if ((o = owner(b, ev)) == NONE)
+				break;
+			if (ev->kind == EV_KIND_NETWORK)
+				ps->net[ps->nnet++] = (struct att){ o, ev };
+			else
+				ps->loads[ps->nloads++] = (struct att){ o, ev };
+			break;
+		case EV_KIND_DNS:
+		case EV_KIND_FILE:
+		case EV_KIND_REMOTE_THREAD:
+		case EV_KIND_PROCESS_ACCESS:
+		case EV_KIND_REGISTRY:
+		case EV_KIND_STREAM_HASH:
+		case EV_KIND_PIPE:
+		case EV_KIND_TASK:
+		case EV_KIND_POWERSHELL:
+			if ((o = act_owner(b, ev)) != NONE)
+				ps->acts[ps->nacts++] = (struct att){
+				    b->c->procs[o].canon, ev };
+			break;
+		}
+	}
+	if (ev_buf_failed(&b->key))
+		ps->rc = EV_ENOMEM;
+	ev_map_release(&b->guid);
+	ev_map_release(&b->pid);
+	ev_map_release(&b->cmd);
+	ev_buf_release(&b->key);
+}
+
+/*
+ * The first pass over events[0..n), on up to jobs threads (by host:
+ * corr_part.h), its attachments gathered into the arrays of b (each n
+ * long) in the order of the passes: a node's attachments keep their
+ * order, as layout() needs.  0 or EV_ENOMEM.
+ */
+static int
+first_passes(struct build *b, struct ev_event **events, size_t n,
+    unsigned jobs, struct att *loads, size_t *nloads, struct att *acts,
+    size_t *nacts)
+{
+	struct corr_part *parts = NULL;
+	struct pass *ps;
+	unsigned np = 1;
+	size_t off = 0;
+	int rc = 0;
+
+	if (jobs > 1 && corr_partition(events, n, jobs, &parts, &np) != 0)
+		return EV_ENOMEM;
+	if ((ps = calloc(np, sizeof(*ps))) == NULL) {
+		corr_part_free(parts, np);
+		return EV_ENOMEM;
+	}
+	for (unsigned t = 0; t < np; t++) {	/* calloc: empty maps */
+		ps[t].b.c = b->c;
+		ev_buf_init(&ps[t].b.key);
+		ps[t].events = events;
+		ps[t].part = parts != NULL ? &parts[t] : NULL;
+		ps[t].n = parts != NULL ? parts[t].n : n;
+		ps[t].net = b->att + off;
+		ps[t].loads = loads + off;
+		ps[t].acts = acts + off;
+		off += ps[t].n;
+	}
+	ev_par_for(np, np, first_pass, ps);
+	for (unsigned t = 0; t < np; t++) {
+		rc = ps[t].rc != 0 ? ps[t].rc : rc;
+		memmove(b->att + b->natt, ps[t].net, ps[t].nnet *
+		    sizeof(*acts));
+		memmove(loads + *nloads, ps[t].loads, ps[t].nloads *
+		    sizeof(*acts));
+		memmove(acts + *nacts, ps[t].acts, ps[t].nacts *
+		    sizeof(*acts));
+		b->natt += ps[t].nnet;
+		*nloads += ps[t].nloads;
+		*nacts += ps[t].nacts;
+	}
+	free(ps);
+	corr_part_free(parts, np);
+	return rc;
+}
+
 int
-corr_build(struct ev_event **events, size_t n, struct corr **out,
-    struct ev_err *err)
+corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
+    struct corr **out, struct ev_err *err)
 {
 	struct build b;
 	struct att *loads = NULL, *kids = NULL, *acts = NULL;
@@ -863,10 +966,6 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	int rc = EV_ENOMEM;
 
 	memset(&b, 0, sizeof(b));
-	ev_map_init(&b.guid);
-	ev_map_init(&b.pid);
-	ev_map_init(&b.cmd);
-	ev_buf_init(&b.key);
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
 	ev_map_init(&b.c->byptr);
@@ -881,45 +980,18 @@ corr_build(struct ev_event **events, size_t n, struct corr **out,
 	if (b.c->procs == NULL || b.att == NULL || loads == NULL ||
 	    acts == NULL)
 		goto out;
-
-	for (size_t i = 0; i < n; i++) {
-		struct ev_event *ev = events[i];
-		uint32_t o;
-
-		switch (ev->kind) {
-		case EV_KIND_PROCESS:
-			if (add_process(&b, ev) != 0)
-				goto out;
-			break;
-		case EV_KIND_PROCESS_EXIT:
-			end_process(&b, ev);
-			break;
-		case EV_KIND_NETWORK:
-		case EV_KIND_IMAGE_LOAD:
-			if ((o = owner(&b, ev)) == NONE)
-				break;
-			if (ev->kind == EV_KIND_NETWORK)
-				b.att[b.natt++] = (struct att){ o, ev };
-			else
-				loads[nloads++] = (struct att){ o, ev };
-			break;
-		case EV_KIND_DNS:
-		case EV_KIND_FILE:
-		case EV_KIND_REMOTE_THREAD:
-		case EV_KIND_PROCESS_ACCESS:
-		case EV_KIND_REGISTRY:
-		case EV_KIND_STREAM_HASH:
-		case EV_KIND_PIPE:
-		case EV_KIND_TASK:
-		case EV_KIND_POWERSHELL:
-			if ((o = act_owner(&b, ev)) != NONE)
-				acts[nacts++] = (struct att){
-				    b.c->procs[o].canon, ev };
-			break;
-		}
-	}
-	if (ev_buf_failed(&b.key))
+	if (first_passes(&b, events, n, jobs, loads, &nloads, acts,
+	    &nacts) != 0)
 		goto out;
+	b.c->nprocs = nprocs;
+	for (size_t k = 0; k < nprocs; k++) {
+		struct ev_map_ent *e = ev_map_put(&b.c->byptr,
+		    &b.c->procs[k].ev, sizeof(b.c->procs[k].ev), NULL);
+
+		if (e == NULL)
+			goto out;
+		e->idx = (uint32_t)k;
+	}
 
 	/* resolve twins: attachments and parents point at kept nodes */
 	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
@@ -964,10 +1036,6 @@ out:
 	if (rc != 0)
 		EV_ERR(err, rc, 0, "correlation: out of memory");
 	corr_free(b.c);
-	ev_map_release(&b.guid);
-	ev_map_release(&b.pid);
-	ev_map_release(&b.cmd);
-	ev_buf_release(&b.key);
 	free(b.att);
 	free(loads);
 	free(acts);

@@ -52,8 +52,16 @@ struct corr;
  * events and ev->dup_record on Sysmon 1 events that have a 4688 twin.
  * Returns 0 and *out (free with corr_free()), or EV_ENOMEM.
  */
-int	corr_build(struct ev_event **events, size_t n, struct corr **out,
-	    struct ev_err *err);
+int	corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
+	    struct corr **out, struct ev_err *err);
+/* corr_build_jobs() with jobs 1: jobs are threads for the first pass,
+   by host (corr_part.h); the result is the same for any number. */
+static inline int
+corr_build(struct ev_event **events, size_t n, struct corr **out,
+    struct ev_err *err)
+{
+	return corr_build_jobs(events, n, 1, out, err);
+}
 void	corr_free(struct corr *);
 
 /*

@@ -111,6 +111,20 @@ ev_qsort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
+/* Equal strings, NULL equal only to NULL. */
+static inline bool
+ev_str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* |a - b| of two FILETIMEs. */
+static inline uint64_t
+ev_tdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
 /* The last part of a Windows or POSIX path (after its last \ or /);
    NULL for NULL. */
 const char *ev_basename(const char *path);

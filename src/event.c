@@ -209,19 +209,13 @@ ev_dup_hash(const struct ev_event *e)
 	return h ^ (h >> 29);
 }
 
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 bool
 ev_dup_equal(const struct ev_event *a, const struct ev_event *b)
 {
 	return a->record_id == b->record_id && a->time == b->time &&
 	    a->event_id == b->event_id &&
-	    str_eq(ev_col(a, EV_COL_COMPUTER), ev_col(b, EV_COL_COMPUTER)) &&
-	    str_eq(ev_col(a, EV_COL_CHANNEL), ev_col(b, EV_COL_CHANNEL));
+	    ev_str_eq(ev_col(a, EV_COL_COMPUTER), ev_col(b, EV_COL_COMPUTER)) &&
+	    ev_str_eq(ev_col(a, EV_COL_CHANNEL), ev_col(b, EV_COL_CHANNEL));
 }
 
 bool

@@ -392,6 +392,93 @@ START_TEST(deep_chain)
 }
 END_TEST
 
+/*
+ * corr_build_jobs() on 1 to 8 threads (the first pass dealt by host):
+ * the same trees, twins, exits and attachments as one thread, over five
+ * hosts of uneven size, one of them spelled in two cases, with pid
+ * reuse, 4688/Sysmon 1 twins and Sysmon 3/5/7 in between.
+ */
+START_TEST(jobs_same)
+{
+	static const char *const comps[] = { "WS1", "ws1", "DC1", "SRV2",
+	    "LAB3", "WS1" };
+	static const unsigned jobs[] = { 2, 3, 8 };
+	struct corr_row want, got;
+	struct ev_event *procs_of[NELEM(comps)] = { NULL };
+	const struct ev_event *proc1[256];
+	char guid[64], pid[16], ppid[16];
+	size_t nw;
+
+	for (unsigned i = 0; i < 120; i++) {
+		const char *c = comps[i % NELEM(comps)];
+		unsigned h = i % NELEM(comps), p = 100 + i % 7;
+		struct ev_event *ev;
+
+		snprintf(guid, sizeof(guid), "{0000000%u-0000-0000-0000-%012u}",
+		    h % 5, i);
+		snprintf(pid, sizeof(pid), "%u", p);
+		snprintf(ppid, sizeof(ppid), "%u", 100 + (i + 3) % 7);
+		if (i % 4 == 1) {
+			snprintf(pid, sizeof(pid), "0x%x", p);
+			snprintf(ppid, sizeof(ppid), "0x%x", 100 + (i + 3) % 7);
+			ev = sec4688(c, i * S, 5000 + i, pid, "C:\\w\\t.exe", ppid,
+			    NULL);
+		} else
+			ev = sysmon1(c, i * S, guid, pid, "C:\\w\\t.exe",
+			    procs_of[h] != NULL ? ev_col(procs_of[h],
+			    EV_COL_PROCESS_GUID) : G(0), ppid, "C:\\w\\t.exe");
+		procs_of[h] = ev;
+		if (i % 5 == 2)		/* its twin, a second later */
+			sec4688(c, i * S + S / 2, 9000 + i, "0x0", "C:\\w\\t.exe",
+			    "0x4", NULL);
+		if (i % 3 == 0)
+			push(TEV_SYSMON(&arena, i % 2 ? 3 : 7, c, i * S + 1, 7000 + i,
+			    "ProcessGuid", guid, "ProcessId", pid, "Image",
+			    "C:\\w\\t.exe", NULL));
+		if (i % 11 == 5)
+			push(TEV_SYSMON(&arena, 5, c, i * S + 2, 8000 + i,
+			    "ProcessGuid", guid, "ProcessId", pid, "Image",
+			    "C:\\w\\t.exe", NULL));
+	}
+	build();
+	nw = corr_nprocs(corr);
+	ck_assert_uint_gt(nw, 100);
+	for (size_t i = 0; i < nev && i < NELEM(proc1); i++)
+		proc1[i] = evs[i]->process;
+	for (size_t j = 0; j < NELEM(jobs); j++) {
+		struct corr *c2 = NULL;
+		struct ev_err err = EV_ERR_INIT;
+
+		for (size_t i = 0; i < nev; i++) {
+			evs[i]->process = NULL;
+			evs[i]->dup_record = 0;
+		}
+		ck_assert_int_eq(corr_build_jobs(evs, nev, jobs[j], &c2, &err),
+		    0);
+		ck_assert_uint_eq(corr_nprocs(c2), nw);
+		for (size_t i = 0; i < nw; i++) {
+			corr_row(corr, i, &want);
+			corr_row(c2, i, &got);
+			ck_assert_ptr_eq(got.ev, want.ev);
+			ck_assert_ptr_eq(got.duplicate_of,
+			    want.duplicate_of);
+			ck_assert_ptr_eq(got.exit, want.exit);
+			ck_assert_ptr_eq(got.parent, want.parent);
+			ck_assert_uint_eq(got.depth, want.depth);
+			ck_assert_uint_eq(got.nnet, want.nnet);
+			ck_assert_uint_eq(got.nloads,
+			    want.nloads);
+			for (size_t k = 0; k < got.nloads; k++)
+				ck_assert_ptr_eq(got.loads[k],
+				    want.loads[k]);
+		}
+		for (size_t i = 0; i < nev && i < NELEM(proc1); i++)
+			ck_assert_ptr_eq(evs[i]->process, proc1[i]);
+		corr_free(c2);
+	}
+}
+END_TEST
+
 START_TEST(empty)
 {
 	build();
@@ -418,6 +505,7 @@ main(void)
 	tcase_add_test(tc, store);
 	tcase_add_test(tc, deep_chain);
 	tcase_add_test(tc, empty);
+	tcase_add_test(tc, jobs_same);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

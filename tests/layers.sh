@@ -25,7 +25,7 @@ function layer(p) {
 	if (p ~ /^src\/(ev_[a-z0-9_]+|event|sha256|version)\.[ch]$/) return 0
 	if (p ~ /^src\/evtx\//) return 1
 	if (p ~ /^src\/sigma\// || p ~ /^src\/ingest(_walk)?\.[ch]$/) return 2
-	if (p ~ /^src\/(correlate|corr_task|sigcorr)\.[ch]$/) return 3
+	if (p ~ /^src\/(correlate|corr_task|corr_part|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
 	if (p ~ /^src\/findings\.[ch]$/) return 5
 	if (p ~ /^src\/store\.[ch]$/) return 6
