@@ -190,7 +190,8 @@ learn(int argc, char **argv)
 	}
 	status = cmd_read_status(&a.rd, &run);
 	base_counts_init(&counts);
-	if (corr_build(run.events, run.nevents, &corr, &err) != 0 ||
+	if (corr_build_jobs(run.events, run.nevents, a.rd.ingest.jobs,
+	    &corr, &err) != 0 ||
 	    base_counts_add_events(&counts, cfg, corr, run.events,
 	    run.nevents, &err) != 0) {
 		cmd_warn("%s", err.msg);
