@@ -611,12 +611,15 @@ norm_sysmon(struct norm *n)
 		take(n, EV_COL_PARENT_USER, ParentUser);
 		break;
 	case EV_KIND_IMAGE_LOAD:
-		take(n, EV_COL_IMAGE_LOADED, ImageLoaded);
 		take(n, EV_COL_ORIGINAL_FILE_NAME, OriginalFileName);
 		take(n, EV_COL_COMPANY, Company);
 		take(n, EV_COL_PRODUCT, Product);
 		take(n, EV_COL_DESCRIPTION, Description);
 		take(n, EV_COL_FILE_VERSION, FileVersion);
+		/* and what a driver load logs too */
+		/* FALLTHROUGH */
+	case EV_KIND_DRIVER_LOAD:
+		take(n, EV_COL_IMAGE_LOADED, ImageLoaded);
 		take_bool(n, EV_COL_SIGNED, Signed);
 		take(n, EV_COL_SIGNATURE, Signature);
 		take(n, EV_COL_SIGNATURE_STATUS, SignatureStatus);
@@ -641,12 +644,6 @@ norm_sysmon(struct norm *n)
 	case EV_KIND_REMOTE_THREAD:
 	case EV_KIND_PROCESS_ACCESS:
 		norm_sysmon_access(n);
-		break;
-	case EV_KIND_DRIVER_LOAD:
-		take(n, EV_COL_IMAGE_LOADED, ImageLoaded);
-		take_bool(n, EV_COL_SIGNED, Signed);
-		take(n, EV_COL_SIGNATURE, Signature);
-		take(n, EV_COL_SIGNATURE_STATUS, SignatureStatus);
 		break;
 	case EV_KIND_REGISTRY:
 		take(n, EV_COL_EVENT_TYPE, EventType);
