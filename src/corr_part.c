@@ -51,7 +51,7 @@ hosts_of(struct ev_event *const *events, size_t n, uint32_t *hostof,
 			comp = "";
 		/* computer names are shared strings: the last one again
 		   needs no lookup */
-		if (comp != last || last == NULL) {
+		if (comp != last) {
 			ev_buf_reset(&key);
 			ev_buf_add_lower(&key, comp);
 			if (ev_buf_failed(&key) || (e = ev_map_put(&m,

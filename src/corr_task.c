@@ -34,14 +34,18 @@ struct corr_tasks {
 };
 
 bool
-corr_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
+corr_key_as(struct ev_buf *b, const struct ev_event *ev, const char *id,
+    bool fold)
 {
 	ev_buf_reset(b);
 	if (id == NULL || *id == '\0')
 		return false;
 	ev_buf_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
 	ev_buf_addc(b, '\x1f');
-	ev_buf_add_lower(b, id);
+	if (fold)
+		ev_buf_add_lower(b, id);
+	else
+		ev_buf_adds(b, id);
 	return !ev_buf_failed(b);
 }
 

@@ -38,11 +38,19 @@ struct corr_tasks;
 struct ev_buf;
 
 /*
- * The key correlation joins a host's events by: "computer\x1fid", both
- * ASCII-lower-cased, into b.  false when id is absent or empty (or out
- * of memory).
+ * The key correlation joins a host's events by: "computer\x1fid" into b,
+ * the computer ASCII-lower-cased, and id too when fold.  false when id is
+ * absent or empty (or out of memory).
  */
-bool	corr_key(struct ev_buf *b, const struct ev_event *ev, const char *id);
+bool	corr_key_as(struct ev_buf *b, const struct ev_event *ev,
+	    const char *id, bool fold);
+
+/* corr_key_as() of an identifier (GUID, pid, task name): folded. */
+static inline bool
+corr_key(struct ev_buf *b, const struct ev_event *ev, const char *id)
+{
+	return corr_key_as(b, ev, id, true);
+}
 
 /* Indexes the task events of events[0..n) (output order, borrowed: they
    must outlive the index).  0 and *out (NULL when there are none: every

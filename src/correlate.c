@@ -65,15 +65,7 @@ static bool	is_powershell(const char *image);
 static bool
 cmd_key(struct ev_buf *b, const struct ev_event *ev)
 {
-	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
-
-	ev_buf_reset(b);
-	if (cmd == NULL || *cmd == '\0')
-		return false;
-	ev_buf_add_lower(b, ev_col(ev, EV_COL_COMPUTER));
-	ev_buf_addc(b, '\x1f');
-	ev_buf_adds(b, cmd);
-	return !ev_buf_failed(b);
+	return corr_key_as(b, ev, ev_col(ev, EV_COL_COMMAND_LINE), false);
 }
 
 static uint32_t
