@@ -77,12 +77,9 @@ ev_shared_init(struct ev_shared *sh)
 void
 ev_shared_release(struct ev_shared *sh)
 {
-	bool values = sh->values;
-
 	ev_map_release(&sh->map);
 	ev_shared_reset_values(sh);
 	ev_shared_init(sh);
-	sh->values = values;
 }
 
 void
