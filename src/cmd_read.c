@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_read.h"
@@ -317,4 +318,20 @@ cmd_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+cmd_rss_mib(void)
+{
+	FILE *fp = fopen("/proc/self/statm", "r");
+	unsigned long long size, rss;
+	long page = sysconf(_SC_PAGESIZE);
+	int n;
+
+	if (fp == NULL)
+		return 0;
+	n = fscanf(fp, "%llu %llu", &size, &rss);
+	fclose(fp);
+	return n == 2 && page > 0 ? (double)rss * (double)page /
+	    (1024.0 * 1024.0) : 0;
 }
