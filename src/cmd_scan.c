@@ -22,14 +22,15 @@ static const char *const scan_usage[] = {
 	    "[--computer pattern] [--db file]",
 	"                     [-f format] [--force] [--from time] [--hash] "
 	    "[-j jobs] [-l level]",
-	"                     [--learn] [--learn-all] [--no-baseline] "
-	    "[--no-recovered] [--no-rules]",
-	"                     [-o file]",
+	"                     [--learn] [--learn-all] [--memory size] "
+	    "[--no-baseline]",
+	"                     [--no-recovered] [--no-rules] [-o file]",
 	"                     [--parser native|libevtx] [--progress when] "
 	    "[-r path]...",
 	"                     [--rule pattern] [--strict] [--suppress file] "
 	    "[--to time]",
-	"                     [--tz zone] [--group line|shape] [--no-group]",
+	"                     [--tmpdir dir] [--tz zone] [--group line|shape] "
+	    "[--no-group]",
 	"                     [--rule-level level] [--status list] "
 	    "[--tag pattern]",
 	"                     [--technique pattern] [--exclude file] "
@@ -99,6 +100,7 @@ static const struct cmd_opt scan_options[] = {
 	{ "tz", 0, "zone", "human formats in zone, with offsets (default: TZ, "
 	    "else UTC)", CMD_OPT_STR_(S, tz) },
 	CMD_READ_OPTS,
+	CMD_READ_BUDGET_OPTS,
 	CMD_OPT_END_ROW
 };
 #undef S

@@ -35,7 +35,8 @@
 
 /*
  * With EVTXHUNT_TIMING set, prints how long the phase that just ended
- * took (where the time goes, for benchmarks); name NULL starts the clock.
+ * took and the memory resident at its end (where the time and memory
+ * go, for benchmarks); name NULL starts the clock.
  */
 static void
 phase(struct scan *s, const char *name)
@@ -46,8 +47,8 @@ phase(struct scan *s, const char *name)
 		return;
 	now = cmd_now();
 	if (name != NULL)
-		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s\n", name,
-		    now - s->t_phase);
+		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %8.1f MiB\n",
+		    name, now - s->t_phase, cmd_rss_mib());
 	s->t_phase = now;
 }
 
@@ -182,6 +183,25 @@ prepare(struct scan *s)
 }
 
 /*
+ * Over --memory, the events with rule hits whose data stayed in the
+ * spill get it back (Sigma correlations and the explanations read it):
+ * those a 4688 twin handed its hits to; the Sysmon 3/7 matched late have
+ * theirs.  0 or an error (err set).
+ */
+static int
+fill_hits(struct scan *s, struct ev_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; s->run.loaded && i < s->run.nevents && rc == 0;
+	    i++)
+		if (s->run.events[i]->nhits > 0)
+			rc = ingest_event_fill(&s->run, s->run.events[i], NULL,
+			    err);
+	return rc;
+}
+
+/*
  * Steps 2 to 5 (the top of this file): from the evidence to the
  * findings.  Returns 0, or -1 after a message.
  */
@@ -205,12 +225,18 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 	s->have_run = true;
 	s->status = CMD_EXIT_MAX(s->status, cmd_read_status(&s->rd, &s->run));
 	phase(s, "read and match");
+	/* over --memory: back from the spill, most data left there */
+	if (s->run.spill != NULL && (ingest_load(&s->run, &err) != 0 ||
+	    (phase(s, "load spill"), 0))) {
+		cmd_warn("%s", err.msg);
+		return -1;
+	}
 	if (corr_build_jobs(s->run.events, s->run.nevents,
 	    s->rd.ingest.jobs, &s->corr, &err) != 0 ||
 	    (phase(s, "correlate"), findings_match_late(&s->fs, s->rules,
-	    s->run.events, s->run.nevents, s->rd.ingest.jobs)) != 0 ||
+	    &s->run, s->rd.ingest.jobs, &err)) != 0 ||
 	    findings_fold_twins(&s->fs, s->corr, s->run.events,
-	    s->run.nevents) != 0) {
+	    s->run.nevents) != 0 || fill_hits(s, &err) != 0) {
 		cmd_warn("%s", err.code ? err.msg : "out of memory");
 		return -1;
 	}
@@ -287,6 +313,7 @@ scan_init(struct scan *s)
 {
 	memset(s, 0, sizeof(*s));
 	cmd_read_init(&s->rd);
+	s->rd.budget = true;
 	ev_arena_init(&s->arena);
 	findings_init(&s->fs);
 	sigcorr_init(&s->sigcorr);

@@ -92,6 +92,14 @@ ev_shared_reset_values(struct ev_shared *sh)
 	ev_arena_init(&sh->varena);
 }
 
+void
+ev_shared_seal(struct ev_shared *sh)
+{
+	free(sh->vtab);
+	sh->vtab = NULL;
+	sh->vcap = sh->vn = 0;
+}
+
 size_t
 ev_shared_value_bytes(const struct ev_shared *sh)
 {

@@ -422,6 +422,61 @@ ev_spill_next(struct ev_spill_rd *rd, struct ev_err *err)
 	return 1;
 }
 
+/* n bytes at off of sp into buf.  0 or EV_EIO / EV_ECORRUPT with err. */
+static int
+read_full(const struct ev_spill *sp, uint64_t off, void *buf, size_t n,
+    struct ev_err *err)
+{
+	size_t done = 0;
+
+	if (off > sp->size || n > sp->size - off)
+		return EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' "
+		    "is damaged", sp->dir);
+	while (done < n) {
+		ssize_t r = pread(sp->fd, (char *)buf + done, n - done,
+		    (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;	/* shorter than written */
+			return EV_ERR_SYS(err, "cannot read a temporary file "
+			    "in '%s'", sp->dir);
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int
+ev_spill_read_at(const struct ev_spill *sp, uint64_t at,
+    struct ev_arena *arena, struct ev_event **ev, struct ev_err *err)
+{
+	unsigned char hdr[4], *rec;
+	uint32_t n;
+	int rc;
+
+	*ev = NULL;
+	if ((rc = read_full(sp, at, hdr, 4, err)) != 0)
+		return rc;
+	if ((n = get32(hdr)) > REC_MAX)
+		return EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' "
+		    "is damaged", sp->dir);
+	if ((rec = ev_arena_alloc(arena, n ? n : 1)) == NULL ||
+	    (*ev = ev_arena_alloc(arena, sizeof(**ev))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if ((rc = read_full(sp, at + 4, rec, n, err)) != 0)
+		return rc;
+	if ((rc = decode(rec, n, arena, *ev)) != 0) {
+		*ev = NULL;
+		return rc == EV_ENOMEM ? EV_ERR(err, rc, 0, "out of memory") :
+		    EV_ERR(err, rc, 0, "a temporary file in '%s' is damaged",
+		    sp->dir);
+	}
+	return 0;
+}
+
 struct ev_event *
 ev_spill_copy(struct ev_arena *arena, const void *rec, size_t len)
 {
@@ -705,15 +760,18 @@ ev_spill_merge_all(struct ev_spill_run *in, size_t n, const char *dir,
 
 ptrdiff_t
 ev_spill_batch(struct ev_spill_rd *rd, struct ev_arena *arena,
-    struct ev_event **v, size_t max, struct ev_err *err)
+    struct ev_event **v, uint64_t *at, size_t max, struct ev_err *err)
 {
 	size_t n = 0;
 	int rc = 0;
 
 	ev_arena_reset(arena);
-	while (n < max && (rc = ev_spill_next(rd, err)) == 1)
+	while (n < max && (rc = ev_spill_next(rd, err)) == 1) {
+		if (at != NULL)
+			at[n] = ev_spill_rd_at(rd);
 		if ((v[n++] = ev_spill_copy(arena, rd->rec, rd->reclen)) ==
 		    NULL)
 			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
 	return rc < 0 ? rc : (ptrdiff_t)n;
 }

@@ -75,11 +75,31 @@ void	ev_spill_rd_release(struct ev_spill_rd *);
 int	ev_spill_next(struct ev_spill_rd *, struct ev_err *err);
 
 /*
- * Reads up to max events of rd into v, copied into arena (reset first):
- * the number read, 0 at the end, or a negative code.
+ * Where the record ev_spill_next() last returned starts in the file, for
+ * ev_spill_read_at().
+ */
+static inline uint64_t
+ev_spill_rd_at(const struct ev_spill_rd *rd)
+{
+	return rd->off - (rd->len - rd->pos) - 4;
+}
+
+/*
+ * Reads the record at at (ev_spill_rd_at()) of sp into arena and sets
+ * *ev to its event, valid as long as the arena.  Uses pread(2) only:
+ * threads may read one spill at once.  0, EV_EIO, EV_ECORRUPT (also for
+ * an offset that is not a record's) or EV_ENOMEM, with err set.
+ */
+int	ev_spill_read_at(const struct ev_spill *sp, uint64_t at,
+	    struct ev_arena *arena, struct ev_event **ev, struct ev_err *err);
+
+/*
+ * Reads up to max events of rd into v, copied into arena (reset first),
+ * and, when at is not NULL, where each record starts (ev_spill_rd_at())
+ * into at: the number read, 0 at the end, or a negative code.
  */
 ptrdiff_t ev_spill_batch(struct ev_spill_rd *, struct ev_arena *arena,
-	    struct ev_event **v, size_t max, struct ev_err *err);
+	    struct ev_event **v, uint64_t *at, size_t max, struct ev_err *err);
 
 /*
  * Copies the record rec (len bytes, as ev_spill_next() gives it) into

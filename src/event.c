@@ -1194,22 +1194,28 @@ ev_normalise_shared(const struct ev_record *rec, struct ev_arena *arena,
 	return norm_end(&n);
 }
 
-/* s copied into arena; NULL stays NULL.  Sets *oom on failure. */
+/*
+ * s copied into arena, or stored once in shared when not NULL; NULL
+ * stays NULL.  Sets *oom on failure.
+ */
 static const char *
-keep_str(struct ev_arena *arena, const char *s, bool *oom)
+keep_str(struct ev_arena *arena, struct ev_shared *shared, const char *s,
+    bool *oom)
 {
 	const char *c;
 
 	if (s == NULL)
 		return NULL;
-	if ((c = ev_arena_strdup(arena, s)) == NULL)
+	c = shared != NULL ? ev_shared_value(shared, s, strlen(s)) :
+	    ev_arena_strdup(arena, s);
+	if (c == NULL)
 		*oom = true;
 	return c;
 }
 
 int
 ev_event_keep(struct ev_event *dst, const struct ev_event *src,
-    bool data, struct ev_arena *arena)
+    bool data, struct ev_arena *arena, struct ev_shared *shared)
 {
 	struct ev_pair *d = NULL;
 	uint32_t *dlen = NULL, *hits = NULL;
@@ -1228,9 +1234,10 @@ ev_event_keep(struct ev_event *dst, const struct ev_event *src,
 		if (d == NULL || dlen == NULL)
 			return EV_ENOMEM;
 		for (uint32_t i = 0; i < src->ndata; i++) {
-			d[i].name = keep_str(arena, src->data[i].name, &oom);
-			d[i].value = keep_str(arena, src->data[i].value,
+			d[i].name = keep_str(arena, shared, src->data[i].name,
 			    &oom);
+			d[i].value = keep_str(arena, shared,
+			    src->data[i].value, &oom);
 			dlen[i] = src->dlen != NULL ? src->dlen[i] :
 			    (uint32_t)strlen(src->data[i].value);
 		}
@@ -1238,20 +1245,23 @@ ev_event_keep(struct ev_event *dst, const struct ev_event *src,
 		dst->dlen = src->dlen != NULL ? dlen : NULL;
 		dst->ndata = src->ndata;
 	}
+	if (shared != NULL)
+		dst->user_sid = keep_str(arena, shared, src->user_sid, &oom);
 	ev_cols_unpack(src, cols);
 	for (int c = 0; c < EV_NCOL; c++) {
 		uint32_t i;
 
 		/* the System strings live in the reader's ev_shared */
-		if (c == EV_COL_COMPUTER || c == EV_COL_CHANNEL ||
-		    c == EV_COL_PROVIDER || cols[c] == NULL)
+		if ((shared == NULL && (c == EV_COL_COMPUTER ||
+		    c == EV_COL_CHANNEL || c == EV_COL_PROVIDER)) ||
+		    cols[c] == NULL)
 			continue;
 		/* a column taken from the data points at the copy */
 		for (i = 0; d != NULL && i < src->ndata; i++)
 			if (cols[c] == src->data[i].value)
 				break;
 		cols[c] = d != NULL && i < src->ndata ? d[i].value :
-		    keep_str(arena, cols[c], &oom);
+		    keep_str(arena, shared, cols[c], &oom);
 	}
 	if (!oom && ev_cols_pack(dst, cols, arena) != 0)
 		return EV_ENOMEM;

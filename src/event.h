@@ -283,6 +283,9 @@ struct ev_event {
 						   named "#1"... by position) */
 	uint8_t			 kind;		/* enum ev_kind */
 	uint8_t			 colidx[EV_NCOL];	/* see above */
+	bool			 spilled;	/* its EventData was left in
+						   the memory budget's spill
+						   file (ndata 0 here) */
 	const char *const	*colv;
 	const char		*user_sid;	/* System/Security/@UserID */
 	const struct ev_pair	*data;		/* EventData as logged */
@@ -395,6 +398,12 @@ void	ev_shared_release(struct ev_shared *);
  * memory budget's spill), whose values nothing points at any longer.
  */
 void	ev_shared_reset_values(struct ev_shared *);
+/*
+ * Frees the table the stored values are found by, keeping the values
+ * (until ev_shared_release()): for a store nothing more is added to.
+ * A value added after it is stored anew.
+ */
+void	ev_shared_seal(struct ev_shared *);
 /* Bytes the stored values take, table included. */
 size_t	ev_shared_value_bytes(const struct ev_shared *);
 /* v (len bytes, any) as stored once in sh; NULL when out of memory. */
@@ -413,14 +422,16 @@ int	 ev_normalise_shared(const struct ev_record *rec,
 
 /*
  * Copies src, normalised into a short-lived arena, into *dst with its
- * strings and hits in arena, so src's arena can be reused.  The System
- * strings (computer, channel, provider, user SID) are not copied: src
- * must have them from an ev_shared that outlives dst.  With data false,
+ * strings and hits in arena, so src's arena can be reused.  With shared
+ * NULL, the System strings (computer, channel, provider, user SID) are
+ * not copied: src must have them from an ev_shared that outlives dst;
+ * otherwise every string, those included, is stored once in shared
+ * (ev_shared_value()), which must outlive dst.  With data false,
  * EventData is left out (ndata 0): for an event no later stage reads
  * the data of; its columns are kept either way.  0 or EV_ENOMEM.
  */
 int	 ev_event_keep(struct ev_event *dst, const struct ev_event *src,
-	    bool data, struct ev_arena *arena);
+	    bool data, struct ev_arena *arena, struct ev_shared *shared);
 
 /*
  * Output order (SPEC §10): time, then file id (file ids follow path

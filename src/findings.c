@@ -130,58 +130,112 @@ findings_progress(void *arg, char *buf, size_t size)
 /* One slice of the event array, matched by one ev_par_for() call. */
 struct late {
 	const struct sigma_set	*rules;
-	struct ev_event *const	*events;
-	size_t			 n, per;
+	struct ingest_run	*run;
+	size_t			 per;
 	struct ev_arena		*arenas;	/* one per slice */
-	int			*rc;		/* one per slice */
+	struct ev_err		*err;		/* one per slice */
 };
+
+/*
+ * Matches ev, whose data (or its process's) is in the spill: both read
+ * back whole into tmp (the process's into ptmp, kept while the next
+ * events are its own, as they mostly are), the hits into arena.
+ */
+static int
+match_whole(struct late *l, struct sigma_scratch *sc, struct ev_event *ev,
+    struct ev_arena *arena, struct ev_arena *tmp, struct ev_arena *ptmp,
+    const struct ev_event **lastp, const struct ev_event **lastw,
+    struct ev_err *err)
+{
+	const struct ev_event *w;
+	struct ev_event x;
+	int rc;
+
+	ev_arena_reset(tmp);
+	if ((rc = ingest_event_whole(l->run, ev, tmp, &w, err)) != 0)
+		return rc;
+	x = *w;
+	if (ev->process != NULL && ev->process != *lastp) {
+		ev_arena_reset(ptmp);
+		*lastp = NULL;
+		if ((rc = ingest_event_whole(l->run, ev->process, ptmp,
+		    lastw, err)) != 0)
+			return rc;
+		*lastp = ev->process;
+	}
+	if (ev->process != NULL)
+		x.process = *lastw;
+	if ((rc = match_event(l->rules, sc, &x, arena)) != 0)
+		return EV_ERR(err, rc, 0, "out of memory");
+	ev->hits = x.hits;
+	ev->nhits = x.nhits;
+	return ev->nhits > 0 ? ingest_event_fill(l->run, ev, arena, err) : 0;
+}
 
 static void
 late_slice(void *arg, unsigned i)
 {
 	struct late *l = arg;
 	struct sigma_scratch *sc = sigma_scratch_new(l->rules);
-	size_t from = i * l->per, to = from + l->per;
+	struct ev_arena tmp, ptmp;
+	const struct ev_event *lastp = NULL, *lastw = NULL;
+	size_t n = l->run->nevents, from = i * l->per, to = from + l->per;
+	int rc = sc == NULL ? EV_ERR(&l->err[i], EV_ENOMEM, 0,
+	    "out of memory") : 0;
 
-	if (to > l->n)
-		to = l->n;
-	for (size_t k = from; k < to && l->rc[i] == 0; k++) {
-		struct ev_event *ev = l->events[k];
+	ev_arena_init(&tmp);
+	ev_arena_init(&ptmp);
+	if (to > n)
+		to = n;
+	for (size_t k = from; k < to && rc == 0; k++) {
+		struct ev_event *ev = l->run->events[k];
 
-		if (ev->kind == EV_KIND_NETWORK ||
-		    ev->kind == EV_KIND_IMAGE_LOAD)
-			l->rc[i] = match_event(l->rules, sc, ev,
-			    &l->arenas[i]);
+		if (ev->kind != EV_KIND_NETWORK &&
+		    ev->kind != EV_KIND_IMAGE_LOAD)
+			continue;
+		if (ev->spilled || (ev->process != NULL &&
+		    ev->process->spilled))
+			rc = match_whole(l, sc, ev, &l->arenas[i], &tmp, &ptmp,
+			    &lastp, &lastw, &l->err[i]);
+		else if ((rc = match_event(l->rules, sc, ev,
+		    &l->arenas[i])) != 0)
+			EV_ERR(&l->err[i], rc, 0, "out of memory");
 	}
+	ev_arena_release(&tmp);
+	ev_arena_release(&ptmp);
 	sigma_scratch_free(sc);
 }
 
 int
 findings_match_late(struct findings *fs, const struct sigma_set *rules,
-    struct ev_event *const *events, size_t n, unsigned jobs)
+    struct ingest_run *run, unsigned jobs, struct ev_err *err)
 {
-	struct late l = { rules, events, n, 0, NULL, NULL };
+	struct late l = { rules, run, 0, NULL, NULL };
+	size_t n = run->nevents;
 	int rc = 0;
 
 	if (jobs == 0 || n < 4096)
 		jobs = 1;
 	l.per = (n + jobs - 1) / jobs;
 	l.arenas = calloc(jobs, sizeof(*l.arenas));
-	l.rc = calloc(jobs, sizeof(*l.rc));
-	if (l.arenas == NULL || l.rc == NULL) {
+	l.err = calloc(jobs, sizeof(*l.err));
+	if (l.arenas == NULL || l.err == NULL) {
 		free(l.arenas);
-		free(l.rc);
-		return EV_ENOMEM;
+		free(l.err);
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	}
 	for (unsigned i = 0; i < jobs; i++)
 		ev_arena_init(&l.arenas[i]);
 	ev_par_for(jobs, jobs, late_slice, &l);
-	for (unsigned i = 0; i < jobs; i++)
-		if (l.rc[i] != 0)
-			rc = l.rc[i];
+	for (unsigned i = 0; i < jobs && rc == 0; i++)
+		if (l.err[i].code != 0) {
+			rc = l.err[i].code;
+			if (err != NULL)
+				*err = l.err[i];
+		}
 	fs->late = l.arenas;
 	fs->nlate = jobs;
-	free(l.rc);
+	free(l.err);
 	return rc;
 }
 

@@ -203,12 +203,14 @@ int	 findings_on_event(struct ev_event *ev, struct ev_arena *arena,
 void	 findings_progress(void *hook, char *buf, size_t size);
 
 /*
- * Matches the Sysmon 3/7 events of events[0..n) now that corr_build()
- * gave them their process, in up to jobs threads.  Their hits live in
- * fs.  0 or EV_ENOMEM.
+ * Matches the Sysmon 3/7 events of run now that corr_build() gave them
+ * their process, in up to jobs threads.  Their hits live in fs.  Over a
+ * run loaded back from the memory budget's spill (ingest_load()), an
+ * event and its process are read back whole to be matched, and one that
+ * matched keeps its data.  0 or an error (err set).
  */
 int	findings_match_late(struct findings *, const struct sigma_set *,
-	    struct ev_event *const *events, size_t n, unsigned jobs);
+	    struct ingest_run *run, unsigned jobs, struct ev_err *err);
 
 /*
  * A 4688 that duplicates a Sysmon 1 (corr_is_duplicate()) hands its hits

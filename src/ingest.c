@@ -212,7 +212,8 @@ add_generic(struct ingest_shard *sh, const struct ev_record *rec,
 		return NULL;
 	}
 	if ((ev = ev_arena_alloc(&sh->arena, sizeof(*ev))) == NULL ||
-	    ev_event_keep(ev, &tmp, tmp.nhits > 0, &sh->arena) != 0) {
+	    ev_event_keep(ev, &tmp, tmp.nhits > 0, &sh->arena,
+	    NULL) != 0) {
 		EV_ERR(&sh->err, EV_ENOMEM, 0, "out of memory");
 		return NULL;
 	}
@@ -699,7 +700,7 @@ join_spilled(struct ingest_run *run, struct ev_err *err)
 			}
 			cp = ev_arena_alloc(run->script_arena, sizeof(*cp));
 			if (cp == NULL || ev_event_keep(cp, ev, true,
-			    run->script_arena) != 0) {
+			    run->script_arena, NULL) != 0) {
 				rc = EV_ENOMEM;
 				break;
 			}
@@ -735,6 +736,32 @@ ingest_cursor_init(struct ingest_cursor *c, const struct ingest_run *run)
 	ev_arena_init(&c->arena);
 }
 
+/*
+ * The cursor over a run loaded back (ingest_load()): its events, those
+ * whose data stayed in the spill read back whole into the cursor's arena.
+ */
+static ptrdiff_t
+cursor_loaded(struct ingest_cursor *c, size_t max, struct ev_event *const **v,
+    struct ev_err *err)
+{
+	const struct ingest_run *run = c->run;
+	size_t n = run->nevents - c->next < max ? run->nevents - c->next : max;
+	int rc;
+
+	ev_arena_reset(&c->arena);
+	for (size_t i = 0; i < n; i++) {
+		const struct ev_event *w;
+
+		if ((rc = ingest_event_whole(run, run->events[c->next + i],
+		    &c->arena, &w, err)) != 0)
+			return rc;
+		c->v[i] = (struct ev_event *)w;
+	}
+	c->next += n;
+	*v = c->v;
+	return (ptrdiff_t)n;
+}
+
 ptrdiff_t
 ingest_cursor_next(struct ingest_cursor *c, size_t max,
     struct ev_event *const **v, struct ev_err *err)
@@ -749,20 +776,27 @@ ingest_cursor_next(struct ingest_cursor *c, size_t max,
 		c->next += (size_t)n;
 		return n;
 	}
+	if (c->cap < max) {
+		struct ev_event **p = realloc(c->v, max * sizeof(*p));
+		uint64_t *a = realloc(c->at, max * sizeof(*a));
+
+		if (p != NULL)
+			c->v = p;
+		if (a != NULL)
+			c->at = a;
+		if (p == NULL || a == NULL)
+			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		c->cap = max;
+	}
+	if (run->loaded)
+		return cursor_loaded(c, max, v, err);
 	if (c->rd == NULL) {
 		if ((c->rd = malloc(sizeof(*c->rd))) == NULL)
 			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 		ev_spill_rd_init(c->rd, run->spill, 0, run->spill->size);
 	}
-	if (c->cap < max) {
-		struct ev_event **p = realloc(c->v, max * sizeof(*p));
-
-		if (p == NULL)
-			return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-		c->v = p;
-		c->cap = max;
-	}
-	if ((n = ev_spill_batch(c->rd, &c->arena, c->v, max, err)) > 0)
+	if ((n = ev_spill_batch(c->rd, &c->arena, c->v, c->at, max,
+	    err)) > 0)
 		for (ptrdiff_t i = 0; i < n; i++) {
 			c->v[i]->seq = (uint32_t)c->next++;
 			if (apply_script(run, c->v[i], &c->arena) != 0)
@@ -780,6 +814,7 @@ ingest_cursor_release(struct ingest_cursor *c)
 		ev_spill_rd_release(c->rd);
 	free(c->rd);
 	free(c->v);
+	free(c->at);
 	ev_arena_release(&c->arena);
 	memset(c, 0, sizeof(*c));
 }
@@ -1230,6 +1265,13 @@ ingest_release(struct ingest_run *run)
 	if (run->spill != NULL)
 		ev_spill_close(run->spill);
 	free(run->spill);
+	free(run->spill_at);
+	if (run->load_arena != NULL)
+		ev_arena_release(run->load_arena);
+	free(run->load_arena);
+	if (run->load_strings != NULL)
+		ev_shared_release(run->load_strings);
+	free(run->load_strings);
 	free(run->shards);
 	free(run->events);
 	if (run->script_arena != NULL)

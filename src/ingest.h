@@ -151,6 +151,15 @@ struct ingest_run {
 	size_t			 nscripts;
 	struct ev_arena		*script_arena;
 	uint64_t		 spill_bytes;	/* of the merged file */
+	/*
+	 * Spilled, then loaded back (ingest_load()): events holds them all
+	 * and the cursor reads them there; the EventData of many stays in
+	 * the spill (ev->spilled), its record at spill_at[ev->seq].
+	 */
+	bool			 loaded;
+	uint64_t		*spill_at;
+	struct ev_arena		*load_arena;
+	struct ev_shared	*load_strings;
 	uint64_t		 duplicates;
 	uint64_t		 records;	/* over all files */
 	uint64_t		 recovered;
@@ -205,6 +214,8 @@ struct ingest_cursor {
 	struct ev_spill_rd	*rd;		/* spilled runs */
 	struct ev_arena		 arena;
 	struct ev_event		**v;
+	uint64_t		*at;		/* spilled, not loaded: where
+						   v[i]'s record starts */
 	size_t			 cap;
 };
 
@@ -212,6 +223,35 @@ void	ingest_cursor_init(struct ingest_cursor *, const struct ingest_run *);
 ptrdiff_t ingest_cursor_next(struct ingest_cursor *, size_t max,
 	    struct ev_event *const **v, struct ev_err *err);
 void	ingest_cursor_release(struct ingest_cursor *);
+
+/*
+ * For a command that needs every event at once (scan): a run that went
+ * over the memory budget is loaded back into run->events (nothing is
+ * done for one that did not).  Every string is stored once, and the
+ * EventData of an event that no later stage reads unless it becomes a
+ * finding is left in the spill (ev->spilled, ndata 0): the process,
+ * network, image load and other Sysmon events without rule hits.  Their
+ * columns are all there.  Over a run loaded, ingest_event_whole() and
+ * ingest_event_fill() read that data back.  0 or an error (err set).
+ */
+int	ingest_load(struct ingest_run *, struct ev_err *err);
+
+/*
+ * ev with its EventData: ev itself, or, when ev->spilled, a copy in
+ * arena whose data is read back from the spill (pread: threads may call
+ * this at once, each with its arena).  0 or an error (err set).
+ */
+int	ingest_event_whole(const struct ingest_run *, const struct ev_event *ev,
+	    struct ev_arena *arena, const struct ev_event **whole,
+	    struct ev_err *err);
+
+/*
+ * ev gets its EventData for good, read back into arena (NULL: the run's,
+ * not thread-safe); nothing to do when it is not ev->spilled.  0 or an
+ * error (err set).
+ */
+int	ingest_event_fill(struct ingest_run *, struct ev_event *ev,
+	    struct ev_arena *arena, struct ev_err *err);
 
 /* The file an event came from. */
 static inline const struct ingest_file *

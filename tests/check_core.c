@@ -594,8 +594,8 @@ START_TEST(test_event_keep)
 	ck_assert_int_eq(ev_normalise_shared(&r, &tmp, &sh, &e), 0);
 	e.hits = hits;
 	e.nhits = NELEM(hits);
-	ck_assert_int_eq(ev_event_keep(&whole, &e, true, &keep), 0);
-	ck_assert_int_eq(ev_event_keep(&stub, &e, false, &keep), 0);
+	ck_assert_int_eq(ev_event_keep(&whole, &e, true, &keep, NULL), 0);
+	ck_assert_int_eq(ev_event_keep(&stub, &e, false, &keep, NULL), 0);
 	ev_arena_release(&tmp);		/* e's strings are gone */
 	ck_assert_uint_eq(whole.ndata, NELEM(d));
 	for (uint32_t i = 0; i < NELEM(d); i++) {

@@ -4,7 +4,8 @@
 #  - no file includes a header of a later layer of the data flow:
 #      0 core      src/ev_*, src/event.*, src/sha256.*, src/version.*
 #      1 decode    src/evtx/
-#      2 read and match   src/ingest.*, src/ingest_walk.c, src/sigma/
+#      2 read and match   src/ingest.*, src/ingest_walk.c, src/ingest_load.c,
+#                src/sigma/
 #      3 correlate src/correlate.*, src/corr_task.* (task runs),
 #                src/sigcorr.* (Sigma correlations)
 #      4 baselines src/baseline/
@@ -24,7 +25,7 @@ find src -name '*.[ch]' | LC_ALL=C sort | awk '
 function layer(p) {
 	if (p ~ /^src\/(ev_[a-z0-9_]+|event|sha256|version)\.[ch]$/) return 0
 	if (p ~ /^src\/evtx\//) return 1
-	if (p ~ /^src\/sigma\// || p ~ /^src\/ingest(_walk)?\.[ch]$/) return 2
+	if (p ~ /^src\/sigma\// || p ~ /^src\/ingest(_walk|_load)?\.[ch]$/) return 2
 	if (p ~ /^src\/(correlate|corr_task|corr_part|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
 	if (p ~ /^src\/findings\.[ch]$/) return 5

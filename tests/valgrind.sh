@@ -42,5 +42,9 @@ run $VG "$top_builddir/evtxhunt" dump -j 2 --memory 1K --tmpdir "$top_builddir" 
 rm -f "$top_builddir/vg.db"
 run $VG "$top_builddir/evtxhunt" scan -q -j 2 -r "$top_srcdir/rules" "$td"
 run $VG "$top_builddir/evtxhunt" scan -q -j 1 -f html -r "$top_srcdir/rules" "$td"
+# scan over the budget: loaded back, data read back by offset
+run $VG "$top_builddir/evtxhunt" scan -q -j 2 --memory 1K --tmpdir "$top_builddir" \
+    --db "$top_builddir/vg.db" --force -r "$top_srcdir/rules" "$td"
+rm -f "$top_builddir/vg.db"
 rm -f "$top_builddir/valgrind.err"
 exit $status

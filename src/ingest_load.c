@@ -1,0 +1,160 @@
+/*
+ * ingest_load.c -- a run that went over the memory budget, loaded back
+ * for the commands that need every event at once (ingest.h:
+ * ingest_load(), ingest_event_whole(), ingest_event_fill()).
+ *
+ * The merged spill stays open: it holds every event whole, in output
+ * order, so what is loaded back can leave out what no later stage reads
+ * of most events -- their EventData -- and read it back by offset for
+ * the few that need it (a Sysmon 3/7 matched late and its process, the
+ * events that become findings).  The strings of the events loaded are
+ * stored once (a process's image, command line and GUID repeat in every
+ * load and connection of it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+
+/*
+ * Whether ev's EventData may stay in the spill: events without rule hits
+ * of the kinds whose columns say all that correlation, baselines and the
+ * report read of them.  Script blocks, services, tasks, WMI and module
+ * logging keep theirs (their columns are computed from it later, and
+ * they are few); generic events loaded have theirs only when a rule hit
+ * them.
+ */
+static bool
+slim(const struct ev_event *ev)
+{
+	if (ev->nhits > 0 || ev->ndata == 0)
+		return false;
+	switch (ev->kind) {
+	case EV_KIND_PROCESS:
+	case EV_KIND_NETWORK:
+	case EV_KIND_IMAGE_LOAD:
+	case EV_KIND_PROCESS_EXIT:
+	case EV_KIND_DNS:
+	case EV_KIND_FILE:
+	case EV_KIND_REMOTE_THREAD:
+	case EV_KIND_PROCESS_ACCESS:
+	case EV_KIND_DRIVER_LOAD:
+	case EV_KIND_REGISTRY:
+	case EV_KIND_STREAM_HASH:
+	case EV_KIND_PIPE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+ingest_load(struct ingest_run *run, struct ev_err *err)
+{
+	struct ingest_cursor c;
+	struct ev_event *const *v;
+	ptrdiff_t n;
+	size_t k = 0;
+	int rc = 0;
+
+	if (run->spill == NULL || run->loaded)
+		return 0;
+	run->events = malloc((run->nevents ? run->nevents : 1) *
+	    sizeof(*run->events));
+	run->spill_at = malloc((run->nevents ? run->nevents : 1) *
+	    sizeof(*run->spill_at));
+	run->load_arena = malloc(sizeof(*run->load_arena));
+	run->load_strings = malloc(sizeof(*run->load_strings));
+	if (run->events == NULL || run->spill_at == NULL ||
+	    run->load_arena == NULL || run->load_strings == NULL) {
+		free(run->load_arena);
+		free(run->load_strings);
+		run->load_arena = NULL;
+		run->load_strings = NULL;
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	}
+	ev_arena_init(run->load_arena);
+	ev_shared_init(run->load_strings);
+	ingest_cursor_init(&c, run);
+	while (rc == 0 && (n = ingest_cursor_next(&c, 4096, &v, err)) > 0)
+		for (ptrdiff_t i = 0; i < n && rc == 0; i++) {
+			struct ev_event *e;
+			bool data = !slim(v[i]);
+
+			if (k == run->nevents) {
+				rc = EV_ERR(err, EV_ECORRUPT, 0, "a temporary "
+				    "file in '%s' is damaged", run->spill->dir);
+				break;
+			}
+			e = ev_arena_alloc(run->load_arena, sizeof(*e));
+			if (e == NULL || ev_event_keep(e, v[i], data,
+			    run->load_arena, run->load_strings) != 0) {
+				rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+				break;
+			}
+			e->spilled = !data;
+			run->spill_at[k] = c.at[i];
+			run->events[k++] = e;
+		}
+	if (rc == 0 && n < 0)
+		rc = (int)n;
+	ingest_cursor_release(&c);
+	/* the strings stay; the table that found them is not needed */
+	ev_shared_seal(run->load_strings);
+	if (rc == 0 && k != run->nevents)
+		rc = EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' is "
+		    "damaged", run->spill->dir);
+	if (rc == 0)
+		run->loaded = true;
+	return rc;
+}
+
+int
+ingest_event_whole(const struct ingest_run *run, const struct ev_event *ev,
+    struct ev_arena *arena, const struct ev_event **whole, struct ev_err *err)
+{
+	struct ev_event *rec, *w;
+	int rc;
+
+	*whole = ev;
+	if (!ev->spilled)
+		return 0;
+	if (!run->loaded || ev->seq >= run->nevents)
+		return EV_ERR(err, EV_EUSAGE, 0, "an event's data is not in "
+		    "memory and the run has no spill to read it from");
+	if ((rc = ev_spill_read_at(run->spill, run->spill_at[ev->seq], arena,
+	    &rec, err)) != 0)
+		return rc;
+	if (rec->record_id != ev->record_id || rec->time != ev->time ||
+	    rec->file_id != ev->file_id)
+		return EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' "
+		    "is damaged", run->spill->dir);
+	if ((w = ev_arena_alloc(arena, sizeof(*w))) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	*w = *ev;
+	w->data = rec->data;
+	w->ndata = rec->ndata;
+	w->dlen = rec->dlen;
+	w->spilled = false;
+	*whole = w;
+	return 0;
+}
+
+int
+ingest_event_fill(struct ingest_run *run, struct ev_event *ev,
+    struct ev_arena *arena, struct ev_err *err)
+{
+	const struct ev_event *w;
+	int rc;
+
+	if (!ev->spilled)
+		return 0;
+	if ((rc = ingest_event_whole(run, ev, arena != NULL ? arena :
+	    run->load_arena, &w, err)) != 0)
+		return rc;
+	ev->data = w->data;
+	ev->ndata = w->ndata;
+	ev->dlen = w->dlen;
+	ev->spilled = false;
+	return 0;
+}
