@@ -49,7 +49,9 @@ struct list {
 struct corr {
 	struct proc	*procs;
 	size_t		 nprocs;
-	struct ev_map	 byptr;
+	uint32_t	*byseq;		/* event seq -> its process node,
+					   NONE (checked against procs[].ev) */
+	size_t		 nseq;
 	struct ev_map	 wmiptr;	/* WMI event -> index in wmi */
 	struct corr_wmi	*wmi;		/* per WMI event: its subscription */
 	struct list	 children, net, loads, acts;
@@ -960,7 +962,6 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 	memset(&b, 0, sizeof(b));
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
-	ev_map_init(&b.c->byptr);
 	ev_map_init(&b.c->wmiptr);
 	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_PROCESS)
@@ -976,14 +977,13 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 	    &nacts) != 0)
 		goto out;
 	b.c->nprocs = nprocs;
-	for (size_t k = 0; k < nprocs; k++) {
-		struct ev_map_ent *e = ev_map_put(&b.c->byptr,
-		    &b.c->procs[k].ev, sizeof(b.c->procs[k].ev), NULL);
-
-		if (e == NULL)
-			goto out;
-		e->idx = (uint32_t)k;
-	}
+	if ((b.c->byseq = malloc((n ? n : 1) * sizeof(*b.c->byseq))) == NULL)
+		goto out;
+	b.c->nseq = n;
+	memset(b.c->byseq, 0xff, n * sizeof(*b.c->byseq));	/* NONE */
+	for (size_t k = 0; k < nprocs; k++)
+		if (b.c->procs[k].ev->seq < n)
+			b.c->byseq[b.c->procs[k].ev->seq] = (uint32_t)k;
 
 	/* resolve twins: attachments and parents point at kept nodes */
 	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
@@ -1041,7 +1041,7 @@ corr_free(struct corr *c)
 	if (c == NULL)
 		return;
 	free(c->procs);
-	ev_map_release(&c->byptr);
+	free(c->byseq);
 	ev_map_release(&c->wmiptr);
 	free(c->wmi);
 	list_free(&c->children);
@@ -1056,12 +1056,12 @@ corr_free(struct corr *c)
 static uint32_t
 node_of(const struct corr *c, const struct ev_event *ev)
 {
-	const struct ev_map_ent *e;
+	uint32_t k;
 
-	if (ev == NULL || ev->kind != EV_KIND_PROCESS)
+	if (ev == NULL || ev->kind != EV_KIND_PROCESS || ev->seq >= c->nseq)
 		return NONE;
-	e = ev_map_get(&c->byptr, &ev, sizeof(ev));
-	return e != NULL ? e->idx : NONE;
+	k = c->byseq[ev->seq];
+	return k != NONE && c->procs[k].ev == ev ? k : NONE;
 }
 
 /* the kept node of a process event (or of a 3/7's process) */
