@@ -183,25 +183,6 @@ prepare(struct scan *s)
 }
 
 /*
- * Over --memory, the events with rule hits whose data stayed in the
- * spill get it back (Sigma correlations and the explanations read it):
- * those a 4688 twin handed its hits to; the Sysmon 3/7 matched late have
- * theirs.  0 or an error (err set).
- */
-static int
-fill_hits(struct scan *s, struct ev_err *err)
-{
-	int rc = 0;
-
-	for (size_t i = 0; s->run.loaded && i < s->run.nevents && rc == 0;
-	    i++)
-		if (s->run.events[i]->nhits > 0)
-			rc = ingest_event_fill(&s->run, s->run.events[i], NULL,
-			    err);
-	return rc;
-}
-
-/*
  * Steps 2 to 5 (the top of this file): from the evidence to the
  * findings.  Returns 0, or -1 after a message.
  */
@@ -209,6 +190,7 @@ static int
 pipeline(struct scan *s, char *const *paths, size_t npaths)
 {
 	struct ev_err err = EV_ERR_INIT;
+	int rc;
 
 	s->hook.rules = s->rules;
 	s->rd.ingest.on_event = findings_on_event;
@@ -231,12 +213,13 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 		cmd_warn("%s", err.msg);
 		return -1;
 	}
+	s->fs.run = &s->run;
 	if (corr_build_jobs(s->run.events, s->run.nevents,
 	    s->rd.ingest.jobs, &s->corr, &err) != 0 ||
 	    (phase(s, "correlate"), findings_match_late(&s->fs, s->rules,
 	    &s->run, s->rd.ingest.jobs, &err)) != 0 ||
 	    findings_fold_twins(&s->fs, s->corr, s->run.events,
-	    s->run.nevents) != 0 || fill_hits(s, &err) != 0) {
+	    s->run.nevents) != 0) {
 		cmd_warn("%s", err.code ? err.msg : "out of memory");
 		return -1;
 	}
@@ -258,10 +241,11 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 		return -1;
 	}
 	phase(s, "baselines");
-	if (findings_build(&s->fs, s->rules, &s->base.res, s->run.events,
-	    s->run.nevents, &s->filter) != 0 ||
-	    findings_group(&s->fs, s->grouping) != 0) {
-		cmd_warn("out of memory");
+	if ((rc = findings_build(&s->fs, s->rules, &s->base.res,
+	    s->run.events, s->run.nevents, &s->filter)) != 0 ||
+	    (rc = findings_group(&s->fs, s->grouping)) != 0) {
+		cmd_warn("findings: %s", rc == EV_ENOMEM ? "out of memory" :
+		    ev_err_name(rc));
 		return -1;
 	}
 	phase(s, "findings");

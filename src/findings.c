@@ -169,7 +169,7 @@ match_whole(struct late *l, struct sigma_scratch *sc, struct ev_event *ev,
 		return EV_ERR(err, rc, 0, "out of memory");
 	ev->hits = x.hits;
 	ev->nhits = x.nhits;
-	return ev->nhits > 0 ? ingest_event_fill(l->run, ev, arena, err) : 0;
+	return 0;
 }
 
 static void
@@ -423,6 +423,8 @@ struct build {
 	const struct sigcorr_match	**cm;	/* reported correlation
 						   matches, by event */
 	struct sigma_scratch		*sc;	/* for explanations */
+	struct ev_arena			 tmp;	/* an event read back whole
+						   to be explained */
 	size_t				 ncm, ci;
 	struct finding_reason		*rs;
 	size_t				 nrs, cap;
@@ -512,6 +514,21 @@ match_copy(struct ev_arena *a, const char *s, size_t n)
 }
 
 /*
+ * *ev, whose data stayed in the memory budget's spill, read back whole
+ * into b->tmp (reset).  0 or EV_ENOMEM, or the read's error.
+ */
+static int
+whole(struct build *b, const struct ev_event **ev)
+{
+	struct ev_err err = EV_ERR_INIT;
+
+	ev_arena_reset(&b->tmp);
+	if (b->fs->run == NULL)
+		return EV_EUSAGE;
+	return ingest_event_whole(b->fs->run, *ev, &b->tmp, ev, &err);
+}
+
+/*
  * What matched, for the rule reasons of ev that the filters kept
  * (rs[0..n)): worked out again here, once per reported reason, so
  * matching in the reading threads records nothing.
@@ -521,6 +538,8 @@ explain_reasons(struct build *b, const struct ev_event *ev,
     struct finding_reason *rs, size_t n)
 {
 	struct sigma_why why[FINDINGS_MATCHES_MAX];
+	bool wholly = ev->spilled;
+	int rc;
 
 	for (size_t k = 0; k < n; k++) {
 		struct finding_reason *rr = &rs[k];
@@ -532,6 +551,8 @@ explain_reasons(struct build *b, const struct ev_event *ev,
 		if (b->sc == NULL && (b->sc = sigma_scratch_new(b->rules)) ==
 		    NULL)
 			return EV_ENOMEM;
+		if (ev->spilled && (rc = whole(b, &ev)) != 0)
+			return rc;
 		nw = sigma_explain(b->rules, b->sc, rr->rule, ev, why,
 		    FINDINGS_MATCHES_MAX);
 		if (nw < 0)
@@ -546,6 +567,10 @@ explain_reasons(struct build *b, const struct ev_event *ev,
 
 			m[i] = (struct finding_match){ w->selection, w->field,
 			    w->mods, w->value, w->data, NULL, w->negated };
+			/* a data name of a copy read back outlives it */
+			if (m[i].data != NULL && wholly && (m[i].data =
+			    ev_arena_strdup(&b->fs->arena, w->data)) == NULL)
+				return EV_ENOMEM;
 			if (w->text != NULL && (m[i].match = match_copy(
 			    &b->fs->arena, w->text + w->off, w->len)) == NULL)
 				return EV_ENOMEM;
@@ -737,8 +762,9 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	struct build b = { .fs = fs, .rules = rules, .base = base,
 	    .filter = filter };
 	size_t *first = NULL, nf = 0, cap = 0;
-	int rc = EV_ENOMEM;
+	int rc = EV_ENOMEM, erc;
 
+	ev_arena_init(&b.tmp);
 	if ((b.tags = calloc(sigma_count(rules) + 1, sizeof(*b.tags))) ==
 	    NULL || !grow_findings(fs, &first, 0, &cap) ||
 	    sort_matches(&b) != 0)
@@ -753,8 +779,10 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 			goto out;
 		if ((k = keep_reasons(&b, ev, f0)) == 0)
 			continue;
-		if (explain_reasons(&b, ev, b.rs + f0, k) != 0)
+		if ((erc = explain_reasons(&b, ev, b.rs + f0, k)) != 0) {
+			rc = erc;
 			goto out;
+		}
 		ev_qsort(b.rs + f0, k, sizeof(*b.rs), reason_cmp);
 		if (!grow_findings(fs, &first, nf, &cap))
 			goto out;
@@ -773,6 +801,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	rc = 0;
 out:
 	sigma_scratch_free(b.sc);
+	ev_arena_release(&b.tmp);
 	free(b.rs);
 	free(b.tags);
 	free(b.cm);
@@ -949,6 +978,7 @@ findings_correlate(struct findings *fs, struct sigcorr *sc,
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < run->nfiles; i++)
 		names[i] = run->files[i].path;
+	sc->run = run;
 	rc = sigcorr_run(sc, rules, run->events, run->nevents, names,
 	    run->nfiles, err);
 	free(names);

@@ -162,6 +162,10 @@ struct findings {
 	/* correlation matches (sigcorr.h) findings_build() reports, set
 	   by the caller before it (NULL: none); borrowed */
 	const struct sigcorr	*correlations;
+	/* the run of the events, when some have their data in the memory
+	   budget's spill (ingest_load()): explanations read it back;
+	   borrowed, set by the caller */
+	const struct ingest_run	*run;
 
 	/* private */
 	struct finding_reason	*reasons;	/* every finding's reasons */
@@ -236,7 +240,8 @@ int	findings_correlate(struct findings *, struct sigcorr *sc,
  * (fs->correlations), reasons most severe first; hits of a rule that is
  * silent (only part of correlations, sigma.h) are no reason, without the
  * reasons --suppress drops (counted in fs->suppressed) or the filters
- * drop (fs->filtered, fs->below).  0 or EV_ENOMEM.
+ * drop (fs->filtered, fs->below).  0, EV_ENOMEM, or the error of reading
+ * an event's data back (fs->run).
  */
 int	findings_build(struct findings *, const struct sigma_set *rules,
 	    const struct base_result *base, struct ev_event *const *events,

@@ -228,11 +228,11 @@ void	ingest_cursor_release(struct ingest_cursor *);
  * For a command that needs every event at once (scan): a run that went
  * over the memory budget is loaded back into run->events (nothing is
  * done for one that did not).  Every string is stored once, and the
- * EventData of an event that no later stage reads unless it becomes a
- * finding is left in the spill (ev->spilled, ndata 0): the process,
- * network, image load and other Sysmon events without rule hits.  Their
- * columns are all there.  Over a run loaded, ingest_event_whole() and
- * ingest_event_fill() read that data back.  0 or an error (err set).
+ * EventData of the events whose columns say all that correlation,
+ * baselines and the report read of them is left in the spill
+ * (ev->spilled, ndata 0): process, network, image load and the other
+ * Sysmon events.  ingest_event_whole() reads it back where a step needs
+ * it.  0 or an error (err set).
  */
 int	ingest_load(struct ingest_run *, struct ev_err *err);
 
@@ -244,14 +244,6 @@ int	ingest_load(struct ingest_run *, struct ev_err *err);
 int	ingest_event_whole(const struct ingest_run *, const struct ev_event *ev,
 	    struct ev_arena *arena, const struct ev_event **whole,
 	    struct ev_err *err);
-
-/*
- * ev gets its EventData for good, read back into arena (NULL: the run's,
- * not thread-safe); nothing to do when it is not ev->spilled.  0 or an
- * error (err set).
- */
-int	ingest_event_fill(struct ingest_run *, struct ev_event *ev,
-	    struct ev_arena *arena, struct ev_err *err);
 
 /* The file an event came from. */
 static inline const struct ingest_file *

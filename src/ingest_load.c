@@ -1,13 +1,13 @@
 /*
  * ingest_load.c -- a run that went over the memory budget, loaded back
  * for the commands that need every event at once (ingest.h:
- * ingest_load(), ingest_event_whole(), ingest_event_fill()).
+ * ingest_load(), ingest_event_whole()).
  *
  * The merged spill stays open: it holds every event whole, in output
  * order, so what is loaded back can leave out what no later stage reads
  * of most events -- their EventData -- and read it back by offset for
  * the few that need it (a Sysmon 3/7 matched late and its process, the
- * events that become findings).  The strings of the events loaded are
+ * rule hits that are explained or correlated).  The strings of the events loaded are
  * stored once (a process's image, command line and GUID repeat in every
  * load and connection of it).
  */
@@ -17,17 +17,18 @@
 #include "ingest.h"
 
 /*
- * Whether ev's EventData may stay in the spill: events without rule hits
- * of the kinds whose columns say all that correlation, baselines and the
- * report read of them.  Script blocks, services, tasks, WMI and module
- * logging keep theirs (their columns are computed from it later, and
- * they are few); generic events loaded have theirs only when a rule hit
- * them.
+ * Whether ev's EventData may stay in the spill: events of the kinds
+ * whose columns say all that correlation, baselines and the report read
+ * of them (the data of those with rule hits is read back for the Sigma
+ * correlations and the explanations).  Script blocks, services, tasks,
+ * WMI and module logging keep theirs (their columns are computed from it
+ * later, and they are few); generic events loaded have theirs only when
+ * a rule hit them.
  */
 static bool
 slim(const struct ev_event *ev)
 {
-	if (ev->nhits > 0 || ev->ndata == 0)
+	if (ev->ndata == 0)
 		return false;
 	switch (ev->kind) {
 	case EV_KIND_PROCESS:
@@ -137,24 +138,5 @@ ingest_event_whole(const struct ingest_run *run, const struct ev_event *ev,
 	w->dlen = rec->dlen;
 	w->spilled = false;
 	*whole = w;
-	return 0;
-}
-
-int
-ingest_event_fill(struct ingest_run *run, struct ev_event *ev,
-    struct ev_arena *arena, struct ev_err *err)
-{
-	const struct ev_event *w;
-	int rc;
-
-	if (!ev->spilled)
-		return 0;
-	if ((rc = ingest_event_whole(run, ev, arena != NULL ? arena :
-	    run->load_arena, &w, err)) != 0)
-		return rc;
-	ev->data = w->data;
-	ev->ndata = w->ndata;
-	ev->dlen = w->dlen;
-	ev->spilled = false;
 	return 0;
 }

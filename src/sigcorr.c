@@ -10,6 +10,7 @@
 #include "ev_buf.h"
 #include "ev_time.h"
 #include "ev_util.h"
+#include "ingest.h"
 #include "sigcorr.h"
 #include "sigma/correlation.h"
 #include "sigma/sigma.h"
@@ -35,6 +36,7 @@ struct run {
 	bool				 reported;
 	struct entry			*e;
 	size_t				 n, cap;
+	struct ev_err			*err;
 	/* per group scratch, as long as the longest group */
 	uint32_t			*cnt;		/* per value id / k */
 	size_t				*idx;
@@ -78,7 +80,15 @@ event_entry(struct run *r, const struct ev_event *ev, uint32_t k)
 	const char **g = NULL;
 	struct entry en = { ev->time, ev, NULL, NULL, k, 0 };
 	char evid[12];
+	int rc;
 
+	/* data left in the spill: the values are read from a copy that
+	   lives as long as the matches */
+	if (ev->spilled && (c->ngroup > 0 || c->type ==
+	    SIGMA_CORR_VALUE_COUNT) && (r->sc->run == NULL || (rc =
+	    ingest_event_whole(r->sc->run, ev, &r->sc->arena, &ev,
+	    r->err)) != 0))
+		return r->sc->run == NULL ? EV_EUSAGE : rc;
 	if (c->ngroup > 0 && (g = ev_arena_alloc(&r->sc->arena,
 	    c->ngroup * sizeof(*g))) == NULL)
 		return EV_ENOMEM;
@@ -518,8 +528,8 @@ sigcorr_run(struct sigcorr *sc, const struct sigma_set *set,
 	for (size_t i = 0; i < sigma_corr_count(set) && rc == 0; i++) {
 		uint32_t ri = sigma_corr_at(set, i);
 		struct run r = { sc, set, ri, sigma_rule_at(set,
-		    ri)->correlation, files, nfiles, false, NULL, 0, 0, NULL,
-		    NULL };
+		    ri)->correlation, files, nfiles, false, NULL, 0, 0, err,
+		    NULL, NULL };
 
 		spans[ri].from = sc->n;
 		rc = run_one(&r, events, n, spans);
@@ -530,6 +540,8 @@ sigcorr_run(struct sigcorr *sc, const struct sigma_set *set,
 	}
 	free(spans);
 	if (rc != 0)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+		return err != NULL && err->code != 0 ? err->code :
+		    EV_ERR(err, rc, 0, "%s", rc == EV_ENOMEM ? "out of memory" :
+		    ev_err_name(rc));
 	return 0;
 }

@@ -73,12 +73,18 @@ struct sigcorr_match {
 	bool			 reported;	/* not silent (generate) */
 };
 
+struct ingest_run;
+
 struct sigcorr {
 	struct sigcorr_match	*v;		/* by correlation, then time */
 	size_t			 n, cap;
 	uint64_t		 entries;	/* hits evaluated */
 	uint64_t		 ungrouped;	/* hits without group values */
 	struct ev_arena		 arena;
+	/* the run of the events, when some have their data in the memory
+	   budget's spill (ingest_load()): a hit's group and value fields
+	   are read back from it; NULL: every event has its data */
+	const struct ingest_run	*run;
 };
 
 void	sigcorr_init(struct sigcorr *);

@@ -207,6 +207,16 @@ n=$(grep -o '"source":"correlation"' "$T/j1" | wc -l)
     fail "jsonl: $n correlation reasons"
 grep -q '"details":"correlation temporal_ordered .*records .*s.evtx #1003, .*k.evtx #2001, .*s.evtx #1005"' \
     "$T/j1" && ok "jsonl: records listed" || fail "jsonl: records listed"
+# over the memory budget (scan --memory): the group-by and value fields
+# of the hits are read back from the spill, the matches are the same
+mkdir "$T/tmp"
+"$EVTXHUNT" scan --no-baseline -j 2 -f jsonl --memory 1K --tmpdir "$T/tmp" \
+    -r "$T/r" "$T/s.evtx" "$T/k.evtx" > "$T/jm" 2>"$T/jm.err"
+grep -q "over --memory" "$T/jm.err" && ok "--memory 1K: spilled" ||
+    fail "--memory 1K: no spill"
+grep -v '"type":"header"' "$T/jm" | cmp -s - "$T/j1b" &&
+    ok "--memory 1K: correlations identical" ||
+    fail "--memory 1K: correlations differ"
 
 # --db: the findings table says correlation
 expect 1 "scan --db" "$EVTXHUNT" scan -q --no-baseline -r "$T/r" --db "$T/db" \

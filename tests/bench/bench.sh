@@ -15,7 +15,8 @@
 # $top_builddir/bench-data), BENCH_REPEAT (best of N for fast rows, 3),
 # BENCH_QUICK=1 (skip evtxexport on big files, the rows by size, the
 # memory rows and bench-sigma's passes, whose check runs every rule on
-# every event), BENCH_SIZES (MiB of the rows by size, "128 512 2048").
+# every event), BENCH_SIZES (MiB of the rows by size, "128 512 2048"),
+# EVTX_DUMP (the Rust evtx crate's evtx_dump: rows for it beside dump).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 EVH=$top_builddir/evtxhunt
@@ -169,6 +170,14 @@ bench_file() {
 	if [ -x "$top_builddir/tests/bench/bench-decode" ]; then
 		measure "$REPEAT" "$top_builddir/tests/bench/bench-decode" -n 1 -r "$f"
 		row "decoder alone, 1 thread"
+	fi
+	# the Rust evtx crate's evtx_dump, a peer decoder, when EVTX_DUMP
+	# names one (0.8.1 builds offline from Debian's crates)
+	if [ -n "${EVTX_DUMP:-}" ] && [ -x "$EVTX_DUMP" ]; then
+		measure "$REPEAT" "$EVTX_DUMP" -t 1 -o jsonl "$f"
+		row "evtx_dump -o jsonl -t1 (Rust)"
+		measure "$REPEAT" "$EVTX_DUMP" -t 2 -o jsonl "$f"
+		row "evtx_dump -o jsonl -t2 (Rust)"
 	fi
 	measure "$REPEAT" "$EVH" dump -q -j 1 -f jsonl "$f"
 	row "dump --format jsonl -j1"
