@@ -12,6 +12,7 @@
 
 #include "ev_map.h"
 #include "correlate.h"
+#include "corr_index.h"
 #include "corr_part.h"
 #include "corr_task.h"
 #include "ev_buf.h"
@@ -22,7 +23,7 @@
 #define CHAIN_GUARD	CORR_DEPTH_MAX	/* bound on walks over crafted trees */
 
 struct proc {
-	struct ev_event		*ev;
+	struct ev_event		*ev;		/* first: corr_index.h */
 	const struct ev_event	*exit;
 	uint32_t		 parent;	/* node, or NONE */
 	uint32_t		 canon;		/* kept node (self unless dup) */
@@ -49,9 +50,7 @@ struct list {
 struct corr {
 	struct proc	*procs;
 	size_t		 nprocs;
-	uint32_t	*byseq;		/* event seq -> its process node,
-					   NONE (checked against procs[].ev) */
-	size_t		 nseq;
+	struct corr_index nodes;	/* an event's process node */
 	struct ev_map	 wmiptr;	/* WMI event -> index in wmi */
 	struct corr_wmi	*wmi;		/* per WMI event: its subscription */
 	struct list	 children, net, loads, acts;
@@ -977,13 +976,9 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 	    &nacts) != 0)
 		goto out;
 	b.c->nprocs = nprocs;
-	if ((b.c->byseq = malloc((n ? n : 1) * sizeof(*b.c->byseq))) == NULL)
+	if (corr_index_build(&b.c->nodes, events, n, b.c->procs,
+	    sizeof(*b.c->procs), nprocs) != 0)
 		goto out;
-	b.c->nseq = n;
-	memset(b.c->byseq, 0xff, n * sizeof(*b.c->byseq));	/* NONE */
-	for (size_t k = 0; k < nprocs; k++)
-		if (b.c->procs[k].ev->seq < n)
-			b.c->byseq[b.c->procs[k].ev->seq] = (uint32_t)k;
 
 	/* resolve twins: attachments and parents point at kept nodes */
 	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
@@ -1041,7 +1036,7 @@ corr_free(struct corr *c)
 	if (c == NULL)
 		return;
 	free(c->procs);
-	free(c->byseq);
+	corr_index_free(&c->nodes);
 	ev_map_release(&c->wmiptr);
 	free(c->wmi);
 	list_free(&c->children);
@@ -1058,10 +1053,10 @@ node_of(const struct corr *c, const struct ev_event *ev)
 {
 	uint32_t k;
 
-	if (ev == NULL || ev->kind != EV_KIND_PROCESS || ev->seq >= c->nseq)
+	if (ev == NULL || ev->kind != EV_KIND_PROCESS)
 		return NONE;
-	k = c->byseq[ev->seq];
-	return k != NONE && c->procs[k].ev == ev ? k : NONE;
+	k = corr_index_find(&c->nodes, ev);
+	return k != CORR_INDEX_NONE && c->procs[k].ev == ev ? k : NONE;
 }
 
 /* the kept node of a process event (or of a 3/7's process) */

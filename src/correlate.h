@@ -48,8 +48,7 @@ struct corr;
 #define CORR_DUP_WINDOW	20000000ULL	/* 2 s in FILETIME ticks */
 
 /*
- * Links events[0..n) (output order, events[i]->seq == i: the process
- * node of an event is found by its seq).  Sets ev->process on Sysmon 3/7
+ * Links events[0..n) (output order).  Sets ev->process on Sysmon 3/7
  * events and ev->dup_record on Sysmon 1 events that have a 4688 twin.
  * Returns 0 and *out (free with corr_free()), or EV_ENOMEM.
  */
