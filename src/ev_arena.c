@@ -66,9 +66,7 @@ block_free(struct ev_arena_block *b)
 void
 ev_arena_init(struct ev_arena *a)
 {
-	a->head = NULL;
-	a->ptr = a->end = NULL;
-	a->total = 0;
+	*a = (struct ev_arena)EV_ARENA_INIT;
 }
 
 void
@@ -195,4 +193,27 @@ char *
 ev_arena_strdup(struct ev_arena *a, const char *s)
 {
 	return ev_arena_strndup(a, s, strlen(s));
+}
+
+/*
+ * A remembered copy starts with its size (a size_t before the bytes), so
+ * copies of other sizes never compare equal.
+ */
+const void *
+ev_arena_dedup(struct ev_arena *a, const void *p, size_t n)
+{
+	size_t *c;
+
+	for (unsigned i = 0; i < EV_ARENA_NDEDUP; i++) {
+		const size_t *d = a->dedup[i];
+
+		if (d != NULL && d[-1] == n && memcmp(d, p, n) == 0)
+			return d;
+	}
+	if ((c = ev_arena_alloc(a, sizeof(*c) + n)) == NULL)
+		return NULL;
+	c[0] = n;
+	memcpy(c + 1, p, n);
+	a->dedup[a->ndedup++ % EV_ARENA_NDEDUP] = c + 1;
+	return c + 1;
 }

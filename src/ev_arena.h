@@ -13,14 +13,18 @@
 
 struct ev_arena_block;
 
+#define EV_ARENA_NDEDUP	8	/* copies ev_arena_dedup() remembers */
+
 struct ev_arena {
 	struct ev_arena_block	*head;	/* current block, linked to older */
 	char			*ptr;	/* next free byte in head */
 	char			*end;
 	size_t			 total;	/* bytes held in blocks */
+	const void		*dedup[EV_ARENA_NDEDUP];	/* recent copies */
+	unsigned		 ndedup;	/* made so far (next slot) */
 };
 
-#define EV_ARENA_INIT { NULL, NULL, NULL, 0 }
+#define EV_ARENA_INIT { NULL, NULL, NULL, 0, { NULL }, 0 }
 
 void	 ev_arena_init(struct ev_arena *);
 /* Frees every block; the arena is empty and reusable. */
@@ -29,6 +33,13 @@ void	 ev_arena_release(struct ev_arena *);
 void	 ev_arena_reset(struct ev_arena *);
 /* n bytes aligned to 8; NULL when out of memory. */
 void	*ev_arena_alloc(struct ev_arena *, size_t n);
+/*
+ * n bytes equal to the n at p: one of the last EV_ARENA_NDEDUP copies
+ * this call made in the arena with the same n when one is equal (small
+ * blocks that repeat, such as an event's column layout, are kept once),
+ * else a new copy.  Forgotten by a reset.  NULL when out of memory.
+ */
+const void *ev_arena_dedup(struct ev_arena *, const void *p, size_t n);
 /* zero-filled ev_arena_alloc */
 void	*ev_arena_calloc(struct ev_arena *, size_t n);
 /* NUL-terminated copy of the n bytes at s; NULL when out of memory. */

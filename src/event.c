@@ -1031,11 +1031,12 @@ ev_cols_pack(struct ev_event *ev, const char *const *cols,
     struct ev_arena *arena)
 {
 	const char **v;
+	uint8_t idx[EV_NCOL] = { 0 };
 	unsigned n = 0;
 
 	for (int i = 0; i < EV_NCOL; i++)
 		n += cols[i] != NULL;
-	memset(ev->colidx, 0, sizeof(ev->colidx));
+	ev->colidx = NULL;
 	ev->colv = NULL;
 	if (n == 0)
 		return 0;
@@ -1045,8 +1046,10 @@ ev_cols_pack(struct ev_event *ev, const char *const *cols,
 	for (int i = 0; i < EV_NCOL; i++)
 		if (cols[i] != NULL) {
 			v[n++] = cols[i];
-			ev->colidx[i] = (uint8_t)n;
+			idx[i] = (uint8_t)n;
 		}
+	if ((ev->colidx = ev_arena_dedup(arena, idx, sizeof(idx))) == NULL)
+		return EV_ENOMEM;
 	ev->colv = v;
 	return 0;
 }
@@ -1079,13 +1082,14 @@ norm_end(struct norm *n)
 {
 	struct ev_event *ev = n->ev;
 	const char **v;
+	uint8_t idx[EV_NCOL] = { 0 };
 	unsigned k = 0;
 
 	if (n->oom)
 		return EV_ENOMEM;
 	if (n->set[0] == UINT64_MAX)
 		return ev_cols_pack(ev, n->col, n->arena);
-	memset(ev->colidx, 0, sizeof(ev->colidx));
+	ev->colidx = NULL;
 	ev->colv = NULL;
 	if ((v = ev_arena_alloc(n->arena, (size_t)(__builtin_popcountll(
 	    n->set[0]) + __builtin_popcountll(n->set[1])) * sizeof(*v))) ==
@@ -1097,9 +1101,12 @@ norm_end(struct norm *n)
 
 			if (n->col[c] != NULL) {
 				v[k++] = n->col[c];
-				ev->colidx[c] = (uint8_t)k;
+				idx[c] = (uint8_t)k;
 			}
 		}
+	if (k > 0 && (ev->colidx = ev_arena_dedup(n->arena, idx,
+	    sizeof(idx))) == NULL)
+		return EV_ENOMEM;
 	if (k > 0)
 		ev->colv = v;
 	return 0;

@@ -265,10 +265,11 @@ struct ev_arena;
  *
  * The columns are stored packed: colv holds the values of the columns
  * the event gives, and colidx[i] is column i's place in it plus one (0:
- * absent).  An event gives a dozen of the EV_NCOL columns: a full array
- * of pointers was two fifths of a scan's memory.  colv is never written
- * once set, so copies of an event may share it; ev_col_set() makes a new
- * one.
+ * absent; colidx NULL: no column).  An event gives a dozen of the EV_NCOL
+ * columns: a full array of pointers was two fifths of a scan's memory.
+ * Events of one shape share their colidx (ev_arena_dedup()).  colv and
+ * colidx are never written once set, so copies of an event may share
+ * them; ev_col_set() makes new ones.
  */
 struct ev_event {
 	uint64_t		 time;		/* FILETIME */
@@ -282,10 +283,10 @@ struct ev_event {
 	bool			 unresolved;	/* template: unresolved (data
 						   named "#1"... by position) */
 	uint8_t			 kind;		/* enum ev_kind */
-	uint8_t			 colidx[EV_NCOL];	/* see above */
 	bool			 spilled;	/* its EventData was left in
 						   the memory budget's spill
 						   file (ndata 0 here) */
+	const uint8_t		*colidx;	/* [EV_NCOL], see above */
 	const char *const	*colv;
 	const char		*user_sid;	/* System/Security/@UserID */
 	const struct ev_pair	*data;		/* EventData as logged */
@@ -311,7 +312,7 @@ _Static_assert(EV_NCOL < 255, "column places are bytes");
 static inline const char *
 ev_col(const struct ev_event *ev, enum ev_col c)
 {
-	unsigned at = ev->colidx[c];
+	unsigned at = ev->colidx != NULL ? ev->colidx[c] : 0;
 
 	return at != 0 ? ev->colv[at - 1] : NULL;
 }

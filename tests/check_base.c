@@ -878,7 +878,7 @@ START_TEST(prior_expects)
 	ck_assert_double_eq(cfg->prior_weight, 7);
 	ck_assert_double_eq(cfg->prior_rare, 0.5);
 	p = base_identify(cfg, &(struct ev_event){ .kind = EV_KIND_PROCESS,
-	    .colidx[EV_COL_IMAGE] = 1,
+	    .colidx = (const uint8_t [EV_NCOL]){ [EV_COL_IMAGE] = 1 },
 	    .colv = (const char *const []){ "rundll32.exe" } }, NULL)->prior;
 	ck_assert_ptr_nonnull(p);
 	/* the first matching pattern decides */
