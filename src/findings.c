@@ -964,6 +964,14 @@ out:
 	return rc;
 }
 
+/* ingest_event_whole() as sigcorr calls it (sigcorr.h) */
+static int
+run_whole(const void *run, const struct ev_event *ev, struct ev_arena *arena,
+    const struct ev_event **out, struct ev_err *err)
+{
+	return ingest_event_whole(run, ev, arena, out, err);
+}
+
 int
 findings_correlate(struct findings *fs, struct sigcorr *sc,
     const struct sigma_set *rules, const struct ingest_run *run,
@@ -978,7 +986,8 @@ findings_correlate(struct findings *fs, struct sigcorr *sc,
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < run->nfiles; i++)
 		names[i] = run->files[i].path;
-	sc->run = run;
+	sc->whole = run_whole;
+	sc->whole_arg = run;
 	rc = sigcorr_run(sc, rules, run->events, run->nevents, names,
 	    run->nfiles, err);
 	free(names);

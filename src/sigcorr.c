@@ -10,7 +10,6 @@
 #include "ev_buf.h"
 #include "ev_time.h"
 #include "ev_util.h"
-#include "ingest.h"
 #include "sigcorr.h"
 #include "sigma/correlation.h"
 #include "sigma/sigma.h"
@@ -80,15 +79,18 @@ event_entry(struct run *r, const struct ev_event *ev, uint32_t k)
 	const char **g = NULL;
 	struct entry en = { ev->time, ev, NULL, NULL, k, 0 };
 	char evid[12];
-	int rc;
+	int rc = 0;
 
 	/* data left in the spill: the values are read from a copy that
 	   lives as long as the matches */
 	if (ev->spilled && (c->ngroup > 0 || c->type ==
-	    SIGMA_CORR_VALUE_COUNT) && (r->sc->run == NULL || (rc =
-	    ingest_event_whole(r->sc->run, ev, &r->sc->arena, &ev,
-	    r->err)) != 0))
-		return r->sc->run == NULL ? EV_EUSAGE : rc;
+	    SIGMA_CORR_VALUE_COUNT)) {
+		if (r->sc->whole == NULL)
+			return EV_EUSAGE;
+		if ((rc = r->sc->whole(r->sc->whole_arg, ev, &r->sc->arena,
+		    &ev, r->err)) != 0)
+			return rc;
+	}
 	if (c->ngroup > 0 && (g = ev_arena_alloc(&r->sc->arena,
 	    c->ngroup * sizeof(*g))) == NULL)
 		return EV_ENOMEM;

@@ -73,18 +73,24 @@ struct sigcorr_match {
 	bool			 reported;	/* not silent (generate) */
 };
 
-struct ingest_run;
-
 struct sigcorr {
 	struct sigcorr_match	*v;		/* by correlation, then time */
 	size_t			 n, cap;
 	uint64_t		 entries;	/* hits evaluated */
 	uint64_t		 ungrouped;	/* hits without group values */
 	struct ev_arena		 arena;
-	/* the run of the events, when some have their data in the memory
-	   budget's spill (ingest_load()): a hit's group and value fields
-	   are read back from it; NULL: every event has its data */
-	const struct ingest_run	*run;
+	/*
+	 * Reads back the data of an event that left it in the memory
+	 * budget's spill (ev->spilled) into arena, for a hit's group and
+	 * value fields (the caller's ingest_event_whole() over its run,
+	 * with whole_arg); NULL: every event has its data.
+	 */
+	int			(*whole)(const void *arg,
+				    const struct ev_event *ev,
+				    struct ev_arena *arena,
+				    const struct ev_event **out,
+				    struct ev_err *err);
+	const void		*whole_arg;
 };
 
 void	sigcorr_init(struct sigcorr *);
