@@ -344,13 +344,41 @@ ev_spill_rd_release(struct ev_spill_rd *rd)
 	memset(rd, 0, sizeof(*rd));
 }
 
+/* n bytes at off of sp into buf.  0 or EV_EIO / EV_ECORRUPT with err. */
+static int
+read_full(const struct ev_spill *sp, uint64_t off, void *buf, size_t n,
+    struct ev_err *err)
+{
+	size_t done = 0;
+
+	if (off > sp->size || n > sp->size - off)
+		return EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' "
+		    "is damaged", sp->dir);
+	while (done < n) {
+		ssize_t r = pread(sp->fd, (char *)buf + done, n - done,
+		    (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;	/* shorter than written */
+			return EV_ERR_SYS(err, "cannot read a temporary file "
+			    "in '%s'", sp->dir);
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
 /* Makes buf[pos..) hold at least need bytes.  1, 0 at the end, or <0. */
 static int
 fill(struct ev_spill_rd *rd, size_t need, struct ev_err *err)
 {
+	int rc;
+
 	while (rd->len - rd->pos < need) {
 		size_t want;
-		ssize_t r;
 
 		if (rd->pos > 0) {
 			memmove(rd->buf, rd->buf + rd->pos, rd->len - rd->pos);
@@ -373,18 +401,11 @@ fill(struct ev_spill_rd *rd, size_t need, struct ev_err *err)
 		want = rd->cap - rd->len;
 		if (want > rd->to - rd->off)
 			want = (size_t)(rd->to - rd->off);
-		r = pread(rd->sp->fd, rd->buf + rd->len, want,
-		    (off_t)rd->off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;	/* shorter than written */
-			return EV_ERR_SYS(err, "cannot read a temporary file "
-			    "in '%s'", rd->sp->dir);
-		}
-		rd->len += (size_t)r;
-		rd->off += (uint64_t)r;
+		if ((rc = read_full(rd->sp, rd->off, rd->buf + rd->len, want,
+		    err)) != 0)
+			return rc;
+		rd->len += want;
+		rd->off += want;
 	}
 	return 1;
 }
@@ -420,33 +441,6 @@ ev_spill_next(struct ev_spill_rd *rd, struct ev_err *err)
 		    rd->sp->dir);
 	}
 	return 1;
-}
-
-/* n bytes at off of sp into buf.  0 or EV_EIO / EV_ECORRUPT with err. */
-static int
-read_full(const struct ev_spill *sp, uint64_t off, void *buf, size_t n,
-    struct ev_err *err)
-{
-	size_t done = 0;
-
-	if (off > sp->size || n > sp->size - off)
-		return EV_ERR(err, EV_ECORRUPT, 0, "a temporary file in '%s' "
-		    "is damaged", sp->dir);
-	while (done < n) {
-		ssize_t r = pread(sp->fd, (char *)buf + done, n - done,
-		    (off_t)(off + done));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;	/* shorter than written */
-			return EV_ERR_SYS(err, "cannot read a temporary file "
-			    "in '%s'", sp->dir);
-		}
-		done += (size_t)r;
-	}
-	return 0;
 }
 
 int
