@@ -321,6 +321,27 @@ cmd_now(void)
 }
 
 double
+cmd_peak_mib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[128];
+	unsigned long long kb = 0;
+	bool found = false;
+
+	if (fp == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = sscanf(line, "VmHWM: %llu kB", &kb) == 1;
+	fclose(fp);
+	/* the next phase's peak starts from what is resident then */
+	if ((fp = fopen("/proc/self/clear_refs", "w")) != NULL) {
+		fputs("5", fp);
+		fclose(fp);
+	}
+	return found ? (double)kb / 1024.0 : 0;
+}
+
+double
 cmd_rss_mib(void)
 {
 	FILE *fp = fopen("/proc/self/statm", "r");

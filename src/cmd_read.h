@@ -133,4 +133,11 @@ double	cmd_now(void);
 /* The memory resident now (/proc/self/statm), in MiB; 0 if unknown. */
 double	cmd_rss_mib(void);
 
+/*
+ * The peak resident memory since the last call (VmHWM of
+ * /proc/self/status, then reset through /proc/self/clear_refs), in MiB;
+ * 0 if unknown.  Where the reset is refused, the peak of the whole run.
+ */
+double	cmd_peak_mib(void);
+
 #endif

@@ -35,8 +35,8 @@
 
 /*
  * With EVTXHUNT_TIMING set, prints how long the phase that just ended
- * took and the memory resident at its end (where the time and memory
- * go, for benchmarks); name NULL starts the clock.
+ * took, the memory resident at its end and its peak (where the time and
+ * memory go, for benchmarks); name NULL starts the clock.
  */
 static void
 phase(struct scan *s, const char *name)
@@ -47,8 +47,11 @@ phase(struct scan *s, const char *name)
 		return;
 	now = cmd_now();
 	if (name != NULL)
-		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %8.1f MiB\n",
-		    name, now - s->t_phase, cmd_rss_mib());
+		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %8.1f MiB "
+		    "%8.1f MiB peak\n", name, now - s->t_phase,
+		    cmd_rss_mib(), cmd_peak_mib());
+	else
+		(void)cmd_peak_mib();
 	s->t_phase = now;
 }
 

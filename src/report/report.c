@@ -407,14 +407,6 @@ cmp_host(const void *a, const void *b)
 }
 
 static int
-cmp_count_key(const void *a, const void *b)
-{
-	const struct rp_count *x = a, *y = b;
-
-	return strcmp(x->key, y->key);
-}
-
-static int
 cmp_count_n(const void *a, const void *b)
 {
 	const struct rp_count *x = a, *y = b;
@@ -426,64 +418,83 @@ cmp_count_n(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-/* A growable array of rp_count. */
+/*
+ * Counts by key: one entry per distinct key (a map from the key to its
+ * place in v), so memory follows the keys, not the findings.
+ */
 struct counts {
+	struct ev_map	 map;
 	struct rp_count	*v;
 	size_t		 n, cap;
 	bool		 oom;
 };
 
+/*
+ * Counts key once more, its level the highest seen; title is the first
+ * seen.  A key that is new is kept as given, or copied into arena when
+ * one is given (the caller's buffer does not last).
+ */
 static void
-counts_add(struct counts *c, const char *key, const char *title, int level)
+counts_add(struct counts *c, const char *key, const char *title, int level,
+    struct ev_arena *arena)
 {
+	struct ev_map_ent *e;
+	bool isnew;
+
 	if (c->oom)
 		return;
-	if (EV_GROW(c->v, c->n, c->cap, 16) != 0) {
+	if ((e = ev_map_put(&c->map, key, strlen(key), &isnew)) == NULL) {
 		c->oom = true;
 		return;
 	}
-	c->v[c->n++] = (struct rp_count){ key, title, level, 1 };
+	if (isnew) {
+		if (EV_GROW(c->v, c->n, c->cap, 16) != 0 || (arena != NULL &&
+		    (key = ev_arena_strdup(arena, key)) == NULL)) {
+			c->oom = true;
+			return;
+		}
+		e->idx = (uint32_t)c->n;
+		c->v[c->n++] = (struct rp_count){ key, title, level, 0 };
+	}
+	c->v[e->idx].n++;
+	if (level > c->v[e->idx].level)
+		c->v[e->idx].level = level;
 }
 
-/* Sorts by key, merges equal keys, then sorts by count. */
+/* Sorts by count (then level, key); the map goes. */
 static void
 counts_finish(struct counts *c)
 {
-	size_t k = 0;
-
-	if (c->n == 0)
-		return;
-	ev_qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_key);
-	for (size_t i = 1; i < c->n; i++) {
-		if (strcmp(c->v[i].key, c->v[k].key) == 0) {
-			c->v[k].n += c->v[i].n;
-			if (c->v[i].level > c->v[k].level)
-				c->v[k].level = c->v[i].level;
-		} else
-			c->v[++k] = c->v[i];
-	}
-	c->n = k + 1;
-	ev_qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_n);
+	ev_map_release(&c->map);
+	if (c->n > 1)
+		ev_qsort(c->v, c->n, sizeof(c->v[0]), cmp_count_n);
 }
 
+/*
+ * A finding's techniques, upper-cased, each once (tech_add()): slots of
+ * TECH_SLOT bytes in b (rp_techniques() gives at most "t1234.567").
+ */
+#define TECH_SLOT	16
 struct tech_arg {
-	struct counts	*c;
-	struct ev_arena	*arena;
+	struct ev_buf	 b;
+	size_t		 n;
 };
 
 static void
 tech_add(void *arg, const char *t, size_t n)
 {
 	struct tech_arg *ta = arg;
-	char *s = ev_arena_strndup(ta->arena, t, n);
+	char up[TECH_SLOT] = { 0 };
 
-	if (s == NULL) {
-		ta->c->oom = true;
+	if (n >= sizeof(up))
 		return;
-	}
-	for (char *p = s; *p != '\0'; p++)
-		*p = (char)toupper((unsigned char)*p);
-	counts_add(ta->c, s, NULL, 0);
+	for (size_t i = 0; i < n; i++)
+		up[i] = (char)toupper((unsigned char)t[i]);
+	for (size_t i = 0; i < ta->n; i++)
+		if (strcmp(ta->b.buf + i * TECH_SLOT, up) == 0)
+			return;		/* twice in one finding: once */
+	ev_buf_add(&ta->b, up, sizeof(up));
+	ta->n++;
 }
 
 static bool
@@ -608,46 +619,88 @@ watched_of(const struct report *r, const struct ev_event *ev)
 	return b != NULL ? (int)(b - r->watch->bins) : -1;
 }
 
+/*
+ * A distinct command line of a watched binary (analyse_watched()): a slot
+ * of an open-addressing table that points at the event's string instead
+ * of copying it.
+ */
 struct wcount {
-	int		 w;
-	const char	*cmd;
+	const char	*cmd;		/* NULL: a free slot */
+	uint64_t	 hash;
 	uint64_t	 n;
+	int		 w;
 };
 
-static int
-cmp_wcount(const void *a, const void *b)
+/* The slot of (w, cmd) in t (cap a power of two, never full). */
+static struct wcount *
+wc_slot(struct wcount *t, size_t cap, int w, const char *cmd, uint64_t h)
 {
-	const struct wcount *x = a, *y = b;
+	size_t i = h & (cap - 1);
 
-	if (x->w != y->w)
-		return x->w < y->w ? -1 : 1;
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return strcmp(x->cmd, y->cmd);
+	while (t[i].cmd != NULL && (t[i].hash != h || t[i].w != w ||
+	    strcmp(t[i].cmd, cmd) != 0))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* t (*cap slots, n used) twice as large; false when out of memory. */
+static bool
+wc_grow(struct wcount **t, size_t *cap)
+{
+	size_t ncap = *cap ? *cap * 2 : 1024;
+	struct wcount *nt = calloc(ncap, sizeof(*nt));
+
+	if (nt == NULL)
+		return false;
+	for (size_t i = 0; i < *cap; i++)
+		if ((*t)[i].cmd != NULL)
+			*wc_slot(nt, ncap, (*t)[i].w, (*t)[i].cmd,
+			    (*t)[i].hash) = (*t)[i];
+	free(*t);
+	*t = nt;
+	*cap = ncap;
+	return true;
+}
+
+/* c into w's top command lines: most runs first, then by name. */
+static void
+wc_top(struct rp_watched *w, const struct wcount *c)
+{
+	size_t i = w->ntop < RP_TOP_CMDLINES ? w->ntop++ : RP_TOP_CMDLINES;
+
+	w->distinct++;
+	for (; i > 0; i--) {
+		const struct rp_count *p = &w->top[i - 1];
+
+		if (p->n > c->n || (p->n == c->n && strcmp(p->key,
+		    c->cmd) < 0))
+			break;
+		if (i < RP_TOP_CMDLINES)
+			w->top[i] = *p;
+	}
+	if (i < RP_TOP_CMDLINES)
+		w->top[i] = (struct rp_count){ c->cmd, NULL, 0, c->n };
 }
 
 static int
 analyse_watched(struct rp *rp)
 {
 	const struct report *r = rp->r;
-	size_t nnames;
-	struct ev_map cm = EV_MAP_INIT;
-	struct wcount *wc = NULL;
-	uint64_t *runs = NULL;
-	size_t nwc = 0, cap = 0;
-	struct ev_buf key = EV_BUF_INIT;
+	struct rp_watched *per = NULL;
+	struct wcount *t = NULL;
+	size_t cap = 0, n = 0, nnames;
 	int rc = EV_ENOMEM;
 
 	if (r->watch == NULL)
 		return 0;
 	nnames = r->watch->nbins;
-	if ((runs = calloc(nnames + 1, sizeof(*runs))) == NULL)
+	if ((per = calloc(nnames + 1, sizeof(*per))) == NULL)
 		goto out;
 	for (size_t i = 0; i < r->run->nevents; i++) {
 		const struct ev_event *ev = r->run->events[i];
-		struct ev_map_ent *e;
+		struct wcount *c;
 		const char *cmd;
-		bool isnew;
+		uint64_t h;
 		int w;
 
 		if (ev->kind != EV_KIND_PROCESS || (r->corr != NULL &&
@@ -655,74 +708,46 @@ analyse_watched(struct rp *rp)
 			continue;
 		if ((w = watched_of(r, ev)) < 0)
 			continue;
-		runs[w]++;
+		per[w].runs++;
 		cmd = ev_col(ev, EV_COL_COMMAND_LINE) != NULL ?
 		    ev_col(ev, EV_COL_COMMAND_LINE) : "";
-		ev_buf_reset(&key);
-		ev_buf_add(&key, &w, sizeof(w));
-		ev_buf_adds(&key, cmd);
-		if (ev_buf_failed(&key))
+		h = ev_map_hash(cmd, strlen(cmd)) ^ (uint64_t)w *
+		    0x9e3779b97f4a7c15ULL;
+		if (2 * (n + 1) > cap && !wc_grow(&t, &cap))
 			goto out;
-		if ((e = ev_map_put(&cm, key.buf, key.len, &isnew)) == NULL)
-			goto out;
-		if (isnew) {
-			if (nwc == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				struct wcount *v = realloc(wc, ncap *
-				    sizeof(*v));
-
-				if (v == NULL)
-					goto out;
-				wc = v;
-				cap = ncap;
-			}
-			e->idx = (uint32_t)nwc;
-			wc[nwc++] = (struct wcount){ w, cmd, 0 };
+		if ((c = wc_slot(t, cap, w, cmd, h))->cmd == NULL) {
+			*c = (struct wcount){ cmd, h, 0, w };
+			n++;
 		}
-		wc[e->idx].n++;
+		c->n++;
 	}
-	if (nwc > 0)
-		ev_qsort(wc, nwc, sizeof(*wc), cmp_wcount);
+	for (size_t i = 0; i < cap; i++)
+		if (t[i].cmd != NULL)
+			wc_top(&per[t[i].w], &t[i]);
 	for (size_t i = 0; i < nnames; i++)
-		if (runs[i] > 0)
+		if (per[i].runs > 0)
 			rp->nwatched++;
 	if (rp->nwatched > 0 && (rp->watched = calloc(rp->nwatched,
 	    sizeof(*rp->watched))) == NULL)
 		goto out;
-	/* wc is sorted by watched index; watched.yml lists the binaries
-	 * in any order, so emit them by name */
-	{
-		size_t k = 0;
-
-		for (size_t i = 0; i < nwc; i++) {
-			struct rp_watched *pw;
-
-			if (i == 0 || wc[i].w != wc[i - 1].w) {
-				pw = &rp->watched[k++];
-				pw->binary = r->watch->bins[wc[i].w].name;
-				pw->runs = runs[wc[i].w];
-			} else
-				pw = &rp->watched[k - 1];
-			pw->distinct++;
-			if (pw->ntop < RP_TOP_CMDLINES)
-				pw->top[pw->ntop++] = (struct rp_count){
-				    wc[i].cmd, NULL, 0, wc[i].n };
+	/* watched.yml lists the binaries in any order: emit them by name */
+	for (size_t i = 0, k = 0; i < nnames; i++)
+		if (per[i].runs > 0) {
+			rp->watched[k] = per[i];
+			rp->watched[k++].binary = r->watch->bins[i].name;
 		}
-	}
 	for (size_t i = 1; i < rp->nwatched; i++)	/* insertion by name */
 		for (size_t j = i; j > 0 && strcmp(rp->watched[j - 1].binary,
 		    rp->watched[j].binary) > 0; j--) {
-			struct rp_watched t = rp->watched[j];
+			struct rp_watched tmp = rp->watched[j];
 
 			rp->watched[j] = rp->watched[j - 1];
-			rp->watched[j - 1] = t;
+			rp->watched[j - 1] = tmp;
 		}
 	rc = 0;
 out:
-	ev_buf_release(&key);
-	ev_map_release(&cm);
-	free(wc);
-	free(runs);
+	free(t);
+	free(per);
 	return rc;
 }
 
@@ -917,11 +942,11 @@ count_rules(struct rp *rp, struct counts *rules, const struct finding *f)
 				dup = true;
 		if (!dup)
 			counts_add(rules, rr->rule_id != NULL ? rr->rule_id :
-			    "", rr->title, rr->level);
+			    "", rr->title, rr->level, NULL);
 	}
 	if (blevel >= 0)
 		counts_add(rules, "baseline", "baseline: unusual for the "
-		    "binary's history", blevel);
+		    "binary's history", blevel, NULL);
 }
 
 /* rp->groups: the report's, or one per finding when it has none. */
@@ -1009,8 +1034,8 @@ int
 rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 {
 	const struct ingest_run *run = r->run;
-	struct counts rules = { 0 }, hosts = { 0 }, techs = { 0 };
-	struct tech_arg ta = { &techs, &rp->arena };
+	struct counts rules = { .map = EV_MAP_INIT }, hosts = rules,
+	    techs = rules;
 	size_t ng = 0;
 
 	memset(rp, 0, sizeof(*rp));
@@ -1049,26 +1074,22 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 		if ((unsigned)f->level < EV_NLEVELS)
 			rp->byl[f->level]++;
 		counts_add(&hosts, ev_col(ev, EV_COL_COMPUTER) != NULL ?
-		    ev_col(ev, EV_COL_COMPUTER) : "", NULL, 0);
+		    ev_col(ev, EV_COL_COMPUTER) : "", NULL, 0, NULL);
 		count_rules(rp, &rules, f);
 		/* techniques once per finding */
 		{
 			struct ev_buf tags = EV_BUF_INIT;
-			size_t before = techs.n;
+			struct tech_arg ta = { EV_BUF_INIT, 0 };
 
 			rp_join_tags(&tags, f);
-			if (ev_buf_failed(&tags))
-				techs.oom = true;
 			rp_techniques(tags.buf, tech_add, &ta);
-			/* the same technique twice in one finding counts once */
-			for (size_t a = before; a < techs.n; a++)
-				for (size_t b = a + 1; b < techs.n; b++)
-					if (strcmp(techs.v[a].key,
-					    techs.v[b].key) == 0) {
-						techs.v[b] = techs.v[--techs.n];
-						b--;
-					}
+			if (ev_buf_failed(&tags) || ev_buf_failed(&ta.b))
+				techs.oom = true;
+			for (size_t t = 0; t < ta.n && !techs.oom; t++)
+				counts_add(&techs, ta.b.buf + t * TECH_SLOT,
+				    NULL, 0, &rp->arena);
 			ev_buf_release(&tags);
+			ev_buf_release(&ta.b);
 		}
 	}
 	if (rules.oom || hosts.oom || techs.oom)
@@ -1089,6 +1110,9 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 		goto oom;
 	return 0;
 oom:
+	ev_map_release(&rules.map);
+	ev_map_release(&hosts.map);
+	ev_map_release(&techs.map);
 	free(rules.v);
 	free(hosts.v);
 	free(techs.v);

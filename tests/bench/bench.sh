@@ -130,9 +130,9 @@ serial_phases() {
 	    "$sf" 2>"$BD/timing.out" >/dev/null
 	sed -n 's/^evtxhunt: timing: //p' "$BD/timing.out" | awk '
 	{
-		secs = $(NF - 3)
+		secs = $(NF - 6)
 		name = $0
-		sub(/ +[0-9.]+ s +[0-9.]+ MiB$/, "", name)
+		sub(/ +[0-9.]+ s +[0-9.]+ MiB +[0-9.]+ MiB peak$/, "", name)
 		total += secs
 		if (name == "read and match" || name == "match 3/7")
 			next
