@@ -868,37 +868,68 @@ group_key(struct ev_buf *k, const struct finding *f,
 			key_part(k, ids[i]);
 }
 
+/*
+ * A group in group_index()'s table: its key's hash and its first finding,
+ * whose key is built again to compare (the keys are not kept: a group
+ * costs 16 bytes, not a copy of its command line).
+ */
+struct gslot {
+	uint64_t	 hash;
+	uint32_t	 first;		/* its first finding + 1; 0: free */
+	uint32_t	 group;
+};
+
 /* Group index of every finding into gi[]; the number of groups. */
 static ssize_t
 group_index(const struct findings *fs, enum findings_grouping how,
     uint32_t *gi)
 {
-	struct ev_map m = EV_MAP_INIT;
-	struct ev_buf k = EV_BUF_INIT;
-	size_t ng = 0;
+	struct ev_buf k = EV_BUF_INIT, k2 = EV_BUF_INIT;
+	struct gslot *t = NULL;
+	size_t cap = 16, ng = 0;
 	ssize_t rc = -1;
 
+	if (how == FINDINGS_GROUP_NONE) {
+		for (size_t i = 0; i < fs->n; i++)
+			gi[i] = (uint32_t)i;
+		return (ssize_t)fs->n;
+	}
+	while (cap < 2 * fs->n)
+		cap *= 2;
+	if (fs->n >= UINT32_MAX || (t = calloc(cap, sizeof(*t))) == NULL)
+		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
-		struct ev_map_ent *e;
-		bool isnew;
+		uint64_t h;
+		size_t j;
 
-		if (how == FINDINGS_GROUP_NONE) {
-			gi[i] = (uint32_t)ng++;
-			continue;
-		}
 		ev_buf_reset(&k);
 		group_key(&k, &fs->v[i], how);
-		if (ev_buf_failed(&k) ||
-		    (e = ev_map_put(&m, k.buf, k.len, &isnew)) == NULL)
+		if (ev_buf_failed(&k))
 			goto out;
-		if (isnew)
-			e->idx = (uint32_t)ng++;
-		gi[i] = e->idx;
+		h = ev_map_hash(k.buf, k.len);
+		/* at most half full: a free slot ends every probe */
+		for (j = h & (cap - 1); t[j].first != 0; j = (j + 1) &
+		    (cap - 1)) {
+			if (t[j].hash != h)
+				continue;
+			ev_buf_reset(&k2);
+			group_key(&k2, &fs->v[t[j].first - 1], how);
+			if (ev_buf_failed(&k2))
+				goto out;
+			if (k2.len == k.len && memcmp(k2.buf, k.buf, k.len) ==
+			    0)
+				break;
+		}
+		if (t[j].first == 0)
+			t[j] = (struct gslot){ h, (uint32_t)i + 1,
+			    (uint32_t)ng++ };
+		gi[i] = t[j].group;
 	}
 	rc = (ssize_t)ng;
 out:
-	ev_map_release(&m);
+	free(t);
 	ev_buf_release(&k);
+	ev_buf_release(&k2);
 	return rc;
 }
 
