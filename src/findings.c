@@ -414,6 +414,21 @@ reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
 /* ---- findings ---- */
 
 /* The building state: reasons grow here, findings point in at the end. */
+/*
+ * An interning table (see "interning" below): hashes, and what each
+ * stands for.
+ */
+struct islot {
+	uint64_t	 hash;
+	uintptr_t	 ref;	/* the kept one (0: a free slot) */
+	uint32_t	 n;	/* its length */
+};
+
+struct intern {
+	struct islot	*t;
+	size_t		 cap, used;	/* cap: a power of two, or 0 */
+};
+
 struct build {
 	struct findings			*fs;
 	const struct sigma_set		*rules;
@@ -429,6 +444,10 @@ struct build {
 	struct finding_reason		*rs;
 	size_t				 nrs, cap;
 	size_t				 bi;	/* next baseline finding */
+	struct ev_arena			 mtmp;	/* an explanation before it
+						   is kept */
+	struct intern			 whys;	/* explanations kept */
+	struct intern			 runs;	/* reasons of findings */
 };
 
 static const char *
@@ -494,6 +513,228 @@ rule_reasons(struct build *b, const struct ev_event *ev)
 	return 0;
 }
 
+/*
+ * ---- interning ----
+ *
+ * Findings of one rule on like events explain themselves alike, and have
+ * alike reasons: each distinct explanation (its matches) and each
+ * distinct run of a finding's reasons is kept once and shared, so the
+ * findings cost a few dozen bytes each however many there are.  A table
+ * of hashes with what each stands for; equality is tested field by field
+ * (strings by content where they are copies).
+ */
+
+static uint64_t
+mix(uint64_t h, uint64_t x)
+{
+	h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static uint64_t
+mix_str(uint64_t h, const char *s)
+{
+	return mix(h, s != NULL ? ev_map_hash(s, strlen(s)) : 1);
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Room for one more in in: at most half full.  False: out of memory. */
+static bool
+intern_room(struct intern *in)
+{
+	size_t ncap = in->cap ? in->cap * 2 : 256;
+	struct islot *nt;
+
+	if (2 * (in->used + 1) <= in->cap)
+		return true;
+	if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
+		return false;
+	for (size_t i = 0; i < in->cap; i++) {
+		size_t j = in->t[i].hash & (ncap - 1);
+
+		if (in->t[i].ref == 0)
+			continue;
+		while (nt[j].ref != 0)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = in->t[i];
+	}
+	free(in->t);
+	in->t = nt;
+	in->cap = ncap;
+	return true;
+}
+
+/*
+ * The slot of in (intern_room() called) holding what eq() finds equal to
+ * arg under hash h, or the free slot where it goes.
+ */
+static struct islot *
+intern_find(struct intern *in, uint64_t h,
+    bool (*eq)(const struct islot *, const void *), const void *arg)
+{
+	size_t j = h & (in->cap - 1);
+
+	while (in->t[j].ref != 0 && (in->t[j].hash != h || !eq(&in->t[j],
+	    arg)))
+		j = (j + 1) & (in->cap - 1);
+	return &in->t[j];
+}
+
+/* An explanation: its matches. */
+struct why_key {
+	const struct finding_match	*m;
+	size_t				 n;
+};
+
+static uint64_t
+why_hash(const struct finding_match *m, size_t n)
+{
+	uint64_t h = n;
+
+	for (size_t i = 0; i < n; i++) {
+		h = mix(h, (uintptr_t)m[i].selection);
+		h = mix(h, (uintptr_t)m[i].field);
+		h = mix(h, (uintptr_t)m[i].mods);
+		h = mix(h, (uintptr_t)m[i].value);
+		h = mix_str(h, m[i].data);
+		h = mix_str(h, m[i].match);
+		h = mix(h, m[i].negated);
+	}
+	return h;
+}
+
+static bool
+why_eq(const struct islot *sl, const void *arg)
+{
+	const struct why_key *k = arg;
+	const struct finding_match *x = (const void *)sl->ref;
+
+	if (sl->n != k->n)
+		return false;
+	for (size_t i = 0; i < k->n; i++) {
+		const struct finding_match *y = &k->m[i];
+
+		if (x[i].selection != y->selection || x[i].field != y->field ||
+		    x[i].mods != y->mods || x[i].value != y->value ||
+		    x[i].negated != y->negated || !str_eq(x[i].data,
+		    y->data) || !str_eq(x[i].match, y->match))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The kept explanation equal to m[0..n) (strings in b->mtmp), copied into
+ * fs->arena when it is the first; NULL when out of memory.
+ */
+static const struct finding_match *
+why_keep(struct build *b, const struct finding_match *m, size_t n)
+{
+	struct why_key k = { m, n };
+	uint64_t h = why_hash(m, n);
+	struct islot *sl;
+	struct finding_match *c;
+
+	if (!intern_room(&b->whys))
+		return NULL;
+	sl = intern_find(&b->whys, h, why_eq, &k);
+	if (sl->ref != 0)
+		return (const void *)sl->ref;
+	if ((c = ev_arena_calloc(&b->fs->arena, n * sizeof(*c))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		c[i] = m[i];
+		if ((m[i].data != NULL && (c[i].data = ev_arena_strdup(
+		    &b->fs->arena, m[i].data)) == NULL) || (m[i].match !=
+		    NULL && (c[i].match = ev_arena_strdup(&b->fs->arena,
+		    m[i].match)) == NULL))
+			return NULL;
+	}
+	*sl = (struct islot){ h, (uintptr_t)c, (uint32_t)n };
+	b->whys.used++;
+	return c;
+}
+
+/* A finding's reasons: b->rs[at..at + n). */
+struct run_key {
+	const struct build	*b;
+	size_t			 at, n;
+};
+
+static uint64_t
+reason_hash(const struct finding_reason *r)
+{
+	uint64_t h = mix(r->rule, (uint64_t)r->level << 2 |
+	    (uint64_t)r->baseline << 1 | r->correlation);
+
+	h = mix(h, (uintptr_t)r->title);
+	h = mix(h, (uintptr_t)r->tags);
+	h = mix(h, (uintptr_t)r->details);
+	return mix(h, (uintptr_t)r->matched);
+}
+
+static bool
+reason_eq(const struct finding_reason *x, const struct finding_reason *y)
+{
+	return x->baseline == y->baseline && x->level == y->level &&
+	    x->title == y->title && x->rule_id == y->rule_id &&
+	    x->rule_path == y->rule_path && x->tags == y->tags &&
+	    x->details == y->details &&
+	    memcmp(&x->score, &y->score, sizeof(x->score)) == 0 &&
+	    x->rule == y->rule && x->correlation == y->correlation &&
+	    x->description == y->description &&
+	    x->references == y->references &&
+	    x->nreferences == y->nreferences &&
+	    x->falsepositives == y->falsepositives &&
+	    x->nfalsepositives == y->nfalsepositives &&
+	    x->matched == y->matched && x->nmatched == y->nmatched;
+}
+
+static bool
+run_eq(const struct islot *sl, const void *arg)
+{
+	const struct run_key *k = arg;
+
+	if (sl->n != k->n)
+		return false;
+	for (size_t i = 0; i < k->n; i++)
+		if (!reason_eq(&k->b->rs[sl->ref - 1 + i],
+		    &k->b->rs[k->at + i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where the reasons b->rs[at..at + n) of a finding are kept: the same
+ * reasons of an earlier finding (the new ones dropped), or at.
+ * SIZE_MAX when out of memory.
+ */
+static size_t
+run_keep(struct build *b, size_t at, size_t n)
+{
+	struct run_key k = { b, at, n };
+	uint64_t h = n;
+	struct islot *sl;
+
+	for (size_t i = 0; i < n; i++)
+		h = mix(h, reason_hash(&b->rs[at + i]));
+	if (!intern_room(&b->runs))
+		return SIZE_MAX;
+	sl = intern_find(&b->runs, h, run_eq, &k);
+	if (sl->ref != 0) {
+		b->nrs = at;
+		return (size_t)sl->ref - 1;
+	}
+	*sl = (struct islot){ h, (uintptr_t)at + 1, (uint32_t)n };
+	b->runs.used++;
+	return at;
+}
+
 /* The matched part of a value, cut to FINDINGS_MATCH_MAX bytes. */
 static const char *
 match_copy(struct ev_arena *a, const char *s, size_t n)
@@ -538,11 +779,11 @@ explain_reasons(struct build *b, const struct ev_event *ev,
     struct finding_reason *rs, size_t n)
 {
 	struct sigma_why why[FINDINGS_MATCHES_MAX];
-	bool wholly = ev->spilled;
 	int rc;
 
 	for (size_t k = 0; k < n; k++) {
 		struct finding_reason *rr = &rs[k];
+		const struct finding_match *kept;
 		struct finding_match *m;
 		int nw;
 
@@ -559,7 +800,8 @@ explain_reasons(struct build *b, const struct ev_event *ev,
 			return nw;
 		if (nw == 0)
 			continue;
-		m = ev_arena_calloc(&b->fs->arena, (size_t)nw * sizeof(*m));
+		ev_arena_reset(&b->mtmp);
+		m = ev_arena_calloc(&b->mtmp, (size_t)nw * sizeof(*m));
 		if (m == NULL)
 			return EV_ENOMEM;
 		for (int i = 0; i < nw; i++) {
@@ -567,15 +809,14 @@ explain_reasons(struct build *b, const struct ev_event *ev,
 
 			m[i] = (struct finding_match){ w->selection, w->field,
 			    w->mods, w->value, w->data, NULL, w->negated };
-			/* a data name of a copy read back outlives it */
-			if (m[i].data != NULL && wholly && (m[i].data =
-			    ev_arena_strdup(&b->fs->arena, w->data)) == NULL)
-				return EV_ENOMEM;
 			if (w->text != NULL && (m[i].match = match_copy(
-			    &b->fs->arena, w->text + w->off, w->len)) == NULL)
+			    &b->mtmp, w->text + w->off, w->len)) == NULL)
 				return EV_ENOMEM;
 		}
-		rr->matched = m;
+		/* (a data name of a copy read back is copied: why_keep()) */
+		if ((kept = why_keep(b, m, (size_t)nw)) == NULL)
+			return EV_ENOMEM;
+		rr->matched = kept;
 		rr->nmatched = (size_t)nw;
 	}
 	return 0;
@@ -765,6 +1006,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	int rc = EV_ENOMEM, erc;
 
 	ev_arena_init(&b.tmp);
+	ev_arena_init(&b.mtmp);
 	if ((b.tags = calloc(sigma_count(rules) + 1, sizeof(*b.tags))) ==
 	    NULL || !grow_findings(fs, &first, 0, &cap) ||
 	    sort_matches(&b) != 0)
@@ -784,7 +1026,8 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 			goto out;
 		}
 		ev_qsort(b.rs + f0, k, sizeof(*b.rs), reason_cmp);
-		if (!grow_findings(fs, &first, nf, &cap))
+		if (!grow_findings(fs, &first, nf, &cap) ||
+		    (f0 = run_keep(&b, f0, k)) == SIZE_MAX)
 			goto out;
 		/* reasons move as they grow: point into them at the end */
 		first[nf] = f0;
@@ -802,6 +1045,9 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 out:
 	sigma_scratch_free(b.sc);
 	ev_arena_release(&b.tmp);
+	ev_arena_release(&b.mtmp);
+	free(b.whys.t);
+	free(b.runs.t);
 	free(b.rs);
 	free(b.tags);
 	free(b.cm);
