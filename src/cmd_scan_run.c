@@ -132,6 +132,7 @@ write_report(struct scan *s, const char *cmdline)
 	rep.opts.width = 100;
 	rep.opts.all_events = s->all_events;
 	rep.opts.min_level = s->filter.min_level;
+	rep.jobs = s->rd.ingest.jobs;
 	if (cmd_out_open(&out, s->outpath, 0) != 0)
 		return -1;
 	rep.opts.color = s->color == 1 || (s->color == 0 &&

@@ -11,6 +11,7 @@
 #include "ev_util.h"
 #include "baseline/baseline.h"
 #include "ev_map.h"
+#include "ev_par.h"
 #include "report/report_int.h"
 
 /* The one format table (report.h): names, and writers in the same order. */
@@ -94,6 +95,61 @@ rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
 	}
 	ev_buf_reset(b);
 	return 0;
+}
+
+#define RP_BLOCK	1024	/* items formatted per round */
+#define RP_JOBS		16	/* most slices per round */
+
+/* One slice of a round of rp_write_items(), formatted by one thread. */
+struct rp_slice {
+	const struct rp		*rp;
+	rp_item_fn		 fn;
+	const struct rp_item	*items;
+	size_t			 from, to;
+	struct ev_buf		 out;
+};
+
+/* ev_par_for() body: formats slice i of a round */
+static void
+slice_main(void *arg, unsigned i)
+{
+	struct rp_slice *sl = (struct rp_slice *)arg + i;
+
+	for (size_t k = sl->from; k < sl->to; k++)
+		sl->fn(&sl->out, sl->rp, &sl->items[k]);
+}
+
+int
+rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
+    size_t n, rp_item_fn fn, struct ev_err *err)
+{
+	struct rp_slice sl[RP_JOBS];
+	unsigned jobs = rp->r->jobs < 1 ? 1 : rp->r->jobs > RP_JOBS ?
+	    RP_JOBS : rp->r->jobs;
+	int rc = 0;
+
+	for (unsigned k = 0; k < jobs; k++) {
+		sl[k] = (struct rp_slice){ rp, fn, items, 0, 0, EV_BUF_INIT };
+	}
+	for (size_t at = 0; at < n && rc == 0; at += RP_BLOCK) {
+		size_t end = n - at < RP_BLOCK ? n : at + RP_BLOCK;
+		size_t per = (end - at + jobs - 1) / jobs;
+
+		for (unsigned k = 0; k < jobs; k++) {
+			sl[k].from = at + k * per < end ? at + k * per : end;
+			sl[k].to = sl[k].from + per < end ? sl[k].from + per :
+			    end;
+		}
+		if (jobs > 1)
+			ev_par_for(jobs, jobs, slice_main, sl);
+		else
+			slice_main(sl, 0);
+		for (unsigned k = 0; k < jobs && rc == 0; k++)
+			rc = rp_flush(out, &sl[k].out, err);
+	}
+	for (unsigned k = 0; k < jobs; k++)
+		ev_buf_release(&sl[k].out);
+	return rc;
 }
 
 const char *
@@ -1030,12 +1086,84 @@ timeline(struct rp *rp)
 	return 0;
 }
 
+/* The counts over the findings: by level, rule, host and technique. */
+static int
+analyse_findings(struct rp *rp)
+{
+	const struct report *r = rp->r;
+	const struct ingest_run *run = r->run;
+	struct counts rules = { .map = EV_MAP_INIT }, hosts = rules,
+	    techs = rules;
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		const struct ev_event *ev = f->ev;
+		struct ev_buf tags = EV_BUF_INIT;
+		struct tech_arg ta = { EV_BUF_INIT, 0 };
+
+		if (ev->seq < run->nevents && run->events[ev->seq] == ev)
+			rp->by_seq[ev->seq] = f;
+		if (ev->time != 0 && (rp->ffirst == 0 || ev->time < rp->ffirst))
+			rp->ffirst = ev->time;
+		if (ev->time > rp->flast)
+			rp->flast = ev->time;
+		if ((unsigned)f->level < EV_NLEVELS)
+			rp->byl[f->level]++;
+		counts_add(&hosts, ev_col(ev, EV_COL_COMPUTER) != NULL ?
+		    ev_col(ev, EV_COL_COMPUTER) : "", NULL, 0, NULL);
+		count_rules(rp, &rules, f);
+		/* techniques once per finding */
+		rp_join_tags(&tags, f);
+		rp_techniques(tags.buf, tech_add, &ta);
+		if (ev_buf_failed(&tags) || ev_buf_failed(&ta.b))
+			techs.oom = true;
+		for (size_t t = 0; t < ta.n && !techs.oom; t++)
+			counts_add(&techs, ta.b.buf + t * TECH_SLOT, NULL, 0,
+			    &rp->arena);
+		ev_buf_release(&tags);
+		ev_buf_release(&ta.b);
+	}
+	counts_finish(&rules);
+	counts_finish(&hosts);
+	counts_finish(&techs);
+	if (rules.oom || hosts.oom || techs.oom) {
+		free(rules.v);
+		free(hosts.v);
+		free(techs.v);
+		return EV_ENOMEM;
+	}
+	rp->rules = rules.v;
+	rp->nrules = rules.n;
+	rp->hostc = hosts.v;
+	rp->nhostc = hosts.n;
+	rp->techs = techs.v;
+	rp->ntechs = techs.n;
+	return 0;
+}
+
+/*
+ * The walks of rp_analyse() over every finding or event: each writes its
+ * own part of rp, so they run on the report's threads together.
+ */
+struct walks {
+	struct rp	*rp;
+	int		 rc[3];
+};
+
+static void
+walk_main(void *arg, unsigned i)
+{
+	struct walks *w = arg;
+
+	w->rc[i] = i == 0 ? analyse_findings(w->rp) : i == 1 ?
+	    analyse_hosts(w->rp) : analyse_watched(w->rp);
+}
+
 int
 rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 {
 	const struct ingest_run *run = r->run;
-	struct counts rules = { .map = EV_MAP_INIT }, hosts = rules,
-	    techs = rules;
+	struct walks w;
 	size_t ng = 0;
 
 	memset(rp, 0, sizeof(*rp));
@@ -1061,61 +1189,14 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 		if (rp->by_seq == NULL)
 			goto oom;
 	}
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-		const struct ev_event *ev = f->ev;
-
-		if (ev->seq < run->nevents && run->events[ev->seq] == ev)
-			rp->by_seq[ev->seq] = f;
-		if (ev->time != 0 && (rp->ffirst == 0 || ev->time < rp->ffirst))
-			rp->ffirst = ev->time;
-		if (ev->time > rp->flast)
-			rp->flast = ev->time;
-		if ((unsigned)f->level < EV_NLEVELS)
-			rp->byl[f->level]++;
-		counts_add(&hosts, ev_col(ev, EV_COL_COMPUTER) != NULL ?
-		    ev_col(ev, EV_COL_COMPUTER) : "", NULL, 0, NULL);
-		count_rules(rp, &rules, f);
-		/* techniques once per finding */
-		{
-			struct ev_buf tags = EV_BUF_INIT;
-			struct tech_arg ta = { EV_BUF_INIT, 0 };
-
-			rp_join_tags(&tags, f);
-			rp_techniques(tags.buf, tech_add, &ta);
-			if (ev_buf_failed(&tags) || ev_buf_failed(&ta.b))
-				techs.oom = true;
-			for (size_t t = 0; t < ta.n && !techs.oom; t++)
-				counts_add(&techs, ta.b.buf + t * TECH_SLOT,
-				    NULL, 0, &rp->arena);
-			ev_buf_release(&tags);
-			ev_buf_release(&ta.b);
-		}
-	}
-	if (rules.oom || hosts.oom || techs.oom)
-		goto oom;
-	counts_finish(&rules);
-	counts_finish(&hosts);
-	counts_finish(&techs);
-	rp->rules = rules.v;
-	rp->nrules = rules.n;
-	rp->hostc = hosts.v;
-	rp->nhostc = hosts.n;
-	rp->techs = techs.v;
-	rp->ntechs = techs.n;
-	rules.v = hosts.v = techs.v = NULL;
-	if (analyse_hosts(rp) != 0 || analyse_watched(rp) != 0)
+	w.rp = rp;
+	ev_par_for(3, r->jobs, walk_main, &w);
+	if (w.rc[0] != 0 || w.rc[1] != 0 || w.rc[2] != 0)
 		goto oom;
 	if (analyse_groups(rp) != 0 || timeline(rp) != 0)
 		goto oom;
 	return 0;
 oom:
-	ev_map_release(&rules.map);
-	ev_map_release(&hosts.map);
-	ev_map_release(&techs.map);
-	free(rules.v);
-	free(hosts.v);
-	free(techs.v);
 	rp_release(rp);
 	return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 }

@@ -90,6 +90,9 @@ struct report {
 	bool				(*load_unusual)(void *arg,
 					    const struct ev_event *load);
 	void				*load_arg;
+	unsigned			 jobs;		/* threads formatting
+							   the timeline (0: 1;
+							   same output) */
 };
 
 /*

@@ -153,14 +153,8 @@ report_csv(FILE *out, const struct rp *rp, struct ev_err *err)
 	int rc;
 
 	ev_buf_adds(&b, header);
-	for (size_t i = 0; i < rp->nitems; i++) {
-		row(&b, rp, &rp->items[i]);
-		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
-			ev_buf_release(&b);
-			return rc;
-		}
-	}
-	rc = rp_flush(out, &b, err);
+	if ((rc = rp_flush(out, &b, err)) == 0)
+		rc = rp_write_items(out, rp, rp->items, rp->nitems, row, err);
 	ev_buf_release(&b);
 	return rc;
 }

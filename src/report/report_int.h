@@ -279,6 +279,19 @@ void	rp_chain_cell(struct ev_buf *, const struct rp_ctx *c);
 /* Writes b to out and resets it; EV_EIO when out fails. */
 int	rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err);
 
+/*
+ * Writes items[0..n) to out as fn formats each (fn: reads rp and the
+ * item alone, so that calls run concurrently): in rounds, each round's
+ * items formatted in slices on report.jobs threads and the slices written
+ * in order, so the output is the same for any number of threads.  0, or
+ * rp_flush()'s error.
+ */
+typedef void	(*rp_item_fn)(struct ev_buf *, const struct rp *,
+		    const struct rp_item *);
+int	rp_write_items(FILE *out, const struct rp *rp,
+	    const struct rp_item *items, size_t n, rp_item_fn fn,
+	    struct ev_err *err);
+
 /* Shared JSON pieces (jsonl, timesketch, html). */
 void	rp_json_header(struct ev_buf *, const struct rp *);
 /* context: the process context; records: every record of the entry's

@@ -716,6 +716,14 @@ rp_json_summary(struct ev_buf *b, const struct rp *rp)
 
 /* ---- writers ---- */
 
+/* One line of the jsonl timeline (rp_write_items()). */
+static void
+jsonl_line(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
+{
+	rp_json_item(b, rp, it, true, false);
+	ev_buf_addc(b, '\n');
+}
+
 int
 report_jsonl(FILE *out, const struct rp *rp, struct ev_err *err)
 {
@@ -724,13 +732,10 @@ report_jsonl(FILE *out, const struct rp *rp, struct ev_err *err)
 
 	rp_json_header(&b, rp);
 	ev_buf_addc(&b, '\n');
-	for (size_t i = 0; i < rp->nfitems; i++) {
-		rp_json_item(&b, rp, &rp->fitems[i], true, false);
-		ev_buf_addc(&b, '\n');
-		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
-			ev_buf_release(&b);
-			return rc;
-		}
+	if ((rc = rp_flush(out, &b, err)) != 0 || (rc = rp_write_items(out,
+	    rp, rp->fitems, rp->nfitems, jsonl_line, err)) != 0) {
+		ev_buf_release(&b);
+		return rc;
 	}
 	rp_json_summary(&b, rp);
 	ev_buf_addc(&b, '\n');
@@ -783,38 +788,32 @@ ts_message(struct ev_buf *b, const struct rp_item *it)
 	ev_buf_release(&m);
 }
 
+/* One line of the Timesketch timeline (rp_write_items()). */
+static void
+ts_line(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
+{
+	char iso[EV_TIME_ISO_LEN + 1];
+	int64_t us = ev_time_unix(it->ev->time) * 1000000 +
+	    (int64_t)(it->ev->time % 10000000) / 10;
+
+	/* datetime with microseconds, as Timesketch parses it */
+	ev_time_iso(it->ev->time, iso);
+	ev_buf_adds(b, "{\"message\":");
+	ts_message(b, it);
+	ev_buf_addf(b, ",\"datetime\":\"%.26s+00:00\",\"timestamp\":%"
+	    PRId64 ",\"timestamp_desc\":\"%s\",\"data_type\":"
+	    "\"windows:evtx:%s\",", iso, us, rp_kind_desc(it->ev->kind),
+	    ev_kind_name(it->ev->kind));
+	json_fields(b, rp, it);
+	ev_buf_adds(b, ",\"tag\":[");
+	if (it->f != NULL)
+		ev_buf_addf(b, "\"evtxhunt\",\"%s\"",
+		    ev_level_name(it->f->level));
+	ev_buf_adds(b, "]}\n");
+}
+
 int
 report_timesketch(FILE *out, const struct rp *rp, struct ev_err *err)
 {
-	struct ev_buf b = EV_BUF_INIT;
-	char iso[EV_TIME_ISO_LEN + 1];
-	int rc;
-
-	for (size_t i = 0; i < rp->nfitems; i++) {
-		const struct rp_item *it = &rp->fitems[i];
-		int64_t us = ev_time_unix(it->ev->time) * 1000000 +
-		    (int64_t)(it->ev->time % 10000000) / 10;
-
-		/* datetime with microseconds, as Timesketch parses it */
-		ev_time_iso(it->ev->time, iso);
-		ev_buf_adds(&b, "{\"message\":");
-		ts_message(&b, it);
-		ev_buf_addf(&b, ",\"datetime\":\"%.26s+00:00\",\"timestamp\":%"
-		    PRId64 ",\"timestamp_desc\":\"%s\",\"data_type\":"
-		    "\"windows:evtx:%s\",", iso, us, rp_kind_desc(it->ev->kind),
-		    ev_kind_name(it->ev->kind));
-		json_fields(&b, rp, it);
-		ev_buf_adds(&b, ",\"tag\":[");
-		if (it->f != NULL)
-			ev_buf_addf(&b, "\"evtxhunt\",\"%s\"",
-			    ev_level_name(it->f->level));
-		ev_buf_adds(&b, "]}\n");
-		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0) {
-			ev_buf_release(&b);
-			return rc;
-		}
-	}
-	rc = rp_flush(out, &b, err);
-	ev_buf_release(&b);
-	return rc;
+	return rp_write_items(out, rp, rp->fitems, rp->nfitems, ts_line, err);
 }
