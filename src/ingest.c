@@ -483,6 +483,59 @@ ev_order(const void *a, const void *b)
 }
 
 /*
+ * Duplicates (ev_dup_equal()) share their time, the first key of the
+ * output order: merge_shards() looks for one among the kept events of the
+ * same time, one by one while they are few (they are at hand), through a
+ * hash table once a time has more than DUP_LINEAR.
+ */
+#define DUP_LINEAR	16
+
+struct dedup {
+	struct ev_event	**ev;		/* kept, in output order */
+	size_t		  out;
+	size_t		  group;	/* first kept event of the current
+					   time */
+	bool		  hashed;	/* the group is in the table */
+	struct ev_event	**table;	/* open addressing */
+	size_t		  cap;
+};
+
+static struct ev_event **
+dup_slot(struct dedup *d, const struct ev_event *e)
+{
+	size_t slot = ev_dup_hash(e) & (d->cap - 1);
+
+	while (d->table[slot] != NULL && !ev_dup_equal(d->table[slot], e))
+		slot = (slot + 1) & (d->cap - 1);
+	return &d->table[slot];
+}
+
+/*
+ * Where the kept copy of e is; when e is new, the table's free slot for
+ * it, or NULL while its time has few events.
+ */
+static struct ev_event **
+dup_find(struct dedup *d, const struct ev_event *e)
+{
+	if (d->out > d->group && d->ev[d->group]->time != e->time) {
+		d->group = d->out;
+		d->hashed = false;
+	}
+	if (!d->hashed && d->out - d->group < DUP_LINEAR) {
+		for (size_t i = d->group; i < d->out; i++)
+			if (ev_dup_equal(d->ev[i], e))
+				return &d->ev[i];
+		return NULL;
+	}
+	if (!d->hashed) {
+		for (size_t i = d->group; i < d->out; i++)
+			*dup_slot(d, d->ev[i]) = d->ev[i];
+		d->hashed = true;
+	}
+	return dup_slot(d, e);
+}
+
+/*
  * Merges the sorted shards into run->events, dropping duplicates: the
  * first in output order is kept, except that an allocated record replaces
  * a recovered copy kept earlier.
@@ -490,26 +543,25 @@ ev_order(const void *a, const void *b)
 static int
 merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 {
-	size_t total = 0, out = 0, cap, *pos;
-	struct ev_event **ev, **table;
+	size_t total = 0, *pos;
+	struct dedup d = { 0 };
 
 	for (unsigned i = 0; i < nsh; i++)
 		total += sh[i].n;
-	ev = malloc((total ? total : 1) * sizeof(*ev));
+	d.ev = malloc((total ? total : 1) * sizeof(*d.ev));
 	pos = calloc(nsh, sizeof(*pos));
-	for (cap = 16; cap < total * 2; cap *= 2)
+	for (d.cap = 16; d.cap < total * 2; d.cap *= 2)
 		;
-	table = calloc(cap, sizeof(*table));	/* open addressing */
-	if (ev == NULL || pos == NULL || table == NULL) {
-		free(ev);
+	d.table = calloc(d.cap, sizeof(*d.table));
+	if (d.ev == NULL || pos == NULL || d.table == NULL) {
+		free(d.ev);
 		free(pos);
-		free(table);
+		free(d.table);
 		return EV_ENOMEM;
 	}
 	for (;;) {
-		struct ev_event *best = NULL, *e;
+		struct ev_event *best = NULL, *e, **kept;
 		unsigned bi = 0;
-		size_t slot;
 
 		for (unsigned i = 0; i < nsh; i++) {
 			if (pos[i] == sh[i].n)
@@ -523,35 +575,34 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 		if (best == NULL)
 			break;
 		pos[bi]++;
-		slot = ev_dup_hash(best) & (cap - 1);
-		while (table[slot] != NULL && !ev_dup_equal(table[slot], best))
-			slot = (slot + 1) & (cap - 1);
-		if (table[slot] == NULL) {
-			table[slot] = best;
-			best->seq = (uint32_t)out;
-			ev[out++] = best;
+		kept = dup_find(&d, best);
+		if (kept == NULL || *kept == NULL) {
+			if (kept != NULL)
+				*kept = best;
+			best->seq = (uint32_t)d.out;
+			d.ev[d.out++] = best;
 			run->files[best->file_id].events++;
 			continue;
 		}
 		/* a duplicate */
 		run->duplicates++;
 		run->files[best->file_id].duplicates++;
-		if (table[slot]->recovered && !best->recovered) {
-			struct ev_event *old = table[slot];
+		if ((*kept)->recovered && !best->recovered) {
+			struct ev_event *old = *kept;
 
 			run->files[best->file_id].duplicates--;
 			run->files[old->file_id].duplicates++;
 			run->files[best->file_id].events++;
 			run->files[old->file_id].events--;
 			best->seq = old->seq;
-			ev[old->seq] = best;
-			table[slot] = best;
+			d.ev[old->seq] = best;
+			*kept = best;
 		}
 	}
 	free(pos);
-	free(table);
-	run->events = ev;
-	run->nevents = out;
+	free(d.table);
+	run->events = d.ev;
+	run->nevents = d.out;
 	return 0;
 }
 

@@ -97,7 +97,7 @@ rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
 	return 0;
 }
 
-#define RP_BLOCK	1024	/* items formatted per round */
+#define RP_BLOCK	256	/* items formatted per round */
 #define RP_JOBS		16	/* most slices per round */
 
 /* One slice of a round of rp_write_items(), formatted by one thread. */
