@@ -273,6 +273,17 @@ int	ingest_walk(char *const *paths, size_t npaths,
 	    const struct ingest_opts *opts, struct ingest_run *run,
 	    struct ev_err *err);
 
+/*
+ * ingest_merge.c: the nsh arrays sh[i][0..shn[i]) of events, each sorted
+ * in output order (ev_order_cmp()), merged into run->events (run->nevents,
+ * each event's seq), dropping duplicates (ev_dup_equal()): the first in
+ * output order is kept, except that an allocated record replaces a
+ * recovered copy kept earlier; run->duplicates and the files' counts
+ * follow.  0 or EV_ENOMEM.
+ */
+int	ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
+	    const size_t *shn, unsigned nsh);
+
 /* Adds a message for the command to print; false when out of memory. */
 bool	ingest_run_msg(struct ingest_run *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -5,7 +5,7 @@
 #      0 core      src/ev_*, src/event.*, src/sha256.*, src/version.*
 #      1 decode    src/evtx/
 #      2 read and match   src/ingest.*, src/ingest_walk.c, src/ingest_load.c,
-#                src/sigma/
+#                src/ingest_merge.c, src/sigma/
 #      3 correlate src/correlate.*, src/corr_task.* (task runs),
 #                src/corr_part.*, src/corr_index.*,
 #                src/sigcorr.* (Sigma correlations)
@@ -26,7 +26,8 @@ find src -name '*.[ch]' | LC_ALL=C sort | awk '
 function layer(p) {
 	if (p ~ /^src\/(ev_[a-z0-9_]+|event|sha256|version)\.[ch]$/) return 0
 	if (p ~ /^src\/evtx\//) return 1
-	if (p ~ /^src\/sigma\// || p ~ /^src\/ingest(_walk|_load)?\.[ch]$/) return 2
+	if (p ~ /^src\/sigma\// ||
+	    p ~ /^src\/ingest(_walk|_load|_merge)?\.[ch]$/) return 2
 	if (p ~ /^src\/(correlate|corr_task|corr_part|corr_index|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
 	if (p ~ /^src\/findings\.[ch]$/) return 5
