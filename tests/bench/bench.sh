@@ -235,7 +235,8 @@ sizes_file() {
 		"$SHARED_DIR/tools/evtx_splice.py" -o "$f" \
 		    --target-size "${mib}M" --index "$BD/index.json" \
 		    --only-with-eids security:4688,sysmon:1,sysmon:3,sysmon:7 \
-		    --balance --seed 1 "$corpus" >/dev/null
+		    --balance --seed 1 "$corpus" >"$BD/splice.out" 2>&1 ||
+		    { cat "$BD/splice.out"; return 1; }
 	fi
 }
 
