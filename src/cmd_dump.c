@@ -61,96 +61,76 @@ static const struct cmd_opt dump_options[] = {
 };
 #undef A
 
-/* One slice of events formatted by one thread. */
+/* A round of events to format (fmt_one()). */
 struct fmt_job {
 	enum dump_format	 fmt;
 	const struct ingest_run	*run;
 	struct ev_event *const	*ev;		/* the round's events */
-	size_t			 from, to;
-	struct ev_buf		 out;
 };
 
-/* ev_par_for() body: formats slice i of a round */
+/* ev_par_slices() body: event i of the round into b */
 static void
-fmt_main(void *arg, unsigned i)
+fmt_one(void *arg, size_t i, struct ev_buf *b)
 {
-	struct fmt_job *j = (struct fmt_job *)arg + i;
+	const struct fmt_job *j = arg;
 
-	for (size_t k = j->from; k < j->to; k++) {
-		if (j->fmt == FMT_CSV)
-			report_event_csv(&j->out, j->run, j->ev[k]);
-		else {
-			report_event_json(&j->out, j->run, j->ev[k]);
-			ev_buf_addc(&j->out, '\n');
-		}
+	if (j->fmt == FMT_CSV)
+		report_event_csv(b, j->run, j->ev[i]);
+	else {
+		report_event_json(b, j->run, j->ev[i]);
+		ev_buf_addc(b, '\n');
 	}
 }
 
 #define FMT_BLOCK	8192	/* events formatted per round */
-#define FMT_JOBS	16	/* most slices per round */
 
 /*
  * Writes every event in order; 0, -1 when the output failed (errno), or
  * -2 with *err set when the events could not be read back (a spilled
  * run).  Formatting costs more than decoding, so with several
  * jobs each round of FMT_BLOCK events is formatted by jobs threads over
- * slices, and the slices are written in order.
+ * slices, and the slices are written in order (ev_par_slices()).
  */
 static int
 write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
     unsigned jobs, struct ev_err *err)
 {
-	struct fmt_job job[FMT_JOBS];
-	struct ev_buf head = EV_BUF_INIT;
+	struct ev_buf bufs[EV_PAR_SLICES];
+	struct fmt_job job = { fmt, run, NULL };
 	struct ingest_cursor cur;
-	struct ev_event *const *ev;
 	ptrdiff_t n;
 	int rc = 0;
 
-	if (jobs > FMT_JOBS)
-		jobs = FMT_JOBS;
+	if (jobs > EV_PAR_SLICES)
+		jobs = EV_PAR_SLICES;
 	if (jobs < 1)
 		jobs = 1;
-	for (unsigned k = 0; k < jobs; k++) {
-		job[k].fmt = fmt;
-		job[k].run = run;
-		ev_buf_init(&job[k].out);
-	}
+	for (unsigned k = 0; k < jobs; k++)
+		ev_buf_init(&bufs[k]);
 	if (fmt == FMT_CSV) {
-		report_event_csv_header(&head);
-		if (fwrite(head.buf, 1, head.len, out) != head.len)
+		report_event_csv_header(&bufs[0]);
+		if (fwrite(bufs[0].buf, 1, bufs[0].len, out) != bufs[0].len)
 			rc = -1;
-		ev_buf_release(&head);
 	}
 	ingest_cursor_init(&cur, run);
-	while (rc == 0 && (n = ingest_cursor_next(&cur, FMT_BLOCK, &ev,
+	while (rc == 0 && (n = ingest_cursor_next(&cur, FMT_BLOCK, &job.ev,
 	    err)) != 0) {
-		size_t end = (size_t)n;
-		size_t per = (end + jobs - 1) / jobs;
-
 		if (n < 0) {
 			rc = -2;
 			break;
 		}
+		ev_par_slices((size_t)n, jobs, fmt_one, &job, bufs);
 		for (unsigned k = 0; k < jobs; k++) {
-			job[k].ev = ev;
-			job[k].from = k * per < end ? k * per : end;
-			job[k].to = job[k].from + per < end ?
-			    job[k].from + per : end;
-			ev_buf_reset(&job[k].out);
-		}
-		ev_par_for(jobs, jobs, fmt_main, job);
-		for (unsigned k = 0; k < jobs; k++) {
-			if (ev_buf_failed(&job[k].out)) {
+			if (ev_buf_failed(&bufs[k])) {
 				errno = ENOMEM;
 				rc = -1;
-			} else if (rc == 0 && fwrite(job[k].out.buf, 1,
-			    job[k].out.len, out) != job[k].out.len)
+			} else if (rc == 0 && fwrite(bufs[k].buf, 1,
+			    bufs[k].len, out) != bufs[k].len)
 				rc = -1;
 		}
 	}
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_release(&job[k].out);
+		ev_buf_release(&bufs[k]);
 	ingest_cursor_release(&cur);
 	return rc;
 }

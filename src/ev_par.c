@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "ev_buf.h"
 #include "ev_par.h"
 
 #define PAR_STACK_THREADS	16	/* thread ids kept on the stack */
@@ -55,4 +56,37 @@ ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg)
 		pthread_join(tid[k], NULL);
 	if (tid != stack)
 		free(tid);
+}
+
+/* One slice of ev_par_slices(). */
+struct slices {
+	size_t		 n, per;
+	ev_par_item_fn	 fn;
+	void		*arg;
+	struct ev_buf	*bufs;
+};
+
+static void
+slice_main(void *arg, unsigned t)
+{
+	struct slices *s = arg;
+	size_t from = (size_t)t * s->per, to = from + s->per;
+
+	ev_buf_reset(&s->bufs[t]);
+	for (size_t i = from; i < to && i < s->n; i++)
+		s->fn(s->arg, i, &s->bufs[t]);
+}
+
+void
+ev_par_slices(size_t n, unsigned threads, ev_par_item_fn fn, void *arg,
+    struct ev_buf *bufs)
+{
+	struct slices s = { n, 0, fn, arg, bufs };
+
+	if (threads < 1)
+		threads = 1;
+	if (threads > EV_PAR_SLICES)
+		threads = EV_PAR_SLICES;
+	s.per = (n + threads - 1) / threads;
+	ev_par_for(threads, threads, slice_main, &s);
 }

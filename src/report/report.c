@@ -97,58 +97,46 @@ rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err)
 	return 0;
 }
 
-#define RP_BLOCK	256	/* items formatted per round */
-#define RP_JOBS		16	/* most slices per round */
+#define RP_BLOCK	256	/* items formatted per round: buffers that stay
+				   in cache */
 
-/* One slice of a round of rp_write_items(), formatted by one thread. */
-struct rp_slice {
+/* A round of rp_write_items() (item_one()). */
+struct round {
 	const struct rp		*rp;
 	rp_item_fn		 fn;
 	const struct rp_item	*items;
-	size_t			 from, to;
-	struct ev_buf		 out;
 };
 
-/* ev_par_for() body: formats slice i of a round */
+/* ev_par_slices() body: item i of the round into b */
 static void
-slice_main(void *arg, unsigned i)
+item_one(void *arg, size_t i, struct ev_buf *b)
 {
-	struct rp_slice *sl = (struct rp_slice *)arg + i;
+	const struct round *r = arg;
 
-	for (size_t k = sl->from; k < sl->to; k++)
-		sl->fn(&sl->out, sl->rp, &sl->items[k]);
+	r->fn(b, r->rp, &r->items[i]);
 }
 
 int
 rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
     size_t n, rp_item_fn fn, struct ev_err *err)
 {
-	struct rp_slice sl[RP_JOBS];
-	unsigned jobs = rp->r->jobs < 1 ? 1 : rp->r->jobs > RP_JOBS ?
-	    RP_JOBS : rp->r->jobs;
+	struct ev_buf bufs[EV_PAR_SLICES];
+	struct round r = { rp, fn, items };
+	unsigned jobs = rp->r->jobs < 1 ? 1 : rp->r->jobs > EV_PAR_SLICES ?
+	    EV_PAR_SLICES : rp->r->jobs;
 	int rc = 0;
 
-	for (unsigned k = 0; k < jobs; k++) {
-		sl[k] = (struct rp_slice){ rp, fn, items, 0, 0, EV_BUF_INIT };
-	}
+	for (unsigned k = 0; k < jobs; k++)
+		ev_buf_init(&bufs[k]);
 	for (size_t at = 0; at < n && rc == 0; at += RP_BLOCK) {
-		size_t end = n - at < RP_BLOCK ? n : at + RP_BLOCK;
-		size_t per = (end - at + jobs - 1) / jobs;
-
-		for (unsigned k = 0; k < jobs; k++) {
-			sl[k].from = at + k * per < end ? at + k * per : end;
-			sl[k].to = sl[k].from + per < end ? sl[k].from + per :
-			    end;
-		}
-		if (jobs > 1)
-			ev_par_for(jobs, jobs, slice_main, sl);
-		else
-			slice_main(sl, 0);
+		r.items = items + at;
+		ev_par_slices(n - at < RP_BLOCK ? n - at : RP_BLOCK, jobs,
+		    item_one, &r, bufs);
 		for (unsigned k = 0; k < jobs && rc == 0; k++)
-			rc = rp_flush(out, &sl[k].out, err);
+			rc = rp_flush(out, &bufs[k], err);
 	}
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_release(&sl[k].out);
+		ev_buf_release(&bufs[k]);
 	return rc;
 }
 
