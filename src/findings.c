@@ -413,15 +413,15 @@ reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
 
 /* ---- findings ---- */
 
-/* The building state: reasons grow here, findings point in at the end. */
 /*
  * An interning table (see "interning" below): hashes, and what each
  * stands for.
  */
 struct islot {
 	uint64_t	 hash;
-	uintptr_t	 ref;	/* the kept one (0: a free slot) */
-	uint32_t	 n;	/* its length */
+	uint32_t	 ref;	/* the kept one's index + 1 (0: a free
+				   slot) */
+	uint32_t	 n;	/* its length (a group: its number) */
 };
 
 struct intern {
@@ -429,6 +429,7 @@ struct intern {
 	size_t		 cap, used;	/* cap: a power of two, or 0 */
 };
 
+/* The building state: reasons grow here, findings point in at the end. */
 struct build {
 	struct findings			*fs;
 	const struct sigma_set		*rules;
@@ -447,6 +448,8 @@ struct build {
 	struct ev_arena			 mtmp;	/* an explanation before it
 						   is kept */
 	struct intern			 whys;	/* explanations kept */
+	const struct finding_match	**whyv;	/* ... by whys' index */
+	size_t				 nwhy, whycap;
 	struct intern			 runs;	/* reasons of findings */
 };
 
@@ -585,10 +588,11 @@ intern_find(struct intern *in, uint64_t h,
 	return &in->t[j];
 }
 
-/* An explanation: its matches. */
+/* An explanation: its matches, and the ones kept. */
 struct why_key {
 	const struct finding_match	*m;
 	size_t				 n;
+	const struct finding_match	*const *kept;
 };
 
 static uint64_t
@@ -612,7 +616,7 @@ static bool
 why_eq(const struct islot *sl, const void *arg)
 {
 	const struct why_key *k = arg;
-	const struct finding_match *x = (const void *)sl->ref;
+	const struct finding_match *x = k->kept[sl->ref - 1];
 
 	if (sl->n != k->n)
 		return false;
@@ -635,7 +639,7 @@ why_eq(const struct islot *sl, const void *arg)
 static const struct finding_match *
 why_keep(struct build *b, const struct finding_match *m, size_t n)
 {
-	struct why_key k = { m, n };
+	struct why_key k = { m, n, b->whyv };
 	uint64_t h = why_hash(m, n);
 	struct islot *sl;
 	struct finding_match *c;
@@ -644,8 +648,10 @@ why_keep(struct build *b, const struct finding_match *m, size_t n)
 		return NULL;
 	sl = intern_find(&b->whys, h, why_eq, &k);
 	if (sl->ref != 0)
-		return (const void *)sl->ref;
-	if ((c = ev_arena_calloc(&b->fs->arena, n * sizeof(*c))) == NULL)
+		return b->whyv[sl->ref - 1];
+	if (b->nwhy >= UINT32_MAX - 1 ||
+	    EV_GROW(b->whyv, b->nwhy, b->whycap, 256) != 0 ||
+	    (c = ev_arena_calloc(&b->fs->arena, n * sizeof(*c))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		c[i] = m[i];
@@ -655,7 +661,8 @@ why_keep(struct build *b, const struct finding_match *m, size_t n)
 		    m[i].match)) == NULL))
 			return NULL;
 	}
-	*sl = (struct islot){ h, (uintptr_t)c, (uint32_t)n };
+	b->whyv[b->nwhy++] = c;
+	*sl = (struct islot){ h, (uint32_t)b->nwhy, (uint32_t)n };
 	b->whys.used++;
 	return c;
 }
@@ -723,14 +730,14 @@ run_keep(struct build *b, size_t at, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		h = mix(h, reason_hash(&b->rs[at + i]));
-	if (!intern_room(&b->runs))
+	if (at >= UINT32_MAX - 1 || !intern_room(&b->runs))
 		return SIZE_MAX;
 	sl = intern_find(&b->runs, h, run_eq, &k);
 	if (sl->ref != 0) {
 		b->nrs = at;
 		return (size_t)sl->ref - 1;
 	}
-	*sl = (struct islot){ h, (uintptr_t)at + 1, (uint32_t)n };
+	*sl = (struct islot){ h, (uint32_t)at + 1, (uint32_t)n };
 	b->runs.used++;
 	return at;
 }
@@ -1047,6 +1054,7 @@ out:
 	ev_arena_release(&b.tmp);
 	ev_arena_release(&b.mtmp);
 	free(b.whys.t);
+	free(b.whyv);
 	free(b.runs.t);
 	free(b.rs);
 	free(b.tags);
@@ -1114,16 +1122,29 @@ group_key(struct ev_buf *k, const struct finding *f,
 			key_part(k, ids[i]);
 }
 
-/*
- * A group in group_index()'s table: its key's hash and its first finding,
- * whose key is built again to compare (the keys are not kept: a group
- * costs 16 bytes, not a copy of its command line).
- */
-struct gslot {
-	uint64_t	 hash;
-	uint32_t	 first;		/* its first finding + 1; 0: free */
-	uint32_t	 group;
+/* A finding whose group is looked for, and where its key is built. */
+struct gkey {
+	const struct findings	*fs;
+	enum findings_grouping	 how;
+	const struct ev_buf	*key;	/* its key */
+	struct ev_buf		*other;	/* for a group's key */
 };
+
+/*
+ * Whether the group in sl (ref: its first finding + 1) has the key:
+ * the first finding's key is built again (keys are not kept: a group
+ * costs a slot, not a copy of its command line).
+ */
+static bool
+group_eq(const struct islot *sl, const void *arg)
+{
+	const struct gkey *g = arg;
+
+	ev_buf_reset(g->other);
+	group_key(g->other, &g->fs->v[sl->ref - 1], g->how);
+	return !ev_buf_failed(g->other) && g->other->len == g->key->len &&
+	    memcmp(g->other->buf, g->key->buf, g->key->len) == 0;
+}
 
 /* Group index of every finding into gi[]; the number of groups. */
 static ssize_t
@@ -1131,8 +1152,8 @@ group_index(const struct findings *fs, enum findings_grouping how,
     uint32_t *gi)
 {
 	struct ev_buf k = EV_BUF_INIT, k2 = EV_BUF_INIT;
-	struct gslot *t = NULL;
-	size_t cap = 16, ng = 0;
+	struct gkey g = { fs, how, &k, &k2 };
+	struct intern t = { 0 };
 	ssize_t rc = -1;
 
 	if (how == FINDINGS_GROUP_NONE) {
@@ -1140,40 +1161,29 @@ group_index(const struct findings *fs, enum findings_grouping how,
 			gi[i] = (uint32_t)i;
 		return (ssize_t)fs->n;
 	}
-	while (cap < 2 * fs->n)
-		cap *= 2;
-	if (fs->n >= UINT32_MAX || (t = calloc(cap, sizeof(*t))) == NULL)
+	if (fs->n >= UINT32_MAX)
 		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
+		struct islot *sl;
 		uint64_t h;
-		size_t j;
 
 		ev_buf_reset(&k);
 		group_key(&k, &fs->v[i], how);
-		if (ev_buf_failed(&k))
+		if (ev_buf_failed(&k) || !intern_room(&t))
 			goto out;
 		h = ev_map_hash(k.buf, k.len);
-		/* at most half full: a free slot ends every probe */
-		for (j = h & (cap - 1); t[j].first != 0; j = (j + 1) &
-		    (cap - 1)) {
-			if (t[j].hash != h)
-				continue;
-			ev_buf_reset(&k2);
-			group_key(&k2, &fs->v[t[j].first - 1], how);
-			if (ev_buf_failed(&k2))
-				goto out;
-			if (k2.len == k.len && memcmp(k2.buf, k.buf, k.len) ==
-			    0)
-				break;
+		if ((sl = intern_find(&t, h, group_eq, &g))->ref == 0) {
+			/* n: the group's number */
+			*sl = (struct islot){ h, (uint32_t)i + 1,
+			    (uint32_t)t.used++ };
 		}
-		if (t[j].first == 0)
-			t[j] = (struct gslot){ h, (uint32_t)i + 1,
-			    (uint32_t)ng++ };
-		gi[i] = t[j].group;
+		if (ev_buf_failed(&k2))
+			goto out;
+		gi[i] = sl->n;
 	}
-	rc = (ssize_t)ng;
+	rc = (ssize_t)t.used;
 out:
-	free(t);
+	free(t.t);
 	ev_buf_release(&k);
 	ev_buf_release(&k2);
 	return rc;
