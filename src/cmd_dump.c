@@ -95,7 +95,7 @@ static int
 write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
     unsigned jobs, struct ev_err *err)
 {
-	struct ev_buf bufs[EV_PAR_SLICES];
+	struct ev_par_out bufs[EV_PAR_SLICES];
 	struct fmt_job job = { fmt, run, NULL };
 	struct ingest_cursor cur;
 	ptrdiff_t n;
@@ -106,10 +106,12 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 	if (jobs < 1)
 		jobs = 1;
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_init(&bufs[k]);
+		ev_buf_init(&bufs[k].b);
 	if (fmt == FMT_CSV) {
-		report_event_csv_header(&bufs[0]);
-		if (fwrite(bufs[0].buf, 1, bufs[0].len, out) != bufs[0].len)
+		struct ev_buf *h = &bufs[0].b;
+
+		report_event_csv_header(h);
+		if (fwrite(h->buf, 1, h->len, out) != h->len)
 			rc = -1;
 	}
 	ingest_cursor_init(&cur, run);
@@ -121,16 +123,16 @@ write_events(FILE *out, enum dump_format fmt, const struct ingest_run *run,
 		}
 		ev_par_slices((size_t)n, jobs, fmt_one, &job, bufs);
 		for (unsigned k = 0; k < jobs; k++) {
-			if (ev_buf_failed(&bufs[k])) {
+			if (ev_buf_failed(&bufs[k].b)) {
 				errno = ENOMEM;
 				rc = -1;
-			} else if (rc == 0 && fwrite(bufs[k].buf, 1,
-			    bufs[k].len, out) != bufs[k].len)
+			} else if (rc == 0 && fwrite(bufs[k].b.buf, 1,
+			    bufs[k].b.len, out) != bufs[k].b.len)
 				rc = -1;
 		}
 	}
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_release(&bufs[k]);
+		ev_buf_release(&bufs[k].b);
 	ingest_cursor_release(&cur);
 	return rc;
 }

@@ -63,7 +63,7 @@ struct slices {
 	size_t		 n, per;
 	ev_par_item_fn	 fn;
 	void		*arg;
-	struct ev_buf	*bufs;
+	struct ev_par_out *out;
 };
 
 static void
@@ -72,16 +72,16 @@ slice_main(void *arg, unsigned t)
 	struct slices *s = arg;
 	size_t from = (size_t)t * s->per, to = from + s->per;
 
-	ev_buf_reset(&s->bufs[t]);
+	ev_buf_reset(&s->out[t].b);
 	for (size_t i = from; i < to && i < s->n; i++)
-		s->fn(s->arg, i, &s->bufs[t]);
+		s->fn(s->arg, i, &s->out[t].b);
 }
 
 void
 ev_par_slices(size_t n, unsigned threads, ev_par_item_fn fn, void *arg,
-    struct ev_buf *bufs)
+    struct ev_par_out *out)
 {
-	struct slices s = { n, 0, fn, arg, bufs };
+	struct slices s = { n, 0, fn, arg, out };
 
 	if (threads < 1)
 		threads = 1;

@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "ev_buf.h"
+
 typedef void	(*ev_par_fn)(void *arg, unsigned i);
 
 /* threads 0 counts as 1; threads beyond n are not started. */
@@ -29,14 +31,18 @@ void	ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg);
  * Output formatted in order on several threads (dump's and the report's
  * timelines): fn(arg, i, b) appends item i to b, for every i in [0, n);
  * slice t of the items (consecutive, of about n / threads) goes into
- * bufs[t], reset first, so that writing bufs[0..threads) in order gives
+ * out[t].b, reset first, so that writing out[0..threads) in order gives
  * the bytes one thread would.  threads is at most EV_PAR_SLICES (0 counts
- * as 1); fn must be safe to run concurrently for different items.
+ * as 1); fn must be safe to run concurrently for different items.  Each
+ * buffer has a cache line of its own: the threads update their lengths
+ * at every append.
  */
 #define EV_PAR_SLICES	16
-struct ev_buf;
+struct ev_par_out {
+	_Alignas(64) struct ev_buf	b;
+};
 typedef void	(*ev_par_item_fn)(void *arg, size_t i, struct ev_buf *b);
 void	ev_par_slices(size_t n, unsigned threads, ev_par_item_fn fn,
-	    void *arg, struct ev_buf *bufs);
+	    void *arg, struct ev_par_out *out);
 
 #endif

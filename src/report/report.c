@@ -120,23 +120,23 @@ int
 rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
     size_t n, rp_item_fn fn, struct ev_err *err)
 {
-	struct ev_buf bufs[EV_PAR_SLICES];
+	struct ev_par_out bufs[EV_PAR_SLICES];
 	struct round r = { rp, fn, items };
 	unsigned jobs = rp->r->jobs < 1 ? 1 : rp->r->jobs > EV_PAR_SLICES ?
 	    EV_PAR_SLICES : rp->r->jobs;
 	int rc = 0;
 
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_init(&bufs[k]);
+		ev_buf_init(&bufs[k].b);
 	for (size_t at = 0; at < n && rc == 0; at += RP_BLOCK) {
 		r.items = items + at;
 		ev_par_slices(n - at < RP_BLOCK ? n - at : RP_BLOCK, jobs,
 		    item_one, &r, bufs);
 		for (unsigned k = 0; k < jobs && rc == 0; k++)
-			rc = rp_flush(out, &bufs[k], err);
+			rc = rp_flush(out, &bufs[k].b, err);
 	}
 	for (unsigned k = 0; k < jobs; k++)
-		ev_buf_release(&bufs[k]);
+		ev_buf_release(&bufs[k].b);
 	return rc;
 }
 
