@@ -9,7 +9,13 @@
  * transparent huge pages where the kernel offers them: one page fault
  * instead of 512.  Filling those arenas was a fifth of a scan's time in
  * page faults.  A mapping that fails falls back to malloc.
+ *
+ * A pooled arena's blocks are 2 MiB slices of one reservation the whole
+ * process shares (PROT_NONE until a slice is handed out), so they lie
+ * close together; freed slices go back to a list, their pages returned
+ * to the system.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,8 +31,94 @@ struct ev_arena_block {
 	struct ev_arena_block	*next;
 	size_t			 size;
 	bool			 mapped;	/* ARENA_HUGE mapping */
+	bool			 pooled;	/* ARENA_HUGE slice of the pool */
 	_Alignas(16) char	 data[];
 };
+
+#define POOL_SLICES	(EV_ARENA_POOL / ARENA_HUGE)
+
+/*
+ * The pool (ev_arena_pool()): reserved once, slices handed out in order.
+ * The slices given back are listed here, not in themselves: writing to a
+ * slice whose pages were returned would take a page (a huge one) again.
+ */
+static struct {
+	pthread_once_t		 once;
+	pthread_mutex_t		 lock;
+	char			*base;		/* NULL: not reserved */
+	size_t			 next;		/* bytes handed out */
+	uint32_t		 free[POOL_SLICES];	/* slices given back */
+	size_t			 nfree;
+} pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, 0, { 0 },
+    0 };
+
+/* The reservation, on a 2 MiB boundary (slices are huge pages). */
+static void
+pool_reserve(void)
+{
+	char *m = mmap(NULL, EV_ARENA_POOL + ARENA_HUGE, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return;
+	pool.base = m + (ARENA_HUGE - (uintptr_t)m % ARENA_HUGE) % ARENA_HUGE;
+}
+
+/*
+ * A slice of the pool as a block of ARENA_HUGE bytes, or NULL.  huge:
+ * advised as a transparent huge page (as huge_block() does for an arena
+ * that already holds 2 MiB); otherwise its pages come one by one, so
+ * that a small pooled arena costs what it holds.
+ */
+static struct ev_arena_block *
+pool_block(bool huge)
+{
+	struct ev_arena_block *b = NULL;
+	char *at = NULL;
+
+	(void)pthread_once(&pool.once, pool_reserve);
+	if (pool.base == NULL)
+		return NULL;
+	pthread_mutex_lock(&pool.lock);
+	if (pool.nfree > 0)
+		b = (struct ev_arena_block *)(void *)(pool.base +
+		    (size_t)pool.free[--pool.nfree] * ARENA_HUGE);
+	else if (pool.next + ARENA_HUGE <= EV_ARENA_POOL) {
+		at = pool.base + pool.next;
+		pool.next += ARENA_HUGE;
+	}
+	pthread_mutex_unlock(&pool.lock);
+	if (at != NULL) {
+		if (mprotect(at, ARENA_HUGE, PROT_READ | PROT_WRITE) != 0)
+			return NULL;	/* the slice is lost, not the run */
+		b = (struct ev_arena_block *)(void *)at;
+	}
+#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+	if (b != NULL)
+		(void)madvise(b, ARENA_HUGE, huge ? MADV_HUGEPAGE :
+		    MADV_NOHUGEPAGE);
+#else
+	(void)huge;
+#endif
+	if (b != NULL) {
+		b->size = ARENA_HUGE - sizeof(*b);
+		b->mapped = false;
+		b->pooled = true;
+	}
+	return b;
+}
+
+/* A slice back to the pool, its pages returned to the system. */
+static void
+pool_free(struct ev_arena_block *b)
+{
+	size_t k = (size_t)((char *)b - pool.base) / ARENA_HUGE;
+
+	(void)madvise(b, ARENA_HUGE, MADV_DONTNEED);
+	pthread_mutex_lock(&pool.lock);
+	pool.free[pool.nfree++] = (uint32_t)k;
+	pthread_mutex_unlock(&pool.lock);
+}
 
 /* A block of ARENA_HUGE bytes, header included, on a 2 MiB boundary. */
 static struct ev_arena_block *
@@ -51,13 +143,16 @@ huge_block(void)
 	b = (struct ev_arena_block *)(void *)at;
 	b->size = ARENA_HUGE - sizeof(*b);
 	b->mapped = true;
+	b->pooled = false;
 	return b;
 }
 
 static void
 block_free(struct ev_arena_block *b)
 {
-	if (b->mapped)
+	if (b->pooled)
+		pool_free(b);
+	else if (b->mapped)
 		munmap(b, ARENA_HUGE);
 	else
 		free(b);
@@ -70,31 +165,42 @@ ev_arena_init(struct ev_arena *a)
 }
 
 void
+ev_arena_pool(struct ev_arena *a)
+{
+	a->pooled = true;
+}
+
+void
 ev_arena_release(struct ev_arena *a)
 {
 	struct ev_arena_block *b, *next;
+	bool pooled = a->pooled;
 
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
 		block_free(b);
 	}
 	ev_arena_init(a);
+	a->pooled = pooled;
 }
 
 void
 ev_arena_reset(struct ev_arena *a)
 {
 	struct ev_arena_block *b, *next, *keep = NULL;
+	bool pooled = a->pooled;
 
 	/* keep the last (first allocated, normal-sized) block */
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
-		if (next == NULL && b->size == ARENA_BLOCK && !b->mapped)
+		if (next == NULL && b->size == ARENA_BLOCK && !b->mapped &&
+		    !b->pooled)
 			keep = b;
 		else
 			block_free(b);
 	}
 	ev_arena_init(a);
+	a->pooled = pooled;
 	if (keep != NULL) {
 		keep->next = NULL;
 		a->head = keep;
@@ -115,13 +221,14 @@ alloc_block(struct ev_arena *a, size_t n)
 
 	if (n > SIZE_MAX - sizeof(*b) - ARENA_BLOCK)
 		return NULL;
-	if (n > ARENA_BLOCK / 4) {
+	if (n > (a->pooled ? ARENA_HUGE : ARENA_BLOCK) / 4) {
 		/* big request: own block, behind the current one */
 		b = malloc(sizeof(*b) + n);
 		if (b == NULL)
 			return NULL;
 		b->size = n;
 		b->mapped = false;
+		b->pooled = false;
 		a->total += n;
 		if (a->head != NULL) {
 			b->next = a->head->next;
@@ -133,12 +240,14 @@ alloc_block(struct ev_arena *a, size_t n)
 		}
 		return b->data;
 	}
-	b = a->total >= ARENA_HUGE ? huge_block() : NULL;
+	b = a->pooled ? pool_block(a->total >= ARENA_HUGE) :
+	    a->total >= ARENA_HUGE ? huge_block() : NULL;
 	if (b == NULL) {
 		if ((b = malloc(sizeof(*b) + ARENA_BLOCK)) == NULL)
 			return NULL;
 		b->size = ARENA_BLOCK;
 		b->mapped = false;
+		b->pooled = false;
 	}
 	b->next = a->head;
 	a->head = b;

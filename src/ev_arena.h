@@ -9,6 +9,7 @@
 #ifndef EV_ARENA_H
 #define EV_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ev_arena_block;
@@ -22,11 +23,24 @@ struct ev_arena {
 	size_t			 total;	/* bytes held in blocks */
 	const void		*dedup[EV_ARENA_NDEDUP];	/* recent copies */
 	unsigned		 ndedup;	/* made so far (next slot) */
+	bool			 pooled;	/* ev_arena_pool() */
 };
 
-#define EV_ARENA_INIT { NULL, NULL, NULL, 0, { NULL }, 0 }
+#define EV_ARENA_INIT { NULL, NULL, NULL, 0, { NULL }, 0, false }
 
 void	 ev_arena_init(struct ev_arena *);
+/*
+ * Makes an empty arena take its blocks from the process's pool: one
+ * reservation of address space (EV_ARENA_POOL bytes, taken at the first
+ * use) shared by every pooled arena, so that whatever pooled arenas hold
+ * lies within EV_ARENA_POOL bytes of each other (event.h's relative
+ * columns rely on it).  When the pool cannot be reserved or is full, and
+ * for requests of over a quarter of a 2 MiB slice, blocks come from
+ * malloc as in any arena.  The arena stays pooled through resets.
+ */
+#define EV_ARENA_POOL	(sizeof(void *) > 4 ? (size_t)16 << 30 : \
+			    (size_t)256 << 20)
+void	 ev_arena_pool(struct ev_arena *);
 /* Frees every block; the arena is empty and reusable. */
 void	 ev_arena_release(struct ev_arena *);
 /* Keeps the first block, frees the rest, forgets every allocation. */
