@@ -88,8 +88,14 @@ ev_shared_reset_values(struct ev_shared *sh)
 	free(sh->vtab);
 	sh->vtab = NULL;
 	sh->vcap = sh->vn = 0;
-	ev_arena_release(&sh->varena);
-	ev_arena_init(&sh->varena);
+	ev_arena_release(&sh->varena);	/* pooled stays pooled */
+}
+
+void
+ev_shared_pool(struct ev_shared *sh)
+{
+	ev_arena_pool(&sh->varena);
+	ev_arena_pool(&sh->map.arena);
 }
 
 void

@@ -1026,52 +1026,6 @@ shared_copy(struct norm *n, struct ev_shared *sh, int slot, const char *s)
 	return sh == NULL ? copy(n, s) : shared_put(n, sh, slot, s);
 }
 
-int
-ev_cols_pack(struct ev_event *ev, const char *const *cols,
-    struct ev_arena *arena)
-{
-	const char **v;
-	uint8_t idx[EV_NCOL] = { 0 };
-	unsigned n = 0;
-
-	for (int i = 0; i < EV_NCOL; i++)
-		n += cols[i] != NULL;
-	ev->colidx = NULL;
-	ev->colv = NULL;
-	if (n == 0)
-		return 0;
-	if ((v = ev_arena_alloc(arena, n * sizeof(*v))) == NULL)
-		return EV_ENOMEM;
-	n = 0;
-	for (int i = 0; i < EV_NCOL; i++)
-		if (cols[i] != NULL) {
-			v[n++] = cols[i];
-			idx[i] = (uint8_t)n;
-		}
-	if ((ev->colidx = ev_arena_dedup(arena, idx, sizeof(idx))) == NULL)
-		return EV_ENOMEM;
-	ev->colv = v;
-	return 0;
-}
-
-void
-ev_cols_unpack(const struct ev_event *ev, const char **cols)
-{
-	for (int i = 0; i < EV_NCOL; i++)
-		cols[i] = ev_col(ev, (enum ev_col)i);
-}
-
-int
-ev_col_set(struct ev_event *ev, enum ev_col c, const char *v,
-    struct ev_arena *arena)
-{
-	const char *cols[EV_NCOL];
-
-	ev_cols_unpack(ev, cols);
-	cols[c] = v;
-	return ev_cols_pack(ev, cols, arena);
-}
-
 /*
  * The end of a normalisation: the columns packed, only those put() wrote
  * looked at (a dozen of EV_NCOL: this runs for every event).  0 or
@@ -1080,36 +1034,12 @@ ev_col_set(struct ev_event *ev, enum ev_col c, const char *v,
 static int
 norm_end(struct norm *n)
 {
-	struct ev_event *ev = n->ev;
-	const char **v;
-	uint8_t idx[EV_NCOL] = { 0 };
-	unsigned k = 0;
+	static const uint64_t all[2] = { UINT64_MAX, UINT64_MAX };
 
 	if (n->oom)
 		return EV_ENOMEM;
-	if (n->set[0] == UINT64_MAX)
-		return ev_cols_pack(ev, n->col, n->arena);
-	ev->colidx = NULL;
-	ev->colv = NULL;
-	if ((v = ev_arena_alloc(n->arena, (size_t)(__builtin_popcountll(
-	    n->set[0]) + __builtin_popcountll(n->set[1])) * sizeof(*v))) ==
-	    NULL)
-		return EV_ENOMEM;
-	for (unsigned w = 0; w < 2; w++)
-		for (uint64_t m = n->set[w]; m != 0; m &= m - 1) {
-			unsigned c = w * 64 + (unsigned)__builtin_ctzll(m);
-
-			if (n->col[c] != NULL) {
-				v[k++] = n->col[c];
-				idx[c] = (uint8_t)k;
-			}
-		}
-	if (k > 0 && (ev->colidx = ev_arena_dedup(n->arena, idx,
-	    sizeof(idx))) == NULL)
-		return EV_ENOMEM;
-	if (k > 0)
-		ev->colv = v;
-	return 0;
+	return ev_cols_pack_set(n->ev, n->col, n->set[0] == UINT64_MAX ? all :
+	    n->set, n->arena);
 }
 
 int

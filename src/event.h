@@ -270,6 +270,14 @@ struct ev_arena;
  * Events of one shape share their colidx (ev_arena_dedup()).  colv and
  * colidx are never written once set, so copies of an event may share
  * them; ev_col_set() makes new ones.
+ *
+ * Events packed in a pooled arena (ev_arena_pool(): the events reading
+ * threads keep, those loaded back from the memory budget's spill), whose
+ * strings are kept in pooled arenas too, hold in colv 32-bit offsets from
+ * colv to each value in units of 8 bytes (colrel): half the size of
+ * pointers.  A value from elsewhere (a constant, the tail of another
+ * value) of up to 64 bytes is copied into the arena for it; a longer one,
+ * or an arena not pooled, makes colv pointers.
  */
 struct ev_event {
 	uint64_t		 time;		/* FILETIME */
@@ -286,11 +294,13 @@ struct ev_event {
 	bool			 spilled;	/* its EventData was left in
 						   the memory budget's spill
 						   file (ndata 0 here) */
+	bool			 colrel;	/* colv: int32_t offsets,
+						   not pointers (above) */
+	uint32_t		 ndata;		/* of data (here: no padding) */
 	const uint8_t		*colidx;	/* [EV_NCOL], see above */
-	const char *const	*colv;
+	const void		*colv;
 	const char		*user_sid;	/* System/Security/@UserID */
 	const struct ev_pair	*data;		/* EventData as logged */
-	uint32_t		 ndata;
 	const uint32_t		*dlen;		/* strlen of each data value
 						   (ev_normalise), or NULL */
 
@@ -307,6 +317,8 @@ struct ev_event {
 };
 
 _Static_assert(EV_NCOL < 255, "column places are bytes");
+_Static_assert(sizeof(struct ev_event) <= 120 || sizeof(void *) > 8,
+    "an event is 120 bytes: every loaded event pays for a field added");
 
 /* Column c of ev, or NULL. */
 static inline const char *
@@ -314,15 +326,24 @@ ev_col(const struct ev_event *ev, enum ev_col c)
 {
 	unsigned at = ev->colidx != NULL ? ev->colidx[c] : 0;
 
-	return at != 0 ? ev->colv[at - 1] : NULL;
+	if (at == 0)
+		return NULL;
+	if (ev->colrel)
+		return (const char *)((uintptr_t)ev->colv + (uintptr_t)
+		    ((intptr_t)((const int32_t *)ev->colv)[at - 1] * 8));
+	return ((const char *const *)ev->colv)[at - 1];
 }
 
 /*
  * Sets ev's columns to the EV_NCOL values at cols (NULL: absent), packed
- * into an array of arena.  0 or EV_ENOMEM.
+ * into an array of arena (offsets when the arena is pooled and every
+ * value near, above).  0 or EV_ENOMEM.
  */
 int	 ev_cols_pack(struct ev_event *ev, const char *const *cols,
 	    struct ev_arena *arena);
+/* ev_cols_pack() of the columns whose bits set has (others NULL). */
+int	 ev_cols_pack_set(struct ev_event *ev, const char *const *cols,
+	    const uint64_t set[2], struct ev_arena *arena);
 /* All EV_NCOL columns of ev into cols (NULL where absent). */
 void	 ev_cols_unpack(const struct ev_event *ev, const char **cols);
 /*
@@ -392,6 +413,12 @@ struct ev_shared {
 #define EV_INTERN_MAX	8192
 
 void	ev_shared_init(struct ev_shared *);
+/*
+ * Keeps sh's strings in pooled arenas (ev_arena_pool()), through
+ * ev_shared_reset_values(): events packed in a pooled arena then point at
+ * them with offsets.
+ */
+void	ev_shared_pool(struct ev_shared *);
 void	ev_shared_release(struct ev_shared *);
 /*
  * Forgets the stored EventData values (and frees their memory), keeping

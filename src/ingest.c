@@ -1116,9 +1116,13 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	for (unsigned i = 0; i <= jobs; i++) {
 		run->shards[i].ctx = &ctx;
 		run->shards[i].sp.fd = -1;
+		/* the events kept and their strings in the pool: their
+		   columns are offsets, half the size of pointers */
 		ev_arena_init(&run->shards[i].arena);
+		ev_arena_pool(&run->shards[i].arena);
 		ev_arena_init(&run->shards[i].scratch);
 		ev_shared_init(&run->shards[i].strings);
+		ev_shared_pool(&run->shards[i].strings);
 		run->shards[i].strings.values = true;
 	}
 	if (opts->memory != 0) {

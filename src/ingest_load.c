@@ -74,8 +74,11 @@ ingest_load(struct ingest_run *run, struct ev_err *err)
 		run->load_strings = NULL;
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	}
+	/* in the pool: the events' columns are offsets to their strings */
 	ev_arena_init(run->load_arena);
+	ev_arena_pool(run->load_arena);
 	ev_shared_init(run->load_strings);
+	ev_shared_pool(run->load_strings);
 	ingest_cursor_init(&c, run);
 	while (rc == 0 && (n = ingest_cursor_next(&c, 4096, &v, err)) > 0)
 		for (ptrdiff_t i = 0; i < n && rc == 0; i++) {

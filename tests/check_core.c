@@ -275,6 +275,90 @@ START_TEST(test_arena)
 }
 END_TEST
 
+/* Pooled arenas: slices of the shared reservation, reused once released. */
+START_TEST(test_arena_pool)
+{
+	struct ev_arena a = EV_ARENA_INIT, b = EV_ARENA_INIT;
+	char *p, *q, *big;
+
+	ev_arena_pool(&a);
+	ev_arena_pool(&b);
+	p = ev_arena_alloc(&a, 100);
+	for (int i = 0; i < 3000; i++)	/* past one 2 MiB slice */
+		ck_assert_ptr_nonnull(q = ev_arena_alloc(&b, 1000));
+	ck_assert_uint_eq((uintptr_t)p % 8, 0);
+	ck_assert_uint_eq((uintptr_t)q % 8, 0);
+	ck_assert_uint_lt(p > q ? (uintptr_t)(p - q) : (uintptr_t)(q - p),
+	    EV_ARENA_POOL);
+	/* a request over a quarter of a slice: its own block */
+	big = ev_arena_alloc(&b, (size_t)1 << 20);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 1, (size_t)1 << 20);
+	ev_arena_reset(&b);
+	ck_assert(b.pooled);
+	ev_arena_release(&b);
+	ck_assert(b.pooled);
+	/* released slices are handed out again */
+	ck_assert_ptr_nonnull(ev_arena_alloc(&b, 64));
+	ev_arena_release(&b);
+	ev_arena_release(&a);
+}
+END_TEST
+
+/*
+ * Events packed in a pooled arena hold their columns as offsets; a value
+ * outside the pool (a literal) is copied for it when short, and a long
+ * one makes pointers; an arena not pooled makes pointers.  Each reads
+ * back the same.
+ */
+START_TEST(test_cols_offsets)
+{
+	struct ev_arena a = EV_ARENA_INIT, b = EV_ARENA_INIT,
+	    plain = EV_ARENA_INIT;
+	const char *cols[EV_NCOL] = { NULL };
+	char longv[200];
+	struct ev_event ev;
+	const char *s;
+
+	ev_arena_pool(&a);
+	ev_arena_pool(&b);
+	/* strings in one pooled arena, the arrays in the other */
+	cols[EV_COL_IMAGE] = ev_arena_strdup(&a, "C:\\Windows\\cmd.exe");
+	cols[EV_COL_COMMAND_LINE] = ev_arena_strdup(&a, "cmd /c whoami");
+	cols[EV_COL_USER] = s = ev_arena_strdup(&b, "CORP\\alice");
+	ck_assert_int_eq(ev_cols_pack(&ev, cols, &b), 0);
+	ck_assert(ev.colrel);
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_IMAGE), cols[EV_COL_IMAGE]);
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_COMMAND_LINE),
+	    cols[EV_COL_COMMAND_LINE]);
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_USER), s);
+	ck_assert_ptr_null(ev_col(&ev, EV_COL_PID));
+	/* a short literal: copied, still offsets */
+	cols[EV_COL_SIGNED] = "1";
+	ck_assert_int_eq(ev_cols_pack(&ev, cols, &b), 0);
+	ck_assert(ev.colrel);
+	ck_assert_str_eq(ev_col(&ev, EV_COL_SIGNED), "1");
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_USER), s);
+	/* a long value from elsewhere: pointers */
+	memset(longv, 'x', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	cols[EV_COL_HASHES] = longv;
+	ck_assert_int_eq(ev_cols_pack(&ev, cols, &b), 0);
+	ck_assert(!ev.colrel);
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_HASHES), longv);
+	ck_assert_str_eq(ev_col(&ev, EV_COL_SIGNED), "1");
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_USER), s);
+	/* an arena not pooled: pointers */
+	cols[EV_COL_HASHES] = NULL;
+	ck_assert_int_eq(ev_cols_pack(&ev, cols, &plain), 0);
+	ck_assert(!ev.colrel);
+	ck_assert_ptr_eq(ev_col(&ev, EV_COL_IMAGE), cols[EV_COL_IMAGE]);
+	ev_arena_release(&plain);
+	ev_arena_release(&b);
+	ev_arena_release(&a);
+}
+END_TEST
+
 START_TEST(test_parse_numbers)
 {
 	uint64_t u;
@@ -937,6 +1021,8 @@ core_suite(void)
 	tcase_add_test(tc, test_buf_addf);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
+	tcase_add_test(tc, test_arena_pool);
+	tcase_add_test(tc, test_cols_offsets);
 	tcase_add_test(tc, test_parse_numbers);
 	tcase_add_test(tc, test_basename);
 	tcase_add_test(tc, test_json_strv);
