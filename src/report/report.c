@@ -116,11 +116,14 @@ item_one(void *arg, size_t i, struct ev_buf *b)
 	r->fn(b, r->rp, &r->items[i]);
 }
 
+static const struct finding_group *group_of(const struct rp *, size_t);
+
 int
 rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
     size_t n, rp_item_fn fn, struct ev_err *err)
 {
 	struct ev_par_out bufs[EV_PAR_SLICES];
+	struct rp_item blk[RP_BLOCK];
 	struct round r = { rp, fn, items };
 	unsigned jobs = rp->r->jobs < 1 ? 1 : rp->r->jobs > EV_PAR_SLICES ?
 	    EV_PAR_SLICES : rp->r->jobs;
@@ -130,6 +133,15 @@ rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
 		ev_buf_init(&bufs[k].b);
 	for (size_t at = 0; at < n && rc == 0; at += RP_BLOCK) {
 		r.items = items + at;
+		/* the findings' entries, made a round at a time */
+		for (size_t i = 0; items == NULL && i < RP_BLOCK &&
+		    at + i < n; i++) {
+			const struct finding *f = &rp->r->findings[at + i];
+
+			blk[i] = (struct rp_item){ f->ev, f,
+			    group_of(rp, at + i) };
+			r.items = blk;
+		}
 		ev_par_slices(n - at < RP_BLOCK ? n - at : RP_BLOCK, jobs,
 		    item_one, &r, bufs);
 		for (unsigned k = 0; k < jobs && rc == 0; k++)
@@ -561,13 +573,100 @@ user_writable(const char *path)
 	return false;
 }
 
+/* The k-th finding in the order of its event's seq (then its own). */
+static inline const struct finding *
+fseq_at(const struct rp *rp, size_t k)
+{
+	return &rp->r->findings[rp->fseq != NULL ? rp->fseq[k] : k];
+}
+
+/* The finding that r->run->events[at] carries last, or NULL. */
+static const struct finding *
+finding_at_seq(const struct rp *rp, size_t *pos, uint32_t at)
+{
+	const struct report *r = rp->r;
+	const struct finding *f = NULL;
+	size_t k = *pos;
+
+	while (k < r->nfindings && fseq_at(rp, k)->ev->seq < at)
+		k++;
+	*pos = k;
+	for (; k < r->nfindings && fseq_at(rp, k)->ev->seq == at; k++)
+		if (at < r->run->nevents &&
+		    r->run->events[at] == fseq_at(rp, k)->ev)
+			f = fseq_at(rp, k);
+	return f;
+}
+
+/* finding_at_seq() found by bisection. */
+static const struct finding *
+finding_of_seq(const struct rp *rp, uint32_t at)
+{
+	size_t lo = 0, hi = rp->r->nfindings;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (fseq_at(rp, mid)->ev->seq < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return finding_at_seq(rp, &lo, at);
+}
+
+/* A finding's place in seq order: its event's seq, then its index. */
+struct fseq_key {
+	uint32_t	 seq, i;
+};
+
+static int
+fseq_cmp(const void *a, const void *b)
+{
+	const struct fseq_key *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * rp->fseq: the findings in the order of their events' seq, unless
+ * r->findings already are (a scan's are: output order).  0 or EV_ENOMEM.
+ */
+static int
+finding_seq_index(struct rp *rp)
+{
+	const struct report *r = rp->r;
+	struct fseq_key *k;
+	size_t i;
+
+	for (i = 1; i < r->nfindings; i++)
+		if (r->findings[i].ev->seq < r->findings[i - 1].ev->seq)
+			break;
+	if (i >= r->nfindings)
+		return 0;
+	if ((k = malloc(r->nfindings * sizeof(*k))) == NULL ||
+	    (rp->fseq = malloc(r->nfindings * sizeof(*rp->fseq))) == NULL) {
+		free(k);
+		return EV_ENOMEM;
+	}
+	for (i = 0; i < r->nfindings; i++)
+		k[i] = (struct fseq_key){ r->findings[i].ev->seq, (uint32_t)i };
+	qsort(k, r->nfindings, sizeof(*k), fseq_cmp);
+	for (i = 0; i < r->nfindings; i++)
+		rp->fseq[i] = k[i].i;
+	free(k);
+	return 0;
+}
+
 bool
 rp_load_unusual(const struct rp *rp, const struct ev_event *load)
 {
 	const struct report *r = rp->r;
+	const struct finding *f = finding_of_seq(rp, load->seq);
 
-	if (rp->by_seq != NULL && load->seq < r->run->nevents &&
-	    r->run->events[load->seq] == load && rp->by_seq[load->seq] != NULL)
+	if (f != NULL && f->ev == load)
 		return true;
 	if (r->load_unusual != NULL)
 		return r->load_unusual(r->load_arg, load);
@@ -652,147 +751,6 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 			ctx->loads[ctx->nloads++] = loads[i];
 		ctx->loads_total++;
 	}
-}
-
-/* Index of the watched binary a process event runs, or -1. */
-static int
-watched_of(const struct report *r, const struct ev_event *ev)
-{
-	const struct base_binary *b = base_identify(r->watch, ev, NULL);
-
-	return b != NULL ? (int)(b - r->watch->bins) : -1;
-}
-
-/*
- * A distinct command line of a watched binary (analyse_watched()): a slot
- * of an open-addressing table that points at the event's string instead
- * of copying it.
- */
-struct wcount {
-	const char	*cmd;		/* NULL: a free slot */
-	uint64_t	 hash;
-	uint64_t	 n;
-	int		 w;
-};
-
-/* The slot of (w, cmd) in t (cap a power of two, never full). */
-static struct wcount *
-wc_slot(struct wcount *t, size_t cap, int w, const char *cmd, uint64_t h)
-{
-	size_t i = h & (cap - 1);
-
-	while (t[i].cmd != NULL && (t[i].hash != h || t[i].w != w ||
-	    strcmp(t[i].cmd, cmd) != 0))
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-/* t (*cap slots, n used) twice as large; false when out of memory. */
-static bool
-wc_grow(struct wcount **t, size_t *cap)
-{
-	size_t ncap = *cap ? *cap * 2 : 1024;
-	struct wcount *nt = calloc(ncap, sizeof(*nt));
-
-	if (nt == NULL)
-		return false;
-	for (size_t i = 0; i < *cap; i++)
-		if ((*t)[i].cmd != NULL)
-			*wc_slot(nt, ncap, (*t)[i].w, (*t)[i].cmd,
-			    (*t)[i].hash) = (*t)[i];
-	free(*t);
-	*t = nt;
-	*cap = ncap;
-	return true;
-}
-
-/* c into w's top command lines: most runs first, then by name. */
-static void
-wc_top(struct rp_watched *w, const struct wcount *c)
-{
-	size_t i = w->ntop < RP_TOP_CMDLINES ? w->ntop++ : RP_TOP_CMDLINES;
-
-	w->distinct++;
-	for (; i > 0; i--) {
-		const struct rp_count *p = &w->top[i - 1];
-
-		if (p->n > c->n || (p->n == c->n && strcmp(p->key,
-		    c->cmd) < 0))
-			break;
-		if (i < RP_TOP_CMDLINES)
-			w->top[i] = *p;
-	}
-	if (i < RP_TOP_CMDLINES)
-		w->top[i] = (struct rp_count){ c->cmd, NULL, 0, c->n };
-}
-
-static int
-analyse_watched(struct rp *rp)
-{
-	const struct report *r = rp->r;
-	struct rp_watched *per = NULL;
-	struct wcount *t = NULL;
-	size_t cap = 0, n = 0, nnames;
-	int rc = EV_ENOMEM;
-
-	if (r->watch == NULL)
-		return 0;
-	nnames = r->watch->nbins;
-	if ((per = calloc(nnames + 1, sizeof(*per))) == NULL)
-		goto out;
-	for (size_t i = 0; i < r->run->nevents; i++) {
-		const struct ev_event *ev = r->run->events[i];
-		struct wcount *c;
-		const char *cmd;
-		uint64_t h;
-		int w;
-
-		if (ev->kind != EV_KIND_PROCESS || (r->corr != NULL &&
-		    corr_is_duplicate(r->corr, ev)))
-			continue;
-		if ((w = watched_of(r, ev)) < 0)
-			continue;
-		per[w].runs++;
-		cmd = ev_col(ev, EV_COL_COMMAND_LINE) != NULL ?
-		    ev_col(ev, EV_COL_COMMAND_LINE) : "";
-		h = ev_map_hash(cmd, strlen(cmd)) ^ (uint64_t)w *
-		    0x9e3779b97f4a7c15ULL;
-		if (2 * (n + 1) > cap && !wc_grow(&t, &cap))
-			goto out;
-		if ((c = wc_slot(t, cap, w, cmd, h))->cmd == NULL) {
-			*c = (struct wcount){ cmd, h, 0, w };
-			n++;
-		}
-		c->n++;
-	}
-	for (size_t i = 0; i < cap; i++)
-		if (t[i].cmd != NULL)
-			wc_top(&per[t[i].w], &t[i]);
-	for (size_t i = 0; i < nnames; i++)
-		if (per[i].runs > 0)
-			rp->nwatched++;
-	if (rp->nwatched > 0 && (rp->watched = calloc(rp->nwatched,
-	    sizeof(*rp->watched))) == NULL)
-		goto out;
-	/* watched.yml lists the binaries in any order: emit them by name */
-	for (size_t i = 0, k = 0; i < nnames; i++)
-		if (per[i].runs > 0) {
-			rp->watched[k] = per[i];
-			rp->watched[k++].binary = r->watch->bins[i].name;
-		}
-	for (size_t i = 1; i < rp->nwatched; i++)	/* insertion by name */
-		for (size_t j = i; j > 0 && strcmp(rp->watched[j - 1].binary,
-		    rp->watched[j].binary) > 0; j--) {
-			struct rp_watched tmp = rp->watched[j];
-
-			rp->watched[j] = rp->watched[j - 1];
-			rp->watched[j - 1] = tmp;
-		}
-	rc = 0;
-out:
-	free(t);
-	free(per);
-	return rc;
 }
 
 /* The telemetry counters of one event's host. */
@@ -1047,8 +1005,11 @@ timeline(struct rp *rp)
 		if (run->nevents > 0 && (rp->items = calloc(run->nevents,
 		    sizeof(*rp->items))) == NULL)
 			return EV_ENOMEM;
+		size_t pos = 0;
+
 		for (size_t i = 0; i < run->nevents; i++) {
-			const struct finding *f = rp->by_seq[i];
+			const struct finding *f = finding_at_seq(rp, &pos,
+			    (uint32_t)i);
 
 			rp->items[rp->nitems++] = (struct rp_item){
 			    run->events[i], f, f != NULL ? group_of(rp,
@@ -1060,13 +1021,11 @@ timeline(struct rp *rp)
 	}
 	if (r->nfindings == 0)
 		return 0;
-	if ((rp->fitems = calloc(r->nfindings, sizeof(*rp->fitems))) ==
-	    NULL || (rp->items = calloc(rp->ngroups > 0 ? rp->ngroups : 1,
+	/* rp->fitems NULL: rp_write_items() makes them from the findings */
+	rp->nfitems = r->nfindings;
+	if ((rp->items = calloc(rp->ngroups > 0 ? rp->ngroups : 1,
 	    sizeof(*rp->items))) == NULL)
 		return EV_ENOMEM;
-	for (size_t i = 0; i < r->nfindings; i++)
-		rp->fitems[rp->nfitems++] = (struct rp_item){
-		    r->findings[i].ev, &r->findings[i], group_of(rp, i) };
 	for (size_t i = 0; i < rp->ngroups; i++)
 		rp->items[rp->nitems++] = (struct rp_item){
 		    rp->groups[i].first->ev, rp->groups[i].first,
@@ -1079,7 +1038,6 @@ static int
 analyse_findings(struct rp *rp)
 {
 	const struct report *r = rp->r;
-	const struct ingest_run *run = r->run;
 	struct counts rules = { .map = EV_MAP_INIT }, hosts = rules,
 	    techs = rules;
 
@@ -1089,8 +1047,6 @@ analyse_findings(struct rp *rp)
 		struct ev_buf tags = EV_BUF_INIT;
 		struct tech_arg ta = { EV_BUF_INIT, 0 };
 
-		if (ev->seq < run->nevents && run->events[ev->seq] == ev)
-			rp->by_seq[ev->seq] = f;
 		if (ev->time != 0 && (rp->ffirst == 0 || ev->time < rp->ffirst))
 			rp->ffirst = ev->time;
 		if (ev->time > rp->flast)
@@ -1144,7 +1100,7 @@ walk_main(void *arg, unsigned i)
 	struct walks *w = arg;
 
 	w->rc[i] = i == 0 ? analyse_findings(w->rp) : i == 1 ?
-	    analyse_hosts(w->rp) : analyse_watched(w->rp);
+	    analyse_hosts(w->rp) : rp_analyse_watched(w->rp);
 }
 
 int
@@ -1172,11 +1128,8 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 				rp->gaps[rp->ngaps++] = (struct rp_gap){
 				    &run->files[i], &run->files[i].stats.gaps[j] };
 	}
-	if (run->nevents > 0) {
-		rp->by_seq = calloc(run->nevents, sizeof(*rp->by_seq));
-		if (rp->by_seq == NULL)
-			goto oom;
-	}
+	if (finding_seq_index(rp) != 0)
+		goto oom;
 	w.rp = rp;
 	ev_par_for(3, r->jobs, walk_main, &w);
 	if (w.rc[0] != 0 || w.rc[1] != 0 || w.rc[2] != 0)
@@ -1204,7 +1157,7 @@ rp_release(struct rp *rp)
 	free(rp->items);
 	free(rp->own_groups);
 	free(rp->own_members);
-	free(rp->by_seq);
+	free(rp->fseq);
 	ev_arena_release(&rp->arena);
 	memset(rp, 0, sizeof(*rp));
 }

@@ -178,23 +178,32 @@ struct rp {
 						   (every event with
 						   --all-events) */
 	size_t			 nitems;
-	struct rp_item		*fitems;	/* one per finding (every
-						   event with --all-events):
-						   jsonl, timesketch */
+	struct rp_item		*fitems;	/* every event with
+						   --all-events; NULL: one
+						   per finding, made as they
+						   are written (jsonl,
+						   timesketch) */
 	size_t			 nfitems;
 	const struct finding_group *groups;	/* the report's, or one per
 						   finding when it has none */
 	size_t			 ngroups;
 	struct finding_group	*own_groups;	/* made here */
 	const struct finding	**own_members;
-	/* finding of each event, by ev->seq (NULL without events) */
-	const struct finding **by_seq;
+	/* indexes of the findings in the order of their events' seq
+	   (NULL: the findings are in it) */
+	uint32_t		*fseq;
 	struct ev_arena		 arena;		/* strings made here */
 };
 
 /* Computes everything above.  0 or EV_ENOMEM. */
 int	rp_analyse(struct rp *, const struct report *, struct ev_err *err);
 void	rp_release(struct rp *);
+/*
+ * Part of rp_analyse(), in report_watched.c: rp->watched, the runs of
+ * each watched binary (report.watch) with their command lines, over
+ * every process event.  0 or EV_ENOMEM.
+ */
+int	rp_analyse_watched(struct rp *);
 
 /* Process context of ev (empty without correlation). */
 void	rp_context(const struct rp *, const struct ev_event *ev,
@@ -281,7 +290,8 @@ int	rp_flush(FILE *out, struct ev_buf *b, struct ev_err *err);
 
 /*
  * Writes items[0..n) to out as fn formats each (fn: reads rp and the
- * item alone, so that calls run concurrently): in rounds, each round's
+ * item alone, so that calls run concurrently; items NULL: the entries of
+ * the report's findings, rp->fitems' default): in rounds, each round's
  * items formatted in slices on report.jobs threads and the slices written
  * in order, so the output is the same for any number of threads.  0, or
  * rp_flush()'s error.
