@@ -35,6 +35,25 @@ struct ev_arena_block {
 	_Alignas(16) char	 data[];
 };
 
+/* b with its header set: size bytes of data, and where they come from. */
+static struct ev_arena_block *
+block_at(void *b, size_t size, bool mapped, bool pooled)
+{
+	struct ev_arena_block *blk = b;
+
+	blk->size = size;
+	blk->mapped = mapped;
+	blk->pooled = pooled;
+	return blk;
+}
+
+/* The first 2 MiB boundary at or after m. */
+static char *
+huge_align(char *m)
+{
+	return m + (ARENA_HUGE - (uintptr_t)m % ARENA_HUGE) % ARENA_HUGE;
+}
+
 #define POOL_SLICES	(EV_ARENA_POOL / ARENA_HUGE)
 
 /*
@@ -61,7 +80,7 @@ pool_reserve(void)
 
 	if (m == MAP_FAILED)
 		return;
-	pool.base = m + (ARENA_HUGE - (uintptr_t)m % ARENA_HUGE) % ARENA_HUGE;
+	pool.base = huge_align(m);
 }
 
 /*
@@ -100,12 +119,8 @@ pool_block(bool huge)
 #else
 	(void)huge;
 #endif
-	if (b != NULL) {
-		b->size = ARENA_HUGE - sizeof(*b);
-		b->mapped = false;
-		b->pooled = true;
-	}
-	return b;
+	return b != NULL ? block_at(b, ARENA_HUGE - sizeof(*b), false, true) :
+	    NULL;
 }
 
 /* A slice back to the pool, its pages returned to the system. */
@@ -124,7 +139,6 @@ pool_free(struct ev_arena_block *b)
 static struct ev_arena_block *
 huge_block(void)
 {
-	struct ev_arena_block *b;
 	char *m, *at;
 	size_t head;
 
@@ -132,7 +146,7 @@ huge_block(void)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return NULL;
-	at = m + ((ARENA_HUGE - (uintptr_t)m % ARENA_HUGE) % ARENA_HUGE);
+	at = huge_align(m);
 	head = (size_t)(at - m);
 	if (head > 0)
 		munmap(m, head);
@@ -140,11 +154,8 @@ huge_block(void)
 #ifdef MADV_HUGEPAGE
 	(void)madvise(at, ARENA_HUGE, MADV_HUGEPAGE);
 #endif
-	b = (struct ev_arena_block *)(void *)at;
-	b->size = ARENA_HUGE - sizeof(*b);
-	b->mapped = true;
-	b->pooled = false;
-	return b;
+	return block_at(at, ARENA_HUGE - sizeof(struct ev_arena_block), true,
+	    false);
 }
 
 static void
@@ -223,12 +234,9 @@ alloc_block(struct ev_arena *a, size_t n)
 		return NULL;
 	if (n > (a->pooled ? ARENA_HUGE : ARENA_BLOCK) / 4) {
 		/* big request: own block, behind the current one */
-		b = malloc(sizeof(*b) + n);
-		if (b == NULL)
+		if ((b = malloc(sizeof(*b) + n)) == NULL)
 			return NULL;
-		b->size = n;
-		b->mapped = false;
-		b->pooled = false;
+		block_at(b, n, false, false);
 		a->total += n;
 		if (a->head != NULL) {
 			b->next = a->head->next;
@@ -245,9 +253,7 @@ alloc_block(struct ev_arena *a, size_t n)
 	if (b == NULL) {
 		if ((b = malloc(sizeof(*b) + ARENA_BLOCK)) == NULL)
 			return NULL;
-		b->size = ARENA_BLOCK;
-		b->mapped = false;
-		b->pooled = false;
+		block_at(b, ARENA_BLOCK, false, false);
 	}
 	b->next = a->head;
 	a->head = b;
