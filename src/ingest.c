@@ -100,6 +100,7 @@ struct ingest_shard {
 	struct ev_spill		 sp;
 	uint64_t		*runs;		/* run i ends at runs[i] */
 	size_t			 nruns, runcap;
+	size_t			 counted;	/* its bytes in ctx->held */
 };
 
 struct run_ctx {
@@ -127,8 +128,14 @@ struct run_ctx {
 	struct evtx_stats	*shared_header;
 	/* recovered records named once every file is read (reader.h) */
 	struct evtx_tpls	*tpls;
-	size_t			 limit;		/* bytes of events a shard
-						   keeps; 0: no budget */
+	size_t			 limit;		/* bytes of events the shards
+						   keep together; 0: no
+						   budget */
+	size_t			 share;		/* limit / shards */
+	size_t			 step;		/* what a shard grows by
+						   before it counts again */
+	atomic_size_t		 held;		/* bytes the shards hold, as
+						   they last counted */
 	atomic_bool		 spilled;	/* some shard went over it */
 };
 
@@ -223,6 +230,49 @@ add_generic(struct ingest_shard *sh, const struct ev_record *rec,
 static int
 ev_order(const void *a, const void *b);
 
+/* Bytes of events shard sh holds. */
+static size_t
+shard_bytes(const struct ingest_shard *sh)
+{
+	return sh->arena.total - (size_t)(sh->arena.end - sh->arena.ptr) +
+	    sh->n * sizeof(*sh->ev) + ev_shared_value_bytes(&sh->strings);
+}
+
+/*
+ * Counts what sh holds into the run's total, once it grew by ctx->step
+ * since it last did (so that the threads seldom touch the shared
+ * counter), and tells whether sh must spill: the shards hold more than
+ * the budget together, and sh at least its share of it.  Whenever they
+ * are over, one does (the largest): a file much larger than the others
+ * spills only when all of them do not fit, not when its thread's share
+ * would not hold it.
+ */
+static bool
+over_budget(struct ingest_shard *sh)
+{
+	struct run_ctx *c = sh->ctx;
+	size_t b = shard_bytes(sh), held;
+
+	if (b < sh->counted + c->step)
+		return false;
+	held = atomic_fetch_add(&c->held, b - sh->counted) + (b - sh->counted);
+	sh->counted = b;
+	return held > c->limit && b >= c->share;
+}
+
+/* After a spill: what sh still holds, counted again. */
+static void
+recount(struct ingest_shard *sh)
+{
+	size_t b = shard_bytes(sh);
+
+	if (b < sh->counted)
+		atomic_fetch_sub(&sh->ctx->held, sh->counted - b);
+	else
+		atomic_fetch_add(&sh->ctx->held, b - sh->counted);
+	sh->counted = b;
+}
+
 /*
  * Writes the events of shard sh, hooked and sorted, as a run to its
  * temporary file and forgets them (the memory budget).  0 or an error.
@@ -257,16 +307,9 @@ spill_shard(struct ingest_shard *sh)
 	sh->n = sh->hooked = 0;
 	ev_arena_reset(&sh->arena);
 	ev_shared_reset_values(&sh->strings);
+	recount(sh);
 	atomic_store(&sh->ctx->spilled, true);
 	return 0;
-}
-
-/* Bytes of events shard sh holds. */
-static size_t
-shard_bytes(const struct ingest_shard *sh)
-{
-	return sh->arena.total - (size_t)(sh->arena.end - sh->arena.ptr) +
-	    sh->n * sizeof(*sh->ev) + ev_shared_value_bytes(&sh->strings);
 }
 
 /* Adds the event of rec (of file) to shard sh.  0 or an error. */
@@ -307,7 +350,7 @@ add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH &&
 	    (rc = run_hook(sh, o)) != 0)
 		return rc;
-	if (sh->ctx->limit != 0 && shard_bytes(sh) > sh->ctx->limit)
+	if (sh->ctx->limit != 0 && over_budget(sh))
 		return spill_shard(sh);
 	return 0;
 }
@@ -1127,9 +1170,12 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	}
 	if (opts->memory != 0) {
 		/* half the budget for the events, shared by the shards */
-		ctx.limit = (size_t)(opts->memory / 2 / (jobs + 1));
-		if (ctx.limit < 4096)
-			ctx.limit = 4096;
+		ctx.share = (size_t)(opts->memory / 2 / (jobs + 1));
+		if (ctx.share < 4096)
+			ctx.share = 4096;
+		ctx.limit = ctx.share * (jobs + 1);
+		ctx.step = ctx.share / 8 < ((size_t)1 << 20) ?
+		    ctx.share / 8 : (size_t)1 << 20;
 	}
 	prog.ctx = &ctx;
 	prog.on = opts->progress_show != NULL &&

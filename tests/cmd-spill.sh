@@ -129,6 +129,27 @@ grep -q "memory: '12Q' is not a size" "$T/err" && ok "bad size named" ||
 expect 0 "--memory 64k" "$EVTXHUNT" dump -q --memory 64k --tmpdir "$T/tmp" \
     "$TD/wks01-sysmon.evtx"
 
+# -- the budget is the reading threads' together: a file much larger than
+# the others stays in memory when all their events fit, though not in a
+# thread's even share of the budget (2,420 generated events, about 1.7 MB:
+# 6M gives the events 3 MB, each of -j2's three shards 1 MB)
+"${top_builddir:?}/tests/evtxgen" --big 2 "$T/big.evtx" >/dev/null ||
+    fail "evtxgen --big 2"
+"$EVTXHUNT" dump -q -j2 "$T/big.evtx" "$TD/wks01-sysmon.evtx" \
+    >"$T/big-ref.jsonl"
+"$EVTXHUNT" dump -j2 --memory 6M --tmpdir "$T/tmp" "$T/big.evtx" \
+    "$TD/wks01-sysmon.evtx" >"$T/big.jsonl" 2>"$T/err"
+! grep -q "over --memory" "$T/err" &&
+    ok "one large file within the budget: in memory" ||
+    fail "one large file within the budget spilled"
+cmp -s "$T/big-ref.jsonl" "$T/big.jsonl" && ok "... the same output" ||
+    fail "one large file: output differs"
+"$EVTXHUNT" dump -j2 --memory 2M --tmpdir "$T/tmp" "$T/big.evtx" \
+    "$TD/wks01-sysmon.evtx" >"$T/big.jsonl" 2>"$T/err"
+grep -q "over --memory" "$T/err" && cmp -s "$T/big-ref.jsonl" "$T/big.jsonl" &&
+    ok "... over it: spilled, the same output" ||
+    fail "one large file over the budget: no spill or another output"
+
 # -- a temporary directory that cannot be used
 good="$TD/wks01-sysmon.evtx"
 expect 2 "--tmpdir missing" "$EVTXHUNT" dump --memory 1K \

@@ -311,11 +311,10 @@ bench_sizes() {
 # highest phase peak EVTXHUNT_TIMING prints (the timing resets the
 # kernel's high-water mark after each phase, so GNU time's would be the
 # last phase's), and the report is compared with the run that keeps
-# every event in memory (--memory 32G, on a machine of 16 GiB or more:
-# the default budget, half the memory available, is split between the
-# reading threads, and the 4,000 MB generated file's events alone
-# exceed a thread's share on this one).  BENCH_MIX=0 leaves it out (it
-# takes minutes, and 15 GB of disk with the spill).
+# every event in memory (--memory 32G, on a machine of 16 GiB or more,
+# rather than the default, half the memory available, which depends on
+# what else the machine holds).  BENCH_MIX=0 leaves it out (it takes
+# minutes, and 15 GB of disk with the spill).
 bench_mix() {
 	[ "${BENCH_MIX:-1}" != 0 ] && [ -n "${SHARED_DIR:-}" ] &&
 	    [ -d "$SHARED_DIR/sigma/rules" ] || return 0
