@@ -238,14 +238,19 @@ shard_bytes(const struct ingest_shard *sh)
 	    sh->n * sizeof(*sh->ev) + ev_shared_value_bytes(&sh->strings);
 }
 
+/* Least a shard holds to spill: fewer, larger runs to merge. */
+#define SPILL_MIN	((size_t)8 << 20)
+
 /*
  * Counts what sh holds into the run's total, once it grew by ctx->step
  * since it last did (so that the threads seldom touch the shared
  * counter), and tells whether sh must spill: the shards hold more than
- * the budget together, and sh at least its share of it.  Whenever they
- * are over, one does (the largest): a file much larger than the others
- * spills only when all of them do not fit, not when its thread's share
- * would not hold it.
+ * the budget together, and sh at least SPILL_MIN (or its share, when
+ * that is less).  A file much larger than the others spills only when
+ * all of them do not fit, not when its thread's share would not hold
+ * it; and a thread still reading spills whatever its share, so the
+ * total stays within the budget and a few SPILL_MIN even when another
+ * thread, done, holds most of it.
  */
 static bool
 over_budget(struct ingest_shard *sh)
@@ -257,7 +262,8 @@ over_budget(struct ingest_shard *sh)
 		return false;
 	held = atomic_fetch_add(&c->held, b - sh->counted) + (b - sh->counted);
 	sh->counted = b;
-	return held > c->limit && b >= c->share;
+	return held > c->limit && b >= (c->share < SPILL_MIN ? c->share :
+	    SPILL_MIN);
 }
 
 /* After a spill: what sh still holds, counted again. */
