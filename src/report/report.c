@@ -133,13 +133,15 @@ rp_write_items(FILE *out, const struct rp *rp, const struct rp_item *items,
 		ev_buf_init(&bufs[k].b);
 	for (size_t at = 0; at < n && rc == 0; at += RP_BLOCK) {
 		r.items = items + at;
-		/* the findings' entries, made a round at a time */
-		for (size_t i = 0; items == NULL && i < RP_BLOCK &&
-		    at + i < n; i++) {
-			const struct finding *f = &rp->r->findings[at + i];
+		if (items == NULL) {
+			/* the findings' entries, made a round at a time */
+			for (size_t i = 0; i < RP_BLOCK && at + i < n; i++) {
+				const struct finding *f =
+				    &rp->r->findings[at + i];
 
-			blk[i] = (struct rp_item){ f->ev, f,
-			    group_of(rp, at + i) };
+				blk[i] = (struct rp_item){ f->ev, f,
+				    group_of(rp, at + i) };
+			}
 			r.items = blk;
 		}
 		ev_par_slices(n - at < RP_BLOCK ? n - at : RP_BLOCK, jobs,
