@@ -173,3 +173,47 @@ ev_map_next(const struct ev_map *m, size_t *pos)
 	}
 	return NULL;
 }
+
+bool
+ev_iset_room(struct ev_iset *in)
+{
+	size_t ncap = in->cap ? in->cap * 2 : 256;
+	struct ev_islot *nt;
+
+	if (2 * (in->used + 1) <= in->cap)
+		return true;
+	if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
+		return false;
+	for (size_t i = 0; i < in->cap; i++) {
+		size_t j = in->t[i].hash & (ncap - 1);
+
+		if (in->t[i].ref == 0)
+			continue;
+		while (nt[j].ref != 0)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = in->t[i];
+	}
+	free(in->t);
+	in->t = nt;
+	in->cap = ncap;
+	return true;
+}
+
+struct ev_islot *
+ev_iset_find(struct ev_iset *in, uint64_t h,
+    bool (*eq)(const struct ev_islot *, const void *), const void *arg)
+{
+	size_t j = h & (in->cap - 1);
+
+	while (in->t[j].ref != 0 && (in->t[j].hash != h || !eq(&in->t[j],
+	    arg)))
+		j = (j + 1) & (in->cap - 1);
+	return &in->t[j];
+}
+
+void
+ev_iset_release(struct ev_iset *in)
+{
+	free(in->t);
+	*in = (struct ev_iset)EV_ISET_INIT;
+}

@@ -61,4 +61,35 @@ uint64_t ev_map_hash(const void *key, size_t len);
 /* Iteration: *pos starts at 0; returns the next used entry or NULL. */
 struct ev_map_ent *ev_map_next(const struct ev_map *, size_t *pos);
 
+/*
+ * An interning set: slots of a hash, a reference to a thing the caller
+ * keeps (ref: its index + 1; 0: a free slot) and a number of the
+ * caller's.  The set keeps no keys (a thing costs its 16-byte slot):
+ * ev_iset_find()'s eq compares the caller's candidate with the thing of
+ * a slot of the same hash.  Linear probing, at most half full.
+ */
+struct ev_islot {
+	uint64_t	 hash;
+	uint32_t	 ref;
+	uint32_t	 n;
+};
+
+struct ev_iset {
+	struct ev_islot	*t;
+	size_t		 cap, used;	/* cap: a power of two, or 0 */
+};
+
+#define EV_ISET_INIT { NULL, 0, 0 }
+
+/* Room for one more (used + 1) at most half full; false: out of memory. */
+bool	 ev_iset_room(struct ev_iset *);
+/*
+ * The slot (ev_iset_room() called) holding what eq() finds equal to arg
+ * under hash h, or the free slot where it goes (the caller fills it and
+ * counts it in used).
+ */
+struct ev_islot *ev_iset_find(struct ev_iset *, uint64_t h,
+	    bool (*eq)(const struct ev_islot *, const void *), const void *arg);
+void	 ev_iset_release(struct ev_iset *);
+
 #endif

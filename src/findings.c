@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,13 +128,29 @@ findings_progress(void *arg, char *buf, size_t size)
 	    (unsigned long long)atomic_load(&hook->matched));
 }
 
-/* One slice of the event array, matched by one ev_par_for() call. */
+#define LATE_BLOCK	4096	/* events one late-matching task looks at */
+
+/*
+ * A thread's state in late matching, taken by one task at a time: the
+ * 3/7 are not spread evenly over the events (one host's image loads may
+ * fill a stretch), so tasks are blocks of events handed to whichever
+ * thread is free, and a thread keeps its scratch (and its memos) from
+ * block to block.
+ */
+struct late_slot {
+	struct sigma_scratch	*sc;
+	struct ev_arena		 tmp, ptmp;
+	const struct ev_event	*lastp, *lastw;
+	struct ev_err		 err;
+	atomic_bool		 busy;
+};
+
 struct late {
 	const struct sigma_set	*rules;
 	struct ingest_run	*run;
-	size_t			 per;
-	struct ev_arena		*arenas;	/* one per slice */
-	struct ev_err		*err;		/* one per slice */
+	unsigned		 nslots;
+	struct late_slot	*slots;
+	struct ev_arena		*arenas;	/* one per slot: the hits */
 };
 
 /*
@@ -142,52 +159,52 @@ struct late {
  * events are its own, as they mostly are), the hits into arena.
  */
 static int
-match_whole(struct late *l, struct sigma_scratch *sc, struct ev_event *ev,
-    struct ev_arena *arena, struct ev_arena *tmp, struct ev_arena *ptmp,
-    const struct ev_event **lastp, const struct ev_event **lastw,
-    struct ev_err *err)
+match_whole(struct late *l, struct late_slot *t, struct ev_event *ev,
+    struct ev_arena *arena)
 {
 	const struct ev_event *w;
 	struct ev_event x;
 	int rc;
 
-	ev_arena_reset(tmp);
-	if ((rc = ingest_event_whole(l->run, ev, tmp, &w, err)) != 0)
+	ev_arena_reset(&t->tmp);
+	if ((rc = ingest_event_whole(l->run, ev, &t->tmp, &w, &t->err)) != 0)
 		return rc;
 	x = *w;
-	if (ev->process != NULL && ev->process != *lastp) {
-		ev_arena_reset(ptmp);
-		*lastp = NULL;
-		if ((rc = ingest_event_whole(l->run, ev->process, ptmp,
-		    lastw, err)) != 0)
+	if (ev->process != NULL && ev->process != t->lastp) {
+		ev_arena_reset(&t->ptmp);
+		t->lastp = NULL;
+		if ((rc = ingest_event_whole(l->run, ev->process, &t->ptmp,
+		    &t->lastw, &t->err)) != 0)
 			return rc;
-		*lastp = ev->process;
+		t->lastp = ev->process;
 	}
 	if (ev->process != NULL)
-		x.process = *lastw;
-	if ((rc = match_event(l->rules, sc, &x, arena)) != 0)
-		return EV_ERR(err, rc, 0, "out of memory");
+		x.process = t->lastw;
+	if ((rc = match_event(l->rules, t->sc, &x, arena)) != 0)
+		return EV_ERR(&t->err, rc, 0, "out of memory");
 	ev->hits = x.hits;
 	ev->nhits = x.nhits;
 	return 0;
 }
 
 static void
-late_slice(void *arg, unsigned i)
+late_block(void *arg, unsigned i)
 {
 	struct late *l = arg;
-	struct sigma_scratch *sc = sigma_scratch_new(l->rules);
-	struct ev_arena tmp, ptmp;
-	const struct ev_event *lastp = NULL, *lastw = NULL;
-	size_t n = l->run->nevents, from = i * l->per, to = from + l->per;
-	int rc = sc == NULL ? EV_ERR(&l->err[i], EV_ENOMEM, 0,
-	    "out of memory") : 0;
+	size_t n = l->run->nevents, from = (size_t)i * LATE_BLOCK,
+	    to = from + LATE_BLOCK < n ? from + LATE_BLOCK : n;
+	unsigned s = 0;
+	struct late_slot *t;
+	int rc;
 
-	ev_arena_init(&tmp);
-	ev_arena_init(&ptmp);
-	if (to > n)
-		to = n;
-	for (size_t k = from; k < to && rc == 0; k++) {
+	/* at most nslots tasks run at once: one slot is free */
+	while (atomic_exchange(&l->slots[s].busy, true))
+		s = (s + 1) % l->nslots;
+	t = &l->slots[s];
+	if (t->sc == NULL && t->err.code == 0 &&
+	    (t->sc = sigma_scratch_new(l->rules)) == NULL)
+		EV_ERR(&t->err, EV_ENOMEM, 0, "out of memory");
+	for (size_t k = from; k < to && t->err.code == 0; k++) {
 		struct ev_event *ev = l->run->events[k];
 
 		if (ev->kind != EV_KIND_NETWORK &&
@@ -195,47 +212,48 @@ late_slice(void *arg, unsigned i)
 			continue;
 		if (ev->spilled || (ev->process != NULL &&
 		    ev->process->spilled))
-			rc = match_whole(l, sc, ev, &l->arenas[i], &tmp, &ptmp,
-			    &lastp, &lastw, &l->err[i]);
-		else if ((rc = match_event(l->rules, sc, ev,
-		    &l->arenas[i])) != 0)
-			EV_ERR(&l->err[i], rc, 0, "out of memory");
+			(void)match_whole(l, t, ev, &l->arenas[s]);
+		else if ((rc = match_event(l->rules, t->sc, ev,
+		    &l->arenas[s])) != 0)
+			EV_ERR(&t->err, rc, 0, "out of memory");
 	}
-	ev_arena_release(&tmp);
-	ev_arena_release(&ptmp);
-	sigma_scratch_free(sc);
+	atomic_store(&t->busy, false);
 }
 
 int
 findings_match_late(struct findings *fs, const struct sigma_set *rules,
     struct ingest_run *run, unsigned jobs, struct ev_err *err)
 {
-	struct late l = { rules, run, 0, NULL, NULL };
-	size_t n = run->nevents;
+	struct late l = { rules, run, jobs ? jobs : 1, NULL, NULL };
+	size_t nblocks = (run->nevents + LATE_BLOCK - 1) / LATE_BLOCK;
 	int rc = 0;
 
-	if (jobs == 0 || n < 4096)
-		jobs = 1;
-	l.per = (n + jobs - 1) / jobs;
-	l.arenas = calloc(jobs, sizeof(*l.arenas));
-	l.err = calloc(jobs, sizeof(*l.err));
-	if (l.arenas == NULL || l.err == NULL) {
+	l.slots = calloc(l.nslots, sizeof(*l.slots));
+	l.arenas = calloc(l.nslots, sizeof(*l.arenas));
+	if (l.slots == NULL || l.arenas == NULL || nblocks > UINT_MAX) {
+		free(l.slots);
 		free(l.arenas);
-		free(l.err);
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	}
-	for (unsigned i = 0; i < jobs; i++)
+	for (unsigned i = 0; i < l.nslots; i++) {
 		ev_arena_init(&l.arenas[i]);
-	ev_par_for(jobs, jobs, late_slice, &l);
-	for (unsigned i = 0; i < jobs && rc == 0; i++)
-		if (l.err[i].code != 0) {
-			rc = l.err[i].code;
+		ev_arena_init(&l.slots[i].tmp);
+		ev_arena_init(&l.slots[i].ptmp);
+	}
+	ev_par_for((unsigned)nblocks, l.nslots, late_block, &l);
+	for (unsigned i = 0; i < l.nslots; i++) {
+		if (rc == 0 && l.slots[i].err.code != 0) {
+			rc = l.slots[i].err.code;
 			if (err != NULL)
-				*err = l.err[i];
+				*err = l.slots[i].err;
 		}
+		ev_arena_release(&l.slots[i].tmp);
+		ev_arena_release(&l.slots[i].ptmp);
+		sigma_scratch_free(l.slots[i].sc);
+	}
 	fs->late = l.arenas;
-	fs->nlate = jobs;
-	free(l.err);
+	fs->nlate = l.nslots;
+	free(l.slots);
 	return rc;
 }
 
@@ -413,22 +431,6 @@ reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
 
 /* ---- findings ---- */
 
-/*
- * An interning table (see "interning" below): hashes, and what each
- * stands for.
- */
-struct islot {
-	uint64_t	 hash;
-	uint32_t	 ref;	/* the kept one's index + 1 (0: a free
-				   slot) */
-	uint32_t	 n;	/* its length (a group: its number) */
-};
-
-struct intern {
-	struct islot	*t;
-	size_t		 cap, used;	/* cap: a power of two, or 0 */
-};
-
 /* The building state: reasons grow here, findings point in at the end. */
 struct build {
 	struct findings			*fs;
@@ -447,10 +449,10 @@ struct build {
 	size_t				 bi;	/* next baseline finding */
 	struct ev_arena			 mtmp;	/* an explanation before it
 						   is kept */
-	struct intern			 whys;	/* explanations kept */
+	struct ev_iset			 whys;	/* explanations kept */
 	const struct finding_match	**whyv;	/* ... by whys' index */
 	size_t				 nwhy, whycap;
-	struct intern			 runs;	/* reasons of findings */
+	struct ev_iset			 runs;	/* reasons of findings */
 };
 
 static const char *
@@ -546,48 +548,6 @@ str_eq(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Room for one more in in: at most half full.  False: out of memory. */
-static bool
-intern_room(struct intern *in)
-{
-	size_t ncap = in->cap ? in->cap * 2 : 256;
-	struct islot *nt;
-
-	if (2 * (in->used + 1) <= in->cap)
-		return true;
-	if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
-		return false;
-	for (size_t i = 0; i < in->cap; i++) {
-		size_t j = in->t[i].hash & (ncap - 1);
-
-		if (in->t[i].ref == 0)
-			continue;
-		while (nt[j].ref != 0)
-			j = (j + 1) & (ncap - 1);
-		nt[j] = in->t[i];
-	}
-	free(in->t);
-	in->t = nt;
-	in->cap = ncap;
-	return true;
-}
-
-/*
- * The slot of in (intern_room() called) holding what eq() finds equal to
- * arg under hash h, or the free slot where it goes.
- */
-static struct islot *
-intern_find(struct intern *in, uint64_t h,
-    bool (*eq)(const struct islot *, const void *), const void *arg)
-{
-	size_t j = h & (in->cap - 1);
-
-	while (in->t[j].ref != 0 && (in->t[j].hash != h || !eq(&in->t[j],
-	    arg)))
-		j = (j + 1) & (in->cap - 1);
-	return &in->t[j];
-}
-
 /* An explanation: its matches, and the ones kept. */
 struct why_key {
 	const struct finding_match	*m;
@@ -613,7 +573,7 @@ why_hash(const struct finding_match *m, size_t n)
 }
 
 static bool
-why_eq(const struct islot *sl, const void *arg)
+why_eq(const struct ev_islot *sl, const void *arg)
 {
 	const struct why_key *k = arg;
 	const struct finding_match *x = k->kept[sl->ref - 1];
@@ -641,12 +601,12 @@ why_keep(struct build *b, const struct finding_match *m, size_t n)
 {
 	struct why_key k = { m, n, b->whyv };
 	uint64_t h = why_hash(m, n);
-	struct islot *sl;
+	struct ev_islot *sl;
 	struct finding_match *c;
 
-	if (!intern_room(&b->whys))
+	if (!ev_iset_room(&b->whys))
 		return NULL;
-	sl = intern_find(&b->whys, h, why_eq, &k);
+	sl = ev_iset_find(&b->whys, h, why_eq, &k);
 	if (sl->ref != 0)
 		return b->whyv[sl->ref - 1];
 	if (b->nwhy >= UINT32_MAX - 1 ||
@@ -662,7 +622,7 @@ why_keep(struct build *b, const struct finding_match *m, size_t n)
 			return NULL;
 	}
 	b->whyv[b->nwhy++] = c;
-	*sl = (struct islot){ h, (uint32_t)b->nwhy, (uint32_t)n };
+	*sl = (struct ev_islot){ h, (uint32_t)b->nwhy, (uint32_t)n };
 	b->whys.used++;
 	return c;
 }
@@ -703,7 +663,7 @@ reason_eq(const struct finding_reason *x, const struct finding_reason *y)
 }
 
 static bool
-run_eq(const struct islot *sl, const void *arg)
+run_eq(const struct ev_islot *sl, const void *arg)
 {
 	const struct run_key *k = arg;
 
@@ -726,18 +686,18 @@ run_keep(struct build *b, size_t at, size_t n)
 {
 	struct run_key k = { b, at, n };
 	uint64_t h = n;
-	struct islot *sl;
+	struct ev_islot *sl;
 
 	for (size_t i = 0; i < n; i++)
 		h = mix(h, reason_hash(&b->rs[at + i]));
-	if (at >= UINT32_MAX - 1 || !intern_room(&b->runs))
+	if (at >= UINT32_MAX - 1 || !ev_iset_room(&b->runs))
 		return SIZE_MAX;
-	sl = intern_find(&b->runs, h, run_eq, &k);
+	sl = ev_iset_find(&b->runs, h, run_eq, &k);
 	if (sl->ref != 0) {
 		b->nrs = at;
 		return (size_t)sl->ref - 1;
 	}
-	*sl = (struct islot){ h, (uint32_t)at + 1, (uint32_t)n };
+	*sl = (struct ev_islot){ h, (uint32_t)at + 1, (uint32_t)n };
 	b->runs.used++;
 	return at;
 }
@@ -1053,9 +1013,9 @@ out:
 	sigma_scratch_free(b.sc);
 	ev_arena_release(&b.tmp);
 	ev_arena_release(&b.mtmp);
-	free(b.whys.t);
+	ev_iset_release(&b.whys);
 	free(b.whyv);
-	free(b.runs.t);
+	ev_iset_release(&b.runs);
 	free(b.rs);
 	free(b.tags);
 	free(b.cm);
@@ -1136,7 +1096,7 @@ struct gkey {
  * costs a slot, not a copy of its command line).
  */
 static bool
-group_eq(const struct islot *sl, const void *arg)
+group_eq(const struct ev_islot *sl, const void *arg)
 {
 	const struct gkey *g = arg;
 
@@ -1153,7 +1113,7 @@ group_index(const struct findings *fs, enum findings_grouping how,
 {
 	struct ev_buf k = EV_BUF_INIT, k2 = EV_BUF_INIT;
 	struct gkey g = { fs, how, &k, &k2 };
-	struct intern t = { 0 };
+	struct ev_iset t = EV_ISET_INIT;
 	ssize_t rc = -1;
 
 	if (how == FINDINGS_GROUP_NONE) {
@@ -1164,17 +1124,17 @@ group_index(const struct findings *fs, enum findings_grouping how,
 	if (fs->n >= UINT32_MAX)
 		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
-		struct islot *sl;
+		struct ev_islot *sl;
 		uint64_t h;
 
 		ev_buf_reset(&k);
 		group_key(&k, &fs->v[i], how);
-		if (ev_buf_failed(&k) || !intern_room(&t))
+		if (ev_buf_failed(&k) || !ev_iset_room(&t))
 			goto out;
 		h = ev_map_hash(k.buf, k.len);
-		if ((sl = intern_find(&t, h, group_eq, &g))->ref == 0) {
+		if ((sl = ev_iset_find(&t, h, group_eq, &g))->ref == 0) {
 			/* n: the group's number */
-			*sl = (struct islot){ h, (uint32_t)i + 1,
+			*sl = (struct ev_islot){ h, (uint32_t)i + 1,
 			    (uint32_t)t.used++ };
 		}
 		if (ev_buf_failed(&k2))
@@ -1183,7 +1143,7 @@ group_index(const struct findings *fs, enum findings_grouping how,
 	}
 	rc = (ssize_t)t.used;
 out:
-	free(t.t);
+	ev_iset_release(&t);
 	ev_buf_release(&k);
 	ev_buf_release(&k2);
 	return rc;
