@@ -7,6 +7,7 @@
 #      2 read and match   src/ingest.*, src/ingest_walk.c, src/ingest_load.c,
 #                src/ingest_merge.c, src/sigma/
 #      3 correlate src/correlate.*, src/corr_task.* (task runs),
+#                src/corr_int.h, src/corr_origin.c (what started a process),
 #                src/corr_part.*, src/corr_index.*,
 #                src/sigcorr.* (Sigma correlations)
 #      4 baselines src/baseline/
@@ -28,7 +29,7 @@ function layer(p) {
 	if (p ~ /^src\/evtx\//) return 1
 	if (p ~ /^src\/sigma\// ||
 	    p ~ /^src\/ingest(_walk|_load|_merge)?\.[ch]$/) return 2
-	if (p ~ /^src\/(correlate|corr_task|corr_part|corr_index|sigcorr)\.[ch]$/) return 3
+	if (p ~ /^src\/(correlate|corr_task|corr_part|corr_index|corr_int|corr_origin|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
 	if (p ~ /^src\/findings\.[ch]$/) return 5
 	if (p ~ /^src\/store\.[ch]$/) return 6
