@@ -327,8 +327,8 @@ select_rules(struct sigma_set *set, const struct cmd_rule_select *sel,
 
 int
 cmd_rules_load(struct sigma_set **out, const char *const *paths,
-    size_t npaths, const struct cmd_rule_select *sel, bool quiet,
-    int *status)
+    size_t npaths, const struct cmd_rule_select *sel, unsigned jobs,
+    bool quiet, int *status)
 {
 	struct ev_err err = EV_ERR_INIT;
 	struct sigma_set *set;
@@ -337,6 +337,7 @@ cmd_rules_load(struct sigma_set **out, const char *const *paths,
 		cmd_warn("out of memory");
 		return -1;
 	}
+	sigma_set_jobs(set, jobs);
 	for (size_t i = 0; i < npaths; i++) {
 		ev_err_clear(&err);
 		if (sigma_load_path(set, paths[i], !is_dir(paths[i]), &err) !=

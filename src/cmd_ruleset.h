@@ -57,16 +57,17 @@ int	 cmd_rule_statuses_parse(const char *arg, unsigned *bits);
 /*
  * Loads paths[0..npaths) (files or directories), leaves out the rules
  * sel does not select (SKIPPED, "not selected"; sel NULL: none), and
- * compiles the set.  An exclusion list that cannot be read or has a bad
- * line is an error (*status CMD_EXIT_ERROR).
+ * compiles the set, reading directories on up to jobs threads.  An
+ * exclusion list that cannot be read or has a bad line is an error
+ * (*status CMD_EXIT_ERROR).
  * A path that cannot be loaded, or a rule rejected from a path given as
  * a file, sets *status to CMD_EXIT_ERROR; rejected rules are listed on
  * stderr unless quiet (ten, then a count).  Returns 0, or -1 after a
  * message when the set cannot be used.
  */
 int	 cmd_rules_load(struct sigma_set **out, const char *const *paths,
-	    size_t npaths, const struct cmd_rule_select *sel, bool quiet,
-	    int *status);
+	    size_t npaths, const struct cmd_rule_select *sel, unsigned jobs,
+	    bool quiet, int *status);
 
 /*
  * A warning for each rule whose regular expressions hit their limit

@@ -165,8 +165,8 @@ prepare(struct scan *s)
 	phase(s, NULL);
 	if (cmd_rules_load(&s->rules, s->no_rules ? NULL : s->nrule_paths ?
 	    s->rule_paths : &defdir, s->no_rules ? 0 : s->nrule_paths ?
-	    s->nrule_paths : 1, &s->select, s->rd.ingest.quiet,
-	    &s->status) != 0)
+	    s->nrule_paths : 1, &s->select, s->rd.ingest.jobs,
+	    s->rd.ingest.quiet, &s->status) != 0)
 		return -1;
 	phase(s, "load rules");
 	/* a rule path that cannot be loaded stops the run before reading */

@@ -1515,6 +1515,67 @@ START_TEST(hostile_rule_0003_dir_loops)
 END_TEST
 
 /*
+ * A directory is read and parsed on the set's threads ahead of the
+ * loading (files.c): the set is the one a single thread makes, rule by
+ * rule, whatever the files (good, broken, several documents, empty,
+ * too large, not rules, in subdirectories) and however many threads.
+ */
+START_TEST(test_load_dir_jobs)
+{
+	char tmpl[] = "/tmp/check_sigma.XXXXXX", *top, *sub, *p, name[32];
+	char *good = rule_text(PC, SEL("Image|endswith: '\\x.exe'"));
+	char *big = malloc(SIGMA_MAX_FILE + 2);
+	struct sigma_set *set[3];
+	struct ev_err err = EV_ERR_INIT;
+	static const unsigned jobs[3] = { 1, 2, 5 };
+
+	ck_assert((top = mkdtemp(tmpl)) != NULL && big != NULL);
+	sub = tpath(top, "sub");
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "r%03d.yml", i);
+		twrite(i % 7 == 3 ? sub : top, name, i % 5 == 1 ?
+		    "title: [unclosed\n" : i % 11 == 2 ? "" : i % 13 == 4 ?
+		    "title: a\n---\ntitle: b\ndetection: {}\n" : good);
+	}
+	memset(big, '#', SIGMA_MAX_FILE + 1);
+	big[SIGMA_MAX_FILE + 1] = '\0';
+	twrite(sub, "big.yml", big);
+	twrite(top, "notes.txt", "not a rule");
+	for (int k = 0; k < 3; k++) {
+		ck_assert((set[k] = sigma_set_new()) != NULL);
+		sigma_set_jobs(set[k], jobs[k]);
+		ck_assert_int_eq(sigma_load_path(set[k], top, false, &err), 0);
+	}
+	ck_assert_uint_gt(sigma_count(set[0]), 300);
+	for (int k = 1; k < 3; k++) {
+		ck_assert_uint_eq(sigma_count(set[k]), sigma_count(set[0]));
+		for (size_t i = 0; i < sigma_count(set[0]); i++) {
+			const struct sigma_rule *a = sigma_rule_at(set[0], i);
+			const struct sigma_rule *b = sigma_rule_at(set[k], i);
+
+			ck_assert_str_eq(a->path, b->path);
+			ck_assert_int_eq(a->status, b->status);
+			ck_assert_pstr_eq(a->reason, b->reason);
+			ck_assert_pstr_eq(a->title, b->title);
+			ck_assert_uint_eq(a->line, b->line);
+			ck_assert_uint_eq(a->textlen, b->textlen);
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		ck_assert_int_eq(sigma_compile(set[k], &err), 0);
+		sigma_set_free(set[k]);
+	}
+	ck_assert(asprintf(&p, "rm -rf '%s'", top) != -1);
+	ck_assert_int_eq(system(p), 0);
+	free(p);
+	free(sub);
+	free(big);
+	free(good);
+}
+END_TEST
+
+/*
  * hostile_rule_0004_explicit_special: 'ln -s /dev/zero z.yml' given as
  * a rule left a rule LOADED without a matcher and sigma_compile()
  * crashed; a FIFO given as a rule blocked in open() forever.  Both are
@@ -2168,6 +2229,7 @@ sigma_suite(void)
 	tcase_add_test(tc, hostile_rule_0002_regex_limit);
 	tcase_add_test(tc, hostile_rule_0003_dir_loops);
 	tcase_add_test(tc, hostile_rule_0004_explicit_special);
+	tcase_add_test(tc, test_load_dir_jobs);
 	suite_add_tcase(s, tc);
 	return s;
 }

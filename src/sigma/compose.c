@@ -325,8 +325,8 @@ depth_ok(const yaml_event_t *ev, int *depth)
 }
 
 void
-sigma_yaml_compose(struct sigma_set *set, const char *text, size_t len,
-    size_t maxdocs, struct ycomp *y)
+sigma_yaml_compose(const char *text, size_t len, size_t maxdocs,
+    struct ycomp *y)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -359,7 +359,7 @@ sigma_yaml_compose(struct sigma_set *set, const char *text, size_t len,
 			}
 			break;
 		}
-		set->yaml_events++;
+		y->events++;
 		if (!depth_ok(&ev, &depth)) {
 			y->end = YC_DEEP;
 			y->mark = ev.start_mark;
@@ -371,7 +371,7 @@ sigma_yaml_compose(struct sigma_set *set, const char *text, size_t len,
 			done = true;
 		yaml_event_delete(&ev);
 	}
-	set->yaml_bytes += parser.mark.index;
+	y->bytes = parser.mark.index;
 	yaml_parser_delete(&parser);
 	free(c.doc.nodes.start);	/* a document left unfinished */
 	free(c.kids);

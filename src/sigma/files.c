@@ -21,12 +21,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ev_par.h"
+#include "load_int.h"
 #include "sigma_int.h"
 
 /* Directories visited by one walk: an open-addressed set of dev+ino. */
@@ -89,10 +92,28 @@ visited_add(struct visited *vs, dev_t dev, ino_t ino)
 	return 0;
 }
 
+/*
+ * A rule file of a directory, read and composed ahead of its loading
+ * (load_pending()).  Reading and composing touch no set: up to the set's
+ * jobs threads do them while the calling thread loads the files before,
+ * in order, so the set is what one thread would make.
+ */
+struct pending {
+	char		*path;
+	char		*buf;		/* the text; NULL: rejected (msg) */
+	size_t		 len;
+	const char	*cls;		/* the rejection's class, or NULL */
+	struct ycomp	 y;
+	int		 rc;		/* EV_ENOMEM */
+	char		 msg[300];
+};
+
 struct walk {
 	struct sigma_set	*set;
 	struct visited		 seen;
 	struct ev_err		*err;
+	struct pending		*files;		/* in walk order */
+	size_t			 nfiles, cap;
 };
 
 int
@@ -179,6 +200,23 @@ read_all(int fd, const struct stat *st, char **buf, size_t *len)
 }
 
 /*
+ * Keeps buf (the set frees it) for the rule set's hash: the text that
+ * was loaded, the file's rules r and those added after it.
+ */
+static void
+keep_text(struct sigma_set *s, struct sigma_rule *r, char *buf, size_t len)
+{
+	size_t i = s->nrules;
+
+	do {
+		i--;
+		s->rules[i]->text = buf;
+		s->rules[i]->textlen = len;
+	} while (s->rules[i] != r);
+	s->texts[s->ntexts++] = buf;
+}
+
+/*
  * Loads the rule file at path.  Explicit: every problem with the file
  * itself is returned (and no rule is added); else it is recorded in a
  * REJECTED rule.
@@ -247,16 +285,7 @@ load_file(struct sigma_set *s, const char *path, bool explicit,
 	    sizeof(*s->texts)) != 0 || sigma_load_rule(s, r, buf, len) != 0)
 		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	else {
-		/* kept for the rule set's hash: the text that was loaded,
-		   the file's rules r and those added after it */
-		size_t i = s->nrules;
-
-		do {
-			i--;
-			s->rules[i]->text = buf;
-			s->rules[i]->textlen = len;
-		} while (s->rules[i] != r);
-		s->texts[s->ntexts++] = buf;
+		keep_text(s, r, buf, len);
 		buf = NULL;
 	}
 	free(buf);
@@ -281,6 +310,187 @@ rule_name(const char *n)
 
 static int load_dir(struct walk *, const char *dir, int depth, bool top);
 
+/* A rule file of the walk, loaded after it (load_pending()). */
+static int
+add_pending(struct walk *w, const char *path)
+{
+	if (sigma_grow((void **)&w->files, &w->cap, w->nfiles,
+	    sizeof(*w->files)) != 0)
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	memset(&w->files[w->nfiles], 0, sizeof(*w->files));
+	if ((w->files[w->nfiles].path = strdup(path)) == NULL)
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	w->nfiles++;
+	return 0;
+}
+
+/* Reads and composes the file of p (or notes why it cannot be). */
+static void
+prepare(struct pending *p)
+{
+	struct stat st;
+	int fd = open(p->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
+
+	if (fd == -1) {
+		snprintf(p->msg, sizeof(p->msg), "cannot open: %s",
+		    strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) == -1)
+		snprintf(p->msg, sizeof(p->msg), "cannot stat: %s",
+		    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(p->msg, sizeof(p->msg), "%s, not a regular file",
+		    kind_name(st.st_mode));
+	else if ((size_t)st.st_size > SIGMA_MAX_FILE) {
+		snprintf(p->msg, sizeof(p->msg), "file larger than %u bytes",
+		    SIGMA_MAX_FILE);
+		p->cls = "limit";
+	} else if ((rc = read_all(fd, &st, &p->buf, &p->len)) != 0) {
+		if (rc == EV_ENOMEM)
+			p->rc = EV_ENOMEM;
+		else
+			snprintf(p->msg, sizeof(p->msg), "cannot read: %s",
+			    strerror(errno));
+		free(p->buf);
+		p->buf = NULL;
+	} else
+		sigma_yaml_compose(p->buf, p->len, SIGMA_MAX_DOCS, &p->y);
+	close(fd);
+}
+
+/* The prepared file p into the set, as load_file() would. */
+static int
+load_prepared(struct sigma_set *s, struct pending *p, struct ev_err *err)
+{
+	struct sigma_rule *r;
+
+	if (p->rc != 0 || (r = sigma_new_rule(s, p->path)) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (p->buf == NULL) {
+		reject_file(s, r, p->msg);
+		if (p->cls != NULL)
+			r->reason_class = p->cls;
+		return 0;
+	}
+	if (sigma_grow((void **)&s->texts, &s->textcap, s->ntexts,
+	    sizeof(*s->texts)) != 0 || sigma_load_composed(s, r, &p->y) != 0)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	keep_text(s, r, p->buf, p->len);
+	p->buf = NULL;
+	return 0;
+}
+
+#define PENDING_AHEAD	64	/* files composed ahead of the loading */
+
+/* The files of a walk, prepared on threads and loaded in order. */
+struct pipeline {
+	struct walk		*w;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	size_t			 next;		/* the next to prepare */
+	size_t			 loaded;	/* files loaded */
+	bool			*ready;
+	int			 ret;
+};
+
+/*
+ * Claims the next file to prepare (mu held), at most PENDING_AHEAD past
+ * the loading: waiting for that, or not (false then).  False when every
+ * file is taken.
+ */
+static bool
+claim(struct pipeline *pl, size_t *i, bool wait)
+{
+	while (wait && pl->next < pl->w->nfiles && pl->ret == 0 &&
+	    pl->next >= pl->loaded + PENDING_AHEAD)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	if (pl->next >= pl->w->nfiles || pl->ret != 0 ||
+	    pl->next >= pl->loaded + PENDING_AHEAD)
+		return false;
+	*i = pl->next++;
+	return true;
+}
+
+static void
+prepare_one(struct pipeline *pl, size_t i)
+{
+	pthread_mutex_unlock(&pl->mu);
+	prepare(&pl->w->files[i]);
+	pthread_mutex_lock(&pl->mu);
+	pl->ready[i] = true;
+	pthread_cond_broadcast(&pl->cv);
+}
+
+/*
+ * Thread 0 loads the files in order and, while the next is not ready,
+ * prepares the first no thread has taken (the next itself, when no other
+ * thread could start); the others prepare, at most PENDING_AHEAD ahead.
+ */
+static void
+pipeline_run(void *arg, unsigned t)
+{
+	struct pipeline *pl = arg;
+	size_t i;
+	int rc;
+
+	pthread_mutex_lock(&pl->mu);
+	if (t != 0) {
+		while (claim(pl, &i, true))
+			prepare_one(pl, i);
+		pthread_mutex_unlock(&pl->mu);
+		return;
+	}
+	while (pl->loaded < pl->w->nfiles && pl->ret == 0) {
+		/* the next file not ready yet: prepare one rather than wait */
+		if (!pl->ready[pl->loaded] && claim(pl, &i, false)) {
+			prepare_one(pl, i);
+			continue;
+		}
+		while (!pl->ready[pl->loaded])
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		i = pl->loaded;
+		pthread_mutex_unlock(&pl->mu);
+		rc = load_prepared(pl->w->set, &pl->w->files[i], pl->w->err);
+		pthread_mutex_lock(&pl->mu);
+		pl->ret = rc;
+		pl->loaded++;
+		pthread_cond_broadcast(&pl->cv);
+	}
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static int
+load_pending(struct walk *w)
+{
+	struct pipeline pl = { .w = w };
+	unsigned threads = w->set->jobs > 1 ? w->set->jobs : 1;
+
+	if (w->nfiles == 0)
+		return 0;
+	if ((pl.ready = calloc(w->nfiles, sizeof(*pl.ready))) == NULL)
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv, NULL);
+	ev_par_for(threads, threads, pipeline_run, &pl);
+	pthread_cond_destroy(&pl.cv);
+	pthread_mutex_destroy(&pl.mu);
+	free(pl.ready);
+	return pl.ret;
+}
+
+static void
+pending_free(struct walk *w)
+{
+	for (size_t i = 0; i < w->nfiles; i++) {
+		free(w->files[i].path);
+		free(w->files[i].buf);
+		sigma_yaml_compose_free(&w->files[i].y);
+	}
+	free(w->files);
+}
+
+
 /* One entry p (name n) of a directory at depth. */
 static int
 load_entry(struct walk *w, const char *p, const char *n, int depth)
@@ -298,7 +508,7 @@ load_entry(struct walk *w, const char *p, const char *n, int depth)
 	if (S_ISDIR(st.st_mode))
 		return load_dir(w, p, depth + 1, false);
 	if (S_ISREG(st.st_mode))
-		return rule_name(n) ? load_file(w->set, p, false, w->err) : 0;
+		return rule_name(n) ? add_pending(w, p) : 0;
 	snprintf(msg, sizeof(msg), "%s, not a regular file",
 	    kind_name(st.st_mode));
 	return add_skip(w, p, msg);
@@ -395,6 +605,9 @@ sigma_load_path(struct sigma_set *s, const char *path, bool explicit,
 		w.set = s;
 		w.err = err;
 		ret = load_dir(&w, path, 0, true);
+		if (ret == 0)
+			ret = load_pending(&w);
+		pending_free(&w);
 		free(w.seen.v);
 		return ret;
 	}

@@ -830,8 +830,17 @@ int
 sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
     const char *text, size_t len)
 {
-	struct lctx pre;
 	struct ycomp y;
+
+	sigma_yaml_compose(text, len, SIGMA_MAX_DOCS, &y);
+	return sigma_load_composed(set, rule, &y);
+}
+
+int
+sigma_load_composed(struct sigma_set *set, struct sigma_rule *rule,
+    struct ycomp *y)
+{
+	struct lctx pre;
 	struct sigma_rule *r = rule;
 	bool explicit = rule->explicit_path;
 	int ret = 0;
@@ -840,21 +849,22 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 	pre.set = set;
 	pre.rule = rule;
 	rule->status = SIGMA_LOADED;
-	sigma_yaml_compose(set, text, len, SIGMA_MAX_DOCS, &y);
-	if (y.end == YC_DEEP || y.end == YC_NOMEM) {
-		if (y.end == YC_DEEP)
-			reject_at(&pre, &y.mark, "limit",
+	set->yaml_events += y->events;
+	set->yaml_bytes += y->bytes;
+	if (y->end == YC_DEEP || y->end == YC_NOMEM) {
+		if (y->end == YC_DEEP)
+			reject_at(&pre, &y->mark, "limit",
 			    "nesting deeper than %d", SIGMA_MAX_DEPTH);
 		else
 			nomem(&pre);
 		ret = load_one(set, rule, NULL, &pre);
-		sigma_yaml_compose_free(&y);
+		sigma_yaml_compose_free(y);
 		return ret;
 	}
 	for (size_t ndoc = 0;; ndoc++) {
 		yaml_node_t *root;
 
-		if (ndoc == y.ndocs && y.end == YC_END) {
+		if (ndoc == y->ndocs && y->end == YC_END) {
 			/* the end of the stream */
 			if (ndoc == 0)
 				ret = reject_new(set, r, "syntax",
@@ -867,8 +877,8 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 			break;
 		}
 		r->explicit_path = explicit;
-		if (ndoc == y.ndocs) {
-			ret = parse_error(set, r, &y);
+		if (ndoc == y->ndocs) {
+			ret = parse_error(set, r, y);
 			break;
 		}
 		if (ndoc == SIGMA_MAX_DOCS) {
@@ -876,15 +886,15 @@ sigma_load_rule(struct sigma_set *set, struct sigma_rule *rule,
 			    "1000 YAML documents");
 			break;
 		}
-		root = yaml_document_get_root_node(&y.docs[ndoc]);
+		root = yaml_document_get_root_node(&y->docs[ndoc]);
 		r->status = SIGMA_LOADED;
 		r->doc_line = (uint32_t)root->start_mark.line + 1;
-		ret = load_one(set, r, &y.docs[ndoc], NULL);
+		ret = load_one(set, r, &y->docs[ndoc], NULL);
 		/* a collection ('action') is one rejected rule */
 		if (ret != 0 || (r->reason_class != NULL &&
 		    strcmp(r->reason_class, "collection") == 0))
 			break;
 	}
-	sigma_yaml_compose_free(&y);
+	sigma_yaml_compose_free(y);
 	return ret;
 }

@@ -173,17 +173,26 @@ struct ycomp {
 	const char	*problem, *context;
 	yaml_mark_t	 mark;
 	struct ev_arena	 arena;		/* values, tags, kid lists */
+	uint64_t	 events, bytes;	/* parser events, input bytes read */
 };
 
 /*
  * Composes the documents of text as yaml_parser_load() would, at most
  * maxdocs + 1 of them, checking the nesting of every event to the end
- * of the stream (or its first syntax error).  Counts the events and
- * input bytes in set->yaml_events and yaml_bytes.  Free y with
+ * of the stream (or its first syntax error), counting the parser's
+ * events and the input bytes it read in y.  Touches no set: the threads
+ * of a directory's loading compose ahead of it (files.c).  Free y with
  * sigma_yaml_compose_free(), never with yaml_document_delete().
  */
-void	 sigma_yaml_compose(struct sigma_set *, const char *text, size_t len,
-	    size_t maxdocs, struct ycomp *y);
+void	 sigma_yaml_compose(const char *text, size_t len, size_t maxdocs,
+	    struct ycomp *y);
 void	 sigma_yaml_compose_free(struct ycomp *);
+/*
+ * sigma_load_rule() of a text sigma_yaml_compose() made into *y: its
+ * rules into set, from rule on; *y is freed (and zeroed).  0 or
+ * EV_ENOMEM.
+ */
+int	 sigma_load_composed(struct sigma_set *, struct sigma_rule *rule,
+	    struct ycomp *y);
 
 #endif

@@ -27,6 +27,12 @@ sigma_set_new(void)
 }
 
 void
+sigma_set_jobs(struct sigma_set *s, unsigned jobs)
+{
+	s->jobs = jobs;
+}
+
+void
 sigma_set_free(struct sigma_set *s)
 {
 	if (s == NULL)

@@ -111,6 +111,13 @@ struct sigma_set *sigma_set_new(void);
 void	sigma_set_free(struct sigma_set *);
 
 /*
+ * Threads sigma_load_path() may use for a directory (default 1): they
+ * read and parse the YAML of files ahead of the calling thread, which
+ * loads them in order (the set is the same for any number).
+ */
+void	sigma_set_jobs(struct sigma_set *, unsigned jobs);
+
+/*
  * Loads the rule file, or every *.yml / *.yaml file under the directory
  * (recursively, in bytewise-sorted path order, hidden entries skipped,
  * each directory once, depth bounded; what else is not loaded is listed

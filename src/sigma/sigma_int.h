@@ -369,6 +369,7 @@ struct sigma_set {
 	/* work of the YAML pass (compose.c), all rules: parser events, and
 	   input bytes the scanner read (for tests of its bound) */
 	uint64_t	 yaml_events, yaml_bytes;
+	unsigned	 jobs;		/* sigma_set_jobs() */
 };
 
 /* set.c */
