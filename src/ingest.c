@@ -85,13 +85,17 @@ struct task {
 };
 
 struct ingest_shard {
-	struct ev_arena		 arena;
+	_Alignas(64) struct ev_arena arena;	/* a line of its own: the
+						   threads write their
+						   shards at every event */
 	struct ev_shared	 strings;	/* System strings, once */
 	struct ev_arena		 scratch;	/* a generic event until it is
 						   matched (match_generic) */
 	struct ev_event		**ev;
 	size_t			 n, cap;
 	size_t			 hooked;	/* ev[0 .. hooked) went to on_event */
+	size_t			 uncounted;	/* events not yet in
+						   ctx->events_done */
 	void			*worker;	/* hook state */
 	int			 rc;
 	struct ev_err		 err;
@@ -351,8 +355,12 @@ add_event(struct ingest_shard *sh, uint32_t file, const struct ev_record *rec)
 		sh->cap = cap;
 	}
 	sh->ev[sh->n++] = ev;
-	atomic_fetch_add_explicit(&sh->ctx->events_done, 1,
-	    memory_order_relaxed);
+	/* the progress count, shared: written once in a batch */
+	if (++sh->uncounted == INGEST_HOOK_BATCH) {
+		atomic_fetch_add_explicit(&sh->ctx->events_done,
+		    sh->uncounted, memory_order_relaxed);
+		sh->uncounted = 0;
+	}
 	if (sh->n - sh->hooked >= INGEST_HOOK_BATCH &&
 	    (rc = run_hook(sh, o)) != 0)
 		return rc;
@@ -507,6 +515,8 @@ worker_main(void *arg, unsigned idx)
 			atomic_store(&ctx->abort, true);
 			break;
 		}
+		atomic_fetch_add(&ctx->events_done, sh->uncounted);
+		sh->uncounted = 0;
 		if (t->kind == TASK_READ)
 			atomic_fetch_add(&ctx->bytes_done,
 			    t->n == UINT32_MAX ? ctx->run->files[t->file].size :
@@ -533,7 +543,8 @@ ev_order(const void *a, const void *b)
 
 /* The sorted shards into run->events (ingest_merge()). */
 static int
-merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
+merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh,
+    unsigned jobs)
 {
 	struct ev_event *const **ev = calloc(nsh, sizeof(*ev));
 	size_t *n = calloc(nsh, sizeof(*n));
@@ -544,7 +555,7 @@ merge_shards(struct ingest_run *run, struct ingest_shard *sh, unsigned nsh)
 			ev[i] = sh[i].ev;
 			n[i] = sh[i].n;
 		}
-		rc = ingest_merge(run, ev, n, nsh);
+		rc = ingest_merge(run, ev, n, nsh, jobs);
 	}
 	free(ev);
 	free(n);
@@ -1156,11 +1167,13 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 	if (jobs > ctx.ntasks)
 		jobs = ctx.ntasks ? (unsigned)ctx.ntasks : 1;
 	/* one more shard for the records named last (run_late()) */
-	run->shards = calloc(jobs + 1, sizeof(*run->shards));
+	run->shards = aligned_alloc(_Alignof(struct ingest_shard),
+	    (jobs + 1) * sizeof(*run->shards));
 	if (run->shards == NULL) {
 		rc = EV_ENOMEM;
 		goto out;
 	}
+	memset(run->shards, 0, (jobs + 1) * sizeof(*run->shards));
 	run->nshards = jobs + 1;
 	for (unsigned i = 0; i <= jobs; i++) {
 		run->shards[i].ctx = &ctx;
@@ -1214,7 +1227,8 @@ ingest_run(char *const *paths, size_t npaths, const struct ingest_opts *opts,
 		if (rc == 0)
 			rc = join_spilled(run, err);
 	} else {
-		rc = merge_shards(run, run->shards, run->nshards);
+		rc = merge_shards(run, run->shards, run->nshards,
+		    opts->jobs);
 		/* script blocks logged in parts, joined (in the last
 		   shard's arena); spilled events stream, unjoined */
 		if (rc == 0)

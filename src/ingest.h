@@ -279,10 +279,11 @@ int	ingest_walk(char *const *paths, size_t npaths,
  * each event's seq), dropping duplicates (ev_dup_equal()): the first in
  * output order is kept, except that an allocated record replaces a
  * recovered copy kept earlier; run->duplicates and the files' counts
- * follow.  0 or EV_ENOMEM.
+ * follow.  Merged in parts by time on up to jobs threads, the same for
+ * any number.  0 or EV_ENOMEM.
  */
 int	ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
-	    const size_t *shn, unsigned nsh);
+	    const size_t *shn, unsigned nsh, unsigned jobs);
 
 /* Adds a message for the command to print; false when out of memory. */
 bool	ingest_run_msg(struct ingest_run *, const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include "ev_time.h"
 #include "ev_util.h"
 #include "event.h"
+#include "ingest.h"
 #include "report/escape.h"
 #include "sha256.h"
 
@@ -1002,6 +1003,101 @@ START_TEST(test_norm_sysmon)
 }
 END_TEST
 
+/* ---- merging the reading threads' events ---- */
+
+enum { MSH = 3, MN = 40000, MNF = 5 };
+
+static int
+order_qcmp(const void *a, const void *b)
+{
+	return ev_order_cmp(*(struct ev_event *const *)a,
+	    *(struct ev_event *const *)b);
+}
+
+/*
+ * Three shards' sorted events, as reading threads leave them: times in
+ * runs (one of 400 events of a time, past the linear look-up), and
+ * copies of shard 0's records in shards 1 and 2, some recovered, some
+ * the allocated record of a recovered one.  offset: which event it is.
+ */
+static void
+merge_shards_make(struct ev_arena *a, struct ev_event **sh[MSH])
+{
+	const char *cols[EV_NCOL] = { NULL };
+
+	cols[EV_COL_COMPUTER] = "host";
+	cols[EV_COL_CHANNEL] = "Security";
+	for (int k = 0; k < MSH; k++) {
+		ck_assert((sh[k] = malloc(MN * sizeof(*sh[k]))) != NULL);
+		for (int i = 0; i < MN; i++) {
+			struct ev_event *e = ev_arena_calloc(a, sizeof(*e));
+			int copy = k > 0 && i % (3 + k) == 0;
+
+			ck_assert(e != NULL);
+			ck_assert_int_eq(ev_cols_pack(e, cols, a), 0);
+			e->time = i >= 20000 && i < 20400 ? 20000 :
+			    (uint64_t)(i / 9) * 9;
+			e->record_id = k == 0 || copy ? (uint64_t)i :
+			    (uint64_t)k * 1000000 + (uint64_t)i;
+			e->event_id = 4688;
+			e->file_id = (uint32_t)((i + k) % MNF);
+			e->recovered = copy ? k == 1 : i % 11 == 0;
+			e->offset = (uint64_t)k * MN + (uint64_t)i;
+			sh[k][i] = e;
+		}
+		qsort(sh[k], MN, sizeof(*sh[k]), order_qcmp);
+	}
+}
+
+/*
+ * ingest_merge() in parts by time on several threads keeps the events,
+ * their order, the duplicates and the files' counts that one thread
+ * keeps.
+ */
+START_TEST(test_merge_parts)
+{
+	struct ev_arena a[2] = { EV_ARENA_INIT, EV_ARENA_INIT };
+	struct ev_event **sh[2][MSH];
+	struct ingest_run run[2];
+	size_t n[MSH] = { MN, MN, MN };
+	static const unsigned jobs[2] = { 1, 3 };
+
+	for (int r = 0; r < 2; r++) {
+		memset(&run[r], 0, sizeof(run[r]));
+		run[r].nfiles = MNF;
+		ck_assert((run[r].files = calloc(MNF, sizeof(*run[r].files)))
+		    != NULL);
+		merge_shards_make(&a[r], sh[r]);
+		ck_assert_int_eq(ingest_merge(&run[r],
+		    (struct ev_event *const *const *)sh[r], n, MSH, jobs[r]),
+		    0);
+	}
+	ck_assert_uint_gt(run[0].duplicates, 10000);
+	ck_assert_uint_eq(run[1].duplicates, run[0].duplicates);
+	ck_assert_uint_eq(run[1].nevents, run[0].nevents);
+	ck_assert_uint_eq(run[0].nevents + run[0].duplicates, MSH * MN);
+	for (size_t i = 0; i < run[0].nevents; i++) {
+		ck_assert_uint_eq(run[1].events[i]->offset,
+		    run[0].events[i]->offset);
+		ck_assert_uint_eq(run[1].events[i]->seq, i);
+		ck_assert_uint_eq(run[0].events[i]->seq, i);
+	}
+	for (int f = 0; f < MNF; f++) {
+		ck_assert_uint_eq(run[1].files[f].events,
+		    run[0].files[f].events);
+		ck_assert_uint_eq(run[1].files[f].duplicates,
+		    run[0].files[f].duplicates);
+	}
+	for (int r = 0; r < 2; r++) {
+		for (int k = 0; k < MSH; k++)
+			free(sh[r][k]);
+		free(run[r].events);
+		free(run[r].files);
+		ev_arena_release(&a[r]);
+	}
+}
+END_TEST
+
 static Suite *
 core_suite(void)
 {
@@ -1027,6 +1123,10 @@ core_suite(void)
 	tcase_add_test(tc, test_basename);
 	tcase_add_test(tc, test_json_strv);
 	tcase_add_test(tc, test_sha256);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("merge");
+	tcase_add_test(tc, test_merge_parts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");
