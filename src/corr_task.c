@@ -117,7 +117,8 @@ corr_tasks_build(struct ev_event *const *events, size_t n,
 	for (int m = 0; m < NMAPS; m++)
 		ev_map_init(&t->map[m]);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		for (int m = 0; m < NMAPS && rc == 0; m++)
+		for (int m = 0; m < NMAPS && rc == 0 &&
+		    events[i]->kind == EV_KIND_TASK; m++)
 			rc = put(t, &b, m, events[i]);
 	ev_buf_release(&b);
 	if (rc != 0) {
@@ -163,7 +164,12 @@ corr_tasks_launch(const struct corr_tasks *t, const struct ev_event *proc)
 {
 	struct ev_buf b = EV_BUF_INIT;
 	const struct ev_event *best = NULL;
-	uint32_t j = first(t, &b, BY_PID, proc, ev_col(proc, EV_COL_PID));
+	uint32_t j;
+
+	/* no launch logged (no 129 or 200): nothing to look up */
+	if (t == NULL || t->map[BY_PID].n == 0)
+		return NULL;
+	j = first(t, &b, BY_PID, proc, ev_col(proc, EV_COL_PID));
 
 	ev_buf_release(&b);
 	for (int tries = 0; j != NONE && tries < CORR_TASK_TRIES;
