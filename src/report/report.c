@@ -841,6 +841,8 @@ analyse_hosts(struct rp *rp)
 	const struct ingest_run *run = rp->r->run;
 	struct ev_map hm = EV_MAP_INIT;
 	size_t cap = 0, ncl = 0, clcap = 0;
+	const char *last = NULL;
+	uint32_t lastidx = 0;
 	int rc = EV_ENOMEM;
 
 	for (size_t i = 0; i < run->nevents; i++) {
@@ -857,25 +859,22 @@ analyse_hosts(struct rp *rp)
 			if (ev->time > rp->last)
 				rp->last = ev->time;
 		}
-		if ((e = ev_map_put(&hm, comp, strlen(comp), &isnew)) ==
-		    NULL)
-			goto out;
-		if (isnew) {
-			if (rp->nhosts == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				struct rp_host *v = realloc(rp->hosts, ncap *
-				    sizeof(*v));
-
-				if (v == NULL)
-					goto out;
-				rp->hosts = v;
-				cap = ncap;
+		/* computer names are shared strings: the last one again
+		   needs no look-up */
+		if (comp != last) {
+			if ((e = ev_map_put(&hm, comp, strlen(comp),
+			    &isnew)) == NULL || (isnew && EV_GROW(rp->hosts,
+			    rp->nhosts, cap, 16) != 0))
+				goto out;
+			if (isnew) {
+				e->idx = (uint32_t)rp->nhosts;
+				memset(&rp->hosts[rp->nhosts], 0, sizeof(*h));
+				rp->hosts[rp->nhosts++].computer = comp;
 			}
-			e->idx = (uint32_t)rp->nhosts;
-			memset(&rp->hosts[rp->nhosts], 0, sizeof(*h));
-			rp->hosts[rp->nhosts++].computer = comp;
+			last = comp;
+			lastidx = e->idx;
 		}
-		h = &rp->hosts[e->idx];
+		h = &rp->hosts[lastidx];
 		h->events++;
 		if (ev->time != 0 && (h->first == 0 || ev->time < h->first))
 			h->first = ev->time;
