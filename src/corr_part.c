@@ -55,7 +55,10 @@ stretch_hosts(void *arg, unsigned t)
 	uint32_t lastid = 0;
 
 	for (size_t i = st->from; i < st->to; i++) {
-		const char *comp = ev_col(st->events[i], EV_COL_COMPUTER);
+		const char *comp;
+
+		ev_prefetch_cols(st->events, i, st->to);
+		comp = ev_col(st->events[i], EV_COL_COMPUTER);
 		struct ev_map_ent *e;
 		bool isnew;
 

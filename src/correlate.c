@@ -318,9 +318,11 @@ wmi_join(struct corr *c, struct ev_event *const *events, size_t n)
 	size_t nw = 0;
 	int rc = EV_ENOMEM;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		ev_prefetch(events, i, n);
 		if (events[i]->kind == EV_KIND_WMI)
 			nw++;
+	}
 	if (nw == 0)
 		return 0;
 	if ((c->wmi = calloc(nw, sizeof(*c->wmi))) == NULL)
@@ -419,6 +421,13 @@ struct pass {
 	int			 rc;
 };
 
+/* The pass's j-th event. */
+static struct ev_event *
+pass_event(const struct pass *ps, size_t j)
+{
+	return ps->events[ps->part != NULL ? ps->part->idx[j] : j];
+}
+
 static void
 first_pass(void *arg, unsigned t)
 {
@@ -427,9 +436,14 @@ first_pass(void *arg, unsigned t)
 	uint32_t k = 0, o;
 
 	for (size_t j = 0; j < ps->n && ps->rc == 0; j++) {
-		struct ev_event *ev = ps->events[ps->part != NULL ?
-		    ps->part->idx[j] : j];
+		struct ev_event *ev = pass_event(ps, j);
 
+		/* the events are far apart: fetch ahead (event.h) */
+		if (j + EV_PREFETCH < ps->n)
+			__builtin_prefetch(pass_event(ps, j + EV_PREFETCH));
+		if (j + EV_PREFETCH / 2 < ps->n)
+			__builtin_prefetch(pass_event(ps, j +
+			    EV_PREFETCH / 2)->colv);
 		switch (ev->kind) {
 		case EV_KIND_PROCESS:
 			ps->rc = add_process(b, ev, ps->part != NULL ?
@@ -535,9 +549,11 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
 	ev_map_init(&b.c->wmiptr);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		ev_prefetch(events, i, n);
 		if (events[i]->kind == EV_KIND_PROCESS)
 			nprocs++;
+	}
 	b.c->procs = calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
 	b.att = calloc(n ? n : 1, sizeof(*b.att));
 	loads = calloc(n ? n : 1, sizeof(*loads));

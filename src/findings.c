@@ -207,6 +207,7 @@ late_block(void *arg, unsigned i)
 	for (size_t k = from; k < to && t->err.code == 0; k++) {
 		struct ev_event *ev = l->run->events[k];
 
+		ev_prefetch(l->run->events, k, to);
 		if (ev->kind != EV_KIND_NETWORK &&
 		    ev->kind != EV_KIND_IMAGE_LOAD)
 			continue;
@@ -284,6 +285,7 @@ findings_fold_twins(struct findings *fs, const struct corr *c,
 		const struct ev_event *k;
 		uint32_t *u;
 
+		ev_prefetch(events, i, n);
 		if (dup->nhits == 0 || !corr_is_duplicate(c, dup))
 			continue;
 		/* the kept event, writable through the run's own array */

@@ -846,8 +846,12 @@ analyse_hosts(struct rp *rp)
 	int rc = EV_ENOMEM;
 
 	for (size_t i = 0; i < run->nevents; i++) {
-		const struct ev_event *ev = run->events[i];
-		const char *comp = ev_col(ev, EV_COL_COMPUTER) != NULL ?
+		const struct ev_event *ev;
+		const char *comp;
+
+		ev_prefetch_cols(run->events, i, run->nevents);
+		ev = run->events[i];
+		comp = ev_col(ev, EV_COL_COMPUTER) != NULL ?
 		    ev_col(ev, EV_COL_COMPUTER) : "";
 		struct ev_map_ent *e;
 		struct rp_host *h;

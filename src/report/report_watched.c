@@ -116,6 +116,7 @@ rp_analyse_watched(struct rp *rp)
 		uint32_t h;
 		int w;
 
+		ev_prefetch_cols(r->run->events, i, r->run->nevents);
 		if (ev->kind != EV_KIND_PROCESS || (r->corr != NULL &&
 		    corr_is_duplicate(r->corr, ev)))
 			continue;
