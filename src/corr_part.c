@@ -44,6 +44,7 @@ struct stretch {
 	int			 rc;
 };
 
+#define HOST_PROC	0x80000000u	/* in hostof: a process creation */
 #define STRETCH_MIN	16384	/* events: fewer are one stretch */
 
 static void
@@ -83,12 +84,17 @@ stretch_hosts(void *arg, unsigned t)
 			last = comp;
 			lastid = e->idx;
 		}
-		st->hostof[i] = lastid;
+		st->hostof[i] = lastid | (st->events[i]->kind ==
+		    EV_KIND_PROCESS ? HOST_PROC : 0);
 	}
 	ev_buf_release(&key);
 }
 
-/* Each event's host number (*hostof) and the hosts; 0 or EV_ENOMEM. */
+/*
+ * Each event's host number (*hostof, with HOST_PROC when it is a process
+ * creation: the partition then reads no event) and the hosts; 0 or
+ * EV_ENOMEM.
+ */
 static int
 hosts_of(struct ev_event *const *events, size_t n, unsigned k,
     uint32_t *hostof, struct host **hosts, size_t *nhosts)
@@ -142,8 +148,9 @@ hosts_of(struct ev_event *const *events, size_t n, unsigned k,
 			remap[h] = ge->idx;
 		}
 		for (size_t i = st[t].from; i < st[t].to && rc == 0; i++) {
-			hostof[i] = remap[hostof[i]];
-			(*hosts)[hostof[i]].events++;
+			hostof[i] = remap[hostof[i] & ~HOST_PROC] |
+			    (hostof[i] & HOST_PROC);
+			(*hosts)[hostof[i] & ~HOST_PROC].events++;
 		}
 	}
 	for (unsigned t = 0; t < ns; t++) {
@@ -200,11 +207,10 @@ corr_partition(struct ev_event *const *events, size_t n, unsigned k,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct corr_part *q = &p[groupof[hostof[i]]];
+		struct corr_part *q = &p[groupof[hostof[i] & ~HOST_PROC]];
 
 		q->idx[q->n] = (uint32_t)i;
-		q->rank[q->n++] = events[i]->kind == EV_KIND_PROCESS ?
-		    nproc++ : 0;
+		q->rank[q->n++] = hostof[i] & HOST_PROC ? nproc++ : 0;
 	}
 	*parts = p;
 	*nparts = ng;
