@@ -64,7 +64,9 @@ struct corr {
 /*
  * procs[].origin, the processes by origin (started) and procs[].script,
  * once the nodes, their twins and the WMI subscriptions are known: the
- * passes over the processes on up to jobs threads.  0 or EV_ENOMEM.
+ * passes over the processes on up to jobs threads.  events[0..n): the
+ * run's services, tasks, WMI and script block events in output order
+ * (no other kind is looked at).  0 or EV_ENOMEM.
  */
 int	corr_origins(struct corr *c, struct ev_event *const *events, size_t n,
 	    unsigned jobs);

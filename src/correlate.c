@@ -542,17 +542,29 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 {
 	struct build b;
 	struct att *loads = NULL, *kids = NULL, *acts = NULL;
-	size_t nprocs = 0, nloads = 0, nkids = 0, nacts = 0;
+	struct ev_event **acting = NULL;
+	size_t nprocs = 0, nloads = 0, nkids = 0, nacts = 0, nacting = 0,
+	    actcap = 0;
 	int rc = EV_ENOMEM;
 
 	memset(&b, 0, sizeof(b));
 	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
 		goto out;
 	ev_map_init(&b.c->wmiptr);
+	/* the processes counted, and the few events the passes after the
+	   trees read listed (in output order), so they look at no other */
 	for (size_t i = 0; i < n; i++) {
+		enum ev_kind k;
+
 		ev_prefetch(events, i, n);
-		if (events[i]->kind == EV_KIND_PROCESS)
+		if ((k = events[i]->kind) == EV_KIND_PROCESS)
 			nprocs++;
+		else if (k == EV_KIND_WMI || k == EV_KIND_SERVICE ||
+		    k == EV_KIND_TASK || k == EV_KIND_SCRIPT) {
+			if (EV_GROW(acting, nacting, actcap, 64) != 0)
+				goto out;
+			acting[nacting++] = events[i];
+		}
 	}
 	b.c->procs = calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
 	b.att = calloc(n ? n : 1, sizeof(*b.att));
@@ -601,8 +613,8 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 	    layout(&b.c->net, nprocs, b.att, b.natt) != 0 ||
 	    layout(&b.c->loads, nprocs, loads, nloads) != 0 ||
 	    layout(&b.c->acts, nprocs, acts, nacts) != 0 ||
-	    wmi_join(b.c, events, n) != 0 ||
-	    corr_origins(b.c, events, n, jobs) != 0)
+	    wmi_join(b.c, acting, nacting) != 0 ||
+	    corr_origins(b.c, acting, nacting, jobs) != 0)
 		goto out;
 	*out = b.c;
 	b.c = NULL;
@@ -615,6 +627,7 @@ out:
 	free(loads);
 	free(acts);
 	free(kids);
+	free(acting);
 	return rc;
 }
 
