@@ -491,15 +491,18 @@ pending_free(struct walk *w)
 }
 
 
-/* One entry p (name n) of a directory at depth. */
+/* One entry p (name n) of the directory open at dfd, at depth. */
 static int
-load_entry(struct walk *w, const char *p, const char *n, int depth)
+load_entry(struct walk *w, int dfd, const char *p, const char *n, int depth)
 {
 	struct stat st, lst;
 	char msg[300];
 
-	if (stat(p, &st) == -1) {
-		if (errno == ENOENT && lstat(p, &lst) == 0 &&
+	/* by name in the directory open at dfd: as stat(p), without
+	   walking p again */
+	if (fstatat(dfd, n, &st, 0) == -1) {
+		if (errno == ENOENT &&
+		    fstatat(dfd, n, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISLNK(lst.st_mode))
 			return add_skip(w, p, "dangling symbolic link");
 		snprintf(msg, sizeof(msg), "cannot stat: %s", strerror(errno));
@@ -578,7 +581,7 @@ load_dir(struct walk *w, const char *dir, int depth, bool top)
 			ret = EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
 			break;
 		}
-		ret = load_entry(w, p, names[i], depth);
+		ret = load_entry(w, dirfd(d), p, names[i], depth);
 		free(p);
 	}
 	for (size_t i = 0; i < n; i++)
