@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ev_par.h"
 #include "ingest.h"
@@ -71,7 +72,8 @@ struct part {
 	struct ev_event *const *const *sh;
 	const size_t	 *lo, *hi;	/* per shard: [lo, hi) */
 	unsigned	  nsh;
-	struct dedup	  d;		/* d.ev: kept, seq local */
+	struct dedup	  d;		/* d.ev: kept, seq local: the
+					   part's room in run->events */
 	int64_t		 *fev, *fdup;	/* per file: events, duplicates */
 	uint64_t	  dups;
 	int		  rc;
@@ -89,11 +91,10 @@ merge_part(void *arg, unsigned i)
 
 	for (unsigned k = 0; k < pt->nsh; k++)
 		total += pt->hi[k] - pt->lo[k];
-	d->ev = malloc((total ? total : 1) * sizeof(*d->ev));
 	for (d->cap = 16; d->cap < total * 2; d->cap *= 2)
 		;
 	d->table = calloc(d->cap, sizeof(*d->table));
-	if (d->ev == NULL || pos == NULL || d->table == NULL) {
+	if (pos == NULL || d->table == NULL) {
 		pt->rc = EV_ENOMEM;
 		free(pos);
 		return;
@@ -143,7 +144,7 @@ merge_part(void *arg, unsigned i)
 	d->table = NULL;
 }
 
-/* The parts joined: part i's events from out[at[i]], seq their place. */
+/* The parts joined: part i's events at at[i] (moved down), seq set. */
 struct join {
 	struct part	*pt;
 	struct ev_event	**out;
@@ -154,12 +155,9 @@ static void
 join_part(void *arg, unsigned i)
 {
 	struct join *j = arg;
-	const struct dedup *d = &j->pt[i].d;
 
-	for (size_t k = 0; k < d->out; k++) {
-		d->ev[k]->seq = (uint32_t)(j->at[i] + k);
-		j->out[j->at[i] + k] = d->ev[k];
-	}
+	for (size_t k = 0; k < j->pt[i].d.out; k++)
+		j->out[j->at[i] + k]->seq = (uint32_t)(j->at[i] + k);
 }
 
 /* The first index of the sorted a[0..n) whose time is at least t. */
@@ -183,7 +181,7 @@ int
 ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
     const size_t *shn, unsigned nsh, unsigned jobs)
 {
-	size_t total = 0, big = 0, *bound, *at = NULL;
+	size_t total = 0, big = 0, room = 0, *bound, *at = NULL;
 	unsigned np = 1;
 	struct part *pt;
 	struct join j;
@@ -212,11 +210,22 @@ ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
 		for (unsigned k = 0; k < nsh; k++)
 			bound[(size_t)p * nsh + k] = first_at(sh[k], shn[k], t);
 	}
+	/* each part merges into its room in run->events: as many as it
+	   reads, moved down over the duplicates' room once all are done */
+	if ((run->events = malloc((total ? total : 1) *
+	    sizeof(*run->events))) == NULL) {
+		free(bound);
+		free(pt);
+		return EV_ENOMEM;
+	}
 	for (unsigned p = 0; p < np; p++) {
 		pt[p].sh = sh;
 		pt[p].lo = &bound[(size_t)p * nsh];
 		pt[p].hi = &bound[(size_t)(p + 1) * nsh];
 		pt[p].nsh = nsh;
+		pt[p].d.ev = run->events + room;
+		for (unsigned k = 0; k < nsh; k++)
+			room += pt[p].hi[k] - pt[p].lo[k];
 		pt[p].fev = calloc(run->nfiles + 1, sizeof(*pt[p].fev));
 		pt[p].fdup = calloc(run->nfiles + 1, sizeof(*pt[p].fdup));
 		if (pt[p].fev == NULL || pt[p].fdup == NULL)
@@ -229,10 +238,10 @@ ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
 		rc = pt[p].rc;
 		at[p + 1] = at[p] + pt[p].d.out;
 	}
-	if (rc == 0 && (run->events = malloc((at[np] ? at[np] : 1) *
-	    sizeof(*run->events))) == NULL)
-		rc = EV_ENOMEM;
 	if (rc == 0) {
+		for (unsigned p = 0; p < np; p++)
+			memmove(run->events + at[p], pt[p].d.ev,
+			    pt[p].d.out * sizeof(*run->events));
 		j = (struct join){ pt, run->events, at };
 		ev_par_for(np, jobs, join_part, &j);
 		run->nevents = at[np];
@@ -245,8 +254,12 @@ ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
 			}
 		}
 	}
+	if (rc != 0) {
+		free(run->events);
+		run->events = NULL;
+		run->nevents = 0;
+	}
 	for (unsigned p = 0; p < np; p++) {
-		free(pt[p].d.ev);
 		free(pt[p].d.table);
 		free(pt[p].fev);
 		free(pt[p].fdup);
