@@ -14,6 +14,7 @@
 # Environment: BENCH_DIR (inputs are cached there, default
 # $top_builddir/bench-data), BENCH_REPEAT (best of N for fast rows and
 # the rows by size, 3), BENCH_MIX=0 (skip issue 20's 8 GB test),
+# BENCH_PAIRS (runs of -j1 and -j2 in turn for the SigmaHQ ratio, 5),
 # BENCH_QUICK=1 (skip evtxexport on big files, the rows by size, issue
 # 20's test, the memory rows and bench-sigma's passes, whose check runs
 # every rule on every event), BENCH_SIZES (MiB of the rows by size,
@@ -128,6 +129,31 @@ row() {
 	}'
 }
 
+# paired_ratio N SCAN-ARGS...: `scan -j1` and `scan -j2` run in turn N
+# times, and the median of the N ratios with their range: on a shared
+# machine whose speed drifts, pairs see the same moment, and the median
+# moves less than the best of each, which one quiet second can make.
+paired_ratio() {
+	np=$1
+	shift
+	ratios=
+	i=0
+	while [ $i -lt "$np" ]; do
+		t0=$(date +%s%N)
+		"$EVH" scan -q -j 1 "$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		"$EVH" scan -q -j 2 "$@" >/dev/null 2>&1
+		t2=$(date +%s%N)
+		ratios="$ratios $(awk -v a=$((t1 - t0)) -v b=$((t2 - t1)) \
+		    'BEGIN { printf "%.4f", a / b }')"
+		i=$((i + 1))
+	done
+	echo $ratios | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END {
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "  SigmaHQ -j2 over -j1, %d pairs run in turn: median %.2fx (%.2fx to %.2fx)\n",
+		    NR, m, v[1], v[NR] }'
+}
+
 # serial_phases FILE RULE-ARGS...: which of `scan -j2`'s phases
 # (EVTXHUNT_TIMING) run on one thread, and their share of the run: all
 # but reading with matching and the late matching of Sysmon 3/7.
@@ -217,6 +243,7 @@ bench_file() {
 		awk -v a="$S1" -v b="$SECS" 'BEGIN {
 			printf "  SigmaHQ -j2 over -j1: %.2fx (best of each; target 1.6x)\n",
 			    a / b }'
+		paired_ratio "${BENCH_PAIRS:-5}" --no-baseline "$@" -f jsonl "$f"
 		serial_phases "$f" "$@"
 		if [ -z "${BENCH_QUICK:-}" ] &&
 		    [ -x "$top_builddir/tests/bench/bench-sigma" ]; then
