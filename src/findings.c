@@ -984,6 +984,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 		const struct ev_event *ev = events[i];
 		size_t f0 = b.nrs, k;
 
+		ev_prefetch(events, i, n);
 		if (rule_reasons(&b, ev) != 0 ||
 		    correlation_reasons(&b, ev) != 0 ||
 		    baseline_reasons(&b, ev) != 0)

@@ -322,6 +322,7 @@ base_counts_add_events(struct base_counts *c, const struct base_config *cfg,
 		struct base_inv inv;
 		int rc;
 
+		ev_prefetch_cols(events, i, n);
 		if (events[i]->kind != EV_KIND_PROCESS ||
 		    (corr != NULL && corr_is_duplicate(corr, events[i])))
 			continue;

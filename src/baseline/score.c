@@ -402,15 +402,18 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 	base_counts_init(&counts);
 
 	/* the features of every watched invocation, once */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		ev_prefetch(events, i, n);
 		if (events[i]->kind == EV_KIND_PROCESS)
 			ninv++;
+	}
 	if ((invs = calloc(ninv ? ninv : 1, sizeof(*invs))) == NULL)
 		goto out;
 	ninv = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct base_inv *inv = &invs[ninv];
 
+		ev_prefetch_cols(events, i, n);
 		if (events[i]->kind != EV_KIND_PROCESS ||
 		    (corr != NULL && corr_is_duplicate(corr, events[i])))
 			continue;
