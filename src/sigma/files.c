@@ -93,19 +93,24 @@ visited_add(struct visited *vs, dev_t dev, ino_t ino)
 }
 
 /*
- * A rule file of a directory, read and composed ahead of its loading
- * (load_pending()).  Reading and composing touch no set: up to the set's
- * jobs threads do them while the calling thread loads the files before,
- * in order, so the set is what one thread would make.
+ * A rule file read and composed (prepare()) before it is loaded
+ * (load_prepared()).  Reading and composing touch no set: for a
+ * directory, up to the set's jobs threads do them while the calling
+ * thread loads the files before, in order (load_pending()), so the set is
+ * what one thread would make.
  */
+enum pfail { P_OK, P_OPEN, P_STAT, P_READ, P_KIND, P_BIG };
+
 struct pending {
 	char		*path;
 	char		*buf;		/* the text; NULL: rejected (msg) */
 	size_t		 len;
-	const char	*cls;		/* the rejection's class, or NULL */
+	enum pfail	 fail;		/* why there is no text */
+	int		 errnum;	/* ... its errno */
+	mode_t		 mode;		/* P_KIND: what the file is */
 	struct ycomp	 y;
 	int		 rc;		/* EV_ENOMEM */
-	char		 msg[300];
+	char		 msg[300];	/* the rejection's reason */
 };
 
 struct walk {
@@ -216,80 +221,109 @@ keep_text(struct sigma_set *s, struct sigma_rule *r, char *buf, size_t len)
 	s->texts[s->ntexts++] = buf;
 }
 
+/* Reads and composes the file of p (or notes why it cannot be). */
+static void
+prepare(struct pending *p)
+{
+	struct stat st;
+	int fd = open(p->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
+
+	if (fd == -1) {
+		p->fail = P_OPEN;
+		p->errnum = errno;
+		snprintf(p->msg, sizeof(p->msg), "cannot open: %s",
+		    strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) == -1) {
+		p->fail = P_STAT;
+		p->errnum = errno;
+		snprintf(p->msg, sizeof(p->msg), "cannot stat: %s",
+		    strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		p->fail = P_KIND;
+		p->mode = st.st_mode;
+		snprintf(p->msg, sizeof(p->msg), "%s, not a regular file",
+		    kind_name(st.st_mode));
+	} else if ((size_t)st.st_size > SIGMA_MAX_FILE) {
+		p->fail = P_BIG;
+		snprintf(p->msg, sizeof(p->msg), "file larger than %u bytes",
+		    SIGMA_MAX_FILE);
+	} else if ((rc = read_all(fd, &st, &p->buf, &p->len)) != 0) {
+		if (rc == EV_ENOMEM)
+			p->rc = EV_ENOMEM;
+		p->fail = P_READ;
+		p->errnum = errno;
+		snprintf(p->msg, sizeof(p->msg), "cannot read: %s",
+		    strerror(errno));
+		free(p->buf);
+		p->buf = NULL;
+	} else
+		sigma_yaml_compose(p->buf, p->len, SIGMA_MAX_DOCS, &p->y);
+	close(fd);
+}
+
 /*
- * Loads the rule file at path.  Explicit: every problem with the file
- * itself is returned (and no rule is added); else it is recorded in a
- * REJECTED rule.
+ * The prepared file p into the set.  Explicit: every problem with the
+ * file itself is returned (and no rule is added); else it is recorded
+ * in a REJECTED rule (as a file too large is in both cases).
  */
+static int
+load_prepared(struct sigma_set *s, struct pending *p, bool explicit,
+    struct ev_err *err)
+{
+	struct sigma_rule *r;
+
+	if (p->rc != 0)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	if (explicit && p->fail == P_KIND)
+		return EV_ERR(err, EV_EIO, 0,
+		    "cannot load '%s': %s, not a regular file", p->path,
+		    kind_name(p->mode));
+	if (explicit && p->fail != P_OK && p->fail != P_BIG) {
+		errno = p->errnum;
+		return EV_ERR_SYS(err, "cannot %s '%s'", p->fail == P_OPEN ?
+		    "open" : p->fail == P_STAT ? "stat" : "read", p->path);
+	}
+	if ((r = sigma_new_rule(s, p->path)) == NULL)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	r->explicit_path = explicit;
+	if (p->buf == NULL) {
+		reject_file(s, r, p->msg);
+		if (p->fail == P_BIG)
+			r->reason_class = "limit";
+		return 0;
+	}
+	if (sigma_grow((void **)&s->texts, &s->textcap, s->ntexts,
+	    sizeof(*s->texts)) != 0 || sigma_load_composed(s, r, &p->y) != 0)
+		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
+	keep_text(s, r, p->buf, p->len);
+	p->buf = NULL;
+	return 0;
+}
+
+static void
+pending_release(struct pending *p)
+{
+	free(p->path);
+	free(p->buf);
+	sigma_yaml_compose_free(&p->y);
+}
+
+/* Loads the rule file at path (load_prepared() says what explicit does). */
 static int
 load_file(struct sigma_set *s, const char *path, bool explicit,
     struct ev_err *err)
 {
-	struct sigma_rule *r;
-	char *buf = NULL, msg[300];
-	size_t len = 0;
-	struct stat st;
-	int fd, ret = 0, rc;
+	struct pending p;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1 && explicit)
-		return EV_ERR_SYS(err, "cannot open '%s'", path);
-	if (fd != -1 && fstat(fd, &st) == -1) {
-		if (explicit) {
-			ret = EV_ERR_SYS(err, "cannot stat '%s'", path);
-			close(fd);
-			return ret;
-		}
-		snprintf(msg, sizeof(msg), "cannot stat: %s",
-		    strerror(errno));
-		close(fd);
-		fd = -1;
-	} else if (fd != -1 && !S_ISREG(st.st_mode)) {
-		close(fd);
-		if (explicit)
-			return EV_ERR(err, EV_EIO, 0,
-			    "cannot load '%s': %s, not a regular file", path,
-			    kind_name(st.st_mode));
-		snprintf(msg, sizeof(msg), "%s, not a regular file",
-		    kind_name(st.st_mode));
-		fd = -1;
-	} else if (fd == -1)
-		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-	if ((r = sigma_new_rule(s, path)) == NULL) {
-		if (fd != -1)
-			close(fd);
+	memset(&p, 0, sizeof(p));
+	if ((p.path = strdup(path)) == NULL)
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	}
-	r->explicit_path = explicit;
-	if (fd == -1) {
-		reject_file(s, r, msg);
-		return 0;
-	}
-	if ((size_t)st.st_size > SIGMA_MAX_FILE) {
-		close(fd);
-		snprintf(msg, sizeof(msg), "file larger than %u bytes",
-		    SIGMA_MAX_FILE);
-		reject_file(s, r, msg);
-		r->reason_class = "limit";
-		return 0;
-	}
-	rc = read_all(fd, &st, &buf, &len);
-	if (rc == EV_ENOMEM) {
-		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	} else if (rc != 0 && explicit) {
-		ret = EV_ERR_SYS(err, "cannot read '%s'", path);
-	} else if (rc != 0) {
-		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
-		reject_file(s, r, msg);
-	} else if (sigma_grow((void **)&s->texts, &s->textcap, s->ntexts,
-	    sizeof(*s->texts)) != 0 || sigma_load_rule(s, r, buf, len) != 0)
-		ret = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	else {
-		keep_text(s, r, buf, len);
-		buf = NULL;
-	}
-	free(buf);
-	close(fd);
+	prepare(&p);
+	ret = load_prepared(s, &p, explicit, err);
+	pending_release(&p);
 	return ret;
 }
 
@@ -321,63 +355,6 @@ add_pending(struct walk *w, const char *path)
 	if ((w->files[w->nfiles].path = strdup(path)) == NULL)
 		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
 	w->nfiles++;
-	return 0;
-}
-
-/* Reads and composes the file of p (or notes why it cannot be). */
-static void
-prepare(struct pending *p)
-{
-	struct stat st;
-	int fd = open(p->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
-
-	if (fd == -1) {
-		snprintf(p->msg, sizeof(p->msg), "cannot open: %s",
-		    strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) == -1)
-		snprintf(p->msg, sizeof(p->msg), "cannot stat: %s",
-		    strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		snprintf(p->msg, sizeof(p->msg), "%s, not a regular file",
-		    kind_name(st.st_mode));
-	else if ((size_t)st.st_size > SIGMA_MAX_FILE) {
-		snprintf(p->msg, sizeof(p->msg), "file larger than %u bytes",
-		    SIGMA_MAX_FILE);
-		p->cls = "limit";
-	} else if ((rc = read_all(fd, &st, &p->buf, &p->len)) != 0) {
-		if (rc == EV_ENOMEM)
-			p->rc = EV_ENOMEM;
-		else
-			snprintf(p->msg, sizeof(p->msg), "cannot read: %s",
-			    strerror(errno));
-		free(p->buf);
-		p->buf = NULL;
-	} else
-		sigma_yaml_compose(p->buf, p->len, SIGMA_MAX_DOCS, &p->y);
-	close(fd);
-}
-
-/* The prepared file p into the set, as load_file() would. */
-static int
-load_prepared(struct sigma_set *s, struct pending *p, struct ev_err *err)
-{
-	struct sigma_rule *r;
-
-	if (p->rc != 0 || (r = sigma_new_rule(s, p->path)) == NULL)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if (p->buf == NULL) {
-		reject_file(s, r, p->msg);
-		if (p->cls != NULL)
-			r->reason_class = p->cls;
-		return 0;
-	}
-	if (sigma_grow((void **)&s->texts, &s->textcap, s->ntexts,
-	    sizeof(*s->texts)) != 0 || sigma_load_composed(s, r, &p->y) != 0)
-		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	keep_text(s, r, p->buf, p->len);
-	p->buf = NULL;
 	return 0;
 }
 
@@ -451,7 +428,8 @@ pipeline_run(void *arg, unsigned t)
 			pthread_cond_wait(&pl->cv, &pl->mu);
 		i = pl->loaded;
 		pthread_mutex_unlock(&pl->mu);
-		rc = load_prepared(pl->w->set, &pl->w->files[i], pl->w->err);
+		rc = load_prepared(pl->w->set, &pl->w->files[i], false,
+		    pl->w->err);
 		pthread_mutex_lock(&pl->mu);
 		pl->ret = rc;
 		pl->loaded++;
@@ -482,11 +460,8 @@ load_pending(struct walk *w)
 static void
 pending_free(struct walk *w)
 {
-	for (size_t i = 0; i < w->nfiles; i++) {
-		free(w->files[i].path);
-		free(w->files[i].buf);
-		sigma_yaml_compose_free(&w->files[i].y);
-	}
+	for (size_t i = 0; i < w->nfiles; i++)
+		pending_release(&w->files[i]);
 	free(w->files);
 }
 
