@@ -300,11 +300,9 @@ origins(struct corr *c, struct ev_event *const *events, size_t n,
 	size_t na = 0;
 	int rc = EV_ENOMEM;
 
-	for (size_t i = 0; i < n; i++) {
-		ev_prefetch(events, i, n);
+	for (size_t i = 0; i < n; i++)
 		if (is_action(events[i]))
 			na++;
-	}
 	if (na == 0 || c->nprocs == 0)
 		return 0;
 	if ((prev = calloc(n, sizeof(*prev))) == NULL)
@@ -406,12 +404,10 @@ scripts(struct corr *c, struct ev_event *const *events, size_t n)
 	const struct ev_event **sv;
 	size_t ns = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		ev_prefetch(events, i, n);
+	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_SCRIPT &&
 		    ev_col(events[i], EV_COL_SCRIPT_TEXT) != NULL)
 			ns++;
-	}
 	if (ns == 0)
 		return 0;
 	if ((sv = calloc(ns, sizeof(*sv))) == NULL)

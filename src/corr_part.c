@@ -57,11 +57,11 @@ stretch_hosts(void *arg, unsigned t)
 
 	for (size_t i = st->from; i < st->to; i++) {
 		const char *comp;
+		struct ev_map_ent *e;
+		bool isnew;
 
 		ev_prefetch_cols(st->events, i, st->to);
 		comp = ev_col(st->events[i], EV_COL_COMPUTER);
-		struct ev_map_ent *e;
-		bool isnew;
 
 		if (comp == NULL)
 			comp = "";

@@ -104,11 +104,9 @@ corr_tasks_build(struct ev_event *const *events, size_t n,
 	int rc = 0;
 
 	*out = NULL;
-	for (size_t i = 0; i < n; i++) {
-		ev_prefetch(events, i, n);
+	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_TASK)
 			nt++;
-	}
 	if (nt == 0)
 		return 0;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||

@@ -146,7 +146,8 @@ add_process(struct build *b, struct ev_event *ev, uint32_t k)
 		if (set_key(b, &b->pid, k) != 0)
 			return EV_ENOMEM;
 	/* PowerShell hosts, for by_cmd() (only they: the map costs) */
-	if (corr_is_powershell(ev_col(ev, EV_COL_IMAGE)) && cmd_key(&b->key, ev))
+	if (corr_is_powershell(ev_col(ev, EV_COL_IMAGE)) &&
+	    cmd_key(&b->key, ev))
 		if (set_key(b, &b->cmd, k) != 0)
 			return EV_ENOMEM;
 	return 0;
@@ -318,11 +319,9 @@ wmi_join(struct corr *c, struct ev_event *const *events, size_t n)
 	size_t nw = 0;
 	int rc = EV_ENOMEM;
 
-	for (size_t i = 0; i < n; i++) {
-		ev_prefetch(events, i, n);
+	for (size_t i = 0; i < n; i++)
 		if (events[i]->kind == EV_KIND_WMI)
 			nw++;
-	}
 	if (nw == 0)
 		return 0;
 	if ((c->wmi = calloc(nw, sizeof(*c->wmi))) == NULL)

@@ -848,14 +848,14 @@ analyse_hosts(struct rp *rp)
 	for (size_t i = 0; i < run->nevents; i++) {
 		const struct ev_event *ev;
 		const char *comp;
+		struct ev_map_ent *e;
+		struct rp_host *h;
+		bool isnew;
 
 		ev_prefetch_cols(run->events, i, run->nevents);
 		ev = run->events[i];
 		comp = ev_col(ev, EV_COL_COMPUTER) != NULL ?
 		    ev_col(ev, EV_COL_COMPUTER) : "";
-		struct ev_map_ent *e;
-		struct rp_host *h;
-		bool isnew;
 
 		if (ev->time != 0) {
 			if (rp->first == 0 || ev->time < rp->first)
