@@ -321,6 +321,16 @@ cmd_now(void)
 }
 
 double
+cmd_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
 cmd_peak_mib(void)
 {
 	FILE *fp = fopen("/proc/self/status", "r");

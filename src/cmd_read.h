@@ -130,6 +130,9 @@ int	cmd_read_parse_size(const char *s, uint64_t *out);
 /* Monotonic seconds, for timing a run. */
 double	cmd_now(void);
 
+/* The process's CPU seconds so far, user and system, every thread's. */
+double	cmd_cpu(void);
+
 /* The memory resident now (/proc/self/statm), in MiB; 0 if unknown. */
 double	cmd_rss_mib(void);
 

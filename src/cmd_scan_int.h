@@ -49,6 +49,7 @@ struct scan {
 	struct sigcorr		 sigcorr;
 	struct ev_arena		 arena;
 	double			 t_phase;	/* EVTXHUNT_TIMING */
+	double			 cpu_phase;
 	bool			 timing;
 };
 

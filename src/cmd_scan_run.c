@@ -35,24 +35,28 @@
 
 /*
  * With EVTXHUNT_TIMING set, prints how long the phase that just ended
- * took, the memory resident at its end and its peak (where the time and
- * memory go, for benchmarks); name NULL starts the clock.
+ * took, how many cores it kept busy on average (CPU time over that time),
+ * the memory resident at its end and its peak (where the time and memory
+ * go, for benchmarks); name NULL starts the clock.
  */
 static void
 phase(struct scan *s, const char *name)
 {
-	double now;
+	double now, cpu;
 
 	if (!s->timing)
 		return;
 	now = cmd_now();
+	cpu = cmd_cpu();
 	if (name != NULL)
-		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %8.1f MiB "
-		    "%8.1f MiB peak\n", name, now - s->t_phase,
-		    cmd_rss_mib(), cmd_peak_mib());
+		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %5.2f cores "
+		    "%8.1f MiB %8.1f MiB peak\n", name, now - s->t_phase,
+		    now > s->t_phase ? (cpu - s->cpu_phase) /
+		    (now - s->t_phase) : 0, cmd_rss_mib(), cmd_peak_mib());
 	else
 		(void)cmd_peak_mib();
 	s->t_phase = now;
+	s->cpu_phase = cpu;
 }
 
 /* Fills the new database file tmp (cmd_out_db()). */

@@ -154,9 +154,9 @@ paired_ratio() {
 		    NR, m, v[1], v[NR] }'
 }
 
-# serial_phases FILE RULE-ARGS...: which of `scan -j2`'s phases
-# (EVTXHUNT_TIMING) run on one thread, and their share of the run: all
-# but reading with matching and the late matching of Sysmon 3/7.
+# serial_phases FILE RULE-ARGS...: how many cores each of `scan -j2`'s
+# phases kept busy (EVTXHUNT_TIMING: CPU time over wall time), and the
+# time one of the two cores stood idle: the single-threaded remainder.
 serial_phases() {
 	sf=$1
 	shift
@@ -164,20 +164,25 @@ serial_phases() {
 	    "$sf" 2>"$BD/timing.out" >/dev/null
 	sed -n 's/^evtxhunt: timing: //p' "$BD/timing.out" | awk '
 	{
-		secs = $(NF - 6)
+		secs = $(NF - 8)
+		cores = $(NF - 6)
 		name = $0
-		sub(/ +[0-9.]+ s +[0-9.]+ MiB +[0-9.]+ MiB peak$/, "", name)
-		total += secs
-		if (name == "read and match" || name == "match 3/7")
+		sub(/ +[0-9.]+ s +[0-9.]+ cores .*$/, "", name)
+		if (secs < 0.0005)
 			next
-		serial += secs
-		list = list sprintf("%s%s %.2f s", list == "" ? "" : ", ",
-		    name, secs)
+		total += secs
+		if (cores < 2)
+			idle += secs * (2 - (cores < 1 ? 1 : cores))
+		sep = list == "" ? "" : ", "
+		list = list sprintf("%s%s %.3f s on %.2f", sep, name, secs,
+		    cores)
 	}
 	END {
-		if (total > 0)
-			printf "  one thread at -j2: %.0f %% of %.2f s of phases (%s)\n",
-			    100 * serial / total, total, list
+		if (total > 0) {
+			printf "  -j2 phases, cores busy: %s\n", list
+			printf "  one core idle at -j2: %.3f s of %.2f s of phases (%.0f %%)\n",
+			    idle, total, 100 * idle / total
+		}
 	}'
 }
 
