@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_par.h"
 #include "prefilter_int.h"
 
 struct entry {
@@ -154,6 +155,12 @@ out:
 	return rc;
 }
 
+/*
+ * Field fid's automaton and its lists.  It writes only the field and the
+ * tests of that field (their automaton ids), so fields are built on
+ * several threads (build_one()); the flag bases come after, in field
+ * order.
+ */
 static int
 build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
     const struct byfield *bf)
@@ -219,8 +226,6 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
 	}
 	np = sigma_ac_npatterns(f->ac);
 	f->npat = np;
-	f->flagbase = s->nflags;
-	s->nflags += np;
 	f->patlen = malloc((np + 1) * sizeof(*f->patlen));
 	if (f->patlen == NULL) {
 		free(e);
@@ -252,18 +257,51 @@ build_field(struct sigma_set *s, uint32_t fid, const struct trefs *tr,
 	return 0;
 }
 
+/* A field to build, with its size: its needs and literal tests. */
+struct fbuild {
+	size_t		 size;
+	uint32_t	 fid;
+	int		 rc;
+};
+
+/* The fields to build, largest first, shared by build_one()'s threads. */
+struct builds {
+	struct sigma_set	*s;
+	const struct trefs	*tr;
+	const struct byfield	*bf;
+	struct fbuild		*v;
+};
+
+static void
+build_one(void *arg, unsigned i)
+{
+	struct builds *b = arg;
+
+	b->v[i].rc = build_field(b->s, b->v[i].fid, b->tr, b->bf);
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	const struct fbuild *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->fid < y->fid ? -1 : x->fid > y->fid;
+}
+
 int
 sigma_scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 {
 	size_t fcap[LS_MAX] = { 0 };
-	uint32_t nsi = s->nsi;
+	uint32_t nsi = s->nsi, nb = 0;
 	struct byfield bf;
-	int rc = 0;
+	struct builds b = { s, tr, &bf, NULL };
+	int rc = EV_ENOMEM;
 
-	if (byfield_make(s, tr, &bf) != 0) {
-		byfield_free(&bf);
-		return EV_ENOMEM;
-	}
+	if (byfield_make(s, tr, &bf) != 0 ||
+	    (b.v = malloc((s->nfields + 1) * sizeof(*b.v))) == NULL)
+		goto out;
 	for (size_t r = 0; r < s->nrules; r++) {
 		const struct sigma_compiled *c = s->rules[r]->compiled;
 
@@ -279,23 +317,37 @@ sigma_scan_fields(struct sigma_set *s, const struct trefs *tr, bool *used)
 		EACH_SI(i, &bf.served[tr->v[k].rule], nsi)
 			used[tr->v[k].field * nsi + i] = true;
 	}
-	for (uint32_t f = 0; f < s->nfields && rc == 0; f++) {
+	for (uint32_t f = 0; f < s->nfields; f++) {
 		bool any = false;
 
-		for (uint32_t i = 0; i < nsi && rc == 0; i++) {
+		for (uint32_t i = 0; i < nsi; i++) {
 			if (!used[f * nsi + i])
 				continue;
 			any = true;
 			if (sigma_grow((void **)&s->fieldscan[i], &fcap[i],
 			    s->nfieldscan[i], sizeof(uint32_t)))
-				rc = EV_ENOMEM;
-			else
-				s->fieldscan[i][s->nfieldscan[i]++] = f;
+				goto out;
+			s->fieldscan[i][s->nfieldscan[i]++] = f;
 		}
-		if (rc == 0 && any && build_field(s, f, tr, &bf) != 0)
-			rc = EV_ENOMEM;
+		if (any)
+			b.v[nb++] = (struct fbuild){ bf.nb[f + 1] - bf.nb[f] +
+			    bf.tb[f + 1] - bf.tb[f] + bf.nkw, f, 0 };
 	}
+	/* the largest first, so that the last to finish is a small one */
+	qsort(b.v, nb, sizeof(*b.v), cmp_size);
+	ev_par_for(nb, s->jobs, build_one, &b);
+	rc = 0;
+	for (uint32_t i = 0; i < nb; i++)
+		if (b.v[i].rc != 0)
+			rc = EV_ENOMEM;
+	/* each field's flags after the fields before it */
+	for (uint32_t f = 0; f < s->nfields && rc == 0; f++)
+		if (s->fields[f].ac != NULL) {
+			s->fields[f].flagbase = s->nflags;
+			s->nflags += s->fields[f].npat;
+		}
+out:
 	byfield_free(&bf);
+	free(b.v);
 	return rc;
 }
-
