@@ -96,8 +96,8 @@ visited_add(struct visited *vs, dev_t dev, ino_t ino)
  * A rule file read and composed (prepare()) before it is loaded
  * (load_prepared()).  Reading and composing touch no set: for a
  * directory, up to the set's jobs threads do them while the calling
- * thread loads the files before, in order (load_pending()), so the set is
- * what one thread would make.
+ * thread walks the directory and then loads the files in order
+ * (load_walk()), so the set is what one thread would make.
  */
 enum pfail { P_OK, P_OPEN, P_STAT, P_READ, P_KIND, P_BIG };
 
@@ -110,15 +110,24 @@ struct pending {
 	mode_t		 mode;		/* P_KIND: what the file is */
 	struct ycomp	 y;
 	int		 rc;		/* EV_ENOMEM */
+	bool		 ready;		/* prepared (struct pipeline's mu) */
 	char		 msg[300];	/* the rejection's reason */
 };
 
+struct pipeline;
+
+/*
+ * The files list grows while other threads prepare its files: each file
+ * has its own allocation, and the list itself is read and grown under
+ * the pipeline's mutex.
+ */
 struct walk {
 	struct sigma_set	*set;
 	struct visited		 seen;
 	struct ev_err		*err;
-	struct pending		*files;		/* in walk order */
+	struct pending		**files;	/* in walk order */
 	size_t			 nfiles, cap;
+	struct pipeline		*pl;
 };
 
 int
@@ -344,43 +353,62 @@ rule_name(const char *n)
 
 static int load_dir(struct walk *, const char *dir, int depth, bool top);
 
-/* A rule file of the walk, loaded after it (load_pending()). */
-static int
-add_pending(struct walk *w, const char *path)
-{
-	if (sigma_grow((void **)&w->files, &w->cap, w->nfiles,
-	    sizeof(*w->files)) != 0)
-		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
-	memset(&w->files[w->nfiles], 0, sizeof(*w->files));
-	if ((w->files[w->nfiles].path = strdup(path)) == NULL)
-		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
-	w->nfiles++;
-	return 0;
-}
+/*
+ * The files of a walk, prepared on threads and loaded in order.  The
+ * walk's files are read (up to PENDING_AHEAD past the loading, which
+ * bounds the memory they hold) from the moment it lists them: the walk
+ * is on thread 0, which then loads them.
+ */
+#define PENDING_AHEAD	256
 
-#define PENDING_AHEAD	64	/* files composed ahead of the loading */
-
-/* The files of a walk, prepared on threads and loaded in order. */
 struct pipeline {
 	struct walk		*w;
+	const char		*dir;		/* the directory walked */
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
+	bool			 walking;	/* files may still come */
 	size_t			 next;		/* the next to prepare */
 	size_t			 loaded;	/* files loaded */
-	bool			*ready;
 	int			 ret;
 };
 
+/* A rule file of the walk, loaded after it (load_walk()). */
+static int
+add_pending(struct walk *w, const char *path)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	int rc = 0;
+
+	if (p == NULL || (p->path = strdup(path)) == NULL) {
+		free(p);
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	}
+	pthread_mutex_lock(&w->pl->mu);
+	if (sigma_grow((void **)&w->files, &w->cap, w->nfiles,
+	    sizeof(*w->files)) != 0)
+		rc = EV_ENOMEM;
+	else
+		w->files[w->nfiles++] = p;
+	pthread_cond_broadcast(&w->pl->cv);
+	pthread_mutex_unlock(&w->pl->mu);
+	if (rc != 0) {
+		pending_release(p);
+		free(p);
+		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	}
+	return 0;
+}
+
 /*
  * Claims the next file to prepare (mu held), at most PENDING_AHEAD past
- * the loading: waiting for that, or not (false then).  False when every
- * file is taken.
+ * the loading: waiting for that and for the walk to list it, or not
+ * (false then).  False when every file is taken.
  */
 static bool
 claim(struct pipeline *pl, size_t *i, bool wait)
 {
-	while (wait && pl->next < pl->w->nfiles && pl->ret == 0 &&
-	    pl->next >= pl->loaded + PENDING_AHEAD)
+	while (wait && pl->ret == 0 && (pl->next < pl->w->nfiles ?
+	    pl->next >= pl->loaded + PENDING_AHEAD : pl->walking))
 		pthread_cond_wait(&pl->cv, &pl->mu);
 	if (pl->next >= pl->w->nfiles || pl->ret != 0 ||
 	    pl->next >= pl->loaded + PENDING_AHEAD)
@@ -392,25 +420,37 @@ claim(struct pipeline *pl, size_t *i, bool wait)
 static void
 prepare_one(struct pipeline *pl, size_t i)
 {
+	struct pending *p = pl->w->files[i];
+
 	pthread_mutex_unlock(&pl->mu);
-	prepare(&pl->w->files[i]);
+	prepare(p);
 	pthread_mutex_lock(&pl->mu);
-	pl->ready[i] = true;
+	p->ready = true;
 	pthread_cond_broadcast(&pl->cv);
 }
 
 /*
- * Thread 0 loads the files in order and, while the next is not ready,
- * prepares the first no thread has taken (the next itself, when no other
- * thread could start); the others prepare, at most PENDING_AHEAD ahead.
+ * Thread 0 walks the directory, then loads its files in order and,
+ * while the next is not ready, prepares the first no thread has taken
+ * (the next itself, when no other thread could start); the others
+ * prepare, at most PENDING_AHEAD ahead.
  */
 static void
 pipeline_run(void *arg, unsigned t)
 {
 	struct pipeline *pl = arg;
+	struct pending *p;
 	size_t i;
 	int rc;
 
+	if (t == 0) {
+		rc = load_dir(pl->w, pl->dir, 0, true);
+		pthread_mutex_lock(&pl->mu);
+		pl->walking = false;
+		pl->ret = rc;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+	}
 	pthread_mutex_lock(&pl->mu);
 	if (t != 0) {
 		while (claim(pl, &i, true))
@@ -419,17 +459,16 @@ pipeline_run(void *arg, unsigned t)
 		return;
 	}
 	while (pl->loaded < pl->w->nfiles && pl->ret == 0) {
+		p = pl->w->files[pl->loaded];
 		/* the next file not ready yet: prepare one rather than wait */
-		if (!pl->ready[pl->loaded] && claim(pl, &i, false)) {
+		if (!p->ready && claim(pl, &i, false)) {
 			prepare_one(pl, i);
 			continue;
 		}
-		while (!pl->ready[pl->loaded])
+		while (!p->ready)
 			pthread_cond_wait(&pl->cv, &pl->mu);
-		i = pl->loaded;
 		pthread_mutex_unlock(&pl->mu);
-		rc = load_prepared(pl->w->set, &pl->w->files[i], false,
-		    pl->w->err);
+		rc = load_prepared(pl->w->set, p, false, pl->w->err);
 		pthread_mutex_lock(&pl->mu);
 		pl->ret = rc;
 		pl->loaded++;
@@ -438,33 +477,28 @@ pipeline_run(void *arg, unsigned t)
 	pthread_mutex_unlock(&pl->mu);
 }
 
+/* The directory dir walked and its rule files loaded (pipeline_run()). */
 static int
-load_pending(struct walk *w)
+load_walk(struct sigma_set *s, const char *dir, struct ev_err *err)
 {
-	struct pipeline pl = { .w = w };
-	unsigned threads = w->set->jobs > 1 ? w->set->jobs : 1;
+	struct walk w = { .set = s, .err = err };
+	struct pipeline pl = { .w = &w, .dir = dir, .walking = true };
+	unsigned threads = s->jobs > 1 ? s->jobs : 1;
 
-	if (w->nfiles == 0)
-		return 0;
-	if ((pl.ready = calloc(w->nfiles, sizeof(*pl.ready))) == NULL)
-		return EV_ERR(w->err, EV_ENOMEM, 0, "out of memory");
+	w.pl = &pl;
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.cv, NULL);
 	ev_par_for(threads, threads, pipeline_run, &pl);
 	pthread_cond_destroy(&pl.cv);
 	pthread_mutex_destroy(&pl.mu);
-	free(pl.ready);
+	for (size_t i = 0; i < w.nfiles; i++) {
+		pending_release(w.files[i]);
+		free(w.files[i]);
+	}
+	free(w.files);
+	free(w.seen.v);
 	return pl.ret;
 }
-
-static void
-pending_free(struct walk *w)
-{
-	for (size_t i = 0; i < w->nfiles; i++)
-		pending_release(&w->files[i]);
-	free(w->files);
-}
-
 
 /* One entry p (name n) of the directory open at dfd, at depth. */
 static int
@@ -571,24 +605,13 @@ sigma_load_path(struct sigma_set *s, const char *path, bool explicit,
     struct ev_err *err)
 {
 	struct stat st;
-	struct walk w;
-	int ret;
 
 	if (s->compiled)
 		return EV_ERR(err, EV_EUSAGE, 0, "rules already compiled");
 	if (stat(path, &st) == -1)
 		return EV_ERR_SYS(err, "cannot open '%s'", path);
-	if (S_ISDIR(st.st_mode)) {
-		memset(&w, 0, sizeof(w));
-		w.set = s;
-		w.err = err;
-		ret = load_dir(&w, path, 0, true);
-		if (ret == 0)
-			ret = load_pending(&w);
-		pending_free(&w);
-		free(w.seen.v);
-		return ret;
-	}
+	if (S_ISDIR(st.st_mode))
+		return load_walk(s, path, err);
 	if (!S_ISREG(st.st_mode) && explicit)
 		return EV_ERR(err, EV_EIO, 0,
 		    "cannot load '%s': %s, not a regular file", path,
