@@ -240,12 +240,13 @@ int	findings_correlate(struct findings *, struct sigcorr *sc,
  * (fs->correlations), reasons most severe first; hits of a rule that is
  * silent (only part of correlations, sigma.h) are no reason, without the
  * reasons --suppress drops (counted in fs->suppressed) or the filters
- * drop (fs->filtered, fs->below).  0, EV_ENOMEM, or the error of reading
- * an event's data back (fs->run).
+ * drop (fs->filtered, fs->below).  The events with rule hits are found
+ * on up to jobs threads.  0, EV_ENOMEM, or the error of reading an
+ * event's data back (fs->run).
  */
 int	findings_build(struct findings *, const struct sigma_set *rules,
 	    const struct base_result *base, struct ev_event *const *events,
-	    size_t n, const struct findings_filter *filter);
+	    size_t n, const struct findings_filter *filter, unsigned jobs);
 
 /*
  * Collapses identical findings of fs->v into fs->groups (in output order
