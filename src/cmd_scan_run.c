@@ -104,7 +104,8 @@ baselines(const char *tmp, void *arg, struct ev_err *err)
 	struct scan *s = arg;
 
 	return base_run(&s->base, s->rule_paths, s->nrule_paths, s->basepath,
-	    tmp, learnable, s, s->corr, s->run.events, s->run.nevents, err);
+	    tmp, learnable, s, s->corr, s->run.events, s->run.nevents,
+	    s->rd.ingest.jobs, err);
 }
 
 static int

@@ -428,12 +428,23 @@ struct base_result {
  * a baseline DB (base_db_load()); NULL: stacking over the events
  * themselves, each invocation against all the others (leave-one-out).
  * Findings are invocations whose score reaches the low level, and renamed
- * binaries.  Returns 0 and fills *res (release with
+ * binaries.  The invocations and their features are found on up to jobs
+ * threads.  Returns 0 and fills *res (release with
  * base_result_release()), or EV_ENOMEM.
  */
-int	base_score(const struct base_config *, const struct base_model *prior,
-	    const struct corr *, struct ev_event *const *events, size_t n,
+int	base_score_jobs(const struct base_config *,
+	    const struct base_model *prior, const struct corr *,
+	    struct ev_event *const *events, size_t n, unsigned jobs,
 	    struct base_result *res, struct ev_err *err);
+
+/* base_score_jobs() on one thread. */
+static inline int
+base_score(const struct base_config *cfg, const struct base_model *prior,
+    const struct corr *corr, struct ev_event *const *events, size_t n,
+    struct base_result *res, struct ev_err *err)
+{
+	return base_score_jobs(cfg, prior, corr, events, n, 1, res, err);
+}
 void	base_result_release(struct base_result *);
 
 /* ---- the baselines step of a scan -------------------------------- */
@@ -455,14 +466,16 @@ struct base_run {
  * into the new, empty database file learn_into (the command's temporary
  * for dbpath: dbpath itself is never written); only the events
  * learnable(learn_arg, ev) accepts are learned (NULL: all), asked after
- * the scoring, so r->res is there to consult.  Errors about a DB name
- * it.  Release r with base_run_release() (also after a failure).
+ * the scoring, so r->res is there to consult.  The scoring runs on up
+ * to jobs threads (base_score_jobs()).  Errors about a DB name it.
+ * Release r with base_run_release() (also after a failure).
  */
 int	base_run(struct base_run *r, const char *const *rule_dirs,
 	    size_t ndirs, const char *dbpath, const char *learn_into,
 	    bool (*learnable)(void *arg, const struct ev_event *ev),
 	    void *learn_arg, const struct corr *,
-	    struct ev_event *const *events, size_t n, struct ev_err *err);
+	    struct ev_event *const *events, size_t n, unsigned jobs,
+	    struct ev_err *err);
 void	base_run_release(struct base_run *);
 
 /*

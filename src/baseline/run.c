@@ -87,7 +87,7 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
     const char *dbpath, const char *learn_into,
     bool (*learnable)(void *, const struct ev_event *), void *learn_arg,
     const struct corr *corr, struct ev_event *const *events, size_t n,
-    struct ev_err *err)
+    unsigned jobs, struct ev_err *err)
 {
 	sqlite3 *db = NULL;
 	bool fresh;
@@ -111,8 +111,8 @@ base_run(struct base_run *r, const char *const *rule_dirs, size_t ndirs,
 		}
 		r->have_model = true;
 	}
-	if ((rc = base_score(r->cfg, r->have_model ? &r->model : NULL, corr,
-	    events, n, &r->res, err)) != 0)
+	if ((rc = base_score_jobs(r->cfg, r->have_model ? &r->model : NULL,
+	    corr, events, n, jobs, &r->res, err)) != 0)
 		return close_db(db, dbpath, rc, err);
 	if ((rc = close_db(db, dbpath, 0, err)) != 0)
 		return rc;

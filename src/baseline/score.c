@@ -17,10 +17,12 @@
  * invocation is scored against all others (its own counts subtracted).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_par.h"
 #include "ev_util.h"
 #include "baseline/baseline.h"
 #include "correlate.h"
@@ -376,16 +378,123 @@ cmp_unb(const void *a, const void *b)
 	return strcmp(x->binary, y->binary);
 }
 
+/*
+ * The invocations of watched binaries among events, found on several
+ * threads: block k of FEAT_BLOCK events has its invocations (in event
+ * order) in blk[k], their strings kept in the map of the slot its thread
+ * holds (feature values and hosts once per thread; the slots' maps live
+ * until the scoring ends).
+ */
+#define FEAT_BLOCK	8192
+
+struct feat_slot {
+	_Alignas(64) atomic_bool busy;
+	struct ev_map		 strings;
+};
+
+struct feat_blk {
+	struct base_inv		*v;
+	size_t			 n, cap;
+	int			 rc;
+};
+
+struct feats {
+	const struct base_config *cfg;
+	const struct corr	*corr;
+	struct ev_event *const	*events;
+	size_t			 n;
+	struct feat_slot	*slots;
+	unsigned		 nslots;
+	struct feat_blk		*blk;
+};
+
+static void
+feat_block(void *arg, unsigned k)
+{
+	struct feats *f = arg;
+	struct feat_blk *b = &f->blk[k];
+	size_t from = (size_t)k * FEAT_BLOCK, to = f->n - from < FEAT_BLOCK ?
+	    f->n : from + FEAT_BLOCK;
+	unsigned t = k % f->nslots;
+
+	/* at most nslots blocks run at once: one slot is free */
+	while (atomic_exchange(&f->slots[t].busy, true))
+		t = (t + 1) % f->nslots;
+	for (size_t i = from; i < to && b->rc == 0; i++) {
+		struct base_inv inv;
+
+		ev_prefetch_cols(f->events, i, to);
+		if (f->events[i]->kind != EV_KIND_PROCESS ||
+		    (f->corr != NULL && corr_is_duplicate(f->corr,
+		    f->events[i])))
+			continue;
+		if ((b->rc = base_features(f->cfg, f->corr, f->events[i],
+		    &f->slots[t].strings, &inv)) != 0 || inv.bin == NULL ||
+		    (b->rc = EV_GROW(b->v, b->n, b->cap, 64)) != 0)
+			base_inv_release(&inv);
+		else
+			b->v[b->n++] = inv;
+	}
+	atomic_store(&f->slots[t].busy, false);
+}
+
+/*
+ * Every invocation of events[0..n) in event order into *invs (*ninv),
+ * on up to jobs threads, their strings in f->slots (set up here; the
+ * caller releases them).  0 or EV_ENOMEM.
+ */
+static int
+find_invocations(struct feats *f, unsigned jobs, struct base_inv **invs,
+    size_t *ninv)
+{
+	unsigned nb = (unsigned)((f->n + FEAT_BLOCK - 1) / FEAT_BLOCK);
+	size_t total = 0;
+	int rc = 0;
+
+	*invs = NULL;
+	*ninv = 0;
+	f->nslots = jobs < 1 ? 1 : jobs > nb ? (nb ? nb : 1) : jobs;
+	if ((f->slots = aligned_alloc(64, f->nslots * sizeof(*f->slots))) ==
+	    NULL)
+		return EV_ENOMEM;
+	for (unsigned t = 0; t < f->nslots; t++) {
+		atomic_init(&f->slots[t].busy, false);
+		ev_map_init(&f->slots[t].strings);
+	}
+	if ((f->blk = calloc(nb + 1, sizeof(*f->blk))) == NULL)
+		return EV_ENOMEM;
+	ev_par_for(nb, f->nslots, feat_block, f);
+	for (unsigned k = 0; k < nb; k++) {
+		rc = f->blk[k].rc != 0 ? f->blk[k].rc : rc;
+		total += f->blk[k].n;
+	}
+	if (rc == 0 && (*invs = calloc(total ? total : 1, sizeof(**invs))) ==
+	    NULL)
+		rc = EV_ENOMEM;
+	for (unsigned k = 0; k < nb; k++) {
+		for (size_t i = 0; i < f->blk[k].n; i++) {
+			if (*invs != NULL)
+				(*invs)[(*ninv)++] = f->blk[k].v[i];
+			else
+				base_inv_release(&f->blk[k].v[i]);
+		}
+		free(f->blk[k].v);
+	}
+	free(f->blk);
+	f->blk = NULL;
+	return rc;
+}
+
 int
-base_score(const struct base_config *cfg, const struct base_model *prior,
+base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
     const struct corr *corr, struct ev_event *const *events, size_t n,
-    struct base_result *res, struct ev_err *err)
+    unsigned jobs, struct base_result *res, struct ev_err *err)
 {
 	struct scorer s;
 	struct base_model own;
 	struct base_counts counts;
 	struct base_inv *invs = NULL;
-	struct ev_map strings;	/* feature values and hosts, once */
+	struct feats f = { cfg, corr, events, n, NULL, 0, NULL };
 	size_t ninv = 0;
 	int rc = EV_ENOMEM;
 
@@ -397,37 +506,15 @@ base_score(const struct base_config *cfg, const struct base_model *prior,
 	ev_buf_init(&s.key);
 	ev_buf_init(&s.text);
 	ev_map_init(&s.unb);
-	ev_map_init(&strings);
 	base_model_init(&own);
 	base_counts_init(&counts);
 
 	/* the features of every watched invocation, once */
-	for (size_t i = 0; i < n; i++) {
-		ev_prefetch(events, i, n);
-		if (events[i]->kind == EV_KIND_PROCESS)
-			ninv++;
-	}
-	if ((invs = calloc(ninv ? ninv : 1, sizeof(*invs))) == NULL)
+	if (find_invocations(&f, jobs, &invs, &ninv) != 0)
 		goto out;
-	ninv = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct base_inv *inv = &invs[ninv];
-
-		ev_prefetch_cols(events, i, n);
-		if (events[i]->kind != EV_KIND_PROCESS ||
-		    (corr != NULL && corr_is_duplicate(corr, events[i])))
-			continue;
-		ninv++;
-		if (base_features(cfg, corr, events[i], &strings, inv) != 0)
+	for (size_t i = 0; i < ninv && prior == NULL; i++)
+		if (base_counts_add(&counts, &invs[i]) != 0)
 			goto out;
-		if (inv->bin == NULL) {
-			base_inv_release(inv);
-			ninv--;
-			continue;
-		}
-		if (prior == NULL && base_counts_add(&counts, inv) != 0)
-			goto out;
-	}
 	if (prior == NULL) {
 		if (base_model_add_counts(&own, &counts) != 0)
 			goto out;
@@ -451,7 +538,9 @@ out:
 	for (size_t i = 0; i < ninv; i++)
 		base_inv_release(&invs[i]);
 	free(invs);
-	ev_map_release(&strings);
+	for (unsigned t = 0; f.slots != NULL && t < f.nslots; t++)
+		ev_map_release(&f.slots[t].strings);
+	free(f.slots);
 	base_counts_release(&counts);
 	base_model_release(&own);
 	ev_map_release(&s.unb);
