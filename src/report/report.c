@@ -458,13 +458,6 @@ rp_host_missing(const struct rp_host *h, struct ev_buf *b, const char *sep)
 /* ---- analysis ---- */
 
 static int
-cmp_host(const void *a, const void *b)
-{
-	return strcmp(((const struct rp_host *)a)->computer,
-	    ((const struct rp_host *)b)->computer);
-}
-
-static int
 cmp_count_n(const void *a, const void *b)
 {
 	const struct rp_count *x = a, *y = b;
@@ -755,173 +748,6 @@ rp_context(const struct rp *rp, const struct ev_event *ev, struct rp_ctx *ctx)
 	}
 }
 
-/* The telemetry counters of one event's host. */
-static void
-count_event(struct rp_host *h, const struct ev_event *ev)
-{
-	if (ev->kind != EV_KIND_PROCESS && ev_examinable(ev))
-		h->other_exam++;
-	switch (ev->kind) {
-	case EV_KIND_PROCESS:
-		if (ev->event_id == 1) {
-			h->sysmon1++;
-			break;
-		}
-		h->sec4688++;
-		h->tmpl[ev->version < 3 ? ev->version : 3]++;
-		if (ev_col(ev, EV_COL_COMMAND_LINE) != NULL &&
-		    ev_col(ev, EV_COL_COMMAND_LINE)[0] != '\0')
-			h->sec4688_cmd++;
-		break;
-	case EV_KIND_NETWORK:
-		h->sysmon3++;
-		break;
-	case EV_KIND_IMAGE_LOAD:
-		h->sysmon7++;
-		break;
-	case EV_KIND_SCRIPT:
-		h->ps4104++;
-		break;
-	case EV_KIND_SERVICE:
-		h->services++;
-		break;
-	case EV_KIND_TASK:
-		if (ev_is_tasksched(ev))
-			h->tasksched++;
-		else
-			h->tasks++;
-		break;
-	case EV_KIND_DNS:
-		h->sysmon22++;
-		break;
-	case EV_KIND_FILE:
-		h->sysmon11++;
-		break;
-	case EV_KIND_REMOTE_THREAD:
-		h->sysmon8++;
-		break;
-	case EV_KIND_PROCESS_ACCESS:
-		h->sysmon10++;
-		break;
-	case EV_KIND_DRIVER_LOAD:
-		h->sysmon6++;
-		break;
-	case EV_KIND_REGISTRY:
-		h->sysmon12_14++;
-		break;
-	case EV_KIND_STREAM_HASH:
-		h->sysmon15++;
-		break;
-	case EV_KIND_PIPE:
-		h->sysmon17_18++;
-		break;
-	case EV_KIND_POWERSHELL:
-		if (ev->event_id == 4103)
-			h->ps4103++;
-		else
-			h->psclassic++;
-		break;
-	case EV_KIND_WMI:
-		h->wmi++;
-		break;
-	case EV_KIND_PROCESS_EXIT:
-		if (ev->event_id == 5)
-			h->sysmon5++;
-		else
-			h->sec4689++;
-		break;
-	default:
-		break;
-	}
-}
-
-static int
-analyse_hosts(struct rp *rp)
-{
-	const struct ingest_run *run = rp->r->run;
-	struct ev_map hm = EV_MAP_INIT;
-	size_t cap = 0, ncl = 0, clcap = 0;
-	const char *last = NULL;
-	uint32_t lastidx = 0;
-	int rc = EV_ENOMEM;
-
-	for (size_t i = 0; i < run->nevents; i++) {
-		const struct ev_event *ev;
-		const char *comp;
-		struct ev_map_ent *e;
-		struct rp_host *h;
-		bool isnew;
-
-		ev_prefetch_cols(run->events, i, run->nevents);
-		ev = run->events[i];
-		comp = ev_col(ev, EV_COL_COMPUTER) != NULL ?
-		    ev_col(ev, EV_COL_COMPUTER) : "";
-
-		if (ev->time != 0) {
-			if (rp->first == 0 || ev->time < rp->first)
-				rp->first = ev->time;
-			if (ev->time > rp->last)
-				rp->last = ev->time;
-		}
-		/* computer names are shared strings: the last one again
-		   needs no look-up */
-		if (comp != last) {
-			if ((e = ev_map_put(&hm, comp, strlen(comp),
-			    &isnew)) == NULL || (isnew && EV_GROW(rp->hosts,
-			    rp->nhosts, cap, 16) != 0))
-				goto out;
-			if (isnew) {
-				e->idx = (uint32_t)rp->nhosts;
-				memset(&rp->hosts[rp->nhosts], 0, sizeof(*h));
-				rp->hosts[rp->nhosts++].computer = comp;
-			}
-			last = comp;
-			lastidx = e->idx;
-		}
-		h = &rp->hosts[lastidx];
-		h->events++;
-		if (ev->time != 0 && (h->first == 0 || ev->time < h->first))
-			h->first = ev->time;
-		if (ev->time > h->last)
-			h->last = ev->time;
-		count_event(h, ev);
-		if (ev->kind == EV_KIND_LOG_CLEAR) {
-			h->clears++;
-			if (ncl == clcap) {
-				size_t ncap = clcap ? clcap * 2 : 8;
-				const struct ev_event **v = realloc(rp->clears,
-				    ncap * sizeof(*v));
-
-				if (v == NULL)
-					goto out;
-				rp->clears = v;
-				clcap = ncap;
-			}
-			rp->clears[ncl++] = ev;
-			rp->nclears = ncl;
-		}
-	}
-	/* findings per host */
-	for (size_t i = 0; i < rp->r->nfindings; i++) {
-		const struct finding *f = &rp->r->findings[i];
-		const char *comp = ev_col(f->ev, EV_COL_COMPUTER) != NULL ?
-		    ev_col(f->ev, EV_COL_COMPUTER) : "";
-		struct ev_map_ent *e = ev_map_get(&hm, comp, strlen(comp));
-
-		if (e == NULL)
-			continue;
-		rp->hosts[e->idx].findings++;
-		if ((unsigned)f->level < EV_NLEVELS)
-			rp->hosts[e->idx].byl[f->level]++;
-	}
-	if (rp->nhosts > 0)
-		ev_qsort(rp->hosts, rp->nhosts, sizeof(*rp->hosts), cmp_host);
-	rc = 0;
-out:
-	ev_map_release(&hm);
-	return rc;
-}
-
 /*
  * Counts f under each rule once, and under one "baseline" row for all of
  * its baseline reasons (their kinds are one detector, not rules).
@@ -1092,11 +918,15 @@ analyse_findings(struct rp *rp)
 
 /*
  * The walks of rp_analyse() over every finding or event: each writes its
- * own part of rp, so they run on the report's threads together.
+ * own part of rp (the hosts' stretches their own counters, summed after),
+ * so they run on the report's threads together, the longest first: the
+ * watched binaries' walk, the hosts' stretches, the findings.
  */
 struct walks {
-	struct rp	*rp;
-	int		 rc[3];
+	struct rp		*rp;
+	struct rp_hwalk		*hw;
+	unsigned		 nhs;		/* hosts' stretches */
+	int			 rc[2];
 };
 
 static void
@@ -1104,8 +934,12 @@ walk_main(void *arg, unsigned i)
 {
 	struct walks *w = arg;
 
-	w->rc[i] = i == 0 ? analyse_findings(w->rp) : i == 1 ?
-	    analyse_hosts(w->rp) : rp_analyse_watched(w->rp);
+	if (i == 0)
+		w->rc[0] = rp_analyse_watched(w->rp);
+	else if (i <= w->nhs)
+		rp_hosts_stretch(w->hw, i - 1);
+	else
+		w->rc[1] = analyse_findings(w->rp);
 }
 
 int
@@ -1136,8 +970,11 @@ rp_analyse(struct rp *rp, const struct report *r, struct ev_err *err)
 	if (finding_seq_index(rp) != 0)
 		goto oom;
 	w.rp = rp;
-	ev_par_for(3, r->jobs, walk_main, &w);
-	if (w.rc[0] != 0 || w.rc[1] != 0 || w.rc[2] != 0)
+	w.rc[0] = w.rc[1] = 0;
+	if ((w.hw = rp_hosts_begin(rp, r->jobs, &w.nhs)) == NULL)
+		goto oom;
+	ev_par_for(w.nhs + 2, r->jobs, walk_main, &w);
+	if (rp_hosts_finish(rp, w.hw) != 0 || w.rc[0] != 0 || w.rc[1] != 0)
 		goto oom;
 	if (analyse_groups(rp) != 0 || timeline(rp) != 0)
 		goto oom;

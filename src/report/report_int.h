@@ -199,6 +199,20 @@ struct rp {
 int	rp_analyse(struct rp *, const struct report *, struct ev_err *err);
 void	rp_release(struct rp *);
 /*
+ * Part of rp_analyse(), in report_hosts.c: rp->hosts (each host's
+ * telemetry counters and findings by level, sorted by name), rp->clears,
+ * rp->first and rp->last.  The events are counted in stretches, up to
+ * jobs of them: rp_hosts_begin() (NULL when out of memory; *n
+ * stretches), rp_hosts_stretch() for each (concurrently), then
+ * rp_hosts_finish() sums them in order (0 or EV_ENOMEM) and frees the
+ * walk, as it does on every path.
+ */
+struct rp_hwalk;
+struct rp_hwalk *rp_hosts_begin(struct rp *, unsigned jobs, unsigned *n);
+void	rp_hosts_stretch(struct rp_hwalk *, unsigned i);
+int	rp_hosts_finish(struct rp *, struct rp_hwalk *);
+
+/*
  * Part of rp_analyse(), in report_watched.c: rp->watched, the runs of
  * each watched binary (report.watch) with their command lines, over
  * every process event.  0 or EV_ENOMEM.
