@@ -169,6 +169,50 @@ block_free(struct ev_arena_block *b)
 		free(b);
 }
 
+#define TABLE_MIN	ARENA_HUGE	/* smaller tables: calloc */
+
+/* A table's mapping: its size rounded up to pages. */
+static size_t
+table_size(size_t n)
+{
+	return (n + 4095) & ~(size_t)4095;
+}
+
+void *
+ev_table_alloc(size_t n)
+{
+	char *m, *at;
+	size_t len, head;
+
+	if (n < TABLE_MIN || n > SIZE_MAX / 2)
+		return calloc(1, n ? n : 1);
+	len = table_size(n);
+	m = mmap(NULL, len + ARENA_HUGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	at = huge_align(m);
+	head = (size_t)(at - m);
+	if (head > 0)
+		munmap(m, head);
+	munmap(at + len, ARENA_HUGE - head);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(at, len / ARENA_HUGE * ARENA_HUGE, MADV_HUGEPAGE);
+#endif
+	return at;
+}
+
+void
+ev_table_free(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	if (n < TABLE_MIN || n > SIZE_MAX / 2)
+		free(p);
+	else
+		munmap(p, table_size(n));
+}
+
 void
 ev_arena_init(struct ev_arena *a)
 {

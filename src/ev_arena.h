@@ -41,6 +41,16 @@ void	 ev_arena_init(struct ev_arena *);
 #define EV_ARENA_POOL	(sizeof(void *) > 4 ? (size_t)16 << 30 : \
 			    (size_t)256 << 20)
 void	 ev_arena_pool(struct ev_arena *);
+/*
+ * n zeroed bytes for a large table read at random (a matching memo's
+ * slots), in a mapping of its own whose whole 2 MiB stretches are
+ * advised as transparent huge pages: filling it takes a page fault per
+ * 2 MiB, not one per 4 KiB page (each of which costs more than the
+ * zeroing in a virtual machine); below 2 MiB, calloc.  NULL when out of
+ * memory; free with ev_table_free(p, the same n).
+ */
+void	*ev_table_alloc(size_t n);
+void	 ev_table_free(void *p, size_t n);
 /* Frees every block; the arena is empty and reusable. */
 void	 ev_arena_release(struct ev_arena *);
 /* Keeps the first block, frees the rest, forgets every allocation. */

@@ -10,24 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev_arena.h"
 #include "memo.h"
 
 struct sigma_memo *
 sigma_memo_new(void)
 {
 	/*
-	 * Slots on cache lines: a short value shares its slot's lines.
-	 * calloc, not aligned_alloc and memset: fresh pages come zeroed,
-	 * so the slots a thread never uses are never touched.
+	 * The slots, 4 MiB read at random: huge pages where the system
+	 * has them (ev_table_alloc()), each already on cache lines (a
+	 * short value shares its slot's lines).  Fresh pages come zeroed.
 	 */
-	char *raw = calloc(1, sizeof(struct sigma_memo) + 64);
-	struct sigma_memo *m;
-
-	if (raw == NULL)
-		return NULL;
-	m = (struct sigma_memo *)(void *)(raw + 64 - (uintptr_t)raw % 64);
-	m->raw = raw;
-	return m;
+	return ev_table_alloc(sizeof(struct sigma_memo));
 }
 
 void
@@ -43,7 +37,7 @@ sigma_memo_free(struct sigma_memo *m)
 			free(m->slot[i].find);
 			free(m->slot[i].res);
 		}
-	free(m->raw);
+	ev_table_free(m, sizeof(*m));
 }
 
 /* Notes that slot e has (or may have) buffers of its own. */

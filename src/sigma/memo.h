@@ -73,7 +73,6 @@ struct sigma_memo {
 	/* slots with buffers, a bit each: freeing visits only these, not
 	   the 4 MB of slots (pages a short run never touched) */
 	uint64_t		 owned[SIGMA_MEMO_SLOTS / 64];
-	void			*raw;		/* what was allocated */
 };
 
 struct sigma_memo *sigma_memo_new(void);
