@@ -135,14 +135,18 @@ pool_free(struct ev_arena_block *b)
 	pthread_mutex_unlock(&pool.lock);
 }
 
-/* A block of ARENA_HUGE bytes, header included, on a 2 MiB boundary. */
-static struct ev_arena_block *
-huge_block(void)
+/*
+ * A mapping of len bytes (a multiple of the page size) on a 2 MiB
+ * boundary, its whole 2 MiB stretches advised as transparent huge pages;
+ * NULL when it cannot be had.
+ */
+static char *
+map_huge(size_t len)
 {
 	char *m, *at;
 	size_t head;
 
-	m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
+	m = mmap(NULL, len + ARENA_HUGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return NULL;
@@ -150,12 +154,23 @@ huge_block(void)
 	head = (size_t)(at - m);
 	if (head > 0)
 		munmap(m, head);
-	munmap(at + ARENA_HUGE, ARENA_HUGE - head);
+	munmap(at + len, ARENA_HUGE - head);
 #ifdef MADV_HUGEPAGE
-	(void)madvise(at, ARENA_HUGE, MADV_HUGEPAGE);
+	if (len >= ARENA_HUGE)
+		(void)madvise(at, len / ARENA_HUGE * ARENA_HUGE,
+		    MADV_HUGEPAGE);
 #endif
-	return block_at(at, ARENA_HUGE - sizeof(struct ev_arena_block), true,
-	    false);
+	return at;
+}
+
+/* A block of ARENA_HUGE bytes, header included, on a 2 MiB boundary. */
+static struct ev_arena_block *
+huge_block(void)
+{
+	char *at = map_huge(ARENA_HUGE);
+
+	return at == NULL ? NULL : block_at(at, ARENA_HUGE -
+	    sizeof(struct ev_arena_block), true, false);
 }
 
 static void
@@ -181,25 +196,9 @@ table_size(size_t n)
 void *
 ev_table_alloc(size_t n)
 {
-	char *m, *at;
-	size_t len, head;
-
 	if (n < TABLE_MIN || n > SIZE_MAX / 2)
 		return calloc(1, n ? n : 1);
-	len = table_size(n);
-	m = mmap(NULL, len + ARENA_HUGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	at = huge_align(m);
-	head = (size_t)(at - m);
-	if (head > 0)
-		munmap(m, head);
-	munmap(at + len, ARENA_HUGE - head);
-#ifdef MADV_HUGEPAGE
-	(void)madvise(at, len / ARENA_HUGE * ARENA_HUGE, MADV_HUGEPAGE);
-#endif
-	return at;
+	return map_huge(table_size(n));
 }
 
 void

@@ -276,6 +276,30 @@ START_TEST(test_arena)
 }
 END_TEST
 
+/* Tables: zeroed, writable to the last byte, below and above 2 MiB. */
+START_TEST(test_table)
+{
+	static const size_t sizes[] = { 1, 4096, ((size_t)2 << 20) - 1,
+	    (size_t)2 << 20, ((size_t)4 << 20) + 36 * 1024 + 8 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k];
+		unsigned char *p = ev_table_alloc(n);
+
+		ck_assert_ptr_nonnull(p);
+		for (size_t i = 0; i < n; i += 4093)
+			ck_assert_uint_eq(p[i], 0);
+		ck_assert_uint_eq(p[n - 1], 0);
+		if (n >= ((size_t)2 << 20))
+			ck_assert_uint_eq((uintptr_t)p % ((size_t)2 << 20), 0);
+		memset(p, 0xa5, n);
+		ck_assert_uint_eq(p[n - 1], 0xa5);
+		ev_table_free(p, n);
+	}
+	ev_table_free(NULL, 10);
+}
+END_TEST
+
 /* Pooled arenas: slices of the shared reservation, reused once released. */
 START_TEST(test_arena_pool)
 {
@@ -1118,6 +1142,7 @@ core_suite(void)
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_arena_pool);
+	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_cols_offsets);
 	tcase_add_test(tc, test_parse_numbers);
 	tcase_add_test(tc, test_basename);
