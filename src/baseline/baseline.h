@@ -421,6 +421,8 @@ struct base_result {
 	size_t			 nunbaselined;
 	uint64_t		 scored;	/* invocations scored */
 	struct ev_arena		 arena;
+	struct ev_arena		*arenas;	/* the scoring threads' */
+	unsigned		 narenas;
 };
 
 /*

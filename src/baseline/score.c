@@ -17,6 +17,9 @@
  * invocation is scored against all others (its own counts subtracted).
  */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +95,7 @@ struct scorer {
 	const struct base_model		*model;
 	bool				 loo;
 	struct base_result		*res;
+	struct ev_arena			*arena;		/* res's strings */
 	struct ev_buf			 key, text;
 	/* findings grow here */
 	size_t				 cap;
@@ -103,7 +107,7 @@ struct scorer {
 static char *
 keep(struct scorer *s, const char *str)
 {
-	return ev_arena_strdup(&s->res->arena, str);
+	return ev_arena_strdup(s->arena, str);
 }
 
 static struct base_finding *
@@ -333,7 +337,7 @@ score_one(struct scorer *s, const struct base_inv *inv)
 	f->history = n;
 	f->hosts = hosts;
 	f->prior = used_prior;
-	f->news = ev_arena_alloc(&s->res->arena, nn * sizeof(*news));
+	f->news = ev_arena_alloc(s->arena, nn * sizeof(*news));
 	if (f->news == NULL) {
 		free(news);
 		return EV_ENOMEM;
@@ -379,22 +383,28 @@ cmp_unb(const void *a, const void *b)
 }
 
 /*
- * The invocations of watched binaries among events, found on several
- * threads: block k of FEAT_BLOCK events has its invocations (in event
- * order) in blk[k], their strings kept in the map of the slot its thread
- * holds (feature values and hosts once per thread; the slots' maps live
- * until the scoring ends).
+ * The invocations of watched binaries among events, found and then scored
+ * on several threads, by blocks of FEAT_BLOCK events: block k has its
+ * invocations in event order (v), and then its part of the result (its
+ * findings, unbaselined binaries and count scored), which the parts of
+ * the blocks before it precede.  A thread holds a slot: the map keeping
+ * feature values and hosts once per thread (live until the scoring
+ * ends), its buffers, and the arena of its findings' strings (which the
+ * result takes).
  */
 #define FEAT_BLOCK	8192
 
 struct feat_slot {
 	_Alignas(64) atomic_bool busy;
 	struct ev_map		 strings;
+	struct ev_buf		 key, text;
+	struct ev_arena		 arena;
 };
 
 struct feat_blk {
 	struct base_inv		*v;
 	size_t			 n, cap;
+	struct base_result	 part;		/* arena unused */
 	int			 rc;
 };
 
@@ -403,10 +413,24 @@ struct feats {
 	const struct corr	*corr;
 	struct ev_event *const	*events;
 	size_t			 n;
+	const struct base_model	*model;		/* scoring against */
+	bool			 loo;
 	struct feat_slot	*slots;
 	unsigned		 nslots;
 	struct feat_blk		*blk;
+	unsigned		 nblk;
 };
+
+/* A free slot, taken (at most nslots tasks run at once). */
+static struct feat_slot *
+slot_take(struct feats *f, unsigned k)
+{
+	unsigned t = k % f->nslots;
+
+	while (atomic_exchange(&f->slots[t].busy, true))
+		t = (t + 1) % f->nslots;
+	return &f->slots[t];
+}
 
 static void
 feat_block(void *arg, unsigned k)
@@ -415,11 +439,8 @@ feat_block(void *arg, unsigned k)
 	struct feat_blk *b = &f->blk[k];
 	size_t from = (size_t)k * FEAT_BLOCK, to = f->n - from < FEAT_BLOCK ?
 	    f->n : from + FEAT_BLOCK;
-	unsigned t = k % f->nslots;
+	struct feat_slot *sl = slot_take(f, k);
 
-	/* at most nslots blocks run at once: one slot is free */
-	while (atomic_exchange(&f->slots[t].busy, true))
-		t = (t + 1) % f->nslots;
 	for (size_t i = from; i < to && b->rc == 0; i++) {
 		struct base_inv inv;
 
@@ -429,60 +450,137 @@ feat_block(void *arg, unsigned k)
 		    f->events[i])))
 			continue;
 		if ((b->rc = base_features(f->cfg, f->corr, f->events[i],
-		    &f->slots[t].strings, &inv)) != 0 || inv.bin == NULL ||
+		    &sl->strings, &inv)) != 0 || inv.bin == NULL ||
 		    (b->rc = EV_GROW(b->v, b->n, b->cap, 64)) != 0)
 			base_inv_release(&inv);
 		else
 			b->v[b->n++] = inv;
 	}
-	atomic_store(&f->slots[t].busy, false);
+	atomic_store(&sl->busy, false);
 }
 
-/*
- * Every invocation of events[0..n) in event order into *invs (*ninv),
- * on up to jobs threads, their strings in f->slots (set up here; the
- * caller releases them).  0 or EV_ENOMEM.
- */
-static int
-find_invocations(struct feats *f, unsigned jobs, struct base_inv **invs,
-    size_t *ninv)
+static void
+score_block(void *arg, unsigned k)
 {
-	unsigned nb = (unsigned)((f->n + FEAT_BLOCK - 1) / FEAT_BLOCK);
-	size_t total = 0;
-	int rc = 0;
+	struct feats *f = arg;
+	struct feat_blk *b = &f->blk[k];
+	struct feat_slot *sl = slot_take(f, k);
+	struct scorer s = { .cfg = f->cfg, .model = f->model, .loo = f->loo,
+	    .res = &b->part, .arena = &sl->arena, .key = sl->key,
+	    .text = sl->text };
 
-	*invs = NULL;
-	*ninv = 0;
-	f->nslots = jobs < 1 ? 1 : jobs > nb ? (nb ? nb : 1) : jobs;
+	ev_map_init(&s.unb);
+	for (size_t i = 0; i < b->n && b->rc == 0; i++)
+		b->rc = score_one(&s, &b->v[i]);
+	ev_map_release(&s.unb);
+	sl->key = s.key;
+	sl->text = s.text;
+	atomic_store(&sl->busy, false);
+}
+
+/* The slots and blocks for events[0..n) on up to jobs threads. */
+static int
+feats_init(struct feats *f, unsigned jobs)
+{
+	f->nblk = (unsigned)((f->n + FEAT_BLOCK - 1) / FEAT_BLOCK);
+	f->nslots = jobs < 1 ? 1 : jobs > f->nblk ? (f->nblk ? f->nblk : 1) :
+	    jobs;
 	if ((f->slots = aligned_alloc(64, f->nslots * sizeof(*f->slots))) ==
 	    NULL)
 		return EV_ENOMEM;
 	for (unsigned t = 0; t < f->nslots; t++) {
 		atomic_init(&f->slots[t].busy, false);
 		ev_map_init(&f->slots[t].strings);
+		ev_buf_init(&f->slots[t].key);
+		ev_buf_init(&f->slots[t].text);
+		ev_arena_init(&f->slots[t].arena);
 	}
-	if ((f->blk = calloc(nb + 1, sizeof(*f->blk))) == NULL)
+	if ((f->blk = calloc(f->nblk + 1, sizeof(*f->blk))) == NULL)
 		return EV_ENOMEM;
-	ev_par_for(nb, f->nslots, feat_block, f);
-	for (unsigned k = 0; k < nb; k++) {
-		rc = f->blk[k].rc != 0 ? f->blk[k].rc : rc;
-		total += f->blk[k].n;
-	}
-	if (rc == 0 && (*invs = calloc(total ? total : 1, sizeof(**invs))) ==
-	    NULL)
-		rc = EV_ENOMEM;
-	for (unsigned k = 0; k < nb; k++) {
-		for (size_t i = 0; i < f->blk[k].n; i++) {
-			if (*invs != NULL)
-				(*invs)[(*ninv)++] = f->blk[k].v[i];
-			else
-				base_inv_release(&f->blk[k].v[i]);
+	return 0;
+}
+
+/* The first error of the blocks, or 0. */
+static int
+blocks_rc(const struct feats *f)
+{
+	for (unsigned k = 0; k < f->nblk; k++)
+		if (f->blk[k].rc != 0)
+			return f->blk[k].rc;
+	return 0;
+}
+
+/*
+ * The blocks' parts into res, in order: their findings, their unbaselined
+ * binaries summed by name (first appearance first, as one scorer would
+ * list them; sorted after), the count scored, and the slots' arenas.
+ * 0 or EV_ENOMEM.
+ */
+static int
+merge_parts(struct feats *f, struct scorer *s, struct base_result *res)
+{
+	size_t nf = 0;
+
+	for (unsigned k = 0; k < f->nblk; k++)
+		nf += f->blk[k].part.nfindings;
+	if ((res->findings = malloc((nf ? nf : 1) *
+	    sizeof(*res->findings))) == NULL)
+		return EV_ENOMEM;
+	for (unsigned k = 0; k < f->nblk; k++) {
+		struct base_result *p = &f->blk[k].part;
+
+		memcpy(res->findings + res->nfindings, p->findings,
+		    p->nfindings * sizeof(*p->findings));
+		res->nfindings += p->nfindings;
+		res->scored += p->scored;
+		for (size_t i = 0; i < p->nunbaselined; i++) {
+			const struct base_unbaselined *u = &p->unbaselined[i];
+			struct ev_map_ent *e;
+			bool isnew;
+
+			if ((e = ev_map_put(&s->unb, u->binary,
+			    strlen(u->binary), &isnew)) == NULL ||
+			    (isnew && EV_GROW(res->unbaselined,
+			    res->nunbaselined, s->ucap, 8) != 0))
+				return EV_ENOMEM;
+			if (isnew) {
+				e->idx = (uint32_t)res->nunbaselined++;
+				res->unbaselined[e->idx] = *u;
+				continue;
+			}
+			res->unbaselined[e->idx].invocations += u->invocations;
+			if (u->history > res->unbaselined[e->idx].history)
+				res->unbaselined[e->idx].history = u->history;
 		}
+	}
+	if ((res->arenas = calloc(f->nslots, sizeof(*res->arenas))) == NULL)
+		return EV_ENOMEM;
+	for (unsigned t = 0; t < f->nslots; t++) {
+		res->arenas[t] = f->slots[t].arena;
+		ev_arena_init(&f->slots[t].arena);
+	}
+	res->narenas = f->nslots;
+	return 0;
+}
+
+static void
+feats_release(struct feats *f)
+{
+	for (unsigned k = 0; f->blk != NULL && k < f->nblk; k++) {
+		for (size_t i = 0; i < f->blk[k].n; i++)
+			base_inv_release(&f->blk[k].v[i]);
 		free(f->blk[k].v);
+		free(f->blk[k].part.findings);
+		free(f->blk[k].part.unbaselined);
 	}
 	free(f->blk);
-	f->blk = NULL;
-	return rc;
+	for (unsigned t = 0; f->slots != NULL && t < f->nslots; t++) {
+		ev_map_release(&f->slots[t].strings);
+		ev_buf_release(&f->slots[t].key);
+		ev_buf_release(&f->slots[t].text);
+		ev_arena_release(&f->slots[t].arena);
+	}
+	free(f->slots);
 }
 
 int
@@ -493,39 +591,38 @@ base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
 	struct scorer s;
 	struct base_model own;
 	struct base_counts counts;
-	struct base_inv *invs = NULL;
-	struct feats f = { cfg, corr, events, n, NULL, 0, NULL };
-	size_t ninv = 0;
+	struct feats f = { .cfg = cfg, .corr = corr, .events = events,
+	    .n = n };
 	int rc = EV_ENOMEM;
 
 	memset(res, 0, sizeof(*res));
 	ev_arena_init(&res->arena);
 	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.res = res;
-	ev_buf_init(&s.key);
-	ev_buf_init(&s.text);
 	ev_map_init(&s.unb);
 	base_model_init(&own);
 	base_counts_init(&counts);
 
 	/* the features of every watched invocation, once */
-	if (find_invocations(&f, jobs, &invs, &ninv) != 0)
+	if (feats_init(&f, jobs) != 0)
 		goto out;
-	for (size_t i = 0; i < ninv && prior == NULL; i++)
-		if (base_counts_add(&counts, &invs[i]) != 0)
-			goto out;
+	ev_par_for(f.nblk, f.nslots, feat_block, &f);
+	if (blocks_rc(&f) != 0)
+		goto out;
+	for (unsigned k = 0; k < f.nblk && prior == NULL; k++)
+		for (size_t i = 0; i < f.blk[k].n; i++)
+			if (base_counts_add(&counts, &f.blk[k].v[i]) != 0)
+				goto out;
 	if (prior == NULL) {
 		if (base_model_add_counts(&own, &counts) != 0)
 			goto out;
 		base_counts_release(&counts);
-		s.model = &own;
-		s.loo = true;
+		f.model = &own;
+		f.loo = true;
 	} else
-		s.model = prior;
-	for (size_t i = 0; i < ninv; i++)
-		if (score_one(&s, &invs[i]) != 0)
-			goto out;
+		f.model = prior;
+	ev_par_for(f.nblk, f.nslots, score_block, &f);
+	if (blocks_rc(&f) != 0 || merge_parts(&f, &s, res) != 0)
+		goto out;
 	if (res->nunbaselined > 1)
 		ev_qsort(res->unbaselined, res->nunbaselined,
 		    sizeof(*res->unbaselined), cmp_unb);
@@ -535,17 +632,17 @@ out:
 		EV_ERR(err, rc, 0, "baseline scoring: out of memory");
 		base_result_release(res);
 	}
-	for (size_t i = 0; i < ninv; i++)
-		base_inv_release(&invs[i]);
-	free(invs);
-	for (unsigned t = 0; f.slots != NULL && t < f.nslots; t++)
-		ev_map_release(&f.slots[t].strings);
-	free(f.slots);
+	feats_release(&f);
 	base_counts_release(&counts);
 	base_model_release(&own);
 	ev_map_release(&s.unb);
-	ev_buf_release(&s.key);
-	ev_buf_release(&s.text);
+#ifdef __GLIBC__
+	/* the invocations' features were allocated by the threads, in
+	   malloc arenas of their own that keep what is freed: give it
+	   back, as the main arena would have been reused */
+	if (f.nslots > 1)
+		(void)malloc_trim(0);
+#endif
 	return rc;
 }
 
@@ -555,5 +652,8 @@ base_result_release(struct base_result *res)
 	free(res->findings);
 	free(res->unbaselined);
 	ev_arena_release(&res->arena);
+	for (unsigned t = 0; t < res->narenas; t++)
+		ev_arena_release(&res->arenas[t]);
+	free(res->arenas);
 	memset(res, 0, sizeof(*res));
 }
