@@ -529,8 +529,9 @@ merge_parts(struct feats *f, struct scorer *s, struct base_result *res)
 	for (unsigned k = 0; k < f->nblk; k++) {
 		struct base_result *p = &f->blk[k].part;
 
-		memcpy(res->findings + res->nfindings, p->findings,
-		    p->nfindings * sizeof(*p->findings));
+		if (p->nfindings > 0)
+			memcpy(res->findings + res->nfindings, p->findings,
+			    p->nfindings * sizeof(*p->findings));
 		res->nfindings += p->nfindings;
 		res->scored += p->scored;
 		for (size_t i = 0; i < p->nunbaselined; i++) {
