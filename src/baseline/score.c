@@ -408,18 +408,43 @@ struct feat_blk {
 	int			 rc;
 };
 
+/*
+ * Stacking: the evidence's counts and model by binary name, in up to
+ * nslots parts.  Names are dealt, most invocations first, to the part
+ * with the fewest so far; part p counts the invocations of its names and
+ * sums them into its own model, on a thread of its own, and an
+ * invocation is scored against the model of its name's part.  A binary's
+ * model is the same whatever the parts: only its own counts make it.
+ */
+struct mpart {
+	struct base_counts	 counts;
+	struct base_model	 model;
+	uint64_t		 load;		/* invocations dealt */
+	int			 rc;
+};
+
 struct feats {
 	const struct base_config *cfg;
 	const struct corr	*corr;
 	struct ev_event *const	*events;
 	size_t			 n;
-	const struct base_model	*model;		/* scoring against */
+	const struct base_model	*model;		/* scoring against (a DB's) */
 	bool			 loo;
 	struct feat_slot	*slots;
 	unsigned		 nslots;
 	struct feat_blk		*blk;
 	unsigned		 nblk;
+	struct mpart		*parts;		/* stacking: the models */
+	unsigned		 nparts;
+	unsigned		*part_of;	/* per cfg->bins entry */
 };
+
+/* The part of inv's binary (inv->bin is one of cfg->bins). */
+static unsigned
+part_of(const struct feats *f, const struct base_inv *inv)
+{
+	return f->part_of[inv->bin - f->cfg->bins];
+}
 
 /* A free slot, taken (at most nslots tasks run at once). */
 static struct feat_slot *
@@ -470,12 +495,121 @@ score_block(void *arg, unsigned k)
 	    .text = sl->text };
 
 	ev_map_init(&s.unb);
-	for (size_t i = 0; i < b->n && b->rc == 0; i++)
+	for (size_t i = 0; i < b->n && b->rc == 0; i++) {
+		if (f->parts != NULL)
+			s.model = &f->parts[part_of(f, &b->v[i])].model;
 		b->rc = score_one(&s, &b->v[i]);
+	}
 	ev_map_release(&s.unb);
 	sl->key = s.key;
 	sl->text = s.text;
 	atomic_store(&sl->busy, false);
+}
+
+/* Part p's counts and model (ev_par_for() body). */
+static void
+part_count(void *arg, unsigned p)
+{
+	struct feats *f = arg;
+	struct mpart *mp = &f->parts[p];
+
+	for (unsigned k = 0; k < f->nblk && mp->rc == 0; k++)
+		for (size_t i = 0; i < f->blk[k].n && mp->rc == 0; i++)
+			if (part_of(f, &f->blk[k].v[i]) == p)
+				mp->rc = base_counts_add(&mp->counts,
+				    &f->blk[k].v[i]);
+	if (mp->rc == 0)
+		mp->rc = base_model_add_counts(&mp->model, &mp->counts);
+	base_counts_release(&mp->counts);
+}
+
+/* A name's invocations, for dealing (first: its first cfg->bins entry). */
+struct named {
+	uint64_t	 n;
+	size_t		 first;
+	unsigned	 part;
+};
+
+static int
+cmp_named(const void *a, const void *b)
+{
+	const struct named *x = *(const struct named *const *)a;
+	const struct named *y = *(const struct named *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * The stacking models, by part (struct mpart): names dealt, then each
+ * part counted on a thread.  0 or EV_ENOMEM.
+ */
+static int
+stack_models(struct feats *f)
+{
+	size_t nb = f->cfg->nbins, nn = 0;
+	uint64_t *per = calloc(nb + 1, sizeof(*per));
+	struct named *nv = calloc(nb + 1, sizeof(*nv));
+	struct named **order = calloc(nb + 1, sizeof(*order));
+	size_t *name_of = calloc(nb + 1, sizeof(*name_of));
+	struct ev_map names = EV_MAP_INIT;
+	int rc = EV_ENOMEM;
+
+	if (per == NULL || nv == NULL || order == NULL || name_of == NULL ||
+	    (f->part_of = calloc(nb + 1, sizeof(*f->part_of))) == NULL)
+		goto out;
+	for (unsigned k = 0; k < f->nblk; k++)
+		for (size_t i = 0; i < f->blk[k].n; i++)
+			per[f->blk[k].v[i].bin - f->cfg->bins]++;
+	for (size_t i = 0; i < nb; i++) {
+		const char *name = f->cfg->bins[i].name;
+		struct ev_map_ent *e;
+		bool isnew;
+
+		if ((e = ev_map_put(&names, name, strlen(name), &isnew)) ==
+		    NULL)
+			goto out;
+		if (isnew) {
+			e->idx = (uint32_t)nn;
+			nv[nn] = (struct named){ 0, i, 0 };
+			order[nn] = &nv[nn];
+			nn++;
+		}
+		name_of[i] = e->idx;
+		nv[e->idx].n += per[i];
+	}
+	f->nparts = f->nslots < nn ? f->nslots : nn ? (unsigned)nn : 1;
+	if ((f->parts = calloc(f->nparts, sizeof(*f->parts))) == NULL)
+		goto out;
+	for (unsigned p = 0; p < f->nparts; p++) {
+		base_counts_init(&f->parts[p].counts);
+		base_model_init(&f->parts[p].model);
+	}
+	ev_qsort(order, nn, sizeof(*order), cmp_named);
+	for (size_t k = 0; k < nn; k++) {
+		unsigned best = 0;
+
+		for (unsigned p = 1; p < f->nparts; p++)
+			if (f->parts[p].load < f->parts[best].load)
+				best = p;
+		f->parts[best].load += order[k]->n;
+		order[k]->part = best;
+	}
+	for (size_t i = 0; i < nb; i++)
+		f->part_of[i] = nv[name_of[i]].part;
+	ev_par_for(f->nparts, f->nparts, part_count, f);
+	rc = 0;
+	for (unsigned p = 0; p < f->nparts; p++)
+		if (f->parts[p].rc != 0)
+			rc = f->parts[p].rc;
+out:
+	free(per);
+	free(nv);
+	free(order);
+	free(name_of);
+	ev_map_release(&names);
+	return rc;
 }
 
 /* The slots and blocks for events[0..n) on up to jobs threads. */
@@ -575,6 +709,12 @@ feats_release(struct feats *f)
 		free(f->blk[k].part.unbaselined);
 	}
 	free(f->blk);
+	for (unsigned p = 0; f->parts != NULL && p < f->nparts; p++) {
+		base_counts_release(&f->parts[p].counts);
+		base_model_release(&f->parts[p].model);
+	}
+	free(f->parts);
+	free(f->part_of);
 	for (unsigned t = 0; f->slots != NULL && t < f->nslots; t++) {
 		ev_map_release(&f->slots[t].strings);
 		ev_buf_release(&f->slots[t].key);
@@ -590,18 +730,14 @@ base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
     unsigned jobs, struct base_result *res, struct ev_err *err)
 {
 	struct scorer s;
-	struct base_model own;
-	struct base_counts counts;
 	struct feats f = { .cfg = cfg, .corr = corr, .events = events,
-	    .n = n };
+	    .n = n, .model = prior };
 	int rc = EV_ENOMEM;
 
 	memset(res, 0, sizeof(*res));
 	ev_arena_init(&res->arena);
 	memset(&s, 0, sizeof(s));
 	ev_map_init(&s.unb);
-	base_model_init(&own);
-	base_counts_init(&counts);
 
 	/* the features of every watched invocation, once */
 	if (feats_init(&f, jobs) != 0)
@@ -609,18 +745,12 @@ base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
 	ev_par_for(f.nblk, f.nslots, feat_block, &f);
 	if (blocks_rc(&f) != 0)
 		goto out;
-	for (unsigned k = 0; k < f.nblk && prior == NULL; k++)
-		for (size_t i = 0; i < f.blk[k].n; i++)
-			if (base_counts_add(&counts, &f.blk[k].v[i]) != 0)
-				goto out;
+	/* stacking: the evidence is the history */
 	if (prior == NULL) {
-		if (base_model_add_counts(&own, &counts) != 0)
+		if (stack_models(&f) != 0)
 			goto out;
-		base_counts_release(&counts);
-		f.model = &own;
 		f.loo = true;
-	} else
-		f.model = prior;
+	}
 	ev_par_for(f.nblk, f.nslots, score_block, &f);
 	if (blocks_rc(&f) != 0 || merge_parts(&f, &s, res) != 0)
 		goto out;
@@ -634,8 +764,6 @@ out:
 		base_result_release(res);
 	}
 	feats_release(&f);
-	base_counts_release(&counts);
-	base_model_release(&own);
 	ev_map_release(&s.unb);
 #ifdef __GLIBC__
 	/* the invocations' features were allocated by the threads, in
