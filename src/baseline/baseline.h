@@ -430,9 +430,11 @@ struct base_result {
  * a baseline DB (base_db_load()); NULL: stacking over the events
  * themselves, each invocation against all the others (leave-one-out).
  * Findings are invocations whose score reaches the low level, and renamed
- * binaries.  The invocations and their features are found on up to jobs
- * threads.  Returns 0 and fills *res (release with
- * base_result_release()), or EV_ENOMEM.
+ * binaries.  Up to jobs threads find the invocations and their features
+ * and score them (by blocks of events), and count the evidence's history
+ * when stacking (by binary); the result is the same for any number.
+ * Returns 0 and fills *res (release with base_result_release()), or
+ * EV_ENOMEM.
  */
 int	base_score_jobs(const struct base_config *,
 	    const struct base_model *prior, const struct corr *,

@@ -15,6 +15,8 @@
  * min_history are listed as unbaselined instead.
  * Stacking (no prior model): the evidence is the history, and each
  * invocation is scored against all others (its own counts subtracted).
+ * The work runs on the scan's threads by blocks of events and, for the
+ * history, by binary (base_score_jobs()).
  */
 #include <math.h>
 #ifdef __GLIBC__
