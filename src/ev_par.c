@@ -14,48 +14,91 @@
 struct par {
 	atomic_uint	 next;
 	unsigned	 n;
-	ev_par_fn	 fn;
+	ev_par_tfn	 fn;
 	void		*arg;
+};
+
+/* A thread of the loop: the loop and the thread's number. */
+struct worker {
+	struct par	*p;
+	unsigned	 t;
+	pthread_t	 tid;
 };
 
 static void *
 par_main(void *arg)
 {
-	struct par *p = arg;
+	struct worker *w = arg;
+	struct par *p = w->p;
 	unsigned i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		p->fn(p->arg, i);
+		p->fn(p->arg, i, w->t);
 	return NULL;
 }
 
 void
-ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg)
+ev_par_for_t(unsigned n, unsigned threads, ev_par_tfn fn, void *arg)
 {
 	struct par p;
-	pthread_t stack[PAR_STACK_THREADS], *tid = stack;
+	struct worker stack[PAR_STACK_THREADS], *w = stack;
 	unsigned started = 0;
 
 	if (n == 0)
 		return;
+	if (threads < 1)
+		threads = 1;
 	if (threads > n)
 		threads = n;
 	atomic_init(&p.next, 0);
 	p.n = n;
 	p.fn = fn;
 	p.arg = arg;
-	/* without memory for the ids, the calling thread does it all */
+	/* without memory for the threads, the calling thread does it all */
 	if (threads > PAR_STACK_THREADS &&
-	    (tid = calloc(threads, sizeof(*tid))) == NULL)
+	    (w = calloc(threads, sizeof(*w))) == NULL) {
+		w = stack;
 		threads = 1;
-	for (unsigned k = 1; k < threads; k++)
-		if (pthread_create(&tid[started], NULL, par_main, &p) == 0)
+	}
+	/* numbers in [0, threads): the calling thread is 0, the others
+	   1 .. started, so a thread that could not start leaves a gap at
+	   the top only */
+	for (unsigned k = 0; k < threads; k++)
+		w[k] = (struct worker){ &p, 0, 0 };
+	for (unsigned k = 1; k < threads; k++) {
+		w[started + 1].t = started + 1;
+		if (pthread_create(&w[started + 1].tid, NULL, par_main,
+		    &w[started + 1]) == 0)
 			started++;
-	par_main(&p);
-	for (unsigned k = 0; k < started; k++)
-		pthread_join(tid[k], NULL);
-	if (tid != stack)
-		free(tid);
+	}
+	par_main(&w[0]);
+	for (unsigned k = 1; k <= started; k++)
+		pthread_join(w[k].tid, NULL);
+	if (w != stack)
+		free(w);
+}
+
+/* ev_par_for()'s fn, called as an ev_par_tfn. */
+struct plain {
+	ev_par_fn	 fn;
+	void		*arg;
+};
+
+static void
+plain_main(void *arg, unsigned i, unsigned t)
+{
+	const struct plain *pl = arg;
+
+	(void)t;
+	pl->fn(pl->arg, i);
+}
+
+void
+ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg)
+{
+	struct plain pl = { fn, arg };
+
+	ev_par_for_t(n, threads, plain_main, &pl);
 }
 
 /* One slice of ev_par_slices(). */

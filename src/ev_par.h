@@ -28,6 +28,15 @@ typedef void	(*ev_par_fn)(void *arg, unsigned i);
 void	ev_par_for(unsigned n, unsigned threads, ev_par_fn fn, void *arg);
 
 /*
+ * ev_par_for() whose fn is also told which thread runs it: t in
+ * [0, threads), the calling thread 0, and no two calls at the same time
+ * with the same t.  A caller keeps what a thread carries from index to
+ * index (scratch, buffers, an arena) in its own slot t.
+ */
+typedef void	(*ev_par_tfn)(void *arg, unsigned i, unsigned t);
+void	ev_par_for_t(unsigned n, unsigned threads, ev_par_tfn fn, void *arg);
+
+/*
  * Output formatted in order on several threads (dump's and the report's
  * timelines): fn(arg, i, b) appends item i to b, for every i in [0, n);
  * slice t of the items (consecutive, of about n / threads) goes into

@@ -131,18 +131,17 @@ findings_progress(void *arg, char *buf, size_t size)
 #define LATE_BLOCK	4096	/* events one late-matching task looks at */
 
 /*
- * A thread's state in late matching, taken by one task at a time: the
- * 3/7 are not spread evenly over the events (one host's image loads may
- * fill a stretch), so tasks are blocks of events handed to whichever
- * thread is free, and a thread keeps its scratch (and its memos) from
- * block to block.
+ * A thread's state in late matching (slot t of ev_par_for_t()): the 3/7
+ * are not spread evenly over the events (one host's image loads may fill
+ * a stretch), so tasks are blocks of events handed to whichever thread
+ * is free, and a thread keeps its scratch (and its memos) from block to
+ * block.
  */
 struct late_slot {
 	struct sigma_scratch	*sc;
 	struct ev_arena		 tmp, ptmp;
 	const struct ev_event	*lastp, *lastw;
 	struct ev_err		 err;
-	atomic_bool		 busy;
 };
 
 struct late {
@@ -188,19 +187,14 @@ match_whole(struct late *l, struct late_slot *t, struct ev_event *ev,
 }
 
 static void
-late_block(void *arg, unsigned i)
+late_block(void *arg, unsigned i, unsigned s)
 {
 	struct late *l = arg;
 	size_t n = l->run->nevents, from = (size_t)i * LATE_BLOCK,
 	    to = from + LATE_BLOCK < n ? from + LATE_BLOCK : n;
-	unsigned s = 0;
-	struct late_slot *t;
+	struct late_slot *t = &l->slots[s];
 	int rc;
 
-	/* at most nslots tasks run at once: one slot is free */
-	while (atomic_exchange(&l->slots[s].busy, true))
-		s = (s + 1) % l->nslots;
-	t = &l->slots[s];
 	if (t->sc == NULL && t->err.code == 0 &&
 	    (t->sc = sigma_scratch_new(l->rules)) == NULL)
 		EV_ERR(&t->err, EV_ENOMEM, 0, "out of memory");
@@ -218,7 +212,6 @@ late_block(void *arg, unsigned i)
 		    &l->arenas[s])) != 0)
 			EV_ERR(&t->err, rc, 0, "out of memory");
 	}
-	atomic_store(&t->busy, false);
 }
 
 int
@@ -241,7 +234,7 @@ findings_match_late(struct findings *fs, const struct sigma_set *rules,
 		ev_arena_init(&l.slots[i].tmp);
 		ev_arena_init(&l.slots[i].ptmp);
 	}
-	ev_par_for((unsigned)nblocks, l.nslots, late_block, &l);
+	ev_par_for_t((unsigned)nblocks, l.nslots, late_block, &l);
 	for (unsigned i = 0; i < l.nslots; i++) {
 		if (rc == 0 && l.slots[i].err.code != 0) {
 			rc = l.slots[i].err.code;

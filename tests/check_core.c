@@ -5,11 +5,13 @@
 #include <check.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ev_arena.h"
+#include "ev_par.h"
 #include "ev_buf.h"
 #include "ev_json.h"
 #include "ev_spill.h"
@@ -273,6 +275,46 @@ START_TEST(test_arena)
 	ck_assert_ptr_nonnull(ev_arena_alloc(&a, 16));
 	ev_arena_release(&a);
 	ck_assert_ptr_null(a.head);
+}
+END_TEST
+
+/* ev_par_for_t(): every index once, each thread number below threads
+   and never in two calls at once (a slot's flag would be seen taken). */
+struct par_check {
+	atomic_int	 done[1000];
+	atomic_bool	 inuse[20];
+	atomic_int	 bad;
+	unsigned	 threads;
+};
+
+static void
+par_check_one(void *arg, unsigned i, unsigned t)
+{
+	struct par_check *c = arg;
+
+	if (t >= c->threads || atomic_exchange(&c->inuse[t], true))
+		atomic_fetch_add(&c->bad, 1);
+	atomic_fetch_add(&c->done[i], 1);
+	for (volatile int k = 0; k < 1000; k++)
+		;
+	if (t < c->threads)
+		atomic_store(&c->inuse[t], false);
+}
+
+START_TEST(test_par_threads)
+{
+	static const unsigned threads[] = { 0, 1, 2, 3, 17, 20 };
+
+	for (size_t k = 0; k < sizeof(threads) / sizeof(threads[0]); k++) {
+		static struct par_check c;
+
+		memset(&c, 0, sizeof(c));
+		c.threads = threads[k] ? threads[k] : 1;
+		ev_par_for_t(1000, threads[k], par_check_one, &c);
+		ck_assert_int_eq(atomic_load(&c.bad), 0);
+		for (int i = 0; i < 1000; i++)
+			ck_assert_int_eq(atomic_load(&c.done[i]), 1);
+	}
 }
 END_TEST
 
@@ -1143,6 +1185,7 @@ core_suite(void)
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_arena_pool);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_par_threads);
 	tcase_add_test(tc, test_cols_offsets);
 	tcase_add_test(tc, test_parse_numbers);
 	tcase_add_test(tc, test_basename);

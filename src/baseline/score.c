@@ -22,7 +22,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,16 +388,15 @@ cmp_unb(const void *a, const void *b)
  * on several threads, by blocks of FEAT_BLOCK events: block k has its
  * invocations in event order (v), and then its part of the result (its
  * findings, unbaselined binaries and count scored), which the parts of
- * the blocks before it precede.  A thread holds a slot: the map keeping
- * feature values and hosts once per thread (live until the scoring
- * ends), its buffers, and the arena of its findings' strings (which the
- * result takes).
+ * the blocks before it precede.  Thread t has slot t (ev_par_for_t()):
+ * the map keeping feature values and hosts once per thread (live until
+ * the scoring ends), its buffers, and the arena of its findings' strings
+ * (which the result takes).
  */
 #define FEAT_BLOCK	8192
 
 struct feat_slot {
-	_Alignas(64) atomic_bool busy;
-	struct ev_map		 strings;
+	_Alignas(64) struct ev_map strings;
 	struct ev_buf		 key, text;
 	struct ev_arena		 arena;
 };
@@ -448,25 +446,14 @@ part_of(const struct feats *f, const struct base_inv *inv)
 	return f->part_of[inv->bin - f->cfg->bins];
 }
 
-/* A free slot, taken (at most nslots tasks run at once). */
-static struct feat_slot *
-slot_take(struct feats *f, unsigned k)
-{
-	unsigned t = k % f->nslots;
-
-	while (atomic_exchange(&f->slots[t].busy, true))
-		t = (t + 1) % f->nslots;
-	return &f->slots[t];
-}
-
 static void
-feat_block(void *arg, unsigned k)
+feat_block(void *arg, unsigned k, unsigned t)
 {
 	struct feats *f = arg;
 	struct feat_blk *b = &f->blk[k];
 	size_t from = (size_t)k * FEAT_BLOCK, to = f->n - from < FEAT_BLOCK ?
 	    f->n : from + FEAT_BLOCK;
-	struct feat_slot *sl = slot_take(f, k);
+	struct feat_slot *sl = &f->slots[t];
 
 	for (size_t i = from; i < to && b->rc == 0; i++) {
 		struct base_inv inv;
@@ -483,15 +470,14 @@ feat_block(void *arg, unsigned k)
 		else
 			b->v[b->n++] = inv;
 	}
-	atomic_store(&sl->busy, false);
 }
 
 static void
-score_block(void *arg, unsigned k)
+score_block(void *arg, unsigned k, unsigned t)
 {
 	struct feats *f = arg;
 	struct feat_blk *b = &f->blk[k];
-	struct feat_slot *sl = slot_take(f, k);
+	struct feat_slot *sl = &f->slots[t];
 	struct scorer s = { .cfg = f->cfg, .model = f->model, .loo = f->loo,
 	    .res = &b->part, .arena = &sl->arena, .key = sl->key,
 	    .text = sl->text };
@@ -505,7 +491,6 @@ score_block(void *arg, unsigned k)
 	ev_map_release(&s.unb);
 	sl->key = s.key;
 	sl->text = s.text;
-	atomic_store(&sl->busy, false);
 }
 
 /* Part p's counts and model (ev_par_for() body). */
@@ -625,7 +610,6 @@ feats_init(struct feats *f, unsigned jobs)
 	    NULL)
 		return EV_ENOMEM;
 	for (unsigned t = 0; t < f->nslots; t++) {
-		atomic_init(&f->slots[t].busy, false);
 		ev_map_init(&f->slots[t].strings);
 		ev_buf_init(&f->slots[t].key);
 		ev_buf_init(&f->slots[t].text);
@@ -653,15 +637,17 @@ blocks_rc(const struct feats *f)
  * 0 or EV_ENOMEM.
  */
 static int
-merge_parts(struct feats *f, struct scorer *s, struct base_result *res)
+merge_parts(struct feats *f, struct base_result *res)
 {
-	size_t nf = 0;
+	struct ev_map unb = EV_MAP_INIT;	/* binary -> its entry */
+	size_t nf = 0, ucap = 0;
+	int rc = EV_ENOMEM;
 
 	for (unsigned k = 0; k < f->nblk; k++)
 		nf += f->blk[k].part.nfindings;
 	if ((res->findings = malloc((nf ? nf : 1) *
 	    sizeof(*res->findings))) == NULL)
-		return EV_ENOMEM;
+		goto out;
 	for (unsigned k = 0; k < f->nblk; k++) {
 		struct base_result *p = &f->blk[k].part;
 
@@ -675,11 +661,11 @@ merge_parts(struct feats *f, struct scorer *s, struct base_result *res)
 			struct ev_map_ent *e;
 			bool isnew;
 
-			if ((e = ev_map_put(&s->unb, u->binary,
+			if ((e = ev_map_put(&unb, u->binary,
 			    strlen(u->binary), &isnew)) == NULL ||
 			    (isnew && EV_GROW(res->unbaselined,
-			    res->nunbaselined, s->ucap, 8) != 0))
-				return EV_ENOMEM;
+			    res->nunbaselined, ucap, 8) != 0))
+				goto out;
 			if (isnew) {
 				e->idx = (uint32_t)res->nunbaselined++;
 				res->unbaselined[e->idx] = *u;
@@ -691,13 +677,16 @@ merge_parts(struct feats *f, struct scorer *s, struct base_result *res)
 		}
 	}
 	if ((res->arenas = calloc(f->nslots, sizeof(*res->arenas))) == NULL)
-		return EV_ENOMEM;
+		goto out;
 	for (unsigned t = 0; t < f->nslots; t++) {
 		res->arenas[t] = f->slots[t].arena;
 		ev_arena_init(&f->slots[t].arena);
 	}
 	res->narenas = f->nslots;
-	return 0;
+	rc = 0;
+out:
+	ev_map_release(&unb);
+	return rc;
 }
 
 static void
@@ -731,20 +720,17 @@ base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
     const struct corr *corr, struct ev_event *const *events, size_t n,
     unsigned jobs, struct base_result *res, struct ev_err *err)
 {
-	struct scorer s;
 	struct feats f = { .cfg = cfg, .corr = corr, .events = events,
 	    .n = n, .model = prior };
 	int rc = EV_ENOMEM;
 
 	memset(res, 0, sizeof(*res));
 	ev_arena_init(&res->arena);
-	memset(&s, 0, sizeof(s));
-	ev_map_init(&s.unb);
 
 	/* the features of every watched invocation, once */
 	if (feats_init(&f, jobs) != 0)
 		goto out;
-	ev_par_for(f.nblk, f.nslots, feat_block, &f);
+	ev_par_for_t(f.nblk, f.nslots, feat_block, &f);
 	if (blocks_rc(&f) != 0)
 		goto out;
 	/* stacking: the evidence is the history */
@@ -753,8 +739,8 @@ base_score_jobs(const struct base_config *cfg, const struct base_model *prior,
 			goto out;
 		f.loo = true;
 	}
-	ev_par_for(f.nblk, f.nslots, score_block, &f);
-	if (blocks_rc(&f) != 0 || merge_parts(&f, &s, res) != 0)
+	ev_par_for_t(f.nblk, f.nslots, score_block, &f);
+	if (blocks_rc(&f) != 0 || merge_parts(&f, res) != 0)
 		goto out;
 	if (res->nunbaselined > 1)
 		ev_qsort(res->unbaselined, res->nunbaselined,
@@ -766,7 +752,6 @@ out:
 		base_result_release(res);
 	}
 	feats_release(&f);
-	ev_map_release(&s.unb);
 #ifdef __GLIBC__
 	/* the invocations' features were allocated by the threads, in
 	   malloc arenas of their own that keep what is freed: give it
