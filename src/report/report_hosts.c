@@ -113,7 +113,7 @@ count_event(struct rp_host *h, const struct ev_event *ev)
 	}
 }
 
-/* The first time, 0 meaning none. */
+/* Time t into the span [*first, *last]; a time of 0 is none. */
 static void
 times(uint64_t *first, uint64_t *last, uint64_t t)
 {
@@ -128,8 +128,7 @@ static void
 host_add(struct rp_host *d, const struct rp_host *s)
 {
 #define ADD(f)	d->f += s->f
-	if (s->first != 0)
-		times(&d->first, &d->last, s->first);
+	times(&d->first, &d->last, s->first);
 	times(&d->first, &d->last, s->last);
 	ADD(events);
 	ADD(sysmon1); ADD(sysmon3); ADD(sysmon5); ADD(sysmon7);
@@ -248,8 +247,7 @@ sum_stretches(struct rp *rp, struct rp_hwalk *w, struct ev_map *hm)
 
 		if (st->rc != 0)
 			return st->rc;
-		if (st->first != 0)
-			times(&rp->first, &rp->last, st->first);
+		times(&rp->first, &rp->last, st->first);
 		times(&rp->first, &rp->last, st->last);
 		for (size_t k = 0; k < st->nhosts; k++) {
 			const char *comp = st->hosts[k].computer;
