@@ -1093,26 +1093,41 @@ summary(struct tw *w, const struct rp *rp)
 	ev_buf_release(&t);
 }
 
+/* A writer into b, as the options say. */
+static struct tw
+text_writer(const struct rp *rp, struct ev_buf *b)
+{
+	unsigned width = rp->r->opts.width ? rp->r->opts.width : 100;
+
+	return (struct tw){ b, rp->r->opts.color, width < 40 ? 40 : width,
+	    EV_BUF_INIT };
+}
+
+/* A timeline entry (rp_write_items(): entries are formatted in slices). */
+static void
+text_item(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
+{
+	struct tw w = text_writer(rp, b);
+
+	entry(&w, rp, it);
+	ev_buf_release(&w.tmp);
+}
+
 int
 report_text(FILE *out, const struct rp *rp, struct ev_err *err)
 {
 	struct ev_buf b = EV_BUF_INIT;
-	struct tw w = { &b, rp->r->opts.color, rp->r->opts.width ?
-	    rp->r->opts.width : 100, EV_BUF_INIT };
+	struct tw w = text_writer(rp, &b);
 	int rc;
 
-	if (w.width < 40)
-		w.width = 40;
 	verdict(&w, rp);
 	heading(&w, rp->r->opts.all_events ? "Timeline (all events)" :
 	    "Timeline (findings)");
 	if (rp->nitems == 0)
 		ev_buf_adds(&b, "no findings\n");
-	for (size_t i = 0; i < rp->nitems; i++) {
-		entry(&w, rp, &rp->items[i]);
-		if (b.len >= 65536 && (rc = rp_flush(out, &b, err)) != 0)
-			goto out;
-	}
+	if ((rc = rp_flush(out, &b, err)) != 0 || (rc = rp_write_items(out,
+	    rp, rp->items, rp->nitems, text_item, err)) != 0)
+		goto out;
 	coverage(&w, rp);
 	tampering(&w, rp);
 	damaged(&w, rp);
