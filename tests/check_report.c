@@ -131,6 +131,32 @@ START_TEST(escape_script_json)
 }
 END_TEST
 
+/* Escaped in place from an offset on, piece by piece: as escaped whole. */
+START_TEST(escape_script_tail)
+{
+	static const char *const piece[] = { "[\"plain\",", "\"a<b\",",
+	    "\"\xe2\x80\xa8&\",", "\"</script>\"]" };
+	struct ev_buf whole = EV_BUF_INIT, b = EV_BUF_INIT, j = EV_BUF_INIT;
+
+	ev_buf_adds(&b, "<head>");	/* before from: never escaped */
+	for (size_t i = 0; i < sizeof(piece) / sizeof(*piece); i++) {
+		size_t at = b.len;
+
+		ev_buf_adds(&j, piece[i]);
+		ev_buf_adds(&b, piece[i]);
+		report_json_script_tail(&b, at);
+	}
+	report_json_script(&whole, j.buf, j.len);
+	ck_assert_str_eq(b.buf + 6, whole.buf);
+	ck_assert(strncmp(b.buf, "<head>[\"plain\",\"a\\u003cb", 21) == 0);
+	report_json_script_tail(&b, b.len);	/* nothing after: a no-op */
+	ck_assert_str_eq(b.buf + 6, whole.buf);
+	ev_buf_release(&whole);
+	ev_buf_release(&b);
+	ev_buf_release(&j);
+}
+END_TEST
+
 START_TEST(escape_null)
 {
 	struct ev_buf b = EV_BUF_INIT;
@@ -652,6 +678,7 @@ report_suite(void)
 	tc = tcase_create("escape");
 	tcase_add_loop_test(tc, escape_table, 0, NELEM(esc));
 	tcase_add_test(tc, escape_script_json);
+	tcase_add_test(tc, escape_script_tail);
 	tcase_add_test(tc, escape_null);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");

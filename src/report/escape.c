@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ev_util.h"
@@ -39,6 +40,26 @@ report_json_script(struct ev_buf *b, const char *json, size_t n)
 		run = i + 1;
 	}
 	ev_buf_add(b, json + run, n - run);
+}
+
+void
+report_json_script_tail(struct ev_buf *b, size_t from)
+{
+	size_t n;
+	char *raw;
+
+	if (ev_buf_failed(b) || from >= b->len ||
+	    strcspn(b->buf + from, "<>&\xe2") >= b->len - from)
+		return;		/* (a NUL would stop strcspn(): all escaped) */
+	n = b->len - from;
+	if ((raw = malloc(n)) == NULL) {
+		b->oom = true;
+		return;
+	}
+	memcpy(raw, b->buf + from, n);
+	b->len = from;
+	report_json_script(b, raw, n);
+	free(raw);
 }
 
 void

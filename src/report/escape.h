@@ -22,6 +22,12 @@
  * "<!--" in a log string can no longer end or confuse the element.
  */
 void	report_json_script(struct ev_buf *b, const char *json, size_t n);
+/*
+ * report_json_script() of what b holds from byte from on, in place (a
+ * copy is made only when something needs escaping).  JSON text cut
+ * between values escapes piece by piece as it would whole.
+ */
+void	report_json_script_tail(struct ev_buf *b, size_t from);
 
 /*
  * One RFC 4180 CSV cell: quoted when it holds a comma, quote, CR or LF;

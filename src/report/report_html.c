@@ -113,6 +113,22 @@ hist(struct ev_buf *b, const struct rp *rp)
 	    bucket < 60 ? "seconds" : bucket < 3600 ? "minutes" : "hours");
 }
 
+/*
+ * An item of the page's data, after a comma unless it is the first,
+ * escaped for the script element (items are formatted and written in
+ * slices: the page's data is never whole in memory).
+ */
+static void
+html_item(struct ev_buf *b, const struct rp *rp, const struct rp_item *it)
+{
+	size_t at = b->len;
+
+	if (it != rp->items)
+		ev_buf_adds(b, ",\n");
+	rp_json_item(b, rp, it, true, !rp->r->opts.all_events);
+	report_json_script_tail(b, at);
+}
+
 int
 report_html(FILE *out, const struct rp *rp, struct ev_err *err)
 {
@@ -182,20 +198,19 @@ report_html(FILE *out, const struct rp *rp, struct ev_err *err)
 	ev_buf_adds(&j, ",\"summary\":");
 	rp_json_summary(&j, rp);
 	ev_buf_adds(&j, ",\"items\":[");
-	for (size_t i = 0; i < rp->nitems; i++) {
-		if (i > 0)
-			ev_buf_adds(&j, ",\n");
-		rp_json_item(&j, rp, &rp->items[i], true,
-		    !rp->r->opts.all_events);
-	}
-	ev_buf_adds(&j, "]}");
 	ev_buf_adds(&b, "<script type=\"application/json\" id=\"evh-data\">\n");
 	report_json_script(&b, j.buf, j.len);
-	ev_buf_release(&j);
-	ev_buf_adds(&b, "\n</script>\n<script>\n");
+	if (ev_buf_failed(&j))
+		b.oom = true;
+	if ((rc = rp_flush(out, &b, err)) != 0 || (rc = rp_write_items(out,
+	    rp, rp->items, rp->nitems, html_item, err)) != 0)
+		goto out;
+	ev_buf_adds(&b, "]}\n</script>\n<script>\n");
 	ev_buf_adds(&b, rp_html_js);
 	ev_buf_adds(&b, "</script>\n</body>\n</html>\n");
 	rc = rp_flush(out, &b, err);
+out:
 	ev_buf_release(&b);
+	ev_buf_release(&j);
 	return rc;
 }
