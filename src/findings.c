@@ -42,6 +42,9 @@ findings_release(struct findings *fs)
 	for (size_t i = 0; i < fs->nlate; i++)
 		ev_arena_release(&fs->late[i]);
 	free(fs->late);
+	for (size_t i = 0; i < fs->nbuilt; i++)
+		ev_arena_release(&fs->built[i]);
+	free(fs->built);
 	free(fs->v);
 	free(fs->reasons);
 	free(fs->groups);
@@ -426,14 +429,21 @@ reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
 
 /* ---- findings ---- */
 
-/* The building state: reasons grow here, findings point in at the end. */
+/*
+ * The building state of a part of the events (findings_build() cuts them
+ * in parts built on threads): reasons grow here, findings point in at
+ * the end.
+ */
 struct build {
-	struct findings			*fs;
+	const struct findings		*fs;
 	const struct sigma_set		*rules;
 	const struct base_result	*base;
 	const struct findings_filter	*filter;
+	struct ev_arena			*arena;	/* what the findings keep */
+	struct findings_drop		 drop[3]; /* suppressed, filtered,
+						   below (struct findings) */
 	const char			**tags;	/* per rule, joined once */
-	const struct sigcorr_match	**cm;	/* reported correlation
+	const struct sigcorr_match	*const *cm; /* reported correlation
 						   matches, by event */
 	struct sigma_scratch		*sc;	/* for explanations */
 	struct ev_arena			 tmp;	/* an event read back whole
@@ -484,7 +494,7 @@ rule_reason(struct build *b, uint32_t rule)
 	if (rr == NULL)
 		return NULL;
 	if (b->tags[rule] == NULL)
-		b->tags[rule] = join_tags(&b->fs->arena, r);
+		b->tags[rule] = join_tags(b->arena, r);
 	*rr = (struct finding_reason){
 		.level = r->level ? r->level : EV_LEVEL_INFORMATIONAL,
 		.title = r->title,
@@ -589,7 +599,7 @@ why_eq(const struct ev_islot *sl, const void *arg)
 
 /*
  * The kept explanation equal to m[0..n) (strings in b->mtmp), copied into
- * fs->arena when it is the first; NULL when out of memory.
+ * b->arena when it is the first; NULL when out of memory.
  */
 static const struct finding_match *
 why_keep(struct build *b, const struct finding_match *m, size_t n)
@@ -606,14 +616,14 @@ why_keep(struct build *b, const struct finding_match *m, size_t n)
 		return b->whyv[sl->ref - 1];
 	if (b->nwhy >= UINT32_MAX - 1 ||
 	    EV_GROW(b->whyv, b->nwhy, b->whycap, 256) != 0 ||
-	    (c = ev_arena_calloc(&b->fs->arena, n * sizeof(*c))) == NULL)
+	    (c = ev_arena_calloc(b->arena, n * sizeof(*c))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		c[i] = m[i];
 		if ((m[i].data != NULL && (c[i].data = ev_arena_strdup(
-		    &b->fs->arena, m[i].data)) == NULL) || (m[i].match !=
-		    NULL && (c[i].match = ev_arena_strdup(&b->fs->arena,
-		    m[i].match)) == NULL))
+		    b->arena, m[i].data)) == NULL) || (m[i].match != NULL &&
+		    (c[i].match = ev_arena_strdup(b->arena, m[i].match)) ==
+		    NULL))
 			return NULL;
 	}
 	b->whyv[b->nwhy++] = c;
@@ -826,20 +836,26 @@ cm_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The reported correlation matches in event order, in b->cm. */
+/*
+ * The reported correlation matches of fs in event order, into *cm (NULL
+ * when there are none) and their number into *n.  0 or EV_ENOMEM.
+ */
 static int
-sort_matches(struct build *b)
+sort_matches(const struct findings *fs, const struct sigcorr_match ***cm,
+    size_t *n)
 {
-	const struct sigcorr *sc = b->fs->correlations;
+	const struct sigcorr *sc = fs->correlations;
 
+	*cm = NULL;
+	*n = 0;
 	if (sc == NULL || sc->n == 0)
 		return 0;
-	if ((b->cm = calloc(sc->n, sizeof(*b->cm))) == NULL)
+	if ((*cm = calloc(sc->n, sizeof(**cm))) == NULL)
 		return EV_ENOMEM;
 	for (size_t i = 0; i < sc->n; i++)
 		if (sc->v[i].reported)
-			b->cm[b->ncm++] = &sc->v[i];
-	ev_qsort(b->cm, b->ncm, sizeof(*b->cm), cm_cmp);
+			(*cm)[(*n)++] = &sc->v[i];
+	ev_qsort(*cm, *n, sizeof(**cm), cm_cmp);
 	return 0;
 }
 
@@ -889,7 +905,7 @@ baseline_reasons(struct build *b, const struct ev_event *ev)
 			.title = f->title,
 			.rule_id = f->kind == BASE_FINDING_RENAMED ?
 			    "baseline:renamed" : "baseline:unusual",
-			.tags = ev_arena_strdup(&b->fs->arena, tg.buf),
+			.tags = ev_arena_strdup(b->arena, tg.buf),
 			.details = f->details,
 			.score = f->score,
 		};
@@ -918,8 +934,8 @@ reason_cmp(const void *a, const void *b)
 static size_t
 keep_reasons(struct build *b, const struct ev_event *ev, size_t first)
 {
-	struct findings_drop *by[] = { NULL, &b->fs->suppressed,
-	    &b->fs->filtered, &b->fs->below };
+	struct findings_drop *by[] = { NULL, &b->drop[0], &b->drop[1],
+	    &b->drop[2] };
 	bool seen[4] = { false };
 	size_t w = first;
 
@@ -940,20 +956,32 @@ keep_reasons(struct build *b, const struct ev_event *ev, size_t first)
 	return w - first;
 }
 
-/* Room for one more finding (and its first reason's index). */
+/*
+ * A part of findings_build(): the findings of events [from, to) in v,
+ * each finding's first reason's index in b.rs in first.
+ */
+struct part {
+	struct build	 b;
+	size_t		 from, to;
+	struct finding	*v;
+	size_t		*first, nf, cap;
+	int		 rc;
+};
+
+/* Room for one more finding (and its first reason's index) in p. */
 static bool
-grow_findings(struct findings *fs, size_t **first, size_t nf, size_t *cap)
+grow_findings(struct part *p)
 {
 	struct finding *v;
 	size_t *f;
 
-	if (nf < *cap)
+	if (p->nf < p->cap)
 		return true;
-	*cap = *cap ? *cap * 2 : 64;
-	if ((v = realloc(fs->v, *cap * sizeof(*v))) != NULL)
-		fs->v = v;
-	if ((f = realloc(*first, *cap * sizeof(*f))) != NULL)
-		*first = f;
+	p->cap = p->cap ? p->cap * 2 : 64;
+	if ((v = realloc(p->v, p->cap * sizeof(*v))) != NULL)
+		p->v = v;
+	if ((f = realloc(p->first, p->cap * sizeof(*f))) != NULL)
+		p->first = f;
 	return v != NULL && f != NULL;
 }
 
@@ -995,7 +1023,8 @@ cand_mark(struct cands *c, const struct ev_event *ev, bool *all)
 }
 
 static uint8_t *
-candidates(const struct build *b, struct ev_event *const *events, size_t n,
+candidates(const struct sigcorr_match *const *cm, size_t ncm,
+    const struct base_result *base, struct ev_event *const *events, size_t n,
     unsigned jobs)
 {
 	struct cands c = { events, n, malloc(n + 1) };
@@ -1005,13 +1034,142 @@ candidates(const struct build *b, struct ev_event *const *events, size_t n,
 		return NULL;
 	ev_par_for((unsigned)((n + CAND_BLOCK - 1) / CAND_BLOCK), jobs,
 	    cand_block, &c);
-	for (size_t i = 0; i < b->ncm; i++)
-		cand_mark(&c, b->cm[i]->last, &all);
-	for (size_t i = 0; b->base != NULL && i < b->base->nfindings; i++)
-		cand_mark(&c, b->base->findings[i].ev, &all);
+	for (size_t i = 0; i < ncm; i++)
+		cand_mark(&c, cm[i]->last, &all);
+	for (size_t i = 0; base != NULL && i < base->nfindings; i++)
+		cand_mark(&c, base->findings[i].ev, &all);
 	if (all)
 		memset(c.cand, 1, n);
 	return c.cand;
+}
+
+/* The findings of the candidate events of part p (ev_par_for()). */
+struct parts {
+	struct part		*p;
+	struct ev_event *const	*events;
+	const uint8_t		*cand;
+};
+
+static void
+build_part(void *arg, unsigned i)
+{
+	const struct parts *ps = arg;
+	struct part *p = &ps->p[i];
+	struct build *b = &p->b;
+	int rc = EV_ENOMEM;
+
+	for (size_t k = p->from; k < p->to; k++) {
+		const struct ev_event *ev = ps->events[k];
+		size_t f0 = b->nrs, n;
+
+		if (!ps->cand[k])
+			continue;
+		if (rule_reasons(b, ev) != 0 ||
+		    correlation_reasons(b, ev) != 0 ||
+		    baseline_reasons(b, ev) != 0)
+			goto out;
+		if ((n = keep_reasons(b, ev, f0)) == 0)
+			continue;
+		if ((rc = explain_reasons(b, ev, b->rs + f0, n)) != 0)
+			goto out;
+		rc = EV_ENOMEM;
+		ev_qsort(b->rs + f0, n, sizeof(*b->rs), reason_cmp);
+		if (!grow_findings(p) || (f0 = run_keep(b, f0, n)) ==
+		    SIZE_MAX)
+			goto out;
+		/* reasons move as they grow: point into them at the end */
+		p->first[p->nf] = f0;
+		p->v[p->nf] = (struct finding){ .ev = ev, .nreasons = n,
+		    .level = b->rs[f0].level };
+		p->nf++;
+	}
+	rc = 0;
+out:
+	p->rc = rc;
+	sigma_scratch_free(b->sc);
+	ev_arena_release(&b->tmp);
+	ev_arena_release(&b->mtmp);
+	ev_iset_release(&b->whys);
+	free(b->whyv);
+	ev_iset_release(&b->runs);
+	free(b->tags);
+	b->sc = NULL;
+	b->whyv = NULL;
+	b->tags = NULL;
+}
+
+/*
+ * How many parts the events are built in, and where each starts: about
+ * as many candidates in each, at least FINDINGS_PART of them (each part
+ * keeps its explanations and tags apart).
+ */
+#define FINDINGS_PART	2048
+
+static size_t
+cut_parts(const uint8_t *cand, size_t n, unsigned jobs, struct part *p)
+{
+	size_t nc = 0, np, k = 0, seen = 0;
+
+	for (size_t i = 0; i < n; i++)
+		nc += cand[i];
+	np = nc / FINDINGS_PART;
+	if (np > jobs)
+		np = jobs;
+	if (np < 1)
+		np = 1;
+	p[0].from = 0;
+	for (size_t i = 0; i < n && k + 1 < np; i++) {
+		seen += cand[i];
+		if (seen >= nc / np * (k + 1)) {
+			p[k].to = i + 1;
+			p[++k].from = i + 1;
+		}
+	}
+	p[k].to = n;
+	return k + 1;
+}
+
+/*
+ * The parts joined in order into fs: their findings, their reasons (one
+ * array), their drop counts, and their arenas (which fs keeps).
+ */
+static int
+join_parts(struct findings *fs, struct part *p, size_t np)
+{
+	size_t nf = 0, nrs = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		nf += p[i].nf;
+		nrs += p[i].b.nrs;
+		fs->suppressed.findings += p[i].b.drop[0].findings;
+		fs->suppressed.reasons += p[i].b.drop[0].reasons;
+		fs->filtered.findings += p[i].b.drop[1].findings;
+		fs->filtered.reasons += p[i].b.drop[1].reasons;
+		fs->below.findings += p[i].b.drop[2].findings;
+		fs->below.reasons += p[i].b.drop[2].reasons;
+	}
+	free(fs->v);
+	free(fs->reasons);
+	fs->v = NULL;
+	fs->reasons = NULL;
+	fs->n = 0;
+	if ((fs->v = malloc((nf ? nf : 1) * sizeof(*fs->v))) == NULL ||
+	    (fs->reasons = malloc((nrs ? nrs : 1) * sizeof(*fs->reasons))) ==
+	    NULL)
+		return EV_ENOMEM;
+	nf = nrs = 0;
+	for (size_t i = 0; i < np; i++) {
+		if (p[i].b.nrs > 0)
+			memcpy(fs->reasons + nrs, p[i].b.rs, p[i].b.nrs *
+			    sizeof(*fs->reasons));
+		for (size_t k = 0; k < p[i].nf; k++) {
+			fs->v[nf] = p[i].v[k];
+			fs->v[nf++].reasons = fs->reasons + nrs + p[i].first[k];
+		}
+		nrs += p[i].b.nrs;
+	}
+	fs->n = nf;
+	return 0;
 }
 
 int
@@ -1019,63 +1177,54 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
     const struct base_result *base, struct ev_event *const *events,
     size_t n, const struct findings_filter *filter, unsigned jobs)
 {
-	struct build b = { .fs = fs, .rules = rules, .base = base,
-	    .filter = filter };
-	size_t *first = NULL, nf = 0, cap = 0;
+	const struct sigcorr_match **cm = NULL;
+	struct part *p = NULL;
+	struct ev_arena *arenas;
 	uint8_t *cand = NULL;
-	int rc = EV_ENOMEM, erc;
+	size_t ncm, np = 0;
+	int rc = EV_ENOMEM;
 
-	ev_arena_init(&b.tmp);
-	ev_arena_init(&b.mtmp);
-	if ((b.tags = calloc(sigma_count(rules) + 1, sizeof(*b.tags))) ==
-	    NULL || !grow_findings(fs, &first, 0, &cap) ||
-	    sort_matches(&b) != 0 ||
-	    (cand = candidates(&b, events, n, jobs)) == NULL)
+	if (jobs < 1)
+		jobs = 1;
+	if (sort_matches(fs, &cm, &ncm) != 0 ||
+	    (cand = candidates(cm, ncm, base, events, n, jobs)) == NULL ||
+	    (p = calloc(jobs, sizeof(*p))) == NULL)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct ev_event *ev = events[i];
-		size_t f0 = b.nrs, k;
+	np = cut_parts(cand, n, jobs, p);
+	if ((arenas = realloc(fs->built, (fs->nbuilt + np) *
+	    sizeof(*arenas))) == NULL)
+		goto out;
+	fs->built = arenas;
+	for (size_t i = 0; i < np; i++) {
+		struct build *b = &p[i].b;
 
-		if (!cand[i])
-			continue;
-		if (rule_reasons(&b, ev) != 0 ||
-		    correlation_reasons(&b, ev) != 0 ||
-		    baseline_reasons(&b, ev) != 0)
+		ev_arena_init(&arenas[fs->nbuilt]);
+		*b = (struct build){ .fs = fs, .rules = rules, .base = base,
+		    .filter = filter, .arena = &arenas[fs->nbuilt++],
+		    .cm = cm, .ncm = ncm, .whys = EV_ISET_INIT,
+		    .runs = EV_ISET_INIT };
+		ev_arena_init(&b->tmp);
+		ev_arena_init(&b->mtmp);
+		if ((b->tags = calloc(sigma_count(rules) + 1,
+		    sizeof(*b->tags))) == NULL)
 			goto out;
-		if ((k = keep_reasons(&b, ev, f0)) == 0)
-			continue;
-		if ((erc = explain_reasons(&b, ev, b.rs + f0, k)) != 0) {
-			rc = erc;
-			goto out;
-		}
-		ev_qsort(b.rs + f0, k, sizeof(*b.rs), reason_cmp);
-		if (!grow_findings(fs, &first, nf, &cap) ||
-		    (f0 = run_keep(&b, f0, k)) == SIZE_MAX)
-			goto out;
-		/* reasons move as they grow: point into them at the end */
-		first[nf] = f0;
-		fs->v[nf].ev = ev;
-		fs->v[nf].nreasons = k;
-		fs->v[nf].level = b.rs[f0].level;
-		nf++;
 	}
-	for (size_t i = 0; i < nf; i++)
-		fs->v[i].reasons = b.rs + first[i];
-	fs->n = nf;
-	fs->reasons = b.rs;
-	b.rs = NULL;
+	ev_par_for((unsigned)np, jobs, build_part,
+	    &(struct parts){ p, events, cand });
 	rc = 0;
+	for (size_t i = 0; i < np && rc == 0; i++)
+		rc = p[i].rc;
+	if (rc == 0)
+		rc = join_parts(fs, p, np);
 out:
-	sigma_scratch_free(b.sc);
-	ev_arena_release(&b.tmp);
-	ev_arena_release(&b.mtmp);
-	ev_iset_release(&b.whys);
-	free(b.whyv);
-	ev_iset_release(&b.runs);
-	free(b.rs);
-	free(b.tags);
-	free(b.cm);
-	free(first);
+	for (size_t i = 0; p != NULL && i < np; i++) {
+		free(p[i].b.tags);
+		free(p[i].b.rs);
+		free(p[i].v);
+		free(p[i].first);
+	}
+	free(p);
+	free(cm);
 	free(cand);
 	return rc;
 }

@@ -175,6 +175,9 @@ struct findings {
 	struct ev_arena		*late;		/* hits of late matching */
 	size_t			 nlate;
 	struct ev_arena		 arena;		/* hits of folds, strings */
+	struct ev_arena		*built;		/* findings_build()'s parts'
+						   explanations and tags */
+	size_t			 nbuilt;
 };
 
 void	findings_init(struct findings *);
@@ -240,9 +243,11 @@ int	findings_correlate(struct findings *, struct sigcorr *sc,
  * (fs->correlations), reasons most severe first; hits of a rule that is
  * silent (only part of correlations, sigma.h) are no reason, without the
  * reasons --suppress drops (counted in fs->suppressed) or the filters
- * drop (fs->filtered, fs->below).  The events with rule hits are found
- * on up to jobs threads.  0, EV_ENOMEM, or the error of reading an
- * event's data back (fs->run).
+ * drop (fs->filtered, fs->below).  The events with rule hits are found,
+ * and the findings built in parts of the events (each part keeping its
+ * explanations apart), on up to jobs threads; the findings are the same
+ * for any jobs.  0, EV_ENOMEM, or the error of reading an event's data
+ * back (fs->run).
  */
 int	findings_build(struct findings *, const struct sigma_set *rules,
 	    const struct base_result *base, struct ev_event *const *events,
