@@ -1,10 +1,10 @@
 /*
  * findings.c -- from rule hits and baseline findings to findings (see
  * findings.h): matching in the reading threads and after correlation,
- * twin folding, --suppress and the report filters.
+ * twin folding, and the findings built (--suppress and the report
+ * filters: findings_filter.c).
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,15 +19,11 @@
 #include "ev_par.h"
 #include "ev_util.h"
 #include "findings.h"
+#include "findings_int.h"
 #include "ingest.h"
 #include "sigcorr.h"
 #include "sigma/correlation.h"
 #include "sigma/sigma.h"
-
-/* One line of a --suppress file: every given pattern must match. */
-struct findings_suppress {
-	char	*rule, *computer, *image, *cmdline;
-};
 
 void
 findings_init(struct findings *fs)
@@ -46,6 +42,8 @@ findings_release(struct findings *fs)
 		ev_arena_release(&fs->built[i]);
 	free(fs->built);
 	free(fs->v);
+	for (size_t i = 0; i < fs->nreasons; i++)
+		free(fs->reasons[i]);
 	free(fs->reasons);
 	free(fs->groups);
 	free(fs->members);
@@ -303,130 +301,6 @@ findings_fold_twins(struct findings *fs, const struct corr *c,
 	return 0;
 }
 
-/* ---- suppression and filters ---- */
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-/* Parses one non-empty line into *one; false when it is not valid. */
-static bool
-suppress_line(struct findings *fs, char *p, struct findings_suppress *one)
-{
-	char *field;
-	bool any = false;
-
-	while ((field = strsep(&p, "|")) != NULL) {
-		char *eq, **slot;
-
-		field = trim(field);
-		if (*field == '\0')
-			continue;
-		if ((eq = strchr(field, '=')) == NULL)
-			return false;
-		*eq = '\0';
-		if (strcmp(trim(field), "rule") == 0)
-			slot = &one->rule;
-		else if (strcmp(trim(field), "computer") == 0)
-			slot = &one->computer;
-		else if (strcmp(trim(field), "image") == 0)
-			slot = &one->image;
-		else if (strcmp(trim(field), "cmdline") == 0)
-			slot = &one->cmdline;
-		else
-			return false;
-		*slot = ev_arena_strdup(&fs->arena, trim(eq + 1));
-		any = true;
-	}
-	return any;
-}
-
-int
-findings_load_suppress(struct findings *fs, const char *path,
-    struct ev_err *err)
-{
-	FILE *f = fopen(path, "r");
-	char line[8192];
-	unsigned lineno = 0;
-
-	if (f == NULL)
-		return EV_ERR_SYS(err, "cannot open '%s'", path);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		struct findings_suppress *sp, one = { 0 };
-		char *hash;
-
-		lineno++;
-		if ((hash = strchr(line, '#')) != NULL)
-			*hash = '\0';
-		if (*trim(line) == '\0')
-			continue;
-		if (!suppress_line(fs, line, &one) || (sp = realloc(fs->sup,
-		    (fs->nsup + 1) * sizeof(*sp))) == NULL) {
-			fclose(f);
-			return EV_ERR(err, EV_EUSAGE, 0, "%s:%u: expected "
-			    "'rule=|computer=|image=|cmdline=' patterns "
-			    "separated by '|'", path, lineno);
-		}
-		fs->sup = sp;
-		fs->sup[fs->nsup++] = one;
-	}
-	fclose(f);
-	return 0;
-}
-
-static bool
-glob(const char *pat, const char *s)
-{
-	return pat == NULL || (s != NULL &&
-	    fnmatch(pat, s, FNM_CASEFOLD) == 0);
-}
-
-static bool
-reason_suppressed(const struct findings *fs, const struct ev_event *ev,
-    const struct finding_reason *r)
-{
-	for (size_t i = 0; i < fs->nsup; i++) {
-		const struct findings_suppress *sp = &fs->sup[i];
-
-		if (sp->rule != NULL && !glob(sp->rule, r->rule_id) &&
-		    !glob(sp->rule, r->title))
-			continue;
-		if (glob(sp->computer, ev_col(ev, EV_COL_COMPUTER)) &&
-		    glob(sp->image, ev_col(ev, EV_COL_IMAGE)) &&
-		    glob(sp->cmdline, ev_col(ev, EV_COL_COMMAND_LINE)))
-			return true;
-	}
-	return false;
-}
-
-enum drop { KEEP, DROP_SUPPRESS, DROP_FILTER, DROP_LEVEL };
-
-/* Why the report filters drop r, or KEEP. */
-static enum drop
-reason_filtered(const struct findings_filter *flt, const struct ev_event *ev,
-    const struct finding_reason *r)
-{
-	if (flt->computer != NULL &&
-	    !glob(flt->computer, ev_col(ev, EV_COL_COMPUTER)))
-		return DROP_FILTER;
-	if (flt->rule != NULL && !glob(flt->rule, r->rule_id) &&
-	    !glob(flt->rule, r->title))
-		return DROP_FILTER;
-	if (r->level < flt->min_level)
-		return DROP_LEVEL;
-	return KEEP;
-}
-
 /* ---- findings ---- */
 
 /*
@@ -458,6 +332,10 @@ struct build {
 	const struct finding_match	**whyv;	/* ... by whys' index */
 	size_t				 nwhy, whycap;
 	struct ev_iset			 runs;	/* reasons of findings */
+	struct {
+		const char	*technique, *tags;
+	}				 tagc[8]; /* baseline reasons' tags */
+	size_t				 ntagc;
 };
 
 static const char *
@@ -876,6 +754,35 @@ correlation_reasons(struct build *b, const struct ev_event *ev)
 	return 0;
 }
 
+/*
+ * The tags of a baseline reason of technique (NULL: none), lower case, in
+ * b->arena: made once for each of the last few techniques seen (the
+ * baselines' findings name a handful).  NULL when out of memory.
+ */
+static const char *
+baseline_tags(struct build *b, const char *technique)
+{
+	struct ev_buf tg = EV_BUF_INIT;
+	const char *tags;
+
+	for (size_t i = 0; i < b->ntagc; i++)
+		if (b->tagc[i].technique == technique)
+			return b->tagc[i].tags;
+	if (technique != NULL)
+		ev_buf_addf(&tg, "attack.defense_evasion attack.%s",
+		    technique);
+	for (char *c = tg.buf; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	tags = ev_buf_failed(&tg) ? NULL : ev_arena_strdup(b->arena, tg.buf);
+	ev_buf_release(&tg);
+	if (tags != NULL && b->ntagc < sizeof(b->tagc) / sizeof(*b->tagc)) {
+		b->tagc[b->ntagc].technique = technique;
+		b->tagc[b->ntagc++].tags = tags;
+	}
+	return tags;
+}
+
 static int
 baseline_reasons(struct build *b, const struct ev_event *ev)
 {
@@ -889,27 +796,21 @@ baseline_reasons(struct build *b, const struct ev_event *ev)
 	    b->bi++) {
 		const struct base_finding *f = &br->findings[b->bi];
 		struct finding_reason *rr = new_reason(b);
-		struct ev_buf tg = EV_BUF_INIT;
+		const char *tags;
 
-		if (rr == NULL)
+		if (rr == NULL || (tags = baseline_tags(b, f->technique)) ==
+		    NULL)
 			return EV_ENOMEM;
-		if (f->technique != NULL)
-			ev_buf_addf(&tg, "attack.defense_evasion attack.%s",
-			    f->technique);
-		for (char *c = tg.buf; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c - 'A' + 'a');
 		*rr = (struct finding_reason){
 			.baseline = true,
 			.level = f->level,
 			.title = f->title,
 			.rule_id = f->kind == BASE_FINDING_RENAMED ?
 			    "baseline:renamed" : "baseline:unusual",
-			.tags = ev_arena_strdup(b->arena, tg.buf),
+			.tags = tags,
 			.details = f->details,
 			.score = f->score,
 		};
-		ev_buf_release(&tg);
 	}
 	return 0;
 }
@@ -940,50 +841,36 @@ keep_reasons(struct build *b, const struct ev_event *ev, size_t first)
 	size_t w = first;
 
 	for (size_t k = first; k < b->nrs; k++) {
-		enum drop d = reason_suppressed(b->fs, ev, &b->rs[k]) ?
-		    DROP_SUPPRESS : reason_filtered(b->filter, ev, &b->rs[k]);
+		enum findings_why d = findings_reason_drop(b->fs, b->filter,
+		    ev, &b->rs[k]);
 
 		seen[d] = true;
-		if (d == KEEP)
+		if (d == FINDINGS_KEEP)
 			b->rs[w++] = b->rs[k];
 		else
 			by[d]->reasons++;
 	}
 	if (w == first && b->nrs > first)
-		by[seen[DROP_SUPPRESS] ? DROP_SUPPRESS : seen[DROP_FILTER] ?
-		    DROP_FILTER : DROP_LEVEL]->findings++;
+		by[seen[FINDINGS_SUPPRESS] ? FINDINGS_SUPPRESS :
+		    seen[FINDINGS_FILTER] ? FINDINGS_FILTER :
+		    FINDINGS_LEVEL]->findings++;
 	b->nrs = w;
 	return w - first;
 }
 
 /*
- * A part of findings_build(): the findings of events [from, to) in v,
- * each finding's first reason's index in b.rs in first.
+ * A part of findings_build(): the findings of events [from, to), at most
+ * one for each of its ncand candidates, in v (in fs->v, where the
+ * candidates before it end), each one's first reason's index in b.rs in
+ * first while they are built.
  */
 struct part {
-	struct build	 b;
-	size_t		 from, to;
+	_Alignas(64) struct build b;	/* (parts share no cache line) */
+	size_t		 from, to, ncand;
 	struct finding	*v;
-	size_t		*first, nf, cap;
+	size_t		*first, nf;
 	int		 rc;
 };
-
-/* Room for one more finding (and its first reason's index) in p. */
-static bool
-grow_findings(struct part *p)
-{
-	struct finding *v;
-	size_t *f;
-
-	if (p->nf < p->cap)
-		return true;
-	p->cap = p->cap ? p->cap * 2 : 64;
-	if ((v = realloc(p->v, p->cap * sizeof(*v))) != NULL)
-		p->v = v;
-	if ((f = realloc(p->first, p->cap * sizeof(*f))) != NULL)
-		p->first = f;
-	return v != NULL && f != NULL;
-}
 
 /*
  * Which events findings_build() looks at, one byte each: those with rule
@@ -1058,6 +945,9 @@ build_part(void *arg, unsigned i)
 	struct build *b = &p->b;
 	int rc = EV_ENOMEM;
 
+	if (p->ncand > 0 && (p->first = malloc(p->ncand *
+	    sizeof(*p->first))) == NULL)
+		goto out;
 	for (size_t k = p->from; k < p->to; k++) {
 		const struct ev_event *ev = ps->events[k];
 		size_t f0 = b->nrs, n;
@@ -1074,7 +964,7 @@ build_part(void *arg, unsigned i)
 			goto out;
 		rc = EV_ENOMEM;
 		ev_qsort(b->rs + f0, n, sizeof(*b->rs), reason_cmp);
-		if (!grow_findings(p) || (f0 = run_keep(b, f0, n)) ==
+		if (p->nf == p->ncand || (f0 = run_keep(b, f0, n)) ==
 		    SIZE_MAX)
 			goto out;
 		/* reasons move as they grow: point into them at the end */
@@ -1083,6 +973,8 @@ build_part(void *arg, unsigned i)
 		    .level = b->rs[f0].level };
 		p->nf++;
 	}
+	for (size_t k = 0; k < p->nf; k++)
+		p->v[k].reasons = b->rs + p->first[k];
 	rc = 0;
 out:
 	p->rc = rc;
@@ -1108,7 +1000,7 @@ out:
 static size_t
 cut_parts(const uint8_t *cand, size_t n, unsigned jobs, struct part *p)
 {
-	size_t nc = 0, np, k = 0, seen = 0;
+	size_t nc = 0, np, k = 0, seen = 0, last = 0;
 
 	for (size_t i = 0; i < n; i++)
 		nc += cand[i];
@@ -1122,54 +1014,40 @@ cut_parts(const uint8_t *cand, size_t n, unsigned jobs, struct part *p)
 		seen += cand[i];
 		if (seen >= nc / np * (k + 1)) {
 			p[k].to = i + 1;
+			p[k].ncand = seen - last;
+			last = seen;
 			p[++k].from = i + 1;
 		}
 	}
 	p[k].to = n;
+	p[k].ncand = nc - last;
 	return k + 1;
 }
 
 /*
- * The parts joined in order into fs: their findings, their reasons (one
- * array), their drop counts, and their arenas (which fs keeps).
+ * The parts joined in order into fs: their findings moved down to follow
+ * each other in fs->v, their reasons' arrays (which fs keeps), their
+ * drop counts summed.
  */
-static int
+static void
 join_parts(struct findings *fs, struct part *p, size_t np)
 {
-	size_t nf = 0, nrs = 0;
+	for (size_t i = 0; i < np; i++) {
+		struct findings_drop *d = p[i].b.drop;
 
-	for (size_t i = 0; i < np; i++) {
-		nf += p[i].nf;
-		nrs += p[i].b.nrs;
-		fs->suppressed.findings += p[i].b.drop[0].findings;
-		fs->suppressed.reasons += p[i].b.drop[0].reasons;
-		fs->filtered.findings += p[i].b.drop[1].findings;
-		fs->filtered.reasons += p[i].b.drop[1].reasons;
-		fs->below.findings += p[i].b.drop[2].findings;
-		fs->below.reasons += p[i].b.drop[2].reasons;
+		if (p[i].nf > 0 && p[i].v != fs->v + fs->n)
+			memmove(fs->v + fs->n, p[i].v, p[i].nf *
+			    sizeof(*fs->v));
+		fs->n += p[i].nf;
+		fs->reasons[fs->nreasons++] = p[i].b.rs;
+		p[i].b.rs = NULL;
+		fs->suppressed.findings += d[0].findings;
+		fs->suppressed.reasons += d[0].reasons;
+		fs->filtered.findings += d[1].findings;
+		fs->filtered.reasons += d[1].reasons;
+		fs->below.findings += d[2].findings;
+		fs->below.reasons += d[2].reasons;
 	}
-	free(fs->v);
-	free(fs->reasons);
-	fs->v = NULL;
-	fs->reasons = NULL;
-	fs->n = 0;
-	if ((fs->v = malloc((nf ? nf : 1) * sizeof(*fs->v))) == NULL ||
-	    (fs->reasons = malloc((nrs ? nrs : 1) * sizeof(*fs->reasons))) ==
-	    NULL)
-		return EV_ENOMEM;
-	nf = nrs = 0;
-	for (size_t i = 0; i < np; i++) {
-		if (p[i].b.nrs > 0)
-			memcpy(fs->reasons + nrs, p[i].b.rs, p[i].b.nrs *
-			    sizeof(*fs->reasons));
-		for (size_t k = 0; k < p[i].nf; k++) {
-			fs->v[nf] = p[i].v[k];
-			fs->v[nf++].reasons = fs->reasons + nrs + p[i].first[k];
-		}
-		nrs += p[i].b.nrs;
-	}
-	fs->n = nf;
-	return 0;
 }
 
 int
@@ -1180,21 +1058,35 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	const struct sigcorr_match **cm = NULL;
 	struct part *p = NULL;
 	struct ev_arena *arenas;
+	struct finding_reason **rv;
 	uint8_t *cand = NULL;
-	size_t ncm, np = 0;
+	size_t ncm, np = 0, at = 0;
 	int rc = EV_ENOMEM;
 
 	if (jobs < 1)
 		jobs = 1;
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = 0;
 	if (sort_matches(fs, &cm, &ncm) != 0 ||
 	    (cand = candidates(cm, ncm, base, events, n, jobs)) == NULL ||
-	    (p = calloc(jobs, sizeof(*p))) == NULL)
+	    (p = aligned_alloc(64, jobs * sizeof(*p))) == NULL)
 		goto out;
+	memset(p, 0, jobs * sizeof(*p));
 	np = cut_parts(cand, n, jobs, p);
-	if ((arenas = realloc(fs->built, (fs->nbuilt + np) *
+	for (size_t i = 0; i < np; i++)
+		at += p[i].ncand;
+	/* room for a finding per candidate, given back after */
+	if ((fs->v = malloc((at ? at : 1) * sizeof(*fs->v))) == NULL ||
+	    (arenas = realloc(fs->built, (fs->nbuilt + np) *
 	    sizeof(*arenas))) == NULL)
 		goto out;
 	fs->built = arenas;
+	if ((rv = realloc(fs->reasons, (fs->nreasons + np) *
+	    sizeof(*rv))) == NULL)
+		goto out;
+	fs->reasons = rv;
+	at = 0;
 	for (size_t i = 0; i < np; i++) {
 		struct build *b = &p[i].b;
 
@@ -1205,6 +1097,8 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 		    .runs = EV_ISET_INIT };
 		ev_arena_init(&b->tmp);
 		ev_arena_init(&b->mtmp);
+		p[i].v = fs->v + at;
+		at += p[i].ncand;
 		if ((b->tags = calloc(sigma_count(rules) + 1,
 		    sizeof(*b->tags))) == NULL)
 			goto out;
@@ -1214,13 +1108,20 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	rc = 0;
 	for (size_t i = 0; i < np && rc == 0; i++)
 		rc = p[i].rc;
-	if (rc == 0)
-		rc = join_parts(fs, p, np);
+	if (rc == 0) {
+		struct finding *v;
+
+		join_parts(fs, p, np);
+		if (fs->n > 0 && (v = realloc(fs->v, fs->n *
+		    sizeof(*v))) != NULL)
+			fs->v = v;
+	}
 out:
+	if (rc != 0)
+		fs->n = 0;
 	for (size_t i = 0; p != NULL && i < np; i++) {
 		free(p[i].b.tags);
 		free(p[i].b.rs);
-		free(p[i].v);
 		free(p[i].first);
 	}
 	free(p);

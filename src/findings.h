@@ -168,7 +168,10 @@ struct findings {
 	const struct ingest_run	*run;
 
 	/* private */
-	struct finding_reason	*reasons;	/* every finding's reasons */
+	struct finding_reason	**reasons;	/* every finding's reasons,
+						   in findings_build()'s
+						   parts' arrays */
+	size_t			 nreasons;
 	const struct finding	**members;	/* of every group */
 	struct findings_suppress *sup;		/* --suppress lines */
 	size_t			 nsup;

@@ -11,7 +11,7 @@
 #                src/corr_part.*, src/corr_index.*,
 #                src/sigcorr.* (Sigma correlations)
 #      4 baselines src/baseline/
-#      5 findings  src/findings.*, src/findings_group.c
+#      5 findings  src/findings.*, src/findings_{filter,group,int}.*
 #      6 store     src/store.*
 #      7 report    src/report/
 #      8 commands  src/cmd*, src/main.c
@@ -31,7 +31,7 @@ function layer(p) {
 	    p ~ /^src\/ingest(_walk|_load|_merge)?\.[ch]$/) return 2
 	if (p ~ /^src\/(correlate|corr_task|corr_part|corr_index|corr_int|corr_origin|sigcorr)\.[ch]$/) return 3
 	if (p ~ /^src\/baseline\//) return 4
-	if (p ~ /^src\/findings(_group)?\.[ch]$/) return 5
+	if (p ~ /^src\/findings(_filter|_group|_int)?\.[ch]$/) return 5
 	if (p ~ /^src\/store\.[ch]$/) return 6
 	if (p ~ /^src\/report\//) return 7
 	if (p ~ /^src\/(cmd[a-z0-9_]*|main)\.[ch]$/) return 8
