@@ -253,7 +253,8 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 	if ((rc = findings_build(&s->fs, s->rules, &s->base.res,
 	    s->run.events, s->run.nevents, &s->filter,
 	    s->rd.ingest.jobs)) != 0 ||
-	    (rc = findings_group(&s->fs, s->grouping)) != 0) {
+	    (rc = findings_group(&s->fs, s->grouping,
+	    s->rd.ingest.jobs)) != 0) {
 		cmd_warn("findings: %s", rc == EV_ENOMEM ? "out of memory" :
 		    ev_err_name(rc));
 		return -1;

@@ -259,9 +259,11 @@ int	findings_build(struct findings *, const struct sigma_set *rules,
 /*
  * Collapses identical findings of fs->v into fs->groups (in output order
  * of their first finding) and sets every finding's group.  With
- * FINDINGS_GROUP_NONE each finding is a group of one.  0 or EV_ENOMEM.
+ * FINDINGS_GROUP_NONE each finding is a group of one.  The keys are
+ * hashed on up to jobs threads.  0 or EV_ENOMEM.
  */
-int	findings_group(struct findings *, enum findings_grouping how);
+int	findings_group(struct findings *, enum findings_grouping how,
+	    unsigned jobs);
 
 /*
  * Whether ev is reported at level or above, by a rule hit (rules) or by

@@ -3,6 +3,7 @@
  * (findings_group(), findings.h): by computer, image, user, command line
  * (as logged, or its shape), what the event reached and the set of rules.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "baseline/baseline.h"
 #include "ev_buf.h"
 #include "ev_map.h"
+#include "ev_par.h"
 #include "findings.h"
 
 static int
@@ -70,37 +72,78 @@ group_key(struct ev_buf *k, const struct finding *f,
 			key_part(k, ids[i]);
 }
 
-/* A finding whose group is looked for, and where its key is built. */
+/*
+ * The hash of every finding's key, hv[i], in blocks on the threads: the
+ * keys themselves are built again only where two hashes meet.
+ */
+#define GROUP_BLOCK	4096
+
+struct hashes {
+	const struct findings	*fs;
+	enum findings_grouping	 how;
+	uint64_t		*hv;
+	atomic_bool		 oom;
+};
+
+static void
+hash_block(void *arg, unsigned k)
+{
+	struct hashes *hs = arg;
+	struct ev_buf key = EV_BUF_INIT;
+	size_t to = (size_t)k * GROUP_BLOCK + GROUP_BLOCK;
+
+	if (to > hs->fs->n)
+		to = hs->fs->n;
+	for (size_t i = (size_t)k * GROUP_BLOCK; i < to; i++) {
+		ev_buf_reset(&key);
+		group_key(&key, &hs->fs->v[i], hs->how);
+		hs->hv[i] = ev_map_hash(key.buf, key.len);
+	}
+	if (ev_buf_failed(&key))
+		atomic_store(&hs->oom, true);
+	ev_buf_release(&key);
+}
+
+/* A finding whose group is looked for, and where keys are built. */
 struct gkey {
 	const struct findings	*fs;
 	enum findings_grouping	 how;
-	const struct ev_buf	*key;	/* its key */
+	size_t			 i;	/* the finding */
+	bool			 built;	/* its key is in key */
+	struct ev_buf		*key;
 	struct ev_buf		*other;	/* for a group's key */
 };
 
 /*
- * Whether the group in sl (ref: its first finding + 1) has the key:
- * the first finding's key is built again (keys are not kept: a group
- * costs a slot, not a copy of its command line).
+ * Whether the group in sl (ref: its first finding + 1) has the finding's
+ * key: both keys are built here, the finding's once (keys are not kept:
+ * a group costs a slot, not a copy of its command line).
  */
 static bool
 group_eq(const struct ev_islot *sl, const void *arg)
 {
-	const struct gkey *g = arg;
+	struct gkey *g = (struct gkey *)(uintptr_t)arg;
 
+	if (!g->built) {
+		ev_buf_reset(g->key);
+		group_key(g->key, &g->fs->v[g->i], g->how);
+		g->built = true;
+	}
 	ev_buf_reset(g->other);
 	group_key(g->other, &g->fs->v[sl->ref - 1], g->how);
-	return !ev_buf_failed(g->other) && g->other->len == g->key->len &&
+	return !ev_buf_failed(g->other) && !ev_buf_failed(g->key) &&
+	    g->other->len == g->key->len &&
 	    memcmp(g->other->buf, g->key->buf, g->key->len) == 0;
 }
 
 /* Group index of every finding into gi[]; the number of groups. */
 static ssize_t
 group_index(const struct findings *fs, enum findings_grouping how,
-    uint32_t *gi)
+    uint32_t *gi, unsigned jobs)
 {
 	struct ev_buf k = EV_BUF_INIT, k2 = EV_BUF_INIT;
-	struct gkey g = { fs, how, &k, &k2 };
+	struct gkey g = { fs, how, 0, false, &k, &k2 };
+	struct hashes hs = { fs, how, NULL, false };
 	struct ev_iset t = EV_ISET_INIT;
 	ssize_t rc = -1;
 
@@ -109,28 +152,33 @@ group_index(const struct findings *fs, enum findings_grouping how,
 			gi[i] = (uint32_t)i;
 		return (ssize_t)fs->n;
 	}
-	if (fs->n >= UINT32_MAX)
+	if (fs->n >= UINT32_MAX ||
+	    (hs.hv = malloc(fs->n * sizeof(*hs.hv))) == NULL)
+		goto out;
+	ev_par_for((unsigned)((fs->n + GROUP_BLOCK - 1) / GROUP_BLOCK), jobs,
+	    hash_block, &hs);
+	if (atomic_load(&hs.oom))
 		goto out;
 	for (size_t i = 0; i < fs->n; i++) {
 		struct ev_islot *sl;
-		uint64_t h;
 
-		ev_buf_reset(&k);
-		group_key(&k, &fs->v[i], how);
-		if (ev_buf_failed(&k) || !ev_iset_room(&t))
+		g.i = i;
+		g.built = false;
+		if (!ev_iset_room(&t))
 			goto out;
-		h = ev_map_hash(k.buf, k.len);
-		if ((sl = ev_iset_find(&t, h, group_eq, &g))->ref == 0) {
+		if ((sl = ev_iset_find(&t, hs.hv[i], group_eq, &g))->ref ==
+		    0) {
 			/* n: the group's number */
-			*sl = (struct ev_islot){ h, (uint32_t)i + 1,
+			*sl = (struct ev_islot){ hs.hv[i], (uint32_t)i + 1,
 			    (uint32_t)t.used++ };
 		}
-		if (ev_buf_failed(&k2))
+		if (ev_buf_failed(&k) || ev_buf_failed(&k2))
 			goto out;
 		gi[i] = sl->n;
 	}
 	rc = (ssize_t)t.used;
 out:
+	free(hs.hv);
 	ev_iset_release(&t);
 	ev_buf_release(&k);
 	ev_buf_release(&k2);
@@ -138,7 +186,8 @@ out:
 }
 
 int
-findings_group(struct findings *fs, enum findings_grouping how)
+findings_group(struct findings *fs, enum findings_grouping how,
+    unsigned jobs)
 {
 	uint32_t *gi = NULL;
 	size_t *at = NULL;
@@ -154,7 +203,7 @@ findings_group(struct findings *fs, enum findings_grouping how)
 	if (fs->n == 0)
 		return 0;
 	if ((gi = calloc(fs->n, sizeof(*gi))) == NULL ||
-	    (ng = group_index(fs, how, gi)) < 0 ||
+	    (ng = group_index(fs, how, gi, jobs)) < 0 ||
 	    (fs->groups = calloc((size_t)ng, sizeof(*fs->groups))) == NULL ||
 	    (fs->members = calloc(fs->n, sizeof(*fs->members))) == NULL ||
 	    (at = calloc((size_t)ng, sizeof(*at))) == NULL)

@@ -328,7 +328,7 @@ fx_build(struct fx *fx, bool all_events, const char *format, bool color)
 	findings_init(&fx->fs);
 	fx->fs.v = fx->findings;
 	fx->fs.n = 6;
-	if (findings_group(&fx->fs, FINDINGS_GROUP_EXACT) != 0)
+	if (findings_group(&fx->fs, FINDINGS_GROUP_EXACT, 2) != 0)
 		abort();
 	fx->fs.v = NULL;
 	fx->fs.n = 0;
