@@ -267,8 +267,9 @@ int	findings_group(struct findings *, enum findings_grouping how,
 
 /*
  * Whether ev is reported at level or above, by a rule hit (rules) or by
- * the baseline scoring (base, may be NULL): what `scan --learn` must not
- * learn (an attack learned would hide its next run).
+ * the baseline scoring (base, may be NULL; its findings in output order,
+ * as base_score() gives them: ev's are found by ev->seq): what `scan
+ * --learn` must not learn (an attack learned would hide its next run).
  */
 bool	findings_reported_at(const struct sigma_set *rules,
 	    const struct base_result *base, const struct ev_event *ev,

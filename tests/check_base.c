@@ -16,6 +16,7 @@
 #include "baseline/baseline.h"
 #include "correlate.h"
 #include "ev_util.h"
+#include "findings.h"
 
 static struct base_config *cfg;
 
@@ -1181,6 +1182,44 @@ START_TEST(features)
 }
 END_TEST
 
+/*
+ * What --learn must not learn: an event the baseline reported at the
+ * level or above, found by its place among the findings (in output
+ * order; two for one event; first, middle and last events).
+ */
+START_TEST(reported_by_baseline)
+{
+	struct ev_event ev[10];
+	struct base_finding f[4];
+	struct base_result res;
+	static const struct { unsigned at; enum ev_level level; } by[] = {
+		{ 0, EV_LEVEL_LOW }, { 4, EV_LEVEL_LOW },
+		{ 4, EV_LEVEL_HIGH }, { 9, EV_LEVEL_MEDIUM },
+	};
+
+	memset(ev, 0, sizeof(ev));
+	memset(f, 0, sizeof(f));
+	memset(&res, 0, sizeof(res));
+	for (unsigned i = 0; i < NELEM(ev); i++)
+		ev[i].seq = i;
+	for (unsigned i = 0; i < NELEM(by); i++)
+		f[i] = (struct base_finding){ .ev = &ev[by[i].at],
+		    .level = by[i].level };
+	res.findings = f;
+	res.nfindings = NELEM(f);
+	for (unsigned i = 0; i < NELEM(ev); i++) {
+		ck_assert_int_eq(findings_reported_at(NULL, &res, &ev[i],
+		    EV_LEVEL_MEDIUM), i == 4 || i == 9);
+		ck_assert_int_eq(findings_reported_at(NULL, &res, &ev[i],
+		    EV_LEVEL_LOW), i == 0 || i == 4 || i == 9);
+		ck_assert(!findings_reported_at(NULL, NULL, &ev[i],
+		    EV_LEVEL_LOW));
+	}
+	res.nfindings = 0;
+	ck_assert(!findings_reported_at(NULL, &res, &ev[4], EV_LEVEL_LOW));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1217,6 +1256,7 @@ main(void)
 	tcase_add_test(tc, prior_expects);
 	tcase_add_test(tc, score_priors);
 	tcase_add_test(tc, score_prior_inbound);
+	tcase_add_test(tc, reported_by_baseline);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("db");
