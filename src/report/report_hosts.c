@@ -279,15 +279,19 @@ int
 rp_hosts_finish(struct rp *rp, struct rp_hwalk *w)
 {
 	struct ev_map hm = EV_MAP_INIT;
+	struct ev_map_ent *e = NULL;
+	const char *last = NULL;
 	int rc = sum_stretches(rp, w, &hm);
 
-	/* findings per host */
+	/* findings per host (runs of one host's findings: looked up once) */
 	for (size_t i = 0; rc == 0 && i < rp->r->nfindings; i++) {
 		const struct finding *f = &rp->r->findings[i];
 		const char *comp = ev_col(f->ev, EV_COL_COMPUTER) != NULL ?
 		    ev_col(f->ev, EV_COL_COMPUTER) : "";
-		struct ev_map_ent *e = ev_map_get(&hm, comp, strlen(comp));
 
+		if (last == NULL || (comp != last && strcmp(comp, last) != 0))
+			e = ev_map_get(&hm, comp, strlen(comp));
+		last = comp;
 		if (e == NULL)
 			continue;
 		rp->hosts[e->idx].findings++;
