@@ -109,7 +109,7 @@ struct gkey {
 	const struct findings	*fs;
 	enum findings_grouping	 how;
 	size_t			 i;	/* the finding */
-	bool			 built;	/* its key is in key */
+	bool			*built;	/* its key is in key */
 	struct ev_buf		*key;
 	struct ev_buf		*other;	/* for a group's key */
 };
@@ -122,12 +122,12 @@ struct gkey {
 static bool
 group_eq(const struct ev_islot *sl, const void *arg)
 {
-	struct gkey *g = (struct gkey *)(uintptr_t)arg;
+	const struct gkey *g = arg;
 
-	if (!g->built) {
+	if (!*g->built) {
 		ev_buf_reset(g->key);
 		group_key(g->key, &g->fs->v[g->i], g->how);
-		g->built = true;
+		*g->built = true;
 	}
 	ev_buf_reset(g->other);
 	group_key(g->other, &g->fs->v[sl->ref - 1], g->how);
@@ -142,7 +142,8 @@ group_index(const struct findings *fs, enum findings_grouping how,
     uint32_t *gi, unsigned jobs)
 {
 	struct ev_buf k = EV_BUF_INIT, k2 = EV_BUF_INIT;
-	struct gkey g = { fs, how, 0, false, &k, &k2 };
+	bool built = false;
+	struct gkey g = { fs, how, 0, &built, &k, &k2 };
 	struct hashes hs = { fs, how, NULL, false };
 	struct ev_iset t = EV_ISET_INIT;
 	ssize_t rc = -1;
@@ -163,7 +164,7 @@ group_index(const struct findings *fs, enum findings_grouping how,
 		struct ev_islot *sl;
 
 		g.i = i;
-		g.built = false;
+		built = false;
 		if (!ev_iset_room(&t))
 			goto out;
 		if ((sl = ev_iset_find(&t, hs.hv[i], group_eq, &g))->ref ==
