@@ -283,13 +283,14 @@ rp_hosts_finish(struct rp *rp, struct rp_hwalk *w)
 	const char *last = NULL;
 	int rc = sum_stretches(rp, w, &hm);
 
-	/* findings per host (runs of one host's findings: looked up once) */
+	/* findings per host: computer names are shared strings, so the
+	   last one again needs no look-up (as in rp_hosts_stretch()) */
 	for (size_t i = 0; rc == 0 && i < rp->r->nfindings; i++) {
 		const struct finding *f = &rp->r->findings[i];
 		const char *comp = ev_col(f->ev, EV_COL_COMPUTER) != NULL ?
 		    ev_col(f->ev, EV_COL_COMPUTER) : "";
 
-		if (last == NULL || (comp != last && strcmp(comp, last) != 0))
+		if (comp != last)
 			e = ev_map_get(&hm, comp, strlen(comp));
 		last = comp;
 		if (e == NULL)
