@@ -4,7 +4,6 @@
  * twin folding, and the findings built (--suppress and the report
  * filters: findings_filter.c).
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
