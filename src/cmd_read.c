@@ -300,6 +300,11 @@ cmd_read_summary(const struct cmd_read *r, const struct ingest_run *run,
 		    "%zu sorted runs, merged into %.1f MB", (double)
 		    r->ingest.memory / 1048576, r->ingest.tmpdir,
 		    run->spill_runs, (double)run->spill_bytes / 1e6);
+	if (run->paged_bytes > 0)
+		cmd_warn("over --memory: the events loaded back take %.1f MB "
+		    "of a temporary file's pages there, which the system "
+		    "writes out when memory runs short", (double)
+		    run->paged_bytes / 1e6);
 }
 
 int

@@ -217,8 +217,8 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 	s->status = CMD_EXIT_MAX(s->status, cmd_read_status(&s->rd, &s->run));
 	phase(s, "read and match");
 	/* over --memory: back from the spill, most data left there */
-	if (s->run.spill != NULL && (ingest_load(&s->run, &err) != 0 ||
-	    (phase(s, "load spill"), 0))) {
+	if (s->run.spill != NULL && (ingest_load(&s->run,
+	    s->rd.ingest.memory, &err) != 0 || (phase(s, "load spill"), 0))) {
 		cmd_warn("%s", err.msg);
 		return -1;
 	}

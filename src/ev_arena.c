@@ -14,13 +14,22 @@
  * process shares (PROT_NONE until a slice is handed out), so they lie
  * close together; freed slices go back to a list, their pages returned
  * to the system.
+ *
+ * The pool may be backed by a file (ev_arena_pool_file()): a slice
+ * handed out then, past the threshold, is the file's bytes at the
+ * slice's own offset in the reservation, mapped shared over it, its disk
+ * blocks reserved first (posix_fallocate: a full disk is a slice that
+ * stays anonymous, never a SIGBUS on a later write).  A slice given back is mapped anonymous
+ * again and its bytes punched out of the file.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "ev_arena.h"
 
@@ -68,8 +77,14 @@ static struct {
 	size_t			 next;		/* bytes handed out */
 	uint32_t		 free[POOL_SLICES];	/* slices given back */
 	size_t			 nfree;
+	int			 fd;		/* backing file, or -1 */
+	size_t			 after;		/* back slices past this */
+	uint32_t		 gen;		/* files set so far */
+	size_t			 paged;		/* slices mapped from files */
+	/* per slice: the gen of the file it is mapped from, 0: anonymous */
+	uint32_t		 backed[POOL_SLICES];
 } pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, 0, { 0 },
-    0 };
+    0, -1, 0, 0, 0, { 0 } };
 
 /* The reservation, on a 2 MiB boundary (slices are huge pages). */
 static void
@@ -84,6 +99,66 @@ pool_reserve(void)
 }
 
 /*
+ * Maps slice k (at b) from the file fd of generation gen: true, or false
+ * with the slice anonymous (to be made readable and writable) when the
+ * disk has no room or the mapping fails.
+ */
+static bool
+slice_back(struct ev_arena_block *b, size_t k, int fd, uint32_t gen)
+{
+	off_t off = (off_t)(k * ARENA_HUGE);
+	void *m;
+
+	if (posix_fallocate(fd, off, (off_t)ARENA_HUGE) != 0)
+		return false;
+	m = mmap(b, ARENA_HUGE, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_FIXED, fd, off);
+	if (m == MAP_FAILED) {
+		/* a failed MAP_FIXED may have unmapped the range */
+		(void)mmap(b, ARENA_HUGE, PROT_NONE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+		(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    off, (off_t)ARENA_HUGE);
+		return false;
+	}
+#ifdef MADV_POPULATE_WRITE
+	/* the pages at once, writable: not a fault for each */
+	(void)madvise(b, ARENA_HUGE, MADV_POPULATE_WRITE);
+#endif
+	pool.backed[k] = gen;
+	pthread_mutex_lock(&pool.lock);
+	pool.paged++;
+	pthread_mutex_unlock(&pool.lock);
+	return true;
+}
+
+/*
+ * Slice k (at b), mapped from a file, anonymous again; its bytes go from
+ * the file when that is still the pool's.  false when the slice could
+ * not be mapped again: it is not handed out any more.
+ */
+static bool
+slice_unback(struct ev_arena_block *b, size_t k)
+{
+	void *m;
+
+	/* first out of the file, while the range is still the slice's */
+	pthread_mutex_lock(&pool.lock);
+	if (pool.fd != -1 && pool.backed[k] == pool.gen)
+		(void)fallocate(pool.fd, FALLOC_FL_PUNCH_HOLE |
+		    FALLOC_FL_KEEP_SIZE, (off_t)(k * ARENA_HUGE),
+		    (off_t)ARENA_HUGE);
+	pool.paged--;
+	pthread_mutex_unlock(&pool.lock);
+	m = mmap(b, ARENA_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return false;
+	pool.backed[k] = 0;
+	return true;
+}
+
+/*
  * A slice of the pool as a block of ARENA_HUGE bytes, or NULL.  huge:
  * advised as a transparent huge page (as huge_block() does for an arena
  * that already holds 2 MiB); otherwise its pages come one by one, so
@@ -93,34 +168,41 @@ static struct ev_arena_block *
 pool_block(bool huge)
 {
 	struct ev_arena_block *b = NULL;
-	char *at = NULL;
+	size_t k = 0;
+	uint32_t gen = 0;
+	int fd = -1;
 
 	(void)pthread_once(&pool.once, pool_reserve);
 	if (pool.base == NULL)
 		return NULL;
 	pthread_mutex_lock(&pool.lock);
 	if (pool.nfree > 0)
-		b = (struct ev_arena_block *)(void *)(pool.base +
-		    (size_t)pool.free[--pool.nfree] * ARENA_HUGE);
+		k = pool.free[--pool.nfree];
 	else if (pool.next + ARENA_HUGE <= EV_ARENA_POOL) {
-		at = pool.base + pool.next;
+		k = pool.next / ARENA_HUGE;
 		pool.next += ARENA_HUGE;
-	}
+	} else
+		k = POOL_SLICES;
+	/* the slices in use, this one included, past the threshold */
+	if (pool.next - pool.nfree * ARENA_HUGE > pool.after)
+		fd = pool.fd;
+	gen = pool.gen;
 	pthread_mutex_unlock(&pool.lock);
-	if (at != NULL) {
-		if (mprotect(at, ARENA_HUGE, PROT_READ | PROT_WRITE) != 0)
-			return NULL;	/* the slice is lost, not the run */
-		b = (struct ev_arena_block *)(void *)at;
-	}
+	if (k == POOL_SLICES)
+		return NULL;
+	b = (struct ev_arena_block *)(void *)(pool.base + k * ARENA_HUGE);
+	if (fd != -1 && slice_back(b, k, fd, gen))
+		huge = false;	/* the file's pages */
+	else if (mprotect(b, ARENA_HUGE, PROT_READ | PROT_WRITE) != 0)
+		return NULL;	/* the slice is lost, not the run */
 #if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
-	if (b != NULL)
+	if (pool.backed[k] == 0)
 		(void)madvise(b, ARENA_HUGE, huge ? MADV_HUGEPAGE :
 		    MADV_NOHUGEPAGE);
 #else
 	(void)huge;
 #endif
-	return b != NULL ? block_at(b, ARENA_HUGE - sizeof(*b), false, true) :
-	    NULL;
+	return block_at(b, ARENA_HUGE - sizeof(*b), false, true);
 }
 
 /* A slice back to the pool, its pages returned to the system. */
@@ -129,7 +211,11 @@ pool_free(struct ev_arena_block *b)
 {
 	size_t k = (size_t)((char *)b - pool.base) / ARENA_HUGE;
 
-	(void)madvise(b, ARENA_HUGE, MADV_DONTNEED);
+	if (pool.backed[k] != 0) {
+		if (!slice_unback(b, k))
+			return;
+	} else
+		(void)madvise(b, ARENA_HUGE, MADV_DONTNEED);
 	pthread_mutex_lock(&pool.lock);
 	pool.free[pool.nfree++] = (uint32_t)k;
 	pthread_mutex_unlock(&pool.lock);
@@ -222,6 +308,37 @@ void
 ev_arena_pool(struct ev_arena *a)
 {
 	a->pooled = true;
+}
+
+int
+ev_arena_pool_file(int fd, size_t after)
+{
+	int old;
+
+	(void)pthread_once(&pool.once, pool_reserve);
+	if (pool.base == NULL && fd != -1)
+		return -1;
+	pthread_mutex_lock(&pool.lock);
+	old = pool.fd;
+	pool.fd = fd;
+	pool.after = after;
+	if (fd != -1)
+		pool.gen++;
+	pthread_mutex_unlock(&pool.lock);
+	if (old != -1)
+		close(old);
+	return 0;
+}
+
+size_t
+ev_arena_pool_paged(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&pool.lock);
+	n = pool.paged * ARENA_HUGE;
+	pthread_mutex_unlock(&pool.lock);
+	return n;
 }
 
 void

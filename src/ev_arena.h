@@ -42,6 +42,23 @@ void	 ev_arena_init(struct ev_arena *);
 			    (size_t)256 << 20)
 void	 ev_arena_pool(struct ev_arena *);
 /*
+ * Backs the pool's slices handed out from now on while its slices in use
+ * hold more than after bytes with fd, a temporary file open for reading
+ * and writing (unlinked: it goes with the process): each slice is the
+ * file's bytes at the slice's offset in the
+ * reservation, mapped shared, so that the kernel writes its pages back
+ * and evicts them under memory pressure rather than the process running
+ * out of memory.  The disk blocks are reserved as slices are handed out;
+ * where the disk is full, a slice is anonymous memory as without a file.
+ * The pool owns fd and closes it when another (or -1, which stops the
+ * backing) is set; slices mapped from it stay valid.  Not while other
+ * threads take pooled memory (the descriptor is used outside the pool's
+ * lock).  0, or -1 (fd not taken) when the pool cannot be reserved.
+ */
+int	 ev_arena_pool_file(int fd, size_t after);
+/* Bytes of the pool's slices mapped from files now. */
+size_t	 ev_arena_pool_paged(void);
+/*
  * n zeroed bytes for a large table read at random (a matching memo's
  * slots), in a mapping of its own whose whole 2 MiB stretches are
  * advised as transparent huge pages: filling it takes a page fault per

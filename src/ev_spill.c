@@ -37,29 +37,41 @@ _Static_assert(EV_NCOL <= 64 * MASK_WORDS, "spill column mask too small");
 #define REF_DATA	UINT32_MAX	/* the column is a data value */
 
 int
-ev_spill_open(struct ev_spill *sp, const char *dir, struct ev_err *err)
+ev_spill_tmpfile(const char *dir, struct ev_err *err)
 {
 	struct ev_buf path = EV_BUF_INIT;
+	int fd;
 
-	sp->fd = -1;
-	sp->size = 0;
-	sp->dir = dir;
-	ev_buf_init(&sp->wbuf);
 	ev_buf_adds(&path, dir);
 	if (path.len > 0 && path.buf[path.len - 1] != '/')
 		ev_buf_addc(&path, '/');
 	ev_buf_adds(&path, "evtxhunt-spill.XXXXXX");
 	if (ev_buf_failed(&path))
 		return EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-	if ((sp->fd = mkstemp(path.buf)) == -1) {
+	if ((fd = mkstemp(path.buf)) == -1) {
 		ev_buf_release(&path);
 		return EV_ERR_SYS(err, "cannot create a temporary file in "
 		    "'%s'", dir);
 	}
 	/* nameless from now on: the space goes with the last close */
 	unlink(path.buf);
-	(void)fcntl(sp->fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	ev_buf_release(&path);
+	return fd;
+}
+
+int
+ev_spill_open(struct ev_spill *sp, const char *dir, struct ev_err *err)
+{
+	int fd;
+
+	sp->fd = -1;
+	sp->size = 0;
+	sp->dir = dir;
+	ev_buf_init(&sp->wbuf);
+	if ((fd = ev_spill_tmpfile(dir, err)) < 0)
+		return fd;
+	sp->fd = fd;
 	return 0;
 }
 

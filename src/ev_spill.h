@@ -36,6 +36,12 @@ struct ev_spill {
 };
 
 /*
+ * A temporary file in dir, open for reading and writing and already
+ * unlinked (mkstemp(3), close-on-exec): its descriptor, or EV_ENOMEM or
+ * EV_EIO with a message naming dir.
+ */
+int	ev_spill_tmpfile(const char *dir, struct ev_err *err);
+/*
  * Creates the (already unlinked) file in dir.  Returns 0, or EV_EIO with
  * a message naming dir ("cannot create a temporary file in 'dir': ...").
  */

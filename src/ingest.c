@@ -1282,13 +1282,7 @@ ingest_release(struct ingest_run *run)
 	if (run->spill != NULL)
 		ev_spill_close(run->spill);
 	free(run->spill);
-	free(run->spill_at);
-	if (run->load_arena != NULL)
-		ev_arena_release(run->load_arena);
-	free(run->load_arena);
-	if (run->load_strings != NULL)
-		ev_shared_release(run->load_strings);
-	free(run->load_strings);
+	ingest_load_release(run);
 	free(run->shards);
 	free(run->events);
 	if (run->script_arena != NULL)

@@ -157,6 +157,9 @@ struct ingest_run {
 	 * the spill (ev->spilled), its record at spill_at[ev->seq].
 	 */
 	bool			 loaded;
+	bool			 paged;		/* the pool is backed by a
+						   file (ev_arena_pool_file) */
+	uint64_t		 paged_bytes;	/* of it, once loaded */
 	uint64_t		*spill_at;
 	struct ev_arena		*load_arena;
 	struct ev_shared	*load_strings;
@@ -232,9 +235,17 @@ void	ingest_cursor_release(struct ingest_cursor *);
  * baselines and the report read of them is left in the spill
  * (ev->spilled, ndata 0): process, network, image load and the other
  * Sysmon events.  ingest_event_whole() reads it back where a step needs
- * it.  0 or an error (err set).
+ * it.  What is loaded past memory bytes (the budget) lies in pages of a
+ * temporary file in the spill's directory (ev_arena_pool_file(): pooled
+ * arenas take their memory from it from then on, until
+ * ingest_release()), which the kernel writes back and evicts under
+ * memory pressure: a run whose events loaded exceed the memory there is
+ * completes, more slowly, instead of being killed.  0 or an error (err
+ * set).
  */
-int	ingest_load(struct ingest_run *, struct ev_err *err);
+int	ingest_load(struct ingest_run *, uint64_t memory, struct ev_err *err);
+/* What ingest_load() holds, freed (for ingest_release()). */
+void	ingest_load_release(struct ingest_run *);
 
 /*
  * ev with its EventData: ev itself, or, when ev->spilled, a copy in

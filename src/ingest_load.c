@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ingest.h"
 
@@ -50,7 +51,7 @@ slim(const struct ev_event *ev)
 }
 
 int
-ingest_load(struct ingest_run *run, struct ev_err *err)
+ingest_load(struct ingest_run *run, uint64_t memory, struct ev_err *err)
 {
 	struct ingest_cursor c;
 	struct ev_event *const *v;
@@ -60,6 +61,17 @@ ingest_load(struct ingest_run *run, struct ev_err *err)
 
 	if (run->spill == NULL || run->loaded)
 		return 0;
+	/* past the budget, pooled memory is a temporary file's pages */
+	if (!run->paged) {
+		int fd = ev_spill_tmpfile(run->spill->dir, err);
+
+		if (fd < 0)
+			return fd;
+		if (ev_arena_pool_file(fd, (size_t)memory) != 0)
+			close(fd);	/* no pool: memory as before */
+		else
+			run->paged = true;
+	}
 	run->events = malloc((run->nevents ? run->nevents : 1) *
 	    sizeof(*run->events));
 	run->spill_at = malloc((run->nevents ? run->nevents : 1) *
@@ -110,7 +122,27 @@ ingest_load(struct ingest_run *run, struct ev_err *err)
 		    "damaged", run->spill->dir);
 	if (rc == 0)
 		run->loaded = true;
+	run->paged_bytes = ev_arena_pool_paged();
 	return rc;
+}
+
+void
+ingest_load_release(struct ingest_run *run)
+{
+	free(run->spill_at);
+	if (run->load_arena != NULL)
+		ev_arena_release(run->load_arena);
+	free(run->load_arena);
+	if (run->load_strings != NULL)
+		ev_shared_release(run->load_strings);
+	free(run->load_strings);
+	run->spill_at = NULL;
+	run->load_arena = NULL;
+	run->load_strings = NULL;
+	/* the slices freed above have left the file: it can go */
+	if (run->paged)
+		(void)ev_arena_pool_file(-1, 0);
+	run->paged = false;
 }
 
 int

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ev_arena.h"
 #include "ev_par.h"
@@ -369,6 +371,81 @@ START_TEST(test_arena_pool)
 	ck_assert_ptr_nonnull(ev_arena_alloc(&b, 64));
 	ev_arena_release(&b);
 	ev_arena_release(&a);
+}
+END_TEST
+
+/* Bytes the file fd holds on disk. */
+static long long
+file_blocks(int fd)
+{
+	struct stat st;
+
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	return (long long)st.st_blocks * 512;
+}
+
+/* Whether the file fd holds the string s somewhere (read in 1 MiB). */
+static bool
+file_holds(int fd, const char *s)
+{
+	static char buf[(1 << 20) + 64];
+	size_t n = strlen(s);
+	off_t at = 0;
+	ssize_t got;
+
+	while ((got = pread(fd, buf, sizeof(buf), at)) > (ssize_t)n) {
+		if (memmem(buf, (size_t)got, s, n) != NULL)
+			return true;
+		at += got - (off_t)n;
+	}
+	return false;
+}
+
+/*
+ * A pool backed by a file: past the threshold, slices are the file's
+ * pages (its disk blocks reserved, what is written there is in the
+ * file), and a slice given back leaves the file; under the threshold,
+ * memory as before.
+ */
+START_TEST(test_arena_pool_file)
+{
+	struct ev_err err = EV_ERR_INIT;
+	struct ev_arena a = EV_ARENA_INIT;
+	const char *dir = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+	int fd, probe;
+	char *p;
+
+	fd = ev_spill_tmpfile(dir, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	probe = dup(fd);
+	ck_assert_int_ge(probe, 0);
+	/* under the threshold: nothing in the file */
+	ck_assert_int_eq(ev_arena_pool_file(fd, (size_t)1 << 40), 0);
+	ev_arena_pool(&a);
+	for (int i = 0; i < 3000; i++)	/* past one 2 MiB slice */
+		ck_assert_ptr_nonnull(ev_arena_alloc(&a, 1000));
+	ck_assert_int_eq(file_blocks(probe), 0);
+	ev_arena_release(&a);
+	/* past it (0): every slice handed out is the file's */
+	ck_assert_int_eq(ev_arena_pool_file(fd = dup(probe), 0), 0);
+	for (int i = 0; i < 3000; i++) {
+		ck_assert_ptr_nonnull(p = ev_arena_alloc(&a, 1000));
+		snprintf(p, 1000, "evtxhunt-pool-%04d", i);
+	}
+	ck_assert_int_ge(file_blocks(probe), 2 << 20);
+	ck_assert(file_holds(probe, "evtxhunt-pool-0000"));
+	ck_assert(file_holds(probe, "evtxhunt-pool-2999"));
+	ck_assert_str_eq(p, "evtxhunt-pool-2999");
+	/* given back: out of the file, and still usable as memory */
+	ev_arena_release(&a);
+	ck_assert_int_eq(file_blocks(probe), 0);
+	ck_assert(!file_holds(probe, "evtxhunt-pool-"));
+	ck_assert_int_eq(ev_arena_pool_file(-1, 0), 0);
+	ck_assert_ptr_nonnull(p = ev_arena_alloc(&a, 64));
+	strcpy(p, "anonymous");
+	ck_assert(!file_holds(probe, "anonymous"));
+	ev_arena_release(&a);
+	close(probe);
 }
 END_TEST
 
@@ -1184,6 +1261,7 @@ core_suite(void)
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_arena_pool);
+	tcase_add_test(tc, test_arena_pool_file);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_par_threads);
 	tcase_add_test(tc, test_cols_offsets);

@@ -103,6 +103,16 @@ for j in 1 3; do
 	scan_same 1K $j "-a (every event)" -r "$top_srcdir/rules" -a -f jsonl
 	scan_same 1M $j "--no-baseline" -r "$top_srcdir/rules" --no-baseline
 done
+# loaded back past the budget: in a temporary file's pages
+"$EVTXHUNT" scan -j2 -r "$top_srcdir/rules" --memory 1K --tmpdir "$T/tmp" \
+    "$TD" >/dev/null 2>"$T/err"
+grep -q "the events loaded back take .* MB of a temporary file's pages" \
+    "$T/err" && ok "scan --memory 1K: loaded events paged to a file" ||
+    fail "scan --memory 1K: no paged events reported"
+"$EVTXHUNT" scan -j2 -r "$top_srcdir/rules" --memory 1T --tmpdir "$T/tmp" \
+    "$TD" >/dev/null 2>"$T/err"
+! grep -q "temporary file's pages" "$T/err" &&
+    ok "scan --memory 1T: nothing paged" || fail "scan --memory 1T: paged"
 mkdir "$T/a" "$T/b"
 (cd "$T/a" && "$EVTXHUNT" scan -q -j2 -r "$top_srcdir/rules" --memory 1T \
     --tmpdir "$T/tmp" --db s.db "$TD" >/dev/null)
