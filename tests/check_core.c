@@ -412,7 +412,7 @@ START_TEST(test_arena_pool_file)
 	struct ev_err err = EV_ERR_INIT;
 	struct ev_arena a = EV_ARENA_INIT;
 	const char *dir = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
-	int fd, probe;
+	int fd, probe, pipefd[2];
 	char *p;
 
 	fd = ev_spill_tmpfile(dir, &err);
@@ -433,12 +433,14 @@ START_TEST(test_arena_pool_file)
 		snprintf(p, 1000, "evtxhunt-pool-%04d", i);
 	}
 	ck_assert_int_ge(file_blocks(probe), 2 << 20);
+	ck_assert_uint_ge(ev_arena_pool_paged(), (size_t)2 << 20);
 	ck_assert(file_holds(probe, "evtxhunt-pool-0000"));
 	ck_assert(file_holds(probe, "evtxhunt-pool-2999"));
 	ck_assert_str_eq(p, "evtxhunt-pool-2999");
 	/* given back: out of the file, and still usable as memory */
 	ev_arena_release(&a);
 	ck_assert_int_eq(file_blocks(probe), 0);
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
 	ck_assert(!file_holds(probe, "evtxhunt-pool-"));
 	ck_assert_int_eq(ev_arena_pool_file(-1, 0), 0);
 	ck_assert_ptr_nonnull(p = ev_arena_alloc(&a, 64));
@@ -446,6 +448,18 @@ START_TEST(test_arena_pool_file)
 	ck_assert(!file_holds(probe, "anonymous"));
 	ev_arena_release(&a);
 	close(probe);
+	/* a file whose blocks cannot be reserved (a pipe; a full disk):
+	   the slices are memory as without one */
+	ck_assert_int_eq(pipe(pipefd), 0);
+	ck_assert_int_eq(ev_arena_pool_file(pipefd[1], 0), 0);
+	for (int i = 0; i < 3000; i++) {
+		ck_assert_ptr_nonnull(p = ev_arena_alloc(&a, 1000));
+		memset(p, 'x', 1000);
+	}
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
+	ev_arena_release(&a);
+	ck_assert_int_eq(ev_arena_pool_file(-1, 0), 0);
+	close(pipefd[0]);
 }
 END_TEST
 
