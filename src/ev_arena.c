@@ -125,8 +125,8 @@ slice_back(struct ev_arena_block *b, size_t k, int fd, uint32_t gen)
 	/* the pages at once, writable: not a fault for each */
 	(void)madvise(b, ARENA_HUGE, MADV_POPULATE_WRITE);
 #endif
-	pool.backed[k] = gen;
 	pthread_mutex_lock(&pool.lock);
+	pool.backed[k] = gen;
 	pool.paged++;
 	pthread_mutex_unlock(&pool.lock);
 	return true;

@@ -45,10 +45,9 @@ void	 ev_arena_pool(struct ev_arena *);
  * Backs the pool's slices handed out from now on while its slices in use
  * hold more than after bytes with fd, a temporary file open for reading
  * and writing (unlinked: it goes with the process): each slice is the
- * file's bytes at the slice's offset in the
- * reservation, mapped shared, so that the kernel writes its pages back
- * and evicts them under memory pressure rather than the process running
- * out of memory.  The disk blocks are reserved as slices are handed out;
+ * file's bytes at the slice's offset in the reservation, mapped shared,
+ * so that the kernel writes its pages back and evicts them under memory
+ * pressure rather than the process running out of memory.  The disk blocks are reserved as slices are handed out;
  * where the disk is full, a slice is anonymous memory as without a file.
  * The pool owns fd and closes it when another (or -1, which stops the
  * backing) is set; slices mapped from it stay valid.  Not while other

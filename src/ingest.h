@@ -239,9 +239,9 @@ void	ingest_cursor_release(struct ingest_cursor *);
  * temporary file in the spill's directory (ev_arena_pool_file(): pooled
  * arenas take their memory from it from then on, until
  * ingest_release()), which the kernel writes back and evicts under
- * memory pressure: a run whose events loaded exceed the memory there is
- * completes, more slowly, instead of being killed.  0 or an error (err
- * set).
+ * memory pressure: a run whose loaded events exceed the memory
+ * available completes, more slowly, instead of being killed.  0 or an
+ * error (err set).
  */
 int	ingest_load(struct ingest_run *, uint64_t memory, struct ev_err *err);
 /* What ingest_load() holds, freed (for ingest_release()). */

@@ -404,7 +404,7 @@ bench_mix() {
 	if grep -q "no memory control group" "$BD/mix-cg.err"; then
 		echo "  (no run under a memory limit: $(tail -n 1 "$BD/mix-cg.err"))"
 	elif cmp -s "$BD/mix-cg.sum" "$BD/mix-32G.sum"; then
-		printf "in a 2 GiB control group, default budget: %6.1f s, %s, the same report\n" \
+		printf "  in a 2 GiB control group, default budget: %.1f s, %s, the same report\n" \
 		    "$(tail -n 1 "$BD/time.out")" "$(sed -n \
 		    's/.*loaded back take \([0-9.]* MB\).*/\1 paged/p' "$BD/mix-cg.err")"
 	else
