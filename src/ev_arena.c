@@ -83,8 +83,12 @@ static struct {
 	size_t			 paged;		/* slices mapped from files */
 	/* per slice: the gen of the file it is mapped from, 0: anonymous */
 	uint32_t		 backed[POOL_SLICES];
+	/* big arrays (ev_big_alloc()) */
+	size_t			 big;		/* bytes in use, any backing */
+	size_t			 big_paged;	/* bytes mapped from files */
+	uint64_t		 big_off;	/* the file's next free offset */
 } pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, 0, { 0 },
-    0, -1, 0, 0, 0, { 0 } };
+    0, -1, 0, 0, 0, { 0 }, 0, 0, EV_ARENA_POOL };
 
 /* The reservation, on a 2 MiB boundary (slices are huge pages). */
 static void
@@ -336,10 +340,200 @@ ev_arena_pool_paged(void)
 	size_t n;
 
 	pthread_mutex_lock(&pool.lock);
-	n = pool.paged * ARENA_HUGE;
+	n = pool.paged * ARENA_HUGE + pool.big_paged;
 	pthread_mutex_unlock(&pool.lock);
 	return n;
 }
+
+/*
+ * Big arrays.  Each starts with a header of BIG_HEAD bytes: its size and
+ * where it lives.  Mapped from the pool's file, it has file offsets of
+ * its own past the slices' (which end at EV_ARENA_POOL), never reused,
+ * punched out of the file when it is freed.
+ */
+#define BIG_HEAD	64
+#define BIG_MIN		((size_t)256 << 10)	/* smaller: malloc always */
+#define PAGE		4096
+
+struct big_head {
+	size_t		size;	/* bytes, header included */
+	int64_t		off;	/* in the file, or -1: malloc */
+	uint32_t	gen;	/* the file's */
+};
+
+static size_t
+big_len(size_t size)
+{
+	return (size + PAGE - 1) & ~(size_t)(PAGE - 1);
+}
+
+/* A mapping of size bytes from the pool's file, or NULL. */
+static struct big_head *
+big_map(size_t size)
+{
+	size_t len = big_len(size);
+	uint64_t off = 0;
+	uint32_t gen = 0;
+	int fd = -1;
+	struct big_head *h;
+
+	pthread_mutex_lock(&pool.lock);
+	if (pool.fd != -1 && pool.next - pool.nfree * ARENA_HUGE +
+	    pool.big + size > pool.after && pool.big_off <= INT64_MAX - len) {
+		fd = pool.fd;
+		gen = pool.gen;
+		off = pool.big_off;
+		pool.big_off += len;
+	}
+	pthread_mutex_unlock(&pool.lock);
+	if (fd == -1 || posix_fallocate(fd, (off_t)off, (off_t)len) != 0)
+		return NULL;
+	h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    (off_t)off);
+	if (h == MAP_FAILED) {
+		(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    (off_t)off, (off_t)len);
+		return NULL;
+	}
+	h->off = (int64_t)off;
+	h->gen = gen;
+	pthread_mutex_lock(&pool.lock);
+	pool.big_paged += len;
+	pthread_mutex_unlock(&pool.lock);
+	return h;
+}
+
+/* size more bytes in use (or fewer: add false). */
+static void
+big_count(size_t size, bool add)
+{
+	pthread_mutex_lock(&pool.lock);
+	if (add)
+		pool.big += size;
+	else
+		pool.big -= size;
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* n bytes from the file when they qualify, else from malloc; NULL. */
+static struct big_head *
+big_new(size_t n)
+{
+	struct big_head *h = NULL;
+	size_t size = BIG_HEAD + n;
+
+	if (n >= BIG_MIN)
+		h = big_map(size);
+	if (h == NULL) {
+		if ((h = malloc(size)) == NULL)
+			return NULL;
+		h->off = -1;
+	}
+	h->size = size;
+	big_count(size, true);
+	return h;
+}
+
+void *
+ev_big_alloc(size_t n)
+{
+	struct big_head *h;
+
+	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n)) == NULL)
+		return NULL;
+	return (char *)h + BIG_HEAD;
+}
+
+void *
+ev_big_calloc(size_t n, size_t size)
+{
+	struct big_head *h = NULL;
+	size_t bytes;
+
+	if (size != 0 && n > (SIZE_MAX - BIG_HEAD - PAGE) / size)
+		return NULL;
+	bytes = n * size;
+	if (bytes >= BIG_MIN)
+		h = big_map(BIG_HEAD + bytes);	/* a fresh range: zeros */
+	if (h == NULL) {
+		if ((h = calloc(1, BIG_HEAD + bytes)) == NULL)
+			return NULL;
+		h->off = -1;
+	}
+	h->size = BIG_HEAD + bytes;
+	big_count(h->size, true);
+	return (char *)h + BIG_HEAD;
+}
+
+static struct big_head *
+big_head(void *p)
+{
+	return (struct big_head *)(void *)((char *)p - BIG_HEAD);
+}
+
+void
+ev_big_free(void *p)
+{
+	struct big_head *h;
+	size_t size, len;
+	int64_t off;
+	uint32_t gen;
+
+	if (p == NULL)
+		return;
+	h = big_head(p);
+	size = h->size;
+	off = h->off;
+	gen = h->gen;
+	len = big_len(size);
+	if (off < 0)
+		free(h);
+	else
+		munmap(h, len);
+	pthread_mutex_lock(&pool.lock);
+	pool.big -= size;
+	if (off >= 0) {
+		pool.big_paged -= len;
+		if (pool.fd != -1 && gen == pool.gen)
+			(void)fallocate(pool.fd, FALLOC_FL_PUNCH_HOLE |
+			    FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len);
+	}
+	pthread_mutex_unlock(&pool.lock);
+}
+
+void *
+ev_big_realloc(void *p, size_t n)
+{
+	struct big_head *h, *nh = NULL;
+	size_t old;
+
+	if (p == NULL)
+		return ev_big_alloc(n);
+	if (n > SIZE_MAX - BIG_HEAD - PAGE)
+		return NULL;
+	h = big_head(p);
+	old = h->size - BIG_HEAD;
+	if (n >= BIG_MIN && (nh = big_map(BIG_HEAD + n)) != NULL) {
+		/* into the file */
+		nh->size = BIG_HEAD + n;
+		big_count(nh->size, true);
+	} else if (h->off < 0) {
+		/* malloc's own realloc (a big block: mremap) */
+		size_t was = h->size;
+
+		if ((h = realloc(h, BIG_HEAD + n)) == NULL)
+			return NULL;
+		h->size = BIG_HEAD + n;
+		big_count(was, false);
+		big_count(h->size, true);
+		return (char *)h + BIG_HEAD;
+	} else if ((nh = big_new(n)) == NULL)
+		return NULL;
+	memcpy((char *)nh + BIG_HEAD, p, old < n ? old : n);
+	ev_big_free(p);
+	return (char *)nh + BIG_HEAD;
+}
+
 
 void
 ev_arena_release(struct ev_arena *a)

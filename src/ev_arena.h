@@ -55,8 +55,28 @@ void	 ev_arena_pool(struct ev_arena *);
  * lock).  0, or -1 (fd not taken) when the pool cannot be reserved.
  */
 int	 ev_arena_pool_file(int fd, size_t after);
-/* Bytes of the pool's slices mapped from files now. */
+/* Bytes of the pool's slices and big arrays mapped from files now. */
 size_t	 ev_arena_pool_paged(void);
+/*
+ * Big arrays that grow with the evidence (a table per event, per process
+ * or per finding), counted with the pool's slices: while the pool is
+ * backed by a file and the two hold more than its threshold, an array of
+ * 256 KiB or more is a shared mapping of that file (its own bytes, past
+ * the slices'), paged out under memory pressure as the slices are; else
+ * it is malloc's.  Thread-safe.  ev_big_alloc(): n bytes, not zeroed,
+ * or NULL; ev_big_calloc(): n of size bytes, zeroed, or NULL;
+ * ev_big_realloc(): as realloc() (NULL: p untouched);
+ * ev_big_free() frees what the two return (never free() it: the bytes
+ * follow a header), NULL ignored.  EV_BIG_GROW() is EV_GROW() (ev_util.h)
+ * for such arrays.
+ */
+void	*ev_big_alloc(size_t n);
+void	*ev_big_calloc(size_t n, size_t size);
+void	*ev_big_realloc(void *p, size_t n);
+void	 ev_big_free(void *p);
+#define EV_BIG_GROW(v, n, cap, first) \
+	ev_grow_with(&(v), &(cap), (n), sizeof(*(v)), (first), \
+	    ev_big_realloc)
 /*
  * n zeroed bytes for a large table read at random (a matching memo's
  * slots), in a mapping of its own whose whole 2 MiB stretches are

@@ -115,6 +115,13 @@ ev_basename(const char *path)
 int
 ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 {
+	return ev_grow_with(pv, cap, n, size, first, realloc);
+}
+
+int
+ev_grow_with(void *pv, size_t *cap, size_t n, size_t size, size_t first,
+    void *(*re)(void *, size_t))
+{
 	void *old, *p;
 	size_t ncap;
 
@@ -124,7 +131,7 @@ ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 	if (ncap < *cap || ncap > SIZE_MAX / size)
 		return -1;
 	memcpy(&old, pv, sizeof(old));	/* pv is a T **, not a void ** */
-	if ((p = realloc(old, ncap * size)) == NULL)
+	if ((p = re(old, ncap * size)) == NULL)
 		return -1;
 	memcpy(pv, &p, sizeof(p));
 	*cap = ncap;

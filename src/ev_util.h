@@ -96,6 +96,9 @@ le64(const uint8_t *p)
  * or too large (the array and *cap as they were).  Use EV_GROW().
  */
 int	ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first);
+/* ev_grow() with another realloc(), such as ev_big_realloc(). */
+int	ev_grow_with(void *pv, size_t *cap, size_t n, size_t size,
+	    size_t first, void *(*re)(void *, size_t));
 #define EV_GROW(v, n, cap, first) \
 	ev_grow(&(v), &(cap), (n), sizeof(*(v)), (first))
 

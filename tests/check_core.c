@@ -384,16 +384,20 @@ file_blocks(int fd)
 	return (long long)st.st_blocks * 512;
 }
 
-/* Whether the file fd holds the string s somewhere (read in 1 MiB). */
+/*
+ * Whether the file fd holds the string s somewhere (read in 1 MiB, its
+ * holes skipped: a big array's bytes lie past the pool's 16 GiB).
+ */
 static bool
 file_holds(int fd, const char *s)
 {
 	static char buf[(1 << 20) + 64];
 	size_t n = strlen(s);
-	off_t at = 0;
+	off_t at = 0, data;
 	ssize_t got;
 
-	while ((got = pread(fd, buf, sizeof(buf), at)) > (ssize_t)n) {
+	while ((data = lseek(fd, at, SEEK_DATA)) >= 0 &&
+	    (got = pread(fd, buf, sizeof(buf), at = data)) > (ssize_t)n) {
 		if (memmem(buf, (size_t)got, s, n) != NULL)
 			return true;
 		at += got - (off_t)n;
@@ -458,6 +462,77 @@ START_TEST(test_arena_pool_file)
 	}
 	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
 	ev_arena_release(&a);
+	ck_assert_int_eq(ev_arena_pool_file(-1, 0), 0);
+	close(pipefd[0]);
+}
+END_TEST
+
+/*
+ * Big arrays: malloc's while the pool has no file or is under its
+ * threshold; past it, 256 KiB and more are the file's pages (zeroed when
+ * asked), keep their bytes as they grow from malloc into the file, and
+ * leave the file when freed; where the file cannot reserve blocks (a
+ * pipe), malloc's again.
+ */
+START_TEST(test_big_file)
+{
+	struct ev_err err = EV_ERR_INIT;
+	const char *dir = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+	size_t big = (size_t)1 << 20, cap = 0;
+	int fd, probe, pipefd[2];
+	unsigned char *p, *z;
+	uint32_t *v = NULL;
+
+	fd = ev_spill_tmpfile(dir, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	probe = dup(fd);
+	ck_assert_int_ge(probe, 0);
+	/* no file: memory */
+	ck_assert_ptr_nonnull(p = ev_big_alloc(big));
+	memset(p, 'a', big);
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
+	/* under the threshold: memory, grown in place by realloc */
+	ck_assert_int_eq(ev_arena_pool_file(fd, (size_t)1 << 40), 0);
+	ck_assert_ptr_nonnull(p = ev_big_realloc(p, 2 * big));
+	ck_assert_int_eq(file_blocks(probe), 0);
+	ck_assert(p[0] == 'a' && p[big - 1] == 'a');
+	/* past it (0): grown into the file, its bytes kept */
+	ck_assert_int_eq(ev_arena_pool_file(fd = dup(probe), 0), 0);
+	ck_assert_ptr_nonnull(p = ev_big_realloc(p, 3 * big));
+	ck_assert(p[0] == 'a' && p[big - 1] == 'a');
+	memcpy(p + 2 * big, "evtxhunt-big-array", 19);
+	ck_assert_uint_ge(ev_arena_pool_paged(), 3 * big);
+	ck_assert_int_ge(file_blocks(probe), (off_t)(3 * big));
+	ck_assert(file_holds(probe, "evtxhunt-big-array"));
+	/* zeroed from the file; a small one from malloc */
+	ck_assert_ptr_nonnull(z = ev_big_calloc(big / 8, 8));
+	for (size_t i = 0; i < big; i += 4096)
+		ck_assert_uint_eq(z[i], 0);
+	ck_assert_uint_ge(ev_arena_pool_paged(), 4 * big);
+	ev_big_free(z);
+	/* an array grown by EV_BIG_GROW: small in memory, then the file's */
+	for (uint32_t i = 0; i < 200000; i++) {
+		ck_assert_int_eq(EV_BIG_GROW(v, i, cap, 64), 0);
+		v[i] = i;
+	}
+	for (uint32_t i = 0; i < 200000; i++)
+		ck_assert_uint_eq(v[i], i);
+	ck_assert_uint_ge(ev_arena_pool_paged(), 3 * big + 200000 * 4);
+	ev_big_free(v);
+	/* freed: out of the file */
+	ev_big_free(p);
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
+	ck_assert_int_eq(file_blocks(probe), 0);
+	ck_assert(!file_holds(probe, "evtxhunt-big-array"));
+	ev_big_free(NULL);
+	close(probe);
+	/* a file whose blocks cannot be reserved: memory */
+	ck_assert_int_eq(pipe(pipefd), 0);
+	ck_assert_int_eq(ev_arena_pool_file(pipefd[1], 0), 0);
+	ck_assert_ptr_nonnull(p = ev_big_calloc(1, big));
+	ck_assert_uint_eq(p[big - 1], 0);
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
+	ev_big_free(p);
 	ck_assert_int_eq(ev_arena_pool_file(-1, 0), 0);
 	close(pipefd[0]);
 }
@@ -1248,7 +1323,7 @@ START_TEST(test_merge_parts)
 	for (int r = 0; r < 2; r++) {
 		for (int k = 0; k < MSH; k++)
 			free(sh[r][k]);
-		free(run[r].events);
+		ev_big_free(run[r].events);
 		free(run[r].files);
 		ev_arena_release(&a[r]);
 	}
@@ -1276,6 +1351,7 @@ core_suite(void)
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_arena_pool);
 	tcase_add_test(tc, test_arena_pool_file);
+	tcase_add_test(tc, test_big_file);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_par_threads);
 	tcase_add_test(tc, test_cols_offsets);
