@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "corr_index.h"
+#include "ev_arena.h"
 #include "ev_err.h"
 
 /* the event a node starts with */
@@ -40,8 +41,9 @@ by_pointer(struct corr_index *ix, const void *nodes, size_t stride,
 {
 	struct pn *v = malloc((nnodes ? nnodes : 1) * sizeof(*v));
 
-	ix->ptrs = malloc((nnodes ? nnodes : 1) * sizeof(*ix->ptrs));
-	ix->ptrnode = malloc((nnodes ? nnodes : 1) * sizeof(*ix->ptrnode));
+	ix->ptrs = ev_big_alloc((nnodes ? nnodes : 1) * sizeof(*ix->ptrs));
+	ix->ptrnode = ev_big_alloc((nnodes ? nnodes : 1) *
+	    sizeof(*ix->ptrnode));
 	if (v == NULL || ix->ptrs == NULL || ix->ptrnode == NULL) {
 		free(v);
 		return EV_ENOMEM;
@@ -70,7 +72,8 @@ corr_index_build(struct corr_index *ix, struct ev_event *const *events,
 		by_seq = events[i]->seq == ix->seq0 + i;
 	if (!by_seq)
 		return by_pointer(ix, nodes, stride, nnodes);
-	if ((ix->byseq = malloc((n ? n : 1) * sizeof(*ix->byseq))) == NULL)
+	if ((ix->byseq = ev_big_alloc((n ? n : 1) * sizeof(*ix->byseq))) ==
+	    NULL)
 		return EV_ENOMEM;
 	ix->nseq = n;
 	memset(ix->byseq, 0xff, n * sizeof(*ix->byseq));	/* NONE */
@@ -107,8 +110,8 @@ corr_index_find(const struct corr_index *ix, const struct ev_event *ev)
 void
 corr_index_free(struct corr_index *ix)
 {
-	free(ix->byseq);
-	free(ix->ptrs);
-	free(ix->ptrnode);
+	ev_big_free(ix->byseq);
+	ev_big_free(ix->ptrs);
+	ev_big_free(ix->ptrnode);
 	memset(ix, 0, sizeof(*ix));
 }

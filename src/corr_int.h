@@ -23,6 +23,10 @@ struct corr_tasks;
 struct proc {
 	struct ev_event		*ev;		/* first: corr_index.h */
 	const struct ev_event	*exit;
+	const char		*image;		/* ev's, kept here: the
+						   lookups by pid compare it
+						   without reading ev (past
+						   --memory, paged out) */
 	uint32_t		 parent;	/* node, or NONE */
 	uint32_t		 canon;		/* kept node (self unless dup) */
 	uint32_t		 depth;		/* ancestors, <= CORR_DEPTH_MAX */

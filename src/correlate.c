@@ -40,8 +40,8 @@ lookup(const struct ev_map *m, const struct ev_buf *b)
 static bool
 same_image(const char *a, const char *b)
 {
-	return a == NULL || b == NULL || *a == '\0' || *b == '\0' ||
-	    strcasecmp(a, b) == 0;
+	return a == b || a == NULL || b == NULL || *a == '\0' ||
+	    *b == '\0' || strcasecmp(a, b) == 0;
 }
 
 struct build {
@@ -75,8 +75,7 @@ by_pid(struct build *b, const struct ev_event *ev, enum ev_col pidcol,
 	if (!corr_key(&b->key, ev, ev_col(ev, pidcol)))
 		return NONE;
 	n = lookup(&b->pid, &b->key);
-	if (n == NONE || !same_image(ev_col(b->c->procs[n].ev, EV_COL_IMAGE),
-	    image))
+	if (n == NONE || !same_image(b->c->procs[n].image, image))
 		return NONE;
 	return n;
 }
@@ -91,6 +90,7 @@ add_process(struct build *b, struct ev_event *ev, uint32_t k)
 
 	np->ev = ev;
 	np->exit = NULL;
+	np->image = ev_col(ev, EV_COL_IMAGE);
 	np->canon = k;
 	np->sysmon = ev->event_id == 1;
 
@@ -113,11 +113,9 @@ add_process(struct build *b, struct ev_event *ev, uint32_t k)
 	q = by_pid(b, ev, EV_COL_PID, NULL);
 	if (q != NONE) {
 		struct proc *qp = &c->procs[q];
-		bool same = qp->canon == q &&
-		    ev_col(qp->ev, EV_COL_IMAGE) != NULL &&
-		    ev_col(ev, EV_COL_IMAGE) != NULL &&
-		    strcasecmp(ev_col(qp->ev, EV_COL_IMAGE),
-		    ev_col(ev, EV_COL_IMAGE)) == 0;
+		bool same = qp->canon == q && qp->image != NULL &&
+		    np->image != NULL && (qp->image == np->image ||
+		    strcasecmp(qp->image, np->image) == 0);
 
 		if (same && qp->sysmon != np->sysmon &&
 		    ev_tdiff(qp->ev->time, ev->time) <= CORR_DUP_WINDOW) {
@@ -197,8 +195,8 @@ end_process(struct build *b, const struct ev_event *ev)
 static int
 layout(struct list *l, size_t nprocs, const struct att *a, size_t na)
 {
-	l->off = calloc(nprocs + 1, sizeof(*l->off));
-	l->ev = na ? calloc(na, sizeof(*l->ev)) : NULL;
+	l->off = ev_big_calloc(nprocs + 1, sizeof(*l->off));
+	l->ev = na ? ev_big_calloc(na, sizeof(*l->ev)) : NULL;
 	if (l->off == NULL || (na && l->ev == NULL))
 		return EV_ENOMEM;
 	for (size_t i = 0; i < na; i++)
@@ -261,8 +259,8 @@ depths(struct corr *c)
 static void
 list_free(struct list *l)
 {
-	free(l->off);
-	free(l->ev);
+	ev_big_free(l->off);
+	ev_big_free(l->ev);
 }
 
 /* ---- WMI subscriptions: filter, consumer and binding by name ---- */
@@ -565,10 +563,10 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 			acting[nacting++] = events[i];
 		}
 	}
-	b.c->procs = calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
-	b.att = calloc(n ? n : 1, sizeof(*b.att));
-	loads = calloc(n ? n : 1, sizeof(*loads));
-	acts = calloc(n ? n : 1, sizeof(*acts));
+	b.c->procs = ev_big_calloc(nprocs ? nprocs : 1, sizeof(*b.c->procs));
+	b.att = ev_big_calloc(n ? n : 1, sizeof(*b.att));
+	loads = ev_big_calloc(n ? n : 1, sizeof(*loads));
+	acts = ev_big_calloc(n ? n : 1, sizeof(*acts));
 	if (b.c->procs == NULL || b.att == NULL || loads == NULL ||
 	    acts == NULL)
 		goto out;
@@ -581,7 +579,7 @@ corr_build_jobs(struct ev_event **events, size_t n, unsigned jobs,
 		goto out;
 
 	/* resolve twins: attachments and parents point at kept nodes */
-	kids = calloc(nprocs ? nprocs : 1, sizeof(*kids));
+	kids = ev_big_calloc(nprocs ? nprocs : 1, sizeof(*kids));
 	if (kids == NULL)
 		goto out;
 	/* a 4688 copy points at the first 4688, which a Sysmon 1 may have
@@ -622,10 +620,10 @@ out:
 	if (rc != 0)
 		EV_ERR(err, rc, 0, "correlation: out of memory");
 	corr_free(b.c);
-	free(b.att);
-	free(loads);
-	free(acts);
-	free(kids);
+	ev_big_free(b.att);
+	ev_big_free(loads);
+	ev_big_free(acts);
+	ev_big_free(kids);
 	free(acting);
 	return rc;
 }
@@ -635,7 +633,7 @@ corr_free(struct corr *c)
 {
 	if (c == NULL)
 		return;
-	free(c->procs);
+	ev_big_free(c->procs);
 	corr_index_free(&c->nodes);
 	ev_map_release(&c->wmiptr);
 	free(c->wmi);

@@ -69,7 +69,7 @@ ev_map_init(struct ev_map *m)
 void
 ev_map_release(struct ev_map *m)
 {
-	free(m->tab);
+	ev_big_free(m->tab);
 	ev_arena_release(&m->arena);
 	ev_map_init(m);
 }
@@ -110,7 +110,7 @@ grow(struct ev_map *m)
 
 	if (ncap > SIZE_MAX / sizeof(*tab))
 		return -1;
-	tab = calloc(ncap, sizeof(*tab));
+	tab = ev_big_calloc(ncap, sizeof(*tab));
 	if (tab == NULL)
 		return -1;
 	m->tab = tab;
@@ -123,7 +123,7 @@ grow(struct ev_map *m)
 			*e = old[i];
 		}
 	}
-	free(old);
+	ev_big_free(old);
 	return 0;
 }
 

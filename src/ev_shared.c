@@ -24,7 +24,7 @@ static int
 intern_grow(struct ev_shared *sh)
 {
 	size_t cap = sh->vcap ? sh->vcap * 2 : 4096;
-	struct ev_intern_slot *t = calloc(cap, sizeof(*t));
+	struct ev_intern_slot *t = ev_big_calloc(cap, sizeof(*t));
 
 	if (t == NULL)
 		return EV_ENOMEM;
@@ -38,7 +38,7 @@ intern_grow(struct ev_shared *sh)
 			;
 		t[j] = sh->vtab[i];
 	}
-	free(sh->vtab);
+	ev_big_free(sh->vtab);
 	sh->vtab = t;
 	sh->vcap = cap;
 	return 0;
@@ -85,7 +85,7 @@ ev_shared_release(struct ev_shared *sh)
 void
 ev_shared_reset_values(struct ev_shared *sh)
 {
-	free(sh->vtab);
+	ev_big_free(sh->vtab);
 	sh->vtab = NULL;
 	sh->vcap = sh->vn = 0;
 	ev_arena_release(&sh->varena);	/* pooled stays pooled */
@@ -101,7 +101,7 @@ ev_shared_pool(struct ev_shared *sh)
 void
 ev_shared_seal(struct ev_shared *sh)
 {
-	free(sh->vtab);
+	ev_big_free(sh->vtab);
 	sh->vtab = NULL;
 	sh->vcap = sh->vn = 0;
 }

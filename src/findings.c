@@ -40,12 +40,12 @@ findings_release(struct findings *fs)
 	for (size_t i = 0; i < fs->nbuilt; i++)
 		ev_arena_release(&fs->built[i]);
 	free(fs->built);
-	free(fs->v);
+	ev_big_free(fs->v);
 	for (size_t i = 0; i < fs->nreasons; i++)
-		free(fs->reasons[i]);
+		ev_big_free(fs->reasons[i]);
 	free(fs->reasons);
-	free(fs->groups);
-	free(fs->members);
+	ev_big_free(fs->groups);
+	ev_big_free(fs->members);
 	free(fs->sup);
 	ev_arena_release(&fs->arena);
 	memset(fs, 0, sizeof(*fs));
@@ -356,7 +356,7 @@ join_tags(struct ev_arena *arena, const struct sigma_rule *r)
 static struct finding_reason *
 new_reason(struct build *b)
 {
-	if (EV_GROW(b->rs, b->nrs, b->cap, 256) != 0)
+	if (EV_BIG_GROW(b->rs, b->nrs, b->cap, 256) != 0)
 		return NULL;
 	return &b->rs[b->nrs++];
 }
@@ -1064,7 +1064,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 
 	if (jobs < 1)
 		jobs = 1;
-	free(fs->v);
+	ev_big_free(fs->v);
 	fs->v = NULL;
 	fs->n = 0;
 	if (sort_matches(fs, &cm, &ncm) != 0 ||
@@ -1076,7 +1076,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 	for (size_t i = 0; i < np; i++)
 		at += p[i].ncand;
 	/* room for a finding per candidate, given back after */
-	if ((fs->v = malloc((at ? at : 1) * sizeof(*fs->v))) == NULL ||
+	if ((fs->v = ev_big_alloc((at ? at : 1) * sizeof(*fs->v))) == NULL ||
 	    (arenas = realloc(fs->built, (fs->nbuilt + np) *
 	    sizeof(*arenas))) == NULL)
 		goto out;
@@ -1111,7 +1111,7 @@ findings_build(struct findings *fs, const struct sigma_set *rules,
 		struct finding *v;
 
 		join_parts(fs, p, np);
-		if (fs->n > 0 && (v = realloc(fs->v, fs->n *
+		if (fs->n > 0 && (v = ev_big_realloc(fs->v, fs->n *
 		    sizeof(*v))) != NULL)
 			fs->v = v;
 	}
@@ -1120,7 +1120,7 @@ out:
 		fs->n = 0;
 	for (size_t i = 0; p != NULL && i < np; i++) {
 		free(p[i].b.tags);
-		free(p[i].b.rs);
+		ev_big_free(p[i].b.rs);
 		free(p[i].first);
 	}
 	free(p);

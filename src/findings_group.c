@@ -154,7 +154,7 @@ group_index(const struct findings *fs, enum findings_grouping how,
 		return (ssize_t)fs->n;
 	}
 	if (fs->n >= UINT32_MAX ||
-	    (hs.hv = malloc(fs->n * sizeof(*hs.hv))) == NULL)
+	    (hs.hv = ev_big_alloc(fs->n * sizeof(*hs.hv))) == NULL)
 		goto out;
 	ev_par_for((unsigned)((fs->n + GROUP_BLOCK - 1) / GROUP_BLOCK), jobs,
 	    hash_block, &hs);
@@ -179,7 +179,7 @@ group_index(const struct findings *fs, enum findings_grouping how,
 	}
 	rc = (ssize_t)t.used;
 out:
-	free(hs.hv);
+	ev_big_free(hs.hv);
 	ev_iset_release(&t);
 	ev_buf_release(&k);
 	ev_buf_release(&k2);
@@ -195,19 +195,20 @@ findings_group(struct findings *fs, enum findings_grouping how,
 	ssize_t ng;
 	int rc = EV_ENOMEM;
 
-	free(fs->groups);
-	free(fs->members);
+	ev_big_free(fs->groups);
+	ev_big_free(fs->members);
 	fs->groups = NULL;
 	fs->members = NULL;
 	fs->ngroups = 0;
 	fs->grouping = how;
 	if (fs->n == 0)
 		return 0;
-	if ((gi = calloc(fs->n, sizeof(*gi))) == NULL ||
+	if ((gi = ev_big_calloc(fs->n, sizeof(*gi))) == NULL ||
 	    (ng = group_index(fs, how, gi, jobs)) < 0 ||
-	    (fs->groups = calloc((size_t)ng, sizeof(*fs->groups))) == NULL ||
-	    (fs->members = calloc(fs->n, sizeof(*fs->members))) == NULL ||
-	    (at = calloc((size_t)ng, sizeof(*at))) == NULL)
+	    (fs->groups = ev_big_calloc((size_t)ng, sizeof(*fs->groups))) ==
+	    NULL || (fs->members = ev_big_calloc(fs->n,
+	    sizeof(*fs->members))) == NULL ||
+	    (at = ev_big_calloc((size_t)ng, sizeof(*at))) == NULL)
 		goto out;
 	for (size_t i = 0; i < fs->n; i++)
 		fs->groups[gi[i]].count++;
@@ -239,12 +240,12 @@ findings_group(struct findings *fs, enum findings_grouping how,
 	rc = 0;
 out:
 	if (rc != 0) {
-		free(fs->groups);
-		free(fs->members);
+		ev_big_free(fs->groups);
+		ev_big_free(fs->members);
 		fs->groups = NULL;
 		fs->members = NULL;
 	}
-	free(gi);
-	free(at);
+	ev_big_free(gi);
+	ev_big_free(at);
 	return rc;
 }

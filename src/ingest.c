@@ -1284,7 +1284,7 @@ ingest_release(struct ingest_run *run)
 	free(run->spill);
 	ingest_load_release(run);
 	free(run->shards);
-	free(run->events);
+	ev_big_free(run->events);
 	if (run->script_arena != NULL)
 		ev_arena_release(run->script_arena);
 	free(run->script_arena);

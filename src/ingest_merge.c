@@ -212,7 +212,7 @@ ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
 	}
 	/* each part merges into its room in run->events: as many as it
 	   reads, moved down over the duplicates' room once all are done */
-	if ((run->events = malloc((total ? total : 1) *
+	if ((run->events = ev_big_alloc((total ? total : 1) *
 	    sizeof(*run->events))) == NULL) {
 		free(bound);
 		free(pt);
@@ -255,7 +255,7 @@ ingest_merge(struct ingest_run *run, struct ev_event *const *const *sh,
 		}
 	}
 	if (rc != 0) {
-		free(run->events);
+		ev_big_free(run->events);
 		run->events = NULL;
 		run->nevents = 0;
 	}
