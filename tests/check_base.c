@@ -1143,7 +1143,7 @@ START_TEST(features)
 	load("WS1", guid, "C:\\Users\\a\\AppData\\Local\\Temp\\2.dll");
 	net("WS1", guid, "10.1.1.1", "445");
 	ck_assert_int_eq(corr_build(evs, nev, &corr, &err), 0);
-	ck_assert_int_eq(base_features(cfg, corr, p, NULL, &inv), 0);
+	ck_assert_int_eq(base_features(cfg, corr, p, NULL, NULL, &inv), 0);
 	ck_assert_str_eq(inv.host, "ws1");
 	ck_assert_uint_eq(inv.nfeat, NELEM(want));
 	for (size_t i = 0; i < NELEM(want); i++) {
@@ -1158,10 +1158,18 @@ START_TEST(features)
 	/* interned: the same features, their bytes stored once */
 	{
 		struct base_inv a, b;
-		struct ev_map strings = EV_MAP_INIT;
+		struct ev_shared strings;
+		struct ev_arena keep = EV_ARENA_INIT;
 
-		ck_assert_int_eq(base_features(cfg, corr, p, &strings, &a), 0);
-		ck_assert_int_eq(base_features(cfg, corr, p, &strings, &b), 0);
+		ev_shared_init(&strings);
+
+		/* b's array kept in an arena, a's its own */
+		ck_assert_int_eq(base_features(cfg, corr, p, &strings, NULL,
+		    &a), 0);
+		ck_assert_int_eq(base_features(cfg, corr, p, &strings, &keep,
+		    &b), 0);
+		ck_assert(!a.feat_kept && b.feat_kept);
+		ck_assert_uint_eq(keep.total > 0, 1);
 		ck_assert_uint_eq(a.nfeat, NELEM(want));
 		ck_assert_uint_eq(b.nfeat, NELEM(want));
 		ck_assert_ptr_eq(a.host, b.host);
@@ -1172,11 +1180,13 @@ START_TEST(features)
 			    a.feat[i].value);
 		}
 		/* host + distinct values, nothing in the invocations */
-		ck_assert_uint_eq(strings.n, 1 + NELEM(want));
-		ck_assert_uint_eq(a.arena.total + b.arena.total, 0);
+		ck_assert_uint_eq(strings.vn, 1 + NELEM(want));
+		ck_assert_ptr_null(a.arena);
+		ck_assert_ptr_null(b.arena);
 		base_inv_release(&a);
 		base_inv_release(&b);
-		ev_map_release(&strings);
+		ev_arena_release(&keep);
+		ev_shared_release(&strings);
 	}
 	corr_free(corr);
 }

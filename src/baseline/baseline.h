@@ -244,7 +244,9 @@ struct base_inv {
 	const char			*host;	/* computer, lower case */
 	struct base_feat		*feat;	/* distinct (type, value) */
 	size_t				 nfeat;
-	struct ev_arena			 arena;	/* host and values, unless
+	bool				 feat_kept;	/* in the caller's
+							   arena */
+	struct ev_arena			*arena;	/* host and values, unless
 						   they are interned */
 };
 
@@ -252,14 +254,16 @@ struct base_inv {
  * Features of ev (a process event running a watched binary; NULL bin
  * and 0 returned with inv->bin NULL when it is not one).  corr (may be
  * NULL) gives the Sysmon 7 / 3 events of the process.  With strings not
- * NULL, the host and the values are stored once in that map (its keys;
- * they live until ev_map_release(strings)), so invocations that share a
- * value share its bytes; else they are copied into inv->arena.  Returns
- * 0 or EV_ENOMEM; release inv with base_inv_release() either way.
+ * NULL, the host and the values are stored once in that store (they live
+ * until ev_shared_release(strings)), so invocations that share a
+ * value share its bytes, and with arrays not NULL the features' array
+ * is kept there (until ev_arena_release(arrays)); else they are copied into
+ * an arena of inv's own.  Returns 0 or EV_ENOMEM; release inv with
+ * base_inv_release() either way.
  */
 int	base_features(const struct base_config *, const struct corr *,
-	    const struct ev_event *ev, struct ev_map *strings,
-	    struct base_inv *inv);
+	    const struct ev_event *ev, struct ev_shared *strings,
+	    struct ev_arena *arrays, struct base_inv *inv);
 void	base_inv_release(struct base_inv *);
 
 /* ---- counts (what a baseline DB holds) --------------------------- */

@@ -15,19 +15,23 @@
 
 /* v[0..len) stored for inv: interned in strings, else in its arena. */
 static const char *
-keep(struct base_inv *inv, struct ev_map *strings, const char *v,
+keep(struct base_inv *inv, struct ev_shared *strings, const char *v,
     size_t len)
 {
-	const struct ev_map_ent *e;
-
-	if (strings == NULL)
-		return ev_arena_strndup(&inv->arena, v, len);
-	e = ev_map_put(strings, v, len, NULL);
-	return e != NULL ? e->key : NULL;
+	if (strings == NULL) {
+		if (inv->arena == NULL) {
+			if ((inv->arena = malloc(sizeof(*inv->arena))) ==
+			    NULL)
+				return NULL;
+			ev_arena_init(inv->arena);
+		}
+		return ev_arena_strndup(inv->arena, v, len);
+	}
+	return ev_shared_value(strings, v, len);
 }
 
 static int
-add_feat(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+add_feat(struct base_inv *inv, struct ev_shared *strings, size_t *cap,
     enum base_ftype t, const char *v, size_t len)
 {
 	const char *s;
@@ -49,7 +53,7 @@ add_feat(struct base_inv *inv, struct ev_map *strings, size_t *cap,
 }
 
 static int
-add_buf(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+add_buf(struct base_inv *inv, struct ev_shared *strings, size_t *cap,
     enum base_ftype t, struct ev_buf *b)
 {
 	int rc;
@@ -62,7 +66,7 @@ add_buf(struct base_inv *inv, struct ev_map *strings, size_t *cap,
 }
 
 static int
-add_child(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+add_child(struct base_inv *inv, struct ev_shared *strings, size_t *cap,
     const struct ev_event *child, struct ev_buf *b, size_t *seen)
 {
 	const char *img = ev_col(child, EV_COL_IMAGE);
@@ -81,7 +85,7 @@ add_child(struct base_inv *inv, struct ev_map *strings, size_t *cap,
  * scratch.  0 or EV_ENOMEM.
  */
 static int
-add_args(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+add_args(struct base_inv *inv, struct ev_shared *strings, size_t *cap,
     const char *cmd, const char *cwd, struct ev_buf *b)
 {
 	struct ev_buf all = EV_BUF_INIT;
@@ -117,7 +121,7 @@ add_args(struct base_inv *inv, struct ev_map *strings, size_t *cap,
  * protocol.  Nothing for an address without a class.  0 or EV_ENOMEM.
  */
 static int
-add_net(struct base_inv *inv, struct ev_map *strings, size_t *cap,
+add_net(struct base_inv *inv, struct ev_shared *strings, size_t *cap,
     const struct ev_event *c, struct ev_buf *b)
 {
 	const char *cls = base_ip_class(ev_col(c, EV_COL_DST_IP));
@@ -147,7 +151,8 @@ add_net(struct base_inv *inv, struct ev_map *strings, size_t *cap,
 
 int
 base_features(const struct base_config *cfg, const struct corr *corr,
-    const struct ev_event *ev, struct ev_map *strings, struct base_inv *inv)
+    const struct ev_event *ev, struct ev_shared *strings, struct ev_arena *arrays,
+    struct base_inv *inv)
 {
 	const struct ev_event *const *list;
 	const char *cmd = ev_col(ev, EV_COL_COMMAND_LINE);
@@ -158,7 +163,6 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	int rc = 0;
 
 	memset(inv, 0, sizeof(*inv));
-	ev_arena_init(&inv->arena);
 	inv->ev = ev;
 	inv->bin = base_identify(cfg, ev, &inv->renamed);
 	if (inv->bin == NULL)
@@ -222,13 +226,18 @@ base_features(const struct base_config *cfg, const struct corr *corr,
 	}
 out:
 	ev_buf_release(&b);
-	if (rc == 0 && cap > inv->nfeat && inv->nfeat > 0) {
-		/* scoring keeps every invocation: no slack */
-		struct base_feat *f = realloc(inv->feat, inv->nfeat *
+	if (rc == 0 && arrays != NULL && strings != NULL && inv->nfeat > 0) {
+		/* scoring keeps every invocation: in the caller's arena
+		   (pooled: past the memory budget, a file's pages) */
+		struct base_feat *f = ev_arena_alloc(arrays, inv->nfeat *
 		    sizeof(*f));
 
-		if (f != NULL)
-			inv->feat = f;
+		if (f == NULL)
+			return EV_ENOMEM;
+		memcpy(f, inv->feat, inv->nfeat * sizeof(*f));
+		free(inv->feat);
+		inv->feat = f;
+		inv->feat_kept = true;
 	}
 	return rc;
 }
@@ -236,8 +245,12 @@ out:
 void
 base_inv_release(struct base_inv *inv)
 {
-	free(inv->feat);
-	ev_arena_release(&inv->arena);
+	if (!inv->feat_kept)
+		free(inv->feat);
+	if (inv->arena != NULL) {
+		ev_arena_release(inv->arena);
+		free(inv->arena);
+	}
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -326,7 +339,7 @@ base_counts_add_events(struct base_counts *c, const struct base_config *cfg,
 		if (events[i]->kind != EV_KIND_PROCESS ||
 		    (corr != NULL && corr_is_duplicate(corr, events[i])))
 			continue;
-		rc = base_features(cfg, corr, events[i], NULL, &inv);
+		rc = base_features(cfg, corr, events[i], NULL, NULL, &inv);
 		if (rc == 0)
 			rc = base_counts_add(c, &inv);
 		base_inv_release(&inv);

@@ -116,7 +116,8 @@ new_finding(struct scorer *s, const struct base_inv *inv)
 {
 	struct base_finding *f;
 
-	if (EV_GROW(s->res->findings, s->res->nfindings, s->cap, 16) != 0)
+	if (EV_BIG_GROW(s->res->findings, s->res->nfindings, s->cap, 16) !=
+	    0)
 		return NULL;
 	f = &s->res->findings[s->res->nfindings++];
 	memset(f, 0, sizeof(*f));
@@ -396,7 +397,8 @@ cmp_unb(const void *a, const void *b)
 #define FEAT_BLOCK	8192
 
 struct feat_slot {
-	_Alignas(64) struct ev_map strings;
+	_Alignas(64) struct ev_shared strings;
+	struct ev_arena		 feats;		/* the invocations' arrays */
 	struct ev_buf		 key, text;
 	struct ev_arena		 arena;
 };
@@ -464,8 +466,8 @@ feat_block(void *arg, unsigned k, unsigned t)
 		    f->events[i])))
 			continue;
 		if ((b->rc = base_features(f->cfg, f->corr, f->events[i],
-		    &sl->strings, &inv)) != 0 || inv.bin == NULL ||
-		    (b->rc = EV_GROW(b->v, b->n, b->cap, 64)) != 0)
+		    &sl->strings, &sl->feats, &inv)) != 0 || inv.bin == NULL ||
+		    (b->rc = EV_BIG_GROW(b->v, b->n, b->cap, 64)) != 0)
 			base_inv_release(&inv);
 		else
 			b->v[b->n++] = inv;
@@ -609,11 +611,17 @@ feats_init(struct feats *f, unsigned jobs)
 	if ((f->slots = aligned_alloc(64, f->nslots * sizeof(*f->slots))) ==
 	    NULL)
 		return EV_ENOMEM;
+	/* what grows with the invocations is pooled: past the memory
+	   budget (ev_arena_pool_file()), a temporary file's pages */
 	for (unsigned t = 0; t < f->nslots; t++) {
-		ev_map_init(&f->slots[t].strings);
+		ev_shared_init(&f->slots[t].strings);
+		ev_shared_pool(&f->slots[t].strings);
+		ev_arena_init(&f->slots[t].feats);
+		ev_arena_pool(&f->slots[t].feats);
 		ev_buf_init(&f->slots[t].key);
 		ev_buf_init(&f->slots[t].text);
 		ev_arena_init(&f->slots[t].arena);
+		ev_arena_pool(&f->slots[t].arena);
 	}
 	if ((f->blk = calloc(f->nblk + 1, sizeof(*f->blk))) == NULL)
 		return EV_ENOMEM;
@@ -645,7 +653,7 @@ merge_parts(struct feats *f, struct base_result *res)
 
 	for (unsigned k = 0; k < f->nblk; k++)
 		nf += f->blk[k].part.nfindings;
-	if ((res->findings = malloc((nf ? nf : 1) *
+	if ((res->findings = ev_big_alloc((nf ? nf : 1) *
 	    sizeof(*res->findings))) == NULL)
 		goto out;
 	for (unsigned k = 0; k < f->nblk; k++) {
@@ -695,8 +703,8 @@ feats_release(struct feats *f)
 	for (unsigned k = 0; f->blk != NULL && k < f->nblk; k++) {
 		for (size_t i = 0; i < f->blk[k].n; i++)
 			base_inv_release(&f->blk[k].v[i]);
-		free(f->blk[k].v);
-		free(f->blk[k].part.findings);
+		ev_big_free(f->blk[k].v);
+		ev_big_free(f->blk[k].part.findings);
 		free(f->blk[k].part.unbaselined);
 	}
 	free(f->blk);
@@ -707,7 +715,8 @@ feats_release(struct feats *f)
 	free(f->parts);
 	free(f->part_of);
 	for (unsigned t = 0; f->slots != NULL && t < f->nslots; t++) {
-		ev_map_release(&f->slots[t].strings);
+		ev_shared_release(&f->slots[t].strings);
+		ev_arena_release(&f->slots[t].feats);
 		ev_buf_release(&f->slots[t].key);
 		ev_buf_release(&f->slots[t].text);
 		ev_arena_release(&f->slots[t].arena);
@@ -765,7 +774,7 @@ out:
 void
 base_result_release(struct base_result *res)
 {
-	free(res->findings);
+	ev_big_free(res->findings);
 	free(res->unbaselined);
 	ev_arena_release(&res->arena);
 	for (unsigned t = 0; t < res->narenas; t++)
