@@ -335,25 +335,43 @@ cmd_cpu(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-double
-cmd_peak_mib(void)
+/* The line "name: N kB" of /proc/self/status, in MiB; 0 if unknown. */
+static double
+status_mib(const char *name)
 {
 	FILE *fp = fopen("/proc/self/status", "r");
 	char line[128];
+	size_t len = strlen(name);
 	unsigned long long kb = 0;
 	bool found = false;
 
 	if (fp == NULL)
 		return 0;
 	while (!found && fgets(line, sizeof(line), fp) != NULL)
-		found = sscanf(line, "VmHWM: %llu kB", &kb) == 1;
+		found = strncmp(line, name, len) == 0 && line[len] == ':' &&
+		    sscanf(line + len + 1, "%llu kB", &kb) == 1;
 	fclose(fp);
+	return found ? (double)kb / 1024.0 : 0;
+}
+
+double
+cmd_anon_mib(void)
+{
+	return status_mib("RssAnon");
+}
+
+double
+cmd_peak_mib(void)
+{
+	double peak = status_mib("VmHWM");
+	FILE *fp;
+
 	/* the next phase's peak starts from what is resident then */
 	if ((fp = fopen("/proc/self/clear_refs", "w")) != NULL) {
 		fputs("5", fp);
 		fclose(fp);
 	}
-	return found ? (double)kb / 1024.0 : 0;
+	return peak;
 }
 
 double

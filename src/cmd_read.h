@@ -135,6 +135,11 @@ double	cmd_cpu(void);
 
 /* The memory resident now (/proc/self/statm), in MiB; 0 if unknown. */
 double	cmd_rss_mib(void);
+/*
+ * Of it, the anonymous memory (RssAnon of /proc/self/status), in MiB; 0
+ * if unknown: what the system cannot write back to a file to make room.
+ */
+double	cmd_anon_mib(void);
 
 /*
  * The peak resident memory since the last call (VmHWM of

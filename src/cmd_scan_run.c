@@ -36,8 +36,9 @@
 /*
  * With EVTXHUNT_TIMING set, prints how long the phase that just ended
  * took, how many cores it kept busy on average (CPU time over that time),
- * the memory resident at its end and its peak (where the time and memory
- * go, for benchmarks); name NULL starts the clock.
+ * the memory resident at its end, its peak, and the anonymous part of
+ * the memory resident at its end (what cannot be paged to a file: where
+ * the time and memory go, for benchmarks); name NULL starts the clock.
  */
 static void
 phase(struct scan *s, const char *name)
@@ -50,9 +51,10 @@ phase(struct scan *s, const char *name)
 	cpu = cmd_cpu();
 	if (name != NULL)
 		fprintf(stderr, "evtxhunt: timing: %-14s %8.3f s %5.2f cores "
-		    "%8.1f MiB %8.1f MiB peak\n", name, now - s->t_phase,
-		    now > s->t_phase ? (cpu - s->cpu_phase) /
-		    (now - s->t_phase) : 0, cmd_rss_mib(), cmd_peak_mib());
+		    "%8.1f MiB %8.1f MiB peak %8.1f MiB anon\n", name,
+		    now - s->t_phase, now > s->t_phase ? (cpu -
+		    s->cpu_phase) / (now - s->t_phase) : 0, cmd_rss_mib(),
+		    cmd_peak_mib(), cmd_anon_mib());
 	else
 		(void)cmd_peak_mib();
 	s->t_phase = now;

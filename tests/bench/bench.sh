@@ -164,8 +164,8 @@ serial_phases() {
 	    "$sf" 2>"$BD/timing.out" >/dev/null
 	sed -n 's/^evtxhunt: timing: //p' "$BD/timing.out" | awk '
 	{
-		secs = $(NF - 8)
-		cores = $(NF - 6)
+		secs = $(NF - 11)
+		cores = $(NF - 9)
 		name = $0
 		sub(/ +[0-9.]+ s +[0-9.]+ cores .*$/, "", name)
 		if (secs < 0.0005)
@@ -380,7 +380,7 @@ bench_mix() {
 		    -f jsonl "$real" "$gen" 2>"$BD/mix-$m.err" |
 		    tail -n +2 | sha256sum >"$BD/mix-$m.sum"
 		awk -v m="$m" -v s="$(tail -n 1 "$BD/time.out")" '
-		    /timing:/ { if ($(NF - 2) + 0 > peak) peak = $(NF - 2) + 0 }
+		    /timing:/ { if ($(NF - 5) + 0 > peak) peak = $(NF - 5) + 0 }
 		    / events, / { ev = $0; sub(/ events,.*/, "", ev);
 			sub(/.* /, "", ev) }
 		    /over --memory/ { spilled = 1 }
