@@ -334,6 +334,22 @@ ev_arena_pool_file(int fd, size_t after)
 	return 0;
 }
 
+void
+ev_arena_pool_advise(bool random)
+{
+	size_t len;
+
+	(void)pthread_once(&pool.once, pool_reserve);
+	if (pool.base == NULL)
+		return;
+	pthread_mutex_lock(&pool.lock);
+	len = pool.next;
+	pthread_mutex_unlock(&pool.lock);
+	if (len > 0)
+		(void)madvise(pool.base, len, random ? MADV_RANDOM :
+		    MADV_NORMAL);
+}
+
 size_t
 ev_arena_pool_paged(void)
 {
@@ -395,6 +411,8 @@ big_map(size_t size)
 		    (off_t)off, (off_t)len);
 		return NULL;
 	}
+	/* tables read at random (the maps, the processes by node) */
+	(void)madvise(h, len, MADV_RANDOM);
 	h->off = (int64_t)off;
 	h->gen = gen;
 	pthread_mutex_lock(&pool.lock);

@@ -55,6 +55,12 @@ void	 ev_arena_pool(struct ev_arena *);
  * lock).  0, or -1 (fd not taken) when the pool cannot be reserved.
  */
 int	 ev_arena_pool_file(int fd, size_t after);
+/*
+ * How the pool's pages that were written out are read back when touched
+ * (madvise): random, one page at a time, for a step that reads events
+ * at random (the report's process trees), else with readahead.
+ */
+void	 ev_arena_pool_advise(bool random);
 /* Bytes of the pool's slices and big arrays mapped from files now. */
 size_t	 ev_arena_pool_paged(void);
 /*
@@ -62,8 +68,9 @@ size_t	 ev_arena_pool_paged(void);
  * or per finding), counted with the pool's slices: while the pool is
  * backed by a file and the two hold more than its threshold, an array of
  * 256 KiB or more is a shared mapping of that file (its own bytes, past
- * the slices'), paged out under memory pressure as the slices are; else
- * it is malloc's.  Thread-safe.  ev_big_alloc(): n bytes, not zeroed,
+ * the slices'), paged out under memory pressure as the slices are and
+ * read back a page at a time (tables are read at random); else it is
+ * malloc's.  Thread-safe.  ev_big_alloc(): n bytes, not zeroed,
  * or NULL; ev_big_calloc(): n of size bytes, zeroed, or NULL;
  * ev_big_realloc(): as realloc() (NULL: p untouched);
  * ev_big_free() frees what the two return (never free() it: the bytes

@@ -467,6 +467,47 @@ START_TEST(test_arena_pool_file)
 }
 END_TEST
 
+/* The VmFlags of the mapping holding p (/proc/self/smaps), or "". */
+static const char *
+vm_flags(const void *p)
+{
+	static char flags[512];
+	char line[512];
+	FILE *fp = fopen("/proc/self/smaps", "r");
+	bool in = false;
+
+	flags[0] = '\0';
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(flags, sizeof(flags), "%s", line + 8);
+			break;
+		}
+	}
+	fclose(fp);
+	return flags;
+}
+
+/* The pool's pages are advised random for a step, and back. */
+START_TEST(test_pool_advise)
+{
+	struct ev_arena a = EV_ARENA_INIT;
+	void *p;
+
+	ev_arena_pool(&a);
+	ck_assert_ptr_nonnull(p = ev_arena_alloc(&a, 64));
+	ev_arena_pool_advise(true);
+	ck_assert_ptr_nonnull(strstr(vm_flags(p), " rr"));
+	ev_arena_pool_advise(false);
+	ck_assert_ptr_null(strstr(vm_flags(p), " rr"));
+	ev_arena_release(&a);
+}
+END_TEST
+
 /*
  * Big arrays: malloc's while the pool has no file or is under its
  * threshold; past it, 256 KiB and more are the file's pages (zeroed when
@@ -1352,6 +1393,7 @@ core_suite(void)
 	tcase_add_test(tc, test_arena_pool);
 	tcase_add_test(tc, test_arena_pool_file);
 	tcase_add_test(tc, test_big_file);
+	tcase_add_test(tc, test_pool_advise);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_par_threads);
 	tcase_add_test(tc, test_cols_offsets);
