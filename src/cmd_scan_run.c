@@ -61,6 +61,22 @@ phase(struct scan *s, const char *name)
 	s->cpu_phase = cpu;
 }
 
+/*
+ * Over --memory, how the steps that follow read the loaded events the
+ * system has written out: correlation, the baselines and the report
+ * reach processes' trees at random (random: a page at a time), the
+ * other steps go through the events in order (readahead).  Generated
+ * 1,000 MB in a 350 MiB control group: 80 s; 92 s with random reads
+ * throughout, and not done in 600 s with readahead throughout (in 450
+ * MiB, where little is paged: 47, 50 and 33 s).
+ */
+static void
+pool_reads(struct scan *s, bool random)
+{
+	if (s->run.paged)
+		ev_arena_pool_advise(random);
+}
+
 /* Fills the new database file tmp (cmd_out_db()). */
 static int
 store_scan(const char *tmp, void *arg, struct ev_err *err)
@@ -225,9 +241,11 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 		return -1;
 	}
 	s->fs.run = &s->run;
+	pool_reads(s, true);
 	if (corr_build_jobs(s->run.events, s->run.nevents,
 	    s->rd.ingest.jobs, &s->corr, &err) != 0 ||
-	    (phase(s, "correlate"), findings_match_late(&s->fs, s->rules,
+	    (phase(s, "correlate"), pool_reads(s, false),
+	    findings_match_late(&s->fs, s->rules,
 	    &s->run, s->rd.ingest.jobs, &err)) != 0 ||
 	    findings_fold_twins(&s->fs, s->corr, s->run.events,
 	    s->run.nevents) != 0) {
@@ -245,6 +263,7 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 	if (!s->rd.ingest.quiet)
 		cmd_rules_warn_limits(s->rules);
 	s->have_base = !s->no_baseline;
+	pool_reads(s, true);
 	/* with --learn the baseline is an output, written as one */
 	if (s->have_base && (s->learn ? cmd_out_db(s->basepath, baselines, s,
 	    &err) : baselines(NULL, s, &err)) != 0) {
@@ -252,6 +271,7 @@ pipeline(struct scan *s, char *const *paths, size_t npaths)
 		return -1;
 	}
 	phase(s, "baselines");
+	pool_reads(s, false);
 	if ((rc = findings_build(&s->fs, s->rules, &s->base.res,
 	    s->run.events, s->run.nevents, &s->filter,
 	    s->rd.ingest.jobs)) != 0 ||
@@ -281,6 +301,7 @@ finish(struct scan *s, const char *cmdline, double t0)
 	}
 	if (s->dbpath != NULL)
 		phase(s, "database");
+	pool_reads(s, true);
 	if (write_report(s, cmdline) != 0)
 		return -1;
 	phase(s, "report");
