@@ -383,9 +383,12 @@ big_len(size_t size)
 	return (size + PAGE - 1) & ~(size_t)(PAGE - 1);
 }
 
-/* A mapping of size bytes from the pool's file, or NULL. */
+/*
+ * A mapping of size bytes from the pool's file, or NULL; with always,
+ * whenever the pool has one, else past its threshold only.
+ */
 static struct big_head *
-big_map(size_t size)
+big_map(size_t size, bool always)
 {
 	size_t len = big_len(size);
 	uint64_t off = 0;
@@ -394,8 +397,8 @@ big_map(size_t size)
 	struct big_head *h;
 
 	pthread_mutex_lock(&pool.lock);
-	if (pool.fd != -1 && pool.next - pool.nfree * ARENA_HUGE +
-	    pool.big + size > pool.after && pool.big_off <= INT64_MAX - len) {
+	if (pool.fd != -1 && (always || pool.next - pool.nfree * ARENA_HUGE +
+	    pool.big + size > pool.after) && pool.big_off <= INT64_MAX - len) {
 		fd = pool.fd;
 		gen = pool.gen;
 		off = pool.big_off;
@@ -435,13 +438,13 @@ big_count(size_t size, bool add)
 
 /* n bytes from the file when they qualify, else from malloc; NULL. */
 static struct big_head *
-big_new(size_t n)
+big_new(size_t n, bool always)
 {
 	struct big_head *h = NULL;
 	size_t size = BIG_HEAD + n;
 
 	if (n >= BIG_MIN)
-		h = big_map(size);
+		h = big_map(size, always);
 	if (h == NULL) {
 		if ((h = malloc(size)) == NULL)
 			return NULL;
@@ -457,7 +460,17 @@ ev_big_alloc(size_t n)
 {
 	struct big_head *h;
 
-	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n)) == NULL)
+	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n, false)) == NULL)
+		return NULL;
+	return (char *)h + BIG_HEAD;
+}
+
+void *
+ev_big_alloc_paged(size_t n)
+{
+	struct big_head *h;
+
+	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n, true)) == NULL)
 		return NULL;
 	return (char *)h + BIG_HEAD;
 }
@@ -472,7 +485,7 @@ ev_big_calloc(size_t n, size_t size)
 		return NULL;
 	bytes = n * size;
 	if (bytes >= BIG_MIN)
-		h = big_map(BIG_HEAD + bytes);	/* a fresh range: zeros */
+		h = big_map(BIG_HEAD + bytes, false);	/* fresh: zeros */
 	if (h == NULL) {
 		if ((h = calloc(1, BIG_HEAD + bytes)) == NULL)
 			return NULL;
@@ -531,7 +544,7 @@ ev_big_realloc(void *p, size_t n)
 		return NULL;
 	h = big_head(p);
 	old = h->size - BIG_HEAD;
-	if (n >= BIG_MIN && (nh = big_map(BIG_HEAD + n)) != NULL) {
+	if (n >= BIG_MIN && (nh = big_map(BIG_HEAD + n, false)) != NULL) {
 		/* into the file */
 		nh->size = BIG_HEAD + n;
 		big_count(nh->size, true);
@@ -545,7 +558,7 @@ ev_big_realloc(void *p, size_t n)
 		big_count(was, false);
 		big_count(h->size, true);
 		return (char *)h + BIG_HEAD;
-	} else if ((nh = big_new(n)) == NULL)
+	} else if ((nh = big_new(n, false)) == NULL)
 		return NULL;
 	memcpy((char *)nh + BIG_HEAD, p, old < n ? old : n);
 	ev_big_free(p);

@@ -78,6 +78,12 @@ size_t	 ev_arena_pool_paged(void);
  * for such arrays.
  */
 void	*ev_big_alloc(size_t n);
+/*
+ * ev_big_alloc() from the pool's file whenever it has one, under its
+ * threshold too: for an array the run past its budget fills anyway (the
+ * table of the events loaded back), so that it need not grow into it.
+ */
+void	*ev_big_alloc_paged(size_t n);
 void	*ev_big_calloc(size_t n, size_t size);
 void	*ev_big_realloc(void *p, size_t n);
 void	 ev_big_free(void *p);

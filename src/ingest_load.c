@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "ingest.h"
-#include "ev_util.h"
 
 /*
  * Whether ev's EventData may stay in the spill: events of the kinds
@@ -60,7 +59,7 @@ ingest_load(struct ingest_run *run, uint64_t memory, struct ev_err *err)
 	struct ingest_cursor c;
 	struct ev_event *const *v;
 	ptrdiff_t n;
-	size_t k = 0, cap = 0, atcap = 0;
+	size_t k = 0;
 	int rc = 0;
 
 	if (run->spill == NULL || run->loaded)
@@ -81,9 +80,15 @@ ingest_load(struct ingest_run *run, uint64_t memory, struct ev_err *err)
 	   system: the events loaded now take its place */
 	(void)malloc_trim(0);
 #endif
+	/* past the budget: in the pool's file from the start */
+	run->events = ev_big_alloc_paged((run->nevents ? run->nevents : 1) *
+	    sizeof(*run->events));
+	run->spill_at = ev_big_alloc_paged((run->nevents ? run->nevents : 1) *
+	    sizeof(*run->spill_at));
 	run->load_arena = malloc(sizeof(*run->load_arena));
 	run->load_strings = malloc(sizeof(*run->load_strings));
-	if (run->load_arena == NULL || run->load_strings == NULL) {
+	if (run->events == NULL || run->spill_at == NULL ||
+	    run->load_arena == NULL || run->load_strings == NULL) {
 		free(run->load_arena);
 		free(run->load_strings);
 		run->load_arena = NULL;
@@ -106,13 +111,6 @@ ingest_load(struct ingest_run *run, uint64_t memory, struct ev_err *err)
 				    "file in '%s' is damaged", run->spill->dir);
 				break;
 			}
-			/* grown as the events come: past the budget, the
-			   tables move to the pool's file as well */
-			if (EV_BIG_GROW(run->events, k, cap, 4096) != 0 ||
-			    EV_BIG_GROW(run->spill_at, k, atcap, 4096) != 0) {
-				rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
-				break;
-			}
 			e = ev_arena_alloc(run->load_arena, sizeof(*e));
 			if (e == NULL || ev_event_keep(e, v[i], data,
 			    run->load_arena, run->load_strings) != 0) {
@@ -125,9 +123,6 @@ ingest_load(struct ingest_run *run, uint64_t memory, struct ev_err *err)
 		}
 	if (rc == 0 && n < 0)
 		rc = (int)n;
-	if (rc == 0 && run->events == NULL && (run->events =
-	    ev_big_alloc(sizeof(*run->events))) == NULL)
-		rc = EV_ERR(err, EV_ENOMEM, 0, "out of memory");
 	ingest_cursor_release(&c);
 	/* the strings stay; the table that found them is not needed */
 	ev_shared_seal(run->load_strings);

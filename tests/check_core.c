@@ -537,6 +537,11 @@ START_TEST(test_big_file)
 	ck_assert_ptr_nonnull(p = ev_big_realloc(p, 2 * big));
 	ck_assert_int_eq(file_blocks(probe), 0);
 	ck_assert(p[0] == 'a' && p[big - 1] == 'a');
+	/* ... unless asked for the file in any case */
+	ck_assert_ptr_nonnull(z = ev_big_alloc_paged(big));
+	ck_assert_uint_ge(ev_arena_pool_paged(), big);
+	ev_big_free(z);
+	ck_assert_uint_eq(ev_arena_pool_paged(), 0);
 	/* past it (0): grown into the file, its bytes kept */
 	ck_assert_int_eq(ev_arena_pool_file(fd = dup(probe), 0), 0);
 	ck_assert_ptr_nonnull(p = ev_big_realloc(p, 3 * big));
