@@ -88,8 +88,8 @@ void	*ev_big_calloc(size_t n, size_t size);
 void	*ev_big_realloc(void *p, size_t n);
 void	 ev_big_free(void *p);
 #define EV_BIG_GROW(v, n, cap, first) \
-	ev_grow_with(&(v), &(cap), (n), sizeof(*(v)), (first), \
-	    ev_big_realloc)
+	((n) < (cap) ? 0 : ev_grow_with(&(v), &(cap), (n), sizeof(*(v)), \
+	    (first), ev_big_realloc))
 /*
  * n zeroed bytes for a large table read at random (a matching memo's
  * slots), in a mapping of its own whose whole 2 MiB stretches are

@@ -100,7 +100,7 @@ int	ev_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first);
 int	ev_grow_with(void *pv, size_t *cap, size_t n, size_t size,
 	    size_t first, void *(*re)(void *, size_t));
 #define EV_GROW(v, n, cap, first) \
-	ev_grow(&(v), &(cap), (n), sizeof(*(v)), (first))
+	((n) < (cap) ? 0 : ev_grow(&(v), &(cap), (n), sizeof(*(v)), (first)))
 
 /*
  * qsort(3) that accepts an empty or NULL array: the C library declares
