@@ -436,64 +436,49 @@ big_count(size_t size, bool add)
 	pthread_mutex_unlock(&pool.lock);
 }
 
-/* n bytes from the file when they qualify, else from malloc; NULL. */
-static struct big_head *
-big_new(size_t n, bool always)
+/*
+ * n bytes (zeroed with zero) from the file when they qualify (always:
+ * whenever the pool has one), else from malloc; NULL.
+ */
+static void *
+big_new(size_t n, bool always, bool zero)
 {
 	struct big_head *h = NULL;
-	size_t size = BIG_HEAD + n;
+	size_t size;
 
+	if (n > SIZE_MAX - BIG_HEAD - PAGE)
+		return NULL;
+	size = BIG_HEAD + n;
 	if (n >= BIG_MIN)
-		h = big_map(size, always);
+		h = big_map(size, always);	/* a fresh range: zeros */
 	if (h == NULL) {
-		if ((h = malloc(size)) == NULL)
+		if ((h = zero ? calloc(1, size) : malloc(size)) == NULL)
 			return NULL;
 		h->off = -1;
 	}
 	h->size = size;
 	big_count(size, true);
-	return h;
+	return (char *)h + BIG_HEAD;
 }
 
 void *
 ev_big_alloc(size_t n)
 {
-	struct big_head *h;
-
-	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n, false)) == NULL)
-		return NULL;
-	return (char *)h + BIG_HEAD;
+	return big_new(n, false, false);
 }
 
 void *
 ev_big_alloc_paged(size_t n)
 {
-	struct big_head *h;
-
-	if (n > SIZE_MAX - BIG_HEAD - PAGE || (h = big_new(n, true)) == NULL)
-		return NULL;
-	return (char *)h + BIG_HEAD;
+	return big_new(n, true, false);
 }
 
 void *
 ev_big_calloc(size_t n, size_t size)
 {
-	struct big_head *h = NULL;
-	size_t bytes;
-
-	if (size != 0 && n > (SIZE_MAX - BIG_HEAD - PAGE) / size)
+	if (size != 0 && n > SIZE_MAX / size)
 		return NULL;
-	bytes = n * size;
-	if (bytes >= BIG_MIN)
-		h = big_map(BIG_HEAD + bytes, false);	/* fresh: zeros */
-	if (h == NULL) {
-		if ((h = calloc(1, BIG_HEAD + bytes)) == NULL)
-			return NULL;
-		h->off = -1;
-	}
-	h->size = BIG_HEAD + bytes;
-	big_count(h->size, true);
-	return (char *)h + BIG_HEAD;
+	return big_new(n * size, false, true);
 }
 
 static struct big_head *
@@ -537,6 +522,7 @@ ev_big_realloc(void *p, size_t n)
 {
 	struct big_head *h, *nh = NULL;
 	size_t old;
+	void *q;
 
 	if (p == NULL)
 		return ev_big_alloc(n);
@@ -558,8 +544,10 @@ ev_big_realloc(void *p, size_t n)
 		big_count(was, false);
 		big_count(h->size, true);
 		return (char *)h + BIG_HEAD;
-	} else if ((nh = big_new(n, false)) == NULL)
+	} else if ((q = big_new(n, false, false)) == NULL)
 		return NULL;
+	else
+		nh = big_head(q);
 	memcpy((char *)nh + BIG_HEAD, p, old < n ? old : n);
 	ev_big_free(p);
 	return (char *)nh + BIG_HEAD;
